@@ -1,0 +1,173 @@
+#include "app/scan_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "common/exit_code.hpp"
+#include "scanner/batch.hpp"
+#include "scanner/video.hpp"
+
+namespace app {
+
+namespace {
+
+using common::ExitCode;
+
+// Shortens long payloads for the table; the JSON output always carries the full text.
+std::string shorten(const std::string& text, std::size_t max_chars) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) != 0x80) {
+      if (chars == max_chars) return out + "…";
+      ++chars;
+    }
+    out += (c < 0x20 || c == 0x7F) ? ' ' : text[i];
+  }
+  return out;
+}
+
+std::string describe_symbols(const std::vector<scanner::Symbol>& symbols) {
+  if (symbols.empty()) return "no codes";
+  std::string out;
+  for (const auto& s : symbols) {
+    if (!out.empty()) out += "  ·  ";
+    out += fmt::format("{} {}", scanner::format_name(s.format), shorten(s.text, 40));
+  }
+  return out;
+}
+
+class Progress {
+ public:
+  Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled && total > 1) {}
+  void clear() {
+    if (enabled_ && shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+  void show(std::size_t done) {
+    if (!enabled_) return;
+    std::fprintf(stderr, "\r\033[Kscanning %zu/%zu…", done, total_);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+
+ private:
+  std::size_t total_;
+  bool enabled_;
+  bool shown_ = false;
+};
+
+int run_video(const ScanArgs& args, scanner::Scanner& scanner) {
+  scanner::VideoOptions options;
+  auto summary = scanner::scan_video(scanner, args.video, options, [&](const scanner::Sighting& s) {
+    if (args.json) {
+      nlohmann::json j = {{"source", args.video},
+                          {"frame", s.frame},
+                          {"seconds", std::round(s.seconds * 100) / 100},
+                          {"format", scanner::format_name(s.symbol.format)},
+                          {"text", s.symbol.text}};
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      std::printf("%8.2f s  frame %-6d %-10s %s\n", s.seconds, s.frame,
+                  std::string(scanner::format_name(s.symbol.format)).c_str(),
+                  shorten(s.symbol.text, 60).c_str());
+    }
+    std::fflush(stdout);
+  });
+  if (!summary) {
+    std::fprintf(stderr, "hoso scan: %s\n", summary.error().message.c_str());
+    return static_cast<int>(common::exit_code_for(summary.error().code));
+  }
+  if (!args.json) {
+    std::printf("%d frames, %d decoded, %d codes came into view, %d frames failed\n",
+                summary->frames, summary->decoded, summary->codes, summary->failed_frames);
+  }
+  return static_cast<int>(summary->failed_frames > 0 ? ExitCode::bad_input : ExitCode::ok);
+}
+
+}  // namespace
+
+int run_scan(ScanArgs args) {
+  if (!args.formats.empty()) {
+    auto formats = scanner::parse_formats(args.formats);
+    if (!formats) {
+      std::fprintf(stderr, "hoso scan: %s\n", formats.error().message.c_str());
+      return static_cast<int>(ExitCode::bad_arguments);
+    }
+    args.scanner.formats = *formats;
+  }
+  if (args.video.empty() && args.paths.empty()) {
+    std::fprintf(stderr, "hoso scan: give at least one file or folder, or --video SOURCE\n");
+    return static_cast<int>(ExitCode::bad_arguments);
+  }
+  auto opened = scanner::Scanner::open(args.scanner);
+  if (!opened) {
+    std::fprintf(stderr, "hoso scan: %s\n", opened.error().message.c_str());
+    return static_cast<int>(common::exit_code_for(opened.error().code));
+  }
+  scanner::Scanner& scanner = *opened;
+  if (!args.video.empty()) return run_video(args, scanner);
+
+  auto files = scanner::collect_inputs(args.paths);
+  if (!files) {
+    std::fprintf(stderr, "hoso scan: %s\n", files.error().message.c_str());
+    return static_cast<int>(common::exit_code_for(files.error().code));
+  }
+  if (files->empty()) {
+    std::fprintf(stderr, "hoso scan: no image or PDF files found in %s\n",
+                 fmt::format("{}", fmt::join(args.paths, ", ")).c_str());
+    return static_cast<int>(ExitCode::bad_input);
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  std::size_t pages = 0, codes = 0, unreadable = 0, with_codes = 0;
+  std::size_t width = 0;
+  for (const auto& f : *files) width = std::max(width, f.size());
+  width = std::min<std::size_t>(width, 60);
+  Progress progress(files->size(), ::isatty(STDERR_FILENO) != 0);
+  progress.show(0);
+  scanner::scan_batch(scanner, *files, [&](std::size_t index, const scanner::FileResult& r) {
+    progress.clear();
+    pages += r.pages.size();
+    codes += r.symbol_count();
+    if (!r.readable()) ++unreadable;
+    if (r.symbol_count() > 0) ++with_codes;
+    if (args.json) {
+      std::fputs(scanner::to_json_lines(r).c_str(), stdout);
+    } else if (r.error) {
+      std::printf("%-*s  UNREADABLE: %s\n", static_cast<int>(width), r.file.c_str(),
+                  r.error->message.c_str());
+    } else {
+      for (const auto& page : r.pages) {
+        std::string name = r.page_count > 1 ? fmt::format("{} p{}", r.file, page.page + 1) : r.file;
+        if (page.error) {
+          std::printf("%-*s  UNREADABLE: %s\n", static_cast<int>(width), name.c_str(),
+                      page.error->message.c_str());
+        } else {
+          std::printf("%-*s %6.0f ms  %s\n", static_cast<int>(width), name.c_str(), page.ms,
+                      describe_symbols(page.symbols).c_str());
+        }
+      }
+      if (!r.warning.empty()) std::printf("%-*s  note: %s\n", static_cast<int>(width), r.file.c_str(), r.warning.c_str());
+    }
+    std::fflush(stdout);
+    progress.show(index + 1);
+  });
+  progress.clear();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!args.json) {
+    std::printf("\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, "
+                "%.1f s (%.0f ms per image, %d workers)\n",
+                files->size(), pages, codes, with_codes, unreadable, seconds,
+                1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
+  }
+  return static_cast<int>(unreadable > 0 ? ExitCode::bad_input : ExitCode::ok);
+}
+
+}  // namespace app

@@ -1,0 +1,27 @@
+#include "common/result.hpp"
+
+namespace common {
+
+std::string_view error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument:
+      return "invalid_argument";
+    case ErrorCode::bad_input:
+      return "bad_input";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::limit_exceeded:
+      return "limit_exceeded";
+    case ErrorCode::timeout:
+      return "timeout";
+    case ErrorCode::crashed:
+      return "crashed";
+    case ErrorCode::io_error:
+      return "io_error";
+    case ErrorCode::internal:
+      return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace common

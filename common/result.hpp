@@ -1,0 +1,105 @@
+// Result<T>: a value or an Error, for failures that are normal outcomes (no barcode found, a corrupt
+// file, a timeout). Mirrors std::expected's member names so it can be swapped for it later.
+// Knows nothing about HTTP statuses or exit codes: callers map ErrorCode with a switch.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace common {
+
+enum class ErrorCode {
+  invalid_argument,  // the caller asked for something that makes no sense (bad flag, bad format name)
+  bad_input,         // the input itself is wrong: not an image, corrupt, truncated
+  not_found,         // a file, page or record does not exist
+  limit_exceeded,    // the input is larger than a configured limit (megapixels, pages, bytes)
+  timeout,           // work did not finish within its time limit
+  crashed,           // a worker process died while handling the input
+  io_error,          // the operating system refused a read, write or spawn
+  internal,          // a bug: an invariant did not hold
+};
+
+// Returns the stable snake_case name of `code` ("bad_input"), for JSON and logs.
+std::string_view error_code_name(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::internal;
+  std::string message;  // says what was wrong with which input, and what to do
+};
+
+// Thrown by Result::value() when it holds an Error: a programming mistake, not an outcome.
+class BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Error& error)
+      : std::logic_error("Result holds an error: " + error.message) {}
+};
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
+
+  bool has_value() const noexcept { return state_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  T& value() & {
+    check();
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(state_));
+  }
+  template <class U>
+  T value_or(U&& fallback) const& {
+    return has_value() ? std::get<0>(state_) : static_cast<T>(std::forward<U>(fallback));
+  }
+
+  // Requires !has_value().
+  const Error& error() const& { return std::get<1>(state_); }
+  Error&& error() && { return std::get<1>(std::move(state_)); }
+
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  void check() const {
+    if (!has_value()) throw BadResultAccess(std::get<1>(state_));
+  }
+  std::variant<T, Error> state_;
+};
+
+// Result<void>: success or an Error.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit
+
+  bool has_value() const noexcept { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
+  void value() const {
+    if (!ok_) throw BadResultAccess(error_);
+  }
+  const Error& error() const& { return error_; }
+
+ private:
+  Error error_;
+  bool ok_ = true;
+};
+
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+}  // namespace common
