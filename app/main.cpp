@@ -1,7 +1,7 @@
 // hoso: the command-line entry point. Parses arguments and hands each subcommand to its runner;
 // no business logic lives here.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
@@ -21,9 +21,12 @@ int main(int argc, char** argv) {
   scan.scanner.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   double time_limit_s = scan.scanner.limits.time_limit_ms / 1000.0;
   double max_file_mb = static_cast<double>(scan.scanner.limits.max_file_bytes) / (1 << 20);
-  auto* scan_cmd = cli.add_subcommand("scan", "Read every barcode and QR code in images, PDFs or video");
-  scan_cmd->add_option("paths", scan.paths, "Image or PDF files, or folders (searched recursively)");
-  scan_cmd->add_option("--video", scan.video, "A video file or camera (/dev/videoN) instead of files");
+  auto* scan_cmd =
+      cli.add_subcommand("scan", "Read every barcode and QR code in images, PDFs or video");
+  scan_cmd->add_option("paths", scan.paths,
+                       "Image or PDF files, or folders (searched recursively)");
+  scan_cmd->add_option("--video", scan.video,
+                       "A video file or camera (/dev/videoN) instead of files");
   scan_cmd->add_flag("--json", scan.json, "One JSON object per image page per line");
   scan_cmd->add_option("--formats", scan.formats,
                        "Formats to read, comma-separated (default all): Code128, QRCode, "
@@ -31,24 +34,29 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--jobs,-j", scan.scanner.jobs, "Images decoded at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  scan_cmd->add_option("--max-megapixels", scan.scanner.limits.max_megapixels,
-                       "Largest image or rendered page accepted")
+  scan_cmd
+      ->add_option("--max-megapixels", scan.scanner.limits.max_megapixels,
+                   "Largest image or rendered page accepted")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  scan_cmd->add_option("--max-pages", scan.scanner.limits.max_pages, "Pages scanned per TIFF or PDF")
+  scan_cmd
+      ->add_option("--max-pages", scan.scanner.limits.max_pages, "Pages scanned per TIFF or PDF")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   scan_cmd->add_option("--max-file-mb", max_file_mb, "Largest file accepted, in MB")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  scan_cmd->add_option("--pdf-dpi", scan.scanner.limits.pdf_dpi, "Resolution PDF pages are rendered at")
+  scan_cmd
+      ->add_option("--pdf-dpi", scan.scanner.limits.pdf_dpi, "Resolution PDF pages are rendered at")
       ->capture_default_str()
       ->check(CLI::Range(50, 600));
-  scan_cmd->add_option("--time-limit", time_limit_s, "Seconds allowed per page before it is given up")
+  scan_cmd
+      ->add_option("--time-limit", time_limit_s, "Seconds allowed per page before it is given up")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  scan_cmd->add_option("--memory-mb", scan.scanner.limits.memory_limit_mb,
-                       "Memory allowed to each decode worker, in MB")
+  scan_cmd
+      ->add_option("--memory-mb", scan.scanner.limits.memory_limit_mb,
+                   "Memory allowed to each decode worker, in MB")
       ->capture_default_str()
       ->check(CLI::Range(64, 1 << 20));
 

@@ -154,7 +154,8 @@ int run_scan(ScanArgs args) {
                       describe_symbols(page.symbols).c_str());
         }
       }
-      if (!r.warning.empty()) std::printf("%-*s  note: %s\n", static_cast<int>(width), r.file.c_str(), r.warning.c_str());
+      if (!r.warning.empty())
+        std::printf("%-*s  note: %s\n", static_cast<int>(width), r.file.c_str(), r.warning.c_str());
     }
     std::fflush(stdout);
     progress.show(index + 1);
@@ -162,10 +163,11 @@ int run_scan(ScanArgs args) {
   progress.clear();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!args.json) {
-    std::printf("\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, "
-                "%.1f s (%.0f ms per image, %d workers)\n",
-                files->size(), pages, codes, with_codes, unreadable, seconds,
-                1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
+    std::printf(
+        "\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, "
+        "%.1f s (%.0f ms per image, %d workers)\n",
+        files->size(), pages, codes, with_codes, unreadable, seconds,
+        1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
   }
   return static_cast<int>(unreadable > 0 ? ExitCode::bad_input : ExitCode::ok);
 }

@@ -1,5 +1,5 @@
-// Result<T>: a value or an Error, for failures that are normal outcomes (no barcode found, a corrupt
-// file, a timeout). Mirrors std::expected's member names so it can be swapped for it later.
+// Result<T>: a value or an Error, for failures that are normal outcomes (no barcode found, a
+// corrupt file, a timeout). Mirrors std::expected's member names so it can be swapped for it later.
 // Knows nothing about HTTP statuses or exit codes: callers map ErrorCode with a switch.
 #pragma once
 
@@ -12,7 +12,8 @@
 namespace common {
 
 enum class ErrorCode {
-  invalid_argument,  // the caller asked for something that makes no sense (bad flag, bad format name)
+  invalid_argument,  // the caller asked for something that makes no sense (bad flag, bad format
+                     // name)
   bad_input,         // the input itself is wrong: not an image, corrupt, truncated
   not_found,         // a file, page or record does not exist
   limit_exceeded,    // the input is larger than a configured limit (megapixels, pages, bytes)
@@ -40,7 +41,7 @@ class BadResultAccess : public std::logic_error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool has_value() const noexcept { return state_.index() == 0; }

@@ -18,9 +18,10 @@ using nlohmann::json;
 
 bool has_scannable_extension(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::vector<std::string> k_extensions = {".jpg", ".jpeg", ".png", ".tif", ".tiff",
-                                                        ".bmp", ".webp", ".pdf"};
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  static const std::vector<std::string> k_extensions = {".jpg",  ".jpeg", ".png",  ".tif",
+                                                        ".tiff", ".bmp",  ".webp", ".pdf"};
   return std::find(k_extensions.begin(), k_extensions.end(), ext) != k_extensions.end();
 }
 
@@ -30,14 +31,16 @@ common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::s
     std::error_code ec;
     auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      return common::make_error(common::ErrorCode::not_found, fmt::format("no such file or folder: {}", path));
+      return common::make_error(common::ErrorCode::not_found,
+                                fmt::format("no such file or folder: {}", path));
     }
     if (!fs::is_directory(status)) {
       files.push_back(path);
       continue;
     }
     std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it->is_regular_file(ec) && has_scannable_extension(it->path().string())) {
         found.push_back(it->path().string());
@@ -67,7 +70,8 @@ void scan_batch(Scanner& scanner, const std::vector<std::string>& files,
       ready.notify_all();
     }
   };
-  std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(scanner.options().jobs), files.size());
+  std::size_t threads =
+      std::min<std::size_t>(static_cast<std::size_t>(scanner.options().jobs), files.size());
   std::vector<std::jthread> pool;
   for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(work);
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -81,13 +85,15 @@ void scan_batch(Scanner& scanner, const std::vector<std::string>& files,
 }
 
 std::string to_json_lines(const FileResult& result) {
-  auto line = [&](int page, double ms, const std::vector<Symbol>* symbols, const common::Error* error) {
+  auto line = [&](int page, double ms, const std::vector<Symbol>* symbols,
+                  const common::Error* error) {
     json symbol_list = json::array();
     if (symbols) {
       for (const auto& s : *symbols) {
         json corners = json::array();
         for (const auto& p : s.corners) corners.push_back({p.x, p.y});
-        symbol_list.push_back({{"format", format_name(s.format)}, {"text", s.text}, {"corners", corners}});
+        symbol_list.push_back(
+            {{"format", format_name(s.format)}, {"text", s.text}, {"corners", corners}});
       }
     }
     json j = {{"file", result.file},

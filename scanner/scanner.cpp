@@ -24,7 +24,8 @@ using detail::WorkerRequest;
 namespace fs = std::filesystem;
 
 bool FileResult::readable() const {
-  return !error && std::none_of(pages.begin(), pages.end(), [](const PageResult& p) { return p.error.has_value(); });
+  return !error && std::none_of(pages.begin(), pages.end(),
+                                [](const PageResult& p) { return p.error.has_value(); });
 }
 
 std::size_t FileResult::symbol_count() const {
@@ -66,6 +67,7 @@ struct Scanner::Impl {
     r.path = path;
     r.page = page;
     r.formats = options.formats;
+    r.baseline = options.baseline;
     r.limits = options.limits;
     return r;
   }
@@ -74,8 +76,8 @@ struct Scanner::Impl {
     return std::chrono::milliseconds(std::max(1, options.limits.time_limit_ms));
   }
 
-  // Decodes one page. A crash of the fast path (ZXing::ReadBarcodes asserting) is retried once in
-  // safe mode in a fresh worker before the page is given up.
+  // Decodes one page. When the full pipeline crashes its worker (a ZXing assertion on some crop),
+  // the page is retried once in a fresh worker with the plain pass only before it is given up.
   PageResult decode_page(WorkerProcess& worker, const std::string& path, int page) {
     PageResult result;
     result.page = page;
@@ -83,17 +85,21 @@ struct Scanner::Impl {
     auto req = request(WorkerOp::decode, path, page);
     auto response = worker.call(req, {}, time_limit());
     if (!response && response.error().code == ErrorCode::crashed) {
-      spdlog::debug("{} page {}: {}; retrying in safe mode", path, page + 1, response.error().message);
-      req.safe_mode = true;
+      spdlog::debug("{} page {}: {}; retrying with the plain pass only", path, page + 1,
+                    response.error().message);
+      req.plain_only = true;
       response = worker.call(req, {}, time_limit());
     }
-    result.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    result.ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!response) {
       result.error = response.error();
     } else if (!response->ok) {
       result.error = response->error;
     } else {
       result.symbols = std::move(response->symbols);
+      result.load_ms = response->load_ms;
+      result.decode_ms = response->decode_ms;
     }
     return result;
   }
@@ -114,10 +120,12 @@ struct Scanner::Impl {
     result.page_count = probed->page_count;
     int pages = std::min(result.page_count, std::max(1, options.limits.max_pages));
     if (pages < result.page_count) {
-      result.warning = fmt::format("file has {} pages; only the first {} were scanned (--max-pages)",
-                                   result.page_count, pages);
+      result.warning =
+          fmt::format("file has {} pages; only the first {} were scanned (--max-pages)",
+                      result.page_count, pages);
     }
-    for (int page = 0; page < pages; ++page) result.pages.push_back(decode_page(*lease, path, page));
+    for (int page = 0; page < pages; ++page)
+      result.pages.push_back(decode_page(*lease, path, page));
     return result;
   }
 };
@@ -150,7 +158,8 @@ common::Result<Scanner> Scanner::open(ScannerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   for (int i = 0; i < options.jobs; ++i) {
-    impl->idle.push_back(std::make_unique<WorkerProcess>(options.worker_path, options.limits.memory_limit_mb));
+    impl->idle.push_back(
+        std::make_unique<WorkerProcess>(options.worker_path, options.limits.memory_limit_mb));
   }
   return Scanner(std::move(impl));
 }
@@ -195,13 +204,13 @@ FileResult Scanner::scan_bytes(std::span<const std::uint8_t> content, const std:
   return impl_->scan(pattern, name);
 }
 
-common::Result<std::vector<Symbol>> Scanner::scan_frame(std::span<const std::uint8_t> grey, int width,
-                                                        int height) {
+common::Result<std::vector<Symbol>> Scanner::scan_frame(std::span<const std::uint8_t> grey,
+                                                        int width, int height) {
   if (width <= 0 || height <= 0 ||
       grey.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height)) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("frame of {} bytes does not match {} × {} pixels", grey.size(),
-                                  width, height));
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("frame of {} bytes does not match {} × {} pixels", grey.size(), width, height));
   }
   Impl::Lease lease(*impl_);
   auto req = impl_->request(WorkerOp::frame, "", 0);
@@ -209,7 +218,7 @@ common::Result<std::vector<Symbol>> Scanner::scan_frame(std::span<const std::uin
   req.height = height;
   auto response = (*lease).call(req, grey, impl_->time_limit());
   if (!response && response.error().code == ErrorCode::crashed) {
-    req.safe_mode = true;
+    req.plain_only = true;
     response = (*lease).call(req, grey, impl_->time_limit());
   }
   if (!response) return response.error();

@@ -21,14 +21,18 @@ namespace scanner {
 struct ScannerOptions {
   FormatSet formats = FormatSet::all();
   Limits limits;
-  int jobs = 1;             // worker processes, i.e. images decoded at once
-  std::string worker_path;  // empty: $HOSO_DECODE_WORKER, else hoso-decode-worker next to this program
+  int jobs = 1;           // worker processes, i.e. images decoded at once
+  bool baseline = false;  // benchmarks only: one plain ZXing pass per format, no pipeline
+  std::string
+      worker_path;  // empty: $HOSO_DECODE_WORKER, else hoso-decode-worker next to this program
 };
 
 struct PageResult {
   int page = 0;
   std::vector<Symbol> symbols;
   double ms = 0;                       // wall time to load and decode this page
+  double load_ms = 0;                  // of which reading the file into pixels
+  double decode_ms = 0;                // of which finding and decoding the codes
   std::optional<common::Error> error;  // this page could not be read
 };
 

@@ -1,8 +1,8 @@
 #include "scanner/symbol.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
-#include <fmt/format.h>
 
 namespace scanner {
 
@@ -32,7 +32,8 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -55,9 +56,11 @@ common::Result<FormatSet> parse_formats(std::string_view list) {
                            [&](Format f) { return iequals(format_name(f), item); });
     if (it == k_all_formats.end()) {
       std::string known;
-      for (Format f : k_all_formats) known += fmt::format("{}{}", known.empty() ? "" : ", ", format_name(f));
-      return common::make_error(common::ErrorCode::invalid_argument,
-                                fmt::format("unknown barcode format '{}'; known formats: {}", item, known));
+      for (Format f : k_all_formats)
+        known += fmt::format("{}{}", known.empty() ? "" : ", ", format_name(f));
+      return common::make_error(
+          common::ErrorCode::invalid_argument,
+          fmt::format("unknown barcode format '{}'; known formats: {}", item, known));
     }
     set = set | FormatSet{*it};
   }

@@ -3,16 +3,16 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-image.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <poppler/cpp/poppler-document.h>
-#include <poppler/cpp/poppler-image.h>
-#include <poppler/cpp/poppler-page-renderer.h>
-#include <poppler/cpp/poppler-page.h>
 
 namespace scanner::detail {
 
@@ -88,8 +88,8 @@ common::Result<Probe> probe_jpeg(Bytes d) {
       continue;
     }
     std::uint32_t length = be16(d, at + 2);
-    bool is_sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                  marker != 0xCC;
+    bool is_sof =
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     if (is_sof) {
       if (at + 9 > d.size()) return truncated_header(FileKind::jpeg);
       return Probe{FileKind::jpeg, static_cast<int>(be16(d, at + 7)),
@@ -145,11 +145,11 @@ common::Result<void> check_pixels(FileKind kind, double width, double height,
                                   const Limits& limits) {
   double megapixels = width * height / 1e6;
   if (megapixels > limits.max_megapixels) {
-    return make_error(ErrorCode::limit_exceeded,
-                      fmt::format("{} image is {:.0f} × {:.0f} pixels ({:.1f} megapixels), above "
-                                  "the limit of {:.0f} megapixels (--max-megapixels)",
-                                  file_kind_name(kind), width, height, megapixels,
-                                  limits.max_megapixels));
+    return make_error(
+        ErrorCode::limit_exceeded,
+        fmt::format("{} image is {:.0f} × {:.0f} pixels ({:.1f} megapixels), above "
+                    "the limit of {:.0f} megapixels (--max-megapixels)",
+                    file_kind_name(kind), width, height, megapixels, limits.max_megapixels));
   }
   return {};
 }
@@ -162,7 +162,7 @@ struct PdfDocument {
 common::Result<PdfDocument> open_pdf(Bytes data) {
   PdfDocument pdf;
   pdf.doc.reset(poppler::document::load_from_raw_data(reinterpret_cast<const char*>(data.data()),
-                                                       static_cast<int>(data.size())));
+                                                      static_cast<int>(data.size())));
   if (!pdf.doc) {
     return make_error(ErrorCode::bad_input,
                       "PDF could not be opened: the file is damaged or not a PDF document");
@@ -207,7 +207,8 @@ common::Result<std::string> read_file(const std::string& path, const Limits& lim
                       fmt::format("file is {:.1f} MB, above the limit of {:.1f} MB (--max-file-mb)",
                                   st.st_size / 1048576.0, limits.max_file_bytes / 1048576.0));
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
   if (!file) return make_error(ErrorCode::io_error, fmt::format("cannot open {}", path));
   std::string content(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t got = std::fread(content.data(), 1, content.size(), file.get());
@@ -224,23 +225,25 @@ common::Result<Probe> probe(Bytes d) {
     return Probe{FileKind::png, static_cast<int>(std::min(be32(d, 16), 1u << 30)),
                  static_cast<int>(std::min(be32(d, 20), 1u << 30))};
   }
-  if (starts_with(d, std::string_view("II*\0", 4)) || starts_with(d, std::string_view("MM\0*", 4))) {
+  if (starts_with(d, std::string_view("II*\0", 4)) ||
+      starts_with(d, std::string_view("MM\0*", 4))) {
     if (d.size() < 8) return truncated_header(FileKind::tiff);
     return probe_tiff(d);
   }
   if (starts_with(d, "BM")) {
     if (d.size() < 26) return truncated_header(FileKind::bmp);
     auto h = static_cast<std::int32_t>(le32(d, 22));
-    return Probe{FileKind::bmp, static_cast<int>(le32(d, 18) & 0x3FFFFFFF),
-                 h < 0 ? -h : h};
+    return Probe{FileKind::bmp, static_cast<int>(le32(d, 18) & 0x3FFFFFFF), h < 0 ? -h : h};
   }
   if (starts_with(d, "RIFF") && starts_with(d, "WEBP", 8)) return probe_webp(d);
   // "%PDF-" should open the file but may follow a few bytes of junk.
-  std::string_view head(reinterpret_cast<const char*>(d.data()), std::min<std::size_t>(d.size(), 1024));
+  std::string_view head(reinterpret_cast<const char*>(d.data()),
+                        std::min<std::size_t>(d.size(), 1024));
   if (head.find("%PDF-") != std::string_view::npos) return Probe{FileKind::pdf, 0, 0};
-  return make_error(ErrorCode::bad_input,
-                    fmt::format("not an image or PDF: {} (expected JPEG, PNG, TIFF, BMP, WebP or PDF)",
-                                describe_content(d)));
+  return make_error(
+      ErrorCode::bad_input,
+      fmt::format("not an image or PDF: {} (expected JPEG, PNG, TIFF, BMP, WebP or PDF)",
+                  describe_content(d)));
 }
 
 common::Result<int> page_count(const std::string& path, Bytes data, const Probe& p,
@@ -258,11 +261,13 @@ common::Result<int> page_count(const std::string& path, Bytes data, const Probe&
       try {
         auto n = cv::imcount(path, cv::IMREAD_GRAYSCALE);
         if (n == 0) {
-          return make_error(ErrorCode::bad_input, "TIFF pages could not be read: the file is corrupt");
+          return make_error(ErrorCode::bad_input,
+                            "TIFF pages could not be read: the file is corrupt");
         }
         return static_cast<int>(n);
       } catch (const cv::Exception&) {
-        return make_error(ErrorCode::bad_input, "TIFF pages could not be read: the file is corrupt");
+        return make_error(ErrorCode::bad_input,
+                          "TIFF pages could not be read: the file is corrupt");
       }
     }
     case FileKind::jpeg:
@@ -297,7 +302,8 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
         poppler::rectf box = pdf_page->page_rect(poppler::media_box);
         double dpi = limits.pdf_dpi;
         double megapixels = (box.width() / 72.0 * dpi) * (box.height() / 72.0 * dpi) / 1e6;
-        if (megapixels > limits.max_megapixels) dpi *= std::sqrt(limits.max_megapixels / megapixels);
+        if (megapixels > limits.max_megapixels)
+          dpi *= std::sqrt(limits.max_megapixels / megapixels);
         if (box.width() / 72.0 * dpi < 1 || box.height() / 72.0 * dpi < 1) {
           return make_error(ErrorCode::bad_input,
                             fmt::format("PDF page {} is too large or empty to render", page + 1));
@@ -337,7 +343,8 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
       case FileKind::png:
       case FileKind::bmp:
       case FileKind::webp: {
-        cv::Mat buffer(1, static_cast<int>(data.size()), CV_8UC1, const_cast<std::uint8_t*>(data.data()));
+        cv::Mat buffer(1, static_cast<int>(data.size()), CV_8UC1,
+                       const_cast<std::uint8_t*>(data.data()));
         grey = cv::imdecode(buffer, cv::IMREAD_GRAYSCALE);
         if (grey.empty()) {
           return make_error(ErrorCode::bad_input,

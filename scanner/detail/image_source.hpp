@@ -20,7 +20,7 @@ std::string_view file_kind_name(FileKind kind);
 
 struct Probe {
   FileKind kind = FileKind::jpeg;
-  int width = 0;   // 0 when the header does not say (PDF)
+  int width = 0;  // 0 when the header does not say (PDF)
   int height = 0;
 };
 

@@ -9,55 +9,65 @@ namespace scanner::detail {
 namespace {
 
 constexpr int k_work_side = 1024;  // localisation runs on the image scaled to this longer side
+constexpr int k_cell = 4;          // working pixels per cell of the structure-tensor grid
+
+// Buffers reused between calls: fresh multi-megabyte allocations cost more in page faults than
+// the arithmetic. One set per thread.
+struct Buffers {
+  cv::Mat small, gx, gy, jxx, jyy, jxy, cxx, cyy, cxy;
+};
 
 }  // namespace
 
 std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
+  thread_local Buffers b;
   double scale = std::min(1.0, static_cast<double>(k_work_side) / std::max(grey.cols, grey.rows));
-  cv::Mat small;
+  const cv::Mat* work = &grey;
   if (scale < 1.0) {
-    cv::resize(grey, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  } else {
-    small = grey;
+    cv::resize(grey, b.small, cv::Size(), scale, scale, cv::INTER_AREA);
+    work = &b.small;
   }
+  cv::Size grid(std::max(1, work->cols / k_cell), std::max(1, work->rows / k_cell));
+  if (grid.width < 4 || grid.height < 4) return {};
 
-  // Structure tensor: bars give strong gradients all in one direction (high coherence); matrix
-  // codes give strong gradients in two directions (low coherence). Both are contrast-invariant in
-  // coherence, so low-contrast labels are found as well as crisp ones.
-  cv::Mat gx, gy;
-  cv::Sobel(small, gx, CV_32F, 1, 0, 3);
-  cv::Sobel(small, gy, CV_32F, 0, 1, 3);
-  cv::Mat jxx = gx.mul(gx), jyy = gy.mul(gy), jxy = gx.mul(gy);
-  const cv::Size window(9, 9);
-  cv::boxFilter(jxx, jxx, -1, window);
-  cv::boxFilter(jyy, jyy, -1, window);
-  cv::boxFilter(jxy, jxy, -1, window);
-  cv::Mat energy = jxx + jyy;
-  cv::Mat diff = jxx - jyy;
+  // Structure tensor averaged over cells: bars give strong gradients all in one direction (high
+  // coherence); matrix codes give strong gradients in two directions (low coherence). Coherence
+  // does not depend on contrast, so faint labels are found as well as crisp ones.
+  cv::Sobel(*work, b.gx, CV_16S, 1, 0, 3);
+  cv::Sobel(*work, b.gy, CV_16S, 0, 1, 3);
+  cv::multiply(b.gx, b.gx, b.jxx, 1, CV_32F);
+  cv::multiply(b.gy, b.gy, b.jyy, 1, CV_32F);
+  cv::multiply(b.gx, b.gy, b.jxy, 1, CV_32F);
+  cv::resize(b.jxx, b.cxx, grid, 0, 0, cv::INTER_AREA);
+  cv::resize(b.jyy, b.cyy, grid, 0, 0, cv::INTER_AREA);
+  cv::resize(b.jxy, b.cxy, grid, 0, 0, cv::INTER_AREA);
+  cv::Mat sxx, syy, sxy;  // tensor over 3×3 cells (about 12 working pixels)
+  cv::boxFilter(b.cxx, sxx, -1, cv::Size(3, 3));
+  cv::boxFilter(b.cyy, syy, -1, cv::Size(3, 3));
+  cv::boxFilter(b.cxy, sxy, -1, cv::Size(3, 3));
+  cv::Mat energy = sxx + syy;
+  cv::Mat diff = sxx - syy;
   cv::Mat coherence;
-  cv::sqrt(diff.mul(diff) + 4 * jxy.mul(jxy), coherence);
+  cv::sqrt(diff.mul(diff) + 4 * sxy.mul(sxy), coherence);
   coherence = coherence / (energy + 1e-3f);
 
   // Energy threshold relative to the strongest edges in the picture, with a floor so flat noise
-  // never counts. Sobel 3x3 multiplies a step of d grey levels by 4: the floor is a step of ~6.
-  cv::Mat energy_small;
-  cv::resize(energy, energy_small, cv::Size(64, 64), 0, 0, cv::INTER_AREA);
+  // never counts (Sobel 3×3 turns a step of d grey levels into 4d).
   double max_energy = 0;
-  cv::minMaxLoc(energy_small, nullptr, &max_energy);
-  double threshold = std::max(0.08 * max_energy, 24.0 * 24.0 * 0.25);
-
+  cv::minMaxLoc(energy, nullptr, &max_energy);
+  double threshold = std::max(0.06 * max_energy, 400.0);
   cv::Mat strong = energy > threshold;
   cv::Mat linear_mask = strong & (coherence > 0.72f);
   cv::Mat matrix_mask = strong & (coherence < 0.55f);
 
+  // In cells: a 21-module QR code at one working pixel per module is about 5 × 5 cells.
+  const double min_area = 25;
+  const double to_image = k_cell / scale;
   std::vector<Candidate> out;
-  const double min_area = std::max(120.0, 0.0004 * small.total());
-  auto collect = [&](cv::Mat mask, bool linear) {
+  auto collect = [&](const cv::Mat& mask, bool linear) {
     cv::Mat closed;
     cv::morphologyEx(mask, closed, cv::MORPH_CLOSE,
-                     cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(9, 9)));
-    cv::morphologyEx(closed, closed, cv::MORPH_OPEN,
-                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
     std::vector<std::vector<cv::Point>> contours;
     cv::findContours(closed, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
     std::vector<Candidate> found;
@@ -65,38 +75,49 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
       double area = cv::contourArea(contour);
       if (area < min_area) continue;
       cv::RotatedRect box = cv::minAreaRect(contour);
+      // Cells are sampled at their centres: the box spans one more cell than its corner points.
+      box.size.width += 1;
+      box.size.height += 1;
       double box_area = static_cast<double>(box.size.width) * box.size.height;
-      if (box_area <= 0) continue;
       double fill = area / box_area;
       double short_side = std::min(box.size.width, box.size.height);
       double long_side = std::max(box.size.width, box.size.height);
-      if (fill < 0.45 || short_side < 8) continue;
+      if (fill < 0.4 || short_side < 3) continue;
       Candidate c;
       c.linear = linear;
+      cv::Rect bounds = cv::boundingRect(contour) & cv::Rect(0, 0, grid.width, grid.height);
       if (linear) {
-        cv::Rect bounds = cv::boundingRect(contour) & cv::Rect(0, 0, small.cols, small.rows);
         cv::Mat region_mask = cv::Mat::zeros(bounds.size(), CV_8U);
         std::vector<std::vector<cv::Point>> shifted{contour};
         for (auto& p : shifted[0]) p -= bounds.tl();
         cv::drawContours(region_mask, shifted, 0, cv::Scalar(255), cv::FILLED);
-        double sxx = cv::mean(jxx(bounds), region_mask)[0];
-        double syy = cv::mean(jyy(bounds), region_mask)[0];
-        double sxy = cv::mean(jxy(bounds), region_mask)[0];
-        c.bar_normal_rad = 0.5 * std::atan2(2 * sxy, sxx - syy);
-        double coh = std::sqrt((sxx - syy) * (sxx - syy) + 4 * sxy * sxy) / (sxx + syy + 1e-6);
+        double mxx = cv::mean(b.cxx(bounds), region_mask)[0];
+        double myy = cv::mean(b.cyy(bounds), region_mask)[0];
+        double mxy = cv::mean(b.cxy(bounds), region_mask)[0];
+        c.bar_normal_rad = 0.5 * std::atan2(2 * mxy, mxx - myy);
+        double coh = std::sqrt((mxx - myy) * (mxx - myy) + 4 * mxy * mxy) / (mxx + myy + 1e-6);
         if (coh < 0.6) continue;  // mixed directions: text, not bars
+        // Bars repeat along their normal, so the region must extend along it. A long thin region
+        // whose gradient points across its length is an edge or a ruled line, not a barcode.
+        double box_rad = box.angle * CV_PI / 180.0;
+        double dx = std::cos(c.bar_normal_rad - box_rad), dy = std::sin(c.bar_normal_rad - box_rad);
+        double along = std::abs(box.size.width * dx) + std::abs(box.size.height * dy);
+        double across = std::abs(box.size.width * dy) + std::abs(box.size.height * dx);
+        if (along < 0.5 * across || across < 0.06 * along || along < 6) continue;
         c.score = area * coh;
       } else {
         if (short_side / long_side < 0.45) continue;  // text lines are long and thin
         c.score = area * fill;
       }
-      c.box = cv::RotatedRect(box.center / scale, cv::Size2f(box.size.width / scale,
-                                                             box.size.height / scale),
+      c.box = cv::RotatedRect(cv::Point2f(static_cast<float>((box.center.x + 0.5) * to_image),
+                                          static_cast<float>((box.center.y + 0.5) * to_image)),
+                              cv::Size2f(static_cast<float>(box.size.width * to_image),
+                                         static_cast<float>(box.size.height * to_image)),
                               box.angle);
       found.push_back(c);
     }
     std::sort(found.begin(), found.end(),
-              [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+              [](const Candidate& x, const Candidate& y) { return x.score > y.score; });
     if (static_cast<int>(found.size()) > max_each) found.resize(static_cast<std::size_t>(max_each));
     out.insert(out.end(), found.begin(), found.end());
   };

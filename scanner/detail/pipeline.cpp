@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 #include "scanner/detail/locate.hpp"
 
@@ -66,6 +66,7 @@ struct Reader {
   PipelineStats& stats;
 
   struct Tuning {
+    bool multi = false;  // one ReadBarcodes call for all formats instead of one call per format
     bool try_rotate = true;
     bool try_downscale = true;
     ZXing::Binarizer binarizer = ZXing::Binarizer::LocalAverage;
@@ -77,8 +78,8 @@ struct Reader {
     std::vector<Symbol> out;
     if (formats.empty()) return out;
     cv::Mat contiguous = image.isContinuous() ? image : image.clone();
-    ZXing::ImageView view(contiguous.data, contiguous.cols, contiguous.rows, ZXing::ImageFormat::Lum,
-                          static_cast<int>(contiguous.step));
+    ZXing::ImageView view(contiguous.data, contiguous.cols, contiguous.rows,
+                          ZXing::ImageFormat::Lum, static_cast<int>(contiguous.step));
     auto hints = ZXing::DecodeHints()
                      .setTryHarder(true)
                      .setTryRotate(tuning.try_rotate)
@@ -93,10 +94,11 @@ struct Reader {
       s.text = r.text();
       s.bytes.assign(r.bytes().begin(), r.bytes().end());
       const auto& pos = r.position();
-      for (int i = 0; i < 4; ++i) s.corners[static_cast<std::size_t>(i)] = transform.map(pos[i].x, pos[i].y);
+      for (int i = 0; i < 4; ++i)
+        s.corners[static_cast<std::size_t>(i)] = transform.map(pos[i].x, pos[i].y);
       out.push_back(std::move(s));
     };
-    if (!options.safe_mode) {
+    if (tuning.multi) {
       ++stats.zxing_calls;
       hints.setFormats(to_zxing(formats));
       for (const auto& r : ZXing::ReadBarcodes(view, hints)) take(r);
@@ -120,7 +122,8 @@ cv::Point2d centre(const Symbol& s) {
 
 std::vector<cv::Point2f> polygon(const Symbol& s) {
   std::vector<cv::Point2f> poly;
-  for (const auto& p : s.corners) poly.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+  for (const auto& p : s.corners)
+    poly.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
   return poly;
 }
 
@@ -233,8 +236,14 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
   Reader reader{options, stats};
   std::vector<Symbol> symbols;
 
-  // Pass 1: the whole image as it is.
+  // Pass 1: the whole image as it is, one ZXing::ReadBarcode call per format. Debian's ZXing 1.4
+  // ReadBarcodes() can abort on repeated linear codes, and one call per format that stops at the
+  // first symbol is also the cheapest pass when an envelope carries one code of each kind.
   merge(symbols, reader.read(grey, options.formats, CropTransform{}, {}));
+  if (options.plain_only) {
+    if (stats_out) *stats_out = stats;
+    return symbols;
+  }
 
   // What is still missing: barcode-like regions that no symbol explains.
   FormatSet linear = options.formats & k_linear_formats;
@@ -256,9 +265,11 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
       CropTransform transform;
       cv::Mat crop = straightened_crop(grey, c, zoom, transform);
       Reader::Tuning tuning;
+      tuning.multi = true;  // a crop holds one candidate: one call for all wanted formats
       tuning.try_downscale = false;
       tuning.try_rotate = !c.linear;
-      for (int variant = 0; variant < 4 && !found && attempts < options.max_crop_attempts; ++variant) {
+      for (int variant = 0; variant < 4 && !found && attempts < options.max_crop_attempts;
+           ++variant) {
         cv::Mat input = variant == 0   ? crop
                         : variant == 1 ? normalised(crop)
                         : variant == 2 ? sharpened(crop)
@@ -280,7 +291,7 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
 
 std::vector<Symbol> decode_baseline(const cv::Mat& grey, FormatSet formats) {
   PipelineOptions options;
-  options.safe_mode = true;
+  options.plain_only = true;
   PipelineStats stats;
   Reader reader{options, stats};
   return reader.read(grey, formats, CropTransform{}, {});

@@ -1,6 +1,7 @@
-// The multi-pass decode pipeline, in-process: a plain ZXing pass over the whole image, then, only for
-// barcode-like regions that the plain pass did not explain, straightened and enhanced crops. Runs
-// inside the decode worker (ZXing may abort the process); not thread-safe per call but reentrant.
+// The multi-pass decode pipeline, in-process: a plain ZXing pass over the whole image, then, only
+// for barcode-like regions that the plain pass did not explain, straightened and enhanced crops.
+// Runs inside the decode worker (ZXing may abort the process); not thread-safe per call but
+// reentrant.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -12,9 +13,9 @@ namespace scanner::detail {
 
 struct PipelineOptions {
   FormatSet formats = FormatSet::all();
-  // Safe mode reads one symbol per format per call (ZXing::ReadBarcode), which avoids assertion
-  // aborts seen in Debian's ZXing 1.4 ReadBarcodes() with several identical linear codes.
-  bool safe_mode = false;
+  // Only the plain pass. The supervisor retries a page this way when the full pipeline crashed
+  // its worker (Debian's ZXing 1.4 ReadBarcodes() can abort on crops with repeated linear codes).
+  bool plain_only = false;
   int max_crop_attempts = 48;  // ZXing calls spent on crops after the plain pass
 };
 

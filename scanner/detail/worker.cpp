@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -77,7 +78,8 @@ std::string encode_request(const WorkerRequest& r) {
             {"path", r.path},
             {"page", r.page},
             {"formats", r.formats.bits()},
-            {"safe", r.safe_mode},
+            {"plain_only", r.plain_only},
+            {"baseline", r.baseline},
             {"max_megapixels", r.limits.max_megapixels},
             {"max_pages", r.limits.max_pages},
             {"max_file_bytes", r.limits.max_file_bytes},
@@ -96,7 +98,8 @@ common::Result<WorkerRequest> decode_request(std::string_view line) {
     r.path = j.at("path").get<std::string>();
     r.page = j.at("page").get<int>();
     r.formats = FormatSet(j.at("formats").get<std::uint32_t>());
-    r.safe_mode = j.at("safe").get<bool>();
+    r.plain_only = j.at("plain_only").get<bool>();
+    r.baseline = j.at("baseline").get<bool>();
     r.limits.max_megapixels = j.at("max_megapixels").get<double>();
     r.limits.max_pages = j.at("max_pages").get<int>();
     r.limits.max_file_bytes = j.at("max_file_bytes").get<std::uint64_t>();
@@ -123,6 +126,8 @@ std::string encode_response(const WorkerResponse& r) {
             {"code", common::error_code_name(r.error.code)},
             {"error", r.error.message},
             {"page_count", r.page_count},
+            {"load_ms", r.load_ms},
+            {"decode_ms", r.decode_ms},
             {"symbols", symbols}};
   return dump(j);
 }
@@ -132,9 +137,12 @@ common::Result<WorkerResponse> decode_response(std::string_view line) {
     json j = json::parse(line);
     WorkerResponse r;
     r.ok = j.at("ok").get<bool>();
-    r.error.code = error_code_from_name(j.at("code").get<std::string>()).value_or(ErrorCode::internal);
+    r.error.code =
+        error_code_from_name(j.at("code").get<std::string>()).value_or(ErrorCode::internal);
     r.error.message = j.at("error").get<std::string>();
     r.page_count = j.at("page_count").get<int>();
+    r.load_ms = j.at("load_ms").get<double>();
+    r.decode_ms = j.at("decode_ms").get<double>();
     for (const auto& js : j.at("symbols")) {
       Symbol s;
       s.format = static_cast<Format>(js.at("format").get<std::uint32_t>());
@@ -153,7 +161,8 @@ common::Result<WorkerResponse> decode_response(std::string_view line) {
   }
 }
 
-WorkerResponse handle_request(const WorkerRequest& request, const std::vector<std::uint8_t>& frame) {
+WorkerResponse handle_request(const WorkerRequest& request,
+                              const std::vector<std::uint8_t>& frame) {
   WorkerResponse response;
   auto fail = [&](common::Error e) {
     response.ok = false;
@@ -163,13 +172,24 @@ WorkerResponse handle_request(const WorkerRequest& request, const std::vector<st
   try {
     PipelineOptions options;
     options.formats = request.formats;
-    options.safe_mode = request.safe_mode;
+    options.plain_only = request.plain_only;
+    using clock = std::chrono::steady_clock;
+    auto ms_since = [](clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(clock::now() - t).count();
+    };
+    auto decode = [&](const cv::Mat& grey) {
+      auto start = clock::now();
+      response.symbols =
+          request.baseline ? decode_baseline(grey, request.formats) : decode_image(grey, options);
+      response.decode_ms = ms_since(start);
+    };
     if (request.op == WorkerOp::frame) {
       cv::Mat grey(request.height, request.width, CV_8UC1, const_cast<std::uint8_t*>(frame.data()));
-      response.symbols = decode_image(grey, options);
+      decode(grey);
       response.ok = true;
       return response;
     }
+    auto load_start = clock::now();
     auto content = read_file(request.path, request.limits);
     if (!content) return fail(content.error());
     std::span<const std::uint8_t> data(reinterpret_cast<const std::uint8_t*>(content->data()),
@@ -185,7 +205,8 @@ WorkerResponse handle_request(const WorkerRequest& request, const std::vector<st
     }
     auto image = load_page(request.path, data, *probed, request.page, request.limits);
     if (!image) return fail(image.error());
-    response.symbols = decode_image(*image, options);
+    response.load_ms = ms_since(load_start);
+    decode(*image);
     for (auto& s : response.symbols) s.page = request.page;
     response.ok = true;
     return response;
@@ -197,7 +218,8 @@ WorkerResponse handle_request(const WorkerRequest& request, const std::vector<st
       return fail(make_error(ErrorCode::limit_exceeded,
                              "decoding needed more memory than the worker's limit (--memory-mb)"));
     }
-    return fail(make_error(ErrorCode::bad_input, fmt::format("image processing failed: {}", e.msg)));
+    return fail(
+        make_error(ErrorCode::bad_input, fmt::format("image processing failed: {}", e.msg)));
   } catch (const std::exception& e) {
     return fail(make_error(ErrorCode::internal, fmt::format("decoder error: {}", e.what())));
   }
@@ -229,8 +251,10 @@ int run_worker(int memory_limit_mb) {
       std::vector<std::uint8_t> frame;
       if (request->op == WorkerOp::frame) {
         if (request->width <= 0 || request->height <= 0) return 2;
-        frame.resize(static_cast<std::size_t>(request->width) * static_cast<std::size_t>(request->height));
-        if (!std::cin.read(reinterpret_cast<char*>(frame.data()), static_cast<std::streamsize>(frame.size()))) {
+        frame.resize(static_cast<std::size_t>(request->width) *
+                     static_cast<std::size_t>(request->height));
+        if (!std::cin.read(reinterpret_cast<char*>(frame.data()),
+                           static_cast<std::streamsize>(frame.size()))) {
           return 2;
         }
       }

@@ -1,6 +1,7 @@
-// The decode worker's side of the supervisor protocol, and the protocol itself. One request per line
-// of JSON on stdin, one response per line on stdout; a "frame" request is followed by its raw grey
-// pixels. The worker is a separate process so that ZXing aborting or hanging costs only that process.
+// The decode worker's side of the supervisor protocol, and the protocol itself. One request per
+// line of JSON on stdin, one response per line on stdout; a "frame" request is followed by its raw
+// grey pixels. The worker is a separate process so that ZXing aborting or hanging costs only that
+// process.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,8 @@ struct WorkerRequest {
   std::string path;  // probe, decode
   int page = 0;      // decode
   FormatSet formats = FormatSet::all();
-  bool safe_mode = false;
+  bool plain_only = false;  // only the plain pass (retry after the full pipeline crashed)
+  bool baseline = false;    // benchmarks: one plain ZXing pass per format instead of the pipeline
   Limits limits;
   int width = 0;  // frame: followed by width × height bytes
   int height = 0;
@@ -32,6 +34,8 @@ struct WorkerResponse {
   common::Error error;  // when !ok
   int page_count = 0;   // probe
   std::vector<Symbol> symbols;
+  double load_ms = 0;    // reading and decoding the file into pixels
+  double decode_ms = 0;  // finding and decoding the barcodes
 };
 
 std::string encode_request(const WorkerRequest& request);

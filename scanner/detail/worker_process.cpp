@@ -49,15 +49,17 @@ WorkerProcess::~WorkerProcess() { stop(); }
 common::Result<void> WorkerProcess::start() {
   int sockets[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
-    return make_error(ErrorCode::io_error,
-                      fmt::format("cannot create a channel to the decode worker: {}", std::strerror(errno)));
+    return make_error(
+        ErrorCode::io_error,
+        fmt::format("cannot create a channel to the decode worker: {}", std::strerror(errno)));
   }
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
     ::close(sockets[0]);
     ::close(sockets[1]);
-    return make_error(ErrorCode::io_error,
-                      fmt::format("cannot create a pipe to the decode worker: {}", std::strerror(errno)));
+    return make_error(
+        ErrorCode::io_error,
+        fmt::format("cannot create a pipe to the decode worker: {}", std::strerror(errno)));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -139,8 +141,8 @@ common::Result<WorkerResponse> WorkerProcess::call(const WorkerRequest& request,
   std::string in;
   auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                      std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       stop();
       return make_error(ErrorCode::timeout,
@@ -161,7 +163,8 @@ common::Result<WorkerResponse> WorkerProcess::call(const WorkerRequest& request,
       ssize_t n = ::read(errors_, buffer, sizeof buffer);
       if (n > 0) {
         stderr_tail_.append(buffer, static_cast<std::size_t>(n));
-        if (stderr_tail_.size() > 2 * k_stderr_keep) stderr_tail_.erase(0, stderr_tail_.size() - k_stderr_keep);
+        if (stderr_tail_.size() > 2 * k_stderr_keep)
+          stderr_tail_.erase(0, stderr_tail_.size() - k_stderr_keep);
       }
     }
     if ((fds[0].revents & POLLOUT) && sent < out.size()) {
