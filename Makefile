@@ -28,7 +28,7 @@ bootstrap:
 # Speed and read rates of the pipeline against a plain ZXing pass, in one run (see bench/).
 bench: build
 	@$(BUILD)/bin/scan_bench samples/envelopes --negatives samples/falsepositives
-	@if [ -d ../shared/testdata/barcodes ]; then $(BUILD)/bin/scan_bench ../shared/testdata/barcodes; fi
+	@if [ -d ../shared/testdata/barcodes ]; then $(BUILD)/bin/scan_bench ../shared/testdata/barcodes --optional-codes samples/shared-testdata-extra.tsv; fi
 
 format:
 	@bash scripts/check-format --fix

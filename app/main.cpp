@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
       ->add_option("--memory-mb", scan.scanner.limits.memory_limit_mb,
                    "Memory allowed to each decode worker, in MB")
       ->capture_default_str()
-      ->check(CLI::Range(64, 1 << 20));
+      ->check(CLI::Range(256, 1 << 20));
 
   try {
     cli.parse(argc, argv);

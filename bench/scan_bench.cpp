@@ -65,11 +65,14 @@ int main(int argc, char** argv) {
   CLI::App cli{"Benchmark the scanner pipeline against one plain ZXing pass per format"};
   std::vector<std::string> folders;
   std::string negatives;
+  std::string extra;
   int repeat = 1;
   bool verbose = false;
   cli.add_option("folders", folders,
                  "Folders with truth (truth.tsv, or ZXing's <stem>.txt layout)");
   cli.add_option("--negatives", negatives, "Folder of images that must yield no code");
+  cli.add_option("--optional-codes", extra,
+                 "TSV of codes really present in the images besides their truth (not wrong reads)");
   cli.add_option("--repeat", repeat, "Decode each image this many times")
       ->check(CLI::Range(1, 100));
   cli.add_flag("--verbose,-v", verbose, "Print each image the pipeline misread or missed");
@@ -127,6 +130,12 @@ int main(int argc, char** argv) {
     if (!set) {
       std::fprintf(stderr, "scan_bench: %s\n", set.error().message.c_str());
       return 1;
+    }
+    if (!extra.empty()) {
+      if (auto added = scanner::add_optional_codes(*set, extra); !added) {
+        std::fprintf(stderr, "scan_bench: %s\n", added.error().message.c_str());
+        return 1;
+      }
     }
     run(fmt::format(
             "{} ({} images; 1D/2D = codes read / expected; ratio = our median / baseline median)",

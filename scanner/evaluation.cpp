@@ -144,6 +144,48 @@ common::Result<TruthSet> load_zxing_samples(const std::string& folder) {
   return set;
 }
 
+common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv) {
+  auto content = slurp(tsv);
+  if (!content) return content.error();
+  std::istringstream lines(*content);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    auto tab1 = line.find('\t');
+    auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+    if (tab2 == std::string::npos) {
+      return make_error(ErrorCode::bad_input,
+                        fmt::format("{} line {}: expected 3 tab-separated fields", tsv, number));
+    }
+    auto formats = parse_formats(line.substr(tab1 + 1, tab2 - tab1 - 1));
+    if (!formats) return formats.error();
+    std::string text;
+    for (std::size_t i = tab2 + 1; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size()) {
+        ++i;
+        text += line[i] == 'n' ? '\n' : line[i];
+      } else {
+        text += line[i];
+      }
+    }
+    std::string suffix = line.substr(0, tab1);
+    suffix.insert(suffix.begin(), '/');
+    Format format = Format::code128;
+    for (Format f : k_all_formats) {
+      if (formats->contains(f)) format = f;
+    }
+    for (auto& image : set.images) {
+      if (image.path.size() >= suffix.size() &&
+          image.path.compare(image.path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        image.codes.push_back(ExpectedCode{format, text, {}, true});
+      }
+    }
+  }
+  return {};
+}
+
 common::Result<TruthSet> load_negatives(const std::string& folder, const std::string& category) {
   auto files = collect_inputs({folder});
   if (!files) return files.error();
@@ -192,6 +234,7 @@ Score score_image(const TruthImage& truth, const std::vector<Symbol>& symbols) {
     }
   }
   for (std::size_t e = 0; e < truth.codes.size(); ++e) {
+    if (truth.codes[e].optional) continue;
     bool linear = is_linear(truth.codes[e].format);
     ++score.expected;
     ++(linear ? score.expected_linear : score.expected_matrix);

@@ -16,6 +16,8 @@ struct ExpectedCode {
   Format format = Format::code128;
   std::string text;   // expected text (UTF-8); for raw-byte truth, empty and `bytes` set
   std::string bytes;  // expected raw bytes, when the truth is binary
+  bool optional = false;  // really in the image but not required: reading it is neither a miss
+                          // nor a wrong read (second codes in third-party samples)
 };
 
 struct TruthImage {
@@ -35,6 +37,11 @@ common::Result<TruthSet> load_truth_tsv(const std::string& folder);
 // ZXing's black-box layout: `folder/<category>/<stem>.png|jpg` with `<stem>.txt` (exact text) or
 // `<stem>.bin` (raw bytes); the format comes from the category name ("qrcode-2" → QRCode).
 common::Result<TruthSet> load_zxing_samples(const std::string& folder);
+
+// Adds codes that are really printed in some images besides the ones their truth names, as
+// optional codes. `tsv` lines: `path-suffix<TAB>format<TAB>text`, with \n and \\ escapes in text;
+// a path suffix such as `code39-3/02.png` matches the image whose path ends with it.
+common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv);
 
 // Every image in `folder` (recursively) as an image that must yield no code.
 common::Result<TruthSet> load_negatives(const std::string& folder, const std::string& category);

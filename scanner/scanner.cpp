@@ -98,6 +98,8 @@ struct Scanner::Impl {
       result.error = response->error;
     } else {
       result.symbols = std::move(response->symbols);
+      // The protocol does not carry a symbol's page; the supervisor knows which page it asked for.
+      for (auto& symbol : result.symbols) symbol.page = page;
       result.load_ms = response->load_ms;
       result.decode_ms = response->decode_ms;
     }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <regex>
@@ -30,11 +31,20 @@ common::Result<VideoSummary> scan_video(Scanner& scanner, const std::string& sou
   cv::VideoCapture capture;
   std::smatch match;
   static const std::regex k_camera("^/dev/video([0-9]+)$");
+  // A stream URL (rtsp://...) has no file to look for; anything else must exist.
+  std::error_code ec;
+  if (source.find("://") == std::string::npos && !std::filesystem::exists(source, ec)) {
+    return common::make_error(common::ErrorCode::not_found,
+                              fmt::format("{}: no such video file or camera", source));
+  }
   try {
     if (std::regex_match(source, match, k_camera)) {
       capture.open(std::stoi(match[1].str()));
     } else {
-      capture.open(source);
+      // FFmpeg reads the video files and stream URLs we meet. Left to try every backend, OpenCV
+      // probes USB cameras through gPhoto2 (leaking memory) and prints GStreamer warnings for a
+      // file that is no video.
+      capture.open(source, cv::CAP_FFMPEG);
     }
   } catch (const cv::Exception& e) {
     return common::make_error(common::ErrorCode::bad_input,

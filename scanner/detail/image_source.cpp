@@ -356,6 +356,13 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
       }
     }
   } catch (const cv::Exception& e) {
+    // Running out of the worker's memory says nothing about the file being corrupt.
+    if (e.code == cv::Error::StsNoMem) {
+      return make_error(ErrorCode::limit_exceeded,
+                        fmt::format("decoding the {} needed more memory than the worker's limit "
+                                    "(--memory-mb)",
+                                    file_kind_name(p.kind)));
+    }
     return make_error(ErrorCode::bad_input,
                       fmt::format("{} could not be decoded: {}", file_kind_name(p.kind), e.msg));
   }
