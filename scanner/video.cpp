@@ -1,12 +1,14 @@
 #include "scanner/video.hpp"
 
 #include <fmt/format.h>
+
 #include <spdlog/spdlog.h>
+#include <algorithm>
+#include <string_view>
 
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
-#include <regex>
 
 namespace scanner {
 
@@ -29,8 +31,13 @@ common::Result<VideoSummary> scan_video(Scanner& scanner, const std::string& sou
                                         const VideoOptions& options,
                                         const std::function<void(const Sighting&)>& on_sighting) {
   cv::VideoCapture capture;
-  std::smatch match;
-  static const std::regex k_camera("^/dev/video([0-9]+)$");
+  // "/dev/videoN" names camera N; anything else is a file or stream URL.
+  constexpr std::string_view k_camera_prefix = "/dev/video";
+  std::string_view camera_number = std::string_view(source).substr(
+      source.rfind(k_camera_prefix, 0) == 0 ? k_camera_prefix.size() : source.size());
+  bool is_camera = !camera_number.empty() && camera_number.size() <= 3 &&
+                   std::all_of(camera_number.begin(), camera_number.end(),
+                               [](char c) { return c >= '0' && c <= '9'; });
   // A stream URL (rtsp://...) has no file to look for; anything else must exist.
   std::error_code ec;
   if (source.find("://") == std::string::npos && !std::filesystem::exists(source, ec)) {
@@ -38,8 +45,8 @@ common::Result<VideoSummary> scan_video(Scanner& scanner, const std::string& sou
                               fmt::format("{}: no such video file or camera", source));
   }
   try {
-    if (std::regex_match(source, match, k_camera)) {
-      capture.open(std::stoi(match[1].str()));
+    if (is_camera) {
+      capture.open(std::stoi(std::string(camera_number)));
     } else {
       // FFmpeg reads the video files and stream URLs we meet. Left to try every backend, OpenCV
       // probes USB cameras through gPhoto2 (leaking memory) and prints GStreamer warnings for a
