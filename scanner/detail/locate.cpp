@@ -65,16 +65,28 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
   const double to_image = k_cell / scale;
   std::vector<Candidate> out;
   auto collect = [&](const cv::Mat& mask, bool linear) {
+    // Opening first drops thin coherent lines (envelope and label borders, ruled lines) that
+    // would otherwise join a barcode into one shapeless region; closing then fills gaps.
     cv::Mat closed;
-    cv::morphologyEx(mask, closed, cv::MORPH_CLOSE,
-                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3)));
-    std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(closed, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    auto square = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
+    cv::morphologyEx(mask, closed, cv::MORPH_OPEN, square);
+    cv::morphologyEx(closed, closed, cv::MORPH_CLOSE, square);
+    // Connected regions of cells, not contours: a border frame would enclose (and hide) the
+    // codes inside it, while as a region of its own it fails the fill test below.
+    cv::Mat labels;
+    int count = cv::connectedComponents(closed, labels, 8, CV_32S);
+    std::vector<std::vector<cv::Point>> regions(static_cast<std::size_t>(std::max(count, 1)));
+    for (int y = 0; y < labels.rows; ++y) {
+      const int* row = labels.ptr<int>(y);
+      for (int x = 0; x < labels.cols; ++x) {
+        if (row[x] > 0) regions[static_cast<std::size_t>(row[x])].emplace_back(x, y);
+      }
+    }
     std::vector<Candidate> found;
-    for (const auto& contour : contours) {
-      double area = cv::contourArea(contour);
+    for (const auto& region : regions) {
+      double area = static_cast<double>(region.size());
       if (area < min_area) continue;
-      cv::RotatedRect box = cv::minAreaRect(contour);
+      cv::RotatedRect box = cv::minAreaRect(region);
       // Cells are sampled at their centres: the box spans one more cell than its corner points.
       box.size.width += 1;
       box.size.height += 1;
@@ -85,15 +97,13 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
       if (fill < 0.4 || short_side < 3) continue;
       Candidate c;
       c.linear = linear;
-      cv::Rect bounds = cv::boundingRect(contour) & cv::Rect(0, 0, grid.width, grid.height);
       if (linear) {
-        cv::Mat region_mask = cv::Mat::zeros(bounds.size(), CV_8U);
-        std::vector<std::vector<cv::Point>> shifted{contour};
-        for (auto& p : shifted[0]) p -= bounds.tl();
-        cv::drawContours(region_mask, shifted, 0, cv::Scalar(255), cv::FILLED);
-        double mxx = cv::mean(b.cxx(bounds), region_mask)[0];
-        double myy = cv::mean(b.cyy(bounds), region_mask)[0];
-        double mxy = cv::mean(b.cxy(bounds), region_mask)[0];
+        double mxx = 0, myy = 0, mxy = 0;
+        for (const auto& p : region) {
+          mxx += b.cxx.at<float>(p);
+          myy += b.cyy.at<float>(p);
+          mxy += b.cxy.at<float>(p);
+        }
         c.bar_normal_rad = 0.5 * std::atan2(2 * mxy, mxx - myy);
         double coh = std::sqrt((mxx - myy) * (mxx - myy) + 4 * mxy * mxy) / (mxx + myy + 1e-6);
         if (coh < 0.6) continue;  // mixed directions: text, not bars
@@ -106,7 +116,8 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
         if (along < 0.5 * across || across < 0.06 * along || along < 6) continue;
         c.score = area * coh;
       } else {
-        if (short_side / long_side < 0.45) continue;  // text lines are long and thin
+        // Text lines are long and thin; rectangular DataMatrix symbols are at most 1:4.
+        if (short_side / long_side < 0.2) continue;
         c.score = area * fill;
       }
       c.box = cv::RotatedRect(cv::Point2f(static_cast<float>((box.center.x + 0.5) * to_image),
