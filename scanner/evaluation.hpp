@@ -14,8 +14,8 @@ namespace scanner {
 
 struct ExpectedCode {
   Format format = Format::code128;
-  std::string text;   // expected text (UTF-8); for raw-byte truth, empty and `bytes` set
-  std::string bytes;  // expected raw bytes, when the truth is binary
+  std::string text;       // expected text (UTF-8); for raw-byte truth, empty and `bytes` set
+  std::string bytes;      // expected raw bytes, when the truth is binary
   bool optional = false;  // really in the image but not required: reading it is neither a miss
                           // nor a wrong read (second codes in third-party samples)
 };

@@ -24,11 +24,20 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
   double scale = std::min(1.0, static_cast<double>(k_work_side) / std::max(grey.cols, grey.rows));
   const cv::Mat* work = &grey;
   if (scale < 1.0) {
-    cv::resize(grey, b.small, cv::Size(), scale, scale, cv::INTER_AREA);
+    // Halve with pyrDown (filtered, fast) while more than halving remains, then finish with a
+    // bilinear step of at most 2×: INTER_AREA at an odd ratio costs 4 ms on a 1.5 MP photo.
+    cv::Mat source = grey;
+    double left = scale;
+    while (left <= 0.5) {
+      cv::pyrDown(source, b.small);
+      source = b.small.clone();
+      left *= 2;
+    }
+    cv::resize(source, b.small, cv::Size(), left, left, cv::INTER_LINEAR);
+    scale = static_cast<double>(b.small.cols) / grey.cols;
     work = &b.small;
   }
-  cv::Size grid(std::max(1, work->cols / k_cell), std::max(1, work->rows / k_cell));
-  if (grid.width < 4 || grid.height < 4) return {};
+  if (work->cols < 4 * k_cell || work->rows < 4 * k_cell) return {};
 
   // Structure tensor averaged over cells: bars give strong gradients all in one direction (high
   // coherence); matrix codes give strong gradients in two directions (low coherence). Coherence
@@ -38,9 +47,15 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
   cv::multiply(b.gx, b.gx, b.jxx, 1, CV_32F);
   cv::multiply(b.gy, b.gy, b.jyy, 1, CV_32F);
   cv::multiply(b.gx, b.gy, b.jxy, 1, CV_32F);
-  cv::resize(b.jxx, b.cxx, grid, 0, 0, cv::INTER_AREA);
-  cv::resize(b.jyy, b.cyy, grid, 0, 0, cv::INTER_AREA);
-  cv::resize(b.jxy, b.cxy, grid, 0, 0, cv::INTER_AREA);
+  // Two pyrDown steps average each tensor component over cells of about 4 × 4 working pixels.
+  cv::Mat half;
+  for (auto [full, cell] : {std::pair{&b.jxx, &b.cxx}, {&b.jyy, &b.cyy}, {&b.jxy, &b.cxy}}) {
+    cv::pyrDown(*full, half);
+    cv::pyrDown(half, *cell);
+  }
+  const cv::Size grid = b.cxx.size();
+  const double cell_x = static_cast<double>(work->cols) / grid.width;
+  const double cell_y = static_cast<double>(work->rows) / grid.height;
   cv::Mat sxx, syy, sxy;  // tensor over 3×3 cells (about 12 working pixels)
   cv::boxFilter(b.cxx, sxx, -1, cv::Size(3, 3));
   cv::boxFilter(b.cyy, syy, -1, cv::Size(3, 3));
@@ -62,7 +77,7 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
 
   // In cells: a 21-module QR code at one working pixel per module is about 5 × 5 cells.
   const double min_area = 25;
-  const double to_image = k_cell / scale;
+  const double to_image = (cell_x + cell_y) / 2 / scale;
   std::vector<Candidate> out;
   auto collect = [&](const cv::Mat& mask, bool linear) {
     // Opening first drops thin coherent lines (envelope and label borders, ruled lines) that
@@ -120,8 +135,8 @@ std::vector<Candidate> locate_candidates(const cv::Mat& grey, int max_each) {
         if (short_side / long_side < 0.2) continue;
         c.score = area * fill;
       }
-      c.box = cv::RotatedRect(cv::Point2f(static_cast<float>((box.center.x + 0.5) * to_image),
-                                          static_cast<float>((box.center.y + 0.5) * to_image)),
+      c.box = cv::RotatedRect(cv::Point2f(static_cast<float>(box.center.x * to_image),
+                                          static_cast<float>(box.center.y * to_image)),
                               cv::Size2f(static_cast<float>(box.size.width * to_image),
                                          static_cast<float>(box.size.height * to_image)),
                               box.angle);

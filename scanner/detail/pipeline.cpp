@@ -66,10 +66,16 @@ struct Reader {
   PipelineStats& stats;
 
   struct Tuning {
-    bool multi = false;  // one ReadBarcodes call for all formats instead of one call per format
+    // How the formats are spread over ZXing calls: one ReadBarcode per format (the baseline),
+    // one per kind (all linear formats in one call, all matrix formats in another), or one
+    // ReadBarcodes for all formats returning every symbol (for crops holding one candidate).
+    enum class Calls { per_format, per_kind, all_at_once };
+    Calls calls = Calls::per_kind;
+    bool try_harder = true;
     bool try_rotate = true;
     bool try_downscale = true;
     ZXing::Binarizer binarizer = ZXing::Binarizer::LocalAverage;
+    int min_line_count = 2;  // linear codes: scan lines that must agree (ZXing's default is 2)
   };
 
   // One ZXing pass over `image` for `formats`; symbols mapped to full-image coordinates.
@@ -81,10 +87,11 @@ struct Reader {
     ZXing::ImageView view(contiguous.data, contiguous.cols, contiguous.rows,
                           ZXing::ImageFormat::Lum, static_cast<int>(contiguous.step));
     auto hints = ZXing::DecodeHints()
-                     .setTryHarder(true)
+                     .setTryHarder(tuning.try_harder)
                      .setTryRotate(tuning.try_rotate)
                      .setTryDownscale(tuning.try_downscale)
-                     .setBinarizer(tuning.binarizer);
+                     .setBinarizer(tuning.binarizer)
+                     .setMinLineCount(static_cast<std::uint8_t>(tuning.min_line_count));
     auto take = [&](const ZXing::Result& r) {
       if (!r.isValid()) return;
       auto format = from_zxing(r.format());
@@ -98,17 +105,25 @@ struct Reader {
         s.corners[static_cast<std::size_t>(i)] = transform.map(pos[i].x, pos[i].y);
       out.push_back(std::move(s));
     };
-    if (tuning.multi) {
+    if (tuning.calls == Tuning::Calls::all_at_once) {
       ++stats.zxing_calls;
       hints.setFormats(to_zxing(formats));
       for (const auto& r : ZXing::ReadBarcodes(view, hints)) take(r);
       return out;
     }
+    // One symbol per call: Debian's ZXing 1.4 asserts in ReadBarcodes() when it compares
+    // repeated linear symbols, which a call that stops at its first symbol never does.
     hints.setMaxNumberOfSymbols(1);
-    for (Format f : k_all_formats) {
-      if (!formats.contains(f)) continue;
+    std::vector<FormatSet> groups;
+    if (tuning.calls == Tuning::Calls::per_kind) {
+      groups = {formats & k_linear_formats, formats & k_matrix_formats};
+    } else {
+      for (Format f : k_all_formats) groups.push_back(formats & FormatSet{f});
+    }
+    for (FormatSet group : groups) {
+      if (group.empty()) continue;
       ++stats.zxing_calls;
-      take(ZXing::ReadBarcode(view, ZXing::DecodeHints(hints).setFormats(to_zxing(f))));
+      take(ZXing::ReadBarcode(view, ZXing::DecodeHints(hints).setFormats(to_zxing(group))));
     }
     return out;
   }
@@ -184,7 +199,7 @@ cv::Mat straightened_crop(const cv::Mat& grey, const Candidate& c, double zoom,
     double dx = std::cos(angle - box_rad), dy = std::sin(angle - box_rad);
     along = std::abs(w * dx) + std::abs(h * dy);
     across = std::abs(w * dy) + std::abs(h * dx);
-    along *= 1.25;
+    along *= 1.4;
     along += 0.12 * along + 20;  // quiet zone for the start and stop patterns
     across = across * 1.2 + 10;
   } else {
@@ -222,6 +237,18 @@ cv::Mat sharpened(const cv::Mat& image) {
   return out;
 }
 
+// For a straightened linear code (bars vertical): average along the bars, which removes noise
+// and print texture without touching the bar edges, stretch to the full grey range, then sharpen
+// across the bars against blur of up to about one module. Read with a fixed threshold.
+cv::Mat bars_deblurred(const cv::Mat& image) {
+  cv::Mat along, stretched, blurred, out;
+  cv::blur(image, along, cv::Size(1, 15));
+  cv::normalize(along, stretched, 0, 255, cv::NORM_MINMAX);
+  cv::GaussianBlur(stretched, blurred, cv::Size(0, 0), 1.5, 0.1);
+  cv::addWeighted(stretched, 3.0, blurred, -2.0, 0, out);
+  return out;
+}
+
 cv::Mat denoised(const cv::Mat& image) {
   cv::Mat out;
   cv::GaussianBlur(image, out, cv::Size(0, 0), 1.0);
@@ -236,10 +263,12 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
   Reader reader{options, stats};
   std::vector<Symbol> symbols;
 
-  // Pass 1: the whole image as it is, one ZXing::ReadBarcode call per format. Debian's ZXing 1.4
-  // ReadBarcodes() can abort on repeated linear codes, and one call per format that stops at the
-  // first symbol is also the cheapest pass when an envelope carries one code of each kind.
-  merge(symbols, reader.read(grey, options.formats, CropTransform{}, {}));
+  // Pass 1: the whole image as it is, one call for the linear formats and one for the matrix
+  // formats, each stopping at its first symbol. Linear codes are read at 0° and 180° only here:
+  // any other angle, and second codes of a kind, are the localisation's job below.
+  Reader::Tuning plain;
+  plain.try_rotate = false;
+  merge(symbols, reader.read(grey, options.formats, CropTransform{}, plain));
   if (options.plain_only) {
     if (stats_out) *stats_out = stats;
     return symbols;
@@ -250,38 +279,62 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
   FormatSet matrix = options.formats & k_matrix_formats;
   auto candidates = locate_candidates(grey);
   stats.candidates = static_cast<int>(candidates.size());
+  // Each unexplained candidate gets its straightened crop first; only then, in order of how
+  // barcode-like they look and within a budget, the candidates still unexplained get the
+  // harder variants. Most candidates left after the plain pass are text, which no variant reads.
+  struct Attempt {
+    int zoom_step;  // 0: the natural zoom, 1: the other zoom
+    int variant;    // 0 plain, 1 contrast-normalised, 2 sharpened (bars: deblurred), 3 denoised
+  };
+  static constexpr Attempt k_attempts[] = {{0, 1}, {0, 2}, {0, 0}, {1, 1}, {0, 3}, {1, 0}};
   int attempts = 0;
-  for (const Candidate& c : candidates) {
-    FormatSet wanted = c.linear ? linear : matrix;
-    if (wanted.empty() || explained(c, symbols)) continue;
-    ++stats.unexplained;
-    double size = std::max(c.box.size.width, c.box.size.height);
-    // Small codes are enlarged: a 1.5 px module is too thin for ZXing's binarizer.
-    std::vector<double> zooms = {1.0};
-    if (size < 600) zooms.push_back(2.0);
-    if (size > 1400) zooms = {0.5, 1.0};
-    bool found = false;
-    for (double zoom : zooms) {
+  std::vector<bool> done(candidates.size(), false);
+  for (std::size_t round = 0; round < std::size(k_attempts); ++round) {
+    const Attempt& attempt = k_attempts[round];
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const Candidate& c = candidates[i];
+      FormatSet wanted = c.linear ? linear : matrix;
+      if (done[i] || wanted.empty()) continue;
+      if (explained(c, symbols)) {
+        done[i] = true;
+        continue;
+      }
+      if (round == 0) {
+        ++stats.unexplained;
+      } else if (attempts >= options.max_crop_attempts) {
+        break;
+      }
+      // Small codes are enlarged: a 1.5 px module is too thin for ZXing's binarizer; big ones
+      // are shrunk. The other zoom is a later attempt.
+      double size = std::max(c.box.size.width, c.box.size.height);
+      double natural = size < 320 ? 2.0 : size > 1400 ? 0.5 : 1.0;
+      double other = natural == 1.0 ? (size < 640 ? 2.0 : 0.5) : 1.0;
+      double zoom = attempt.zoom_step == 0 ? natural : other;
       CropTransform transform;
       cv::Mat crop = straightened_crop(grey, c, zoom, transform);
+      bool deblur_bars = c.linear && attempt.variant == 2;
+      cv::Mat input = attempt.variant == 0   ? crop
+                      : attempt.variant == 1 ? normalised(crop)
+                      : deblur_bars          ? bars_deblurred(crop)
+                      : attempt.variant == 2 ? sharpened(crop)
+                                             : denoised(crop);
       Reader::Tuning tuning;
-      tuning.multi = true;  // a crop holds one candidate: one call for all wanted formats
+      if (deblur_bars) {
+        // Sharpening can turn a blurred bar pair into a different valid-looking pair: demand
+        // agreement from more scan lines before believing what it reads.
+        tuning.binarizer = ZXing::Binarizer::FixedThreshold;
+        tuning.min_line_count = 4;
+      }
+      tuning.calls = Reader::Tuning::Calls::all_at_once;  // a crop holds one candidate
       tuning.try_downscale = false;
       tuning.try_rotate = !c.linear;
-      for (int variant = 0; variant < 4 && !found && attempts < options.max_crop_attempts;
-           ++variant) {
-        cv::Mat input = variant == 0   ? crop
-                        : variant == 1 ? normalised(crop)
-                        : variant == 2 ? sharpened(crop)
-                                       : denoised(crop);
-        ++attempts;
-        auto got = reader.read(input, wanted, transform, tuning);
-        if (!got.empty()) {
-          merge(symbols, std::move(got));
-          found = true;
-        }
+      tuning.try_harder = round > 0;  // the first look at every candidate is a quick one
+      ++attempts;
+      auto got = reader.read(input, wanted, transform, tuning);
+      if (!got.empty()) {
+        merge(symbols, std::move(got));
+        done[i] = true;
       }
-      if (found) break;
     }
   }
 
@@ -294,7 +347,9 @@ std::vector<Symbol> decode_baseline(const cv::Mat& grey, FormatSet formats) {
   options.plain_only = true;
   PipelineStats stats;
   Reader reader{options, stats};
-  return reader.read(grey, formats, CropTransform{}, {});
+  Reader::Tuning tuning;
+  tuning.calls = Reader::Tuning::Calls::per_format;
+  return reader.read(grey, formats, CropTransform{}, tuning);
 }
 
 }  // namespace scanner::detail

@@ -16,7 +16,7 @@ struct PipelineOptions {
   // Only the plain pass. The supervisor retries a page this way when the full pipeline crashed
   // its worker (Debian's ZXing 1.4 ReadBarcodes() can abort on crops with repeated linear codes).
   bool plain_only = false;
-  int max_crop_attempts = 48;  // ZXing calls spent on crops after the plain pass
+  int max_crop_attempts = 12;  // ZXing calls on crops beyond the first one per candidate
 };
 
 struct PipelineStats {
