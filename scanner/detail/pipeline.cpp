@@ -223,10 +223,33 @@ cv::Mat straightened_crop(const cv::Mat& grey, const Candidate& c, double zoom,
   return crop;
 }
 
-cv::Mat normalised(const cv::Mat& image) {
+// Local contrast equalisation: evens out a lighting gradient or shadow across a long label.
+cv::Mat equalised(const cv::Mat& image) {
   auto clahe = cv::createCLAHE(3.0, cv::Size(8, 8));
   cv::Mat out;
   clahe->apply(image, out);
+  return out;
+}
+
+// Stretches the crop's grey range: the 1st percentile becomes black, the 99th white. A faded
+// label (35-60 grey levels between ink and paper) gets its full contrast back; a crop is small
+// enough that lighting across it is about even.
+cv::Mat normalised(const cv::Mat& image) {
+  int histogram_size = 256;
+  float range[] = {0, 256};
+  const float* ranges[] = {range};
+  cv::Mat histogram;
+  cv::calcHist(&image, 1, nullptr, cv::Mat(), histogram, 1, &histogram_size, ranges);
+  double total = static_cast<double>(image.total()), seen = 0;
+  int low = 0, high = 255;
+  for (int v = 0; v < 256; ++v) {
+    seen += histogram.at<float>(v);
+    if (seen <= 0.01 * total) low = v;
+    if (seen < 0.99 * total) high = v + 1;
+  }
+  cv::Mat out;
+  if (high <= low + 8) return image;  // flat: nothing to stretch
+  image.convertTo(out, CV_8U, 255.0 / (high - low), -255.0 * low / (high - low));
   return out;
 }
 
@@ -284,7 +307,8 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
   // harder variants. Most candidates left after the plain pass are text, which no variant reads.
   struct Attempt {
     int zoom_step;  // 0: the natural zoom, 1: the other zoom
-    int variant;    // 0 plain, 1 contrast-normalised, 2 sharpened (bars: deblurred), 3 denoised
+    int variant;    // 0 plain, 1 contrast (bars: equalised, matrix: stretched), 2 sharpened (bars:
+                    // deblurred), 3 denoised
   };
   static constexpr Attempt k_attempts[] = {{0, 1}, {0, 2}, {0, 0}, {1, 1}, {0, 3}, {1, 0}};
   int attempts = 0;
@@ -314,7 +338,7 @@ std::vector<Symbol> decode_image(const cv::Mat& grey, const PipelineOptions& opt
       cv::Mat crop = straightened_crop(grey, c, zoom, transform);
       bool deblur_bars = c.linear && attempt.variant == 2;
       cv::Mat input = attempt.variant == 0   ? crop
-                      : attempt.variant == 1 ? normalised(crop)
+                      : attempt.variant == 1 ? (c.linear ? equalised(crop) : normalised(crop))
                       : deblur_bars          ? bars_deblurred(crop)
                       : attempt.variant == 2 ? sharpened(crop)
                                              : denoised(crop);
