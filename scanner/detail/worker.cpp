@@ -1,8 +1,8 @@
 #include "scanner/detail/worker.hpp"
 
 #include <fmt/format.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <span>
+#include <thread>
 
 #include "scanner/detail/image_source.hpp"
 #include "scanner/detail/pipeline.hpp"
@@ -226,8 +227,15 @@ WorkerResponse handle_request(const WorkerRequest& request,
 }
 
 int run_worker(int memory_limit_mb) {
-  // Die with the supervisor rather than linger as an orphan.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Die with the supervisor rather than linger as an orphan. Not PR_SET_PDEATHSIG: it fires when
+  // the *thread* that spawned us exits, and the supervisor's pool lends a worker to any thread.
+  // A closed stdin ends the loop below; this watchdog covers a worker stuck inside a decode.
+  std::thread([parent = ::getppid()] {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      if (::getppid() != parent) std::_Exit(0);
+    }
+  }).detach();
 #if !defined(HOSO_SANITIZE)
   if (memory_limit_mb > 0) {
     rlimit limit{};

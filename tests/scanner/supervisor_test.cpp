@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "scanner/scanner.hpp"
@@ -167,4 +168,17 @@ TEST_CASE(
   }
 
   check_reads_qr(scanner, test_support::barcode_image_path("qrcode-1", "1.png").string());
+}
+
+TEST_CASE("regression: a worker started by one thread keeps serving after that thread has ended") {
+  // The worker used to ask for SIGKILL on its parent's death (PR_SET_PDEATHSIG), which Linux
+  // sends when the spawning *thread* exits: in a batch, the first thread to finish killed the
+  // worker another thread was about to use, and an image failed as "crashed (signal 9)".
+  TempDir dir;
+  auto options = test_support::scanner_options();
+  options.jobs = 1;
+  auto scanner = test_support::open_scanner(options);
+  std::string image = qr_image_named(dir, "first.png");
+  std::thread([&] { check_reads_qr(scanner, image); }).join();
+  check_reads_qr(scanner, image);
 }
