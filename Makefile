@@ -19,8 +19,9 @@ test: build
 
 build: bootstrap
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j$(JOBS) | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built)|^Consolidate' || true
-	@test -x $(BUILD)/bin/hoso
+	@echo "building in $(BUILD)/ (compiler output in $(BUILD)/build.log)"
+	@cmake --build $(BUILD) -j$(JOBS) -- --no-print-directory >$(BUILD)/build.log 2>&1 || \
+	  { grep -E -B2 -A8 'error|Error' $(BUILD)/build.log | head -80; echo "build failed: see $(BUILD)/build.log"; exit 1; }
 
 bootstrap:
 	@bash scripts/bootstrap

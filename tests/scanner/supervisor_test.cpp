@@ -74,7 +74,7 @@ TEST_CASE("a worker that hangs is stopped at the time limit with a timeout error
   TempDir dir;
   // Generous enough that a restarted worker reads the next image well within it even on a loaded
   // machine or under the sanitizers; the hang itself is stopped only by the limit.
-  auto scanner = misbehaving_scanner(k_sanitizer_build ? 3000 : 1000);
+  auto scanner = misbehaving_scanner(k_sanitizer_build ? 6000 : 2000);
   auto error = error_of(scanner.scan_file(qr_image_named(dir, "hang.png")));
   CHECK(error.code == ErrorCode::timeout);
   CHECK(error.message.find("--time-limit") != std::string::npos);
