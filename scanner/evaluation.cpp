@@ -48,6 +48,14 @@ std::vector<int> assign(const TruthImage& truth, const std::vector<Symbol>& symb
   return owner;
 }
 
+// The one format a truth line names (parse_formats has already refused an empty list).
+Format first_format(FormatSet formats) {
+  for (Format f : k_all_formats) {
+    if (formats.contains(f)) return f;
+  }
+  return Format::code128;
+}
+
 }  // namespace
 
 common::Result<TruthSet> load_truth_tsv(const std::string& folder) {
@@ -91,10 +99,7 @@ common::Result<TruthSet> load_truth_tsv(const std::string& folder) {
       return make_error(ErrorCode::bad_input,
                         fmt::format("truth.tsv line {}: no image {}", number, file));
     }
-    Format format = Format::code128;
-    for (Format f : k_all_formats) {
-      if (formats->contains(f)) format = f;
-    }
+    Format format = first_format(*formats);
     set.images[it->second].codes.push_back(ExpectedCode{format, line.substr(tab2 + 1), {}});
   }
   return set;
@@ -172,10 +177,7 @@ common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv) {
     }
     std::string suffix = line.substr(0, tab1);
     suffix.insert(suffix.begin(), '/');
-    Format format = Format::code128;
-    for (Format f : k_all_formats) {
-      if (formats->contains(f)) format = f;
-    }
+    Format format = first_format(*formats);
     for (auto& image : set.images) {
       if (image.path.size() >= suffix.size() &&
           image.path.compare(image.path.size() - suffix.size(), suffix.size(), suffix) == 0) {
