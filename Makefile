@@ -10,9 +10,30 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DHOSO_WERROR=$(WERROR) -DHOSO_SA
 
 .PHONY: demo test build bootstrap bench format clean
 
+HOSO = $(BUILD)/bin/hoso
+DEMO_DB = var/demo/hoso.db
+
+# The registry on a fresh database in var/demo/: the carrier hands over the 132 sample envelopes,
+# every one is scanned and registered, a few go to the manual queue; a second scan of the same
+# envelopes registers nothing new.
 demo: build
-	@echo "== hoso scan samples/envelopes/ =="
-	@$(BUILD)/bin/hoso scan samples/envelopes/
+	@rm -rf var/demo
+	@echo "== hoso init: a fresh desk database in $(DEMO_DB) =="
+	@$(HOSO) init --db $(DEMO_DB) --agency 000.00.05.H12 --agency-name "Bộ phận Một cửa (demo)"
+	@echo
+	@echo "== hoso intake: the carrier's delivery of samples/envelopes/ with its manifest =="
+	@$(HOSO) intake --db $(DEMO_DB) --batch "VNPost demo delivery" \
+	  --manifest samples/handover/vnpost-manifest.txt samples/envelopes/
+	@echo
+	@echo "== the same envelopes scanned again: nothing registered twice =="
+	@$(HOSO) intake --db $(DEMO_DB) samples/envelopes/ | tail -n 1
+	@echo
+	@echo "== hoso manual list: envelopes waiting for a person =="
+	@$(HOSO) manual list --db $(DEMO_DB)
+	@echo
+	@echo "== hoso dossier list (first 10) and one dossier in full =="
+	@$(HOSO) dossier list --db $(DEMO_DB) --limit 10
+	@$(HOSO) dossier show --db $(DEMO_DB) 1
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -35,4 +56,4 @@ format:
 	@bash scripts/check-format --fix
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan var/demo

@@ -7,7 +7,9 @@
 #include <exception>
 #include <thread>
 
+#include "app/registry_commands.hpp"
 #include "app/scan_command.hpp"
+#include "app/watch_command.hpp"
 #include "common/exit_code.hpp"
 #include "common/log.hpp"
 
@@ -60,6 +62,146 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(256, 1 << 20));
 
+  const int default_jobs = scan.scanner.jobs;
+  const std::string db_help = "Database file (default: $HOSO_DB, else var/hoso.db)";
+
+  app::InitArgs init;
+  auto* init_cmd = cli.add_subcommand(
+      "init", "Create or migrate the database; load the procedure catalogue and the calendar");
+  init_cmd->add_option("--db", init.db, db_help);
+  init_cmd->add_option("--agency", init.agency,
+                       "The desk's agency code, first part of every dossier code (000.00.05.H12)");
+  init_cmd->add_option("--agency-name", init.agency_name, "The agency's name, for documents");
+  init_cmd->add_option("--procedures", init.procedures,
+                       "Procedure catalogue CSV (default samples/procedures.csv)");
+  init_cmd->add_option("--calendar", init.calendar,
+                       "Days-off CSV files (default samples/calendar/*.csv)");
+  init_cmd->add_option("--carriers", init.carriers,
+                       "Carrier tracking-number patterns (default "
+                       "samples/carriers/tracking_patterns.json)");
+
+  app::IntakeArgs intake;
+  intake.scanner.jobs = default_jobs;
+  auto* intake_cmd = cli.add_subcommand(
+      "intake", "Register envelopes: scan images or PDFs (or read typed codes) into dossiers");
+  intake_cmd->add_option("paths", intake.paths, "Image or PDF files, or folders");
+  intake_cmd->add_option("--db", intake.db, db_help);
+  intake_cmd->add_flag("--stdin", intake.from_stdin,
+                       "Read one code per line from a hand scanner (keyboard wedge)");
+  intake_cmd->add_option("--batch", intake.batch,
+                         "Handover batch name: registers a carrier's delivery and prints the "
+                         "handover record (biên bản giao nhận)");
+  intake_cmd->add_option("--carrier", intake.carrier, "Carrier of the batch")
+      ->capture_default_str();
+  intake_cmd->add_option("--handover-time", intake.handover_time,
+                         "When the carrier handed the batch over, \"YYYY-MM-DD HH:MM\" (default "
+                         "now): the dossiers count as filed then");
+  intake_cmd->add_option("--manifest", intake.manifest,
+                         "The carrier's list of tracking numbers for the batch (one per line)");
+  intake_cmd->add_option("--station", intake.station, "Name of this scanning station")
+      ->capture_default_str();
+  intake_cmd->add_option("--actor", intake.actor, "Staff user recorded in the history ($USER)");
+  intake_cmd->add_flag("--json", intake.json, "One JSON object per envelope scan");
+  intake_cmd->add_option("--jobs,-j", intake.scanner.jobs, "Images decoded at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+
+  app::WatchArgs watch;
+  watch.scanner.jobs = default_jobs;
+  auto* watch_cmd = cli.add_subcommand(
+      "watch",
+      "Hot folder: register files as scanners drop them, then move them to done/ or "
+      "failed/");
+  watch_cmd->add_option("dir", watch.dir, "The folder scanners write into")->required();
+  watch_cmd->add_option("--db", watch.db, db_help);
+  watch_cmd->add_flag("--once", watch.once, "Register what is in the folder now, then exit");
+  watch_cmd
+      ->add_option("--settle", watch.settle_s,
+                   "Seconds a file must stay unchanged before it is taken (when its writer does "
+                   "not close it)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  watch_cmd->add_option("--station", watch.station, "Name of this scanning station")
+      ->capture_default_str();
+  watch_cmd->add_flag("--json", watch.json, "One JSON object per envelope");
+  watch_cmd->add_option("--jobs,-j", watch.scanner.jobs, "Images decoded at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+
+  app::ManualArgs manual;
+  auto* manual_cmd = cli.add_subcommand(
+      "manual", "Envelopes waiting for a person: unreadable, no or a wrong tracking number");
+  manual_cmd->require_subcommand(1);
+  manual_cmd->add_option("--db", manual.db, db_help);
+  auto* manual_list = manual_cmd->add_subcommand("list", "Open items (--all: also closed ones)");
+  manual_list->add_flag("--all", manual.all, "Also resolved and dismissed items");
+  manual_list->add_flag("--json", manual.json, "One JSON object per item");
+  auto* manual_show = manual_cmd->add_subcommand("show", "One item: reason, codes read, image");
+  manual_show->add_option("id", manual.id, "Item number")->required();
+  manual_show->add_flag("--json", manual.json, "As JSON");
+  auto* manual_resolve = manual_cmd->add_subcommand(
+      "resolve", "Type the tracking number from the envelope's label; registers it");
+  manual_resolve->add_option("id", manual.id, "Item number")->required();
+  manual_resolve->add_option("tracking_number", manual.tracking_number, "e.g. EB123456785VN")
+      ->required();
+  manual_resolve->add_option("--actor", manual.actor, "Staff user recorded in the history");
+  manual_resolve->add_flag("--json", manual.json, "As JSON");
+  auto* manual_dismiss =
+      manual_cmd->add_subcommand("dismiss", "Close an item that is not a dossier envelope");
+  manual_dismiss->add_option("id", manual.id, "Item number")->required();
+  manual_dismiss->add_option("--reason", manual.reason, "Why")->required();
+  manual_dismiss->add_option("--actor", manual.actor, "Staff user recorded in the history");
+  for (auto* sub : {manual_list, manual_show, manual_resolve, manual_dismiss}) {
+    sub->add_option("--db", manual.db, db_help);
+    sub->callback([&manual, sub] { manual.action = sub->get_name(); });
+  }
+
+  app::DossierArgs dossier;
+  auto* dossier_cmd = cli.add_subcommand("dossier", "List dossiers or show one (staff view)");
+  dossier_cmd->require_subcommand(1);
+  auto* dossier_list = dossier_cmd->add_subcommand("list", "Dossiers, oldest first");
+  dossier_list->add_option("--state", dossier.state, "received, accepted, ...");
+  dossier_list->add_option("--from", dossier.from, "Filed on or after (YYYY-MM-DD[ HH:MM])");
+  dossier_list->add_option("--to", dossier.to, "Filed on or before (YYYY-MM-DD[ HH:MM])");
+  dossier_list->add_option("--field", dossier.field, "Procedure field (dat_dai, xay_dung)");
+  dossier_list->add_option("--batch", dossier.batch, "Only dossiers of this handover batch");
+  dossier_list->add_option("--limit", dossier.limit, "At most this many")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  dossier_list->add_flag("--json", dossier.json, "One JSON object per dossier");
+  auto* dossier_show = dossier_cmd->add_subcommand(
+      "show", "One dossier with its applicant, shipments, scans and history");
+  dossier_show->add_option("key", dossier.key, "#id, tracking number or dossier code")->required();
+  dossier_show->add_flag("--json", dossier.json, "As JSON");
+  for (auto* sub : {dossier_list, dossier_show}) {
+    sub->add_option("--db", dossier.db, db_help);
+    sub->callback([&dossier, sub] { dossier.action = sub->get_name(); });
+  }
+
+  app::CalendarArgs calendar;
+  auto* calendar_cmd =
+      cli.add_subcommand("calendar", "Days off and swapped working days used for deadlines");
+  calendar_cmd->require_subcommand(1);
+  auto* calendar_list = calendar_cmd->add_subcommand("list", "Days off and extra working days");
+  calendar_list->add_option("--year", calendar.year, "Only this year");
+  auto* calendar_add = calendar_cmd->add_subcommand("add", "Set a day off (or --working day)");
+  calendar_add->add_option("date", calendar.date, "YYYY-MM-DD")->required();
+  calendar_add->add_option("--name", calendar.name, "What the day is")->required();
+  calendar_add->add_flag("--working", calendar.working,
+                         "A working day (a Saturday swapped by government decision)");
+  auto* calendar_remove =
+      calendar_cmd->add_subcommand("remove", "Make a listed day an ordinary day again");
+  calendar_remove->add_option("date", calendar.date, "YYYY-MM-DD")->required();
+  auto* calendar_due = calendar_cmd->add_subcommand(
+      "due", "The due date of a dossier filed at a time, after N working days or hours");
+  calendar_due->add_option("--filed", calendar.date, "YYYY-MM-DD HH:MM (default now)");
+  calendar_due->add_option("--days", calendar.days, "Working days")->check(CLI::Range(1, 3650));
+  calendar_due->add_option("--hours", calendar.hours, "Working hours")->check(CLI::Range(1, 10000));
+  for (auto* sub : {calendar_list, calendar_add, calendar_remove, calendar_due}) {
+    sub->add_option("--db", calendar.db, db_help);
+    sub->callback([&calendar, sub] { calendar.action = sub->get_name(); });
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,6 +216,12 @@ int main(int argc, char** argv) {
       scan.scanner.limits.max_file_bytes = static_cast<std::uint64_t>(max_file_mb * (1 << 20));
       return app::run_scan(std::move(scan));
     }
+    if (init_cmd->parsed()) return app::run_init(init);
+    if (intake_cmd->parsed()) return app::run_intake(intake);
+    if (watch_cmd->parsed()) return app::run_watch(std::move(watch));
+    if (manual_cmd->parsed()) return app::run_manual(manual);
+    if (dossier_cmd->parsed()) return app::run_dossier(dossier);
+    if (calendar_cmd->parsed()) return app::run_calendar(calendar);
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", e.what());
     return static_cast<int>(common::ExitCode::internal);

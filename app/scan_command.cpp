@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "app/output.hpp"
 #include "common/exit_code.hpp"
 #include "scanner/batch.hpp"
 #include "scanner/video.hpp"
@@ -18,21 +19,6 @@ namespace {
 
 using common::ExitCode;
 
-// Shortens long payloads for the table; the JSON output always carries the full text.
-std::string shorten(const std::string& text, std::size_t max_chars) {
-  std::string out;
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) != 0x80) {
-      if (chars == max_chars) return out + "…";
-      ++chars;
-    }
-    out += (c < 0x20 || c == 0x7F) ? ' ' : text[i];
-  }
-  return out;
-}
-
 std::string describe_symbols(const std::vector<scanner::Symbol>& symbols) {
   if (symbols.empty()) return "no codes";
   std::string out;
@@ -42,26 +28,6 @@ std::string describe_symbols(const std::vector<scanner::Symbol>& symbols) {
   }
   return out;
 }
-
-class Progress {
- public:
-  Progress(std::size_t total, bool enabled) : total_(total), enabled_(enabled && total > 1) {}
-  void clear() {
-    if (enabled_ && shown_) std::fputs("\r\033[K", stderr);
-    shown_ = false;
-  }
-  void show(std::size_t done) {
-    if (!enabled_) return;
-    std::fprintf(stderr, "\r\033[Kscanning %zu/%zu…", done, total_);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-
- private:
-  std::size_t total_;
-  bool enabled_;
-  bool shown_ = false;
-};
 
 int run_video(const ScanArgs& args, scanner::Scanner& scanner) {
   scanner::VideoOptions options;

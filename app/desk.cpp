@@ -1,0 +1,63 @@
+#include "app/desk.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/exit_code.hpp"
+
+namespace app {
+
+std::filesystem::path database_path(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("HOSO_DB"); env && *env) return env;
+  return k_default_db;
+}
+
+std::filesystem::path image_root(const std::filesystem::path& database) {
+  return database.parent_path() / "images";
+}
+
+std::filesystem::path samples_dir() {
+  if (const char* env = std::getenv("HOSO_SAMPLES"); env && *env) return env;
+  std::error_code ec;
+  if (std::filesystem::is_directory("samples/calendar", ec)) return "samples";
+  return std::filesystem::path(HOSO_SOURCE_DIR) / "samples";
+}
+
+common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
+                                                intake::IntakeContext context) {
+  auto desk = std::make_unique<Desk>();
+  desk->database = database_path(db_flag);
+  db::SqliteOptions options;
+  options.create = false;
+  auto store = db::open_sqlite(desk->database, options);
+  if (!store) return store.error();
+  desk->store = std::move(*store);
+  desk->images = std::make_unique<db::ImageStore>(image_root(desk->database));
+
+  std::optional<std::string> patterns;
+  auto read = desk->store->read([&](db::Transaction& tx) -> common::Result<void> {
+    auto value = tx.setting(k_setting_carrier_patterns);
+    if (!value) return value.error();
+    patterns = *value;
+    return {};
+  });
+  if (!read) return read.error();
+  if (patterns) {
+    auto classifier = intake::Classifier::from_json(*patterns, "carrier patterns in the database");
+    if (!classifier) return classifier.error();
+    desk->classifier = std::move(*classifier);
+  }
+  desk->registrar = std::make_unique<intake::Registrar>(
+      *desk->store, *desk->images, desk->classifier, desk->clock, std::move(context));
+  return desk;
+}
+
+int report_error(const common::Error& error) {
+  std::fprintf(stderr, "hoso: %s\n", error.message.c_str());
+  return static_cast<int>(common::exit_code_for(error.code));
+}
+
+}  // namespace app

@@ -1,0 +1,49 @@
+// The desk's shared wiring for every command that touches the registry: where the database is
+// (--db, then $HOSO_DB, then var/hoso.db), the image store beside it, the carrier patterns kept in
+// the database by `hoso init`, and a Registrar over them. Wiring only; the logic lives in intake/.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/image_store.hpp"
+#include "db/store.hpp"
+#include "intake/classify.hpp"
+#include "intake/registrar.hpp"
+
+namespace app {
+
+inline constexpr const char* k_default_db = "var/hoso.db";
+inline constexpr const char* k_setting_carrier_patterns = "carrier_patterns";
+
+// --db if given, else $HOSO_DB if set and non-empty, else var/hoso.db.
+std::filesystem::path database_path(const std::string& flag);
+
+// Kept images live next to the database: var/hoso.db -> var/images/.
+std::filesystem::path image_root(const std::filesystem::path& database);
+
+// Folder of the shipped sample data (procedures, calendar, carrier patterns): $HOSO_SAMPLES if set,
+// else ./samples when it exists, else the source tree's samples/ this binary was built from.
+std::filesystem::path samples_dir();
+
+struct Desk {
+  std::filesystem::path database;
+  std::unique_ptr<db::Store> store;
+  std::unique_ptr<db::ImageStore> images;
+  intake::Classifier classifier;
+  common::SystemClock clock;
+  std::unique_ptr<intake::Registrar> registrar;
+};
+
+// Opens an initialised desk (fails with not_found and a hint to run `hoso init` when the database
+// does not exist). The classifier uses the carrier patterns stored by `hoso init`.
+common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
+                                                intake::IntakeContext context);
+
+// Prints "hoso: <message>" to stderr and returns the exit code for the error.
+int report_error(const common::Error& error);
+
+}  // namespace app

@@ -1,0 +1,82 @@
+#include "common/csv.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace common {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> split_csv_line(std::string_view line) {
+  std::vector<std::string> fields;
+  std::size_t i = 0;
+  while (true) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    std::string field;
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        field += line[i++];
+      }
+      if (!closed) return make_error(ErrorCode::bad_input, "a quoted field is not closed");
+      while (i < line.size() && line[i] != ',') ++i;  // ignore anything after the closing quote
+    } else {
+      const std::size_t start = i;
+      while (i < line.size() && line[i] != ',') ++i;
+      field = std::string(trim(line.substr(start, i - start)));
+    }
+    fields.push_back(std::move(field));
+    if (i >= line.size()) break;
+    ++i;  // the comma
+  }
+  return fields;
+}
+
+Result<std::vector<CsvRow>> read_csv(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(file, ec);
+    return make_error(
+        exists ? ErrorCode::io_error : ErrorCode::not_found,
+        fmt::format("{}: {}", file.string(), exists ? "cannot be read" : "no such file"));
+  }
+  std::vector<CsvRow> rows;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM
+    const std::string_view content = trim(line);
+    if (content.empty() || content.front() == '#') continue;
+    auto fields = split_csv_line(content);
+    if (!fields) {
+      return make_error(ErrorCode::bad_input,
+                        fmt::format("{}:{}: {}", file.string(), number, fields.error().message));
+    }
+    rows.push_back(CsvRow{number, std::move(*fields)});
+  }
+  return rows;
+}
+
+}  // namespace common

@@ -1,0 +1,173 @@
+#include "db/detail/schema.hpp"
+
+#include <array>
+
+namespace db::detail {
+namespace {
+
+// Times are INTEGER seconds since 1970 UTC (shown in Vietnam time by the programs); dates are TEXT
+// 'YYYY-MM-DD'. Enumerations are TEXT with CHECK constraints, so the file explains itself.
+constexpr const char* k_v1 = R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE agencies (
+  id   INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL
+);
+
+CREATE TABLE procedures (
+  id             INTEGER PRIMARY KEY,
+  code           TEXT NOT NULL,
+  version        INTEGER NOT NULL CHECK (version >= 1),
+  name           TEXT NOT NULL,
+  field          TEXT NOT NULL,
+  time_amount    INTEGER NOT NULL CHECK (time_amount >= 0),
+  time_unit      TEXT NOT NULL CHECK (time_unit IN ('working_days', 'working_hours')),
+  effective_from TEXT NOT NULL,
+  UNIQUE (code, version)
+);
+
+CREATE TABLE calendar_days (
+  day  TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+  name TEXT NOT NULL
+);
+
+CREATE TABLE batches (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT NOT NULL UNIQUE,
+  carrier        TEXT NOT NULL,
+  handed_over_at INTEGER NOT NULL,
+  received_by    TEXT NOT NULL
+);
+
+CREATE TABLE batch_manifest (
+  batch_id        INTEGER NOT NULL REFERENCES batches(id),
+  tracking_number TEXT NOT NULL,
+  PRIMARY KEY (batch_id, tracking_number)
+);
+
+CREATE TABLE dossiers (
+  id                INTEGER PRIMARY KEY,
+  code              TEXT UNIQUE,
+  agency_id         INTEGER NOT NULL REFERENCES agencies(id),
+  procedure_id      INTEGER REFERENCES procedures(id),
+  procedure_version INTEGER,
+  channel           INTEGER NOT NULL CHECK (channel IN (1, 2, 3)),
+  state             TEXT NOT NULL,
+  national_status   INTEGER NOT NULL CHECK (national_status BETWEEN 1 AND 10),
+  filed_at          INTEGER NOT NULL,
+  due_at            INTEGER,
+  lookup_code       TEXT NOT NULL,
+  supplement_count  INTEGER NOT NULL DEFAULT 0,
+  reappointed       INTEGER NOT NULL DEFAULT 0 CHECK (reappointed IN (0, 1)),
+  portal_code       TEXT NOT NULL DEFAULT '',
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE INDEX dossiers_by_state ON dossiers(state, filed_at);
+CREATE INDEX dossiers_by_filed ON dossiers(filed_at);
+
+CREATE TABLE applicants (
+  id            INTEGER PRIMARY KEY,
+  dossier_id    INTEGER NOT NULL UNIQUE REFERENCES dossiers(id),
+  id_number     TEXT NOT NULL,
+  old_id_number TEXT NOT NULL DEFAULT '',
+  full_name     TEXT NOT NULL,
+  birth_date    TEXT,
+  sex           TEXT NOT NULL DEFAULT '',
+  address       TEXT NOT NULL DEFAULT '',
+  issue_date    TEXT,
+  source        TEXT NOT NULL CHECK (source IN ('id_card_qr', 'typed'))
+);
+CREATE INDEX applicants_by_id_number ON applicants(id_number);
+
+-- (tracking number, direction, year of first sighting) is the identity of a postal item: carriers
+-- reuse numbers after 12 months. This constraint is the last line against double registration.
+CREATE TABLE shipments (
+  id              INTEGER PRIMARY KEY,
+  carrier         TEXT NOT NULL,
+  tracking_number TEXT NOT NULL,
+  year            INTEGER NOT NULL,
+  direction       TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+  status          TEXT NOT NULL,
+  dossier_id      INTEGER REFERENCES dossiers(id),
+  first_seen_at   INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (tracking_number, direction, year)
+);
+CREATE INDEX shipments_by_dossier ON shipments(dossier_id);
+
+CREATE TABLE scans (
+  id              INTEGER PRIMARY KEY,
+  scanned_at      INTEGER NOT NULL,
+  station         TEXT NOT NULL,
+  source_name     TEXT NOT NULL,
+  image_hash      TEXT NOT NULL DEFAULT '',
+  image_type      TEXT NOT NULL DEFAULT '',
+  page            INTEGER NOT NULL DEFAULT 0,
+  scan_error      TEXT NOT NULL DEFAULT '',
+  batch_id        INTEGER REFERENCES batches(id),
+  shipment_id     INTEGER REFERENCES shipments(id),
+  dossier_id      INTEGER REFERENCES dossiers(id),
+  outcome         TEXT NOT NULL
+                  CHECK (outcome IN ('registered', 'already_registered', 'manual', 'resolved')),
+  idempotency_key TEXT UNIQUE
+);
+CREATE INDEX scans_by_dossier ON scans(dossier_id);
+CREATE INDEX scans_by_batch ON scans(batch_id);
+CREATE INDEX scans_by_image ON scans(image_hash, page);
+
+CREATE TABLE scan_codes (
+  scan_id         INTEGER NOT NULL REFERENCES scans(id),
+  seq             INTEGER NOT NULL,
+  format          TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  text            TEXT NOT NULL,
+  tracking_number TEXT NOT NULL DEFAULT '',
+  problem         TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (scan_id, seq)
+);
+
+CREATE TABLE manual_queue (
+  id          INTEGER PRIMARY KEY,
+  scan_id     INTEGER NOT NULL UNIQUE REFERENCES scans(id),
+  reason_code TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'dismissed')),
+  created_at  INTEGER NOT NULL,
+  resolved_at INTEGER,
+  resolved_by TEXT NOT NULL DEFAULT '',
+  dossier_id  INTEGER REFERENCES dossiers(id)
+);
+CREATE INDEX manual_by_status ON manual_queue(status);
+
+-- Append-only: every change to the records above writes a row here in the same transaction.
+CREATE TABLE events (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  entity    TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  action    TEXT NOT NULL,
+  reason    TEXT NOT NULL DEFAULT '',
+  data      TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_entity ON events(entity, entity_id, id);
+CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+)sql";
+
+constexpr std::array<const char*, 1> k_migrations = {k_v1};
+
+}  // namespace
+
+std::span<const char* const> migrations() { return k_migrations; }
+
+}  // namespace db::detail

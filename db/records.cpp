@@ -1,0 +1,122 @@
+#include "db/records.hpp"
+
+#include <array>
+#include <utility>
+
+namespace db {
+namespace {
+
+template <class Enum, std::size_t N>
+std::optional<Enum> find_by_name(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                                 std::string_view name) {
+  for (const auto& [value, value_name] : table) {
+    if (value_name == name) return value;
+  }
+  return std::nullopt;
+}
+
+template <class Enum, std::size_t N>
+std::string_view name_of(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                         Enum value) {
+  for (const auto& [candidate, name] : table) {
+    if (candidate == value) return name;
+  }
+  return "unknown";
+}
+
+constexpr std::array<std::pair<TimeUnit, std::string_view>, 2> k_time_units{{
+    {TimeUnit::working_days, "working_days"},
+    {TimeUnit::working_hours, "working_hours"},
+}};
+
+constexpr std::array<std::pair<DossierState, std::string_view>, 12> k_states{{
+    {DossierState::received, "received"},
+    {DossierState::accepted, "accepted"},
+    {DossierState::refused, "refused"},
+    {DossierState::in_process, "in_process"},
+    {DossierState::supplement_requested, "supplement_requested"},
+    {DossierState::awaiting_fees, "awaiting_fees"},
+    {DossierState::withdrawn, "withdrawn"},
+    {DossierState::stopped, "stopped"},
+    {DossierState::processed, "processed"},
+    {DossierState::return_dispatched, "return_dispatched"},
+    {DossierState::return_failed, "return_failed"},
+    {DossierState::result_returned, "result_returned"},
+}};
+
+constexpr std::array<std::pair<ScanOutcome, std::string_view>, 4> k_outcomes{{
+    {ScanOutcome::registered, "registered"},
+    {ScanOutcome::already_registered, "already_registered"},
+    {ScanOutcome::manual, "manual"},
+    {ScanOutcome::resolved, "resolved"},
+}};
+
+constexpr std::array<std::pair<ManualStatus, std::string_view>, 3> k_manual_statuses{{
+    {ManualStatus::open, "open"},
+    {ManualStatus::resolved, "resolved"},
+    {ManualStatus::dismissed, "dismissed"},
+}};
+
+}  // namespace
+
+std::string_view time_unit_name(TimeUnit unit) { return name_of(k_time_units, unit); }
+std::optional<TimeUnit> parse_time_unit(std::string_view name) {
+  return find_by_name(k_time_units, name);
+}
+
+std::string_view direction_name(Direction direction) {
+  switch (direction) {
+    case Direction::inbound:
+      return "inbound";
+    case Direction::outbound:
+      return "outbound";
+  }
+  return "inbound";
+}
+
+std::string_view dossier_state_name(DossierState state) { return name_of(k_states, state); }
+std::optional<DossierState> parse_dossier_state(std::string_view name) {
+  return find_by_name(k_states, name);
+}
+
+int national_status_code(DossierState state) {
+  switch (state) {
+    case DossierState::received:
+      return 1;
+    case DossierState::accepted:
+      return 2;
+    case DossierState::refused:
+      return 3;
+    case DossierState::in_process:
+      return 4;
+    case DossierState::supplement_requested:
+      return 5;
+    case DossierState::awaiting_fees:
+      return 6;
+    case DossierState::withdrawn:
+      return 7;
+    case DossierState::stopped:
+      return 8;
+    case DossierState::processed:
+    case DossierState::return_dispatched:
+    case DossierState::return_failed:
+      return 9;
+    case DossierState::result_returned:
+      return 10;
+  }
+  return 1;
+}
+
+std::string_view scan_outcome_name(ScanOutcome outcome) { return name_of(k_outcomes, outcome); }
+std::optional<ScanOutcome> parse_scan_outcome(std::string_view name) {
+  return find_by_name(k_outcomes, name);
+}
+
+std::string_view manual_status_name(ManualStatus status) {
+  return name_of(k_manual_statuses, status);
+}
+std::optional<ManualStatus> parse_manual_status(std::string_view name) {
+  return find_by_name(k_manual_statuses, name);
+}
+
+}  // namespace db

@@ -1,0 +1,199 @@
+// The records the registry stores, as plain structs: agencies, procedures, calendar days, scans and
+// the codes read from them, shipments, dossiers, applicants, the manual queue, handover batches and
+// the append-only event log. No SQL here: db/store.hpp says how they are read and written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/calendar.hpp"
+#include "common/clock.hpp"
+
+namespace db {
+
+using Id = std::int64_t;
+using common::Date;
+using common::Timestamp;
+
+// The receiving agency: its code is the first part of every dossier code ("000.00.05.H12").
+struct Agency {
+  Id id = 0;
+  std::string code;
+  std::string name;
+};
+
+enum class TimeUnit { working_days, working_hours };
+std::string_view time_unit_name(TimeUnit unit);
+std::optional<TimeUnit> parse_time_unit(std::string_view name);
+
+// An administrative procedure ("thủ tục hành chính") in the catalogue. A change of the processing
+// time is a new version: each dossier keeps the version it was received under.
+struct Procedure {
+  Id id = 0;
+  std::string code;  // national procedure code ("1.004227") or a local one ("DD-01")
+  int version = 1;
+  std::string name;   // Vietnamese, as published
+  std::string field;  // "dat_dai" (land), "xay_dung" (construction), ...
+  int time_amount = 0;
+  TimeUnit time_unit = TimeUnit::working_days;
+  Date effective_from{};
+};
+
+using common::CalendarDay;  // a day off, or a Saturday swapped to a working day
+using common::DayKind;
+
+enum class Direction {
+  inbound,   // the citizen's dossier coming to the desk
+  outbound,  // the result going back to the citizen
+};
+std::string_view direction_name(Direction direction);
+
+// A postal item, identified by (carrier, tracking number, year of first sighting): carriers reuse
+// numbers after 12 months (DOMAIN.md §2).
+struct Shipment {
+  Id id = 0;
+  std::string carrier;  // "vnpost", or a carrier name from samples/carriers/tracking_patterns.json
+  std::string tracking_number;
+  int year = 0;
+  Direction direction = Direction::inbound;
+  std::string status = "unknown";  // normalised status (DOMAIN.md §7): delivered, in_transit, ...
+  std::optional<Id> dossier_id;
+  Timestamp first_seen_at{};
+  Timestamp updated_at{};
+};
+
+// Where a dossier is in its legal life. The national status code (DOMAIN.md §4) follows from it.
+enum class DossierState {
+  received,              // received by post, not yet accepted (national 1)
+  accepted,              // 2
+  refused,               // 3
+  in_process,            // 4
+  supplement_requested,  // 5
+  awaiting_fees,         // 6 (financial obligation)
+  withdrawn,             // 7
+  stopped,               // 8
+  processed,             // 9: result ready
+  return_dispatched,     // 9: result handed to the carrier
+  return_failed,         // 9: the carrier brought the result back to the desk
+  result_returned,       // 10
+};
+std::string_view dossier_state_name(DossierState state);
+std::optional<DossierState> parse_dossier_state(std::string_view name);
+int national_status_code(DossierState state);
+
+inline constexpr int k_channel_postal = 3;  // channel codes: 1 in person, 2 online, 3 by post
+
+struct Dossier {
+  Id id = 0;
+  std::optional<std::string> code;  // "mã hồ sơ", generated on acceptance
+  Id agency_id = 0;
+  std::optional<Id> procedure_id;
+  std::optional<int> procedure_version;
+  int channel = k_channel_postal;
+  DossierState state = DossierState::received;
+  Timestamp filed_at{};  // the carrier's handover to the desk: the deadline clock starts here
+  std::optional<Timestamp> due_at;
+  std::string lookup_code;  // short random code printed for the citizen
+  int supplement_count = 0;
+  bool reappointed = false;
+  std::string portal_code;  // a dossier code read on the envelope (portal receipt QR), if any
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+// The applicant's identity, as read from the chip ID card QR or typed by staff. Personal data:
+// shown only to staff, never logged.
+struct Applicant {
+  Id id = 0;
+  Id dossier_id = 0;
+  std::string id_number;
+  std::string old_id_number;
+  std::string full_name;
+  std::optional<Date> birth_date;
+  std::string sex;
+  std::string address;
+  std::optional<Date> issue_date;
+  std::string source;  // "id_card_qr" or "typed"
+};
+
+enum class ScanOutcome {
+  registered,          // this scan created the dossier
+  already_registered,  // the envelope was known: the scan joined its history
+  manual,              // a person must look (see the manual queue)
+  resolved,            // was manual; staff typed the tracking number
+};
+std::string_view scan_outcome_name(ScanOutcome outcome);
+std::optional<ScanOutcome> parse_scan_outcome(std::string_view name);
+
+// One code read in a scan (one symbol, or one typed line).
+struct ScanCode {
+  int seq = 0;
+  std::string format;  // "Code128", "QRCode", ... or "typed"
+  std::string kind;    // intake::code_kind_name
+  std::string text;  // as read (valid UTF-8, bounded length); empty for an ID card (see applicant)
+  std::string tracking_number;
+  std::string problem;
+};
+
+// One scan of an envelope (an image file or page, or a line from a hand scanner).
+struct Scan {
+  Id id = 0;
+  Timestamp scanned_at{};
+  std::string station;      // which scanning station or user
+  std::string source_name;  // file name or "stdin"
+  std::string image_hash;   // SHA-256 of the image in the image store; empty without an image
+  std::string image_type;   // file extension of the kept image ("jpg", "pdf")
+  int page = 0;
+  std::string scan_error;  // what the scanner said when it could not read the image
+  std::optional<Id> batch_id;
+  std::optional<Id> shipment_id;
+  std::optional<Id> dossier_id;
+  ScanOutcome outcome = ScanOutcome::manual;
+  std::string idempotency_key;  // e.g. the hot folder's "watch:<sha256>"; empty when none
+  std::vector<ScanCode> codes;
+};
+
+enum class ManualStatus { open, resolved, dismissed };
+std::string_view manual_status_name(ManualStatus status);
+std::optional<ManualStatus> parse_manual_status(std::string_view name);
+
+// An envelope a person must look at: unreadable, no tracking number, a wrong check digit, or two
+// tracking numbers on one envelope.
+struct ManualItem {
+  Id id = 0;
+  Id scan_id = 0;
+  std::string reason_code;  // unreadable, no_tracking_number, bad_check_digit, ambiguous, ...
+  std::string reason;       // a sentence for the clerk
+  ManualStatus status = ManualStatus::open;
+  Timestamp created_at{};
+  std::optional<Timestamp> resolved_at;
+  std::string resolved_by;
+  std::optional<Id> dossier_id;
+};
+
+// A carrier's delivery to the desk: the handover record ("Biên bản giao nhận hồ sơ").
+struct Batch {
+  Id id = 0;
+  std::string name;
+  std::string carrier;
+  Timestamp handed_over_at{};
+  std::string received_by;
+  std::vector<std::string> manifest;  // tracking numbers on the carrier's list, if one was given
+};
+
+// One line of the append-only history. Written in the same transaction as the change it records.
+struct Event {
+  Id id = 0;
+  Timestamp at{};
+  std::string actor;
+  std::string entity;  // "dossier", "shipment", "scan", "manual", "batch", "calendar", "procedure"
+  Id entity_id = 0;
+  std::string action;  // "registered", "scanned_again", "resolved", ...
+  std::string reason;
+  std::string data;  // JSON object with details; never personal data
+};
+
+}  // namespace db

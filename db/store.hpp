@@ -1,0 +1,152 @@
+// The registry's storage: a Store runs units of work, each in one transaction, over repositories
+// for the records in db/records.hpp. SQLite is the embedded implementation (open_sqlite); the
+// interface is what intake/ and tracking/ see, so a PostgreSQL store can follow without touching
+// them. Knows nothing about barcodes, carriers or the legal workflow.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "db/records.hpp"
+
+namespace db {
+
+// Filters for listing dossiers; empty fields do not filter.
+struct DossierFilter {
+  std::optional<DossierState> state;
+  std::optional<Timestamp> filed_from;  // inclusive
+  std::optional<Timestamp> filed_to;    // exclusive
+  std::string field;                    // the procedure's field ("dat_dai")
+  std::optional<Id> batch_id;
+  int limit = 1000;
+};
+
+struct Counts {
+  std::int64_t dossiers = 0;
+  std::int64_t scans = 0;
+  std::int64_t shipments = 0;
+  std::int64_t manual_open = 0;
+  std::int64_t events = 0;
+};
+
+// The repositories, valid for one unit of work (one transaction). Methods fail with io_error when
+// the database refuses (disk full, locked beyond the busy timeout), bad_input when a constraint is
+// violated (the message names the record), internal otherwise. Not thread-safe: used by the thread
+// that Store::write/read handed it to.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Settings: small key/value facts about this desk ("agency_code").
+  virtual common::Result<std::optional<std::string>> setting(const std::string& key) = 0;
+  virtual common::Result<void> set_setting(const std::string& key, const std::string& value) = 0;
+
+  virtual common::Result<Id> upsert_agency(const Agency& agency) = 0;  // by code
+  virtual common::Result<std::optional<Agency>> find_agency(const std::string& code) = 0;
+  virtual common::Result<std::optional<Agency>> get_agency(Id id) = 0;
+
+  // Inserts or replaces the procedure with the same (code, version).
+  virtual common::Result<Id> upsert_procedure(const Procedure& procedure) = 0;
+  virtual common::Result<std::vector<Procedure>> list_procedures() = 0;
+  virtual common::Result<std::optional<Procedure>> get_procedure(Id id) = 0;
+
+  virtual common::Result<void> put_calendar_day(const CalendarDay& day) = 0;  // replaces same date
+  virtual common::Result<bool> remove_calendar_day(Date date) = 0;            // false: no such day
+  virtual common::Result<std::vector<CalendarDay>> list_calendar_days() = 0;
+
+  // The newest shipment with this number and direction first seen at or after `not_before`.
+  virtual common::Result<std::optional<Shipment>> find_shipment(const std::string& tracking_number,
+                                                                Direction direction,
+                                                                Timestamp not_before) = 0;
+  virtual common::Result<std::optional<Shipment>> get_shipment(Id id) = 0;
+  virtual common::Result<std::vector<Shipment>> shipments_of(Id dossier_id) = 0;
+  virtual common::Result<Id> insert_shipment(const Shipment& shipment) = 0;
+
+  virtual common::Result<Id> insert_dossier(const Dossier& dossier) = 0;
+  virtual common::Result<std::optional<Dossier>> get_dossier(Id id) = 0;
+  virtual common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) = 0;
+  virtual common::Result<std::vector<Dossier>> list_dossiers(const DossierFilter& filter) = 0;
+  // Dossiers whose applicant has this ID number (staff search).
+  virtual common::Result<std::vector<Id>> dossiers_of_applicant(const std::string& id_number) = 0;
+
+  virtual common::Result<Id> insert_applicant(const Applicant& applicant) = 0;
+  virtual common::Result<std::optional<Applicant>> applicant_of(Id dossier_id) = 0;
+
+  // Inserts the scan and its codes.
+  virtual common::Result<Id> insert_scan(const Scan& scan) = 0;
+  virtual common::Result<std::optional<Scan>> get_scan(Id id) = 0;
+  virtual common::Result<std::optional<Scan>> find_scan_by_key(const std::string& key) = 0;
+  virtual common::Result<std::vector<Scan>> scans_of(Id dossier_id) = 0;
+  virtual common::Result<std::vector<Scan>> scans_of_batch(Id batch_id) = 0;
+  // Links a scan to its shipment and dossier and sets its outcome (manual resolution).
+  virtual common::Result<void> update_scan_link(Id scan_id, Id shipment_id, Id dossier_id,
+                                                ScanOutcome outcome) = 0;
+
+  // Links every still-unlinked manual scan of this image and page (the same file scanned again
+  // while it waited) to the shipment and dossier it was resolved to. Returns how many.
+  virtual common::Result<int> link_manual_rescans(const std::string& image_hash, int page,
+                                                  Id shipment_id, Id dossier_id) = 0;
+
+  virtual common::Result<Id> insert_manual(const ManualItem& item) = 0;
+  virtual common::Result<std::optional<ManualItem>> get_manual(Id id) = 0;
+  // The open item whose scan kept this image (same file, same page), if any.
+  virtual common::Result<std::optional<ManualItem>> find_open_manual_by_image(
+      const std::string& image_hash, int page) = 0;
+  virtual common::Result<std::vector<ManualItem>> list_manual(
+      std::optional<ManualStatus> status) = 0;
+  virtual common::Result<void> close_manual(Id id, ManualStatus status, Timestamp at,
+                                            const std::string& by,
+                                            std::optional<Id> dossier_id) = 0;
+
+  virtual common::Result<Id> insert_batch(const Batch& batch) = 0;
+  virtual common::Result<std::optional<Batch>> find_batch(const std::string& name) = 0;
+  virtual common::Result<std::optional<Batch>> get_batch(Id id) = 0;
+
+  virtual common::Result<Id> append_event(const Event& event) = 0;
+  virtual common::Result<std::vector<Event>> events_of(const std::string& entity, Id entity_id) = 0;
+
+  virtual common::Result<Counts> counts() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `work` in one write transaction and commits iff it returns success; on an error (or an
+  // exception) nothing it wrote remains. Writers are serialised, across processes too, so a unit
+  // of work may read, decide and write without another writer slipping in between. Thread-safe.
+  virtual common::Result<void> write(
+      const std::function<common::Result<void>(Transaction&)>& work) = 0;
+
+  // Runs `work` in a read transaction: a consistent snapshot. Thread-safe.
+  virtual common::Result<void> read(
+      const std::function<common::Result<void>(Transaction&)>& work) = 0;
+};
+
+// How a SQLite store is opened.
+struct SqliteOptions {
+  int busy_timeout_ms = 30'000;  // how long a writer waits for another process's transaction
+  bool durable = true;           // fsync every commit (synchronous=FULL); false: synchronous=NORMAL
+  bool create = true;            // create the file when missing (false: not_found)
+};
+
+// The schema version this program writes; `PRAGMA user_version` of an up-to-date database.
+int schema_version();
+
+// Opens (creating if allowed) the SQLite database at `path` in WAL mode with foreign keys on,
+// applies any pending migrations in one transaction each, and returns the store. Fails with
+// not_found when the file is missing and create is false, invalid_argument when the database was
+// written by a newer hoso (its schema version is higher than schema_version()), io_error when the
+// file cannot be opened or is not a database.
+common::Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
+                                                   const SqliteOptions& options = {});
+
+// `PRAGMA integrity_check` of the database at `path`: "ok" when sound.
+common::Result<std::string> integrity_check(const std::filesystem::path& path);
+
+}  // namespace db

@@ -1,0 +1,109 @@
+#include "intake/catalogue.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+
+#include "common/csv.hpp"
+
+namespace intake {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+
+std::optional<int> to_int(const std::string& text) {
+  int value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesystem::path& file) {
+  auto rows = common::read_csv(file);
+  if (!rows) return rows.error();
+  static constexpr std::array<std::string_view, 7> k_header = {
+      "code", "version", "name", "field", "time_amount", "time_unit", "effective_from"};
+  std::vector<db::Procedure> out;
+  bool header_seen = false;
+  for (const common::CsvRow& row : *rows) {
+    auto fail = [&](std::string what) {
+      return make_error(ErrorCode::bad_input,
+                        fmt::format("{}:{}: {}", file.string(), row.line, what));
+    };
+    if (!header_seen) {
+      header_seen = true;
+      bool matches = row.fields.size() == k_header.size();
+      for (std::size_t i = 0; matches && i < k_header.size(); ++i) {
+        matches = row.fields[i] == k_header[i];
+      }
+      if (!matches) {
+        return fail(fmt::format("the header should be '{}'", fmt::join(k_header, ",")));
+      }
+      continue;
+    }
+    if (row.fields.size() != k_header.size()) {
+      return fail(fmt::format("{} fields, expected {}", row.fields.size(), k_header.size()));
+    }
+    db::Procedure p;
+    p.code = row.fields[0];
+    p.name = row.fields[2];
+    p.field = row.fields[3];
+    if (p.code.empty() || p.name.empty() || p.field.empty()) {
+      return fail("code, name and field must not be empty");
+    }
+    auto version = to_int(row.fields[1]);
+    if (!version || *version < 1)
+      return fail(fmt::format("version '{}' is not 1 or more", row.fields[1]));
+    p.version = *version;
+    auto amount = to_int(row.fields[4]);
+    if (!amount || *amount < 0) {
+      return fail(fmt::format("time_amount '{}' is not a whole number", row.fields[4]));
+    }
+    p.time_amount = *amount;
+    auto unit = db::parse_time_unit(row.fields[5]);
+    if (!unit) {
+      return fail(
+          fmt::format("time_unit '{}' is not working_days or working_hours", row.fields[5]));
+    }
+    p.time_unit = *unit;
+    auto from = common::parse_date(row.fields[6]);
+    if (!from) return fail(from.error().message);
+    p.effective_from = *from;
+    out.push_back(std::move(p));
+  }
+  if (out.empty()) {
+    return make_error(ErrorCode::bad_input, fmt::format("{}: no procedures in it", file.string()));
+  }
+  return out;
+}
+
+common::Result<Manifest> load_manifest(const std::filesystem::path& file,
+                                       const Classifier& classifier) {
+  auto rows = common::read_csv(file);
+  if (!rows) return rows.error();
+  Manifest manifest;
+  bool first = true;
+  for (const common::CsvRow& row : *rows) {
+    const std::string& text = row.fields.empty() ? std::string() : row.fields.front();
+    if (text.empty()) continue;
+    const Code code = classifier.classify(text, std::nullopt);
+    const bool tracking =
+        code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
+    if (tracking && code.usable()) {
+      manifest.tracking_numbers.push_back(code.tracking_number);
+    } else if (!first) {  // a first line that is no tracking number is a header
+      manifest.rejected.push_back(fmt::format(
+          "{}:{}: {}", file.string(), row.line,
+          tracking ? code.problem : fmt::format("'{}' is not a tracking number", code.text)));
+    }
+    first = false;
+  }
+  return manifest;
+}
+
+}  // namespace intake

@@ -1,0 +1,127 @@
+#include "intake/detail/citizen_id_card.hpp"
+
+#include <chrono>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "intake/detail/text.hpp"
+
+namespace intake::detail {
+namespace {
+
+constexpr std::string_view k_problem_prefix = "citizen ID card QR: ";
+constexpr std::size_t k_id_length = 12;
+constexpr std::size_t k_old_id_length = 9;
+constexpr std::string_view k_male = "Nam";
+constexpr std::string_view k_female = "N\u1EEF";  // "Nữ", NFC
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> fields;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    if (end == std::string_view::npos) {
+      fields.push_back(text.substr(start));
+      return fields;
+    }
+    fields.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+// ddmmyyyy, as printed on the card.
+std::optional<std::chrono::year_month_day> parse_card_date(std::string_view text) {
+  if (text.size() != 8 || !all_digits(text)) return std::nullopt;
+  const auto number = [&](std::size_t pos, std::size_t len) {
+    int value = 0;
+    for (char c : text.substr(pos, len)) value = value * 10 + (c - '0');
+    return value;
+  };
+  const std::chrono::year_month_day date{std::chrono::year{number(4, 4)},
+                                         std::chrono::month{static_cast<unsigned>(number(2, 2))},
+                                         std::chrono::day{static_cast<unsigned>(number(0, 2))}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+}  // namespace
+
+IdCardReading read_citizen_id_card(std::string_view text) {
+  IdCardReading reading;
+  const std::vector<std::string_view> fields = split(text, '|');
+  const bool first_is_id = fields.front().size() == k_id_length && all_digits(fields.front());
+  if (fields.size() < 2) return reading;
+  if (fields.size() != 6 && fields.size() != 7 && !first_is_id) return reading;
+  reading.is_card = true;
+
+  std::vector<std::string> problems;
+  if (fields.size() != 6 && fields.size() != 7) {
+    reading.problem = fmt::format(
+        "{}has {} fields; expected 7 (ID|old ID|name|birth date|sex|address|issue date), or 6 "
+        "without the old ID",
+        k_problem_prefix, fields.size());
+    return reading;
+  }
+  const bool has_old_id = fields.size() == 7;
+  const std::size_t shift = has_old_id ? 1 : 0;
+  const std::string_view id = fields[0];
+  const std::string_view old_id = has_old_id ? fields[1] : std::string_view{};
+  const std::string_view name = fields[1 + shift];
+  const std::string_view birth_text = fields[2 + shift];
+  const std::string sex = normalize_nfc(fields[3 + shift]);
+  const std::string_view address = fields[4 + shift];
+  const std::string_view issue_text = fields[5 + shift];
+
+  const bool id_ok = id.size() == k_id_length && all_digits(id);
+  if (!id_ok) problems.emplace_back("the ID number is not 12 digits");
+  if (!old_id.empty() && !(old_id.size() == k_old_id_length && all_digits(old_id))) {
+    problems.emplace_back("the old ID number is neither empty nor 9 digits");
+  }
+  if (trim(name).empty()) problems.emplace_back("the name is empty");
+  const auto birth = parse_card_date(birth_text);
+  if (!birth) problems.emplace_back("the birth date is not a real date (ddmmyyyy)");
+  const bool is_male = sex == k_male;
+  const bool is_female = sex == k_female;
+  if (!is_male && !is_female) problems.emplace_back("the sex is neither \"Nam\" nor \"N\u1EEF\"");
+  if (trim(address).empty()) problems.emplace_back("the address is empty");
+  const auto issue = parse_card_date(issue_text);
+  if (!issue) problems.emplace_back("the issue date is not a real date (ddmmyyyy)");
+  if (birth && issue && std::chrono::sys_days{*birth} > std::chrono::sys_days{*issue}) {
+    problems.emplace_back("the birth date is after the issue date");
+  }
+
+  // Circular 07/2016/TT-BCA Art. 7 (after Decree 137/2015): the ID's 4th digit gives the century
+  // of birth and the sex (0/1: 1900s male/female, 2/3: 2000s, 4/5: 2100s, ...), the 5th and 6th
+  // the last two digits of the birth year.
+  if (id_ok && birth) {
+    const int century_digit = id[3] - '0';
+    const int century_start = 1900 + (century_digit / 2) * 100;
+    const int year_digits = (id[4] - '0') * 10 + (id[5] - '0');
+    const int birth_year = static_cast<int>(birth->year());
+    if (birth_year < century_start || birth_year > century_start + 99 ||
+        birth_year % 100 != year_digits) {
+      problems.emplace_back("the ID number's year digits do not match the birth date");
+    }
+    if ((is_male && century_digit % 2 != 0) || (is_female && century_digit % 2 != 1)) {
+      problems.emplace_back("the ID number's sex digit does not match the sex field");
+    }
+  }
+
+  if (!problems.empty()) {
+    reading.problem = std::string(k_problem_prefix) + join(problems, "; ");
+    return reading;
+  }
+  CitizenIdCard card;
+  card.id_number = std::string(id);
+  card.old_id_number = std::string(old_id);
+  card.full_name = normalize_nfc(name);
+  card.birth_date = *birth;
+  card.sex = sex;
+  card.address = normalize_nfc(address);
+  card.issue_date = *issue;
+  reading.card = std::move(card);
+  return reading;
+}
+
+}  // namespace intake::detail

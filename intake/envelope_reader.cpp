@@ -1,0 +1,75 @@
+#include "intake/envelope_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace intake {
+
+std::string image_type_of(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // Only a plain short extension becomes part of a stored file name.
+  const bool plain = ext.size() <= 5 && std::all_of(ext.begin(), ext.end(), [](unsigned char c) {
+                       return std::isalnum(c) != 0;
+                     });
+  return plain ? ext : std::string("bin");
+}
+
+std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
+                                         const Classifier& classifier,
+                                         std::optional<db::Id> batch_id,
+                                         const std::string& idempotency_key) {
+  EnvelopeScan base;
+  base.source_name = std::filesystem::path(result.file).filename().string();
+  base.image_type = image_type_of(result.file);
+  base.batch_id = batch_id;
+
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(result.file, ec);
+  std::string keep_error;
+  if (ec) {
+    keep_error = fmt::format("the file could not be kept: {}", ec.message());
+  } else if (size > k_max_kept_image_bytes) {
+    keep_error = fmt::format("the file was not kept: {} MB is over the {} MB limit", size >> 20,
+                             k_max_kept_image_bytes >> 20);
+  } else {
+    std::ifstream in(result.file, std::ios::binary);
+    base.image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) keep_error = "the file could not be kept: read error";
+  }
+
+  auto with_key = [&](EnvelopeScan& scan, int page) {
+    if (!idempotency_key.empty())
+      scan.idempotency_key = fmt::format("{}:{}", idempotency_key, page);
+  };
+
+  std::vector<EnvelopeScan> out;
+  if (result.error || result.pages.empty()) {
+    EnvelopeScan scan = base;
+    scan.scan_error = result.error ? result.error->message : "no page could be read";
+    if (!keep_error.empty()) scan.scan_error += "; " + keep_error;
+    with_key(scan, 0);
+    out.push_back(std::move(scan));
+    return out;
+  }
+  for (const scanner::PageResult& page : result.pages) {
+    EnvelopeScan scan = base;
+    scan.page = page.page;
+    if (page.error) {
+      scan.scan_error = page.error->message;
+    } else {
+      scan.codes = classifier.classify(page.symbols);
+    }
+    with_key(scan, page.page);
+    out.push_back(std::move(scan));
+  }
+  return out;
+}
+
+}  // namespace intake

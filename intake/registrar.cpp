@@ -1,0 +1,643 @@
+#include "intake/registrar.hpp"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace intake {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using db::ScanOutcome;
+
+// DOMAIN.md §2: carriers do not reuse a number within 12 months, so a number seen within the last
+// year is the same envelope; an older sighting is a different item that happens to share it.
+constexpr auto k_reuse_window = std::chrono::days{365};
+
+constexpr std::string_view k_setting_agency = "agency_code";
+
+struct Decision {
+  std::string tracking_number;  // set when the envelope can be registered
+  std::string carrier;
+  std::string reason_code;  // set when a person must look
+  std::string reason;
+  std::vector<const Code*> candidates;  // "ambiguous": the different numbers read
+};
+
+std::string describe_kind(CodeKind kind) {
+  switch (kind) {
+    case CodeKind::s10_tracking:
+    case CodeKind::carrier_tracking:
+      return "tracking number";
+    case CodeKind::dossier_code:
+      return "dossier code";
+    case CodeKind::portal_url:
+      return "portal lookup link";
+    case CodeKind::citizen_id_card:
+      return "citizen ID card";
+    case CodeKind::unknown:
+      return "unrecognised code";
+  }
+  return "code";
+}
+
+// Decides from the codes on one envelope whether it can be registered, and under which number.
+// Never silently picks: a wrong check digit or two different numbers go to a person.
+// `manifest` (may be empty) is the carrier's list for the envelope's handover batch: when an
+// envelope carries two numbers and exactly one is on that list, the list has decided.
+Decision decide(const std::vector<Code>& codes, const std::string& scan_error,
+                const std::vector<std::string>& manifest) {
+  Decision d;
+  if (!scan_error.empty()) {
+    d.reason_code = "unreadable";
+    d.reason = fmt::format(
+        "the image could not be read ({}); type the tracking number from the "
+        "envelope's label",
+        scan_error);
+    return d;
+  }
+  std::vector<std::string> problems;
+  std::vector<const Code*> numbers;
+  for (const Code& code : codes) {
+    const bool tracking =
+        code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
+    if (!tracking) continue;
+    if (!code.usable()) {
+      problems.push_back(code.problem);
+      continue;
+    }
+    const bool seen = std::any_of(numbers.begin(), numbers.end(), [&](const Code* c) {
+      return c->tracking_number == code.tracking_number;
+    });
+    if (!seen) numbers.push_back(&code);
+  }
+  if (!problems.empty()) {
+    d.reason_code = "bad_check_digit";
+    d.reason =
+        fmt::format("{}; check the label and type the tracking number", fmt::join(problems, "; "));
+    return d;
+  }
+  if (numbers.size() == 1) {
+    d.tracking_number = numbers.front()->tracking_number;
+    d.carrier = numbers.front()->carrier;
+    return d;
+  }
+  if (numbers.size() > 1 && !manifest.empty()) {
+    std::vector<const Code*> listed;
+    for (const Code* c : numbers) {
+      if (std::find(manifest.begin(), manifest.end(), c->tracking_number) != manifest.end()) {
+        listed.push_back(c);
+      }
+    }
+    if (listed.size() == 1) {
+      d.tracking_number = listed.front()->tracking_number;
+      d.carrier = listed.front()->carrier;
+      return d;
+    }
+  }
+  if (numbers.size() > 1) {
+    std::vector<std::string> list;
+    for (const Code* c : numbers) list.push_back(c->tracking_number);
+    d.candidates = numbers;
+    d.reason_code = "ambiguous";
+    d.reason = fmt::format(
+        "{} different tracking numbers on one envelope ({}); type the one this "
+        "envelope was delivered under",
+        list.size(), fmt::join(list, ", "));
+    return d;
+  }
+  if (codes.empty()) {
+    d.reason_code = "unreadable";
+    d.reason =
+        "no barcode or QR code found on the envelope; type the tracking number from its label";
+    return d;
+  }
+  std::vector<std::string> kinds;
+  for (const Code& code : codes) {
+    std::string kind = describe_kind(code.kind);
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+  }
+  const bool only_unknown = kinds.size() == 1 && kinds.front() == "unrecognised code";
+  d.reason_code = only_unknown ? "unknown_code" : "no_tracking_number";
+  d.reason = fmt::format(
+      "no tracking number among the {} code{} read ({}); type the tracking "
+      "number from the envelope's label",
+      codes.size(), codes.size() == 1 ? "" : "s", fmt::join(kinds, ", "));
+  return d;
+}
+
+std::vector<db::ScanCode> to_scan_codes(const std::vector<Code>& codes) {
+  std::vector<db::ScanCode> out;
+  int seq = 0;
+  for (const Code& code : codes) {
+    db::ScanCode c;
+    c.seq = seq++;
+    c.format = code.format ? std::string(scanner::format_name(*code.format)) : "typed";
+    c.kind = std::string(code_kind_name(code.kind));
+    c.text = code.text;
+    c.tracking_number = code.tracking_number;
+    c.problem = code.problem;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+const CitizenIdCard* first_id_card(const std::vector<Code>& codes) {
+  for (const Code& code : codes) {
+    if (code.kind == CodeKind::citizen_id_card && code.usable() && code.id_card) {
+      return &*code.id_card;
+    }
+  }
+  return nullptr;
+}
+
+std::string first_portal_code(const std::vector<Code>& codes) {
+  for (const Code& code : codes) {
+    if ((code.kind == CodeKind::dossier_code || code.kind == CodeKind::portal_url) &&
+        code.usable() && code.dossier) {
+      return code.dossier->text;
+    }
+  }
+  return {};
+}
+
+db::Applicant applicant_from(const CitizenIdCard& card, db::Id dossier_id) {
+  db::Applicant a;
+  a.dossier_id = dossier_id;
+  a.id_number = card.id_number;
+  a.old_id_number = card.old_id_number;
+  a.full_name = card.full_name;
+  a.birth_date = card.birth_date;
+  a.sex = card.sex;
+  a.address = card.address;
+  a.issue_date = card.issue_date;
+  a.source = "id_card_qr";
+  return a;
+}
+
+std::string ordinal(int n) {
+  if (n % 100 >= 11 && n % 100 <= 13) return fmt::format("{}th", n);
+  switch (n % 10) {
+    case 1:
+      return fmt::format("{}st", n);
+    case 2:
+      return fmt::format("{}nd", n);
+    case 3:
+      return fmt::format("{}rd", n);
+    default:
+      return fmt::format("{}th", n);
+  }
+}
+
+}  // namespace
+
+std::string new_lookup_code() {
+  static constexpr std::string_view k_alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+  std::string code;
+  while (code.size() < 8) {
+    unsigned char byte = 0;
+    if (RAND_bytes(&byte, 1) != 1) throw std::runtime_error("no random source (OpenSSL RAND)");
+    // Rejection sampling keeps every character equally likely.
+    if (byte >= 256 - 256 % k_alphabet.size()) continue;
+    code += k_alphabet[byte % k_alphabet.size()];
+  }
+  return code;
+}
+
+Registrar::Registrar(db::Store& store, db::ImageStore& images, const Classifier& classifier,
+                     const common::Clock& clock, IntakeContext context)
+    : store_(store),
+      images_(images),
+      classifier_(classifier),
+      clock_(clock),
+      context_(std::move(context)) {}
+
+Result<db::Id> Registrar::agency_id(db::Transaction& tx) {
+  auto code = tx.setting(std::string(k_setting_agency));
+  if (!code) return code.error();
+  if (!*code) {
+    return make_error(ErrorCode::invalid_argument,
+                      "this desk has no agency code yet; run `hoso init --agency CODE` first");
+  }
+  auto agency = tx.find_agency(**code);
+  if (!agency) return agency.error();
+  if (!*agency) {
+    return make_error(ErrorCode::internal,
+                      fmt::format("agency {} is configured but not in the agencies table", **code));
+  }
+  return (*agency)->id;
+}
+
+namespace {
+
+// The part of a registration that happens inside the transaction once the tracking number is
+// known: joins the envelope's dossier or creates it. `scan.id` set means the scan row exists
+// already (a manual item being resolved) and is linked instead of inserted.
+Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::string& tracking_number,
+                            const std::string& carrier, const std::vector<Code>& codes,
+                            db::Id agency_id, common::Timestamp now, common::Timestamp filed_at,
+                            const std::string& actor, ScanOutcome joined_outcome,
+                            ScanOutcome created_outcome) {
+  Registration r;
+  r.tracking_number = tracking_number;
+  auto existing = tx.find_shipment(tracking_number, db::Direction::inbound, now - k_reuse_window);
+  if (!existing) return existing.error();
+
+  const CitizenIdCard* card = first_id_card(codes);
+  db::Id dossier_id = 0;
+  db::Id shipment_id = 0;
+  if (*existing && (*existing)->dossier_id) {
+    dossier_id = *(*existing)->dossier_id;
+    shipment_id = (*existing)->id;
+    r.outcome = joined_outcome;
+  } else {
+    db::Dossier dossier;
+    dossier.agency_id = agency_id;
+    dossier.state = db::DossierState::received;
+    dossier.filed_at = filed_at;
+    dossier.lookup_code = new_lookup_code();
+    dossier.portal_code = first_portal_code(codes);
+    dossier.created_at = now;
+    dossier.updated_at = now;
+    auto id = tx.insert_dossier(dossier);
+    if (!id) return id.error();
+    dossier_id = *id;
+
+    db::Shipment shipment;
+    shipment.carrier = carrier;
+    shipment.tracking_number = tracking_number;
+    shipment.year = static_cast<int>(common::local_date(now).year());
+    shipment.direction = db::Direction::inbound;
+    shipment.status = "delivered";  // it is in the desk's hands
+    shipment.dossier_id = dossier_id;
+    shipment.first_seen_at = now;
+    shipment.updated_at = now;
+    auto sid = tx.insert_shipment(shipment);
+    if (!sid) return sid.error();
+    shipment_id = *sid;
+    r.outcome = created_outcome;
+
+    nlohmann::json data = {{"tracking_number", tracking_number},
+                           {"carrier", carrier},
+                           {"filed_at", common::format_iso(filed_at)}};
+    if (scan.batch_id) data["batch_id"] = *scan.batch_id;
+    if (!dossier.portal_code.empty()) data["portal_code"] = dossier.portal_code;
+    auto e1 = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "received_by_post",
+                                        "envelope registered", data.dump()});
+    if (!e1) return e1.error();
+    auto e2 = tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered",
+                                        "inbound envelope received at the desk",
+                                        nlohmann::json{{"status", "delivered"}}.dump()});
+    if (!e2) return e2.error();
+  }
+
+  scan.shipment_id = shipment_id;
+  scan.dossier_id = dossier_id;
+  scan.outcome = r.outcome;
+  if (scan.id == 0) {
+    auto id = tx.insert_scan(scan);
+    if (!id) return id.error();
+    scan.id = *id;
+  } else {
+    auto linked = tx.update_scan_link(scan.id, shipment_id, dossier_id, r.outcome);
+    if (!linked) return linked.error();
+  }
+  r.scan_id = scan.id;
+  r.dossier_id = dossier_id;
+
+  if (card) {
+    auto applicant = tx.applicant_of(dossier_id);
+    if (!applicant) return applicant.error();
+    if (!*applicant) {
+      auto added = tx.insert_applicant(applicant_from(*card, dossier_id));
+      if (!added) return added.error();
+      auto e = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "applicant_added",
+                                         "read from the enclosed citizen ID card QR",
+                                         nlohmann::json{{"scan_id", scan.id}}.dump()});
+      if (!e) return e.error();
+    }
+  }
+
+  auto scans = tx.scans_of(dossier_id);
+  if (!scans) return scans.error();
+  r.scan_count = static_cast<int>(scans->size());
+  if (r.outcome == ScanOutcome::already_registered) {
+    auto e = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
+                                       "the same envelope was scanned again",
+                                       nlohmann::json{{"scan_id", scan.id}}.dump()});
+    if (!e) return e.error();
+    r.message = fmt::format("{}: already registered as dossier #{} ({} scan)", tracking_number,
+                            dossier_id, ordinal(r.scan_count));
+  } else {
+    r.message = fmt::format("{}: registered as dossier #{}", tracking_number, dossier_id);
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
+  db::Scan scan;
+  scan.station = context_.station;
+  scan.source_name = input.source_name;
+  scan.image_type = input.image_type;
+  scan.page = input.page;
+  scan.scan_error = input.scan_error;
+  scan.batch_id = input.batch_id;
+  scan.idempotency_key = input.idempotency_key;
+  scan.codes = to_scan_codes(input.codes);
+  if (!input.image.empty()) {
+    auto hash = images_.put(input.image, input.image_type);
+    if (!hash) return hash.error();
+    scan.image_hash = *hash;
+  }
+  Registration result;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    const common::Timestamp now = clock_.now();
+    scan.scanned_at = now;
+    if (!input.idempotency_key.empty()) {
+      auto earlier = tx.find_scan_by_key(input.idempotency_key);
+      if (!earlier) return earlier.error();
+      if (*earlier) {
+        const db::Scan& e = **earlier;
+        result.replayed = true;
+        result.outcome = e.outcome;
+        result.scan_id = e.id;
+        result.dossier_id = e.dossier_id;
+        for (const db::ScanCode& c : e.codes) {
+          if (!c.tracking_number.empty() && c.problem.empty())
+            result.tracking_number = c.tracking_number;
+        }
+        result.message =
+            e.dossier_id
+                ? fmt::format("{}: taken before, dossier #{}", input.source_name, *e.dossier_id)
+                : fmt::format("{}: taken before, waiting in the manual queue", input.source_name);
+        return {};
+      }
+    }
+    auto agency = agency_id(tx);
+    if (!agency) return agency.error();
+    std::optional<db::Batch> batch;
+    if (input.batch_id) {
+      auto found = tx.get_batch(*input.batch_id);
+      if (!found) return found.error();
+      if (!*found) {
+        return make_error(ErrorCode::not_found,
+                          fmt::format("no handover batch #{}", *input.batch_id));
+      }
+      batch = std::move(*found);
+    }
+    Decision decision =
+        decide(input.codes, input.scan_error, batch ? batch->manifest : std::vector<std::string>{});
+    if (decision.reason_code == "ambiguous") {
+      // Two numbers, one of them an envelope the desk already has: this is that envelope again.
+      std::vector<const Code*> known;
+      for (const Code* c : decision.candidates) {
+        auto shipment =
+            tx.find_shipment(c->tracking_number, db::Direction::inbound, now - k_reuse_window);
+        if (!shipment) return shipment.error();
+        if (*shipment) known.push_back(c);
+      }
+      if (known.size() == 1) {
+        decision.tracking_number = known.front()->tracking_number;
+        decision.carrier = known.front()->carrier;
+      }
+    }
+
+    if (decision.tracking_number.empty()) {
+      scan.outcome = ScanOutcome::manual;
+      auto scan_id = tx.insert_scan(scan);
+      if (!scan_id) return scan_id.error();
+      result.outcome = ScanOutcome::manual;
+      result.scan_id = *scan_id;
+      // The same file scanned again while its first scan still waits: one item for the clerk.
+      if (!scan.image_hash.empty()) {
+        auto waiting = tx.find_open_manual_by_image(scan.image_hash, scan.page);
+        if (!waiting) return waiting.error();
+        if (*waiting) {
+          result.manual_id = (*waiting)->id;
+          result.message = fmt::format("{}: already waiting in the manual queue (#{}): {}",
+                                       input.source_name, (*waiting)->id, (*waiting)->reason);
+          return {};
+        }
+      }
+      db::ManualItem item;
+      item.scan_id = *scan_id;
+      item.reason_code = decision.reason_code;
+      item.reason = decision.reason;
+      item.created_at = now;
+      auto manual_id = tx.insert_manual(item);
+      if (!manual_id) return manual_id.error();
+      auto e = tx.append_event(db::Event{
+          0, now, context_.actor, "manual", *manual_id, "queued", decision.reason,
+          nlohmann::json{{"scan_id", *scan_id}, {"reason_code", decision.reason_code}}.dump()});
+      if (!e) return e.error();
+      result.manual_id = *manual_id;
+      result.message = fmt::format("{}: needs a person (manual queue #{}): {}", input.source_name,
+                                   *manual_id, decision.reason);
+      return {};
+    }
+
+    // DOMAIN.md §1.2: the dossier counts as filed when the carrier hands it over.
+    const common::Timestamp filed_at = batch ? batch->handed_over_at : now;
+    auto attached =
+        attach(tx, scan, decision.tracking_number, decision.carrier, input.codes, *agency, now,
+               filed_at, context_.actor, ScanOutcome::already_registered, ScanOutcome::registered);
+    if (!attached) return attached.error();
+    result = std::move(*attached);
+    return {};
+  });
+  if (!written) return written.error();
+  return result;
+}
+
+Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_view typed) {
+  const Code code = classifier_.classify(typed, std::nullopt);
+  const bool tracking =
+      code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
+  if (!tracking) {
+    return make_error(ErrorCode::bad_input,
+                      fmt::format("'{}' is not a tracking number (UPU S10 like EB123456785VN, or a "
+                                  "number of a configured carrier)",
+                                  code.text));
+  }
+  if (!code.usable()) return make_error(ErrorCode::bad_input, code.problem);
+
+  Registration result;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    const common::Timestamp now = clock_.now();
+    auto item = tx.get_manual(manual_id);
+    if (!item) return item.error();
+    if (!*item || (*item)->status != db::ManualStatus::open) {
+      return make_error(ErrorCode::not_found,
+                        fmt::format("manual-queue item #{} is not open (or does not exist); see "
+                                    "`hoso manual list`",
+                                    manual_id));
+    }
+    auto scan = tx.get_scan((*item)->scan_id);
+    if (!scan) return scan.error();
+    if (!*scan) {
+      return make_error(ErrorCode::internal,
+                        fmt::format("manual-queue item #{} has no scan", manual_id));
+    }
+    auto agency = agency_id(tx);
+    if (!agency) return agency.error();
+    // The kept codes are read again: the ID card and dossier code enclosed still count.
+    std::vector<Code> codes;
+    for (const db::ScanCode& kept : (*scan)->codes) {
+      codes.push_back(classifier_.classify(kept.text, std::nullopt));
+    }
+    common::Timestamp filed_at = (*scan)->scanned_at;
+    if ((*scan)->batch_id) {
+      auto batch = tx.get_batch(*(*scan)->batch_id);
+      if (!batch) return batch.error();
+      if (*batch) filed_at = (*batch)->handed_over_at;
+    }
+    auto attached = attach(tx, **scan, code.tracking_number, code.carrier, codes, *agency, now,
+                           filed_at, context_.actor, ScanOutcome::resolved, ScanOutcome::resolved);
+    if (!attached) return attached.error();
+    if (!(*scan)->image_hash.empty()) {
+      auto shipment =
+          tx.find_shipment(code.tracking_number, db::Direction::inbound, now - k_reuse_window);
+      if (!shipment) return shipment.error();
+      if (*shipment) {
+        auto linked = tx.link_manual_rescans((*scan)->image_hash, (*scan)->page, (*shipment)->id,
+                                             *attached->dossier_id);
+        if (!linked) return linked.error();
+      }
+    }
+    auto closed = tx.close_manual(manual_id, db::ManualStatus::resolved, now, context_.actor,
+                                  attached->dossier_id);
+    if (!closed) return closed.error();
+    auto e = tx.append_event(db::Event{0, now, context_.actor, "manual", manual_id, "resolved",
+                                       "tracking number typed by staff",
+                                       nlohmann::json{{"tracking_number", code.tracking_number},
+                                                      {"dossier_id", *attached->dossier_id}}
+                                           .dump()});
+    if (!e) return e.error();
+    result = std::move(*attached);
+    result.message = fmt::format("manual #{} resolved: {}", manual_id, result.message);
+    return {};
+  });
+  if (!written) return written.error();
+  return result;
+}
+
+Result<void> Registrar::dismiss_manual(db::Id manual_id, const std::string& reason) {
+  return store_.write([&](db::Transaction& tx) -> Result<void> {
+    const common::Timestamp now = clock_.now();
+    auto closed =
+        tx.close_manual(manual_id, db::ManualStatus::dismissed, now, context_.actor, std::nullopt);
+    if (!closed) return closed;
+    auto e = tx.append_event(
+        db::Event{0, now, context_.actor, "manual", manual_id, "dismissed", reason, "{}"});
+    if (!e) return e.error();
+    return {};
+  });
+}
+
+Result<db::Batch> Registrar::open_batch(const std::string& name, const std::string& carrier,
+                                        common::Timestamp handed_over_at,
+                                        const std::vector<std::string>& manifest) {
+  db::Batch result;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    auto existing = tx.find_batch(name);
+    if (!existing) return existing.error();
+    std::set<std::string> wanted(manifest.begin(), manifest.end());
+    if (*existing) {
+      std::set<std::string> had((*existing)->manifest.begin(), (*existing)->manifest.end());
+      if (!wanted.empty() && wanted != had) {
+        return make_error(ErrorCode::invalid_argument,
+                          fmt::format("handover batch '{}' exists with a different manifest ({} "
+                                      "items); use a new batch name",
+                                      name, had.size()));
+      }
+      result = **existing;
+      return {};
+    }
+    db::Batch batch;
+    batch.name = name;
+    batch.carrier = carrier;
+    batch.handed_over_at = handed_over_at;
+    batch.received_by = context_.actor;
+    batch.manifest.assign(wanted.begin(), wanted.end());
+    auto id = tx.insert_batch(batch);
+    if (!id) return id.error();
+    batch.id = *id;
+    const common::Timestamp now = clock_.now();
+    auto e = tx.append_event(
+        db::Event{0, now, context_.actor, "batch", *id, "handed_over", "carrier delivery received",
+                  nlohmann::json{{"name", name},
+                                 {"carrier", carrier},
+                                 {"handed_over_at", common::format_iso(handed_over_at)},
+                                 {"manifest_items", batch.manifest.size()}}
+                      .dump()});
+    if (!e) return e.error();
+    result = std::move(batch);
+    return {};
+  });
+  if (!written) return written.error();
+  return result;
+}
+
+Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
+  HandoverRecord record;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto batch = tx.get_batch(batch_id);
+    if (!batch) return batch.error();
+    if (!*batch) {
+      return make_error(ErrorCode::not_found, fmt::format("no handover batch #{}", batch_id));
+    }
+    record.batch = **batch;
+    auto scans = tx.scans_of_batch(batch_id);
+    if (!scans) return scans.error();
+    std::set<std::string> scanned;
+    std::set<db::Id> dossiers;
+    std::set<db::Id> created;
+    for (const db::Scan& scan : *scans) {
+      HandoverRecord::Item item;
+      item.source_name = scan.source_name;
+      item.outcome = scan.outcome;
+      item.dossier_id = scan.dossier_id;
+      if (scan.shipment_id) {
+        auto shipment = tx.get_shipment(*scan.shipment_id);
+        if (!shipment) return shipment.error();
+        if (*shipment) item.tracking_number = (*shipment)->tracking_number;
+      }
+      if (!item.tracking_number.empty()) scanned.insert(item.tracking_number);
+      switch (scan.outcome) {
+        case ScanOutcome::registered:
+          ++record.registered;
+          break;
+        case ScanOutcome::already_registered:
+          ++record.already_registered;
+          break;
+        case ScanOutcome::manual:
+          ++record.manual;
+          break;
+        case ScanOutcome::resolved:
+          ++record.resolved;
+          break;
+      }
+      record.items.push_back(std::move(item));
+    }
+    record.envelopes = static_cast<int>(scanned.size()) + record.manual;
+    std::set<std::string> manifest(record.batch.manifest.begin(), record.batch.manifest.end());
+    if (!manifest.empty()) {
+      std::set_difference(manifest.begin(), manifest.end(), scanned.begin(), scanned.end(),
+                          std::back_inserter(record.missing));
+      std::set_difference(scanned.begin(), scanned.end(), manifest.begin(), manifest.end(),
+                          std::back_inserter(record.unexpected));
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  return record;
+}
+
+}  // namespace intake

@@ -1,0 +1,118 @@
+// Registration: what was read on an envelope becomes exactly one dossier. One transaction writes
+// the scan, the inbound shipment, the dossier ("received by post") and the applicant when an ID
+// card was read; a second scan of the same envelope joins that dossier's history instead. An
+// envelope without a usable tracking number goes to the manual queue with its image and a reason.
+// Knows nothing about how codes were read (see intake/envelope_reader.hpp) or about carriers' APIs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/image_store.hpp"
+#include "db/store.hpp"
+#include "intake/classify.hpp"
+
+namespace intake {
+
+// Who is registering: recorded with every scan and event.
+struct IntakeContext {
+  std::string station = "cli";   // scanning station ("mailroom-1", "watch:/srv/scans")
+  std::string actor = "system";  // the staff user, or the program acting on its own
+};
+
+// One envelope as seen once: the codes read (already classified) and the image they came from.
+struct EnvelopeScan {
+  std::string source_name;          // what staff recognise: the file name, or "stdin"
+  std::vector<std::uint8_t> image;  // bytes of the file to keep; empty for a typed code
+  std::string image_type;           // file extension for the kept image ("jpg", "pdf")
+  int page = 0;                     // page of a multi-page file
+  std::vector<Code> codes;
+  std::string scan_error;  // why the scanner could not read the image; empty when it could
+  std::optional<db::Id> batch_id;
+  // Taken at most once: a second registration with the same key returns the first one's result and
+  // writes nothing (the hot folder uses "watch:<sha256 of file>"). Empty: no key.
+  std::string idempotency_key;
+};
+
+struct Registration {
+  db::ScanOutcome outcome = db::ScanOutcome::manual;
+  bool replayed = false;  // the idempotency key had been used: this is the earlier result
+  db::Id scan_id = 0;
+  std::optional<db::Id> dossier_id;
+  std::optional<db::Id> manual_id;
+  std::string tracking_number;
+  int scan_count = 0;   // scans of this envelope so far, this one included (0 for manual)
+  std::string message;  // one line for the clerk, without personal data
+};
+
+// What a carrier handed over, as registered so far: the handover record ("Biên bản giao nhận").
+struct HandoverRecord {
+  db::Batch batch;
+  struct Item {
+    std::string tracking_number;  // empty for an envelope waiting in the manual queue
+    std::optional<db::Id> dossier_id;
+    std::string source_name;
+    db::ScanOutcome outcome = db::ScanOutcome::manual;
+  };
+  std::vector<Item> items;  // one per scan, in scan order
+  int envelopes = 0;        // distinct envelopes (tracking numbers) plus manual items
+  int registered = 0;       // new dossiers
+  int already_registered = 0;
+  int manual = 0;                       // still waiting for a person
+  int resolved = 0;                     // were manual, resolved by staff typing the number
+  std::vector<std::string> missing;     // on the manifest, not scanned
+  std::vector<std::string> unexpected;  // scanned, not on the manifest (only with a manifest)
+};
+
+class Registrar {
+ public:
+  // `classifier` re-reads kept codes (an ID card in a manual item being resolved). All references
+  // must outlive the Registrar. Thread-safe when the Store is (the SQLite store is).
+  Registrar(db::Store& store, db::ImageStore& images, const Classifier& classifier,
+            const common::Clock& clock, IntakeContext context);
+
+  // Registers one scan of an envelope. Returns the outcome (registered, already_registered or
+  // manual); fails only when the image cannot be kept or the database refuses (io_error), or when
+  // the desk has no agency configured (invalid_argument: run `hoso init --agency`). Two processes
+  // registering the same envelope at once still produce one dossier.
+  common::Result<Registration> register_envelope(const EnvelopeScan& scan);
+
+  // Resolves an open manual-queue item with the tracking number a clerk typed, then registers the
+  // kept scan under it like any other (joining an existing dossier when the envelope is known).
+  // Fails with bad_input when the typed text is not a valid tracking number (the message says why,
+  // e.g. the expected check digit), not_found when the item does not exist or is not open.
+  common::Result<Registration> resolve_manual(db::Id manual_id, std::string_view typed);
+
+  // Closes an open manual-queue item without registering anything (not a dossier envelope).
+  common::Result<void> dismiss_manual(db::Id manual_id, const std::string& reason);
+
+  // Opens the handover batch `name`, creating it with `handed_over_at` (the moment the dossiers
+  // count as filed) and `manifest` (tracking numbers on the carrier's list) when new. Reopening an
+  // existing batch continues it (an interrupted intake is rerun); a different non-empty manifest
+  // for an existing batch fails with invalid_argument.
+  common::Result<db::Batch> open_batch(const std::string& name, const std::string& carrier,
+                                       common::Timestamp handed_over_at,
+                                       const std::vector<std::string>& manifest);
+
+  common::Result<HandoverRecord> handover_record(db::Id batch_id);
+
+ private:
+  common::Result<db::Id> agency_id(db::Transaction& tx);
+
+  db::Store& store_;
+  db::ImageStore& images_;
+  const Classifier& classifier_;
+  const common::Clock& clock_;
+  IntakeContext context_;
+};
+
+// A fresh citizen lookup code: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L),
+// from a cryptographic random source.
+std::string new_lookup_code();
+
+}  // namespace intake

@@ -1,0 +1,232 @@
+// The SQLite store: schema and migrations, transactions that commit all or nothing, the
+// append-only event log, constraints that stop double registration, and payloads stored as data.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "db/image_store.hpp"
+#include "db/store.hpp"
+
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "hoso-db-XXXXXX").string();
+    path = ::mkdtemp(templ.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+common::Timestamp at(long long seconds) { return common::Timestamp{std::chrono::seconds{seconds}}; }
+
+db::Id add_agency(db::Store& store) {
+  db::Id id = 0;
+  auto r = store.write([&](db::Transaction& tx) -> Result<void> {
+    auto a = tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Bộ phận Một cửa"});
+    if (!a) return a.error();
+    id = *a;
+    return {};
+  });
+  REQUIRE(r.has_value());
+  return id;
+}
+
+db::Dossier received_dossier(db::Id agency) {
+  db::Dossier d;
+  d.agency_id = agency;
+  d.filed_at = at(1'770'000'000);
+  d.created_at = d.filed_at;
+  d.updated_at = d.filed_at;
+  d.lookup_code = "ABCD2345";
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("a new database gets the current schema, WAL mode and foreign keys") {
+  TempDir dir;
+  const auto path = dir.path / "var" / "hoso.db";
+  auto store = db::open_sqlite(path);
+  REQUIRE(store.has_value());
+  SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
+  CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(db::integrity_check(path).value() == "ok");
+}
+
+TEST_CASE("opening a database written by a newer hoso is refused with a clear message") {
+  TempDir dir;
+  const auto path = dir.path / "hoso.db";
+  { REQUIRE(db::open_sqlite(path).has_value()); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = 99");
+  }
+  auto store = db::open_sqlite(path);
+  REQUIRE_FALSE(store.has_value());
+  CHECK(store.error().code == ErrorCode::invalid_argument);
+  CHECK(store.error().message.find("newer") != std::string::npos);
+  CHECK(store.error().message.find("99") != std::string::npos);
+}
+
+TEST_CASE("a file that is not a database is reported as such, and a missing one names hoso init") {
+  TempDir dir;
+  const auto junk = dir.path / "junk.db";
+  std::ofstream(junk) << "this is not an SQLite file, just some text that is long enough......"
+                         "...............................................................";
+  auto store = db::open_sqlite(junk);
+  REQUIRE_FALSE(store.has_value());
+  CHECK(store.error().code == ErrorCode::io_error);
+  CHECK(store.error().message.find("junk.db") != std::string::npos);
+
+  db::SqliteOptions options;
+  options.create = false;
+  auto missing = db::open_sqlite(dir.path / "nope.db", options);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::not_found);
+  CHECK(missing.error().message.find("hoso init") != std::string::npos);
+}
+
+TEST_CASE("a unit of work that fails leaves nothing behind") {
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  const db::Id agency = add_agency(*store);
+  auto r = store->write([&](db::Transaction& tx) -> Result<void> {
+    auto id = tx.insert_dossier(received_dossier(agency));
+    REQUIRE(id.has_value());
+    return common::make_error(ErrorCode::bad_input, "changed my mind");
+  });
+  CHECK_FALSE(r.has_value());
+  db::Counts counts;
+  REQUIRE(store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                counts = tx.counts().value();
+                return {};
+              })
+              .has_value());
+  CHECK(counts.dossiers == 0);
+}
+
+TEST_CASE("the event log cannot be changed or deleted, only appended to") {
+  TempDir dir;
+  const auto path = dir.path / "hoso.db";
+  auto store = db::open_sqlite(path).value();
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                auto e = tx.append_event(
+                    db::Event{0, at(1), "lan", "dossier", 1, "received_by_post", "", "{}"});
+                if (!e) return e.error();
+                return {};
+              })
+              .has_value());
+  SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS_WITH_AS(raw.exec("UPDATE events SET actor = 'mallory'"),
+                       doctest::Contains("append-only"), SQLite::Exception);
+  CHECK_THROWS_WITH_AS(raw.exec("DELETE FROM events"), doctest::Contains("append-only"),
+                       SQLite::Exception);
+  CHECK(raw.execAndGet("SELECT actor FROM events").getString() == "lan");
+}
+
+TEST_CASE("the same tracking number cannot be registered twice in one year, but can a year later") {
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  db::Shipment s;
+  s.carrier = "vnpost";
+  s.tracking_number = "EB123456785VN";
+  s.year = 2026;
+  s.status = "delivered";
+  s.first_seen_at = at(1'770'000'000);
+  s.updated_at = s.first_seen_at;
+  auto insert = [&](const db::Shipment& shipment) {
+    return store->write([&](db::Transaction& tx) -> Result<void> {
+      auto id = tx.insert_shipment(shipment);
+      if (!id) return id.error();
+      return {};
+    });
+  };
+  REQUIRE(insert(s).has_value());
+  auto twice = insert(s);
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().code == ErrorCode::bad_input);
+  CHECK(twice.error().message.find("EB123456785VN") != std::string::npos);
+  s.year = 2027;
+  CHECK(insert(s).has_value());
+}
+
+TEST_CASE("hostile code texts are stored and read back byte for byte, never executed") {
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  const std::vector<std::string> texts = {"'; DROP TABLE dossiers; --", "<script>alert(1)</script>",
+                                          std::string("a\0b", 3),       "\x1b[2J\x1b[31mred",
+                                          std::string(4096, 'x'),       "Nguyễn Thị Ánh Tuyết"};
+  db::Scan scan;
+  scan.scanned_at = at(5);
+  scan.station = "test";
+  scan.source_name = "hostile.png";
+  scan.outcome = db::ScanOutcome::manual;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    scan.codes.push_back(db::ScanCode{static_cast<int>(i), "QRCode", "unknown", texts[i], "", ""});
+  }
+  db::Id scan_id = 0;
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                auto id = tx.insert_scan(scan);
+                if (!id) return id.error();
+                scan_id = *id;
+                return {};
+              })
+              .has_value());
+  std::optional<db::Scan> back;
+  REQUIRE(store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                back = tx.get_scan(scan_id).value();
+                return {};
+              })
+              .has_value());
+  REQUIRE(back.has_value());
+  REQUIRE(back->codes.size() == texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) CHECK(back->codes[i].text == texts[i]);
+  db::Counts counts;
+  REQUIRE(store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                counts = tx.counts().value();
+                return {};
+              })
+              .has_value());
+  CHECK(counts.scans == 1);
+}
+
+TEST_CASE("a kept image is stored once by content and can be found by its SHA-256") {
+  TempDir dir;
+  db::ImageStore images(dir.path / "images");
+  const std::string abc = "abc";
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(abc.data()),
+                                            abc.size());
+  auto first = images.put(bytes, "jpg");
+  auto second = images.put(bytes, "jpg");
+  REQUIRE(first.has_value());
+  REQUIRE(second.has_value());
+  // SHA-256("abc") from FIPS 180-2, appendix B.1.
+  CHECK(*first == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(*second == *first);
+  const auto path = images.path_of(*first, "jpg");
+  std::ifstream in(path, std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(content == "abc");
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path / "images")) {
+    if (entry.is_regular_file()) ++files;
+  }
+  CHECK(files == 1);
+}

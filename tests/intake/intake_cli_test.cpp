@@ -1,0 +1,207 @@
+// `hoso init`, `hoso intake`, `hoso manual` and `hoso dossier` as a clerk runs them: the built
+// program on a fresh database in a temporary folder.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <future>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "db/store.hpp"
+#include "tests/scanner/test_support.hpp"
+
+using nlohmann::json;
+using test_support::CommandResult;
+using test_support::shell_quote;
+using test_support::TempDir;
+
+namespace {
+
+const std::filesystem::path k_source = HOSO_SOURCE_DIR;
+
+// Runs `hoso <arguments> --db <dir>/hoso.db`-style commands in the source tree (for samples/).
+CommandResult hoso(const TempDir& dir, const std::string& arguments,
+                   const std::string& input = {}) {
+  std::string command = "HOSO_DB=" + shell_quote((dir.path() / "hoso.db").string()) + " " +
+                        shell_quote((test_support::bin_dir() / "hoso").string()) + " " + arguments;
+  if (!input.empty()) command = "printf '%s' " + shell_quote(input) + " | " + command;
+  return test_support::run_command(command, k_source);
+}
+
+void init(const TempDir& dir) {
+  auto run = hoso(dir, "init --agency 000.00.05.H12 --agency-name 'Bộ phận Một cửa'");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("samples/envelopes scanned three times, twice at once, gives one dossier per envelope") {
+  TempDir dir;
+  init(dir);
+  auto first = hoso(dir, "intake --json samples/envelopes/");
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  // Two scanning stations at the same moment.
+  auto second = std::async(std::launch::async, [&] {
+    return hoso(dir, "intake --json --station a samples/envelopes/");
+  });
+  auto third = hoso(dir, "intake --json --station b samples/envelopes/");
+  auto second_result = second.get();
+  REQUIRE(second_result.exit_code == 0);
+  REQUIRE(third.exit_code == 0);
+
+  // What the first run registered, per file.
+  std::map<std::string, long long> dossier_of_file;
+  std::set<std::string> manual_files;
+  for (const auto& line : test_support::lines_of(first.out)) {
+    auto j = json::parse(line);
+    if (j.contains("dossier_id")) {
+      CHECK(j.at("outcome") == "registered");
+      dossier_of_file[j.at("file")] = j.at("dossier_id");
+    } else {
+      manual_files.insert(j.at("file"));
+    }
+  }
+  // 132 envelopes, 11 of which carry two different tracking numbers and wait for a person; at
+  // most 3 more whose label the scanner misses (see samples/README.md).
+  CHECK(dossier_of_file.size() + manual_files.size() == 132);
+  CHECK(dossier_of_file.size() >= 118);
+  // The later runs found the same dossier for every file and registered nothing new.
+  for (const auto* run : {&second_result, &third}) {
+    for (const auto& line : test_support::lines_of(run->out)) {
+      auto j = json::parse(line);
+      const std::string file = j.at("file");
+      if (dossier_of_file.count(file)) {
+        CHECK(j.at("outcome") == "already_registered");
+        CHECK(j.at("dossier_id") == dossier_of_file[file]);
+      } else {
+        CHECK(j.at("outcome") == "manual");
+      }
+    }
+  }
+  SQLite::Database raw((dir.path() / "hoso.db").string(), SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("SELECT count(*) FROM dossiers").getInt64() ==
+        static_cast<long long>(dossier_of_file.size()));
+  CHECK(raw.execAndGet("SELECT count(*) FROM shipments").getInt64() ==
+        static_cast<long long>(dossier_of_file.size()));
+  // Each dossier has its three scans in its history.
+  CHECK(raw.execAndGet("SELECT count(*) FROM dossiers d WHERE (SELECT count(*) FROM scans s "
+                       "WHERE s.dossier_id = d.id) != 3")
+            .getInt64() == 0);
+  CHECK(raw.execAndGet("SELECT count(*) FROM events WHERE action = 'scanned_again'").getInt64() ==
+        2 * static_cast<long long>(dossier_of_file.size()));
+  // The same file waiting three times is one item for the clerk.
+  CHECK(raw.execAndGet("SELECT count(*) FROM manual_queue").getInt64() ==
+        static_cast<long long>(manual_files.size()));
+  CHECK(db::integrity_check(dir.path() / "hoso.db").value() == "ok");
+}
+
+TEST_CASE("a handover batch with the carrier's manifest prints the record and settles two labels") {
+  TempDir dir;
+  init(dir);
+  auto run =
+      hoso(dir,
+           "intake --batch 'VNPost 2026-03-02 sáng' --handover-time '2026-03-02 09:30' "
+           "--manifest samples/handover/vnpost-manifest.txt samples/envelopes/two_labels-01.jpg "
+           "samples/envelopes/plain-01.jpg");
+  INFO(run.out);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("BIÊN BẢN GIAO NHẬN") != std::string::npos);
+  CHECK(run.out.find("2026-03-02 09:30:00") != std::string::npos);
+  // two_labels-01 carries RR090597774VN and EA603136318VN; the manifest lists the first.
+  CHECK(run.out.find("RR090597774VN: registered") != std::string::npos);
+  CHECK(run.out.find("RC627973386VN: registered") != std::string::npos);
+  CHECK(run.out.find("on the manifest but not scanned: 131") != std::string::npos);
+  CHECK(run.out.find("scanned but not on the manifest: 0") != std::string::npos);
+
+  auto shown = hoso(dir, "dossier show --json RR090597774VN");
+  REQUIRE(shown.exit_code == 0);
+  auto j = json::parse(shown.out);
+  CHECK(j.at("filed_at") == "2026-03-02T09:30:00+07:00");  // the handover, not the scan
+  CHECK(j.at("state") == "received");
+  CHECK(j.at("national_status") == 1);
+}
+
+TEST_CASE("typed codes from a hand scanner register, and a wrong check digit waits for a clerk") {
+  TempDir dir;
+  init(dir);
+  auto run = hoso(dir, "intake --stdin", "EB123456785VN\n\nEB123456789VN\nEB123456785VN\n");
+  INFO(run.out);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("EB123456785VN: registered as dossier #1") != std::string::npos);
+  CHECK(run.out.find("check digit should be 5, found 9 (UPU S10)") != std::string::npos);
+  CHECK(run.out.find("EB123456785VN: already registered as dossier #1 (2nd scan)") !=
+        std::string::npos);
+
+  auto list = hoso(dir, "manual list");
+  CHECK(list.out.find("bad_check_digit") != std::string::npos);
+  CHECK(list.out.find("1 envelopes waiting") != std::string::npos);
+
+  auto wrong = hoso(dir, "manual resolve 1 EB123456780VN");
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.err.find("check digit should be 5, found 0") != std::string::npos);
+
+  auto resolved = hoso(dir, "manual resolve 1 EL491610889VN");
+  INFO(resolved.err);
+  CHECK(resolved.exit_code == 0);
+  CHECK(resolved.out.find("EL491610889VN: registered as dossier #2") != std::string::npos);
+  CHECK(hoso(dir, "manual list").out.find("0 envelopes waiting") != std::string::npos);
+  auto missing = hoso(dir, "dossier show 99");
+  CHECK(missing.exit_code == 4);
+}
+
+TEST_CASE("a corrupt image is kept in the manual queue with a reason, not lost") {
+  TempDir dir;
+  init(dir);
+  dir.write("scan-0001.jpg", std::string("\xFF\xD8\xFF\xE0 truncated jpeg", 20));
+  auto run = hoso(dir, "intake " + shell_quote((dir.path() / "scan-0001.jpg").string()));
+  INFO(run.out);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find("needs a person") != std::string::npos);
+  auto shown = hoso(dir, "manual show --json 1");
+  REQUIRE(shown.exit_code == 0);
+  auto j = json::parse(shown.out);
+  CHECK(j.at("reason_code") == "unreadable");
+  CHECK(j.at("file") == "scan-0001.jpg");
+  const std::filesystem::path image = j.at("image").get<std::string>();
+  CHECK(test_support::read_file(image) == std::string("\xFF\xD8\xFF\xE0 truncated jpeg", 20));
+}
+
+TEST_CASE("hoso without a database, or with one from a newer hoso, says what to do") {
+  TempDir dir;
+  auto run = hoso(dir, "dossier list");
+  CHECK(run.exit_code == 4);
+  CHECK(run.err.find("hoso init") != std::string::npos);
+  init(dir);
+  {
+    SQLite::Database raw((dir.path() / "hoso.db").string(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = 42");
+  }
+  auto newer = hoso(dir, "dossier list");
+  CHECK(newer.exit_code == 2);
+  CHECK(newer.err.find("newer") != std::string::npos);
+}
+
+TEST_CASE("the calendar admin commands change due dates") {
+  TempDir dir;
+  init(dir);
+  // Filed Thu 27 Aug 2026 10:00, 5 working days: 28 Aug, (29-30 weekend, 31 Aug and 1-2 Sep off
+  // for National Day), 3, 4, 7, 8 Sep -> Tue 8 Sep 17:00.
+  auto due = hoso(dir, "calendar due --filed '2026-08-27 10:00' --days 5");
+  INFO(due.err);
+  CHECK(due.out.find("due 2026-09-08 17:00:00") != std::string::npos);
+  REQUIRE(hoso(dir, "calendar add 2026-09-03 --name 'Nghỉ thêm'").exit_code == 0);
+  due = hoso(dir, "calendar due --filed '2026-08-27 10:00' --days 5");
+  CHECK(due.out.find("due 2026-09-09 17:00:00") != std::string::npos);
+  REQUIRE(hoso(dir, "calendar remove 2026-09-03").exit_code == 0);
+  CHECK(hoso(dir, "calendar remove 2026-09-03").exit_code == 4);
+  auto bad = hoso(dir, "calendar add 2026-02-30 --name x");
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.find("2026-02-30") != std::string::npos);
+}

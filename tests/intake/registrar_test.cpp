@@ -1,0 +1,370 @@
+// Registration: one dossier per envelope however often it is scanned, the manual queue for what a
+// person must look at, resolution by a typed number, handover batches and their record.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "db/image_store.hpp"
+#include "db/store.hpp"
+#include "intake/classify.hpp"
+#include "intake/registrar.hpp"
+
+namespace {
+
+using common::Result;
+using db::ScanOutcome;
+
+constexpr const char* k_agency = "000.00.05.H12";
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "hoso-reg-XXXXXX").string();
+    path = ::mkdtemp(templ.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+// 10:00 on Monday 2 March 2026 in Vietnam.
+const common::Timestamp k_monday_10 = common::local_time(
+    common::Date{std::chrono::year{2026}, std::chrono::March, std::chrono::day{2}}, 10, 0);
+
+void init_desk(db::Store& store) {
+  REQUIRE(store
+              .write([](db::Transaction& tx) -> Result<void> {
+                auto a = tx.upsert_agency(db::Agency{0, k_agency, "Bộ phận Một cửa"});
+                if (!a) return a.error();
+                return tx.set_setting("agency_code", k_agency);
+              })
+              .has_value());
+}
+
+// A desk on a fresh database with a clock standing at k_monday_10.
+struct Desk {
+  TempDir dir;
+  std::unique_ptr<db::Store> store;
+  db::ImageStore images{dir.path / "images"};
+  intake::Classifier classifier;
+  common::ManualClock clock{k_monday_10};
+  std::unique_ptr<intake::Registrar> registrar;
+
+  Desk() {
+    store = db::open_sqlite(dir.path / "hoso.db").value();
+    init_desk(*store);
+    registrar = std::make_unique<intake::Registrar>(*store, images, classifier, clock,
+                                                    intake::IntakeContext{"test-station", "lan"});
+  }
+
+  intake::EnvelopeScan envelope(std::vector<std::string> texts, std::string image = "jpeg bytes") {
+    intake::EnvelopeScan scan;
+    scan.source_name = "envelope.jpg";
+    scan.image.assign(image.begin(), image.end());
+    scan.image_type = "jpg";
+    for (const auto& text : texts) {
+      scan.codes.push_back(classifier.classify(text, scanner::Format::code128));
+    }
+    return scan;
+  }
+
+  db::Counts counts() {
+    db::Counts c;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  c = tx.counts().value();
+                  return {};
+                })
+                .has_value());
+    return c;
+  }
+
+  template <class Fn>
+  void read(Fn&& fn) {
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  fn(tx);
+                  return {};
+                })
+                .has_value());
+  }
+};
+
+const std::string k_id_card =
+    "031054551436||Lý Thành Việt|06061954|Nam|Thôn Quỳnh Hoàng, Xã Nam Sơn, Huyện An Dương, TP. "
+    "Hải Phòng|23102021";
+
+}  // namespace
+
+TEST_CASE("a first scan registers the dossier, its inbound shipment, the applicant and history") {
+  Desk desk;
+  auto r = desk.registrar->register_envelope(
+      desk.envelope({"RC627973386VN", k_id_card,
+                     "https://dichvucong.example.gov.vn/tra-cuu?MHS=000.00.07.H58-251202-0322"}));
+  REQUIRE(r.has_value());
+  CHECK(r->outcome == ScanOutcome::registered);
+  CHECK(r->tracking_number == "RC627973386VN");
+  CHECK(r->scan_count == 1);
+  REQUIRE(r->dossier_id.has_value());
+  CHECK(r->message.find("registered as dossier") != std::string::npos);
+  CHECK(r->message.find("Lý") == std::string::npos);  // no personal data in messages
+
+  desk.read([&](db::Transaction& tx) {
+    auto d = tx.get_dossier(*r->dossier_id).value().value();
+    CHECK(d.state == db::DossierState::received);
+    CHECK(db::national_status_code(d.state) == 1);
+    CHECK(d.channel == 3);
+    CHECK(d.filed_at == k_monday_10);  // no batch: filed when scanned
+    CHECK(d.portal_code == "000.00.07.H58-251202-0322");
+    CHECK(d.lookup_code.size() == 8);
+    auto shipments = tx.shipments_of(d.id).value();
+    REQUIRE(shipments.size() == 1);
+    CHECK(shipments[0].direction == db::Direction::inbound);
+    CHECK(shipments[0].carrier == "vnpost");
+    CHECK(shipments[0].year == 2026);
+    auto applicant = tx.applicant_of(d.id).value().value();
+    CHECK(applicant.id_number == "031054551436");
+    CHECK(applicant.full_name == "Lý Thành Việt");
+    CHECK(applicant.address == "Thôn Quỳnh Hoàng, Xã Nam Sơn, Huyện An Dương, TP. Hải Phòng");
+    auto events = tx.events_of("dossier", d.id).value();
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].action == "received_by_post");
+    CHECK(events[0].actor == "lan");
+    CHECK(events[1].action == "applicant_added");
+    for (const auto& e : events) CHECK(e.data.find("031054551436") == std::string::npos);
+    auto scans = tx.scans_of(d.id).value();
+    REQUIRE(scans.size() == 1);
+    CHECK(scans[0].station == "test-station");
+    CHECK(std::filesystem::exists(desk.images.path_of(scans[0].image_hash, "jpg")));
+  });
+}
+
+TEST_CASE("scanning the same envelope again returns the existing dossier and adds to its history") {
+  Desk desk;
+  auto first = desk.registrar->register_envelope(desk.envelope({"RC627973386VN"}, "photo 1"));
+  desk.clock.advance(std::chrono::minutes{5});
+  auto second = desk.registrar->register_envelope(desk.envelope({"rc 627 973 386 vn"}, "photo 2"));
+  auto third = desk.registrar->register_envelope(desk.envelope({"RC627973386VN"}, "photo 1"));
+  REQUIRE(first.has_value());
+  REQUIRE(second.has_value());
+  REQUIRE(third.has_value());
+  CHECK(second->outcome == ScanOutcome::already_registered);
+  CHECK(second->dossier_id == first->dossier_id);
+  CHECK(third->dossier_id == first->dossier_id);
+  CHECK(third->scan_count == 3);
+  CHECK(third->message.find("already registered") != std::string::npos);
+  CHECK(third->message.find("3rd scan") != std::string::npos);
+  const auto counts = desk.counts();
+  CHECK(counts.dossiers == 1);
+  CHECK(counts.shipments == 1);
+  CHECK(counts.scans == 3);
+}
+
+TEST_CASE("the same number seen again more than a year later is a new envelope") {
+  Desk desk;
+  auto first = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}));
+  desk.clock.advance(std::chrono::days{400});
+  auto later = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}));
+  REQUIRE(first.has_value());
+  REQUIRE(later.has_value());
+  CHECK(later->outcome == ScanOutcome::registered);
+  CHECK(later->dossier_id != first->dossier_id);
+  CHECK(desk.counts().dossiers == 2);
+}
+
+TEST_CASE("a wrong check digit goes to the manual queue with the expected digit, image kept") {
+  Desk desk;
+  auto r = desk.registrar->register_envelope(desk.envelope({"EB123456789VN", k_id_card}));
+  REQUIRE(r.has_value());
+  CHECK(r->outcome == ScanOutcome::manual);
+  REQUIRE(r->manual_id.has_value());
+  CHECK_FALSE(r->dossier_id.has_value());
+  CHECK(r->message.find("check digit should be 5, found 9") != std::string::npos);
+  CHECK(desk.counts().dossiers == 0);
+  CHECK(desk.counts().manual_open == 1);
+  desk.read([&](db::Transaction& tx) {
+    auto item = tx.get_manual(*r->manual_id).value().value();
+    CHECK(item.reason_code == "bad_check_digit");
+    auto scan = tx.get_scan(item.scan_id).value().value();
+    CHECK(std::filesystem::exists(desk.images.path_of(scan.image_hash, "jpg")));
+    CHECK(scan.codes.size() == 2);
+  });
+}
+
+TEST_CASE("unreadable images, unknown codes and two different numbers each get a clear reason") {
+  Desk desk;
+  auto unreadable = desk.envelope({});
+  unreadable.scan_error = "not an image: the file starts with bytes no image format uses";
+  auto none = desk.envelope({}, "blank photo");
+  auto unknown = desk.envelope({"hello world"}, "other photo");
+  auto two = desk.envelope({"RR090597774VN", "EA603136318VN"}, "two labels");
+  auto r1 = desk.registrar->register_envelope(unreadable);
+  auto r2 = desk.registrar->register_envelope(none);
+  auto r3 = desk.registrar->register_envelope(unknown);
+  auto r4 = desk.registrar->register_envelope(two);
+  for (const auto* r : {&r1, &r2, &r3, &r4}) {
+    REQUIRE(r->has_value());
+    CHECK((*r)->outcome == ScanOutcome::manual);
+  }
+  CHECK(r1->message.find("could not be read") != std::string::npos);
+  CHECK(r1->message.find("not an image") != std::string::npos);
+  CHECK(r2->message.find("no barcode or QR code found") != std::string::npos);
+  CHECK(r3->message.find("no tracking number") != std::string::npos);
+  CHECK(r4->message.find("RR090597774VN") != std::string::npos);
+  CHECK(r4->message.find("EA603136318VN") != std::string::npos);
+  CHECK(desk.counts().manual_open == 4);
+  CHECK(desk.counts().dossiers == 0);
+}
+
+TEST_CASE("the same unreadable file scanned twice waits in the manual queue once") {
+  Desk desk;
+  auto a = desk.registrar->register_envelope(desk.envelope({}, "same bytes"));
+  auto b = desk.registrar->register_envelope(desk.envelope({}, "same bytes"));
+  REQUIRE(a.has_value());
+  REQUIRE(b.has_value());
+  CHECK(b->manual_id == a->manual_id);
+  CHECK(b->message.find("already waiting") != std::string::npos);
+  CHECK(desk.counts().manual_open == 1);
+  CHECK(desk.counts().scans == 2);
+}
+
+TEST_CASE("a clerk resolves a manual item by typing the number; a wrong digit is refused") {
+  Desk desk;
+  auto batch = desk.registrar->open_batch("VNPost 2026-03-02 a", "vnpost",
+                                          k_monday_10 - std::chrono::hours{2}, {});
+  REQUIRE(batch.has_value());
+  auto scan = desk.envelope({k_id_card});  // label unreadable, ID card fine
+  scan.batch_id = batch->id;
+  auto queued = desk.registrar->register_envelope(scan);
+  REQUIRE(queued.has_value());
+  REQUIRE(queued->manual_id.has_value());
+
+  auto wrong = desk.registrar->resolve_manual(*queued->manual_id, "EB123456789VN");
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().code == common::ErrorCode::bad_input);
+  CHECK(wrong.error().message.find("check digit should be 5") != std::string::npos);
+  CHECK(desk.counts().manual_open == 1);
+
+  desk.clock.advance(std::chrono::hours{3});
+  auto resolved = desk.registrar->resolve_manual(*queued->manual_id, "EB123456785VN");
+  REQUIRE(resolved.has_value());
+  CHECK(resolved->outcome == ScanOutcome::resolved);
+  CHECK(desk.counts().manual_open == 0);
+  desk.read([&](db::Transaction& tx) {
+    auto d = tx.get_dossier(*resolved->dossier_id).value().value();
+    CHECK(d.filed_at == k_monday_10 - std::chrono::hours{2});  // the handover, not the typing
+    CHECK(tx.applicant_of(d.id).value().value().id_number == "031054551436");
+    CHECK(tx.get_manual(*queued->manual_id).value()->status == db::ManualStatus::resolved);
+  });
+  auto again = desk.registrar->resolve_manual(*queued->manual_id, "EB123456785VN");
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == common::ErrorCode::not_found);
+}
+
+TEST_CASE("resolving with a number already registered joins that dossier") {
+  Desk desk;
+  auto registered = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}));
+  auto queued = desk.registrar->register_envelope(desk.envelope({}, "blurry photo"));
+  REQUIRE(registered.has_value());
+  REQUIRE(queued.has_value());
+  auto resolved = desk.registrar->resolve_manual(*queued->manual_id, "EB 123 456 785 VN");
+  REQUIRE(resolved.has_value());
+  CHECK(resolved->dossier_id == registered->dossier_id);
+  CHECK(desk.counts().dossiers == 1);
+  CHECK(resolved->scan_count == 2);
+}
+
+TEST_CASE("a registration replayed with the same idempotency key writes nothing new") {
+  Desk desk;
+  auto scan = desk.envelope({"EB123456785VN"});
+  scan.idempotency_key = "watch:abc:0";
+  auto first = desk.registrar->register_envelope(scan);
+  auto replay = desk.registrar->register_envelope(scan);
+  REQUIRE(first.has_value());
+  REQUIRE(replay.has_value());
+  CHECK(replay->replayed);
+  CHECK(replay->dossier_id == first->dossier_id);
+  CHECK(replay->tracking_number == "EB123456785VN");
+  CHECK(desk.counts().scans == 1);
+}
+
+TEST_CASE("a desk without an agency code is told to run hoso init") {
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  db::ImageStore images(dir.path / "images");
+  intake::Classifier classifier;
+  common::ManualClock clock(k_monday_10);
+  intake::Registrar registrar(*store, images, classifier, clock, {});
+  intake::EnvelopeScan scan;
+  scan.codes.push_back(classifier.classify("EB123456785VN", std::nullopt));
+  auto r = registrar.register_envelope(scan);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().message.find("hoso init") != std::string::npos);
+}
+
+TEST_CASE("two connections registering the same envelope at the same moment make one dossier") {
+  Desk desk;
+  const auto path = desk.dir.path / "hoso.db";
+  constexpr int k_threads = 4;
+  constexpr int k_envelopes = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&] {
+      // Each thread its own connection, as separate processes would have.
+      auto store = db::open_sqlite(path).value();
+      intake::Registrar registrar(*store, desk.images, desk.classifier, desk.clock, {});
+      for (int i = 0; i < k_envelopes; ++i) {
+        intake::EnvelopeScan scan;
+        scan.source_name = "e.jpg";
+        const std::string serial = fmt::format("{:08d}", 10'000'000 + i);
+        const std::string number = fmt::format("EB{}{}VN", serial, intake::s10_check_digit(serial));
+        scan.codes.push_back(desk.classifier.classify(number, scanner::Format::code128));
+        auto r = registrar.register_envelope(scan);
+        if (!r) {
+          ++failures;
+          MESSAGE(r.error().message);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failures == 0);
+  const auto counts = desk.counts();
+  CHECK(counts.dossiers == k_envelopes);
+  CHECK(counts.shipments == k_envelopes);
+  CHECK(counts.scans == k_threads * k_envelopes);
+}
+
+TEST_CASE("the handover record lists each envelope and compares the scans with the manifest") {
+  Desk desk;
+  auto batch = desk.registrar->open_batch("VNPost 2026-03-02", "vnpost", k_monday_10,
+                                          {"EB123456785VN", "RR473124829GB", "EL491610889VN"});
+  REQUIRE(batch.has_value());
+  for (const auto& texts : std::vector<std::vector<std::string>>{
+           {"EB123456785VN"}, {"EL491610889VN"}, {"RC627973386VN"}, {"EL491610889VN"}, {}}) {
+    auto scan = desk.envelope(texts, fmt::format("photo {}", texts.empty() ? "" : texts[0]));
+    scan.batch_id = batch->id;
+    REQUIRE(desk.registrar->register_envelope(scan).has_value());
+  }
+  auto record = desk.registrar->handover_record(batch->id);
+  REQUIRE(record.has_value());
+  CHECK(record->registered == 3);
+  CHECK(record->already_registered == 1);
+  CHECK(record->manual == 1);
+  CHECK(record->envelopes == 4);
+  CHECK(record->missing == std::vector<std::string>{"RR473124829GB"});
+  CHECK(record->unexpected == std::vector<std::string>{"RC627973386VN"});
+
+  auto reopened = desk.registrar->open_batch("VNPost 2026-03-02", "vnpost", k_monday_10, {});
+  REQUIRE(reopened.has_value());
+  CHECK(reopened->id == batch->id);
+  auto conflicting =
+      desk.registrar->open_batch("VNPost 2026-03-02", "vnpost", k_monday_10, {"EB123456785VN"});
+  CHECK_FALSE(conflicting.has_value());
+}
