@@ -28,8 +28,12 @@ demo: build
 	@echo "== the same envelopes scanned again: nothing registered twice =="
 	@$(HOSO) intake --db $(DEMO_DB) samples/envelopes/ | tail -n 1
 	@echo
-	@echo "== hoso manual list: envelopes waiting for a person =="
+	@echo "== a hand scanner types two codes, one with a wrong check digit =="
+	@printf 'EL491610889VN\nEB123456789VN\n' | $(HOSO) intake --db $(DEMO_DB) --stdin
+	@echo
+	@echo "== hoso manual list, then the clerk types the right number =="
 	@$(HOSO) manual list --db $(DEMO_DB)
+	@$(HOSO) manual resolve --db $(DEMO_DB) 1 EB123456785VN
 	@echo
 	@echo "== hoso dossier list (first 10) and one dossier in full =="
 	@$(HOSO) dossier list --db $(DEMO_DB) --limit 10

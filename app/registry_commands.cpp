@@ -360,12 +360,14 @@ int run_intake(const IntakeArgs& args) {
     }
   }
   if (!args.json) {
-    std::printf("%d envelope scans: %d new dossiers, %d already registered, %d need a person%s%s\n",
-                tally.registered + tally.already + tally.manual + tally.failed, tally.registered,
-                tally.already, tally.manual, tally.manual ? " (hoso manual list)" : "",
-                tally.failed
-                    ? fmt::format(", {} NOT registered (see errors above)", tally.failed).c_str()
-                    : "");
+    const int scans = tally.registered + tally.already + tally.manual + tally.failed;
+    std::printf(
+        "%d envelope scan%s: %d new dossier%s, %d already registered, %d need%s a person%s%s\n",
+        scans, scans == 1 ? "" : "s", tally.registered, tally.registered == 1 ? "" : "s",
+        tally.already, tally.manual, tally.manual == 1 ? "s" : "",
+        tally.manual ? " (hoso manual list)" : "",
+        tally.failed ? fmt::format(", {} NOT registered (see errors above)", tally.failed).c_str()
+                     : "");
   }
   if (tally.failed) return static_cast<int>(ExitCode::internal);
   return 0;
@@ -499,7 +501,8 @@ int run_manual(const ManualArgs& args) {
   }
   if (!args.json && args.action != "show") {
     std::printf("%zu %s in the manual queue%s\n", rows.size(),
-                args.all ? "items" : "envelopes waiting",
+                args.all ? (rows.size() == 1 ? "item" : "items")
+                         : (rows.size() == 1 ? "envelope waiting" : "envelopes waiting"),
                 rows.empty() ? "" : "; `hoso manual show ID` for the codes and the image");
   }
   return 0;

@@ -9,86 +9,12 @@
 #include <system_error>
 #include <utility>
 
+#include "common/csv.hpp"
+
 namespace common {
 namespace {
 
 namespace chr = std::chrono;
-
-constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view k_spaces = " \t\r";
-  const auto first = text.find_first_not_of(k_spaces);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(k_spaces);
-  return text.substr(first, last - first + 1);
-}
-
-// Splits one CSV line into trimmed fields. A field may be quoted ("..."), with "" standing for a
-// quote inside it; only a quoted field may contain a comma. Returns nullopt and sets `problem` when
-// a quote is not closed or text follows a closing quote.
-std::optional<std::vector<std::string>> split_csv_line(std::string_view line,
-                                                       std::string& problem) {
-  std::vector<std::string> fields;
-  std::size_t pos = 0;
-  while (true) {
-    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
-    std::string field;
-    if (pos < line.size() && line[pos] == '"') {
-      ++pos;
-      bool closed = false;
-      while (pos < line.size()) {
-        if (line[pos] == '"') {
-          if (pos + 1 < line.size() && line[pos + 1] == '"') {
-            field += '"';
-            pos += 2;
-            continue;
-          }
-          ++pos;
-          closed = true;
-          break;
-        }
-        field += line[pos++];
-      }
-      if (!closed) {
-        problem = "a quoted field has no closing quote";
-        return std::nullopt;
-      }
-      while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
-      if (pos < line.size() && line[pos] != ',') {
-        problem = "text follows the closing quote of a field";
-        return std::nullopt;
-      }
-    } else {
-      const auto comma = line.find(',', pos);
-      const auto end = comma == std::string_view::npos ? line.size() : comma;
-      field = std::string(trim(line.substr(pos, end - pos)));
-      pos = end;
-    }
-    fields.push_back(std::move(field));
-    if (pos >= line.size()) break;
-    ++pos;  // the comma
-  }
-  return fields;
-}
-
-Result<std::string> read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::error_code ignored;
-    if (!std::filesystem::exists(file, ignored)) {
-      return make_error(ErrorCode::not_found,
-                        fmt::format("{}: no such calendar file", file.string()));
-    }
-    return make_error(ErrorCode::io_error, fmt::format("{}: cannot be read", file.string()));
-  }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) {
-    return make_error(ErrorCode::io_error, fmt::format("{}: reading failed", file.string()));
-  }
-  return contents.str();
-}
 
 chr::seconds seconds_of_day(Timestamp instant) {
   const auto local = instant + k_vietnam_utc_offset;
@@ -114,66 +40,48 @@ Result<WorkingCalendar> WorkingCalendar::load_csv(const std::vector<std::filesys
 }
 
 Result<void> WorkingCalendar::add_csv(const std::filesystem::path& file) {
-  auto contents = read_file(file);
-  if (!contents) return contents.error();
-  std::string_view text = *contents;
-  if (text.substr(0, k_utf8_bom.size()) == k_utf8_bom) text.remove_prefix(k_utf8_bom.size());
-
+  auto rows = read_csv(file);
+  if (!rows) return rows.error();
   const std::string shown = file.string();
-  auto fail = [&](int line_number, std::string_view why) -> Error {
-    return make_error(ErrorCode::bad_input, fmt::format("{}:{}: {}", shown, line_number, why));
-  };
-
   std::vector<CalendarDay> parsed;
   bool header_seen = false;
-  int line_number = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto newline = text.find('\n', pos);
-    const auto end = newline == std::string_view::npos ? text.size() : newline;
-    const std::string_view line = trim(text.substr(pos, end - pos));
-    pos = end + 1;
-    ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-
-    std::string problem;
-    auto fields = split_csv_line(line, problem);
-    if (!fields) return fail(line_number, problem);
-
+  for (CsvRow& row : *rows) {
+    auto fail = [&](std::string_view why) -> Error {
+      return make_error(ErrorCode::bad_input, fmt::format("{}:{}: {}", shown, row.line, why));
+    };
+    auto& fields = row.fields;
     if (!header_seen) {
       const std::vector<std::string> k_header = {"date", "kind", "name"};
-      if (*fields != k_header) {
-        return fail(line_number,
-                    fmt::format("expected the header line date,kind,name, found {}", line));
+      if (fields != k_header) {
+        return fail(fmt::format("expected the header line date,kind,name, found {}",
+                                fmt::join(fields, ",")));
       }
       header_seen = true;
       continue;
     }
-    if (fields->size() != 3) {
-      return fail(line_number,
-                  fmt::format("{} fields, expected 3 (date,kind,name); quote a name that "
-                              "contains a comma",
-                              fields->size()));
+    if (fields.size() != 3) {
+      return fail(
+          fmt::format("{} fields, expected 3 (date,kind,name); quote a name that "
+                      "contains a comma",
+                      fields.size()));
     }
-    auto date = parse_date((*fields)[0]);
-    if (!date) return fail(line_number, date.error().message);
-
+    auto date = parse_date(fields[0]);
+    if (!date) return fail(date.error().message);
     DayKind kind = DayKind::off;
-    if ((*fields)[1] == "off") {
+    if (fields[1] == "off") {
       kind = DayKind::off;
-    } else if ((*fields)[1] == "work") {
+    } else if (fields[1] == "work") {
       kind = DayKind::work;
     } else {
-      return fail(line_number, fmt::format("kind must be off or work, found \"{}\"", (*fields)[1]));
+      return fail(fmt::format("kind must be off or work, found \"{}\"", fields[1]));
     }
-    if ((*fields)[2].empty()) return fail(line_number, "the name is empty");
-    parsed.push_back(CalendarDay{*date, kind, std::move((*fields)[2])});
+    if (fields[2].empty()) return fail("the name is empty");
+    parsed.push_back(CalendarDay{*date, kind, std::move(fields[2])});
   }
   if (!header_seen) {
     return make_error(ErrorCode::bad_input,
                       fmt::format("{}: no header line date,kind,name", shown));
   }
-
   for (auto& day : parsed) add_day(day.date, day.kind, std::move(day.name));
   return {};
 }

@@ -18,36 +18,40 @@ std::string_view trim(std::string_view s) {
 
 Result<std::vector<std::string>> split_csv_line(std::string_view line) {
   std::vector<std::string> fields;
-  std::size_t i = 0;
+  std::size_t pos = 0;
   while (true) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
     std::string field;
-    if (i < line.size() && line[i] == '"') {
-      ++i;
+    if (pos < line.size() && line[pos] == '"') {
+      ++pos;
       bool closed = false;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
+      while (pos < line.size()) {
+        if (line[pos] == '"') {
+          if (pos + 1 < line.size() && line[pos + 1] == '"') {
             field += '"';
-            i += 2;
+            pos += 2;
             continue;
           }
-          ++i;
+          ++pos;
           closed = true;
           break;
         }
-        field += line[i++];
+        field += line[pos++];
       }
-      if (!closed) return make_error(ErrorCode::bad_input, "a quoted field is not closed");
-      while (i < line.size() && line[i] != ',') ++i;  // ignore anything after the closing quote
+      if (!closed) return make_error(ErrorCode::bad_input, "a quoted field has no closing quote");
+      while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+      if (pos < line.size() && line[pos] != ',') {
+        return make_error(ErrorCode::bad_input, "text follows the closing quote of a field");
+      }
     } else {
-      const std::size_t start = i;
-      while (i < line.size() && line[i] != ',') ++i;
-      field = std::string(trim(line.substr(start, i - start)));
+      const auto comma = line.find(',', pos);
+      const auto end = comma == std::string_view::npos ? line.size() : comma;
+      field = std::string(trim(line.substr(pos, end - pos)));
+      pos = end;
     }
     fields.push_back(std::move(field));
-    if (i >= line.size()) break;
-    ++i;  // the comma
+    if (pos >= line.size()) break;
+    ++pos;  // the comma
   }
   return fields;
 }

@@ -24,7 +24,6 @@ namespace {
 using detail::all_digits;
 using detail::iequals_ascii;
 using detail::is_ascii_alnum;
-using detail::is_ascii_alpha;
 using detail::is_ascii_digit;
 using detail::is_ascii_upper;
 using detail::to_ascii_upper;

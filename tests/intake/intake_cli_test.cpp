@@ -140,7 +140,7 @@ TEST_CASE("typed codes from a hand scanner register, and a wrong check digit wai
 
   auto list = hoso(dir, "manual list");
   CHECK(list.out.find("bad_check_digit") != std::string::npos);
-  CHECK(list.out.find("1 envelopes waiting") != std::string::npos);
+  CHECK(list.out.find("1 envelope waiting") != std::string::npos);
 
   auto wrong = hoso(dir, "manual resolve 1 EB123456780VN");
   CHECK(wrong.exit_code == 3);
