@@ -650,6 +650,15 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Result<int> scan_count(Id dossier_id) override {
+    return guarded("counting scans", [&]() -> Result<int> {
+      auto& s = c_.prepare("SELECT count(*) FROM scans WHERE dossier_id = ?");
+      s.bind(1, dossier_id);
+      s.executeStep();
+      return s.getColumn(0).getInt();
+    });
+  }
+
   Result<void> update_scan_link(Id scan_id, Id shipment_id, Id dossier_id,
                                 ScanOutcome outcome) override {
     return guarded("updating a scan", [&]() -> Result<void> {

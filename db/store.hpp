@@ -83,6 +83,7 @@ class Transaction {
   virtual common::Result<std::optional<Scan>> find_scan_by_key(const std::string& key) = 0;
   virtual common::Result<std::vector<Scan>> scans_of(Id dossier_id) = 0;
   virtual common::Result<std::vector<Scan>> scans_of_batch(Id batch_id) = 0;
+  virtual common::Result<int> scan_count(Id dossier_id) = 0;
   // Links a scan to its shipment and dossier and sets its outcome (manual resolution).
   virtual common::Result<void> update_scan_link(Id scan_id, Id shipment_id, Id dossier_id,
                                                 ScanOutcome outcome) = 0;

@@ -323,9 +323,9 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     }
   }
 
-  auto scans = tx.scans_of(dossier_id);
+  auto scans = tx.scan_count(dossier_id);
   if (!scans) return scans.error();
-  r.scan_count = static_cast<int>(scans->size());
+  r.scan_count = *scans;
   if (r.outcome == ScanOutcome::already_registered) {
     auto e = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
                                        "the same envelope was scanned again",
