@@ -93,11 +93,14 @@ class HotFolder {
   // taken, on the calling thread. A file without a scannable extension, or that is not a regular
   // file, goes to failed/; one the scanner cannot read goes to the manual queue and done/.
   // Holds the lock file DIR/.hoso-watch.lock while running, so one watcher takes from a folder.
+  // `on_watching` (optional) is called once, on the calling thread, when the folder is locked and
+  // watched: from then on a file is taken as soon as its writer closes it or renames it in.
   // Fails with not_found when the folder does not exist or is removed while watched,
   // invalid_argument when another watcher holds the folder or the desk is not initialised (the
   // file in hand stays in the folder), io_error when done/, failed/ or inotify cannot be set up.
   // Not reentrant: one run() at a time.
-  common::Result<HotFolderSummary> run(const std::function<void(const FileReport&)>& on_file);
+  common::Result<HotFolderSummary> run(const std::function<void(const FileReport&)>& on_file,
+                                       const std::function<void()>& on_watching = {});
 
   // Asks run() to return once the files in hand are registered and moved; nothing new is started.
   // May be called before or during run(), from any thread or from a signal handler
