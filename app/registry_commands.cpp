@@ -124,7 +124,23 @@ int run_init(const InitArgs& args) {
     if (!agency) return agency.error();
     agency_line = fmt::format("{} ({})", **code, *agency ? (*agency)->name : std::string("?"));
 
+    // A version's processing time is what its dossiers were received under (DOMAIN.md §5): it may
+    // not change in place; a new time is a new version.
+    auto known = tx.list_procedures();
+    if (!known) return known.error();
     for (const db::Procedure& p : *procedures) {
+      for (const db::Procedure& k : *known) {
+        if (k.code == p.code && k.version == p.version &&
+            (k.time_amount != p.time_amount || k.time_unit != p.time_unit)) {
+          return make_error(
+              ErrorCode::bad_input,
+              fmt::format("{}: procedure {} version {} is in the database with {} {}, the file "
+                          "says {} {}; add a line with version {} instead of changing it",
+                          procedures_file.string(), p.code, p.version, k.time_amount,
+                          db::time_unit_name(k.time_unit), p.time_amount,
+                          db::time_unit_name(p.time_unit), p.version + 1));
+        }
+      }
       if (auto id = tx.upsert_procedure(p); !id) return id.error();
     }
     // Calendar years already in the database are the admin's (`hoso calendar add/remove`); the
@@ -311,7 +327,8 @@ int run_intake(const IntakeArgs& args) {
       }
       manifest = std::move(loaded->tracking_numbers);
     }
-    auto batch = registrar.open_batch(args.batch, args.carrier, handed_over_at, manifest);
+    auto batch = registrar.open_batch(args.batch, args.carrier, handed_over_at, manifest,
+                                      !args.handover_time.empty());
     if (!batch) return report_error(batch.error());
     batch_id = batch->id;
   }
@@ -530,25 +547,28 @@ std::string inbound_number(const std::vector<db::Shipment>& shipments) {
 
 Result<std::optional<db::Dossier>> find_dossier(db::Transaction& tx, const intake::Classifier& c,
                                                 const std::string& key) {
-  std::string digits = key.front() == '#' ? key.substr(1) : key;
-  if (!digits.empty() && digits.size() < 12 &&
-      std::all_of(digits.begin(), digits.end(),
-                  [](unsigned char ch) { return std::isdigit(ch); })) {
+  if (key.empty()) return std::optional<db::Dossier>{};
+  // "#12" is always a dossier number; a bare number is a tracking number first (Viettel Post's
+  // are all digits), then a dossier number.
+  const bool hash = key.front() == '#';
+  const std::string digits = hash ? key.substr(1) : key;
+  const bool numeric = !digits.empty() && digits.size() < 12 &&
+                       std::all_of(digits.begin(), digits.end(),
+                                   [](unsigned char ch) { return std::isdigit(ch) != 0; });
+  if (hash) {
+    if (!numeric) return std::optional<db::Dossier>{};
     return tx.get_dossier(std::stoll(digits));
   }
   const intake::Code code = c.classify(key, std::nullopt);
   if (!code.tracking_number.empty()) {
-    auto shipment =
-        tx.find_shipment(code.tracking_number, db::Direction::inbound, common::Timestamp{});
-    if (!shipment) return shipment.error();
-    if (!*shipment) {
-      shipment =
-          tx.find_shipment(code.tracking_number, db::Direction::outbound, common::Timestamp{});
+    for (auto direction : {db::Direction::inbound, db::Direction::outbound}) {
+      auto shipment = tx.find_shipment(code.tracking_number, direction, common::Timestamp{});
       if (!shipment) return shipment.error();
+      if (*shipment && (*shipment)->dossier_id) return tx.get_dossier(*(*shipment)->dossier_id);
     }
-    if (*shipment && (*shipment)->dossier_id) return tx.get_dossier(*(*shipment)->dossier_id);
-    return std::optional<db::Dossier>{};
   }
+  if (numeric) return tx.get_dossier(std::stoll(digits));
+  if (code.dossier) return tx.find_dossier_by_code(code.dossier->text);
   return tx.find_dossier_by_code(key);
 }
 

@@ -133,7 +133,9 @@ struct ScanCode {
   int seq = 0;
   std::string format;  // "Code128", "QRCode", ... or "typed"
   std::string kind;    // intake::code_kind_name
-  std::string text;  // as read (valid UTF-8, bounded length); empty for an ID card (see applicant)
+  // As read (valid UTF-8, bounded length). For an ID card of a registered envelope, only a
+  // placeholder: the identity lives in the applicant record.
+  std::string text;
   std::string tracking_number;
   std::string problem;
 };

@@ -650,6 +650,18 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Result<void> replace_code_text(Id scan_id, const std::string& kind,
+                                 const std::string& text) override {
+    return guarded("updating scan codes", [&]() -> Result<void> {
+      auto& s = c_.prepare("UPDATE scan_codes SET text = ? WHERE scan_id = ? AND kind = ?");
+      s.bind(1, text);
+      s.bind(2, scan_id);
+      s.bind(3, kind);
+      s.exec();
+      return {};
+    });
+  }
+
   Result<int> scan_count(Id dossier_id) override {
     return guarded("counting scans", [&]() -> Result<int> {
       auto& s = c_.prepare("SELECT count(*) FROM scans WHERE dossier_id = ?");
@@ -961,6 +973,9 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
+    // 32 MB of page cache (the default is 2 MB): the tracking-number and image-hash indexes are
+    // written at random places, which at 10^6 dossiers no longer fit the default (bench/).
+    db.exec("PRAGMA cache_size = -32768");
     if (auto migrated = migrate(db, path); !migrated) return migrated.error();
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(connection)));
   } catch (const SQLite::Exception& e) {

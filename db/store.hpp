@@ -84,6 +84,9 @@ class Transaction {
   virtual common::Result<std::vector<Scan>> scans_of(Id dossier_id) = 0;
   virtual common::Result<std::vector<Scan>> scans_of_batch(Id batch_id) = 0;
   virtual common::Result<int> scan_count(Id dossier_id) = 0;
+  // Replaces the text of every code of this kind in the scan (drops personal data once used).
+  virtual common::Result<void> replace_code_text(Id scan_id, const std::string& kind,
+                                                 const std::string& text) = 0;
   // Links a scan to its shipment and dossier and sets its outcome (manual resolution).
   virtual common::Result<void> update_scan_link(Id scan_id, Id shipment_id, Id dossier_id,
                                                 ScanOutcome outcome) = 0;

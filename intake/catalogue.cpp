@@ -61,8 +61,9 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
       return fail(fmt::format("version '{}' is not 1 or more", row.fields[1]));
     p.version = *version;
     auto amount = to_int(row.fields[4]);
-    if (!amount || *amount < 0) {
-      return fail(fmt::format("time_amount '{}' is not a whole number", row.fields[4]));
+    if (!amount || *amount < 0 || *amount > 3650) {
+      return fail(
+          fmt::format("time_amount '{}' is not a whole number from 0 to 3650", row.fields[4]));
     }
     p.time_amount = *amount;
     auto unit = db::parse_time_unit(row.fields[5]);
@@ -96,7 +97,7 @@ common::Result<Manifest> load_manifest(const std::filesystem::path& file,
         code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
     if (tracking && code.usable()) {
       manifest.tracking_numbers.push_back(code.tracking_number);
-    } else if (!first) {  // a first line that is no tracking number is a header
+    } else if (!first || tracking) {  // only a first line that is no tracking number is a header
       manifest.rejected.push_back(fmt::format(
           "{}:{}: {}", file.string(), row.line,
           tracking ? code.problem : fmt::format("'{}' is not a tracking number", code.text)));

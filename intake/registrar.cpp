@@ -20,6 +20,17 @@ using db::ScanOutcome;
 constexpr auto k_reuse_window = std::chrono::days{365};
 
 constexpr std::string_view k_setting_agency = "agency_code";
+constexpr const char* k_id_card_placeholder = "(citizen ID card: see the applicant)";
+
+// The earliest first sighting that still counts as the same envelope at `seen_at`: within the last
+// 12 months, and anything since 1 January of the same year (the unique key is per year, so a
+// second item with the number in one year could not be stored anyway).
+common::Timestamp same_envelope_since(common::Timestamp seen_at) {
+  const common::Date today = common::local_date(seen_at);
+  const common::Timestamp new_year = common::local_time(
+      common::Date{today.year(), std::chrono::January, std::chrono::day{1}}, 0, 0);
+  return std::min(seen_at - k_reuse_window, new_year);
+}
 
 struct Decision {
   std::string tracking_number;  // set when the envelope can be registered
@@ -237,15 +248,17 @@ namespace {
 
 // The part of a registration that happens inside the transaction once the tracking number is
 // known: joins the envelope's dossier or creates it. `scan.id` set means the scan row exists
-// already (a manual item being resolved) and is linked instead of inserted.
+// already (a manual item being resolved) and is linked instead of inserted. `seen_at` is when the
+// envelope was scanned (for a resolved manual item, its scan, not the typing); `now` stamps events.
 Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::string& tracking_number,
                             const std::string& carrier, const std::vector<Code>& codes,
-                            db::Id agency_id, common::Timestamp now, common::Timestamp filed_at,
-                            const std::string& actor, ScanOutcome joined_outcome,
-                            ScanOutcome created_outcome) {
+                            db::Id agency_id, common::Timestamp now, common::Timestamp seen_at,
+                            common::Timestamp filed_at, const std::string& actor,
+                            ScanOutcome joined_outcome, ScanOutcome created_outcome) {
   Registration r;
   r.tracking_number = tracking_number;
-  auto existing = tx.find_shipment(tracking_number, db::Direction::inbound, now - k_reuse_window);
+  auto existing =
+      tx.find_shipment(tracking_number, db::Direction::inbound, same_envelope_since(seen_at));
   if (!existing) return existing.error();
 
   const CitizenIdCard* card = first_id_card(codes);
@@ -271,11 +284,11 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     db::Shipment shipment;
     shipment.carrier = carrier;
     shipment.tracking_number = tracking_number;
-    shipment.year = static_cast<int>(common::local_date(now).year());
+    shipment.year = static_cast<int>(common::local_date(seen_at).year());
     shipment.direction = db::Direction::inbound;
     shipment.status = "delivered";  // it is in the desk's hands
     shipment.dossier_id = dossier_id;
-    shipment.first_seen_at = now;
+    shipment.first_seen_at = seen_at;
     shipment.updated_at = now;
     auto sid = tx.insert_shipment(shipment);
     if (!sid) return sid.error();
@@ -287,12 +300,15 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
                            {"filed_at", common::format_iso(filed_at)}};
     if (scan.batch_id) data["batch_id"] = *scan.batch_id;
     if (!dossier.portal_code.empty()) data["portal_code"] = dossier.portal_code;
-    auto e1 = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "received_by_post",
-                                        "envelope registered", data.dump()});
+    auto e1 = tx.append_event(
+        db::Event{0, now, actor, "dossier", dossier_id, "received_by_post", "envelope registered",
+                  data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     if (!e1) return e1.error();
-    auto e2 = tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered",
-                                        "inbound envelope received at the desk",
-                                        nlohmann::json{{"status", "delivered"}}.dump()});
+    auto e2 =
+        tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered",
+                                  "inbound envelope received at the desk",
+                                  nlohmann::json{{"status", "delivered"}}.dump(
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     if (!e2) return e2.error();
   }
 
@@ -316,9 +332,11 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     if (!*applicant) {
       auto added = tx.insert_applicant(applicant_from(*card, dossier_id));
       if (!added) return added.error();
-      auto e = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "applicant_added",
-                                         "read from the enclosed citizen ID card QR",
-                                         nlohmann::json{{"scan_id", scan.id}}.dump()});
+      auto e =
+          tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "applicant_added",
+                                    "read from the enclosed citizen ID card QR",
+                                    nlohmann::json{{"scan_id", scan.id}}.dump(
+                                        -1, ' ', false, nlohmann::json::error_handler_t::replace)});
       if (!e) return e.error();
     }
   }
@@ -327,9 +345,11 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
   if (!scans) return scans.error();
   r.scan_count = *scans;
   if (r.outcome == ScanOutcome::already_registered) {
-    auto e = tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
-                                       "the same envelope was scanned again",
-                                       nlohmann::json{{"scan_id", scan.id}}.dump()});
+    auto e =
+        tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
+                                  "the same envelope was scanned again",
+                                  nlohmann::json{{"scan_id", scan.id}}.dump(
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)});
     if (!e) return e.error();
     r.message = fmt::format("{}: already registered as dossier #{} ({} scan)", tracking_number,
                             dossier_id, ordinal(r.scan_count));
@@ -399,7 +419,7 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
       std::vector<const Code*> known;
       for (const Code* c : decision.candidates) {
         auto shipment =
-            tx.find_shipment(c->tracking_number, db::Direction::inbound, now - k_reuse_window);
+            tx.find_shipment(c->tracking_number, db::Direction::inbound, same_envelope_since(now));
         if (!shipment) return shipment.error();
         if (*shipment) known.push_back(c);
       }
@@ -435,7 +455,8 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
       if (!manual_id) return manual_id.error();
       auto e = tx.append_event(db::Event{
           0, now, context_.actor, "manual", *manual_id, "queued", decision.reason,
-          nlohmann::json{{"scan_id", *scan_id}, {"reason_code", decision.reason_code}}.dump()});
+          nlohmann::json{{"scan_id", *scan_id}, {"reason_code", decision.reason_code}}.dump(
+              -1, ' ', false, nlohmann::json::error_handler_t::replace)});
       if (!e) return e.error();
       result.manual_id = *manual_id;
       result.message = fmt::format("{}: needs a person (manual queue #{}): {}", input.source_name,
@@ -445,8 +466,15 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
 
     // DOMAIN.md §1.2: the dossier counts as filed when the carrier hands it over.
     const common::Timestamp filed_at = batch ? batch->handed_over_at : now;
+    // Personal data is kept once, in the applicant record: a registered scan keeps only what kind
+    // of ID card it read. (A manual scan keeps the text until a clerk resolves it.)
+    for (db::ScanCode& code : scan.codes) {
+      if (code.kind == code_kind_name(CodeKind::citizen_id_card)) {
+        code.text = k_id_card_placeholder;
+      }
+    }
     auto attached =
-        attach(tx, scan, decision.tracking_number, decision.carrier, input.codes, *agency, now,
+        attach(tx, scan, decision.tracking_number, decision.carrier, input.codes, *agency, now, now,
                filed_at, context_.actor, ScanOutcome::already_registered, ScanOutcome::registered);
     if (!attached) return attached.error();
     result = std::move(*attached);
@@ -462,9 +490,10 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
       code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
   if (!tracking) {
     return make_error(ErrorCode::bad_input,
-                      fmt::format("'{}' is not a tracking number (UPU S10 like EB123456785VN, or a "
-                                  "number of a configured carrier)",
-                                  code.text));
+                      fmt::format("the typed text ({} characters) is not a tracking number: give a "
+                                  "UPU S10 number like EB123456785VN, or a number of a configured "
+                                  "carrier",
+                                  code.text.size()));
   }
   if (!code.usable()) return make_error(ErrorCode::bad_input, code.problem);
 
@@ -490,7 +519,10 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
     // The kept codes are read again: the ID card and dossier code enclosed still count.
     std::vector<Code> codes;
     for (const db::ScanCode& kept : (*scan)->codes) {
-      codes.push_back(classifier_.classify(kept.text, std::nullopt));
+      Code reread = classifier_.classify(kept.text, std::nullopt);
+      // The stored text was repaired (U+FFFD) or cut when first read: what was wrong then still is.
+      if (reread.problem.empty()) reread.problem = kept.problem;
+      codes.push_back(std::move(reread));
     }
     common::Timestamp filed_at = (*scan)->scanned_at;
     if ((*scan)->batch_id) {
@@ -498,12 +530,14 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
       if (!batch) return batch.error();
       if (*batch) filed_at = (*batch)->handed_over_at;
     }
-    auto attached = attach(tx, **scan, code.tracking_number, code.carrier, codes, *agency, now,
-                           filed_at, context_.actor, ScanOutcome::resolved, ScanOutcome::resolved);
+    const common::Timestamp seen_at = (*scan)->scanned_at;
+    auto attached =
+        attach(tx, **scan, code.tracking_number, code.carrier, codes, *agency, now, seen_at,
+               filed_at, context_.actor, ScanOutcome::resolved, ScanOutcome::resolved);
     if (!attached) return attached.error();
     if (!(*scan)->image_hash.empty()) {
-      auto shipment =
-          tx.find_shipment(code.tracking_number, db::Direction::inbound, now - k_reuse_window);
+      auto shipment = tx.find_shipment(code.tracking_number, db::Direction::inbound,
+                                       same_envelope_since(seen_at));
       if (!shipment) return shipment.error();
       if (*shipment) {
         auto linked = tx.link_manual_rescans((*scan)->image_hash, (*scan)->page, (*shipment)->id,
@@ -511,14 +545,17 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
         if (!linked) return linked.error();
       }
     }
+    auto redacted = tx.replace_code_text(
+        (*scan)->id, std::string(code_kind_name(CodeKind::citizen_id_card)), k_id_card_placeholder);
+    if (!redacted) return redacted;
     auto closed = tx.close_manual(manual_id, db::ManualStatus::resolved, now, context_.actor,
                                   attached->dossier_id);
     if (!closed) return closed.error();
-    auto e = tx.append_event(db::Event{0, now, context_.actor, "manual", manual_id, "resolved",
-                                       "tracking number typed by staff",
-                                       nlohmann::json{{"tracking_number", code.tracking_number},
-                                                      {"dossier_id", *attached->dossier_id}}
-                                           .dump()});
+    auto e = tx.append_event(db::Event{
+        0, now, context_.actor, "manual", manual_id, "resolved", "tracking number typed by staff",
+        nlohmann::json{{"tracking_number", code.tracking_number},
+                       {"dossier_id", *attached->dossier_id}}
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     if (!e) return e.error();
     result = std::move(*attached);
     result.message = fmt::format("manual #{} resolved: {}", manual_id, result.message);
@@ -543,7 +580,8 @@ Result<void> Registrar::dismiss_manual(db::Id manual_id, const std::string& reas
 
 Result<db::Batch> Registrar::open_batch(const std::string& name, const std::string& carrier,
                                         common::Timestamp handed_over_at,
-                                        const std::vector<std::string>& manifest) {
+                                        const std::vector<std::string>& manifest,
+                                        bool explicit_time) {
   db::Batch result;
   auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
     auto existing = tx.find_batch(name);
@@ -556,6 +594,14 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
                           fmt::format("handover batch '{}' exists with a different manifest ({} "
                                       "items); use a new batch name",
                                       name, had.size()));
+      }
+      if ((*existing)->handed_over_at != handed_over_at && explicit_time) {
+        return make_error(
+            ErrorCode::invalid_argument,
+            fmt::format("handover batch '{}' was handed over at {}, not {}; its dossiers count as "
+                        "filed then. Use a new batch name for another delivery",
+                        name, common::format_local((*existing)->handed_over_at),
+                        common::format_local(handed_over_at)));
       }
       result = **existing;
       return {};
@@ -576,7 +622,7 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
                                  {"carrier", carrier},
                                  {"handed_over_at", common::format_iso(handed_over_at)},
                                  {"manifest_items", batch.manifest.size()}}
-                      .dump()});
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     if (!e) return e.error();
     result = std::move(batch);
     return {};
@@ -596,10 +642,15 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
     record.batch = **batch;
     auto scans = tx.scans_of_batch(batch_id);
     if (!scans) return scans.error();
+    // Only open items count as waiting: a rescan of a waiting file joins its item, and a dismissed
+    // item is no dossier envelope.
+    auto open_items = tx.list_manual(db::ManualStatus::open);
+    if (!open_items) return open_items.error();
+    std::set<db::Id> waiting_scans;
+    for (const auto& item : *open_items) waiting_scans.insert(item.scan_id);
     std::set<std::string> scanned;
-    std::set<db::Id> dossiers;
-    std::set<db::Id> created;
     for (const db::Scan& scan : *scans) {
+      if (scan.outcome == ScanOutcome::manual && !waiting_scans.count(scan.id)) continue;
       HandoverRecord::Item item;
       item.source_name = scan.source_name;
       item.outcome = scan.outcome;

@@ -93,11 +93,13 @@ class Registrar {
 
   // Opens the handover batch `name`, creating it with `handed_over_at` (the moment the dossiers
   // count as filed) and `manifest` (tracking numbers on the carrier's list) when new. Reopening an
-  // existing batch continues it (an interrupted intake is rerun); a different non-empty manifest
-  // for an existing batch fails with invalid_argument.
+  // existing batch continues it (an interrupted intake is rerun); a different non-empty manifest,
+  // or (when `explicit_time`: the clerk typed it) a different handover time, for an existing batch
+  // fails with invalid_argument.
   common::Result<db::Batch> open_batch(const std::string& name, const std::string& carrier,
                                        common::Timestamp handed_over_at,
-                                       const std::vector<std::string>& manifest);
+                                       const std::vector<std::string>& manifest,
+                                       bool explicit_time = false);
 
   common::Result<HandoverRecord> handover_record(db::Id batch_id);
 

@@ -205,3 +205,31 @@ TEST_CASE("the calendar admin commands change due dates") {
   CHECK(bad.exit_code == 3);
   CHECK(bad.err.find("2026-02-30") != std::string::npos);
 }
+
+TEST_CASE("regression: a manifest whose first line has a wrong check digit says so") {
+  TempDir dir;
+  init(dir);
+  dir.write("manifest.txt", "EB123456789VN\nEL491610889VN\n");
+  auto run = hoso(dir,
+                  "intake --batch B --manifest " +
+                      shell_quote((dir.path() / "manifest.txt").string()) + " --stdin",
+                  "EL491610889VN\n");
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.find("manifest.txt:1: EB123456789VN: check digit should be 5") !=
+        std::string::npos);
+}
+
+TEST_CASE("regression: dossier show finds an all-digit tracking number and refuses an empty key") {
+  TempDir dir;
+  init(dir);
+  // Viettel Post numbers are all digits (samples/carriers/tracking_patterns.json).
+  REQUIRE(hoso(dir, "intake --stdin", "EB123456785VN\nEL491610889VN\n10345381626\n").exit_code ==
+          0);
+  auto by_number = hoso(dir, "dossier show --json 10345381626");
+  INFO(by_number.err);
+  REQUIRE(by_number.exit_code == 0);
+  CHECK(json::parse(by_number.out).at("id") == 3);
+  CHECK(json::parse(hoso(dir, "dossier show --json '#2'").out).at("id") == 2);
+  CHECK(hoso(dir, "dossier show ''").exit_code == 4);
+}

@@ -141,6 +141,8 @@ TEST_CASE("a first scan registers the dossier, its inbound shipment, the applica
     REQUIRE(scans.size() == 1);
     CHECK(scans[0].station == "test-station");
     CHECK(std::filesystem::exists(desk.images.path_of(scans[0].image_hash, "jpg")));
+    // The identity is kept once, in the applicant record, not again with the codes read.
+    for (const auto& c : scans[0].codes) CHECK(c.text.find("031054551436") == std::string::npos);
   });
 }
 
@@ -260,6 +262,10 @@ TEST_CASE("a clerk resolves a manual item by typing the number; a wrong digit is
     CHECK(d.filed_at == k_monday_10 - std::chrono::hours{2});  // the handover, not the typing
     CHECK(tx.applicant_of(d.id).value().value().id_number == "031054551436");
     CHECK(tx.get_manual(*queued->manual_id).value()->status == db::ManualStatus::resolved);
+    const std::vector<db::Scan> kept_scans = tx.scans_of(d.id).value();
+    for (const auto& kept : kept_scans) {
+      for (const auto& c : kept.codes) CHECK(c.text.find("031054551436") == std::string::npos);
+    }
   });
   auto again = desk.registrar->resolve_manual(*queued->manual_id, "EB123456785VN");
   REQUIRE_FALSE(again.has_value());
@@ -367,4 +373,70 @@ TEST_CASE("the handover record lists each envelope and compares the scans with t
   auto conflicting =
       desk.registrar->open_batch("VNPost 2026-03-02", "vnpost", k_monday_10, {"EB123456785VN"});
   CHECK_FALSE(conflicting.has_value());
+}
+
+TEST_CASE("regression: a waiting file scanned again in a batch is one envelope in the record") {
+  Desk desk;
+  auto batch = desk.registrar->open_batch("B", "vnpost", k_monday_10, {});
+  REQUIRE(batch.has_value());
+  for (int i = 0; i < 2; ++i) {
+    auto scan = desk.envelope({}, "the same unreadable photo");
+    scan.batch_id = batch->id;
+    REQUIRE(desk.registrar->register_envelope(scan).has_value());
+  }
+  auto record = desk.registrar->handover_record(batch->id);
+  REQUIRE(record.has_value());
+  CHECK(record->manual == 1);
+  CHECK(record->envelopes == 1);
+  auto items = desk.registrar->handover_record(batch->id).value().items;
+  CHECK(items.size() == 1);
+  REQUIRE(desk.registrar->dismiss_manual(1, "advertising, not a dossier").has_value());
+  CHECK(desk.registrar->handover_record(batch->id).value().manual == 0);
+}
+
+TEST_CASE("regression: an envelope seen on 1 January and again on 31 December is one dossier") {
+  Desk desk;
+  desk.clock.set(common::local_time(
+      common::Date{std::chrono::year{2028}, std::chrono::January, std::chrono::day{1}}, 8, 0));
+  auto first = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}));
+  // 2028 is a leap year: 31 December is 365 days and 2 hours later.
+  desk.clock.set(common::local_time(
+      common::Date{std::chrono::year{2028}, std::chrono::December, std::chrono::day{31}}, 10, 0));
+  auto again = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}));
+  REQUIRE(first.has_value());
+  REQUIRE(again.has_value());
+  CHECK(again->outcome == ScanOutcome::already_registered);
+  CHECK(again->dossier_id == first->dossier_id);
+}
+
+TEST_CASE("regression: an ID card QR with damaged bytes does not become the applicant on resolve") {
+  Desk desk;
+  intake::EnvelopeScan scan = desk.envelope({});
+  scan.codes.push_back(desk.classifier.classify(
+      "031054551436||L\xff Th\xc3\xa0nh Vi\xe1\xbb\x87t|06061954|Nam|Th\xc3\xb4n A|23102021",
+      scanner::Format::qr_code));
+  auto queued = desk.registrar->register_envelope(scan);
+  REQUIRE(queued.has_value());
+  REQUIRE(queued->manual_id.has_value());
+  auto resolved = desk.registrar->resolve_manual(*queued->manual_id, "EB123456785VN");
+  REQUIRE(resolved.has_value());
+  desk.read([&](db::Transaction& tx) {
+    CHECK_FALSE(tx.applicant_of(*resolved->dossier_id).value().has_value());
+  });
+}
+
+TEST_CASE("regression: a manual item resolved in a new year keeps the year it was scanned in") {
+  Desk desk;
+  desk.clock.set(common::local_time(
+      common::Date{std::chrono::year{2026}, std::chrono::December, std::chrono::day{31}}, 16, 0));
+  auto queued = desk.registrar->register_envelope(desk.envelope({}));
+  REQUIRE(queued.has_value());
+  desk.clock.advance(std::chrono::days{2});
+  auto resolved = desk.registrar->resolve_manual(*queued->manual_id, "EB123456785VN");
+  REQUIRE(resolved.has_value());
+  desk.read([&](db::Transaction& tx) {
+    auto shipments = tx.shipments_of(*resolved->dossier_id).value();
+    REQUIRE(shipments.size() == 1);
+    CHECK(shipments[0].year == 2026);
+  });
 }
