@@ -184,6 +184,7 @@ int run_init(const InitArgs& args) {
 namespace {
 
 struct IntakeTally {
+  std::optional<ErrorCode> first_error;  // decides the exit code when something failed
   int registered = 0;
   int already = 0;
   int manual = 0;
@@ -194,6 +195,7 @@ void report_registration(const IntakeArgs& args, const intake::EnvelopeScan& sca
                          const Result<intake::Registration>& r, IntakeTally& tally) {
   if (!r) {
     ++tally.failed;
+    tally.first_error = tally.first_error.value_or(r.error().code);
     if (args.json) {
       print_json(
           {{"file", scan.source_name},
@@ -386,7 +388,7 @@ int run_intake(const IntakeArgs& args) {
         tally.failed ? fmt::format(", {} NOT registered (see errors above)", tally.failed).c_str()
                      : "");
   }
-  if (tally.failed) return static_cast<int>(ExitCode::internal);
+  if (tally.first_error) return static_cast<int>(common::exit_code_for(*tally.first_error));
   return 0;
 }
 

@@ -53,6 +53,13 @@ IdCardReading read_citizen_id_card(std::string_view text) {
   const bool first_is_id = fields.front().size() == k_id_length && all_digits(fields.front());
   if (fields.size() < 2) return reading;
   if (fields.size() != 6 && fields.size() != 7 && !first_is_id) return reading;
+  // Six or seven '|'-separated fields alone do not make an ID card (a carrier's label may look
+  // like that): the ID number or the birth date must be where a card has them.
+  const auto looks_like_date = [&](std::size_t i) {
+    return i < fields.size() && fields[i].size() == 8 && all_digits(fields[i]);
+  };
+  const std::size_t birth_index = fields.size() == 7 ? 3 : 2;
+  if (!first_is_id && !looks_like_date(birth_index)) return reading;
   reading.is_card = true;
 
   std::vector<std::string> problems;

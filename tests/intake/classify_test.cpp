@@ -712,3 +712,13 @@ TEST_CASE("an empty or blank code is unknown with a problem") {
     CHECK(code.problem == "the code is empty");
   }
 }
+
+TEST_CASE("regression: a six-field '|' label that has no ID number or birth date is no ID card") {
+  const intake::Classifier classifier;
+  const auto code = classifier.classify("KHO|A1|KE 3|TANG 2|HOP 15|2026", scanner::Format::qr_code);
+  CHECK(code.kind == intake::CodeKind::unknown);
+  const auto card = classifier.classify("03105455143|Lý Thành Việt|06061954|Nam|Hải Phòng|23102021",
+                                        std::nullopt);
+  CHECK(card.kind == intake::CodeKind::citizen_id_card);  // an 11-digit ID: still a card, flagged
+  CHECK_FALSE(card.usable());
+}
