@@ -14,7 +14,7 @@
 #include "common/log.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App cli{"hoso: reads the barcodes and QR codes on dossier envelopes received by post"};
+  CLI::App cli{"hoso: registers and tracks citizens' dossiers received by post at a one-stop desk"};
   cli.require_subcommand(1);
   std::string log_level = "warn";
   cli.add_option("--log-level", log_level, "quiet, warn, info or debug")->capture_default_str();
