@@ -3,6 +3,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <cstdio>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,13 +26,31 @@ namespace {
 
 const std::filesystem::path k_source = HOSO_SOURCE_DIR;
 
-// Runs `hoso <arguments> --db <dir>/hoso.db`-style commands in the source tree (for samples/).
+// Runs `hoso <arguments>` with $HOSO_DB in `dir`, working in `dir` where `samples` links to the
+// source tree's samples/. Each call has its own stderr file, so calls may run at the same time.
 CommandResult hoso(const TempDir& dir, const std::string& arguments,
                    const std::string& input = {}) {
-  std::string command = "HOSO_DB=" + shell_quote((dir.path() / "hoso.db").string()) + " " +
-                        shell_quote((test_support::bin_dir() / "hoso").string()) + " " + arguments;
-  if (!input.empty()) command = "printf '%s' " + shell_quote(input) + " | " + command;
-  return test_support::run_command(command, k_source);
+  static std::atomic<int> calls{0};
+  std::error_code ec;
+  if (!std::filesystem::exists(dir.path() / "samples", ec)) {
+    std::filesystem::create_directory_symlink(k_source / "samples", dir.path() / "samples", ec);
+  }
+  const auto err_file = dir.path() / fmt::format(".stderr-{}", calls++);
+  std::string command = "cd " + shell_quote(dir.path().string()) + " && ";
+  if (!input.empty()) command += "printf '%s' " + shell_quote(input) + " | ";
+  command += "HOSO_DB=" + shell_quote((dir.path() / "hoso.db").string()) + " " +
+             shell_quote((test_support::bin_dir() / "hoso").string()) + " " + arguments + " 2>" +
+             shell_quote(err_file.string());
+  CommandResult result;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.err = test_support::read_file(err_file);
+  return result;
 }
 
 void init(const TempDir& dir) {
