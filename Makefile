@@ -3,10 +3,13 @@
 BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= 2
-WERROR ?= OFF
-SANITIZE ?= OFF
+# Unset WERROR/SANITIZE keep what $(BUILD) was configured with (OFF for a new one), so `make demo`
+# after CI's `make test WERROR=ON` does not rebuild everything.
+WERROR ?=
+SANITIZE ?=
 
-CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DHOSO_WERROR=$(WERROR) -DHOSO_SANITIZE=$(SANITIZE)
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(WERROR),-DHOSO_WERROR=$(WERROR)) \
+              $(if $(SANITIZE),-DHOSO_SANITIZE=$(SANITIZE))
 
 .PHONY: demo test build bootstrap bench format clean
 
