@@ -105,7 +105,7 @@ int run_init(const InitArgs& args) {
   const std::string actor = actor_or_user("");
   std::string agency_line;
   int days_loaded = 0;
-  std::set<int> years_kept;
+  int days_kept_removed = 0;
   auto written = (*store)->write([&](db::Transaction& tx) -> Result<void> {
     if (!args.agency.empty()) {
       auto id = tx.upsert_agency(
@@ -143,13 +143,30 @@ int run_init(const InitArgs& args) {
       }
       if (auto id = tx.upsert_procedure(p); !id) return id.error();
     }
-    // Calendar years already in the database are the admin's (`hoso calendar add/remove`); the
-    // shipped files only fill in years the database does not have yet.
+    // The database is the admin's calendar: the shipped files add the dates it does not have,
+    // never overwrite a date it has (`hoso calendar add`), and never bring back a date the admin
+    // removed (`hoso calendar remove`, found in the event log).
     auto existing = tx.list_calendar_days();
     if (!existing) return existing.error();
-    for (const auto& day : *existing) years_kept.insert(static_cast<int>(day.date.year()));
+    std::set<std::string> present;
+    for (const auto& day : *existing) present.insert(common::format_date(day.date));
+    auto history = tx.events_of("calendar", 0);
+    if (!history) return history.error();
+    std::set<std::string> removed;
+    for (const auto& event : *history) {
+      const auto data = nlohmann::json::parse(event.data, nullptr, false);
+      if (!data.is_object() || !data.contains("date") || !data["date"].is_string()) continue;
+      const std::string date = data["date"].get<std::string>();
+      if (event.action == "day_removed") removed.insert(date);
+      if (event.action == "day_set") removed.erase(date);
+    }
     for (const auto& day : calendar->days()) {
-      if (years_kept.count(static_cast<int>(day.date.year()))) continue;
+      const std::string date = common::format_date(day.date);
+      if (present.count(date)) continue;
+      if (removed.count(date)) {
+        ++days_kept_removed;
+        continue;
+      }
       if (auto put = tx.put_calendar_day(day); !put) return put;
       ++days_loaded;
     }
@@ -168,11 +185,12 @@ int run_init(const InitArgs& args) {
   std::printf("%s: schema version %d, agency %s\n", database.string().c_str(), db::schema_version(),
               agency_line.c_str());
   std::printf("  %zu procedures from %s\n", procedures->size(), procedures_file.string().c_str());
-  std::printf("  %d calendar days loaded from %zu file(s)%s\n", days_loaded, calendar_files.size(),
-              years_kept.empty() ? ""
-                                 : fmt::format(" (years already in the database kept: {})",
-                                               fmt::join(years_kept, ", "))
-                                       .c_str());
+  std::printf(
+      "  %d calendar days loaded from %zu file(s)%s\n", days_loaded, calendar_files.size(),
+      days_kept_removed == 0
+          ? ""
+          : fmt::format(" ({} removed by `hoso calendar remove` left out)", days_kept_removed)
+                .c_str());
   std::printf("  %zu carrier tracking-number patterns from %s\n", classifier->patterns().size(),
               carriers_file.string().c_str());
   std::printf("  scan images are kept in %s\n", image_root(database).string().c_str());

@@ -256,3 +256,20 @@ TEST_CASE("regression: dossier show finds an all-digit tracking number and refus
   CHECK(json::parse(hoso(dir, "dossier show --json '#2'").out).at("id") == 2);
   CHECK(hoso(dir, "dossier show ''").exit_code == 4);
 }
+
+TEST_CASE(
+    "regression: hoso init adds shipped days around the admin's, and keeps removed days out") {
+  TempDir dir;
+  init(dir);
+  // The admin adds one 2027 day and removes Tết's first 2027 day off (4 Feb, an estimate).
+  REQUIRE(hoso(dir, "calendar add 2027-11-24 --name 'Ngày Văn hóa Việt Nam'").exit_code == 0);
+  REQUIRE(hoso(dir, "calendar remove 2027-02-04").exit_code == 0);
+  auto again = hoso(dir, "init");
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find("1 removed by `hoso calendar remove` left out") != std::string::npos);
+  const auto list = hoso(dir, "calendar list --year 2027").out;
+  CHECK(list.find("2027-11-24") != std::string::npos);
+  CHECK(list.find("2027-02-04") == std::string::npos);
+  CHECK(list.find("2027-02-05") != std::string::npos);  // the rest of Tết is still there
+}
