@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "db/store.hpp"
+#include "tests/scanner/test_support.hpp"
 
 namespace hot_folder_test {
 
@@ -64,28 +65,7 @@ inline std::vector<std::string> files_in(const fs::path& folder) {
   return names;
 }
 
-// A fresh folder under the system's temporary folder, removed with its content on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "hoso-hot-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary folder from " + pattern);
-    }
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(std::string_view name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 // Creates the database at `path` as `hoso init` does (the agency code and the agency's row) and
 // returns the open store.

@@ -12,25 +12,15 @@
 #include "db/store.hpp"
 #include "intake/classify.hpp"
 #include "intake/registrar.hpp"
+#include "tests/scanner/test_support.hpp"
 
 namespace {
 
 using common::Result;
 using db::ScanOutcome;
+using test_support::TempDir;
 
 constexpr const char* k_agency = "000.00.05.H12";
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hoso-reg-XXXXXX").string();
-    path = ::mkdtemp(templ.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 // 10:00 on Monday 2 March 2026 in Vietnam.
 const common::Timestamp k_monday_10 = common::local_time(
@@ -50,13 +40,13 @@ void init_desk(db::Store& store) {
 struct Desk {
   TempDir dir;
   std::unique_ptr<db::Store> store;
-  db::ImageStore images{dir.path / "images"};
+  db::ImageStore images{dir.path() / "images"};
   intake::Classifier classifier;
   common::ManualClock clock{k_monday_10};
   std::unique_ptr<intake::Registrar> registrar;
 
   Desk() {
-    store = db::open_sqlite(dir.path / "hoso.db").value();
+    store = db::open_sqlite(dir.path() / "hoso.db").value();
     init_desk(*store);
     registrar = std::make_unique<intake::Registrar>(*store, images, classifier, clock,
                                                     intake::IntakeContext{"test-station", "lan"});
@@ -301,8 +291,8 @@ TEST_CASE("a registration replayed with the same idempotency key writes nothing 
 
 TEST_CASE("a desk without an agency code is told to run hoso init") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
-  db::ImageStore images(dir.path / "images");
+  auto store = db::open_sqlite(dir.path() / "hoso.db").value();
+  db::ImageStore images(dir.path() / "images");
   intake::Classifier classifier;
   common::ManualClock clock(k_monday_10);
   intake::Registrar registrar(*store, images, classifier, clock, {});
@@ -315,7 +305,7 @@ TEST_CASE("a desk without an agency code is told to run hoso init") {
 
 TEST_CASE("two connections registering the same envelope at the same moment make one dossier") {
   Desk desk;
-  const auto path = desk.dir.path / "hoso.db";
+  const auto path = desk.dir.path() / "hoso.db";
   constexpr int k_threads = 4;
   constexpr int k_envelopes = 40;
   std::vector<std::thread> threads;
