@@ -27,6 +27,8 @@ constexpr ExitCode exit_code_for(ErrorCode code) {
       return ExitCode::bad_input;
     case ErrorCode::not_found:
       return ExitCode::not_found;
+    case ErrorCode::unavailable:
+      return ExitCode::unavailable;
     case ErrorCode::io_error:
     case ErrorCode::internal:
       return ExitCode::internal;

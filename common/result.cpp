@@ -18,6 +18,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "crashed";
     case ErrorCode::io_error:
       return "io_error";
+    case ErrorCode::unavailable:
+      return "unavailable";
     case ErrorCode::internal:
       return "internal";
   }

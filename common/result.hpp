@@ -20,6 +20,7 @@ enum class ErrorCode {
   timeout,           // work did not finish within its time limit
   crashed,           // a worker process died while handling the input
   io_error,          // the operating system refused a read, write or spawn
+  unavailable,       // a service we depend on (the carrier) cannot be reached or refuses to serve
   internal,          // a bug: an invariant did not hold
 };
 

@@ -551,6 +551,7 @@ class HotFolder::Loop {
       const common::Error& error = registration.error();
       switch (error.code) {
         case ErrorCode::io_error:
+        case ErrorCode::unavailable:
           // The database or the image store refused for now (locked, disk full, unmounted).
           retry_later(report, error.message);
           return;
