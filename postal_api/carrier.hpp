@@ -42,12 +42,12 @@ bool is_final(ShipmentStatus status);
 
 // One thing that happened to an item, as the carrier reported it.
 struct TrackingEvent {
-  Timestamp time{};             // when it happened (carrier local time read as UTC+7)
-  std::string carrier_code;     // the carrier's own status code, e.g. "91"
+  Timestamp time{};          // when it happened (carrier local time read as UTC+7)
+  std::string carrier_code;  // the carrier's own status code, e.g. "91"
   ShipmentStatus status = ShipmentStatus::unknown;  // carrier_code through the status table
-  std::string location_code;    // post office code, e.g. "100000"; may be empty
-  std::string location;         // post office name, e.g. "Bưu cục Hà Nội"; may be empty
-  std::string description;      // the carrier's text, e.g. "Phát không thành công: vắng nhà"
+  std::string location_code;                        // post office code, e.g. "100000"; may be empty
+  std::string location;     // post office name, e.g. "Bưu cục Hà Nội"; may be empty
+  std::string description;  // the carrier's text, e.g. "Phát không thành công: vắng nhà"
 
   // Identity of the event for idempotent storage: the same happening reported twice (by polling
   // and by webhook, or duplicated by the carrier) has the same key.
@@ -56,7 +56,7 @@ struct TrackingEvent {
 
 // Where one item is, as of one tracking request.
 struct TrackedItem {
-  std::string tracking_number;  // S10, e.g. "EB123456785VN"
+  std::string tracking_number;                      // S10, e.g. "EB123456785VN"
   ShipmentStatus status = ShipmentStatus::unknown;  // status of the latest event by time
   std::vector<TrackingEvent> events;                // sorted by time, duplicates removed
 };
@@ -114,10 +114,10 @@ struct WebhookDelivery {
 
 // What a carrier client has done since it was made, for progress lines and the benchmark.
 struct CallStats {
-  std::int64_t requests = 0;      // HTTP requests sent, retries included
-  std::int64_t retries = 0;       // requests that repeated an earlier one
+  std::int64_t requests = 0;         // HTTP requests sent, retries included
+  std::int64_t retries = 0;          // requests that repeated an earlier one
   std::int64_t failed_requests = 0;  // requests that failed after every retry
-  std::int64_t relogins = 0;      // logins after a 401
+  std::int64_t relogins = 0;         // logins after a 401
   std::int64_t breaker_opened = 0;   // times the circuit breaker opened
 };
 
@@ -140,7 +140,8 @@ class Carrier {
   // Asks where each number is. Batches and parallelises the requests itself. Fails as a whole
   // only when nothing could be asked (breaker open, login refused); otherwise each number is in
   // the report's items, unknown_numbers or failures, so a partial answer keeps the good part.
-  virtual common::Result<TrackingReport> track(const std::vector<std::string>& tracking_numbers) = 0;
+  virtual common::Result<TrackingReport> track(
+      const std::vector<std::string>& tracking_numbers) = 0;
 
   // Creates a shipment. Calling it again with the same order_code returns the same shipment.
   virtual common::Result<CreatedShipment> create_shipment(const ShipmentOrder& order) = 0;
@@ -150,7 +151,8 @@ class Carrier {
 
   // Verifies a push from the carrier and returns what it says. Fails with bad_input for a missing
   // or wrong signature, a stale send date, or a delivery already seen (replay). The same event in a
-  // new, correctly signed delivery is returned again: storing it is idempotent (TrackingEvent::key).
+  // new, correctly signed delivery is returned again: storing it is idempotent
+  // (TrackingEvent::key).
   virtual common::Result<WebhookDelivery> parse_webhook(const WebhookRequest& request) = 0;
 
   // Counters since construction. Thread-safe.

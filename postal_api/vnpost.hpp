@@ -24,18 +24,18 @@ struct CarrierConfig {
   std::string password;  // from the file, or from the environment variable named by password_env
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds total_timeout{15000};  // per HTTP request
-  int max_in_flight = 8;      // requests at once (curl multi)
-  int batch_size = 100;       // tracking numbers per request
-  int max_attempts = 5;       // per request, counting the first
-  std::chrono::milliseconds backoff_base{200};   // first retry waits up to this (full jitter) ...
-  std::chrono::milliseconds backoff_max{5000};   // ... doubling up to this
-  std::chrono::seconds max_retry_after{30};      // a longer Retry-After fails the request instead
-  int breaker_failures = 5;                      // consecutive failed attempts that open it
-  std::chrono::seconds breaker_cooldown{30};     // how long it stays open before one trial call
-  std::filesystem::path status_map;              // the CSV table of status codes
-  std::filesystem::path webhook_public_key;      // PEM; empty: webhooks are refused
-  std::chrono::seconds webhook_tolerance{600};   // how far SendDate may be from our clock
-  unsigned jitter_seed = 0;                      // 0: seeded from the clock
+  int max_in_flight = 8;                           // requests at once (curl multi)
+  int batch_size = 100;                            // tracking numbers per request
+  int max_attempts = 5;                            // per request, counting the first
+  std::chrono::milliseconds backoff_base{200};     // first retry waits up to this (full jitter) ...
+  std::chrono::milliseconds backoff_max{5000};     // ... doubling up to this
+  std::chrono::seconds max_retry_after{30};        // a longer Retry-After fails the request instead
+  int breaker_failures = 5;                        // consecutive failed attempts that open it
+  std::chrono::seconds breaker_cooldown{30};       // how long it stays open before one trial call
+  std::filesystem::path status_map;                // the CSV table of status codes
+  std::filesystem::path webhook_public_key;        // PEM; empty: webhooks are refused
+  std::chrono::seconds webhook_tolerance{600};     // how far SendDate may be from our clock
+  unsigned jitter_seed = 0;                        // 0: seeded from the clock
 };
 
 // Reads the "carrier" object of a JSON config file:

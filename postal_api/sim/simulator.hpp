@@ -1,9 +1,9 @@
 // postal_api::sim::Simulator: a local stand-in for the Vietnam Post API
 // (samples/carriers/vnpost/README.md) served on 127.0.0.1 with cpp-httplib. Items move through
 // seeded, realistic event sequences on a clock that only moves when told to; faults (latency, 5xx,
-// 429, dropped connections, malformed JSON, duplicated and reordered events) are injected on request;
-// webhooks are pushed signed. Used by `hoso-carrier-sim`, `hoso demo`, the tests and the benchmark.
-// Knows nothing about dossiers or hoso's database.
+// 429, dropped connections, malformed JSON, duplicated and reordered events) are injected on
+// request; webhooks are pushed signed. Used by `hoso-carrier-sim`, `hoso demo`, the tests and the
+// benchmark. Knows nothing about dossiers or hoso's database.
 #pragma once
 
 #include <chrono>
@@ -31,26 +31,26 @@ std::optional<Scenario> parse_scenario(std::string_view name);
 // second.
 struct Faults {
   std::chrono::milliseconds latency{0};
-  double error_rate = 0;       // answer 500, 502 or 503
+  double error_rate = 0;  // answer 500, 502 or 503
   double rate_limit_per_second = 0;
-  double drop_rate = 0;        // close the connection mid-answer
-  double malformed_rate = 0;   // a body that is not JSON, or one item with a wrong field
-  double duplicate_rate = 0;   // per item: one of its events listed twice
-  double reorder_rate = 0;     // per item: its events shuffled
+  double drop_rate = 0;       // close the connection mid-answer
+  double malformed_rate = 0;  // a body that is not JSON, or one item with a wrong field
+  double duplicate_rate = 0;  // per item: one of its events listed twice
+  double reorder_rate = 0;    // per item: its events shuffled
   // Every fault at `rate` (429 then starts above a rate that the batch client reaches).
   static Faults all(double rate);
 };
 
 struct Options {
   std::string host = "127.0.0.1";
-  int port = 0;                 // 0: a free port, see Simulator::port()
-  unsigned seed = 1;            // same seed, same scenarios, event times and faults
-  Timestamp start_time{};       // the simulator's clock at start; epoch: the real time
+  int port = 0;            // 0: a free port, see Simulator::port()
+  unsigned seed = 1;       // same seed, same scenarios, event times and faults
+  Timestamp start_time{};  // the simulator's clock at start; epoch: the real time
   std::string username = "hoso-desk";
   std::string password = "hoso-sim";
   std::chrono::seconds token_ttl{3600};  // in simulator time
   Faults faults;
-  std::string webhook_url;      // empty: no pushes
+  std::string webhook_url;  // empty: no pushes
   int worker_threads = 8;
 };
 
