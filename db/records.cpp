@@ -74,6 +74,18 @@ std::string_view direction_name(Direction direction) {
   return "inbound";
 }
 
+std::string_view event_source_name(EventSource source) {
+  switch (source) {
+    case EventSource::poll:
+      return "poll";
+    case EventSource::webhook:
+      return "webhook";
+    case EventSource::manual:
+      return "manual";
+  }
+  return "poll";
+}
+
 std::string_view dossier_state_name(DossierState state) { return name_of(k_states, state); }
 std::optional<DossierState> parse_dossier_state(std::string_view name) {
   return find_by_name(k_states, name);

@@ -63,6 +63,27 @@ struct Shipment {
   std::optional<Id> dossier_id;
   Timestamp first_seen_at{};
   Timestamp updated_at{};
+  std::optional<Timestamp> synced_at;      // the carrier last answered about it (any answer)
+  std::optional<Timestamp> last_event_at;  // time of its latest carrier event
+};
+
+// Where a carrier event came from.
+enum class EventSource { poll, webhook, manual };
+std::string_view event_source_name(EventSource source);
+
+// One thing the carrier said happened to a shipment (postal_api::TrackingEvent, stored).
+struct CarrierEvent {
+  Id id = 0;
+  Id shipment_id = 0;
+  std::string key;  // identity of the happening; (shipment_id, key) is unique
+  Timestamp occurred_at{};
+  std::string carrier_code;  // the carrier's status code
+  std::string status;        // normalised status
+  std::string location_code;
+  std::string location;
+  std::string description;
+  EventSource source = EventSource::poll;
+  Timestamp recorded_at{};
 };
 
 // Where a dossier is in its legal life. The national status code (DOMAIN.md §4) follows from it.

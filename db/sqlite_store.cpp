@@ -134,8 +134,9 @@ Dossier read_dossier(SQLite::Statement& s) {
   return d;
 }
 
-constexpr const char* k_shipment_columns =
-    "id, carrier, tracking_number, year, direction, status, dossier_id, first_seen_at, updated_at";
+#define HOSO_SHIPMENT_COLUMNS                                                                      \
+  "id, carrier, tracking_number, year, direction, status, dossier_id, first_seen_at, updated_at, " \
+  "synced_at, last_event_at"
 
 Shipment read_shipment(SQLite::Statement& s) {
   Shipment sh;
@@ -149,6 +150,8 @@ Shipment read_shipment(SQLite::Statement& s) {
   sh.dossier_id = optional_int(s.getColumn(6));
   sh.first_seen_at = timestamp_from_db(s.getColumn(7).getInt64());
   sh.updated_at = timestamp_from_db(s.getColumn(8).getInt64());
+  if (const auto synced = optional_int(s.getColumn(9))) sh.synced_at = timestamp_from_db(*synced);
+  if (const auto last = optional_int(s.getColumn(10))) sh.last_event_at = timestamp_from_db(*last);
   return sh;
 }
 
@@ -349,11 +352,10 @@ class SqliteTransaction final : public Transaction {
                                                 Direction direction,
                                                 Timestamp not_before) override {
     return guarded("looking up a shipment", [&]() -> Result<std::optional<Shipment>> {
-      auto& s = c_.prepare(
-          "SELECT id, carrier, tracking_number, year, direction, status, dossier_id, "
-          "first_seen_at, updated_at FROM shipments "
-          "WHERE tracking_number = ? AND direction = ? AND first_seen_at >= ? "
-          "ORDER BY first_seen_at DESC LIMIT 1");
+      auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS
+                           " FROM shipments "
+                           "WHERE tracking_number = ? AND direction = ? AND first_seen_at >= ? "
+                           "ORDER BY first_seen_at DESC LIMIT 1");
       s.bind(1, tracking_number);
       s.bind(2, std::string(direction_name(direction)));
       s.bind(3, to_db(not_before));
@@ -364,9 +366,7 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::optional<Shipment>> get_shipment(Id id) override {
     return guarded("reading a shipment", [&]() -> Result<std::optional<Shipment>> {
-      auto& s = c_.prepare(
-          "SELECT id, carrier, tracking_number, year, direction, status, dossier_id, "
-          "first_seen_at, updated_at FROM shipments WHERE id = ?");
+      auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS " FROM shipments WHERE id = ?");
       s.bind(1, id);
       if (!s.executeStep()) return std::optional<Shipment>{};
       return std::optional<Shipment>{read_shipment(s)};
@@ -375,9 +375,8 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<Shipment>> shipments_of(Id dossier_id) override {
     return guarded("reading shipments", [&]() -> Result<std::vector<Shipment>> {
-      auto& s = c_.prepare(
-          "SELECT id, carrier, tracking_number, year, direction, status, dossier_id, "
-          "first_seen_at, updated_at FROM shipments WHERE dossier_id = ? ORDER BY id");
+      auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS
+                           " FROM shipments WHERE dossier_id = ? ORDER BY id");
       s.bind(1, dossier_id);
       std::vector<Shipment> out;
       while (s.executeStep()) out.push_back(read_shipment(s));
@@ -400,6 +399,113 @@ class SqliteTransaction final : public Transaction {
       s.bind(8, to_db(sh.updated_at));
       s.exec();
       return c_.db().getLastInsertRowid();
+    });
+  }
+
+  Result<std::vector<Shipment>> shipments_to_sync(const std::string& carrier, Timestamp not_before,
+                                                  int limit) override {
+    return guarded(
+        "listing shipments to ask the carrier about", [&]() -> Result<std::vector<Shipment>> {
+          // The final statuses of DOMAIN.md §7: the carrier will not move these again.
+          auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS
+                               " FROM shipments WHERE carrier = ? AND first_seen_at >= ? AND "
+                               "(synced_at IS NULL OR status NOT IN ('delivered', 'returned', "
+                               "'cancelled')) ORDER BY coalesce(synced_at, 0), id LIMIT ?");
+          s.bind(1, carrier);
+          s.bind(2, to_db(not_before));
+          s.bind(3, limit);
+          std::vector<Shipment> out;
+          while (s.executeStep()) out.push_back(read_shipment(s));
+          return out;
+        });
+  }
+
+  Result<void> update_shipment_tracking(Id shipment_id, const std::string& status,
+                                        std::optional<Timestamp> last_event_at,
+                                        Timestamp synced_at) override {
+    return guarded(fmt::format("updating shipment #{}", shipment_id), [&]() -> Result<void> {
+      auto& s = c_.prepare(
+          "UPDATE shipments SET status = ?, last_event_at = ?, synced_at = ?, "
+          "updated_at = CASE WHEN status = ? THEN updated_at ELSE ? END WHERE id = ?");
+      s.bind(1, status);
+      if (last_event_at) {
+        s.bind(2, to_db(*last_event_at));
+      } else {
+        s.bind(2);
+      }
+      s.bind(3, to_db(synced_at));
+      s.bind(4, status);
+      s.bind(5, to_db(synced_at));
+      s.bind(6, shipment_id);
+      if (s.exec() != 1) {
+        return make_error(ErrorCode::not_found, fmt::format("no shipment #{}", shipment_id));
+      }
+      return {};
+    });
+  }
+
+  Result<bool> add_carrier_event(const CarrierEvent& e) override {
+    return guarded(fmt::format("recording a carrier event of shipment #{}", e.shipment_id),
+                   [&]() -> Result<bool> {
+                     auto& s = c_.prepare(
+                         "INSERT OR IGNORE INTO carrier_events(shipment_id, event_key, "
+                         "occurred_at, carrier_code, status, location_code, location, "
+                         "description, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     s.bind(1, e.shipment_id);
+                     s.bind(2, e.key);
+                     s.bind(3, to_db(e.occurred_at));
+                     s.bind(4, e.carrier_code);
+                     s.bind(5, e.status);
+                     s.bind(6, e.location_code);
+                     s.bind(7, e.location);
+                     s.bind(8, e.description);
+                     s.bind(9, std::string(event_source_name(e.source)));
+                     s.bind(10, to_db(e.recorded_at));
+                     return s.exec() == 1;
+                   });
+  }
+
+  static CarrierEvent read_carrier_event(SQLite::Statement& s) {
+    CarrierEvent e;
+    e.id = s.getColumn(0).getInt64();
+    e.shipment_id = s.getColumn(1).getInt64();
+    e.key = s.getColumn(2).getString();
+    e.occurred_at = timestamp_from_db(s.getColumn(3).getInt64());
+    e.carrier_code = s.getColumn(4).getString();
+    e.status = s.getColumn(5).getString();
+    e.location_code = s.getColumn(6).getString();
+    e.location = s.getColumn(7).getString();
+    e.description = s.getColumn(8).getString();
+    const std::string source = s.getColumn(9).getString();
+    e.source = source == "webhook"  ? EventSource::webhook
+               : source == "manual" ? EventSource::manual
+                                    : EventSource::poll;
+    e.recorded_at = timestamp_from_db(s.getColumn(10).getInt64());
+    return e;
+  }
+
+  Result<std::vector<CarrierEvent>> carrier_events_of(Id shipment_id) override {
+    return guarded("reading carrier events", [&]() -> Result<std::vector<CarrierEvent>> {
+      auto& s = c_.prepare(
+          "SELECT id, shipment_id, event_key, occurred_at, carrier_code, status, location_code, "
+          "location, description, source, recorded_at FROM carrier_events "
+          "WHERE shipment_id = ? ORDER BY occurred_at, id");
+      s.bind(1, shipment_id);
+      std::vector<CarrierEvent> out;
+      while (s.executeStep()) out.push_back(read_carrier_event(s));
+      return out;
+    });
+  }
+
+  Result<std::optional<CarrierEvent>> latest_carrier_event(Id shipment_id) override {
+    return guarded("reading carrier events", [&]() -> Result<std::optional<CarrierEvent>> {
+      auto& s = c_.prepare(
+          "SELECT id, shipment_id, event_key, occurred_at, carrier_code, status, location_code, "
+          "location, description, source, recorded_at FROM carrier_events "
+          "WHERE shipment_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1");
+      s.bind(1, shipment_id);
+      if (!s.executeStep()) return std::optional<CarrierEvent>{};
+      return std::optional<CarrierEvent>{read_carrier_event(s)};
     });
   }
 

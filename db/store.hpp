@@ -67,6 +67,23 @@ class Transaction {
   virtual common::Result<std::vector<Shipment>> shipments_of(Id dossier_id) = 0;
   virtual common::Result<Id> insert_shipment(const Shipment& shipment) = 0;
 
+  // Shipments of `carrier` the carrier may still move (status not delivered, returned or
+  // cancelled) or never asked about, first seen at or after `not_before` (older ones are retired),
+  // least recently synced first, at most `limit`.
+  virtual common::Result<std::vector<Shipment>> shipments_to_sync(const std::string& carrier,
+                                                                  Timestamp not_before,
+                                                                  int limit) = 0;
+  // Sets what the carrier last said: status, time of the latest event, when it answered.
+  virtual common::Result<void> update_shipment_tracking(Id shipment_id, const std::string& status,
+                                                        std::optional<Timestamp> last_event_at,
+                                                        Timestamp synced_at) = 0;
+  // Stores the event unless one with the same (shipment_id, key) is stored. Returns true iff new.
+  virtual common::Result<bool> add_carrier_event(const CarrierEvent& event) = 0;
+  // The shipment's carrier events by time of happening (then by arrival).
+  virtual common::Result<std::vector<CarrierEvent>> carrier_events_of(Id shipment_id) = 0;
+  // Its latest event by time of happening, the last stored among equals; nullopt when none.
+  virtual common::Result<std::optional<CarrierEvent>> latest_carrier_event(Id shipment_id) = 0;
+
   virtual common::Result<Id> insert_dossier(const Dossier& dossier) = 0;
   virtual common::Result<std::optional<Dossier>> get_dossier(Id id) = 0;
   virtual common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) = 0;

@@ -164,7 +164,36 @@ CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 )sql";
 
-constexpr std::array<const char*, 1> k_migrations = {k_v1};
+// v2: what the carrier says about each shipment (issue 4). Events are keyed by what identifies a
+// happening (time, carrier code, place), so the same event polled twice, pushed by webhook and
+// polled, or repeated by the carrier is stored once.
+constexpr const char* k_v2 = R"sql(
+ALTER TABLE shipments ADD COLUMN synced_at INTEGER;
+ALTER TABLE shipments ADD COLUMN last_event_at INTEGER;
+CREATE INDEX shipments_by_status ON shipments(carrier, status);
+
+CREATE TABLE carrier_events (
+  id            INTEGER PRIMARY KEY,
+  shipment_id   INTEGER NOT NULL REFERENCES shipments(id),
+  event_key     TEXT NOT NULL,
+  occurred_at   INTEGER NOT NULL,
+  carrier_code  TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  location_code TEXT NOT NULL DEFAULT '',
+  location      TEXT NOT NULL DEFAULT '',
+  description   TEXT NOT NULL DEFAULT '',
+  source        TEXT NOT NULL CHECK (source IN ('poll', 'webhook', 'manual')),
+  recorded_at   INTEGER NOT NULL,
+  UNIQUE (shipment_id, event_key)
+);
+CREATE INDEX carrier_events_by_time ON carrier_events(shipment_id, occurred_at, id);
+CREATE TRIGGER carrier_events_are_append_only_update BEFORE UPDATE ON carrier_events
+BEGIN SELECT RAISE(ABORT, 'carrier events are append-only'); END;
+CREATE TRIGGER carrier_events_are_append_only_delete BEFORE DELETE ON carrier_events
+BEGIN SELECT RAISE(ABORT, 'carrier events are append-only'); END;
+)sql";
+
+constexpr std::array<const char*, 2> k_migrations = {k_v1, k_v2};
 
 }  // namespace
 

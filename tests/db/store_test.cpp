@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "db/detail/schema.hpp"
 #include "db/image_store.hpp"
 #include "db/store.hpp"
 
@@ -63,6 +64,77 @@ TEST_CASE("a new database gets the current schema, WAL mode and foreign keys") {
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
   CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(db::integrity_check(path).value() == "ok");
+}
+
+TEST_CASE("a database of the first schema is upgraded in place and keeps its shipments") {
+  TempDir dir;
+  const auto path = dir.path / "hoso.db";
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec(db::detail::migrations()[0]);
+    raw.exec("PRAGMA user_version = 1");
+    raw.exec(
+        "INSERT INTO shipments(carrier, tracking_number, year, direction, status, first_seen_at, "
+        "updated_at) VALUES ('vnpost', 'RR123456785VN', 2026, 'inbound', 'delivered', 1, 1)");
+  }
+  auto store = db::open_sqlite(path);
+  REQUIRE(store.has_value());
+  std::optional<db::Shipment> shipment;
+  std::vector<db::Shipment> to_sync;
+  REQUIRE((*store)
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                auto found = tx.get_shipment(1);
+                if (!found) return found.error();
+                shipment = *found;
+                auto pending = tx.shipments_to_sync("vnpost", at(0), 10);
+                if (!pending) return pending.error();
+                to_sync = *pending;
+                return {};
+              })
+              .has_value());
+  REQUIRE(shipment.has_value());
+  CHECK(shipment->tracking_number == "RR123456785VN");
+  CHECK(shipment->synced_at == std::nullopt);
+  CHECK(to_sync.size() == 1);  // never asked about: the carrier's history is fetched once
+  SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
+}
+
+TEST_CASE("carrier events are stored once per shipment and cannot be changed afterwards") {
+  TempDir dir;
+  const auto path = dir.path / "hoso.db";
+  auto store = db::open_sqlite(path).value();
+  db::CarrierEvent event;
+  event.key = "1764000000|70|100000";
+  event.occurred_at = at(1'764'000'000);
+  event.carrier_code = "70";
+  event.status = "picked_up";
+  std::vector<bool> inserted;
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                db::Shipment sh;
+                sh.carrier = "vnpost";
+                sh.tracking_number = "EB000000001VN";
+                sh.year = 2026;
+                sh.direction = db::Direction::outbound;
+                sh.status = "info_received";
+                auto id = tx.insert_shipment(sh);
+                if (!id) return id.error();
+                event.shipment_id = *id;
+                for (int i = 0; i < 2; ++i) {
+                  auto added = tx.add_carrier_event(event);
+                  if (!added) return added.error();
+                  inserted.push_back(*added);
+                }
+                return {};
+              })
+              .has_value());
+  CHECK(inserted == std::vector<bool>{true, false});
+  SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS_WITH_AS(raw.exec("UPDATE carrier_events SET status = 'delivered'"),
+                       doctest::Contains("append-only"), SQLite::Exception);
+  CHECK_THROWS_WITH_AS(raw.exec("DELETE FROM carrier_events"), doctest::Contains("append-only"),
+                       SQLite::Exception);
 }
 
 TEST_CASE("opening a database written by a newer hoso is refused with a clear message") {

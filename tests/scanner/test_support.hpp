@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "scanner/scanner.hpp"
+#include "tests/support/files.hpp"
 
 namespace test_support {
 
@@ -33,65 +34,16 @@ namespace fs = std::filesystem;
 // Where things are
 
 inline fs::path testdata_dir() { return fs::path(HOSO_TESTDATA_DIR); }
-inline fs::path bin_dir() { return fs::path(HOSO_BIN_DIR); }
 
 // A shared sample image, e.g. barcode_image_path("qrcode-1", "1.png").
 inline fs::path barcode_image_path(std::string_view folder, std::string_view file) {
   return testdata_dir() / "barcodes" / folder / file;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Files
-
-inline std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("test fixture missing: " + path.string());
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-inline void write_file(const fs::path& path, std::string_view content) {
-  if (path.has_parent_path()) fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!out) throw std::runtime_error("cannot write test fixture " + path.string());
-}
-
 // The exact expected text of a shared sample: the bytes of <stem>.txt next to the image.
 inline std::string expected_text(std::string_view folder, std::string_view stem) {
   return read_file(barcode_image_path(folder, std::string(stem) + ".txt"));
 }
-
-// A fresh folder under the system's temporary folder, removed with everything in it on
-// destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "hoso-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary folder from " + pattern);
-    }
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-
-  const fs::path& path() const { return path_; }
-  fs::path operator/(std::string_view name) const { return path_ / name; }
-
-  // Writes `content` to `name` (which may contain sub-folders) and returns the file's path.
-  fs::path write(std::string_view name, std::string_view content) const {
-    fs::path file = path_ / name;
-    write_file(file, content);
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Images
@@ -323,56 +275,6 @@ inline std::vector<std::string> texts(const scanner::FileResult& result) {
     for (const auto& symbol : page.symbols) out.push_back(symbol.text);
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running a program
-
-inline std::string shell_quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-struct CommandResult {
-  int exit_code = -1;  // -1 when the program did not exit normally
-  std::string out;     // standard output
-  std::string err;     // standard error
-};
-
-// Runs `command` with /bin/sh in `work_dir`, capturing its standard output and standard error.
-inline CommandResult run_command(const std::string& command, const fs::path& work_dir) {
-  fs::path err_file = work_dir / ".stderr";
-  std::string full = "cd " + shell_quote(work_dir.string()) + " && " + command + " 2>" +
-                     shell_quote(err_file.string());
-  CommandResult result;
-  std::FILE* pipe = ::popen(full.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  int status = ::pclose(pipe);
-  if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  std::error_code ignored;
-  if (fs::exists(err_file, ignored)) result.err = read_file(err_file);
-  fs::remove(err_file, ignored);
-  return result;
-}
-
-// The non-empty lines of `text`.
-inline std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
 }
 
 }  // namespace test_support

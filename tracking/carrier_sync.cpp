@@ -1,0 +1,234 @@
+#include "tracking/carrier_sync.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+namespace tracking {
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+
+db::CarrierEvent stored_event(db::Id shipment_id, const postal_api::TrackingEvent& event,
+                              db::EventSource source, Timestamp now) {
+  db::CarrierEvent stored;
+  stored.shipment_id = shipment_id;
+  stored.key = event.key();
+  stored.occurred_at = event.time;
+  stored.carrier_code = event.carrier_code;
+  stored.status = std::string(postal_api::status_name(event.status));
+  stored.location_code = event.location_code;
+  stored.location = event.location;
+  stored.description = event.description;
+  stored.source = source;
+  stored.recorded_at = now;
+  return stored;
+}
+
+// Stores `events` for one shipment and sets its status to that of its latest stored event (or to
+// `fallback` when the carrier gave no events at all). Returns how many events were new.
+Result<int> apply_to_shipment(db::Transaction& tx, const db::Shipment& shipment,
+                              const std::vector<postal_api::TrackingEvent>& events,
+                              std::optional<postal_api::ShipmentStatus> fallback,
+                              db::EventSource source, Timestamp now, const std::string& actor,
+                              std::vector<StatusChange>& changes) {
+  int added = 0;
+  for (const postal_api::TrackingEvent& event : events) {
+    const Result<bool> inserted =
+        tx.add_carrier_event(stored_event(shipment.id, event, source, now));
+    if (!inserted) return inserted.error();
+    if (*inserted) ++added;
+  }
+  const Result<std::optional<db::CarrierEvent>> latest = tx.latest_carrier_event(shipment.id);
+  if (!latest) return latest.error();
+
+  std::string status = shipment.status;
+  std::optional<Timestamp> last_event_at = shipment.last_event_at;
+  if (latest->has_value()) {
+    status = (*latest)->status;
+    last_event_at = (*latest)->occurred_at;
+  } else if (fallback) {
+    status = std::string(postal_api::status_name(*fallback));
+  }
+  if (Result<void> updated = tx.update_shipment_tracking(shipment.id, status, last_event_at, now);
+      !updated) {
+    return updated.error();
+  }
+  if (status != shipment.status) {
+    nlohmann::json data{{"tracking_number", shipment.tracking_number},
+                        {"from", shipment.status},
+                        {"to", status},
+                        {"new_events", added},
+                        {"source", db::event_source_name(source)}};
+    db::Event log;
+    log.at = now;
+    log.actor = actor;
+    log.entity = "shipment";
+    log.entity_id = shipment.id;
+    log.action = "carrier_status";
+    log.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (Result<db::Id> appended = tx.append_event(log); !appended) return appended.error();
+    changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
+                                   shipment.dossier_id, shipment.status, status});
+  }
+  return added;
+}
+
+bool stops_the_run(const common::Error& error) {
+  // The carrier is down or the breaker is open: asking again now only waits for the same answer.
+  return error.code == ErrorCode::unavailable;
+}
+
+}  // namespace
+
+std::string last_sync_setting(std::string_view carrier) {
+  return fmt::format("carrier_sync:{}:last_success", carrier);
+}
+
+Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier,
+                                  const common::Clock& clock, const SyncOptions& options) {
+  SyncReport report;
+  report.started_at = clock.now();
+  const std::string carrier_name(carrier.name());
+
+  std::vector<db::Shipment> shipments;
+  if (Result<void> read = store.read([&](db::Transaction& tx) -> Result<void> {
+        auto found =
+            tx.shipments_to_sync(carrier_name, report.started_at - options.retire_after, 1'000'000);
+        if (!found) return found.error();
+        shipments = std::move(*found);
+        return {};
+      });
+      !read) {
+    return read.error();
+  }
+
+  // A number can belong to more than one shipment (an inbound envelope and, rarely, a reused
+  // number); each gets the carrier's answer.
+  std::map<std::string, std::vector<db::Shipment>> by_number;
+  for (db::Shipment& shipment : shipments) {
+    by_number[shipment.tracking_number].push_back(std::move(shipment));
+  }
+  std::vector<std::string> pending;
+  pending.reserve(by_number.size());
+  for (const auto& [number, unused] : by_number) pending.push_back(number);
+  report.asked = static_cast<int>(pending.size());
+
+  const int chunk = std::max(1, options.chunk);
+  int done = 0;
+  for (int pass = 1; pass <= std::max(1, options.passes) && !pending.empty() && !report.stopped;
+       ++pass) {
+    std::map<std::string, common::Error> failed;
+    for (std::size_t begin = 0; begin < pending.size(); begin += chunk) {
+      const std::size_t end = std::min(pending.size(), begin + static_cast<std::size_t>(chunk));
+      const std::vector<std::string> numbers(pending.begin() + static_cast<std::ptrdiff_t>(begin),
+                                             pending.begin() + static_cast<std::ptrdiff_t>(end));
+      if (report.stopped) {  // not asked: the next run asks
+        for (const std::string& number : numbers) failed.emplace(number, *report.stopped);
+        continue;
+      }
+      Result<postal_api::TrackingReport> answer = carrier.track(numbers);
+      if (!answer) {
+        for (const std::string& number : numbers) failed.emplace(number, answer.error());
+        if (stops_the_run(answer.error())) report.stopped = answer.error();
+        continue;
+      }
+      for (auto& [number, error] : answer->failures) {
+        if (stops_the_run(error) && !report.stopped) report.stopped = error;
+        failed.emplace(number, std::move(error));
+      }
+
+      const Timestamp now = clock.now();
+      int new_events = 0;
+      std::vector<StatusChange> changes;
+      Result<void> written = store.write([&](db::Transaction& tx) -> Result<void> {
+        new_events = 0;
+        changes.clear();
+        for (const postal_api::TrackedItem& item : answer->items) {
+          const auto found = by_number.find(item.tracking_number);
+          if (found == by_number.end()) continue;  // an answer about a number we did not ask for
+          for (const db::Shipment& shipment : found->second) {
+            Result<int> added =
+                apply_to_shipment(tx, shipment, item.events, item.status, db::EventSource::poll,
+                                  now, options.actor, changes);
+            if (!added) return added.error();
+            new_events += *added;
+          }
+        }
+        for (const std::string& number : answer->unknown_numbers) {
+          const auto found = by_number.find(number);
+          if (found == by_number.end()) continue;
+          for (const db::Shipment& shipment : found->second) {
+            if (Result<void> updated = tx.update_shipment_tracking(shipment.id, shipment.status,
+                                                                   shipment.last_event_at, now);
+                !updated) {
+              return updated.error();
+            }
+          }
+        }
+        return {};
+      });
+      if (!written) return written.error();
+
+      // The stored state is now the shipments' state: a later pass or chunk compares against it.
+      for (const StatusChange& change : changes) {
+        for (db::Shipment& shipment : by_number[change.tracking_number]) {
+          if (shipment.id == change.shipment_id) shipment.status = change.to;
+        }
+      }
+      report.answered += static_cast<int>(answer->items.size());
+      report.not_found += static_cast<int>(answer->unknown_numbers.size());
+      report.new_events += new_events;
+      report.changes.insert(report.changes.end(), changes.begin(), changes.end());
+      done += static_cast<int>(answer->items.size() + answer->unknown_numbers.size());
+      if (options.on_progress) options.on_progress(SyncProgress{done, report.asked, pass});
+    }
+    pending.clear();
+    for (const auto& [number, error] : failed) pending.push_back(number);
+    report.failures = std::move(failed);
+  }
+
+  report.carrier_stats = carrier.stats();
+  report.finished_at = clock.now();
+  if (report.stopped && report.answered == 0 && report.not_found == 0) {
+    return common::Error{ErrorCode::unavailable, report.stopped->message};
+  }
+  if (report.complete()) {
+    Result<void> recorded = store.write([&](db::Transaction& tx) {
+      return tx.set_setting(last_sync_setting(carrier_name),
+                            common::format_iso(report.finished_at));
+    });
+    if (!recorded) return recorded.error();
+  }
+  return report;
+}
+
+Result<WebhookOutcome> apply_webhook(db::Store& store, std::string_view carrier,
+                                     const postal_api::WebhookDelivery& delivery,
+                                     const common::Clock& clock, const std::string& actor) {
+  WebhookOutcome outcome;
+  const Timestamp now = clock.now();
+  const Timestamp not_before = now - SyncOptions{}.retire_after;
+  Result<void> written = store.write([&](db::Transaction& tx) -> Result<void> {
+    outcome = WebhookOutcome{};
+    for (const db::Direction direction : {db::Direction::inbound, db::Direction::outbound}) {
+      auto found = tx.find_shipment(delivery.tracking_number, direction, not_before);
+      if (!found) return found.error();
+      if (!found->has_value() || (*found)->carrier != carrier) continue;
+      ++outcome.shipments;
+      Result<int> added = apply_to_shipment(tx, **found, {delivery.event}, std::nullopt,
+                                            db::EventSource::webhook, now, actor, outcome.changes);
+      if (!added) return added.error();
+      outcome.new_events += *added;
+    }
+    return {};
+  });
+  if (!written) return written.error();
+  return outcome;
+}
+
+}  // namespace tracking

@@ -1,0 +1,95 @@
+// Carrier sync: asks the carrier where every shipment it may still move is, and stores what it says
+// (events once each, the status of the latest event) in the same transaction as the change's trace
+// in the event log. Also applies verified webhook deliveries the same way. Knows the database and
+// the Carrier interface, not HTTP or any carrier's wire format.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "db/store.hpp"
+#include "postal_api/carrier.hpp"
+
+namespace tracking {
+
+using common::Timestamp;
+
+struct SyncProgress {
+  int done = 0;   // numbers answered or given up on so far
+  int total = 0;  // numbers to ask about
+  int pass = 1;   // 1, then 2, 3 for the numbers whose answer failed
+};
+
+struct SyncOptions {
+  int passes = 3;    // rounds: a number whose answer failed is asked again in the next round
+  int chunk = 2000;  // numbers per carrier call; each call's answers are stored in one transaction
+  std::chrono::hours retire_after{24 * 90};  // shipments first seen longer ago are not asked
+  std::string actor = "sync";                // who the event log names
+  std::function<void(const SyncProgress&)> on_progress;  // called after each chunk; may be empty
+};
+
+// A shipment whose status the carrier changed.
+struct StatusChange {
+  db::Id shipment_id = 0;
+  std::string tracking_number;
+  db::Direction direction = db::Direction::inbound;
+  std::optional<db::Id> dossier_id;
+  std::string from;  // normalised status names
+  std::string to;
+};
+
+struct SyncReport {
+  Timestamp started_at{};
+  Timestamp finished_at{};
+  int asked = 0;       // distinct tracking numbers
+  int answered = 0;    // numbers the carrier answered about
+  int not_found = 0;   // numbers the carrier does not know
+  int new_events = 0;  // events stored by this run (repeats are not counted)
+  std::vector<StatusChange> changes;
+  std::map<std::string, common::Error> failures;  // numbers with no answer after every pass
+  // Set when the carrier became unavailable and the run stopped early (breaker open, carrier
+  // down): what was stored before stays, the rest is asked next time.
+  std::optional<common::Error> stopped;
+  postal_api::CallStats carrier_stats;  // the carrier client's counters at the end
+
+  // True iff every number got an answer: then the run is recorded as the last successful sync.
+  bool complete() const { return failures.empty() && !stopped; }
+};
+
+// Setting key holding the time (ISO 8601) of the last complete sync with `carrier`.
+std::string last_sync_setting(std::string_view carrier);
+
+// Refreshes every shipment of carrier.name() the carrier may still move (see
+// db::Transaction::shipments_to_sync). Idempotent: an event already stored is not stored again,
+// events arriving out of order still leave the status of the latest one by time, and a run that was
+// interrupted is finished by the next without duplicates. Nothing is written for numbers whose
+// answer failed. Records `last_sync_setting` iff the report is complete(). Fails (with nothing
+// written) only when the database refuses, or when the carrier is unavailable before any answer
+// (ErrorCode::unavailable with the carrier's message). Not thread-safe with itself on the same
+// store: run one sync at a time (the store serialises writers, so it stays correct, just slower).
+common::Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier,
+                                          const common::Clock& clock,
+                                          const SyncOptions& options = {});
+
+// What one webhook delivery changed.
+struct WebhookOutcome {
+  int shipments = 0;   // shipments with that number (0: not ours; the delivery is still accepted)
+  int new_events = 0;  // 0 for a duplicate
+  std::vector<StatusChange> changes;
+};
+
+// Stores a verified delivery (postal_api::Carrier::parse_webhook) like a poll answer. Fails only
+// when the database refuses.
+common::Result<WebhookOutcome> apply_webhook(db::Store& store, std::string_view carrier,
+                                             const postal_api::WebhookDelivery& delivery,
+                                             const common::Clock& clock,
+                                             const std::string& actor = "webhook");
+
+}  // namespace tracking
