@@ -19,6 +19,12 @@ std::filesystem::path image_root(const std::filesystem::path& database) {
   return database.parent_path() / "images";
 }
 
+std::filesystem::path config_path(const std::string& flag, const std::filesystem::path& database) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("HOSO_CONFIG"); env && *env) return env;
+  return database.parent_path() / "hoso.json";
+}
+
 std::filesystem::path samples_dir() {
   if (const char* env = std::getenv("HOSO_SAMPLES"); env && *env) return env;
   std::error_code ec;

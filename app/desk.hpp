@@ -25,6 +25,10 @@ std::filesystem::path database_path(const std::string& flag);
 // Kept images live next to the database: var/hoso.db -> var/images/.
 std::filesystem::path image_root(const std::filesystem::path& database);
 
+// The desk's config file (carrier address, credentials, timeouts): --config if given, else
+// $HOSO_CONFIG if set and non-empty, else hoso.json beside the database (var/hoso.json).
+std::filesystem::path config_path(const std::string& flag, const std::filesystem::path& database);
+
 // Folder of the shipped sample data (procedures, calendar, carrier patterns): $HOSO_SAMPLES if set,
 // else ./samples when it exists, else the source tree's samples/ this binary was built from.
 std::filesystem::path samples_dir();

@@ -7,6 +7,7 @@
 #include <exception>
 #include <thread>
 
+#include "app/carrier_commands.hpp"
 #include "app/registry_commands.hpp"
 #include "app/scan_command.hpp"
 #include "app/watch_command.hpp"
@@ -202,6 +203,18 @@ int main(int argc, char** argv) {
     sub->callback([&calendar, sub] { calendar.action = sub->get_name(); });
   }
 
+  app::SyncArgs sync;
+  auto* sync_cmd = cli.add_subcommand(
+      "sync", "Ask the carrier where every shipment not yet delivered is, and store what changed");
+  sync_cmd->add_option("--db", sync.db, db_help);
+  sync_cmd->add_option("--config", sync.config,
+                       "Config file with the carrier's address and account ($HOSO_CONFIG, else "
+                       "hoso.json beside the database)");
+  sync_cmd->add_flag("--json", sync.json, "One JSON object: counts, every change, every failure");
+  sync_cmd->add_option("--passes", sync.passes, "Rounds for shipments whose answer failed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10));
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -222,6 +235,7 @@ int main(int argc, char** argv) {
     if (manual_cmd->parsed()) return app::run_manual(manual);
     if (dossier_cmd->parsed()) return app::run_dossier(dossier);
     if (calendar_cmd->parsed()) return app::run_calendar(calendar);
+    if (sync_cmd->parsed()) return app::run_sync(sync);
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", e.what());
     return static_cast<int>(common::ExitCode::internal);

@@ -552,6 +552,7 @@ namespace {
 struct DossierView {
   db::Dossier dossier;
   std::vector<db::Shipment> shipments;
+  std::map<db::Id, std::vector<db::CarrierEvent>> carrier_events;  // by shipment
   std::optional<db::Applicant> applicant;
   std::vector<db::Scan> scans;
   std::vector<db::Event> events;
@@ -614,6 +615,11 @@ int run_dossier(const DossierArgs& args) {
       auto shipments = tx.shipments_of(view.dossier.id);
       if (!shipments) return shipments.error();
       view.shipments = std::move(*shipments);
+      for (const db::Shipment& shipment : view.shipments) {
+        auto carrier_events = tx.carrier_events_of(shipment.id);
+        if (!carrier_events) return carrier_events.error();
+        view.carrier_events[shipment.id] = std::move(*carrier_events);
+      }
       auto applicant = tx.applicant_of(view.dossier.id);
       if (!applicant) return applicant.error();
       view.applicant = std::move(*applicant);
@@ -635,11 +641,25 @@ int run_dossier(const DossierArgs& args) {
     if (args.json) {
       nlohmann::json shipments = nlohmann::json::array();
       for (const auto& s : view.shipments) {
-        shipments.push_back({{"carrier", s.carrier},
-                             {"tracking_number", s.tracking_number},
-                             {"direction", db::direction_name(s.direction)},
-                             {"status", s.status},
-                             {"first_seen_at", common::format_iso(s.first_seen_at)}});
+        nlohmann::json carrier_events = nlohmann::json::array();
+        for (const auto& e : view.carrier_events[s.id]) {
+          carrier_events.push_back({{"at", common::format_iso(e.occurred_at)},
+                                    {"status", e.status},
+                                    {"carrier_code", e.carrier_code},
+                                    {"location_code", e.location_code},
+                                    {"location", e.location},
+                                    {"description", e.description},
+                                    {"source", db::event_source_name(e.source)}});
+        }
+        shipments.push_back(
+            {{"carrier", s.carrier},
+             {"tracking_number", s.tracking_number},
+             {"direction", db::direction_name(s.direction)},
+             {"status", s.status},
+             {"first_seen_at", common::format_iso(s.first_seen_at)},
+             {"synced_at",
+              s.synced_at ? nlohmann::json(common::format_iso(*s.synced_at)) : nlohmann::json()},
+             {"carrier_events", std::move(carrier_events)}});
       }
       nlohmann::json scans = nlohmann::json::array();
       for (const auto& s : view.scans) {
@@ -707,8 +727,17 @@ int run_dossier(const DossierArgs& args) {
                   a.source == "id_card_qr" ? "citizen ID card QR" : "staff");
     }
     for (const auto& s : view.shipments) {
-      std::printf("  shipment:     %s %s (%s), %s\n", s.carrier.c_str(), s.tracking_number.c_str(),
-                  std::string(db::direction_name(s.direction)).c_str(), s.status.c_str());
+      std::printf(
+          "  shipment:     %s %s (%s), %s%s\n", s.carrier.c_str(), s.tracking_number.c_str(),
+          std::string(db::direction_name(s.direction)).c_str(), s.status.c_str(),
+          s.synced_at
+              ? fmt::format(", carrier asked {}", common::format_local(*s.synced_at)).c_str()
+              : ", not yet asked at the carrier");
+      for (const auto& e : view.carrier_events[s.id]) {
+        std::printf("    %s  %-16s %s%s%s\n", common::format_local(e.occurred_at).c_str(),
+                    e.status.c_str(), shorten(e.location, 40).c_str(),
+                    e.description.empty() ? "" : ": ", shorten(e.description, 60).c_str());
+      }
     }
     std::printf("  scans (%zu):\n", view.scans.size());
     for (const auto& s : view.scans) {

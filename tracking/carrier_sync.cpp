@@ -137,8 +137,11 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
         if (stops_the_run(answer.error())) report.stopped = answer.error();
         continue;
       }
+      // A chunk with no answer at all, for want of a carrier, ends the run; one with some
+      // answers is a flaky carrier, and the failed numbers are asked again in the next pass.
+      const bool nothing_answered = answer->items.empty() && answer->unknown_numbers.empty();
       for (auto& [number, error] : answer->failures) {
-        if (stops_the_run(error) && !report.stopped) report.stopped = error;
+        if (nothing_answered && stops_the_run(error) && !report.stopped) report.stopped = error;
         failed.emplace(number, std::move(error));
       }
 

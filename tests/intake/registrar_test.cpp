@@ -225,7 +225,7 @@ TEST_CASE("the same unreadable file scanned twice waits in the manual queue once
   CHECK(desk.counts().scans == 2);
 }
 
-TEST_CASE("a clerk resolves a manual item by typing the number; a wrong digit is refused") {
+TEST_CASE("a clerk resolves a manual item by typing the number, and a wrong digit is refused") {
   Desk desk;
   auto batch = desk.registrar->open_batch("VNPost 2026-03-02 a", "vnpost",
                                           k_monday_10 - std::chrono::hours{2}, {});

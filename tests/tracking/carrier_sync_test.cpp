@@ -354,7 +354,8 @@ TEST_CASE("a sync stopped half-way is finished by the next run without duplicate
   }
 }
 
-TEST_CASE("an inbound envelope is asked about once for its history; old shipments are retired") {
+TEST_CASE(
+    "an inbound envelope is asked about once for its history, and old shipments are retired") {
   Desk desk;
   const db::Id envelope = desk.add_shipment("RR123456785VN", db::Direction::inbound, "delivered",
                                             at("2026-11-24 09:00"));
