@@ -18,7 +18,8 @@ DEMO_DB = var/demo/hoso.db
 
 # The registry on a fresh database in var/demo/: the carrier hands over the 132 sample envelopes,
 # every one is scanned and registered, a few go to the manual queue; a second scan of the same
-# envelopes registers nothing new.
+# envelopes registers nothing new. Then the carrier (hoso-carrier-sim on a free port) is asked
+# where each envelope has been.
 demo: build
 	@rm -rf var/demo
 	@echo "== hoso init: a fresh desk database in $(DEMO_DB) =="
@@ -41,6 +42,8 @@ demo: build
 	@echo "== hoso dossier list (first 10) and one dossier in full =="
 	@$(HOSO) dossier list --db $(DEMO_DB) --limit 10
 	@$(HOSO) dossier show --db $(DEMO_DB) 1
+	@echo
+	@bash scripts/demo-carrier $(BUILD) var/demo
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -89,7 +89,7 @@ void print_report(const tracking::SyncReport& report, std::string_view carrier) 
   const auto seconds =
       std::chrono::duration<double>(report.finished_at - report.started_at).count();
   fmt::print(
-      "Asked {} about {} shipments in {:.0f} s: {} answered, {} unknown to the carrier, {} "
+      "Asked {} about {} shipments in {:.1f} s: {} answered, {} unknown to the carrier, {} "
       "without an answer.\n",
       carrier, report.asked, seconds, report.answered, report.not_found, report.failures.size());
   fmt::print("{} new carrier events; {} shipments changed status.\n", report.new_events,

@@ -10,7 +10,7 @@ struct SyncArgs {
   std::string db;
   std::string config;
   bool json = false;
-  int passes = 3;
+  int passes = 6;
 };
 int run_sync(const SyncArgs& args);
 

@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -31,6 +34,10 @@ int run(int argc, char** argv) {
   int latency_ms = 0;
   double all_faults = -1;
   long token_ttl_seconds = options.token_ttl.count();
+  std::string items_file;
+  std::string items_scenario;
+  double items_accepted_ago_hours = 168;
+  std::string url_file;
   cli.add_option("--host", options.host, "Address to listen on")->capture_default_str();
   cli.add_option("--port", options.port, "Port to listen on; 0 picks a free one")
       ->capture_default_str();
@@ -86,8 +93,44 @@ int run(int argc, char** argv) {
                  "http://127.0.0.1:8080/api/carrier/webhook)");
   cli.add_option("--public-key-out", public_key_out,
                  "Write the PEM public key that verifies the webhooks to this file");
+  cli.add_option("--items", items_file,
+                 "Items that already exist at the carrier (the envelopes a desk will receive): one "
+                 "tracking number per line, first comma-separated field; '#' lines and a "
+                 "'tracking_number' header are skipped");
+  cli.add_option("--items-scenario", items_scenario,
+                 "Scenario of every --items item: delivered, failed_once, returned or lost "
+                 "(default: drawn from the seeded mix)");
+  cli.add_option("--items-accepted-ago", items_accepted_ago_hours,
+                 "Hours before the start time at which the --items items were posted")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 24.0 * 365));
+  cli.add_option("--url-file", url_file,
+                 "Write the API's base URL to this file once serving (for scripts)");
   cli.add_option("--log-level", log_level, "quiet, warn, info or debug")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
+
+  std::optional<sim::Scenario> scenario;
+  if (!items_scenario.empty()) {
+    scenario = sim::parse_scenario(items_scenario);
+    if (!scenario) {
+      std::cerr << "hoso-carrier-sim: --items-scenario: '" << items_scenario
+                << "' is none of delivered, failed_once, returned, lost\n";
+      return static_cast<int>(common::ExitCode::bad_arguments);
+    }
+  }
+  std::vector<std::string> items;
+  if (!items_file.empty()) {
+    std::ifstream in(items_file);
+    if (!in) {
+      std::cerr << "hoso-carrier-sim: --items: cannot read " << items_file << "\n";
+      return static_cast<int>(common::ExitCode::not_found);
+    }
+    for (std::string line; std::getline(in, line);) {
+      const std::string number = line.substr(0, line.find_first_of(", \t\r"));
+      if (number.empty() || number.front() == '#' || number == "tracking_number") continue;
+      items.push_back(number);
+    }
+  }
 
   common::setup_logging(common::parse_log_level(log_level));
   options.token_ttl = std::chrono::seconds{token_ttl_seconds};
@@ -125,9 +168,27 @@ int run(int argc, char** argv) {
       return static_cast<int>(common::ExitCode::bad_arguments);
     }
   }
-  std::cout << fmt::format("hoso-carrier-sim: serving the Vietnam Post API at {} (seed {})\n",
-                           simulator.base_url(), options.seed)
+  const auto accepted_at =
+      simulator.now() - std::chrono::seconds(static_cast<long>(items_accepted_ago_hours * 3600));
+  int added = 0;
+  for (const std::string& number : items) {
+    if (simulator.add_item(number, scenario, accepted_at)) ++added;
+  }
+  std::cout << fmt::format("hoso-carrier-sim: serving the Vietnam Post API at {} (seed {}{})\n",
+                           simulator.base_url(), options.seed,
+                           items.empty() ? std::string()
+                                         : fmt::format(", {} items from {}", added, items_file))
             << std::flush;
+  if (!url_file.empty()) {
+    // Written whole under another name, then renamed: a script polling for it never reads half.
+    const std::string partial = url_file + ".partial";
+    std::ofstream(partial, std::ios::trunc) << simulator.base_url() << "\n";
+    if (std::rename(partial.c_str(), url_file.c_str()) != 0) {
+      std::cerr << "hoso-carrier-sim: cannot write " << url_file << "\n";
+      simulator.stop();
+      return static_cast<int>(common::ExitCode::bad_arguments);
+    }
+  }
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
