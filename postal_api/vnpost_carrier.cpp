@@ -159,8 +159,11 @@ Result<VnpostCarrier::Session> VnpostCarrier::login_locked() {
   });
   auto& result = results.front();
   if (!result) {
-    return make_error(result.error().code,
-                      fmt::format("{} login failed: {}", config_.name, result.error().message));
+    // The HTTP client's message already starts with "<name>: ".
+    std::string_view why = result.error().message;
+    const std::string prefix = fmt::format("{}: ", config_.name);
+    if (why.substr(0, prefix.size()) == prefix) why.remove_prefix(prefix.size());
+    return make_error(result.error().code, fmt::format("{} login failed: {}", config_.name, why));
   }
   if (result->status != k_http_ok || !parsed) return unexpected(*result, "login");
   if (!*parsed) return std::move(*parsed).error();
