@@ -42,7 +42,7 @@ Result<std::unique_ptr<postal_api::Carrier>> open_carrier(const std::filesystem:
   if (config->status_map.empty()) {
     config->status_map = samples_dir() / "carriers" / fmt::format("{}-status.csv", config->name);
   }
-  return postal_api::make_vnpost_carrier(*config, clock);
+  return postal_api::make_carrier(*config, clock);
 }
 
 nlohmann::json error_json(const common::Error& error) {

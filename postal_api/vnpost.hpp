@@ -56,4 +56,9 @@ common::Result<CarrierConfig> load_carrier_config(const std::filesystem::path& f
 common::Result<std::unique_ptr<Carrier>> make_vnpost_carrier(const CarrierConfig& config,
                                                              const common::Clock& clock);
 
+// Makes the adapter named by config.name ("vnpost"). Fails with invalid_argument for a name no
+// adapter answers to, otherwise as the adapter's make_ function.
+common::Result<std::unique_ptr<Carrier>> make_carrier(const CarrierConfig& config,
+                                                      const common::Clock& clock);
+
 }  // namespace postal_api

@@ -137,3 +137,15 @@ TEST_CASE("the adapter refuses a base_url that is not http and a missing status 
   CHECK(carrier.error().code == ErrorCode::not_found);
   CHECK(carrier.error().message.find("/nonexistent/carrier.pem") != std::string::npos);
 }
+
+TEST_CASE("a carrier name without an adapter is refused by name") {
+  postal_api::CarrierConfig config;
+  config.name = "viettelpost";
+  config.base_url = "http://127.0.0.1:1/api/";
+  common::ManualClock clock;
+  auto carrier = postal_api::make_carrier(config, clock);
+  REQUIRE_FALSE(carrier);
+  CHECK(carrier.error().code == common::ErrorCode::invalid_argument);
+  CHECK(carrier.error().message ==
+        "carrier.name \"viettelpost\" has no adapter in this hoso (known: vnpost)");
+}
