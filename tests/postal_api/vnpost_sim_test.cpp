@@ -54,7 +54,7 @@ CarrierConfig config_for(const Simulator& simulator) {
   return config;
 }
 
-std::unique_ptr<Carrier> make_carrier(const CarrierConfig& config, const common::Clock& clock) {
+std::unique_ptr<Carrier> carrier_for(const CarrierConfig& config, const common::Clock& clock) {
   auto made = postal_api::make_vnpost_carrier(config, clock);
   REQUIRE_MESSAGE(made, (made ? "" : made.error().message));
   return std::move(made).value();
@@ -126,7 +126,7 @@ void check_matches_truth(const Simulator& simulator, const TrackingReport& repor
 TEST_CASE("each scenario followed day by day through the adapter matches the simulator") {
   auto simulator = start_simulator();
   common::ManualClock clock(friday_morning());
-  auto carrier = make_carrier(config_for(*simulator), clock);
+  auto carrier = carrier_for(config_for(*simulator), clock);
   std::vector<std::string> numbers;
   int serial = 100;
   for (auto scenario :
@@ -153,7 +153,7 @@ TEST_CASE("each scenario followed day by day through the adapter matches the sim
 TEST_CASE("numbers the carrier does not know are reported unknown, the others answered") {
   auto simulator = start_simulator();
   common::ManualClock clock(friday_morning());
-  auto carrier = make_carrier(config_for(*simulator), clock);
+  auto carrier = carrier_for(config_for(*simulator), clock);
   auto numbers = add_items(*simulator, 5, 500);
   simulator->advance(chr::hours(30));
   numbers.push_back(number(999, "RR"));
@@ -202,7 +202,7 @@ TEST_CASE("every fault alone, then all together, still gives every status as the
   simulator->advance(chr::hours(24 * 3));
   for (const auto& example : cases) {
     CAPTURE(example.name);
-    auto carrier = make_carrier(config, clock);
+    auto carrier = carrier_for(config, clock);
     simulator->set_faults(example.faults);
     const auto report = track_all(*carrier, numbers);
     simulator->set_faults({});
@@ -213,7 +213,7 @@ TEST_CASE("every fault alone, then all together, still gives every status as the
 TEST_CASE("an expired token is replaced by one new login and the request repeated") {
   auto simulator = start_simulator();
   common::ManualClock clock(friday_morning());
-  auto carrier = make_carrier(config_for(*simulator), clock);
+  auto carrier = carrier_for(config_for(*simulator), clock);
   auto numbers = add_items(*simulator, 250, 2000);
   REQUIRE(carrier->track(numbers));
   CHECK(carrier->stats().relogins == 0);
@@ -229,7 +229,7 @@ TEST_CASE("wrong credentials fail tracking as a whole, quoting the carrier") {
   common::ManualClock clock(friday_morning());
   auto config = config_for(*simulator);
   config.password = "wrong";
-  auto carrier = make_carrier(config, clock);
+  auto carrier = carrier_for(config, clock);
   auto report = carrier->track({number(1)});
   REQUIRE_FALSE(report);
   CHECK(report.error().code == ErrorCode::invalid_argument);
@@ -240,7 +240,7 @@ TEST_CASE(
     "creating a shipment twice with one order code gives one shipment, and cancel works once") {
   auto simulator = start_simulator();
   common::ManualClock clock(friday_morning());
-  auto carrier = make_carrier(config_for(*simulator), clock);
+  auto carrier = carrier_for(config_for(*simulator), clock);
   postal_api::ShipmentOrder order;
   order.order_code = "HS-000123-R1";
   order.sender = {"UBND phường", "0240000000", "1 Tràng Tiền, Hoàn Kiếm, Hà Nội", 1, 1, 1};
@@ -278,7 +278,7 @@ TEST_CASE("a stopped carrier opens the breaker, which fails fast and closes when
   config.breaker_cooldown = chr::seconds(30);
   config.max_attempts = 2;
   config.batch_size = 2;
-  auto carrier = make_carrier(config, clock);
+  auto carrier = carrier_for(config, clock);
   auto numbers = add_items(*simulator, 10, 3000);
   REQUIRE(carrier->track(numbers));
 
