@@ -153,12 +153,21 @@ int run_sync(const SyncArgs& args) {
   Result<tracking::SyncReport> report = tracking::sync_shipments(**store, **carrier, clock, sync);
   if (line) line->clear();
   if (!report) {
-    if (report.error().code == ErrorCode::unavailable) {
-      return report_error({ErrorCode::unavailable,
-                           fmt::format("{}; nothing was changed. Run `hoso sync` again later.",
-                                       report.error().message)});
+    switch (report.error().code) {
+      case ErrorCode::unavailable:
+      case ErrorCode::timeout:
+        return report_error({ErrorCode::unavailable,
+                             fmt::format("{}; nothing was changed. Run `hoso sync` again later.",
+                                         report.error().message)});
+      case ErrorCode::invalid_argument:
+        return report_error(
+            {ErrorCode::invalid_argument,
+             fmt::format("{}; nothing was changed. Check carrier.username and the password (or "
+                         "the variable carrier.password_env names) in {}.",
+                         report.error().message, config_path(args.config, database).string())});
+      default:
+        return report_error(report.error());
     }
-    return report_error(report.error());
   }
 
   if (args.json) {
@@ -181,7 +190,8 @@ int run_sync(const SyncArgs& args) {
                  "hoso: %zu shipments got no answer this time (first: %s); they are asked again "
                  "by the next `hoso sync`.\n",
                  report->failures.size(), first.message.c_str());
-    return static_cast<int>(common::exit_code_for(first.code));
+    // Whatever the carrier did wrong (timeouts, garbled answers), the desk's input was fine.
+    return static_cast<int>(common::ExitCode::unavailable);
   }
   if (!args.json) {
     fmt::print("Complete: recorded as the last successful sync ({}).\n",

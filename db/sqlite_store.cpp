@@ -497,18 +497,6 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  Result<std::optional<CarrierEvent>> latest_carrier_event(Id shipment_id) override {
-    return guarded("reading carrier events", [&]() -> Result<std::optional<CarrierEvent>> {
-      auto& s = c_.prepare(
-          "SELECT id, shipment_id, event_key, occurred_at, carrier_code, status, location_code, "
-          "location, description, source, recorded_at FROM carrier_events "
-          "WHERE shipment_id = ? ORDER BY occurred_at DESC, id DESC LIMIT 1");
-      s.bind(1, shipment_id);
-      if (!s.executeStep()) return std::optional<CarrierEvent>{};
-      return std::optional<CarrierEvent>{read_carrier_event(s)};
-    });
-  }
-
   Result<Id> insert_dossier(const Dossier& d) override {
     return guarded("registering a dossier", [&]() -> Result<Id> {
       auto& s = c_.prepare(

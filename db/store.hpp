@@ -81,8 +81,6 @@ class Transaction {
   virtual common::Result<bool> add_carrier_event(const CarrierEvent& event) = 0;
   // The shipment's carrier events by time of happening (then by arrival).
   virtual common::Result<std::vector<CarrierEvent>> carrier_events_of(Id shipment_id) = 0;
-  // Its latest event by time of happening, the last stored among equals; nullopt when none.
-  virtual common::Result<std::optional<CarrierEvent>> latest_carrier_event(Id shipment_id) = 0;
 
   virtual common::Result<Id> insert_dossier(const Dossier& dossier) = 0;
   virtual common::Result<std::optional<Dossier>> get_dossier(Id id) = 0;

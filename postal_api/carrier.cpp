@@ -44,6 +44,13 @@ bool is_final(ShipmentStatus status) {
          status == ShipmentStatus::cancelled;
 }
 
+bool happened_before(const TrackingEvent& a, const TrackingEvent& b) {
+  if (a.time != b.time) return a.time < b.time;
+  if (a.status != b.status) return a.status < b.status;
+  if (a.carrier_code != b.carrier_code) return a.carrier_code < b.carrier_code;
+  return a.location_code < b.location_code;
+}
+
 std::string TrackingEvent::key() const {
   // Time, carrier code and place identify a happening; descriptions are free text a carrier may
   // reword between a push and a poll, so they are left out.

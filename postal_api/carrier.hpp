@@ -54,6 +54,11 @@ struct TrackingEvent {
   std::string key() const;
 };
 
+// The order of events on an item's journey: by time, and between events of the same time by
+// stage (the enum's order: a delivery after its "out for delivery"), then by carrier code and
+// place, so every reader of the same events picks the same latest one whatever order they came in.
+bool happened_before(const TrackingEvent& a, const TrackingEvent& b);
+
 // Where one item is, as of one tracking request.
 struct TrackedItem {
   std::string tracking_number;                      // S10, e.g. "EB123456785VN"

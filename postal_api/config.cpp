@@ -166,8 +166,13 @@ common::Result<CarrierConfig> load_carrier_config(const std::filesystem::path& f
   json document;
   try {
     document = json::parse(contents.str());
-  } catch (const json::exception& error) {
-    return make_error(ErrorCode::bad_input, fmt::format("{}: not JSON: {}", shown, error.what()));
+  } catch (const json::parse_error& error) {
+    // Only the position: the parser's own message quotes the text around it, which may be the
+    // password.
+    return make_error(ErrorCode::bad_input,
+                      fmt::format("{}: not JSON (syntax error at byte {})", shown, error.byte));
+  } catch (const json::exception&) {
+    return make_error(ErrorCode::bad_input, fmt::format("{}: not JSON", shown));
   }
   auto fail = [&](std::string_view why) {
     return make_error(ErrorCode::bad_input, fmt::format("{}: {}", shown, why));

@@ -318,7 +318,20 @@ Result<TrackingReport> VnpostCarrier::track(const std::vector<std::string>& trac
       for (auto& number : page->not_found) batch.not_found.insert(std::move(number));
       for (auto& [number, error] : page->failures) batch.failures.insert_or_assign(number, error);
       for (auto& problem : page->unattributed) batch.unattributed.push_back(std::move(problem));
-      const std::int64_t page_size = page->page_size > 0 ? page->page_size : batch_size;
+      // The carrier's paging is trusted only within what we asked: a TotalCount above the
+      // numbers in the request, or a PageSize outside 1..ours, would make us ask for pages that
+      // cannot exist (thousands of requests, or an overflow).
+      const std::int64_t asked = static_cast<std::int64_t>(batch.numbers.size());
+      const auto ours = static_cast<std::int64_t>(batch_size);
+      const std::int64_t page_size =
+          page->page_size >= 1 && page->page_size <= ours ? page->page_size : ours;
+      if (round[i].page_index == 1 && page->total_count > asked) {
+        batch.failed =
+            make_error(ErrorCode::bad_input,
+                       fmt::format("{}: {}: the answer claims {} items for {} numbers asked",
+                                   config_.name, calls[i].label, page->total_count, asked));
+        continue;
+      }
       if (round[i].page_index == 1 && page->total_count > page_size) {
         const auto last = (page->total_count + page_size - 1) / page_size;
         for (std::int64_t index = 2; index <= last; ++index) {

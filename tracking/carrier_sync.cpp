@@ -29,13 +29,30 @@ db::CarrierEvent stored_event(db::Id shipment_id, const postal_api::TrackingEven
   return stored;
 }
 
+postal_api::TrackingEvent comparable(const db::CarrierEvent& stored) {
+  postal_api::TrackingEvent event;
+  event.time = stored.occurred_at;
+  event.carrier_code = stored.carrier_code;
+  event.status =
+      postal_api::parse_status(stored.status).value_or(postal_api::ShipmentStatus::unknown);
+  event.location_code = stored.location_code;
+  return event;
+}
+
 // Stores `events` for one shipment and sets its status to that of its latest stored event (or to
-// `fallback` when the carrier gave no events at all). Returns how many events were new.
-Result<int> apply_to_shipment(db::Transaction& tx, const db::Shipment& shipment,
+// `fallback` when none is stored at all). Reads the shipment inside the transaction, so a webhook
+// stored while a sync waited on the carrier is neither undone nor logged twice. Returns how many
+// events were new.
+Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
                               const std::vector<postal_api::TrackingEvent>& events,
                               std::optional<postal_api::ShipmentStatus> fallback,
                               db::EventSource source, Timestamp now, const std::string& actor,
                               std::vector<StatusChange>& changes) {
+  const Result<std::optional<db::Shipment>> current = tx.get_shipment(shipment_id);
+  if (!current) return current.error();
+  if (!current->has_value()) return 0;  // not ours any more; nothing to apply
+  const db::Shipment& shipment = **current;
+
   int added = 0;
   for (const postal_api::TrackingEvent& event : events) {
     const Result<bool> inserted =
@@ -43,16 +60,26 @@ Result<int> apply_to_shipment(db::Transaction& tx, const db::Shipment& shipment,
     if (!inserted) return inserted.error();
     if (*inserted) ++added;
   }
-  const Result<std::optional<db::CarrierEvent>> latest = tx.latest_carrier_event(shipment.id);
-  if (!latest) return latest.error();
+  const Result<std::vector<db::CarrierEvent>> stored = tx.carrier_events_of(shipment.id);
+  if (!stored) return stored.error();
 
   std::string status = shipment.status;
   std::optional<Timestamp> last_event_at = shipment.last_event_at;
-  if (latest->has_value()) {
-    status = (*latest)->status;
-    last_event_at = (*latest)->occurred_at;
+  if (!stored->empty()) {
+    // The same total order the carrier client sorts by: equal times resolve by stage.
+    const auto latest = std::max_element(
+        stored->begin(), stored->end(), [](const db::CarrierEvent& a, const db::CarrierEvent& b) {
+          return postal_api::happened_before(comparable(a), comparable(b));
+        });
+    status = latest->status;
+    last_event_at = latest->occurred_at;
   } else if (fallback) {
     status = std::string(postal_api::status_name(*fallback));
+  }
+  // An inbound envelope the desk has registered is in the desk's hands, whatever the carrier's
+  // scans lag behind: its events are kept, its status does not go back.
+  if (shipment.direction == db::Direction::inbound && shipment.status == "delivered") {
+    status = shipment.status;
   }
   if (Result<void> updated = tx.update_shipment_tracking(shipment.id, status, last_event_at, now);
       !updated) {
@@ -76,6 +103,16 @@ Result<int> apply_to_shipment(db::Transaction& tx, const db::Shipment& shipment,
                                    shipment.dossier_id, shipment.status, status});
   }
   return added;
+}
+
+// Records that the carrier answered about the shipment (it does not know the number) without
+// touching what webhooks may have stored meanwhile.
+Result<void> mark_synced(db::Transaction& tx, db::Id shipment_id, Timestamp now) {
+  const Result<std::optional<db::Shipment>> current = tx.get_shipment(shipment_id);
+  if (!current) return current.error();
+  if (!current->has_value()) return {};
+  return tx.update_shipment_tracking(shipment_id, (*current)->status, (*current)->last_event_at,
+                                     now);
 }
 
 bool stops_the_run(const common::Error& error) {
@@ -133,8 +170,10 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
       }
       Result<postal_api::TrackingReport> answer = carrier.track(numbers);
       if (!answer) {
+        // Nothing could be asked (carrier down, breaker open, login refused): asking again with
+        // the next chunk would only repeat it, and a refused login repeated locks accounts.
         for (const std::string& number : numbers) failed.emplace(number, answer.error());
-        if (stops_the_run(answer.error())) report.stopped = answer.error();
+        report.stopped = answer.error();
         continue;
       }
       // A chunk with no answer at all, for want of a carrier, ends the run; one with some
@@ -156,7 +195,7 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
           if (found == by_number.end()) continue;  // an answer about a number we did not ask for
           for (const db::Shipment& shipment : found->second) {
             Result<int> added =
-                apply_to_shipment(tx, shipment, item.events, item.status, db::EventSource::poll,
+                apply_to_shipment(tx, shipment.id, item.events, item.status, db::EventSource::poll,
                                   now, options.actor, changes);
             if (!added) return added.error();
             new_events += *added;
@@ -166,10 +205,8 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
           const auto found = by_number.find(number);
           if (found == by_number.end()) continue;
           for (const db::Shipment& shipment : found->second) {
-            if (Result<void> updated = tx.update_shipment_tracking(shipment.id, shipment.status,
-                                                                   shipment.last_event_at, now);
-                !updated) {
-              return updated.error();
+            if (Result<void> marked = mark_synced(tx, shipment.id, now); !marked) {
+              return marked.error();
             }
           }
         }
@@ -177,12 +214,6 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
       });
       if (!written) return written.error();
 
-      // The stored state is now the shipments' state: a later pass or chunk compares against it.
-      for (const StatusChange& change : changes) {
-        for (db::Shipment& shipment : by_number[change.tracking_number]) {
-          if (shipment.id == change.shipment_id) shipment.status = change.to;
-        }
-      }
       report.answered += static_cast<int>(answer->items.size());
       report.not_found += static_cast<int>(answer->unknown_numbers.size());
       report.new_events += new_events;
@@ -197,9 +228,7 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
 
   report.carrier_stats = carrier.stats();
   report.finished_at = clock.now();
-  if (report.stopped && report.answered == 0 && report.not_found == 0) {
-    return common::Error{ErrorCode::unavailable, report.stopped->message};
-  }
+  if (report.stopped && report.answered == 0 && report.not_found == 0) return *report.stopped;
   if (report.complete()) {
     Result<void> recorded = store.write([&](db::Transaction& tx) {
       return tx.set_setting(last_sync_setting(carrier_name),
@@ -223,7 +252,7 @@ Result<WebhookOutcome> apply_webhook(db::Store& store, std::string_view carrier,
       if (!found) return found.error();
       if (!found->has_value() || (*found)->carrier != carrier) continue;
       ++outcome.shipments;
-      Result<int> added = apply_to_shipment(tx, **found, {delivery.event}, std::nullopt,
+      Result<int> added = apply_to_shipment(tx, (*found)->id, {delivery.event}, std::nullopt,
                                             db::EventSource::webhook, now, actor, outcome.changes);
       if (!added) return added.error();
       outcome.new_events += *added;

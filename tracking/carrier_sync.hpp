@@ -57,8 +57,8 @@ struct SyncReport {
   int new_events = 0;  // events stored by this run (repeats are not counted)
   std::vector<StatusChange> changes;
   std::map<std::string, common::Error> failures;  // numbers with no answer after every pass
-  // Set when the carrier became unavailable and the run stopped early (breaker open, carrier
-  // down): what was stored before stays, the rest is asked next time.
+  // Set when the carrier could no longer be asked and the run stopped early (carrier down, breaker
+  // open, login refused): what was stored before stays, the rest is asked next time.
   std::optional<common::Error> stopped;
   postal_api::CallStats carrier_stats;  // the carrier client's counters at the end
 
@@ -74,9 +74,11 @@ std::string last_sync_setting(std::string_view carrier);
 // events arriving out of order still leave the status of the latest one by time, and a run that was
 // interrupted is finished by the next without duplicates. Nothing is written for numbers whose
 // answer failed. Records `last_sync_setting` iff the report is complete(). Fails (with nothing
-// written) only when the database refuses, or when the carrier is unavailable before any answer
-// (ErrorCode::unavailable with the carrier's message). Not thread-safe with itself on the same
-// store: run one sync at a time (the store serialises writers, so it stays correct, just slower).
+// written) only when the database refuses, or when the carrier could not be asked at all before
+// any answer: its error (unavailable when it is down or the breaker is open, invalid_argument when
+// it refused our login). Not thread-safe with itself on the same store: run one sync at a time
+// (the store serialises writers, so it stays correct, just slower). Webhooks may be applied at the
+// same time: each chunk re-reads the shipments it writes.
 common::Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier,
                                           const common::Clock& clock,
                                           const SyncOptions& options = {});

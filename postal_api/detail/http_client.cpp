@@ -60,6 +60,9 @@ struct Slot {
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* slot = static_cast<Slot*>(user);
+  // Returning less than given aborts the transfer: no answer of ours is anywhere near 64 MB, and
+  // CURLOPT_MAXFILESIZE only stops answers that announce their length.
+  if (slot->response.body.size() + size * count > (std::size_t{64} << 20)) return 0;
   slot->response.body.append(data, size * count);
   return size * count;
 }
@@ -144,6 +147,8 @@ struct HttpClient::Impl {
                      static_cast<long>(options.connect_timeout.count()));
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    // A tracking page of 100 items is about 75 KB; an answer of more than 64 MB is not one.
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(64) << 20);
   }
 
   Outcome judge(CURLcode code, Slot& slot, std::size_t index, const AnswerCheck& check) const {
@@ -307,6 +312,8 @@ std::vector<common::Result<HttpResponse>> HttpClient::run(const std::vector<Http
       easy = curl_easy_init();
     }
     if (easy == nullptr) {
+      // Admitted but never sent: release a half-open breaker's trial slot.
+      if (impl.breaker != nullptr) impl.breaker->record_neutral();
       finish(index, make_error(ErrorCode::internal,
                                fmt::format("{}: curl_easy_init failed", options.name)));
       return;
@@ -388,7 +395,10 @@ std::vector<common::Result<HttpResponse>> HttpClient::run(const std::vector<Http
             outcome.kind == Outcome::Kind::retry && slot->attempts < options.retry.max_attempts;
         if (outcome.health == Outcome::Health::good) {
           impl.breaker->record_success();
-        } else if (outcome.health == Outcome::Health::bad && (!retried || outcome.unreachable)) {
+        } else if (outcome.health == Outcome::Health::bad &&
+                   (!retried || outcome.unreachable ||
+                    impl.breaker->state() == CircuitBreaker::State::half_open)) {
+          // (A failed trial after the cooldown re-opens the breaker at once.)
           impl.breaker->record_failure(outcome.error.message);
         } else {
           impl.breaker->record_neutral();

@@ -121,10 +121,18 @@ std::optional<bool> success_flag(const json& document) {
   return found->get<bool>();
 }
 
+// The carrier's ErrorMessage, cut to 160 bytes at a character boundary: it is quoted in errors
+// that reach logs, and a carrier may echo a receiver's name or address in a long one.
 std::string message_of(const json& document) {
+  constexpr std::size_t k_max_bytes = 160;
   const auto found = document.find("ErrorMessage");
-  if (found != document.end() && found->is_string()) return found->get<std::string>();
-  return {};
+  if (found == document.end() || !found->is_string()) return {};
+  std::string message = found->get<std::string>();
+  if (message.size() <= k_max_bytes) return message;
+  std::size_t cut = k_max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+  message.resize(cut);
+  return message + "…";
 }
 
 common::Result<std::int64_t> read_integer(const json& document, const char* field,
@@ -145,12 +153,7 @@ void normalise(TrackedItem& item) {
   if (events.empty()) return;
   // Ties in time are broken by status order (a later stage of the journey wins), so the result
   // does not depend on the order the carrier listed them in.
-  std::sort(events.begin(), events.end(), [](const TrackingEvent& a, const TrackingEvent& b) {
-    if (a.time != b.time) return a.time < b.time;
-    if (a.status != b.status) return a.status < b.status;
-    if (a.carrier_code != b.carrier_code) return a.carrier_code < b.carrier_code;
-    return a.location_code < b.location_code;
-  });
+  std::sort(events.begin(), events.end(), happened_before);
   // Repeats share time, code and place, so after the sort they are neighbours.
   events.erase(std::unique(events.begin(), events.end(),
                            [](const TrackingEvent& a, const TrackingEvent& b) {
@@ -294,7 +297,12 @@ common::Result<CreatedShipment> parse_created(std::string_view body, const Statu
       if (freight->is_number_integer()) {
         created.price_vnd = freight->get<std::int64_t>();
       } else if (freight->is_number()) {
-        created.price_vnd = static_cast<std::int64_t>(freight->get<double>());
+        const double value = freight->get<double>();
+        // Converting a double outside int64's range is undefined behaviour.
+        if (!(value >= 0 && value < 1e15)) {
+          return fail(fmt::format("TotalFreight {} is not a price", shown(*freight)));
+        }
+        created.price_vnd = static_cast<std::int64_t>(value);
       } else {
         return fail(fmt::format("TotalFreight {} is not a number", shown(*freight)));
       }
@@ -382,8 +390,9 @@ std::string login_body(std::string_view username, std::string_view password) {
 std::string track_body(int page_index, int page_size, std::span<const std::string> numbers) {
   json list = json::array();
   for (const auto& number : numbers) list.push_back(number);
+  // A number is ours and ASCII, but a stray byte must not throw out of track().
   return json{{"PageIndex", page_index}, {"PageSize", page_size}, {"ListItemCode", std::move(list)}}
-      .dump();
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string create_order_body(const ShipmentOrder& order) {

@@ -133,6 +133,11 @@ bool WebhookVerifier::signature_matches(std::string_view data, std::string_view 
   return ok;
 }
 
+std::size_t WebhookVerifier::remembered() const {
+  std::lock_guard lock(mutex_);
+  return accepted_.size();
+}
+
 common::Result<void> WebhookVerifier::verify(std::string_view data, std::string_view send_date,
                                              std::string_view sign_data_base64) {
   if (sign_data_base64.empty()) return refused("SignData is missing");

@@ -45,6 +45,9 @@ class WebhookVerifier {
   common::Result<void> verify(std::string_view data, std::string_view send_date,
                               std::string_view sign_data_base64);
 
+  // How many accepted signatures are remembered now (for tests of the memory's bounds).
+  std::size_t remembered() const;
+
   // Verifies the signature only (no clock, no replay memory).
   bool signature_matches(std::string_view data, std::string_view send_date,
                          std::string_view sign_data_base64) const;
@@ -58,7 +61,7 @@ class WebhookVerifier {
   const common::Clock& clock_;
   const std::chrono::seconds tolerance_;
   const std::size_t max_remembered_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::set<std::string> accepted_;                         // decoded signatures
   std::multimap<common::Timestamp, std::string> by_time_;  // the same by SendDate, for pruning
 };

@@ -407,7 +407,10 @@ class SimulatorImpl final : public Simulator {
 
   Timestamp now() const override { return clock_.now(); }
 
-  void advance(chr::seconds by) override { move_clock(clock_.now() + by); }
+  void advance(chr::seconds by) override {
+    std::lock_guard clock_lock(clock_mutex_);  // read and move under one lock: no lost advance
+    move_clock_locked(clock_.now() + by);
+  }
 
   void set_faults(const Faults& faults) override {
     std::lock_guard lock(faults_mutex_);
@@ -910,6 +913,11 @@ class SimulatorImpl final : public Simulator {
 
   void move_clock(Timestamp target) {
     std::lock_guard clock_lock(clock_mutex_);
+    move_clock_locked(target);
+  }
+
+  // Requires clock_mutex_.
+  void move_clock_locked(Timestamp target) {
     const Timestamp before = clock_.now();
     clock_.set(target);
     if (target > before) queue_new_events(before, target);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "postal_api/detail/circuit_breaker.hpp"
+#include "postal_api/vnpost.hpp"
 #include "test_server.hpp"
 
 using common::ErrorCode;
@@ -305,4 +306,38 @@ TEST_CASE("Retry-After is read as seconds or as an HTTP date") {
   CHECK(parse_retry_after("Sun, 29 Nov 2026 03:00:00 GMT", now) == chr::seconds(0));
   CHECK_FALSE(parse_retry_after("", now));
   CHECK_FALSE(parse_retry_after("soon", now));
+}
+
+TEST_CASE("regression: a carrier claiming more items than asked gets no extra page requests") {
+  std::atomic<int> track_requests{0};
+  TestServer server([&](httplib::Server& http) {
+    http.Post("/api/api/MobileAuthentication/GetAccessToken",
+              [](const httplib::Request&, httplib::Response& response) {
+                response.set_content(R"({"IsSuccess": true, "Token": "t", "ErrorMessage": null})",
+                                     "application/json");
+              });
+    http.Post("/api/api/Order/GetListOrderByManagerWithCustomCode",
+              [&](const httplib::Request&, httplib::Response& response) {
+                ++track_requests;
+                response.set_content(
+                    R"({"IsSuccess": true, "PageIndex": 1, "PageSize": 1, "TotalCount": 3000,
+                        "Items": [], "NotFound": []})",
+                    "application/json");
+              });
+  });
+  postal_api::CarrierConfig config;
+  config.base_url = server.url("/api/api/");
+  config.username = "hoso-desk";
+  config.password = "hoso-sim";
+  config.status_map = std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
+  config.max_attempts = 1;
+  common::ManualClock clock(common::parse_local("2026-11-29T10:00:00").value());
+  auto carrier = postal_api::make_vnpost_carrier(config, clock);
+  REQUIRE(carrier);
+  auto report = (*carrier)->track({"EB000100128VN"});
+  REQUIRE(report);
+  CHECK(track_requests.load() == 1);
+  REQUIRE(report->failures.count("EB000100128VN") == 1);
+  CHECK(report->failures.at("EB000100128VN").message.find("claims 3000 items for 1 numbers") !=
+        std::string::npos);
 }

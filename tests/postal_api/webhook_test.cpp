@@ -231,11 +231,21 @@ TEST_CASE("the replay memory forgets deliveries once they would be stale anyway"
        {"2026-11-21T10:30:00", "2026-11-21T10:30:01", "2026-11-21T10:30:02"}) {
     CHECK((*verifier)->verify(k_data, send_date, carrier_key().sign(k_data, send_date)));
   }
+  CHECK((*verifier)->remembered() == 2);  // never more than max_remembered
   // The newest is still remembered even though only two are kept.
   const std::string newest = "2026-11-21T10:30:02";
-  CHECK_FALSE((*verifier)->verify(k_data, newest, carrier_key().sign(k_data, newest)));
+  auto replayed = (*verifier)->verify(k_data, newest, carrier_key().sign(k_data, newest));
+  REQUIRE_FALSE(replayed);
+  CHECK(replayed.error().message.find("(replay)") != std::string::npos);
+
+  // An hour later the remembered ones are stale: the next accepted delivery drops them.
   clock.advance(std::chrono::hours(1));
-  CHECK_FALSE((*verifier)->verify(k_data, newest, carrier_key().sign(k_data, newest)));
+  const std::string later = "2026-11-21T11:31:30";
+  CHECK((*verifier)->verify(k_data, later, carrier_key().sign(k_data, later)));
+  CHECK((*verifier)->remembered() == 1);
+  auto stale = (*verifier)->verify(k_data, newest, carrier_key().sign(k_data, newest));
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().message.find("minutes from our clock") != std::string::npos);
 }
 
 TEST_CASE("without a configured public key every webhook is refused") {

@@ -415,3 +415,87 @@ TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate chan
   REQUIRE(stranger.has_value());
   CHECK(stranger->shipments == 0);
 }
+
+TEST_CASE(
+    "regression: events with the same time give the later stage whatever order they came in") {
+  Desk desk;
+  const db::Id id = desk.add_shipment("EB000100123VN", db::Direction::outbound, "info_received",
+                                      at("2026-11-19 09:00"));
+  postal_api::WebhookDelivery delivered;
+  delivered.tracking_number = "EB000100123VN";
+  delivered.event = event("2026-11-23 10:45", "100", ShipmentStatus::delivered, "100900");
+  postal_api::WebhookDelivery out = delivered;
+  out.event = event("2026-11-23 10:45", "90", ShipmentStatus::out_for_delivery, "100900");
+
+  // The delivery is pushed first, its "out for delivery" of the same minute after it.
+  REQUIRE(tracking::apply_webhook(*desk.store, "vnpost", delivered, desk.clock).has_value());
+  REQUIRE(tracking::apply_webhook(*desk.store, "vnpost", out, desk.clock).has_value());
+  CHECK(desk.shipment(id).status == "delivered");
+  CHECK(desk.events(id).size() == 2);
+}
+
+TEST_CASE(
+    "regression: a webhook stored while a sync waits on the carrier is neither undone nor "
+    "logged twice") {
+  Desk desk;
+  const db::Id known = desk.add_shipment("EB000000001VN", db::Direction::outbound, "in_transit",
+                                         at("2026-11-19 09:00"));
+  const db::Id unknown = desk.add_shipment("EB000000002VN", db::Direction::outbound, "in_transit",
+                                           at("2026-11-19 09:00"));
+  ScriptedCarrier carrier;
+  // While the carrier is being asked, the webhook endpoint stores a delivery for both numbers.
+  carrier.answers.push_back([&](const std::vector<std::string>& numbers) {
+    for (const char* number : {"EB000000001VN", "EB000000002VN"}) {
+      postal_api::WebhookDelivery delivery;
+      delivery.tracking_number = number;
+      delivery.event = k_delivered.back();
+      REQUIRE(tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock).has_value());
+    }
+    // The carrier's answer: the first number delivered, the second unknown to it (yet).
+    return ScriptedCarrier::from({{"EB000000001VN", k_delivered}})(numbers);
+  });
+  auto report = tracking::sync_shipments(*desk.store, carrier, desk.clock);
+  REQUIRE(report.has_value());
+  CHECK(report->changes.empty());  // the webhook made the change, not the sync
+  CHECK(desk.shipment(known).status == "delivered");
+  CHECK(desk.shipment(unknown).status == "delivered");
+  CHECK(desk.shipment(unknown).last_event_at == k_delivered.back().time);
+  CHECK(desk.log(known).size() == 1);
+  CHECK(desk.log(unknown).size() == 1);
+}
+
+TEST_CASE("a refused login stops the sync after one attempt instead of once per chunk") {
+  Desk desk;
+  for (int i = 1; i <= 6; ++i) {
+    desk.add_shipment("EB00000000" + std::to_string(i) + "VN", db::Direction::outbound,
+                      "info_received", at("2026-11-19 09:00"));
+  }
+  ScriptedCarrier carrier;
+  carrier.answers.push_back(
+      [](const std::vector<std::string>&) -> Result<postal_api::TrackingReport> {
+        return common::Error{ErrorCode::invalid_argument,
+                             "vnpost login refused: Tên đăng nhập hoặc mật khẩu không đúng"};
+      });
+  tracking::SyncOptions options;
+  options.chunk = 2;
+  auto report = tracking::sync_shipments(*desk.store, carrier, desk.clock, options);
+  REQUIRE_FALSE(report.has_value());
+  CHECK(report.error().code == ErrorCode::invalid_argument);
+  CHECK(carrier.asked.size() == 1);
+}
+
+TEST_CASE("an inbound envelope the desk holds stays delivered while the carrier's scans lag") {
+  Desk desk;
+  const db::Id envelope = desk.add_shipment("RR123456785VN", db::Direction::inbound, "delivered",
+                                            at("2026-11-24 09:00"));
+  ScriptedCarrier carrier;
+  // The carrier has not scanned the delivery yet.
+  carrier.answers.push_back(
+      ScriptedCarrier::from({{"RR123456785VN", {k_delivered[0], k_delivered[1], k_delivered[2]}}}));
+  auto report = tracking::sync_shipments(*desk.store, carrier, desk.clock);
+  REQUIRE(report.has_value());
+  CHECK(report->changes.empty());
+  CHECK(desk.shipment(envelope).status == "delivered");
+  CHECK(desk.events(envelope).size() == 3);
+  CHECK(desk.log(envelope).empty());
+}
