@@ -53,7 +53,7 @@ TEST_CASE("a good tracking page gives each item its events sorted, without repea
   REQUIRE(page->items.size() == 2);
 
   const auto& item = page->items[1];
-  CHECK(item.tracking_number == "EB000100123VN");
+  CHECK(item.tracking_number == "EB000100128VN");
   // Six logs listed out of order, one of them twice.
   REQUIRE(item.events.size() == 5);
   CHECK(item.events.front().carrier_code == "70");
@@ -85,9 +85,9 @@ TEST_CASE("one malformed item fails alone, named with its field, and the rest of
   CHECK(page->items[0].tracking_number == "RR123456785VN");
   CHECK(page->items[0].status == ShipmentStatus::delivered);  // "100" as a string is read too
   REQUIRE(page->failures.size() == 2);
-  const auto& bad_time = page->failures.at("EB000100123VN");
+  const auto& bad_time = page->failures.at("EB000100128VN");
   CHECK(bad_time.code == ErrorCode::bad_input);
-  CHECK(bad_time.message == R"(EB000100123VN: Logs[2].CreateTime "not a date" is not a time)");
+  CHECK(bad_time.message == R"(EB000100128VN: Logs[2].CreateTime "not a date" is not a time)");
   CHECK(page->failures.at("EB000100137VN").message ==
         R"(EB000100137VN: Logs[0].StatusId "bảy mươi" is not a number)");
   REQUIRE(page->unattributed.size() == 1);
@@ -98,7 +98,7 @@ TEST_CASE("a page of numbers the carrier does not know lists them in NotFound") 
   auto page = wire::parse_track_page(recorded("track-not-found.json"), statuses());
   REQUIRE(page);
   CHECK(page->items.empty());
-  CHECK(page->not_found == std::vector<std::string>{"EB000100123VN", "RR123456785VN"});
+  CHECK(page->not_found == std::vector<std::string>{"EB000100128VN", "RR123456785VN"});
 }
 
 TEST_CASE("a truncated or garbled tracking answer is bad_input, so the client retries it") {
@@ -124,7 +124,7 @@ TEST_CASE("a created order gives the carrier's id, the tracking number and the p
   auto created = wire::parse_created(recorded("create-order.json"), statuses());
   REQUIRE_MESSAGE(created, created.error().message);
   CHECK(created->carrier_order_id == "100123");
-  CHECK(created->tracking_number == "EB000100123VN");
+  CHECK(created->tracking_number == "EB000100128VN");
   CHECK(created->order_code == "HS-000123-R1");
   CHECK(created->price_vnd == 32000);
   CHECK(created->status == ShipmentStatus::info_received);
@@ -164,7 +164,7 @@ TEST_CASE("the carrier's error message is read from refusals and missing elsewhe
 }
 
 TEST_CASE("request bodies follow the contract's field names") {
-  const std::vector<std::string> numbers{"EB000100123VN", "RR123456785VN"};
+  const std::vector<std::string> numbers{"EB000100128VN", "RR123456785VN"};
   const auto track = nlohmann::json::parse(wire::track_body(2, 100, numbers));
   CHECK(track["PageIndex"] == 2);
   CHECK(track["PageSize"] == 100);
@@ -188,21 +188,21 @@ TEST_CASE("request bodies follow the contract's field names") {
 
 TEST_CASE("a webhook's Data gives the number and the event, and a bad field is named") {
   const std::string data =
-      R"({"ItemCode":"EB000100123VN","OrderCode":"HS-000123-R1","StatusId":91,)"
+      R"({"ItemCode":"EB000100128VN","OrderCode":"HS-000123-R1","StatusId":91,)"
       R"("StatusName":"Phát không thành công","CreateTime":"2026-11-21T10:30:00",)"
       R"("PostOfficeCode":"100900","PostOfficeName":"Bưu cục phát Hoàn Kiếm",)"
       R"("Description":"Người nhận vắng nhà"})";
   auto said = wire::parse_webhook_data(data, statuses());
   REQUIRE_MESSAGE(said, said.error().message);
-  CHECK(said->first == "EB000100123VN");
+  CHECK(said->first == "EB000100128VN");
   CHECK(said->second.status == ShipmentStatus::delivery_failed);
   CHECK(said->second.time == local("2026-11-21T10:30:00"));
 
   auto bad = wire::parse_webhook_data(
-      R"({"ItemCode":"EB000100123VN","StatusId":91,"CreateTime":"yesterday"})", statuses());
+      R"({"ItemCode":"EB000100128VN","StatusId":91,"CreateTime":"yesterday"})", statuses());
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message ==
-        R"(EB000100123VN: the webhook's Data: CreateTime "yesterday" is not a time)");
+        R"(EB000100128VN: the webhook's Data: CreateTime "yesterday" is not a time)");
 
   auto envelope = wire::parse_webhook_envelope(R"({"Data": "{}", "SendDate": 5})");
   REQUIRE_FALSE(envelope);

@@ -72,7 +72,7 @@ const CarrierKey& carrier_key() {
 }
 
 const std::string k_data =
-    R"({"ItemCode":"EB000100123VN","OrderCode":"HS-000123-R1","StatusId":91,)"
+    R"({"ItemCode":"EB000100128VN","OrderCode":"HS-000123-R1","StatusId":91,)"
     R"("StatusName":"Phát không thành công","CreateTime":"2026-11-21T10:30:00",)"
     R"("PostOfficeCode":"100900","PostOfficeName":"Bưu cục phát Hoàn Kiếm",)"
     R"("Description":"Người nhận vắng nhà"})";
@@ -124,7 +124,7 @@ TEST_CASE("a correctly signed, fresh webhook is accepted and says what happened"
   request.body = delivery_body(k_data, send_date, carrier_key().sign(k_data, send_date));
   auto delivery = desk.carrier().parse_webhook(request);
   REQUIRE_MESSAGE(delivery, delivery.error().message);
-  CHECK(delivery->tracking_number == "EB000100123VN");
+  CHECK(delivery->tracking_number == "EB000100128VN");
   CHECK(delivery->event.carrier_code == "91");
   CHECK(delivery->event.status == postal_api::ShipmentStatus::delivery_failed);
   CHECK(delivery->event.time == local("2026-11-21T10:30:00"));

@@ -179,10 +179,10 @@ const std::vector<TrackingEvent> k_delivered = {
 
 TEST_CASE("a sync stores every carrier event once and sets the status of the latest") {
   Desk desk;
-  const db::Id id = desk.add_shipment("EB000100123VN", db::Direction::outbound, "info_received",
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
   ScriptedCarrier carrier;
-  carrier.answers.push_back(ScriptedCarrier::from({{"EB000100123VN", k_delivered}}));
+  carrier.answers.push_back(ScriptedCarrier::from({{"EB000100128VN", k_delivered}}));
 
   auto first = tracking::sync_shipments(*desk.store, carrier, desk.clock);
   REQUIRE(first.has_value());
@@ -212,16 +212,16 @@ TEST_CASE("a sync stores every carrier event once and sets the status of the lat
 
 TEST_CASE("events repeated or arriving out of order leave the status of the latest by time") {
   Desk desk;
-  const db::Id id = desk.add_shipment("EB000100123VN", db::Direction::outbound, "info_received",
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
   ScriptedCarrier carrier;
   // First answer: collected and a failed attempt; the transit event between them arrives late,
   // together with a repeat of the failure.
   const auto failed = event("2026-11-23 10:00", "91", ShipmentStatus::delivery_failed, "100900");
   carrier.answers.push_back(
-      ScriptedCarrier::from({{"EB000100123VN", {failed, k_delivered[0], k_delivered[0]}}}));
+      ScriptedCarrier::from({{"EB000100128VN", {failed, k_delivered[0], k_delivered[0]}}}));
   carrier.answers.push_back(
-      ScriptedCarrier::from({{"EB000100123VN", {k_delivered[1], failed, failed}}}));
+      ScriptedCarrier::from({{"EB000100128VN", {k_delivered[1], failed, failed}}}));
 
   auto first = tracking::sync_shipments(*desk.store, carrier, desk.clock);
   REQUIRE(first.has_value());
@@ -296,7 +296,7 @@ TEST_CASE(
 
 TEST_CASE("an unavailable carrier fails the sync and changes nothing in the database") {
   Desk desk;
-  const db::Id id = desk.add_shipment("EB000100123VN", db::Direction::outbound, "info_received",
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
   ScriptedCarrier carrier;
   carrier.answers.push_back(
@@ -380,10 +380,10 @@ TEST_CASE(
 
 TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate changes nothing") {
   Desk desk;
-  const db::Id id = desk.add_shipment("EB000100123VN", db::Direction::outbound, "info_received",
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
   postal_api::WebhookDelivery delivery;
-  delivery.tracking_number = "EB000100123VN";
+  delivery.tracking_number = "EB000100128VN";
   delivery.event = k_delivered[0];
   delivery.sent_at = at("2026-11-20 08:16");
 
@@ -404,7 +404,7 @@ TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate chan
 
   // The same event polled later is the same event.
   ScriptedCarrier carrier;
-  carrier.answers.push_back(ScriptedCarrier::from({{"EB000100123VN", {k_delivered[0]}}}));
+  carrier.answers.push_back(ScriptedCarrier::from({{"EB000100128VN", {k_delivered[0]}}}));
   auto polled = tracking::sync_shipments(*desk.store, carrier, desk.clock);
   REQUIRE(polled.has_value());
   CHECK(polled->new_events == 0);
@@ -419,10 +419,10 @@ TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate chan
 TEST_CASE(
     "regression: events with the same time give the later stage whatever order they came in") {
   Desk desk;
-  const db::Id id = desk.add_shipment("EB000100123VN", db::Direction::outbound, "info_received",
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
   postal_api::WebhookDelivery delivered;
-  delivered.tracking_number = "EB000100123VN";
+  delivered.tracking_number = "EB000100128VN";
   delivered.event = event("2026-11-23 10:45", "100", ShipmentStatus::delivered, "100900");
   postal_api::WebhookDelivery out = delivered;
   out.event = event("2026-11-23 10:45", "90", ShipmentStatus::out_for_delivery, "100900");
