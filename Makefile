@@ -62,6 +62,7 @@ bench: build
 	@$(BUILD)/bin/scan_bench samples/envelopes --negatives samples/falsepositives
 	@if [ -d ../shared/testdata/barcodes ]; then $(BUILD)/bin/scan_bench ../shared/testdata/barcodes --optional-codes samples/shared-testdata-extra.tsv; fi
 	@$(BUILD)/bin/intake_bench --max-dossiers 100000 --registrations 500
+	@$(BUILD)/bin/sync_bench
 
 format:
 	@bash scripts/check-format --fix

@@ -73,8 +73,17 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {
     slot->response.headers.clear();  // a new response (after a 100 Continue or a redirect)
   } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
-    slot->response.headers[lower(trim(line.substr(0, colon)))] =
-        std::string(trim(line.substr(colon + 1)));
+    std::string name = lower(trim(line.substr(0, colon)));
+    std::string value(trim(line.substr(colon + 1)));
+    // One allocation for the body instead of a doubling series (a tracking page is ~75 KB).
+    if (name == "content-length") {
+      std::size_t length = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+      if (error == std::errc() && length <= (std::size_t{64} << 20)) {
+        slot->response.body.reserve(length);
+      }
+    }
+    slot->response.headers[std::move(name)] = std::move(value);
   }
   return size * count;
 }

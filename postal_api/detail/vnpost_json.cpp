@@ -87,9 +87,14 @@ std::string read_item(const json& entry, const StatusMap& statuses, TrackedItem&
     if (!logs->is_array()) return fmt::format("Logs should be a list, found {}", shown(*logs));
     item.events.reserve(logs->size());
     for (std::size_t i = 0; i < logs->size(); ++i) {
+      const json& log = (*logs)[i];
+      if (!log.is_object()) {
+        return fmt::format("Logs[{}] should be an object, found {}", i, shown(log));
+      }
       TrackingEvent event;
-      auto problem = read_event((*logs)[i], statuses, fmt::format("Logs[{}].", i), event);
-      if (!problem.empty()) return problem;
+      auto problem = read_event(log, statuses, "", event);
+      // The field's place is named only when something is wrong (no formatting per event).
+      if (!problem.empty()) return fmt::format("Logs[{}].{}", i, problem);
       item.events.push_back(std::move(event));
     }
   }

@@ -51,7 +51,9 @@ struct Options {
   std::chrono::seconds token_ttl{3600};  // in simulator time
   Faults faults;
   std::string webhook_url;  // empty: no pushes
-  int worker_threads = 8;
+  // Each keep-alive connection holds a worker while it is open: more client connections than
+  // workers wait up to httplib's keep-alive timeout (5 s). 32 covers max_in_flight up to 32.
+  int worker_threads = 32;
 };
 
 // One item as the simulator knows it.
