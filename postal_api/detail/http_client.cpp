@@ -248,13 +248,16 @@ HttpStats HttpClient::stats() const {
 }
 
 std::vector<common::Result<HttpResponse>> HttpClient::run(const std::vector<HttpRequest>& requests,
-                                                          const AnswerCheck& check) {
+                                                          const AnswerCheck& check,
+                                                          int max_in_flight) {
   const auto count = requests.size();
   std::vector<common::Result<HttpResponse>> results(
       count, common::Result<HttpResponse>(make_error(ErrorCode::internal, "not run")));
   if (count == 0) return results;
   Impl& impl = *impl_;
   const auto& options = impl.options;
+  const int in_flight_limit =
+      max_in_flight > 0 ? std::min(max_in_flight, options.max_in_flight) : options.max_in_flight;
 
   CURLM* multi = impl.take_multi();
   if (multi == nullptr) {
@@ -338,7 +341,7 @@ std::vector<common::Result<HttpResponse>> HttpClient::run(const std::vector<Http
 
   // Starts what may start now. Returns when max_in_flight is reached or nothing is due.
   auto start_due = [&] {
-    while (in_flight < options.max_in_flight) {
+    while (in_flight < in_flight_limit) {
       std::size_t index = 0;
       const auto now = steady::now();
       if (!timers.empty() && timers.top().first <= now) {

@@ -81,9 +81,11 @@ class HttpClient {
   // accepted answer (any status the check accepted, including 4xx), or an Error after the last
   // attempt: timeout (the carrier did not answer in time), unavailable (no connection, 5xx, 429,
   // or the breaker refused: then the request was not sent), bad_input (the answer stayed
-  // malformed), invalid_argument (a URL libcurl cannot use). Never throws.
+  // malformed), invalid_argument (a URL libcurl cannot use). Never throws. `max_in_flight` > 0
+  // lowers the options' limit for this run (callers running several at once share the limit).
   std::vector<common::Result<HttpResponse>> run(const std::vector<HttpRequest>& requests,
-                                                const AnswerCheck& check = {});
+                                                const AnswerCheck& check = {},
+                                                int max_in_flight = 0);
 
   HttpStats stats() const;
 
