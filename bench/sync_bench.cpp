@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/s10.hpp"
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
@@ -40,17 +41,7 @@ T need(common::Result<T> result, const char* what) {
   return std::move(*result);
 }
 
-// S10 numbers "EB" + 8 digits + check digit + "VN" (UPU S10 weights 8 6 4 2 3 5 9 7).
-std::string s10(int serial) {
-  const std::string digits = fmt::format("{:08d}", serial);
-  constexpr int k_weights[8] = {8, 6, 4, 2, 3, 5, 9, 7};
-  int sum = 0;
-  for (int i = 0; i < 8; ++i) sum += (digits[static_cast<std::size_t>(i)] - '0') * k_weights[i];
-  int check = 11 - sum % 11;
-  if (check == 10) check = 0;
-  if (check == 11) check = 5;
-  return fmt::format("EB{}{}VN", digits, check);
-}
+std::string s10(int serial) { return common::make_s10("EB", static_cast<std::uint32_t>(serial)); }
 
 struct TempDir {
   fs::path path;

@@ -435,17 +435,6 @@ std::optional<CodeKind> parse_code_kind(std::string_view name) {
   return std::nullopt;
 }
 
-int s10_check_digit(std::string_view serial) {
-  constexpr std::array<int, 8> k_weights = {8, 6, 4, 2, 3, 5, 9, 7};
-  if (serial.size() != k_weights.size() || !all_digits(serial)) return -1;
-  int sum = 0;
-  for (std::size_t i = 0; i < k_weights.size(); ++i) sum += (serial[i] - '0') * k_weights[i];
-  const int check = 11 - sum % 11;
-  if (check == 10) return 0;
-  if (check == 11) return 5;
-  return check;
-}
-
 common::Result<DossierCode> parse_dossier_code(std::string_view text) {
   const std::string_view trimmed = detail::trim(text);
   DossierReading reading = read_dossier(trimmed);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/s10.hpp"
 #include "scanner/symbol.hpp"
 
 namespace intake {
@@ -117,9 +118,8 @@ common::Result<DossierCode> parse_dossier_code(std::string_view text);
 // U+FFFD). Thread-safe.
 std::string normalize_nfc(std::string_view utf8);
 
-// UPU S10 check digit for eight serial digits (weights 8,6,4,2,3,5,9,7; 10 -> 0, 11 -> 5).
-// Requires `serial` to be exactly 8 ASCII digits; returns -1 otherwise.
-int s10_check_digit(std::string_view serial);
+// UPU S10 check digit for eight serial digits (common/s10.hpp).
+using common::s10_check_digit;
 
 class Classifier {
  public:

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/s10.hpp"
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
@@ -33,16 +34,7 @@ namespace sim = postal_api::sim;
 
 Timestamp at(const char* local) { return common::parse_local(local).value(); }
 
-std::string s10(int serial) {
-  const std::string digits = fmt::format("{:08d}", serial);
-  constexpr int k_weights[8] = {8, 6, 4, 2, 3, 5, 9, 7};
-  int sum = 0;
-  for (int i = 0; i < 8; ++i) sum += (digits[static_cast<std::size_t>(i)] - '0') * k_weights[i];
-  int check = 11 - sum % 11;
-  if (check == 10) check = 0;
-  if (check == 11) check = 5;
-  return fmt::format("EB{}{}VN", digits, check);
-}
+std::string s10(int serial) { return common::make_s10("EB", static_cast<std::uint32_t>(serial)); }
 
 std::filesystem::path status_table() {
   return std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";

@@ -179,25 +179,6 @@ std::string_view status_text(int status_id) {
   return "";
 }
 
-int s10_check_digit(std::string_view serial) {
-  constexpr std::array<int, 8> k_weights = {8, 6, 4, 2, 3, 5, 9, 7};
-  if (serial.size() != k_weights.size()) return -1;
-  int sum = 0;
-  for (std::size_t i = 0; i < k_weights.size(); ++i) {
-    if (serial[i] < '0' || serial[i] > '9') return -1;
-    sum += (serial[i] - '0') * k_weights[i];
-  }
-  const int check = 11 - sum % 11;
-  if (check == 10) return 0;
-  if (check == 11) return 5;
-  return check;
-}
-
-std::string make_s10(std::string_view service_letters, std::uint32_t serial) {
-  const std::string digits = fmt::format("{:08}", serial % 100000000U);
-  return fmt::format("{}{}{}VN", service_letters, digits, s10_check_digit(digits));
-}
-
 std::uint64_t item_seed(unsigned seed, std::string_view tracking_number) {
   std::uint64_t hash = 14695981039346656037ULL;
   for (const char c : tracking_number) {

@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
 #include <string_view>
 #include <vector>
+#include "common/s10.hpp"
 
 #include "common/clock.hpp"
+#include "common/s10.hpp"
 #include "postal_api/carrier.hpp"
 #include "postal_api/sim/simulator.hpp"
 
@@ -35,10 +38,9 @@ ShipmentStatus status_of(int status_id);
 // The carrier's text for a status id ("Phát không thành công"); "" for an unknown id.
 std::string_view status_text(int status_id);
 
-// UPU S10 check digit of eight serial digits (DOMAIN.md §2); -1 when `serial` is not 8 digits.
-int s10_check_digit(std::string_view serial);
-// "EB" + serial (8 digits, zero-padded) + check digit + "VN". Requires serial < 10^8.
-std::string make_s10(std::string_view service_letters, std::uint32_t serial);
+// UPU S10 arithmetic (DOMAIN.md §2): common/s10.hpp.
+using common::make_s10;
+using common::s10_check_digit;
 
 // A post office as it appears in events.
 struct PostOffice {
