@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/carrier_commands.hpp"
+#include "app/lifecycle_commands.hpp"
 #include "app/registry_commands.hpp"
 #include "app/scan_command.hpp"
 #include "app/watch_command.hpp"
@@ -158,7 +159,8 @@ int main(int argc, char** argv) {
   }
 
   app::DossierArgs dossier;
-  auto* dossier_cmd = cli.add_subcommand("dossier", "List dossiers or show one (staff view)");
+  auto* dossier_cmd = cli.add_subcommand(
+      "dossier", "Dossiers: list, show (staff view), and the officers' actions that move them on");
   dossier_cmd->require_subcommand(1);
   auto* dossier_list = dossier_cmd->add_subcommand("list", "Dossiers, oldest first");
   dossier_list->add_option("--state", dossier.state, "received, accepted, ...");
@@ -178,6 +180,8 @@ int main(int argc, char** argv) {
     sub->add_option("--db", dossier.db, db_help);
     sub->callback([&dossier, sub] { dossier.action = sub->get_name(); });
   }
+  app::LifecycleArgs lifecycle;
+  app::add_lifecycle_commands(*dossier_cmd, lifecycle, db_help);
 
   app::CalendarArgs calendar;
   auto* calendar_cmd =
@@ -233,6 +237,7 @@ int main(int argc, char** argv) {
     if (intake_cmd->parsed()) return app::run_intake(intake);
     if (watch_cmd->parsed()) return app::run_watch(std::move(watch));
     if (manual_cmd->parsed()) return app::run_manual(manual);
+    if (dossier_cmd->parsed() && !lifecycle.action.empty()) return app::run_lifecycle(lifecycle);
     if (dossier_cmd->parsed()) return app::run_dossier(dossier);
     if (calendar_cmd->parsed()) return app::run_calendar(calendar);
     if (sync_cmd->parsed()) return app::run_sync(sync);

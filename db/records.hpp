@@ -117,6 +117,9 @@ struct Dossier {
   DossierState state = DossierState::received;
   Timestamp filed_at{};  // the carrier's handover to the desk: the deadline clock starts here
   std::optional<Timestamp> due_at;
+  // When the complete dossier arrived after a supplement request: the deadline restarts from here
+  // (NĐ 61/2018 Art. 19). Unset: it counts from filed_at.
+  std::optional<Timestamp> clock_started_at;
   std::string lookup_code;  // short random code printed for the citizen
   int supplement_count = 0;
   bool reappointed = false;

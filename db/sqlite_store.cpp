@@ -112,7 +112,7 @@ class Connection {
 constexpr const char* k_dossier_columns =
     "d.id, d.code, d.agency_id, d.procedure_id, d.procedure_version, d.channel, d.state, "
     "d.filed_at, d.due_at, d.lookup_code, d.supplement_count, d.reappointed, d.portal_code, "
-    "d.created_at, d.updated_at";
+    "d.created_at, d.updated_at, d.clock_started_at";
 
 Dossier read_dossier(SQLite::Statement& s) {
   Dossier d;
@@ -131,6 +131,7 @@ Dossier read_dossier(SQLite::Statement& s) {
   d.portal_code = s.getColumn(12).getString();
   d.created_at = timestamp_from_db(s.getColumn(13).getInt64());
   d.updated_at = timestamp_from_db(s.getColumn(14).getInt64());
+  if (auto v = optional_int(s.getColumn(15))) d.clock_started_at = timestamp_from_db(*v);
   return d;
 }
 
@@ -502,8 +503,8 @@ class SqliteTransaction final : public Transaction {
       auto& s = c_.prepare(
           "INSERT INTO dossiers(code, agency_id, procedure_id, procedure_version, channel, state, "
           "national_status, filed_at, due_at, lookup_code, supplement_count, reappointed, "
-          "portal_code, created_at, updated_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "portal_code, created_at, updated_at, clock_started_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       if (d.code) {
         s.bind(1, *d.code);
       } else {
@@ -525,6 +526,9 @@ class SqliteTransaction final : public Transaction {
       s.bind(13, d.portal_code);
       s.bind(14, to_db(d.created_at));
       s.bind(15, to_db(d.updated_at));
+      bind_optional(s, 16,
+                    d.clock_started_at ? std::optional<std::int64_t>(to_db(*d.clock_started_at))
+                                       : std::nullopt);
       s.exec();
       return c_.db().getLastInsertRowid();
     });
@@ -562,6 +566,14 @@ class SqliteTransaction final : public Transaction {
         where.emplace_back("p.field = :field");
       }
       if (f.state) where.emplace_back("d.state = :state");
+      if (!f.states.empty()) {
+        std::string any = "d.state IN (";
+        for (std::size_t i = 0; i < f.states.size(); ++i) {
+          any += fmt::format("{}:state{}", i == 0 ? "" : ", ", i);
+        }
+        where.push_back(any + ")");
+      }
+      if (f.due_before) where.emplace_back("d.due_at IS NOT NULL AND d.due_at < :due_before");
       if (f.filed_from) where.emplace_back("d.filed_at >= :from");
       if (f.filed_to) where.emplace_back("d.filed_at < :to");
       if (f.batch_id) {
@@ -575,6 +587,10 @@ class SqliteTransaction final : public Transaction {
       SQLite::Statement s(c_.db(), sql);
       if (!f.field.empty()) s.bind(":field", f.field);
       if (f.state) s.bind(":state", std::string(dossier_state_name(*f.state)));
+      for (std::size_t i = 0; i < f.states.size(); ++i) {
+        s.bind(fmt::format(":state{}", i), std::string(dossier_state_name(f.states[i])));
+      }
+      if (f.due_before) s.bind(":due_before", to_db(*f.due_before));
       if (f.filed_from) s.bind(":from", to_db(*f.filed_from));
       if (f.filed_to) s.bind(":to", to_db(*f.filed_to));
       if (f.batch_id) s.bind(":batch", *f.batch_id);
@@ -582,6 +598,53 @@ class SqliteTransaction final : public Transaction {
       std::vector<Dossier> out;
       while (s.executeStep()) out.push_back(read_dossier(s));
       return out;
+    });
+  }
+
+  Result<void> update_dossier(const Dossier& d) override {
+    return guarded(fmt::format("updating dossier #{}", d.id), [&]() -> Result<void> {
+      auto& s = c_.prepare(
+          "UPDATE dossiers SET code = ?, procedure_id = ?, procedure_version = ?, state = ?, "
+          "national_status = ?, due_at = ?, supplement_count = ?, reappointed = ?, "
+          "updated_at = ?, clock_started_at = ? WHERE id = ?");
+      if (d.code) {
+        s.bind(1, *d.code);
+      } else {
+        s.bind(1);
+      }
+      bind_optional(s, 2, d.procedure_id);
+      bind_optional(
+          s, 3,
+          d.procedure_version ? std::optional<std::int64_t>(*d.procedure_version) : std::nullopt);
+      s.bind(4, std::string(dossier_state_name(d.state)));
+      s.bind(5, national_status_code(d.state));
+      bind_optional(s, 6, d.due_at ? std::optional<std::int64_t>(to_db(*d.due_at)) : std::nullopt);
+      s.bind(7, d.supplement_count);
+      s.bind(8, d.reappointed ? 1 : 0);
+      s.bind(9, to_db(d.updated_at));
+      bind_optional(s, 10,
+                    d.clock_started_at ? std::optional<std::int64_t>(to_db(*d.clock_started_at))
+                                       : std::nullopt);
+      s.bind(11, d.id);
+      if (s.exec() != 1) {
+        return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", d.id));
+      }
+      return {};
+    });
+  }
+
+  Result<int> next_dossier_sequence(Id agency_id, Date day) override {
+    return guarded("numbering a dossier code", [&]() -> Result<int> {
+      auto& s = c_.prepare(
+          "INSERT INTO dossier_code_sequences(agency_id, day, last) VALUES (?, ?, 1) "
+          "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
+      s.bind(1, agency_id);
+      s.bind(2, common::format_date(day));
+      s.executeStep();
+      const int last = s.getColumn(0).getInt();
+      while (s.executeStep()) {
+      }
+      return last;
     });
   }
 

@@ -24,6 +24,8 @@ struct DossierFilter {
   std::string field;                    // the procedure's field ("dat_dai")
   std::optional<Id> batch_id;
   int limit = 1000;
+  std::vector<DossierState> states;     // any of these (as well as `state`, when set)
+  std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
 };
 
 struct Counts {
@@ -86,6 +88,13 @@ class Transaction {
   virtual common::Result<std::optional<Dossier>> get_dossier(Id id) = 0;
   virtual common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) = 0;
   virtual common::Result<std::vector<Dossier>> list_dossiers(const DossierFilter& filter) = 0;
+  // Writes every field of the dossier with this id except id, agency_id, channel, filed_at,
+  // lookup_code, portal_code and created_at; the national status follows from the state. Fails with
+  // not_found when there is no such dossier, bad_input when the code is another dossier's.
+  virtual common::Result<void> update_dossier(const Dossier& dossier) = 0;
+  // Returns the next number (1, 2, ...) of the dossier-code sequence of this agency on this local
+  // day, and counts it as used. Each call inside one committed write transaction gets a new number.
+  virtual common::Result<int> next_dossier_sequence(Id agency_id, Date day) = 0;
   // Dossiers whose applicant has this ID number (staff search).
   virtual common::Result<std::vector<Id>> dossiers_of_applicant(const std::string& id_number) = 0;
 

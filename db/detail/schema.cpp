@@ -193,7 +193,23 @@ CREATE TRIGGER carrier_events_are_append_only_delete BEFORE DELETE ON carrier_ev
 BEGIN SELECT RAISE(ABORT, 'carrier events are append-only'); END;
 )sql";
 
-constexpr std::array<const char*, 2> k_migrations = {k_v1, k_v2};
+// v3: the dossier lifecycle (issue 5). The per-agency, per-day sequence behind dossier codes
+// ("000.00.05.H12-260302-0001", DOMAIN.md §3) is a row incremented in the accepting transaction, so
+// two desks accepting at once never get the same number. clock_started_at is when the complete
+// dossier arrived after a supplement request: the deadline counts from there (NULL: from filed_at).
+constexpr const char* k_v3 = R"sql(
+CREATE TABLE dossier_code_sequences (
+  agency_id INTEGER NOT NULL REFERENCES agencies(id),
+  day       TEXT NOT NULL,
+  last      INTEGER NOT NULL CHECK (last >= 1),
+  PRIMARY KEY (agency_id, day)
+);
+
+ALTER TABLE dossiers ADD COLUMN clock_started_at INTEGER;
+CREATE INDEX dossiers_by_due ON dossiers(due_at) WHERE due_at IS NOT NULL;
+)sql";
+
+constexpr std::array<const char*, 3> k_migrations = {k_v1, k_v2, k_v3};
 
 }  // namespace
 

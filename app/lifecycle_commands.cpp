@@ -1,0 +1,238 @@
+#include "app/lifecycle_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "app/desk.hpp"
+#include "app/output.hpp"
+#include "common/exit_code.hpp"
+#include "tracking/lifecycle.hpp"
+
+namespace app {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using tracking::Action;
+
+// Subcommand name -> action. "due" is the only one that is not an action.
+constexpr std::pair<const char*, Action> k_commands[] = {
+    {"accept", Action::accept},
+    {"supplement", Action::request_supplement},
+    {"supplement-received", Action::supplement_received},
+    {"refuse", Action::refuse},
+    {"process", Action::start_processing},
+    {"fees", Action::request_fees},
+    {"fees-paid", Action::fees_paid},
+    {"resolve", Action::mark_processed},
+    {"withdraw", Action::withdraw},
+    {"stop", Action::stop},
+    {"apologise", Action::apologise},
+};
+
+std::string actor_or_user(const std::string& actor) {
+  if (!actor.empty()) return actor;
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  return "staff";
+}
+
+bool all_digits(const std::string& text) {
+  return !text.empty() && text.size() < 12 &&
+         std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+// "#12" is a dossier number; otherwise a tracking number (inbound, then the return shipment) is
+// tried first (Viettel Post's are all digits), then a bare dossier number, then a dossier code.
+Result<std::optional<db::Id>> find_dossier_id(db::Transaction& tx, const std::string& key) {
+  if (key.empty()) return std::optional<db::Id>{};
+  if (key.front() == '#') {
+    const std::string digits = key.substr(1);
+    if (!all_digits(digits)) return std::optional<db::Id>{};
+    return std::optional<db::Id>{std::stoll(digits)};
+  }
+  std::string number;
+  for (unsigned char c : key) {
+    if (!std::isspace(c)) number.push_back(static_cast<char>(std::toupper(c)));
+  }
+  for (auto direction : {db::Direction::inbound, db::Direction::outbound}) {
+    auto shipment = tx.find_shipment(number, direction, common::Timestamp{});
+    if (!shipment) return shipment.error();
+    if (*shipment && (*shipment)->dossier_id) return (*shipment)->dossier_id;
+  }
+  if (all_digits(key)) return std::optional<db::Id>{std::stoll(key)};
+  auto by_code = tx.find_dossier_by_code(key);
+  if (!by_code) return by_code.error();
+  if (*by_code) return std::optional<db::Id>{(*by_code)->id};
+  return std::optional<db::Id>{};
+}
+
+std::string due_text(const db::Dossier& d) {
+  return d.due_at ? common::format_local(*d.due_at).substr(0, 16) : std::string("-");
+}
+
+nlohmann::json dossier_json(const db::Dossier& d) {
+  nlohmann::json j = {{"id", d.id},
+                      {"code", d.code ? nlohmann::json(*d.code) : nlohmann::json()},
+                      {"state", db::dossier_state_name(d.state)},
+                      {"national_status", db::national_status_code(d.state)},
+                      {"filed_at", common::format_iso(d.filed_at)},
+                      {"supplement_count", d.supplement_count},
+                      {"reappointed", d.reappointed}};
+  j["due_at"] = d.due_at ? nlohmann::json(common::format_iso(*d.due_at)) : nlohmann::json();
+  return j;
+}
+
+void print_json(const nlohmann::json& j) {
+  std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+int run_due(Desk& desk, const LifecycleArgs& args) {
+  tracking::Lifecycle life(*desk.store, desk.clock);
+  auto report = life.due();
+  if (!report) return report_error(report.error());
+  if (args.json) {
+    nlohmann::json overdue = nlohmann::json::array();
+    for (const auto& d : report->overdue) overdue.push_back(dossier_json(d));
+    nlohmann::json soon = nlohmann::json::array();
+    for (const auto& d : report->due_soon) soon.push_back(dossier_json(d));
+    print_json(
+        {{"as_of", common::format_iso(report->as_of)}, {"overdue", overdue}, {"due_soon", soon}});
+    return 0;
+  }
+  auto print = [](const char* title, const std::vector<db::Dossier>& list) {
+    std::printf("%s: %zu\n", title, list.size());
+    for (const auto& d : list) {
+      std::printf("  #%-6lld %-32s %-22s due %s%s\n", static_cast<long long>(d.id),
+                  shorten(d.code.value_or("-"), 32).c_str(),
+                  std::string(db::dossier_state_name(d.state)).c_str(), due_text(d).c_str(),
+                  d.reappointed ? " (re-appointed)" : "");
+    }
+  };
+  print("overdue", report->overdue);
+  print("due within one working day", report->due_soon);
+  return 0;
+}
+
+}  // namespace
+
+void add_lifecycle_commands(CLI::App& dossier, LifecycleArgs& args, const std::string& db_help) {
+  std::vector<CLI::App*> subs;
+  auto add = [&](const char* name, const char* help) {
+    auto* sub = dossier.add_subcommand(name, help);
+    sub->add_option("key", args.key, "#id, tracking number or dossier code")->required();
+    sub->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+    sub->add_flag("--json", args.json, "The dossier after the change, as JSON");
+    subs.push_back(sub);
+    return sub;
+  };
+  add("accept", "Accept a received dossier: dossier code, due date (form 01)")
+      ->add_option("--procedure", args.procedure,
+                   "Procedure code (the version in force on the filing day); needed when the "
+                   "dossier has none");
+  add("supplement", "Ask the citizen for every missing document at once; the clock stops (form 02)")
+      ->add_option("--missing", args.missing, "The missing documents")
+      ->required();
+  add("supplement-received",
+      "The complete dossier arrived: back where it was, the deadline restarts from zero")
+      ->add_option("--at", args.at, "When it arrived, YYYY-MM-DD HH:MM (default now)");
+  add("refuse", "Refuse a received dossier (form 03)")
+      ->add_option("--reason", args.reason, "Why, for the citizen")
+      ->required();
+  add("process", "Start processing an accepted dossier");
+  add("fees", "Ask the citizen to pay fees (financial obligation)");
+  add("fees-paid", "The fees are paid: processing goes on");
+  add("resolve", "The result is ready");
+  add("withdraw", "The citizen withdrew the dossier");
+  add("stop", "Stop processing")->add_option("--reason", args.reason, "Why")->required();
+  auto* apologise = add("apologise",
+                        "Apologise and set a new date, once, before the deadline "
+                        "(form 04)");
+  apologise->add_option("--new-date", args.new_date, "The new appointment date, YYYY-MM-DD")
+      ->required();
+  apologise->add_option("--reason", args.reason, "Why the result is late")->required();
+  for (auto* sub : subs) {
+    if (sub->get_option_no_throw("--reason") == nullptr) {
+      sub->add_option("--reason", args.reason, "Why (kept in the history)");
+    }
+  }
+  auto* due = dossier.add_subcommand("due", "Open dossiers overdue or due within one working day");
+  due->add_flag("--json", args.json, "As JSON");
+  subs.push_back(due);
+  for (auto* sub : subs) {
+    sub->add_option("--db", args.db, db_help);
+    sub->callback([&args, sub] { args.action = sub->get_name(); });
+  }
+}
+
+int run_lifecycle(const LifecycleArgs& args) {
+  auto desk = open_desk(args.db, intake::IntakeContext{});
+  if (!desk) return report_error(desk.error());
+  if (args.action == "due") return run_due(**desk, args);
+
+  const auto command = std::find_if(std::begin(k_commands), std::end(k_commands),
+                                    [&](const auto& c) { return args.action == c.first; });
+  if (command == std::end(k_commands)) {
+    return report_error(make_error(ErrorCode::invalid_argument,
+                                   fmt::format("unknown dossier action '{}'", args.action)));
+  }
+  tracking::ActionRequest request;
+  request.action = command->second;
+  request.actor = actor_or_user(args.actor);
+  request.reason = args.reason;
+  request.procedure_code = args.procedure;
+  request.missing = args.missing;
+  if (!args.new_date.empty()) {
+    auto date = common::parse_date(args.new_date);
+    if (!date) return report_error(date.error());
+    request.new_date = *date;
+  }
+  if (!args.at.empty()) {
+    auto when = common::parse_local(args.at);
+    if (!when) return report_error(when.error());
+    request.at = *when;
+  }
+
+  auto& store = *(*desk)->store;
+  std::optional<tracking::Transition> done;
+  auto written = store.write([&](db::Transaction& tx) -> Result<void> {
+    auto id = find_dossier_id(tx, args.key);
+    if (!id) return id.error();
+    if (!*id) {
+      return make_error(ErrorCode::not_found,
+                        fmt::format("no dossier '{}' (give #id, a tracking number or a dossier "
+                                    "code)",
+                                    shorten(args.key, 40)));
+    }
+    auto t = tracking::apply_action(tx, (*desk)->clock.now(), **id, request);
+    if (!t) return t.error();
+    done = std::move(*t);
+    return {};
+  });
+  if (!written) return report_error(written.error());
+
+  const db::Dossier& d = done->after;
+  if (args.json) {
+    print_json(dossier_json(d));
+    return 0;
+  }
+  std::printf("dossier #%lld%s%s: %s (national status %d), due %s%s\n",
+              static_cast<long long>(d.id), d.code ? " " : "",
+              d.code ? shorten(*d.code, 40).c_str() : "",
+              std::string(db::dossier_state_name(d.state)).c_str(),
+              db::national_status_code(d.state), due_text(d).c_str(),
+              d.state == db::DossierState::supplement_requested ? " (clock stopped)" : "");
+  return 0;
+}
+
+}  // namespace app

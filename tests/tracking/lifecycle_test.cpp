@@ -1,0 +1,578 @@
+// The dossier state machine over a real SQLite file (issue 5 §1): every allowed transition and the
+// refusal of every other one, dossier codes and their per-agency per-day sequence (also with two
+// writers at once), due dates from the calendar with holidays and the 15:00 cut-off, the deadline
+// restarting after a supplement, the one apology before the deadline, and the event log.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "db/store.hpp"
+#include "tests/support/files.hpp"
+#include "tracking/lifecycle.hpp"
+
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+using common::Timestamp;
+using db::DossierState;
+using tracking::Action;
+
+constexpr const char* k_agency = "000.00.05.H12";
+
+Timestamp at(const char* local) { return common::parse_local(local).value(); }
+common::Date day(const char* text) { return common::parse_date(text).value(); }
+std::string local(const std::optional<Timestamp>& t) {
+  return t ? common::format_local(*t) : std::string("none");
+}
+
+tracking::ActionRequest request(Action action) {
+  tracking::ActionRequest r;
+  r.action = action;
+  r.actor = "lan.nt";
+  return r;
+}
+
+struct Desk {
+  test_support::TempDir dir;
+  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
+  common::ManualClock clock{at("2026-03-02 10:00")};
+  tracking::Lifecycle life{*store, clock};
+  db::Id agency_id = 0;
+  db::Id five_days = 0;  // procedure "P5": 5 working days
+
+  Desk() {
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, "Một cửa Hải Châu"}).value();
+                  db::Procedure p;
+                  p.code = "P5";
+                  p.name = "Thủ tục năm ngày";
+                  p.field = "dat_dai";
+                  p.time_amount = 5;
+                  p.effective_from = day("2025-07-01");
+                  five_days = tx.upsert_procedure(p).value();
+                  p.code = "H8";
+                  p.time_amount = 8;
+                  p.time_unit = db::TimeUnit::working_hours;
+                  (void)tx.upsert_procedure(p).value();
+                  // Reunification Day and Labour Day 2026: Thursday and Friday.
+                  tx.put_calendar_day({day("2026-04-30"), db::DayKind::off, "Giải phóng miền Nam"})
+                      .value();
+                  tx.put_calendar_day({day("2026-05-01"), db::DayKind::off, "Quốc tế Lao động"})
+                      .value();
+                  return {};
+                })
+                .has_value());
+  }
+
+  db::Id add_dossier(Timestamp filed, std::optional<db::Id> agency = std::nullopt) {
+    db::Id id = 0;
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  db::Dossier d;
+                  d.agency_id = agency.value_or(agency_id);
+                  d.filed_at = filed;
+                  d.lookup_code = "ABCD1234";
+                  d.created_at = filed;
+                  d.updated_at = filed;
+                  auto inserted = tx.insert_dossier(d);
+                  if (!inserted) return inserted.error();
+                  id = *inserted;
+                  return {};
+                })
+                .has_value());
+    return id;
+  }
+
+  // Puts a dossier straight into `state`, accepted earlier with procedure P5 and a due date.
+  db::Id dossier_in(DossierState state, Timestamp due) {
+    const db::Id id = add_dossier(at("2026-03-02 09:00"));
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  db::Dossier d = tx.get_dossier(id).value().value();
+                  d.state = state;
+                  d.code = fmt::format("{}-260302-{:04}", k_agency, id);
+                  d.procedure_id = five_days;
+                  d.procedure_version = 1;
+                  d.due_at = due;
+                  return tx.update_dossier(d);
+                })
+                .has_value());
+    return id;
+  }
+
+  db::Dossier dossier(db::Id id) {
+    std::optional<db::Dossier> out;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  out = tx.get_dossier(id).value();
+                  return {};
+                })
+                .has_value());
+    REQUIRE(out.has_value());
+    return *out;
+  }
+
+  std::vector<db::Event> events(db::Id id) {
+    std::vector<db::Event> out;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  out = tx.events_of("dossier", id).value();
+                  return {};
+                })
+                .has_value());
+    return out;
+  }
+
+  Result<tracking::Transition> accept(db::Id id, const char* procedure = "P5") {
+    auto r = request(Action::accept);
+    r.procedure_code = procedure;
+    return life.apply(id, r);
+  }
+};
+
+// Every allowed transition and where it leads (issue 5 §1). Written out here, not derived from
+// tracking::allowed_actions, so a change to the machine fails this test.
+const std::map<std::pair<DossierState, Action>, DossierState> k_allowed = {
+    {{DossierState::received, Action::accept}, DossierState::accepted},
+    {{DossierState::received, Action::request_supplement}, DossierState::supplement_requested},
+    {{DossierState::received, Action::refuse}, DossierState::refused},
+    {{DossierState::received, Action::withdraw}, DossierState::withdrawn},
+    {{DossierState::accepted, Action::start_processing}, DossierState::in_process},
+    {{DossierState::accepted, Action::request_supplement}, DossierState::supplement_requested},
+    {{DossierState::accepted, Action::apologise}, DossierState::accepted},
+    {{DossierState::accepted, Action::withdraw}, DossierState::withdrawn},
+    {{DossierState::accepted, Action::stop}, DossierState::stopped},
+    {{DossierState::in_process, Action::request_fees}, DossierState::awaiting_fees},
+    {{DossierState::in_process, Action::mark_processed}, DossierState::processed},
+    {{DossierState::in_process, Action::request_supplement}, DossierState::supplement_requested},
+    {{DossierState::in_process, Action::apologise}, DossierState::in_process},
+    {{DossierState::in_process, Action::withdraw}, DossierState::withdrawn},
+    {{DossierState::in_process, Action::stop}, DossierState::stopped},
+    // With no supplement_requested event to say where it came from, a coded dossier goes back to
+    // processing.
+    {{DossierState::supplement_requested, Action::supplement_received}, DossierState::in_process},
+    {{DossierState::supplement_requested, Action::withdraw}, DossierState::withdrawn},
+    {{DossierState::supplement_requested, Action::stop}, DossierState::stopped},
+    {{DossierState::awaiting_fees, Action::fees_paid}, DossierState::in_process},
+    {{DossierState::awaiting_fees, Action::apologise}, DossierState::awaiting_fees},
+    {{DossierState::awaiting_fees, Action::withdraw}, DossierState::withdrawn},
+    {{DossierState::awaiting_fees, Action::stop}, DossierState::stopped},
+    {{DossierState::processed, Action::dispatch_return}, DossierState::return_dispatched},
+    {{DossierState::return_dispatched, Action::record_delivery}, DossierState::result_returned},
+    {{DossierState::return_dispatched, Action::record_return_failure}, DossierState::return_failed},
+    {{DossierState::return_failed, Action::dispatch_return}, DossierState::return_dispatched},
+    {{DossierState::return_failed, Action::record_delivery}, DossierState::result_returned},
+};
+
+constexpr DossierState k_states[] = {DossierState::received,
+                                     DossierState::accepted,
+                                     DossierState::refused,
+                                     DossierState::in_process,
+                                     DossierState::supplement_requested,
+                                     DossierState::awaiting_fees,
+                                     DossierState::withdrawn,
+                                     DossierState::stopped,
+                                     DossierState::processed,
+                                     DossierState::return_dispatched,
+                                     DossierState::return_failed,
+                                     DossierState::result_returned};
+
+constexpr Action k_actions[] = {Action::accept,
+                                Action::request_supplement,
+                                Action::supplement_received,
+                                Action::refuse,
+                                Action::start_processing,
+                                Action::request_fees,
+                                Action::fees_paid,
+                                Action::mark_processed,
+                                Action::withdraw,
+                                Action::stop,
+                                Action::apologise,
+                                Action::dispatch_return,
+                                Action::record_delivery,
+                                Action::record_return_failure};
+
+}  // namespace
+
+TEST_CASE("every allowed transition leads to its state and every other action is refused") {
+  Desk desk;
+  for (DossierState from : k_states) {
+    for (Action action : k_actions) {
+      CAPTURE(db::dossier_state_name(from));
+      CAPTURE(tracking::action_name(action));
+      const db::Id id = desk.dossier_in(from, at("2026-03-20 17:00"));
+      auto r = request(action);
+      r.procedure_code = "P5";
+      r.missing = "Bản sao sổ đỏ";
+      r.reason = "lý do";
+      r.new_date = day("2026-03-27");
+      const auto events_before = desk.events(id).size();
+      auto result = desk.life.apply(id, r);
+      const auto expected = k_allowed.find({from, action});
+      if (expected == k_allowed.end()) {
+        REQUIRE_FALSE(result.has_value());
+        CHECK(result.error().code == ErrorCode::invalid_argument);
+        CHECK(desk.dossier(id).state == from);
+        CHECK(desk.events(id).size() == events_before);
+      } else {
+        REQUIRE_MESSAGE(result.has_value(), result.error().message);
+        CHECK(result->after.state == expected->second);
+        const db::Dossier stored = desk.dossier(id);
+        CHECK(stored.state == expected->second);
+        CHECK(stored.updated_at == desk.clock.now());
+        CHECK(desk.events(id).size() == events_before + 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("the state machine's allowed lists match the transitions the issue names") {
+  for (DossierState from : k_states) {
+    CAPTURE(db::dossier_state_name(from));
+    std::set<Action> expected;
+    for (const auto& [key, to] : k_allowed) {
+      if (key.first == from) expected.insert(key.second);
+    }
+    const auto allowed = tracking::allowed_actions(from);
+    CHECK(std::set<Action>(allowed.begin(), allowed.end()) == expected);
+  }
+}
+
+TEST_CASE("an illegal action is refused with the current state and the allowed actions") {
+  struct Case {
+    DossierState state;
+    Action action;
+    const char* message;  // with {} for the dossier id
+  };
+  const Case cases[] = {
+      {DossierState::refused, Action::start_processing,
+       "dossier #{} is refused (national status 3): no action is allowed; cannot "
+       "start_processing"},
+      {DossierState::received, Action::start_processing,
+       "dossier #{} is received (national status 1): allowed: accept, request_supplement, refuse, "
+       "withdraw; cannot start_processing"},
+      {DossierState::processed, Action::withdraw,
+       "dossier #{} is processed (national status 9): allowed: dispatch_return; cannot withdraw"},
+      {DossierState::supplement_requested, Action::accept,
+       "dossier #{} is supplement_requested (national status 5): allowed: supplement_received, "
+       "withdraw, stop; cannot accept"},
+      {DossierState::result_returned, Action::record_return_failure,
+       "dossier #{} is result_returned (national status 10): no action is allowed; cannot "
+       "record_return_failure"},
+      {DossierState::accepted, Action::mark_processed,
+       "dossier #{} is accepted (national status 2): allowed: start_processing, "
+       "request_supplement, apologise, withdraw, stop; cannot mark_processed"},
+  };
+  Desk desk;
+  for (const Case& c : cases) {
+    const db::Id id = desk.dossier_in(c.state, at("2026-03-20 17:00"));
+    auto result = desk.life.apply(id, request(c.action));
+    REQUIRE_FALSE(result.has_value());
+    CHECK(result.error().code == ErrorCode::invalid_argument);
+    CHECK(result.error().message == fmt::format(fmt::runtime(c.message), id));
+  }
+}
+
+TEST_CASE("an unknown dossier is not found") {
+  Desk desk;
+  auto result = desk.life.apply(999, request(Action::accept));
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == ErrorCode::not_found);
+}
+
+TEST_CASE("accepting gives a dossier code numbered per agency and per day") {
+  Desk desk;
+  const db::Id first = desk.add_dossier(at("2026-03-02 08:30"));
+  const db::Id second = desk.add_dossier(at("2026-03-02 08:40"));
+  const db::Id next_day = desk.add_dossier(at("2026-03-02 08:50"));
+  db::Id other_agency = 0;
+  REQUIRE(
+      desk.store
+          ->write([&](db::Transaction& tx) -> Result<void> {
+            other_agency = tx.upsert_agency(db::Agency{0, "000.00.00.H56", "UBND tỉnh"}).value();
+            return {};
+          })
+          .has_value());
+  const db::Id elsewhere = desk.add_dossier(at("2026-03-02 08:55"), other_agency);
+
+  CHECK(desk.accept(first).value().after.code == "000.00.05.H12-260302-0001");
+  CHECK(desk.accept(second).value().after.code == "000.00.05.H12-260302-0002");
+  CHECK(desk.accept(elsewhere).value().after.code == "000.00.00.H56-260302-0001");
+  // The code carries the acceptance day, in Vietnam time: 17:30 UTC is already the next day.
+  desk.clock.set(at("2026-03-02T17:30:00Z"));
+  CHECK(desk.accept(next_day).value().after.code == "000.00.05.H12-260303-0001");
+  CHECK(desk.dossier(second).code == "000.00.05.H12-260302-0002");
+}
+
+TEST_CASE("the dossier code has the standard form of DOMAIN.md section 3") {
+  CHECK(tracking::dossier_code("000.00.05.H12", day("2021-08-06"), 1) ==
+        "000.00.05.H12-210806-0001");
+  CHECK(tracking::dossier_code("G09.20", day("2030-12-31"), 42) == "G09.20-301231-0042");
+}
+
+TEST_CASE("two writers accepting at once never share a dossier code") {
+  Desk desk;
+  constexpr int k_each = 8;
+  std::vector<db::Id> ids;
+  for (int i = 0; i < 2 * k_each; ++i) ids.push_back(desk.add_dossier(at("2026-03-02 08:00")));
+  auto other_store = db::open_sqlite(desk.dir / "hoso.db").value();
+  tracking::Lifecycle other{*other_store, desk.clock};
+  std::vector<std::string> failures;
+  std::mutex failures_mutex;
+  auto accept_range = [&](tracking::Lifecycle& life, int from) {
+    for (int i = from; i < from + k_each; ++i) {
+      auto r = request(Action::accept);
+      r.procedure_code = "P5";
+      auto result = life.apply(ids[static_cast<std::size_t>(i)], r);
+      if (!result) {
+        std::lock_guard lock(failures_mutex);
+        failures.push_back(result.error().message);
+      }
+    }
+  };
+  std::thread a([&] { accept_range(desk.life, 0); });
+  std::thread b([&] { accept_range(other, k_each); });
+  a.join();
+  b.join();
+  CHECK(failures.empty());
+  std::set<std::string> codes;
+  for (db::Id id : ids) codes.insert(desk.dossier(id).code.value_or(""));
+  std::set<std::string> expected;
+  for (int i = 1; i <= 2 * k_each; ++i)
+    expected.insert(fmt::format("{}-260302-{:04}", k_agency, i));
+  CHECK(codes == expected);
+}
+
+TEST_CASE("the due date counts working days from the handover and skips holidays") {
+  Desk desk;
+  desk.clock.set(at("2026-04-28 16:00"));
+  // Tuesday 28 April 10:00, 5 working days: 29 April, (30 April and 1 May are holidays), 4, 5, 6,
+  // 7 May.
+  const db::Id morning = desk.add_dossier(at("2026-04-28 10:00"));
+  // Handed over at 15:30, after the 15:00 cut-off: the clock starts Wednesday 29 April.
+  const db::Id afternoon = desk.add_dossier(at("2026-04-28 15:30"));
+  const db::Id hours = desk.add_dossier(at("2026-04-28 14:00"));
+
+  auto a = desk.accept(morning);
+  REQUIRE(a.has_value());
+  CHECK(local(a->after.due_at) == "2026-05-07 17:00:00");
+  CHECK(a->after.procedure_id == desk.five_days);
+  CHECK(a->after.procedure_version == 1);
+  CHECK(db::national_status_code(a->after.state) == 2);
+  CHECK(local(desk.accept(afternoon).value().after.due_at) == "2026-05-08 17:00:00");
+  // 8 working hours from 14:00 Tuesday: 3 hours that day, then Wednesday 08:00-12:00 and
+  // 13:00-14:00.
+  CHECK(local(desk.accept(hours, "H8").value().after.due_at) == "2026-04-29 14:00:00");
+}
+
+TEST_CASE("a dossier without a procedure cannot be accepted") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"));
+  auto result = desk.life.apply(id, request(Action::accept));
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == ErrorCode::invalid_argument);
+  CHECK(result.error().message.find("has no procedure") != std::string::npos);
+  auto unknown = desk.accept(id, "9.999999");
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().message.find("9.999999") != std::string::npos);
+  CHECK(desk.dossier(id).state == DossierState::received);
+  CHECK_FALSE(desk.dossier(id).code.has_value());
+  CHECK(desk.events(id).empty());
+}
+
+TEST_CASE("the deadline restarts from zero when the complete dossier arrives") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  REQUIRE(desk.accept(id).has_value());
+  CHECK(local(desk.dossier(id).due_at) == "2026-03-09 17:00:00");
+
+  desk.clock.set(at("2026-03-03 09:00"));
+  auto ask = request(Action::request_supplement);
+  ask.missing = "Bản sao Giấy chứng nhận quyền sử dụng đất";
+  auto asked = desk.life.apply(id, ask);
+  REQUIRE(asked.has_value());
+  CHECK(asked->after.state == DossierState::supplement_requested);
+  CHECK(db::national_status_code(asked->after.state) == 5);
+  CHECK(asked->after.supplement_count == 1);
+  CHECK_FALSE(asked->after.due_at.has_value());
+
+  // Arrives Thursday 16:00, after the cut-off: counting starts Friday 6 March; 5 working days
+  // later is Friday 13 March, not the 9 March of the first count.
+  desk.clock.set(at("2026-03-05 16:30"));
+  auto arrived = request(Action::supplement_received);
+  arrived.at = at("2026-03-05 16:00");
+  auto back = desk.life.apply(id, arrived);
+  REQUIRE(back.has_value());
+  CHECK(back->after.state == DossierState::accepted);
+  CHECK(local(back->after.due_at) == "2026-03-13 17:00:00");
+  CHECK(desk.dossier(id).clock_started_at == at("2026-03-05 16:00"));
+  CHECK(desk.dossier(id).code == "000.00.05.H12-260302-0001");
+}
+
+TEST_CASE("a supplement asked before acceptance counts the deadline from the complete dossier") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  auto ask = request(Action::request_supplement);
+  ask.missing = "Tờ khai";
+  REQUIRE(desk.life.apply(id, ask).has_value());
+  desk.clock.set(at("2026-03-04 11:00"));
+  auto back = desk.life.apply(id, request(Action::supplement_received));
+  REQUIRE(back.has_value());
+  CHECK(back->after.state == DossierState::received);
+  CHECK_FALSE(back->after.due_at.has_value());
+  desk.clock.set(at("2026-03-05 08:00"));
+  auto accepted = desk.accept(id);
+  REQUIRE(accepted.has_value());
+  // From Wednesday 4 March 11:00: 5, 6, 9, 10, 11 March.
+  CHECK(local(accepted->after.due_at) == "2026-03-11 17:00:00");
+  CHECK(accepted->after.code == "000.00.05.H12-260305-0001");
+}
+
+TEST_CASE("the apology moves the due date once and a second one is refused") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  REQUIRE(desk.accept(id).has_value());  // due Monday 9 March 17:00
+  desk.clock.set(at("2026-03-05 10:00"));
+  auto apology = request(Action::apologise);
+  apology.new_date = day("2026-03-16");
+  apology.reason = "Chờ ý kiến cơ quan thuế";
+  auto moved = desk.life.apply(id, apology);
+  REQUIRE(moved.has_value());
+  CHECK(moved->after.reappointed);
+  CHECK(moved->after.state == DossierState::accepted);
+  CHECK(local(desk.dossier(id).due_at) == "2026-03-16 17:00:00");
+
+  apology.new_date = day("2026-03-20");
+  auto again = desk.life.apply(id, apology);
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == ErrorCode::invalid_argument);
+  CHECK(again.error().message.find("dossier #" + std::to_string(id) +
+                                   " was already re-appointed once") == 0);
+  CHECK(local(desk.dossier(id).due_at) == "2026-03-16 17:00:00");
+}
+
+TEST_CASE("the apology is refused on the due day, once overdue and for an earlier date") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  REQUIRE(desk.accept(id).has_value());  // due Monday 9 March 17:00
+  auto apology = request(Action::apologise);
+  apology.new_date = day("2026-03-16");
+  apology.reason = "Chậm";
+
+  SUBCASE("on the due day itself: less than 1 working day before the deadline") {
+    desk.clock.set(at("2026-03-09 08:00"));
+  }
+  SUBCASE("after the deadline") { desk.clock.set(at("2026-03-10 08:00")); }
+  SUBCASE("with a new date not later than the old one") {
+    desk.clock.set(at("2026-03-04 08:00"));
+    apology.new_date = day("2026-03-09");
+  }
+  SUBCASE("with a new date that is not a working day") {
+    desk.clock.set(at("2026-03-04 08:00"));
+    apology.new_date = day("2026-03-14");  // a Saturday
+  }
+  auto result = desk.life.apply(id, apology);
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == ErrorCode::invalid_argument);
+  CHECK_FALSE(desk.dossier(id).reappointed);
+  CHECK(local(desk.dossier(id).due_at) == "2026-03-09 17:00:00");
+}
+
+TEST_CASE("each action records its actor, reason and details in the event log") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  auto accept = request(Action::accept);
+  accept.procedure_code = "P5";
+  accept.actor = "hoa.lt";
+  accept.reason = "Hồ sơ đầy đủ";
+  REQUIRE(desk.life.apply(id, accept).has_value());
+  desk.clock.set(at("2026-03-03 08:00"));
+  auto start = request(Action::start_processing);
+  start.actor = "minh.pv";
+  REQUIRE(desk.life.apply(id, start).has_value());
+
+  const auto events = desk.events(id);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].action == "accepted");
+  CHECK(events[0].actor == "hoa.lt");
+  CHECK(events[0].reason == "Hồ sơ đầy đủ");
+  CHECK(events[0].at == at("2026-03-02 10:00"));
+  CHECK(events[0].data.find(R"("code":"000.00.05.H12-260302-0001")") != std::string::npos);
+  CHECK(events[0].data.find(R"("due_at":"2026-03-09T17:00:00+07:00")") != std::string::npos);
+  CHECK(events[0].data.find(R"("procedure":"P5")") != std::string::npos);
+  CHECK(events[1].action == "processing_started");
+  CHECK(events[1].actor == "minh.pv");
+  CHECK(events[1].data.find(R"("national_status":4)") != std::string::npos);
+}
+
+TEST_CASE("refusing needs a reason and an actor") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  auto no_reason = desk.life.apply(id, request(Action::refuse));
+  REQUIRE_FALSE(no_reason.has_value());
+  CHECK(no_reason.error().message.find("--reason") != std::string::npos);
+  auto anonymous = request(Action::refuse);
+  anonymous.reason = "Không thuộc thẩm quyền";
+  anonymous.actor.clear();
+  CHECK_FALSE(desk.life.apply(id, anonymous).has_value());
+  CHECK(desk.dossier(id).state == DossierState::received);
+}
+
+TEST_CASE("dossiers due within one working day and overdue ones are listed apart") {
+  Desk desk;
+  desk.clock.set(at("2026-03-05 10:00"));  // Thursday
+  const db::Id overdue = desk.dossier_in(DossierState::in_process, at("2026-03-04 17:00"));
+  const db::Id today = desk.dossier_in(DossierState::accepted, at("2026-03-05 17:00"));
+  const db::Id tomorrow = desk.dossier_in(DossierState::awaiting_fees, at("2026-03-06 17:00"));
+  const db::Id monday = desk.dossier_in(DossierState::in_process, at("2026-03-09 17:00"));
+  const db::Id done = desk.dossier_in(DossierState::processed, at("2026-03-04 17:00"));
+  const db::Id waiting =
+      desk.dossier_in(DossierState::supplement_requested, at("2026-03-04 17:00"));
+  (void)monday;
+  (void)done;
+  (void)waiting;
+
+  auto report = desk.life.due();
+  REQUIRE(report.has_value());
+  REQUIRE(report->overdue.size() == 1);
+  CHECK(report->overdue[0].id == overdue);
+  REQUIRE(report->due_soon.size() == 2);
+  CHECK(report->due_soon[0].id == today);
+  CHECK(report->due_soon[1].id == tomorrow);
+
+  // On Friday, the next working day is Monday.
+  desk.clock.set(at("2026-03-06 09:00"));
+  report = desk.life.due();
+  REQUIRE(report.has_value());
+  CHECK(report->overdue.size() == 2);
+  REQUIRE(report->due_soon.size() == 2);
+  CHECK(report->due_soon[1].id == monday);
+}
+
+TEST_CASE("a supplement cannot arrive before it was asked for nor in the future") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  desk.clock.set(at("2026-03-03 09:00"));
+  auto ask = request(Action::request_supplement);
+  ask.missing = "Tờ khai";
+  REQUIRE(desk.life.apply(id, ask).has_value());
+  desk.clock.set(at("2026-03-05 09:00"));
+  auto arrived = request(Action::supplement_received);
+  arrived.at = at("2026-03-03 08:00");
+  auto early = desk.life.apply(id, arrived);
+  REQUIRE_FALSE(early.has_value());
+  CHECK(early.error().code == ErrorCode::invalid_argument);
+  arrived.at = at("2026-03-06 08:00");
+  CHECK_FALSE(desk.life.apply(id, arrived).has_value());
+  CHECK(desk.dossier(id).state == DossierState::supplement_requested);
+}

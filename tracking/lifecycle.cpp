@@ -1,0 +1,491 @@
+#include "tracking/lifecycle.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+namespace tracking {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using common::Timestamp;
+using db::DossierState;
+
+constexpr std::array<std::pair<Action, std::string_view>, 14> k_action_names = {{
+    {Action::accept, "accept"},
+    {Action::request_supplement, "request_supplement"},
+    {Action::supplement_received, "supplement_received"},
+    {Action::refuse, "refuse"},
+    {Action::start_processing, "start_processing"},
+    {Action::request_fees, "request_fees"},
+    {Action::fees_paid, "fees_paid"},
+    {Action::mark_processed, "mark_processed"},
+    {Action::withdraw, "withdraw"},
+    {Action::stop, "stop"},
+    {Action::apologise, "apologise"},
+    {Action::dispatch_return, "dispatch_return"},
+    {Action::record_delivery, "record_delivery"},
+    {Action::record_return_failure, "record_return_failure"},
+}};
+
+// The event log's name for what happened (past tense, like "registered").
+std::string_view event_name(Action action) {
+  switch (action) {
+    case Action::accept:
+      return "accepted";
+    case Action::request_supplement:
+      return "supplement_requested";
+    case Action::supplement_received:
+      return "supplement_received";
+    case Action::refuse:
+      return "refused";
+    case Action::start_processing:
+      return "processing_started";
+    case Action::request_fees:
+      return "fees_requested";
+    case Action::fees_paid:
+      return "fees_paid";
+    case Action::mark_processed:
+      return "processed";
+    case Action::withdraw:
+      return "withdrawn";
+    case Action::stop:
+      return "stopped";
+    case Action::apologise:
+      return "reappointed";
+    case Action::dispatch_return:
+      return "return_dispatched";
+    case Action::record_delivery:
+      return "result_returned";
+    case Action::record_return_failure:
+      return "return_failed";
+  }
+  return "unknown";
+}
+
+// Where each action leads; supplement_received and apologise are decided in apply_action.
+DossierState target_of(Action action, DossierState from) {
+  switch (action) {
+    case Action::accept:
+      return DossierState::accepted;
+    case Action::request_supplement:
+      return DossierState::supplement_requested;
+    case Action::refuse:
+      return DossierState::refused;
+    case Action::start_processing:
+    case Action::fees_paid:
+      return DossierState::in_process;
+    case Action::request_fees:
+      return DossierState::awaiting_fees;
+    case Action::mark_processed:
+      return DossierState::processed;
+    case Action::withdraw:
+      return DossierState::withdrawn;
+    case Action::stop:
+      return DossierState::stopped;
+    case Action::dispatch_return:
+      return DossierState::return_dispatched;
+    case Action::record_delivery:
+      return DossierState::result_returned;
+    case Action::record_return_failure:
+      return DossierState::return_failed;
+    case Action::supplement_received:
+    case Action::apologise:
+      return from;
+  }
+  return from;
+}
+
+// States in which the deadline clock runs.
+constexpr std::array k_running_states = {DossierState::accepted, DossierState::in_process,
+                                         DossierState::awaiting_fees};
+
+std::string dossier_label(const db::Dossier& d) { return fmt::format("dossier #{}", d.id); }
+
+std::string format_due(const std::optional<Timestamp>& due) {
+  if (!due) return "none";
+  return common::format_local(*due).substr(0, 16);  // "2026-03-09 17:00"
+}
+
+common::Error not_allowed(const db::Dossier& d, Action action) {
+  std::vector<std::string> names;
+  for (Action a : allowed_actions(d.state)) {
+    if (a == Action::apologise && d.reappointed) continue;  // used up (DOMAIN.md §1.4)
+    names.emplace_back(action_name(a));
+  }
+  const std::string allowed =
+      names.empty() ? "no action is allowed" : fmt::format("allowed: {}", fmt::join(names, ", "));
+  return make_error(ErrorCode::invalid_argument,
+                    fmt::format("{} is {} (national status {}): {}; cannot {}", dossier_label(d),
+                                db::dossier_state_name(d.state), db::national_status_code(d.state),
+                                allowed, action_name(action)));
+}
+
+Timestamp due_after(const common::WorkingCalendar& calendar, const db::Procedure& procedure,
+                    Timestamp start) {
+  switch (procedure.time_unit) {
+    case db::TimeUnit::working_days:
+      return calendar.due_after_working_days(start, procedure.time_amount);
+    case db::TimeUnit::working_hours:
+      return calendar.due_after_working_hours(start, procedure.time_amount);
+  }
+  return calendar.due_after_working_days(start, procedure.time_amount);
+}
+
+// The version of procedure `code` in force on `day`: the latest effective_from on or before it.
+Result<db::Procedure> procedure_in_force(db::Transaction& tx, const std::string& code,
+                                         common::Date day) {
+  auto all = tx.list_procedures();
+  if (!all) return all.error();
+  std::optional<db::Procedure> best;
+  std::optional<db::Procedure> earliest;
+  for (const db::Procedure& p : *all) {
+    if (p.code != code) continue;
+    if (!earliest || p.effective_from < earliest->effective_from) earliest = p;
+    if (p.effective_from > day) continue;
+    if (!best || p.effective_from > best->effective_from ||
+        (p.effective_from == best->effective_from && p.version > best->version)) {
+      best = p;
+    }
+  }
+  if (best) return *best;
+  if (earliest) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("procedure {} takes effect on {}, after the filing day {}", code,
+                    common::format_date(earliest->effective_from), common::format_date(day)));
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    fmt::format("no procedure with code '{}' in the catalogue (see `hoso init "
+                                "--procedures`)",
+                                code.substr(0, 40)));
+}
+
+// The state a supplement was requested from: the complete dossier goes back there.
+Result<DossierState> state_before_supplement(db::Transaction& tx, const db::Dossier& d) {
+  auto events = tx.events_of("dossier", d.id);
+  if (!events) return events.error();
+  const std::vector<db::Event>& list = *events;
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {
+    if (it->action != event_name(Action::request_supplement)) continue;
+    const auto data = nlohmann::json::parse(it->data, nullptr, false);
+    if (data.is_object() && data.contains("from") && data["from"].is_string()) {
+      if (auto state = db::parse_dossier_state(data["from"].get<std::string>())) return *state;
+    }
+    break;
+  }
+  // No readable trace: a dossier with a code had been accepted.
+  return d.code ? DossierState::in_process : DossierState::received;
+}
+
+Result<void> check_apology(const common::WorkingCalendar& calendar, const db::Dossier& d,
+                           Timestamp now, const ActionRequest& request) {
+  if (d.reappointed) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{} was already re-appointed once (new due date {}): a dossier "
+                                  "can be re-appointed only once (DOMAIN.md §1.4)",
+                                  dossier_label(d), format_due(d.due_at)));
+  }
+  if (!request.new_date) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}: give the new appointment date (--new-date YYYY-MM-DD)", dossier_label(d)));
+  }
+  if (!d.due_at) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{} has no due date to move", dossier_label(d)));
+  }
+  if (now >= *d.due_at) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{} is overdue (due {}): the apology must be sent at least 1 "
+                                  "working day before the deadline (DOMAIN.md §1.4)",
+                                  dossier_label(d), format_due(d.due_at)));
+  }
+  // Form 04 must reach the citizen at least one working day before the due date.
+  if (calendar.working_days_between(common::local_date(now), common::local_date(*d.due_at)) < 1) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{} is due {}: too late for an apology, which must be sent at "
+                                  "least 1 working day before the deadline (DOMAIN.md §1.4)",
+                                  dossier_label(d), format_due(d.due_at)));
+  }
+  if (*request.new_date <= common::local_date(*d.due_at)) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}: the new date {} must be later than the due date {}", dossier_label(d),
+                    common::format_date(*request.new_date), format_due(d.due_at)));
+  }
+  if (!calendar.is_working_day(*request.new_date)) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{}: the new date {} is not a working day", dossier_label(d),
+                                  common::format_date(*request.new_date)));
+  }
+  if (request.reason.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{}: say why the result is late (--reason)", dossier_label(d)));
+  }
+  return {};
+}
+
+Result<void> check_required(const db::Dossier& d, const ActionRequest& request) {
+  if (request.actor.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{}: who does this? (actor is required)", dossier_label(d)));
+  }
+  if (request.action == Action::request_supplement && request.missing.empty()) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}: list every missing document at once (--missing)", dossier_label(d)));
+  }
+  if ((request.action == Action::refuse || request.action == Action::stop) &&
+      request.reason.empty()) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}: give the reason for the citizen (--reason)", dossier_label(d)));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view action_name(Action action) {
+  for (const auto& [a, name] : k_action_names) {
+    if (a == action) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Action> parse_action(std::string_view name) {
+  for (const auto& [a, n] : k_action_names) {
+    if (n == name) return a;
+  }
+  return std::nullopt;
+}
+
+std::vector<Action> allowed_actions(DossierState state) {
+  switch (state) {
+    case DossierState::received:
+      return {Action::accept, Action::request_supplement, Action::refuse, Action::withdraw};
+    case DossierState::accepted:
+      return {Action::start_processing, Action::request_supplement, Action::apologise,
+              Action::withdraw, Action::stop};
+    case DossierState::in_process:
+      return {Action::request_fees, Action::mark_processed, Action::request_supplement,
+              Action::apologise,    Action::withdraw,       Action::stop};
+    case DossierState::supplement_requested:
+      return {Action::supplement_received, Action::withdraw, Action::stop};
+    case DossierState::awaiting_fees:
+      return {Action::fees_paid, Action::apologise, Action::withdraw, Action::stop};
+    case DossierState::processed:
+      return {Action::dispatch_return};
+    case DossierState::return_dispatched:
+      return {Action::record_delivery, Action::record_return_failure};
+    case DossierState::return_failed:
+      return {Action::dispatch_return, Action::record_delivery};
+    case DossierState::refused:
+    case DossierState::withdrawn:
+    case DossierState::stopped:
+    case DossierState::result_returned:
+      return {};
+  }
+  return {};
+}
+
+std::string dossier_code(std::string_view agency_code, common::Date day, int sequence) {
+  return fmt::format("{}-{:02}{:02}{:02}-{:04}", agency_code, static_cast<int>(day.year()) % 100,
+                     static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()),
+                     sequence);
+}
+
+Result<common::WorkingCalendar> load_calendar(db::Transaction& tx) {
+  auto days = tx.list_calendar_days();
+  if (!days) return days.error();
+  common::WorkingCalendar calendar;
+  for (const db::CalendarDay& day : *days) calendar.add_day(day.date, day.kind, day.name);
+  return calendar;
+}
+
+Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossier_id,
+                                const ActionRequest& request) {
+  auto found = tx.get_dossier(dossier_id);
+  if (!found) return found.error();
+  if (!*found) {
+    return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+  }
+  const db::Dossier before = **found;
+  const auto allowed = allowed_actions(before.state);
+  if (std::find(allowed.begin(), allowed.end(), request.action) == allowed.end()) {
+    return not_allowed(before, request.action);
+  }
+  if (auto ok = check_required(before, request); !ok) return ok.error();
+  if (request.at && *request.at > now) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{}: {} is in the future", dossier_label(before),
+                                  common::format_local(*request.at)));
+  }
+  if (request.at && *request.at < std::max(before.filed_at, before.updated_at)) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}: {} is before its last change ({})", dossier_label(before),
+                    common::format_local(*request.at),
+                    common::format_local(std::max(before.filed_at, before.updated_at))));
+  }
+  const Timestamp when = request.at.value_or(now);
+
+  auto calendar = load_calendar(tx);
+  if (!calendar) return calendar.error();
+
+  db::Dossier after = before;
+  after.state = target_of(request.action, before.state);
+  after.updated_at = now;
+  nlohmann::json data = {{"from", db::dossier_state_name(before.state)}};
+
+  switch (request.action) {
+    case Action::accept: {
+      std::optional<db::Procedure> procedure;
+      if (!request.procedure_code.empty()) {
+        auto p =
+            procedure_in_force(tx, request.procedure_code, common::local_date(before.filed_at));
+        if (!p) return p.error();
+        procedure = *p;
+      } else if (before.procedure_id) {
+        auto p = tx.get_procedure(*before.procedure_id);
+        if (!p) return p.error();
+        procedure = *p;
+      }
+      if (!procedure) {
+        return make_error(ErrorCode::invalid_argument,
+                          fmt::format("{} has no procedure: give its code to accept it "
+                                      "(--procedure 1.004227)",
+                                      dossier_label(before)));
+      }
+      after.procedure_id = procedure->id;
+      after.procedure_version = procedure->version;
+      auto agency = tx.get_agency(before.agency_id);
+      if (!agency) return agency.error();
+      if (!*agency) {
+        return make_error(
+            ErrorCode::internal,
+            fmt::format("{}: its agency #{} is missing", dossier_label(before), before.agency_id));
+      }
+      if (!before.code) {
+        // The sequence row is bumped in this transaction: a rollback gives the number back.
+        const common::Date day = common::local_date(when);
+        auto sequence = tx.next_dossier_sequence(before.agency_id, day);
+        if (!sequence) return sequence.error();
+        after.code = dossier_code((*agency)->code, day, *sequence);
+      }
+      // NĐ 61/2018 Art. 19: the deadline runs from the handover (or from the complete dossier's
+      // arrival after a supplement), with the 15:00 cut-off of the calendar.
+      after.due_at =
+          due_after(*calendar, *procedure, before.clock_started_at.value_or(before.filed_at));
+      data["procedure"] = procedure->code;
+      data["procedure_version"] = procedure->version;
+      data["time"] =
+          fmt::format("{} {}", procedure->time_amount, db::time_unit_name(procedure->time_unit));
+      data["code"] = *after.code;
+      break;
+    }
+    case Action::request_supplement:
+      // The clock stops: the due date no longer holds; it is set afresh on arrival.
+      after.supplement_count = before.supplement_count + 1;
+      after.due_at = std::nullopt;
+      data["missing"] = request.missing;
+      data["supplement_count"] = after.supplement_count;
+      if (before.due_at) data["previous_due_at"] = common::format_iso(*before.due_at);
+      break;
+    case Action::supplement_received: {
+      auto back = state_before_supplement(tx, before);
+      if (!back) return back.error();
+      after.state = *back;
+      // NĐ 61/2018 Art. 19.4: the deadline restarts from zero when the complete dossier arrives.
+      after.clock_started_at = when;
+      after.due_at = std::nullopt;
+      if (after.state != DossierState::received && before.procedure_id) {
+        auto p = tx.get_procedure(*before.procedure_id);
+        if (!p) return p.error();
+        if (*p) after.due_at = due_after(*calendar, **p, when);
+      }
+      data["arrived_at"] = common::format_iso(when);
+      break;
+    }
+    case Action::apologise:
+      if (auto ok = check_apology(*calendar, before, now, request); !ok) return ok.error();
+      after.reappointed = true;
+      after.due_at =
+          common::local_time(*request.new_date, calendar->office_hours().close_minute / 60,
+                             calendar->office_hours().close_minute % 60);
+      data["previous_due_at"] = common::format_iso(*before.due_at);
+      break;
+    case Action::refuse:
+    case Action::start_processing:
+    case Action::request_fees:
+    case Action::fees_paid:
+    case Action::mark_processed:
+    case Action::withdraw:
+    case Action::stop:
+    case Action::dispatch_return:
+    case Action::record_delivery:
+    case Action::record_return_failure:
+      break;
+  }
+  data["to"] = db::dossier_state_name(after.state);
+  data["national_status"] = db::national_status_code(after.state);
+  if (after.due_at) data["due_at"] = common::format_iso(*after.due_at);
+  if (request.at) data["at"] = common::format_iso(*request.at);
+  for (const auto& [key, value] : request.details) data[key] = value;
+
+  if (auto updated = tx.update_dossier(after); !updated) return updated.error();
+  auto event = tx.append_event(db::Event{
+      0, now, request.actor, "dossier", before.id, std::string(event_name(request.action)),
+      request.reason, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  if (!event) return event.error();
+  return Transition{before, after, *event};
+}
+
+Result<Transition> Lifecycle::apply(db::Id dossier_id, const ActionRequest& request) {
+  std::optional<Transition> out;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    auto t = apply_action(tx, clock_.now(), dossier_id, request);
+    if (!t) return t.error();
+    out = std::move(*t);
+    return {};
+  });
+  if (!written) return written.error();
+  return std::move(*out);
+}
+
+Result<DueReport> Lifecycle::due() const {
+  DueReport report;
+  report.as_of = clock_.now();
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto calendar = load_calendar(tx);
+    if (!calendar) return calendar.error();
+    // "Due within one working day": today or the next working day, to its end.
+    const common::Date today = common::local_date(report.as_of);
+    const common::Date horizon = calendar->next_working_day(today);
+    const Timestamp end_of_horizon = common::local_time(
+        common::Date{std::chrono::sys_days{horizon} + std::chrono::days{1}}, 0, 0);
+    db::DossierFilter filter;
+    filter.states.assign(k_running_states.begin(), k_running_states.end());
+    filter.due_before = end_of_horizon;
+    filter.limit = 1'000'000;
+    auto list = tx.list_dossiers(filter);
+    if (!list) return list.error();
+    std::vector<db::Dossier> dossiers = std::move(*list);
+    std::stable_sort(
+        dossiers.begin(), dossiers.end(),
+        [](const db::Dossier& a, const db::Dossier& b) { return a.due_at < b.due_at; });
+    for (db::Dossier& d : dossiers) {
+      (*d.due_at < report.as_of ? report.overdue : report.due_soon).push_back(std::move(d));
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  return report;
+}
+
+}  // namespace tracking

@@ -1,0 +1,118 @@
+// The dossier's legal life (issue 5 §1, DOMAIN.md §1, §4, §5): which action may follow which, the
+// dossier code and deadline set on acceptance, the clock stopped for a supplement and restarted
+// from zero when the complete dossier arrives, the one apology with a new date, and the lists of
+// dossiers due soon or overdue. Each action is one write transaction that re-reads the dossier,
+// checks the transition, updates it and appends one event. Knows the database, the calendar and the
+// clock; it does not print documents, talk to carriers or know who the applicant is.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/calendar.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "db/store.hpp"
+
+namespace tracking {
+
+// What staff (or the return dispatch of issue 5 §2) do to a dossier.
+enum class Action {
+  accept,                // received -> accepted: dossier code, due date, receipt (form 01)
+  request_supplement,    // -> supplement_requested: the clock stops (form 02)
+  supplement_received,   // the complete dossier arrived: back to where it was, deadline from zero
+  refuse,                // received -> refused (form 03)
+  start_processing,      // accepted -> in_process
+  request_fees,          // in_process -> awaiting_fees (financial obligation)
+  fees_paid,             // awaiting_fees -> in_process
+  mark_processed,        // in_process -> processed: result ready
+  withdraw,              // an open dossier -> withdrawn by the citizen
+  stop,                  // an accepted open dossier -> processing stopped
+  apologise,             // new appointment date, once, before the deadline (form 04)
+  dispatch_return,       // processed or return_failed -> return_dispatched
+  record_delivery,       // return_dispatched (or return_failed, handed over at the desk) ->
+                         // result_returned
+  record_return_failure  // return_dispatched -> return_failed: back at the desk, waits for an
+                         // officer
+};
+
+// The stable snake_case name of `action` ("request_supplement"), as the CLI and messages show it.
+std::string_view action_name(Action action);
+std::optional<Action> parse_action(std::string_view name);
+
+// Returns the actions allowed from `state` by the state machine, in a fixed order. Does not look
+// at the apology's own conditions (once, before the deadline): apply() checks those.
+std::vector<Action> allowed_actions(db::DossierState state);
+
+// The dossier code of DOMAIN.md §3: "<agency code>-YYMMDD-NNNN", e.g.
+// dossier_code("000.00.05.H12", 2021-08-06, 1) == "000.00.05.H12-210806-0001". Requires day.ok()
+// and sequence >= 1 (a sequence above 9999 takes more digits).
+std::string dossier_code(std::string_view agency_code, common::Date day, int sequence);
+
+struct ActionRequest {
+  Action action = Action::accept;
+  std::string actor;  // the staff user (or "sync", "dispatch") the event log names; required
+  std::string reason;
+  std::string procedure_code;  // accept: sets the procedure (the version in force on the filing
+                               // date); empty keeps the dossier's own
+  std::string missing;  // request_supplement: every missing document, listed at once; required
+  std::optional<common::Date> new_date;  // apologise: the new appointment date; required
+  // When it happened, if earlier than now: the complete dossier's arrival, the delivery time.
+  // Not in the future, not before the dossier's filing or last change. Deadlines and the
+  // acceptance day count from it; the apology rule does not.
+  std::optional<common::Timestamp> at;
+  // More facts for the event's data (a return tracking number, form numbers). Never personal data.
+  std::vector<std::pair<std::string, std::string>> details;
+};
+
+struct Transition {
+  db::Dossier before;
+  db::Dossier after;
+  db::Id event_id = 0;
+};
+
+// Applies `request` to dossier `dossier_id` inside the caller's write transaction (so the return
+// dispatch can store its shipment in the same unit of work). `now` is the recording time.
+// Returns the dossier before and after. Fails with not_found when there is no such dossier;
+// invalid_argument when the action is not allowed from the dossier's state (the message names the
+// state, its national status and the allowed actions: "dossier #12 is received (national status 1):
+// allowed: accept, request_supplement, refuse, withdraw; cannot start_processing"), when a required
+// field is missing, when accept has no procedure or an unknown procedure code, or when the apology
+// breaks DOMAIN.md §1.4 (a second one, overdue, less than 1 working day before the deadline, a new
+// date not later than the old one or not a working day); with the database's errors otherwise.
+// Writes nothing on failure when the caller rolls back on error (db::Store::write does).
+common::Result<Transition> apply_action(db::Transaction& tx, common::Timestamp now,
+                                        db::Id dossier_id, const ActionRequest& request);
+
+// Open dossiers with a running deadline (accepted, in process, awaiting fees), by due date.
+struct DueReport {
+  common::Timestamp as_of{};
+  std::vector<db::Dossier> overdue;   // due_at < as_of
+  std::vector<db::Dossier> due_soon;  // due today or on the next working day, not yet overdue
+};
+
+// The desk's lifecycle over a store. Thread-safe as the store is: every call is its own
+// transaction.
+class Lifecycle {
+ public:
+  Lifecycle(db::Store& store, const common::Clock& clock) : store_(store), clock_(clock) {}
+
+  // apply_action in one write transaction at clock.now(); nothing is written on failure.
+  common::Result<Transition> apply(db::Id dossier_id, const ActionRequest& request);
+
+  // The overdue and due-soon lists at clock.now(), with the calendar stored in the database.
+  common::Result<DueReport> due() const;
+
+ private:
+  db::Store& store_;
+  const common::Clock& clock_;
+};
+
+// The desk's calendar as stored in the database (`hoso calendar`), with the default office hours.
+common::Result<common::WorkingCalendar> load_calendar(db::Transaction& tx);
+
+}  // namespace tracking
