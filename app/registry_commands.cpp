@@ -325,6 +325,11 @@ int run_intake(const IntakeArgs& args) {
     return report_error(make_error(ErrorCode::invalid_argument,
                                    "--manifest belongs to a handover: add --batch NAME"));
   }
+  if (!args.handover_time.empty() && args.batch.empty()) {
+    // Without a batch it was silently ignored and the dossiers were filed "now".
+    return report_error(make_error(ErrorCode::invalid_argument,
+                                   "--handover-time belongs to a handover: add --batch NAME"));
+  }
   auto desk = open_desk(args.db, intake::IntakeContext{args.station, actor_or_user(args.actor)});
   if (!desk) return report_error(desk.error());
   auto& registrar = *(*desk)->registrar;

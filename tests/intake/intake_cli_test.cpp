@@ -178,6 +178,22 @@ TEST_CASE("typed codes from a hand scanner register, and a wrong check digit wai
   CHECK(missing.exit_code == 4);
 }
 
+TEST_CASE("regression: a handover time without a batch is refused instead of ignored") {
+  TempDir dir;
+  init(dir);
+  auto run = hoso(dir, "intake --stdin --handover-time '2026-11-20 09:30'", "EB123456785VN\n");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("--handover-time belongs to a handover: add --batch NAME") !=
+        std::string::npos);
+  CHECK(hoso(dir, "dossier list").out.find("EB123456785VN") == std::string::npos);
+
+  auto batch =
+      hoso(dir, "intake --stdin --batch B1 --handover-time '2026-11-20 09:30'", "EB123456785VN\n");
+  INFO(batch.err);
+  CHECK(batch.exit_code == 0);
+  CHECK(hoso(dir, "dossier show EB123456785VN").out.find("2026-11-20 09:30") != std::string::npos);
+}
+
 TEST_CASE("a corrupt image is kept in the manual queue with a reason, not lost") {
   TempDir dir;
   init(dir);
