@@ -86,6 +86,13 @@ std::string_view event_source_name(EventSource source) {
   return "poll";
 }
 
+std::optional<EventSource> parse_event_source(std::string_view name) {
+  for (EventSource source : {EventSource::poll, EventSource::webhook, EventSource::manual}) {
+    if (event_source_name(source) == name) return source;
+  }
+  return std::nullopt;
+}
+
 std::string_view dossier_state_name(DossierState state) { return name_of(k_states, state); }
 std::optional<DossierState> parse_dossier_state(std::string_view name) {
   return find_by_name(k_states, name);

@@ -70,6 +70,7 @@ struct Shipment {
 // Where a carrier event came from.
 enum class EventSource { poll, webhook, manual };
 std::string_view event_source_name(EventSource source);
+std::optional<EventSource> parse_event_source(std::string_view name);
 
 // One thing the carrier said happened to a shipment (postal_api::TrackingEvent, stored).
 struct CarrierEvent {

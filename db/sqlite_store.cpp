@@ -477,10 +477,8 @@ class SqliteTransaction final : public Transaction {
     e.location_code = s.getColumn(6).getString();
     e.location = s.getColumn(7).getString();
     e.description = s.getColumn(8).getString();
-    const std::string source = s.getColumn(9).getString();
-    e.source = source == "webhook"  ? EventSource::webhook
-               : source == "manual" ? EventSource::manual
-                                    : EventSource::poll;
+    // The column's CHECK constraint admits only the three names.
+    e.source = parse_event_source(s.getColumn(9).getString()).value_or(EventSource::poll);
     e.recorded_at = timestamp_from_db(s.getColumn(10).getInt64());
     return e;
   }

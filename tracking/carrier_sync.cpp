@@ -146,9 +146,10 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
 
   // A number can belong to more than one shipment (an inbound envelope and, rarely, a reused
   // number); each gets the carrier's answer.
-  std::map<std::string, std::vector<db::Shipment>> by_number;
-  for (db::Shipment& shipment : shipments) {
-    by_number[shipment.tracking_number].push_back(std::move(shipment));
+  // Only the ids are kept: each chunk re-reads its shipments inside the transaction that writes.
+  std::map<std::string, std::vector<db::Id>> by_number;
+  for (const db::Shipment& shipment : shipments) {
+    by_number[shipment.tracking_number].push_back(shipment.id);
   }
   std::vector<std::string> pending;
   pending.reserve(by_number.size());
@@ -193,9 +194,9 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
         for (const postal_api::TrackedItem& item : answer->items) {
           const auto found = by_number.find(item.tracking_number);
           if (found == by_number.end()) continue;  // an answer about a number we did not ask for
-          for (const db::Shipment& shipment : found->second) {
+          for (const db::Id shipment_id : found->second) {
             Result<int> added =
-                apply_to_shipment(tx, shipment.id, item.events, item.status, db::EventSource::poll,
+                apply_to_shipment(tx, shipment_id, item.events, item.status, db::EventSource::poll,
                                   now, options.actor, changes);
             if (!added) return added.error();
             new_events += *added;
@@ -204,8 +205,8 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
         for (const std::string& number : answer->unknown_numbers) {
           const auto found = by_number.find(number);
           if (found == by_number.end()) continue;
-          for (const db::Shipment& shipment : found->second) {
-            if (Result<void> marked = mark_synced(tx, shipment.id, now); !marked) {
+          for (const db::Id shipment_id : found->second) {
+            if (Result<void> marked = mark_synced(tx, shipment_id, now); !marked) {
               return marked.error();
             }
           }
