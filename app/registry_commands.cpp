@@ -17,6 +17,7 @@
 #include "app/output.hpp"
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
+#include "db/settings.hpp"
 #include "intake/catalogue.hpp"
 #include "intake/envelope_reader.hpp"
 #include "scanner/batch.hpp"
@@ -111,9 +112,9 @@ int run_init(const InitArgs& args) {
       auto id = tx.upsert_agency(
           db::Agency{0, args.agency, args.agency_name.empty() ? args.agency : args.agency_name});
       if (!id) return id.error();
-      if (auto set = tx.set_setting("agency_code", args.agency); !set) return set;
+      if (auto set = tx.set_setting(db::k_setting_agency_code, args.agency); !set) return set;
     }
-    auto code = tx.setting("agency_code");
+    auto code = tx.setting(db::k_setting_agency_code);
     if (!code) return code.error();
     if (!*code) {
       return make_error(ErrorCode::invalid_argument,

@@ -65,6 +65,10 @@ struct Shipment {
   Timestamp updated_at{};
   std::optional<Timestamp> synced_at;      // the carrier last answered about it (any answer)
   std::optional<Timestamp> last_event_at;  // time of its latest carrier event
+  // A return shipment hoso ordered: our order code (the carrier's idempotency key, unique per
+  // carrier) and the carrier's order id (to cancel it). Empty for inbound envelopes.
+  std::string order_code;
+  std::string carrier_order_id;
 };
 
 // Where a carrier event came from.
@@ -139,9 +143,12 @@ struct Applicant {
   std::string full_name;
   std::optional<Date> birth_date;
   std::string sex;
-  std::string address;
+  std::string address;  // permanent address (on the ID card)
   std::optional<Date> issue_date;
   std::string source;  // "id_card_qr" or "typed"
+  std::string phone;   // for the carrier: a return shipment needs the receiver's phone
+  // Where the result goes back to, when not the permanent address (from the consignment note).
+  std::string return_address;
 };
 
 enum class ScanOutcome {

@@ -137,7 +137,7 @@ Dossier read_dossier(SQLite::Statement& s) {
 
 #define HOSO_SHIPMENT_COLUMNS                                                                      \
   "id, carrier, tracking_number, year, direction, status, dossier_id, first_seen_at, updated_at, " \
-  "synced_at, last_event_at"
+  "synced_at, last_event_at, order_code, carrier_order_id"
 
 Shipment read_shipment(SQLite::Statement& s) {
   Shipment sh;
@@ -153,6 +153,8 @@ Shipment read_shipment(SQLite::Statement& s) {
   sh.updated_at = timestamp_from_db(s.getColumn(8).getInt64());
   if (const auto synced = optional_int(s.getColumn(9))) sh.synced_at = timestamp_from_db(*synced);
   if (const auto last = optional_int(s.getColumn(10))) sh.last_event_at = timestamp_from_db(*last);
+  sh.order_code = s.getColumn(11).getString();
+  sh.carrier_order_id = s.getColumn(12).getString();
   return sh;
 }
 
@@ -374,6 +376,19 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Result<std::optional<Shipment>> find_shipment_by_order(const std::string& carrier,
+                                                         const std::string& order_code) override {
+    return guarded("reading a shipment", [&]() -> Result<std::optional<Shipment>> {
+      auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS
+                           " FROM shipments WHERE carrier = ? AND order_code = ? AND "
+                           "order_code <> ''");
+      s.bind(1, carrier);
+      s.bind(2, order_code);
+      if (!s.executeStep()) return std::optional<Shipment>{};
+      return std::optional<Shipment>{read_shipment(s)};
+    });
+  }
+
   Result<std::vector<Shipment>> shipments_of(Id dossier_id) override {
     return guarded("reading shipments", [&]() -> Result<std::vector<Shipment>> {
       auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS
@@ -389,7 +404,8 @@ class SqliteTransaction final : public Transaction {
     return guarded(fmt::format("registering shipment {}", sh.tracking_number), [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO shipments(carrier, tracking_number, year, direction, status, dossier_id, "
-          "first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+          "first_seen_at, updated_at, order_code, carrier_order_id) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, sh.carrier);
       s.bind(2, sh.tracking_number);
       s.bind(3, sh.year);
@@ -398,6 +414,8 @@ class SqliteTransaction final : public Transaction {
       bind_optional(s, 6, sh.dossier_id);
       s.bind(7, to_db(sh.first_seen_at));
       s.bind(8, to_db(sh.updated_at));
+      s.bind(9, sh.order_code);
+      s.bind(10, sh.carrier_order_id);
       s.exec();
       return c_.db().getLastInsertRowid();
     });
@@ -661,7 +679,8 @@ class SqliteTransaction final : public Transaction {
     return guarded("saving the applicant", [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO applicants(dossier_id, id_number, old_id_number, full_name, birth_date, "
-          "sex, address, issue_date, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "sex, address, issue_date, source, phone, return_address) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       s.bind(1, a.dossier_id);
       s.bind(2, a.id_number);
       s.bind(3, a.old_id_number);
@@ -671,8 +690,35 @@ class SqliteTransaction final : public Transaction {
       s.bind(7, a.address);
       bind_optional(s, 8, a.issue_date);
       s.bind(9, a.source);
+      s.bind(10, a.phone);
+      s.bind(11, a.return_address);
       s.exec();
       return c_.db().getLastInsertRowid();
+    });
+  }
+
+  Result<void> update_applicant(const Applicant& a) override {
+    return guarded("saving the applicant", [&]() -> Result<void> {
+      auto& s = c_.prepare(
+          "UPDATE applicants SET id_number = ?, old_id_number = ?, full_name = ?, birth_date = ?, "
+          "sex = ?, address = ?, issue_date = ?, source = ?, phone = ?, return_address = ? "
+          "WHERE dossier_id = ?");
+      s.bind(1, a.id_number);
+      s.bind(2, a.old_id_number);
+      s.bind(3, a.full_name);
+      bind_optional(s, 4, a.birth_date);
+      s.bind(5, a.sex);
+      s.bind(6, a.address);
+      bind_optional(s, 7, a.issue_date);
+      s.bind(8, a.source);
+      s.bind(9, a.phone);
+      s.bind(10, a.return_address);
+      s.bind(11, a.dossier_id);
+      if (s.exec() == 0) {
+        return make_error(ErrorCode::not_found,
+                          fmt::format("dossier #{} has no applicant to update", a.dossier_id));
+      }
+      return {};
     });
   }
 
@@ -680,7 +726,7 @@ class SqliteTransaction final : public Transaction {
     return guarded("reading the applicant", [&]() -> Result<std::optional<Applicant>> {
       auto& s = c_.prepare(
           "SELECT id, dossier_id, id_number, old_id_number, full_name, birth_date, sex, address, "
-          "issue_date, source FROM applicants WHERE dossier_id = ?");
+          "issue_date, source, phone, return_address FROM applicants WHERE dossier_id = ?");
       s.bind(1, dossier_id);
       if (!s.executeStep()) return std::optional<Applicant>{};
       Applicant a;
@@ -694,6 +740,8 @@ class SqliteTransaction final : public Transaction {
       a.address = s.getColumn(7).getString();
       a.issue_date = optional_date(s.getColumn(8));
       a.source = s.getColumn(9).getString();
+      a.phone = s.getColumn(10).getString();
+      a.return_address = s.getColumn(11).getString();
       return std::optional<Applicant>{std::move(a)};
     });
   }

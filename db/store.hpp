@@ -66,6 +66,9 @@ class Transaction {
                                                                 Direction direction,
                                                                 Timestamp not_before) = 0;
   virtual common::Result<std::optional<Shipment>> get_shipment(Id id) = 0;
+  // The shipment ordered from `carrier` with our order code `order_code`, if any.
+  virtual common::Result<std::optional<Shipment>> find_shipment_by_order(
+      const std::string& carrier, const std::string& order_code) = 0;
   virtual common::Result<std::vector<Shipment>> shipments_of(Id dossier_id) = 0;
   virtual common::Result<Id> insert_shipment(const Shipment& shipment) = 0;
 
@@ -99,6 +102,9 @@ class Transaction {
   virtual common::Result<std::vector<Id>> dossiers_of_applicant(const std::string& id_number) = 0;
 
   virtual common::Result<Id> insert_applicant(const Applicant& applicant) = 0;
+  // Writes every field of the dossier's applicant except id and dossier_id; not_found when the
+  // dossier has no applicant.
+  virtual common::Result<void> update_applicant(const Applicant& applicant) = 0;
   virtual common::Result<std::optional<Applicant>> applicant_of(Id dossier_id) = 0;
 
   // Inserts the scan and its codes.

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "db/settings.hpp"
+
 namespace intake {
 namespace {
 
@@ -19,7 +21,7 @@ using db::ScanOutcome;
 // year is the same envelope; an older sighting is a different item that happens to share it.
 constexpr auto k_reuse_window = std::chrono::days{365};
 
-constexpr std::string_view k_setting_agency = "agency_code";
+constexpr std::string_view k_setting_agency = db::k_setting_agency_code;
 constexpr const char* k_id_card_placeholder = "(citizen ID card: see the applicant)";
 
 // The earliest first sighting that still counts as the same envelope at `seen_at`: within the last

@@ -209,7 +209,18 @@ ALTER TABLE dossiers ADD COLUMN clock_started_at INTEGER;
 CREATE INDEX dossiers_by_due ON dossiers(due_at) WHERE due_at IS NOT NULL;
 )sql";
 
-constexpr std::array<const char*, 3> k_migrations = {k_v1, k_v2, k_v3};
+// v4: return dispatch (issue 5 §2). The applicant's phone and the address the result goes back to
+// (typed by staff from the consignment note; the ID card has neither). A return shipment keeps our
+// order code (the carrier's idempotency key) and the carrier's order id (needed to cancel it).
+constexpr const char* k_v4 = R"sql(
+ALTER TABLE applicants ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE applicants ADD COLUMN return_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE shipments ADD COLUMN order_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE shipments ADD COLUMN carrier_order_id TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX shipments_by_order_code ON shipments(carrier, order_code) WHERE order_code <> '';
+)sql";
+
+constexpr std::array<const char*, 4> k_migrations = {k_v1, k_v2, k_v3, k_v4};
 
 }  // namespace
 
