@@ -14,36 +14,14 @@ CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(WERROR),-DHOSO_WERROR=$(WE
 .PHONY: demo test build bootstrap bench format clean
 
 HOSO = $(BUILD)/bin/hoso
-DEMO_DB = var/demo/hoso.db
 
-# The registry on a fresh database in var/demo/: the carrier hands over the 132 sample envelopes,
-# every one is scanned and registered, a few go to the manual queue; a second scan of the same
-# envelopes registers nothing new. Then the carrier (hoso-carrier-sim on a free port) is asked
-# where each envelope has been.
+# The whole flow on a fresh desk in var/demo/ (`hoso demo`): the sample envelopes registered,
+# officers' actions, results posted back through the carrier simulator (in-process, on a free port
+# of 127.0.0.1), its deliveries synced, then the report and the printed documents. The carrier keeps
+# serving until Ctrl-C; `make demo ARGS=--once` exits when done.
+ARGS ?=
 demo: build
-	@rm -rf var/demo
-	@echo "== hoso init: a fresh desk database in $(DEMO_DB) =="
-	@$(HOSO) init --db $(DEMO_DB) --agency 000.00.05.H12 --agency-name "Bộ phận Một cửa (demo)"
-	@echo
-	@echo "== hoso intake: the carrier's delivery of samples/envelopes/ with its manifest =="
-	@$(HOSO) intake --db $(DEMO_DB) --batch "VNPost demo delivery" \
-	  --manifest samples/handover/vnpost-manifest.txt samples/envelopes/
-	@echo
-	@echo "== the same envelopes scanned again: nothing registered twice =="
-	@$(HOSO) intake --db $(DEMO_DB) samples/envelopes/ | tail -n 1
-	@echo
-	@echo "== a hand scanner types two codes, one with a wrong check digit =="
-	@printf 'EL491610889VN\nEB123456789VN\n' | $(HOSO) intake --db $(DEMO_DB) --stdin
-	@echo
-	@echo "== hoso manual list, then the clerk types the right number =="
-	@$(HOSO) manual list --db $(DEMO_DB)
-	@$(HOSO) manual resolve --db $(DEMO_DB) 1 EB123456785VN
-	@echo
-	@echo "== hoso dossier list (first 10) and one dossier in full =="
-	@$(HOSO) dossier list --db $(DEMO_DB) --limit 10
-	@$(HOSO) dossier show --db $(DEMO_DB) 1
-	@echo
-	@bash scripts/demo-carrier $(BUILD) var/demo
+	@$(HOSO) demo --dir var/demo $(ARGS)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)

@@ -26,6 +26,8 @@ using common::Result;
 
 constexpr std::size_t k_changes_shown = 40;
 
+}  // namespace
+
 Result<std::unique_ptr<postal_api::Carrier>> open_carrier(const std::filesystem::path& config_file,
                                                           const common::Clock& clock) {
   std::error_code ec;
@@ -45,6 +47,8 @@ Result<std::unique_ptr<postal_api::Carrier>> open_carrier(const std::filesystem:
   return postal_api::make_carrier(*config, clock);
 }
 
+namespace {
+
 nlohmann::json error_json(const common::Error& error) {
   return {{"code", common::error_code_name(error.code)}, {"message", error.message}};
 }
@@ -57,6 +61,7 @@ nlohmann::json report_json(const tracking::SyncReport& report, std::string_view 
                        {"from", change.from},
                        {"to", change.to}};
     row["dossier_id"] = change.dossier_id ? nlohmann::json(*change.dossier_id) : nlohmann::json();
+    if (change.dossier_state) row["dossier_state"] = db::dossier_state_name(*change.dossier_state);
     changes.push_back(std::move(row));
   }
   nlohmann::json failures = nlohmann::json::array();
@@ -96,9 +101,12 @@ void print_report(const tracking::SyncReport& report, std::string_view carrier) 
              report.changes.size());
   for (std::size_t i = 0; i < report.changes.size() && i < k_changes_shown; ++i) {
     const tracking::StatusChange& change = report.changes[i];
-    fmt::print("  {:<15} {:<8} {:>16} → {:<16}{}\n", shorten(change.tracking_number, 15),
+    fmt::print("  {:<15} {:<8} {:>16} → {:<16}{}{}\n", shorten(change.tracking_number, 15),
                db::direction_name(change.direction), change.from, change.to,
-               change.dossier_id ? fmt::format("  dossier #{}", *change.dossier_id) : "");
+               change.dossier_id ? fmt::format("  dossier #{}", *change.dossier_id) : "",
+               change.dossier_state
+                   ? fmt::format(" now {}", db::dossier_state_name(*change.dossier_state))
+                   : "");
   }
   if (report.changes.size() > k_changes_shown) {
     fmt::print("  … and {} more (--json lists every change).\n",
@@ -125,17 +133,8 @@ void print_report(const tracking::SyncReport& report, std::string_view carrier) 
 
 int run_sync(const SyncArgs& args) {
   const std::filesystem::path database = database_path(args.db);
-  db::SqliteOptions options;
-  options.create = false;
-  auto store = db::open_sqlite(database, options);
-  if (!store) {
-    if (store.error().code == ErrorCode::not_found) {
-      return report_error({ErrorCode::not_found,
-                           fmt::format("{} does not exist: run `hoso init` first (or pass --db)",
-                                       database.string())});
-    }
-    return report_error(store.error());
-  }
+  auto store = open_store(database);
+  if (!store) return report_error(store.error());
   common::SystemClock clock;
   auto carrier = open_carrier(config_path(args.config, database), clock);
   if (!carrier) return report_error(carrier.error());

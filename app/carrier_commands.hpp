@@ -2,7 +2,13 @@
 // The logic lives in tracking/carrier_sync and postal_api/.
 #pragma once
 
+#include <filesystem>
+#include <memory>
 #include <string>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "postal_api/carrier.hpp"
 
 namespace app {
 
@@ -13,5 +19,10 @@ struct SyncArgs {
   int passes = 6;
 };
 int run_sync(const SyncArgs& args);
+
+// The carrier adapter the desk's config file names (invalid_argument with a hint when the file is
+// missing; the status map defaults to samples/carriers/<name>-status.csv).
+common::Result<std::unique_ptr<postal_api::Carrier>> open_carrier(
+    const std::filesystem::path& config_file, const common::Clock& clock);
 
 }  // namespace app

@@ -32,6 +32,18 @@ std::filesystem::path samples_dir() {
   return std::filesystem::path(HOSO_SOURCE_DIR) / "samples";
 }
 
+common::Result<std::unique_ptr<db::Store>> open_store(const std::filesystem::path& database) {
+  db::SqliteOptions options;
+  options.create = false;
+  auto store = db::open_sqlite(database, options);
+  if (!store && store.error().code == common::ErrorCode::not_found) {
+    return common::Error{
+        common::ErrorCode::not_found,
+        fmt::format("{} does not exist: run `hoso init` first (or pass --db)", database.string())};
+  }
+  return store;
+}
+
 common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
                                                 intake::IntakeContext context) {
   auto desk = std::make_unique<Desk>();

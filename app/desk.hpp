@@ -33,6 +33,10 @@ std::filesystem::path config_path(const std::string& flag, const std::filesystem
 // else ./samples when it exists, else the source tree's samples/ this binary was built from.
 std::filesystem::path samples_dir();
 
+// Opens the initialised database at `database` (not_found with a hint to run `hoso init` when the
+// file is missing).
+common::Result<std::unique_ptr<db::Store>> open_store(const std::filesystem::path& database);
+
 struct Desk {
   std::filesystem::path database;
   std::unique_ptr<db::Store> store;

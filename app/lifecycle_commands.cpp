@@ -15,6 +15,7 @@
 #include "app/desk.hpp"
 #include "app/output.hpp"
 #include "common/exit_code.hpp"
+#include "tracking/dossier_key.hpp"
 #include "tracking/lifecycle.hpp"
 
 namespace app {
@@ -44,37 +45,6 @@ std::string actor_or_user(const std::string& actor) {
   if (!actor.empty()) return actor;
   if (const char* user = std::getenv("USER"); user && *user) return user;
   return "staff";
-}
-
-bool all_digits(const std::string& text) {
-  return !text.empty() && text.size() < 12 &&
-         std::all_of(text.begin(), text.end(),
-                     [](unsigned char c) { return std::isdigit(c) != 0; });
-}
-
-// "#12" is a dossier number; otherwise a tracking number (inbound, then the return shipment) is
-// tried first (Viettel Post's are all digits), then a bare dossier number, then a dossier code.
-Result<std::optional<db::Id>> find_dossier_id(db::Transaction& tx, const std::string& key) {
-  if (key.empty()) return std::optional<db::Id>{};
-  if (key.front() == '#') {
-    const std::string digits = key.substr(1);
-    if (!all_digits(digits)) return std::optional<db::Id>{};
-    return std::optional<db::Id>{std::stoll(digits)};
-  }
-  std::string number;
-  for (unsigned char c : key) {
-    if (!std::isspace(c)) number.push_back(static_cast<char>(std::toupper(c)));
-  }
-  for (auto direction : {db::Direction::inbound, db::Direction::outbound}) {
-    auto shipment = tx.find_shipment(number, direction, common::Timestamp{});
-    if (!shipment) return shipment.error();
-    if (*shipment && (*shipment)->dossier_id) return (*shipment)->dossier_id;
-  }
-  if (all_digits(key)) return std::optional<db::Id>{std::stoll(key)};
-  auto by_code = tx.find_dossier_by_code(key);
-  if (!by_code) return by_code.error();
-  if (*by_code) return std::optional<db::Id>{(*by_code)->id};
-  return std::optional<db::Id>{};
 }
 
 std::string due_text(const db::Dossier& d) {
@@ -206,7 +176,7 @@ int run_lifecycle(const LifecycleArgs& args) {
   auto& store = *(*desk)->store;
   std::optional<tracking::Transition> done;
   auto written = store.write([&](db::Transaction& tx) -> Result<void> {
-    auto id = find_dossier_id(tx, args.key);
+    auto id = tracking::find_dossier_id(tx, args.key);
     if (!id) return id.error();
     if (!*id) {
       return make_error(ErrorCode::not_found,

@@ -8,8 +8,12 @@
 #include <thread>
 
 #include "app/carrier_commands.hpp"
+#include "app/demo_command.hpp"
+#include "app/dispatch_commands.hpp"
 #include "app/lifecycle_commands.hpp"
+#include "app/print_commands.hpp"
 #include "app/registry_commands.hpp"
+#include "app/report_commands.hpp"
 #include "app/scan_command.hpp"
 #include "app/watch_command.hpp"
 #include "common/exit_code.hpp"
@@ -74,6 +78,14 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--agency", init.agency,
                        "The desk's agency code, first part of every dossier code (000.00.05.H12)");
   init_cmd->add_option("--agency-name", init.agency_name, "The agency's name, for documents");
+  init_cmd->add_option("--agency-address", init.agency_address,
+                       "The desk's postal address: sender of return shipments, letterhead");
+  init_cmd->add_option("--agency-phone", init.agency_phone, "The desk's phone number");
+  init_cmd->add_option("--agency-province", init.agency_province,
+                       "The desk's province (\"Hà Nội\"), for documents");
+  init_cmd->add_option("--public-url", init.public_url,
+                       "Where citizens open the lookup page, for the QR on receipts and labels "
+                       "(default http://127.0.0.1:8080)");
   init_cmd->add_option("--procedures", init.procedures,
                        "Procedure catalogue CSV (default samples/procedures.csv)");
   init_cmd->add_option("--calendar", init.calendar,
@@ -182,6 +194,10 @@ int main(int argc, char** argv) {
   }
   app::LifecycleArgs lifecycle;
   app::add_lifecycle_commands(*dossier_cmd, lifecycle, db_help);
+  app::ApplicantArgs applicant;
+  auto* applicant_cmd = app::add_applicant_command(*dossier_cmd, applicant, db_help);
+  app::DispatchArgs dispatch;
+  app::add_dispatch_command(cli, dispatch, db_help);
 
   app::CalendarArgs calendar;
   auto* calendar_cmd =
@@ -206,6 +222,29 @@ int main(int argc, char** argv) {
     sub->add_option("--db", calendar.db, db_help);
     sub->callback([&calendar, sub] { calendar.action = sub->get_name(); });
   }
+
+  app::LookupArgs lookup;
+  app::ReportArgs report;
+  const app::ReportCommands report_cmds = app::add_report_commands(cli, lookup, report, db_help);
+
+  app::DemoArgs demo;
+  auto* demo_cmd = cli.add_subcommand(
+      "demo",
+      "The whole flow on a fresh desk in var/demo/ in simulated time: envelopes registered, "
+      "officers' actions, results posted, the carrier's deliveries, the report and the documents");
+  demo_cmd->add_flag(
+      "--once", demo.once,
+      "Exit when done (without it the carrier simulator keeps serving until Ctrl-C)");
+  demo_cmd->add_option("--dir", demo.dir, "Where the demo desk is built (emptied first)")
+      ->capture_default_str();
+  demo_cmd->add_option("--seed", demo.seed, "The carrier's scenarios and times")
+      ->capture_default_str();
+  demo_cmd->add_option("--faults", demo.fault_rate, "Share of carrier answers that fail")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.5));
+
+  app::PrintArgs print;
+  auto* print_cmd = app::add_print_command(cli, print, db_help);
 
   app::SyncArgs sync;
   auto* sync_cmd = cli.add_subcommand(
@@ -238,9 +277,15 @@ int main(int argc, char** argv) {
     if (watch_cmd->parsed()) return app::run_watch(std::move(watch));
     if (manual_cmd->parsed()) return app::run_manual(manual);
     if (dossier_cmd->parsed() && !lifecycle.action.empty()) return app::run_lifecycle(lifecycle);
+    if (applicant_cmd->parsed()) return app::run_applicant(applicant);
+    if (cli.got_subcommand("dispatch")) return app::run_dispatch(dispatch);
     if (dossier_cmd->parsed()) return app::run_dossier(dossier);
     if (calendar_cmd->parsed()) return app::run_calendar(calendar);
     if (sync_cmd->parsed()) return app::run_sync(sync);
+    if (print_cmd->parsed()) return app::run_print(print);
+    if (demo_cmd->parsed()) return app::run_demo(demo);
+    if (report_cmds.lookup->parsed()) return app::run_lookup(lookup);
+    if (report_cmds.report->parsed()) return app::run_report(report);
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", e.what());
     return static_cast<int>(common::ExitCode::internal);

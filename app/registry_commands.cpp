@@ -114,6 +114,14 @@ int run_init(const InitArgs& args) {
       if (!id) return id.error();
       if (auto set = tx.set_setting(db::k_setting_agency_code, args.agency); !set) return set;
     }
+    for (const auto& [key, value] :
+         {std::pair{db::k_setting_agency_address, &args.agency_address},
+          std::pair{db::k_setting_agency_phone, &args.agency_phone},
+          std::pair{db::k_setting_agency_province, &args.agency_province},
+          std::pair{db::k_setting_public_url, &args.public_url}}) {
+      if (value->empty()) continue;
+      if (auto set = tx.set_setting(key, *value); !set) return set;
+    }
     auto code = tx.setting(db::k_setting_agency_code);
     if (!code) return code.error();
     if (!*code) {

@@ -17,6 +17,9 @@ struct InitArgs {
   std::string procedures;             // CSV; default samples/procedures.csv
   std::vector<std::string> calendar;  // CSV files; default samples/calendar/*.csv
   std::string carriers;               // JSON; default samples/carriers/tracking_patterns.json
+  // Settings kept when not given (db/settings.hpp): the sender of return shipments, the letterhead
+  // of printed forms, and where citizens reach the lookup page.
+  std::string agency_address, agency_phone, agency_province, public_url;
 };
 int run_init(const InitArgs& args);
 

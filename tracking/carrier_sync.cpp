@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "tracking/lifecycle.hpp"
+
 namespace tracking {
 namespace {
 
@@ -37,6 +39,54 @@ postal_api::TrackingEvent comparable(const db::CarrierEvent& stored) {
       postal_api::parse_status(stored.status).value_or(postal_api::ShipmentStatus::unknown);
   event.location_code = stored.location_code;
   return event;
+}
+
+// Moves the dossier of a return shipment whose status became `status` (see the header). Returns
+// the dossier's new state when it moved.
+Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx,
+                                                      const db::Shipment& shipment,
+                                                      const std::string& status,
+                                                      const std::vector<db::CarrierEvent>& events,
+                                                      Timestamp now, const std::string& actor) {
+  using Moved = std::optional<db::DossierState>;
+  if (shipment.direction != db::Direction::outbound || !shipment.dossier_id) return Moved{};
+  const bool delivered = status == postal_api::status_name(postal_api::ShipmentStatus::delivered);
+  const bool came_back = status == postal_api::status_name(postal_api::ShipmentStatus::returned);
+  if (!delivered && !came_back) return Moved{};
+
+  auto dossier = tx.get_dossier(*shipment.dossier_id);
+  if (!dossier) return dossier.error();
+  if (!*dossier || (*dossier)->state != db::DossierState::return_dispatched) return Moved{};
+  auto shipments = tx.shipments_of((*dossier)->id);
+  if (!shipments) return shipments.error();
+  db::Id newest = 0;
+  for (const db::Shipment& s : *shipments) {
+    if (s.direction == db::Direction::outbound) newest = std::max(newest, s.id);
+  }
+  if (newest != shipment.id) return Moved{};  // an earlier attempt's late news
+
+  ActionRequest request;
+  request.action = delivered ? Action::record_delivery : Action::record_return_failure;
+  request.actor = actor;
+  request.details = {{"tracking_number", shipment.tracking_number}};
+  // When it happened, by the carrier: kept within what the lifecycle accepts (after the dossier's
+  // last change, not in the future), since the carrier's clock is not ours.
+  const auto happened = std::find_if(events.rbegin(), events.rend(),
+                                     [&](const auto& e) { return e.status == status; });
+  if (happened != events.rend()) {
+    const Timestamp floor = std::max((*dossier)->filed_at, (*dossier)->updated_at);
+    request.at = std::clamp(happened->occurred_at, floor, std::max(floor, now));
+  }
+  if (!delivered) {
+    // The postman's last reason ("Người nhận vắng nhà"): the carrier's words, no personal data.
+    const auto failed = std::find_if(events.rbegin(), events.rend(), [](const auto& e) {
+      return e.status == postal_api::status_name(postal_api::ShipmentStatus::delivery_failed);
+    });
+    if (failed != events.rend()) request.reason = failed->description;
+  }
+  auto moved = apply_action(tx, now, (*dossier)->id, request);
+  if (!moved) return moved.error();
+  return Moved{moved->after.state};
 }
 
 // Stores `events` for one shipment and sets its status to that of its latest stored event (or to
@@ -99,8 +149,10 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
     log.action = "carrier_status";
     log.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (Result<db::Id> appended = tx.append_event(log); !appended) return appended.error();
+    auto moved = follow_return(tx, shipment, status, *stored, now, actor);
+    if (!moved) return moved.error();
     changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
-                                   shipment.dossier_id, shipment.status, status});
+                                   shipment.dossier_id, shipment.status, status, *moved});
   }
   return added;
 }

@@ -46,6 +46,9 @@ struct StatusChange {
   std::optional<db::Id> dossier_id;
   std::string from;  // normalised status names
   std::string to;
+  // Set when this change moved the dossier: a return shipment delivered (result_returned) or
+  // brought back to the desk (return_failed).
+  std::optional<db::DossierState> dossier_state;
 };
 
 struct SyncReport {
@@ -69,6 +72,12 @@ struct SyncReport {
 // Setting key holding the time (ISO 8601) of the last complete sync with `carrier`.
 std::string last_sync_setting(std::string_view carrier);
 
+// A return shipment's news moves its dossier (issue 5 §2) in the same transaction: delivered ->
+// result_returned at the delivery time (tracking::Action::record_delivery); returned to the desk
+// after the failed attempts -> return_failed, which waits for an officer
+// (Action::record_return_failure). Only the dossier's newest return shipment counts, and only while
+// the dossier is return_dispatched.
+//
 // Refreshes every shipment of carrier.name() the carrier may still move (see
 // db::Transaction::shipments_to_sync). Idempotent: an event already stored is not stored again,
 // events arriving out of order still leave the status of the latest one by time, and a run that was

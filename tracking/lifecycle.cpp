@@ -300,6 +300,14 @@ std::string dossier_code(std::string_view agency_code, common::Date day, int seq
                      sequence);
 }
 
+Result<void> check_allowed(const db::Dossier& dossier, Action action) {
+  const auto allowed = allowed_actions(dossier.state);
+  if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {
+    return not_allowed(dossier, action);
+  }
+  return {};
+}
+
 Result<common::WorkingCalendar> load_calendar(db::Transaction& tx) {
   auto days = tx.list_calendar_days();
   if (!days) return days.error();
@@ -316,10 +324,7 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
     return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
   }
   const db::Dossier before = **found;
-  const auto allowed = allowed_actions(before.state);
-  if (std::find(allowed.begin(), allowed.end(), request.action) == allowed.end()) {
-    return not_allowed(before, request.action);
-  }
+  if (auto ok = check_allowed(before, request.action); !ok) return ok.error();
   if (auto ok = check_required(before, request); !ok) return ok.error();
   if (request.at && *request.at > now) {
     return make_error(ErrorCode::invalid_argument,

@@ -48,6 +48,12 @@ std::optional<Action> parse_action(std::string_view name);
 // at the apology's own conditions (once, before the deadline): apply() checks those.
 std::vector<Action> allowed_actions(db::DossierState state);
 
+// Succeeds iff the state machine allows `action` from the dossier's state; otherwise
+// invalid_argument with the message apply_action gives (the state, its national status, the
+// allowed actions). For callers that must check before an outside call (the return dispatch asks
+// the carrier before it writes).
+common::Result<void> check_allowed(const db::Dossier& dossier, Action action);
+
 // The dossier code of DOMAIN.md §3: "<agency code>-YYMMDD-NNNN", e.g.
 // dossier_code("000.00.05.H12", 2021-08-06, 1) == "000.00.05.H12-210806-0001". Requires day.ok()
 // and sequence >= 1 (a sequence above 9999 takes more digits).

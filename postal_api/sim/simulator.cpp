@@ -92,6 +92,7 @@ enum class Counter : std::size_t {
   webhook_attempts,
   webhook_pushed,
   webhook_failed,
+  orders_created,
   count_
 };
 
@@ -100,7 +101,8 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Counter::count_)
     "requests.sim",          "answers.unauthorized",  "faults.latency",        "faults.error_500",
     "faults.error_502",      "faults.error_503",      "faults.rate_limited",   "faults.dropped",
     "faults.malformed_body", "faults.malformed_item", "faults.duplicated",     "faults.reordered",
-    "webhooks.queued",       "webhooks.attempts",     "webhooks.pushed",       "webhooks.failed"};
+    "webhooks.queued",       "webhooks.attempts",     "webhooks.pushed",       "webhooks.failed",
+    "orders.created"};
 
 enum class Endpoint { login, create_order, cancel_order, track };
 
@@ -721,6 +723,8 @@ class SimulatorImpl final : public Simulator {
     orders_by_id_.emplace(order_id, tracking_number);
     items_.emplace(tracking_number, std::move(item));
     lock.unlock();
+    bump(Counter::orders_created);
+    if (options_.on_order_created) options_.on_order_created(tracking_number);
     answer(res, 200, answer_body);
   }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,6 +55,9 @@ struct Options {
   // Each keep-alive connection holds a worker while it is open: more client connections than
   // workers wait up to httplib's keep-alive timeout (5 s). 32 covers max_in_flight up to 32.
   int worker_threads = 32;
+  // Called on the HTTP worker after CreateOrder stored a new order and before it answers: tests
+  // use it to kill a client between the carrier's work and the client's own write. May block.
+  std::function<void(const std::string& tracking_number)> on_order_created;
 };
 
 // One item as the simulator knows it.

@@ -1,0 +1,654 @@
+#include "app/demo_command.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <csignal>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "app/desk.hpp"
+#include "app/registry_commands.hpp"
+#include "common/calendar.hpp"
+#include "common/exit_code.hpp"
+#include "db/settings.hpp"
+#include "intake/catalogue.hpp"
+#include "intake/envelope_reader.hpp"
+#include "postal_api/sim/simulator.hpp"
+#include "postal_api/vnpost.hpp"
+#include "scanner/batch.hpp"
+#include "tracking/carrier_sync.hpp"
+#include "tracking/dispatch.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/lifecycle.hpp"
+#include "tracking/lookup.hpp"
+#include "tracking/report.hpp"
+
+namespace app {
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+using common::Timestamp;
+using db::DossierState;
+using tracking::Action;
+namespace sim = postal_api::sim;
+
+constexpr const char* k_agency = "000.00.05.H12";
+constexpr const char* k_officer = "demo.officer";
+constexpr int k_days = 24;  // working days simulated after the handover
+
+// People who typed their details on the consignment note, for envelopes without an ID card QR.
+constexpr std::array<std::pair<const char*, const char*>, 8> k_typed_people = {{
+    {"Nguyễn Văn An", "15 Hùng Vương, phường Hải Châu, TP. Đà Nẵng"},
+    {"Trần Thị Bình", "42 Nguyễn Văn Linh, phường Thạc Gián, TP. Đà Nẵng"},
+    {"Lê Hoàng Cường", "7 Tôn Đức Thắng, phường Hòa Khánh, TP. Đà Nẵng"},
+    {"Phạm Thị Dung", "120 Ngô Quyền, phường An Hải, TP. Đà Nẵng"},
+    {"Hoàng Minh Đức", "3 Lê Văn Hiến, phường Ngũ Hành Sơn, TP. Đà Nẵng"},
+    {"Võ Thị Hạnh", "88 Trần Cao Vân, phường Thanh Khê, TP. Đà Nẵng"},
+    {"Đặng Quốc Huy", "56 Âu Cơ, phường Liên Chiểu, TP. Đà Nẵng"},
+    {"Bùi Thị Lan", "21 Cách Mạng Tháng Tám, phường Cẩm Lệ, TP. Đà Nẵng"},
+}};
+
+DemoPlan plan_for(std::size_t index) {
+  if (index == 19) return DemoPlan::two_supplements;
+  if (index == 24) return DemoPlan::withdraw;
+  if (index == 12) return DemoPlan::apology;
+  switch (index % 25) {
+    case 4:
+      return DemoPlan::refuse;
+    case 9:
+      return DemoPlan::supplement_pending;
+    case 14:
+      return DemoPlan::supplement_then_ok;
+    case 17:
+      return DemoPlan::slow;
+    default:
+      return DemoPlan::normal;
+  }
+}
+
+// The Monday five weeks before `now`, 08:00 local: the run ends before today.
+Timestamp demo_start(Timestamp now) {
+  const auto today = std::chrono::sys_days{common::local_date(now)};
+  const std::chrono::weekday weekday{today};
+  const auto monday =
+      today - std::chrono::days{(weekday.c_encoding() + 6) % 7} - std::chrono::days{35};
+  return common::local_time(common::Date{monday}, 8, 0);
+}
+
+// What the day's summary calls an action.
+std::string_view done_words(Action action) {
+  switch (action) {
+    case Action::accept:
+      return "accepted";
+    case Action::request_supplement:
+      return "supplements requested";
+    case Action::supplement_received:
+      return "supplements received";
+    case Action::refuse:
+      return "refused";
+    case Action::start_processing:
+      return "in process";
+    case Action::request_fees:
+      return "fees requested";
+    case Action::fees_paid:
+      return "fees paid";
+    case Action::mark_processed:
+      return "results ready";
+    case Action::withdraw:
+      return "withdrawn";
+    case Action::stop:
+      return "stopped";
+    case Action::apologise:
+      return "apologies with a new date";
+    case Action::dispatch_return:
+      return "results posted";
+    case Action::record_delivery:
+      return "results delivered";
+    case Action::record_return_failure:
+      return "results back at the desk";
+  }
+  return "?";
+}
+
+// The desk and the carrier, on one simulated clock.
+struct Run {
+  DemoOutcome outcome;
+  std::FILE* out = nullptr;
+  std::unique_ptr<Desk> desk;
+  common::ManualClock clock;
+  std::unique_ptr<sim::Simulator> carrier_sim;
+  std::unique_ptr<postal_api::Carrier> carrier;
+  common::WorkingCalendar calendar;
+  Timestamp start{};
+  std::map<std::string, int> tally;  // what happened today, by action
+
+  void move_to(Timestamp t) {
+    if (t <= clock.now()) return;
+    carrier_sim->advance(std::chrono::duration_cast<std::chrono::seconds>(t - clock.now()));
+    clock.set(t);
+  }
+
+  Timestamp at_day(int day, int hour, int minute = 0) const {
+    return common::local_time(calendar.add_working_days(common::local_date(start), day), hour,
+                              minute);
+  }
+
+  bool act(db::Id id, Action action,
+           const std::function<void(tracking::ActionRequest&)>& fill = {}) {
+    tracking::Lifecycle life(*desk->store, clock);
+    tracking::ActionRequest request;
+    request.action = action;
+    request.actor = k_officer;
+    if (fill) fill(request);
+    auto done = life.apply(id, request);
+    if (!done) {
+      outcome.problems.push_back(
+          fmt::format("{} #{}: {}", tracking::action_name(action), id, done.error().message));
+      return false;
+    }
+    ++tally[std::string(done_words(action))];
+    return true;
+  }
+
+  std::optional<db::Dossier> dossier(db::Id id) const {
+    std::optional<db::Dossier> found;
+    (void)desk->store->read([&](db::Transaction& tx) -> Result<void> {
+      auto d = tx.get_dossier(id);
+      if (!d) return d.error();
+      found = *d;
+      return {};
+    });
+    return found;
+  }
+};
+
+Result<void> register_envelopes(Run& run, const DemoArgs& args) {
+  const std::filesystem::path envelopes =
+      args.envelopes.empty() ? samples_dir() / "envelopes" : std::filesystem::path(args.envelopes);
+  intake::Registrar registrar(*run.desk->store, *run.desk->images, run.desk->classifier, run.clock,
+                              intake::IntakeContext{"demo-mailroom", "demo.mailroom"});
+  auto manifest = intake::load_manifest(samples_dir() / "handover" / "vnpost-manifest.txt",
+                                        run.desk->classifier);
+  if (!manifest) return manifest.error();
+  // The carrier knows the envelopes it carried: posted two to three days before the handover.
+  for (std::size_t i = 0; i < manifest->tracking_numbers.size(); ++i) {
+    run.carrier_sim->add_item(manifest->tracking_numbers[i], sim::Scenario::delivered,
+                              run.start - std::chrono::hours(50 + 7 * static_cast<int>(i % 4)));
+  }
+  run.move_to(run.start + std::chrono::minutes(30));
+  auto batch = registrar.open_batch("VNPost demo delivery", "vnpost", run.clock.now(),
+                                    manifest->tracking_numbers, true);
+  if (!batch) return batch.error();
+
+  auto files = scanner::collect_inputs({envelopes.string()});
+  if (!files) return files.error();
+  scanner::ScannerOptions options;
+  options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto scanner = scanner::Scanner::open(options);
+  if (!scanner) return scanner.error();
+  int registered = 0, manual = 0;
+  std::optional<common::Error> failed;
+  scanner::scan_batch(*scanner, *files, [&](std::size_t, const scanner::FileResult& result) {
+    for (const auto& scan : intake::envelopes_from(result, run.desk->classifier, batch->id)) {
+      auto registration = registrar.register_envelope(scan);
+      if (!registration) {
+        failed = registration.error();
+        continue;
+      }
+      if (registration->outcome == db::ScanOutcome::registered) ++registered;
+      if (registration->outcome == db::ScanOutcome::manual) ++manual;
+    }
+  });
+  if (failed) return *failed;
+  fmt::print(run.out,
+             "{}  the carrier hands over {} envelopes; the mailroom scans them: {} dossiers "
+             "registered, {} for a person to look at (hoso manual list)\n",
+             common::format_local(run.clock.now()), files->size(), registered, manual);
+
+  // A hand scanner types a number with a wrong check digit: it waits for a person, who types the
+  // right one.
+  intake::EnvelopeScan typed;
+  typed.source_name = "hand scanner";
+  typed.codes.push_back(run.desk->classifier.classify("EB123456789VN", std::nullopt));
+  typed.batch_id = batch->id;
+  auto waiting = registrar.register_envelope(typed);
+  if (!waiting) return waiting.error();
+  fmt::print(run.out, "{}  a hand scanner reads EB123456789VN: {}\n",
+             common::format_local(run.clock.now()), waiting->message);
+  if (waiting->manual_id) {
+    auto resolved = registrar.resolve_manual(*waiting->manual_id, "EB123456785VN");
+    if (!resolved) return resolved.error();
+    fmt::print(run.out, "{}  the clerk types EB123456785VN: {}\n",
+               common::format_local(run.clock.now()), resolved->message);
+  }
+  run.outcome.manual_open = manual;
+  return {};
+}
+
+// The officers' morning: what each dossier's plan says happens on working day `day`.
+void officers_morning(Run& run, int day, const std::vector<db::Procedure>& quick) {
+  run.move_to(run.at_day(day, 9, 30));
+  for (const auto& [id, plan] : run.outcome.plans) {
+    const auto current = run.dossier(id);
+    if (!current) continue;
+    const DossierState state = current->state;
+    const std::string procedure = quick[static_cast<std::size_t>(id) % quick.size()].code;
+    const auto accept = [&] {
+      run.act(id, Action::accept, [&](auto& r) { r.procedure_code = procedure; });
+    };
+    const auto ask_supplement = [&] {
+      run.act(id, Action::request_supplement, [](auto& r) {
+        r.missing = "Bản sao Giấy chứng nhận quyền sử dụng đất; Sơ đồ thửa đất có xác nhận";
+        r.reason = "Hồ sơ thiếu thành phần theo quy định";
+      });
+    };
+    switch (plan) {
+      case DemoPlan::normal:
+      case DemoPlan::apology:
+      case DemoPlan::slow:
+      case DemoPlan::withdraw:
+        if (day == 0 && state == DossierState::received) accept();
+        if (day == 1 && state == DossierState::accepted) run.act(id, Action::start_processing);
+        if (plan == DemoPlan::withdraw && day == 3) {
+          run.act(id, Action::withdraw, [](auto& r) { r.reason = "Công dân xin rút hồ sơ"; });
+        }
+        break;
+      case DemoPlan::refuse:
+        if (day == 0) {
+          run.act(id, Action::refuse, [](auto& r) {
+            r.reason = "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan";
+          });
+        }
+        break;
+      case DemoPlan::supplement_pending:
+        if (day == 1) ask_supplement();
+        break;
+      case DemoPlan::supplement_then_ok:
+        if (day == 1) ask_supplement();
+        if (day == 4 && state == DossierState::supplement_requested) {
+          run.act(id, Action::supplement_received, [&](auto& r) { r.at = run.at_day(4, 8, 45); });
+        }
+        if (day == 4) accept();
+        if (day == 5) run.act(id, Action::start_processing);
+        break;
+      case DemoPlan::two_supplements:
+        if (day == 0) accept();
+        if (day == 1) run.act(id, Action::start_processing);
+        if (day == 2 || day == 6) ask_supplement();
+        if ((day == 4 || day == 8) && state == DossierState::supplement_requested) {
+          run.act(id, Action::supplement_received, [&](auto& r) { r.at = run.at_day(day, 8, 45); });
+        }
+        break;
+    }
+  }
+}
+
+// The afternoon: results ready, on time for most; the apology's dossier by its new date.
+void officers_afternoon(Run& run, int day) {
+  run.move_to(run.at_day(day, 14, 30));
+  for (const auto& [id, plan] : run.outcome.plans) {
+    const auto now_state = run.dossier(id);
+    if (!now_state || now_state->state != DossierState::in_process || !now_state->due_at) continue;
+    const common::Date due_day = common::local_date(*now_state->due_at);
+    const common::Date today = common::local_date(run.clock.now());
+    if (plan == DemoPlan::slow) continue;
+    if (plan == DemoPlan::apology && !now_state->reappointed) {
+      // DOMAIN.md §1.4: at least one working day before the deadline.
+      if (run.calendar.working_days_between(today, due_day) == 2) {
+        run.act(id, Action::apologise, [&](auto& r) {
+          r.reason = "Cần xác minh thực địa thửa đất";
+          r.new_date = run.calendar.add_working_days(due_day, 3);
+        });
+      }
+      continue;
+    }
+    const int days_left = run.calendar.working_days_between(today, due_day);
+    if (days_left <= 2 || (plan == DemoPlan::normal && id % 3 == 0 && days_left <= 4)) {
+      run.act(id, Action::mark_processed);
+    }
+  }
+}
+
+Result<void> dispatch_and_sync(Run& run, int day) {
+  run.move_to(run.at_day(day, 16, 0));
+  tracking::DispatchOptions options;
+  options.actor = k_officer;
+  auto sent = tracking::dispatch_ready(*run.desk->store, *run.carrier, run.clock, options);
+  if (!sent) return sent.error();
+  for (const auto& one : sent->dispatched) {
+    ++run.tally[std::string(done_words(Action::dispatch_return))];
+    run.outcome.return_scenarios[one.tracking_number] = "";
+  }
+  for (const auto& [id, error] : sent->failures) {
+    run.outcome.problems.push_back(fmt::format("dispatch #{}: {}", id, error.message));
+  }
+
+  run.move_to(run.at_day(day, 17, 30));
+  auto synced = tracking::sync_shipments(*run.desk->store, *run.carrier, run.clock);
+  if (!synced) return synced.error();
+  for (const auto& change : synced->changes) {
+    if (change.direction != db::Direction::outbound) continue;
+    if (change.to == "delivery_failed") ++run.tally["delivery attempts failed"];
+    if (change.dossier_state) {
+      ++run.tally[std::string(done_words(*change.dossier_state == DossierState::result_returned
+                                             ? Action::record_delivery
+                                             : Action::record_return_failure))];
+    }
+  }
+  return {};
+}
+
+void print_day(Run& run, int day) {
+  if (run.tally.empty()) return;
+  std::vector<std::string> parts;
+  for (const auto& [what, count] : run.tally) parts.push_back(fmt::format("{} {}", count, what));
+  fmt::print(run.out, "{}  {}\n", common::format_date(common::local_date(run.at_day(day, 12))),
+             fmt::join(parts, ", "));
+  run.tally.clear();
+}
+
+Result<void> give_contacts(Run& run) {
+  // The consignment note in each envelope carries the citizen's phone and return address; the
+  // mailroom types them (an ID card QR already gave the name and permanent address).
+  std::size_t i = 0;
+  for (const auto& [id, plan] : run.outcome.plans) {
+    std::optional<db::Applicant> applicant;
+    auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+      auto found = tx.applicant_of(id);
+      if (!found) return found.error();
+      applicant = *found;
+      return {};
+    });
+    if (!read) return read.error();
+    tracking::ContactUpdate update;
+    update.phone = fmt::format("09{:08}", (static_cast<long long>(id) * 7919) % 100000000);
+    if (!applicant) {
+      const auto& person = k_typed_people[i++ % k_typed_people.size()];
+      update.full_name = person.first;
+      update.return_address = person.second;
+    }
+    auto saved = tracking::update_contact(*run.desk->store, run.clock, id, update, "demo.mailroom");
+    if (!saved) return saved.error();
+  }
+  return {};
+}
+
+// Every document that applies to each dossier, the year's register and one sheet of the return
+// labels, under `folder`.
+Result<int> print_documents(Run& run, const std::filesystem::path& folder) {
+  int files = 0;
+  std::vector<tracking::ReturnLabel> labels;
+  for (const auto& [id, plan] : run.outcome.plans) {
+    std::optional<db::Dossier> dossier = run.dossier(id);
+    if (!dossier) continue;
+    auto written = tracking::write_dossier_documents(
+        *run.desk->store, id, folder / tracking::document_folder_name(*dossier));
+    if (!written) return written.error();
+    files += static_cast<int>(written->size());
+  }
+  std::optional<tracking::YearRegister> year;
+  auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+    auto reg = tracking::load_register(tx, static_cast<int>(common::local_date(run.start).year()),
+                                       run.clock.now());
+    if (!reg) return reg.error();
+    year = std::move(*reg);
+    for (const auto& [number, scenario] : run.outcome.return_scenarios) {
+      auto shipment = tx.find_shipment(number, db::Direction::outbound, Timestamp{});
+      if (!shipment) return shipment.error();
+      if (!*shipment || !(*shipment)->dossier_id) continue;
+      auto label = tracking::load_return_label(tx, *(*shipment)->dossier_id);
+      if (!label) return label.error();
+      // A dossier posted twice has one label per return: the newest is the one on the envelope.
+      if (label->tracking_number == number) labels.push_back(std::move(*label));
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  auto reg = tracking::render_register(*year);
+  if (!reg) return reg.error();
+  if (auto ok = tracking::write_document(folder / "form-06-register.html", *reg); !ok) {
+    return ok.error();
+  }
+  ++files;
+  if (!labels.empty()) {
+    auto sheet =
+        tracking::render_labels(labels, tracking::LabelSize::a6, tracking::LabelLayout::sheet);
+    if (!sheet) return sheet.error();
+    if (auto ok = tracking::write_document(folder / "labels.html", *sheet); !ok) return ok.error();
+    ++files;
+  }
+  return files;
+}
+
+}  // namespace
+
+std::string_view demo_plan_name(DemoPlan plan) {
+  switch (plan) {
+    case DemoPlan::normal:
+      return "normal";
+    case DemoPlan::refuse:
+      return "refuse";
+    case DemoPlan::supplement_pending:
+      return "supplement_pending";
+    case DemoPlan::supplement_then_ok:
+      return "supplement_then_ok";
+    case DemoPlan::two_supplements:
+      return "two_supplements";
+    case DemoPlan::apology:
+      return "apology";
+    case DemoPlan::slow:
+      return "slow";
+    case DemoPlan::withdraw:
+      return "withdraw";
+  }
+  return "?";
+}
+
+Result<DemoOutcome> run_demo_flow(
+    const DemoArgs& args, std::FILE* out,
+    const std::function<void(const DemoOutcome&, const std::string& carrier_url)>& at_end) {
+  Run run;
+  run.out = out;
+  const std::filesystem::path dir = args.dir;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (ec) {
+    return common::Error{ErrorCode::io_error, fmt::format("cannot remove the old demo in {}: {}",
+                                                          dir.string(), ec.message())};
+  }
+  std::filesystem::create_directories(dir, ec);
+  run.outcome.database = dir / "hoso.db";
+  run.start = demo_start(common::SystemClock().now());
+  run.clock.set(run.start - std::chrono::hours(72));
+  run.outcome.started_at = run.start;
+
+  fmt::print(out, "== a fresh desk in {} ==\n", run.outcome.database.string());
+  InitArgs init;
+  init.db = run.outcome.database.string();
+  init.agency = k_agency;
+  init.agency_name = "Bộ phận Một cửa UBND quận Hải Châu (demo)";
+  init.agency_address = "270 Trưng Nữ Vương, phường Hải Châu, TP. Đà Nẵng";
+  init.agency_phone = "0236 3821 234";
+  init.agency_province = "Đà Nẵng";
+  if (const int code = run_init(init); code != 0) {
+    return common::Error{ErrorCode::internal, "hoso init failed (see above)"};
+  }
+
+  sim::Options options;
+  options.seed = args.seed;
+  options.start_time = run.clock.now();
+  options.faults = sim::Faults::all(args.fault_rate);
+  options.faults.rate_limit_per_second = 0;  // the demo's own pace is the limit
+  auto started = sim::Simulator::start(options);
+  if (!started) return started.error();
+  run.carrier_sim = std::move(*started);
+  postal_api::CarrierConfig config;
+  config.base_url = run.carrier_sim->base_url();
+  config.username = "hoso-desk";
+  config.password = "hoso-sim";
+  config.status_map = samples_dir() / "carriers" / "vnpost-status.csv";
+  config.backoff_base = std::chrono::milliseconds(20);
+  config.backoff_max = std::chrono::milliseconds(200);
+  config.max_attempts = 8;
+  auto carrier = postal_api::make_vnpost_carrier(config, run.clock);
+  if (!carrier) return carrier.error();
+  run.carrier = std::move(*carrier);
+  fmt::print(out, "\n== the carrier (simulator, {}% of its answers fail) at {} ==\n",
+             static_cast<int>(args.fault_rate * 100), run.carrier_sim->base_url());
+
+  auto desk = open_desk(init.db, intake::IntakeContext{"demo-mailroom", "demo.mailroom"});
+  if (!desk) return desk.error();
+  run.desk = std::move(*desk);
+  std::vector<db::Procedure> quick;
+  if (auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+        auto calendar = tracking::load_calendar(tx);
+        if (!calendar) return calendar.error();
+        run.calendar = std::move(*calendar);
+        auto procedures = tx.list_procedures();
+        if (!procedures) return procedures.error();
+        for (const auto& p : *procedures) {
+          if (p.time_unit == db::TimeUnit::working_days && p.time_amount >= 4 &&
+              p.time_amount <= 8) {
+            quick.push_back(p);
+          }
+        }
+        return {};
+      });
+      !read) {
+    return read.error();
+  }
+  if (quick.empty()) {
+    return common::Error{ErrorCode::not_found,
+                         "the procedure catalogue has no procedure of 4 to 8 working days"};
+  }
+
+  fmt::print(out, "\n== {} working days at the desk, in simulated time ==\n", k_days);
+  if (auto registered = register_envelopes(run, args); !registered) return registered.error();
+  std::vector<db::Id> ids;
+  if (auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+        db::DossierFilter filter;
+        filter.limit = 100000;
+        auto list = tx.list_dossiers(filter);
+        if (!list) return list.error();
+        for (const auto& d : *list) ids.push_back(d.id);
+        return {};
+      });
+      !read) {
+    return read.error();
+  }
+  std::sort(ids.begin(), ids.end());
+  for (std::size_t i = 0; i < ids.size(); ++i) run.outcome.plans[ids[i]] = plan_for(i);
+  if (auto given = give_contacts(run); !given) return given.error();
+
+  for (int day = 0; day < k_days; ++day) {
+    officers_morning(run, day, quick);
+    officers_afternoon(run, day);
+    if (auto done = dispatch_and_sync(run, day); !done) return done.error();
+    print_day(run, day);
+  }
+  for (auto& [number, scenario] : run.outcome.return_scenarios) {
+    if (auto truth = run.carrier_sim->truth(number)) scenario = sim::scenario_name(truth->scenario);
+  }
+  run.outcome.finished_at = run.clock.now();
+  for (const std::string& problem : run.outcome.problems) {
+    fmt::print(out, "  not done: {}\n", problem);
+  }
+
+  // The report the desk sends up, for the whole simulated period.
+  tracking::ReportOptions report_options;
+  auto tables = tracking::load_transit_tables(samples_dir() / "carriers");
+  if (!tables) return tables.error();
+  report_options.transit = std::move(*tables);
+  const tracking::Period period{common::local_time(common::local_date(run.start), 0, 0),
+                                run.clock.now()};
+  auto report = tracking::build_report(*run.desk->store, period, report_options, run.clock.now());
+  if (!report) return report.error();
+  fmt::print(out, "\n== hoso report --from {} --to {} ==\n{}",
+             common::format_date(common::local_date(period.from)),
+             common::format_date(common::local_date(period.to)), tracking::report_text(*report));
+
+  // A citizen whose result came back looks the dossier up with the receipt's lookup code.
+  for (const auto& [number, scenario] : run.outcome.return_scenarios) {
+    if (scenario != "failed_once") continue;
+    std::string lookup_code;
+    (void)run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+      auto shipment = tx.find_shipment(number, db::Direction::outbound, Timestamp{});
+      if (!shipment || !*shipment || !(*shipment)->dossier_id) return {};
+      auto d = tx.get_dossier(*(*shipment)->dossier_id);
+      if (d && *d) lookup_code = (*d)->lookup_code;
+      return {};
+    });
+    auto view = tracking::citizen_lookup(*run.desk->store, number, lookup_code);
+    if (!view) return view.error();
+    fmt::print(
+        out, "\n== a citizen looks up the return shipment: hoso lookup {} --lookup-code {} ==\n{}",
+        number, lookup_code, tracking::citizen_text(*view));
+    break;
+  }
+
+  run.outcome.documents = dir / "documents";
+  auto printed = print_documents(run, run.outcome.documents);
+  if (!printed) return printed.error();
+  fmt::print(out,
+             "\n== printed documents: {} HTML files in {}/ ==\n"
+             "  one folder per dossier (form-01 receipt, form-02 supplement request, form-03 "
+             "refusal,\n  form-04 apology, form-05 process control sheet, label.html), "
+             "form-06-register.html, labels.html\n",
+             *printed, run.outcome.documents.string());
+  if (at_end) at_end(run.outcome, run.carrier_sim->base_url());
+  return run.outcome;
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop = true; }
+}  // namespace
+
+int run_demo(const DemoArgs& args) {
+  auto outcome =
+      run_demo_flow(args, stdout, [&](const DemoOutcome& done, const std::string& carrier_url) {
+        const std::string db = done.database.string();
+        std::error_code ec;
+        const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+        const std::string hoso =
+            ec ? std::string("hoso")
+               : std::filesystem::proximate(self, std::filesystem::current_path(ec)).string();
+        fmt::print("\n== try it ==\n");
+        fmt::print("  {} dossier list --db {} --limit 20\n", hoso, db);
+        fmt::print("  {} dossier due --db {}\n", hoso, db);
+        fmt::print("  {} report --db {}\n", hoso, db);
+        if (args.once) return;
+        // The desk's config points at the simulator while it serves, so `hoso sync` and
+        // `hoso dispatch` work against it.
+        const auto config = done.database.parent_path() / "hoso.json";
+        if (std::FILE* file = std::fopen(config.c_str(), "w")) {
+          fmt::print(file,
+                     "{{\"carrier\": {{\"name\": \"vnpost\", \"base_url\": \"{}\", "
+                     "\"username\": \"hoso-desk\", \"password\": \"hoso-sim\", "
+                     "\"backoff_base_ms\": 50}}}}\n",
+                     carrier_url);
+          std::fclose(file);
+        }
+        fmt::print("  {} sync --db {}   (the carrier simulator serves at {})\n", hoso, db,
+                   carrier_url);
+        fmt::print(
+            "\nThe carrier simulator keeps serving until Ctrl-C (`make demo ARGS=--once` "
+            "exits at once).\n");
+        std::fflush(stdout);
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+        while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        fmt::print("\nstopped.\n");
+      });
+  if (!outcome) return report_error(outcome.error());
+  return outcome->problems.empty() ? 0 : static_cast<int>(common::ExitCode::internal);
+}
+
+}  // namespace app

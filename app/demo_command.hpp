@@ -1,0 +1,69 @@
+// `hoso demo`: the whole flow on a fresh desk in var/demo/, in simulated time. The carrier
+// simulator runs in this process on a free port of 127.0.0.1; the desk's clock and the carrier's
+// start five weeks ago and move forward together (a fast clock), so the run ends in the past with a
+// realistic history: the carrier hands over the sample envelopes, the mailroom registers them,
+// officers accept most, ask for supplements, refuse one, apologise once, process them; results go
+// back by post, the carrier delivers (or fails to, and brings one back), hoso syncs. Then the
+// report and the printed documents. Wiring of intake/, tracking/ and the simulator; the legal rules
+// live in tracking/.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+
+namespace app {
+
+struct DemoArgs {
+  std::string dir = "var/demo";  // removed and rebuilt
+  bool once = false;             // exit when done (else keep the carrier serving until Ctrl-C)
+  unsigned seed = 7;             // the carrier's scenarios and times
+  std::string envelopes;         // default samples/envelopes
+  double fault_rate = 0.1;       // every carrier fault at this rate
+};
+
+// What the officers were scripted to do with one dossier (the end-to-end test compares the final
+// states against it).
+enum class DemoPlan {
+  normal,              // accepted, processed on time, result posted
+  refuse,              // refused at intake (form 03)
+  supplement_pending,  // supplement requested; the citizen has not answered
+  supplement_then_ok,  // supplement requested, received 3 working days later, then as normal
+  two_supplements,     // two supplement requests: late by the national rule
+  apology,             // apologised before the deadline, processed by the new date
+  slow,                // still in process past its due date (backlog)
+  withdraw,            // withdrawn by the citizen
+};
+std::string_view demo_plan_name(DemoPlan plan);
+
+struct DemoOutcome {
+  std::filesystem::path database;
+  std::filesystem::path documents;                      // printed forms and labels
+  std::map<db::Id, DemoPlan> plans;                     // every dossier the officers handled
+  std::map<std::string, std::string> return_scenarios;  // return tracking number -> scenario name
+  std::vector<std::string> problems;  // steps the desk refused (none in a good run)
+  int manual_open = 0;                // envelopes left for a person
+  common::Timestamp started_at{};
+  common::Timestamp finished_at{};  // the desk's clock at the end
+};
+
+// Runs the flow, printing a narrative to `out`, then calls `at_end` (may be empty) with the
+// outcome and the carrier simulator's base URL while the simulator still serves. Fails when the
+// samples, the database or the carrier simulator cannot be set up; steps the desk refuses are
+// listed in `problems`.
+common::Result<DemoOutcome> run_demo_flow(
+    const DemoArgs& args, std::FILE* out,
+    const std::function<void(const DemoOutcome&, const std::string& carrier_url)>& at_end = {});
+
+// `hoso demo [--once]`: the flow, then (without --once) the carrier keeps serving until Ctrl-C so
+// the printed commands can be tried against it. Returns the exit code.
+int run_demo(const DemoArgs& args);
+
+}  // namespace app

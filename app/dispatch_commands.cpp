@@ -1,0 +1,208 @@
+#include "app/dispatch_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/carrier_commands.hpp"
+#include "app/desk.hpp"
+#include "common/exit_code.hpp"
+#include "tracking/dispatch.hpp"
+#include "tracking/dossier_key.hpp"
+
+namespace app {
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+
+std::string actor_or_user(const std::string& actor) {
+  if (!actor.empty()) return actor;
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  return "staff";
+}
+
+// Resolves each key to a dossier id; the first key that names nothing is an error.
+Result<std::vector<db::Id>> resolve_keys(db::Store& store, const std::vector<std::string>& keys) {
+  std::vector<db::Id> ids;
+  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+    for (const std::string& key : keys) {
+      auto id = tracking::find_dossier_id(tx, key);
+      if (!id) return id.error();
+      if (!*id) {
+        return common::Error{ErrorCode::not_found,
+                             fmt::format("no dossier matches '{}' (give #id, a tracking number "
+                                         "or a dossier code)",
+                                         key)};
+      }
+      ids.push_back(**id);
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  return ids;
+}
+
+nlohmann::json dispatched_json(const tracking::Dispatched& d) {
+  return {{"dossier_id", d.dossier_id}, {"dossier_code", d.dossier_code},
+          {"order_code", d.order_code}, {"tracking_number", d.tracking_number},
+          {"price_vnd", d.price_vnd},   {"already", d.already}};
+}
+
+void print_one(db::Id id, const Result<tracking::Dispatched>& one) {
+  if (one) {
+    fmt::print("  #{:<6} {:<30} {} {}{}\n", id, one->dossier_code, one->tracking_number,
+               one->already ? "(dispatched before)" : fmt::format("{} VND", one->price_vnd), "");
+  } else {
+    fmt::print("  #{:<6} not dispatched: {}\n", id, one.error().message);
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+void add_dispatch_command(CLI::App& cli, DispatchArgs& args, const std::string& db_help) {
+  auto* cmd = cli.add_subcommand(
+      "dispatch",
+      "Send results back by post: orders a return shipment from the carrier for each dossier "
+      "whose result is ready and moves it to 'return dispatched'");
+  cmd->add_option("keys", args.keys, "Dossiers (#id, tracking number or dossier code)");
+  cmd->add_flag("--all-ready", args.all_ready,
+                "Every dossier whose result is ready (state processed)");
+  cmd->add_option("--db", args.db, db_help);
+  cmd->add_option("--config", args.config,
+                  "The desk's config file with the carrier (default: hoso.json beside the "
+                  "database, or $HOSO_CONFIG)");
+  cmd->add_option("--service", args.service, "Carrier service")->capture_default_str();
+  cmd->add_option("--weight-grams", args.weight_grams, "Weight of one result envelope")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 30000));
+  cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  cmd->add_flag("--json", args.json, "One JSON object with every dossier's outcome");
+}
+
+int run_dispatch(const DispatchArgs& args) {
+  if (args.keys.empty() && !args.all_ready) {
+    return report_error({ErrorCode::invalid_argument,
+                         "name the dossiers to dispatch (#id, tracking number or dossier code), "
+                         "or give --all-ready for every dossier whose result is ready"});
+  }
+  const std::filesystem::path database = database_path(args.db);
+  auto store = open_store(database);
+  if (!store) return report_error(store.error());
+  common::SystemClock clock;
+  auto carrier = open_carrier(config_path(args.config, database), clock);
+  if (!carrier) return report_error(carrier.error());
+
+  tracking::DispatchOptions options;
+  options.actor = actor_or_user(args.actor);
+  options.service = args.service;
+  options.weight_grams = args.weight_grams;
+
+  tracking::DispatchReport report;
+  const auto on_each = [&](db::Id id, const Result<tracking::Dispatched>& one) {
+    if (!args.json) print_one(id, one);
+  };
+  if (args.all_ready) {
+    auto all = tracking::dispatch_ready(**store, **carrier, clock, options, 100000, on_each);
+    if (!all) return report_error(all.error());
+    report = std::move(*all);
+  }
+  if (!args.keys.empty()) {
+    auto ids = resolve_keys(**store, args.keys);
+    if (!ids) return report_error(ids.error());
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      auto one = tracking::dispatch_return(**store, **carrier, clock, (*ids)[i], options);
+      on_each((*ids)[i], one);
+      if (one) {
+        report.dispatched.push_back(std::move(*one));
+        continue;
+      }
+      report.failures.emplace((*ids)[i], one.error());
+      if (one.error().code == ErrorCode::unavailable || one.error().code == ErrorCode::io_error) {
+        report.stopped = one.error();
+        report.not_tried += static_cast<int>(ids->size() - i - 1);
+        break;
+      }
+    }
+  }
+
+  if (args.json) {
+    nlohmann::json out{{"dispatched", nlohmann::json::array()},
+                       {"failures", nlohmann::json::array()},
+                       {"not_tried", report.not_tried}};
+    for (const auto& d : report.dispatched) out["dispatched"].push_back(dispatched_json(d));
+    for (const auto& [id, error] : report.failures) {
+      out["failures"].push_back({{"dossier_id", id},
+                                 {"code", common::error_code_name(error.code)},
+                                 {"message", error.message}});
+    }
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    fmt::print("{} dispatched, {} not dispatched{}.\n", report.dispatched.size(),
+               report.failures.size(),
+               report.not_tried ? fmt::format(", {} not tried", report.not_tried) : "");
+    if (!report.dispatched.empty()) {
+      std::string ids;
+      for (std::size_t i = 0; i < report.dispatched.size() && i < 10; ++i) {
+        ids += fmt::format(" #{}", report.dispatched[i].dossier_id);
+      }
+      fmt::print("Print the labels with: hoso print label{}{}\n", ids,
+                 report.dispatched.size() > 10 ? " ..." : "");
+    }
+  }
+  if (report.stopped) {
+    return report_error({report.stopped->code,
+                         fmt::format("stopped: {}. The dossiers not dispatched are unchanged; "
+                                     "run `hoso dispatch` again later.",
+                                     report.stopped->message)});
+  }
+  if (!report.failures.empty()) {
+    return static_cast<int>(common::exit_code_for(report.failures.begin()->second.code));
+  }
+  return 0;
+}
+
+CLI::App* add_applicant_command(CLI::App& dossier, ApplicantArgs& args,
+                                const std::string& db_help) {
+  auto* cmd = dossier.add_subcommand(
+      "applicant",
+      "Type the applicant's contact details from the consignment note (the return needs a name, "
+      "a phone and an address); only the fields given change");
+  cmd->add_option("key", args.key, "#id, tracking number or dossier code")->required();
+  cmd->add_option("--name", args.name, "Full name");
+  cmd->add_option("--id-number", args.id_number, "Citizen ID number");
+  cmd->add_option("--phone", args.phone, "Phone number for the postman");
+  cmd->add_option("--address", args.address, "Permanent address");
+  cmd->add_option("--return-address", args.return_address,
+                  "Where the result goes back to, when not the permanent address");
+  cmd->add_option("--db", args.db, db_help);
+  cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  return cmd;
+}
+
+int run_applicant(const ApplicantArgs& args) {
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
+  auto ids = resolve_keys(**store, {args.key});
+  if (!ids) return report_error(ids.error());
+  common::SystemClock clock;
+  tracking::ContactUpdate update{args.name, args.id_number, args.phone, args.address,
+                                 args.return_address};
+  auto saved =
+      tracking::update_contact(**store, clock, ids->front(), update, actor_or_user(args.actor));
+  if (!saved) return report_error(saved.error());
+  // Staff at the desk typed it: echoing it back to them is fine (it never goes to a log).
+  fmt::print("dossier #{}: applicant {}, phone {}, results go to {}\n", ids->front(),
+             saved->full_name.empty() ? "-" : saved->full_name,
+             saved->phone.empty() ? "-" : saved->phone,
+             !saved->return_address.empty() ? saved->return_address
+             : !saved->address.empty()      ? saved->address
+                                            : std::string("-"));
+  return 0;
+}
+
+}  // namespace app

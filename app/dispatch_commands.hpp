@@ -1,0 +1,39 @@
+// `hoso dispatch` (return shipments for dossiers whose result is ready) and `hoso dossier
+// applicant` (the contact details a return needs). Wiring and printing only: the logic lives in
+// tracking/dispatch.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace app {
+
+struct DispatchArgs {
+  std::string db;
+  std::string config;
+  std::vector<std::string> keys;  // #id, tracking number or dossier code
+  bool all_ready = false;
+  std::string service = "EMS";
+  int weight_grams = 200;
+  std::string actor;
+  bool json = false;
+};
+void add_dispatch_command(CLI::App& cli, DispatchArgs& args, const std::string& db_help);
+int run_dispatch(const DispatchArgs& args);
+
+struct ApplicantArgs {
+  std::string db;
+  std::string key;
+  std::optional<std::string> name, id_number, phone, address, return_address;
+  std::string actor;
+};
+// Adds `applicant` to the `hoso dossier` command.
+CLI::App* add_applicant_command(CLI::App& dossier, ApplicantArgs& args, const std::string& db_help);
+int run_applicant(const ApplicantArgs& args);
+
+}  // namespace app

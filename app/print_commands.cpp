@@ -1,0 +1,294 @@
+#include "app/print_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <utility>
+
+#include "app/desk.hpp"
+#include "app/output.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/dossier_key.hpp"
+
+namespace app {
+namespace {
+
+namespace fs = std::filesystem;
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+
+struct Rendered {
+  fs::path path;
+  std::string html;
+};
+
+Result<db::Id> resolve(db::Transaction& tx, const std::string& key) {
+  auto id = tracking::find_dossier_id(tx, key);
+  if (!id) return id.error();
+  if (*id) {
+    auto dossier = tx.get_dossier(**id);
+    if (!dossier) return dossier.error();
+    if (*dossier) return **id;
+  }
+  return make_error(ErrorCode::not_found,
+                    fmt::format("no dossier '{}' (give #id, a tracking number or a dossier code)",
+                                shorten(key, 40)));
+}
+
+// The dossier's own folder under documents/.
+Result<fs::path> dossier_folder(db::Transaction& tx, const fs::path& root, db::Id id) {
+  auto dossier = tx.get_dossier(id);
+  if (!dossier) return dossier.error();
+  if (!*dossier) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
+  return root / tracking::document_folder_name(**dossier);
+}
+
+// One form of one dossier: load, render, and name the file.
+using FormRenderer = std::function<Result<std::string>(db::Transaction&, db::Id)>;
+
+Result<FormRenderer> form_renderer(const PrintArgs& args, std::string& file_name) {
+  if (args.document == "receipt") {
+    auto paper = tracking::parse_paper_size(args.paper);
+    if (!paper) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("--paper {}: give a5 or a4", shorten(args.paper, 20)));
+    }
+    file_name = "form-01.html";
+    return FormRenderer([paper](db::Transaction& tx, db::Id id) -> Result<std::string> {
+      auto form = tracking::load_receipt(tx, id);
+      if (!form) return form.error();
+      form->paper = *paper;
+      return tracking::render_receipt(*form);
+    });
+  }
+  if (args.document == "supplement") {
+    file_name = args.number > 0 ? fmt::format("form-02-{}.html", args.number) : "form-02.html";
+    const int number = args.number;
+    return FormRenderer([number](db::Transaction& tx, db::Id id) -> Result<std::string> {
+      auto form = tracking::load_supplement_request(tx, id, number);
+      if (!form) return form.error();
+      return tracking::render_supplement_request(*form);
+    });
+  }
+  if (args.document == "refusal") {
+    file_name = "form-03.html";
+    return FormRenderer([](db::Transaction& tx, db::Id id) -> Result<std::string> {
+      auto form = tracking::load_refusal(tx, id);
+      if (!form) return form.error();
+      return tracking::render_refusal(*form);
+    });
+  }
+  if (args.document == "apology") {
+    file_name = "form-04.html";
+    return FormRenderer([](db::Transaction& tx, db::Id id) -> Result<std::string> {
+      auto form = tracking::load_apology(tx, id);
+      if (!form) return form.error();
+      return tracking::render_apology(*form);
+    });
+  }
+  if (args.document == "control") {
+    file_name = "form-05.html";
+    return FormRenderer([](db::Transaction& tx, db::Id id) -> Result<std::string> {
+      auto sheet = tracking::load_control_sheet(tx, id);
+      if (!sheet) return sheet.error();
+      return tracking::render_control_sheet(*sheet);
+    });
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    fmt::format("unknown document '{}'", shorten(args.document, 20)));
+}
+
+int print_paths(const std::vector<fs::path>& paths) {
+  for (const fs::path& path : paths) std::printf("%s\n", path.string().c_str());
+  return 0;
+}
+
+int write_all(const std::vector<Rendered>& pages) {
+  std::vector<fs::path> written;
+  for (const Rendered& page : pages) {
+    if (auto ok = tracking::write_document(page.path, page.html); !ok) {
+      return report_error(ok.error());
+    }
+    written.push_back(page.path);
+  }
+  return print_paths(written);
+}
+
+}  // namespace
+
+fs::path documents_dir(const fs::path& database) { return database.parent_path() / "documents"; }
+
+CLI::App* add_print_command(CLI::App& cli, PrintArgs& args, const std::string& db_help) {
+  auto* print = cli.add_subcommand(
+      "print", "Printable documents as HTML: forms 01-06 and return labels (Code 128 + QR)");
+  print->require_subcommand(1);
+  std::vector<CLI::App*> subs;
+  auto add_form = [&](const char* name, const char* help) {
+    auto* sub = print->add_subcommand(name, help);
+    sub->add_option("key", args.keys, "#id, tracking number or dossier code")
+        ->required()
+        ->expected(1);
+    sub->add_option("--out", args.out,
+                    "The file to write (default documents/<dossier>/form-NN.html beside the "
+                    "database)");
+    subs.push_back(sub);
+    return sub;
+  };
+  add_form("receipt", "Form 01: receipt and appointment slip, with the dossier code and lookup QR")
+      ->add_option("--paper", args.paper, "a5 or a4")
+      ->capture_default_str();
+  add_form("supplement", "Form 02: supplement request listing the missing documents")
+      ->add_option("--number", args.number, "Which request (1, 2...; default the latest)")
+      ->check(CLI::Range(1, 1000));
+  add_form("refusal", "Form 03: refusal with its reasons");
+  add_form("apology", "Form 04: apology with the new appointment date");
+  add_form("control", "Form 05: process control sheet (every step, on time or late)");
+  auto* all = print->add_subcommand(
+      "all", "Every document that applies to a dossier, into its folder (or --out DIR)");
+  all->add_option("key", args.keys, "#id, tracking number or dossier code")
+      ->required()
+      ->expected(1);
+  all->add_option("--out", args.out, "The folder to write into");
+  all->add_option("--paper", args.paper, "Form 01 on a5 or a4")->capture_default_str();
+  all->add_option("--size", args.size, "Label size: a6 or 100x150")->capture_default_str();
+  subs.push_back(all);
+
+  auto* reg = print->add_subcommand("register", "Form 06: the year's register of dossiers");
+  reg->add_option("--year", args.year, "YYYY")->required()->check(CLI::Range(1970, 9999));
+  reg->add_option("--out", args.out, "The file to write (default documents/form-06-YYYY.html)");
+  subs.push_back(reg);
+
+  auto* label = print->add_subcommand(
+      "label", "Return labels: tracking number as Code 128, lookup QR, sender and receiver");
+  label->add_option("keys", args.keys, "#id, tracking number or dossier code of each dossier")
+      ->required();
+  label->add_option("--size", args.size, "a6 or 100x150")->capture_default_str();
+  label->add_flag("--sheet", args.sheet, "Several labels per A4 sheet instead of one per page");
+  label->add_option("--out", args.out,
+                    "The file to write (default documents/<dossier>/label.html, or "
+                    "documents/labels/ for several)");
+  subs.push_back(label);
+
+  for (auto* sub : subs) {
+    sub->add_option("--db", args.db, db_help);
+    sub->callback([&args, sub] { args.document = sub->get_name(); });
+  }
+  return print;
+}
+
+int run_print(const PrintArgs& args) {
+  const fs::path database = database_path(args.db);
+  auto store = open_store(database);
+  if (!store) return report_error(store.error());
+  const fs::path root = documents_dir(database);
+  const std::optional<fs::path> out =
+      args.out.empty() ? std::nullopt : std::optional<fs::path>(args.out);
+
+  if (args.document == "all") {
+    std::optional<db::Id> id;
+    fs::path folder;
+    auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
+      auto found = resolve(tx, args.keys.front());
+      if (!found) return found.error();
+      id = *found;
+      auto own = dossier_folder(tx, root, *id);
+      if (!own) return own.error();
+      folder = out.value_or(*own);
+      return {};
+    });
+    if (!read) return report_error(read.error());
+    tracking::DocumentOptions options;
+    auto paper = tracking::parse_paper_size(args.paper);
+    auto size = tracking::parse_label_size(args.size);
+    if (!paper || !size) {
+      return report_error(
+          make_error(ErrorCode::invalid_argument,
+                     fmt::format("--paper {} --size {}: give a5 or a4, and a6 or 100x150",
+                                 shorten(args.paper, 20), shorten(args.size, 20))));
+    }
+    options.paper = *paper;
+    options.label = *size;
+    auto written = tracking::write_dossier_documents(**store, *id, folder, options);
+    if (!written) return report_error(written.error());
+    return print_paths(*written);
+  }
+
+  std::vector<Rendered> pages;
+  if (args.document == "register") {
+    auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
+      common::SystemClock clock;
+      auto reg = tracking::load_register(tx, args.year, clock.now());
+      if (!reg) return reg.error();
+      auto html = tracking::render_register(*reg);
+      if (!html) return html.error();
+      pages.push_back(
+          {out.value_or(root / fmt::format("form-06-{}.html", args.year)), std::move(*html)});
+      return {};
+    });
+    if (!read) return report_error(read.error());
+    return write_all(pages);
+  }
+
+  if (args.document == "label") {
+    auto size = tracking::parse_label_size(args.size);
+    if (!size) {
+      return report_error(
+          make_error(ErrorCode::invalid_argument,
+                     fmt::format("--size {}: give a6 or 100x150", shorten(args.size, 20))));
+    }
+    auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
+      std::vector<tracking::ReturnLabel> labels;
+      fs::path default_path;
+      for (const std::string& key : args.keys) {
+        auto id = resolve(tx, key);
+        if (!id) return id.error();
+        auto label = tracking::load_return_label(tx, *id);
+        if (!label) return label.error();
+        labels.push_back(std::move(*label));
+        if (args.keys.size() == 1) {
+          auto folder = dossier_folder(tx, root, *id);
+          if (!folder) return folder.error();
+          default_path = *folder / "label.html";
+        }
+      }
+      if (args.keys.size() > 1) {
+        const std::string stamp = common::format_local(common::SystemClock().now());
+        std::string compact;
+        for (const char c : stamp) {
+          if (c != '-' && c != ':') compact += c == ' ' ? '-' : c;
+        }
+        default_path = root / "labels" / fmt::format("labels-{}.html", compact);
+      }
+      auto html = tracking::render_labels(
+          labels, *size,
+          args.sheet ? tracking::LabelLayout::sheet : tracking::LabelLayout::one_per_page);
+      if (!html) return html.error();
+      pages.push_back({out.value_or(default_path), std::move(*html)});
+      return {};
+    });
+    if (!read) return report_error(read.error());
+    return write_all(pages);
+  }
+
+  std::string file_name;
+  auto renderer = form_renderer(args, file_name);
+  if (!renderer) return report_error(renderer.error());
+  auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
+    auto id = resolve(tx, args.keys.front());
+    if (!id) return id.error();
+    auto html = (*renderer)(tx, *id);
+    if (!html) return html.error();
+    auto folder = dossier_folder(tx, root, *id);
+    if (!folder) return folder.error();
+    pages.push_back({out.value_or(*folder / file_name), std::move(*html)});
+    return {};
+  });
+  if (!read) return report_error(read.error());
+  return write_all(pages);
+}
+
+}  // namespace app

@@ -1,0 +1,110 @@
+// `hoso demo` end to end (issue 5 §5): the sample envelopes registered, the officers' scripted
+// actions, results posted through the carrier simulator, its deliveries synced. Every dossier must
+// end where its script and the carrier's scripted sequence for its return shipment put it.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "app/demo_command.hpp"
+#include "db/store.hpp"
+#include "tests/support/files.hpp"
+
+namespace {
+
+using common::Result;
+using db::DossierState;
+
+// The state a dossier's return shipment leaves it in, by the carrier's scenario for it
+// (samples/carriers/vnpost/README.md, "Scenarios").
+DossierState after_return(const std::string& scenario) {
+  if (scenario == "delivered" || scenario == "failed_once") return DossierState::result_returned;
+  if (scenario == "returned") return DossierState::return_failed;  // back at the desk
+  return DossierState::return_dispatched;                          // lost: still out there
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the demo ends with every dossier where the officers' script and the carrier's "
+    "scenarios put it") {
+  test_support::TempDir dir;
+  app::DemoArgs args;
+  args.dir = (dir / "demo").string();
+  args.once = true;
+  std::FILE* log = std::fopen((dir / "demo.log").c_str(), "w");
+  REQUIRE(log != nullptr);
+  const Result<app::DemoOutcome> outcome = app::run_demo_flow(args, log);
+  std::fclose(log);
+  INFO(test_support::read_file(dir / "demo.log"));
+  REQUIRE(outcome.has_value());
+  CHECK(outcome->problems.empty());
+  CHECK(outcome->plans.size() >= 100);  // the sample envelopes, less the unreadable ones
+  CHECK(outcome->finished_at < common::SystemClock().now());  // the history is in the past
+
+  auto store = db::open_sqlite(outcome->database).value();
+  std::map<std::string, int> scenarios_seen;
+  std::map<app::DemoPlan, int> plans_seen;
+  int checked = 0;
+  REQUIRE(store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                for (const auto& [id, plan] : outcome->plans) {
+                  const db::Dossier d = tx.get_dossier(id).value().value();
+                  const auto shipments = tx.shipments_of(id).value();
+                  const db::Shipment* last_return = nullptr;
+                  for (const auto& s : shipments) {
+                    if (s.direction == db::Direction::outbound) last_return = &s;
+                  }
+                  INFO("dossier #" << id << " plan " << app::demo_plan_name(plan) << " is "
+                                   << db::dossier_state_name(d.state));
+                  ++plans_seen[plan];
+                  switch (plan) {
+                    case app::DemoPlan::refuse:
+                      CHECK(d.state == DossierState::refused);
+                      break;
+                    case app::DemoPlan::supplement_pending:
+                      CHECK(d.state == DossierState::supplement_requested);
+                      CHECK(d.due_at == std::nullopt);  // the clock is stopped
+                      break;
+                    case app::DemoPlan::withdraw:
+                      CHECK(d.state == DossierState::withdrawn);
+                      break;
+                    case app::DemoPlan::slow:
+                      CHECK(d.state == DossierState::in_process);
+                      REQUIRE(d.due_at.has_value());
+                      CHECK(*d.due_at < outcome->finished_at);  // overdue: the backlog
+                      break;
+                    case app::DemoPlan::normal:
+                    case app::DemoPlan::supplement_then_ok:
+                    case app::DemoPlan::two_supplements:
+                    case app::DemoPlan::apology: {
+                      REQUIRE(last_return != nullptr);  // the result went out by post
+                      const auto scenario =
+                          outcome->return_scenarios.find(last_return->tracking_number);
+                      REQUIRE(scenario != outcome->return_scenarios.end());
+                      ++scenarios_seen[scenario->second];
+                      CHECK(d.state == after_return(scenario->second));
+                      if (plan == app::DemoPlan::apology) CHECK(d.reappointed);
+                      if (plan == app::DemoPlan::two_supplements) CHECK(d.supplement_count == 2);
+                      if (plan == app::DemoPlan::supplement_then_ok) {
+                        CHECK(d.supplement_count == 1);
+                      }
+                      break;
+                    }
+                  }
+                  ++checked;
+                }
+                return {};
+              })
+              .has_value());
+  CHECK(checked == static_cast<int>(outcome->plans.size()));
+  // The run shows each kind of ending at least once, including a failed return.
+  CHECK(scenarios_seen["delivered"] > 0);
+  CHECK(scenarios_seen["returned"] > 0);
+  for (const auto plan : {app::DemoPlan::refuse, app::DemoPlan::supplement_pending,
+                          app::DemoPlan::supplement_then_ok, app::DemoPlan::two_supplements,
+                          app::DemoPlan::apology, app::DemoPlan::slow, app::DemoPlan::withdraw}) {
+    CHECK(plans_seen[plan] > 0);
+  }
+}

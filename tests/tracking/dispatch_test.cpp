@@ -1,0 +1,435 @@
+// Return dispatch (issue 5 §2) end to end: the Vietnam Post adapter over HTTP against the carrier
+// simulator on 127.0.0.1, into a real SQLite file; `hoso dispatch` killed between the carrier's
+// work and the database write; the carrier's later news moving the dossier (delivered, or brought
+// back to the desk).
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "db/settings.hpp"
+#include "db/store.hpp"
+#include "postal_api/sim/simulator.hpp"
+#include "postal_api/vnpost.hpp"
+#include "tests/support/files.hpp"
+#include "tracking/carrier_sync.hpp"
+#include "tracking/dispatch.hpp"
+#include "tracking/lifecycle.hpp"
+
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+using common::Timestamp;
+using db::DossierState;
+namespace sim = postal_api::sim;
+
+constexpr const char* k_agency = "000.00.05.H12";
+
+Timestamp at(const char* local) { return common::parse_local(local).value(); }
+
+std::filesystem::path status_table() {
+  return std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
+}
+
+// A desk whose dossiers have their results ready, and a carrier (the simulator) whose clock is the
+// desk's.
+struct World {
+  test_support::TempDir dir;
+  std::filesystem::path database = dir / "hoso.db";
+  std::unique_ptr<db::Store> store = db::open_sqlite(database).value();
+  common::ManualClock clock{at("2026-11-23 09:00")};
+  std::unique_ptr<sim::Simulator> carrier;
+  db::Id agency_id = 0;
+  db::Id procedure_id = 0;
+
+  explicit World(sim::Options options = {}) {
+    options.seed = 11;
+    options.start_time = clock.now();
+    carrier = sim::Simulator::start(std::move(options)).value();
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, "Một cửa Hải Châu"}).value();
+                  tx.set_setting(db::k_setting_agency_code, k_agency).value();
+                  tx.set_setting(db::k_setting_agency_address,
+                                 "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng")
+                      .value();
+                  db::Procedure p;
+                  p.code = "P5";
+                  p.name = "Cấp giấy chứng nhận quyền sử dụng đất";
+                  p.field = "dat_dai";
+                  p.time_amount = 5;
+                  p.effective_from = common::parse_date("2025-01-01").value();
+                  procedure_id = tx.upsert_procedure(p).value();
+                  return {};
+                })
+                .has_value());
+  }
+
+  postal_api::CarrierConfig config() const {
+    postal_api::CarrierConfig c;
+    c.base_url = carrier->base_url();
+    c.username = "hoso-desk";
+    c.password = "hoso-sim";
+    c.status_map = status_table();
+    c.backoff_base = std::chrono::milliseconds(20);
+    c.backoff_max = std::chrono::milliseconds(200);
+    c.jitter_seed = 3;
+    return c;
+  }
+
+  void write_config() const {
+    const auto c = config();
+    dir.write("hoso.json", nlohmann::json{{"carrier",
+                                           {{"base_url", c.base_url},
+                                            {"username", c.username},
+                                            {"password", c.password},
+                                            {"backoff_base_ms", 20},
+                                            {"status_map", c.status_map.string()}}}}
+                               .dump());
+  }
+
+  // A dossier accepted a week ago whose result is ready; with the applicant's phone unless told.
+  db::Id processed_dossier(int sequence, bool with_phone = true) {
+    db::Id id = 0;
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  db::Dossier d;
+                  d.agency_id = agency_id;
+                  d.filed_at = at("2026-11-16 09:00");
+                  d.lookup_code = "K7M2Q9XP";
+                  d.created_at = d.filed_at;
+                  d.updated_at = at("2026-11-20 16:00");
+                  d.state = DossierState::processed;
+                  d.code = fmt::format("{}-261116-{:04}", k_agency, sequence);
+                  d.procedure_id = procedure_id;
+                  d.procedure_version = 1;
+                  d.due_at = at("2026-11-23 17:00");
+                  id = tx.insert_dossier(d).value();
+                  db::Applicant a;
+                  a.dossier_id = id;
+                  a.id_number = "048090001234";
+                  a.full_name = "Trần Thị Bích Ngọc";
+                  a.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
+                  a.source = "id_card_qr";
+                  if (with_phone) a.phone = "0905123456";
+                  tx.insert_applicant(a).value();
+                  return {};
+                })
+                .has_value());
+    return id;
+  }
+
+  db::Dossier dossier(db::Id id) const {
+    std::optional<db::Dossier> out;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  out = tx.get_dossier(id).value();
+                  return {};
+                })
+                .has_value());
+    REQUIRE(out.has_value());
+    return *out;
+  }
+
+  std::vector<db::Shipment> returns_of(db::Id id) const {
+    std::vector<db::Shipment> out;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  const auto all = tx.shipments_of(id).value();
+                  for (const auto& s : all) {
+                    if (s.direction == db::Direction::outbound) out.push_back(s);
+                  }
+                  return {};
+                })
+                .has_value());
+    return out;
+  }
+
+  std::vector<db::Event> events(db::Id id) const {
+    std::vector<db::Event> out;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  out = tx.events_of("dossier", id).value();
+                  return {};
+                })
+                .has_value());
+    return out;
+  }
+
+  std::int64_t orders_created() const { return carrier->counters().at("orders.created"); }
+};
+
+tracking::DispatchOptions as(const char* actor) {
+  tracking::DispatchOptions options;
+  options.actor = actor;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a dispatched dossier gets the carrier's return tracking number and moves to return "
+    "dispatched") {
+  World world;
+  const db::Id id = world.processed_dossier(1);
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+
+  auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE(sent.has_value());
+  CHECK(sent->order_code == "000.00.05.H12-261116-0001-R1");
+  CHECK_FALSE(sent->already);
+  CHECK(sent->price_vnd > 0);
+  const auto truth = world.carrier->truth(sent->tracking_number);
+  REQUIRE(truth.has_value());  // the carrier knows the shipment hoso stored
+
+  CHECK(world.dossier(id).state == DossierState::return_dispatched);
+  const auto returns = world.returns_of(id);
+  REQUIRE(returns.size() == 1);
+  CHECK(returns[0].tracking_number == sent->tracking_number);
+  CHECK(returns[0].order_code == sent->order_code);
+  CHECK_FALSE(returns[0].carrier_order_id.empty());
+  const auto events = world.events(id);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().action == "return_dispatched");
+  CHECK(events.back().actor == "hoa.pt");
+  CHECK(events.back().data.find(sent->tracking_number) != std::string::npos);
+  // The event log keeps no personal data: not the receiver's name, phone or address.
+  CHECK(events.back().data.find("0905123456") == std::string::npos);
+  CHECK(events.back().data.find("Bích Ngọc") == std::string::npos);
+
+  // A second dispatch of the same dossier is refused by the state machine, and orders nothing.
+  auto again = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == ErrorCode::invalid_argument);
+  CHECK(again.error().message.find("return_dispatched") != std::string::npos);
+  CHECK(world.orders_created() == 1);
+}
+
+TEST_CASE(
+    "a dossier without the applicant's phone is not dispatched and the message says how to "
+    "add it") {
+  World world;
+  const db::Id id = world.processed_dossier(1, false);
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+
+  auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().code == ErrorCode::invalid_argument);
+  CHECK(sent.error().message.find("phone") != std::string::npos);
+  CHECK(sent.error().message.find("hoso dossier applicant") != std::string::npos);
+  CHECK(world.orders_created() == 0);
+  CHECK(world.dossier(id).state == DossierState::processed);
+
+  tracking::ContactUpdate update;
+  update.phone = "0905 123 456";
+  update.return_address = "Tổ 5, Hòa Khánh Bắc, Liên Chiểu, Đà Nẵng";
+  auto saved = tracking::update_contact(*world.store, world.clock, id, update, "hoa.pt");
+  REQUIRE(saved.has_value());
+  CHECK(saved->phone == "0905123456");
+  // The change is logged by field name only.
+  const auto events = world.events(id);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().action == "applicant_updated");
+  CHECK(events.back().data.find("phone") != std::string::npos);
+  CHECK(events.back().data.find("0905") == std::string::npos);
+  CHECK(events.back().data.find("Liên Chiểu") == std::string::npos);
+
+  auto retried = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE(retried.has_value());
+  CHECK(world.dossier(id).state == DossierState::return_dispatched);
+}
+
+TEST_CASE("a phone number that is not a phone number is refused") {
+  World world;
+  const db::Id id = world.processed_dossier(1, false);
+  tracking::ContactUpdate update;
+  update.phone = "call the office";
+  auto saved = tracking::update_contact(*world.store, world.clock, id, update, "hoa.pt");
+  REQUIRE_FALSE(saved.has_value());
+  CHECK(saved.error().code == ErrorCode::invalid_argument);
+  CHECK(saved.error().message.find("digits") != std::string::npos);
+}
+
+TEST_CASE("a dead carrier leaves the dossier unchanged and a later dispatch succeeds") {
+  World world;
+  const db::Id id = world.processed_dossier(1);
+  postal_api::CarrierConfig config = world.config();
+  const std::string live_url = config.base_url;
+  config.base_url = "http://127.0.0.1:1/api/api/";  // nothing listens there
+  config.max_attempts = 2;
+  auto dead = postal_api::make_vnpost_carrier(config, world.clock).value();
+
+  auto sent = tracking::dispatch_return(*world.store, *dead, world.clock, id, as("hoa.pt"));
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().code == ErrorCode::unavailable);
+  CHECK(sent.error().message.find("nothing was changed") != std::string::npos);
+  CHECK(world.dossier(id).state == DossierState::processed);
+  CHECK(world.returns_of(id).empty());
+
+  auto live = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  auto retried = tracking::dispatch_return(*world.store, *live, world.clock, id, as("hoa.pt"));
+  REQUIRE(retried.has_value());
+  CHECK(world.returns_of(id).size() == 1);
+}
+
+TEST_CASE("dispatching every ready dossier skips the ones that cannot go and reports why") {
+  World world;
+  const db::Id a = world.processed_dossier(1);
+  const db::Id b = world.processed_dossier(2, false);
+  const db::Id c = world.processed_dossier(3);
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+
+  std::vector<db::Id> seen;
+  auto report = tracking::dispatch_ready(
+      *world.store, *carrier, world.clock, as("hoa.pt"), 1000,
+      [&](db::Id id, const Result<tracking::Dispatched>&) { seen.push_back(id); });
+  REQUIRE(report.has_value());
+  CHECK(seen == std::vector<db::Id>{a, b, c});
+  CHECK(report->dispatched.size() == 2);
+  REQUIRE(report->failures.count(b) == 1);
+  CHECK(report->failures.at(b).message.find("phone") != std::string::npos);
+  CHECK(world.dossier(a).state == DossierState::return_dispatched);
+  CHECK(world.dossier(b).state == DossierState::processed);
+  CHECK(world.dossier(c).state == DossierState::return_dispatched);
+  CHECK(world.orders_created() == 2);
+}
+
+TEST_CASE(
+    "hoso dispatch killed after the carrier created the shipment makes one shipment when "
+    "run again") {
+  // The simulator holds its answer to CreateOrder until the test has killed hoso: the carrier has
+  // the order, hoso's database does not.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string created;
+  bool released = false;
+  sim::Options options;
+  options.on_order_created = [&](const std::string& tracking_number) {
+    std::unique_lock lock(mutex);
+    if (!created.empty()) return;  // only the first order is held
+    created = tracking_number;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(30), [&] { return released; });
+  };
+  World world(options);
+  const db::Id id = world.processed_dossier(1);
+  world.write_config();
+  const std::string hoso = (test_support::bin_dir() / "hoso").string();
+  const std::string db_arg = world.database.string();
+  const std::vector<std::string> args = {hoso,   "--log-level", "quiet",  "dispatch", "--db",
+                                         db_arg, "--actor",     "hoa.pt", "--json",   "#1"};
+  REQUIRE(id == 1);
+
+  std::vector<char*> argv;
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, hoso.c_str(), &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return !created.empty(); }));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+  }
+  changed.notify_all();
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(world.orders_created() == 1);
+  CHECK(world.returns_of(id).empty());  // the carrier has it, the desk does not (yet)
+  CHECK(world.dossier(id).state == DossierState::processed);
+
+  const auto rerun = test_support::run_command(test_support::shell_quote(hoso) +
+                                                   " dispatch --json --actor hoa.pt --db " +
+                                                   test_support::shell_quote(db_arg) + " '#1'",
+                                               world.dir.path());
+  INFO(rerun.err);
+  REQUIRE(rerun.exit_code == 0);
+  const auto json = nlohmann::json::parse(rerun.out);
+  REQUIRE(json["dispatched"].size() == 1);
+  CHECK(json["dispatched"][0]["tracking_number"] == created);  // the one the killed run ordered
+  CHECK(world.orders_created() == 1);                          // and no second one
+  const auto returns = world.returns_of(id);
+  REQUIRE(returns.size() == 1);
+  CHECK(returns[0].tracking_number == created);
+  CHECK(world.dossier(id).state == DossierState::return_dispatched);
+}
+
+TEST_CASE(
+    "the carrier's delivery of the result moves the dossier to result returned at the "
+    "delivery time") {
+  World world;
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  // Dispatch dossiers until the carrier has drawn a delivered and a returned scenario for them.
+  std::map<sim::Scenario, std::pair<db::Id, std::string>> by_scenario;
+  for (int i = 1; i <= 60 && by_scenario.size() < 4; ++i) {
+    const db::Id id = world.processed_dossier(i);
+    auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+    REQUIRE(sent.has_value());
+    const auto truth = world.carrier->truth(sent->tracking_number);
+    REQUIRE(truth.has_value());
+    by_scenario.emplace(truth->scenario, std::pair{id, sent->tracking_number});
+  }
+  REQUIRE(by_scenario.count(sim::Scenario::delivered) == 1);
+  REQUIRE(by_scenario.count(sim::Scenario::returned) == 1);
+
+  // Ten days later every scripted sequence has run its course.
+  world.carrier->advance(std::chrono::hours(24 * 10));
+  world.clock.advance(std::chrono::hours(24 * 10));
+  auto synced = tracking::sync_shipments(*world.store, *carrier, world.clock);
+  REQUIRE(synced.has_value());
+  CHECK(synced->complete());
+
+  const auto [delivered_id, delivered_number] = by_scenario.at(sim::Scenario::delivered);
+  CHECK(world.dossier(delivered_id).state == DossierState::result_returned);
+  const auto truth = world.carrier->truth(delivered_number).value();
+  const auto events = world.events(delivered_id);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().action == "result_returned");
+  CHECK(events.back().actor == "sync");
+  // Recorded at the carrier's delivery time, not when the desk synced.
+  CHECK(events.back().data.find(common::format_iso(truth.events.back().time)) != std::string::npos);
+
+  const auto [returned_id, returned_number] = by_scenario.at(sim::Scenario::returned);
+  CHECK(world.dossier(returned_id).state == DossierState::return_failed);
+  CHECK(world.events(returned_id).back().action == "return_failed");
+  if (by_scenario.count(sim::Scenario::failed_once) != 0) {
+    CHECK(world.dossier(by_scenario.at(sim::Scenario::failed_once).first).state ==
+          DossierState::result_returned);
+  }
+  if (by_scenario.count(sim::Scenario::lost) != 0) {
+    CHECK(world.dossier(by_scenario.at(sim::Scenario::lost).first).state ==
+          DossierState::return_dispatched);
+  }
+
+  // An officer sends the returned result again: a second shipment with its own order code.
+  auto again =
+      tracking::dispatch_return(*world.store, *carrier, world.clock, returned_id, as("hoa.pt"));
+  REQUIRE(again.has_value());
+  CHECK(again->order_code.substr(again->order_code.size() - 3) == "-R2");
+  CHECK(again->tracking_number != returned_number);
+  CHECK(world.returns_of(returned_id).size() == 2);
+  CHECK(world.dossier(returned_id).state == DossierState::return_dispatched);
+}

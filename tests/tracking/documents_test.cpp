@@ -1,0 +1,540 @@
+// The printable documents (tracking/documents) from a real SQLite desk moved through the real
+// lifecycle: each form shows its key fields; a return label, printed (rsvg-convert) and scanned by
+// our scanner, gives back its tracking number and the lookup link; Vietnamese text survives; a
+// hostile name is shown as text; documents that do not apply are refused with a reason.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/settings.hpp"
+#include "db/store.hpp"
+#include "scanner/scanner.hpp"
+#include "tests/support/files.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/lifecycle.hpp"
+#include "tracking/public_link.hpp"
+
+namespace {
+
+using common::Result;
+using common::Timestamp;
+using tracking::Action;
+
+constexpr const char* k_agency = "000.00.05.H12";
+constexpr const char* k_agency_name = "Bộ phận Một cửa UBND quận Hải Châu";
+constexpr const char* k_agency_address = "24 Trần Phú, phường Thạch Thang, Hải Châu, Đà Nẵng";
+constexpr const char* k_public_url = "https://motcua.example.vn/";
+constexpr const char* k_name = "Nguyễn Thị Hồng Nhung";
+constexpr const char* k_procedure_name = "Đăng ký biến động quyền sử dụng đất";
+
+Timestamp at(const char* local) { return common::parse_local(local).value(); }
+
+struct Applicant {
+  std::string name = k_name;
+  std::string phone = "0905 123 456";
+  std::string address = "12 Lê Lợi, Hải Châu, Đà Nẵng";
+  std::string return_address = "Tổ 5, phường Hòa Minh, Liên Chiểu, Đà Nẵng";
+};
+
+// A desk with its agency, settings, one procedure (5 working days) and a lifecycle on a clock set
+// to Monday 2 March 2026 10:00.
+struct Desk {
+  test_support::TempDir dir;
+  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
+  common::ManualClock clock{at("2026-03-02 10:00")};
+  tracking::Lifecycle life{*store, clock};
+  db::Id agency_id = 0;
+
+  Desk() {
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, k_agency_name}).value();
+                  tx.set_setting(db::k_setting_agency_code, k_agency).value();
+                  tx.set_setting(db::k_setting_agency_address, k_agency_address).value();
+                  tx.set_setting(db::k_setting_agency_phone, "0236 3821 000").value();
+                  tx.set_setting(db::k_setting_agency_province, "Đà Nẵng").value();
+                  tx.set_setting(db::k_setting_public_url, k_public_url).value();
+                  db::Procedure p;
+                  p.code = "1.004227";
+                  p.name = k_procedure_name;
+                  p.field = "dat_dai";
+                  p.time_amount = 5;
+                  p.effective_from = common::parse_date("2025-07-01").value();
+                  (void)tx.upsert_procedure(p).value();
+                  return {};
+                })
+                .has_value());
+  }
+
+  // A dossier as intake registers it: handed over at `filed`, with its envelope and applicant.
+  db::Id add_dossier(Timestamp filed, const std::string& tracking_number,
+                     const Applicant& applicant = {}) {
+    db::Id id = 0;
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  db::Dossier d;
+                  d.agency_id = agency_id;
+                  d.filed_at = filed;
+                  d.lookup_code = "K7Q2M9XA";
+                  d.created_at = filed;
+                  d.updated_at = filed;
+                  id = tx.insert_dossier(d).value();
+                  db::Shipment s;
+                  s.carrier = "vnpost";
+                  s.tracking_number = tracking_number;
+                  s.year = 2026;
+                  s.direction = db::Direction::inbound;
+                  s.status = "delivered";
+                  s.dossier_id = id;
+                  s.first_seen_at = filed;
+                  s.updated_at = filed;
+                  (void)tx.insert_shipment(s).value();
+                  db::Applicant a;
+                  a.dossier_id = id;
+                  a.id_number = "048190000123";
+                  a.full_name = applicant.name;
+                  a.address = applicant.address;
+                  a.phone = applicant.phone;
+                  a.return_address = applicant.return_address;
+                  a.source = "id_card_qr";
+                  (void)tx.insert_applicant(a).value();
+                  (void)tx
+                      .append_event(db::Event{0, filed, "mailroom", "dossier", id,
+                                              "received_by_post", "envelope registered",
+                                              "{\"tracking_number\":\"" + tracking_number + "\"}"})
+                      .value();
+                  return {};
+                })
+                .has_value());
+    return id;
+  }
+
+  tracking::Transition act(db::Id id, Action action, const char* actor = "lan.nt") {
+    tracking::ActionRequest r;
+    r.action = action;
+    r.actor = actor;
+    if (action == Action::accept) r.procedure_code = "1.004227";
+    auto done = life.apply(id, r);
+    INFO((done ? std::string() : done.error().message));
+    REQUIRE(done.has_value());
+    return *done;
+  }
+
+  // Accepted, processed and handed to the carrier with return number `number`, as dispatch does.
+  void dispatch(db::Id id, const std::string& number) {
+    act(id, Action::accept);
+    act(id, Action::start_processing);
+    act(id, Action::mark_processed);
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  db::Shipment s;
+                  s.carrier = "vnpost";
+                  s.tracking_number = number;
+                  s.year = 2026;
+                  s.direction = db::Direction::outbound;
+                  s.status = "pending";
+                  s.dossier_id = id;
+                  s.first_seen_at = clock.now();
+                  s.updated_at = clock.now();
+                  s.order_code = "HOSO-" + std::to_string(id);
+                  (void)tx.insert_shipment(s).value();
+                  tracking::ActionRequest r;
+                  r.action = Action::dispatch_return;
+                  r.actor = "dispatch";
+                  r.details = {{"tracking_number", number}};
+                  auto done = tracking::apply_action(tx, clock.now(), id, r);
+                  if (!done) return done.error();
+                  return {};
+                })
+                .has_value());
+  }
+
+  template <class T>
+  T load(const std::function<Result<T>(db::Transaction&)>& loader) {
+    std::optional<T> out;
+    auto read = store->read([&](db::Transaction& tx) -> Result<void> {
+      auto loaded = loader(tx);
+      if (!loaded) return loaded.error();
+      out = std::move(*loaded);
+      return {};
+    });
+    INFO((read ? std::string() : read.error().message));
+    REQUIRE(read.has_value());
+    return std::move(*out);
+  }
+
+  common::Error load_error(const std::function<Result<void>(db::Transaction&)>& loader) {
+    auto read = store->read(loader);
+    REQUIRE_FALSE(read.has_value());
+    return read.error();
+  }
+
+  std::string dossier_code(db::Id id) {
+    return load<std::string>([&](db::Transaction& tx) -> Result<std::string> {
+      return tx.get_dossier(id).value()->code.value_or("");
+    });
+  }
+};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// Every inline <svg>...</svg> of a page.
+std::vector<std::string> svgs_of(const std::string& html) {
+  std::vector<std::string> out;
+  for (auto start = html.find("<svg "); start != std::string::npos;
+       start = html.find("<svg ", start + 1)) {
+    const auto end = html.find("</svg>", start);
+    REQUIRE(end != std::string::npos);
+    out.push_back(html.substr(start, end + 6 - start));
+  }
+  return out;
+}
+
+// Each SVG printed at 300 dpi (rsvg-convert, Debian package librsvg2-bin) and scanned by our
+// scanner: the texts read, in order.
+std::vector<std::string> print_and_scan(const std::vector<std::string>& svgs,
+                                        const test_support::TempDir& dir) {
+  scanner::ScannerOptions options;
+  options.jobs = 1;
+  options.worker_path = (test_support::bin_dir() / "hoso-decode-worker").string();
+  auto scanner = scanner::Scanner::open(options);
+  REQUIRE(scanner.has_value());
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < svgs.size(); ++i) {
+    const auto svg = dir.write("code-" + std::to_string(i) + ".svg", svgs[i]);
+    const auto png = dir / ("code-" + std::to_string(i) + ".png");
+    const auto converted = test_support::run_command(
+        "rsvg-convert --dpi-x 300 --dpi-y 300 --background-color white -o " +
+            test_support::shell_quote(png.string()) + " " + test_support::shell_quote(svg.string()),
+        dir.path());
+    INFO("rsvg-convert (see scripts/bootstrap): " << converted.err);
+    REQUIRE(converted.exit_code == 0);
+    const auto result = scanner->scan_file(png.string());
+    REQUIRE(result.readable());
+    for (const auto& page : result.pages) {
+      for (const auto& symbol : page.symbols) texts.push_back(symbol.text);
+    }
+  }
+  return texts;
+}
+
+}  // namespace
+
+TEST_CASE("a printed return label scans back to its tracking number and the lookup link") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.dispatch(id, "EL491610889VN");
+  const std::string code = desk.dossier_code(id);
+  const auto label = desk.load<tracking::ReturnLabel>(
+      [&](db::Transaction& tx) { return tracking::load_return_label(tx, id); });
+  auto html = tracking::render_labels(std::span(&label, 1), tracking::LabelSize::a6,
+                                      tracking::LabelLayout::one_per_page);
+  REQUIRE(html.has_value());
+
+  const auto svgs = svgs_of(*html);
+  REQUIRE(svgs.size() == 2);
+  const auto texts = print_and_scan(svgs, desk.dir);
+  const std::string lookup_url = tracking::public_lookup_url(k_public_url, code, "K7Q2M9XA");
+  CHECK(std::count(texts.begin(), texts.end(), "EL491610889VN") == 1);
+  CHECK(std::count(texts.begin(), texts.end(), lookup_url) == 1);
+  CHECK(texts.size() == 2);
+
+  // What the postman reads: the number in text, sender and receiver with their diacritics.
+  CHECK(contains(*html, "<div class=\"tracking-number\">EL491610889VN</div>"));
+  CHECK(contains(*html, "@page { size: 105mm 148mm"));
+  CHECK(contains(*html, k_agency_name));
+  CHECK(contains(*html, k_agency_address));
+  CHECK(contains(*html, "0236 3821 000"));
+  CHECK(contains(*html, "<div class=\"receiver-name\">Nguyễn Thị Hồng Nhung</div>"));
+  CHECK(contains(*html, "0905 123 456"));
+  CHECK(contains(*html, "Tổ 5, phường Hòa Minh, Liên Chiểu, Đà Nẵng"));
+  CHECK_FALSE(contains(*html, "12 Lê Lợi"));  // the result goes to the return address
+}
+
+TEST_CASE("a label without a return address goes to the permanent address") {
+  Desk desk;
+  Applicant applicant;
+  applicant.return_address.clear();
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN", applicant);
+  desk.dispatch(id, "EL491610889VN");
+  const auto label = desk.load<tracking::ReturnLabel>(
+      [&](db::Transaction& tx) { return tracking::load_return_label(tx, id); });
+  CHECK(label.receiver_address == "12 Lê Lợi, Hải Châu, Đà Nẵng");
+}
+
+TEST_CASE("a label for a dossier without a return shipment is refused with what to do") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept);
+  const common::Error error = desk.load_error([&](db::Transaction& tx) -> Result<void> {
+    auto label = tracking::load_return_label(tx, id);
+    if (!label) return label.error();
+    return {};
+  });
+  CHECK(error.code == common::ErrorCode::not_found);
+  CHECK(contains(error.message, "has no return shipment"));
+  CHECK(contains(error.message, "#" + std::to_string(id)));
+  CHECK(contains(error.message, "hoso dispatch"));
+}
+
+TEST_CASE("labels of 100 x 150 mm come one per page or two to an A4 sheet") {
+  Desk desk;
+  std::vector<tracking::ReturnLabel> labels;
+  for (const char* number : {"EL000000015VN", "EL000000029VN", "EL000000032VN"}) {
+    const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), std::string("R") + number);
+    desk.dispatch(id, number);
+    labels.push_back(desk.load<tracking::ReturnLabel>(
+        [&](db::Transaction& tx) { return tracking::load_return_label(tx, id); }));
+  }
+  auto single = tracking::render_labels(labels, tracking::LabelSize::mm100x150,
+                                        tracking::LabelLayout::one_per_page);
+  REQUIRE(single.has_value());
+  CHECK(contains(*single, "@page { size: 100mm 150mm"));
+  CHECK(count_of(*single, "<div class=\"page\">") == 3);
+  CHECK(count_of(*single, "class=\"barcode code128\"") == 3);
+
+  auto sheet =
+      tracking::render_labels(labels, tracking::LabelSize::mm100x150, tracking::LabelLayout::sheet);
+  REQUIRE(sheet.has_value());
+  CHECK(contains(*sheet, "@page { size: A4"));
+  CHECK(count_of(*sheet, "<div class=\"page sheet\">") == 2);
+  CHECK(count_of(*sheet, "<div class=\"label\">") == 3);
+}
+
+TEST_CASE("a hostile name read from a QR code is printed as text on every document") {
+  Desk desk;
+  Applicant hostile;
+  hostile.name = "<script>alert(1)</script>";
+  hostile.return_address = "\"><img src=x onerror=alert(2)> & Co";
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN", hostile);
+  desk.dispatch(id, "EL491610889VN");
+  const auto receipt = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+  const auto sheet = desk.load<tracking::ControlSheet>(
+      [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, id); });
+  const auto label = desk.load<tracking::ReturnLabel>(
+      [&](db::Transaction& tx) { return tracking::load_return_label(tx, id); });
+  const auto reg = desk.load<tracking::YearRegister>(
+      [&](db::Transaction& tx) { return tracking::load_register(tx, 2026, desk.clock.now()); });
+  const std::vector<Result<std::string>> pages = {
+      tracking::render_receipt(receipt), tracking::render_control_sheet(sheet),
+      tracking::render_labels(std::span(&label, 1), tracking::LabelSize::a6,
+                              tracking::LabelLayout::one_per_page),
+      tracking::render_register(reg)};
+  for (const auto& page : pages) {
+    REQUIRE(page.has_value());
+    CHECK_FALSE(contains(*page, "<script"));
+    CHECK_FALSE(contains(*page, "<img"));
+  }
+  CHECK(contains(*pages[0], "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK(contains(*pages[2], "&quot;&gt;&lt;img src=x onerror=alert(2)&gt; &amp; Co"));
+  CHECK(contains(*pages[3], "&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+TEST_CASE("the receipt shows the dossier code as Code 128 and the lookup link as a QR code") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept, "an.nv");
+  const std::string code = desk.dossier_code(id);
+  REQUIRE(code == "000.00.05.H12-260302-0001");
+  const auto form = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+  auto html = tracking::render_receipt(form);
+  REQUIRE(html.has_value());
+
+  CHECK(contains(*html, "<meta charset=\"utf-8\">"));
+  CHECK(contains(*html, "@page { size: A5"));
+  CHECK(contains(*html, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"));
+  CHECK(contains(*html, "<b class=\"code dossier-code\">000.00.05.H12-260302-0001</b>"));
+  CHECK(contains(*html, "<b class=\"code lookup-code\">K7Q2M9XA</b>"));
+  // Filed Monday 2 March 2026 09:00 with 5 working days: due Monday 9 March 17:00.
+  CHECK(contains(*html, "<b class=\"due-date\">17 giờ 00 phút, ngày 09/03/2026</b>"));
+  CHECK(contains(*html, "9 giờ 00 phút, ngày 02/03/2026"));
+  CHECK(contains(*html, k_procedure_name));
+  CHECK(contains(*html, "5 ngày làm việc"));
+  CHECK(contains(*html, k_name));
+  CHECK(contains(*html, "EB123456785VN"));
+  CHECK(contains(*html, "qua dịch vụ bưu chính công ích, gửi đến Nguyễn Thị Hồng Nhung, Tổ 5"));
+  CHECK(contains(*html, "an.nv"));
+
+  const auto texts = print_and_scan(svgs_of(*html), desk.dir);
+  REQUIRE(texts.size() == 2);
+  CHECK(texts[0] == code);
+  CHECK(texts[1] == tracking::public_lookup_url(k_public_url, code, "K7Q2M9XA"));
+}
+
+TEST_CASE("no receipt is printed for a dossier that has not been accepted") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  const common::Error error = desk.load_error([&](db::Transaction& tx) -> Result<void> {
+    auto form = tracking::load_receipt(tx, id);
+    if (!form) return form.error();
+    return {};
+  });
+  CHECK(error.code == common::ErrorCode::invalid_argument);
+  CHECK(contains(error.message, "hoso dossier accept"));
+}
+
+TEST_CASE("the supplement request lists every missing document") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  tracking::ActionRequest r;
+  r.action = Action::request_supplement;
+  r.actor = "lan.nt";
+  r.missing = "Bản sao Giấy chứng nhận; Tờ khai đăng ký biến động\nSơ đồ thửa đất";
+  r.reason = "Thiếu giấy tờ theo quy định";
+  REQUIRE(desk.life.apply(id, r).has_value());
+  const auto form = desk.load<tracking::SupplementForm>(
+      [&](db::Transaction& tx) { return tracking::load_supplement_request(tx, id); });
+  auto html = tracking::render_supplement_request(form);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"));
+  CHECK(contains(*html, "<li>Bản sao Giấy chứng nhận</li>"));
+  CHECK(contains(*html, "<li>Tờ khai đăng ký biến động</li>"));
+  CHECK(contains(*html, "<li>Sơ đồ thửa đất</li>"));
+  CHECK(count_of(*html, "<li>") == 3);
+  CHECK(contains(*html, "Thiếu giấy tờ theo quy định"));
+  CHECK(contains(*html, k_name));
+  CHECK(contains(*html, "lan.nt"));
+}
+
+TEST_CASE("the refusal gives its reasons to the citizen") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  tracking::ActionRequest r;
+  r.action = Action::refuse;
+  r.actor = "lan.nt";
+  r.reason = "Thửa đất đang có tranh chấp";
+  REQUIRE(desk.life.apply(id, r).has_value());
+  const auto form = desk.load<tracking::RefusalForm>(
+      [&](db::Transaction& tx) { return tracking::load_refusal(tx, id); });
+  auto html = tracking::render_refusal(form);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "Phiếu từ chối tiếp nhận giải quyết hồ sơ"));
+  CHECK(contains(*html, "<li>Thửa đất đang có tranh chấp</li>"));
+  CHECK(contains(*html, k_name));
+  CHECK(contains(*html, "EB123456785VN"));
+}
+
+TEST_CASE("the apology gives the old and the new appointment dates") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept);
+  tracking::ActionRequest r;
+  r.action = Action::apologise;
+  r.actor = "truong.phong";
+  r.reason = "Chờ ý kiến của Sở Tài nguyên và Môi trường";
+  r.new_date = common::parse_date("2026-03-12").value();
+  desk.clock.set(at("2026-03-05 10:00"));
+  REQUIRE(desk.life.apply(id, r).has_value());
+  const auto form = desk.load<tracking::ApologyForm>(
+      [&](db::Transaction& tx) { return tracking::load_apology(tx, id); });
+  auto html = tracking::render_apology(form);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "Phiếu xin lỗi và hẹn lại ngày trả kết quả"));
+  CHECK(contains(*html, "17 giờ 00 phút, ngày 09/03/2026"));
+  CHECK(contains(*html, "<b class=\"new-due-date\">17 giờ 00 phút, ngày 12/03/2026</b>"));
+  CHECK(contains(*html, "Chờ ý kiến của Sở Tài nguyên và Môi trường"));
+  CHECK(contains(*html, "Đà Nẵng, ngày 05 tháng 03 năm 2026"));
+}
+
+TEST_CASE("the control sheet lists every step with its actor and marks a late result") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept, "an.nv");
+  desk.clock.set(at("2026-03-03 08:30"));
+  desk.act(id, Action::start_processing, "binh.tt");
+  desk.clock.set(at("2026-03-10 09:00"));  // due Monday 9 March 17:00
+  desk.act(id, Action::mark_processed, "binh.tt");
+  const auto sheet = desk.load<tracking::ControlSheet>(
+      [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, id); });
+  REQUIRE(sheet.steps.size() == 4);
+  CHECK(sheet.steps[0].action == "received_by_post");
+  CHECK(sheet.steps[1].actor == "an.nv");
+  CHECK(sheet.steps[2].timeliness == tracking::Timeliness::early);
+  CHECK(sheet.steps[3].timeliness == tracking::Timeliness::late);
+
+  auto html = tracking::render_control_sheet(sheet);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "Phiếu kiểm soát quá trình giải quyết hồ sơ"));
+  CHECK(count_of(*html, "<tr class=\"step ") == 4);
+  CHECK(contains(*html, "Có kết quả giải quyết hồ sơ"));
+  CHECK(contains(*html, "<td class=\"late\">Quá hạn</td>"));
+  CHECK(contains(*html, "<td class=\"timeliness\">Trước hạn</td>"));
+  CHECK(contains(*html, "09:00 10/03/2026"));
+  CHECK(contains(*html, "binh.tt"));
+}
+
+TEST_CASE("the yearly register has one row per dossier filed in that year") {
+  Desk desk;
+  Applicant last_year;
+  last_year.name = "Trần Văn Cũ";
+  desk.add_dossier(at("2025-12-31 16:00"), "EB000000015VN", last_year);
+  Applicant early;
+  early.name = "Lê Thị Đầu Năm";
+  desk.add_dossier(at("2026-01-02 08:00"), "EB000000029VN", early);
+  const db::Id accepted = desk.add_dossier(at("2026-03-02 09:00"), "EB000000032VN");
+  desk.act(accepted, Action::accept);
+
+  const auto reg = desk.load<tracking::YearRegister>(
+      [&](db::Transaction& tx) { return tracking::load_register(tx, 2026, desk.clock.now()); });
+  auto html = tracking::render_register(reg);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "@page { size: A4 landscape"));
+  CHECK(contains(*html, "Sổ theo dõi hồ sơ"));
+  CHECK(count_of(*html, "<tr><td>") == 2);
+  CHECK(contains(*html, "Lê Thị Đầu Năm"));
+  CHECK(contains(*html, k_name));
+  CHECK(contains(*html, "000.00.05.H12-260302-0001"));
+  CHECK_FALSE(contains(*html, "Trần Văn Cũ"));
+
+  const auto previous = desk.load<tracking::YearRegister>(
+      [&](db::Transaction& tx) { return tracking::load_register(tx, 2025, desk.clock.now()); });
+  REQUIRE(previous.rows.size() == 1);
+  CHECK(previous.rows[0].dossier.applicant.full_name == "Trần Văn Cũ");
+}
+
+TEST_CASE("every document that applies to a dossier is written to its folder and no other") {
+  Desk desk;
+  const db::Id apologised = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(apologised, Action::accept);
+  tracking::ActionRequest r;
+  r.action = Action::apologise;
+  r.actor = "truong.phong";
+  r.reason = "Chờ ý kiến";
+  r.new_date = common::parse_date("2026-03-12").value();
+  REQUIRE(desk.life.apply(apologised, r).has_value());
+  const db::Id dispatched = desk.add_dossier(at("2026-03-02 09:30"), "EB000000015VN");
+  desk.dispatch(dispatched, "EL491610889VN");
+
+  auto names = [&](db::Id id) {
+    const auto folder = desk.dir / ("documents-" + std::to_string(id));
+    auto written = tracking::write_dossier_documents(*desk.store, id, folder);
+    REQUIRE(written.has_value());
+    std::vector<std::string> out;
+    for (const auto& path : *written) {
+      CHECK(std::filesystem::exists(path));
+      out.push_back(path.filename().string());
+    }
+    return out;
+  };
+  CHECK(names(apologised) ==
+        std::vector<std::string>{"form-01.html", "form-04.html", "form-05.html"});
+  CHECK(names(dispatched) ==
+        std::vector<std::string>{"form-01.html", "form-05.html", "label.html"});
+  const std::string label = test_support::read_file(
+      desk.dir / ("documents-" + std::to_string(dispatched)) / "label.html");
+  CHECK(contains(label, "EL491610889VN"));
+}

@@ -1,0 +1,355 @@
+#include "tracking/dispatch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "db/settings.hpp"
+#include "tracking/lifecycle.hpp"
+
+namespace tracking {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+
+// What the read phase learnt: the order to send, and what the write phase re-checks.
+struct Plan {
+  db::Dossier dossier;
+  std::string order_code;
+  postal_api::ShipmentOrder order;
+};
+
+std::string trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// "0912 345 678", "+84-912.345.678" -> "0912345678", "+84912345678"; nullopt unless 8 to 15 digits.
+std::optional<std::string> normalised_phone(std::string_view text) {
+  std::string out;
+  for (const char c : trimmed(text)) {
+    if (std::isdigit(static_cast<unsigned char>(c)) != 0) {
+      out += c;
+    } else if (c == '+' && out.empty()) {
+      out += c;
+    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') {
+      return std::nullopt;
+    }
+  }
+  const auto digits = std::count_if(out.begin(), out.end(), [](char c) { return c != '+'; });
+  if (digits < 8 || digits > 15) return std::nullopt;
+  return out;
+}
+
+Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const DispatchOptions& options) {
+  auto found = tx.get_dossier(dossier_id);
+  if (!found) return found.error();
+  if (!*found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+  Plan plan;
+  plan.dossier = **found;
+  const db::Dossier& dossier = plan.dossier;
+  if (auto ok = check_allowed(dossier, Action::dispatch_return); !ok) return ok.error();
+  if (!dossier.code) {  // accepted dossiers always have one; a hand-edited database may not
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("dossier #{} has no dossier code", dossier.id));
+  }
+
+  auto applicant = tx.applicant_of(dossier.id);
+  if (!applicant) return applicant.error();
+  std::vector<std::string> missing;  // what is missing, and the flag that adds it
+  std::vector<std::string> flags;
+  const auto need = [&](bool absent, const char* what, const char* flag) {
+    if (!absent) return;
+    missing.emplace_back(what);
+    flags.emplace_back(fmt::format("{} \"...\"", flag));
+  };
+  const db::Applicant none;
+  const db::Applicant& known = *applicant ? **applicant : none;
+  need(trimmed(known.full_name).empty(), "name", "--name");
+  need(trimmed(known.phone).empty(), "phone", "--phone");
+  need(trimmed(known.return_address).empty() && trimmed(known.address).empty(), "address",
+       "--return-address");
+  if (!missing.empty()) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("dossier #{} ({}): the result cannot be posted without the applicant's {}; "
+                    "type it from the consignment note: hoso dossier applicant #{} {}",
+                    dossier.id, *dossier.code, fmt::join(missing, ", "), dossier.id,
+                    fmt::join(flags, " ")));
+  }
+  const db::Applicant& person = **applicant;
+
+  auto agency = tx.get_agency(dossier.agency_id);
+  if (!agency) return agency.error();
+  auto agency_address = tx.setting(db::k_setting_agency_address);
+  if (!agency_address) return agency_address.error();
+  auto agency_phone = tx.setting(db::k_setting_agency_phone);
+  if (!agency_phone) return agency_phone.error();
+  if (!*agency_address || trimmed(**agency_address).empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the desk's own address (the sender of return shipments) is not set: "
+                      "hoso init --agency-address \"...\" --agency-phone \"...\"");
+  }
+
+  auto earlier = tx.shipments_of(dossier.id);
+  if (!earlier) return earlier.error();
+  const auto attempts = std::count_if(earlier->begin(), earlier->end(), [](const db::Shipment& s) {
+    return s.direction == db::Direction::outbound;
+  });
+  plan.order_code = return_order_code(*dossier.code, static_cast<int>(attempts) + 1);
+
+  postal_api::ShipmentOrder& order = plan.order;
+  order.order_code = plan.order_code;
+  order.service = options.service;
+  order.sender.name = *agency ? (*agency)->name : std::string("Bộ phận Một cửa");
+  order.sender.address = trimmed(**agency_address);
+  order.sender.phone = agency_phone->value_or("");
+  order.receiver.name = trimmed(person.full_name);
+  order.receiver.phone = normalised_phone(person.phone).value_or(trimmed(person.phone));
+  order.receiver.address = trimmed(person.return_address).empty() ? trimmed(person.address)
+                                                                  : trimmed(person.return_address);
+  order.content = options.content;
+  order.weight_grams = options.weight_grams;
+  return plan;
+}
+
+Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
+                                  const postal_api::CreatedShipment& created,
+                                  std::string_view carrier_name, common::Timestamp now,
+                                  const DispatchOptions& options) {
+  Dispatched out;
+  out.dossier_id = plan.dossier.id;
+  out.dossier_code = plan.dossier.code.value_or("");
+  out.order_code = plan.order_code;
+  out.tracking_number = created.tracking_number;
+  out.price_vnd = created.price_vnd;
+
+  // Another station (or an earlier run that crashed after its write) stored this order already.
+  auto known = tx.find_shipment_by_order(std::string(carrier_name), plan.order_code);
+  if (!known) return known.error();
+  if (*known) {
+    out.shipment_id = (*known)->id;
+    out.tracking_number = (*known)->tracking_number;
+    out.already = true;
+    return out;
+  }
+  // The dossier may have moved while the carrier answered (a second dispatch with another order
+  // code cannot happen: the code counts return shipments, which only this write adds).
+  auto current = tx.get_dossier(plan.dossier.id);
+  if (!current) return current.error();
+  if (!*current) {
+    return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", plan.dossier.id));
+  }
+  if (auto ok = check_allowed(**current, Action::dispatch_return); !ok) return ok.error();
+
+  db::Shipment shipment;
+  shipment.carrier = std::string(carrier_name);
+  shipment.tracking_number = created.tracking_number;
+  shipment.year = static_cast<int>(common::local_date(now).year());
+  shipment.direction = db::Direction::outbound;
+  shipment.status = std::string(postal_api::status_name(created.status));
+  shipment.dossier_id = plan.dossier.id;
+  shipment.first_seen_at = now;
+  shipment.updated_at = now;
+  shipment.order_code = plan.order_code;
+  shipment.carrier_order_id = created.carrier_order_id;
+  auto shipment_id = tx.insert_shipment(shipment);
+  if (!shipment_id) return shipment_id.error();
+  out.shipment_id = *shipment_id;
+
+  ActionRequest request;
+  request.action = Action::dispatch_return;
+  request.actor = options.actor;
+  request.details = {{"tracking_number", created.tracking_number},
+                     {"order_code", plan.order_code},
+                     {"carrier", std::string(carrier_name)},
+                     {"service", options.service},
+                     {"price_vnd", std::to_string(created.price_vnd)}};
+  auto moved = apply_action(tx, now, plan.dossier.id, request);
+  if (!moved) return moved.error();
+  return out;
+}
+
+}  // namespace
+
+std::string return_order_code(std::string_view dossier_code, int attempt) {
+  return fmt::format("{}-R{}", dossier_code, attempt);
+}
+
+Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrier,
+                                   const common::Clock& clock, db::Id dossier_id,
+                                   const DispatchOptions& options) {
+  if (trimmed(options.actor).empty()) {
+    return make_error(ErrorCode::invalid_argument, "a dispatch needs the staff user's name");
+  }
+  const std::string carrier_name(carrier.name());
+  std::optional<Plan> plan;
+  if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+        auto planned = plan_dispatch(tx, dossier_id, options);
+        if (!planned) return planned.error();
+        plan = std::move(*planned);
+        return {};
+      });
+      !read) {
+    return read.error();
+  }
+
+  // Outside any transaction: the carrier may take seconds, and the order code makes a retry safe.
+  auto created = carrier.create_shipment(plan->order);
+  if (!created) {
+    return make_error(created.error().code,
+                      fmt::format("dossier #{} ({}): {}; nothing was changed, dispatch it again "
+                                  "later",
+                                  plan->dossier.id, *plan->dossier.code, created.error().message));
+  }
+  if (created->order_code != plan->order_code && !created->order_code.empty()) {
+    return make_error(ErrorCode::internal,
+                      fmt::format("dossier #{}: the carrier answered order {} for order {}",
+                                  plan->dossier.id, created->order_code, plan->order_code));
+  }
+
+  std::optional<Dispatched> out;
+  if (auto written = store.write([&](db::Transaction& tx) -> Result<void> {
+        auto stored = store_dispatch(tx, *plan, *created, carrier_name, clock.now(), options);
+        if (!stored) return stored.error();
+        out = std::move(*stored);
+        return {};
+      });
+      !written) {
+    return written.error();
+  }
+  return std::move(*out);
+}
+
+Result<DispatchReport> dispatch_ready(
+    db::Store& store, postal_api::Carrier& carrier, const common::Clock& clock,
+    const DispatchOptions& options, int limit,
+    const std::function<void(db::Id, const Result<Dispatched>&)>& on_each) {
+  std::vector<db::Id> ready;
+  if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+        db::DossierFilter filter;
+        filter.state = db::DossierState::processed;
+        filter.limit = std::max(1, limit);
+        auto found = tx.list_dossiers(filter);
+        if (!found) return found.error();
+        for (const db::Dossier& d : *found) ready.push_back(d.id);
+        return {};
+      });
+      !read) {
+    return read.error();
+  }
+  std::sort(ready.begin(), ready.end());
+
+  DispatchReport report;
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    Result<Dispatched> one = dispatch_return(store, carrier, clock, ready[i], options);
+    if (on_each) on_each(ready[i], one);
+    if (one) {
+      report.dispatched.push_back(std::move(*one));
+      continue;
+    }
+    if (one.error().code == ErrorCode::io_error) return one.error();  // the database refused
+    report.failures.emplace(ready[i], one.error());
+    if (one.error().code == ErrorCode::unavailable) {
+      report.stopped = one.error();
+      report.not_tried = static_cast<int>(ready.size() - i - 1);
+      break;
+    }
+  }
+  return report;
+}
+
+Result<db::Applicant> update_contact(db::Store& store, const common::Clock& clock,
+                                     db::Id dossier_id, const ContactUpdate& update,
+                                     const std::string& actor) {
+  constexpr std::size_t k_max_text = 300;
+  std::vector<std::string> changed;
+  const auto check_text = [&](const std::optional<std::string>& field,
+                              const char* name) -> Result<void> {
+    if (field && field->size() > k_max_text) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("the {} is longer than {} characters", name, k_max_text));
+    }
+    return {};
+  };
+  for (const auto& [field, name] :
+       {std::pair{&update.full_name, "name"}, std::pair{&update.id_number, "ID number"},
+        std::pair{&update.address, "address"}, std::pair{&update.return_address, "return address"},
+        std::pair{&update.phone, "phone"}}) {
+    if (auto ok = check_text(*field, name); !ok) return ok.error();
+  }
+  std::optional<std::string> phone;
+  if (update.phone && !trimmed(*update.phone).empty()) {
+    phone = normalised_phone(*update.phone);
+    if (!phone) {
+      return make_error(ErrorCode::invalid_argument,
+                        "the phone number should have 8 to 15 digits (spaces, dots and dashes "
+                        "are allowed)");
+    }
+  }
+
+  db::Applicant result;
+  auto written = store.write([&](db::Transaction& tx) -> Result<void> {
+    changed.clear();
+    auto dossier = tx.get_dossier(dossier_id);
+    if (!dossier) return dossier.error();
+    if (!*dossier)
+      return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+    auto existing = tx.applicant_of(dossier_id);
+    if (!existing) return existing.error();
+    db::Applicant applicant = existing->value_or(db::Applicant{});
+    applicant.dossier_id = dossier_id;
+    const auto set = [&](std::string& target, const std::optional<std::string>& value,
+                         const char* name) {
+      if (!value) return;
+      const std::string clean = trimmed(*value);
+      if (clean != target) {
+        target = clean;
+        changed.emplace_back(name);
+      }
+    };
+    set(applicant.full_name, update.full_name, "full_name");
+    set(applicant.id_number, update.id_number, "id_number");
+    set(applicant.address, update.address, "address");
+    set(applicant.return_address, update.return_address, "return_address");
+    if (update.phone) set(applicant.phone, phone.value_or(""), "phone");
+    if (*existing) {
+      if (changed.empty()) {
+        result = applicant;
+        return {};
+      }
+      if (auto saved = tx.update_applicant(applicant); !saved) return saved;
+    } else {
+      if (applicant.full_name.empty()) {
+        return make_error(
+            ErrorCode::invalid_argument,
+            fmt::format("dossier #{} has no applicant yet: give the --name too", dossier_id));
+      }
+      applicant.source = "typed";
+      auto id = tx.insert_applicant(applicant);
+      if (!id) return id.error();
+      applicant.id = *id;
+    }
+    db::Event event;
+    event.at = clock.now();
+    event.actor = actor;
+    event.entity = "dossier";
+    event.entity_id = dossier_id;
+    event.action = "applicant_updated";
+    event.data = nlohmann::json{{"fields", changed}}.dump();
+    if (auto appended = tx.append_event(event); !appended) return appended.error();
+    result = applicant;
+    return {};
+  });
+  if (!written) return written.error();
+  return result;
+}
+
+}  // namespace tracking

@@ -1,0 +1,103 @@
+// Return dispatch (issue 5 §2, DOMAIN.md §1.5): a dossier whose result is ready goes back to the
+// citizen by post. hoso orders a return shipment from the carrier (receiver = the applicant's
+// return address and phone, sender = the desk), stores its tracking number and moves the dossier to
+// "return dispatched", in one transaction after the carrier answered.
+//
+// Crash safety without a two-phase commit: the order code sent to the carrier is derived only from
+// what the database holds (`<dossier code>-R<n>`, n = the dossier's return shipments + 1), and the
+// carrier treats the same order code as the same order. A dispatch killed after the carrier created
+// the shipment but before the database write is simply run again: it sends the same order code,
+// gets the same shipment back and stores it. So a retry never makes two shipments for one dossier
+// and never loses the one created.
+//
+// Knows the database, the lifecycle and the Carrier interface; not HTTP, not labels (see
+// tracking/documents).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "db/store.hpp"
+#include "postal_api/carrier.hpp"
+
+namespace tracking {
+
+struct DispatchOptions {
+  std::string actor;            // the staff user the event log names; required
+  std::string service = "EMS";  // the carrier's service name
+  int weight_grams = 200;       // a result envelope
+  std::string content = "Kết quả giải quyết thủ tục hành chính";
+};
+
+// One dossier's return shipment.
+struct Dispatched {
+  db::Id dossier_id = 0;
+  std::string dossier_code;
+  std::string order_code;  // our reference, the carrier's idempotency key
+  std::string tracking_number;
+  std::int64_t price_vnd = 0;
+  db::Id shipment_id = 0;
+  bool already = false;  // it was dispatched before (by another run or station): nothing new
+};
+
+// The order code of the dossier's return shipment number `attempt` (1 for the first dispatch, 2
+// after a failed delivery, ...): "000.00.05.H12-260302-0001-R1".
+std::string return_order_code(std::string_view dossier_code, int attempt);
+
+// Dispatches one dossier: state processed, or return_failed (a new attempt after a failed delivery,
+// which an officer decides). Fails, writing nothing, with: not_found (no such dossier);
+// invalid_argument when the state does not allow it (the lifecycle's message), when the applicant's
+// name, phone or address is missing (the message says which and how to add it with `hoso dossier
+// applicant`), or the desk's own address is not set; the carrier's error when it refused or could
+// not be reached (unavailable: the dossier stays as it was and can be dispatched again later);
+// the database's errors. Retrying after any failure, including a crash, is safe (see above).
+// Thread-safe as the store and the carrier are; two stations dispatching the same dossier make one
+// shipment (the second gets `already`).
+common::Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrier,
+                                           const common::Clock& clock, db::Id dossier_id,
+                                           const DispatchOptions& options);
+
+struct DispatchReport {
+  std::vector<Dispatched> dispatched;
+  std::map<db::Id, common::Error> failures;  // by dossier id
+  // Set when the carrier could no longer be asked (down, breaker open): the dossiers not tried
+  // stay processed and are dispatched by the next run.
+  std::optional<common::Error> stopped;
+  int not_tried = 0;
+};
+
+// Every dossier whose result is ready (state processed), oldest first, at most `limit`; calls
+// `on_each` after each dossier (may be empty). A dossier that fails is reported and the others go
+// on; a carrier that cannot be reached stops the run. Fails only when the database refuses.
+// Dossiers whose delivery failed (return_failed) are not included: an officer decides each one.
+common::Result<DispatchReport> dispatch_ready(
+    db::Store& store, postal_api::Carrier& carrier, const common::Clock& clock,
+    const DispatchOptions& options, int limit = 1000,
+    const std::function<void(db::Id, const common::Result<Dispatched>&)>& on_each = {});
+
+// What staff type from the consignment note so the result can go back: each set field replaces
+// the stored one; unset fields are kept. Creates the applicant (source "typed") when the dossier
+// has none, which then needs a full name.
+struct ContactUpdate {
+  std::optional<std::string> full_name;
+  std::optional<std::string> id_number;
+  std::optional<std::string> phone;
+  std::optional<std::string> address;         // permanent address
+  std::optional<std::string> return_address;  // where the result goes, when not the permanent one
+};
+
+// Stores the update and one event naming the fields changed (never their values: personal data
+// stays out of the event log). Fails with not_found (no such dossier), invalid_argument (a new
+// applicant without a name, a phone that is not 8 to 15 digits, text longer than 300 characters),
+// or the database's errors.
+common::Result<db::Applicant> update_contact(db::Store& store, const common::Clock& clock,
+                                             db::Id dossier_id, const ContactUpdate& update,
+                                             const std::string& actor);
+
+}  // namespace tracking

@@ -1,0 +1,220 @@
+// The printable documents of a dossier (issue 5 §2-§3, DOMAIN.md §1): form 01 receipt and
+// appointment slip, 02 supplement request, 03 refusal, 04 apology with a new date, 05 process
+// control sheet, 06 yearly register, and return labels, as standalone HTML pages (UTF-8, print CSS
+// with @page sizes, barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data
+// structs; pure render functions (no database, every text HTML-escaped); loaders that fill the
+// structs from a db::Transaction. Knows nothing of the CLI or of carriers' APIs.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "db/store.hpp"
+
+namespace tracking {
+
+enum class PaperSize { a4, a5 };                 // forms 01-05 (form 06 is A4 landscape)
+enum class LabelSize { a6, mm100x150 };          // return labels
+enum class LabelLayout { one_per_page, sheet };  // sheet: as many labels as fit on A4
+std::optional<PaperSize> parse_paper_size(std::string_view name);  // "a4", "a5"
+std::optional<LabelSize> parse_label_size(std::string_view name);  // "a6", "100x150"
+
+// The agency on letterheads and as the sender on labels.
+struct AgencyInfo {
+  std::string code;  // "000.00.05.H12"
+  std::string name;  // "Bộ phận Một cửa UBND quận Hải Châu"
+  std::string address;
+  std::string phone;
+  std::string province;  // the place in "Hà Nội, ngày ... tháng ... năm ..."; may be empty
+};
+
+// The applicant as printed. Personal data: these pages go to the citizen and the file only.
+struct ApplicantInfo {
+  std::string full_name;
+  std::string id_number;
+  std::string phone;
+  std::string address;         // permanent address
+  std::string return_address;  // where the result goes back, when not the permanent address
+  // The return address if set, else the permanent address.
+  const std::string& delivery_address() const {
+    return return_address.empty() ? address : return_address;
+  }
+};
+
+// What every form says about the dossier.
+struct DossierSummary {
+  db::Id id = 0;
+  std::string code;  // dossier code ("mã hồ sơ"); empty before acceptance
+  std::string lookup_code;
+  std::string lookup_url;  // tracking::public_lookup_url of the code (or tracking number)
+  std::string procedure_code;
+  std::string procedure_name;
+  std::string processing_time;  // "5 ngày làm việc"
+  std::string inbound_tracking_number;
+  common::Timestamp filed_at{};  // the carrier's handover: the filing moment
+  std::optional<common::Timestamp> due_at;
+  db::DossierState state = db::DossierState::received;
+  int supplement_count = 0;
+  ApplicantInfo applicant;  // empty fields when unknown
+};
+
+// Form 01: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả".
+struct ReceiptForm {
+  AgencyInfo agency;
+  DossierSummary dossier;  // code and due_at are required
+  common::Timestamp accepted_at{};
+  std::string received_by;  // the officer who accepted it
+  PaperSize paper = PaperSize::a5;
+};
+
+// Form 02: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ".
+struct SupplementForm {
+  AgencyInfo agency;
+  DossierSummary dossier;
+  common::Timestamp requested_at{};
+  std::vector<std::string> missing;  // every missing document, listed at once
+  std::string reason;
+  std::string officer;
+  int number = 1;  // 1 for the first request of this dossier, 2 for the second...
+  PaperSize paper = PaperSize::a4;
+};
+
+// Form 03: "Phiếu từ chối tiếp nhận giải quyết hồ sơ".
+struct RefusalForm {
+  AgencyInfo agency;
+  DossierSummary dossier;
+  common::Timestamp refused_at{};
+  std::vector<std::string> reasons;
+  std::string officer;
+  PaperSize paper = PaperSize::a4;
+};
+
+// Form 04: "Phiếu xin lỗi và hẹn lại ngày trả kết quả".
+struct ApologyForm {
+  AgencyInfo agency;
+  DossierSummary dossier;
+  common::Timestamp issued_at{};
+  common::Timestamp previous_due_at{};
+  common::Timestamp new_due_at{};
+  std::string reason;  // why the result is late
+  std::string officer;
+  PaperSize paper = PaperSize::a4;
+};
+
+// Whether a step met its deadline (national scoring: before, on or after the appointment).
+enum class Timeliness { not_applicable, early, on_time, late };
+
+// One line of form 05: one event of the dossier's history.
+struct ControlStep {
+  common::Timestamp at{};
+  std::string action;  // the event log's name ("accepted"); shown in Vietnamese
+  std::string actor;
+  std::string note;                           // reason and details, for staff
+  std::optional<common::Timestamp> deadline;  // the deadline the step was measured against
+  Timeliness timeliness = Timeliness::not_applicable;
+};
+
+// Form 05: "Phiếu kiểm soát quá trình giải quyết hồ sơ".
+struct ControlSheet {
+  AgencyInfo agency;
+  DossierSummary dossier;
+  std::vector<ControlStep> steps;  // oldest first
+  PaperSize paper = PaperSize::a4;
+};
+
+// One row of form 06.
+struct RegisterRow {
+  DossierSummary dossier;
+  std::optional<common::Timestamp> resolved_at;  // result ready (processed)
+  std::optional<common::Timestamp> returned_at;  // result returned (delivered)
+  std::string return_tracking_number;
+  Timeliness timeliness = Timeliness::not_applicable;  // late also for 2+ supplement requests
+  std::string note;
+};
+
+// Form 06: "Sổ theo dõi hồ sơ", one row per dossier filed in the year, by filing time.
+struct YearRegister {
+  AgencyInfo agency;
+  int year = 0;
+  std::vector<RegisterRow> rows;
+  common::Timestamp printed_at{};
+};
+
+// A return label: the result's shipment back to the citizen.
+struct ReturnLabel {
+  AgencyInfo sender;
+  std::string receiver_name;
+  std::string receiver_phone;
+  std::string receiver_address;
+  std::string tracking_number;  // the return shipment's number (Code 128)
+  std::string carrier;
+  std::string dossier_code;  // may be empty
+  db::Id dossier_id = 0;
+  std::string lookup_url;  // QR
+};
+
+// Render functions: pure, thread-safe. Each returns one complete HTML page (`<!DOCTYPE html>`,
+// lang="vi", UTF-8, @page size) with every text from the structs HTML-escaped. They fail with
+// bad_input when a barcode cannot be encoded (e.g. a non-ASCII tracking number) and with
+// invalid_argument when a required field is missing (the message names it).
+common::Result<std::string> render_receipt(const ReceiptForm& form);
+common::Result<std::string> render_supplement_request(const SupplementForm& form);
+common::Result<std::string> render_refusal(const RefusalForm& form);
+common::Result<std::string> render_apology(const ApologyForm& form);
+common::Result<std::string> render_control_sheet(const ControlSheet& sheet);
+common::Result<std::string> render_register(const YearRegister& reg);
+// Labels of `size`, one per page or as a sheet (A4: 4 A6 labels, 2 of 100 × 150 mm). Fails with
+// invalid_argument for no labels.
+common::Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize size,
+                                          LabelLayout layout);
+
+// Loaders: fill a struct from the database in the caller's transaction (read or write). Settings:
+// db::k_setting_public_url (default db::k_default_public_url), agency address, phone, province.
+// Each fails with not_found when there is no dossier `dossier_id`, with invalid_argument when the
+// document does not apply to the dossier (no receipt before acceptance, no refusal of an accepted
+// dossier...; the message says why and which command makes it), and with the database's errors.
+common::Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_id);
+common::Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id);
+// The dossier's `number`-th supplement request (1-based); 0: the latest.
+common::Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossier_id,
+                                                       int number = 0);
+common::Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id);
+common::Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id);
+common::Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id);
+// Dossiers filed in `year` (local time), by filing time. `now` is the printing time.
+common::Result<YearRegister> load_register(db::Transaction& tx, int year, common::Timestamp now);
+// The label of the dossier's newest outbound (return) shipment. Fails with not_found when the
+// dossier has no return shipment ("dispatch it first").
+common::Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id);
+
+// The folder name of a dossier's documents: its code, or "#<id>" before acceptance (characters
+// other than letters, digits, '.', '-' and '_' replaced by '_').
+std::string document_folder_name(const db::Dossier& dossier);
+
+struct DocumentOptions {
+  PaperSize paper = PaperSize::a5;  // form 01
+  LabelSize label = LabelSize::a6;
+};
+
+// Writes into `folder` (created if missing) every document that applies to the dossier, each
+// file replaced atomically: form-01.html (accepted), form-02.html (one per supplement request:
+// form-02-1.html, form-02-2.html... when there were several), form-03.html (refused), form-04.html
+// (re-appointed), form-05.html (always) and label.html (a return shipment exists). Returns the
+// paths written, in that order. Reads in one read transaction of `store`. Fails like the loaders,
+// or with io_error naming the file that could not be written.
+common::Result<std::vector<std::filesystem::path>> write_dossier_documents(
+    db::Store& store, db::Id dossier_id, const std::filesystem::path& folder,
+    const DocumentOptions& options = {});
+
+// Writes `html` to `path` atomically (a temporary file renamed over it), creating the folder.
+// Fails with io_error naming the path.
+common::Result<void> write_document(const std::filesystem::path& path, std::string_view html);
+
+}  // namespace tracking

@@ -1,0 +1,41 @@
+#include "tracking/dossier_key.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace tracking {
+namespace {
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && text.size() < 12 &&
+         std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+}  // namespace
+
+common::Result<std::optional<db::Id>> find_dossier_id(db::Transaction& tx, std::string_view key) {
+  if (key.empty()) return std::optional<db::Id>{};
+  if (key.front() == '#') {
+    const std::string digits(key.substr(1));
+    if (!all_digits(digits)) return std::optional<db::Id>{};
+    return std::optional<db::Id>{std::stoll(digits)};
+  }
+  std::string number;
+  for (const unsigned char c : key) {
+    if (!std::isspace(c)) number.push_back(static_cast<char>(std::toupper(c)));
+  }
+  for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
+    auto shipment = tx.find_shipment(number, direction, common::Timestamp{});
+    if (!shipment) return shipment.error();
+    if (*shipment && (*shipment)->dossier_id) return (*shipment)->dossier_id;
+  }
+  if (all_digits(key)) return std::optional<db::Id>{std::stoll(std::string(key))};
+  auto by_code = tx.find_dossier_by_code(std::string(key));
+  if (!by_code) return by_code.error();
+  if (*by_code) return std::optional<db::Id>{(*by_code)->id};
+  return std::optional<db::Id>{};
+}
+
+}  // namespace tracking

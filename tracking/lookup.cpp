@@ -1,0 +1,631 @@
+#include "tracking/lookup.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "tracking/dossier_key.hpp"
+
+namespace tracking {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using common::Timestamp;
+using db::DossierState;
+using nlohmann::json;
+
+// The event log's steps a citizen may see, with their meaning. A step not listed here (an
+// applicant added, a scan repeated, anything added later) is not shown: a whitelist, so a new kind
+// of event cannot leak into the public view by default.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_citizen_steps = {{
+    {"received_by_post", "Bộ phận một cửa đã nhận hồ sơ qua bưu điện"},
+    {"accepted", "Hồ sơ được tiếp nhận, có giấy hẹn trả kết quả"},
+    {"supplement_requested", "Đề nghị bổ sung, hoàn thiện hồ sơ (thời hạn giải quyết tạm dừng)"},
+    {"supplement_received", "Đã nhận đủ hồ sơ bổ sung; thời hạn giải quyết tính lại từ đầu"},
+    {"refused", "Từ chối tiếp nhận hồ sơ"},
+    {"processing_started", "Bắt đầu giải quyết hồ sơ"},
+    {"fees_requested", "Đề nghị thực hiện nghĩa vụ tài chính"},
+    {"fees_paid", "Đã thực hiện nghĩa vụ tài chính"},
+    {"processed", "Đã có kết quả giải quyết"},
+    {"withdrawn", "Hồ sơ đã được rút theo đề nghị của công dân"},
+    {"stopped", "Dừng giải quyết hồ sơ"},
+    {"reappointed", "Xin lỗi và hẹn lại ngày trả kết quả"},
+    {"return_dispatched", "Đã gửi kết quả qua bưu điện"},
+    {"result_returned", "Đã trả kết quả cho công dân"},
+    {"return_failed", "Bưu điện chưa phát được kết quả; kết quả đã về lại bộ phận một cửa"},
+}};
+
+std::optional<std::string_view> citizen_step_label(std::string_view action) {
+  for (const auto& [name, label] : k_citizen_steps) {
+    if (name == step_name(action)) return label;
+  }
+  return std::nullopt;
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+std::string strip_and_upper(std::string_view text) {
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isspace(c) || c == '-') continue;
+    out.push_back(static_cast<char>(std::toupper(c)));
+  }
+  return out;
+}
+
+std::optional<Timestamp> iso_field(const json& data, const char* key) {
+  if (!data.is_object() || !data.contains(key) || !data[key].is_string()) return std::nullopt;
+  auto parsed = common::parse_local(data[key].get<std::string>());
+  if (!parsed) return std::nullopt;
+  return *parsed;
+}
+
+std::optional<std::string> string_field(const json& data, const char* key) {
+  if (!data.is_object() || !data.contains(key) || !data[key].is_string()) return std::nullopt;
+  return data[key].get<std::string>();
+}
+
+// The dossier a citizen's code names, if any: tracking numbers (inbound, then return), then the
+// dossier code. Never a dossier number: those are sequential.
+Result<std::optional<db::Dossier>> find_by_public_code(db::Transaction& tx, std::string_view code) {
+  const std::string number = normalise_tracking_number(code);
+  if (!number.empty()) {
+    for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
+      auto shipment = tx.find_shipment(number, direction, Timestamp{});
+      if (!shipment) return shipment.error();
+      if (*shipment && (*shipment)->dossier_id) return tx.get_dossier(*(*shipment)->dossier_id);
+    }
+  }
+  std::vector<std::string> candidates;
+  if (auto standard = normalise_dossier_code(code)) candidates.push_back(*standard);
+  const std::string as_typed(trim(code));
+  if (!as_typed.empty() && as_typed.size() <= 64) candidates.push_back(as_typed);
+  for (const std::string& candidate : candidates) {
+    auto found = tx.find_dossier_by_code(candidate);
+    if (!found) return found.error();
+    if (*found) return found;
+  }
+  return std::optional<db::Dossier>{};
+}
+
+Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d) {
+  CitizenView view;
+  view.dossier_code = d.code.value_or("");
+  view.filed_at = d.filed_at;
+  view.state = d.state;
+  view.due_at = d.due_at;
+  view.reappointed = d.reappointed;
+  if (d.procedure_id) {
+    auto procedure = tx.get_procedure(*d.procedure_id);
+    if (!procedure) return procedure.error();
+    if (*procedure) {
+      view.procedure_code = (*procedure)->code;
+      view.procedure_name = (*procedure)->name;
+    }
+  }
+  auto events = tx.events_of("dossier", d.id);
+  if (!events) return events.error();
+  DossierState state = DossierState::received;
+  for (const db::Event& e : *events) {
+    const auto label = citizen_step_label(e.action);
+    if (!label) continue;
+    // Only these facts of the event's data are read: its reason, actor and other details (a list
+    // of missing documents, the staff's words) never reach the citizen.
+    const json data = json::parse(e.data, nullptr, false);
+    CitizenStep step;
+    step.step = std::string(step_name(e.action));
+    step.label = std::string(*label);
+    step.at = e.action == "received_by_post" ? iso_field(data, "filed_at").value_or(d.filed_at)
+                                             : iso_field(data, "at").value_or(e.at);
+    if (auto to = string_field(data, "to")) {
+      if (auto parsed = db::parse_dossier_state(*to)) state = *parsed;
+    }
+    step.state = state;
+    step.due_at = iso_field(data, "due_at");
+    view.timeline.push_back(std::move(step));
+  }
+  auto shipments = tx.shipments_of(d.id);
+  if (!shipments) return shipments.error();
+  std::stable_sort(
+      shipments->begin(), shipments->end(), [](const db::Shipment& a, const db::Shipment& b) {
+        return a.direction == db::Direction::inbound && b.direction != db::Direction::inbound;
+      });
+  for (const db::Shipment& s : *shipments) {
+    CitizenShipment shipment;
+    shipment.direction = s.direction;
+    shipment.carrier = s.carrier;
+    shipment.tracking_number = s.tracking_number;
+    shipment.status = s.status;
+    auto carrier_events = tx.carrier_events_of(s.id);
+    if (!carrier_events) return carrier_events.error();
+    for (const db::CarrierEvent& ce : *carrier_events) {
+      shipment.events.push_back(CitizenCarrierEvent{ce.occurred_at, ce.status, ce.location});
+    }
+    view.shipments.push_back(std::move(shipment));
+  }
+  return view;
+}
+
+std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+json optional_time(const std::optional<Timestamp>& t) {
+  return t ? json(common::format_iso(*t)) : json();
+}
+
+// Text for a terminal: control characters (which could move the cursor) become spaces.
+std::string safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += (byte < 0x20 || byte == 0x7F) ? ' ' : c;
+  }
+  return out;
+}
+
+std::string local_minutes(Timestamp t) { return common::format_local(t).substr(0, 16); }
+
+std::string direction_label(db::Direction direction) {
+  return direction == db::Direction::inbound ? "Bưu gửi hồ sơ (chiều đến)"
+                                             : "Bưu gửi kết quả (chiều trả)";
+}
+
+}  // namespace
+
+std::string_view step_name(std::string_view logged_action) {
+  // tracking::action_name -> the past-tense name tracking/lifecycle writes to the log.
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_steps = {{
+      {"accept", "accepted"},
+      {"request_supplement", "supplement_requested"},
+      {"supplement_received", "supplement_received"},
+      {"refuse", "refused"},
+      {"start_processing", "processing_started"},
+      {"request_fees", "fees_requested"},
+      {"fees_paid", "fees_paid"},
+      {"mark_processed", "processed"},
+      {"withdraw", "withdrawn"},
+      {"stop", "stopped"},
+      {"apologise", "reappointed"},
+      {"dispatch_return", "return_dispatched"},
+      {"record_delivery", "result_returned"},
+      {"record_return_failure", "return_failed"},
+  }};
+  for (const auto& [action, step] : k_steps) {
+    if (action == logged_action) return step;
+  }
+  return logged_action;
+}
+
+std::string normalise_tracking_number(std::string_view text) {
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isspace(c) || c == '-') continue;
+    out.push_back(static_cast<char>(std::toupper(c)));
+  }
+  return out;
+}
+
+std::optional<std::string> normalise_dossier_code(std::string_view text) {
+  text = trim(text);
+  if (text.size() > 64) return std::nullopt;
+  const auto last = text.rfind('-');
+  if (last == std::string_view::npos || last == 0) return std::nullopt;
+  const auto middle = text.rfind('-', last - 1);
+  if (middle == std::string_view::npos || middle == 0) return std::nullopt;
+  const std::string_view agency = trim(text.substr(0, middle));
+  std::string_view date = trim(text.substr(middle + 1, last - middle - 1));
+  std::string_view sequence = trim(text.substr(last + 1));
+  if (agency.empty() || !all_digits(date) || !all_digits(sequence)) return std::nullopt;
+  if (date.size() == 8) date.remove_prefix(2);  // 20260302 -> 260302
+  if (date.size() != 6) return std::nullopt;
+  while (sequence.size() > 4 && sequence.front() == '0') sequence.remove_prefix(1);
+  std::string agency_upper;
+  for (const unsigned char c : agency) {
+    if (std::isspace(c)) return std::nullopt;
+    agency_upper.push_back(static_cast<char>(std::toupper(c)));
+  }
+  return fmt::format("{}-{}-{:0>4}", agency_upper, date, sequence);
+}
+
+std::string normalise_lookup_code(std::string_view text) { return strip_and_upper(text); }
+
+bool lookup_codes_equal(std::string_view typed, std::string_view expected) {
+  // Every byte of the longer string is visited whatever matches; the result is folded without
+  // branches on the data.
+  const std::size_t length = std::max(typed.size(), expected.size());
+  unsigned difference = typed.size() == expected.size() ? 0U : 1U;
+  for (std::size_t i = 0; i < length; ++i) {
+    const auto a = i < typed.size() ? static_cast<unsigned char>(typed[i]) : 0U;
+    const auto b = i < expected.size() ? static_cast<unsigned char>(expected[i]) : 0U;
+    difference |= a ^ b;
+  }
+  return difference == 0 && !expected.empty();
+}
+
+std::string_view state_label(DossierState state) {
+  switch (state) {
+    case DossierState::received:
+      return "Đã nhận hồ sơ qua bưu điện, đang chờ tiếp nhận";
+    case DossierState::accepted:
+      return "Đã tiếp nhận hồ sơ";
+    case DossierState::refused:
+      return "Không tiếp nhận hồ sơ";
+    case DossierState::in_process:
+      return "Đang giải quyết";
+    case DossierState::supplement_requested:
+      return "Chờ công dân bổ sung hồ sơ";
+    case DossierState::awaiting_fees:
+      return "Chờ thực hiện nghĩa vụ tài chính";
+    case DossierState::withdrawn:
+      return "Công dân đã rút hồ sơ";
+    case DossierState::stopped:
+      return "Đã dừng giải quyết";
+    case DossierState::processed:
+      return "Đã có kết quả, chờ gửi trả";
+    case DossierState::return_dispatched:
+      return "Đã gửi kết quả qua bưu điện";
+    case DossierState::return_failed:
+      return "Chưa phát được kết quả; kết quả đang ở bộ phận một cửa";
+    case DossierState::result_returned:
+      return "Đã trả kết quả";
+  }
+  return "Chưa rõ";
+}
+
+std::string_view carrier_status_label(std::string_view status) {
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 11> k_labels = {{
+      {"pending", "Chờ gửi"},
+      {"info_received", "Đã tạo đơn gửi"},
+      {"picked_up", "Bưu cục đã nhận"},
+      {"in_transit", "Đang vận chuyển"},
+      {"out_for_delivery", "Bưu tá đang đi phát"},
+      {"delivery_failed", "Phát không thành công"},
+      {"delivered", "Phát thành công"},
+      {"return_to_sender", "Đang chuyển hoàn"},
+      {"returned", "Đã chuyển hoàn"},
+      {"cancelled", "Đã hủy"},
+      {"exception", "Gặp sự cố, đang xác minh"},
+  }};
+  for (const auto& [name, label] : k_labels) {
+    if (name == status) return label;
+  }
+  return "Chưa rõ";
+}
+
+common::Error citizen_lookup_error() {
+  return make_error(ErrorCode::not_found,
+                    "no dossier matches this code and lookup code: check both on your receipt");
+}
+
+Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
+                                   std::string_view lookup_code) {
+  auto found = find_by_public_code(tx, code);
+  if (!found) return found.error();
+  const std::string typed = normalise_lookup_code(lookup_code);
+  // Compare in both cases so an unknown code and a wrong lookup code cost the same.
+  static const std::string k_nothing(8, '\0');
+  const bool matches = lookup_codes_equal(typed, *found ? (*found)->lookup_code : k_nothing);
+  if (!*found || !matches) return citizen_lookup_error();
+  return build_citizen_view(tx, **found);
+}
+
+Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
+  auto found = find_by_public_code(tx, key);
+  if (!found) return found.error();
+  std::optional<db::Dossier> dossier = std::move(*found);
+  if (!dossier) {
+    auto id = find_dossier_id(tx, key);  // "#12", a bare number
+    if (!id) return id.error();
+    if (*id) {
+      auto by_id = tx.get_dossier(**id);
+      if (!by_id) return by_id.error();
+      dossier = std::move(*by_id);
+    }
+  }
+  if (!dossier) {
+    return make_error(ErrorCode::not_found,
+                      fmt::format("no dossier '{}' (give a tracking number, a dossier code or #id)",
+                                  safe(key.substr(0, 64))));
+  }
+  StaffView view;
+  view.dossier = *dossier;
+  auto agency = tx.get_agency(dossier->agency_id);
+  if (!agency) return agency.error();
+  view.agency = *agency;
+  if (dossier->procedure_id) {
+    auto procedure = tx.get_procedure(*dossier->procedure_id);
+    if (!procedure) return procedure.error();
+    view.procedure = *procedure;
+  }
+  auto applicant = tx.applicant_of(dossier->id);
+  if (!applicant) return applicant.error();
+  view.applicant = *applicant;
+  auto shipments = tx.shipments_of(dossier->id);
+  if (!shipments) return shipments.error();
+  for (db::Shipment& s : *shipments) {
+    auto events = tx.carrier_events_of(s.id);
+    if (!events) return events.error();
+    view.shipments.push_back(StaffShipment{std::move(s), std::move(*events)});
+  }
+  auto history = tx.events_of("dossier", dossier->id);
+  if (!history) return history.error();
+  view.history = std::move(*history);
+  auto scans = tx.scans_of(dossier->id);
+  if (!scans) return scans.error();
+  view.scans = std::move(*scans);
+  auto citizen = build_citizen_view(tx, *dossier);
+  if (!citizen) return citizen.error();
+  view.citizen = std::move(*citizen);
+  return view;
+}
+
+Result<CitizenView> citizen_lookup(db::Store& store, std::string_view code,
+                                   std::string_view lookup_code) {
+  std::optional<CitizenView> out;
+  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+    auto view = citizen_lookup(tx, code, lookup_code);
+    if (!view) return view.error();
+    out = std::move(*view);
+    return {};
+  });
+  if (!read) return read.error();
+  return std::move(*out);
+}
+
+Result<StaffView> staff_lookup(db::Store& store, std::string_view key) {
+  std::optional<StaffView> out;
+  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+    auto view = staff_lookup(tx, key);
+    if (!view) return view.error();
+    out = std::move(*view);
+    return {};
+  });
+  if (!read) return read.error();
+  return std::move(*out);
+}
+
+namespace {
+
+json citizen_object(const CitizenView& v) {
+  json timeline = json::array();
+  for (const CitizenStep& s : v.timeline) {
+    timeline.push_back({{"at", common::format_iso(s.at)},
+                        {"step", s.step},
+                        {"label", s.label},
+                        {"state", db::dossier_state_name(s.state)},
+                        {"national_status", db::national_status_code(s.state)},
+                        {"due_at", optional_time(s.due_at)}});
+  }
+  json shipments = json::array();
+  for (const CitizenShipment& s : v.shipments) {
+    json events = json::array();
+    for (const CitizenCarrierEvent& e : s.events) {
+      events.push_back({{"at", common::format_iso(e.at)},
+                        {"status", e.status},
+                        {"status_label", carrier_status_label(e.status)},
+                        {"office", e.office}});
+    }
+    shipments.push_back(
+        {{"direction", s.direction == db::Direction::inbound ? "inbound" : "return"},
+         {"carrier", s.carrier},
+         {"tracking_number", s.tracking_number},
+         {"status", s.status},
+         {"status_label", carrier_status_label(s.status)},
+         {"events", std::move(events)}});
+  }
+  return {{"dossier_code", v.dossier_code.empty() ? json() : json(v.dossier_code)},
+          {"procedure", {{"code", v.procedure_code}, {"name", v.procedure_name}}},
+          {"filed_at", common::format_iso(v.filed_at)},
+          {"state", db::dossier_state_name(v.state)},
+          {"national_status", db::national_status_code(v.state)},
+          {"state_label", state_label(v.state)},
+          {"due_at", optional_time(v.due_at)},
+          {"reappointed", v.reappointed},
+          {"timeline", std::move(timeline)},
+          {"shipments", std::move(shipments)}};
+}
+
+void append_citizen_text(std::string& out, const CitizenView& v) {
+  out += fmt::format("Hồ sơ {}\n", v.dossier_code.empty() ? "(chưa có mã hồ sơ)" : v.dossier_code);
+  if (!v.procedure_name.empty()) {
+    out += fmt::format("  Thủ tục:        {} ({})\n", safe(v.procedure_name), v.procedure_code);
+  }
+  out += fmt::format("  Ngày nộp:       {}\n", local_minutes(v.filed_at));
+  out += fmt::format("  Trạng thái:     {} (mã {})\n", state_label(v.state),
+                     db::national_status_code(v.state));
+  out += fmt::format("  Hẹn trả:        {}{}\n", v.due_at ? local_minutes(*v.due_at) : "-",
+                     v.reappointed ? " (đã hẹn lại)" : "");
+  out += "  Quá trình xử lý:\n";
+  for (const CitizenStep& s : v.timeline) {
+    out += fmt::format("    {}  {}{}\n", local_minutes(s.at), s.label,
+                       s.due_at && (s.step == "accepted" || s.step == "supplement_received" ||
+                                    s.step == "reappointed")
+                           ? fmt::format(" (hẹn trả {})", local_minutes(*s.due_at))
+                           : "");
+  }
+  for (const CitizenShipment& s : v.shipments) {
+    out += fmt::format("  {}: {} {}, {}\n", direction_label(s.direction), s.carrier,
+                       safe(s.tracking_number), carrier_status_label(s.status));
+    for (const CitizenCarrierEvent& e : s.events) {
+      out += fmt::format("    {}  {:<24} {}\n", local_minutes(e.at), carrier_status_label(e.status),
+                         safe(e.office));
+    }
+  }
+}
+
+}  // namespace
+
+std::string citizen_json(const CitizenView& view) { return dump(citizen_object(view)); }
+
+std::string citizen_text(const CitizenView& view) {
+  std::string out;
+  append_citizen_text(out, view);
+  return out;
+}
+
+std::string staff_json(const StaffView& v) {
+  const db::Dossier& d = v.dossier;
+  json shipments = json::array();
+  for (const StaffShipment& s : v.shipments) {
+    json events = json::array();
+    for (const db::CarrierEvent& e : s.events) {
+      events.push_back({{"at", common::format_iso(e.occurred_at)},
+                        {"status", e.status},
+                        {"carrier_code", e.carrier_code},
+                        {"location_code", e.location_code},
+                        {"location", e.location},
+                        {"description", e.description},
+                        {"source", db::event_source_name(e.source)}});
+    }
+    shipments.push_back({{"carrier", s.shipment.carrier},
+                         {"tracking_number", s.shipment.tracking_number},
+                         {"direction", db::direction_name(s.shipment.direction)},
+                         {"status", s.shipment.status},
+                         {"order_code", s.shipment.order_code},
+                         {"first_seen_at", common::format_iso(s.shipment.first_seen_at)},
+                         {"synced_at", optional_time(s.shipment.synced_at)},
+                         {"carrier_events", std::move(events)}});
+  }
+  json history = json::array();
+  for (const db::Event& e : v.history) {
+    json data = json::parse(e.data, nullptr, false);
+    if (data.is_discarded()) data = e.data;
+    history.push_back({{"at", common::format_iso(e.at)},
+                       {"actor", e.actor},
+                       {"action", e.action},
+                       {"reason", e.reason},
+                       {"data", std::move(data)}});
+  }
+  json scans = json::array();
+  for (const db::Scan& s : v.scans) {
+    json codes = json::array();
+    for (const db::ScanCode& c : s.codes) {
+      codes.push_back({{"format", c.format},
+                       {"kind", c.kind},
+                       {"text", c.text},
+                       {"tracking_number", c.tracking_number},
+                       {"problem", c.problem}});
+    }
+    scans.push_back({{"id", s.id},
+                     {"scanned_at", common::format_iso(s.scanned_at)},
+                     {"station", s.station},
+                     {"file", s.source_name},
+                     {"image_hash", s.image_hash},
+                     {"outcome", db::scan_outcome_name(s.outcome)},
+                     {"codes", std::move(codes)}});
+  }
+  json applicant;
+  if (v.applicant) {
+    const db::Applicant& a = *v.applicant;
+    applicant = {{"full_name", a.full_name},
+                 {"id_number", a.id_number},
+                 {"old_id_number", a.old_id_number},
+                 {"birth_date", a.birth_date ? json(common::format_date(*a.birth_date)) : json()},
+                 {"sex", a.sex},
+                 {"address", a.address},
+                 {"return_address", a.return_address},
+                 {"phone", a.phone},
+                 {"source", a.source}};
+  }
+  json procedure;
+  if (v.procedure) {
+    procedure = {{"code", v.procedure->code},
+                 {"version", v.procedure->version},
+                 {"name", v.procedure->name},
+                 {"field", v.procedure->field},
+                 {"time", fmt::format("{} {}", v.procedure->time_amount,
+                                      db::time_unit_name(v.procedure->time_unit))}};
+  }
+  json j = {{"id", d.id},
+            {"code", d.code ? json(*d.code) : json()},
+            {"agency", v.agency ? json(v.agency->code) : json()},
+            {"state", db::dossier_state_name(d.state)},
+            {"national_status", db::national_status_code(d.state)},
+            {"state_label", state_label(d.state)},
+            {"channel", d.channel},
+            {"filed_at", common::format_iso(d.filed_at)},
+            {"clock_started_at", optional_time(d.clock_started_at)},
+            {"due_at", optional_time(d.due_at)},
+            {"supplement_count", d.supplement_count},
+            {"reappointed", d.reappointed},
+            {"lookup_code", d.lookup_code},
+            {"portal_code", d.portal_code},
+            {"procedure", std::move(procedure)},
+            {"applicant", std::move(applicant)},
+            {"shipments", std::move(shipments)},
+            {"history", std::move(history)},
+            {"scans", std::move(scans)},
+            {"citizen_view", citizen_object(v.citizen)}};
+  return dump(j);
+}
+
+std::string staff_text(const StaffView& v) {
+  const db::Dossier& d = v.dossier;
+  std::string out = fmt::format("dossier #{}  {}\n", d.id, d.code.value_or("(no code yet)"));
+  out +=
+      fmt::format("  state:       {} (national status {}): {}\n", db::dossier_state_name(d.state),
+                  db::national_status_code(d.state), state_label(d.state));
+  out += fmt::format("  filed at:    {} (channel {})\n", local_minutes(d.filed_at), d.channel);
+  out += fmt::format(
+      "  due:         {}{}{}\n", d.due_at ? local_minutes(*d.due_at) : "-",
+      d.reappointed ? " (re-appointed)" : "",
+      d.supplement_count ? fmt::format(", {} supplement request(s)", d.supplement_count) : "");
+  if (v.procedure) {
+    out += fmt::format("  procedure:   {} v{} {} [{}]\n", v.procedure->code, v.procedure->version,
+                       safe(v.procedure->name), v.procedure->field);
+  }
+  out += fmt::format("  lookup code: {}\n", d.lookup_code);
+  if (v.applicant) {
+    const db::Applicant& a = *v.applicant;
+    out += fmt::format("  applicant:   {}, ID {}, phone {}\n", safe(a.full_name), safe(a.id_number),
+                       a.phone.empty() ? "-" : safe(a.phone));
+    out += fmt::format("               {}\n", safe(a.address));
+    if (!a.return_address.empty()) {
+      out += fmt::format("               return to: {}\n", safe(a.return_address));
+    }
+  } else {
+    out += "  applicant:   (not recorded)\n";
+  }
+  for (const StaffShipment& s : v.shipments) {
+    out += fmt::format(
+        "  shipment:    {} {} ({}), {}\n", s.shipment.carrier, safe(s.shipment.tracking_number),
+        s.shipment.direction == db::Direction::inbound ? "inbound" : "return", s.shipment.status);
+    for (const db::CarrierEvent& e : s.events) {
+      out += fmt::format("    {}  {:<16} {} {}{}{}\n", local_minutes(e.occurred_at), e.status,
+                         safe(e.location_code), safe(e.location), e.description.empty() ? "" : ": ",
+                         safe(e.description));
+    }
+  }
+  out += "  history:\n";
+  for (const db::Event& e : v.history) {
+    out += fmt::format("    {}  {:<10} {:<22} {}\n", local_minutes(e.at), safe(e.actor), e.action,
+                       safe(e.reason));
+  }
+  out += fmt::format("  scans: {}\n", v.scans.size());
+  for (const db::Scan& s : v.scans) {
+    out += fmt::format("    {}  {} {}\n", local_minutes(s.scanned_at), safe(s.station),
+                       safe(s.source_name));
+  }
+  return out;
+}
+
+}  // namespace tracking

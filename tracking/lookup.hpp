@@ -1,0 +1,132 @@
+// Looking up one dossier (issue 5 §4): by the tracking number of its inbound envelope or of its
+// return shipment, or by its dossier code. Two views. The citizen view answers only to the code
+// plus the dossier's lookup code from the receipt, and is built from types that have no field for
+// personal data: no name, ID number, address or phone, no text typed by staff (reasons, lists of
+// missing documents), no actors, no carrier free text (a carrier's description may name the person
+// who signed). The staff view has everything. Knows the database and the event log's vocabulary
+// (tracking/lifecycle); it does not rate-limit (the server does) nor print documents.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "db/store.hpp"
+
+namespace tracking {
+
+// A tracking number as typed: spaces, tabs and '-' removed, upper-cased ("eb 123 456 785 vn" ->
+// "EB123456785VN").
+std::string normalise_tracking_number(std::string_view text);
+
+// The standard form ("000.00.05.H12-260302-0001") of a dossier code typed or read in a variant
+// form (DOMAIN.md §3): surrounding spaces ignored, letters upper-cased, an 8-digit date
+// ("20260302") shortened to 6, the sequence padded to at least 4 digits ("G09.20-20260609-0092637"
+// -> "G09.20-260609-92637"). Returns nullopt when the text is not shaped like a dossier code
+// (<agency>-<6 or 8 digit date>-<digits>).
+std::optional<std::string> normalise_dossier_code(std::string_view text);
+
+// Lookup codes as typed: spaces and '-' removed, upper-cased.
+std::string normalise_lookup_code(std::string_view text);
+
+// True iff `typed` equals `expected`. Takes time that depends only on the lengths, not on where
+// the first difference is, so the code cannot be guessed one character at a time.
+bool lookup_codes_equal(std::string_view typed, std::string_view expected);
+
+// The event log's name of a lifecycle step ("accepted", "return_dispatched"), also when the log
+// names it by its action ("accept", "dispatch_return"); any other name is returned unchanged.
+std::string_view step_name(std::string_view logged_action);
+
+// Plain-Vietnamese words for a citizen: "Đang giải quyết" for in_process, etc.
+std::string_view state_label(db::DossierState state);
+// For a normalised carrier status ("delivered" -> "Phát thành công"); "Chưa rõ" when unknown.
+std::string_view carrier_status_label(std::string_view status);
+
+// One step of the dossier's life, as a citizen may see it.
+struct CitizenStep {
+  common::Timestamp at{};  // when it happened
+  std::string step;        // the event log's action: "accepted", "supplement_requested", ...
+  std::string label;       // what it means, in Vietnamese
+  db::DossierState state = db::DossierState::received;  // the state after it
+  std::optional<common::Timestamp> due_at;              // the appointment after it, if any
+};
+
+// One carrier event: when, what (normalised), at which post office. Not the carrier's text.
+struct CitizenCarrierEvent {
+  common::Timestamp at{};
+  std::string status;  // normalised status ("in_transit")
+  std::string office;  // post office name ("Bưu cục phát Hải Châu")
+};
+
+struct CitizenShipment {
+  db::Direction direction = db::Direction::inbound;  // inbound: the envelope; outbound: the result
+  std::string carrier;
+  std::string tracking_number;
+  std::string status;                       // normalised
+  std::vector<CitizenCarrierEvent> events;  // by time
+};
+
+// What a citizen sees. Deliberately has no field that could hold personal data.
+struct CitizenView {
+  std::string dossier_code;  // empty until accepted
+  std::string procedure_code;
+  std::string procedure_name;  // empty until the procedure is known
+  common::Timestamp filed_at{};
+  db::DossierState state = db::DossierState::received;
+  std::optional<common::Timestamp> due_at;
+  bool reappointed = false;
+  std::vector<CitizenStep> timeline;
+  std::vector<CitizenShipment> shipments;  // inbound first, then return shipments
+};
+
+struct StaffShipment {
+  db::Shipment shipment;
+  std::vector<db::CarrierEvent> events;  // with the carrier's descriptions
+};
+
+// What staff see: every record of the dossier, and the citizen view for comparison.
+struct StaffView {
+  db::Dossier dossier;
+  std::optional<db::Agency> agency;
+  std::optional<db::Procedure> procedure;
+  std::optional<db::Applicant> applicant;
+  std::vector<StaffShipment> shipments;
+  std::vector<db::Event> history;  // actors, reasons and data
+  std::vector<db::Scan> scans;
+  CitizenView citizen;
+};
+
+// The single error of a failed citizen lookup, whatever failed (no such code, or a wrong lookup
+// code), so sequential tracking numbers cannot be probed: not_found, "no dossier matches this code
+// and lookup code: check both on your receipt".
+common::Error citizen_lookup_error();
+
+// Finds the dossier `code` names (a tracking number, inbound then return, or a dossier code in any
+// form normalise_dossier_code accepts) and returns its citizen view iff `lookup_code` matches its
+// lookup code (normalise_lookup_code, compared with lookup_codes_equal). Fails with
+// citizen_lookup_error() when nothing matches or the lookup code is wrong (the same error, and
+// a comparison is made in both cases); with the database's errors otherwise. Read-only.
+common::Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
+                                           std::string_view lookup_code);
+
+// Finds the dossier `key` names (as citizen_lookup, and also "#12" or a bare dossier number) and
+// returns everything about it. Fails with not_found naming the key, or the database's errors.
+common::Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key);
+
+// The same, each in one read transaction of `store`.
+common::Result<CitizenView> citizen_lookup(db::Store& store, std::string_view code,
+                                           std::string_view lookup_code);
+common::Result<StaffView> staff_lookup(db::Store& store, std::string_view key);
+
+// Renderings. JSON is one object (UTF-8; invalid bytes replaced); text is for a terminal, with
+// control characters replaced. The citizen renderings read only the CitizenView.
+std::string citizen_json(const CitizenView& view);
+std::string citizen_text(const CitizenView& view);
+std::string staff_json(const StaffView& view);
+std::string staff_text(const StaffView& view);
+
+}  // namespace tracking
