@@ -39,6 +39,8 @@ constexpr std::pair<const char*, Action> k_commands[] = {
     {"withdraw", Action::withdraw},
     {"stop", Action::stop},
     {"apologise", Action::apologise},
+    {"delivered", Action::record_delivery},
+    {"return-failed", Action::record_return_failure},
 };
 
 std::string actor_or_user(const std::string& actor) {
@@ -76,8 +78,12 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
     for (const auto& d : report->overdue) overdue.push_back(dossier_json(d));
     nlohmann::json soon = nlohmann::json::array();
     for (const auto& d : report->due_soon) soon.push_back(dossier_json(d));
-    print_json(
-        {{"as_of", common::format_iso(report->as_of)}, {"overdue", overdue}, {"due_soon", soon}});
+    nlohmann::json back = nlohmann::json::array();
+    for (const auto& d : report->back_at_desk) back.push_back(dossier_json(d));
+    print_json({{"as_of", common::format_iso(report->as_of)},
+                {"overdue", overdue},
+                {"due_soon", soon},
+                {"back_at_desk", back}});
     return 0;
   }
   auto print = [](const char* title, const std::vector<db::Dossier>& list) {
@@ -91,6 +97,10 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
   };
   print("overdue", report->overdue);
   print("due within one working day", report->due_soon);
+  if (!report->back_at_desk.empty()) {
+    print("results the carrier brought back (call the citizen, then hoso dispatch again)",
+          report->back_at_desk);
+  }
   return 0;
 }
 
@@ -131,6 +141,12 @@ void add_lifecycle_commands(CLI::App& dossier, LifecycleArgs& args, const std::s
   apologise->add_option("--new-date", args.new_date, "The new appointment date, YYYY-MM-DD")
       ->required();
   apologise->add_option("--reason", args.reason, "Why the result is late")->required();
+  add("delivered",
+      "The result reached the citizen (the carrier's news, or handed over at the desk)")
+      ->add_option("--at", args.at, "When, YYYY-MM-DD HH:MM (default now)");
+  add("return-failed",
+      "The carrier brought the result back (or lost it): it waits for an officer to post it "
+      "again");
   for (auto* sub : subs) {
     if (sub->get_option_no_throw("--reason") == nullptr) {
       sub->add_option("--reason", args.reason, "Why (kept in the history)");

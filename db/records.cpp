@@ -57,6 +57,12 @@ constexpr std::array<std::pair<ManualStatus, std::string_view>, 3> k_manual_stat
     {ManualStatus::dismissed, "dismissed"},
 }};
 
+constexpr std::array<std::pair<ReturnOrderState, std::string_view>, 3> k_return_order_states{{
+    {ReturnOrderState::open, "open"},
+    {ReturnOrderState::stored, "stored"},
+    {ReturnOrderState::cancelled, "cancelled"},
+}};
+
 }  // namespace
 
 std::string_view time_unit_name(TimeUnit unit) { return name_of(k_time_units, unit); }
@@ -136,6 +142,13 @@ std::string_view manual_status_name(ManualStatus status) {
 }
 std::optional<ManualStatus> parse_manual_status(std::string_view name) {
   return find_by_name(k_manual_statuses, name);
+}
+
+std::string_view return_order_state_name(ReturnOrderState state) {
+  return name_of(k_return_order_states, state);
+}
+std::optional<ReturnOrderState> parse_return_order_state(std::string_view name) {
+  return find_by_name(k_return_order_states, name);
 }
 
 }  // namespace db

@@ -218,6 +218,29 @@ struct Batch {
   std::vector<std::string> manifest;  // tracking numbers on the carrier's list, if one was given
 };
 
+// An order for a return shipment that hoso sends (or is about to send) to the carrier, written
+// before the call: the trace that the carrier may hold it, and the order code a retry must reuse.
+enum class ReturnOrderState {
+  open,       // sent or about to be: the carrier may hold it; a retry sends the same code
+  stored,     // the carrier's answer is stored as the dossier's return shipment
+  cancelled,  // cancelled at the carrier (the receiver changed, or the dossier moved meanwhile)
+};
+std::string_view return_order_state_name(ReturnOrderState state);
+std::optional<ReturnOrderState> parse_return_order_state(std::string_view name);
+
+struct ReturnOrder {
+  Id id = 0;
+  Id dossier_id = 0;
+  std::string carrier;
+  std::string order_code;
+  // A hash of the receiver (name, phone, address) the order was made for: a retry for a changed
+  // receiver must not reuse the order. Not personal data itself.
+  std::string receiver_fingerprint;
+  ReturnOrderState state = ReturnOrderState::open;
+  Timestamp created_at{};
+  std::optional<Timestamp> closed_at;
+};
+
 // One line of the append-only history. Written in the same transaction as the change it records.
 struct Event {
   Id id = 0;

@@ -376,6 +376,66 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  Result<Id> insert_return_order(const ReturnOrder& o) override {
+    return guarded("saving a return order", [&]() -> Result<Id> {
+      auto& s = c_.prepare(
+          "INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, "
+          "state, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      s.bind(1, o.dossier_id);
+      s.bind(2, o.carrier);
+      s.bind(3, o.order_code);
+      s.bind(4, o.receiver_fingerprint);
+      s.bind(5, std::string(return_order_state_name(o.state)));
+      s.bind(6, to_db(o.created_at));
+      if (o.closed_at) {
+        s.bind(7, to_db(*o.closed_at));
+      } else {
+        s.bind(7);
+      }
+      s.exec();
+      return c_.db().getLastInsertRowid();
+    });
+  }
+
+  Result<std::vector<ReturnOrder>> return_orders_of(Id dossier_id) override {
+    return guarded("reading return orders", [&]() -> Result<std::vector<ReturnOrder>> {
+      auto& s = c_.prepare(
+          "SELECT id, dossier_id, carrier, order_code, receiver_fingerprint, state, created_at, "
+          "closed_at FROM return_orders WHERE dossier_id = ? ORDER BY id");
+      s.bind(1, dossier_id);
+      std::vector<ReturnOrder> out;
+      while (s.executeStep()) {
+        ReturnOrder o;
+        o.id = s.getColumn(0).getInt64();
+        o.dossier_id = s.getColumn(1).getInt64();
+        o.carrier = s.getColumn(2).getString();
+        o.order_code = s.getColumn(3).getString();
+        o.receiver_fingerprint = s.getColumn(4).getString();
+        o.state =
+            parse_return_order_state(s.getColumn(5).getString()).value_or(ReturnOrderState::open);
+        o.created_at = timestamp_from_db(s.getColumn(6).getInt64());
+        if (const auto closed = optional_int(s.getColumn(7))) {
+          o.closed_at = timestamp_from_db(*closed);
+        }
+        out.push_back(std::move(o));
+      }
+      return out;
+    });
+  }
+
+  Result<void> close_return_order(Id id, ReturnOrderState state, Timestamp at) override {
+    return guarded("closing a return order", [&]() -> Result<void> {
+      auto& s = c_.prepare("UPDATE return_orders SET state = ?, closed_at = ? WHERE id = ?");
+      s.bind(1, std::string(return_order_state_name(state)));
+      s.bind(2, to_db(at));
+      s.bind(3, id);
+      if (s.exec() == 0) {
+        return make_error(ErrorCode::not_found, fmt::format("no return order #{}", id));
+      }
+      return {};
+    });
+  }
+
   Result<std::optional<Shipment>> find_shipment_by_order(const std::string& carrier,
                                                          const std::string& order_code) override {
     return guarded("reading a shipment", [&]() -> Result<std::optional<Shipment>> {

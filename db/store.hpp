@@ -141,6 +141,12 @@ class Transaction {
   virtual common::Result<std::optional<Batch>> find_batch(const std::string& name) = 0;
   virtual common::Result<std::optional<Batch>> get_batch(Id id) = 0;
 
+  virtual common::Result<Id> insert_return_order(const ReturnOrder& order) = 0;
+  // The dossier's return orders, oldest first.
+  virtual common::Result<std::vector<ReturnOrder>> return_orders_of(Id dossier_id) = 0;
+  // Sets the state (stored or cancelled) and when; not_found when there is no such order.
+  virtual common::Result<void> close_return_order(Id id, ReturnOrderState state, Timestamp at) = 0;
+
   virtual common::Result<Id> append_event(const Event& event) = 0;
   virtual common::Result<std::vector<Event>> events_of(const std::string& entity, Id entity_id) = 0;
 

@@ -41,17 +41,21 @@ postal_api::TrackingEvent comparable(const db::CarrierEvent& stored) {
   return event;
 }
 
-// Moves the dossier of a return shipment whose status became `status` (see the header). Returns
-// the dossier's new state when it moved.
-Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx,
-                                                      const db::Shipment& shipment,
-                                                      const std::string& status,
-                                                      const std::vector<db::CarrierEvent>& events,
+}  // namespace
+
+Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::Id shipment_id,
                                                       Timestamp now, const std::string& actor) {
   using Moved = std::optional<db::DossierState>;
+  auto found = tx.get_shipment(shipment_id);
+  if (!found) return found.error();
+  if (!*found) return Moved{};
+  const db::Shipment& shipment = **found;
   if (shipment.direction != db::Direction::outbound || !shipment.dossier_id) return Moved{};
-  const bool delivered = status == postal_api::status_name(postal_api::ShipmentStatus::delivered);
-  const bool came_back = status == postal_api::status_name(postal_api::ShipmentStatus::returned);
+  using postal_api::ShipmentStatus;
+  const auto status = postal_api::parse_status(shipment.status);
+  const bool delivered = status == ShipmentStatus::delivered;
+  // Back at the desk, or never going to leave it: either way an officer must act.
+  const bool came_back = status == ShipmentStatus::returned || status == ShipmentStatus::cancelled;
   if (!delivered && !came_back) return Moved{};
 
   auto dossier = tx.get_dossier(*shipment.dossier_id);
@@ -65,29 +69,41 @@ Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx,
   }
   if (newest != shipment.id) return Moved{};  // an earlier attempt's late news
 
+  auto events = tx.carrier_events_of(shipment.id);
+  if (!events) return events.error();
   ActionRequest request;
   request.action = delivered ? Action::record_delivery : Action::record_return_failure;
   request.actor = actor;
-  request.details = {{"tracking_number", shipment.tracking_number}};
+  request.details = {{"tracking_number", shipment.tracking_number},
+                     {"carrier_status", shipment.status}};
   // When it happened, by the carrier: kept within what the lifecycle accepts (after the dossier's
   // last change, not in the future), since the carrier's clock is not ours.
-  const auto happened = std::find_if(events.rbegin(), events.rend(),
-                                     [&](const auto& e) { return e.status == status; });
-  if (happened != events.rend()) {
-    const Timestamp floor = std::max((*dossier)->filed_at, (*dossier)->updated_at);
-    request.at = std::clamp(happened->occurred_at, floor, std::max(floor, now));
+  const auto happened = std::find_if(events->rbegin(), events->rend(),
+                                     [&](const auto& e) { return e.status == shipment.status; });
+  const Timestamp floor = std::max((*dossier)->filed_at, (*dossier)->updated_at);
+  if (happened != events->rend() && floor <= now) {
+    request.at = std::clamp(happened->occurred_at, floor, now);
   }
   if (!delivered) {
-    // The postman's last reason ("Người nhận vắng nhà"): the carrier's words, no personal data.
-    const auto failed = std::find_if(events.rbegin(), events.rend(), [](const auto& e) {
-      return e.status == postal_api::status_name(postal_api::ShipmentStatus::delivery_failed);
-    });
-    if (failed != events.rend()) request.reason = failed->description;
+    // A fixed sentence, not the postman's note: carriers' free text can name people.
+    request.reason =
+        status == ShipmentStatus::cancelled
+            ? "Đơn gửi kết quả đã bị hủy tại bưu điện"
+            : "Bưu điện phát không thành công, đã chuyển hoàn kết quả về bộ phận một cửa";
   }
   auto moved = apply_action(tx, now, (*dossier)->id, request);
-  if (!moved) return moved.error();
+  if (!moved) {
+    // One dossier the lifecycle refuses must not hold up every other shipment's news: the
+    // shipment's status is stored, the dossier waits for an officer (hoso dossier delivered |
+    // return-failed).
+    spdlog::warn("shipment #{}: dossier #{} not moved: {}", shipment.id, (*dossier)->id,
+                 moved.error().message);
+    return Moved{};
+  }
   return Moved{moved->after.state};
 }
+
+namespace {
 
 // Stores `events` for one shipment and sets its status to that of its latest stored event (or to
 // `fallback` when none is stored at all). Reads the shipment inside the transaction, so a webhook
@@ -149,10 +165,22 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
     log.action = "carrier_status";
     log.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (Result<db::Id> appended = tx.append_event(log); !appended) return appended.error();
-    auto moved = follow_return(tx, shipment, status, *stored, now, actor);
-    if (!moved) return moved.error();
     changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
-                                   shipment.dossier_id, shipment.status, status, *moved});
+                                   shipment.dossier_id, shipment.status, status, std::nullopt});
+  }
+  // Level-triggered: a return shipment already final while its dossier still waits (a crash, a
+  // refusal earlier) is settled now.
+  if (shipment.direction == db::Direction::outbound) {
+    auto moved = follow_return(tx, shipment.id, now, actor);
+    if (!moved) return moved.error();
+    if (*moved) {
+      if (!changes.empty() && changes.back().shipment_id == shipment.id) {
+        changes.back().dossier_state = *moved;
+      } else {
+        changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
+                                       shipment.dossier_id, status, status, *moved});
+      }
+    }
   }
   return added;
 }

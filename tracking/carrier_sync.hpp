@@ -69,6 +69,17 @@ struct SyncReport {
   bool complete() const { return failures.empty() && !stopped; }
 };
 
+// Moves the dossier of return shipment `shipment_id` when that shipment is final (see above):
+// delivered -> result_returned; returned, or cancelled at the carrier -> return_failed. Only the
+// dossier's newest return shipment, only while the dossier is return_dispatched. Level-triggered:
+// calling it again changes nothing. Returns the dossier's new state when it moved. A move the
+// lifecycle refuses is logged and skipped (the dossier then waits for an officer); fails only when
+// the database refuses. Used by sync, webhooks and the return dispatch itself (a retried dispatch
+// can learn that its shipment is already final).
+common::Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx,
+                                                              db::Id shipment_id, Timestamp now,
+                                                              const std::string& actor);
+
 // Setting key holding the time (ISO 8601) of the last complete sync with `carrier`.
 std::string last_sync_setting(std::string_view carrier);
 

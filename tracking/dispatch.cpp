@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "db/settings.hpp"
+#include "tracking/carrier_sync.hpp"
 #include "tracking/lifecycle.hpp"
 
 namespace tracking {
@@ -22,7 +23,23 @@ struct Plan {
   db::Dossier dossier;
   std::string order_code;
   postal_api::ShipmentOrder order;
+  db::Id return_order_id = 0;              // the open order this dispatch sends
+  std::vector<db::ReturnOrder> to_cancel;  // open orders made for an earlier receiver
 };
+
+// FNV-1a over the receiver's name, phone and address: whether a retry is for the same receiver.
+std::string receiver_fingerprint(const postal_api::Party& receiver) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const std::string* field : {&receiver.name, &receiver.phone, &receiver.address}) {
+    for (const char c : *field) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001b3ULL;
+    }
+    hash ^= 0x1f;
+    hash *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", hash);
+}
 
 std::string trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -98,15 +115,7 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
                       "hoso init --agency-address \"...\" --agency-phone \"...\"");
   }
 
-  auto earlier = tx.shipments_of(dossier.id);
-  if (!earlier) return earlier.error();
-  const auto attempts = std::count_if(earlier->begin(), earlier->end(), [](const db::Shipment& s) {
-    return s.direction == db::Direction::outbound;
-  });
-  plan.order_code = return_order_code(*dossier.code, static_cast<int>(attempts) + 1);
-
   postal_api::ShipmentOrder& order = plan.order;
-  order.order_code = plan.order_code;
   order.service = options.service;
   order.sender.name = *agency ? (*agency)->name : std::string("Bộ phận Một cửa");
   order.sender.address = trimmed(**agency_address);
@@ -118,6 +127,93 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
   order.content = options.content;
   order.weight_grams = options.weight_grams;
   return plan;
+}
+
+// Picks the order code this dispatch sends, writing the open return order first when there is
+// none for this receiver: the open order for the same receiver is reused (a retry), open orders
+// for another receiver are to be cancelled, and a new code counts every earlier order and return
+// shipment of the dossier.
+Result<void> open_order(db::Transaction& tx, Plan& plan, std::string_view carrier_name,
+                        common::Timestamp now) {
+  const std::string fingerprint = receiver_fingerprint(plan.order.receiver);
+  auto orders = tx.return_orders_of(plan.dossier.id);
+  if (!orders) return orders.error();
+  auto shipments = tx.shipments_of(plan.dossier.id);
+  if (!shipments) return shipments.error();
+  const auto returns =
+      std::count_if(shipments->begin(), shipments->end(),
+                    [](const db::Shipment& s) { return s.direction == db::Direction::outbound; });
+  for (const db::ReturnOrder& o : *orders) {
+    if (o.state != db::ReturnOrderState::open || o.carrier != carrier_name) continue;
+    if (o.receiver_fingerprint == fingerprint && plan.return_order_id == 0) {
+      plan.return_order_id = o.id;
+      plan.order_code = o.order_code;
+    } else {
+      plan.to_cancel.push_back(o);
+    }
+  }
+  if (plan.return_order_id == 0) {
+    const auto attempt = std::max<std::int64_t>(static_cast<std::int64_t>(orders->size()), returns);
+    db::ReturnOrder order;
+    order.dossier_id = plan.dossier.id;
+    order.carrier = std::string(carrier_name);
+    order.order_code = return_order_code(*plan.dossier.code, static_cast<int>(attempt) + 1);
+    order.receiver_fingerprint = fingerprint;
+    order.created_at = now;
+    auto id = tx.insert_return_order(order);
+    if (!id) return id.error();
+    plan.return_order_id = *id;
+    plan.order_code = order.order_code;
+  }
+  plan.order.order_code = plan.order_code;
+  return {};
+}
+
+db::Event dossier_event(db::Id dossier_id, common::Timestamp now, const std::string& actor,
+                        const char* action, const nlohmann::json& data) {
+  db::Event event;
+  event.at = now;
+  event.actor = actor;
+  event.entity = "dossier";
+  event.entity_id = dossier_id;
+  event.action = action;
+  event.data = data.dump();
+  return event;
+}
+
+// Cancels at the carrier an open order made for an earlier receiver (its address or phone was
+// corrected after a dispatch whose outcome was unknown). The carrier is asked for the order by its
+// code first (the same code is the same order), which gives its id.
+Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
+                               const common::Clock& clock, const Plan& plan,
+                               const db::ReturnOrder& old, const DispatchOptions& options) {
+  postal_api::ShipmentOrder again = plan.order;
+  again.order_code = old.order_code;
+  auto held = carrier.create_shipment(again);
+  if (!held) return held.error();
+  if (auto cancelled = carrier.cancel(held->carrier_order_id); !cancelled) {
+    return make_error(
+        cancelled.error().code,
+        fmt::format("dossier #{}: the receiver changed since order {} ({}) was sent, and the "
+                    "carrier did not cancel it: {}; nothing was changed. Cancel it at the carrier "
+                    "(order id {}), or dispatch again later",
+                    plan.dossier.id, old.order_code, held->tracking_number,
+                    cancelled.error().message, held->carrier_order_id));
+  }
+  return store.write([&](db::Transaction& tx) -> Result<void> {
+    const auto now = clock.now();
+    if (auto closed = tx.close_return_order(old.id, db::ReturnOrderState::cancelled, now);
+        !closed) {
+      return closed;
+    }
+    auto logged =
+        tx.append_event(dossier_event(plan.dossier.id, now, options.actor, "return_order_cancelled",
+                                      {{"order_code", old.order_code},
+                                       {"tracking_number", held->tracking_number},
+                                       {"why", "receiver changed"}}));
+    if (!logged) return logged.error();
+    return {};
+  });
 }
 
 Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
@@ -190,42 +286,93 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
     return make_error(ErrorCode::invalid_argument, "a dispatch needs the staff user's name");
   }
   const std::string carrier_name(carrier.name());
+  // 1. Check, and write the open return order before the carrier hears of it.
   std::optional<Plan> plan;
-  if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+  if (auto written = store.write([&](db::Transaction& tx) -> Result<void> {
         auto planned = plan_dispatch(tx, dossier_id, options);
         if (!planned) return planned.error();
+        if (auto opened = open_order(tx, *planned, carrier_name, clock.now()); !opened) {
+          return opened;
+        }
         plan = std::move(*planned);
-        return {};
-      });
-      !read) {
-    return read.error();
-  }
-
-  // Outside any transaction: the carrier may take seconds, and the order code makes a retry safe.
-  auto created = carrier.create_shipment(plan->order);
-  if (!created) {
-    return make_error(created.error().code,
-                      fmt::format("dossier #{} ({}): {}; nothing was changed, dispatch it again "
-                                  "later",
-                                  plan->dossier.id, *plan->dossier.code, created.error().message));
-  }
-  if (created->order_code != plan->order_code && !created->order_code.empty()) {
-    return make_error(ErrorCode::internal,
-                      fmt::format("dossier #{}: the carrier answered order {} for order {}",
-                                  plan->dossier.id, created->order_code, plan->order_code));
-  }
-
-  std::optional<Dispatched> out;
-  if (auto written = store.write([&](db::Transaction& tx) -> Result<void> {
-        auto stored = store_dispatch(tx, *plan, *created, carrier_name, clock.now(), options);
-        if (!stored) return stored.error();
-        out = std::move(*stored);
         return {};
       });
       !written) {
     return written.error();
   }
-  return std::move(*out);
+  const std::string label = fmt::format("dossier #{} ({})", plan->dossier.id, *plan->dossier.code);
+
+  // 2. Orders sent for an earlier receiver are cancelled before a new one goes out.
+  for (const db::ReturnOrder& old : plan->to_cancel) {
+    if (auto cancelled = cancel_superseded(store, carrier, clock, *plan, old, options);
+        !cancelled) {
+      return cancelled.error();
+    }
+  }
+
+  // 3. Outside any transaction: the carrier may take seconds; the order code makes a retry safe.
+  auto created = carrier.create_shipment(plan->order);
+  if (!created) {
+    return make_error(created.error().code,
+                      fmt::format("{}: {}; the dossier was not changed. The carrier may already "
+                                  "hold order {}: dispatch again later, which sends the same "
+                                  "order, never a second one",
+                                  label, created.error().message, plan->order_code));
+  }
+  if (created->order_code != plan->order_code && !created->order_code.empty()) {
+    return make_error(
+        ErrorCode::internal,
+        fmt::format("{}: the carrier answered with order {} (tracking number {}, carrier id {}) "
+                    "for our order {}; nothing was stored. Check both orders at the carrier and "
+                    "cancel the wrong one",
+                    label, created->order_code, created->tracking_number, created->carrier_order_id,
+                    plan->order_code));
+  }
+
+  // 4. Store the shipment and move the dossier, in one transaction.
+  std::optional<Dispatched> out;
+  auto written = store.write([&](db::Transaction& tx) -> Result<void> {
+    const auto now = clock.now();
+    auto stored = store_dispatch(tx, *plan, *created, carrier_name, now, options);
+    if (!stored) return stored.error();
+    if (auto closed =
+            tx.close_return_order(plan->return_order_id, db::ReturnOrderState::stored, now);
+        !closed) {
+      return closed;
+    }
+    // A retry may learn that the shipment is already delivered, back, or cancelled.
+    if (!stored->already) {
+      auto followed = follow_return(tx, stored->shipment_id, now, options.actor);
+      if (!followed) return followed.error();
+    }
+    out = std::move(*stored);
+    return {};
+  });
+  if (written) return std::move(*out);
+  if (written.error().code == ErrorCode::io_error) {
+    return make_error(
+        ErrorCode::io_error,
+        fmt::format("{}: the carrier created shipment {} (order {}), but it could "
+                    "not be stored: {}. Dispatch again once the database is back: "
+                    "the same shipment is stored, not a second one",
+                    label, created->tracking_number, plan->order_code, written.error().message));
+  }
+  // The dossier moved while the carrier answered (delivered at the desk, withdrawn): the order is
+  // not needed any more.
+  auto cancelled = carrier.cancel(created->carrier_order_id);
+  if (cancelled) {
+    (void)store.write([&](db::Transaction& tx) -> Result<void> {
+      return tx.close_return_order(plan->return_order_id, db::ReturnOrderState::cancelled,
+                                   clock.now());
+    });
+  }
+  return make_error(written.error().code,
+                    fmt::format("{}; the carrier's shipment {} (order {}) {}",
+                                written.error().message, created->tracking_number, plan->order_code,
+                                cancelled ? "was cancelled"
+                                          : fmt::format("could not be cancelled ({}): cancel it "
+                                                        "at the carrier",
+                                                        cancelled.error().message)));
 }
 
 Result<DispatchReport> dispatch_ready(
@@ -300,8 +447,18 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
     changed.clear();
     auto dossier = tx.get_dossier(dossier_id);
     if (!dossier) return dossier.error();
-    if (!*dossier)
+    if (!*dossier) {
       return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+    }
+    if ((*dossier)->state == db::DossierState::return_dispatched &&
+        (update.phone || update.address || update.return_address || update.full_name)) {
+      // The label and the carrier's order already carry the old details.
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("dossier #{}: the result is already on its way with the "
+                                    "details it was posted with; call the carrier to redirect "
+                                    "it, or change them once it is back at the desk",
+                                    dossier_id));
+    }
     auto existing = tx.applicant_of(dossier_id);
     if (!existing) return existing.error();
     db::Applicant applicant = existing->value_or(db::Applicant{});

@@ -3,12 +3,15 @@
 // return address and phone, sender = the desk), stores its tracking number and moves the dossier to
 // "return dispatched", in one transaction after the carrier answered.
 //
-// Crash safety without a two-phase commit: the order code sent to the carrier is derived only from
-// what the database holds (`<dossier code>-R<n>`, n = the dossier's return shipments + 1), and the
-// carrier treats the same order code as the same order. A dispatch killed after the carrier created
-// the shipment but before the database write is simply run again: it sends the same order code,
-// gets the same shipment back and stores it. So a retry never makes two shipments for one dossier
-// and never loses the one created.
+// Crash safety: before the carrier hears of an order, its code (`<dossier code>-R<n>`) is written
+// as an open return order (db::ReturnOrder) with a fingerprint of the receiver; the carrier treats
+// the same order code as the same order. A dispatch killed after the carrier created the shipment
+// but before the database write is simply run again: it sends the same order code, gets the same
+// shipment back and stores it. So a retry never makes two shipments for one dossier and never
+// loses the one created. A retry after the receiver's details were corrected cancels the open
+// order at the carrier first and sends a new one (R<n+1>); an order the dossier no longer needs
+// (it moved while the carrier answered) is cancelled, and every error names the carrier's
+// shipment when one exists.
 //
 // Knows the database, the lifecycle and the Carrier interface; not HTTP, not labels (see
 // tracking/documents).
@@ -94,8 +97,9 @@ struct ContactUpdate {
 
 // Stores the update and one event naming the fields changed (never their values: personal data
 // stays out of the event log). Fails with not_found (no such dossier), invalid_argument (a new
-// applicant without a name, a phone that is not 8 to 15 digits, text longer than 300 characters),
-// or the database's errors.
+// applicant without a name, a phone that is not 8 to 15 digits, text longer than 300 characters,
+// or contact details changed while the result is on its way: return_dispatched), or the
+// database's errors.
 common::Result<db::Applicant> update_contact(db::Store& store, const common::Clock& clock,
                                              db::Id dossier_id, const ContactUpdate& update,
                                              const std::string& actor);

@@ -894,6 +894,14 @@ Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize
       return ok.error();
     }
     if (auto ok = require(!l.lookup_url.empty(), "the lookup link", what); !ok) return ok.error();
+    // Anyone handling the envelope could open the citizen view with the lookup code.
+    if (l.lookup_url.find("?mk=") != std::string::npos ||
+        l.lookup_url.find("&mk=") != std::string::npos) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("{}: the lookup link carries the lookup code (mk=), which a "
+                                    "label must not show: use tracking::public_lookup_page_url",
+                                    what));
+    }
     auto code_svg = barcode(scanner::BarcodeKind::code128, l.tracking_number, code_options,
                             what + ": tracking number");
     if (!code_svg) return code_svg.error();
@@ -975,8 +983,9 @@ Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_
   }
   auto base = setting_or(tx, db::k_setting_public_url, db::k_default_public_url);
   if (!base) return base.error();
-  s.lookup_url =
-      public_lookup_url(*base, s.code.empty() ? s.inbound_tracking_number : s.code, s.lookup_code);
+  const std::string& key = s.code.empty() ? s.inbound_tracking_number : s.code;
+  s.lookup_url = public_lookup_url(*base, key, s.lookup_code);
+  s.lookup_page_url = public_lookup_page_url(*base, key);
   return s;
 }
 
@@ -1196,7 +1205,7 @@ Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id) {
   label.carrier = (*shipment)->carrier;
   label.dossier_code = d.code;
   label.dossier_id = d.id;
-  label.lookup_url = d.lookup_url;
+  label.lookup_url = d.lookup_page_url;
   return label;
 }
 

@@ -51,9 +51,14 @@ struct ApplicantInfo {
 // What every form says about the dossier.
 struct DossierSummary {
   db::Id id = 0;
-  std::string code;  // dossier code ("mã hồ sơ"); empty before acceptance
-  std::string lookup_code;
-  std::string lookup_url;  // tracking::public_lookup_url of the code (or tracking number)
+  std::string code;         // dossier code ("mã hồ sơ"); empty before acceptance
+  std::string lookup_code;  // secret: printed on the receipt (form 01) only
+  // tracking::public_lookup_url of the code (or the inbound tracking number) with the lookup code:
+  // for the receipt only, which the citizen keeps.
+  std::string lookup_url;
+  // tracking::public_lookup_page_url of the same code, without the lookup code: for what others
+  // see (the return label).
+  std::string lookup_page_url;
   std::string procedure_code;
   std::string procedure_name;
   std::string processing_time;  // "5 ngày làm việc"
@@ -157,7 +162,9 @@ struct ReturnLabel {
   std::string carrier;
   std::string dossier_code;  // may be empty
   db::Id dossier_id = 0;
-  std::string lookup_url;  // QR
+  // QR: tracking::public_lookup_page_url, never the lookup code. The label is on the outside of
+  // the envelope, read by everyone who handles it; the page asks for the code on the receipt.
+  std::string lookup_url;
 };
 
 // Render functions: pure, thread-safe. Each returns one complete HTML page (`<!DOCTYPE html>`,
@@ -171,7 +178,7 @@ common::Result<std::string> render_apology(const ApologyForm& form);
 common::Result<std::string> render_control_sheet(const ControlSheet& sheet);
 common::Result<std::string> render_register(const YearRegister& reg);
 // Labels of `size`, one per page or as a sheet (A4: 4 A6 labels, 2 of 100 × 150 mm). Fails with
-// invalid_argument for no labels.
+// invalid_argument for no labels and for a lookup link that carries a lookup code ("mk=").
 common::Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize size,
                                           LabelLayout layout);
 

@@ -487,6 +487,15 @@ Result<DueReport> Lifecycle::due() const {
     for (db::Dossier& d : dossiers) {
       (*d.due_at < report.as_of ? report.overdue : report.due_soon).push_back(std::move(d));
     }
+    db::DossierFilter back;
+    back.state = DossierState::return_failed;
+    back.limit = 1'000'000;
+    auto returned = tx.list_dossiers(back);
+    if (!returned) return returned.error();
+    report.back_at_desk = std::move(*returned);
+    std::stable_sort(
+        report.back_at_desk.begin(), report.back_at_desk.end(),
+        [](const db::Dossier& a, const db::Dossier& b) { return a.updated_at < b.updated_at; });
     return {};
   });
   if (!read) return read.error();

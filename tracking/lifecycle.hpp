@@ -99,6 +99,9 @@ struct DueReport {
   common::Timestamp as_of{};
   std::vector<db::Dossier> overdue;   // due_at < as_of
   std::vector<db::Dossier> due_soon;  // due today or on the next working day, not yet overdue
+  // Results the carrier could not deliver and brought back (return_failed): each waits for an
+  // officer (DOMAIN.md §1.5), oldest change first.
+  std::vector<db::Dossier> back_at_desk;
 };
 
 // The desk's lifecycle over a store. Thread-safe as the store is: every call is its own

@@ -84,27 +84,39 @@ std::optional<std::string> string_field(const json& data, const char* key) {
   return data[key].get<std::string>();
 }
 
+// Never a dossier's id (SQLite ids start at 1): get_dossier's key when nothing matched.
+constexpr db::Id k_no_dossier = 0;
+
 // The dossier a citizen's code names, if any: tracking numbers (inbound, then return), then the
-// dossier code. Never a dossier number: those are sequential.
+// dossier code (standard form, then as typed). Never a dossier number: those are sequential.
+// Makes the same five store calls in the same order whatever the text is and whatever matches, so
+// the work done does not tell a known code from an unknown one: find_shipment of the normalised
+// number inbound and outbound, find_dossier_by_code of the standard form and of the text as typed,
+// then get_dossier of the first match (or of k_no_dossier). A key the text does not give is
+// replaced by "" and a hit on it ignored. Returns early only on a database error.
 Result<std::optional<db::Dossier>> find_by_public_code(db::Transaction& tx, std::string_view code) {
+  std::optional<db::Id> match;
   const std::string number = normalise_tracking_number(code);
-  if (!number.empty()) {
-    for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
-      auto shipment = tx.find_shipment(number, direction, Timestamp{});
-      if (!shipment) return shipment.error();
-      if (*shipment && (*shipment)->dossier_id) return tx.get_dossier(*(*shipment)->dossier_id);
-    }
+  for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
+    auto shipment = tx.find_shipment(number, direction, Timestamp{});
+    if (!shipment) return shipment.error();
+    if (!match && !number.empty() && *shipment) match = (*shipment)->dossier_id;
   }
-  std::vector<std::string> candidates;
-  if (auto standard = normalise_dossier_code(code)) candidates.push_back(*standard);
-  const std::string as_typed(trim(code));
-  if (!as_typed.empty() && as_typed.size() <= 64) candidates.push_back(as_typed);
-  for (const std::string& candidate : candidates) {
-    auto found = tx.find_dossier_by_code(candidate);
+  const std::string_view as_typed = trim(code);
+  const std::array<std::optional<std::string>, 2> candidates = {
+      normalise_dossier_code(code), !as_typed.empty() && as_typed.size() <= 64
+                                        ? std::optional<std::string>(as_typed)
+                                        : std::nullopt};
+  for (const std::optional<std::string>& candidate : candidates) {
+    auto found = tx.find_dossier_by_code(candidate.value_or(""));
     if (!found) return found.error();
-    if (*found) return found;
+    if (!match && candidate && *found) match = (*found)->id;
   }
-  return std::optional<db::Dossier>{};
+  // Read again on a code match too, so every path ends with this one call.
+  auto dossier = tx.get_dossier(match.value_or(k_no_dossier));
+  if (!dossier) return dossier.error();
+  if (!match) return std::optional<db::Dossier>{};
+  return dossier;
 }
 
 Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d) {
@@ -318,12 +330,16 @@ common::Error citizen_lookup_error() {
 
 Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
                                    std::string_view lookup_code) {
+  // Every query runs whatever matched (find_by_public_code), then one comparison, then the
+  // decision: a known code with a wrong lookup code, an unknown code and an empty one do the same
+  // work up to the identical error.
   auto found = find_by_public_code(tx, code);
   if (!found) return found.error();
   const std::string typed = normalise_lookup_code(lookup_code);
-  // Compare in both cases so an unknown code and a wrong lookup code cost the same.
-  static const std::string k_nothing(8, '\0');
-  const bool matches = lookup_codes_equal(typed, *found ? (*found)->lookup_code : k_nothing);
+  // A stand-in as long as intake's codes (8 characters) when nothing was found; never accepted,
+  // even if typed, because the decision also needs a dossier.
+  static const std::string k_no_lookup_code(8, '\0');
+  const bool matches = lookup_codes_equal(typed, *found ? (*found)->lookup_code : k_no_lookup_code);
   if (!*found || !matches) return citizen_lookup_error();
   return build_citizen_view(tx, **found);
 }

@@ -108,13 +108,22 @@ common::Error citizen_lookup_error();
 // Finds the dossier `code` names (a tracking number, inbound then return, or a dossier code in any
 // form normalise_dossier_code accepts) and returns its citizen view iff `lookup_code` matches its
 // lookup code (normalise_lookup_code, compared with lookup_codes_equal). Fails with
-// citizen_lookup_error() when nothing matches or the lookup code is wrong (the same error, and
-// a comparison is made in both cases); with the database's errors otherwise. Read-only.
+// citizen_lookup_error() when nothing matches or the lookup code is wrong (the same error); with
+// the database's errors otherwise. Read-only.
+// What is uniform, so that the work done does not tell whether a code exists: whatever `code` is
+// and whatever it matches, the same five store calls run in the same order before anything is
+// decided (find_shipment inbound, find_shipment outbound, find_dossier_by_code of the standard
+// form, find_dossier_by_code as typed, get_dossier of the match or of an id no dossier has), then
+// one lookup_codes_equal against the dossier's lookup code or a stand-in of the same length (8
+// characters, as intake makes them). Only a success does more (it reads the view). Not uniform: a
+// query that finds a row also reads it, so wall-clock time is close, not equal; the server's rate
+// limit remains what stops probing.
 common::Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
                                            std::string_view lookup_code);
 
-// Finds the dossier `key` names (as citizen_lookup, and also "#12" or a bare dossier number) and
-// returns everything about it. Fails with not_found naming the key, or the database's errors.
+// Finds the dossier `key` names (as citizen_lookup, with the same queries, and also "#12" or a
+// bare dossier number) and returns everything about it. Fails with not_found naming the key, or the
+// database's errors.
 common::Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key);
 
 // The same, each in one read transaction of `store`.

@@ -220,7 +220,25 @@ ALTER TABLE shipments ADD COLUMN carrier_order_id TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX shipments_by_order_code ON shipments(carrier, order_code) WHERE order_code <> '';
 )sql";
 
-constexpr std::array<const char*, 4> k_migrations = {k_v1, k_v2, k_v3, k_v4};
+// v5: return orders written before the carrier call (tracking/dispatch): the order code a retry
+// reuses, and for whom it was made, so a retry after the receiver changed cancels the old order
+// instead of reusing it.
+constexpr const char* k_v5 = R"sql(
+CREATE TABLE return_orders (
+  id                   INTEGER PRIMARY KEY,
+  dossier_id           INTEGER NOT NULL REFERENCES dossiers(id),
+  carrier              TEXT NOT NULL,
+  order_code           TEXT NOT NULL,
+  receiver_fingerprint TEXT NOT NULL,
+  state                TEXT NOT NULL CHECK (state IN ('open', 'stored', 'cancelled')),
+  created_at           INTEGER NOT NULL,
+  closed_at            INTEGER,
+  UNIQUE (carrier, order_code)
+);
+CREATE INDEX return_orders_by_dossier ON return_orders(dossier_id);
+)sql";
+
+constexpr std::array<const char*, 5> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
 
 }  // namespace
 

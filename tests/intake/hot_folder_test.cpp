@@ -107,7 +107,7 @@ struct TestDesk {
                                  registrar);
     std::vector<FileReport> reports;
     auto summary = hot_folder.run([&](const FileReport& r) { reports.push_back(r); });
-    REQUIRE_MESSAGE(summary.has_value(), summary.error().message);
+    REQUIRE_MESSAGE(summary.has_value(), (summary ? std::string() : summary.error().message));
     return {*summary, reports};
   }
 };

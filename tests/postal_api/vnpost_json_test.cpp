@@ -42,7 +42,7 @@ common::Timestamp local(const char* text) { return common::parse_local(text).val
 
 TEST_CASE("a good tracking page gives each item its events sorted, without repeats") {
   auto page = wire::parse_track_page(recorded("track-page.json"), statuses());
-  REQUIRE_MESSAGE(page, page.error().message);
+  REQUIRE_MESSAGE(page, (page ? std::string() : page.error().message));
   CHECK(page->total_count == 2);
   CHECK(page->page_index == 1);
   CHECK(page->page_size == 100);
@@ -80,7 +80,7 @@ TEST_CASE("an item with no logs takes the carrier's OrderStatusId") {
 
 TEST_CASE("one malformed item fails alone, named with its field, and the rest of the page counts") {
   auto page = wire::parse_track_page(recorded("track-page-malformed-item.json"), statuses());
-  REQUIRE_MESSAGE(page, page.error().message);
+  REQUIRE_MESSAGE(page, (page ? std::string() : page.error().message));
   REQUIRE(page->items.size() == 1);
   CHECK(page->items[0].tracking_number == "RR123456785VN");
   CHECK(page->items[0].status == ShipmentStatus::delivered);  // "100" as a string is read too
@@ -122,7 +122,7 @@ TEST_CASE("a tracking request the carrier refuses is unavailable with its messag
 
 TEST_CASE("a created order gives the carrier's id, the tracking number and the price") {
   auto created = wire::parse_created(recorded("create-order.json"), statuses());
-  REQUIRE_MESSAGE(created, created.error().message);
+  REQUIRE_MESSAGE(created, (created ? std::string() : created.error().message));
   CHECK(created->carrier_order_id == "100123");
   CHECK(created->tracking_number == "EB000100128VN");
   CHECK(created->order_code == "HS-000123-R1");
@@ -193,7 +193,7 @@ TEST_CASE("a webhook's Data gives the number and the event, and a bad field is n
       R"("PostOfficeCode":"100900","PostOfficeName":"Bưu cục phát Hoàn Kiếm",)"
       R"("Description":"Người nhận vắng nhà"})";
   auto said = wire::parse_webhook_data(data, statuses());
-  REQUIRE_MESSAGE(said, said.error().message);
+  REQUIRE_MESSAGE(said, (said ? std::string() : said.error().message));
   CHECK(said->first == "EB000100128VN");
   CHECK(said->second.status == ShipmentStatus::delivery_failed);
   CHECK(said->second.time == local("2026-11-21T10:30:00"));

@@ -16,11 +16,13 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/s10.hpp"
 #include "db/settings.hpp"
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
@@ -174,6 +176,42 @@ struct World {
   std::int64_t orders_created() const { return carrier->counters().at("orders.created"); }
 };
 
+// The carrier does its work, then something happens before its answer reaches hoso: the answer is
+// lost (a timeout), or `meanwhile` runs (another officer acting on the dossier).
+class AnswerTrouble final : public postal_api::Carrier {
+ public:
+  explicit AnswerTrouble(postal_api::Carrier& inner) : inner_(inner) {}
+  int lose_answers = 0;                // this many create_shipment answers are lost
+  std::function<void()> meanwhile;     // runs once, after the carrier created the order
+  std::vector<std::string> cancelled;  // carrier order ids
+
+  std::string_view name() const override { return inner_.name(); }
+  Result<postal_api::TrackingReport> track(const std::vector<std::string>& numbers) override {
+    return inner_.track(numbers);
+  }
+  Result<postal_api::CreatedShipment> create_shipment(
+      const postal_api::ShipmentOrder& order) override {
+    auto created = inner_.create_shipment(order);
+    if (created && lose_answers > 0) {
+      --lose_answers;
+      return common::Error{ErrorCode::timeout, "CustomerConnect/CreateOrder: timed out"};
+    }
+    if (created && meanwhile) std::exchange(meanwhile, {})();
+    return created;
+  }
+  Result<void> cancel(const std::string& carrier_order_id) override {
+    cancelled.push_back(carrier_order_id);
+    return inner_.cancel(carrier_order_id);
+  }
+  Result<postal_api::WebhookDelivery> parse_webhook(const postal_api::WebhookRequest& r) override {
+    return inner_.parse_webhook(r);
+  }
+  postal_api::CallStats stats() const override { return inner_.stats(); }
+
+ private:
+  postal_api::Carrier& inner_;
+};
+
 tracking::DispatchOptions as(const char* actor) {
   tracking::DispatchOptions options;
   options.actor = actor;
@@ -277,7 +315,8 @@ TEST_CASE("a dead carrier leaves the dossier unchanged and a later dispatch succ
   auto sent = tracking::dispatch_return(*world.store, *dead, world.clock, id, as("hoa.pt"));
   REQUIRE_FALSE(sent.has_value());
   CHECK(sent.error().code == ErrorCode::unavailable);
-  CHECK(sent.error().message.find("nothing was changed") != std::string::npos);
+  CHECK(sent.error().message.find("was not changed") != std::string::npos);
+  CHECK(sent.error().message.find("000.00.05.H12-261116-0001-R1") != std::string::npos);
   CHECK(world.dossier(id).state == DossierState::processed);
   CHECK(world.returns_of(id).empty());
 
@@ -415,6 +454,14 @@ TEST_CASE(
   const auto [returned_id, returned_number] = by_scenario.at(sim::Scenario::returned);
   CHECK(world.dossier(returned_id).state == DossierState::return_failed);
   CHECK(world.events(returned_id).back().action == "return_failed");
+  // It waits for an officer in the due list.
+  const auto due = tracking::Lifecycle(*world.store, world.clock).due().value();
+  bool listed = false;
+  for (const db::Dossier& d : due.back_at_desk) {
+    CHECK(d.state == DossierState::return_failed);
+    listed = listed || d.id == returned_id;
+  }
+  CHECK(listed);
   if (by_scenario.count(sim::Scenario::failed_once) != 0) {
     CHECK(world.dossier(by_scenario.at(sim::Scenario::failed_once).first).state ==
           DossierState::result_returned);
@@ -432,4 +479,106 @@ TEST_CASE(
   CHECK(again->tracking_number != returned_number);
   CHECK(world.returns_of(returned_id).size() == 2);
   CHECK(world.dossier(returned_id).state == DossierState::return_dispatched);
+}
+
+TEST_CASE(
+    "a return cancelled at the carrier sends the dossier back to the desk and it can be "
+    "posted again") {
+  World world;
+  const db::Id id = world.processed_dossier(1);
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE(sent.has_value());
+  const auto first = world.returns_of(id).at(0);
+  REQUIRE(carrier->cancel(first.carrier_order_id).has_value());  // before the postman collects it
+
+  world.carrier->advance(std::chrono::minutes(10));
+  world.clock.advance(std::chrono::minutes(10));
+  auto synced = tracking::sync_shipments(*world.store, *carrier, world.clock);
+  REQUIRE(synced.has_value());
+  CHECK(world.dossier(id).state == DossierState::return_failed);
+
+  auto again = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE(again.has_value());
+  CHECK(again->order_code == "000.00.05.H12-261116-0001-R2");
+  CHECK(world.dossier(id).state == DossierState::return_dispatched);
+}
+
+TEST_CASE(
+    "a dispatch retried after the address was corrected cancels the first order and posts "
+    "to the new address") {
+  World world;
+  const db::Id id = world.processed_dossier(1);
+  auto vnpost = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  AnswerTrouble carrier(*vnpost);
+  carrier.lose_answers = 1;  // the carrier created R1, hoso never heard
+
+  auto lost = tracking::dispatch_return(*world.store, carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE_FALSE(lost.has_value());
+  CHECK(lost.error().message.find("may already hold order") != std::string::npos);
+  CHECK(world.orders_created() == 1);
+  CHECK(world.dossier(id).state == DossierState::processed);
+
+  tracking::ContactUpdate update;
+  update.return_address = "45 Nguyễn Văn Linh, Hải Châu, Đà Nẵng";
+  REQUIRE(tracking::update_contact(*world.store, world.clock, id, update, "hoa.pt").has_value());
+
+  auto sent = tracking::dispatch_return(*world.store, carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE(sent.has_value());
+  CHECK(sent->order_code == "000.00.05.H12-261116-0001-R2");  // a new order for the new address
+  CHECK(carrier.cancelled.size() == 1);                       // and the old one cancelled
+  const auto old_number = common::make_s10("EB", 100001);
+  const auto old = world.carrier->truth(old_number);
+  REQUIRE(old.has_value());
+  CHECK(old->status == postal_api::ShipmentStatus::cancelled);
+  const auto returns = world.returns_of(id);
+  REQUIRE(returns.size() == 1);  // only the live one is the dossier's return shipment
+  CHECK(returns[0].tracking_number == sent->tracking_number);
+  CHECK(returns[0].tracking_number != old_number);
+
+  // Once posted, the details the label carries cannot change under it.
+  auto late = tracking::update_contact(*world.store, world.clock, id, update, "hoa.pt");
+  REQUIRE_FALSE(late.has_value());
+  CHECK(late.error().message.find("already on its way") != std::string::npos);
+}
+
+TEST_CASE("a dispatch retried for the same receiver after a lost answer stores the first order") {
+  World world;
+  const db::Id id = world.processed_dossier(1);
+  auto vnpost = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  AnswerTrouble carrier(*vnpost);
+  carrier.lose_answers = 1;
+  REQUIRE_FALSE(
+      tracking::dispatch_return(*world.store, carrier, world.clock, id, as("hoa.pt")).has_value());
+  auto sent = tracking::dispatch_return(*world.store, carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE(sent.has_value());
+  CHECK(sent->order_code == "000.00.05.H12-261116-0001-R1");
+  CHECK(world.orders_created() == 1);
+  CHECK(carrier.cancelled.empty());
+}
+
+TEST_CASE("an order the dossier no longer needs is cancelled and the error names the shipment") {
+  World world;
+  const db::Id id = world.processed_dossier(1);
+  auto vnpost = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  AnswerTrouble carrier(*vnpost);
+  // While the carrier answers, a second station settles the dossier (the citizen collected the
+  // result at the desk).
+  carrier.meanwhile = [&] {
+    REQUIRE(world.store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  db::Dossier d = tx.get_dossier(id).value().value();
+                  d.state = DossierState::result_returned;
+                  return tx.update_dossier(d);
+                })
+                .has_value());
+  };
+  auto sent = tracking::dispatch_return(*world.store, carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE_FALSE(sent.has_value());
+  const auto number = common::make_s10("EB", 100001);
+  CHECK(sent.error().message.find(number) != std::string::npos);
+  CHECK(sent.error().message.find("was cancelled") != std::string::npos);
+  REQUIRE(carrier.cancelled.size() == 1);
+  CHECK(world.carrier->truth(number)->status == postal_api::ShipmentStatus::cancelled);
+  CHECK(world.returns_of(id).empty());
 }

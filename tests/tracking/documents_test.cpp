@@ -1,7 +1,8 @@
 // The printable documents (tracking/documents) from a real SQLite desk moved through the real
 // lifecycle: each form shows its key fields; a return label, printed (rsvg-convert) and scanned by
-// our scanner, gives back its tracking number and the lookup link; Vietnamese text survives; a
-// hostile name is shown as text; documents that do not apply are refused with a reason.
+// our scanner, gives back its tracking number and the lookup page link without the lookup code
+// (the receipt's link has it); Vietnamese text survives; a hostile name is shown as text; documents
+// that do not apply are refused with a reason.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -232,7 +233,7 @@ std::vector<std::string> print_and_scan(const std::vector<std::string>& svgs,
 
 }  // namespace
 
-TEST_CASE("a printed return label scans back to its tracking number and the lookup link") {
+TEST_CASE("a printed return label scans back to its tracking number and the lookup page link") {
   Desk desk;
   const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
   desk.dispatch(id, "EL491610889VN");
@@ -246,9 +247,9 @@ TEST_CASE("a printed return label scans back to its tracking number and the look
   const auto svgs = svgs_of(*html);
   REQUIRE(svgs.size() == 2);
   const auto texts = print_and_scan(svgs, desk.dir);
-  const std::string lookup_url = tracking::public_lookup_url(k_public_url, code, "K7Q2M9XA");
+  const std::string page_url = tracking::public_lookup_page_url(k_public_url, code);
   CHECK(std::count(texts.begin(), texts.end(), "EL491610889VN") == 1);
-  CHECK(std::count(texts.begin(), texts.end(), lookup_url) == 1);
+  CHECK(std::count(texts.begin(), texts.end(), page_url) == 1);
   CHECK(texts.size() == 2);
 
   // What the postman reads: the number in text, sender and receiver with their diacritics.
@@ -261,6 +262,69 @@ TEST_CASE("a printed return label scans back to its tracking number and the look
   CHECK(contains(*html, "0905 123 456"));
   CHECK(contains(*html, "Tổ 5, phường Hòa Minh, Liên Chiểu, Đà Nẵng"));
   CHECK_FALSE(contains(*html, "12 Lê Lợi"));  // the result goes to the return address
+}
+
+TEST_CASE("regression: a return label shows the lookup code neither in its QR code nor in text") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.dispatch(id, "EL491610889VN");
+  const std::string code = desk.dossier_code(id);
+  const auto label = desk.load<tracking::ReturnLabel>(
+      [&](db::Transaction& tx) { return tracking::load_return_label(tx, id); });
+  CHECK(label.lookup_url == "https://motcua.example.vn/tra-cuu?ma=" + code);
+  auto html = tracking::render_labels(std::span(&label, 1), tracking::LabelSize::a6,
+                                      tracking::LabelLayout::one_per_page);
+  REQUIRE(html.has_value());
+  CHECK_FALSE(contains(*html, "K7Q2M9XA"));
+  CHECK_FALSE(contains(*html, "mk="));
+
+  // The QR code, scanned back: the page link, which asks for the lookup code.
+  const auto texts = print_and_scan(svgs_of(*html), desk.dir);
+  REQUIRE(texts.size() == 2);
+  for (const std::string& text : texts) {
+    CAPTURE(text);
+    CHECK_FALSE(contains(text, "K7Q2M9XA"));
+    CHECK_FALSE(contains(text, "mk="));
+  }
+  CHECK(texts[1] == tracking::public_lookup_page_url(k_public_url, code));
+
+  // The receipt the citizen keeps still carries it, in its QR code and in text.
+  const auto receipt = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+  auto receipt_html = tracking::render_receipt(receipt);
+  REQUIRE(receipt_html.has_value());
+  CHECK(contains(*receipt_html, "K7Q2M9XA"));
+  const auto receipt_texts = print_and_scan(svgs_of(*receipt_html), desk.dir);
+  REQUIRE(receipt_texts.size() == 2);
+  CHECK(receipt_texts[1] == tracking::public_lookup_url(k_public_url, code, "K7Q2M9XA"));
+}
+
+TEST_CASE("a label whose lookup link carries a lookup code is refused") {
+  tracking::ReturnLabel label;
+  label.dossier_id = 7;
+  label.tracking_number = "EL491610889VN";
+  label.carrier = "vnpost";
+  for (const std::string& url :
+       {tracking::public_lookup_url(k_public_url, "000.00.05.H12-260302-0001", "K7Q2M9XA"),
+        std::string("https://motcua.example.vn/tra-cuu?mk=K7Q2M9XA")}) {
+    CAPTURE(url);
+    label.lookup_url = url;
+    auto html = tracking::render_labels(std::span(&label, 1), tracking::LabelSize::a6,
+                                        tracking::LabelLayout::one_per_page);
+    REQUIRE_FALSE(html.has_value());
+    CHECK(html.error().code == common::ErrorCode::invalid_argument);
+    CHECK(contains(html.error().message, "#7"));
+    CHECK(contains(html.error().message, "public_lookup_page_url"));
+  }
+}
+
+TEST_CASE("the lookup page link has one slash after the base and an encoded code") {
+  CHECK(tracking::public_lookup_page_url("https://motcua.example.vn//", "EB123456785VN") ==
+        "https://motcua.example.vn/tra-cuu?ma=EB123456785VN");
+  CHECK(tracking::public_lookup_page_url("https://motcua.example.vn", "a b&c") ==
+        "https://motcua.example.vn/tra-cuu?ma=a%20b%26c");
+  CHECK(tracking::public_lookup_url("https://motcua.example.vn/", "a b", "K7 Q") ==
+        "https://motcua.example.vn/tra-cuu?ma=a%20b&mk=K7%20Q");
 }
 
 TEST_CASE("a label without a return address goes to the permanent address") {

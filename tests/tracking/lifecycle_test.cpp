@@ -225,7 +225,7 @@ TEST_CASE("every allowed transition leads to its state and every other action is
         CHECK(desk.dossier(id).state == from);
         CHECK(desk.events(id).size() == events_before);
       } else {
-        REQUIRE_MESSAGE(result.has_value(), result.error().message);
+        REQUIRE_MESSAGE(result.has_value(), (result ? std::string() : result.error().message));
         CHECK(result->after.state == expected->second);
         const db::Dossier stored = desk.dossier(id);
         CHECK(stored.state == expected->second);

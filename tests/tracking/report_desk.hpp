@@ -125,7 +125,7 @@ struct Desk {
     }
     if (fill) fill(r);
     auto t = life.apply(id, r);
-    REQUIRE_MESSAGE(t.has_value(), t.error().message);
+    REQUIRE_MESSAGE(t.has_value(), (t ? std::string() : t.error().message));
     return *t;
   }
 

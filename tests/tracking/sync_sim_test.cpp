@@ -179,7 +179,7 @@ TEST_CASE(
   world.carrier->set_faults(sim::Faults::all(0.2));
   auto report = tracking::sync_shipments(*store, *carrier, clock);
   world.carrier->set_faults({});
-  REQUIRE_MESSAGE(report.has_value(), report.error().message);
+  REQUIRE_MESSAGE(report.has_value(), (report ? std::string() : report.error().message));
   std::string failures;
   for (const auto& [number, error] : report->failures) failures += error.message + "\n";
   INFO("numbers without an answer:\n" << failures);
