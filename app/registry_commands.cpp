@@ -734,11 +734,18 @@ int run_dossier(const DossierArgs& args) {
     if (!d.portal_code.empty()) std::printf("  portal code:  %s\n", d.portal_code.c_str());
     if (view.applicant) {
       const auto& a = *view.applicant;
-      std::printf("  applicant:    %s, ID %s, born %s, %s\n", shorten(a.full_name, 60).c_str(),
-                  a.id_number.c_str(),
-                  a.birth_date ? common::format_date(*a.birth_date).c_str() : "?", a.sex.c_str());
-      std::printf("                %s (from the %s)\n", shorten(a.address, 120).c_str(),
+      std::string who = shorten(a.full_name, 60);
+      if (!a.id_number.empty()) who += fmt::format(", ID {}", a.id_number);
+      if (a.birth_date) who += fmt::format(", born {}", common::format_date(*a.birth_date));
+      if (!a.sex.empty()) who += fmt::format(", {}", a.sex);
+      std::printf("  applicant:    %s (from the %s)\n", who.c_str(),
                   a.source == "id_card_qr" ? "citizen ID card QR" : "staff");
+      if (!a.address.empty()) std::printf("    address:    %s\n", shorten(a.address, 120).c_str());
+      std::printf("    phone:      %s\n",
+                  a.phone.empty() ? "(none: hoso dossier applicant --phone)" : a.phone.c_str());
+      if (!a.return_address.empty()) {
+        std::printf("    results to: %s\n", shorten(a.return_address, 120).c_str());
+      }
     }
     for (const auto& s : view.shipments) {
       std::printf(
