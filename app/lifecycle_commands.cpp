@@ -80,10 +80,13 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
     for (const auto& d : report->due_soon) soon.push_back(dossier_json(d));
     nlohmann::json back = nlohmann::json::array();
     for (const auto& d : report->back_at_desk) back.push_back(dossier_json(d));
+    nlohmann::json trouble = nlohmann::json::array();
+    for (const auto& d : report->return_in_trouble) trouble.push_back(dossier_json(d));
     print_json({{"as_of", common::format_iso(report->as_of)},
                 {"overdue", overdue},
                 {"due_soon", soon},
-                {"back_at_desk", back}});
+                {"back_at_desk", back},
+                {"return_in_trouble", trouble}});
     return 0;
   }
   auto print = [](const char* title, const std::vector<db::Dossier>& list) {
@@ -100,6 +103,12 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
   if (!report->back_at_desk.empty()) {
     print("results the carrier brought back (call the citizen, then hoso dispatch again)",
           report->back_at_desk);
+  }
+  if (!report->return_in_trouble.empty()) {
+    print(
+        "results the carrier reports lost or damaged (ask the carrier; hoso dossier "
+        "return-failed to post it again)",
+        report->return_in_trouble);
   }
   return 0;
 }

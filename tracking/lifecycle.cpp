@@ -496,6 +496,22 @@ Result<DueReport> Lifecycle::due() const {
     std::stable_sort(
         report.back_at_desk.begin(), report.back_at_desk.end(),
         [](const db::Dossier& a, const db::Dossier& b) { return a.updated_at < b.updated_at; });
+    db::DossierFilter out;
+    out.state = DossierState::return_dispatched;
+    out.limit = 1'000'000;
+    auto on_the_way = tx.list_dossiers(out);
+    if (!on_the_way) return on_the_way.error();
+    for (db::Dossier& d : *on_the_way) {
+      auto shipments = tx.shipments_of(d.id);
+      if (!shipments) return shipments.error();
+      const db::Shipment* newest = nullptr;
+      for (const db::Shipment& s : *shipments) {
+        if (s.direction == db::Direction::outbound && (!newest || s.id > newest->id)) newest = &s;
+      }
+      if (newest && newest->status == "exception") {
+        report.return_in_trouble.push_back(std::move(d));
+      }
+    }
     return {};
   });
   if (!read) return read.error();

@@ -102,6 +102,9 @@ struct DueReport {
   // Results the carrier could not deliver and brought back (return_failed): each waits for an
   // officer (DOMAIN.md §1.5), oldest change first.
   std::vector<db::Dossier> back_at_desk;
+  // Results on their way whose return shipment the carrier reports lost or damaged (status
+  // exception): an officer should ask the carrier, or issue the result again.
+  std::vector<db::Dossier> return_in_trouble;
 };
 
 // The desk's lifecycle over a store. Thread-safe as the store is: every call is its own

@@ -421,9 +421,9 @@ TEST_CASE(
     "delivery time") {
   World world;
   auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
-  // Dispatch dossiers until the carrier has drawn a delivered and a returned scenario for them.
+  // Dispatch dossiers until the carrier has drawn every scenario for them.
   std::map<sim::Scenario, std::pair<db::Id, std::string>> by_scenario;
-  for (int i = 1; i <= 60 && by_scenario.size() < 4; ++i) {
+  for (int i = 1; i <= 200 && by_scenario.size() < 4; ++i) {
     const db::Id id = world.processed_dossier(i);
     auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
     REQUIRE(sent.has_value());
@@ -433,6 +433,8 @@ TEST_CASE(
   }
   REQUIRE(by_scenario.count(sim::Scenario::delivered) == 1);
   REQUIRE(by_scenario.count(sim::Scenario::returned) == 1);
+  REQUIRE(by_scenario.count(sim::Scenario::lost) == 1);
+  REQUIRE(by_scenario.count(sim::Scenario::failed_once) == 1);
 
   // Ten days later every scripted sequence has run its course.
   world.carrier->advance(std::chrono::hours(24 * 10));
@@ -462,13 +464,16 @@ TEST_CASE(
     listed = listed || d.id == returned_id;
   }
   CHECK(listed);
-  if (by_scenario.count(sim::Scenario::failed_once) != 0) {
-    CHECK(world.dossier(by_scenario.at(sim::Scenario::failed_once).first).state ==
-          DossierState::result_returned);
-  }
-  if (by_scenario.count(sim::Scenario::lost) != 0) {
-    CHECK(world.dossier(by_scenario.at(sim::Scenario::lost).first).state ==
-          DossierState::return_dispatched);
+  CHECK(world.dossier(by_scenario.at(sim::Scenario::failed_once).first).state ==
+        DossierState::result_returned);
+  {
+    const db::Id lost = by_scenario.at(sim::Scenario::lost).first;
+    CHECK(world.dossier(lost).state == DossierState::return_dispatched);
+    // The officer hears of it in the due list.
+    const auto lists = tracking::Lifecycle(*world.store, world.clock).due().value();
+    bool in_trouble = false;
+    for (const db::Dossier& d : lists.return_in_trouble) in_trouble = in_trouble || d.id == lost;
+    CHECK(in_trouble);
   }
 
   // An officer sends the returned result again: a second shipment with its own order code.
