@@ -199,6 +199,8 @@ std::string step_vn(std::string_view action) {
   static constexpr std::pair<std::string_view, std::string_view> k_names[] = {
       {"received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)"},
       {"applicant_added", "Ghi nhận người nộp hồ sơ (từ CCCD)"},
+      {"applicant_updated", "Cập nhật thông tin liên hệ của người nộp (phiếu gửi hồ sơ)"},
+      {"return_order_cancelled", "Hủy đơn gửi kết quả tại bưu điện (đổi địa chỉ nhận)"},
       {"scanned_again", "Quét lại phong bì"},
       {"accepted", "Tiếp nhận hồ sơ, hẹn ngày trả kết quả (Mẫu 01)"},
       {"supplement_requested", "Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"},
@@ -764,8 +766,12 @@ Result<std::string> render_control_sheet(const ControlSheet& sheet) {
   std::string html = page_open("Phiếu kiểm soát quá trình giải quyết hồ sơ — " +
                                    (d.code.empty() ? fmt::format("#{}", d.id) : d.code),
                                page_size(sheet.paper), "12mm 12mm 12mm 15mm",
-                               "td.when, td.deadline { white-space: nowrap; } "
-                               "td.late { font-weight: bold; } table { font-size: 10.5pt; }");
+                               "table.steps { table-layout: fixed; font-size: 9.5pt; } "
+                               "table.steps td { overflow-wrap: anywhere; } "
+                               "col.n { width: 7%; } col.when { width: 15%; } "
+                               "col.step { width: 22%; } col.who { width: 13%; } "
+                               "col.deadline { width: 15%; } col.result { width: 10%; } "
+                               "col.note { width: 18%; } td.late { font-weight: bold; }");
   html += "<div class=\"page form-05\">\n" + letterhead(sheet.agency);
   html += "<h1>Phiếu kiểm soát quá trình giải quyết hồ sơ</h1>\n";
   html += "<h2>Kèm theo hồ sơ " + dossier_reference(d) + "</h2>\n";
@@ -775,8 +781,10 @@ Result<std::string> render_control_sheet(const ControlSheet& sheet) {
   html += field("Hẹn trả kết quả", d.due_at ? esc(datetime_vn(*d.due_at)) : std::string("—"));
   html += field("Tình trạng", esc(state_vn(d.state)));
   html +=
-      "<table class=\"steps\">\n<thead><tr><th>STT</th><th>Thời gian</th><th>Bước xử lý</th>"
-      "<th>Người thực hiện</th><th>Hạn</th><th>Kết quả (trước hạn, đúng hạn, quá hạn)</th>"
+      "<table class=\"steps\">\n<colgroup><col class=\"n\"><col class=\"when\">"
+      "<col class=\"step\"><col class=\"who\"><col class=\"deadline\"><col class=\"result\">"
+      "<col class=\"note\"></colgroup>\n<thead><tr><th>STT</th><th>Thời gian</th>"
+      "<th>Bước xử lý</th><th>Người thực hiện</th><th>Hạn</th><th>Kết quả</th>"
       "<th>Ghi chú</th></tr></thead>\n<tbody>\n";
   int n = 0;
   for (const ControlStep& step : sheet.steps) {
