@@ -133,7 +133,8 @@ int run_dispatch(const DispatchArgs& args) {
   if (args.json) {
     nlohmann::json out{{"dispatched", nlohmann::json::array()},
                        {"failures", nlohmann::json::array()},
-                       {"not_tried", report.not_tried}};
+                       {"not_tried", report.not_tried},
+                       {"skipped", report.skipped}};
     for (const auto& d : report.dispatched) out["dispatched"].push_back(dispatched_json(d));
     for (const auto& [id, error] : report.failures) {
       out["failures"].push_back({{"dossier_id", id},
@@ -142,9 +143,11 @@ int run_dispatch(const DispatchArgs& args) {
     }
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
-    fmt::print("{} dispatched, {} not dispatched{}.\n", report.dispatched.size(),
-               report.failures.size(),
-               report.not_tried ? fmt::format(", {} not tried", report.not_tried) : "");
+    fmt::print(
+        "{} dispatched, {} not dispatched{}{}.\n", report.dispatched.size(), report.failures.size(),
+        report.not_tried ? fmt::format(", {} not tried", report.not_tried) : "",
+        report.skipped ? fmt::format(", {} posted meanwhile by another station", report.skipped)
+                       : "");
     if (!report.dispatched.empty()) {
       std::string ids;
       for (std::size_t i = 0; i < report.dispatched.size() && i < 10; ++i) {

@@ -396,15 +396,32 @@ Result<DispatchReport> dispatch_ready(
 
   DispatchReport report;
   for (std::size_t i = 0; i < ready.size(); ++i) {
+    // Another station may have posted it since the list was read: not this run's failure.
+    bool still_ready = true;
+    if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+          auto d = tx.get_dossier(ready[i]);
+          if (!d) return d.error();
+          still_ready = *d && (*d)->state == db::DossierState::processed;
+          return {};
+        });
+        !read) {
+      report.stopped = read.error();
+      report.not_tried = static_cast<int>(ready.size() - i);
+      break;
+    }
+    if (!still_ready) {
+      ++report.skipped;
+      continue;
+    }
     Result<Dispatched> one = dispatch_return(store, carrier, clock, ready[i], options);
     if (on_each) on_each(ready[i], one);
     if (one) {
       report.dispatched.push_back(std::move(*one));
       continue;
     }
-    if (one.error().code == ErrorCode::io_error) return one.error();  // the database refused
     report.failures.emplace(ready[i], one.error());
-    if (one.error().code == ErrorCode::unavailable) {
+    // The carrier is down or the database refuses: the next dossiers would fail the same way.
+    if (one.error().code == ErrorCode::unavailable || one.error().code == ErrorCode::io_error) {
       report.stopped = one.error();
       report.not_tried = static_cast<int>(ready.size() - i - 1);
       break;

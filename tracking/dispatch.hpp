@@ -73,11 +73,14 @@ struct DispatchReport {
   // stay processed and are dispatched by the next run.
   std::optional<common::Error> stopped;
   int not_tried = 0;
+  int skipped = 0;  // no longer ready when their turn came (another station posted them)
 };
 
 // Every dossier whose result is ready (state processed), oldest first, at most `limit`; calls
-// `on_each` after each dossier (may be empty). A dossier that fails is reported and the others go
-// on; a carrier that cannot be reached stops the run. Fails only when the database refuses.
+// `on_each` after each dossier it tries (may be empty). A dossier that fails is reported and the
+// others go on; a carrier that cannot be reached, or a database that refuses, stops the run
+// (`stopped`, with what was dispatched before kept in the report). A dossier no longer ready when
+// its turn comes is skipped. Fails only when the first read of the list fails.
 // Dossiers whose delivery failed (return_failed) are not included: an officer decides each one.
 common::Result<DispatchReport> dispatch_ready(
     db::Store& store, postal_api::Carrier& carrier, const common::Clock& clock,

@@ -587,3 +587,27 @@ TEST_CASE("an order the dossier no longer needs is cancelled and the error names
   CHECK(world.carrier->truth(number)->status == postal_api::ShipmentStatus::cancelled);
   CHECK(world.returns_of(id).empty());
 }
+
+TEST_CASE("a dossier another station posts during a batch dispatch is skipped, not failed") {
+  World world;
+  const db::Id a = world.processed_dossier(1);
+  const db::Id b = world.processed_dossier(2);
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+  auto other_station = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+
+  auto report =
+      tracking::dispatch_ready(*world.store, *carrier, world.clock, as("hoa.pt"), 1000,
+                               [&](db::Id id, const Result<tracking::Dispatched>&) {
+                                 if (id != a) return;
+                                 // While this run posts `a`, a second station posts `b`.
+                                 REQUIRE(tracking::dispatch_return(*world.store, *other_station,
+                                                                   world.clock, b, as("lan.nt"))
+                                             .has_value());
+                               });
+  REQUIRE(report.has_value());
+  CHECK(report->dispatched.size() == 1);
+  CHECK(report->failures.empty());
+  CHECK(report->skipped == 1);
+  CHECK(world.dossier(b).state == DossierState::return_dispatched);
+  CHECK(world.orders_created() == 2);
+}
