@@ -177,10 +177,11 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   auto manifest = intake::load_manifest(samples_dir() / "handover" / "vnpost-manifest.txt",
                                         run.desk->classifier);
   if (!manifest) return manifest.error();
-  // The carrier knows the envelopes it carried: posted two to three days before the handover.
+  // The carrier knows the envelopes it carried: posted four to five days before the handover, so
+  // each was delivered to the desk before the handover record was signed.
   for (std::size_t i = 0; i < manifest->tracking_numbers.size(); ++i) {
     run.carrier_sim->add_item(manifest->tracking_numbers[i], sim::Scenario::delivered,
-                              run.start - std::chrono::hours(50 + 7 * static_cast<int>(i % 4)));
+                              run.start - std::chrono::hours(100 + 7 * static_cast<int>(i % 4)));
   }
   run.move_to(run.start + std::chrono::minutes(30));
   auto batch = registrar.open_batch("VNPost demo delivery", "vnpost", run.clock.now(),
