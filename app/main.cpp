@@ -15,6 +15,7 @@
 #include "app/registry_commands.hpp"
 #include "app/report_commands.hpp"
 #include "app/scan_command.hpp"
+#include "app/serve_command.hpp"
 #include "app/watch_command.hpp"
 #include "common/exit_code.hpp"
 #include "common/log.hpp"
@@ -246,6 +247,9 @@ int main(int argc, char** argv) {
   app::PrintArgs print;
   auto* print_cmd = app::add_print_command(cli, print, db_help);
 
+  app::ServeArgs serve;
+  app::add_serve_command(cli, serve, db_help);
+
   app::SyncArgs sync;
   auto* sync_cmd = cli.add_subcommand(
       "sync", "Ask the carrier where every shipment not yet delivered is, and store what changed");
@@ -284,6 +288,7 @@ int main(int argc, char** argv) {
     if (sync_cmd->parsed()) return app::run_sync(sync);
     if (print_cmd->parsed()) return app::run_print(print);
     if (demo_cmd->parsed()) return app::run_demo(demo);
+    if (cli.got_subcommand("serve")) return app::run_serve(serve);
     if (report_cmds.lookup->parsed()) return app::run_lookup(lookup);
     if (report_cmds.report->parsed()) return app::run_report(report);
   } catch (const std::exception& e) {

@@ -1,0 +1,307 @@
+#include "app/desk_server.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tracking/carrier_sync.hpp"
+#include "tracking/lookup.hpp"
+
+namespace app {
+namespace {
+
+using common::ErrorCode;
+using nlohmann::json;
+
+void answer_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json; charset=utf-8");
+}
+
+void answer_error(httplib::Response& res, const common::Error& error) {
+  answer_json(
+      res, http_status_for(error.code),
+      json{{"error", {{"code", common::error_code_name(error.code)}, {"message", error.message}}}}
+          .dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// A token bucket per client address: `per_minute` requests in a burst, refilled continuously.
+class RateLimiter {
+ public:
+  explicit RateLimiter(int per_minute) : per_minute_(std::max(1, per_minute)) {}
+
+  // True iff the client may make a request now; otherwise sets `retry_after` (seconds).
+  bool allow(const std::string& client, int& retry_after) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mutex_);
+    if (buckets_.size() > k_max_clients) prune(now);
+    auto [it, fresh] = buckets_.try_emplace(client, Bucket{static_cast<double>(per_minute_), now});
+    Bucket& bucket = it->second;
+    if (!fresh) {
+      const double minutes = std::chrono::duration<double>(now - bucket.at).count() / 60.0;
+      bucket.tokens = std::min<double>(per_minute_, bucket.tokens + minutes * per_minute_);
+      bucket.at = now;
+    }
+    if (bucket.tokens >= 1.0) {
+      bucket.tokens -= 1.0;
+      return true;
+    }
+    retry_after = std::max(1, static_cast<int>((1.0 - bucket.tokens) * 60.0 / per_minute_) + 1);
+    return false;
+  }
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point at;
+  };
+  static constexpr std::size_t k_max_clients = 100'000;
+
+  // Forgets clients whose bucket is full again (they are as new).
+  void prune(std::chrono::steady_clock::time_point now) {
+    for (auto it = buckets_.begin(); it != buckets_.end();) {
+      const double minutes = std::chrono::duration<double>(now - it->second.at).count() / 60.0;
+      if (it->second.tokens + minutes * per_minute_ >= per_minute_) {
+        it = buckets_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  const int per_minute_;
+  std::mutex mutex_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+class Server final : public DeskServer {
+ public:
+  Server(db::Store& store, postal_api::Carrier* carrier, const common::Clock& clock,
+         const ServerOptions& options)
+      : store_(store),
+        carrier_(carrier),
+        clock_(clock),
+        options_(options),
+        lookups_(options.lookups_per_minute) {}
+
+  ~Server() override {
+    stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  common::Result<void> listen() {
+    const int workers = std::max(1, options_.worker_threads);
+    http_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    http_.set_payload_max_length(1 << 20);  // webhooks and lookups are small
+    http_.set_socket_options([this](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      listening_socket_ = sock;
+    });
+    routes();
+    port_ = options_.port == 0
+                ? http_.bind_to_any_port(options_.host)
+                : (http_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
+    if (port_ <= 0) {
+      return common::make_error(ErrorCode::io_error,
+                                fmt::format("hoso serve: cannot listen on {}:{} (in use, or not "
+                                            "an address of this machine)",
+                                            options_.host, options_.port));
+    }
+    // Debian's cpp-httplib listens with a backlog of 5: raise it.
+    if (listening_socket_ >= 0) ::listen(listening_socket_, SOMAXCONN);
+    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    while (!http_.is_running() && thread_.joinable()) std::this_thread::yield();
+    return {};
+  }
+
+  int port() const override { return port_; }
+
+  void stop() override {
+    if (stopped_.exchange(true)) return;
+    http_.stop();
+    std::lock_guard lock(wait_mutex_);
+    wait_done_.notify_all();
+  }
+
+  void wait() override {
+    std::unique_lock lock(wait_mutex_);
+    wait_done_.wait(lock, [this] { return stopped_.load(); });
+  }
+
+ private:
+  void routes() {
+    http_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_header("Referrer-Policy", "no-referrer");
+      res.set_header("X-Frame-Options", "DENY");
+      res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+      res.set_header("Cache-Control", "no-store");
+    });
+    // Paths only: query strings carry lookup codes.
+    http_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      spdlog::info("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
+    });
+    http_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      answer_error(
+          res, common::Error{res.status == 404 ? ErrorCode::not_found : ErrorCode::invalid_argument,
+                             fmt::format("no {} {} here", req.method, req.path)});
+    });
+    http_.set_exception_handler(
+        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+          static std::atomic<int> next_id{1};
+          const int id = next_id.fetch_add(1);
+          try {
+            if (error) std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            spdlog::error("request {} ({} {}) failed: {}", id, req.method, req.path, e.what());
+          } catch (...) {
+            spdlog::error("request {} ({} {}) failed", id, req.method, req.path);
+          }
+          answer_error(res, common::Error{ErrorCode::internal,
+                                          fmt::format("internal error (logged as {})", id)});
+        });
+
+    http_.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+      db::Counts counts;
+      auto read = store_.read([&](db::Transaction& tx) -> common::Result<void> {
+        auto c = tx.counts();
+        if (!c) return c.error();
+        counts = *c;
+        return {};
+      });
+      if (!read) {
+        answer_error(res, common::Error{ErrorCode::unavailable, "the database does not answer"});
+        return;
+      }
+      answer_json(res, 200,
+                  json{{"status", "ok"},
+                       {"schema_version", db::schema_version()},
+                       {"dossiers", counts.dossiers},
+                       {"time", common::format_iso(clock_.now())}}
+                      .dump());
+    });
+
+    http_.Get("/api/public/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+      int retry_after = 0;
+      if (!lookups_.allow(req.remote_addr, retry_after)) {
+        res.set_header("Retry-After", std::to_string(retry_after));
+        answer_json(res, 429,
+                    json{{"error",
+                          {{"code", "rate_limited"},
+                           {"message", fmt::format("too many lookups from this address: try "
+                                                   "again in {} s",
+                                                   retry_after)}}}}
+                        .dump());
+        return;
+      }
+      const std::string code = req.get_param_value("code");
+      const std::string lookup_code = req.get_param_value("lookup_code");
+      if (code.empty() || lookup_code.empty()) {
+        answer_error(res, common::Error{ErrorCode::invalid_argument,
+                                        "give the tracking number or dossier code (code) and the "
+                                        "lookup code from the receipt (lookup_code)"});
+        return;
+      }
+      auto view = tracking::citizen_lookup(store_, code, lookup_code);
+      if (!view) {
+        answer_error(res, view.error());
+        return;
+      }
+      answer_json(res, 200, tracking::citizen_json(*view));
+    });
+
+    http_.Post(
+        R"(/webhooks/([a-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+          if (carrier_ == nullptr || req.matches.size() < 2 ||
+              req.matches[1].str() != carrier_->name()) {
+            answer_error(res, common::Error{ErrorCode::not_found, "no such carrier is configured"});
+            return;
+          }
+          postal_api::WebhookRequest hook;
+          for (const auto& [name, value] : req.headers) {
+            std::string lower = name;
+            std::transform(lower.begin(), lower.end(), lower.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            hook.headers[lower] = value;
+          }
+          hook.body = req.body;
+          auto delivery = carrier_->parse_webhook(hook);
+          if (!delivery) {
+            spdlog::warn("webhook from {} refused: {}", req.remote_addr, delivery.error().message);
+            answer_error(res, delivery.error());
+            return;
+          }
+          auto applied =
+              tracking::apply_webhook(store_, carrier_->name(), *delivery, clock_, "webhook");
+          if (!applied) {
+            answer_error(res, applied.error());
+            return;
+          }
+          // The carrier's convention: an answer without IsSuccess true is retried.
+          answer_json(res, 200,
+                      json{{"IsSuccess", true},
+                           {"shipments", applied->shipments},
+                           {"new_events", applied->new_events}}
+                          .dump());
+        });
+  }
+
+  db::Store& store_;
+  postal_api::Carrier* carrier_;
+  const common::Clock& clock_;
+  ServerOptions options_;
+  RateLimiter lookups_;
+  httplib::Server http_;
+  int port_ = -1;
+  int listening_socket_ = -1;
+  std::thread thread_;
+  std::atomic<bool> stopped_{false};
+  std::mutex wait_mutex_;
+  std::condition_variable wait_done_;
+};
+
+}  // namespace
+
+int http_status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument:
+    case ErrorCode::bad_input:
+      return 400;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::limit_exceeded:
+      return 413;
+    case ErrorCode::unavailable:
+      return 503;
+    case ErrorCode::timeout:
+      return 504;
+    case ErrorCode::crashed:
+    case ErrorCode::io_error:
+    case ErrorCode::internal:
+      return 500;
+  }
+  return 500;
+}
+
+common::Result<std::unique_ptr<DeskServer>> DeskServer::start(db::Store& store,
+                                                              postal_api::Carrier* carrier,
+                                                              const common::Clock& clock,
+                                                              const ServerOptions& options) {
+  auto server = std::make_unique<Server>(store, carrier, clock, options);
+  if (auto listening = server->listen(); !listening) return listening.error();
+  return std::unique_ptr<DeskServer>(std::move(server));
+}
+
+}  // namespace app

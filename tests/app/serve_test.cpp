@@ -1,0 +1,222 @@
+// `hoso serve`'s first endpoints against a real server on a free port of 127.0.0.1 and a real
+// SQLite file: health, the public lookup (no personal data, one answer for every miss, a rate
+// limit per address), the carrier's webhooks pushed by the simulator, JSON errors.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/desk_server.hpp"
+#include "common/s10.hpp"
+#include "db/store.hpp"
+#include "postal_api/sim/simulator.hpp"
+#include "postal_api/vnpost.hpp"
+#include "tests/support/files.hpp"
+
+namespace {
+
+using common::Result;
+using common::Timestamp;
+namespace sim = postal_api::sim;
+
+constexpr const char* k_name = "Nguyễn Thị Hồng Nhung";
+constexpr const char* k_id_number = "079188001234";
+constexpr const char* k_lookup_code = "K7M2Q9XP";
+
+Timestamp at(const char* local) { return common::parse_local(local).value(); }
+
+// A desk with one accepted dossier: its envelope, applicant and lookup code.
+struct Desk {
+  test_support::TempDir dir;
+  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
+  common::ManualClock clock{at("2026-11-23 09:00")};
+  std::string number = common::make_s10("EB", 31'000'001);
+
+  Desk() {
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  const db::Id agency =
+                      tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Một cửa"}).value();
+                  db::Dossier d;
+                  d.agency_id = agency;
+                  d.code = "000.00.05.H12-261123-0001";
+                  d.state = db::DossierState::accepted;
+                  d.filed_at = at("2026-11-23 08:30");
+                  d.due_at = at("2026-11-30 17:00");
+                  d.lookup_code = k_lookup_code;
+                  d.created_at = d.filed_at;
+                  d.updated_at = d.filed_at;
+                  const db::Id id = tx.insert_dossier(d).value();
+                  db::Applicant a;
+                  a.dossier_id = id;
+                  a.full_name = k_name;
+                  a.id_number = k_id_number;
+                  a.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
+                  a.phone = "0905123456";
+                  a.source = "id_card_qr";
+                  tx.insert_applicant(a).value();
+                  db::Shipment s;
+                  s.carrier = "vnpost";
+                  s.tracking_number = number;
+                  s.year = 2026;
+                  s.direction = db::Direction::inbound;
+                  s.status = "in_transit";
+                  s.dossier_id = id;
+                  s.first_seen_at = d.filed_at;
+                  s.updated_at = d.filed_at;
+                  tx.insert_shipment(s).value();
+                  return {};
+                })
+                .has_value());
+  }
+};
+
+std::string lookup_path(const std::string& code, const std::string& lookup_code) {
+  return fmt::format("/api/public/lookup?code={}&lookup_code={}", code, lookup_code);
+}
+
+}  // namespace
+
+TEST_CASE("the health endpoint answers with the schema version and security headers") {
+  Desk desk;
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, {"127.0.0.1", 0});
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+  const auto res = client.Get("/api/health");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  const auto body = nlohmann::json::parse(res->body);
+  CHECK(body["status"] == "ok");
+  CHECK(body["schema_version"] == db::schema_version());
+  CHECK(body["dossiers"] == 1);
+  CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(res->get_header_value("Content-Security-Policy").find("default-src 'self'") !=
+        std::string::npos);
+
+  const auto missing = client.Get("/api/nothing-here");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK(nlohmann::json::parse(missing->body)["error"]["code"] == "not_found");
+}
+
+TEST_CASE(
+    "a citizen's lookup shows the dossier without personal data and every miss looks the "
+    "same") {
+  Desk desk;
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, {"127.0.0.1", 0});
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+
+  const auto found = client.Get(lookup_path(desk.number, k_lookup_code));
+  REQUIRE(found);
+  CHECK(found->status == 200);
+  CHECK(found->body.find("000.00.05.H12-261123-0001") != std::string::npos);
+  for (const char* personal : {k_name, k_id_number, "Lê Duẩn", "0905123456"}) {
+    CHECK(found->body.find(personal) == std::string::npos);
+  }
+
+  const auto wrong_code = client.Get(lookup_path(desk.number, "AAAAAAAA"));
+  const auto unknown = client.Get(lookup_path(common::make_s10("EB", 31'000'002), k_lookup_code));
+  REQUIRE(wrong_code);
+  REQUIRE(unknown);
+  CHECK(wrong_code->status == 404);
+  CHECK(unknown->status == 404);
+  CHECK(wrong_code->body == unknown->body);  // a sequential number cannot be probed
+
+  const auto incomplete = client.Get("/api/public/lookup?code=" + desk.number);
+  REQUIRE(incomplete);
+  CHECK(incomplete->status == 400);
+  CHECK(nlohmann::json::parse(incomplete->body)["error"]["code"] == "invalid_argument");
+}
+
+TEST_CASE("public lookups from one address beyond the limit are refused with Retry-After") {
+  Desk desk;
+  app::ServerOptions options{"127.0.0.1", 0};
+  options.lookups_per_minute = 5;
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, options);
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+  for (int i = 0; i < 5; ++i) {
+    const auto res = client.Get(lookup_path(desk.number, "AAAAAAAA"));
+    REQUIRE(res);
+    CHECK(res->status == 404);
+  }
+  const auto throttled = client.Get(lookup_path(desk.number, k_lookup_code));
+  REQUIRE(throttled);
+  CHECK(throttled->status == 429);
+  CHECK(std::stoi(throttled->get_header_value("Retry-After")) >= 1);
+  // The health endpoint is not a lookup: still served.
+  const auto health = client.Get("/api/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
+TEST_CASE("the carrier's webhooks are verified and stored, and a forged one is refused") {
+  Desk desk;
+  sim::Options sim_options;
+  sim_options.start_time = at("2026-11-23 07:00");
+  auto carrier_sim = sim::Simulator::start(sim_options).value();
+  carrier_sim->add_item(desk.number, sim::Scenario::delivered, at("2026-11-20 09:00"));
+  const auto key_file = desk.dir.write("carrier-public.pem", carrier_sim->public_key_pem());
+  postal_api::CarrierConfig config;
+  config.base_url = carrier_sim->base_url();
+  config.username = "hoso-desk";
+  config.password = "hoso-sim";
+  config.status_map = std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
+  config.webhook_public_key = key_file;
+  common::ManualClock clock(carrier_sim->now());  // signatures are checked against this
+  auto carrier = postal_api::make_vnpost_carrier(config, clock).value();
+
+  auto server = app::DeskServer::start(*desk.store, carrier.get(), clock, {"127.0.0.1", 0});
+  REQUIRE(server.has_value());
+  carrier_sim->set_webhook_url(
+      fmt::format("http://127.0.0.1:{}/webhooks/vnpost", (*server)->port()));
+  carrier_sim->advance(std::chrono::hours(72));
+  clock.set(carrier_sim->now());
+
+  // Wait (bounded) until the simulator has pushed everything it queued.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    const auto counters = carrier_sim->counters();
+    const auto queued = counters.at("webhooks.queued");
+    if ((queued > 0 && counters.at("webhooks.pushed") + counters.at("webhooks.failed") == queued) ||
+        std::chrono::steady_clock::now() > deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto counters = carrier_sim->counters();
+  REQUIRE(counters.at("webhooks.queued") > 0);
+  CHECK(counters.at("webhooks.pushed") == counters.at("webhooks.queued"));
+
+  std::size_t stored = 0;
+  std::string status;
+  REQUIRE(desk.store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                auto shipment =
+                    tx.find_shipment(desk.number, db::Direction::inbound, Timestamp{}).value();
+                stored = tx.carrier_events_of(shipment->id).value().size();
+                status = shipment->status;
+                return {};
+              })
+              .has_value());
+  // Every event pushed is stored once; the shipment has the carrier's status.
+  CHECK(stored == static_cast<std::size_t>(counters.at("webhooks.pushed")));
+  CHECK(status == postal_api::status_name(carrier_sim->truth(desk.number).value().status));
+  CHECK(status == "delivered");
+
+  httplib::Client client("127.0.0.1", (*server)->port());
+  const auto forged =
+      client.Post("/webhooks/vnpost", R"({"Data": "{}", "SendDate": "x", "SignData": "AAAA"})",
+                  "application/json");
+  REQUIRE(forged);
+  CHECK(forged->status == 400);
+  const auto other = client.Post("/webhooks/ghn", "{}", "application/json");
+  REQUIRE(other);
+  CHECK(other->status == 404);
+}
