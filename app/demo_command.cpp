@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/desk.hpp"
+#include "app/desk_server.hpp"
 #include "app/registry_commands.hpp"
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
@@ -588,6 +589,7 @@ Result<DemoOutcome> run_demo_flow(
     });
     auto view = tracking::citizen_lookup(*run.desk->store, number, lookup_code);
     if (!view) return view.error();
+    run.outcome.example_lookup = {number, lookup_code};
     fmt::print(
         out, "\n== a citizen looks up the return shipment: hoso lookup {} --lookup-code {} ==\n{}",
         number, lookup_code, tracking::citizen_text(*view));
@@ -639,13 +641,37 @@ int run_demo(const DemoArgs& args) {
         }
         fmt::print("  {} sync --db {}   (the carrier simulator serves at {})\n", hoso, db,
                    carrier_url);
+
+        // The desk's server on the demo database: 127.0.0.1:8080, or a free port if taken.
+        std::unique_ptr<db::Store> store;
+        std::unique_ptr<DeskServer> server;
+        if (auto opened = open_store(done.database)) {
+          store = std::move(*opened);
+          static const common::SystemClock clock;
+          ServerOptions options;
+          auto started = DeskServer::start(*store, nullptr, clock, options);
+          if (!started) {
+            options.port = 0;
+            started = DeskServer::start(*store, nullptr, clock, options);
+          }
+          if (started) server = std::move(*started);
+        }
+        if (server) {
+          fmt::print("\n== the desk's server (hoso serve) on the demo database ==\n");
+          fmt::print("  http://127.0.0.1:{}/api/health\n", server->port());
+          if (!done.example_lookup.first.empty()) {
+            fmt::print("  http://127.0.0.1:{}/api/public/lookup?code={}&lookup_code={}\n",
+                       server->port(), done.example_lookup.first, done.example_lookup.second);
+          }
+        }
         fmt::print(
-            "\nThe carrier simulator keeps serving until Ctrl-C (`make demo ARGS=--once` "
-            "exits at once).\n");
+            "\nThe carrier simulator and the server keep serving until Ctrl-C (`make demo "
+            "ARGS=--once` exits at once).\n");
         std::fflush(stdout);
         std::signal(SIGINT, on_stop_signal);
         std::signal(SIGTERM, on_stop_signal);
         while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        if (server) server->stop();
         fmt::print("\nstopped.\n");
       });
   if (!outcome) return report_error(outcome.error());

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -50,6 +51,7 @@ struct DemoOutcome {
   std::map<std::string, std::string> return_scenarios;  // return tracking number -> scenario name
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
+  std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code
   common::Timestamp started_at{};
   common::Timestamp finished_at{};  // the desk's clock at the end
 };
