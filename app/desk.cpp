@@ -73,6 +73,12 @@ common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
   return desk;
 }
 
+std::string actor_or_user(const std::string& actor) {
+  if (!actor.empty()) return actor;
+  if (const char* user = std::getenv("USER"); user && *user) return user;
+  return "staff";
+}
+
 int report_error(const common::Error& error) {
   std::fprintf(stderr, "hoso: %s\n", error.message.c_str());
   return static_cast<int>(common::exit_code_for(error.code));

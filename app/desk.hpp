@@ -51,6 +51,9 @@ struct Desk {
 common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
                                                 intake::IntakeContext context);
 
+// The staff user an action is recorded under: --actor if given, else $USER, else "staff".
+std::string actor_or_user(const std::string& actor);
+
 // Prints "hoso: <message>" to stderr and returns the exit code for the error.
 int report_error(const common::Error& error);
 

@@ -19,12 +19,6 @@ namespace {
 using common::ErrorCode;
 using common::Result;
 
-std::string actor_or_user(const std::string& actor) {
-  if (!actor.empty()) return actor;
-  if (const char* user = std::getenv("USER"); user && *user) return user;
-  return "staff";
-}
-
 // Resolves each key to a dossier id; the first key that names nothing is an error.
 Result<std::vector<db::Id>> resolve_keys(db::Store& store, const std::vector<std::string>& keys) {
   std::vector<db::Id> ids;

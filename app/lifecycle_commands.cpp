@@ -43,12 +43,6 @@ constexpr std::pair<const char*, Action> k_commands[] = {
     {"return-failed", Action::record_return_failure},
 };
 
-std::string actor_or_user(const std::string& actor) {
-  if (!actor.empty()) return actor;
-  if (const char* user = std::getenv("USER"); user && *user) return user;
-  return "staff";
-}
-
 std::string due_text(const db::Dossier& d) {
   return d.due_at ? common::format_local(*d.due_at).substr(0, 16) : std::string("-");
 }

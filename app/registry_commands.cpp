@@ -32,12 +32,6 @@ using common::Result;
 
 constexpr auto k_json_replace = nlohmann::json::error_handler_t::replace;
 
-std::string actor_or_user(const std::string& actor) {
-  if (!actor.empty()) return actor;
-  if (const char* user = std::getenv("USER"); user && *user) return user;
-  return "staff";
-}
-
 void print_json(const nlohmann::json& j) {
   std::puts(j.dump(-1, ' ', false, k_json_replace).c_str());
 }

@@ -300,6 +300,11 @@ std::string dossier_code(std::string_view agency_code, common::Date day, int seq
                      sequence);
 }
 
+bool deadline_runs(db::DossierState state) {
+  return std::find(k_running_states.begin(), k_running_states.end(), state) !=
+         k_running_states.end();
+}
+
 Result<void> check_allowed(const db::Dossier& dossier, Action action) {
   const auto allowed = allowed_actions(dossier.state);
   if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {

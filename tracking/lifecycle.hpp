@@ -94,6 +94,10 @@ struct Transition {
 common::Result<Transition> apply_action(db::Transaction& tx, common::Timestamp now,
                                         db::Id dossier_id, const ActionRequest& request);
 
+// True iff the deadline clock runs in `state` (accepted, in process, awaiting fees): the states
+// the due list and the report's backlog look at.
+bool deadline_runs(db::DossierState state);
+
 // Open dossiers with a running deadline (accepted, in process, awaiting fees), by due date.
 struct DueReport {
   common::Timestamp as_of{};

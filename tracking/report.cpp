@@ -28,9 +28,6 @@ using nlohmann::json;
 constexpr std::array k_open_states = {DossierState::received, DossierState::accepted,
                                       DossierState::in_process, DossierState::supplement_requested,
                                       DossierState::awaiting_fees};
-// States in which the deadline runs (tracking/lifecycle's).
-constexpr std::array k_running_states = {DossierState::accepted, DossierState::in_process,
-                                         DossierState::awaiting_fees};
 
 template <class Array>
 bool contains(const Array& states, DossierState state) {
@@ -409,7 +406,7 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
 
     const StateAt end = state_at(d, steps, period.to);
     if (contains(k_open_states, end.state)) {
-      if (contains(k_running_states, end.state) && end.due_at && *end.due_at < period.to) {
+      if (deadline_runs(end.state) && end.due_at && *end.due_at < period.to) {
         ++counts.open_overdue;
         report.backlog.push_back(
             BacklogDossier{d.id, code, field, end.state, *end.due_at,
