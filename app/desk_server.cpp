@@ -281,6 +281,12 @@ int http_status_for(ErrorCode code) {
       return 400;
     case ErrorCode::not_found:
       return 404;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::permission_denied:
+      return 403;
+    case ErrorCode::conflict:
+      return 409;
     case ErrorCode::limit_exceeded:
       return 413;
     case ErrorCode::unavailable:

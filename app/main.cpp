@@ -16,6 +16,7 @@
 #include "app/report_commands.hpp"
 #include "app/scan_command.hpp"
 #include "app/serve_command.hpp"
+#include "app/user_commands.hpp"
 #include "app/watch_command.hpp"
 #include "common/exit_code.hpp"
 #include "common/log.hpp"
@@ -87,6 +88,10 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--public-url", init.public_url,
                        "Where citizens open the lookup page, for the QR on receipts and labels "
                        "(default http://127.0.0.1:8080)");
+  init_cmd->add_option("--admin", init.admin,
+                       "Make the first admin with this login (asks for the password; the first "
+                       "line of stdin when it is not a terminal)");
+  init_cmd->add_option("--admin-name", init.admin_name, "The admin's full name");
   init_cmd->add_option("--procedures", init.procedures,
                        "Procedure catalogue CSV (default samples/procedures.csv)");
   init_cmd->add_option("--calendar", init.calendar,
@@ -250,6 +255,11 @@ int main(int argc, char** argv) {
   app::ServeArgs serve;
   app::add_serve_command(cli, serve, db_help);
 
+  app::UserArgs user;
+  auto* user_cmd = app::add_user_command(cli, user, db_help);
+  app::TokenArgs token;
+  auto* token_cmd = app::add_token_command(cli, token, db_help);
+
   app::SyncArgs sync;
   auto* sync_cmd = cli.add_subcommand(
       "sync", "Ask the carrier where every shipment not yet delivered is, and store what changed");
@@ -286,6 +296,8 @@ int main(int argc, char** argv) {
     if (dossier_cmd->parsed()) return app::run_dossier(dossier);
     if (calendar_cmd->parsed()) return app::run_calendar(calendar);
     if (sync_cmd->parsed()) return app::run_sync(sync);
+    if (user_cmd->parsed()) return app::run_user(user);
+    if (token_cmd->parsed()) return app::run_token(token);
     if (print_cmd->parsed()) return app::run_print(print);
     if (demo_cmd->parsed()) return app::run_demo(demo);
     if (cli.got_subcommand("serve")) return app::run_serve(serve);

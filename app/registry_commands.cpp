@@ -13,7 +13,9 @@
 #include <set>
 #include <sstream>
 
+#include "staff/accounts.hpp"
 #include "app/desk.hpp"
+#include "app/user_commands.hpp"
 #include "app/output.hpp"
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
@@ -197,6 +199,20 @@ int run_init(const InitArgs& args) {
   std::printf("  %zu carrier tracking-number patterns from %s\n", classifier->patterns().size(),
               carriers_file.string().c_str());
   std::printf("  scan images are kept in %s\n", image_root(database).string().c_str());
+  if (!args.admin.empty()) {
+    auto opened = open_store(database);
+    if (!opened) return report_error(opened.error());
+    auto admin = add_first_admin(**opened, args.admin, args.admin_name);
+    if (!admin) return report_error(admin.error());
+    std::printf("  admin %s can log in to `hoso serve`\n", admin->login.c_str());
+  } else if (auto opened = open_store(database); opened) {
+    common::SystemClock clock;
+    auto users = staff::Accounts(**opened, clock).users();
+    if (users && users->empty()) {
+      std::printf("  no staff users yet: `hoso init --admin LOGIN` (or `hoso user add LOGIN "
+                  "--role admin --name NAME`) makes the first admin\n");
+    }
+  }
   return 0;
 }
 

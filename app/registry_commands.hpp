@@ -20,6 +20,8 @@ struct InitArgs {
   // Settings kept when not given (db/settings.hpp): the sender of return shipments, the letterhead
   // of printed forms, and where citizens reach the lookup page.
   std::string agency_address, agency_phone, agency_province, public_url;
+  // The first admin of `hoso serve` (the password is asked for; kept when the user exists).
+  std::string admin, admin_name;
 };
 int run_init(const InitArgs& args);
 

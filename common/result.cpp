@@ -22,6 +22,12 @@ std::string_view error_code_name(ErrorCode code) {
       return "unavailable";
     case ErrorCode::internal:
       return "internal";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::unauthenticated:
+      return "unauthenticated";
+    case ErrorCode::permission_denied:
+      return "permission_denied";
   }
   return "internal";
 }

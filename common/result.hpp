@@ -22,6 +22,10 @@ enum class ErrorCode {
   io_error,          // the operating system refused a read, write or spawn
   unavailable,       // a service we depend on (the carrier) cannot be reached or refuses to serve
   internal,          // a bug: an invariant did not hold
+  conflict,          // the record's state does not allow it (a dossier move the state machine
+                     // refuses)
+  unauthenticated,   // no valid login, session or API token
+  permission_denied,  // logged in, but the role does not allow it
 };
 
 // Returns the stable snake_case name of `code` ("bad_input"), for JSON and logs.

@@ -242,6 +242,39 @@ struct ReturnOrder {
 };
 
 // One line of the append-only history. Written in the same transaction as the change it records.
+// A staff member who logs in to `hoso serve` (issue 6). What the role allows is access/'s business.
+struct User {
+  Id id = 0;
+  std::string login;  // lower case: [a-z0-9._-]
+  std::string name;   // as shown in the pages
+  std::string role;   // "mailroom", "officer" or "admin"
+  std::string password_hash;  // Argon2id in libsodium's crypto_pwhash_str format
+  bool disabled = false;
+  Timestamp created_at{};
+  Timestamp password_changed_at{};
+};
+
+// A logged-in browser. The cookie's value is never stored: only its SHA-256.
+struct Session {
+  std::string token_hash;
+  Id user_id = 0;
+  std::string csrf_token;  // sent back by the page in X-CSRF-Token on every change
+  Timestamp created_at{};
+  Timestamp expires_at{};
+};
+
+// A scanning station's API token (stored as its SHA-256; always the mailroom role).
+struct ApiToken {
+  Id id = 0;
+  std::string name;  // "mailroom-1"
+  std::string token_hash;
+  std::string role = "mailroom";
+  std::string created_by;
+  Timestamp created_at{};
+  std::optional<Timestamp> revoked_at;
+  std::optional<Timestamp> last_used_at;
+};
+
 struct Event {
   Id id = 0;
   Timestamp at{};

@@ -197,6 +197,38 @@ ManualItem read_manual(SQLite::Statement& s) {
   return m;
 }
 
+#define HOSO_USER_COLUMNS \
+  "id, login, name, role, password_hash, disabled, created_at, password_changed_at"
+
+User read_user(SQLite::Statement& s) {
+  User u;
+  u.id = s.getColumn(0).getInt64();
+  u.login = s.getColumn(1).getString();
+  u.name = s.getColumn(2).getString();
+  u.role = s.getColumn(3).getString();
+  u.password_hash = s.getColumn(4).getString();
+  u.disabled = s.getColumn(5).getInt() != 0;
+  u.created_at = timestamp_from_db(s.getColumn(6).getInt64());
+  u.password_changed_at = timestamp_from_db(s.getColumn(7).getInt64());
+  return u;
+}
+
+#define HOSO_API_TOKEN_COLUMNS \
+  "id, name, token_hash, role, created_by, created_at, revoked_at, last_used_at"
+
+ApiToken read_api_token(SQLite::Statement& s) {
+  ApiToken t;
+  t.id = s.getColumn(0).getInt64();
+  t.name = s.getColumn(1).getString();
+  t.token_hash = s.getColumn(2).getString();
+  t.role = s.getColumn(3).getString();
+  t.created_by = s.getColumn(4).getString();
+  t.created_at = timestamp_from_db(s.getColumn(5).getInt64());
+  if (const auto v = optional_int(s.getColumn(6))) t.revoked_at = timestamp_from_db(*v);
+  if (const auto v = optional_int(s.getColumn(7))) t.last_used_at = timestamp_from_db(*v);
+  return t;
+}
+
 class SqliteTransaction final : public Transaction {
  public:
   explicit SqliteTransaction(Connection& connection) : c_(connection) {}
@@ -1089,6 +1121,178 @@ class SqliteTransaction final : public Transaction {
           "SELECT id, name, carrier, handed_over_at, received_by FROM batches WHERE id = ?");
       s.bind(1, id);
       return read_batch(s);
+    });
+  }
+
+  Result<Id> insert_user(const User& u) override {
+    return guarded("saving a user", [&]() -> Result<Id> {
+      auto& s = c_.prepare(
+          "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
+          "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      s.bind(1, u.login);
+      s.bind(2, u.name);
+      s.bind(3, u.role);
+      s.bind(4, u.password_hash);
+      s.bind(5, u.disabled ? 1 : 0);
+      s.bind(6, to_db(u.created_at));
+      s.bind(7, to_db(u.password_changed_at));
+      s.exec();
+      return c_.db().getLastInsertRowid();
+    });
+  }
+
+  Result<void> update_user(const User& u) override {
+    return guarded("saving a user", [&]() -> Result<void> {
+      auto& s = c_.prepare(
+          "UPDATE users SET name = ?, role = ?, password_hash = ?, disabled = ?, "
+          "password_changed_at = ? WHERE id = ?");
+      s.bind(1, u.name);
+      s.bind(2, u.role);
+      s.bind(3, u.password_hash);
+      s.bind(4, u.disabled ? 1 : 0);
+      s.bind(5, to_db(u.password_changed_at));
+      s.bind(6, u.id);
+      if (s.exec() == 0) return make_error(ErrorCode::not_found, fmt::format("no user #{}", u.id));
+      return {};
+    });
+  }
+
+  Result<std::optional<User>> find_user(const std::string& login) override {
+    return guarded("reading a user", [&]() -> Result<std::optional<User>> {
+      auto& s = c_.prepare("SELECT " HOSO_USER_COLUMNS " FROM users WHERE login = ?");
+      s.bind(1, login);
+      if (!s.executeStep()) return std::optional<User>{};
+      return std::optional<User>{read_user(s)};
+    });
+  }
+
+  Result<std::optional<User>> get_user(Id id) override {
+    return guarded("reading a user", [&]() -> Result<std::optional<User>> {
+      auto& s = c_.prepare("SELECT " HOSO_USER_COLUMNS " FROM users WHERE id = ?");
+      s.bind(1, id);
+      if (!s.executeStep()) return std::optional<User>{};
+      return std::optional<User>{read_user(s)};
+    });
+  }
+
+  Result<std::vector<User>> list_users() override {
+    return guarded("reading users", [&]() -> Result<std::vector<User>> {
+      auto& s = c_.prepare("SELECT " HOSO_USER_COLUMNS " FROM users ORDER BY login");
+      std::vector<User> out;
+      while (s.executeStep()) out.push_back(read_user(s));
+      return out;
+    });
+  }
+
+  Result<void> insert_session(const Session& session) override {
+    return guarded("saving a session", [&]() -> Result<void> {
+      auto& s = c_.prepare(
+          "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at) "
+          "VALUES (?, ?, ?, ?, ?)");
+      s.bind(1, session.token_hash);
+      s.bind(2, session.user_id);
+      s.bind(3, session.csrf_token);
+      s.bind(4, to_db(session.created_at));
+      s.bind(5, to_db(session.expires_at));
+      s.exec();
+      return {};
+    });
+  }
+
+  Result<std::optional<Session>> find_session(const std::string& token_hash) override {
+    return guarded("reading a session", [&]() -> Result<std::optional<Session>> {
+      auto& s = c_.prepare(
+          "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions "
+          "WHERE token_hash = ?");
+      s.bind(1, token_hash);
+      if (!s.executeStep()) return std::optional<Session>{};
+      Session session;
+      session.token_hash = s.getColumn(0).getString();
+      session.user_id = s.getColumn(1).getInt64();
+      session.csrf_token = s.getColumn(2).getString();
+      session.created_at = timestamp_from_db(s.getColumn(3).getInt64());
+      session.expires_at = timestamp_from_db(s.getColumn(4).getInt64());
+      return std::optional<Session>{std::move(session)};
+    });
+  }
+
+  Result<void> delete_session(const std::string& token_hash) override {
+    return guarded("ending a session", [&]() -> Result<void> {
+      auto& s = c_.prepare("DELETE FROM sessions WHERE token_hash = ?");
+      s.bind(1, token_hash);
+      s.exec();
+      return {};
+    });
+  }
+
+  Result<int> delete_sessions_of(Id user_id) override {
+    return guarded("ending sessions", [&]() -> Result<int> {
+      auto& s = c_.prepare("DELETE FROM sessions WHERE user_id = ?");
+      s.bind(1, user_id);
+      return s.exec();
+    });
+  }
+
+  Result<int> delete_expired_sessions(Timestamp now) override {
+    return guarded("ending sessions", [&]() -> Result<int> {
+      auto& s = c_.prepare("DELETE FROM sessions WHERE expires_at <= ?");
+      s.bind(1, to_db(now));
+      return s.exec();
+    });
+  }
+
+  Result<Id> insert_api_token(const ApiToken& t) override {
+    return guarded("saving an API token", [&]() -> Result<Id> {
+      auto& s = c_.prepare(
+          "INSERT INTO api_tokens(name, token_hash, role, created_by, created_at) "
+          "VALUES (?, ?, ?, ?, ?)");
+      s.bind(1, t.name);
+      s.bind(2, t.token_hash);
+      s.bind(3, t.role);
+      s.bind(4, t.created_by);
+      s.bind(5, to_db(t.created_at));
+      s.exec();
+      return c_.db().getLastInsertRowid();
+    });
+  }
+
+  Result<std::optional<ApiToken>> find_api_token(const std::string& token_hash) override {
+    return guarded("reading an API token", [&]() -> Result<std::optional<ApiToken>> {
+      auto& s =
+          c_.prepare("SELECT " HOSO_API_TOKEN_COLUMNS " FROM api_tokens WHERE token_hash = ?");
+      s.bind(1, token_hash);
+      if (!s.executeStep()) return std::optional<ApiToken>{};
+      return std::optional<ApiToken>{read_api_token(s)};
+    });
+  }
+
+  Result<std::vector<ApiToken>> list_api_tokens() override {
+    return guarded("reading API tokens", [&]() -> Result<std::vector<ApiToken>> {
+      auto& s = c_.prepare("SELECT " HOSO_API_TOKEN_COLUMNS " FROM api_tokens ORDER BY id");
+      std::vector<ApiToken> out;
+      while (s.executeStep()) out.push_back(read_api_token(s));
+      return out;
+    });
+  }
+
+  Result<void> revoke_api_token(Id id, Timestamp at) override {
+    return guarded("revoking an API token", [&]() -> Result<void> {
+      auto& s = c_.prepare(
+          "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
+      s.bind(1, to_db(at));
+      s.bind(2, id);
+      if (s.exec() == 0) return make_error(ErrorCode::not_found, fmt::format("no API token #{}", id));
+      return {};
+    });
+  }
+
+  Result<void> touch_api_token(Id id, Timestamp at) override {
+    return guarded("saving an API token", [&]() -> Result<void> {
+      auto& s = c_.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+      s.bind(1, to_db(at));
+      s.bind(2, id);
+      s.exec();
+      return {};
     });
   }
 

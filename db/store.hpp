@@ -147,6 +147,30 @@ class Transaction {
   // Sets the state (stored or cancelled) and when; not_found when there is no such order.
   virtual common::Result<void> close_return_order(Id id, ReturnOrderState state, Timestamp at) = 0;
 
+  // Staff users. insert_user fails with bad_input when the login is taken.
+  virtual common::Result<Id> insert_user(const User& user) = 0;
+  // Writes name, role, password_hash, disabled and password_changed_at; not_found when no such id.
+  virtual common::Result<void> update_user(const User& user) = 0;
+  virtual common::Result<std::optional<User>> find_user(const std::string& login) = 0;
+  virtual common::Result<std::optional<User>> get_user(Id id) = 0;
+  virtual common::Result<std::vector<User>> list_users() = 0;  // by login
+
+  virtual common::Result<void> insert_session(const Session& session) = 0;
+  virtual common::Result<std::optional<Session>> find_session(const std::string& token_hash) = 0;
+  virtual common::Result<void> delete_session(const std::string& token_hash) = 0;
+  // Ends every session of the user (password changed, user disabled). Returns how many.
+  virtual common::Result<int> delete_sessions_of(Id user_id) = 0;
+  // Forgets sessions that expired before `now`. Returns how many.
+  virtual common::Result<int> delete_expired_sessions(Timestamp now) = 0;
+
+  // API tokens. insert_api_token fails with bad_input when the name is taken.
+  virtual common::Result<Id> insert_api_token(const ApiToken& token) = 0;
+  virtual common::Result<std::optional<ApiToken>> find_api_token(const std::string& token_hash) = 0;
+  virtual common::Result<std::vector<ApiToken>> list_api_tokens() = 0;  // by id
+  // Sets revoked_at (once: a revoked token stays revoked at its first time); not_found when none.
+  virtual common::Result<void> revoke_api_token(Id id, Timestamp at) = 0;
+  virtual common::Result<void> touch_api_token(Id id, Timestamp at) = 0;  // sets last_used_at
+
   virtual common::Result<Id> append_event(const Event& event) = 0;
   virtual common::Result<std::vector<Event>> events_of(const std::string& entity, Id entity_id) = 0;
 

@@ -565,6 +565,9 @@ class HotFolder::Loop {
         case ErrorCode::timeout:
         case ErrorCode::crashed:
         case ErrorCode::internal:
+        case ErrorCode::conflict:
+        case ErrorCode::unauthenticated:
+        case ErrorCode::permission_denied:
           fail(report,
                fmt::format("{}: could not be registered: {}{}", job.name, error.message,
                            report.envelopes.empty()

@@ -119,7 +119,7 @@ common::Error not_allowed(const db::Dossier& d, Action action) {
   }
   const std::string allowed =
       names.empty() ? "no action is allowed" : fmt::format("allowed: {}", fmt::join(names, ", "));
-  return make_error(ErrorCode::invalid_argument,
+  return make_error(ErrorCode::conflict,
                     fmt::format("{} is {} (national status {}): {}; cannot {}", dossier_label(d),
                                 db::dossier_state_name(d.state), db::national_status_code(d.state),
                                 allowed, action_name(action)));

@@ -238,7 +238,40 @@ CREATE TABLE return_orders (
 CREATE INDEX return_orders_by_dossier ON return_orders(dossier_id);
 )sql";
 
-constexpr std::array<const char*, 5> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
+// v6: staff who log in (issue 6): users with a role and an Argon2id password hash, their sessions
+// (only a SHA-256 of the cookie is kept), and API tokens for scanning stations (hashed likewise).
+constexpr const char* k_v6 = R"sql(
+CREATE TABLE users (
+  id                  INTEGER PRIMARY KEY,
+  login               TEXT NOT NULL UNIQUE,
+  name                TEXT NOT NULL,
+  role                TEXT NOT NULL CHECK (role IN ('mailroom', 'officer', 'admin')),
+  password_hash       TEXT NOT NULL,
+  disabled            INTEGER NOT NULL DEFAULT 0,
+  created_at          INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  token_hash   TEXT NOT NULL UNIQUE,
+  role         TEXT NOT NULL CHECK (role IN ('mailroom')),
+  created_by   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER,
+  last_used_at INTEGER
+);
+)sql";
+
+constexpr std::array<const char*, 6> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
 
 }  // namespace
 

@@ -1,0 +1,49 @@
+// `hoso user add|passwd|role|disable|enable|list` and `hoso token add|list|revoke`: staff accounts
+// and scanning stations' API tokens (issue 6 §2). Wiring and printing only: staff/ holds the logic.
+// Passwords are read from the terminal without echo (twice), or as the first line of stdin when it
+// is not a terminal, never from the command line (it would land in shell history and `ps`).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "staff/accounts.hpp"
+#include "common/result.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace app {
+
+struct UserArgs {
+  std::string db;
+  std::string action;  // add, passwd, role, disable, enable, list
+  std::string login;
+  std::string name;
+  std::string role = "officer";
+  std::string actor;
+  bool json = false;
+};
+CLI::App* add_user_command(CLI::App& cli, UserArgs& args, const std::string& db_help);
+int run_user(const UserArgs& args);
+
+struct TokenArgs {
+  std::string db;
+  std::string action;  // add, list, revoke
+  std::string name;    // add: the station's name; revoke: the token's name or #id
+  std::string actor;
+  bool json = false;
+};
+CLI::App* add_token_command(CLI::App& cli, TokenArgs& args, const std::string& db_help);
+int run_token(const TokenArgs& args);
+
+// Reads a new password for `login`: from the terminal without echo, asked twice (fails with
+// invalid_argument when the two differ), else the first line of stdin. Checked for strength.
+common::Result<std::string> read_new_password(const std::string& login);
+
+// Adds the first admin of a fresh desk (hoso init --admin): the password as read_new_password.
+common::Result<db::User> add_first_admin(db::Store& store, const std::string& login,
+                                         const std::string& name);
+
+}  // namespace app

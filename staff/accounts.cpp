@@ -1,0 +1,386 @@
+#include "staff/accounts.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "staff/password.hpp"
+
+namespace staff {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+
+constexpr std::string_view k_login_failed = "wrong login or password";
+constexpr std::string_view k_token_prefix = "hoso_";
+// An API token's last use is written at most this often, so a busy station does not turn every
+// request into a write.
+constexpr std::chrono::minutes k_touch_interval{1};
+
+bool name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+Result<std::string> checked_name(std::string_view text, std::string_view what) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  if (out.size() < 2 || out.size() > 32 || !std::all_of(out.begin(), out.end(), name_char)) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{} '{}' must be 2 to 32 characters of a-z, 0-9, '.', '_' or "
+                                  "'-'",
+                                  what, out.substr(0, 40)));
+  }
+  return out;
+}
+
+Result<void> log_event(db::Transaction& tx, common::Timestamp at, const std::string& actor,
+                       std::string_view entity, db::Id id, std::string_view action,
+                       const nlohmann::json& data = nlohmann::json::object()) {
+  db::Event event;
+  event.at = at;
+  event.actor = actor;
+  event.entity = std::string(entity);
+  event.entity_id = id;
+  event.action = std::string(action);
+  event.data = data.dump();
+  auto appended = tx.append_event(event);
+  if (!appended) return appended.error();
+  return {};
+}
+
+Principal principal_of(const db::User& user) {
+  Principal p;
+  p.user_id = user.id;
+  p.login = user.login;
+  p.name = user.name;
+  p.role = parse_role(user.role).value_or(Role::mailroom);
+  return p;
+}
+
+int active_admins(const std::vector<db::User>& users) {
+  return static_cast<int>(std::count_if(users.begin(), users.end(), [](const db::User& u) {
+    return u.role == role_name(Role::admin) && !u.disabled;
+  }));
+}
+
+}  // namespace
+
+Result<std::string> normalise_login(std::string_view login) { return checked_name(login, "login"); }
+
+Accounts::Accounts(db::Store& store, const common::Clock& clock) : store_(store), clock_(clock) {}
+
+Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& actor) {
+  auto login = normalise_login(fresh.login);
+  if (!login) return login.error();
+  if (fresh.name.empty()) {
+    return make_error(ErrorCode::invalid_argument, "a user needs a name (as the pages show it)");
+  }
+  if (auto problem = password_problem(fresh.password)) {
+    return make_error(ErrorCode::invalid_argument, *problem);
+  }
+  auto hash = hash_password(fresh.password);  // slow on purpose: outside the transaction
+  if (!hash) return hash.error();
+  db::User user;
+  user.login = *login;
+  user.name = fresh.name;
+  user.role = std::string(role_name(fresh.role));
+  user.password_hash = *hash;
+  user.created_at = clock_.now();
+  user.password_changed_at = user.created_at;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    auto existing = tx.find_user(user.login);
+    if (!existing) return existing.error();
+    if (*existing) {
+      return make_error(ErrorCode::bad_input,
+                        fmt::format("there is already a user '{}'", user.login));
+    }
+    auto id = tx.insert_user(user);
+    if (!id) return id.error();
+    user.id = *id;
+    return log_event(tx, user.created_at, actor, "user", user.id, "user_added",
+                     {{"login", user.login}, {"role", user.role}});
+  });
+  if (!written) return written.error();
+  return user;
+}
+
+Result<db::User> Accounts::user(std::string_view login) {
+  auto normal = normalise_login(login);
+  if (!normal) return normal.error();
+  std::optional<db::User> found;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto u = tx.find_user(*normal);
+    if (!u) return u.error();
+    found = std::move(*u);
+    return {};
+  });
+  if (!read) return read.error();
+  if (!found) return make_error(ErrorCode::not_found, fmt::format("no user '{}'", *normal));
+  return *found;
+}
+
+Result<std::vector<db::User>> Accounts::users() {
+  std::vector<db::User> out;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto u = tx.list_users();
+    if (!u) return u.error();
+    out = std::move(*u);
+    return {};
+  });
+  if (!read) return read.error();
+  return out;
+}
+
+Result<db::User> Accounts::change_user(std::string_view login, const UserChange& change,
+                                       const std::string& actor) {
+  auto current = user(login);
+  if (!current) return current.error();
+  return this->change(*current, change, actor);
+}
+
+Result<db::User> Accounts::change_user(db::Id id, const UserChange& change,
+                                       const std::string& actor) {
+  std::optional<db::User> found;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto u = tx.get_user(id);
+    if (!u) return u.error();
+    found = std::move(*u);
+    return {};
+  });
+  if (!read) return read.error();
+  if (!found) return make_error(ErrorCode::not_found, fmt::format("no user #{}", id));
+  return this->change(*found, change, actor);
+}
+
+Result<db::User> Accounts::change(const db::User& current, const UserChange& change,
+                                  const std::string& actor) {
+  if (change.name && change.name->empty()) {
+    return make_error(ErrorCode::invalid_argument, "a user needs a name (as the pages show it)");
+  }
+  std::optional<std::string> hash;
+  if (change.password) {
+    if (auto problem = password_problem(*change.password)) {
+      return make_error(ErrorCode::invalid_argument, *problem);
+    }
+    auto h = hash_password(*change.password);
+    if (!h) return h.error();
+    hash = std::move(*h);
+  }
+  db::User updated;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    auto fresh = tx.get_user(current.id);  // what another admin may have changed meanwhile
+    if (!fresh) return fresh.error();
+    if (!*fresh) return make_error(ErrorCode::not_found, fmt::format("no user #{}", current.id));
+    updated = **fresh;
+    const db::Timestamp now = clock_.now();
+    nlohmann::json data = {{"login", updated.login}};
+    std::vector<std::string> actions;
+    if (change.name && *change.name != updated.name) {
+      updated.name = *change.name;
+      actions.emplace_back("name_changed");
+    }
+    if (change.role && role_name(*change.role) != updated.role) {
+      data["role_from"] = updated.role;
+      updated.role = std::string(role_name(*change.role));
+      data["role"] = updated.role;
+      actions.emplace_back("role_changed");
+    }
+    if (hash) {
+      updated.password_hash = *hash;
+      updated.password_changed_at = now;
+      actions.emplace_back("password_changed");
+    }
+    if (change.disabled && *change.disabled != updated.disabled) {
+      updated.disabled = *change.disabled;
+      actions.emplace_back(updated.disabled ? "user_disabled" : "user_enabled");
+    }
+    if (actions.empty()) return {};
+    auto all = tx.list_users();
+    if (!all) return all.error();
+    for (db::User& u : *all) {
+      if (u.id == updated.id) u = updated;
+    }
+    if (active_admins(*all) == 0) {
+      return make_error(ErrorCode::conflict,
+                        fmt::format("'{}' is the last active admin: make another admin first",
+                                    updated.login));
+    }
+    if (auto u = tx.update_user(updated); !u) return u.error();
+    if (hash || updated.disabled) {
+      auto ended = tx.delete_sessions_of(updated.id);
+      if (!ended) return ended.error();
+    }
+    for (const std::string& action : actions) {
+      if (auto e = log_event(tx, now, actor, "user", updated.id, action, data); !e) return e;
+    }
+    return {};
+  });
+  if (!written) return written.error();
+  return updated;
+}
+
+Result<NewSession> Accounts::log_in(std::string_view login, std::string_view password) {
+  const common::Error refused{ErrorCode::unauthenticated, std::string(k_login_failed)};
+  auto normal = normalise_login(login);
+  if (!normal || password.size() > 1024) {
+    verify_password_decoy(password);
+    return refused;
+  }
+  std::optional<db::User> found;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto u = tx.find_user(*normal);
+    if (!u) return u.error();
+    found = std::move(*u);
+    return {};
+  });
+  if (!read) return read.error();
+  if (!found) {
+    verify_password_decoy(password);
+    return refused;
+  }
+  if (!verify_password(found->password_hash, password) || found->disabled) return refused;
+
+  NewSession out;
+  out.cookie = random_secret();
+  out.principal = principal_of(*found);
+  out.principal.csrf_token = random_secret(24);
+  const db::Timestamp now = clock_.now();
+  out.principal.expires_at = now + k_session_lifetime;
+  db::Session session;
+  session.token_hash = secret_digest(out.cookie);
+  session.user_id = found->id;
+  session.csrf_token = out.principal.csrf_token;
+  session.created_at = now;
+  session.expires_at = out.principal.expires_at;
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    if (auto swept = tx.delete_expired_sessions(now); !swept) return swept.error();
+    if (auto s = tx.insert_session(session); !s) return s;
+    return log_event(tx, now, found->login, "user", found->id, "logged_in");
+  });
+  if (!written) return written.error();
+  return out;
+}
+
+Result<Principal> Accounts::session(std::string_view cookie) {
+  const common::Error refused{ErrorCode::unauthenticated,
+                              "not logged in, or the session has expired: log in again"};
+  if (cookie.empty() || cookie.size() > 200) return refused;
+  const std::string digest = secret_digest(cookie);
+  std::optional<db::Session> session;
+  std::optional<db::User> owner;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto s = tx.find_session(digest);
+    if (!s) return s.error();
+    if (!*s) return {};
+    session = std::move(*s);
+    auto u = tx.get_user(session->user_id);
+    if (!u) return u.error();
+    owner = std::move(*u);
+    return {};
+  });
+  if (!read) return read.error();
+  if (!session || !owner || owner->disabled || session->expires_at <= clock_.now()) return refused;
+  Principal p = principal_of(*owner);
+  p.csrf_token = session->csrf_token;
+  p.expires_at = session->expires_at;
+  return p;
+}
+
+Result<void> Accounts::log_out(std::string_view cookie) {
+  if (cookie.empty() || cookie.size() > 200) return {};
+  const std::string digest = secret_digest(cookie);
+  return store_.write([&](db::Transaction& tx) -> Result<void> {
+    auto s = tx.find_session(digest);
+    if (!s) return s.error();
+    if (!*s) return {};
+    if (auto d = tx.delete_session(digest); !d) return d;
+    auto u = tx.get_user((*s)->user_id);
+    if (!u) return u.error();
+    return log_event(tx, clock_.now(), *u ? (*u)->login : std::string("?"), "user",
+                     (*s)->user_id, "logged_out");
+  });
+}
+
+Result<NewToken> Accounts::create_token(const std::string& name, const std::string& actor) {
+  auto checked = checked_name(name, "token name");
+  if (!checked) return checked.error();
+  NewToken out;
+  out.secret = std::string(k_token_prefix) + random_secret();
+  out.token.name = *checked;
+  out.token.token_hash = secret_digest(out.secret);
+  out.token.role = std::string(role_name(Role::mailroom));
+  out.token.created_by = actor;
+  out.token.created_at = clock_.now();
+  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+    auto tokens = tx.list_api_tokens();
+    if (!tokens) return tokens.error();
+    for (const db::ApiToken& t : *tokens) {
+      if (t.name == out.token.name) {
+        return make_error(ErrorCode::bad_input,
+                          fmt::format("there is already an API token '{}'", t.name));
+      }
+    }
+    auto id = tx.insert_api_token(out.token);
+    if (!id) return id.error();
+    out.token.id = *id;
+    return log_event(tx, out.token.created_at, actor, "api_token", out.token.id, "token_created",
+                     {{"name", out.token.name}, {"role", out.token.role}});
+  });
+  if (!written) return written.error();
+  return out;
+}
+
+Result<Principal> Accounts::token(std::string_view secret) {
+  const common::Error refused{ErrorCode::unauthenticated, "unknown or revoked API token"};
+  if (secret.size() > 200 || secret.substr(0, k_token_prefix.size()) != k_token_prefix) {
+    return refused;
+  }
+  const std::string digest = secret_digest(secret);
+  std::optional<db::ApiToken> found;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto t = tx.find_api_token(digest);
+    if (!t) return t.error();
+    found = std::move(*t);
+    return {};
+  });
+  if (!read) return read.error();
+  if (!found || found->revoked_at) return refused;
+  const db::Timestamp now = clock_.now();
+  if (!found->last_used_at || now - *found->last_used_at >= k_touch_interval) {
+    // Best effort: a busy database must not refuse the station's upload for a bookkeeping write.
+    (void)store_.write([&](db::Transaction& tx) { return tx.touch_api_token(found->id, now); });
+  }
+  Principal p;
+  p.token_id = found->id;
+  p.login = "token:" + found->name;
+  p.name = found->name;
+  p.role = parse_role(found->role).value_or(Role::mailroom);
+  return p;
+}
+
+Result<void> Accounts::revoke_token(db::Id id, const std::string& actor) {
+  return store_.write([&](db::Transaction& tx) -> Result<void> {
+    const db::Timestamp now = clock_.now();
+    if (auto r = tx.revoke_api_token(id, now); !r) return r;
+    return log_event(tx, now, actor, "api_token", id, "token_revoked");
+  });
+}
+
+Result<std::vector<db::ApiToken>> Accounts::tokens() {
+  std::vector<db::ApiToken> out;
+  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
+    auto t = tx.list_api_tokens();
+    if (!t) return t.error();
+    out = std::move(*t);
+    return {};
+  });
+  if (!read) return read.error();
+  return out;
+}
+
+}  // namespace staff

@@ -1,0 +1,109 @@
+// Staff accounts, their sessions and the scanning stations' API tokens (issue 6 §2), over db::Store.
+// Passwords are Argon2id hashes; session cookies and API tokens are random secrets of which only a
+// SHA-256 is stored. Every change is appended to the event table (entity "user" or "api_token") with
+// the actor. Thread-safe as the Store is. Knows nothing about HTTP: the server maps a Principal's
+// role to what it may call, and rate-limits logins itself.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "staff/roles.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/store.hpp"
+
+namespace staff {
+
+inline constexpr std::chrono::hours k_session_lifetime{12};
+
+// Who is asking: a logged-in user, or a scanning station's API token.
+struct Principal {
+  db::Id user_id = 0;   // 0 for an API token
+  db::Id token_id = 0;  // the API token, when authenticated by one
+  std::string login;    // the user's login, or "token:<name>"
+  std::string name;     // the user's name, or the token's
+  Role role = Role::mailroom;
+  std::string csrf_token;  // the session's; empty for an API token (no cookie, no CSRF)
+  common::Timestamp expires_at{};
+
+  bool via_token() const { return token_id != 0; }
+};
+
+struct NewUser {
+  std::string login;  // [a-z0-9._-], 2 to 32 characters; stored lower-case
+  std::string name;
+  Role role = Role::officer;
+  std::string password;
+};
+
+// Fields to change; unset ones stay.
+struct UserChange {
+  std::optional<std::string> name;
+  std::optional<Role> role;
+  std::optional<std::string> password;
+  std::optional<bool> disabled;
+};
+
+struct NewSession {
+  std::string cookie;  // the secret for the cookie; not stored anywhere
+  Principal principal;
+};
+
+struct NewToken {
+  db::ApiToken token;
+  std::string secret;  // shown once, to be configured on the scanning station
+};
+
+class Accounts {
+ public:
+  // The store and clock must outlive the Accounts.
+  Accounts(db::Store& store, const common::Clock& clock);
+
+  // Adds a user. Fails with invalid_argument for a bad login, an empty name or a weak password (the
+  // message says which), bad_input when the login is taken.
+  common::Result<db::User> add_user(const NewUser& user, const std::string& actor);
+
+  // Changes the user with this id (or login). A new password or a disabled user ends the user's
+  // sessions. Fails with not_found, or invalid_argument as add_user. Refuses (conflict) to disable
+  // or demote the last active admin.
+  common::Result<db::User> change_user(db::Id id, const UserChange& change,
+                                       const std::string& actor);
+  common::Result<db::User> change_user(std::string_view login, const UserChange& change,
+                                       const std::string& actor);
+
+  common::Result<std::vector<db::User>> users();
+  // The user with this login; not_found naming it.
+  common::Result<db::User> user(std::string_view login);
+
+  // Checks the password and opens a session of k_session_lifetime. Fails with unauthenticated and
+  // the same message for an unknown login, a wrong password and a disabled user (an unknown login
+  // spends the time of a password check too).
+  common::Result<NewSession> log_in(std::string_view login, std::string_view password);
+  // The principal of a session cookie; unauthenticated when unknown, expired or the user is
+  // disabled.
+  common::Result<Principal> session(std::string_view cookie);
+  common::Result<void> log_out(std::string_view cookie);
+
+  // A new mailroom API token named `name` ([a-z0-9._-]); bad_input when the name is taken.
+  common::Result<NewToken> create_token(const std::string& name, const std::string& actor);
+  // The principal of a bearer token; unauthenticated when unknown or revoked.
+  common::Result<Principal> token(std::string_view secret);
+  common::Result<void> revoke_token(db::Id id, const std::string& actor);
+  common::Result<std::vector<db::ApiToken>> tokens();
+
+ private:
+  common::Result<db::User> change(const db::User& current, const UserChange& change,
+                                  const std::string& actor);
+
+  db::Store& store_;
+  const common::Clock& clock_;
+};
+
+// The login as stored (lower case), or invalid_argument saying what is wrong with it.
+common::Result<std::string> normalise_login(std::string_view login);
+
+}  // namespace staff
