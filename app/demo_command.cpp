@@ -11,10 +11,12 @@
 #include <chrono>
 #include <functional>
 #include <thread>
+#include <tuple>
 
 #include "app/desk.hpp"
 #include "app/desk_server.hpp"
 #include "app/registry_commands.hpp"
+#include "app/served_desk.hpp"
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
 #include "db/settings.hpp"
@@ -23,6 +25,7 @@
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
 #include "scanner/batch.hpp"
+#include "staff/accounts.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/documents.hpp"
@@ -508,6 +511,16 @@ Result<DemoOutcome> run_demo_flow(
   auto desk = open_desk(init.db, intake::IntakeContext{"demo-mailroom", "demo.mailroom"});
   if (!desk) return desk.error();
   run.desk = std::move(*desk);
+  {
+    staff::Accounts accounts(*run.desk->store, run.clock);
+    for (const auto& [login, name, role] :
+         {std::tuple{k_demo_admin, "Quản trị (demo)", staff::Role::admin},
+          std::tuple{k_demo_officer, "Cán bộ Lê Thị Hoa (demo)", staff::Role::officer},
+          std::tuple{k_demo_mailroom, "Văn thư Trần Văn Nam (demo)", staff::Role::mailroom}}) {
+      auto added = accounts.add_user({login, name, role, k_demo_password}, "demo");
+      if (!added) return added.error();
+    }
+  }
   std::vector<db::Procedure> quick;
   if (auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
         auto calendar = tracking::load_calendar(tx);
@@ -642,26 +655,40 @@ int run_demo(const DemoArgs& args) {
         fmt::print("  {} sync --db {}   (the carrier simulator serves at {})\n", hoso, db,
                    carrier_url);
 
-        // The desk's server on the demo database: 127.0.0.1:8080, or a free port if taken.
-        std::unique_ptr<db::Store> store;
+        // The desk's server on the demo database: 127.0.0.1:8080 (or --port), a free port when
+        // 8080 is taken.
+        std::string carrier_note;
+        std::unique_ptr<ServedDesk> served;
         std::unique_ptr<DeskServer> server;
-        if (auto opened = open_store(done.database)) {
-          store = std::move(*opened);
-          static const common::SystemClock clock;
+        if (auto opened = open_served_desk(done.database, config, carrier_note)) {
+          served = std::move(*opened);
           ServerOptions options;
-          auto started = DeskServer::start(*store, nullptr, clock, options);
-          if (!started) {
+          options.port = args.port;
+          auto started = DeskServer::start(served->parts(), options);
+          if (!started && args.port == 8080) {
             options.port = 0;
-            started = DeskServer::start(*store, nullptr, clock, options);
+            started = DeskServer::start(served->parts(), options);
           }
-          if (started) server = std::move(*started);
+          if (started) {
+            server = std::move(*started);
+          } else {
+            fmt::print(stderr, "hoso demo: the desk's server did not start: {}\n",
+                       started.error().message);
+          }
+        } else {
+          fmt::print(stderr, "hoso demo: the desk's server did not start: {}\n",
+                     opened.error().message);
         }
         if (server) {
-          fmt::print("\n== the desk's server (hoso serve) on the demo database ==\n");
-          fmt::print("  http://127.0.0.1:{}/api/health\n", server->port());
+          const std::string url = fmt::format("http://127.0.0.1:{}/", server->port());
+          fmt::print("\n== the desk in your browser (hoso serve on the demo database) ==\n");
+          fmt::print("  {}\n", url);
+          fmt::print("  officer:  {} / {}\n", k_demo_officer, k_demo_password);
+          fmt::print("  mailroom: {} / {}\n", k_demo_mailroom, k_demo_password);
+          fmt::print("  admin:    {} / {}\n", k_demo_admin, k_demo_password);
           if (!done.example_lookup.first.empty()) {
-            fmt::print("  http://127.0.0.1:{}/api/public/lookup?code={}&lookup_code={}\n",
-                       server->port(), done.example_lookup.first, done.example_lookup.second);
+            fmt::print("  a citizen's lookup: {}tra-cuu?ma={}&mk={}\n", url,
+                       done.example_lookup.first, done.example_lookup.second);
           }
         }
         fmt::print(

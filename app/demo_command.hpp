@@ -28,7 +28,14 @@ struct DemoArgs {
   unsigned seed = 7;             // the carrier's scenarios and times
   std::string envelopes;         // default samples/envelopes
   double fault_rate = 0.1;       // every carrier fault at this rate
+  int port = 8080;               // the desk's server (without --once); 0: a free port
 };
+
+// The demo's staff logins, all with k_demo_password: an officer, a mailroom clerk and an admin.
+inline constexpr const char* k_demo_password = "hoso-demo-2026";
+inline constexpr const char* k_demo_officer = "canbo";
+inline constexpr const char* k_demo_mailroom = "vanthu";
+inline constexpr const char* k_demo_admin = "quantri";
 
 // What the officers were scripted to do with one dossier (the end-to-end test compares the final
 // states against it).

@@ -9,11 +9,18 @@
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/http_support.hpp"
+#include "app/staff_api.hpp"
+#include "app/web_assets.hpp"
+#include "common/rate_limiter.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/lookup.hpp"
 
@@ -23,76 +30,28 @@ namespace {
 using common::ErrorCode;
 using nlohmann::json;
 
-void answer_json(httplib::Response& res, int status, const std::string& body) {
-  res.status = status;
-  res.set_content(body, "application/json; charset=utf-8");
-}
+using http::answer_error;
+using http::answer_json;
 
-void answer_error(httplib::Response& res, const common::Error& error) {
-  answer_json(
-      res, http_status_for(error.code),
-      json{{"error", {{"code", common::error_code_name(error.code)}, {"message", error.message}}}}
-          .dump(-1, ' ', false, json::error_handler_t::replace));
-}
+// The pages: a fixed list of names, each a file of web/ (no request path reaches the disk).
+const std::map<std::string, std::string, std::less<>> k_pages = {
+    {"/", "index.html"},          {"/mailroom", "mailroom.html"}, {"/dossiers", "dossiers.html"},
+    {"/dossier", "dossier.html"}, {"/dispatch", "dispatch.html"}, {"/reports", "reports.html"},
+    {"/admin", "admin.html"},     {"/tra-cuu", "tra-cuu.html"}};
 
-// A token bucket per client address: `per_minute` requests in a burst, refilled continuously.
-class RateLimiter {
- public:
-  explicit RateLimiter(int per_minute) : per_minute_(std::max(1, per_minute)) {}
-
-  // True iff the client may make a request now; otherwise sets `retry_after` (seconds).
-  bool allow(const std::string& client, int& retry_after) {
-    const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(mutex_);
-    if (buckets_.size() > k_max_clients) prune(now);
-    auto [it, fresh] = buckets_.try_emplace(client, Bucket{static_cast<double>(per_minute_), now});
-    Bucket& bucket = it->second;
-    if (!fresh) {
-      const double minutes = std::chrono::duration<double>(now - bucket.at).count() / 60.0;
-      bucket.tokens = std::min<double>(per_minute_, bucket.tokens + minutes * per_minute_);
-      bucket.at = now;
-    }
-    if (bucket.tokens >= 1.0) {
-      bucket.tokens -= 1.0;
-      return true;
-    }
-    retry_after = std::max(1, static_cast<int>((1.0 - bucket.tokens) * 60.0 / per_minute_) + 1);
-    return false;
-  }
-
- private:
-  struct Bucket {
-    double tokens = 0;
-    std::chrono::steady_clock::time_point at;
-  };
-  static constexpr std::size_t k_max_clients = 100'000;
-
-  // Forgets clients whose bucket is full again (they are as new).
-  void prune(std::chrono::steady_clock::time_point now) {
-    for (auto it = buckets_.begin(); it != buckets_.end();) {
-      const double minutes = std::chrono::duration<double>(now - it->second.at).count() / 60.0;
-      if (it->second.tokens + minutes * per_minute_ >= per_minute_) {
-        it = buckets_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-
-  const int per_minute_;
-  std::mutex mutex_;
-  std::map<std::string, Bucket> buckets_;
-};
+constexpr const char* k_page_csp =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 class Server final : public DeskServer {
  public:
-  Server(db::Store& store, postal_api::Carrier* carrier, const common::Clock& clock,
-         const ServerOptions& options)
-      : store_(store),
-        carrier_(carrier),
-        clock_(clock),
+  Server(const DeskParts& parts, const ServerOptions& options)
+      : store_(parts.store),
+        carrier_(parts.carrier),
+        clock_(parts.clock),
         options_(options),
-        lookups_(options.lookups_per_minute) {}
+        lookups_(options.lookups_per_minute),
+        staff_(parts, options) {}
 
   ~Server() override {
     stop();
@@ -102,7 +61,12 @@ class Server final : public DeskServer {
   common::Result<void> listen() {
     const int workers = std::max(1, options_.worker_threads);
     http_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-    http_.set_payload_max_length(1 << 20);  // webhooks and lookups are small
+    // Uploads are the largest bodies; before_body holds every other route to 1 MB, and reads no
+    // upload from anyone not allowed to upload.
+    http_.set_payload_max_length(options_.max_request_bytes);
+    http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return staff_.before_body(req, res);
+    });
     http_.set_socket_options([this](socket_t sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
@@ -145,8 +109,10 @@ class Server final : public DeskServer {
       res.set_header("X-Content-Type-Options", "nosniff");
       res.set_header("Referrer-Policy", "no-referrer");
       res.set_header("X-Frame-Options", "DENY");
-      res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
-      res.set_header("Cache-Control", "no-store");
+      if (!res.has_header("Content-Security-Policy")) {
+        res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+      }
+      if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
     });
     // Paths only: query strings carry lookup codes.
     http_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
@@ -222,6 +188,9 @@ class Server final : public DeskServer {
       answer_json(res, 200, tracking::citizen_json(*view));
     });
 
+    staff_.add_routes(http_);
+    pages();
+
     http_.Post(
         R"(/webhooks/([a-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
           if (carrier_ == nullptr || req.matches.size() < 2 ||
@@ -258,11 +227,69 @@ class Server final : public DeskServer {
         });
   }
 
+  // Serves `file` of web/ (compiled in, or from options_.web_dir) with its ETag; 304 when the
+  // browser has it.
+  void serve_asset(const httplib::Request& req, httplib::Response& res, const std::string& file) {
+    std::string content;
+    std::string type;
+    std::string etag;
+    if (!options_.web_dir.empty()) {
+      std::ifstream in(std::filesystem::path(options_.web_dir) / file, std::ios::binary);
+      if (!in) {
+        answer_error(res, common::Error{ErrorCode::not_found, "no such page"});
+        return;
+      }
+      content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      etag = fmt::format("\"{:x}\"", std::hash<std::string>{}(content));
+    } else {
+      const auto assets = web_assets();
+      const auto it = std::find_if(assets.begin(), assets.end(),
+                                   [&](const WebAsset& a) { return a.path == file; });
+      if (it == assets.end()) {
+        answer_error(res, common::Error{ErrorCode::not_found, "no such page"});
+        return;
+      }
+      content = std::string(it->content);
+      type = std::string(it->content_type);
+      etag = std::string(it->etag);
+    }
+    if (type.empty()) {
+      const std::string ext = std::filesystem::path(file).extension().string();
+      type = ext == ".html"  ? "text/html; charset=utf-8"
+             : ext == ".css" ? "text/css; charset=utf-8"
+             : ext == ".js"  ? "text/javascript; charset=utf-8"
+             : ext == ".svg" ? "image/svg+xml"
+                             : "application/octet-stream";
+    }
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "no-cache");
+    if (type.rfind("text/html", 0) == 0) res.set_header("Content-Security-Policy", k_page_csp);
+    if (req.get_header_value("If-None-Match") == etag) {
+      res.status = 304;
+      return;
+    }
+    res.set_content(std::move(content), type);
+  }
+
+  void pages() {
+    for (const auto& [path, file] : k_pages) {
+      http_.Get(path, [this, file = file](const httplib::Request& req, httplib::Response& res) {
+        serve_asset(req, res, file);
+      });
+    }
+    // One flat folder of names without '/' or "..": nothing else of the disk is reachable.
+    http_.Get(R"(/static/([a-z0-9_-]+(\.[a-z0-9]+)+))",
+              [this](const httplib::Request& req, httplib::Response& res) {
+                serve_asset(req, res, "static/" + req.matches[1].str());
+              });
+  }
+
   db::Store& store_;
   postal_api::Carrier* carrier_;
   const common::Clock& clock_;
   ServerOptions options_;
-  RateLimiter lookups_;
+  common::RateLimiter lookups_;
+  StaffApi staff_;
   httplib::Server http_;
   int port_ = -1;
   int listening_socket_ = -1;
@@ -301,13 +328,19 @@ int http_status_for(ErrorCode code) {
   return 500;
 }
 
+common::Result<std::unique_ptr<DeskServer>> DeskServer::start(const DeskParts& parts,
+                                                              const ServerOptions& options) {
+  auto server = std::make_unique<Server>(parts, options);
+  if (auto listening = server->listen(); !listening) return listening.error();
+  return std::unique_ptr<DeskServer>(std::move(server));
+}
+
 common::Result<std::unique_ptr<DeskServer>> DeskServer::start(db::Store& store,
                                                               postal_api::Carrier* carrier,
                                                               const common::Clock& clock,
                                                               const ServerOptions& options) {
-  auto server = std::make_unique<Server>(store, carrier, clock, options);
-  if (auto listening = server->listen(); !listening) return listening.error();
-  return std::unique_ptr<DeskServer>(std::move(server));
+  DeskParts parts{store, clock, carrier, nullptr, nullptr, nullptr, {}};
+  return start(parts, options);
 }
 
 }  // namespace app

@@ -1,6 +1,7 @@
-// The desk's HTTP server (`hoso serve`, issue 6), first slice: the health endpoint, the citizens'
-// public lookup API (rate-limited per client address, the same answer for every miss), and the
-// carrier's webhook endpoint (verified by the Carrier, stored by tracking::apply_webhook). JSON
+// The desk's HTTP server (`hoso serve`, issue 6): the health endpoint, the citizens' public lookup
+// API (rate-limited per client address, the same answer for every miss), the carrier's webhook
+// endpoint (verified by the Carrier, stored by tracking::apply_webhook), the staff API
+// (app/staff_api) and the web pages (web/, compiled in). JSON
 // errors `{"error": {"code", "message"}}` with the HTTP status of the error code; security headers
 // on every answer; one access-log line per request without query strings (they carry lookup
 // codes). cpp-httplib serves on its own threads; wiring only: the logic lives in tracking/.
@@ -12,8 +13,12 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "db/image_store.hpp"
 #include "db/store.hpp"
+#include "intake/classify.hpp"
 #include "postal_api/carrier.hpp"
+#include "scanner/scanner.hpp"
+#include "tracking/report.hpp"
 
 namespace app {
 
@@ -22,7 +27,28 @@ struct ServerOptions {
   int port = 8080;  // 0: a free port (see DeskServer::port)
   // Public lookups per client address: a burst of this many, refilled at this rate per minute.
   int lookups_per_minute = 30;
+  // Login attempts per client address per minute; failures per login in 15 minutes.
+  int logins_per_minute = 10;
+  int login_failures_per_15_minutes = 5;
   int worker_threads = 8;
+  // Pages from this folder instead of the copy compiled in (for working on web/); "" = compiled.
+  std::string web_dir;
+  std::size_t max_upload_bytes = 20u << 20;   // one envelope file
+  std::size_t max_request_bytes = 64u << 20;  // one upload request
+  bool secure_cookies = false;                // add Secure to the session cookie (behind HTTPS)
+};
+
+// What the server works with. References must outlive the server. Optional parts switch routes
+// off: without a carrier no webhooks and no dispatch (503); without images, classifier and scanner
+// no uploads (503).
+struct DeskParts {
+  db::Store& store;
+  const common::Clock& clock;
+  postal_api::Carrier* carrier = nullptr;
+  db::ImageStore* images = nullptr;
+  const intake::Classifier* classifier = nullptr;
+  scanner::Scanner* scanner = nullptr;
+  tracking::ReportOptions report;  // transit tables for the report
 };
 
 // Thread-safe as the store and the carrier are; stop() may be called from a signal-watching
@@ -30,6 +56,9 @@ struct ServerOptions {
 class DeskServer {
  public:
   // Binds and starts serving. Fails with io_error when the address cannot be bound.
+  static common::Result<std::unique_ptr<DeskServer>> start(const DeskParts& parts,
+                                                           const ServerOptions& options);
+  // Health, public lookup and webhooks, and the staff API without uploads.
   static common::Result<std::unique_ptr<DeskServer>> start(db::Store& store,
                                                            postal_api::Carrier* carrier,
                                                            const common::Clock& clock,

@@ -248,6 +248,12 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--faults", demo.fault_rate, "Share of carrier answers that fail")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.5));
+  demo_cmd
+      ->add_option("--port", demo.port,
+                   "Port of the desk's web server on 127.0.0.1 (0: any free port; 8080 falls "
+                   "back to a free one when taken)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
 
   app::PrintArgs print;
   auto* print_cmd = app::add_print_command(cli, print, db_help);

@@ -13,16 +13,16 @@
 #include <set>
 #include <sstream>
 
-#include "staff/accounts.hpp"
 #include "app/desk.hpp"
-#include "app/user_commands.hpp"
 #include "app/output.hpp"
+#include "app/user_commands.hpp"
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
 #include "db/settings.hpp"
 #include "intake/catalogue.hpp"
 #include "intake/envelope_reader.hpp"
 #include "scanner/batch.hpp"
+#include "staff/accounts.hpp"
 
 namespace app {
 namespace {
@@ -209,8 +209,9 @@ int run_init(const InitArgs& args) {
     common::SystemClock clock;
     auto users = staff::Accounts(**opened, clock).users();
     if (users && users->empty()) {
-      std::printf("  no staff users yet: `hoso init --admin LOGIN` (or `hoso user add LOGIN "
-                  "--role admin --name NAME`) makes the first admin\n");
+      std::printf(
+          "  no staff users yet: `hoso init --admin LOGIN` (or `hoso user add LOGIN "
+          "--role admin --name NAME`) makes the first admin\n");
     }
   }
   return 0;
@@ -308,6 +309,8 @@ void print_handover(const intake::HandoverRecord& record) {
   }
 }
 
+}  // namespace
+
 nlohmann::json handover_json(const intake::HandoverRecord& record) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : record.items) {
@@ -332,8 +335,6 @@ nlohmann::json handover_json(const intake::HandoverRecord& record) {
             {"unexpected", record.unexpected},
             {"items", items}}}};
 }
-
-}  // namespace
 
 int run_intake(const IntakeArgs& args) {
   if (args.paths.empty() && !args.from_stdin) {

@@ -3,9 +3,12 @@
 // the desk, calls intake/ and db/, and prints for people (or JSON for scripts).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
+#include "intake/registrar.hpp"
 #include "scanner/scanner.hpp"
 
 namespace app {
@@ -39,6 +42,10 @@ struct IntakeArgs {
   scanner::ScannerOptions scanner;
 };
 int run_intake(const IntakeArgs& args);
+
+// The handover record as one JSON object {"handover": {batch, carrier, handed_over_at, counts,
+// manifest, missing, unexpected, items}}, as `hoso intake --batch --json` prints it.
+nlohmann::json handover_json(const intake::HandoverRecord& record);
 
 struct ManualArgs {
   std::string db;

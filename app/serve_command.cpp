@@ -4,11 +4,13 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "app/carrier_commands.hpp"
 #include "app/desk.hpp"
 #include "app/desk_server.hpp"
+#include "app/served_desk.hpp"
 #include "common/exit_code.hpp"
 
 namespace app {
@@ -16,8 +18,8 @@ namespace app {
 void add_serve_command(CLI::App& cli, ServeArgs& args, const std::string& db_help) {
   auto* cmd = cli.add_subcommand(
       "serve",
-      "The desk's HTTP server: health, the citizens' public lookup API and the carrier's webhook "
-      "endpoint (the web pages follow)");
+      "The desk's web server: pages and API for staff and citizens, the carrier's webhooks, and "
+      "the background jobs (carrier sync, hot folder, deadline warnings)");
   cmd->add_option("--listen", args.listen, "HOST:PORT to listen on (127.0.0.1 keeps it local)")
       ->capture_default_str();
   cmd->add_option("--db", args.db, db_help);
@@ -28,6 +30,17 @@ void add_serve_command(CLI::App& cli, ServeArgs& args, const std::string& db_hel
                   "Public lookups allowed per client address per minute")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--hot-folder", args.hot_folder,
+                  "Also register the files scanners drop into this folder (as hoso watch)");
+  cmd->add_option("--sync-minutes", args.sync_minutes,
+                  "Ask the carrier about open shipments every this many minutes (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 24 * 60));
+  cmd->add_option("--web-dir", args.web_dir,
+                  "Serve the pages from this folder (web/) instead of the copy built in: for "
+                  "working on the pages ($HOSO_WEB_DIR)");
+  cmd->add_flag("--secure-cookies", args.secure_cookies,
+                "Mark the session cookie Secure (when a HTTPS proxy is in front)");
 }
 
 int run_serve(const ServeArgs& args) {
@@ -44,39 +57,45 @@ int run_serve(const ServeArgs& args) {
         {common::ErrorCode::invalid_argument,
          fmt::format("--listen '{}' is not HOST:PORT (e.g. 127.0.0.1:8080)", args.listen)});
   }
-  const std::filesystem::path database = database_path(args.db);
-  auto store = open_store(database);
-  if (!store) return report_error(store.error());
-  common::SystemClock clock;
-  std::unique_ptr<postal_api::Carrier> carrier;
-  const auto config = config_path(args.config, database);
-  std::error_code ec;
-  if (std::filesystem::exists(config, ec)) {
-    auto opened = open_carrier(config, clock);
-    if (!opened) return report_error(opened.error());
-    carrier = std::move(*opened);
-  } else {
-    fmt::print(stderr, "hoso serve: no carrier config ({}): no webhook endpoint\n",
-               config.string());
+  options.secure_cookies = args.secure_cookies;
+  options.web_dir = args.web_dir;
+  if (options.web_dir.empty()) {
+    if (const char* env = std::getenv("HOSO_WEB_DIR"); env != nullptr) options.web_dir = env;
   }
-
   // Signals are taken by this thread only: block them before the server's threads start.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const std::filesystem::path database = database_path(args.db);
+  std::string carrier_note;
+  auto served = open_served_desk(database, config_path(args.config, database), carrier_note);
+  if (!served) return report_error(served.error());
+  if (!carrier_note.empty()) fmt::print(stderr, "hoso serve: {}\n", carrier_note);
 
-  auto server = DeskServer::start(**store, carrier.get(), clock, options);
+  auto server = DeskServer::start((*served)->parts(), options);
   if (!server) return report_error(server.error());
-  fmt::print("hoso serve: listening on http://{}:{} (GET /api/health; Ctrl-C stops)\n",
-             options.host, (*server)->port());
-  if (carrier) fmt::print("  carrier webhooks: POST /webhooks/{}\n", carrier->name());
+  JobOptions jobs_options;
+  jobs_options.sync_every = std::chrono::minutes(args.sync_minutes);
+  jobs_options.hot_folder = args.hot_folder;
+  DeskJobs jobs(**served, jobs_options);
+  fmt::print("hoso serve: listening on http://{}:{}/ (Ctrl-C stops)\n", options.host,
+             (*server)->port());
+  if ((*served)->carrier) {
+    fmt::print("  carrier webhooks: POST /webhooks/{}; sync every {} min\n",
+               (*served)->carrier->name(), args.sync_minutes);
+  }
+  if (!args.hot_folder.empty()) fmt::print("  hot folder: {}\n", args.hot_folder);
   std::fflush(stdout);
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  fmt::print("hoso serve: stopping (requests in flight finish first)\n");
+  fmt::print(
+      "hoso serve: stopping (requests in flight and the jobs' work in hand finish "
+      "first)\n");
+  std::fflush(stdout);
   (*server)->stop();
+  jobs.stop();
   return 0;
 }
 

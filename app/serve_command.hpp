@@ -1,5 +1,6 @@
-// `hoso serve`: the desk's HTTP server (app/desk_server) on the desk's database and carrier
-// config, until SIGINT or SIGTERM (requests in flight finish first). Wiring only.
+// `hoso serve`: the desk's HTTP server (app/desk_server) and its background jobs (app/served_desk)
+// on the desk's database and carrier config, until SIGINT or SIGTERM (requests in flight and the
+// jobs' work in hand finish first). Wiring only.
 #pragma once
 
 #include <string>
@@ -15,6 +16,10 @@ struct ServeArgs {
   std::string config;
   std::string listen = "127.0.0.1:8080";
   int lookups_per_minute = 30;
+  std::string web_dir;     // pages from this folder instead of the compiled-in copy
+  std::string hot_folder;  // register files dropped here (as `hoso watch`)
+  int sync_minutes = 10;   // carrier sync every this many minutes (0: never)
+  bool secure_cookies = false;
 };
 void add_serve_command(CLI::App& cli, ServeArgs& args, const std::string& db_help);
 int run_serve(const ServeArgs& args);

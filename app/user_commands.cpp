@@ -8,9 +8,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "staff/password.hpp"
 #include "app/desk.hpp"
 #include "app/output.hpp"
+#include "staff/password.hpp"
 
 namespace app {
 namespace {
@@ -42,12 +42,9 @@ std::string timestamp_or_dash(const std::optional<common::Timestamp>& at) {
 }
 
 nlohmann::json user_json(const db::User& u) {
-  return {{"id", u.id},
-          {"login", u.login},
-          {"name", u.name},
-          {"role", u.role},
-          {"disabled", u.disabled},
-          {"created_at", common::format_iso(u.created_at)}};
+  return {
+      {"id", u.id},     {"login", u.login},       {"name", u.name},
+      {"role", u.role}, {"disabled", u.disabled}, {"created_at", common::format_iso(u.created_at)}};
 }
 
 }  // namespace
@@ -86,8 +83,9 @@ Result<db::User> add_first_admin(db::Store& store, const std::string& login,
 }
 
 CLI::App* add_user_command(CLI::App& cli, UserArgs& args, const std::string& db_help) {
-  auto* cmd = cli.add_subcommand("user", "Staff who log in to hoso serve: add, passwd, role, "
-                                         "disable, enable, list");
+  auto* cmd = cli.add_subcommand("user",
+                                 "Staff who log in to hoso serve: add, passwd, role, "
+                                 "disable, enable, list");
   cmd->require_subcommand(1);
   auto* add = cmd->add_subcommand("add", "Add a user (asks for the password)");
   add->add_option("login", args.login, "a-z, 0-9, '.', '_', '-' (e.g. lan.nguyen)")->required();
@@ -127,8 +125,9 @@ int run_user(const UserArgs& args) {
     auto users = accounts.users();
     if (!users) return report_error(users.error());
     if (users->empty() && !args.json) {
-      std::printf("no users yet: add the first admin with `hoso user add LOGIN --name NAME "
-                  "--role admin`\n");
+      std::printf(
+          "no users yet: add the first admin with `hoso user add LOGIN --name NAME "
+          "--role admin`\n");
     }
     for (const db::User& u : *users) {
       if (args.json) {
@@ -146,8 +145,7 @@ int run_user(const UserArgs& args) {
     auto password = read_new_password(*login);
     if (!password) return report_error(password.error());
     auto added = accounts.add_user(
-        {*login, args.name, staff::parse_role(args.role).value_or(staff::Role::officer),
-         *password},
+        {*login, args.name, staff::parse_role(args.role).value_or(staff::Role::officer), *password},
         actor);
     if (!added) return report_error(added.error());
     std::printf("user %s added (%s)\n", added->login.c_str(), added->role.c_str());

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "staff/accounts.hpp"
 #include "common/result.hpp"
+#include "staff/accounts.hpp"
 
 namespace CLI {
 class App;

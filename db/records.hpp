@@ -245,9 +245,9 @@ struct ReturnOrder {
 // A staff member who logs in to `hoso serve` (issue 6). What the role allows is access/'s business.
 struct User {
   Id id = 0;
-  std::string login;  // lower case: [a-z0-9._-]
-  std::string name;   // as shown in the pages
-  std::string role;   // "mailroom", "officer" or "admin"
+  std::string login;          // lower case: [a-z0-9._-]
+  std::string name;           // as shown in the pages
+  std::string role;           // "mailroom", "officer" or "admin"
   std::string password_hash;  // Argon2id in libsodium's crypto_pwhash_str format
   bool disabled = false;
   Timestamp created_at{};

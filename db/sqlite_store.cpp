@@ -691,7 +691,8 @@ class SqliteTransaction final : public Transaction {
         sql += i == 0 ? " WHERE " : " AND ";
         sql += where[i];
       }
-      sql += " ORDER BY d.filed_at, d.id LIMIT :limit";
+      sql += f.newest_first ? " ORDER BY d.filed_at DESC, d.id DESC LIMIT :limit"
+                            : " ORDER BY d.filed_at, d.id LIMIT :limit";
       SQLite::Statement s(c_.db(), sql);
       if (!f.field.empty()) s.bind(":field", f.field);
       if (f.state) s.bind(":state", std::string(dossier_state_name(*f.state)));
@@ -1277,11 +1278,12 @@ class SqliteTransaction final : public Transaction {
 
   Result<void> revoke_api_token(Id id, Timestamp at) override {
     return guarded("revoking an API token", [&]() -> Result<void> {
-      auto& s = c_.prepare(
-          "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
+      auto& s =
+          c_.prepare("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
       s.bind(1, to_db(at));
       s.bind(2, id);
-      if (s.exec() == 0) return make_error(ErrorCode::not_found, fmt::format("no API token #{}", id));
+      if (s.exec() == 0)
+        return make_error(ErrorCode::not_found, fmt::format("no API token #{}", id));
       return {};
     });
   }

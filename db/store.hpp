@@ -26,6 +26,7 @@ struct DossierFilter {
   int limit = 1000;
   std::vector<DossierState> states;     // any of these (as well as `state`, when set)
   std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
+  bool newest_first = false;            // order by filing time, newest first (else oldest)
 };
 
 struct Counts {

@@ -21,6 +21,14 @@ std::string image_type_of(const std::string& path) {
   return plain ? ext : std::string("bin");
 }
 
+namespace {
+
+std::vector<EnvelopeScan> envelopes_of(const scanner::FileResult& result, EnvelopeScan base,
+                                       const std::string& keep_error, const Classifier& classifier,
+                                       const std::string& idempotency_key);
+
+}  // namespace
+
 std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
                                          const Classifier& classifier,
                                          std::optional<db::Id> batch_id,
@@ -43,7 +51,34 @@ std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
     base.image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) keep_error = "the file could not be kept: read error";
   }
+  return envelopes_of(result, std::move(base), keep_error, classifier, idempotency_key);
+}
 
+std::vector<EnvelopeScan> envelopes_from_bytes(const scanner::FileResult& result,
+                                               std::span<const std::uint8_t> content,
+                                               const std::string& image_type,
+                                               const Classifier& classifier,
+                                               std::optional<db::Id> batch_id,
+                                               const std::string& idempotency_key) {
+  EnvelopeScan base;
+  base.source_name = std::filesystem::path(result.file).filename().string();
+  base.image_type = image_type;
+  base.batch_id = batch_id;
+  std::string keep_error;
+  if (content.size() > k_max_kept_image_bytes) {
+    keep_error = fmt::format("the file was not kept: {} MB is over the {} MB limit",
+                             content.size() >> 20, k_max_kept_image_bytes >> 20);
+  } else {
+    base.image.assign(content.begin(), content.end());
+  }
+  return envelopes_of(result, std::move(base), keep_error, classifier, idempotency_key);
+}
+
+namespace {
+
+std::vector<EnvelopeScan> envelopes_of(const scanner::FileResult& result, EnvelopeScan base,
+                                       const std::string& keep_error, const Classifier& classifier,
+                                       const std::string& idempotency_key) {
   auto with_key = [&](EnvelopeScan& scan, int page) {
     if (!idempotency_key.empty())
       scan.idempotency_key = fmt::format("{}:{}", idempotency_key, page);
@@ -71,5 +106,7 @@ std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace intake

@@ -4,7 +4,9 @@
 // manual queue with its image instead of being lost.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,15 @@ std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
                                          const Classifier& classifier,
                                          std::optional<db::Id> batch_id,
                                          const std::string& idempotency_key = {});
+
+// The same for content that never was a file (an upload): `result.file` is its name, `image_type`
+// the kept image's extension ("jpg", "pdf"), `content` the bytes scanned.
+std::vector<EnvelopeScan> envelopes_from_bytes(const scanner::FileResult& result,
+                                               std::span<const std::uint8_t> content,
+                                               const std::string& image_type,
+                                               const Classifier& classifier,
+                                               std::optional<db::Id> batch_id,
+                                               const std::string& idempotency_key = {});
 
 // The lower-case extension of `path` without the dot ("jpg"), or "" when it has none.
 std::string image_type_of(const std::string& path);

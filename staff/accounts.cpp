@@ -206,9 +206,9 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
       if (u.id == updated.id) u = updated;
     }
     if (active_admins(*all) == 0) {
-      return make_error(ErrorCode::conflict,
-                        fmt::format("'{}' is the last active admin: make another admin first",
-                                    updated.login));
+      return make_error(
+          ErrorCode::conflict,
+          fmt::format("'{}' is the last active admin: make another admin first", updated.login));
     }
     if (auto u = tx.update_user(updated); !u) return u.error();
     if (hash || updated.disabled) {
@@ -301,8 +301,8 @@ Result<void> Accounts::log_out(std::string_view cookie) {
     if (auto d = tx.delete_session(digest); !d) return d;
     auto u = tx.get_user((*s)->user_id);
     if (!u) return u.error();
-    return log_event(tx, clock_.now(), *u ? (*u)->login : std::string("?"), "user",
-                     (*s)->user_id, "logged_out");
+    return log_event(tx, clock_.now(), *u ? (*u)->login : std::string("?"), "user", (*s)->user_id,
+                     "logged_out");
   });
 }
 

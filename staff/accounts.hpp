@@ -1,8 +1,8 @@
-// Staff accounts, their sessions and the scanning stations' API tokens (issue 6 §2), over db::Store.
-// Passwords are Argon2id hashes; session cookies and API tokens are random secrets of which only a
-// SHA-256 is stored. Every change is appended to the event table (entity "user" or "api_token") with
-// the actor. Thread-safe as the Store is. Knows nothing about HTTP: the server maps a Principal's
-// role to what it may call, and rate-limits logins itself.
+// Staff accounts, their sessions and the scanning stations' API tokens (issue 6 §2), over
+// db::Store. Passwords are Argon2id hashes; session cookies and API tokens are random secrets of
+// which only a SHA-256 is stored. Every change is appended to the event table (entity "user" or
+// "api_token") with the actor. Thread-safe as the Store is. Knows nothing about HTTP: the server
+// maps a Principal's role to what it may call, and rate-limits logins itself.
 #pragma once
 
 #include <chrono>
@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "staff/roles.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "db/store.hpp"
+#include "staff/roles.hpp"
 
 namespace staff {
 

@@ -84,7 +84,7 @@ struct Transition {
 // Applies `request` to dossier `dossier_id` inside the caller's write transaction (so the return
 // dispatch can store its shipment in the same unit of work). `now` is the recording time.
 // Returns the dossier before and after. Fails with not_found when there is no such dossier;
-// invalid_argument when the action is not allowed from the dossier's state (the message names the
+// conflict when the action is not allowed from the dossier's state (the message names the
 // state, its national status and the allowed actions: "dossier #12 is received (national status 1):
 // allowed: accept, request_supplement, refuse, withdraw; cannot start_processing"), when a required
 // field is missing, when accept has no procedure or an unknown procedure code, or when the apology

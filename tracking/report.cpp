@@ -824,4 +824,41 @@ std::string report_csv(const DeskReport& r) {
   return out;
 }
 
+common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Period& period,
+                                                    const ReportOptions& options,
+                                                    common::Timestamp now) {
+  const common::Date first = common::local_date(period.from);
+  const common::Date last = common::local_date(std::min(period.to, now) - std::chrono::seconds(1));
+  const auto days = (std::chrono::sys_days{last} - std::chrono::sys_days{first}).count() + 1;
+  if (days > 92) {
+    return common::make_error(common::ErrorCode::invalid_argument,
+                              fmt::format("{} days asked for; charts take at most 92", days));
+  }
+  std::vector<DayCounts> out;
+  ReportOptions lean = options;
+  lean.late_listed = 0;  // counts only
+  auto read = store.read([&](db::Transaction& tx) -> common::Result<void> {
+    for (auto day = std::chrono::sys_days{first}; day <= std::chrono::sys_days{last};
+         day += std::chrono::days{1}) {
+      Period one{common::local_time(common::Date{day}, 0, 0),
+                 common::local_time(common::Date{day + std::chrono::days{1}}, 0, 0)};
+      if (one.to > now) one.to = now;
+      if (!(one.from < one.to)) break;
+      auto report = build_report(tx, one, lean, now);
+      if (!report) return report.error();
+      DayCounts counts;
+      counts.day = common::Date{day};
+      counts.received_by_channel = report->received_by_channel;
+      counts.resolved = report->total.resolved;
+      counts.on_time = report->total.early + report->total.on_time;
+      counts.late = report->total.late;
+      counts.backlog = report->total.open_overdue;
+      out.push_back(std::move(counts));
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  return out;
+}
+
 }  // namespace tracking

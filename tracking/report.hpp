@@ -189,6 +189,23 @@ common::Result<DeskReport> build_report(db::Transaction& tx, const Period& perio
 common::Result<DeskReport> build_report(db::Store& store, const Period& period,
                                         const ReportOptions& options, common::Timestamp now);
 
+// One local day of the desk's work, for charts.
+struct DayCounts {
+  common::Date day{};
+  std::map<int, int> received_by_channel;  // filed that day, by channel (1, 2, 3)
+  int resolved = 0;                        // finished that day
+  int on_time = 0;                         // of resolved: early or on time
+  int late = 0;                            // of resolved
+  int backlog = 0;                         // open at the day's end with a running deadline past
+};
+
+// The report's counts day by day over `period` (at most 92 days: invalid_argument beyond), each
+// day judged as build_report judges a one-day period, in one read transaction. Days after `now`
+// are left out.
+common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Period& period,
+                                                    const ReportOptions& options,
+                                                    common::Timestamp now);
+
 // Renderings. Text for people (Vietnamese headings with English in brackets where useful); JSON
 // one object; CSV in long form, one fact per row, header `section,group,metric,value`, e.g.
 // `received,channel 3,dossiers,12` or `transit,inbound vnpost Hà Nội → Đà Nẵng,within_limit,4`,

@@ -1,0 +1,146 @@
+#include "app/served_desk.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "app/carrier_commands.hpp"
+#include "intake/hot_folder.hpp"
+#include "tracking/carrier_sync.hpp"
+#include "tracking/lifecycle.hpp"
+
+namespace app {
+
+DeskParts ServedDesk::parts() {
+  DeskParts p{*desk->store,
+              desk->clock,
+              carrier.get(),
+              desk->images.get(),
+              &desk->classifier,
+              scanner ? &*scanner : nullptr,
+              report};
+  return p;
+}
+
+common::Result<std::unique_ptr<ServedDesk>> open_served_desk(const std::filesystem::path& database,
+                                                             const std::filesystem::path& config,
+                                                             std::string& carrier_note) {
+  auto served = std::make_unique<ServedDesk>();
+  auto desk = open_desk(database.string(), intake::IntakeContext{"hot-folder", "hoso serve"});
+  if (!desk) return desk.error();
+  served->desk = std::move(*desk);
+  scanner::ScannerOptions scan_options;
+  scan_options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto scanner = scanner::Scanner::open(scan_options);
+  if (!scanner) return scanner.error();
+  served->scanner.emplace(std::move(*scanner));
+  std::error_code ec;
+  if (std::filesystem::exists(config, ec)) {
+    auto carrier = open_carrier(config, served->desk->clock);
+    if (!carrier) return carrier.error();
+    served->carrier = std::move(*carrier);
+  } else {
+    carrier_note =
+        fmt::format("no carrier config ({}): no webhooks, dispatch or sync", config.string());
+  }
+  auto tables = tracking::load_transit_tables(samples_dir() / "carriers");
+  if (!tables) return tables.error();
+  served->report.transit = std::move(*tables);
+  return served;
+}
+
+struct DeskJobs::Impl {
+  Impl(ServedDesk& s, const JobOptions& o) : served(s), options(o) {}
+
+  ServedDesk& served;
+  JobOptions options;
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::vector<std::thread> threads;
+  std::unique_ptr<intake::HotFolder> hot_folder;
+
+  // Runs `job` now and then every `every` until stop.
+  void every(std::chrono::seconds period, std::function<void()> job) {
+    threads.emplace_back([this, period, job = std::move(job)] {
+      std::unique_lock lock(mutex);
+      while (!stopping) {
+        lock.unlock();
+        job();
+        lock.lock();
+        wake.wait_for(lock, period, [this] { return stopping; });
+      }
+    });
+  }
+
+  void sync() {
+    auto report =
+        tracking::sync_shipments(*served.desk->store, *served.carrier, served.desk->clock);
+    if (!report) {
+      spdlog::warn("scheduled sync failed: {}", report.error().message);
+      return;
+    }
+    spdlog::info("scheduled sync: {} shipments asked, {} answered, {} new events, {} changes{}",
+                 report->asked, report->answered, report->new_events, report->changes.size(),
+                 report->stopped ? fmt::format("; stopped: {}", report->stopped->message) : "");
+  }
+
+  void due() {
+    auto due = tracking::Lifecycle(*served.desk->store, served.desk->clock).due();
+    if (!due) {
+      spdlog::warn("deadline check failed: {}", due.error().message);
+      return;
+    }
+    // Counts and dossier numbers only: no names in the log.
+    if (!due->overdue.empty() || !due->due_soon.empty() || !due->back_at_desk.empty()) {
+      spdlog::warn(
+          "deadlines: {} dossiers overdue, {} due today or the next working day, {} "
+          "results back at the desk (hoso dossier due)",
+          due->overdue.size(), due->due_soon.size(), due->back_at_desk.size());
+    }
+  }
+};
+
+DeskJobs::DeskJobs(ServedDesk& served, const JobOptions& options)
+    : impl_(std::make_unique<Impl>(served, options)) {
+  Impl& jobs = *impl_;
+  if (served.carrier && options.sync_every.count() > 0) {
+    jobs.every(options.sync_every, [&jobs] { jobs.sync(); });
+  }
+  if (options.due_every.count() > 0) jobs.every(options.due_every, [&jobs] { jobs.due(); });
+  if (!options.hot_folder.empty() && served.scanner) {
+    intake::HotFolderOptions folder_options;
+    jobs.hot_folder =
+        std::make_unique<intake::HotFolder>(options.hot_folder, folder_options, *served.scanner,
+                                            served.desk->classifier, *served.desk->registrar);
+    jobs.threads.emplace_back([&jobs] {
+      auto summary = jobs.hot_folder->run([](const intake::FileReport& file) {
+        spdlog::info("hot folder: {} {}", file.name,
+                     file.outcome == intake::FileOutcome::done ? "registered" : file.problem);
+      });
+      if (!summary) spdlog::error("hot folder stopped: {}", summary.error().message);
+    });
+  }
+}
+
+DeskJobs::~DeskJobs() { stop(); }
+
+void DeskJobs::stop() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopping && impl_->threads.empty()) return;
+    impl_->stopping = true;
+  }
+  impl_->wake.notify_all();
+  if (impl_->hot_folder) impl_->hot_folder->stop();
+  for (std::thread& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->threads.clear();
+}
+
+}  // namespace app
