@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <csignal>
+#include <cstdlib>
 
 #include <algorithm>
 #include <array>
@@ -664,6 +665,7 @@ int run_demo(const DemoArgs& args) {
           served = std::move(*opened);
           ServerOptions options;
           options.port = args.port;
+          if (const char* web = std::getenv("HOSO_WEB_DIR"); web != nullptr) options.web_dir = web;
           auto started = DeskServer::start(served->parts(), options);
           if (!started && args.port == 8080) {
             options.port = 0;

@@ -116,7 +116,9 @@ class Server final : public DeskServer {
     });
     // Paths only: query strings carry lookup codes.
     http_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      spdlog::info("{} {} {} {}", req.remote_addr, req.method, req.path, res.status);
+      // key=value fields, one line per request: easy to grep and to parse.
+      spdlog::info("access remote={} method={} path={} status={} bytes={}", req.remote_addr,
+                   req.method, req.path, res.status, res.body.size());
     });
     http_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;

@@ -374,7 +374,7 @@ struct StaffApi::Impl {
         if (matches->empty()) folded = intake::search_fold(query);
       }
       db::DossierFilter wide = filter;
-      if (!folded.empty() || only) wide.limit = 1'000'000;  // filtered below
+      if (matches || only) wide.limit = 1'000'000;  // filtered below
       auto dossiers = tx.list_dossiers(wide);
       if (!dossiers) return dossiers.error();
       RowContext ctx;
@@ -625,7 +625,7 @@ struct StaffApi::Impl {
                               {"already", r->already}});
       } else {
         failed.push_back({{"id", id},
-                          {"code", common::error_code_name(r.error().code)},
+                          {"error", common::error_code_name(r.error().code)},
                           {"message", r.error().message}});
       }
     };

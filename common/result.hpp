@@ -12,19 +12,19 @@
 namespace common {
 
 enum class ErrorCode {
-  invalid_argument,  // the caller asked for something that makes no sense (bad flag, bad format
-                     // name)
-  bad_input,         // the input itself is wrong: not an image, corrupt, truncated
-  not_found,         // a file, page or record does not exist
-  limit_exceeded,    // the input is larger than a configured limit (megapixels, pages, bytes)
-  timeout,           // work did not finish within its time limit
-  crashed,           // a worker process died while handling the input
-  io_error,          // the operating system refused a read, write or spawn
-  unavailable,       // a service we depend on (the carrier) cannot be reached or refuses to serve
-  internal,          // a bug: an invariant did not hold
-  conflict,          // the record's state does not allow it (a dossier move the state machine
-                     // refuses)
-  unauthenticated,   // no valid login, session or API token
+  invalid_argument,   // the caller asked for something that makes no sense (bad flag, bad format
+                      // name)
+  bad_input,          // the input itself is wrong: not an image, corrupt, truncated
+  not_found,          // a file, page or record does not exist
+  limit_exceeded,     // the input is larger than a configured limit (megapixels, pages, bytes)
+  timeout,            // work did not finish within its time limit
+  crashed,            // a worker process died while handling the input
+  io_error,           // the operating system refused a read, write or spawn
+  unavailable,        // a service we depend on (the carrier) cannot be reached or refuses to serve
+  internal,           // a bug: an invariant did not hold
+  conflict,           // the record's state does not allow it (a dossier move the state machine
+                      // refuses)
+  unauthenticated,    // no valid login, session or API token
   permission_denied,  // logged in, but the role does not allow it
 };
 

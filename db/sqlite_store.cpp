@@ -1,11 +1,13 @@
-// The SQLite Store: one connection per Store, guarded by a mutex; writers take the database lock
-// up front (BEGIN IMMEDIATE) so a unit of work's reads and writes are not interleaved with another
-// process's. SQLite::Exception never leaves this file: each call becomes a Result.
+// The SQLite Store: one writing connection per Store, guarded by a mutex, and up to four reading
+// connections (WAL: readers see the last commit and never wait for the writer); writers take the
+// database lock up front (BEGIN IMMEDIATE) so a unit of work's reads and writes are not interleaved
+// with another process's. SQLite::Exception never leaves this file: each call becomes a Result.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <mutex>
 #include <unordered_map>
 
@@ -1352,41 +1354,90 @@ class SqliteTransaction final : public Transaction {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Connection> connection)
-      : connection_(std::move(connection)) {}
+  SqliteStore(std::unique_ptr<Connection> connection, std::filesystem::path path,
+              int busy_timeout_ms)
+      : connection_(std::move(connection)),
+        path_(std::move(path)),
+        busy_timeout_ms_(busy_timeout_ms) {}
 
   Result<void> write(const std::function<Result<void>(Transaction&)>& work) override {
-    return run(work, SQLite::TransactionBehavior::IMMEDIATE, "writing");
+    std::lock_guard lock(mutex_);
+    return run(*connection_, work, SQLite::TransactionBehavior::IMMEDIATE, "writing");
   }
 
+  // Reads run on connections of their own (WAL lets readers and the writer work at once), so a
+  // server's lookups do not queue behind each other or behind a write.
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
-    return run(work, SQLite::TransactionBehavior::DEFERRED, "reading");
+    auto reader = take_reader();
+    if (!reader) return reader.error();
+    Result<void> result = run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading");
+    give_back(std::move(*reader));
+    return result;
   }
 
  private:
-  Result<void> run(const std::function<Result<void>(Transaction&)>& work,
-                   SQLite::TransactionBehavior behavior, std::string_view doing) {
-    std::lock_guard lock(mutex_);
+  static constexpr std::size_t k_max_readers = 4;
+
+  static Result<void> run(Connection& connection,
+                          const std::function<Result<void>(Transaction&)>& work,
+                          SQLite::TransactionBehavior behavior, std::string_view doing) {
     struct ResetOnExit {
       Connection& c;
       ~ResetOnExit() { c.reset_all(); }
-    } reset_on_exit{*connection_};
+    } reset_on_exit{connection};
     try {
-      SQLite::Transaction transaction(connection_->db(), behavior);
-      SqliteTransaction tx(*connection_);
+      SQLite::Transaction transaction(connection.db(), behavior);
+      SqliteTransaction tx(connection);
       Result<void> result = work(tx);
-      connection_->reset_all();
+      connection.reset_all();
       if (!result) return result;  // the transaction's destructor rolls back
       transaction.commit();
       return {};
     } catch (const SQLite::Exception& e) {
-      connection_->reset_all();
+      connection.reset_all();
       return sqlite_error(e, doing);
     }
   }
 
+  Result<std::unique_ptr<Connection>> take_reader() {
+    std::unique_lock lock(readers_mutex_);
+    readers_free_.wait(lock, [this] { return !idle_.empty() || readers_ < k_max_readers; });
+    if (!idle_.empty()) {
+      auto reader = std::move(idle_.back());
+      idle_.pop_back();
+      return reader;
+    }
+    ++readers_;
+    lock.unlock();
+    try {
+      auto reader = std::make_unique<Connection>(path_, SQLite::OPEN_READWRITE, busy_timeout_ms_);
+      reader->db().exec("PRAGMA foreign_keys = ON");
+      reader->db().exec("PRAGMA cache_size = -16384");
+      return reader;
+    } catch (const SQLite::Exception& e) {
+      lock.lock();
+      --readers_;
+      readers_free_.notify_one();
+      return sqlite_error(e, fmt::format("opening {} for reading", path_.string()));
+    }
+  }
+
+  void give_back(std::unique_ptr<Connection> reader) {
+    {
+      std::lock_guard lock(readers_mutex_);
+      idle_.push_back(std::move(reader));
+    }
+    readers_free_.notify_one();
+  }
+
   std::mutex mutex_;
   std::unique_ptr<Connection> connection_;
+  const std::filesystem::path path_;
+  const int busy_timeout_ms_;
+  std::mutex readers_mutex_;
+  std::condition_variable readers_free_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t readers_ = 0;  // opened so far (idle or in use)
 };
 
 Result<void> migrate(SQLite::Database& db, const std::filesystem::path& path) {
@@ -1446,7 +1497,8 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
     // written at random places, which at 10^6 dossiers no longer fit the default (bench/).
     db.exec("PRAGMA cache_size = -32768");
     if (auto migrated = migrate(db, path); !migrated) return migrated.error();
-    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(connection)));
+    return std::unique_ptr<Store>(
+        std::make_unique<SqliteStore>(std::move(connection), path, options.busy_timeout_ms));
   } catch (const SQLite::Exception& e) {
     const int primary = e.getErrorCode() & 0xFF;
     if (primary == SQLITE_NOTADB) {

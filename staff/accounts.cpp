@@ -202,10 +202,13 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
     if (actions.empty()) return {};
     auto all = tx.list_users();
     if (!all) return all.error();
+    const int admins_before = active_admins(*all);
     for (db::User& u : *all) {
       if (u.id == updated.id) u = updated;
     }
-    if (active_admins(*all) == 0) {
+    // Only a change that takes away the last active admin is refused: a desk that has none yet
+    // (users added by `hoso user add` before any admin) can still change its other users.
+    if (admins_before > 0 && active_admins(*all) == 0) {
       return make_error(
           ErrorCode::conflict,
           fmt::format("'{}' is the last active admin: make another admin first", updated.login));

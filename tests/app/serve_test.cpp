@@ -80,11 +80,18 @@ std::string lookup_path(const std::string& code, const std::string& lookup_code)
   return fmt::format("/api/public/lookup?code={}&lookup_code={}", code, lookup_code);
 }
 
+// A free port on 127.0.0.1, the other options at their defaults.
+app::ServerOptions local_options() {
+  app::ServerOptions options;
+  options.port = 0;
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("the health endpoint answers with the schema version and security headers") {
   Desk desk;
-  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, {"127.0.0.1", 0});
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, local_options());
   REQUIRE(server.has_value());
   httplib::Client client("127.0.0.1", (*server)->port());
   const auto res = client.Get("/api/health");
@@ -108,7 +115,7 @@ TEST_CASE(
     "a citizen's lookup shows the dossier without personal data and every miss looks the "
     "same") {
   Desk desk;
-  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, {"127.0.0.1", 0});
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, local_options());
   REQUIRE(server.has_value());
   httplib::Client client("127.0.0.1", (*server)->port());
 
@@ -136,7 +143,7 @@ TEST_CASE(
 
 TEST_CASE("public lookups from one address beyond the limit are refused with Retry-After") {
   Desk desk;
-  app::ServerOptions options{"127.0.0.1", 0};
+  app::ServerOptions options = local_options();
   options.lookups_per_minute = 5;
   auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, options);
   REQUIRE(server.has_value());
@@ -172,7 +179,7 @@ TEST_CASE("the carrier's webhooks are verified and stored, and a forged one is r
   common::ManualClock clock(carrier_sim->now());  // signatures are checked against this
   auto carrier = postal_api::make_vnpost_carrier(config, clock).value();
 
-  auto server = app::DeskServer::start(*desk.store, carrier.get(), clock, {"127.0.0.1", 0});
+  auto server = app::DeskServer::start(*desk.store, carrier.get(), clock, local_options());
   REQUIRE(server.has_value());
   carrier_sim->set_webhook_url(
       fmt::format("http://127.0.0.1:{}/webhooks/vnpost", (*server)->port()));

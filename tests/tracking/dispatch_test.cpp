@@ -253,7 +253,7 @@ TEST_CASE(
   // A second dispatch of the same dossier is refused by the state machine, and orders nothing.
   auto again = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
   REQUIRE_FALSE(again.has_value());
-  CHECK(again.error().code == ErrorCode::invalid_argument);
+  CHECK(again.error().code == ErrorCode::conflict);
   CHECK(again.error().message.find("return_dispatched") != std::string::npos);
   CHECK(world.orders_created() == 1);
 }

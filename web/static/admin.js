@@ -1,0 +1,227 @@
+// Admin page (/admin): users (add, role, lock, password) and the scanning stations' API tokens.
+'use strict';
+
+(function () {
+  const { App } = window;
+  const { h, $ } = App;
+  const t = window.I18n.t;
+
+  const ROLES = ['mailroom', 'officer', 'admin'];
+  let users = [];
+  let tokens = [];
+
+  async function change(user, body, doneKey) {
+    try {
+      await App.post('/api/users/' + encodeURIComponent(user.id), body);
+      App.showStatus(t(doneKey, { login: user.login }));
+    } catch (err) {
+      App.showError(err);
+    }
+    await loadUsers();
+  }
+
+  function userRow(user) {
+    const self = App.session.user.id === user.id;
+    const roleId = 'role-' + user.id;
+    const passwordId = 'password-' + user.id;
+    const password = h('input', { type: 'password', id: passwordId, minlength: '10', required: true, autocomplete: 'new-password' });
+    return h(
+      'tr',
+      { dataset: { id: user.id, login: user.login } },
+      h('td', { class: 'mono', text: user.login }),
+      h('td', { text: user.name || '' }),
+      h(
+        'td',
+        null,
+        h('label', { for: roleId, class: 'visually-hidden', text: t('admin.role_of', { login: user.login }) }),
+        h(
+          'select',
+          {
+            id: roleId,
+            disabled: self,
+            onchange: (ev) => change(user, { role: ev.currentTarget.value }, 'admin.role_changed'),
+          },
+          ROLES.map((role) => h('option', { value: role, selected: role === user.role, text: t('role.' + role) })),
+        ),
+      ),
+      h(
+        'td',
+        null,
+        h('span', { class: 'badge ' + (user.disabled ? 'bad' : 'ok'), text: t(user.disabled ? 'admin.disabled' : 'admin.active') }),
+        ' ',
+        h('button', {
+          type: 'button',
+          class: user.disabled ? '' : 'danger',
+          disabled: self,
+          text: t(user.disabled ? 'admin.enable' : 'admin.disable'),
+          'aria-label': t(user.disabled ? 'admin.enable_of' : 'admin.disable_of', { login: user.login }),
+          onclick: () => change(user, { disabled: !user.disabled }, user.disabled ? 'admin.enabled' : 'admin.disabled_done'),
+        }),
+      ),
+      h(
+        'td',
+        null,
+        h(
+          'form',
+          {
+            class: 'inline-form',
+            onsubmit: (ev) => {
+              ev.preventDefault();
+              if (password.value.length < 10) {
+                App.showError(t('admin.password_short'));
+                password.focus();
+                return;
+              }
+              change(user, { password: password.value }, 'admin.password_changed');
+            },
+          },
+          h('label', { for: passwordId, class: 'visually-hidden', text: t('admin.new_password_of', { login: user.login }) }),
+          password,
+          h('button', { type: 'submit', text: t('admin.reset') }),
+        ),
+      ),
+    );
+  }
+
+  function renderUsers() {
+    App.clear($('user-rows')).append(...users.map(userRow));
+  }
+
+  async function loadUsers() {
+    try {
+      users = (await App.get('/api/users')).users || [];
+      renderUsers();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  async function addUser(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const body = {
+      login: $('new-login').value.trim(),
+      name: $('new-name').value.trim(),
+      role: $('new-role').value,
+      password: $('new-password').value,
+    };
+    if (!body.login || !body.name) {
+      App.showError(t('admin.user_needs'));
+      return;
+    }
+    if (body.password.length < 10) {
+      App.showError(t('admin.password_short'));
+      $('new-password').focus();
+      return;
+    }
+    try {
+      await App.busy(form, () => App.post('/api/users', body));
+      form.reset();
+      App.showStatus(t('admin.user_added', { login: body.login }));
+      await loadUsers();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  function tokenRow(token) {
+    const state = token.revoked_at
+      ? h('span', null, h('span', { class: 'badge bad', text: t('admin.revoked') }), ' ', App.timeEl(token.revoked_at))
+      : h(
+          'span',
+          null,
+          h('span', { class: 'badge ok', text: t('admin.active') }),
+          ' ',
+          h('button', {
+            type: 'button',
+            class: 'danger',
+            text: t('admin.revoke'),
+            'aria-label': t('admin.revoke_of', { name: token.name }),
+            onclick: () => revoke(token),
+          }),
+        );
+    return h(
+      'tr',
+      { dataset: { id: token.id } },
+      h('td', { text: token.name }),
+      h('td', null, App.timeEl(token.created_at)),
+      h('td', null, token.last_used_at ? App.timeEl(token.last_used_at) : t('admin.never')),
+      h('td', null, state),
+    );
+  }
+
+  function renderTokens() {
+    App.clear($('token-rows')).append(...tokens.map(tokenRow));
+    $('tokens-table').hidden = tokens.length === 0;
+    $('tokens-empty').hidden = tokens.length > 0;
+  }
+
+  async function loadTokens() {
+    try {
+      tokens = (await App.get('/api/tokens')).tokens || [];
+      renderTokens();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  async function revoke(token) {
+    try {
+      await App.post('/api/tokens/' + encodeURIComponent(token.id) + '/revoke');
+      App.showStatus(t('admin.token_revoked', { name: token.name }));
+    } catch (err) {
+      App.showError(err);
+    }
+    await loadTokens();
+  }
+
+  async function addToken(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const name = $('token-name').value.trim();
+    if (!name) {
+      $('token-name').focus();
+      return;
+    }
+    try {
+      const answer = await App.busy(form, () => App.post('/api/tokens', { name }));
+      form.reset();
+      $('token-value').textContent = answer.token;
+      $('token-once').hidden = false;
+      $('token-copy').focus();
+      await loadTokens();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  async function copyToken() {
+    try {
+      await navigator.clipboard.writeText($('token-value').textContent);
+      App.showStatus(t('admin.copied'));
+    } catch (e) {
+      window.getSelection().selectAllChildren($('token-value'));
+      App.showStatus(t('admin.copy_by_hand'));
+    }
+  }
+
+  async function start() {
+    const session = await App.startStaff(['admin']);
+    if (!session) return;
+    $('admin').hidden = false;
+    $('user-form').addEventListener('submit', addUser);
+    $('token-form').addEventListener('submit', addToken);
+    $('token-copy').addEventListener('click', copyToken);
+    $('token-hide').addEventListener('click', () => {
+      $('token-value').textContent = '';
+      $('token-once').hidden = true;
+    });
+    document.addEventListener('hoso:lang', () => {
+      renderUsers();
+      renderTokens();
+    });
+    await Promise.all([loadUsers(), loadTokens()]);
+  }
+
+  start();
+})();

@@ -1,0 +1,328 @@
+// hoso: what every page shares: building DOM safely, calling the API, the session, the header,
+// alerts and date formatting. Loaded after i18n.js; exposes window.App.
+'use strict';
+
+(function () {
+  const t = window.I18n.t;
+
+  // Pages each role may open, in the navigation's order.
+  const NAV = [
+    { href: '/mailroom', key: 'nav.mailroom', roles: ['mailroom', 'admin'] },
+    { href: '/dossiers', key: 'nav.dossiers', roles: ['officer', 'admin'] },
+    { href: '/dispatch', key: 'nav.dispatch', roles: ['officer', 'admin'] },
+    { href: '/reports', key: 'nav.reports', roles: ['officer', 'admin'] },
+    { href: '/admin', key: 'nav.admin', roles: ['admin'] },
+  ];
+
+  class ApiError extends Error {
+    constructor(status, code, message, retryAfter) {
+      super(message);
+      this.status = status;
+      this.code = code;
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  const App = { session: null, staffPage: false };
+
+  // Creates an element. attrs: 'class', 'text' (textContent), 'dataset' (object), 'on<event>'
+  // (listener), true for a bare attribute, null/undefined/false to leave one out. Children are
+  // nodes or text (never parsed as HTML).
+  App.h = function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === 'class') el.className = value;
+      else if (name === 'text') el.textContent = value;
+      else if (name === 'dataset') Object.assign(el.dataset, value);
+      else if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+      else el.setAttribute(name, value === true ? '' : String(value));
+    }
+    App.append(el, children);
+    return el;
+  };
+
+  App.append = function append(parent, children) {
+    for (const child of [children].flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      parent.append(child instanceof Node ? child : String(child));
+    }
+    return parent;
+  };
+
+  App.clear = function clear(el) {
+    el.replaceChildren();
+    return el;
+  };
+
+  App.$ = (id) => document.getElementById(id);
+
+  // "2026-11-29T21:34:02+07:00" -> "29/11/2026 21:34", as the desk's local time it already is.
+  App.fmtDateTime = function fmtDateTime(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(iso || '');
+    if (!m) return iso ? String(iso) : '—';
+    const date = `${m[3]}/${m[2]}/${m[1]}`;
+    return m[4] ? `${date} ${m[4]}:${m[5]}` : date;
+  };
+
+  App.fmtDate = function fmtDate(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+    return m ? `${m[3]}/${m[2]}/${m[1]}` : iso ? String(iso) : '—';
+  };
+
+  // A table head row of dictionary keys (or [key, class] pairs).
+  App.thead = function thead(columns) {
+    const cells = columns.map((c) => {
+      const [key, cls] = Array.isArray(c) ? c : [c, null];
+      return App.h('th', { scope: 'col', class: cls, text: t(key) });
+    });
+    return App.h('thead', null, App.h('tr', null, cells));
+  };
+
+  // A <time> showing dd/mm/yyyy HH:MM, or a dash.
+  App.timeEl = function timeEl(iso) {
+    if (!iso) return document.createTextNode('—');
+    return App.h('time', { datetime: iso, text: App.fmtDateTime(iso) });
+  };
+
+  App.fmtNumber = function fmtNumber(n) {
+    return typeof n === 'number' ? n.toLocaleString(window.I18n.locale()) : n === null ? '—' : String(n);
+  };
+
+  // A label from the dictionary when there is one, else the server's label, else the raw name.
+  App.label = function label(prefix, name, fallback) {
+    if (window.I18n.has(prefix + name)) return t(prefix + name);
+    return fallback || String(name ?? '—');
+  };
+
+  App.roleHome = function roleHome(role) {
+    return role === 'mailroom' ? '/mailroom' : '/dossiers';
+  };
+
+  App.canSeeDossiers = function canSeeDossiers() {
+    const role = App.session && App.session.user.role;
+    return role === 'officer' || role === 'admin';
+  };
+
+  App.toLogin = function toLogin() {
+    const next = location.pathname + location.search;
+    location.replace('/?next=' + encodeURIComponent(next));
+  };
+
+  async function readAnswer(res) {
+    const text = await res.text();
+    if (!text) return null;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  App.errorFromAnswer = function errorFromAnswer(status, data, retryAfterHeader) {
+    const err = (data && data.error) || {};
+    const retry = Number.parseInt(retryAfterHeader || '', 10);
+    return new ApiError(
+      status,
+      err.code || 'http_' + status,
+      err.message || t('error.http', { status }),
+      Number.isFinite(retry) ? retry : null,
+    );
+  };
+
+  // Calls the API; resolves to the JSON answer, rejects with an ApiError. On a staff page a 401
+  // (session gone) goes to the login page.
+  App.api = async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (method !== 'GET') {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body === undefined ? {} : body);
+      if (App.session) headers['X-CSRF-Token'] = App.session.csrf_token;
+    }
+    let res;
+    try {
+      res = await fetch(path, init);
+    } catch (e) {
+      throw new ApiError(0, 'network', t('error.network'), null);
+    }
+    const data = await readAnswer(res);
+    if (!res.ok) {
+      if (res.status === 401 && App.staffPage) App.toLogin();
+      throw App.errorFromAnswer(res.status, data, res.headers.get('Retry-After'));
+    }
+    return data || {};
+  };
+
+  App.get = (path) => App.api('GET', path);
+  App.post = (path, body) => App.api('POST', path, body);
+
+  // Uploads a multipart form with XMLHttpRequest, reporting progress (0..1) to onProgress.
+  App.upload = function upload(path, formData, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.setRequestHeader('Accept', 'application/json');
+      if (App.session) xhr.setRequestHeader('X-CSRF-Token', App.session.csrf_token);
+      xhr.upload.addEventListener('progress', (ev) => {
+        if (ev.lengthComputable) onProgress(ev.loaded / ev.total);
+      });
+      xhr.addEventListener('load', () => {
+        let data = null;
+        try {
+          data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        } catch (e) {
+          data = null;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          onProgress(1);
+          resolve(data || {});
+          return;
+        }
+        if (xhr.status === 401 && App.staffPage) App.toLogin();
+        reject(App.errorFromAnswer(xhr.status, data, xhr.getResponseHeader('Retry-After')));
+      });
+      xhr.addEventListener('error', () => reject(new ApiError(0, 'network', t('error.network'), null)));
+      xhr.send(formData);
+    });
+  };
+
+  // The text shown for an API error: what kind of error in the page's language, then the
+  // server's own words.
+  App.errorText = function errorText(err) {
+    if (!(err instanceof ApiError)) return t('error.unexpected', { message: String(err && err.message) });
+    if (err.code === 'network') return err.message;
+    const kind = window.I18n.has('code.' + err.code) ? t('code.' + err.code) : t('error.http', { status: err.status });
+    return `${kind}: ${err.message}`;
+  };
+
+  // The page's alert region (role="alert") and status region (role="status").
+  App.showError = function showError(err, region) {
+    const el = region || App.$('alert');
+    el.textContent = typeof err === 'string' ? err : App.errorText(err);
+    if (!region) App.showStatus('');
+  };
+
+  App.clearError = function clearError(region) {
+    (region || App.$('alert')).textContent = '';
+  };
+
+  App.showStatus = function showStatus(text) {
+    const el = App.$('status');
+    if (el) el.textContent = text;
+    if (text) App.clearError();
+  };
+
+  function langButton() {
+    const other = window.I18n.lang() === 'vi' ? 'en' : 'vi';
+    return App.h('button', {
+      type: 'button',
+      class: 'lang-switch',
+      lang: other,
+      text: t('lang.switch'),
+      onclick: () => window.I18n.setLang(other),
+    });
+  }
+
+  // The header: brand, navigation by role, the user, language switch and logout. Without a
+  // session (login and citizen pages) only the brand and the language switch.
+  App.renderHeader = function renderHeader() {
+    const header = App.$('site-header');
+    if (!header) return;
+    const session = App.session;
+    const home = session ? App.roleHome(session.user.role) : App.staffPage ? '/' : location.pathname;
+    const parts = [
+      App.h('a', { class: 'skip-link', href: '#main', text: t('nav.skip') }),
+      App.h('a', { class: 'brand', href: home }, 'hoso', App.h('small', { text: t('app.subtitle') })),
+    ];
+    if (session) {
+      const links = NAV.filter((item) => item.roles.includes(session.user.role)).map((item) =>
+        App.h(
+          'li',
+          null,
+          App.h('a', {
+            href: item.href,
+            text: t(item.key),
+            'aria-current': location.pathname === item.href ? 'page' : null,
+          }),
+        ),
+      );
+      parts.push(App.h('nav', { class: 'site-nav', 'aria-label': t('nav.label') }, App.h('ul', null, links)));
+    }
+    const box = App.h('div', { class: 'user-box' });
+    if (session) {
+      const user = session.user;
+      App.append(box, [
+        App.h('span', { class: 'user-name', id: 'user-name', text: user.name || user.login }),
+        App.h('span', { class: 'role-badge', id: 'user-role', dataset: { role: user.role }, text: App.label('role.', user.role) }),
+      ]);
+    }
+    box.append(langButton());
+    if (session) {
+      box.append(App.h('button', { type: 'button', id: 'logout', text: t('nav.logout'), onclick: logout }));
+    }
+    parts.push(box);
+    App.clear(header).append(...parts);
+  };
+
+  async function logout() {
+    try {
+      await App.post('/api/logout');
+    } catch (err) {
+      if (err.status !== 401) {
+        App.showError(err);
+        return;
+      }
+    }
+    App.session = null;
+    location.assign('/');
+  }
+
+  // Starts a staff page: the session first (401 goes to the login page), then the header.
+  // Resolves to the session, or null when the page must not go on (no session, wrong role).
+  App.startStaff = async function startStaff(roles) {
+    App.staffPage = true;
+    App.renderHeader();
+    try {
+      App.session = await App.get('/api/session');
+    } catch (err) {
+      if (err.status !== 401) App.showError(err);
+      return null;
+    }
+    App.renderHeader();
+    if (!roles.includes(App.session.user.role)) {
+      const home = App.roleHome(App.session.user.role);
+      App.showError(t('error.role_page'));
+      App.$('main').append(App.h('p', null, App.h('a', { href: home, class: 'button primary', text: t('nav.home') })));
+      return null;
+    }
+    return App.session;
+  };
+
+  // A public page: header without navigation.
+  App.startPublic = function startPublic() {
+    App.renderHeader();
+  };
+
+  // Disables a form's controls while an async task runs.
+  App.busy = async function busy(form, task) {
+    const controls = Array.from(form.querySelectorAll('button, input, select, textarea'));
+    const before = controls.map((c) => c.disabled);
+    controls.forEach((c) => {
+      c.disabled = true;
+    });
+    form.setAttribute('aria-busy', 'true');
+    try {
+      return await task();
+    } finally {
+      controls.forEach((c, i) => {
+        c.disabled = before[i];
+      });
+      form.removeAttribute('aria-busy');
+    }
+  };
+
+  document.addEventListener('hoso:lang', () => App.renderHeader());
+
+  window.App = App;
+})();

@@ -1,0 +1,169 @@
+// Dispatch page (/dispatch): dossiers whose result is ready, sent back by post in one go, with
+// the tracking numbers, failures and skips, and the labels of what was sent.
+'use strict';
+
+(function () {
+  const { App } = window;
+  const { h, $ } = App;
+  const t = window.I18n.t;
+
+  let ready = [];
+  let outcome = null;
+
+  function checkboxes() {
+    return Array.from($('ready-rows').querySelectorAll('input[type=checkbox]'));
+  }
+
+  function updateSelection() {
+    const boxes = checkboxes();
+    const chosen = boxes.filter((b) => b.checked).length;
+    $('select-all').checked = boxes.length > 0 && chosen === boxes.length;
+    $('select-all').indeterminate = chosen > 0 && chosen < boxes.length;
+    $('dispatch-submit').disabled = chosen === 0;
+    $('selected-count').textContent = chosen ? t('dispatch.selected', { n: chosen }) : '';
+  }
+
+  function renderReady() {
+    const chosen = new Set(checkboxes().filter((b) => b.checked).map((b) => b.value));
+    App.clear($('ready-rows')).append(
+      ...ready.map((row) => {
+        const boxId = 'pick-' + row.id;
+        const label = row.code || t('dossiers.no_code', { id: row.id });
+        return h(
+          'tr',
+          { dataset: { id: row.id } },
+          h(
+            'td',
+            { class: 'check' },
+            h('label', { for: boxId, class: 'visually-hidden', text: t('dispatch.select_one', { code: label }) }),
+            h('input', {
+              type: 'checkbox',
+              id: boxId,
+              value: String(row.id),
+              checked: chosen.has(String(row.id)),
+              onchange: updateSelection,
+            }),
+          ),
+          h('td', null, h('a', { href: '/dossier?id=' + encodeURIComponent(row.id), class: 'mono', text: label })),
+          h('td', { text: row.procedure_name || '—' }),
+          h('td', null, h('span', { class: 'badge', text: App.label('state.', row.state, row.state_label) })),
+          h('td', null, App.timeEl(row.due_at)),
+          h('td', { text: row.applicant_name || '—' }),
+        );
+      }),
+    );
+    $('ready-table').hidden = ready.length === 0;
+    $('ready-empty').hidden = ready.length > 0;
+    $('count').textContent = App.fmtNumber(ready.length);
+    updateSelection();
+  }
+
+  function codeOf(dossierId) {
+    const row = ready.find((r) => r.id === dossierId);
+    return row && row.code ? row.code : t('dossiers.no_code', { id: dossierId });
+  }
+
+  function problemList(key, items) {
+    if (!items.length) return null;
+    return [
+      h('h3', { text: t('dispatch.' + key, { n: items.length }) }),
+      h(
+        'ul',
+        { id: 'dispatch-' + key },
+        items.map((p) => h('li', null, h('a', { href: '/dossier?id=' + encodeURIComponent(p.id), text: codeOf(p.id) }), ': ', p.message || '')),
+      ),
+    ];
+  }
+
+  function renderOutcome() {
+    const body = App.clear($('outcome-body'));
+    $('outcome').hidden = !outcome;
+    if (!outcome) return;
+    const sent = outcome.dispatched || [];
+    body.append(h('h3', { text: t('dispatch.dispatched', { n: sent.length }) }));
+    if (sent.length) {
+      body.append(
+        h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { id: 'dispatched-table' },
+            App.thead(['col.code', 'col.return_tracking_number']),
+            h(
+              'tbody',
+              null,
+              sent.map((s) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', null, h('a', { href: '/dossier?id=' + encodeURIComponent(s.id), class: 'mono', text: s.code || '#' + s.id })),
+                  h('td', { class: 'mono tracking-number', text: s.tracking_number }),
+                ),
+              ),
+            ),
+          ),
+        ),
+        h(
+          'p',
+          null,
+          h('a', {
+            class: 'button primary',
+            id: 'labels-link',
+            href: '/api/labels?ids=' + sent.map((s) => encodeURIComponent(s.id)).join(','),
+            target: '_blank',
+            rel: 'noopener',
+            text: t('dispatch.labels'),
+          }),
+        ),
+      );
+    }
+    App.append(body, [problemList('failed', outcome.failed || []), problemList('skipped', outcome.skipped || [])]);
+  }
+
+  async function load() {
+    try {
+      const answer = await App.get('/api/dossiers?view=ready&limit=1000');
+      ready = answer.dossiers || [];
+      renderReady();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  async function submit(ev) {
+    ev.preventDefault();
+    const ids = checkboxes().filter((b) => b.checked).map((b) => Number(b.value));
+    if (!ids.length) return;
+    try {
+      outcome = await App.busy(ev.currentTarget, () => App.post('/api/dispatch', { ids }));
+    } catch (err) {
+      App.showError(err);
+      return;
+    }
+    App.clearError();
+    renderOutcome();
+    $('outcome').focus();
+    await load();
+  }
+
+  async function start() {
+    const session = await App.startStaff(['officer', 'admin']);
+    if (!session) return;
+    $('dispatch').hidden = false;
+    $('select-all').addEventListener('change', (ev) => {
+      checkboxes().forEach((b) => {
+        b.checked = ev.currentTarget.checked;
+      });
+      updateSelection();
+    });
+    $('dispatch-form').addEventListener('submit', submit);
+    document.addEventListener('hoso:lang', () => {
+      renderReady();
+      renderOutcome();
+    });
+    await load();
+  }
+
+  start();
+})();

@@ -1,0 +1,392 @@
+// Dossier page (/dossier?id=N): the staff view of one dossier, its allowed actions (with the small
+// form an action needs), its printable documents, applicant, history, shipments and scans.
+'use strict';
+
+(function () {
+  const { App } = window;
+  const { h, $ } = App;
+  const t = window.I18n.t;
+
+  // What each action asks for: fields of the request body.
+  const ACTION_FIELDS = {
+    accept: ['procedure'],
+    request_supplement: ['missing'],
+    refuse: ['reason'],
+    withdraw: ['reason'],
+    stop: ['reason'],
+    record_return_failure: ['reason'],
+    apologise: ['reason', 'new_date'],
+  };
+
+  const id = new URLSearchParams(location.search).get('id') || '';
+  let dossier = null;
+
+  function fact(key, ...value) {
+    return [h('dt', { text: t(key) }), h('dd', null, ...value)];
+  }
+
+  function renderFacts(d) {
+    const title = d.code ? t('dossier.title_code', { code: d.code }) : t('dossier.title_id', { id: d.id });
+    $('dossier-title').textContent = title;
+    document.title = title + ' — hoso';
+    const inbound = (d.shipments || []).find((s) => s.direction === 'inbound');
+    const procedure = d.procedure
+      ? [h('span', { text: d.procedure.name }), ' ', h('span', { class: 'muted mono', text: `(${d.procedure.code})` })]
+      : [h('span', { class: 'muted', text: t('dossier.no_procedure') })];
+    const due = [App.timeEl(d.due_at)];
+    if (d.reappointed) due.push(' ', h('span', { class: 'badge warn', text: t('dossier.reappointed') }));
+    App.clear($('facts')).append(
+      ...fact('dossier.code', d.code ? h('strong', { class: 'mono', id: 'dossier-code', text: d.code }) : t('dossier.no_code')),
+      ...fact(
+        'dossier.state',
+        h('span', {
+          class: 'badge',
+          id: 'dossier-state',
+          dataset: { state: d.state },
+          text: App.label('state.', d.state, d.state_label),
+        }),
+        ' ',
+        h('span', { class: 'muted', text: t('dossier.national_status', { code: d.national_status }) }),
+      ),
+      ...fact('dossier.procedure', ...procedure),
+      ...fact('dossier.field', d.procedure ? App.label('field.', d.procedure.field) : '—'),
+      ...fact('dossier.tracking_number', inbound ? h('span', { class: 'mono', text: inbound.tracking_number }) : '—'),
+      ...fact('dossier.filed_at', App.timeEl(d.filed_at)),
+      ...fact('dossier.due_at', ...due),
+      ...fact('dossier.supplements', String(d.supplement_count ?? 0)),
+      ...fact('dossier.lookup_code', h('span', { class: 'mono', text: d.lookup_code || '—' })),
+      ...(d.portal_code ? fact('dossier.portal_code', h('span', { class: 'mono', text: d.portal_code })) : []),
+    );
+  }
+
+  // ---- actions -------------------------------------------------------------------------------
+
+  function fieldFor(action, name, d) {
+    const inputId = 'action-' + name;
+    let control;
+    if (name === 'procedure') {
+      const current = d.procedure ? d.procedure.code : '';
+      const byField = new Map();
+      for (const p of d.procedures || []) {
+        if (!byField.has(p.field)) byField.set(p.field, []);
+        byField.get(p.field).push(p);
+      }
+      control = h(
+        'select',
+        { id: inputId, name, required: true },
+        h('option', { value: '', text: t('action.choose_procedure') }),
+        [...byField].map(([field, list]) =>
+          h(
+            'optgroup',
+            { label: App.label('field.', field || 'none') },
+            list.map((p) => h('option', { value: p.code, selected: p.code === current, text: `${p.code} — ${p.name}` })),
+          ),
+        ),
+      );
+    } else if (name === 'new_date') {
+      control = h('input', { type: 'date', id: inputId, name, required: true });
+    } else {
+      control = h('input', { type: 'text', id: inputId, name, required: true, autocomplete: 'off' });
+    }
+    return h('div', { class: 'field' }, h('label', { for: inputId, text: t('action.field.' + name) }), control);
+  }
+
+  function openAction(action) {
+    const slot = App.clear($('action-form-slot'));
+    const fields = ACTION_FIELDS[action] || [];
+    const form = h(
+      'form',
+      { class: 'action-form', id: 'action-form', dataset: { action }, novalidate: true },
+      h('h3', { text: App.label('action.', action) }),
+      fields.length ? null : h('p', { text: t('action.confirm_text') }),
+      fields.map((name) => fieldFor(action, name, dossier)),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'action-submit', text: t('action.submit') }),
+        h('button', { type: 'button', text: t('action.cancel'), onclick: closeAction }),
+      ),
+    );
+    form.addEventListener('submit', (ev) => submitAction(ev, action, fields));
+    slot.append(form);
+    const first = form.querySelector('input, select') || form.querySelector('button[type=submit]');
+    first.focus();
+  }
+
+  function closeAction() {
+    App.clear($('action-form-slot'));
+    const first = $('actions').querySelector('button');
+    if (first) first.focus();
+  }
+
+  async function submitAction(ev, action, fields) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const body = {};
+    for (const name of fields) {
+      const control = form.elements[name];
+      const value = control.value.trim();
+      if (!value) {
+        App.showError(t('action.needs', { field: t('action.field.' + name) }));
+        control.focus();
+        return;
+      }
+      body[name] = value;
+    }
+    try {
+      await App.busy(form, () =>
+        App.post('/api/dossiers/' + encodeURIComponent(id) + '/actions/' + encodeURIComponent(action), body),
+      );
+      App.clear($('action-form-slot'));
+      await load();
+      App.showStatus(t('action.done', { action: App.label('action.', action) }));
+      $('status').focus();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  function renderActions(d) {
+    const actions = d.allowed_actions || [];
+    App.clear($('actions')).append(
+      ...actions.map((action) =>
+        h('button', {
+          type: 'button',
+          class: 'action-button',
+          dataset: { action },
+          text: App.label('action.', action),
+          onclick: () => openAction(action),
+        }),
+      ),
+    );
+    // Results go back by post from the dispatch page, for many dossiers at once.
+    const ready = d.state === 'processed' || d.state === 'return_failed';
+    if (ready) $('actions').append(h('a', { class: 'button primary', href: '/dispatch', text: t('dossier.to_dispatch') }));
+    $('no-actions').hidden = actions.length > 0 || ready;
+  }
+
+  function renderDocuments(d) {
+    const docs = d.documents || [];
+    App.clear($('documents')).append(
+      ...docs.map((kind) =>
+        h(
+          'li',
+          null,
+          h('a', {
+            class: 'button',
+            href: `/api/dossiers/${encodeURIComponent(d.id)}/documents/${encodeURIComponent(kind)}`,
+            target: '_blank',
+            rel: 'noopener',
+            dataset: { kind },
+            text: App.label('document.', kind),
+          }),
+        ),
+      ),
+    );
+    $('no-documents').hidden = docs.length > 0;
+  }
+
+  // ---- applicant, history, shipments, scans ----------------------------------------------------
+
+  function renderApplicant(d) {
+    const box = App.clear($('applicant'));
+    const a = d.applicant;
+    if (!a) {
+      box.append(h('p', { class: 'empty', text: t('applicant.none') }));
+      return;
+    }
+    const rows = [
+      ['applicant.full_name', a.full_name],
+      ['applicant.id_number', a.id_number],
+      ['applicant.old_id_number', a.old_id_number],
+      ['applicant.birth_date', a.birth_date ? App.fmtDate(a.birth_date) : ''],
+      ['applicant.sex', a.sex],
+      ['applicant.address', a.address],
+      ['applicant.return_address', a.return_address],
+      ['applicant.phone', a.phone],
+      ['applicant.source', a.source],
+    ].filter(([, value]) => value);
+    box.append(
+      h(
+        'dl',
+        { class: 'facts', id: 'applicant-facts' },
+        rows.map(([key, value]) => [h('dt', { text: t(key) }), h('dd', { text: value })]),
+      ),
+    );
+  }
+
+  function renderHistory(d) {
+    const list = App.clear($('history'));
+    for (const e of d.history || []) {
+      const data = e.data && typeof e.data === 'object' ? e.data : {};
+      list.append(
+        h(
+          'li',
+          { dataset: { action: e.action } },
+          App.timeEl(e.at),
+          h('strong', { text: App.label('event.', e.action) }),
+          e.actor ? h('span', { class: 'muted', text: ' ' + t('history.by', { actor: e.actor }) }) : null,
+          e.reason ? h('div', { text: e.reason }) : null,
+          data.missing ? h('div', { class: 'history-missing' }, t('history.missing') + ' ', data.missing) : null,
+          data.due_at ? h('div', { class: 'muted' }, t('history.due') + ' ', App.timeEl(data.due_at)) : null,
+        ),
+      );
+    }
+    if (!list.children.length) list.append(h('li', { class: 'empty', text: t('history.none') }));
+  }
+
+  function renderShipments(d) {
+    const box = App.clear($('shipments'));
+    const shipments = d.shipments || [];
+    if (!shipments.length) box.append(h('p', { class: 'empty', text: t('shipments.none') }));
+    for (const s of shipments) {
+      const events = s.carrier_events || [];
+      box.append(
+        h(
+          'div',
+          { class: 'shipment' },
+          h(
+            'h3',
+            null,
+            App.label('direction.', s.direction),
+            ': ',
+            h('span', { class: 'mono', text: s.tracking_number }),
+            ' ',
+            h('span', { class: 'badge', text: App.label('carrier_status.', s.status) }),
+          ),
+          h(
+            'p',
+            { class: 'muted' },
+            App.label('carrier.', s.carrier),
+            s.order_code ? ' · ' + t('shipments.order', { code: s.order_code }) : '',
+          ),
+          events.length
+            ? h(
+                'div',
+                { class: 'table-wrap' },
+                h(
+                  'table',
+                  null,
+                  App.thead(['col.time', 'col.carrier_status', 'col.office', 'col.note']),
+                  h(
+                    'tbody',
+                    null,
+                    events.map((e) =>
+                      h(
+                        'tr',
+                        null,
+                        h('td', null, App.timeEl(e.at)),
+                        h('td', { text: App.label('carrier_status.', e.status) }),
+                        h('td', { text: [e.location_code, e.location].filter(Boolean).join(' ') || '—' }),
+                        h('td', { text: e.description || '' }),
+                      ),
+                    ),
+                  ),
+                ),
+              )
+            : h('p', { class: 'empty', text: t('shipments.no_events') }),
+        ),
+      );
+    }
+  }
+
+  function renderScans(d) {
+    const box = App.clear($('scans'));
+    const scans = d.scans || [];
+    if (!scans.length) {
+      box.append(h('p', { class: 'empty', text: t('scans.none') }));
+      return;
+    }
+    box.append(
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          null,
+          App.thead(['col.time', 'col.station', 'col.file', 'col.outcome', 'col.codes']),
+          h(
+            'tbody',
+            null,
+            scans.map((s) =>
+              h(
+                'tr',
+                null,
+                h('td', null, App.timeEl(s.scanned_at)),
+                h('td', { text: s.station || '—' }),
+                h(
+                  'td',
+                  null,
+                  s.image_hash
+                    ? h('a', {
+                        href: '/api/scans/' + encodeURIComponent(s.id) + '/image',
+                        target: '_blank',
+                        rel: 'noopener',
+                        text: s.file || t('scans.image'),
+                      })
+                    : s.file || '—',
+                ),
+                h('td', { text: App.label('outcome.', s.outcome) }),
+                h(
+                  'td',
+                  null,
+                  h(
+                    'ul',
+                    { class: 'codes' },
+                    (s.codes || []).map((c) =>
+                      h(
+                        'li',
+                        null,
+                        h('span', { class: 'muted', text: c.format + ': ' }),
+                        h('span', { class: 'mono', text: c.text }),
+                        c.problem ? [' ', h('span', { class: 'badge warn', text: c.problem })] : null,
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function render() {
+    if (!dossier) return;
+    renderFacts(dossier);
+    renderActions(dossier);
+    renderDocuments(dossier);
+    renderApplicant(dossier);
+    renderHistory(dossier);
+    renderShipments(dossier);
+    renderScans(dossier);
+  }
+
+  async function load() {
+    try {
+      dossier = await App.get('/api/dossiers/' + encodeURIComponent(id));
+    } catch (err) {
+      App.showError(err);
+      return;
+    }
+    $('dossier').hidden = false;
+    render();
+  }
+
+  async function start() {
+    const session = await App.startStaff(['officer', 'admin']);
+    if (!session) return;
+    if (!/^\d+$/.test(id)) {
+      App.showError(t('dossier.bad_id'));
+      return;
+    }
+    document.addEventListener('hoso:lang', () => {
+      App.clear($('action-form-slot'));
+      render();
+    });
+    await load();
+  }
+
+  start();
+})();

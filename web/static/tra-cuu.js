@@ -1,0 +1,162 @@
+// Citizen lookup page (/tra-cuu?ma=CODE&mk=LOOKUP): public, no login. Pre-filled from the QR on the
+// receipt (both codes: looked up at once) or on the label (only the code). The lookup code never
+// stays in the address bar.
+'use strict';
+
+(function () {
+  const { App } = window;
+  const { h, $ } = App;
+  const t = window.I18n.t;
+
+  // Steps whose time comes with an appointment date worth showing.
+  const STEPS_WITH_DUE = ['accepted', 'supplement_received', 'reappointed'];
+  let view = null;
+
+  // Keeps only the code in the address bar (?ma=CODE), never the lookup code.
+  function forgetLookupCode(code) {
+    const url = location.pathname + (code ? '?ma=' + encodeURIComponent(code) : '');
+    history.replaceState(null, '', url);
+  }
+
+  function fact(key, ...value) {
+    return [h('dt', { text: t(key) }), h('dd', null, ...value)];
+  }
+
+  function renderTimeline(steps) {
+    return h(
+      'ol',
+      { class: 'timeline', id: 'timeline' },
+      steps.map((s) =>
+        h(
+          'li',
+          { dataset: { step: s.step } },
+          App.timeEl(s.at),
+          h('span', { text: App.label('step.', s.step, s.label) }),
+          s.due_at && STEPS_WITH_DUE.includes(s.step)
+            ? h('div', { class: 'muted' }, t('lookup.due') + ' ', App.timeEl(s.due_at))
+            : null,
+        ),
+      ),
+    );
+  }
+
+  function renderShipment(s) {
+    const events = s.events || [];
+    return h(
+      'div',
+      { class: 'shipment', dataset: { direction: s.direction } },
+      h(
+        'h3',
+        null,
+        App.label('direction.', s.direction),
+        ': ',
+        h('span', { class: 'mono', text: s.tracking_number }),
+      ),
+      h('p', null, t('lookup.shipment_status') + ' ', h('strong', { text: App.label('carrier_status.', s.status, s.status_label) })),
+      events.length
+        ? h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              null,
+              App.thead(['col.time', 'col.carrier_status', 'col.office']),
+              h(
+                'tbody',
+                null,
+                events.map((e) =>
+                  h(
+                    'tr',
+                    null,
+                    h('td', null, App.timeEl(e.at)),
+                    h('td', { text: App.label('carrier_status.', e.status, e.status_label) }),
+                    h('td', { text: e.office || '—' }),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'empty', text: t('shipments.no_events') }),
+    );
+  }
+
+  function render() {
+    const section = $('result');
+    section.hidden = !view;
+    if (!view) return;
+    $('result-heading').textContent = view.dossier_code
+      ? t('lookup.dossier', { code: view.dossier_code })
+      : t('lookup.dossier_no_code');
+    const procedure = view.procedure && view.procedure.name
+      ? [view.procedure.name, ' ', h('span', { class: 'muted mono', text: `(${view.procedure.code})` })]
+      : [h('span', { class: 'muted', text: t('lookup.no_procedure') })];
+    const due = [App.timeEl(view.due_at)];
+    if (view.reappointed) due.push(' ', h('span', { class: 'badge warn', text: t('lookup.reappointed') }));
+    App.append(App.clear($('result-body')), [
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('lookup.state', h('strong', { id: 'state-label', text: App.label('state.', view.state, view.state_label) })),
+        fact('lookup.procedure', ...procedure),
+        fact('lookup.filed_at', App.timeEl(view.filed_at)),
+        fact('lookup.due_at', ...due),
+      ),
+      h('h3', { text: t('lookup.timeline') }),
+      renderTimeline(view.timeline || []),
+      (view.shipments || []).map(renderShipment),
+    ]);
+  }
+
+  function lookupError(err) {
+    if (err.status === 404) return t('lookup.not_found');
+    if (err.status === 429) return t('lookup.rate_limited', { seconds: err.retryAfter || 60 });
+    if (err.status === 400) return t('lookup.missing');
+    return App.errorText(err);
+  }
+
+  async function lookup(code, lookupCode) {
+    forgetLookupCode(code);
+    App.clearError();
+    view = null;
+    render();
+    const query = new URLSearchParams({ code, lookup_code: lookupCode });
+    try {
+      view = await App.busy($('lookup-form'), () => App.get('/api/public/lookup?' + query));
+    } catch (err) {
+      App.showError(lookupError(err));
+      return;
+    }
+    render();
+    $('result').focus();
+  }
+
+  function submit(ev) {
+    ev.preventDefault();
+    const code = $('code').value.trim();
+    const lookupCode = $('lookup-code').value.trim();
+    if (!code || !lookupCode) {
+      App.showError(t('lookup.missing'));
+      (code ? $('lookup-code') : $('code')).focus();
+      return;
+    }
+    lookup(code, lookupCode);
+  }
+
+  function start() {
+    App.startPublic();
+    $('lookup-form').addEventListener('submit', submit);
+    document.addEventListener('hoso:lang', render);
+    const params = new URLSearchParams(location.search);
+    const code = (params.get('ma') || '').trim();
+    const lookupCode = (params.get('mk') || '').trim();
+    $('code').value = code;
+    $('lookup-code').value = lookupCode;
+    if (code && lookupCode) lookup(code, lookupCode);
+    else {
+      if (params.has('mk')) forgetLookupCode(code);
+      (code ? $('lookup-code') : $('code')).focus();
+    }
+  }
+
+  start();
+})();
