@@ -96,7 +96,7 @@ json principal_json(const staff::Principal& p) {
             {"role", staff::role_name(p.role)},
             {"permissions", permissions}}},
           {"csrf_token", p.csrf_token},
-          {"expires_at", common::format_iso(p.expires_at)}};
+          {"expires_at", p.via_token() ? json() : json(common::format_iso(p.expires_at))}};
 }
 
 json registration_json(const std::string& name, int page, const intake::Registration& r) {
@@ -941,7 +941,8 @@ struct StaffApi::Impl {
       http::answer_error(res, 404, "not_found", "the kept image is missing from the image store");
       return;
     }
-    res.set_header("Cache-Control", "private, max-age=3600");
+    // No Cache-Control here: the default no-store keeps an envelope (names, ID card QR) out of a
+    // shared desk computer's browser cache after logout.
     res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     res.set_content(std::move(content), content_type_of(scan->image_type));
   }
@@ -1185,6 +1186,13 @@ StaffApi::~StaffApi() = default;
 httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Response& res) {
   using HR = httplib::Server::HandlerResponse;
   const bool upload = req.method == "POST" && req.path == "/api/scans";
+  // A chunked body has no Content-Length to check before it is read: only uploads may use one
+  // (held to max_request_bytes by the server); every other route needs its length up front.
+  if (!upload && req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+    http::answer_error(res, 411, "length_required",
+                       "send the body with a Content-Length (chunked bodies only for uploads)");
+    return HR::Handled;
+  }
   std::size_t length = 0;
   try {
     length = req.has_header("Content-Length")

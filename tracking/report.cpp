@@ -121,7 +121,24 @@ Judgement judge(const std::vector<Step>& steps) {
   return j;
 }
 
-std::string csv_field(std::string_view text) {
+// A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" typed as a reason): not a number,
+// and starting with = + - @ or a control character.
+bool formula_like(std::string_view text) {
+  if (text.empty()) return false;
+  const char first = text.front();
+  if (first == '-') {
+    return text.size() == 1 || !std::all_of(text.begin() + 1, text.end(), [](char c) {
+             return (c >= '0' && c <= '9') || c == '.';
+           });
+  }
+  return first == '=' || first == '+' || first == '@' || first == '\t' || first == '\r';
+}
+
+std::string csv_field(std::string_view input) {
+  // A leading apostrophe makes a spreadsheet show the text instead of running it (OWASP's advice
+  // for CSV injection).
+  const std::string guarded = formula_like(input) ? "'" + std::string(input) : std::string(input);
+  const std::string_view text = guarded;
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
   for (const char c : text) {
