@@ -51,55 +51,27 @@ Result<fs::path> dossier_folder(db::Transaction& tx, const fs::path& root, db::I
 using FormRenderer = std::function<Result<std::string>(db::Transaction&, db::Id)>;
 
 Result<FormRenderer> form_renderer(const PrintArgs& args, std::string& file_name) {
-  if (args.document == "receipt") {
-    auto paper = tracking::parse_paper_size(args.paper);
-    if (!paper) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("--paper {}: give a5 or a4", shorten(args.paper, 20)));
-    }
-    file_name = "form-01.html";
-    return FormRenderer([paper](db::Transaction& tx, db::Id id) -> Result<std::string> {
-      auto form = tracking::load_receipt(tx, id);
-      if (!form) return form.error();
-      form->paper = *paper;
-      return tracking::render_receipt(*form);
-    });
+  const auto kind = tracking::parse_form_kind(args.document);
+  if (!kind) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("unknown document '{}'", shorten(args.document, 20)));
   }
-  if (args.document == "supplement") {
-    file_name = args.number > 0 ? fmt::format("form-02-{}.html", args.number) : "form-02.html";
-    const int number = args.number;
-    return FormRenderer([number](db::Transaction& tx, db::Id id) -> Result<std::string> {
-      auto form = tracking::load_supplement_request(tx, id, number);
-      if (!form) return form.error();
-      return tracking::render_supplement_request(*form);
-    });
+  auto paper = tracking::parse_paper_size(args.paper);
+  if (*kind == tracking::FormKind::receipt && !paper) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("--paper {}: give a5 or a4", shorten(args.paper, 20)));
   }
-  if (args.document == "refusal") {
-    file_name = "form-03.html";
-    return FormRenderer([](db::Transaction& tx, db::Id id) -> Result<std::string> {
-      auto form = tracking::load_refusal(tx, id);
-      if (!form) return form.error();
-      return tracking::render_refusal(*form);
-    });
+  static constexpr const char* k_files[] = {"form-01.html", "form-02.html", "form-03.html",
+                                            "form-04.html", "form-05.html"};
+  file_name = k_files[static_cast<int>(*kind)];
+  if (*kind == tracking::FormKind::supplement && args.number > 0) {
+    file_name = fmt::format("form-02-{}.html", args.number);
   }
-  if (args.document == "apology") {
-    file_name = "form-04.html";
-    return FormRenderer([](db::Transaction& tx, db::Id id) -> Result<std::string> {
-      auto form = tracking::load_apology(tx, id);
-      if (!form) return form.error();
-      return tracking::render_apology(*form);
-    });
-  }
-  if (args.document == "control") {
-    file_name = "form-05.html";
-    return FormRenderer([](db::Transaction& tx, db::Id id) -> Result<std::string> {
-      auto sheet = tracking::load_control_sheet(tx, id);
-      if (!sheet) return sheet.error();
-      return tracking::render_control_sheet(*sheet);
-    });
-  }
-  return make_error(ErrorCode::invalid_argument,
-                    fmt::format("unknown document '{}'", shorten(args.document, 20)));
+  const auto receipt_paper = paper.value_or(tracking::PaperSize::a5);
+  const int number = args.number;
+  return FormRenderer([kind = *kind, receipt_paper, number](db::Transaction& tx, db::Id id) {
+    return tracking::render_form(tx, id, kind, receipt_paper, number);
+  });
 }
 
 int print_paths(const std::vector<fs::path>& paths) {

@@ -513,26 +513,13 @@ struct StaffApi::Impl {
     std::string html;
     auto read = store.read([&](db::Transaction& tx) -> Result<void> {
       Result<std::string> rendered = common::Error{ErrorCode::not_found, ""};
-      if (kind == "receipt") {
-        auto f = tracking::load_receipt(tx, *id);
-        rendered = f ? tracking::render_receipt(*f) : Result<std::string>(f.error());
-      } else if (kind == "supplement") {
-        auto f = tracking::load_supplement_request(tx, *id);
-        rendered = f ? tracking::render_supplement_request(*f) : Result<std::string>(f.error());
-      } else if (kind == "refusal") {
-        auto f = tracking::load_refusal(tx, *id);
-        rendered = f ? tracking::render_refusal(*f) : Result<std::string>(f.error());
-      } else if (kind == "apology") {
-        auto f = tracking::load_apology(tx, *id);
-        rendered = f ? tracking::render_apology(*f) : Result<std::string>(f.error());
-      } else if (kind == "control") {
-        auto f = tracking::load_control_sheet(tx, *id);
-        rendered = f ? tracking::render_control_sheet(*f) : Result<std::string>(f.error());
+      if (const auto form = tracking::parse_form_kind(kind)) {
+        rendered = tracking::render_form(tx, *id, *form);
       } else if (kind == "label") {
-        auto f = tracking::load_return_label(tx, *id);
-        if (!f) return f.error();
+        auto label = tracking::load_return_label(tx, *id);
+        if (!label) return label.error();
         rendered =
-            tracking::render_labels(std::span<const tracking::ReturnLabel>(&*f, 1),
+            tracking::render_labels(std::span<const tracking::ReturnLabel>(&*label, 1),
                                     tracking::LabelSize::a6, tracking::LabelLayout::one_per_page);
       } else {
         return common::make_error(ErrorCode::not_found,

@@ -1315,4 +1315,46 @@ Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id d
   return written;
 }
 
+std::optional<FormKind> parse_form_kind(std::string_view name) {
+  if (name == "receipt") return FormKind::receipt;
+  if (name == "supplement") return FormKind::supplement;
+  if (name == "refusal") return FormKind::refusal;
+  if (name == "apology") return FormKind::apology;
+  if (name == "control") return FormKind::control;
+  return std::nullopt;
+}
+
+Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind kind,
+                                PaperSize receipt_paper, int supplement_number) {
+  switch (kind) {
+    case FormKind::receipt: {
+      auto form = load_receipt(tx, dossier_id);
+      if (!form) return form.error();
+      form->paper = receipt_paper;
+      return render_receipt(*form);
+    }
+    case FormKind::supplement: {
+      auto form = load_supplement_request(tx, dossier_id, supplement_number);
+      if (!form) return form.error();
+      return render_supplement_request(*form);
+    }
+    case FormKind::refusal: {
+      auto form = load_refusal(tx, dossier_id);
+      if (!form) return form.error();
+      return render_refusal(*form);
+    }
+    case FormKind::apology: {
+      auto form = load_apology(tx, dossier_id);
+      if (!form) return form.error();
+      return render_apology(*form);
+    }
+    case FormKind::control: {
+      auto sheet = load_control_sheet(tx, dossier_id);
+      if (!sheet) return sheet.error();
+      return render_control_sheet(*sheet);
+    }
+  }
+  return common::make_error(common::ErrorCode::internal, "unknown form");
+}
+
 }  // namespace tracking

@@ -201,6 +201,23 @@ common::Result<YearRegister> load_register(db::Transaction& tx, int year, common
 // dossier has no return shipment ("dispatch it first").
 common::Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id);
 
+// The forms of one dossier, by the names the CLI and the API use.
+enum class FormKind {
+  receipt,     // "receipt": form 01
+  supplement,  // "supplement": form 02
+  refusal,     // "refusal": form 03
+  apology,     // "apology": form 04
+  control,     // "control": form 05
+};
+std::optional<FormKind> parse_form_kind(std::string_view name);
+
+// Loads and renders form `kind` of dossier `dossier_id` in the caller's transaction: the receipt
+// on `receipt_paper`, the `supplement_number`-th supplement request (0: the latest). Fails as the
+// loader and the renderer do (invalid_argument when the form does not apply to the dossier).
+common::Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind kind,
+                                        PaperSize receipt_paper = PaperSize::a5,
+                                        int supplement_number = 0);
+
 // The folder name of a dossier's documents: its code, or "#<id>" before acceptance (characters
 // other than letters, digits, '.', '-' and '_' replaced by '_').
 std::string document_folder_name(const db::Dossier& dossier);

@@ -1,5 +1,6 @@
-// `hoso serve` as a process stopped by SIGTERM: a request in flight finishes and its envelope is
-// registered; then the process exits 0. No sleeps: the test knows the request is in the server's
+// `hoso serve` as a process: stopped by SIGTERM, a request in flight finishes and its envelope is
+// registered, then the process exits 0; with --hot-folder, its background job registers the files
+// dropped into the folder. No sleeps: the test knows the request is in the server's
 // hands when the server answers `100 Continue`, and that the server is stopping when it says so.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -11,8 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <httplib.h>
+
+#include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/result.hpp"
 #include "db/store.hpp"
@@ -44,62 +51,101 @@ bool send_all(int fd, std::string_view data) {
   return true;
 }
 
+// `hoso serve` as a child process on a free port, its standard output read through a pipe.
+// Killed (SIGKILL) if the test ends without stopping it.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& hoso, std::vector<std::string> extra) {
+    REQUIRE(::pipe(out_pipe_) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe_[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out_pipe_[0]);
+    std::vector<std::string> args = {hoso,          "serve",          "--listen",
+                                     "127.0.0.1:0", "--sync-minutes", "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, hoso.c_str(), &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe_[1]);
+    REQUIRE_MESSAGE(wait_for_output("/ (Ctrl-C stops)"), output_);
+    const auto at = output_.find("http://127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    port_ = std::stoi(output_.substr(at + 17));
+  }
+  ~ServeProcess() {
+    if (!exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(out_pipe_[0]);
+  }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  bool wait_for_output(const std::string& text) { return read_until(out_pipe_[0], output_, text); }
+  const std::string& output() const { return output_; }
+  // Waits for the process; its exit status (-1 when killed by a signal).
+  int wait() {
+    int status = 0;
+    REQUIRE(::waitpid(pid_, &status, 0) == pid_);
+    exited_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  int out_pipe_[2] = {-1, -1};
+  pid_t pid_ = 0;
+  int port_ = 0;
+  bool exited_ = false;
+  std::string output_;
+};
+
+// A desk initialised by `hoso init` in a temporary folder.
+struct ProcessDesk {
+  test_support::TempDir dir;
+  std::string hoso = (test_support::bin_dir() / "hoso").string();
+  std::string db = (dir / "hoso.db").string();
+
+  ProcessDesk() {
+    const auto init = test_support::run_command(
+        shell_quote(hoso) + " init --agency 000.00.05.H12 --db " + shell_quote(db), dir.path());
+    REQUIRE_MESSAGE(init.exit_code == 0, init.err);
+  }
+
+  std::vector<std::string> serve_args() const {
+    return {"--db", db, "--config", (dir / "none.json").string()};
+  }
+};
+
+// plain-01.jpg carries RC627973386VN (samples/envelopes/truth.tsv).
+std::string sample_envelope() {
+  return test_support::read_file(std::filesystem::path(HOSO_SOURCE_DIR) / "samples" / "envelopes" /
+                                 "plain-01.jpg");
+}
+
 }  // namespace
 
 TEST_CASE(
     "hoso serve stopped by SIGTERM during an upload finishes it, registers the envelope and "
     "exits 0") {
-  test_support::TempDir dir;
-  const std::string hoso = (test_support::bin_dir() / "hoso").string();
-  const std::string db = (dir / "hoso.db").string();
-  const auto init = test_support::run_command(
-      shell_quote(hoso) + " init --agency 000.00.05.H12 --db " + shell_quote(db), dir.path());
-  REQUIRE_MESSAGE(init.exit_code == 0, init.err);
+  ProcessDesk desk;
   const auto token = test_support::run_command(
-      shell_quote(hoso) + " token add station-1 --db " + shell_quote(db), dir.path());
+      shell_quote(desk.hoso) + " token add station-1 --db " + shell_quote(desk.db),
+      desk.dir.path());
   REQUIRE_MESSAGE(token.exit_code == 0, token.err);
   const auto token_lines = test_support::lines_of(token.out);
   REQUIRE(token_lines.size() == 2);
   const std::string secret = token_lines[1];
-
-  // plain-01.jpg carries RC627973386VN (samples/envelopes/truth.tsv).
-  const std::string image = test_support::read_file(std::filesystem::path(HOSO_SOURCE_DIR) /
-                                                    "samples" / "envelopes" / "plain-01.jpg");
+  const std::string image = sample_envelope();
   REQUIRE(image.size() > 1000);
 
-  int out_pipe[2];
-  REQUIRE(::pipe(out_pipe) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-  std::vector<std::string> args = {
-      hoso,          "serve",          "--db", db,         "--listen",
-      "127.0.0.1:0", "--sync-minutes", "0",    "--config", (dir / "none.json").string()};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, hoso.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out_pipe[1]);
-  struct Reap {
-    pid_t pid;
-    bool done = false;
-    ~Reap() {
-      if (!done) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-      }
-    }
-  } reap{pid};
-
-  std::string output;
-  REQUIRE_MESSAGE(read_until(out_pipe[0], output, "/ (Ctrl-C stops)"), output);
-  const auto at = output.find("http://127.0.0.1:");
-  REQUIRE(at != std::string::npos);
-  const int port = std::stoi(output.substr(at + 17));
-
+  ServeProcess serve(desk.hoso, desk.serve_args());
+  const int port = serve.port();
   const int sock = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(sock >= 0);
   sockaddr_in address{};
@@ -118,8 +164,8 @@ TEST_CASE(
   const std::size_t half = image.size() / 2;
   REQUIRE(send_all(sock, std::string_view(image).substr(0, half)));
 
-  REQUIRE(::kill(pid, SIGTERM) == 0);
-  REQUIRE_MESSAGE(read_until(out_pipe[0], output, "hoso serve: stopping"), output);
+  REQUIRE(::kill(serve.pid(), SIGTERM) == 0);
+  REQUIRE_MESSAGE(serve.wait_for_output("hoso serve: stopping"), serve.output());
 
   // The rest of the body after the server began to stop: the request still completes.
   REQUIRE(send_all(sock, std::string_view(image).substr(half)));
@@ -134,17 +180,12 @@ TEST_CASE(
   CHECK(answer.find("RC627973386VN") != std::string::npos);
   CHECK(answer.find("\"registered\"") != std::string::npos);
 
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  reap.done = true;
-  ::close(out_pipe[0]);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(serve.wait() == 0);
 
   // And it is in the database, once.
   db::SqliteOptions existing;
   existing.create = false;
-  auto store = db::open_sqlite(db, existing);
+  auto store = db::open_sqlite(desk.db, existing);
   REQUIRE(store.has_value());
   std::int64_t dossiers = 0;
   REQUIRE((*store)->read([&](db::Transaction& tx) -> common::Result<void> {
@@ -154,4 +195,32 @@ TEST_CASE(
     return {};
   }));
   CHECK(dossiers == 1);
+}
+
+TEST_CASE("hoso serve with a hot folder registers a file dropped into it while it serves") {
+  ProcessDesk desk;
+  const auto folder = desk.dir / "scans";
+  std::filesystem::create_directories(folder);
+  auto args = desk.serve_args();
+  args.insert(args.end(), {"--hot-folder", folder.string()});
+  ServeProcess serve(desk.hoso, args);
+  // As a scanner does: write under a temporary name, then rename into the folder.
+  test_support::write_file(folder / "plain-01.jpg.part", sample_envelope());
+  std::filesystem::rename(folder / "plain-01.jpg.part", folder / "plain-01.jpg");
+
+  // The job runs beside the server: watch its health answer until the dossier is there (bounded:
+  // registering one envelope takes well under a second).
+  httplib::Client client("127.0.0.1", serve.port());
+  std::int64_t dossiers = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (dossiers == 0 && std::chrono::steady_clock::now() < deadline) {
+    if (auto res = client.Get("/api/health"); res && res->status == 200) {
+      dossiers = nlohmann::json::parse(res->body)["dossiers"].get<std::int64_t>();
+    }
+    if (dossiers == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(dossiers == 1);
+  CHECK(std::filesystem::exists(folder / "done" / "plain-01.jpg"));
+  REQUIRE(::kill(serve.pid(), SIGTERM) == 0);
+  CHECK(serve.wait() == 0);
 }
