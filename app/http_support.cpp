@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <charconv>
 
 #include "app/desk_server.hpp"
@@ -25,8 +28,17 @@ void answer_error(httplib::Response& res, int status, std::string_view code,
 }
 
 void answer_error(httplib::Response& res, const common::Error& error) {
-  answer_error(res, http_status_for(error.code), common::error_code_name(error.code),
-               error.message);
+  const int status = http_status_for(error.code);
+  if (status == 500) {
+    // A fault of ours (database, disk, a bug): the details go to the log, not to the client.
+    static std::atomic<int> next_id{1};
+    const int id = next_id.fetch_add(1);
+    spdlog::error("error {}: {}", id, error.message);
+    answer_error(res, status, common::error_code_name(error.code),
+                 fmt::format("internal error (logged as {})", id));
+    return;
+  }
+  answer_error(res, status, common::error_code_name(error.code), error.message);
 }
 
 std::string cookie(const httplib::Request& req, std::string_view name) {
@@ -60,10 +72,14 @@ std::optional<json> json_body(const httplib::Request& req, httplib::Response& re
   return body;
 }
 
-std::optional<std::string> string_field(const json& body, const char* name,
-                                        httplib::Response& res) {
+std::optional<std::string> string_field(const json& body, const char* name, httplib::Response& res,
+                                        bool required) {
   const auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::string();
+  if (it == body.end() || it->is_null() || (required && it->is_string() && it->empty())) {
+    if (!required) return std::string();
+    answer_error(res, 400, "invalid_argument", fmt::format("\"{}\" is required", name));
+    return std::nullopt;
+  }
   if (!it->is_string()) {
     answer_error(res, 400, "invalid_argument", fmt::format("\"{}\" must be a string", name));
     return std::nullopt;

@@ -29,10 +29,10 @@ std::string cookie(const httplib::Request& req, std::string_view name);
 // sent as application/json) and returns nothing.
 std::optional<nlohmann::json> json_body(const httplib::Request& req, httplib::Response& res);
 
-// A string field of `body` ("" when absent); a field of another type answers 400 and returns
-// nothing.
+// A string field of `body` ("" when absent); a field of another type, or a `required` one that is
+// absent or empty, answers 400 naming it and returns nothing.
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name,
-                                        httplib::Response& res);
+                                        httplib::Response& res, bool required = false);
 
 // The path parameter `index` (regex group) as a positive id, or nothing after answering 404.
 std::optional<long long> id_param(const httplib::Request& req, httplib::Response& res,

@@ -216,11 +216,16 @@ struct StaffApi::Impl {
     }
     auto body = http::json_body(req, res);
     if (!body) return;
-    auto login_name = http::string_field(*body, "login", res);
-    auto password = http::string_field(*body, "password", res);
-    if (!login_name || !password) return;
-    const std::string key = staff::normalise_login(*login_name).value_or(*login_name);
-    if (!login_failures.would_allow(key, retry_after)) {
+    auto login_name = http::string_field(*body, "login", res, true);
+    if (!login_name) return;
+    auto password = http::string_field(*body, "password", res, true);
+    if (!password) return;
+    // Keyed by the stored form of the login (at most 32 bytes); a login that cannot exist needs no
+    // bucket. The failure is counted before the slow password check, and given back on success,
+    // so parallel guesses cannot all pass the check first.
+    const auto normal = staff::normalise_login(*login_name);
+    const std::string key = normal ? *normal : std::string();
+    if (!key.empty() && !login_failures.allow(key, retry_after)) {
       res.set_header("Retry-After", std::to_string(retry_after));
       http::answer_error(res, 429, "rate_limited",
                          fmt::format("too many failed logins for this user: try again in {} min",
@@ -230,13 +235,14 @@ struct StaffApi::Impl {
     auto opened = accounts.log_in(*login_name, *password);
     if (!opened) {
       if (opened.error().code == ErrorCode::unauthenticated) {
-        int ignored = 0;
-        login_failures.allow(key, ignored);
         spdlog::warn("failed login from {}", req.remote_addr);
+      } else if (!key.empty()) {
+        login_failures.refund(key);  // the database failed, not the caller
       }
       http::answer_error(res, opened.error());
       return;
     }
+    if (!key.empty()) login_failures.refund(key);
     res.set_header(
         "Set-Cookie",
         fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", k_session_cookie,
@@ -374,7 +380,16 @@ struct StaffApi::Impl {
         if (matches->empty()) folded = intake::search_fold(query);
       }
       db::DossierFilter wide = filter;
-      if (matches || only) wide.limit = 1'000'000;  // filtered below
+      if (only) wide.ids = std::vector<db::Id>(only->begin(), only->end());
+      if (matches && folded.empty()) {
+        std::vector<db::Id> ids;
+        for (db::Id id : *matches) {
+          if (!only || only->count(id)) ids.push_back(id);
+        }
+        wide.ids = std::move(ids);
+      }
+      // A name is searched through the newest dossiers' applicants (a scan; bounded).
+      if (!folded.empty()) wide.limit = 100'000;
       auto dossiers = tx.list_dossiers(wide);
       if (!dossiers) return dossiers.error();
       RowContext ctx;
@@ -616,7 +631,12 @@ struct StaffApi::Impl {
                           {"message", r.error().message}});
       }
     };
-    if (body->value("all_ready", false)) {
+    const auto all_ready = body->find("all_ready");
+    if (all_ready != body->end() && !all_ready->is_boolean()) {
+      http::answer_error(res, 400, "invalid_argument", "\"all_ready\" must be true or false");
+      return;
+    }
+    if (all_ready != body->end() && all_ready->get<bool>()) {
       auto report =
           tracking::dispatch_ready(store, *carrier, clock, dispatch_options, k_max_list, record);
       if (!report) {
@@ -843,7 +863,7 @@ struct StaffApi::Impl {
     if (!registrar) return;
     auto body = http::json_body(req, res);
     if (!body) return;
-    auto text = http::string_field(*body, "code", res);
+    auto text = http::string_field(*body, "code", res, true);
     auto batch_name = http::string_field(*body, "batch", res);
     if (!text || !batch_name) return;
     const intake::Code code = classifier->classify(*text, std::nullopt);
@@ -962,7 +982,7 @@ struct StaffApi::Impl {
     if (!registrar) return;
     auto body = http::json_body(req, res);
     if (!body) return;
-    auto number = http::string_field(*body, "tracking_number", res);
+    auto number = http::string_field(*body, "tracking_number", res, true);
     if (!number) return;
     auto resolved = registrar->resolve_manual(*id, *number);
     if (!resolved) {
@@ -1173,11 +1193,13 @@ StaffApi::~StaffApi() = default;
 httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Response& res) {
   using HR = httplib::Server::HandlerResponse;
   const bool upload = req.method == "POST" && req.path == "/api/scans";
-  // A chunked body has no Content-Length to check before it is read: only uploads may use one
-  // (held to max_request_bytes by the server); every other route needs its length up front.
-  if (!upload && req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+  // cpp-httplib 0.11 reads a chunked body, or one without a Content-Length (until the client
+  // closes), with no limit at all: every request with a body must say its length up front.
+  const bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+                        req.method == "DELETE";
+  if (req.has_header("Transfer-Encoding") || (has_body && !req.has_header("Content-Length"))) {
     http::answer_error(res, 411, "length_required",
-                       "send the body with a Content-Length (chunked bodies only for uploads)");
+                       "send the body with a Content-Length (no chunked bodies)");
     return HR::Handled;
   }
   std::size_t length = 0;

@@ -31,8 +31,16 @@ bool RateLimiter::allow(const std::string& key, int& retry_after, Clock::time_po
   return false;
 }
 
+void RateLimiter::refund(const std::string& key, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (!buckets_.count(key)) return;
+  Bucket& bucket = refilled(key, now);
+  bucket.tokens = std::min<double>(burst_, bucket.tokens + 1.0);
+}
+
 bool RateLimiter::would_allow(const std::string& key, int& retry_after, Clock::time_point now) {
   std::lock_guard lock(mutex_);
+  if (!buckets_.count(key)) return true;  // a full bucket
   Bucket& bucket = refilled(key, now);
   if (bucket.tokens >= 1.0) return true;
   retry_after = wait_seconds(bucket);

@@ -22,8 +22,12 @@ class RateLimiter {
   // seconds until it may.
   bool allow(const std::string& key, int& retry_after, Clock::time_point now = Clock::now());
 
-  // True iff `key` has a request left now, without counting one.
+  // True iff `key` has a request left now, without counting one (and without remembering a new
+  // key).
   bool would_allow(const std::string& key, int& retry_after, Clock::time_point now = Clock::now());
+
+  // Gives back one request counted by allow() (a login that succeeded after all).
+  void refund(const std::string& key, Clock::time_point now = Clock::now());
 
  private:
   struct Bucket {

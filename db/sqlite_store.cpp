@@ -1,4 +1,4 @@
-// The SQLite Store: one writing connection per Store, guarded by a mutex, and up to four reading
+// The SQLite Store: one writing connection per Store, guarded by a mutex, and up to eight reading
 // connections (WAL: readers see the last commit and never wait for the writer); writers take the
 // database lock up front (BEGIN IMMEDIATE) so a unit of work's reads and writes are not interleaved
 // with another process's. SQLite::Exception never leaves this file: each call becomes a Result.
@@ -684,6 +684,11 @@ class SqliteTransaction final : public Transaction {
         where.push_back(any + ")");
       }
       if (f.due_before) where.emplace_back("d.due_at IS NOT NULL AND d.due_at < :due_before");
+      if (f.ids) {
+        // Numbers only: safe to write into the statement.
+        where.push_back(f.ids->empty() ? std::string("0")
+                                       : fmt::format("d.id IN ({})", fmt::join(*f.ids, ",")));
+      }
       if (f.filed_from) where.emplace_back("d.filed_at >= :from");
       if (f.filed_to) where.emplace_back("d.filed_at < :to");
       if (f.batch_id) {
@@ -1370,13 +1375,18 @@ class SqliteStore final : public Store {
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
     auto reader = take_reader();
     if (!reader) return reader.error();
-    Result<void> result = run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading");
-    give_back(std::move(*reader));
-    return result;
+    // Given back however `work` ends, an exception included: a lost reader would shrink the pool
+    // until every read waited for ever.
+    struct GiveBack {
+      SqliteStore& store;
+      std::unique_ptr<Connection>& connection;
+      ~GiveBack() { store.give_back(std::move(connection)); }
+    } give_back_on_exit{*this, *reader};
+    return run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading");
   }
 
  private:
-  static constexpr std::size_t k_max_readers = 4;
+  static constexpr std::size_t k_max_readers = 8;
 
   static Result<void> run(Connection& connection,
                           const std::function<Result<void>(Transaction&)>& work,

@@ -27,6 +27,7 @@ struct DossierFilter {
   std::vector<DossierState> states;     // any of these (as well as `state`, when set)
   std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
   bool newest_first = false;            // order by filing time, newest first (else oldest)
+  std::optional<std::vector<Id>> ids;   // only these dossiers (an empty list: none)
 };
 
 struct Counts {
