@@ -98,6 +98,7 @@ class [[nodiscard]] Result<void> {
     if (!ok_) throw BadResultAccess(error_);
   }
   const Error& error() const& { return error_; }
+  Error&& error() && { return std::move(error_); }
 
  private:
   Error error_;
@@ -109,3 +110,27 @@ inline Error make_error(ErrorCode code, std::string message) {
 }
 
 }  // namespace common
+
+// Passing an error on, as ccache's util/expected.hpp does, for functions that return a Result:
+//   TRY(tx.set_setting(key, value));              // returns the Error when it fails
+//   TRY_ASSIGN(auto dossier, tx.get_dossier(id));  // else declares `dossier` with the value
+// Each evaluates its expression once. TRY_ASSIGN declares a hidden variable, so use it at most
+// once per line.
+#define HOSO_TRY_CONCAT_(a, b) a##b
+#define HOSO_TRY_CONCAT(a, b) HOSO_TRY_CONCAT_(a, b)
+
+#define TRY(expr)                                           \
+  do {                                                      \
+    auto&& hoso_try_result_ = (expr);                       \
+    if (!hoso_try_result_) {                                \
+      return std::move(hoso_try_result_).error();           \
+    }                                                       \
+  } while (false)
+
+#define TRY_ASSIGN(declaration, expr) \
+  TRY_ASSIGN_IMPL_(HOSO_TRY_CONCAT(hoso_try_value_, __LINE__), declaration, expr)
+
+#define TRY_ASSIGN_IMPL_(tmp, declaration, expr) \
+  auto tmp = (expr);                             \
+  if (!tmp) return std::move(tmp).error();       \
+  declaration = std::move(*tmp)

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.hpp"
@@ -192,6 +193,33 @@ class Store {
   // Runs `work` in a read transaction: a consistent snapshot. Thread-safe.
   virtual common::Result<void> read(
       const std::function<common::Result<void>(Transaction&)>& work) = 0;
+
+  // The same for a unit of work that returns a value: `store.read<StaffView>([&](Transaction& tx)
+  // { return staff_lookup(tx, key); })` returns what `work` returned, or its error, or the
+  // store's (io_error when the database refuses). write<T> commits iff `work` succeeds.
+  template <class T, class Work>
+  common::Result<T> read(Work&& work) {
+    return run_returning<T>(false, std::forward<Work>(work));
+  }
+  template <class T, class Work>
+  common::Result<T> write(Work&& work) {
+    return run_returning<T>(true, std::forward<Work>(work));
+  }
+
+ private:
+  template <class T, class Work>
+  common::Result<T> run_returning(bool writing, Work&& work) {
+    std::optional<T> out;
+    auto unit = [&](Transaction& tx) -> common::Result<void> {
+      common::Result<T> value = work(tx);
+      if (!value) return std::move(value).error();
+      out.emplace(std::move(*value));
+      return {};
+    };
+    auto done = writing ? write(unit) : read(unit);
+    if (!done) return std::move(done).error();
+    return std::move(*out);
+  }
 };
 
 // How a SQLite store is opened.

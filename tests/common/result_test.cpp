@@ -51,3 +51,47 @@ TEST_CASE("every error code has a distinct name and an exit code that scripts ca
   CHECK(common::exit_code_for(ErrorCode::crashed) == common::ExitCode::bad_input);
   CHECK(common::exit_code_for(ErrorCode::not_found) == common::ExitCode::not_found);
 }
+
+namespace {
+
+Result<int> halve(int n) {
+  if (n % 2 != 0) return common::make_error(ErrorCode::bad_input, std::to_string(n) + " is odd");
+  return n / 2;
+}
+
+int calls = 0;
+Result<void> count_call(bool ok) {
+  ++calls;
+  if (!ok) return common::make_error(ErrorCode::io_error, "refused");
+  return {};
+}
+
+Result<int> quarter(int n) {
+  TRY_ASSIGN(int half, halve(n));
+  TRY_ASSIGN(int result, halve(half));
+  return result;
+}
+
+Result<int> checked(bool ok) {
+  TRY(count_call(ok));
+  return 7;
+}
+
+}  // namespace
+
+TEST_CASE("TRY_ASSIGN passes the first error on and otherwise gives the value") {
+  CHECK(quarter(12).value() == 3);
+  auto odd_half = quarter(6);
+  REQUIRE_FALSE(odd_half.has_value());
+  CHECK(odd_half.error().code == ErrorCode::bad_input);
+  CHECK(odd_half.error().message == "3 is odd");
+}
+
+TEST_CASE("TRY evaluates its expression once and returns its error") {
+  calls = 0;
+  CHECK(checked(true).value() == 7);
+  auto failed = checked(false);
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().message == "refused");
+  CHECK(calls == 2);
+}

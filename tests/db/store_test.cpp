@@ -190,6 +190,31 @@ TEST_CASE("a unit of work that fails leaves nothing behind") {
   CHECK(counts.dossiers == 0);
 }
 
+TEST_CASE("a unit of work that returns a value hands it back, or its error, and a failed write keeps nothing") {
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  const db::Id agency = add_agency(*store);
+  auto id = store->write<db::Id>(
+      [&](db::Transaction& tx) { return tx.insert_dossier(received_dossier(agency)); });
+  REQUIRE(id.has_value());
+  auto read_back = store->read<std::optional<db::Dossier>>(
+      [&](db::Transaction& tx) { return tx.get_dossier(*id); });
+  REQUIRE(read_back.has_value());
+  REQUIRE(read_back->has_value());
+  CHECK((*read_back)->id == *id);
+
+  auto refused = store->write<db::Id>([&](db::Transaction& tx) -> Result<db::Id> {
+    TRY_ASSIGN(auto second, tx.insert_dossier(received_dossier(agency)));
+    CHECK(second > *id);
+    return common::make_error(ErrorCode::conflict, "changed my mind");
+  });
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::conflict);
+  auto counts = store->read<db::Counts>([](db::Transaction& tx) { return tx.counts(); });
+  REQUIRE(counts.has_value());
+  CHECK(counts->dossiers == 1);
+}
+
 TEST_CASE("the event log cannot be changed or deleted, only appended to") {
   TempDir dir;
   const auto path = dir.path / "hoso.db";
