@@ -30,9 +30,11 @@
 #include "tracking/carrier_sync.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/documents.hpp"
+#include "tracking/dossier_key.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
 #include "tracking/report.hpp"
+#include "tracking/staff_queries.hpp"
 
 namespace app {
 namespace {
@@ -163,14 +165,9 @@ struct Run {
   }
 
   std::optional<db::Dossier> dossier(db::Id id) const {
-    std::optional<db::Dossier> found;
-    (void)desk->store->read([&](db::Transaction& tx) -> Result<void> {
-      auto d = tx.get_dossier(id);
-      if (!d) return d.error();
-      found = *d;
-      return {};
-    });
-    return found;
+    auto found = tracking::find_dossier(*desk->store, fmt::format("#{}", id));
+    if (!found) return std::nullopt;
+    return std::move(*found);
   }
 };
 
@@ -365,14 +362,9 @@ Result<void> give_contacts(Run& run) {
   // mailroom types them (an ID card QR already gave the name and permanent address).
   std::size_t i = 0;
   for (const auto& [id, plan] : run.outcome.plans) {
-    std::optional<db::Applicant> applicant;
-    auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
-      auto found = tx.applicant_of(id);
-      if (!found) return found.error();
-      applicant = *found;
-      return {};
-    });
-    if (!read) return read.error();
+    auto view = tracking::staff_lookup(*run.desk->store, fmt::format("#{}", id));
+    if (!view) return view.error();
+    const std::optional<db::Applicant>& applicant = view->applicant;
     tracking::ContactUpdate update;
     update.phone = fmt::format("09{:08}", (static_cast<long long>(id) * 7919) % 100000000);
     if (!applicant) {
@@ -406,10 +398,12 @@ Result<int> print_documents(Run& run, const std::filesystem::path& folder) {
     if (!reg) return reg.error();
     year = std::move(*reg);
     for (const auto& [number, scenario] : run.outcome.return_scenarios) {
-      auto shipment = tx.find_shipment(number, db::Direction::outbound, Timestamp{});
-      if (!shipment) return shipment.error();
-      if (!*shipment || !(*shipment)->dossier_id) continue;
-      auto label = tracking::load_return_label(tx, *(*shipment)->dossier_id);
+      auto posted = tracking::find_dossier(tx, number);
+      if (!posted) {
+        if (posted.error().code == ErrorCode::not_found) continue;
+        return posted.error();
+      }
+      auto label = tracking::load_return_label(tx, posted->id);
       if (!label) return label.error();
       // A dossier posted twice has one label per return: the newest is the one on the envelope.
       if (label->tracking_number == number) labels.push_back(std::move(*label));
@@ -527,7 +521,7 @@ Result<DemoOutcome> run_demo_flow(
         auto calendar = tracking::load_calendar(tx);
         if (!calendar) return calendar.error();
         run.calendar = std::move(*calendar);
-        auto procedures = tx.list_procedures();
+        auto procedures = tracking::procedure_catalogue(tx);
         if (!procedures) return procedures.error();
         for (const auto& p : *procedures) {
           if (p.time_unit == db::TimeUnit::working_days && p.time_amount >= 4 &&
@@ -547,18 +541,13 @@ Result<DemoOutcome> run_demo_flow(
 
   fmt::print(out, "\n== {} working days at the desk, in simulated time ==\n", k_days);
   if (auto registered = register_envelopes(run, args); !registered) return registered.error();
+  tracking::DossierQuery everything;
+  everything.limit = 100000;
+  everything.newest_first = false;
+  auto registered_dossiers = tracking::search_dossiers(*run.desk->store, run.clock, everything);
+  if (!registered_dossiers) return registered_dossiers.error();
   std::vector<db::Id> ids;
-  if (auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
-        db::DossierFilter filter;
-        filter.limit = 100000;
-        auto list = tx.list_dossiers(filter);
-        if (!list) return list.error();
-        for (const auto& d : *list) ids.push_back(d.id);
-        return {};
-      });
-      !read) {
-    return read.error();
-  }
+  for (const auto& row : registered_dossiers->rows) ids.push_back(row.dossier.id);
   std::sort(ids.begin(), ids.end());
   for (std::size_t i = 0; i < ids.size(); ++i) run.outcome.plans[ids[i]] = plan_for(i);
   if (auto given = give_contacts(run); !given) return given.error();
@@ -593,14 +582,8 @@ Result<DemoOutcome> run_demo_flow(
   // A citizen whose result came back looks the dossier up with the receipt's lookup code.
   for (const auto& [number, scenario] : run.outcome.return_scenarios) {
     if (scenario != "failed_once") continue;
-    std::string lookup_code;
-    (void)run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
-      auto shipment = tx.find_shipment(number, db::Direction::outbound, Timestamp{});
-      if (!shipment || !*shipment || !(*shipment)->dossier_id) return {};
-      auto d = tx.get_dossier(*(*shipment)->dossier_id);
-      if (d && *d) lookup_code = (*d)->lookup_code;
-      return {};
-    });
+    auto posted = tracking::find_dossier(*run.desk->store, number);
+    const std::string lookup_code = posted ? posted->lookup_code : std::string();
     auto view = tracking::citizen_lookup(*run.desk->store, number, lookup_code);
     if (!view) return view.error();
     run.outcome.example_lookup = {number, lookup_code};

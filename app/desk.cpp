@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "common/exit_code.hpp"
+#include "intake/desk_setup.hpp"
 
 namespace app {
 
@@ -55,16 +56,10 @@ common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
   desk->store = std::move(*store);
   desk->images = std::make_unique<db::ImageStore>(image_root(desk->database));
 
-  std::optional<std::string> patterns;
-  auto read = desk->store->read([&](db::Transaction& tx) -> common::Result<void> {
-    auto value = tx.setting(k_setting_carrier_patterns);
-    if (!value) return value.error();
-    patterns = *value;
-    return {};
-  });
-  if (!read) return read.error();
-  if (patterns) {
-    auto classifier = intake::Classifier::from_json(*patterns, "carrier patterns in the database");
+  auto patterns = intake::stored_carrier_patterns(*desk->store);
+  if (!patterns) return patterns.error();
+  if (*patterns) {
+    auto classifier = intake::Classifier::from_json(**patterns, "carrier patterns in the database");
     if (!classifier) return classifier.error();
     desk->classifier = std::move(*classifier);
   }

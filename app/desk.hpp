@@ -17,7 +17,6 @@
 namespace app {
 
 inline constexpr const char* k_default_db = "var/hoso.db";
-inline constexpr const char* k_setting_carrier_patterns = "carrier_patterns";
 
 // --db if given, else $HOSO_DB if set and non-empty, else var/hoso.db.
 std::filesystem::path database_path(const std::string& flag);

@@ -23,6 +23,7 @@
 #include "common/rate_limiter.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/lookup.hpp"
+#include "tracking/staff_queries.hpp"
 
 namespace app {
 namespace {
@@ -149,21 +150,15 @@ class Server final : public DeskServer {
         });
 
     http_.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
-      db::Counts counts;
-      auto read = store_.read([&](db::Transaction& tx) -> common::Result<void> {
-        auto c = tx.counts();
-        if (!c) return c.error();
-        counts = *c;
-        return {};
-      });
-      if (!read) {
+      auto counts = tracking::desk_counts(store_);
+      if (!counts) {
         answer_error(res, common::Error{ErrorCode::unavailable, "the database does not answer"});
         return;
       }
       answer_json(res, 200,
                   json{{"status", "ok"},
                        {"schema_version", db::schema_version()},
-                       {"dossiers", counts.dossiers},
+                       {"dossiers", counts->dossiers},
                        {"time", common::format_iso(clock_.now())}}
                       .dump());
     });

@@ -58,11 +58,8 @@ void print_one(db::Id id, const Result<tracking::Dispatched>& one) {
 
 }  // namespace
 
-void add_dispatch_command(CLI::App& cli, DispatchArgs& args, const std::string& db_help) {
-  auto* cmd = cli.add_subcommand(
-      "dispatch",
-      "Send results back by post: orders a return shipment from the carrier for each dossier "
-      "whose result is ready and moves it to 'return dispatched'");
+void define_dispatch_command(CLI::App& command, DispatchArgs& args, const std::string& db_help) {
+  CLI::App* cmd = &command;
   cmd->add_option("keys", args.keys, "Dossiers (#id, tracking number or dossier code)");
   cmd->add_flag("--all-ready", args.all_ready,
                 "Every dossier whose result is ready (state processed)");

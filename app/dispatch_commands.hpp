@@ -23,7 +23,8 @@ struct DispatchArgs {
   std::string actor;
   bool json = false;
 };
-void add_dispatch_command(CLI::App& cli, DispatchArgs& args, const std::string& db_help);
+// Adds the options (and subcommands) of `dispatch` to `command`.
+void define_dispatch_command(CLI::App& command, DispatchArgs& args, const std::string& db_help);
 int run_dispatch(const DispatchArgs& args);
 
 struct ApplicantArgs {

@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <charconv>
 
 #include "app/desk_server.hpp"
 
@@ -55,48 +54,6 @@ std::string cookie(const httplib::Request& req, std::string_view name) {
     }
   }
   return {};
-}
-
-std::optional<json> json_body(const httplib::Request& req, httplib::Response& res) {
-  const std::string type = req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
-    answer_error(res, 400, "invalid_argument",
-                 "send the body as JSON (Content-Type: application/json)");
-    return std::nullopt;
-  }
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    answer_error(res, 400, "invalid_argument", "the body is not a JSON object");
-    return std::nullopt;
-  }
-  return body;
-}
-
-std::optional<std::string> string_field(const json& body, const char* name, httplib::Response& res,
-                                        bool required) {
-  const auto it = body.find(name);
-  if (it == body.end() || it->is_null() || (required && it->is_string() && it->empty())) {
-    if (!required) return std::string();
-    answer_error(res, 400, "invalid_argument", fmt::format("\"{}\" is required", name));
-    return std::nullopt;
-  }
-  if (!it->is_string()) {
-    answer_error(res, 400, "invalid_argument", fmt::format("\"{}\" must be a string", name));
-    return std::nullopt;
-  }
-  return it->get<std::string>();
-}
-
-std::optional<long long> id_param(const httplib::Request& req, httplib::Response& res,
-                                  std::size_t index) {
-  long long id = 0;
-  if (req.matches.size() > index) {
-    const std::string text = req.matches[index].str();
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec == std::errc() && end == text.data() + text.size() && id > 0) return id;
-  }
-  answer_error(res, 404, "not_found", "no such record");
-  return std::nullopt;
 }
 
 }  // namespace app::http

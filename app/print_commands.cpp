@@ -26,25 +26,14 @@ struct Rendered {
   std::string html;
 };
 
-Result<db::Id> resolve(db::Transaction& tx, const std::string& key) {
-  auto id = tracking::find_dossier_id(tx, key);
-  if (!id) return id.error();
-  if (*id) {
-    auto dossier = tx.get_dossier(**id);
-    if (!dossier) return dossier.error();
-    if (*dossier) return **id;
-  }
-  return make_error(ErrorCode::not_found,
-                    fmt::format("no dossier '{}' (give #id, a tracking number or a dossier code)",
-                                shorten(key, 40)));
-}
-
-// The dossier's own folder under documents/.
-Result<fs::path> dossier_folder(db::Transaction& tx, const fs::path& root, db::Id id) {
-  auto dossier = tx.get_dossier(id);
-  if (!dossier) return dossier.error();
-  if (!*dossier) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
-  return root / tracking::document_folder_name(**dossier);
+// The dossier `key` names and its own folder under documents/.
+struct Named {
+  db::Id id = 0;
+  fs::path folder;
+};
+Result<Named> resolve(db::Transaction& tx, const fs::path& root, const std::string& key) {
+  TRY_ASSIGN(const db::Dossier dossier, tracking::find_dossier(tx, key));
+  return Named{dossier.id, root / tracking::document_folder_name(dossier)};
 }
 
 // One form of one dossier: load, render, and name the file.
@@ -94,9 +83,8 @@ int write_all(const std::vector<Rendered>& pages) {
 
 fs::path documents_dir(const fs::path& database) { return database.parent_path() / "documents"; }
 
-CLI::App* add_print_command(CLI::App& cli, PrintArgs& args, const std::string& db_help) {
-  auto* print = cli.add_subcommand(
-      "print", "Printable documents as HTML: forms 01-06 and return labels (Code 128 + QR)");
+void define_print_command(CLI::App& command, PrintArgs& args, const std::string& db_help) {
+  CLI::App* print = &command;
   print->require_subcommand(1);
   std::vector<CLI::App*> subs;
   auto add_form = [&](const char* name, const char* help) {
@@ -149,7 +137,6 @@ CLI::App* add_print_command(CLI::App& cli, PrintArgs& args, const std::string& d
     sub->add_option("--db", args.db, db_help);
     sub->callback([&args, sub] { args.document = sub->get_name(); });
   }
-  return print;
 }
 
 int run_print(const PrintArgs& args) {
@@ -164,12 +151,9 @@ int run_print(const PrintArgs& args) {
     std::optional<db::Id> id;
     fs::path folder;
     auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
-      auto found = resolve(tx, args.keys.front());
-      if (!found) return found.error();
-      id = *found;
-      auto own = dossier_folder(tx, root, *id);
-      if (!own) return own.error();
-      folder = out.value_or(*own);
+      TRY_ASSIGN(const Named named, resolve(tx, root, args.keys.front()));
+      id = named.id;
+      folder = out.value_or(named.folder);
       return {};
     });
     if (!read) return report_error(read.error());
@@ -216,16 +200,10 @@ int run_print(const PrintArgs& args) {
       std::vector<tracking::ReturnLabel> labels;
       fs::path default_path;
       for (const std::string& key : args.keys) {
-        auto id = resolve(tx, key);
-        if (!id) return id.error();
-        auto label = tracking::load_return_label(tx, *id);
-        if (!label) return label.error();
-        labels.push_back(std::move(*label));
-        if (args.keys.size() == 1) {
-          auto folder = dossier_folder(tx, root, *id);
-          if (!folder) return folder.error();
-          default_path = *folder / "label.html";
-        }
+        TRY_ASSIGN(const Named named, resolve(tx, root, key));
+        TRY_ASSIGN(auto label, tracking::load_return_label(tx, named.id));
+        labels.push_back(std::move(label));
+        if (args.keys.size() == 1) default_path = named.folder / "label.html";
       }
       if (args.keys.size() > 1) {
         const std::string stamp = common::format_local(common::SystemClock().now());
@@ -250,13 +228,9 @@ int run_print(const PrintArgs& args) {
   auto renderer = form_renderer(args, file_name);
   if (!renderer) return report_error(renderer.error());
   auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
-    auto id = resolve(tx, args.keys.front());
-    if (!id) return id.error();
-    auto html = (*renderer)(tx, *id);
-    if (!html) return html.error();
-    auto folder = dossier_folder(tx, root, *id);
-    if (!folder) return folder.error();
-    pages.push_back({out.value_or(*folder / file_name), std::move(*html)});
+    TRY_ASSIGN(const Named named, resolve(tx, root, args.keys.front()));
+    TRY_ASSIGN(auto html, (*renderer)(tx, named.id));
+    pages.push_back({out.value_or(named.folder / file_name), std::move(html)});
     return {};
   });
   if (!read) return report_error(read.error());

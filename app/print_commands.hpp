@@ -26,8 +26,8 @@ struct PrintArgs {
   int year = 0;                   // register
 };
 
-// Adds `print` and its subcommands to `cli`; returns the `print` command.
-CLI::App* add_print_command(CLI::App& cli, PrintArgs& args, const std::string& db_help);
+// Adds the options and subcommands of `print` to `command`.
+void define_print_command(CLI::App& command, PrintArgs& args, const std::string& db_help);
 
 // Writes the document(s) and prints each path written, one per line. Exit codes as elsewhere: 2 for
 // a document that does not apply to the dossier (e.g. no receipt before acceptance), 4 for an

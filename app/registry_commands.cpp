@@ -20,9 +20,13 @@
 #include "common/exit_code.hpp"
 #include "db/settings.hpp"
 #include "intake/catalogue.hpp"
+#include "intake/desk_setup.hpp"
 #include "intake/envelope_reader.hpp"
+#include "intake/mailroom.hpp"
 #include "scanner/batch.hpp"
 #include "staff/accounts.hpp"
+#include "tracking/lookup.hpp"
+#include "tracking/staff_queries.hpp"
 
 namespace app {
 namespace {
@@ -50,13 +54,6 @@ std::string read_file(const std::filesystem::path& path, Result<void>& status) {
   return text.str();
 }
 
-bool plausible_agency_code(const std::string& code) {
-  return !code.empty() && code.size() <= 32 &&
-         std::all_of(code.begin(), code.end(), [](unsigned char c) {
-           return std::isupper(c) || std::isdigit(c) || c == '.';
-         });
-}
-
 // --- init -------------------------------------------------------------------------------------
 
 }  // namespace
@@ -78,118 +75,54 @@ int run_init(const InitArgs& args) {
                                                   ? samples / "carriers" / "tracking_patterns.json"
                                                   : std::filesystem::path(args.carriers);
 
-  if (!args.agency.empty() && !plausible_agency_code(args.agency)) {
+  if (!args.agency.empty() && !intake::plausible_agency_code(args.agency)) {
     return report_error(make_error(
         ErrorCode::invalid_argument,
         fmt::format("--agency '{}' is not an agency code like 000.00.05.H12 (upper-case letters, "
                     "digits and dots)",
                     args.agency)));
   }
+  intake::DeskSetup setup;
+  setup.agency_code = args.agency;
+  setup.agency_name = args.agency_name;
+  setup.settings = {{db::k_setting_agency_address, args.agency_address},
+                    {db::k_setting_agency_phone, args.agency_phone},
+                    {db::k_setting_agency_province, args.agency_province},
+                    {db::k_setting_public_url, args.public_url}};
   auto procedures = intake::load_procedures_csv(procedures_file);
   if (!procedures) return report_error(procedures.error());
+  setup.procedures = std::move(*procedures);
+  setup.procedures_source = procedures_file.string();
   auto calendar = common::WorkingCalendar::load_csv(calendar_files);
   if (!calendar) return report_error(calendar.error());
+  setup.calendar_days = calendar->days();
   Result<void> read_status;
-  const std::string patterns = read_file(carriers_file, read_status);
+  setup.carrier_patterns = read_file(carriers_file, read_status);
   if (!read_status) return report_error(read_status.error());
-  auto classifier = intake::Classifier::from_json(patterns, carriers_file.string());
+  auto classifier = intake::Classifier::from_json(setup.carrier_patterns, carriers_file.string());
   if (!classifier) return report_error(classifier.error());
+  setup.carrier_pattern_count = classifier->patterns().size();
 
   auto store = db::open_sqlite(database);
   if (!store) return report_error(store.error());
-
-  const auto now = common::SystemClock().now();
-  const std::string actor = actor_or_user("");
-  std::string agency_line;
-  int days_loaded = 0;
-  int days_kept_removed = 0;
-  auto written = (*store)->write([&](db::Transaction& tx) -> Result<void> {
-    if (!args.agency.empty()) {
-      auto id = tx.upsert_agency(
-          db::Agency{0, args.agency, args.agency_name.empty() ? args.agency : args.agency_name});
-      if (!id) return id.error();
-      if (auto set = tx.set_setting(db::k_setting_agency_code, args.agency); !set) return set;
+  auto written =
+      intake::set_up_desk(**store, setup, common::SystemClock().now(), actor_or_user(""));
+  if (!written) {
+    common::Error error = std::move(written).error();
+    if (args.agency.empty() && error.code == ErrorCode::invalid_argument) {
+      error.message += ": hoso init --agency 000.00.05.H12 --agency-name \"Bộ phận Một cửa ...\"";
     }
-    for (const auto& [key, value] :
-         {std::pair{db::k_setting_agency_address, &args.agency_address},
-          std::pair{db::k_setting_agency_phone, &args.agency_phone},
-          std::pair{db::k_setting_agency_province, &args.agency_province},
-          std::pair{db::k_setting_public_url, &args.public_url}}) {
-      if (value->empty()) continue;
-      if (auto set = tx.set_setting(key, *value); !set) return set;
-    }
-    auto code = tx.setting(db::k_setting_agency_code);
-    if (!code) return code.error();
-    if (!*code) {
-      return make_error(ErrorCode::invalid_argument,
-                        "the first `hoso init` needs the desk's agency code: hoso init --agency "
-                        "000.00.05.H12 --agency-name \"Bộ phận Một cửa ...\"");
-    }
-    auto agency = tx.find_agency(**code);
-    if (!agency) return agency.error();
-    agency_line = fmt::format("{} ({})", **code, *agency ? (*agency)->name : std::string("?"));
-
-    // A version's processing time is what its dossiers were received under (DOMAIN.md §5): it may
-    // not change in place; a new time is a new version.
-    auto known = tx.list_procedures();
-    if (!known) return known.error();
-    for (const db::Procedure& p : *procedures) {
-      for (const db::Procedure& k : *known) {
-        if (k.code == p.code && k.version == p.version &&
-            (k.time_amount != p.time_amount || k.time_unit != p.time_unit)) {
-          return make_error(
-              ErrorCode::bad_input,
-              fmt::format("{}: procedure {} version {} is in the database with {} {}, the file "
-                          "says {} {}; add a line with version {} instead of changing it",
-                          procedures_file.string(), p.code, p.version, k.time_amount,
-                          db::time_unit_name(k.time_unit), p.time_amount,
-                          db::time_unit_name(p.time_unit), p.version + 1));
-        }
-      }
-      if (auto id = tx.upsert_procedure(p); !id) return id.error();
-    }
-    // The database is the admin's calendar: the shipped files add the dates it does not have,
-    // never overwrite a date it has (`hoso calendar add`), and never bring back a date the admin
-    // removed (`hoso calendar remove`, found in the event log).
-    auto existing = tx.list_calendar_days();
-    if (!existing) return existing.error();
-    std::set<std::string> present;
-    for (const auto& day : *existing) present.insert(common::format_date(day.date));
-    auto history = tx.events_of("calendar", 0);
-    if (!history) return history.error();
-    std::set<std::string> removed;
-    for (const auto& event : *history) {
-      const auto data = nlohmann::json::parse(event.data, nullptr, false);
-      if (!data.is_object() || !data.contains("date") || !data["date"].is_string()) continue;
-      const std::string date = data["date"].get<std::string>();
-      if (event.action == "day_removed") removed.insert(date);
-      if (event.action == "day_set") removed.erase(date);
-    }
-    for (const auto& day : calendar->days()) {
-      const std::string date = common::format_date(day.date);
-      if (present.count(date)) continue;
-      if (removed.count(date)) {
-        ++days_kept_removed;
-        continue;
-      }
-      if (auto put = tx.put_calendar_day(day); !put) return put;
-      ++days_loaded;
-    }
-    if (auto set = tx.set_setting(k_setting_carrier_patterns, patterns); !set) return set;
-    nlohmann::json data = {{"procedures", procedures->size()},
-                           {"calendar_days_loaded", days_loaded},
-                           {"carrier_patterns", classifier->patterns().size()},
-                           {"schema_version", db::schema_version()}};
-    auto e = tx.append_event(
-        db::Event{0, now, actor, "desk", 0, "initialised", "hoso init", data.dump()});
-    if (!e) return e.error();
-    return {};
-  });
-  if (!written) return report_error(written.error());
+    return report_error(error);
+  }
+  const std::string agency_line =
+      fmt::format("{} ({})", written->agency_code, written->agency_name);
+  const int days_loaded = written->calendar_days_loaded;
+  const int days_kept_removed = written->calendar_days_kept_removed;
 
   std::printf("%s: schema version %d, agency %s\n", database.string().c_str(), db::schema_version(),
               agency_line.c_str());
-  std::printf("  %zu procedures from %s\n", procedures->size(), procedures_file.string().c_str());
+  std::printf("  %zu procedures from %s\n", setup.procedures.size(),
+              procedures_file.string().c_str());
   std::printf(
       "  %d calendar days loaded from %zu file(s)%s\n", days_loaded, calendar_files.size(),
       days_kept_removed == 0
@@ -488,77 +421,64 @@ int run_manual(const ManualArgs& args) {
     return 0;
   }
 
-  struct Row {
-    db::ManualItem item;
-    db::Scan scan;
-  };
-  std::vector<Row> rows;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    std::vector<db::ManualItem> items;
-    if (args.action == "show") {
-      auto item = tx.get_manual(args.id);
-      if (!item) return item.error();
-      if (!*item) {
-        return make_error(ErrorCode::not_found,
-                          fmt::format("no manual-queue item #{}; see `hoso manual list`", args.id));
-      }
-      items.push_back(**item);
-    } else {
-      auto list = tx.list_manual(
-          args.all ? std::nullopt : std::optional<db::ManualStatus>(db::ManualStatus::open));
-      if (!list) return list.error();
-      items = std::move(*list);
+  std::vector<intake::ManualEntry> rows;
+  if (args.action == "show") {
+    auto entry = intake::manual_entry(store, args.id);
+    if (!entry) {
+      common::Error error = std::move(entry).error();
+      if (error.code == ErrorCode::not_found) error.message += "; see `hoso manual list`";
+      return report_error(error);
     }
-    for (auto& item : items) {
-      auto scan = tx.get_scan(item.scan_id);
-      if (!scan) return scan.error();
-      rows.push_back(Row{std::move(item), scan->value_or(db::Scan{})});
-    }
-    return {};
-  });
-  if (!read) return report_error(read.error());
+    rows.push_back(std::move(*entry));
+  } else {
+    auto queue =
+        intake::manual_queue(store, args.all ? intake::QueueItems::all : intake::QueueItems::open);
+    if (!queue) return report_error(queue.error());
+    rows = std::move(*queue);
+  }
 
-  for (const Row& row : rows) {
-    const auto image = row.scan.image_hash.empty()
-                           ? std::filesystem::path()
-                           : images.path_of(row.scan.image_hash, row.scan.image_type);
+  for (const intake::ManualEntry& entry : rows) {
+    const db::ManualItem& item = entry.item;
+    const db::Scan scan = entry.scan.value_or(db::Scan{});
+    const auto image = scan.image_hash.empty() ? std::filesystem::path()
+                                               : images.path_of(scan.image_hash, scan.image_type);
     if (args.json) {
       nlohmann::json codes = nlohmann::json::array();
-      for (const auto& c : row.scan.codes) codes.push_back(code_json(c));
-      nlohmann::json j = {{"id", row.item.id},
-                          {"status", db::manual_status_name(row.item.status)},
-                          {"reason_code", row.item.reason_code},
-                          {"reason", row.item.reason},
-                          {"created_at", common::format_iso(row.item.created_at)},
-                          {"file", row.scan.source_name},
-                          {"page", row.scan.page},
+      for (const auto& c : scan.codes) codes.push_back(code_json(c));
+      nlohmann::json j = {{"id", item.id},
+                          {"status", db::manual_status_name(item.status)},
+                          {"reason_code", item.reason_code},
+                          {"reason", item.reason},
+                          {"created_at", common::format_iso(item.created_at)},
+                          {"file", scan.source_name},
+                          {"page", scan.page},
                           {"image", image.string()},
                           {"codes", codes}};
-      if (row.item.dossier_id) j["dossier_id"] = *row.item.dossier_id;
+      if (item.dossier_id) j["dossier_id"] = *item.dossier_id;
       print_json(j);
     } else if (args.action == "show") {
-      std::printf("manual #%lld  %s  (%s)\n", static_cast<long long>(row.item.id),
-                  std::string(db::manual_status_name(row.item.status)).c_str(),
-                  row.item.reason_code.c_str());
-      std::printf("  reason:   %s\n", row.item.reason.c_str());
-      std::printf("  queued:   %s at station %s\n",
-                  common::format_local(row.item.created_at).c_str(), row.scan.station.c_str());
-      std::printf("  file:     %s (page %d)\n", shorten(row.scan.source_name, 80).c_str(),
-                  row.scan.page + 1);
+      std::printf("manual #%lld  %s  (%s)\n", static_cast<long long>(item.id),
+                  std::string(db::manual_status_name(item.status)).c_str(),
+                  item.reason_code.c_str());
+      std::printf("  reason:   %s\n", item.reason.c_str());
+      std::printf("  queued:   %s at station %s\n", common::format_local(item.created_at).c_str(),
+                  scan.station.c_str());
+      std::printf("  file:     %s (page %d)\n", shorten(scan.source_name, 80).c_str(),
+                  scan.page + 1);
       std::printf("  image:    %s\n", image.empty() ? "(none kept)" : image.string().c_str());
-      if (!row.scan.scan_error.empty()) {
-        std::printf("  scanner:  %s\n", shorten(row.scan.scan_error, 200).c_str());
+      if (!scan.scan_error.empty()) {
+        std::printf("  scanner:  %s\n", shorten(scan.scan_error, 200).c_str());
       }
       std::printf("  codes read:\n");
-      print_codes(row.scan.codes, "    ");
-      if (row.item.status == db::ManualStatus::open) {
+      print_codes(scan.codes, "    ");
+      if (item.status == db::ManualStatus::open) {
         std::printf("  resolve:  hoso manual resolve %lld TRACKING_NUMBER\n",
-                    static_cast<long long>(row.item.id));
+                    static_cast<long long>(item.id));
       }
     } else {
-      std::printf("#%-5lld %s  %-18s %-28s %s\n", static_cast<long long>(row.item.id),
-                  common::format_local(row.item.created_at).c_str(), row.item.reason_code.c_str(),
-                  shorten(row.scan.source_name, 28).c_str(), shorten(row.item.reason, 120).c_str());
+      std::printf("#%-5lld %s  %-18s %-28s %s\n", static_cast<long long>(item.id),
+                  common::format_local(item.created_at).c_str(), item.reason_code.c_str(),
+                  shorten(scan.source_name, 28).c_str(), shorten(item.reason, 120).c_str());
     }
   }
   if (!args.json && args.action != "show") {
@@ -572,227 +492,27 @@ int run_manual(const ManualArgs& args) {
 
 // --- dossier ----------------------------------------------------------------------------------
 
-namespace {
-
-struct DossierView {
-  db::Dossier dossier;
-  std::vector<db::Shipment> shipments;
-  std::map<db::Id, std::vector<db::CarrierEvent>> carrier_events;  // by shipment
-  std::optional<db::Applicant> applicant;
-  std::vector<db::Scan> scans;
-  std::vector<db::Event> events;
-  std::optional<db::Procedure> procedure;
-};
-
-std::string inbound_number(const std::vector<db::Shipment>& shipments) {
-  for (const auto& s : shipments) {
-    if (s.direction == db::Direction::inbound) return s.tracking_number;
-  }
-  return "-";
-}
-
-Result<std::optional<db::Dossier>> find_dossier(db::Transaction& tx, const intake::Classifier& c,
-                                                const std::string& key) {
-  if (key.empty()) return std::optional<db::Dossier>{};
-  // "#12" is always a dossier number; a bare number is a tracking number first (Viettel Post's
-  // are all digits), then a dossier number.
-  const bool hash = key.front() == '#';
-  const std::string digits = hash ? key.substr(1) : key;
-  const bool numeric = !digits.empty() && digits.size() < 12 &&
-                       std::all_of(digits.begin(), digits.end(),
-                                   [](unsigned char ch) { return std::isdigit(ch) != 0; });
-  if (hash) {
-    if (!numeric) return std::optional<db::Dossier>{};
-    return tx.get_dossier(std::stoll(digits));
-  }
-  const intake::Code code = c.classify(key, std::nullopt);
-  if (!code.tracking_number.empty()) {
-    for (auto direction : {db::Direction::inbound, db::Direction::outbound}) {
-      auto shipment = tx.find_shipment(code.tracking_number, direction, common::Timestamp{});
-      if (!shipment) return shipment.error();
-      if (*shipment && (*shipment)->dossier_id) return tx.get_dossier(*(*shipment)->dossier_id);
-    }
-  }
-  if (numeric) return tx.get_dossier(std::stoll(digits));
-  if (code.dossier) return tx.find_dossier_by_code(code.dossier->text);
-  return tx.find_dossier_by_code(key);
-}
-
-}  // namespace
-
 int run_dossier(const DossierArgs& args) {
-  auto desk = open_desk(args.db, intake::IntakeContext{});
-  if (!desk) return report_error(desk.error());
-  auto& store = *(*desk)->store;
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
 
   if (args.action == "show") {
-    DossierView view;
-    auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-      auto found = find_dossier(tx, (*desk)->classifier, args.key);
-      if (!found) return found.error();
-      if (!*found) {
-        return make_error(ErrorCode::not_found,
-                          fmt::format("no dossier '{}' (give #id, a tracking number or a dossier "
-                                      "code)",
-                                      shorten(args.key, 40)));
-      }
-      view.dossier = **found;
-      auto shipments = tx.shipments_of(view.dossier.id);
-      if (!shipments) return shipments.error();
-      view.shipments = std::move(*shipments);
-      for (const db::Shipment& shipment : view.shipments) {
-        auto carrier_events = tx.carrier_events_of(shipment.id);
-        if (!carrier_events) return carrier_events.error();
-        view.carrier_events[shipment.id] = std::move(*carrier_events);
-      }
-      auto applicant = tx.applicant_of(view.dossier.id);
-      if (!applicant) return applicant.error();
-      view.applicant = std::move(*applicant);
-      auto scans = tx.scans_of(view.dossier.id);
-      if (!scans) return scans.error();
-      view.scans = std::move(*scans);
-      auto events = tx.events_of("dossier", view.dossier.id);
-      if (!events) return events.error();
-      view.events = std::move(*events);
-      if (view.dossier.procedure_id) {
-        auto p = tx.get_procedure(*view.dossier.procedure_id);
-        if (!p) return p.error();
-        view.procedure = *p;
-      }
-      return {};
-    });
-    if (!read) return report_error(read.error());
-    const auto& d = view.dossier;
-    if (args.json) {
-      nlohmann::json shipments = nlohmann::json::array();
-      for (const auto& s : view.shipments) {
-        nlohmann::json carrier_events = nlohmann::json::array();
-        for (const auto& e : view.carrier_events[s.id]) {
-          carrier_events.push_back({{"at", common::format_iso(e.occurred_at)},
-                                    {"status", e.status},
-                                    {"carrier_code", e.carrier_code},
-                                    {"location_code", e.location_code},
-                                    {"location", e.location},
-                                    {"description", e.description},
-                                    {"source", db::event_source_name(e.source)}});
-        }
-        shipments.push_back(
-            {{"carrier", s.carrier},
-             {"tracking_number", s.tracking_number},
-             {"direction", db::direction_name(s.direction)},
-             {"status", s.status},
-             {"first_seen_at", common::format_iso(s.first_seen_at)},
-             {"synced_at",
-              s.synced_at ? nlohmann::json(common::format_iso(*s.synced_at)) : nlohmann::json()},
-             {"carrier_events", std::move(carrier_events)}});
-      }
-      nlohmann::json scans = nlohmann::json::array();
-      for (const auto& s : view.scans) {
-        nlohmann::json codes = nlohmann::json::array();
-        for (const auto& c : s.codes) codes.push_back(code_json(c));
-        scans.push_back({{"id", s.id},
-                         {"scanned_at", common::format_iso(s.scanned_at)},
-                         {"station", s.station},
-                         {"file", s.source_name},
-                         {"outcome", db::scan_outcome_name(s.outcome)},
-                         {"codes", codes}});
-      }
-      nlohmann::json events = nlohmann::json::array();
-      for (const auto& e : view.events) {
-        events.push_back({{"at", common::format_iso(e.at)},
-                          {"actor", e.actor},
-                          {"action", e.action},
-                          {"reason", e.reason}});
-      }
-      nlohmann::json j = {{"id", d.id},
-                          {"code", d.code ? nlohmann::json(*d.code) : nlohmann::json()},
-                          {"state", db::dossier_state_name(d.state)},
-                          {"national_status", db::national_status_code(d.state)},
-                          {"channel", d.channel},
-                          {"filed_at", common::format_iso(d.filed_at)},
-                          {"lookup_code", d.lookup_code},
-                          {"portal_code", d.portal_code},
-                          {"shipments", shipments},
-                          {"scans", scans},
-                          {"events", events}};
-      if (d.due_at) j["due_at"] = common::format_iso(*d.due_at);
-      if (view.applicant) {
-        const auto& a = *view.applicant;
-        j["applicant"] = {{"id_number", a.id_number},
-                          {"full_name", a.full_name},
-                          {"birth_date", a.birth_date ? common::format_date(*a.birth_date) : ""},
-                          {"sex", a.sex},
-                          {"address", a.address},
-                          {"source", a.source}};
-      }
-      print_json(j);
-      return 0;
-    }
-    std::printf("dossier #%lld  %s\n", static_cast<long long>(d.id),
-                d.code ? d.code->c_str() : "(no dossier code until accepted)");
-    std::printf("  state:        %s (national status %d), channel %d (by post)\n",
-                std::string(db::dossier_state_name(d.state)).c_str(),
-                db::national_status_code(d.state), d.channel);
-    std::printf("  filed at:     %s (handover by the carrier)\n",
-                common::format_local(d.filed_at).c_str());
-    std::printf("  due:          %s\n",
-                d.due_at ? common::format_local(*d.due_at).c_str() : "(set on acceptance)");
-    if (view.procedure) {
-      std::printf("  procedure:    %s v%d %s\n", view.procedure->code.c_str(),
-                  view.procedure->version, view.procedure->name.c_str());
-    }
-    std::printf("  lookup code:  %s\n", d.lookup_code.c_str());
-    if (!d.portal_code.empty()) std::printf("  portal code:  %s\n", d.portal_code.c_str());
-    if (view.applicant) {
-      const auto& a = *view.applicant;
-      std::string who = shorten(a.full_name, 60);
-      if (!a.id_number.empty()) who += fmt::format(", ID {}", a.id_number);
-      if (a.birth_date) who += fmt::format(", born {}", common::format_date(*a.birth_date));
-      if (!a.sex.empty()) who += fmt::format(", {}", a.sex);
-      std::printf("  applicant:    %s (from the %s)\n", who.c_str(),
-                  a.source == "id_card_qr" ? "citizen ID card QR" : "staff");
-      if (!a.address.empty()) std::printf("    address:    %s\n", shorten(a.address, 120).c_str());
-      std::printf("    phone:      %s\n",
-                  a.phone.empty() ? "(none: hoso dossier applicant --phone)" : a.phone.c_str());
-      if (!a.return_address.empty()) {
-        std::printf("    results to: %s\n", shorten(a.return_address, 120).c_str());
-      }
-    }
-    for (const auto& s : view.shipments) {
-      std::printf(
-          "  shipment:     %s %s (%s), %s%s\n", s.carrier.c_str(), s.tracking_number.c_str(),
-          std::string(db::direction_name(s.direction)).c_str(), s.status.c_str(),
-          s.synced_at
-              ? fmt::format(", carrier asked {}", common::format_local(*s.synced_at)).c_str()
-              : ", not yet asked at the carrier");
-      for (const auto& e : view.carrier_events[s.id]) {
-        std::printf("    %s  %-16s %s%s%s\n", common::format_local(e.occurred_at).c_str(),
-                    e.status.c_str(), shorten(e.location, 40).c_str(),
-                    e.description.empty() ? "" : ": ", shorten(e.description, 60).c_str());
-      }
-    }
-    std::printf("  scans (%zu):\n", view.scans.size());
-    for (const auto& s : view.scans) {
-      std::printf("    %s  %-12s %-20s %s\n", common::format_local(s.scanned_at).c_str(),
-                  shorten(s.station, 12).c_str(),
-                  std::string(db::scan_outcome_name(s.outcome)).c_str(),
-                  shorten(s.source_name, 50).c_str());
-      print_codes(s.codes, "      ");
-    }
-    std::printf("  history:\n");
-    for (const auto& e : view.events) {
-      std::printf("    %s  %-10s %-18s %s\n", common::format_local(e.at).c_str(),
-                  shorten(e.actor, 10).c_str(), e.action.c_str(), shorten(e.reason, 80).c_str());
-    }
+    auto view = tracking::staff_lookup(**store, args.key);
+    if (!view) return report_error(view.error());
+    std::fputs(args.json ? (tracking::staff_json(*view) + "\n").c_str()
+                         : tracking::staff_text(*view).c_str(),
+               stdout);
     return 0;
   }
 
-  db::DossierFilter filter;
-  filter.limit = args.limit;
-  filter.field = args.field;
+  tracking::DossierQuery query;
+  query.limit = args.limit;
+  query.field = args.field;
+  query.batch = args.batch;
+  query.newest_first = false;
   if (!args.state.empty()) {
-    filter.state = db::parse_dossier_state(args.state);
-    if (!filter.state) {
+    query.state = db::parse_dossier_state(args.state);
+    if (!query.state) {
       return report_error(make_error(
           ErrorCode::invalid_argument,
           fmt::format("--state '{}' is not a state (received, accepted, refused, in_process, "
@@ -804,52 +524,32 @@ int run_dossier(const DossierArgs& args) {
   if (!args.from.empty()) {
     auto from = common::parse_local(args.from);
     if (!from) return report_error(from.error());
-    filter.filed_from = *from;
+    query.filed_from = *from;
   }
   if (!args.to.empty()) {
     auto to = common::parse_local(args.to);
     if (!to) return report_error(to.error());
     // A bare date means "through that day".
-    filter.filed_to = args.to.size() == 10 ? *to + std::chrono::days{1} : *to;
+    query.filed_to = args.to.size() == 10 ? *to + std::chrono::days{1} : *to;
   }
-  std::vector<DossierView> views;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    if (!args.batch.empty()) {
-      auto batch = tx.find_batch(args.batch);
-      if (!batch) return batch.error();
-      if (!*batch) {
-        return make_error(ErrorCode::not_found, fmt::format("no handover batch '{}'", args.batch));
-      }
-      filter.batch_id = (*batch)->id;
-    }
-    auto list = tx.list_dossiers(filter);
-    if (!list) return list.error();
-    for (auto& d : *list) {
-      DossierView view;
-      view.dossier = std::move(d);
-      auto shipments = tx.shipments_of(view.dossier.id);
-      if (!shipments) return shipments.error();
-      view.shipments = std::move(*shipments);
-      views.push_back(std::move(view));
-    }
-    return {};
-  });
-  if (!read) return report_error(read.error());
-  for (const auto& v : views) {
-    const auto& d = v.dossier;
+  common::SystemClock clock;
+  auto page = tracking::search_dossiers(**store, clock, query);
+  if (!page) return report_error(page.error());
+  for (const tracking::DossierRow& row : page->rows) {
+    const auto& d = row.dossier;
+    const std::string number = row.tracking_number.empty() ? "-" : row.tracking_number;
     if (args.json) {
       nlohmann::json j = {{"id", d.id},
                           {"code", d.code ? nlohmann::json(*d.code) : nlohmann::json()},
                           {"state", db::dossier_state_name(d.state)},
                           {"national_status", db::national_status_code(d.state)},
                           {"filed_at", common::format_iso(d.filed_at)},
-                          {"tracking_number", inbound_number(v.shipments)},
+                          {"tracking_number", number},
                           {"portal_code", d.portal_code}};
       if (d.due_at) j["due_at"] = common::format_iso(*d.due_at);
       print_json(j);
     } else {
-      std::printf("#%-6lld %-15s %-10s %-2d %s  %s\n", static_cast<long long>(d.id),
-                  inbound_number(v.shipments).c_str(),
+      std::printf("#%-6lld %-15s %-10s %-2d %s  %s\n", static_cast<long long>(d.id), number.c_str(),
                   std::string(db::dossier_state_name(d.state)).c_str(),
                   db::national_status_code(d.state), common::format_local(d.filed_at).c_str(),
                   d.code                  ? d.code->c_str()
@@ -858,8 +558,8 @@ int run_dossier(const DossierArgs& args) {
     }
   }
   if (!args.json) {
-    std::printf("%zu dossier%s%s\n", views.size(), views.size() == 1 ? "" : "s",
-                static_cast<int>(views.size()) == args.limit ? " (limit reached: --limit N)" : "");
+    std::printf("%zu dossier%s%s\n", page->rows.size(), page->rows.size() == 1 ? "" : "s",
+                page->limit_reached ? " (limit reached: --limit N)" : "");
   }
   return 0;
 }
@@ -867,9 +567,9 @@ int run_dossier(const DossierArgs& args) {
 // --- calendar ---------------------------------------------------------------------------------
 
 int run_calendar(const CalendarArgs& args) {
-  auto desk = open_desk(args.db, intake::IntakeContext{});
-  if (!desk) return report_error(desk.error());
-  auto& store = *(*desk)->store;
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
+  common::SystemClock clock;
   const std::string actor = actor_or_user(args.actor);
 
   if (args.action == "add" || args.action == "remove") {
@@ -879,33 +579,15 @@ int run_calendar(const CalendarArgs& args) {
       return report_error(make_error(ErrorCode::invalid_argument,
                                      "name the day with --name (e.g. \"Nghỉ bù Quốc khánh\")"));
     }
-    bool removed = false;
-    auto written = store.write([&](db::Transaction& tx) -> Result<void> {
-      const auto now = (*desk)->clock.now();
-      nlohmann::json data = {{"date", args.date}};
-      if (args.action == "add") {
-        const db::CalendarDay day{*date, args.working ? db::DayKind::work : db::DayKind::off,
-                                  args.name};
-        if (auto put = tx.put_calendar_day(day); !put) return put;
-        data["kind"] = args.working ? "work" : "off";
-        data["name"] = args.name;
-      } else {
-        auto r = tx.remove_calendar_day(*date);
-        if (!r) return r.error();
-        removed = *r;
-        if (!removed) return {};
-      }
-      auto e = tx.append_event(db::Event{0, now, actor, "calendar", 0,
-                                         args.action == "add" ? "day_set" : "day_removed",
-                                         args.name, data.dump()});
-      if (!e) return e.error();
-      return {};
-    });
-    if (!written) return report_error(written.error());
-    if (args.action == "remove" && !removed) {
-      return report_error(
-          make_error(ErrorCode::not_found, fmt::format("{} is not in the calendar", args.date)));
-    }
+    auto changed =
+        args.action == "add"
+            ? intake::set_calendar_day(
+                  **store,
+                  db::CalendarDay{*date, args.working ? db::DayKind::work : db::DayKind::off,
+                                  args.name},
+                  clock.now(), actor)
+            : intake::remove_calendar_day(**store, *date, clock.now(), actor);
+    if (!changed) return report_error(changed.error());
     std::printf("%s %s\n", args.date.c_str(),
                 args.action == "remove" ? "removed: an ordinary day again"
                 : args.working          ? "is now a working day"
@@ -913,20 +595,14 @@ int run_calendar(const CalendarArgs& args) {
     return 0;
   }
 
-  std::vector<db::CalendarDay> days;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    auto list = tx.list_calendar_days();
-    if (!list) return list.error();
-    days = std::move(*list);
-    return {};
-  });
-  if (!read) return report_error(read.error());
+  auto days = intake::calendar_days(**store);
+  if (!days) return report_error(days.error());
 
   if (args.action == "due") {
     common::WorkingCalendar calendar;
-    for (auto& day : days) calendar.add_day(day.date, day.kind, day.name);
-    auto from = args.date.empty() ? Result<common::Timestamp>((*desk)->clock.now())
-                                  : common::parse_local(args.date);
+    for (auto& day : *days) calendar.add_day(day.date, day.kind, day.name);
+    auto from =
+        args.date.empty() ? Result<common::Timestamp>(clock.now()) : common::parse_local(args.date);
     if (!from) return report_error(from.error());
     if ((args.days > 0) == (args.hours > 0)) {
       return report_error(
@@ -943,7 +619,7 @@ int run_calendar(const CalendarArgs& args) {
   }
 
   int shown = 0;
-  for (const auto& day : days) {
+  for (const auto& day : *days) {
     if (args.year && static_cast<int>(day.date.year()) != args.year) continue;
     std::printf("%s  %-4s %s\n", common::format_date(day.date).c_str(),
                 day.kind == db::DayKind::off ? "off" : "work", day.name.c_str());

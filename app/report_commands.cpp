@@ -26,76 +26,30 @@ void print(const std::string& text) {
   if (!text.empty() && text.back() != '\n') std::fputc('\n', stdout);
 }
 
-// "YYYY-MM-DD" is a whole local day; anything else parse_local reads is an instant.
-bool is_bare_date(const std::string& text) { return text.size() == 10; }
-
-Result<tracking::Period> period_of(const ReportArgs& args, Timestamp now) {
-  tracking::Period period;
-  if (args.from.empty()) {
-    const common::Date today = common::local_date(now);
-    period.from =
-        common::local_time(common::Date{today.year(), today.month(), std::chrono::day{1}}, 0, 0);
-  } else {
-    auto from = common::parse_local(args.from);
-    if (!from) return make_error(ErrorCode::invalid_argument, "--from: " + from.error().message);
-    period.from = *from;
-  }
-  if (args.to.empty()) {
-    period.to = now;
-  } else if (is_bare_date(args.to)) {
-    // The last day included: the period ends at the next local midnight.
-    auto day = common::parse_date(args.to);
-    if (!day) return make_error(ErrorCode::invalid_argument, "--to: " + day.error().message);
-    period.to =
-        common::local_time(common::Date{std::chrono::sys_days{*day} + std::chrono::days{1}}, 0, 0);
-  } else {
-    auto to = common::parse_local(args.to);
-    if (!to) return make_error(ErrorCode::invalid_argument, "--to: " + to.error().message);
-    period.to = *to;
-  }
-  if (!(period.from < period.to)) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("the period is empty: --from {} is not before the end {}",
-                    common::format_local(period.from), common::format_local(period.to)));
-  }
-  return period;
-}
-
 }  // namespace
 
-ReportCommands add_report_commands(CLI::App& cli, LookupArgs& lookup, ReportArgs& report,
-                                   const std::string& db_help) {
-  ReportCommands commands;
-  commands.lookup = cli.add_subcommand(
-      "lookup",
-      "One dossier by tracking number (inbound or return) or dossier code: the citizen's view "
-      "(--lookup-code) or everything (--staff)");
-  commands.lookup
-      ->add_option("code", lookup.code, "Tracking number or dossier code (any common form)")
+void define_lookup_command(CLI::App& command, LookupArgs& lookup, const std::string& db_help) {
+  command.add_option("code", lookup.code, "Tracking number or dossier code (any common form)")
       ->required();
-  commands.lookup->add_option("--lookup-code", lookup.lookup_code,
-                              "The lookup code printed on the receipt: shows what the citizen "
-                              "sees (no personal data)");
-  commands.lookup->add_flag("--staff", lookup.staff,
-                            "Staff view: applicant, actors, reasons, scans, carrier texts");
-  commands.lookup->add_flag("--json", lookup.json, "As JSON");
-  commands.lookup->add_option("--db", lookup.db, db_help);
+  command.add_option("--lookup-code", lookup.lookup_code,
+                     "The lookup code printed on the receipt: shows what the citizen sees (no "
+                     "personal data)");
+  command.add_flag("--staff", lookup.staff,
+                   "Staff view: applicant, actors, reasons, scans, carrier texts");
+  command.add_flag("--json", lookup.json, "As JSON");
+  command.add_option("--db", lookup.db, db_help);
+}
 
-  commands.report = cli.add_subcommand(
-      "report",
-      "The desk's report for a period: received by channel and field, resolved on time, backlog, "
-      "postal transit per route against J+n, failed deliveries");
-  commands.report->add_option("--from", report.from,
-                              "First day (YYYY-MM-DD[ HH:MM]; default the 1st of this month)");
-  commands.report->add_option(
-      "--to", report.to, "Last day included (YYYY-MM-DD), or an end time excluded (default now)");
-  auto* json = commands.report->add_flag("--json", report.json, "As one JSON object");
-  auto* csv = commands.report->add_flag("--csv", report.csv,
-                                        "As CSV, one fact per row: section,group,metric,value");
+void define_report_command(CLI::App& command, ReportArgs& report, const std::string& db_help) {
+  command.add_option("--from", report.from,
+                     "First day (YYYY-MM-DD[ HH:MM]; default the 1st of this month)");
+  command.add_option("--to", report.to,
+                     "Last day included (YYYY-MM-DD), or an end time excluded (default now)");
+  auto* json = command.add_flag("--json", report.json, "As one JSON object");
+  auto* csv =
+      command.add_flag("--csv", report.csv, "As CSV, one fact per row: section,group,metric,value");
   json->excludes(csv);
-  commands.report->add_option("--db", report.db, db_help);
-  return commands;
+  command.add_option("--db", report.db, db_help);
 }
 
 int run_lookup(const LookupArgs& args) {
@@ -125,7 +79,7 @@ int run_lookup(const LookupArgs& args) {
 int run_report(const ReportArgs& args) {
   common::SystemClock clock;
   const Timestamp now = clock.now();
-  auto period = period_of(args, now);
+  auto period = tracking::parse_period(args.from, args.to, now);
   if (!period) return report_error(period.error());
   auto store = open_store(database_path(args.db));
   if (!store) return report_error(store.error());

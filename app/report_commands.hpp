@@ -27,13 +27,9 @@ struct ReportArgs {
   bool csv = false;
 };
 
-// Adds `lookup` and `report` to `cli`; returns them so main can tell which was parsed.
-struct ReportCommands {
-  CLI::App* lookup = nullptr;
-  CLI::App* report = nullptr;
-};
-ReportCommands add_report_commands(CLI::App& cli, LookupArgs& lookup, ReportArgs& report,
-                                   const std::string& db_help);
+// Add the options of `lookup` and of `report` to `command`.
+void define_lookup_command(CLI::App& command, LookupArgs& lookup, const std::string& db_help);
+void define_report_command(CLI::App& command, ReportArgs& report, const std::string& db_help);
 
 // Prints the view; exit 0, 2 when neither --lookup-code nor --staff is given (or both), 4 when no
 // dossier matches (for a citizen: also when the lookup code is wrong, with the same message).

@@ -15,11 +15,8 @@
 
 namespace app {
 
-void add_serve_command(CLI::App& cli, ServeArgs& args, const std::string& db_help) {
-  auto* cmd = cli.add_subcommand(
-      "serve",
-      "The desk's web server: pages and API for staff and citizens, the carrier's webhooks, and "
-      "the background jobs (carrier sync, hot folder, deadline warnings)");
+void define_serve_command(CLI::App& command, ServeArgs& args, const std::string& db_help) {
+  CLI::App* cmd = &command;
   cmd->add_option("--listen", args.listen, "HOST:PORT to listen on (127.0.0.1 keeps it local)")
       ->capture_default_str();
   cmd->add_option("--db", args.db, db_help);

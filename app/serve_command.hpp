@@ -21,7 +21,8 @@ struct ServeArgs {
   int sync_minutes = 10;   // carrier sync every this many minutes (0: never)
   bool secure_cookies = false;
 };
-void add_serve_command(CLI::App& cli, ServeArgs& args, const std::string& db_help);
+// Adds the options (and subcommands) of `serve` to `command`.
+void define_serve_command(CLI::App& command, ServeArgs& args, const std::string& db_help);
 int run_serve(const ServeArgs& args);
 
 }  // namespace app

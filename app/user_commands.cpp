@@ -41,13 +41,13 @@ std::string timestamp_or_dash(const std::optional<common::Timestamp>& at) {
   return at ? common::format_local(*at) : std::string("-");
 }
 
+}  // namespace
+
 nlohmann::json user_json(const db::User& u) {
   return {
       {"id", u.id},     {"login", u.login},       {"name", u.name},
       {"role", u.role}, {"disabled", u.disabled}, {"created_at", common::format_iso(u.created_at)}};
 }
-
-}  // namespace
 
 Result<std::string> read_new_password(const std::string& login) {
   std::string password;
@@ -82,10 +82,8 @@ Result<db::User> add_first_admin(db::Store& store, const std::string& login,
                            actor_or_user(""));
 }
 
-CLI::App* add_user_command(CLI::App& cli, UserArgs& args, const std::string& db_help) {
-  auto* cmd = cli.add_subcommand("user",
-                                 "Staff who log in to hoso serve: add, passwd, role, "
-                                 "disable, enable, list");
+void define_user_command(CLI::App& command, UserArgs& args, const std::string& db_help) {
+  CLI::App* cmd = &command;
   cmd->require_subcommand(1);
   auto* add = cmd->add_subcommand("add", "Add a user (asks for the password)");
   add->add_option("login", args.login, "a-z, 0-9, '.', '_', '-' (e.g. lan.nguyen)")->required();
@@ -111,7 +109,6 @@ CLI::App* add_user_command(CLI::App& cli, UserArgs& args, const std::string& db_
     if (sub != list) sub->add_option("--actor", args.actor, "Who is recorded as doing it ($USER)");
     sub->callback([&args, sub] { args.action = sub->get_name(); });
   }
-  return cmd;
 }
 
 int run_user(const UserArgs& args) {
@@ -178,9 +175,8 @@ int run_user(const UserArgs& args) {
   return 0;
 }
 
-CLI::App* add_token_command(CLI::App& cli, TokenArgs& args, const std::string& db_help) {
-  auto* cmd = cli.add_subcommand(
-      "token", "API tokens for scanning stations (mailroom role only): add, list, revoke");
+void define_token_command(CLI::App& command, TokenArgs& args, const std::string& db_help) {
+  CLI::App* cmd = &command;
   cmd->require_subcommand(1);
   auto* add = cmd->add_subcommand("add", "Make a token; it is printed once");
   add->add_option("name", args.name, "The station (e.g. mailroom-1)")->required();
@@ -193,7 +189,6 @@ CLI::App* add_token_command(CLI::App& cli, TokenArgs& args, const std::string& d
     if (sub != list) sub->add_option("--actor", args.actor, "Who is recorded as doing it ($USER)");
     sub->callback([&args, sub] { args.action = sub->get_name(); });
   }
-  return cmd;
 }
 
 int run_token(const TokenArgs& args) {

@@ -4,6 +4,8 @@
 // is not a terminal, never from the command line (it would land in shell history and `ps`).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 
@@ -25,8 +27,12 @@ struct UserArgs {
   std::string actor;
   bool json = false;
 };
-CLI::App* add_user_command(CLI::App& cli, UserArgs& args, const std::string& db_help);
+// Adds the options (and subcommands) of `user` to `command`.
+void define_user_command(CLI::App& command, UserArgs& args, const std::string& db_help);
 int run_user(const UserArgs& args);
+
+// A staff user as `hoso user list --json` and the server's admin API show it (no password hash).
+nlohmann::json user_json(const db::User& user);
 
 struct TokenArgs {
   std::string db;
@@ -35,7 +41,8 @@ struct TokenArgs {
   std::string actor;
   bool json = false;
 };
-CLI::App* add_token_command(CLI::App& cli, TokenArgs& args, const std::string& db_help);
+// Adds the options (and subcommands) of `token` to `command`.
+void define_token_command(CLI::App& command, TokenArgs& args, const std::string& db_help);
 int run_token(const TokenArgs& args);
 
 // Reads a new password for `login`: from the terminal without echo, asked twice (fails with

@@ -114,17 +114,18 @@ inline Error make_error(ErrorCode code, std::string message) {
 // Passing an error on, as ccache's util/expected.hpp does, for functions that return a Result:
 //   TRY(tx.set_setting(key, value));              // returns the Error when it fails
 //   TRY_ASSIGN(auto dossier, tx.get_dossier(id));  // else declares `dossier` with the value
-// Each evaluates its expression once. TRY_ASSIGN declares a hidden variable, so use it at most
-// once per line.
+// Each evaluates its expression once. TRY_ASSIGN is several statements (it declares a hidden
+// variable): use it at most once per line, and inside braces, never as the body of a bare if or
+// loop.
 #define HOSO_TRY_CONCAT_(a, b) a##b
 #define HOSO_TRY_CONCAT(a, b) HOSO_TRY_CONCAT_(a, b)
 
-#define TRY(expr)                                           \
-  do {                                                      \
-    auto&& hoso_try_result_ = (expr);                       \
-    if (!hoso_try_result_) {                                \
-      return std::move(hoso_try_result_).error();           \
-    }                                                       \
+#define TRY(expr)                                 \
+  do {                                            \
+    auto&& hoso_try_result_ = (expr);             \
+    if (!hoso_try_result_) {                      \
+      return std::move(hoso_try_result_).error(); \
+    }                                             \
   } while (false)
 
 #define TRY_ASSIGN(declaration, expr) \

@@ -472,29 +472,6 @@ std::string normalize_nfc(std::string_view utf8) {
   return out;
 }
 
-std::string search_fold(std::string_view utf8) {
-  if (utf8.size() > 4096) utf8 = utf8.substr(0, 4096);
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  if (U_FAILURE(status) || nfd == nullptr) return std::string(utf8);
-  const icu::UnicodeString decomposed =
-      nfd->normalize(icu::UnicodeString::fromUTF8(
-                         icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size()))),
-                     status);
-  if (U_FAILURE(status)) return std::string(utf8);
-  icu::UnicodeString folded;
-  for (int32_t i = 0; i < decomposed.length();) {
-    UChar32 c = decomposed.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_charType(c) == U_NON_SPACING_MARK) continue;  // the diacritics NFD split off
-    if (c == 0x0110 || c == 0x0111) c = 'd';            // Đ, đ: a letter of its own, not a mark
-    folded.append(u_tolower(c));
-  }
-  std::string out;
-  folded.toUTF8String(out);
-  return out;
-}
-
 Classifier::Classifier(std::vector<CarrierPattern> patterns) : patterns_(std::move(patterns)) {
   for (CarrierPattern& pattern : patterns_) {
     for (std::string& prefix : pattern.prefixes) prefix = to_ascii_upper(prefix);

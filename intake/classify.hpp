@@ -118,10 +118,6 @@ common::Result<DossierCode> parse_dossier_code(std::string_view text);
 // U+FFFD). Thread-safe.
 std::string normalize_nfc(std::string_view utf8);
 
-// `utf8` folded for search: lower case, without diacritics, đ as d ("Nguyễn Văn Đức" -> "nguyen van
-// duc"), so staff find a name however they type it.
-std::string search_fold(std::string_view utf8);
-
 // UPU S10 check digit for eight serial digits (common/s10.hpp).
 using common::s10_check_digit;
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace tracking {
 namespace {
 
@@ -36,6 +38,28 @@ common::Result<std::optional<db::Id>> find_dossier_id(db::Transaction& tx, std::
   if (!by_code) return by_code.error();
   if (*by_code) return std::optional<db::Id>{(*by_code)->id};
   return std::optional<db::Id>{};
+}
+
+common::Result<db::Dossier> find_dossier(db::Transaction& tx, std::string_view key) {
+  TRY_ASSIGN(const auto id, find_dossier_id(tx, key));
+  if (id) {
+    TRY_ASSIGN(auto dossier, tx.get_dossier(*id));
+    if (dossier) return std::move(*dossier);
+  }
+  // Keys come from people: at most 40 bytes, cut between UTF-8 characters, with control
+  // characters blanked, go back into the message.
+  std::size_t length = std::min<std::size_t>(key.size(), 40);
+  while (length < key.size() && length > 0 &&
+         (static_cast<unsigned char>(key[length]) & 0xC0) == 0x80) {
+    --length;
+  }
+  std::string shown;
+  for (const unsigned char c : key.substr(0, length)) {
+    shown += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
+  }
+  return common::make_error(
+      common::ErrorCode::not_found,
+      fmt::format("no dossier '{}' (give #id, a tracking number or a dossier code)", shown));
 }
 
 }  // namespace tracking

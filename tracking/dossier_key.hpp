@@ -19,4 +19,9 @@ namespace tracking {
 // only when the database refuses.
 common::Result<std::optional<db::Id>> find_dossier_id(db::Transaction& tx, std::string_view key);
 
+// The dossier `key` names (as find_dossier_id). Fails with not_found naming the key ("no dossier
+// 'EB1234' (give #id, a tracking number or a dossier code)") when none does, or the database's
+// errors.
+common::Result<db::Dossier> find_dossier(db::Transaction& tx, std::string_view key);
+
 }  // namespace tracking

@@ -49,7 +49,7 @@ std::optional<Action> parse_action(std::string_view name);
 std::vector<Action> allowed_actions(db::DossierState state);
 
 // Succeeds iff the state machine allows `action` from the dossier's state; otherwise
-// invalid_argument with the message apply_action gives (the state, its national status, the
+// conflict with the message apply_action gives (the state, its national status, the
 // allowed actions). For callers that must check before an outside call (the return dispatch asks
 // the carrier before it writes).
 common::Result<void> check_allowed(const db::Dossier& dossier, Action action);
@@ -86,10 +86,14 @@ struct Transition {
 // Returns the dossier before and after. Fails with not_found when there is no such dossier;
 // conflict when the action is not allowed from the dossier's state (the message names the
 // state, its national status and the allowed actions: "dossier #12 is received (national status 1):
-// allowed: accept, request_supplement, refuse, withdraw; cannot start_processing"), when a required
-// field is missing, when accept has no procedure or an unknown procedure code, or when the apology
-// breaks DOMAIN.md §1.4 (a second one, overdue, less than 1 working day before the deadline, a new
-// date not later than the old one or not a working day); with the database's errors otherwise.
+// allowed: accept, request_supplement, refuse, withdraw; cannot start_processing");
+// invalid_argument when the request itself is wrong: a required field is missing (the actor, the
+// missing documents of a supplement request, the reason of a refusal, a stop or an apology), `at`
+// is in the future or before the dossier's last change, accept has no procedure or an unknown or
+// not yet effective procedure code, or the apology breaks the rules of docs/domain.md §5 (a
+// second one, overdue, less than 1 working day before the deadline, no due date, a new date not
+// later than the old one or not a working day); internal when the dossier's agency is missing;
+// with the database's errors otherwise.
 // Writes nothing on failure when the caller rolls back on error (db::Store::write does).
 common::Result<Transition> apply_action(db::Transaction& tx, common::Timestamp now,
                                         db::Id dossier_id, const ActionRequest& request);

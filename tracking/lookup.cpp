@@ -498,7 +498,7 @@ std::string citizen_text(const CitizenView& view) {
   return out;
 }
 
-std::string staff_json(const StaffView& v) {
+json staff_object(const StaffView& v) {
   const db::Dossier& d = v.dossier;
   json shipments = json::array();
   for (const StaffShipment& s : v.shipments) {
@@ -591,8 +591,10 @@ std::string staff_json(const StaffView& v) {
             {"history", std::move(history)},
             {"scans", std::move(scans)},
             {"citizen_view", citizen_object(v.citizen)}};
-  return dump(j);
+  return j;
 }
+
+std::string staff_json(const StaffView& view) { return dump(staff_object(view)); }
 
 std::string staff_text(const StaffView& v) {
   const db::Dossier& d = v.dossier;
@@ -610,11 +612,17 @@ std::string staff_text(const StaffView& v) {
                        safe(v.procedure->name), v.procedure->field);
   }
   out += fmt::format("  lookup code: {}\n", d.lookup_code);
+  if (!d.portal_code.empty()) out += fmt::format("  portal code: {}\n", safe(d.portal_code));
   if (v.applicant) {
     const db::Applicant& a = *v.applicant;
-    out += fmt::format("  applicant:   {}, ID {}, phone {}\n", safe(a.full_name), safe(a.id_number),
-                       a.phone.empty() ? "-" : safe(a.phone));
-    out += fmt::format("               {}\n", safe(a.address));
+    std::string who = safe(a.full_name);
+    if (!a.id_number.empty()) who += fmt::format(", ID {}", safe(a.id_number));
+    if (a.birth_date) who += fmt::format(", born {}", common::format_date(*a.birth_date));
+    if (!a.sex.empty()) who += fmt::format(", {}", safe(a.sex));
+    out += fmt::format("  applicant:   {} (from the {})\n", who,
+                       a.source == "id_card_qr" ? "citizen ID card QR" : "staff");
+    out += fmt::format("               phone {}\n", a.phone.empty() ? "-" : safe(a.phone));
+    if (!a.address.empty()) out += fmt::format("               {}\n", safe(a.address));
     if (!a.return_address.empty()) {
       out += fmt::format("               return to: {}\n", safe(a.return_address));
     }
@@ -623,8 +631,11 @@ std::string staff_text(const StaffView& v) {
   }
   for (const StaffShipment& s : v.shipments) {
     out += fmt::format(
-        "  shipment:    {} {} ({}), {}\n", s.shipment.carrier, safe(s.shipment.tracking_number),
-        s.shipment.direction == db::Direction::inbound ? "inbound" : "return", s.shipment.status);
+        "  shipment:    {} {} ({}), {}{}\n", s.shipment.carrier, safe(s.shipment.tracking_number),
+        s.shipment.direction == db::Direction::inbound ? "inbound" : "return", s.shipment.status,
+        s.shipment.synced_at
+            ? fmt::format(", carrier asked {}", local_minutes(*s.shipment.synced_at))
+            : std::string(", not yet asked at the carrier"));
     for (const db::CarrierEvent& e : s.events) {
       out += fmt::format("    {}  {:<16} {} {}{}{}\n", local_minutes(e.occurred_at), e.status,
                          safe(e.location_code), safe(e.location), e.description.empty() ? "" : ": ",
@@ -638,8 +649,13 @@ std::string staff_text(const StaffView& v) {
   }
   out += fmt::format("  scans: {}\n", v.scans.size());
   for (const db::Scan& s : v.scans) {
-    out += fmt::format("    {}  {} {}\n", local_minutes(s.scanned_at), safe(s.station),
-                       safe(s.source_name));
+    out += fmt::format("    {}  {:<12} {:<20} {}\n", local_minutes(s.scanned_at), safe(s.station),
+                       db::scan_outcome_name(s.outcome), safe(s.source_name));
+    if (s.codes.empty()) out += "      (no codes read)\n";
+    for (const db::ScanCode& c : s.codes) {
+      out += fmt::format("      {:<10} {:<16} {}{}\n", c.format, c.kind, safe(c.text),
+                         c.problem.empty() ? "" : fmt::format("  [{}]", safe(c.problem)));
+    }
   }
   return out;
 }

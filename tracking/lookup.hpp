@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "db/records.hpp"
@@ -136,6 +138,8 @@ common::Result<StaffView> staff_lookup(db::Store& store, std::string_view key);
 std::string citizen_json(const CitizenView& view);
 std::string citizen_text(const CitizenView& view);
 std::string staff_json(const StaffView& view);
+// The object staff_json prints, for callers that add to it (the server's dossier page).
+nlohmann::json staff_object(const StaffView& view);
 std::string staff_text(const StaffView& view);
 
 }  // namespace tracking

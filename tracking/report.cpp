@@ -878,4 +878,39 @@ common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Peri
   return out;
 }
 
+Result<Period> parse_period(std::string_view from, std::string_view to, Timestamp now) {
+  Period period;
+  if (from.empty()) {
+    const common::Date today = common::local_date(now);
+    period.from =
+        common::local_time(common::Date{today.year(), today.month(), std::chrono::day{1}}, 0, 0);
+  } else {
+    auto start = common::parse_local(std::string(from));
+    if (!start) {
+      return make_error(ErrorCode::invalid_argument, "from: " + start.error().message);
+    }
+    period.from = *start;
+  }
+  if (to.empty()) {
+    period.to = now;
+  } else if (to.size() == 10) {
+    // "YYYY-MM-DD": the last day included, so the period ends at the next local midnight.
+    auto day = common::parse_date(std::string(to));
+    if (!day) return make_error(ErrorCode::invalid_argument, "to: " + day.error().message);
+    period.to =
+        common::local_time(common::Date{std::chrono::sys_days{*day} + std::chrono::days{1}}, 0, 0);
+  } else {
+    auto end = common::parse_local(std::string(to));
+    if (!end) return make_error(ErrorCode::invalid_argument, "to: " + end.error().message);
+    period.to = *end;
+  }
+  if (!(period.from < period.to)) {
+    return make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("the period is empty: it starts {} and ends {}",
+                    common::format_local(period.from), common::format_local(period.to)));
+  }
+  return period;
+}
+
 }  // namespace tracking

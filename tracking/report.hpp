@@ -49,6 +49,14 @@ struct Period {
   common::Timestamp to{};
 };
 
+// The period a person asked for, as typed in the CLI or the report page. `from`: "YYYY-MM-DD" (the
+// start of that local day) or "YYYY-MM-DD HH:MM"; empty: the 1st of the month of `now`. `to`:
+// "YYYY-MM-DD" (that day included: the period ends at the next local midnight) or with a time (the
+// end, excluded); empty: `now`. Fails with invalid_argument naming the bound ("from: ...") when one
+// cannot be read, or when the period is empty.
+common::Result<Period> parse_period(std::string_view from, std::string_view to,
+                                    common::Timestamp now);
+
 // A carrier's delivery-time limits ("J+n": delivered by the n-th working day after the day of
 // acceptance), per route between provinces, and which province each post office belongs to (by
 // the leading digits of its code). Loaded from two CSV files

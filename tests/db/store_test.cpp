@@ -190,7 +190,9 @@ TEST_CASE("a unit of work that fails leaves nothing behind") {
   CHECK(counts.dossiers == 0);
 }
 
-TEST_CASE("a unit of work that returns a value hands it back, or its error, and a failed write keeps nothing") {
+TEST_CASE(
+    "a unit of work that returns a value hands it back, or its error, and a failed write keeps "
+    "nothing") {
   TempDir dir;
   auto store = db::open_sqlite(dir.path / "hoso.db").value();
   const db::Id agency = add_agency(*store);

@@ -579,3 +579,37 @@ TEST_CASE("a supplement cannot arrive before it was asked for nor in the future"
   CHECK_FALSE(desk.life.apply(id, arrived).has_value());
   CHECK(desk.dossier(id).state == DossierState::supplement_requested);
 }
+
+TEST_CASE("apply_action and check_allowed fail with the error codes their contracts name") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  const auto code_of = [&](const tracking::ActionRequest& r) {
+    auto result = desk.life.apply(id, r);
+    REQUIRE_FALSE(result.has_value());
+    return result.error().code;
+  };
+
+  CHECK(desk.life.apply(id + 100, request(Action::accept)).error().code == ErrorCode::not_found);
+  // Not allowed from the state: conflict, from both functions.
+  CHECK(code_of(request(Action::start_processing)) == ErrorCode::conflict);
+  CHECK(tracking::check_allowed(desk.dossier(id), Action::mark_processed).error().code ==
+        ErrorCode::conflict);
+  CHECK(tracking::check_allowed(desk.dossier(id), Action::accept).has_value());
+  // The request itself is wrong: invalid_argument.
+  CHECK(code_of(request(Action::request_supplement)) == ErrorCode::invalid_argument);
+  CHECK(code_of(request(Action::refuse)) == ErrorCode::invalid_argument);
+  auto anonymous = request(Action::withdraw);
+  anonymous.actor.clear();
+  CHECK(code_of(anonymous) == ErrorCode::invalid_argument);
+  auto future = request(Action::withdraw);
+  future.at = at("2026-03-03 10:00");
+  CHECK(code_of(future) == ErrorCode::invalid_argument);
+  auto early = request(Action::withdraw);
+  early.at = at("2026-03-01 10:00");
+  CHECK(code_of(early) == ErrorCode::invalid_argument);
+  auto unknown = request(Action::accept);
+  unknown.procedure_code = "9.999999";
+  CHECK(code_of(unknown) == ErrorCode::invalid_argument);
+  CHECK(desk.dossier(id).state == DossierState::received);
+  CHECK(desk.events(id).empty());
+}

@@ -1,0 +1,109 @@
+// Staff API: the admin's users and the scanning stations' API tokens (docs/api.md, "Admin").
+#include "app/staff_routes.hpp"
+#include "app/user_commands.hpp"
+
+namespace app::staff_routes {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using httplib::Request;
+using nlohmann::json;
+
+Result<staff::Role> role_field(const json& body) {
+  TRY_ASSIGN(const std::string text, string_field(body, "role"));
+  auto role = staff::parse_role(text);
+  if (!role) {
+    return make_error(ErrorCode::invalid_argument, "role must be mailroom, officer or admin");
+  }
+  return *role;
+}
+
+Result<Reply> list_users(Context& desk, const Request&, const staff::Principal&) {
+  TRY_ASSIGN(const auto users, desk.accounts.users());
+  json list = json::array();
+  for (const db::User& u : users) list.push_back(user_json(u));
+  return json_reply(json{{"users", list}});
+}
+
+Result<Reply> add_user(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string login, string_field(body, "login"));
+  TRY_ASSIGN(const std::string name, string_field(body, "name"));
+  TRY_ASSIGN(const std::string password, string_field(body, "password"));
+  TRY_ASSIGN(const staff::Role role, role_field(body));
+  TRY_ASSIGN(const auto added, desk.accounts.add_user({login, name, role, password}, who.login));
+  return json_reply(json{{"user", user_json(added)}});
+}
+
+// The fields a change names; those absent stay as they are.
+Result<staff::UserChange> change_of(const json& body) {
+  staff::UserChange change;
+  if (body.contains("name")) {
+    TRY_ASSIGN(change.name, string_field(body, "name"));
+  }
+  if (body.contains("role")) {
+    TRY_ASSIGN(change.role, role_field(body));
+  }
+  if (body.contains("password")) {
+    TRY_ASSIGN(change.password, string_field(body, "password"));
+  }
+  if (body.contains("disabled")) {
+    if (!body["disabled"].is_boolean()) {
+      return make_error(ErrorCode::invalid_argument, "\"disabled\" must be true or false");
+    }
+    change.disabled = body["disabled"].get<bool>();
+  }
+  return change;
+}
+
+Result<Reply> change_user(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const auto change, change_of(body));
+  TRY_ASSIGN(const auto changed, desk.accounts.change_user(id, change, who.login));
+  return json_reply(json{{"user", user_json(changed)}});
+}
+
+Result<Reply> list_tokens(Context& desk, const Request&, const staff::Principal&) {
+  TRY_ASSIGN(const auto tokens, desk.accounts.tokens());
+  json list = json::array();
+  for (const db::ApiToken& t : tokens) {
+    list.push_back({{"id", t.id},
+                    {"name", t.name},
+                    {"role", t.role},
+                    {"created_by", t.created_by},
+                    {"created_at", common::format_iso(t.created_at)},
+                    {"revoked_at", time_or_null(t.revoked_at)},
+                    {"last_used_at", time_or_null(t.last_used_at)}});
+  }
+  return json_reply(json{{"tokens", list}});
+}
+
+Result<Reply> add_token(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string name, string_field(body, "name"));
+  TRY_ASSIGN(const auto made, desk.accounts.create_token(name, who.login));
+  return json_reply(json{{"id", made.token.id}, {"name", made.token.name}, {"token", made.secret}});
+}
+
+Result<Reply> revoke_token(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY(desk.accounts.revoke_token(id, who.login));
+  return json_reply(json::object());
+}
+
+}  // namespace
+
+std::vector<Route> admin_routes() {
+  using P = staff::Permission;
+  return {{Method::get, "/api/users", P::manage, list_users},
+          {Method::post, "/api/users", P::manage, add_user},
+          {Method::post, R"(/api/users/(\d+))", P::manage, change_user},
+          {Method::get, "/api/tokens", P::manage, list_tokens},
+          {Method::post, "/api/tokens", P::manage, add_token},
+          {Method::post, R"(/api/tokens/(\d+)/revoke)", P::manage, revoke_token}};
+}
+
+}  // namespace app::staff_routes

@@ -1,0 +1,158 @@
+// Staff API: posting results back to citizens and printing their return labels (docs/api.md,
+// "Dispatch").
+#include <fmt/format.h>
+
+#include "app/staff_routes.hpp"
+#include "tracking/dispatch.hpp"
+#include "tracking/documents.hpp"
+
+namespace app::staff_routes {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using httplib::Request;
+using nlohmann::json;
+
+// What one dispatch request did, as the page reads it.
+struct Outcome {
+  json dispatched = json::array();
+  json failed = json::array();
+  json skipped = json::array();
+
+  void record(db::Id id, const Result<tracking::Dispatched>& r) {
+    if (r) {
+      dispatched.push_back({{"id", id},
+                            {"code", r->dossier_code},
+                            {"tracking_number", r->tracking_number},
+                            {"already", r->already}});
+    } else {
+      failed.push_back({{"id", id},
+                        {"error", common::error_code_name(r.error().code)},
+                        {"message", r.error().message}});
+    }
+  }
+};
+
+// The dossier numbers of "ids" (1 to 500 of them).
+Result<std::vector<db::Id>> ids_of(const json& body) {
+  const auto ids = body.find("ids");
+  if (ids == body.end() || !ids->is_array() || ids->empty() || ids->size() > 500) {
+    return make_error(ErrorCode::invalid_argument,
+                      "give \"ids\": [dossier numbers] (1 to 500) or \"all_ready\": true");
+  }
+  std::vector<db::Id> out;
+  for (const json& id : *ids) {
+    if (!id.is_number_integer()) {
+      return make_error(ErrorCode::invalid_argument, "\"ids\" must hold dossier numbers");
+    }
+    out.push_back(id.get<db::Id>());
+  }
+  return out;
+}
+
+// Every ready dossier; 503 with what was done when the carrier stopped answering.
+Result<Reply> dispatch_all_ready(Context& desk, const tracking::DispatchOptions& options) {
+  Outcome outcome;
+  TRY_ASSIGN(const auto report,
+             tracking::dispatch_ready(
+                 desk.store, *desk.carrier, desk.clock, options, k_max_list,
+                 [&](db::Id id, const Result<tracking::Dispatched>& r) { outcome.record(id, r); }));
+  if (report.stopped) {
+    return json_reply(json{{"error",
+                            {{"code", "unavailable"},
+                             {"message", fmt::format("{}; {} dossiers not tried",
+                                                     report.stopped->message, report.not_tried)}}},
+                           {"dispatched", outcome.dispatched},
+                           {"failed", outcome.failed}},
+                      503);
+  }
+  return json_reply(json{{"dispatched", outcome.dispatched},
+                         {"failed", outcome.failed},
+                         {"skipped", outcome.skipped}});
+}
+
+// The dossiers named; another station's dispatch meanwhile is skipped, a dead carrier stops.
+Result<Reply> dispatch_some(Context& desk, const std::vector<db::Id>& ids,
+                            const tracking::DispatchOptions& options) {
+  Outcome outcome;
+  for (const db::Id id : ids) {
+    auto one = tracking::dispatch_return(desk.store, *desk.carrier, desk.clock, id, options);
+    if (!one &&
+        (one.error().code == ErrorCode::unavailable || one.error().code == ErrorCode::timeout)) {
+      outcome.record(id, one);
+      break;  // the carrier is down: the rest stay ready for the next try
+    }
+    if (!one && one.error().code == ErrorCode::conflict) {
+      outcome.skipped.push_back({{"id", id}, {"message", one.error().message}});
+      continue;
+    }
+    outcome.record(id, one);
+  }
+  return json_reply(json{{"dispatched", outcome.dispatched},
+                         {"failed", outcome.failed},
+                         {"skipped", outcome.skipped}});
+}
+
+Result<Reply> dispatch(Context& desk, const Request& req, const staff::Principal& who) {
+  if (desk.carrier == nullptr) {
+    return make_error(ErrorCode::unavailable,
+                      "no carrier is configured (hoso.json): results cannot be posted");
+  }
+  TRY_ASSIGN(const json body, json_body(req));
+  tracking::DispatchOptions options;
+  options.actor = who.login;
+  const auto all_ready = body.find("all_ready");
+  if (all_ready != body.end() && !all_ready->is_boolean()) {
+    return make_error(ErrorCode::invalid_argument, "\"all_ready\" must be true or false");
+  }
+  if (all_ready != body.end() && all_ready->get<bool>()) return dispatch_all_ready(desk, options);
+  TRY_ASSIGN(const auto ids, ids_of(body));
+  return dispatch_some(desk, ids, options);
+}
+
+// "?ids=1,2,3": 1 to 500 dossier numbers.
+Result<std::vector<db::Id>> id_list(const std::string& list) {
+  std::vector<db::Id> ids;
+  for (std::size_t start = 0; start < list.size();) {
+    const auto end = std::min(list.find(',', start), list.size());
+    try {
+      ids.push_back(std::stoll(list.substr(start, end - start)));
+    } catch (const std::exception&) {
+      return make_error(ErrorCode::invalid_argument, "ids: dossier numbers, comma-separated");
+    }
+    start = end + 1;
+  }
+  if (ids.empty() || ids.size() > 500) {
+    return make_error(ErrorCode::invalid_argument, "ids: 1 to 500 dossier numbers");
+  }
+  return ids;
+}
+
+Result<Reply> labels(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const auto ids, id_list(req.get_param_value("ids")));
+  TRY_ASSIGN(const auto labels,
+             desk.store.read<std::vector<tracking::ReturnLabel>>(
+                 [&](db::Transaction& tx) -> Result<std::vector<tracking::ReturnLabel>> {
+                   std::vector<tracking::ReturnLabel> out;
+                   for (db::Id id : ids) {
+                     TRY_ASSIGN(auto label, tracking::load_return_label(tx, id));
+                     out.push_back(std::move(label));
+                   }
+                   return out;
+                 }));
+  TRY_ASSIGN(auto html, tracking::render_labels(labels, tracking::LabelSize::a6,
+                                                tracking::LabelLayout::sheet));
+  return document_reply(std::move(html));
+}
+
+}  // namespace
+
+std::vector<Route> dispatch_routes() {
+  using P = staff::Permission;
+  return {{Method::get, "/api/labels", P::dispatch, labels},
+          {Method::post, "/api/dispatch", P::dispatch, dispatch}};
+}
+
+}  // namespace app::staff_routes

@@ -1,0 +1,198 @@
+// Staff API: the officers' dossier list, one dossier's page, the lifecycle actions and the
+// printable forms (docs/api.md, "Dossiers").
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <span>
+
+#include "app/staff_routes.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/lifecycle.hpp"
+#include "tracking/lookup.hpp"
+#include "tracking/staff_queries.hpp"
+
+namespace app::staff_routes {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using httplib::Request;
+using nlohmann::json;
+
+// One row of the staff's dossier list, as the pages read it.
+json dossier_row_json(const tracking::DossierRow& row) {
+  const db::Dossier& d = row.dossier;
+  const auto text_or_null = [](const std::string& text) {
+    return text.empty() ? json() : json(text);
+  };
+  return {{"id", d.id},
+          {"code", d.code ? json(*d.code) : json()},
+          {"portal_code", d.portal_code},
+          {"state", db::dossier_state_name(d.state)},
+          {"state_label", tracking::state_label(d.state)},
+          {"national_status", db::national_status_code(d.state)},
+          {"filed_at", common::format_iso(d.filed_at)},
+          {"due_at", time_or_null(d.due_at)},
+          {"overdue", row.overdue},
+          {"reappointed", d.reappointed},
+          {"procedure_code", row.procedure ? json(row.procedure->code) : json()},
+          {"procedure_name", row.procedure ? json(row.procedure->name) : json()},
+          {"field", row.procedure ? json(row.procedure->field) : json()},
+          {"tracking_number", text_or_null(row.tracking_number)},
+          {"return_tracking_number", text_or_null(row.return_tracking_number)},
+          {"applicant_name", text_or_null(row.applicant_name)}};
+}
+
+// "YYYY-MM-DD" of a query parameter as the start of that local day (or of the next day when
+// `end_of_day`); nothing when absent; invalid_argument naming the parameter for anything else.
+Result<std::optional<common::Timestamp>> day_param(const Request& req, const char* name,
+                                                   bool end_of_day) {
+  if (!req.has_param(name) || req.get_param_value(name).empty()) {
+    return std::optional<common::Timestamp>{};
+  }
+  auto day = common::parse_date(req.get_param_value(name));
+  if (!day) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{}: {}", name, day.error().message));
+  }
+  common::Date date = *day;
+  if (end_of_day) date = common::Date{std::chrono::sys_days{date} + std::chrono::days{1}};
+  return std::optional<common::Timestamp>{common::local_time(date, 0, 0)};
+}
+
+// The list's query from the request's parameters (limit, state, field, from, to, view, q).
+Result<tracking::DossierQuery> query_of(const Request& req) {
+  tracking::DossierQuery query;
+  if (req.has_param("limit")) {
+    try {
+      query.limit = std::clamp(std::stoi(req.get_param_value("limit")), 1, k_max_list);
+    } catch (const std::exception&) {
+      return make_error(ErrorCode::invalid_argument, "limit must be a number");
+    }
+  }
+  if (const std::string state = req.get_param_value("state"); !state.empty()) {
+    query.state = db::parse_dossier_state(state);
+    if (!query.state) {
+      return make_error(ErrorCode::invalid_argument, fmt::format("no state '{}'", state));
+    }
+  }
+  query.field = req.get_param_value("field");
+  TRY_ASSIGN(query.filed_from, day_param(req, "from", false));
+  TRY_ASSIGN(query.filed_to, day_param(req, "to", true));
+  const std::string view = req.get_param_value("view");
+  const auto parsed_view = tracking::parse_list_view(view);
+  if (!parsed_view) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("no view '{}' (open, due_soon, overdue, ready)", view));
+  }
+  query.view = *parsed_view;
+  query.text = req.get_param_value("q");
+  return query;
+}
+
+Result<Reply> list_dossiers(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const auto query, query_of(req));
+  TRY_ASSIGN(const auto page, tracking::search_dossiers(desk.store, desk.clock, query));
+  json rows = json::array();
+  for (const tracking::DossierRow& row : page.rows) rows.push_back(dossier_row_json(row));
+  const auto count = rows.size();
+  return json_reply(json{{"dossiers", std::move(rows)}, {"count", count}});
+}
+
+Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const auto page, tracking::dossier_page(desk.store, id));
+  json answer = tracking::staff_object(page.view);
+  json actions = json::array();
+  for (tracking::Action a : page.actions) actions.push_back(tracking::action_name(a));
+  answer["allowed_actions"] = std::move(actions);
+  answer["documents"] = page.documents;
+  json procedures = json::array();
+  for (const db::Procedure& p : page.procedures) {
+    procedures.push_back({{"code", p.code}, {"name", p.name}, {"field", p.field}});
+  }
+  answer["procedures"] = std::move(procedures);
+  return json_reply(answer);
+}
+
+// The action's request from the body (reason, procedure, missing, new_date).
+Result<tracking::ActionRequest> action_request_of(const Request& req, tracking::Action action,
+                                                  const staff::Principal& who) {
+  TRY_ASSIGN(const json body, json_body(req));
+  tracking::ActionRequest request;
+  request.action = action;
+  request.actor = who.login;
+  TRY_ASSIGN(request.reason, string_field(body, "reason"));
+  TRY_ASSIGN(request.procedure_code, string_field(body, "procedure"));
+  TRY_ASSIGN(request.missing, string_field(body, "missing"));
+  TRY_ASSIGN(const std::string new_date, string_field(body, "new_date"));
+  if (!new_date.empty()) {
+    auto date = common::parse_date(new_date);
+    if (!date) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("new_date: {}", date.error().message));
+    }
+    request.new_date = *date;
+  }
+  return request;
+}
+
+Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  const auto action = tracking::parse_action(req.matches[2].str());
+  if (!action || *action == tracking::Action::dispatch_return) {
+    return make_error(ErrorCode::not_found,
+                      fmt::format("no action '{}' here (dispatch posts results: POST "
+                                  "/api/dispatch)",
+                                  req.matches[2].str().substr(0, 40)));
+  }
+  TRY_ASSIGN(const auto request, action_request_of(req, *action, who));
+  TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
+  TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, moved.after.id));
+  return json_reply(json{{"dossier", dossier_row_json(row)},
+                         {"message", fmt::format("{}: {}", tracking::action_name(*action),
+                                                 tracking::state_label(moved.after.state))}});
+}
+
+Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  const std::string kind = req.matches[2].str();
+  auto html = desk.store.read<std::string>([&](db::Transaction& tx) -> Result<std::string> {
+    Result<std::string> rendered = common::Error{ErrorCode::not_found, ""};
+    if (const auto form = tracking::parse_form_kind(kind)) {
+      rendered = tracking::render_form(tx, id, *form);
+    } else if (kind == "label") {
+      TRY_ASSIGN(const auto label, tracking::load_return_label(tx, id));
+      rendered =
+          tracking::render_labels(std::span<const tracking::ReturnLabel>(&label, 1),
+                                  tracking::LabelSize::a6, tracking::LabelLayout::one_per_page);
+    } else {
+      return make_error(ErrorCode::not_found,
+                        "no such document (receipt, supplement, refusal, apology, control, "
+                        "label)");
+    }
+    if (!rendered) {
+      // "does not apply to this dossier" is a missing document for the page.
+      return common::Error{rendered.error().code == ErrorCode::invalid_argument
+                               ? ErrorCode::not_found
+                               : rendered.error().code,
+                           rendered.error().message};
+    }
+    return rendered;
+  });
+  if (!html) return std::move(html).error();
+  return document_reply(std::move(*html));
+}
+
+}  // namespace
+
+std::vector<Route> dossier_routes() {
+  using P = staff::Permission;
+  return {{Method::get, "/api/dossiers", P::read_dossiers, list_dossiers},
+          {Method::get, R"(/api/dossiers/(\d+))", P::read_dossiers, show_dossier},
+          {Method::post, R"(/api/dossiers/(\d+)/actions/([a-z_]+))", P::act, act},
+          {Method::get, R"(/api/dossiers/(\d+)/documents/([a-z]+))", P::read_dossiers, document}};
+}
+
+}  // namespace app::staff_routes

@@ -1,0 +1,318 @@
+// Staff API: the mailroom's uploads and typed codes, the manual queue with its images, and
+// handover batches (docs/api.md, "Mailroom").
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <span>
+
+#include "app/registry_commands.hpp"
+#include "app/staff_routes.hpp"
+#include "intake/envelope_reader.hpp"
+#include "intake/mailroom.hpp"
+#include "intake/registrar.hpp"
+
+namespace app::staff_routes {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using httplib::Request;
+using nlohmann::json;
+
+// The extension of an envelope file judged by its first bytes, not its name; nothing for anything
+// that is not an image the scanner reads or a PDF.
+std::optional<std::string> sniff_image_type(std::string_view content) {
+  auto starts = [&](std::string_view magic) { return content.substr(0, magic.size()) == magic; };
+  if (starts("\xFF\xD8\xFF")) return "jpg";
+  if (starts("\x89PNG\r\n\x1A\n")) return "png";
+  if (starts(std::string_view("II*\0", 4)) || starts(std::string_view("MM\0*", 4))) return "tif";
+  if (starts("%PDF-")) return "pdf";
+  if (starts("BM") && content.size() > 14) return "bmp";
+  if (starts("RIFF") && content.size() > 12 && content.substr(8, 4) == "WEBP") return "webp";
+  return std::nullopt;
+}
+
+std::string content_type_of(const std::string& extension) {
+  static const std::map<std::string, std::string> types = {
+      {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},    {"png", "image/png"},
+      {"tif", "image/tiff"},  {"tiff", "image/tiff"},    {"bmp", "image/bmp"},
+      {"webp", "image/webp"}, {"pdf", "application/pdf"}};
+  const auto it = types.find(extension);
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+// A file name from a client, as a label only: the last path part, at most 120 bytes, no controls.
+std::string label_of(const std::string& name) {
+  std::string base =
+      name.substr(name.find_last_of("/\\") == std::string::npos ? 0 : name.find_last_of("/\\") + 1);
+  for (char& c : base) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '_';
+  }
+  if (base.size() > 120) base.resize(120);
+  return base.empty() ? std::string("upload") : base;
+}
+
+json registration_json(const std::string& name, int page, const intake::Registration& r) {
+  return {{"name", name},
+          {"page", page},
+          {"outcome", db::scan_outcome_name(r.outcome)},
+          {"scan_id", r.scan_id},
+          {"scan_count", r.scan_count},
+          {"message", r.message},
+          {"tracking_number", r.tracking_number.empty() ? json() : json(r.tracking_number)},
+          {"dossier_id", r.dossier_id ? json(*r.dossier_id) : json()},
+          {"manual_id", r.manual_id ? json(*r.manual_id) : json()}};
+}
+
+// A registrar that records the caller: a scanning station by its token's name, else "web".
+Result<intake::Registrar> registrar_for(Context& desk, const staff::Principal& who) {
+  if (desk.images == nullptr || desk.classifier == nullptr) {
+    return make_error(ErrorCode::unavailable, "this server does not register envelopes");
+  }
+  return intake::Registrar(desk.store, *desk.images, *desk.classifier, desk.clock,
+                           intake::IntakeContext{who.via_token() ? who.login : "web", who.login});
+}
+
+// The batch named in the request (form field or query), if any; invalid_argument for an unknown
+// one.
+Result<std::optional<db::Id>> batch_of(Context& desk, const std::string& name) {
+  if (name.empty()) return std::optional<db::Id>{};
+  TRY_ASSIGN(const auto batch, intake::find_batch(desk.store, name));
+  if (!batch) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("no handover batch '{}': open it first", name.substr(0, 80)));
+  }
+  return std::optional<db::Id>{batch->id};
+}
+
+struct Upload {
+  std::string name;
+  const std::string* content;
+  std::string type;  // by its first bytes
+};
+
+// The files of an upload: multipart "file" parts, or the body itself; and the batch's name.
+std::vector<Upload> uploads_of(const Request& req, std::string& batch_name) {
+  std::vector<Upload> uploads;
+  if (req.is_multipart_form_data()) {
+    const auto [first, last] = req.files.equal_range("file");
+    for (auto it = first; it != last; ++it) {
+      uploads.push_back({label_of(it->second.filename), &it->second.content, {}});
+    }
+    if (req.has_file("batch")) batch_name = req.get_file_value("batch").content;
+  } else {
+    uploads.push_back({label_of(req.get_param_value("name")), &req.body, {}});
+    batch_name = req.get_param_value("batch");
+  }
+  return uploads;
+}
+
+// Checks every file before any is registered, so a wrong one does not leave half a batch; the
+// reply when one is refused.
+std::optional<Reply> refuse_any(const Context& desk, std::vector<Upload>& uploads) {
+  for (Upload& u : uploads) {
+    if (u.content->size() > desk.options.max_upload_bytes) {
+      return error_reply(413, "limit_exceeded",
+                         fmt::format("{}: {} MB is over the {} MB limit for one file", u.name,
+                                     u.content->size() >> 20, desk.options.max_upload_bytes >> 20));
+    }
+    auto type = sniff_image_type(*u.content);
+    if (!type) {
+      return error_reply(
+          415, "unsupported_media",
+          fmt::format("{}: not an image (JPEG, PNG, TIFF, BMP, WebP) or a PDF", u.name));
+    }
+    u.type = *type;
+  }
+  return std::nullopt;
+}
+
+Result<Reply> upload(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  if (desk.scanner == nullptr)
+    return make_error(ErrorCode::unavailable, "this server has no scanner");
+  std::string batch_name;
+  std::vector<Upload> uploads = uploads_of(req, batch_name);
+  if (uploads.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "no file: send multipart/form-data with \"file\" parts, or the image as the "
+                      "body");
+  }
+  TRY_ASSIGN(const auto batch, batch_of(desk, batch_name));
+  if (auto refused = refuse_any(desk, uploads)) return std::move(*refused);
+  json results = json::array();
+  for (const Upload& u : uploads) {
+    const auto bytes = std::span<const std::uint8_t>(
+        reinterpret_cast<const std::uint8_t*>(u.content->data()), u.content->size());
+    const scanner::FileResult scanned = desk.scanner->scan_bytes(bytes, u.name);
+    for (const intake::EnvelopeScan& scan :
+         intake::envelopes_from_bytes(scanned, bytes, u.type, *desk.classifier, batch)) {
+      auto registered = registrar.register_envelope(scan);
+      results.push_back(registered ? registration_json(u.name, scan.page, *registered)
+                                   : json{{"name", u.name},
+                                          {"page", scan.page},
+                                          {"outcome", "failed"},
+                                          {"message", registered.error().message}});
+    }
+  }
+  return json_reply(json{{"results", results}});
+}
+
+Result<Reply> typed(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string text, string_field(body, "code", true));
+  TRY_ASSIGN(const std::string batch_name, string_field(body, "batch"));
+  const intake::Code code = desk.classifier->classify(text, std::nullopt);
+  const bool tracking_number = code.kind == intake::CodeKind::s10_tracking ||
+                               code.kind == intake::CodeKind::carrier_tracking;
+  if (!tracking_number || !code.usable()) {
+    // The clerk is at the keyboard: say what is wrong now instead of queueing it.
+    return make_error(ErrorCode::bad_input,
+                      !code.usable()
+                          ? code.problem
+                          : fmt::format("'{}' is not a tracking number", text.substr(0, 40)));
+  }
+  TRY_ASSIGN(const auto batch, batch_of(desk, batch_name));
+  intake::EnvelopeScan scan;
+  scan.source_name = "typed";
+  scan.codes.push_back(code);
+  scan.batch_id = batch;
+  TRY_ASSIGN(const auto registered, registrar.register_envelope(scan));
+  return json_reply(registration_json("typed", 0, registered));
+}
+
+json manual_item_json(const intake::ManualEntry& entry) {
+  const db::ManualItem& item = entry.item;
+  const std::optional<db::Scan>& scan = entry.scan;
+  json codes = json::array();
+  if (scan) {
+    for (const db::ScanCode& c : scan->codes) {
+      // Staff see what was read (an ID card's QR is personal data, shown to staff only).
+      codes.push_back({{"kind", c.kind}, {"text", c.text}, {"problem", c.problem}});
+    }
+  }
+  return {{"id", item.id},
+          {"created_at", common::format_iso(item.created_at)},
+          {"reason_code", item.reason_code},
+          {"reason", item.reason},
+          {"scan_id", item.scan_id},
+          {"source_name", scan ? scan->source_name : std::string()},
+          {"has_image", scan && !scan->image_hash.empty()},
+          {"image_type", scan ? scan->image_type : std::string()},
+          {"codes", codes}};
+}
+
+Result<Reply> manual_list(Context& desk, const Request&, const staff::Principal&) {
+  TRY_ASSIGN(const auto queue, intake::manual_queue(desk.store, intake::QueueItems::open));
+  json items = json::array();
+  for (const intake::ManualEntry& entry : queue) items.push_back(manual_item_json(entry));
+  return json_reply(json{{"items", items}});
+}
+
+// The kept image of a scan; the path comes from the database (hash and type), never the request.
+Result<Reply> image_of_scan(Context& desk, db::Id scan_id) {
+  TRY_ASSIGN(const auto scan, intake::find_scan(desk.store, scan_id));
+  if (!scan || scan->image_hash.empty() || desk.images == nullptr) {
+    return make_error(ErrorCode::not_found, "no image was kept for this scan");
+  }
+  std::ifstream in(desk.images->path_of(scan->image_hash, scan->image_type), std::ios::binary);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    return make_error(ErrorCode::not_found, "the kept image is missing from the image store");
+  }
+  Reply reply;
+  reply.body = std::move(content);
+  reply.content_type = content_type_of(scan->image_type);
+  // No Cache-Control here: the default no-store keeps an envelope (names, ID card QR) out of a
+  // shared desk computer's browser cache after logout.
+  reply.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'none'; style-src 'unsafe-inline'");
+  return reply;
+}
+
+Result<Reply> scan_image(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  return image_of_scan(desk, id);
+}
+
+Result<Reply> manual_image(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const auto entry, intake::manual_entry(desk.store, id));
+  return image_of_scan(desk, entry.item.scan_id);
+}
+
+Result<Reply> manual_resolve(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string number, string_field(body, "tracking_number", true));
+  TRY_ASSIGN(const auto resolved, registrar.resolve_manual(id, number));
+  return json_reply(registration_json("manual", 0, resolved));
+}
+
+Result<Reply> manual_dismiss(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string reason, string_field(body, "reason"));
+  if (reason.empty()) return make_error(ErrorCode::invalid_argument, "say why (\"reason\")");
+  TRY(registrar.dismiss_manual(id, reason));
+  return json_reply(json::object());
+}
+
+Result<Reply> open_batch(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string name, string_field(body, "name"));
+  TRY_ASSIGN(const std::string carrier, string_field(body, "carrier"));
+  TRY_ASSIGN(const std::string when, string_field(body, "handed_over_at"));
+  if (name.empty() || name.size() > 100) {
+    return make_error(ErrorCode::invalid_argument, "a batch needs a name (at most 100 bytes)");
+  }
+  common::Timestamp at = desk.clock.now();
+  if (!when.empty()) {
+    auto parsed = common::parse_local(when);
+    if (!parsed) {
+      return make_error(ErrorCode::invalid_argument,
+                        fmt::format("handed_over_at: {}", parsed.error().message));
+    }
+    at = *parsed;
+  }
+  TRY_ASSIGN(const auto batch, registrar.open_batch(name, carrier.empty() ? "vnpost" : carrier, at,
+                                                    {}, !when.empty()));
+  return json_reply(json{{"batch",
+                          {{"id", batch.id},
+                           {"name", batch.name},
+                           {"carrier", batch.carrier},
+                           {"handed_over_at", common::format_iso(batch.handed_over_at)}}}});
+}
+
+Result<Reply> batch_record(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  TRY_ASSIGN(const auto record, registrar.handover_record(id));
+  json answer = handover_json(record)["handover"];
+  answer["id"] = record.batch.id;
+  return json_reply(answer);
+}
+
+}  // namespace
+
+std::vector<Route> mailroom_routes() {
+  using P = staff::Permission;
+  return {{Method::get, R"(/api/scans/(\d+)/image)", P::read_dossiers, scan_image},
+          {Method::post, "/api/scans", P::scan, upload},
+          {Method::post, "/api/scans/typed", P::scan, typed},
+          {Method::get, "/api/manual", P::scan, manual_list},
+          {Method::get, R"(/api/manual/(\d+)/image)", P::scan, manual_image},
+          {Method::post, R"(/api/manual/(\d+)/resolve)", P::scan, manual_resolve},
+          {Method::post, R"(/api/manual/(\d+)/dismiss)", P::scan, manual_dismiss},
+          {Method::post, "/api/batches", P::scan, open_batch},
+          {Method::get, R"(/api/batches/(\d+))", P::scan, batch_record}};
+}
+
+}  // namespace app::staff_routes

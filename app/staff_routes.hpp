@@ -1,0 +1,99 @@
+// The staff API's routes, one file per area (staff_api_session.cpp, _dossiers, _mailroom,
+// _dispatch, _reports, _admin). A handler takes what the server shares, the request and who is
+// asking (already authenticated and authorised by staff_api.cpp), and returns its reply or an
+// Error; one wrapper renders an Error with its HTTP status. Internal to app/: it names
+// cpp-httplib's types; the logic lives in intake/, tracking/ and staff/.
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/desk_server.hpp"
+#include "common/clock.hpp"
+#include "common/rate_limiter.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "staff/accounts.hpp"
+#include "tracking/report.hpp"
+
+namespace app::staff_routes {
+
+inline constexpr const char* k_session_cookie = "hoso_session";
+inline constexpr std::size_t k_max_json_body = 1u << 20;
+inline constexpr int k_max_list = 1000;  // dossiers in one list, dispatches in one request
+
+// What a handler answers when it succeeds (errors are common::Error).
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Reply json_reply(const nlohmann::json& body, int status = 200);
+// An answer whose error code is not a common::ErrorCode ("rate_limited", "unsupported_media"),
+// in the same {"error": {"code", "message"}} shape.
+Reply error_reply(int status, std::string_view code, const std::string& message);
+// A printable form or label: its own <style> and inline SVG barcodes, no scripts at all.
+Reply document_reply(std::string html);
+
+// An ISO 8601 time, or null.
+nlohmann::json time_or_null(const std::optional<common::Timestamp>& at);
+
+// The request body as a JSON object; invalid_argument when it is not sent as application/json or
+// is not a JSON object.
+common::Result<nlohmann::json> json_body(const httplib::Request& req);
+// A string field of `body` ("" when absent); invalid_argument naming it when it has another type,
+// or when it is `required` and absent or empty.
+common::Result<std::string> string_field(const nlohmann::json& body, const char* name,
+                                         bool required = false);
+// The path parameter `index` (regex group) as a positive id; not_found ("no such record") else.
+common::Result<db::Id> id_param(const httplib::Request& req, std::size_t index = 1);
+
+// What every handler shares; lives as long as the server.
+struct Context {
+  Context(const DeskParts& parts, const ServerOptions& server_options);
+
+  db::Store& store;
+  const common::Clock& clock;
+  postal_api::Carrier* carrier;
+  db::ImageStore* images;
+  const intake::Classifier* classifier;
+  scanner::Scanner* scanner;
+  tracking::ReportOptions report_options;
+  ServerOptions options;
+  staff::Accounts accounts;
+  common::RateLimiter logins_by_address;
+  common::RateLimiter login_failures;
+};
+
+using Handler = common::Result<Reply> (*)(Context& desk, const httplib::Request& req,
+                                          const staff::Principal& who);
+
+enum class Method { get, post };
+
+struct Route {
+  Method method;
+  const char* pattern;                    // cpp-httplib's path regex
+  std::optional<staff::Permission> need;  // none: any logged-in caller
+  Handler handler;
+};
+
+// Logging in is the one staff route without a caller yet.
+common::Result<Reply> login(Context& desk, const httplib::Request& req);
+nlohmann::json principal_json(const staff::Principal& who);
+
+std::vector<Route> session_routes();
+std::vector<Route> dossier_routes();
+std::vector<Route> mailroom_routes();
+std::vector<Route> dispatch_routes();
+std::vector<Route> report_routes();
+std::vector<Route> admin_routes();
+
+}  // namespace app::staff_routes

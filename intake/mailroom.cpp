@@ -1,0 +1,54 @@
+#include "intake/mailroom.hpp"
+
+#include <fmt/format.h>
+
+namespace intake {
+
+using common::Result;
+
+namespace {
+
+Result<ManualEntry> with_scan(db::Transaction& tx, db::ManualItem item) {
+  TRY_ASSIGN(auto scan, tx.get_scan(item.scan_id));
+  return ManualEntry{std::move(item), std::move(scan)};
+}
+
+}  // namespace
+
+Result<std::vector<ManualEntry>> manual_queue(db::Store& store, QueueItems which) {
+  return store.read<std::vector<ManualEntry>>(
+      [&](db::Transaction& tx) -> Result<std::vector<ManualEntry>> {
+        TRY_ASSIGN(auto items,
+                   tx.list_manual(which == QueueItems::open ? std::optional(db::ManualStatus::open)
+                                                            : std::nullopt));
+        std::vector<ManualEntry> entries;
+        entries.reserve(items.size());
+        for (db::ManualItem& item : items) {
+          TRY_ASSIGN(auto entry, with_scan(tx, std::move(item)));
+          entries.push_back(std::move(entry));
+        }
+        return entries;
+      });
+}
+
+Result<ManualEntry> manual_entry(db::Store& store, db::Id id) {
+  return store.read<ManualEntry>([&](db::Transaction& tx) -> Result<ManualEntry> {
+    TRY_ASSIGN(auto item, tx.get_manual(id));
+    if (!item) {
+      return common::make_error(common::ErrorCode::not_found,
+                                fmt::format("no manual-queue item #{}", id));
+    }
+    return with_scan(tx, std::move(*item));
+  });
+}
+
+Result<std::optional<db::Scan>> find_scan(db::Store& store, db::Id id) {
+  return store.read<std::optional<db::Scan>>([&](db::Transaction& tx) { return tx.get_scan(id); });
+}
+
+Result<std::optional<db::Batch>> find_batch(db::Store& store, const std::string& name) {
+  return store.read<std::optional<db::Batch>>(
+      [&](db::Transaction& tx) { return tx.find_batch(name); });
+}
+
+}  // namespace intake

@@ -1,0 +1,222 @@
+#include "tracking/staff_queries.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "common/unicode.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/dossier_key.hpp"
+
+namespace tracking {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using S = db::DossierState;
+
+struct NamedView {
+  ListView view;
+  std::string_view name;
+};
+constexpr NamedView k_views[] = {{ListView::all, ""},
+                                 {ListView::open, "open"},
+                                 {ListView::due_soon, "due_soon"},
+                                 {ListView::overdue, "overdue"},
+                                 {ListView::ready, "ready"}};
+
+// What the view filters in SQL; the due views also keep only the lifecycle's due list.
+std::vector<S> states_of(ListView view) {
+  switch (view) {
+    case ListView::all:
+      return {};
+    case ListView::open:
+      return {S::received,      S::accepted,  S::supplement_requested, S::in_process,
+              S::awaiting_fees, S::processed, S::return_failed,        S::return_dispatched};
+    case ListView::ready:
+      return {S::processed, S::return_failed};
+    case ListView::due_soon:
+    case ListView::overdue:
+      return {S::accepted, S::in_process, S::awaiting_fees};
+  }
+  return {};
+}
+
+// Reads the rest of a row; procedures are cached, since a page shows few of them many times.
+Result<DossierRow> row_of(db::Transaction& tx, db::Dossier dossier, common::Timestamp now,
+                          std::map<db::Id, std::optional<db::Procedure>>& procedures) {
+  DossierRow row;
+  row.overdue = dossier.due_at && *dossier.due_at < now && deadline_runs(dossier.state);
+  if (dossier.procedure_id) {
+    auto [it, fresh] = procedures.try_emplace(*dossier.procedure_id);
+    if (fresh) {
+      TRY_ASSIGN(it->second, tx.get_procedure(*dossier.procedure_id));
+    }
+    row.procedure = it->second;
+  }
+  TRY_ASSIGN(const auto shipments, tx.shipments_of(dossier.id));
+  for (const db::Shipment& s : shipments) {
+    // The newest return shipment wins.
+    (s.direction == db::Direction::inbound ? row.tracking_number : row.return_tracking_number) =
+        s.tracking_number;
+  }
+  TRY_ASSIGN(const auto applicant, tx.applicant_of(dossier.id));
+  if (applicant) row.applicant_name = applicant->full_name;
+  row.dossier = std::move(dossier);
+  return row;
+}
+
+}  // namespace
+
+std::string_view list_view_name(ListView view) {
+  for (const auto& v : k_views) {
+    if (v.view == view) return v.name;
+  }
+  return "";
+}
+
+std::optional<ListView> parse_list_view(std::string_view name) {
+  for (const auto& v : k_views) {
+    if (v.name == name) return v.view;
+  }
+  return std::nullopt;
+}
+
+Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,
+                                    const DossierQuery& query) {
+  if (query.limit < 1) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("the list limit must be at least 1, not {}", query.limit));
+  }
+  db::DossierFilter filter;
+  filter.state = query.state;
+  filter.states = states_of(query.view);
+  filter.field = query.field;
+  filter.filed_from = query.filed_from;
+  filter.filed_to = query.filed_to;
+  filter.limit = query.limit;
+  filter.newest_first = query.newest_first;
+
+  const common::Timestamp now = clock.now();
+  std::optional<std::set<db::Id>> only;  // the due views come from the lifecycle's due list
+  if (query.view == ListView::due_soon || query.view == ListView::overdue) {
+    TRY_ASSIGN(const auto due, Lifecycle(store, clock).due());
+    only.emplace();
+    for (const db::Dossier& d : query.view == ListView::overdue ? due.overdue : due.due_soon) {
+      only->insert(d.id);
+    }
+  }
+
+  DossierPage page;
+  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+    if (!query.batch.empty()) {
+      TRY_ASSIGN(const auto batch, tx.find_batch(query.batch));
+      if (!batch) {
+        return make_error(ErrorCode::not_found, fmt::format("no handover batch '{}'", query.batch));
+      }
+      filter.batch_id = batch->id;
+    }
+    std::optional<std::set<db::Id>> matches;
+    std::string folded;
+    if (!query.text.empty()) {
+      // A tracking number, dossier code or #id names one dossier; an ID number its applicant's;
+      // anything else is searched in the applicants' names.
+      matches.emplace();
+      TRY_ASSIGN(const auto id, find_dossier_id(tx, query.text));
+      if (id) matches->insert(*id);
+      TRY_ASSIGN(const auto by_card, tx.dossiers_of_applicant(query.text));
+      matches->insert(by_card.begin(), by_card.end());
+      if (matches->empty()) folded = common::search_fold(query.text);
+    }
+    if (only) filter.ids = std::vector<db::Id>(only->begin(), only->end());
+    if (matches && folded.empty()) {
+      std::vector<db::Id> ids;
+      for (db::Id id : *matches) {
+        if (!only || only->count(id)) ids.push_back(id);
+      }
+      filter.ids = std::move(ids);
+    }
+    // A name is searched through the newest dossiers' applicants (a scan; bounded).
+    if (!folded.empty()) filter.limit = 100'000;
+    TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
+    std::map<db::Id, std::optional<db::Procedure>> procedures;
+    for (db::Dossier& d : dossiers) {
+      if (static_cast<int>(page.rows.size()) >= query.limit) break;
+      if (only && !only->count(d.id)) continue;
+      if (matches && folded.empty() && !matches->count(d.id)) continue;
+      if (!folded.empty()) {
+        TRY_ASSIGN(const auto applicant, tx.applicant_of(d.id));
+        if (!applicant ||
+            common::search_fold(applicant->full_name).find(folded) == std::string::npos) {
+          continue;
+        }
+      }
+      TRY_ASSIGN(auto row, row_of(tx, std::move(d), now, procedures));
+      page.rows.push_back(std::move(row));
+    }
+    return {};
+  });
+  if (!read) return std::move(read).error();
+  page.limit_reached = static_cast<int>(page.rows.size()) == query.limit;
+  return page;
+}
+
+Result<DossierRow> dossier_row(db::Store& store, const common::Clock& clock, db::Id id) {
+  const common::Timestamp now = clock.now();
+  return store.read<DossierRow>([&](db::Transaction& tx) -> Result<DossierRow> {
+    TRY_ASSIGN(auto dossier, tx.get_dossier(id));
+    if (!dossier) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
+    std::map<db::Id, std::optional<db::Procedure>> procedures;
+    return row_of(tx, std::move(*dossier), now, procedures);
+  });
+}
+
+Result<std::vector<db::Procedure>> procedure_catalogue(db::Transaction& tx) {
+  return tx.list_procedures();
+}
+
+Result<db::Dossier> find_dossier(db::Store& store, std::string_view key) {
+  return store.read<db::Dossier>([&](db::Transaction& tx) { return find_dossier(tx, key); });
+}
+
+Result<db::Counts> desk_counts(db::Store& store) {
+  return store.read<db::Counts>([](db::Transaction& tx) { return tx.counts(); });
+}
+
+Result<std::vector<db::Procedure>> latest_procedures(db::Transaction& tx) {
+  TRY_ASSIGN(auto all, tx.list_procedures());
+  std::map<std::string, db::Procedure> latest;
+  for (db::Procedure& p : all) {
+    auto [it, fresh] = latest.try_emplace(p.code, p);
+    if (!fresh && p.version > it->second.version) it->second = std::move(p);
+  }
+  std::vector<db::Procedure> out;
+  out.reserve(latest.size());
+  for (auto& [code, p] : latest) out.push_back(std::move(p));
+  return out;
+}
+
+Result<DossierPageData> dossier_page(db::Store& store, db::Id id) {
+  return store.read<DossierPageData>([&](db::Transaction& tx) -> Result<DossierPageData> {
+    DossierPageData page;
+    TRY_ASSIGN(page.view, staff_lookup(tx, fmt::format("#{}", id)));
+    const db::Dossier& d = page.view.dossier;
+    for (Action a : allowed_actions(d.state)) {
+      if (a == Action::dispatch_return) continue;
+      if (a == Action::apologise && d.reappointed) continue;
+      page.actions.push_back(a);
+    }
+    if (load_receipt(tx, id)) page.documents.emplace_back("receipt");
+    if (load_supplement_request(tx, id)) page.documents.emplace_back("supplement");
+    if (load_refusal(tx, id)) page.documents.emplace_back("refusal");
+    if (load_apology(tx, id)) page.documents.emplace_back("apology");
+    if (load_control_sheet(tx, id)) page.documents.emplace_back("control");
+    if (load_return_label(tx, id)) page.documents.emplace_back("label");
+    TRY_ASSIGN(page.procedures, latest_procedures(tx));
+    return page;
+  });
+}
+
+}  // namespace tracking

@@ -1,0 +1,102 @@
+// The staff's queries about dossiers. The list: one query for the CLI (`hoso dossier list`) and
+// the server's dossier list, with filters by state, working view, field, filing dates and handover
+// batch, a free-text search (a tracking number, dossier code or #id, an applicant's ID number, or
+// part of a name typed with or without diacritics), a limit and an order. Staff only: rows carry
+// the applicant's name. Knows the database and the lifecycle's due list; nothing about HTTP or
+// terminals.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "db/records.hpp"
+#include "db/store.hpp"
+#include "tracking/lifecycle.hpp"
+#include "tracking/lookup.hpp"
+
+namespace tracking {
+
+// The working views of the dossier list.
+enum class ListView {
+  all,       // no view filter
+  open,      // not yet finished: received to return dispatched (not refused, withdrawn,
+             // stopped or returned)
+  due_soon,  // deadline running, due today or on the next working day (Lifecycle::due)
+  overdue,   // deadline running and past
+  ready,     // result ready to post back (processed, or back at the desk after a failed delivery)
+};
+
+// "open", "due_soon", ...; parse_list_view("") is ListView::all, an unknown name nullopt.
+std::string_view list_view_name(ListView view);
+std::optional<ListView> parse_list_view(std::string_view name);
+
+struct DossierQuery {
+  std::optional<db::DossierState> state;
+  ListView view = ListView::all;
+  std::string field;                            // the procedure's field ("dat_dai"); empty: any
+  std::optional<common::Timestamp> filed_from;  // inclusive
+  std::optional<common::Timestamp> filed_to;    // exclusive
+  std::string batch;                            // handover batch name; empty: any
+  std::string text;                             // free-text search; empty: none
+  int limit = 200;
+  bool newest_first = true;
+};
+
+// One row of the list.
+struct DossierRow {
+  db::Dossier dossier;
+  std::optional<db::Procedure> procedure;  // when known
+  std::string tracking_number;             // of the inbound envelope; empty when none
+  std::string return_tracking_number;      // of the newest return shipment; empty when none
+  std::string applicant_name;              // empty when there is no applicant
+  bool overdue = false;                    // the deadline runs and has passed at `now`
+};
+
+struct DossierPage {
+  std::vector<DossierRow> rows;
+  bool limit_reached = false;  // rows.size() == limit: there may be more
+};
+
+// The dossiers matching every filter of `query` at clock.now(), at most query.limit, by filing
+// time (newest first unless asked otherwise). A text that names one dossier (find_dossier_id) or an
+// applicant's ID number selects those dossiers; any other text is searched in the applicants'
+// names, folded (common::search_fold). Fails with invalid_argument when the limit is below 1,
+// not_found when the batch does not exist, or the database's errors. Reads in one transaction
+// (two for the due views).
+common::Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,
+                                            const DossierQuery& query);
+
+// The list row of dossier `id` at clock.now(). Fails with not_found when there is no such
+// dossier, or the database's errors.
+common::Result<DossierRow> dossier_row(db::Store& store, const common::Clock& clock, db::Id id);
+
+// The procedure catalogue, every version, by field, code and version.
+common::Result<std::vector<db::Procedure>> procedure_catalogue(db::Transaction& tx);
+// The newest version of each procedure in the catalogue, by code.
+common::Result<std::vector<db::Procedure>> latest_procedures(db::Transaction& tx);
+
+// The dossier `key` names (tracking::find_dossier), in one read transaction.
+common::Result<db::Dossier> find_dossier(db::Store& store, std::string_view key);
+
+// Counts of the desk's records, for health checks.
+common::Result<db::Counts> desk_counts(db::Store& store);
+
+// One dossier's page for staff.
+struct DossierPageData {
+  StaffView view;
+  // What an officer may do next on the dossier page: the lifecycle's allowed actions, without
+  // posting the result (the dispatch page does that) and without a second apology.
+  std::vector<Action> actions;
+  std::vector<std::string> documents;     // printable now: "receipt", ..., "label"
+  std::vector<db::Procedure> procedures;  // for accepting: the newest version of each
+};
+
+// The page of dossier `id`, in one read transaction. Fails with not_found when there is no such
+// dossier, or the database's errors.
+common::Result<DossierPageData> dossier_page(db::Store& store, db::Id id);
+
+}  // namespace tracking
