@@ -129,8 +129,8 @@ int run_init(const InitArgs& args) {
     if (!agency) return agency.error();
     agency_line = fmt::format("{} ({})", **code, *agency ? (*agency)->name : std::string("?"));
 
-    // A version's processing time is what its dossiers were received under (DOMAIN.md §5): it may
-    // not change in place; a new time is a new version.
+    // Dossiers keep the processing time they were received under (docs/domain.md §5.1): a version's
+    // time may not change in place; a new time is a new version.
     auto known = tx.list_procedures();
     if (!known) return known.error();
     for (const db::Procedure& p : *procedures) {
