@@ -303,7 +303,7 @@ void officers_afternoon(Run& run, int day) {
     const common::Date today = common::local_date(run.clock.now());
     if (plan == DemoPlan::slow) continue;
     if (plan == DemoPlan::apology && !now_state->reappointed) {
-      // DOMAIN.md §1.4: at least one working day before the deadline.
+      // docs/domain.md §1.4: at least one working day before the deadline.
       if (run.calendar.working_days_between(today, due_day) == 2) {
         run.act(id, Action::apologise, [&](auto& r) {
           r.reason = "Cần xác minh thực địa thửa đất";

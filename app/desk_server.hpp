@@ -1,4 +1,4 @@
-// The desk's HTTP server (`hoso serve`, issue 6): the health endpoint, the citizens' public lookup
+// The desk's HTTP server (`hoso serve`): the health endpoint, the citizens' public lookup
 // API (rate-limited per client address, the same answer for every miss), the carrier's webhook
 // endpoint (verified by the Carrier, stored by tracking::apply_webhook), the staff API
 // (app/staff_api) and the web pages (web/, compiled in). JSON

@@ -1,4 +1,4 @@
-// The staff side of `hoso serve` (issue 6 §2, §3): login and sessions, the officers' dossier API,
+// The staff side of `hoso serve`: login and sessions, the officers' dossier API,
 // the mailroom's uploads and manual queue, dispatch, reports, and the admin's users and API tokens
 // (docs/api.md). Every route checks who is asking (session cookie with a CSRF header on changes, or
 // a scanning station's bearer token) and what their role allows, then calls intake/, tracking/ or

@@ -1,5 +1,5 @@
 // `hoso user add|passwd|role|disable|enable|list` and `hoso token add|list|revoke`: staff accounts
-// and scanning stations' API tokens (issue 6 §2). Wiring and printing only: staff/ holds the logic.
+// and scanning stations' API tokens. Wiring and printing only: staff/ holds the logic.
 // Passwords are read from the terminal without echo (twice), or as the first line of stdin when it
 // is not a terminal, never from the command line (it would land in shell history and `ps`).
 #pragma once

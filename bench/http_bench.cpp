@@ -15,7 +15,7 @@
 //      beside as many idle keep-alive connections from one address as the server has workers;
 //   4. envelope uploads through the mailroom API (POST /api/scans, an API token) against the same
 //      pipeline in this process.
-// Speed is never pass/fail; the acceptance targets of issue 6 are printed as met or not. Exits 1
+// Speed is never pass/fail; the acceptance targets (bench/README.md) print as met or not. Exits 1
 // when the server answered what it must not (an existing dossier's lookup not 200). Progress goes
 // to stderr, the tables to stdout.
 //
@@ -100,7 +100,7 @@ constexpr const char* k_holder_address = "127.0.0.250";
 constexpr int k_first_idle_bystander = 200;
 constexpr int k_idle_bystanders = 4;
 constexpr std::size_t k_upload_images = 24;  // sample envelopes uploaded (--quick: 8)
-// Issue 6 §6: the acceptance targets on the reference machine (2 cores, 10^5 dossiers).
+// The acceptance targets on the reference machine (2 cores, 10^5 dossiers).
 constexpr double k_target_rps = 5000;
 constexpr double k_target_p99_ms = 20;
 
@@ -1288,7 +1288,7 @@ class Bench {
     const WrkResult& lookup = rows_[2].result;
     const bool rps_met = lookup.rps() >= k_target_rps;
     const bool p99_met = lookup.p99_ms < k_target_p99_ms;
-    fmt::print("Targets (issue 6 §6, {} dossiers):\n", options_.dossiers);
+    fmt::print("Targets ({} dossiers):\n", options_.dossiers);
     fmt::print("  public lookup ≥ {:.0f} req/s: {} ({:.0f} req/s)\n", k_target_rps,
                rps_met ? "met" : "NOT met", lookup.rps());
     fmt::print("  public lookup p99 < {:.0f} ms: {} ({:.2f} ms)\n", k_target_p99_ms,

@@ -191,7 +191,7 @@ class Schedule {
     return opening + std::chrono::seconds{(slot.seq - 1) * 8 * 3600 / slot.of};
   }
 
-  // The standard form <agency>-YYMMDD-NNNN (DOMAIN.md §3).
+  // The standard form <agency>-YYMMDD-NNNN (docs/domain.md §3).
   static std::string dossier_code(const Slot& slot) {
     const common::Date d = date(slot.day);
     return fmt::format("{}-{:02}{:02}{:02}-{:04}", k_agency_code, static_cast<int>(d.year()) % 100,

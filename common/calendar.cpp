@@ -138,8 +138,8 @@ Timestamp WorkingCalendar::counting_start(Timestamp filed) const {
   if (is_working_day(day)) {
     const auto time = seconds_of_day(filed);
     if (time < chr::minutes{hours_.open_minute}) return at_minute(day, hours_.open_minute);
-    // DOMAIN.md §1: paper dossiers received after 15:00 go to the processing unit at the start
-    // of the next working day.
+    // docs/domain.md §5.2: paper dossiers received after 15:00 go to the processing unit at the
+    // start of the next working day.
     if (time < chr::minutes{hours_.cutoff_minute}) return filed;
   }
   return at_minute(next_working_day(day), hours_.open_minute);

@@ -1,5 +1,5 @@
-// UPU S10 item identifiers (DOMAIN.md §2): two service letters, eight serial digits, a check digit
-// and the country code, e.g. "EB123456785VN". The arithmetic only; what a number means to a
+// UPU S10 item identifiers (docs/domain.md §2): two service letters, eight serial digits, a check
+// digit and the country code, e.g. "EB123456785VN". The arithmetic only; what a number means to a
 // desk (which carrier, which shipment) is decided elsewhere.
 #pragma once
 

@@ -52,14 +52,14 @@ enum class Direction {
 std::string_view direction_name(Direction direction);
 
 // A postal item, identified by (carrier, tracking number, year of first sighting): carriers reuse
-// numbers after 12 months (DOMAIN.md §2).
+// numbers after 12 months (docs/domain.md §2.5).
 struct Shipment {
   Id id = 0;
   std::string carrier;  // "vnpost", or a carrier name from samples/carriers/tracking_patterns.json
   std::string tracking_number;
   int year = 0;
   Direction direction = Direction::inbound;
-  std::string status = "unknown";  // normalised status (DOMAIN.md §7): delivered, in_transit, ...
+  std::string status = "unknown";  // normalised (docs/domain.md §7.6): delivered, in_transit...
   std::optional<Id> dossier_id;
   Timestamp first_seen_at{};
   Timestamp updated_at{};
@@ -91,7 +91,7 @@ struct CarrierEvent {
   Timestamp recorded_at{};
 };
 
-// Where a dossier is in its legal life. The national status code (DOMAIN.md §4) follows from it.
+// Where a dossier is in its legal life. Its national status code (docs/domain.md §4) follows.
 enum class DossierState {
   received,              // received by post, not yet accepted (national 1)
   accepted,              // 2
@@ -242,7 +242,7 @@ struct ReturnOrder {
 };
 
 // One line of the append-only history. Written in the same transaction as the change it records.
-// A staff member who logs in to `hoso serve` (issue 6). What the role allows is access/'s business.
+// A staff member who logs in to `hoso serve`. What the role allows is access/'s business.
 struct User {
   Id id = 0;
   std::string login;          // lower case: [a-z0-9._-]

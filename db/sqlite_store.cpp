@@ -519,7 +519,7 @@ class SqliteTransaction final : public Transaction {
                                                   int limit) override {
     return guarded(
         "listing shipments to ask the carrier about", [&]() -> Result<std::vector<Shipment>> {
-          // The final statuses of DOMAIN.md §7: the carrier will not move these again.
+          // The final statuses of docs/domain.md §7.6: the carrier will not move these again.
           auto& s = c_.prepare("SELECT " HOSO_SHIPMENT_COLUMNS
                                " FROM shipments WHERE carrier = ? AND first_seen_at >= ? AND "
                                "(synced_at IS NULL OR status NOT IN ('delivered', 'returned', "

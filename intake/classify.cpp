@@ -45,7 +45,7 @@ std::string compact_number(std::string_view text) {
   return out;
 }
 
-// --- UPU S10 (DOMAIN.md §2) -------------------------------------------------------------------
+// --- UPU S10 (docs/domain.md §2) --------------------------------------------------------------
 
 struct S10Reading {
   bool is_s10 = false;
@@ -75,7 +75,7 @@ S10Reading read_s10(std::string_view text) {
   return reading;
 }
 
-// --- Dossier codes (DOMAIN.md §3) -------------------------------------------------------------
+// --- Dossier codes (docs/domain.md §3) --------------------------------------------------------
 
 struct DossierReading {
   bool is_dossier = false;          // shaped like a dossier code
@@ -168,7 +168,7 @@ DossierReading read_dossier(std::string_view text) {
   return reading;
 }
 
-// --- Portal lookup URLs (DOMAIN.md §6) --------------------------------------------------------
+// --- Portal lookup URLs (docs/domain.md §6.1) -------------------------------------------------
 
 // Query keys that name the dossier code or the applicant's ID number, compared case-insensitively.
 constexpr std::array<std::string_view, 4> k_dossier_keys = {"mhs", "mahoso", "ma_ho_so",

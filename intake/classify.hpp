@@ -21,7 +21,7 @@ namespace intake {
 enum class CodeKind {
   s10_tracking,      // UPU S10 item number, e.g. EB123456785VN (Vietnam Post and every UPU post)
   carrier_tracking,  // another carrier's number (Viettel Post, GHN, GHTK ...) by pattern file
-  dossier_code,  // "mã hồ sơ": 000.00.05.H12-210806-0001 and lenient variants (DOMAIN.md §3)
+  dossier_code,  // "mã hồ sơ" (docs/domain.md §3): 000.00.05.H12-210806-0001, lenient variants
   portal_url,    // a portal lookup URL carrying a dossier code (MHS=...) and maybe an ID number
   citizen_id_card,  // the QR of a chip citizen ID card ("CCCD"), 7 or 6 '|'-separated fields
   unknown,          // anything else: kept with the scan and shown to staff
@@ -108,7 +108,7 @@ struct CarrierPattern {
 inline constexpr std::size_t k_max_carrier_number_length = 64;
 
 // Parses a dossier code alone (trimmed, case-insensitive): the standard form
-// <agency>-YYMMDD-NNNN and the lenient variants of DOMAIN.md §3 (2-4 agency groups, YYYYMMDD,
+// <agency>-YYMMDD-NNNN and the lenient variants of docs/domain.md §3 (2-4 agency groups, YYYYMMDD,
 // 4-7 digit sequence). Fails with bad_input naming the text and what is wrong (e.g.
 // "000.00.05.H12-210230-0001: 30 Feb 2021 is not a date"). Thread-safe.
 common::Result<DossierCode> parse_dossier_code(std::string_view text);

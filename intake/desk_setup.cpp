@@ -33,7 +33,7 @@ Result<std::set<std::string>> removed_dates(db::Transaction& tx) {
   return removed;
 }
 
-// A version's processing time is what its dossiers were received under (docs/domain.md §5): it
+// A version's processing time is what its dossiers were received under (docs/domain.md §5.1): it
 // may not change in place; a new time is a new version.
 Result<void> check_versions(const std::vector<db::Procedure>& known, const DeskSetup& setup) {
   for (const db::Procedure& p : setup.procedures) {

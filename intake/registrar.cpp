@@ -17,8 +17,8 @@ using common::make_error;
 using common::Result;
 using db::ScanOutcome;
 
-// DOMAIN.md §2: carriers do not reuse a number within 12 months, so a number seen within the last
-// year is the same envelope; an older sighting is a different item that happens to share it.
+// docs/domain.md §2.5: carriers do not reuse a number within 12 months, so a number seen within the
+// last year is the same envelope; an older sighting is a different item that happens to share it.
 constexpr auto k_reuse_window = std::chrono::days{365};
 
 constexpr std::string_view k_setting_agency = db::k_setting_agency_code;
@@ -466,7 +466,7 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
       return {};
     }
 
-    // DOMAIN.md §1.2: the dossier counts as filed when the carrier hands it over.
+    // docs/domain.md §1.2: the dossier counts as filed when the carrier hands it over.
     const common::Timestamp filed_at = batch ? batch->handed_over_at : now;
     // Personal data is kept once, in the applicant record: a registered scan keeps only what kind
     // of ID card it read. (A manual scan keeps the text until a clerk resolves it.)

@@ -17,7 +17,7 @@ namespace postal_api {
 
 using common::Timestamp;
 
-// Normalised shipment statuses (DOMAIN.md §7), the same for every carrier.
+// Normalised shipment statuses (docs/domain.md §7.6), the same for every carrier.
 enum class ShipmentStatus {
   pending,           // known to us, not yet to the carrier
   info_received,     // the carrier has the order, not the item

@@ -17,7 +17,7 @@ class StatusMap {
  public:
   // Reads a CSV of `code,status,description` rows (a header row `code,...` is skipped). Fails with
   // not_found when the file is missing, bad_input naming file and line for a row with another
-  // shape, a status name not in DOMAIN.md §7, or a code listed twice.
+  // shape, a status name not in docs/domain.md §7.6, or a code listed twice.
   static common::Result<StatusMap> load(const std::filesystem::path& file);
 
   // Builds a map from code → status pairs (tests, a carrier with a fixed list).

@@ -114,7 +114,7 @@ std::string two_digits(int value) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Domain payloads (DOMAIN.md sections 2, 3, 6)
+// Domain payloads (docs/domain.md §2, §3, §6)
 
 constexpr std::array<std::string_view, 10> k_service_codes = {"EB", "EE", "EL", "EA", "RR",
                                                               "RB", "RC", "CP", "CA", "LX"};

@@ -1,4 +1,4 @@
-// Staff accounts, their sessions and the scanning stations' API tokens (issue 6 §2), over
+// Staff accounts, their sessions and the scanning stations' API tokens, over
 // db::Store. Passwords are Argon2id hashes; session cookies and API tokens are random secrets of
 // which only a SHA-256 is stored. Every change is appended to the event table (entity "user" or
 // "api_token") with the actor. Thread-safe as the Store is. Knows nothing about HTTP: the server

@@ -1,4 +1,4 @@
-// Who may do what at the desk (issue 6 §2): the three staff roles and the permissions each holds.
+// Who may do what at the desk: the three staff roles and the permissions each holds.
 // Pure functions; knows nothing about HTTP, sessions or storage.
 #pragma once
 

@@ -83,7 +83,7 @@ common::Result<std::optional<db::DossierState>> follow_return(db::Transaction& t
 // Setting key holding the time (ISO 8601) of the last complete sync with `carrier`.
 std::string last_sync_setting(std::string_view carrier);
 
-// A return shipment's news moves its dossier (issue 5 §2) in the same transaction: delivered ->
+// A return shipment's news moves its dossier (docs/domain.md §1.5) in one transaction: delivered ->
 // result_returned at the delivery time (tracking::Action::record_delivery); returned to the desk
 // after the failed attempts -> return_failed, which waits for an officer
 // (Action::record_return_failure). Only the dossier's newest return shipment counts, and only while

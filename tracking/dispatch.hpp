@@ -1,4 +1,4 @@
-// Return dispatch (issue 5 §2, DOMAIN.md §1.5): a dossier whose result is ready goes back to the
+// Return dispatch (docs/domain.md §1.5): a dossier whose result is ready goes back to the
 // citizen by post. hoso orders a return shipment from the carrier (receiver = the applicant's
 // return address and phone, sender = the desk), stores its tracking number and moves the dossier to
 // "return dispatched", in one transaction after the carrier answered.

@@ -430,7 +430,7 @@ History read_history(const std::vector<db::Event>& events, const common::Working
     if (!e.reason.empty()) notes.push_back(e.reason);
 
     if (e.action == "supplement_requested") {
-      // The request must go out within 3 working days of intake (DOMAIN.md §1.3).
+      // The request must go out within 3 working days of intake (docs/domain.md §1.3).
       const common::Date last_day =
           calendar.add_working_days(common::local_date(calendar.counting_start(clock_start)), 3);
       step.deadline = common::local_time(last_day, close / 60, close % 60);
@@ -439,7 +439,7 @@ History read_history(const std::vector<db::Event>& events, const common::Working
         notes.push_back("Cần bổ sung: " + missing);
       }
     } else if (e.action == "reappointed" && h.due_in_force) {
-      // Form 04 must reach the citizen at least 1 working day before the deadline (§1.4).
+      // docs/domain.md §1.4: form 04 goes out at least 1 working day before the deadline.
       step.deadline = h.due_in_force;
       step.timeliness = calendar.working_days_between(common::local_date(step.at),
                                                       common::local_date(*h.due_in_force)) >= 1
@@ -891,7 +891,7 @@ Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize
                 sheet ? a4 : label, "0", label_css);
 
   scanner::SvgOptions code_options;
-  code_options.module_mm = 0.33;  // DOMAIN.md §2: 0.25-0.51 mm
+  code_options.module_mm = 0.33;  // docs/domain.md §2.6: 0.25-0.51 mm
   code_options.bar_height_mm = 15;
   scanner::SvgOptions qr_options;
   qr_options.module_mm = 0.5;
@@ -1167,7 +1167,7 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
     if (!shipment) return shipment.error();
     if (*shipment) row.return_tracking_number = (*shipment)->tracking_number;
     std::vector<std::string> notes;
-    // National scoring (DOMAIN.md §4): more than one supplement request counts as late.
+    // National scoring (docs/domain.md §4.4): more than one supplement request counts as late.
     if (d.supplement_count > 1) {
       row.timeliness = Timeliness::late;
       notes.push_back(fmt::format("{} lần yêu cầu bổ sung", d.supplement_count));

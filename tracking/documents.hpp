@@ -1,4 +1,4 @@
-// The printable documents of a dossier (issue 5 §2-§3, DOMAIN.md §1): form 01 receipt and
+// The printable documents of a dossier (docs/domain.md §1): form 01 receipt and
 // appointment slip, 02 supplement request, 03 refusal, 04 apology with a new date, 05 process
 // control sheet, 06 yearly register, and return labels, as standalone HTML pages (UTF-8, print CSS
 // with @page sizes, barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data

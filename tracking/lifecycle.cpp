@@ -114,7 +114,7 @@ std::string format_due(const std::optional<Timestamp>& due) {
 common::Error not_allowed(const db::Dossier& d, Action action) {
   std::vector<std::string> names;
   for (Action a : allowed_actions(d.state)) {
-    if (a == Action::apologise && d.reappointed) continue;  // used up (DOMAIN.md §1.4)
+    if (a == Action::apologise && d.reappointed) continue;  // used up (docs/domain.md §1.4)
     names.emplace_back(action_name(a));
   }
   const std::string allowed =
@@ -187,7 +187,7 @@ Result<void> check_apology(const common::WorkingCalendar& calendar, const db::Do
   if (d.reappointed) {
     return make_error(ErrorCode::invalid_argument,
                       fmt::format("{} was already re-appointed once (new due date {}): a dossier "
-                                  "can be re-appointed only once (DOMAIN.md §1.4)",
+                                  "can be re-appointed only once (docs/domain.md §1.4)",
                                   dossier_label(d), format_due(d.due_at)));
   }
   if (!request.new_date) {
@@ -202,14 +202,14 @@ Result<void> check_apology(const common::WorkingCalendar& calendar, const db::Do
   if (now >= *d.due_at) {
     return make_error(ErrorCode::invalid_argument,
                       fmt::format("{} is overdue (due {}): the apology must be sent at least 1 "
-                                  "working day before the deadline (DOMAIN.md §1.4)",
+                                  "working day before the deadline (docs/domain.md §1.4)",
                                   dossier_label(d), format_due(d.due_at)));
   }
   // Form 04 must reach the citizen at least one working day before the due date.
   if (calendar.working_days_between(common::local_date(now), common::local_date(*d.due_at)) < 1) {
     return make_error(ErrorCode::invalid_argument,
                       fmt::format("{} is due {}: too late for an apology, which must be sent at "
-                                  "least 1 working day before the deadline (DOMAIN.md §1.4)",
+                                  "least 1 working day before the deadline (docs/domain.md §1.4)",
                                   dossier_label(d), format_due(d.due_at)));
   }
   if (*request.new_date <= common::local_date(*d.due_at)) {

@@ -1,4 +1,4 @@
-// The dossier's legal life (issue 5 §1, DOMAIN.md §1, §4, §5): which action may follow which, the
+// The dossier's legal life (docs/domain.md §1, §4, §5): which action may follow which, the
 // dossier code and deadline set on acceptance, the clock stopped for a supplement and restarted
 // from zero when the complete dossier arrives, the one apology with a new date, and the lists of
 // dossiers due soon or overdue. Each action is one write transaction that re-reads the dossier,
@@ -20,7 +20,7 @@
 
 namespace tracking {
 
-// What staff (or the return dispatch of issue 5 §2) do to a dossier.
+// What staff (or the return dispatch, tracking/dispatch) do to a dossier.
 enum class Action {
   accept,                // received -> accepted: dossier code, due date, receipt (form 01)
   request_supplement,    // -> supplement_requested: the clock stops (form 02)
@@ -54,7 +54,7 @@ std::vector<Action> allowed_actions(db::DossierState state);
 // the carrier before it writes).
 common::Result<void> check_allowed(const db::Dossier& dossier, Action action);
 
-// The dossier code of DOMAIN.md §3: "<agency code>-YYMMDD-NNNN", e.g.
+// The dossier code of docs/domain.md §3: "<agency code>-YYMMDD-NNNN", e.g.
 // dossier_code("000.00.05.H12", 2021-08-06, 1) == "000.00.05.H12-210806-0001". Requires day.ok()
 // and sequence >= 1 (a sequence above 9999 takes more digits).
 std::string dossier_code(std::string_view agency_code, common::Date day, int sequence);
@@ -90,7 +90,7 @@ struct Transition {
 // invalid_argument when the request itself is wrong: a required field is missing (the actor, the
 // missing documents of a supplement request, the reason of a refusal, a stop or an apology), `at`
 // is in the future or before the dossier's last change, accept has no procedure or an unknown or
-// not yet effective procedure code, or the apology breaks the rules of docs/domain.md §5 (a
+// not yet effective procedure code, or the apology breaks the rules of docs/domain.md §1.4 (a
 // second one, overdue, less than 1 working day before the deadline, no due date, a new date not
 // later than the old one or not a working day); internal when the dossier's agency is missing;
 // with the database's errors otherwise.
@@ -108,7 +108,7 @@ struct DueReport {
   std::vector<db::Dossier> overdue;   // due_at < as_of
   std::vector<db::Dossier> due_soon;  // due today or on the next working day, not yet overdue
   // Results the carrier could not deliver and brought back (return_failed): each waits for an
-  // officer (DOMAIN.md §1.5), oldest change first.
+  // officer (docs/domain.md §1.5), oldest change first.
   std::vector<db::Dossier> back_at_desk;
   // Results on their way whose return shipment the carrier reports lost or damaged (status
   // exception): an officer should ask the carrier, or issue the result again.

@@ -1,4 +1,4 @@
-// Looking up one dossier (issue 5 §4): by the tracking number of its inbound envelope or of its
+// Looking up a dossier (docs/domain.md §1.6): by the tracking number of its inbound envelope or its
 // return shipment, or by its dossier code. Two views. The citizen view answers only to the code
 // plus the dossier's lookup code from the receipt, and is built from types that have no field for
 // personal data: no name, ID number, address or phone, no text typed by staff (reasons, lists of
@@ -26,7 +26,7 @@ namespace tracking {
 std::string normalise_tracking_number(std::string_view text);
 
 // The standard form ("000.00.05.H12-260302-0001") of a dossier code typed or read in a variant
-// form (DOMAIN.md §3): surrounding spaces ignored, letters upper-cased, an 8-digit date
+// form (docs/domain.md §3): surrounding spaces ignored, letters upper-cased, an 8-digit date
 // ("20260302") shortened to 6, the sequence padded to at least 4 digits ("G09.20-20260609-0092637"
 // -> "G09.20-260609-92637"). Returns nullopt when the text is not shaped like a dossier code
 // (<agency>-<6 or 8 digit date>-<digits>).

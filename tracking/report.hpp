@@ -1,4 +1,4 @@
-// The periodic report a desk sends up the hierarchy (issue 5 §4), shaped like the national report
+// The periodic report a desk sends up the hierarchy, shaped like the national report
 // on the handling of administrative procedures: per procedure field, dossiers received in the
 // period (by channel) and carried over, resolved early / on time / late, and still open within or
 // past their deadline at the end of the period (the backlog); then the post: transit times per
@@ -7,9 +7,9 @@
 // Knows the database, the calendar and the event log's vocabulary (tracking/lifecycle); no
 // personal data goes into a report (dossier codes and tracking numbers only).
 //
-// The on-time rule (DOMAIN.md §4, national scoring: "finished on or before the appointment date,
-// after subtracting the time spent waiting for the citizen's supplement; more than one supplement
-// request counts as late"), as decided here:
+// The on-time rule (docs/domain.md §4.4, national scoring: "finished on or before the appointment
+// date, after subtracting the time spent waiting for the citizen's supplement; more than one
+// supplement request counts as late"), as decided here:
 //  - Finished = the `processed` step (result ready, national status 9), at the time it happened.
 //  - The appointment = the due date set by the latest `accepted` or `supplement_received` step
 //    before it: a moment (receipts say "17 giờ 00 ngày ..."), compared with the finish time.

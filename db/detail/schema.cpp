@@ -164,7 +164,7 @@ CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 )sql";
 
-// v2: what the carrier says about each shipment (issue 4). Events are keyed by what identifies a
+// v2: what the carrier says about each shipment. Events are keyed by what identifies a
 // happening (time, carrier code, place), so the same event polled twice, pushed by webhook and
 // polled, or repeated by the carrier is stored once.
 constexpr const char* k_v2 = R"sql(
@@ -193,8 +193,8 @@ CREATE TRIGGER carrier_events_are_append_only_delete BEFORE DELETE ON carrier_ev
 BEGIN SELECT RAISE(ABORT, 'carrier events are append-only'); END;
 )sql";
 
-// v3: the dossier lifecycle (issue 5). The per-agency, per-day sequence behind dossier codes
-// ("000.00.05.H12-260302-0001", DOMAIN.md §3) is a row incremented in the accepting transaction, so
+// v3: the dossier lifecycle. The per-agency, per-day sequence behind dossier codes (docs/domain.md
+// §3: "000.00.05.H12-260302-0001") is a row incremented in the accepting transaction, so
 // two desks accepting at once never get the same number. clock_started_at is when the complete
 // dossier arrived after a supplement request: the deadline counts from there (NULL: from filed_at).
 constexpr const char* k_v3 = R"sql(
@@ -209,7 +209,7 @@ ALTER TABLE dossiers ADD COLUMN clock_started_at INTEGER;
 CREATE INDEX dossiers_by_due ON dossiers(due_at) WHERE due_at IS NOT NULL;
 )sql";
 
-// v4: return dispatch (issue 5 §2). The applicant's phone and the address the result goes back to
+// v4: return dispatch. The applicant's phone and the address the result goes back to
 // (typed by staff from the consignment note; the ID card has neither). A return shipment keeps our
 // order code (the carrier's idempotency key) and the carrier's order id (needed to cancel it).
 constexpr const char* k_v4 = R"sql(
@@ -238,7 +238,7 @@ CREATE TABLE return_orders (
 CREATE INDEX return_orders_by_dossier ON return_orders(dossier_id);
 )sql";
 
-// v6: staff who log in (issue 6): users with a role and an Argon2id password hash, their sessions
+// v6: staff who log in: users with a role and an Argon2id password hash, their sessions
 // (only a SHA-256 of the cookie is kept), and API tokens for scanning stations (hashed likewise).
 constexpr const char* k_v6 = R"sql(
 CREATE TABLE users (

@@ -1,5 +1,5 @@
-// Reading the QR of a chip citizen ID card ("CCCD", DOMAIN.md §6): splitting the '|' fields and
-// validating each. Internal to intake. Problems never quote a field: the card is personal data.
+// Reading the QR of a chip citizen ID card ("CCCD", docs/domain.md §6.2): splitting the '|' fields
+// and validating each. Internal to intake. Problems never quote a field: the card is personal data.
 #pragma once
 
 #include <optional>

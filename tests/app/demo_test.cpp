@@ -1,4 +1,4 @@
-// `hoso demo` end to end (issue 5 §5): the sample envelopes registered, the officers' scripted
+// `hoso demo` end to end: the sample envelopes registered, the officers' scripted
 // actions, results posted through the carrier simulator, its deliveries synced. Every dossier must
 // end where its script and the carrier's scripted sequence for its return shipment put it.
 #include <doctest/doctest.h>

@@ -55,7 +55,7 @@ class TempFile {
   std::filesystem::path path_;
 };
 
-// The S10 check digit computed independently of intake (DOMAIN.md §2), as a test oracle.
+// The S10 check digit computed independently of intake (docs/domain.md §2.2), as a test oracle.
 int oracle_check_digit(const std::string& number) {
   const int weights[] = {8, 6, 4, 2, 3, 5, 9, 7};
   int sum = 0;
@@ -83,7 +83,7 @@ std::string query_value(const std::string& url, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("the UPU S10 check digit follows DOMAIN.md's worked examples") {
+TEST_CASE("the UPU S10 check digit follows the worked examples of docs/domain.md") {
   CHECK(intake::s10_check_digit("47312482") == 9);
   CHECK(intake::s10_check_digit("12345678") == 5);
   CHECK(intake::s10_check_digit("49161088") == 9);

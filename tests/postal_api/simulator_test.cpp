@@ -119,7 +119,7 @@ json full_order(const std::string& order_code) {
           {"WeightEvaluation", 200}};
 }
 
-// DOMAIN.md §2, written out again so the test does not trust the code under test.
+// docs/domain.md §2.2, written out again so the test does not trust the code under test.
 int check_digit(const std::string& serial) {
   constexpr std::array<int, 8> k_weights = {8, 6, 4, 2, 3, 5, 9, 7};
   int sum = 0;

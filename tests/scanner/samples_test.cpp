@@ -70,7 +70,7 @@ TEST_CASE("envelope photos: tracking numbers and 2D codes are read at every cate
   auto scores = scan_and_score(*set);
 
   // The lowest share of codes (1D and 2D together) each category must keep; measured rates are
-  // in the closing note of issue 2 and in `make bench`. A drop below is a regression.
+  // printed by `make bench`. A drop below is a regression.
   const std::map<std::string, double> k_min_rate = {
       {"plain", 1.0},  {"rotation", 1.0},     {"tilt", 1.0},         {"blur", 0.96},
       {"jpeg", 1.0},   {"lowcontrast", 0.96}, {"uneven_light", 1.0}, {"glare", 1.0},
@@ -87,7 +87,7 @@ TEST_CASE("envelope photos: tracking numbers and 2D codes are read at every cate
     total.add(score);
   }
   CHECK(scores.size() == k_min_rate.size());
-  // Acceptance of issue 2: at least 97 % of Code 128 tracking numbers and of 2D codes.
+  // The scanner's acceptance bar: at least 97 % of Code 128 tracking numbers and of 2D codes.
   CHECK(rate(total.read_linear, total.expected_linear) >= 0.97);
   CHECK(rate(total.read_matrix, total.expected_matrix) >= 0.97);
   CHECK(total.wrong == 0);

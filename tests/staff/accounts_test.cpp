@@ -1,4 +1,4 @@
-// Staff accounts over a real SQLite file (issue 6 §2): adding users and logging in, what is stored
+// Staff accounts over a real SQLite file: adding users and logging in, what is stored
 // of passwords, session cookies and API tokens (hashes only), session lifetime and ending, the last
 // admin, API tokens for scanning stations, and the event log of every change.
 // Each Argon2id hash costs about 64 MiB and a tenth of a second (more under ASan), so every test

@@ -1,4 +1,4 @@
-// Who may do what (issue 6 §2): the permissions of each staff role, and role names as stored.
+// Who may do what: the permissions of each staff role, and role names as stored.
 #include <doctest/doctest.h>
 
 #include <string>

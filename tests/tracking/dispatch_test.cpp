@@ -1,4 +1,4 @@
-// Return dispatch (issue 5 §2) end to end: the Vietnam Post adapter over HTTP against the carrier
+// Return dispatch end to end: the Vietnam Post adapter over HTTP against the carrier
 // simulator on 127.0.0.1, into a real SQLite file; `hoso dispatch` killed between the carrier's
 // work and the database write; the carrier's later news moving the dossier (delivered, or brought
 // back to the desk).

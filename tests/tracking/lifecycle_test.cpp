@@ -1,4 +1,4 @@
-// The dossier state machine over a real SQLite file (issue 5 §1): every allowed transition and the
+// The dossier state machine over a real SQLite file: every allowed transition and the
 // refusal of every other one, dossier codes and their per-agency per-day sequence (also with two
 // writers at once), due dates from the calendar with holidays and the 15:00 cut-off, the deadline
 // restarting after a supplement, the one apology before the deadline, and the event log.
@@ -141,7 +141,7 @@ struct Desk {
   }
 };
 
-// Every allowed transition and where it leads (issue 5 §1). Written out here, not derived from
+// Every allowed transition and where it leads. Written out here, not derived from
 // tracking::allowed_actions, so a change to the machine fails this test.
 const std::map<std::pair<DossierState, Action>, DossierState> k_allowed = {
     {{DossierState::received, Action::accept}, DossierState::accepted},
@@ -317,7 +317,7 @@ TEST_CASE("accepting gives a dossier code numbered per agency and per day") {
   CHECK(desk.dossier(second).code == "000.00.05.H12-260302-0002");
 }
 
-TEST_CASE("the dossier code has the standard form of DOMAIN.md section 3") {
+TEST_CASE("the dossier code has the standard form <agency>-YYMMDD-NNNN") {
   CHECK(tracking::dossier_code("000.00.05.H12", day("2021-08-06"), 1) ==
         "000.00.05.H12-210806-0001");
   CHECK(tracking::dossier_code("G09.20", day("2030-12-31"), 42) == "G09.20-301231-0042");

@@ -1,4 +1,4 @@
-// Lookups over a real SQLite file with dossiers moved by the real lifecycle (issue 5 §4): the
+// Lookups over a real SQLite file with dossiers moved by the real lifecycle: the
 // citizen view by inbound number, return number or dossier code with the lookup code, and never a
 // trace of the applicant's personal data, the staff's words or the carrier's free text; the same
 // error for an unknown code and a wrong lookup code; the staff view with everything.

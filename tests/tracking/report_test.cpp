@@ -1,5 +1,5 @@
-// The desk's report over a real SQLite file with dossiers moved by the real lifecycle (issue 5
-// §4): counts by channel and field, the national on-time rule (supplement waiting subtracted
+// The desk's report over a real SQLite file with dossiers moved by the real lifecycle:
+// counts by channel and field, the national on-time rule (supplement waiting subtracted
 // through the restarted appointment, more than one supplement late, an apology not a new
 // appointment), the backlog as it stood at the end of a past period, transit times per route
 // against J+n limits, failed return deliveries, and the shape of the CSV and JSON.

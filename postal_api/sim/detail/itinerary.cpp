@@ -264,7 +264,7 @@ Plan plan_item(const PlanInput& input) {
       break;
     }
     case Scenario::returned: {
-      // DOMAIN.md §1.5: the postman invites the recipient at least twice, 2 working days apart.
+      // docs/domain.md §1.5: the postman invites the recipient twice or more, 2 working days apart.
       const Timestamp failed = first_round + chr::minutes{rng.between(60, 240)};
       add(failed, k_status_delivery_failed, route.delivery, failure_reason());
       const Date retry_day = k_weekdays.add_working_days(common::local_date(failed), 2);

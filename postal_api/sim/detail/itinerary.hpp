@@ -38,7 +38,7 @@ ShipmentStatus status_of(int status_id);
 // The carrier's text for a status id ("Phát không thành công"); "" for an unknown id.
 std::string_view status_text(int status_id);
 
-// UPU S10 arithmetic (DOMAIN.md §2): common/s10.hpp.
+// UPU S10 arithmetic (docs/domain.md §2): common/s10.hpp.
 using common::make_s10;
 using common::s10_check_digit;
 
