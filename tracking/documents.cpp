@@ -1324,6 +1324,64 @@ std::optional<FormKind> parse_form_kind(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view form_kind_name(FormKind kind) {
+  switch (kind) {
+    case FormKind::receipt:
+      return "receipt";
+    case FormKind::supplement:
+      return "supplement";
+    case FormKind::refusal:
+      return "refusal";
+    case FormKind::apology:
+      return "apology";
+    case FormKind::control:
+      return "control";
+  }
+  return "";
+}
+
+// The loaders' own tests, each on what it reads first: the dossier, its events, its shipments.
+Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
+  auto dossier = get_dossier(tx, dossier_id);
+  if (!dossier) return dossier.error();
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  auto shipment = newest_return_shipment(tx, dossier_id);
+  if (!shipment) return shipment.error();
+
+  bool accepted = false;
+  bool appointment = dossier->due_at.has_value();
+  bool supplement = false;
+  bool refused = false;
+  const db::Event* apology = nullptr;
+  for (const db::Event& e : *events) {
+    if (e.action == "accepted") accepted = true;
+    if (e.action == "supplement_requested") supplement = true;
+    if (e.action == "refused") refused = true;
+    if (e.action == "reappointed") apology = &e;
+    if (e.action == "accepted" || e.action == "supplement_received") {
+      const auto data = nlohmann::json::parse(e.data, nullptr, false);
+      if (json_time(data, "due_at")) appointment = true;
+    }
+  }
+  // load_apology refuses an apology event without both of its dates.
+  bool apology_dated = false;
+  if (apology) {
+    const auto data = nlohmann::json::parse(apology->data, nullptr, false);
+    apology_dated = json_time(data, "previous_due_at") && json_time(data, "due_at");
+  }
+
+  AvailableForms out;
+  const bool has_code = dossier->code && !dossier->code->empty();
+  if (accepted && has_code && appointment) out.forms.push_back(FormKind::receipt);
+  if (supplement) out.forms.push_back(FormKind::supplement);
+  if (refused) out.forms.push_back(FormKind::refusal);
+  if (apology_dated) out.forms.push_back(FormKind::apology);
+  out.forms.push_back(FormKind::control);
+  out.return_label = shipment->has_value();
+  return out;
+}
+
 Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind kind,
                                 PaperSize receipt_paper, int supplement_number) {
   switch (kind) {

@@ -602,3 +602,109 @@ TEST_CASE("every document that applies to a dossier is written to its folder and
       desk.dir / ("documents-" + std::to_string(dispatched)) / "label.html");
   CHECK(contains(label, "EL491610889VN"));
 }
+
+namespace {
+
+std::vector<std::string> names_of(const std::vector<tracking::FormKind>& kinds) {
+  std::vector<std::string> out;
+  for (const tracking::FormKind kind : kinds) {
+    out.emplace_back(tracking::form_kind_name(kind));
+  }
+  return out;
+}
+
+// What the dossier page found before available_forms: every form rendered to see which succeed,
+// and the return label loaded.
+tracking::AvailableForms rendered_forms(Desk& desk, db::Id id) {
+  return desk.load<tracking::AvailableForms>(
+      [&](db::Transaction& tx) -> Result<tracking::AvailableForms> {
+        tracking::AvailableForms out;
+        for (const auto kind : {tracking::FormKind::receipt, tracking::FormKind::supplement,
+                                tracking::FormKind::refusal, tracking::FormKind::apology,
+                                tracking::FormKind::control}) {
+          if (tracking::render_form(tx, id, kind)) out.forms.push_back(kind);
+        }
+        out.return_label = tracking::load_return_label(tx, id).has_value();
+        return out;
+      });
+}
+
+tracking::AvailableForms listed_forms(Desk& desk, db::Id id) {
+  return desk.load<tracking::AvailableForms>(
+      [&](db::Transaction& tx) { return tracking::available_forms(tx, id); });
+}
+
+void request_supplement(Desk& desk, db::Id id, const std::string& reason) {
+  tracking::ActionRequest r;
+  r.action = Action::request_supplement;
+  r.actor = "lan.nt";
+  r.missing = "Bản sao Giấy chứng nhận; Tờ khai";
+  r.reason = reason;
+  REQUIRE(desk.life.apply(id, r).has_value());
+}
+
+void refuse(Desk& desk, db::Id id, const std::string& reason) {
+  tracking::ActionRequest r;
+  r.action = Action::refuse;
+  r.actor = "lan.nt";
+  r.reason = reason;
+  REQUIRE(desk.life.apply(id, r).has_value());
+}
+
+void apologise(Desk& desk, db::Id id, const std::string& reason) {
+  tracking::ActionRequest r;
+  r.action = Action::apologise;
+  r.actor = "truong.phong";
+  r.reason = reason;
+  r.new_date = common::parse_date("2026-03-12").value();
+  REQUIRE(desk.life.apply(id, r).has_value());
+}
+
+}  // namespace
+
+TEST_CASE("available_forms lists the forms that render, without rendering them, in every state") {
+  Desk desk;
+  const db::Id received = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  const db::Id accepted = desk.add_dossier(at("2026-03-02 09:05"), "EB000000015VN");
+  desk.act(accepted, Action::accept);
+  const db::Id supplement = desk.add_dossier(at("2026-03-02 09:10"), "EB000000029VN");
+  request_supplement(desk, supplement, "Thiếu giấy tờ");
+  const db::Id refused = desk.add_dossier(at("2026-03-02 09:15"), "EB000000032VN");
+  refuse(desk, refused, "Không thuộc thẩm quyền");
+  const db::Id reappointed = desk.add_dossier(at("2026-03-02 09:20"), "EB000000046VN");
+  desk.act(reappointed, Action::accept);
+  apologise(desk, reappointed, "Chờ ý kiến");
+  const db::Id dispatched = desk.add_dossier(at("2026-03-02 09:25"), "EB000000050VN");
+  desk.dispatch(dispatched, "EL491610889VN");
+
+  using Names = std::vector<std::string>;
+  const struct {
+    const char* state;
+    db::Id id;
+    Names forms;
+    bool label;
+  } cases[] = {
+      {"received", received, {"control"}, false},
+      {"accepted", accepted, {"receipt", "control"}, false},
+      {"supplement requested", supplement, {"supplement", "control"}, false},
+      {"refused", refused, {"refusal", "control"}, false},
+      {"reappointed", reappointed, {"receipt", "apology", "control"}, false},
+      {"result dispatched", dispatched, {"receipt", "control"}, true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.state);
+    const tracking::AvailableForms listed = listed_forms(desk, c.id);
+    const tracking::AvailableForms rendered = rendered_forms(desk, c.id);
+    CHECK(names_of(listed.forms) == names_of(rendered.forms));
+    CHECK(listed.return_label == rendered.return_label);
+    CHECK(names_of(listed.forms) == c.forms);
+    CHECK(listed.return_label == c.label);
+  }
+
+  const common::Error missing = desk.load_error([&](db::Transaction& tx) -> Result<void> {
+    auto forms = tracking::available_forms(tx, 999);
+    if (!forms) return forms.error();
+    return {};
+  });
+  CHECK(missing.code == common::ErrorCode::not_found);
+}
