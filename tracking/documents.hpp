@@ -1,9 +1,9 @@
-// The printable documents of a dossier (issue 5 §2-§3, DOMAIN.md §1): form 01 receipt and
-// appointment slip, 02 supplement request, 03 refusal, 04 apology with a new date, 05 process
-// control sheet, 06 yearly register, and return labels, as standalone HTML pages (UTF-8, print CSS
-// with @page sizes, barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data
-// structs; pure render functions (no database, every text HTML-escaped); loaders that fill the
-// structs from a db::Transaction. Knows nothing of the CLI or of carriers' APIs.
+// The printable documents of a dossier (DOMAIN.md §1): form 01 receipt and appointment slip, 02
+// supplement request, 03 refusal, 04 apology with a new date, 05 process control sheet, 06 yearly
+// register, and return labels, as standalone HTML pages (UTF-8, print CSS with @page sizes,
+// barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data structs; pure
+// render functions (no database; templates that HTML-escape every text); loaders that fill the
+// structs from a db::Transaction. Knows nothing of the CLI, of HTTP or of carriers' APIs.
 #pragma once
 
 #include <filesystem>
