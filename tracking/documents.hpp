@@ -1,9 +1,9 @@
-// The printable documents of a dossier (docs/domain.md §1): form 01 receipt and
-// appointment slip, 02 supplement request, 03 refusal, 04 apology with a new date, 05 process
-// control sheet, 06 yearly register, and return labels, as standalone HTML pages (UTF-8, print CSS
-// with @page sizes, barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data
-// structs; pure render functions (no database, every text HTML-escaped); loaders that fill the
-// structs from a db::Transaction. Knows nothing of the CLI or of carriers' APIs.
+// The printable documents of a dossier (docs/domain.md §1): form 01 receipt and appointment slip,
+// 02 supplement request, 03 refusal, 04 apology with a new date, 05 process control sheet, 06
+// yearly register, and return labels, as standalone HTML pages (UTF-8, print CSS with @page sizes,
+// barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data structs; pure
+// render functions (no database; templates that HTML-escape every text); loaders that fill the
+// structs from a db::Transaction. Knows nothing of the CLI, of HTTP or of carriers' APIs.
 #pragma once
 
 #include <filesystem>
@@ -210,6 +210,24 @@ enum class FormKind {
   control,     // "control": form 05
 };
 std::optional<FormKind> parse_form_kind(std::string_view name);
+// The name parse_form_kind reads ("receipt", "supplement"...).
+std::string_view form_kind_name(FormKind kind);
+
+// The documents a dossier has, as the dossier page lists them.
+struct AvailableForms {
+  std::vector<FormKind> forms;  // in the order of FormKind
+  bool return_label = false;    // the dossier has a return shipment
+};
+
+// Which forms of dossier `dossier_id` exist, from the dossier, its events and its shipments,
+// without loading or rendering any form. A form is listed iff its loader succeeds (load_receipt,
+// load_supplement_request of the latest request, load_refusal, load_apology, load_control_sheet);
+// `return_label` iff load_return_label succeeds. For a dossier moved by tracking::Lifecycle these
+// are exactly the forms render_form succeeds on with its defaults; a form listed here can still
+// fail to render when its barcode cannot be encoded, or when a supplement's list or a refusal's
+// reason, written around the lifecycle, holds no item. Fails with not_found when there is no
+// dossier `dossier_id` and with the database's errors. Reads in the caller's transaction.
+common::Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id);
 
 // Loads and renders form `kind` of dossier `dossier_id` in the caller's transaction: the receipt
 // on `receipt_paper`, the `supplement_number`-th supplement request (0: the latest). Fails as the

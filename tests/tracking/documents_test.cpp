@@ -4,6 +4,7 @@
 // (the receipt's link has it); Vietnamese text survives; a hostile name is shown as text; documents
 // that do not apply are refused with a reason.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <functional>
@@ -601,4 +602,177 @@ TEST_CASE("every document that applies to a dossier is written to its folder and
   const std::string label = test_support::read_file(
       desk.dir / ("documents-" + std::to_string(dispatched)) / "label.html");
   CHECK(contains(label, "EL491610889VN"));
+}
+
+namespace {
+
+std::vector<std::string> names_of(const std::vector<tracking::FormKind>& kinds) {
+  std::vector<std::string> out;
+  for (const tracking::FormKind kind : kinds) {
+    out.emplace_back(tracking::form_kind_name(kind));
+  }
+  return out;
+}
+
+// What the dossier page found before available_forms: every form rendered to see which succeed,
+// and the return label loaded.
+tracking::AvailableForms rendered_forms(Desk& desk, db::Id id) {
+  return desk.load<tracking::AvailableForms>(
+      [&](db::Transaction& tx) -> Result<tracking::AvailableForms> {
+        tracking::AvailableForms out;
+        for (const auto kind : {tracking::FormKind::receipt, tracking::FormKind::supplement,
+                                tracking::FormKind::refusal, tracking::FormKind::apology,
+                                tracking::FormKind::control}) {
+          if (tracking::render_form(tx, id, kind)) out.forms.push_back(kind);
+        }
+        out.return_label = tracking::load_return_label(tx, id).has_value();
+        return out;
+      });
+}
+
+tracking::AvailableForms listed_forms(Desk& desk, db::Id id) {
+  return desk.load<tracking::AvailableForms>(
+      [&](db::Transaction& tx) { return tracking::available_forms(tx, id); });
+}
+
+void request_supplement(Desk& desk, db::Id id, const std::string& reason) {
+  tracking::ActionRequest r;
+  r.action = Action::request_supplement;
+  r.actor = "lan.nt";
+  r.missing = "Bản sao Giấy chứng nhận; Tờ khai";
+  r.reason = reason;
+  REQUIRE(desk.life.apply(id, r).has_value());
+}
+
+void refuse(Desk& desk, db::Id id, const std::string& reason) {
+  tracking::ActionRequest r;
+  r.action = Action::refuse;
+  r.actor = "lan.nt";
+  r.reason = reason;
+  REQUIRE(desk.life.apply(id, r).has_value());
+}
+
+void apologise(Desk& desk, db::Id id, const std::string& reason) {
+  tracking::ActionRequest r;
+  r.action = Action::apologise;
+  r.actor = "truong.phong";
+  r.reason = reason;
+  r.new_date = common::parse_date("2026-03-12").value();
+  REQUIRE(desk.life.apply(id, r).has_value());
+}
+
+}  // namespace
+
+TEST_CASE("available_forms lists the forms that render, without rendering them, in every state") {
+  Desk desk;
+  const db::Id received = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  const db::Id accepted = desk.add_dossier(at("2026-03-02 09:05"), "EB000000015VN");
+  desk.act(accepted, Action::accept);
+  const db::Id supplement = desk.add_dossier(at("2026-03-02 09:10"), "EB000000029VN");
+  request_supplement(desk, supplement, "Thiếu giấy tờ");
+  const db::Id refused = desk.add_dossier(at("2026-03-02 09:15"), "EB000000032VN");
+  refuse(desk, refused, "Không thuộc thẩm quyền");
+  const db::Id reappointed = desk.add_dossier(at("2026-03-02 09:20"), "EB000000046VN");
+  desk.act(reappointed, Action::accept);
+  apologise(desk, reappointed, "Chờ ý kiến");
+  const db::Id dispatched = desk.add_dossier(at("2026-03-02 09:25"), "EB000000050VN");
+  desk.dispatch(dispatched, "EL491610889VN");
+
+  using Names = std::vector<std::string>;
+  const struct {
+    const char* state;
+    db::Id id;
+    Names forms;
+    bool label;
+  } cases[] = {
+      {"received", received, {"control"}, false},
+      {"accepted", accepted, {"receipt", "control"}, false},
+      {"supplement requested", supplement, {"supplement", "control"}, false},
+      {"refused", refused, {"refusal", "control"}, false},
+      {"reappointed", reappointed, {"receipt", "apology", "control"}, false},
+      {"result dispatched", dispatched, {"receipt", "control"}, true},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.state);
+    const tracking::AvailableForms listed = listed_forms(desk, c.id);
+    const tracking::AvailableForms rendered = rendered_forms(desk, c.id);
+    CHECK(names_of(listed.forms) == names_of(rendered.forms));
+    CHECK(listed.return_label == rendered.return_label);
+    CHECK(names_of(listed.forms) == c.forms);
+    CHECK(listed.return_label == c.label);
+  }
+
+  const common::Error missing = desk.load_error([&](db::Transaction& tx) -> Result<void> {
+    auto forms = tracking::available_forms(tx, 999);
+    if (!forms) return forms.error();
+    return {};
+  });
+  CHECK(missing.code == common::ErrorCode::not_found);
+}
+
+TEST_CASE("markup, ampersands and quotes in a name or a reason are printed as text on every form") {
+  Desk desk;
+  Applicant hostile;
+  hostile.name = "<script>alert(\"x\")</script> & 'Nhung'";
+  const std::string name_html =
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Nhung&#39;";
+  const std::string reason = "Thiếu <b>giấy</b> & \"chữ ký\" 'gốc'";
+  const std::string reason_html =
+      "Thiếu &lt;b&gt;giấy&lt;/b&gt; &amp; &quot;chữ ký&quot; &#39;gốc&#39;";
+
+  const db::Id supplement = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN", hostile);
+  request_supplement(desk, supplement, reason);
+  const db::Id refused = desk.add_dossier(at("2026-03-02 09:05"), "EB000000015VN", hostile);
+  refuse(desk, refused, reason);
+  const db::Id reappointed = desk.add_dossier(at("2026-03-02 09:10"), "EB000000029VN", hostile);
+  desk.act(reappointed, Action::accept);
+  apologise(desk, reappointed, reason);
+  const db::Id dispatched = desk.add_dossier(at("2026-03-02 09:15"), "EB000000032VN", hostile);
+  desk.dispatch(dispatched, "EL491610889VN");
+
+  struct Page {
+    std::string what;
+    std::string html;
+    bool shows_reason;
+  };
+  std::vector<Page> pages;
+  for (const db::Id id : {supplement, refused, reappointed, dispatched}) {
+    const auto listed = listed_forms(desk, id);
+    for (const tracking::FormKind kind : listed.forms) {
+      auto html = desk.load<std::string>(
+          [&](db::Transaction& tx) { return tracking::render_form(tx, id, kind); });
+      // The receipt shows no reason; the control sheet shows each step's reason.
+      const bool shows_reason = kind != tracking::FormKind::receipt && id != dispatched;
+      pages.push_back({fmt::format("#{} {}", id, tracking::form_kind_name(kind)), std::move(html),
+                       shows_reason});
+    }
+  }
+  const auto label = desk.load<tracking::ReturnLabel>(
+      [&](db::Transaction& tx) { return tracking::load_return_label(tx, dispatched); });
+  pages.push_back({"label",
+                   tracking::render_labels(std::span(&label, 1), tracking::LabelSize::a6,
+                                           tracking::LabelLayout::one_per_page)
+                       .value(),
+                   false});
+  const auto reg = desk.load<tracking::YearRegister>(
+      [&](db::Transaction& tx) { return tracking::load_register(tx, 2026, desk.clock.now()); });
+  pages.push_back({"register", tracking::render_register(reg).value(), true});
+  // 02, 05; 03, 05; 01, 04, 05; 01, 05; the label; the register.
+  REQUIRE(pages.size() == 11);
+
+  for (const Page& page : pages) {
+    CAPTURE(page.what);
+    CHECK_FALSE(contains(page.html, "<script"));
+    CHECK_FALSE(contains(page.html, "<b>giấy"));
+    CHECK(contains(page.html, name_html));
+    if (page.shows_reason) CHECK(contains(page.html, reason_html));
+  }
+  // Our own barcodes are the only markup that is not escaped.
+  for (const Page& page : pages) {
+    CAPTURE(page.what);
+    const bool has_barcodes = contains(page.what, "receipt") || page.what == "label";
+    CHECK(svgs_of(page.html).size() == (has_barcodes ? 2u : 0u));
+    CHECK_FALSE(contains(page.html, "&lt;svg"));
+    CHECK_FALSE(contains(page.html, "&lt;path"));
+  }
 }

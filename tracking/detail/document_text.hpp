@@ -1,0 +1,23 @@
+// Dates as the printed documents write them, in desk time (UTC+7). Shared by the loaders (notes of
+// form 05) and the renderers; knows nothing of HTML or of the database.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/clock.hpp"
+
+namespace tracking::detail {
+
+// "02/03/2026"
+std::string date_vn(common::Timestamp t);
+// "10 giờ 00 phút, ngày 02/03/2026"
+std::string datetime_vn(common::Timestamp t);
+// "10:00 02/03/2026", for tables and notes.
+std::string short_datetime(common::Timestamp t);
+// short_datetime, or "—" when there is no time.
+std::string optional_datetime(const std::optional<common::Timestamp>& t);
+// "ngày 02 tháng 03 năm 2026", the date under a document before its signatures.
+std::string signing_date(common::Timestamp t);
+
+}  // namespace tracking::detail

@@ -1,0 +1,761 @@
+// The loaders of the printed documents (tracking/documents.hpp): what each document shows, read
+// from the database in the caller's transaction, and which documents a dossier has. Knows nothing
+// of HTML: forms.cpp and labels.cpp render what is loaded here.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <system_error>
+#include <utility>
+
+#include "db/settings.hpp"
+#include "tracking/detail/document_text.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/lifecycle.hpp"
+#include "tracking/public_link.hpp"
+
+namespace tracking {
+namespace {
+
+namespace chr = std::chrono;
+namespace fs = std::filesystem;
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using common::Timestamp;
+using detail::short_datetime;
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+// Officers type lists on one line ("Bản sao sổ đỏ; Tờ khai") or several: one item each.
+std::vector<std::string> split_items(std::string_view text) {
+  std::vector<std::string> items;
+  std::string current;
+  auto flush = [&] {
+    std::string item = trim(current);
+    if (!item.empty()) items.push_back(std::move(item));
+    current.clear();
+  };
+  for (const char c : text) {
+    if (c == '\n' || c == ';') {
+      flush();
+    } else {
+      current += c;
+    }
+  }
+  flush();
+  return items;
+}
+
+std::string processing_time_vn(const db::Procedure& p) {
+  switch (p.time_unit) {
+    case db::TimeUnit::working_days:
+      return fmt::format("{} ngày làm việc", p.time_amount);
+    case db::TimeUnit::working_hours:
+      return fmt::format("{} giờ làm việc", p.time_amount);
+  }
+  return std::to_string(p.time_amount);
+}
+
+// ---------------------------------------------------------------------------------------------
+// History: the steps of form 05 and the outcome in form 06
+
+Timeliness compare(Timestamp at, Timestamp deadline) {
+  if (at > deadline) return Timeliness::late;
+  return common::local_date(at) < common::local_date(deadline) ? Timeliness::early
+                                                               : Timeliness::on_time;
+}
+
+std::optional<Timestamp> json_time(const nlohmann::json& data, const char* key) {
+  if (!data.is_object() || !data.contains(key) || !data[key].is_string()) return std::nullopt;
+  auto t = common::parse_local(data[key].get<std::string>());
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+std::string json_text(const nlohmann::json& data, const char* key) {
+  if (!data.is_object() || !data.contains(key)) return {};
+  const auto& v = data[key];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  return {};
+}
+
+struct History {
+  std::vector<ControlStep> steps;
+  std::optional<Timestamp> resolved_at;
+  Timeliness resolved = Timeliness::not_applicable;
+  std::optional<Timestamp> returned_at;
+  std::optional<Timestamp> due_in_force;  // after the last step
+};
+
+// Agency steps measured against the deadline in force when they happened.
+bool measured_against_deadline(std::string_view action) {
+  return action == "processing_started" || action == "fees_requested" || action == "fees_paid" ||
+         action == "processed" || action == "stopped" || action == "return_dispatched";
+}
+
+History read_history(const std::vector<db::Event>& events, const common::WorkingCalendar& calendar,
+                     Timestamp filed_at) {
+  History h;
+  Timestamp clock_start = filed_at;
+  const int close = calendar.office_hours().close_minute;
+  for (const db::Event& e : events) {
+    const auto data = nlohmann::json::parse(e.data, nullptr, false);
+    ControlStep step;
+    step.at = json_time(data, "at").value_or(e.at);
+    step.action = e.action;
+    step.actor = e.actor;
+    std::vector<std::string> notes;
+    if (!e.reason.empty()) notes.push_back(e.reason);
+
+    if (e.action == "supplement_requested") {
+      // The request must go out within 3 working days of intake (docs/domain.md §1.3).
+      const common::Date last_day =
+          calendar.add_working_days(common::local_date(calendar.counting_start(clock_start)), 3);
+      step.deadline = common::local_time(last_day, close / 60, close % 60);
+      step.timeliness = compare(step.at, *step.deadline);
+      if (auto missing = json_text(data, "missing"); !missing.empty()) {
+        notes.push_back("Cần bổ sung: " + missing);
+      }
+    } else if (e.action == "reappointed" && h.due_in_force) {
+      // Form 04 must reach the citizen at least 1 working day before the deadline (§1.4).
+      step.deadline = h.due_in_force;
+      step.timeliness = calendar.working_days_between(common::local_date(step.at),
+                                                      common::local_date(*h.due_in_force)) >= 1
+                            ? Timeliness::on_time
+                            : Timeliness::late;
+      if (auto due = json_time(data, "due_at")) {
+        notes.push_back("Hẹn lại: " + short_datetime(*due));
+      }
+    } else if (measured_against_deadline(e.action) && h.due_in_force) {
+      step.deadline = h.due_in_force;
+      step.timeliness = compare(step.at, *h.due_in_force);
+    }
+    if (e.action == "received_by_post") {
+      if (auto number = json_text(data, "tracking_number"); !number.empty()) {
+        notes.push_back("Số hiệu bưu gửi: " + number);
+      }
+    }
+    if (e.action == "accepted") {
+      if (auto code = json_text(data, "code"); !code.empty()) notes.push_back("Mã hồ sơ: " + code);
+      if (auto due = json_time(data, "due_at")) {
+        notes.push_back("Hẹn trả: " + short_datetime(*due));
+      }
+    }
+    if (e.action == "supplement_received") {
+      clock_start = json_time(data, "arrived_at").value_or(step.at);
+      if (auto due = json_time(data, "due_at")) {
+        notes.push_back("Hẹn trả mới: " + short_datetime(*due));
+      }
+    }
+    if (e.action == "return_dispatched") {
+      std::string number = json_text(data, "return_tracking_number");
+      if (number.empty()) number = json_text(data, "tracking_number");
+      if (!number.empty()) notes.push_back("Số hiệu bưu gửi trả: " + number);
+    }
+    if (e.action == "processed") {
+      h.resolved_at = step.at;
+      h.resolved = step.timeliness;
+    }
+    if (e.action == "result_returned") h.returned_at = step.at;
+
+    // The deadline after this step: a supplement request stops the clock.
+    if (auto due = json_time(data, "due_at")) {
+      h.due_in_force = due;
+    } else if (e.action == "supplement_requested") {
+      h.due_in_force.reset();
+    }
+    std::string note;
+    for (const std::string& n : notes) note += (note.empty() ? "" : "\n") + n;
+    step.note = std::move(note);
+    h.steps.push_back(std::move(step));
+  }
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading helpers
+
+Result<db::Dossier> get_dossier(db::Transaction& tx, db::Id id) {
+  auto found = tx.get_dossier(id);
+  if (!found) return found.error();
+  if (!*found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
+  return **found;
+}
+
+Result<std::string> setting_or(db::Transaction& tx, const char* key, std::string fallback) {
+  auto value = tx.setting(key);
+  if (!value) return value.error();
+  if (*value && !(*value)->empty()) return **value;
+  return fallback;
+}
+
+Result<AgencyInfo> load_agency(db::Transaction& tx, std::optional<db::Id> agency_id) {
+  AgencyInfo info;
+  std::optional<db::Agency> agency;
+  if (agency_id) {
+    auto a = tx.get_agency(*agency_id);
+    if (!a) return a.error();
+    agency = *a;
+  } else {
+    auto code = tx.setting(db::k_setting_agency_code);
+    if (!code) return code.error();
+    if (*code) {
+      auto a = tx.find_agency(**code);
+      if (!a) return a.error();
+      agency = *a;
+    }
+  }
+  if (agency) {
+    info.code = agency->code;
+    info.name = agency->name;
+  }
+  for (auto [key, target] : {std::pair{db::k_setting_agency_address, &info.address},
+                             std::pair{db::k_setting_agency_phone, &info.phone},
+                             std::pair{db::k_setting_agency_province, &info.province}}) {
+    auto value = setting_or(tx, key, "");
+    if (!value) return value.error();
+    *target = std::move(*value);
+  }
+  return info;
+}
+
+Result<AgencyInfo> load_dossier_agency(db::Transaction& tx, db::Id dossier_id) {
+  auto dossier = get_dossier(tx, dossier_id);
+  if (!dossier) return dossier.error();
+  return load_agency(tx, dossier->agency_id);
+}
+
+Result<std::vector<db::Event>> dossier_events(db::Transaction& tx, db::Id id) {
+  return tx.events_of("dossier", id);
+}
+
+// The events named `action`, oldest first.
+std::vector<db::Event> events_named(const std::vector<db::Event>& events, std::string_view action) {
+  std::vector<db::Event> out;
+  for (const db::Event& e : events) {
+    if (e.action == action) out.push_back(e);
+  }
+  return out;
+}
+
+common::Error not_applicable(const DossierSummary& d, std::string_view message) {
+  return make_error(
+      ErrorCode::invalid_argument,
+      fmt::format("dossier #{}{}{}: {}", d.id, d.code.empty() ? "" : " ", d.code, message));
+}
+
+Result<std::optional<db::Shipment>> newest_return_shipment(db::Transaction& tx, db::Id id) {
+  auto shipments = tx.shipments_of(id);
+  if (!shipments) return shipments.error();
+  std::optional<db::Shipment> newest;
+  for (const db::Shipment& s : *shipments) {
+    if (s.direction != db::Direction::outbound) continue;
+    if (!newest || s.first_seen_at > newest->first_seen_at ||
+        (s.first_seen_at == newest->first_seen_at && s.id > newest->id)) {
+      newest = s;
+    }
+  }
+  return newest;
+}
+
+std::string sanitized_name(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '-' || c == '_';
+    out += keep ? c : '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<PaperSize> parse_paper_size(std::string_view name) {
+  if (name == "a4" || name == "A4") return PaperSize::a4;
+  if (name == "a5" || name == "A5") return PaperSize::a5;
+  return std::nullopt;
+}
+
+std::optional<LabelSize> parse_label_size(std::string_view name) {
+  if (name == "a6" || name == "A6") return LabelSize::a6;
+  if (name == "100x150" || name == "100×150") return LabelSize::mm100x150;
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_id) {
+  auto dossier = get_dossier(tx, dossier_id);
+  if (!dossier) return dossier.error();
+  const db::Dossier& d = *dossier;
+  DossierSummary s;
+  s.id = d.id;
+  s.code = d.code.value_or("");
+  s.lookup_code = d.lookup_code;
+  s.filed_at = d.filed_at;
+  s.due_at = d.due_at;
+  s.state = d.state;
+  s.supplement_count = d.supplement_count;
+  if (d.procedure_id) {
+    auto p = tx.get_procedure(*d.procedure_id);
+    if (!p) return p.error();
+    if (*p) {
+      s.procedure_code = (*p)->code;
+      s.procedure_name = (*p)->name;
+      s.processing_time = processing_time_vn(**p);
+    }
+  }
+  auto shipments = tx.shipments_of(d.id);
+  if (!shipments) return shipments.error();
+  for (const db::Shipment& shipment : *shipments) {
+    if (shipment.direction == db::Direction::inbound) {
+      s.inbound_tracking_number = shipment.tracking_number;
+      break;
+    }
+  }
+  auto applicant = tx.applicant_of(d.id);
+  if (!applicant) return applicant.error();
+  if (*applicant) {
+    const db::Applicant& a = **applicant;
+    s.applicant = {a.full_name, a.id_number, a.phone, a.address, a.return_address};
+  }
+  auto base = setting_or(tx, db::k_setting_public_url, db::k_default_public_url);
+  if (!base) return base.error();
+  const std::string& key = s.code.empty() ? s.inbound_tracking_number : s.code;
+  s.lookup_url = public_lookup_url(*base, key, s.lookup_code);
+  s.lookup_page_url = public_lookup_page_url(*base, key);
+  return s;
+}
+
+Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
+  ReceiptForm form;
+  auto summary = load_dossier_summary(tx, dossier_id);
+  if (!summary) return summary.error();
+  form.dossier = std::move(*summary);
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  const auto accepted = events_named(*events, "accepted");
+  if (accepted.empty() || form.dossier.code.empty()) {
+    return not_applicable(form.dossier,
+                          "not accepted, so there is no receipt (form 01): accept it first "
+                          "(hoso dossier accept)");
+  }
+  form.accepted_at = accepted.back().at;
+  form.received_by = accepted.back().actor;
+  // The appointment the citizen was given: set on acceptance, or afresh when the complete
+  // dossier arrived after a supplement request. A later apology has its own form (04).
+  std::optional<Timestamp> appointment;
+  for (const db::Event& e : *events) {
+    if (e.action != "accepted" && e.action != "supplement_received") continue;
+    const auto data = nlohmann::json::parse(e.data, nullptr, false);
+    if (auto due = json_time(data, "due_at")) appointment = due;
+  }
+  if (appointment) form.dossier.due_at = appointment;
+  if (!form.dossier.due_at) {
+    return not_applicable(form.dossier, "has no appointment date for its receipt (form 01)");
+  }
+  auto agency = load_dossier_agency(tx, dossier_id);
+  if (!agency) return agency.error();
+  form.agency = std::move(*agency);
+  return form;
+}
+
+Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossier_id, int number) {
+  SupplementForm form;
+  auto summary = load_dossier_summary(tx, dossier_id);
+  if (!summary) return summary.error();
+  form.dossier = std::move(*summary);
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  const auto requests = events_named(*events, "supplement_requested");
+  if (requests.empty()) {
+    return not_applicable(form.dossier,
+                          "no supplement was requested, so there is no form 02 (hoso dossier "
+                          "supplement)");
+  }
+  if (number < 0 || number > static_cast<int>(requests.size())) {
+    return not_applicable(
+        form.dossier, fmt::format("has {} supplement request(s), not {}", requests.size(), number));
+  }
+  form.number = number == 0 ? static_cast<int>(requests.size()) : number;
+  const db::Event& e = requests[static_cast<std::size_t>(form.number - 1)];
+  const auto data = nlohmann::json::parse(e.data, nullptr, false);
+  form.missing = split_items(json_text(data, "missing"));
+  form.reason = e.reason;
+  form.officer = e.actor;
+  form.requested_at = e.at;
+  auto agency = load_dossier_agency(tx, dossier_id);
+  if (!agency) return agency.error();
+  form.agency = std::move(*agency);
+  return form;
+}
+
+Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
+  RefusalForm form;
+  auto summary = load_dossier_summary(tx, dossier_id);
+  if (!summary) return summary.error();
+  form.dossier = std::move(*summary);
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  const auto refusals = events_named(*events, "refused");
+  if (refusals.empty()) {
+    return not_applicable(form.dossier,
+                          "was not refused, so there is no refusal (form 03; hoso dossier "
+                          "refuse)");
+  }
+  form.reasons = split_items(refusals.back().reason);
+  form.officer = refusals.back().actor;
+  form.refused_at = refusals.back().at;
+  auto agency = load_dossier_agency(tx, dossier_id);
+  if (!agency) return agency.error();
+  form.agency = std::move(*agency);
+  return form;
+}
+
+Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
+  ApologyForm form;
+  auto summary = load_dossier_summary(tx, dossier_id);
+  if (!summary) return summary.error();
+  form.dossier = std::move(*summary);
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  const auto apologies = events_named(*events, "reappointed");
+  if (apologies.empty()) {
+    return not_applicable(form.dossier,
+                          "was not re-appointed, so there is no apology (form 04; hoso dossier "
+                          "apologise)");
+  }
+  const db::Event& e = apologies.back();
+  const auto data = nlohmann::json::parse(e.data, nullptr, false);
+  const auto previous = json_time(data, "previous_due_at");
+  const auto next = json_time(data, "due_at");
+  if (!previous || !next) {
+    return make_error(
+        ErrorCode::internal,
+        fmt::format("dossier #{}: the apology event #{} lacks its dates", dossier_id, e.id));
+  }
+  form.previous_due_at = *previous;
+  form.new_due_at = *next;
+  form.reason = e.reason;
+  form.officer = e.actor;
+  form.issued_at = e.at;
+  auto agency = load_dossier_agency(tx, dossier_id);
+  if (!agency) return agency.error();
+  form.agency = std::move(*agency);
+  return form;
+}
+
+Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) {
+  ControlSheet sheet;
+  auto summary = load_dossier_summary(tx, dossier_id);
+  if (!summary) return summary.error();
+  sheet.dossier = std::move(*summary);
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  auto calendar = load_calendar(tx);
+  if (!calendar) return calendar.error();
+  sheet.steps = read_history(*events, *calendar, sheet.dossier.filed_at).steps;
+  auto agency = load_dossier_agency(tx, dossier_id);
+  if (!agency) return agency.error();
+  sheet.agency = std::move(*agency);
+  return sheet;
+}
+
+Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now) {
+  if (year < 1970 || year > 9999) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("form 06: {} is not a year (YYYY)", year));
+  }
+  YearRegister reg;
+  reg.year = year;
+  reg.printed_at = now;
+  auto agency = load_agency(tx, std::nullopt);
+  if (!agency) return agency.error();
+  reg.agency = std::move(*agency);
+  auto calendar = load_calendar(tx);
+  if (!calendar) return calendar.error();
+
+  db::DossierFilter filter;
+  const auto first_day = common::Date{chr::year{year}, chr::January, chr::day{1}};
+  const auto next_first_day = common::Date{chr::year{year + 1}, chr::January, chr::day{1}};
+  filter.filed_from = common::local_time(first_day, 0, 0);
+  filter.filed_to = common::local_time(next_first_day, 0, 0);
+  filter.limit = 10'000'000;
+  auto dossiers = tx.list_dossiers(filter);
+  if (!dossiers) return dossiers.error();
+  for (const db::Dossier& d : *dossiers) {
+    RegisterRow row;
+    auto summary = load_dossier_summary(tx, d.id);
+    if (!summary) return summary.error();
+    row.dossier = std::move(*summary);
+    auto events = dossier_events(tx, d.id);
+    if (!events) return events.error();
+    const History history = read_history(*events, *calendar, d.filed_at);
+    row.resolved_at = history.resolved_at;
+    row.returned_at = history.returned_at;
+    auto shipment = newest_return_shipment(tx, d.id);
+    if (!shipment) return shipment.error();
+    if (*shipment) row.return_tracking_number = (*shipment)->tracking_number;
+    std::vector<std::string> notes;
+    // National scoring (docs/domain.md §4.4): more than one supplement request counts as late.
+    if (d.supplement_count > 1) {
+      row.timeliness = Timeliness::late;
+      notes.push_back(fmt::format("{} lần yêu cầu bổ sung", d.supplement_count));
+    } else if (history.resolved_at) {
+      row.timeliness = history.resolved;
+    } else if (d.due_at && *d.due_at < now &&
+               (d.state == db::DossierState::accepted || d.state == db::DossierState::in_process ||
+                d.state == db::DossierState::awaiting_fees)) {
+      row.timeliness = Timeliness::late;
+    }
+    if (d.supplement_count == 1) notes.emplace_back("Đã yêu cầu bổ sung");
+    if (d.reappointed) notes.emplace_back("Đã xin lỗi, hẹn lại");
+    for (const char* action : {"refused", "stopped"}) {
+      const auto found = events_named(*events, action);
+      if (!found.empty() && !found.back().reason.empty()) notes.push_back(found.back().reason);
+    }
+    for (const std::string& n : notes) row.note += (row.note.empty() ? "" : "\n") + n;
+    reg.rows.push_back(std::move(row));
+  }
+  return reg;
+}
+
+Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id) {
+  auto summary = load_dossier_summary(tx, dossier_id);
+  if (!summary) return summary.error();
+  const DossierSummary& d = *summary;
+  auto shipment = newest_return_shipment(tx, dossier_id);
+  if (!shipment) return shipment.error();
+  if (!*shipment) {
+    return make_error(ErrorCode::not_found,
+                      fmt::format("dossier #{}{}{} has no return shipment, so there is no label "
+                                  "to print: dispatch the result first (hoso dispatch)",
+                                  d.id, d.code.empty() ? "" : " ", d.code));
+  }
+  auto agency = load_dossier_agency(tx, dossier_id);
+  if (!agency) return agency.error();
+  ReturnLabel label;
+  label.sender = std::move(*agency);
+  label.receiver_name = d.applicant.full_name;
+  label.receiver_phone = d.applicant.phone;
+  label.receiver_address = d.applicant.delivery_address();
+  label.tracking_number = (*shipment)->tracking_number;
+  label.carrier = (*shipment)->carrier;
+  label.dossier_code = d.code;
+  label.dossier_id = d.id;
+  label.lookup_url = d.lookup_page_url;
+  return label;
+}
+
+std::string document_folder_name(const db::Dossier& dossier) {
+  if (dossier.code && !dossier.code->empty()) return sanitized_name(*dossier.code);
+  return fmt::format("#{}", dossier.id);
+}
+
+Result<void> write_document(const fs::path& path, std::string_view html) {
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return make_error(ErrorCode::io_error,
+                        fmt::format("cannot create the folder {}: {}", path.parent_path().string(),
+                                    ec.message()));
+    }
+  }
+  const fs::path temporary = path.string() + fmt::format(".tmp-{}", ::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(html.data(), static_cast<std::streamsize>(html.size()));
+    out.close();
+    if (!out) {
+      fs::remove(temporary, ec);
+      return make_error(ErrorCode::io_error, fmt::format("cannot write {}", path.string()));
+    }
+  }
+  fs::rename(temporary, path, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
+    return make_error(ErrorCode::io_error,
+                      fmt::format("cannot write {}: {}", path.string(), ec.message()));
+  }
+  return {};
+}
+
+Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id dossier_id,
+                                                      const fs::path& folder,
+                                                      const DocumentOptions& options) {
+  std::vector<std::pair<std::string, std::string>> pages;  // file name, HTML
+  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+    auto dossier = get_dossier(tx, dossier_id);
+    if (!dossier) return dossier.error();
+    auto events = dossier_events(tx, dossier_id);
+    if (!events) return events.error();
+    auto add = [&](std::string name, Result<std::string> html) -> Result<void> {
+      if (!html) return html.error();
+      pages.emplace_back(std::move(name), std::move(*html));
+      return {};
+    };
+    if (!events_named(*events, "accepted").empty()) {
+      auto form = load_receipt(tx, dossier_id);
+      if (!form) return form.error();
+      form->paper = options.paper;
+      if (auto ok = add("form-01.html", render_receipt(*form)); !ok) return ok;
+    }
+    const auto requests = events_named(*events, "supplement_requested");
+    for (std::size_t n = 1; n <= requests.size(); ++n) {
+      auto form = load_supplement_request(tx, dossier_id, static_cast<int>(n));
+      if (!form) return form.error();
+      const std::string name =
+          requests.size() == 1 ? "form-02.html" : fmt::format("form-02-{}.html", n);
+      if (auto ok = add(name, render_supplement_request(*form)); !ok) return ok;
+    }
+    if (!events_named(*events, "refused").empty()) {
+      auto form = load_refusal(tx, dossier_id);
+      if (!form) return form.error();
+      if (auto ok = add("form-03.html", render_refusal(*form)); !ok) return ok;
+    }
+    if (!events_named(*events, "reappointed").empty()) {
+      auto form = load_apology(tx, dossier_id);
+      if (!form) return form.error();
+      if (auto ok = add("form-04.html", render_apology(*form)); !ok) return ok;
+    }
+    auto sheet = load_control_sheet(tx, dossier_id);
+    if (!sheet) return sheet.error();
+    if (auto ok = add("form-05.html", render_control_sheet(*sheet)); !ok) return ok;
+    auto shipment = newest_return_shipment(tx, dossier_id);
+    if (!shipment) return shipment.error();
+    if (*shipment) {
+      auto label = load_return_label(tx, dossier_id);
+      if (!label) return label.error();
+      if (auto ok = add("label.html", render_labels(std::span(&*label, 1), options.label,
+                                                    LabelLayout::one_per_page));
+          !ok) {
+        return ok;
+      }
+    }
+    return {};
+  });
+  if (!read) return read.error();
+  std::vector<fs::path> written;
+  for (const auto& [name, html] : pages) {
+    const fs::path path = folder / name;
+    if (auto ok = write_document(path, html); !ok) return ok.error();
+    written.push_back(path);
+  }
+  return written;
+}
+
+std::optional<FormKind> parse_form_kind(std::string_view name) {
+  if (name == "receipt") return FormKind::receipt;
+  if (name == "supplement") return FormKind::supplement;
+  if (name == "refusal") return FormKind::refusal;
+  if (name == "apology") return FormKind::apology;
+  if (name == "control") return FormKind::control;
+  return std::nullopt;
+}
+
+std::string_view form_kind_name(FormKind kind) {
+  switch (kind) {
+    case FormKind::receipt:
+      return "receipt";
+    case FormKind::supplement:
+      return "supplement";
+    case FormKind::refusal:
+      return "refusal";
+    case FormKind::apology:
+      return "apology";
+    case FormKind::control:
+      return "control";
+  }
+  return "";
+}
+
+// The loaders' own tests, each on what it reads first: the dossier, its events, its shipments.
+Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
+  auto dossier = get_dossier(tx, dossier_id);
+  if (!dossier) return dossier.error();
+  auto events = dossier_events(tx, dossier_id);
+  if (!events) return events.error();
+  auto shipment = newest_return_shipment(tx, dossier_id);
+  if (!shipment) return shipment.error();
+
+  bool accepted = false;
+  bool appointment = dossier->due_at.has_value();
+  bool supplement = false;
+  bool refused = false;
+  const db::Event* apology = nullptr;
+  for (const db::Event& e : *events) {
+    if (e.action == "accepted") accepted = true;
+    if (e.action == "supplement_requested") supplement = true;
+    if (e.action == "refused") refused = true;
+    if (e.action == "reappointed") apology = &e;
+    if (e.action == "accepted" || e.action == "supplement_received") {
+      const auto data = nlohmann::json::parse(e.data, nullptr, false);
+      if (json_time(data, "due_at")) appointment = true;
+    }
+  }
+  // load_apology refuses an apology event without both of its dates.
+  bool apology_dated = false;
+  if (apology) {
+    const auto data = nlohmann::json::parse(apology->data, nullptr, false);
+    apology_dated = json_time(data, "previous_due_at") && json_time(data, "due_at");
+  }
+
+  AvailableForms out;
+  const bool has_code = dossier->code && !dossier->code->empty();
+  if (accepted && has_code && appointment) out.forms.push_back(FormKind::receipt);
+  if (supplement) out.forms.push_back(FormKind::supplement);
+  if (refused) out.forms.push_back(FormKind::refusal);
+  if (apology_dated) out.forms.push_back(FormKind::apology);
+  out.forms.push_back(FormKind::control);
+  out.return_label = shipment->has_value();
+  return out;
+}
+
+Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind kind,
+                                PaperSize receipt_paper, int supplement_number) {
+  switch (kind) {
+    case FormKind::receipt: {
+      auto form = load_receipt(tx, dossier_id);
+      if (!form) return form.error();
+      form->paper = receipt_paper;
+      return render_receipt(*form);
+    }
+    case FormKind::supplement: {
+      auto form = load_supplement_request(tx, dossier_id, supplement_number);
+      if (!form) return form.error();
+      return render_supplement_request(*form);
+    }
+    case FormKind::refusal: {
+      auto form = load_refusal(tx, dossier_id);
+      if (!form) return form.error();
+      return render_refusal(*form);
+    }
+    case FormKind::apology: {
+      auto form = load_apology(tx, dossier_id);
+      if (!form) return form.error();
+      return render_apology(*form);
+    }
+    case FormKind::control: {
+      auto sheet = load_control_sheet(tx, dossier_id);
+      if (!sheet) return sheet.error();
+      return render_control_sheet(*sheet);
+    }
+  }
+  return common::make_error(common::ErrorCode::internal, "unknown form");
+}
+
+}  // namespace tracking

@@ -1,0 +1,210 @@
+// Forms 01-06 (tracking/documents.hpp): the checks a form needs, its data for its template in
+// tracking/templates/, and nothing of how the data was loaded.
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "tracking/detail/document_text.hpp"
+#include "tracking/detail/page.hpp"
+#include "tracking/documents.hpp"
+
+namespace tracking {
+namespace {
+
+using common::Result;
+using detail::Data;
+using detail::text_value;
+
+std::string_view timeliness_vn(Timeliness t) {
+  switch (t) {
+    case Timeliness::not_applicable:
+      return "—";
+    case Timeliness::early:
+      return "Trước hạn";
+    case Timeliness::on_time:
+      return "Đúng hạn";
+    case Timeliness::late:
+      return "Quá hạn";
+  }
+  return "—";
+}
+
+// The event log's action names (tracking/lifecycle.cpp, intake/registrar.cpp) in Vietnamese.
+std::string step_vn(std::string_view action) {
+  static constexpr std::pair<std::string_view, std::string_view> k_names[] = {
+      {"received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)"},
+      {"applicant_added", "Ghi nhận người nộp hồ sơ (từ CCCD)"},
+      {"applicant_updated", "Cập nhật thông tin liên hệ của người nộp (phiếu gửi hồ sơ)"},
+      {"return_order_cancelled", "Hủy đơn gửi kết quả tại bưu điện (đổi địa chỉ nhận)"},
+      {"scanned_again", "Quét lại phong bì"},
+      {"accepted", "Tiếp nhận hồ sơ, hẹn ngày trả kết quả (Mẫu 01)"},
+      {"supplement_requested", "Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"},
+      {"supplement_received", "Nhận hồ sơ bổ sung đầy đủ, tính lại thời hạn"},
+      {"refused", "Từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)"},
+      {"processing_started", "Chuyển hồ sơ giải quyết"},
+      {"fees_requested", "Yêu cầu thực hiện nghĩa vụ tài chính"},
+      {"fees_paid", "Đã thực hiện nghĩa vụ tài chính"},
+      {"processed", "Có kết quả giải quyết hồ sơ"},
+      {"withdrawn", "Công dân rút hồ sơ"},
+      {"stopped", "Dừng giải quyết hồ sơ"},
+      {"reappointed", "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"},
+      {"return_dispatched", "Gửi trả kết quả qua bưu chính"},
+      {"result_returned", "Đã trả kết quả cho công dân"},
+      {"return_failed", "Bưu chính hoàn trả kết quả về cơ quan"},
+  };
+  for (const auto& [name, vn] : k_names) {
+    if (name == action) return std::string(vn);
+  }
+  return std::string(action);
+}
+
+// "<form's title> — <dossier code, or #id before acceptance>"
+std::string title(std::string_view form, const DossierSummary& d) {
+  return fmt::format("{} — {}", form, d.code.empty() ? fmt::format("#{}", d.id) : d.code);
+}
+
+// What every form 01-05 shows: the page, the agency, the dossier and the date it is signed.
+Data form_data(std::string_view title_text, PaperSize paper, std::string_view margin,
+               const AgencyInfo& agency, const DossierSummary& dossier,
+               common::Timestamp signed_at) {
+  Data data;
+  data.set("page", detail::page_data(title_text, detail::page_size(paper), margin));
+  data.set("agency", detail::agency_data(agency));
+  data.set("dossier", detail::dossier_data(dossier));
+  data.set("signed_on", detail::signing_date(signed_at));
+  return data;
+}
+
+constexpr std::string_view k_margin = "15mm 15mm 15mm 20mm";
+
+}  // namespace
+
+Result<std::string> render_receipt(const ReceiptForm& form) {
+  const DossierSummary& d = form.dossier;
+  constexpr std::string_view k_doc = "form 01 (receipt)";
+  if (auto ok = detail::require(!d.code.empty(), "the dossier code", k_doc); !ok) {
+    return ok.error();
+  }
+  if (auto ok = detail::require(d.due_at.has_value(), "the appointment (due) date", k_doc); !ok) {
+    return ok.error();
+  }
+  if (auto ok = detail::require(!d.lookup_url.empty(), "the lookup link", k_doc); !ok) {
+    return ok.error();
+  }
+  const bool a5 = form.paper == PaperSize::a5;
+  scanner::SvgOptions code_options;
+  code_options.module_mm = a5 ? 0.25 : 0.3;
+  code_options.bar_height_mm = 10;
+  auto code_svg =
+      detail::barcode(scanner::BarcodeKind::code128, d.code, code_options, "dossier code");
+  if (!code_svg) return code_svg.error();
+  scanner::SvgOptions qr_options;
+  qr_options.width_mm = a5 ? 22 : 26;
+  auto qr_svg = detail::barcode(scanner::BarcodeKind::qr, d.lookup_url, qr_options, "lookup link");
+  if (!qr_svg) return qr_svg.error();
+
+  Data data = form_data("Giấy tiếp nhận hồ sơ và hẹn trả kết quả — " + d.code, form.paper,
+                        a5 ? "8mm 10mm" : k_margin, form.agency, d, form.accepted_at);
+  data.set("a5", a5);
+  data.set("code_svg", std::move(*code_svg));
+  data.set("qr_svg", std::move(*qr_svg));
+  data.set("received_by", form.received_by);
+  return detail::render_page("form_01_receipt", std::move(data));
+}
+
+Result<std::string> render_supplement_request(const SupplementForm& form) {
+  if (auto ok = detail::require(!form.missing.empty(), "the list of missing documents",
+                                "form 02 (supplement request)");
+      !ok) {
+    return ok.error();
+  }
+  Data data = form_data(title("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", form.dossier), form.paper,
+                        k_margin, form.agency, form.dossier, form.requested_at);
+  data.set("missing", detail::text_list(form.missing));
+  data.set("reason", text_value(form.reason));
+  data.set("officer", form.officer);
+  data.set("number", std::to_string(form.number));
+  return detail::render_page("form_02_supplement", std::move(data));
+}
+
+Result<std::string> render_refusal(const RefusalForm& form) {
+  if (auto ok = detail::require(!form.reasons.empty(), "the reason", "form 03 (refusal)"); !ok) {
+    return ok.error();
+  }
+  Data data = form_data(title("Phiếu từ chối tiếp nhận giải quyết hồ sơ", form.dossier), form.paper,
+                        k_margin, form.agency, form.dossier, form.refused_at);
+  data.set("reasons", detail::text_list(form.reasons));
+  data.set("officer", form.officer);
+  return detail::render_page("form_03_refusal", std::move(data));
+}
+
+Result<std::string> render_apology(const ApologyForm& form) {
+  Data data = form_data(title("Phiếu xin lỗi và hẹn lại ngày trả kết quả", form.dossier),
+                        form.paper, k_margin, form.agency, form.dossier, form.issued_at);
+  data.set("previous_due_at", detail::datetime_vn(form.previous_due_at));
+  data.set("new_due_at", detail::datetime_vn(form.new_due_at));
+  data.set("reason", text_value(form.reason));
+  data.set("officer", form.officer);
+  return detail::render_page("form_04_apology", std::move(data));
+}
+
+Result<std::string> render_control_sheet(const ControlSheet& sheet) {
+  // Form 05 is signed without a date.
+  Data data = form_data(title("Phiếu kiểm soát quá trình giải quyết hồ sơ", sheet.dossier),
+                        sheet.paper, "12mm 12mm 12mm 15mm", sheet.agency, sheet.dossier, {});
+  Data steps{Data::type::list};
+  int n = 0;
+  for (const ControlStep& step : sheet.steps) {
+    Data row;
+    row.set("number", std::to_string(++n));
+    row.set("action", step.action);
+    row.set("at", detail::short_datetime(step.at));
+    row.set("name", step_vn(step.action));
+    row.set("actor", step.actor);
+    row.set("deadline", detail::optional_datetime(step.deadline));
+    row.set("late", step.timeliness == Timeliness::late);
+    row.set("timeliness", std::string(timeliness_vn(step.timeliness)));
+    row.set("note", step.note);
+    steps.push_back(row);
+  }
+  data.set("steps", steps);
+  return detail::render_page("form_05_control", std::move(data));
+}
+
+Result<std::string> render_register(const YearRegister& reg) {
+  if (auto ok = detail::require(reg.year > 0, "the year", "form 06 (register)"); !ok) {
+    return ok.error();
+  }
+  Data data;
+  data.set("page", detail::page_data(fmt::format("Sổ theo dõi hồ sơ năm {}", reg.year),
+                                     {297, 210, "A4 landscape"}, "10mm"));
+  data.set("agency", detail::agency_data(reg.agency));
+  data.set("signed_on", detail::signing_date(reg.printed_at));
+  data.set("year", std::to_string(reg.year));
+  Data rows{Data::type::list};
+  int n = 0;
+  int resolved = 0;
+  int late = 0;
+  for (const RegisterRow& row : reg.rows) {
+    if (row.resolved_at) ++resolved;
+    if (row.timeliness == Timeliness::late) ++late;
+    Data out;
+    out.set("number", std::to_string(++n));
+    out.set("dossier", detail::dossier_data(row.dossier));
+    out.set("resolved_at", detail::optional_datetime(row.resolved_at));
+    out.set("returned_at", detail::optional_datetime(row.returned_at));
+    out.set("return_tracking_number", text_value(row.return_tracking_number));
+    out.set("timeliness", std::string(timeliness_vn(row.timeliness)));
+    out.set("note", row.note);
+    rows.push_back(out);
+  }
+  data.set("rows", rows);
+  data.set("count", std::to_string(n));
+  data.set("resolved", std::to_string(resolved));
+  data.set("late", std::to_string(late));
+  return detail::render_page("form_06_register", std::move(data));
+}
+
+}  // namespace tracking
