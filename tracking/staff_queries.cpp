@@ -208,12 +208,9 @@ Result<DossierPageData> dossier_page(db::Store& store, db::Id id) {
       if (a == Action::apologise && d.reappointed) continue;
       page.actions.push_back(a);
     }
-    if (load_receipt(tx, id)) page.documents.emplace_back("receipt");
-    if (load_supplement_request(tx, id)) page.documents.emplace_back("supplement");
-    if (load_refusal(tx, id)) page.documents.emplace_back("refusal");
-    if (load_apology(tx, id)) page.documents.emplace_back("apology");
-    if (load_control_sheet(tx, id)) page.documents.emplace_back("control");
-    if (load_return_label(tx, id)) page.documents.emplace_back("label");
+    TRY_ASSIGN(const AvailableForms forms, available_forms(tx, id));
+    for (const FormKind kind : forms.forms) page.documents.emplace_back(form_kind_name(kind));
+    if (forms.return_label) page.documents.emplace_back("label");
     TRY_ASSIGN(page.procedures, latest_procedures(tx));
     return page;
   });
