@@ -13,11 +13,6 @@ namespace app {
 
 namespace staff_routes {
 
-using common::ErrorCode;
-using common::make_error;
-using common::Result;
-using nlohmann::json;
-
 Reply json_reply(const json& body, int status) {
   Reply reply;
   reply.status = status;
@@ -95,7 +90,6 @@ Context::Context(const DeskParts& parts, const ServerOptions& server_options)
 
 namespace {
 
-using httplib::Request;
 using httplib::Response;
 using staff::Permission;
 using namespace staff_routes;

@@ -5,12 +5,6 @@
 namespace app::staff_routes {
 namespace {
 
-using common::ErrorCode;
-using common::make_error;
-using common::Result;
-using httplib::Request;
-using nlohmann::json;
-
 Result<staff::Role> role_field(const json& body) {
   TRY_ASSIGN(const std::string text, string_field(body, "role"));
   auto role = staff::parse_role(text);

@@ -9,12 +9,6 @@
 namespace app::staff_routes {
 namespace {
 
-using common::ErrorCode;
-using common::make_error;
-using common::Result;
-using httplib::Request;
-using nlohmann::json;
-
 // What one dispatch request did, as the page reads it.
 struct Outcome {
   json dispatched = json::array();

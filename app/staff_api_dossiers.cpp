@@ -14,12 +14,6 @@
 namespace app::staff_routes {
 namespace {
 
-using common::ErrorCode;
-using common::make_error;
-using common::Result;
-using httplib::Request;
-using nlohmann::json;
-
 // One row of the staff's dossier list, as the pages read it.
 json dossier_row_json(const tracking::DossierRow& row) {
   const db::Dossier& d = row.dossier;

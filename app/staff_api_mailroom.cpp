@@ -16,12 +16,6 @@
 namespace app::staff_routes {
 namespace {
 
-using common::ErrorCode;
-using common::make_error;
-using common::Result;
-using httplib::Request;
-using nlohmann::json;
-
 // The extension of an envelope file judged by its first bytes, not its name; nothing for anything
 // that is not an image the scanner reads or a PDF.
 std::optional<std::string> sniff_image_type(std::string_view content) {

@@ -8,29 +8,21 @@
 namespace app::staff_routes {
 namespace {
 
-using common::Result;
-using httplib::Request;
-using nlohmann::json;
-
 Result<tracking::Period> period_of(const Context& desk, const Request& req) {
   return tracking::parse_period(req.get_param_value("from"), req.get_param_value("to"),
                                 desk.clock.now());
 }
 
-Result<Reply> report(Context& desk, const Request& req, const staff::Principal&) {
+// The report for the period the request names, as JSON or as a CSV download.
+Result<Reply> report_as(Context& desk, const Request& req, bool csv) {
   TRY_ASSIGN(const auto period, period_of(desk, req));
   TRY_ASSIGN(const auto report,
              tracking::build_report(desk.store, period, desk.report_options, desk.clock.now()));
   Reply reply;
-  reply.body = tracking::report_json(report);
-  return reply;
-}
-
-Result<Reply> report_csv(Context& desk, const Request& req, const staff::Principal&) {
-  TRY_ASSIGN(const auto period, period_of(desk, req));
-  TRY_ASSIGN(const auto report,
-             tracking::build_report(desk.store, period, desk.report_options, desk.clock.now()));
-  Reply reply;
+  if (!csv) {
+    reply.body = tracking::report_json(report);
+    return reply;
+  }
   reply.body = tracking::report_csv(report);
   reply.content_type = "text/csv; charset=utf-8";
   reply.headers.emplace_back("Content-Disposition",
@@ -38,6 +30,14 @@ Result<Reply> report_csv(Context& desk, const Request& req, const staff::Princip
                                          common::format_date(common::local_date(period.from)),
                                          common::format_date(common::local_date(period.to))));
   return reply;
+}
+
+Result<Reply> report(Context& desk, const Request& req, const staff::Principal&) {
+  return report_as(desk, req, false);
+}
+
+Result<Reply> report_csv(Context& desk, const Request& req, const staff::Principal&) {
+  return report_as(desk, req, true);
 }
 
 Result<Reply> daily(Context& desk, const Request& req, const staff::Principal&) {

@@ -8,16 +8,19 @@
 namespace app::staff_routes {
 namespace {
 
-using common::ErrorCode;
-using common::Result;
-using httplib::Request;
-using nlohmann::json;
 using staff::Permission;
 
 Reply rate_limited(int retry_after, const std::string& message) {
   Reply reply = error_reply(429, "rate_limited", message);
   reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return reply;
+}
+
+// The session cookie: the browser's only copy of the secret, out of reach of scripts.
+std::string session_cookie(const std::string& secret, const ServerOptions& options) {
+  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", k_session_cookie,
+                     secret, std::chrono::seconds(staff::k_session_lifetime).count(),
+                     options.secure_cookies ? "; Secure" : "");
 }
 
 Result<Reply> logout(Context& desk, const Request& req, const staff::Principal&) {
@@ -72,21 +75,15 @@ Result<Reply> login(Context& desk, const Request& req) {
                                     (retry_after + 59) / 60));
   }
   auto opened = desk.accounts.log_in(login_name, password);
-  if (!opened) {
-    if (opened.error().code == ErrorCode::unauthenticated) {
-      spdlog::warn("failed login from {}", req.remote_addr);
-    } else if (!key.empty()) {
-      desk.login_failures.refund(key);  // the database failed, not the caller
-    }
-    return std::move(opened).error();
+  if (!opened && opened.error().code == ErrorCode::unauthenticated) {
+    spdlog::warn("failed login from {}", req.remote_addr);
+  } else if (!opened && !key.empty()) {
+    desk.login_failures.refund(key);  // the database failed, not the caller
   }
+  if (!opened) return std::move(opened).error();
   if (!key.empty()) desk.login_failures.refund(key);
   Reply reply = json_reply(principal_json(opened->principal));
-  reply.headers.emplace_back(
-      "Set-Cookie",
-      fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}", k_session_cookie,
-                  opened->cookie, std::chrono::seconds(staff::k_session_lifetime).count(),
-                  desk.options.secure_cookies ? "; Secure" : ""));
+  reply.headers.emplace_back("Set-Cookie", session_cookie(opened->cookie, desk.options));
   return reply;
 }
 

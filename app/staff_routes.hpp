@@ -24,6 +24,12 @@
 
 namespace app::staff_routes {
 
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+using httplib::Request;
+using nlohmann::json;
+
 inline constexpr const char* k_session_cookie = "hoso_session";
 inline constexpr std::size_t k_max_json_body = 1u << 20;
 inline constexpr int k_max_list = 1000;  // dossiers in one list, dispatches in one request

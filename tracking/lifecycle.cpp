@@ -32,7 +32,8 @@ constexpr std::array<std::pair<Action, std::string_view>, 14> k_action_names = {
     {Action::record_return_failure, "record_return_failure"},
 }};
 
-// The event log's name for what happened (past tense, like "registered").
+}  // namespace
+
 std::string_view event_name(Action action) {
   switch (action) {
     case Action::accept:
@@ -66,6 +67,8 @@ std::string_view event_name(Action action) {
   }
   return "unknown";
 }
+
+namespace {
 
 // Where each action leads; supplement_received and apologise are decided in apply_action.
 DossierState target_of(Action action, DossierState from) {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "tracking/dossier_key.hpp"
+#include "tracking/lifecycle.hpp"
 
 namespace tracking {
 namespace {
@@ -204,26 +205,7 @@ std::string direction_label(db::Direction direction) {
 }  // namespace
 
 std::string_view step_name(std::string_view logged_action) {
-  // tracking::action_name -> the past-tense name tracking/lifecycle writes to the log.
-  constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_steps = {{
-      {"accept", "accepted"},
-      {"request_supplement", "supplement_requested"},
-      {"supplement_received", "supplement_received"},
-      {"refuse", "refused"},
-      {"start_processing", "processing_started"},
-      {"request_fees", "fees_requested"},
-      {"fees_paid", "fees_paid"},
-      {"mark_processed", "processed"},
-      {"withdraw", "withdrawn"},
-      {"stop", "stopped"},
-      {"apologise", "reappointed"},
-      {"dispatch_return", "return_dispatched"},
-      {"record_delivery", "result_returned"},
-      {"record_return_failure", "return_failed"},
-  }};
-  for (const auto& [action, step] : k_steps) {
-    if (action == logged_action) return step;
-  }
+  if (const auto action = parse_action(logged_action)) return event_name(*action);
   return logged_action;
 }
 
