@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <unordered_map>
+#include <variant>
 
 #include "db/detail/schema.hpp"
 #include "db/store.hpp"
@@ -77,6 +78,16 @@ void bind_optional(SQLite::Statement& s, int index, const std::optional<Date>& v
   } else {
     s.bind(index);
   }
+}
+
+// Runs an INSERT ... RETURNING id and returns the id of its one row (to its end, so the
+// statement holds nothing of the write when it is next used).
+Id returned_id(SQLite::Statement& s) {
+  s.executeStep();
+  const Id id = s.getColumn(0).getInt64();
+  while (s.executeStep()) {
+  }
+  return id;
 }
 
 // A connection with its prepared statements, reused across calls (reset before each use).
@@ -263,11 +274,7 @@ class SqliteTransaction final : public Transaction {
           "ON CONFLICT(code) DO UPDATE SET name = excluded.name RETURNING id");
       s.bind(1, agency.code);
       s.bind(2, agency.name);
-      s.executeStep();
-      const Id id = s.getColumn(0).getInt64();
-      while (s.executeStep()) {
-      }
-      return id;
+      return returned_id(s);
     });
   }
 
@@ -306,11 +313,7 @@ class SqliteTransaction final : public Transaction {
       s.bind(5, p.time_amount);
       s.bind(6, std::string(time_unit_name(p.time_unit)));
       s.bind(7, common::format_date(p.effective_from));
-      s.executeStep();
-      const Id id = s.getColumn(0).getInt64();
-      while (s.executeStep()) {
-      }
-      return id;
+      return returned_id(s);
     });
   }
 
@@ -414,7 +417,7 @@ class SqliteTransaction final : public Transaction {
     return guarded("saving a return order", [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, "
-          "state, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+          "state, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, o.dossier_id);
       s.bind(2, o.carrier);
       s.bind(3, o.order_code);
@@ -426,8 +429,7 @@ class SqliteTransaction final : public Transaction {
       } else {
         s.bind(7);
       }
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -499,7 +501,7 @@ class SqliteTransaction final : public Transaction {
       auto& s = c_.prepare(
           "INSERT INTO shipments(carrier, tracking_number, year, direction, status, dossier_id, "
           "first_seen_at, updated_at, order_code, carrier_order_id) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, sh.carrier);
       s.bind(2, sh.tracking_number);
       s.bind(3, sh.year);
@@ -510,8 +512,7 @@ class SqliteTransaction final : public Transaction {
       s.bind(8, to_db(sh.updated_at));
       s.bind(9, sh.order_code);
       s.bind(10, sh.carrier_order_id);
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -561,9 +562,10 @@ class SqliteTransaction final : public Transaction {
     return guarded(fmt::format("recording a carrier event of shipment #{}", e.shipment_id),
                    [&]() -> Result<bool> {
                      auto& s = c_.prepare(
-                         "INSERT OR IGNORE INTO carrier_events(shipment_id, event_key, "
+                         "INSERT INTO carrier_events(shipment_id, event_key, "
                          "occurred_at, carrier_code, status, location_code, location, "
-                         "description, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         "description, source, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT(shipment_id, event_key) DO NOTHING");
                      s.bind(1, e.shipment_id);
                      s.bind(2, e.key);
                      s.bind(3, to_db(e.occurred_at));
@@ -614,7 +616,7 @@ class SqliteTransaction final : public Transaction {
           "INSERT INTO dossiers(code, agency_id, procedure_id, procedure_version, channel, state, "
           "national_status, filed_at, due_at, lookup_code, supplement_count, reappointed, "
           "portal_code, created_at, updated_at, clock_started_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
       if (d.code) {
         s.bind(1, *d.code);
       } else {
@@ -639,8 +641,7 @@ class SqliteTransaction final : public Transaction {
       bind_optional(s, 16,
                     d.clock_started_at ? std::optional<std::int64_t>(to_db(*d.clock_started_at))
                                        : std::nullopt);
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -668,49 +669,61 @@ class SqliteTransaction final : public Transaction {
 
   Result<std::vector<Dossier>> list_dossiers(const DossierFilter& f) override {
     return guarded("listing dossiers", [&]() -> Result<std::vector<Dossier>> {
-      // Built per call: the filter decides the clauses. Values are always bound, never spliced.
+      // Built per call: the filter decides the clauses. Values are always bound, never spliced,
+      // and kept in the order of their `?` placeholders.
       std::string sql = fmt::format("SELECT {} FROM dossiers d", k_dossier_columns);
       std::vector<std::string> where;
+      std::vector<std::variant<std::int64_t, std::string>> values;
       if (!f.field.empty()) {
         sql += " JOIN procedures p ON p.id = d.procedure_id";
-        where.emplace_back("p.field = :field");
+        where.emplace_back("p.field = ?");
+        values.emplace_back(f.field);
       }
-      if (f.state) where.emplace_back("d.state = :state");
+      if (f.state) {
+        where.emplace_back("d.state = ?");
+        values.emplace_back(std::string(dossier_state_name(*f.state)));
+      }
       if (!f.states.empty()) {
         std::string any = "d.state IN (";
         for (std::size_t i = 0; i < f.states.size(); ++i) {
-          any += fmt::format("{}:state{}", i == 0 ? "" : ", ", i);
+          any += i == 0 ? "?" : ", ?";
+          values.emplace_back(std::string(dossier_state_name(f.states[i])));
         }
         where.push_back(any + ")");
       }
-      if (f.due_before) where.emplace_back("d.due_at IS NOT NULL AND d.due_at < :due_before");
+      if (f.due_before) {
+        where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
+        values.emplace_back(to_db(*f.due_before));
+      }
       if (f.ids) {
         // Numbers only: safe to write into the statement.
-        where.push_back(f.ids->empty() ? std::string("0")
+        where.push_back(f.ids->empty() ? std::string("FALSE")
                                        : fmt::format("d.id IN ({})", fmt::join(*f.ids, ",")));
       }
-      if (f.filed_from) where.emplace_back("d.filed_at >= :from");
-      if (f.filed_to) where.emplace_back("d.filed_at < :to");
+      if (f.filed_from) {
+        where.emplace_back("d.filed_at >= ?");
+        values.emplace_back(to_db(*f.filed_from));
+      }
+      if (f.filed_to) {
+        where.emplace_back("d.filed_at < ?");
+        values.emplace_back(to_db(*f.filed_to));
+      }
       if (f.batch_id) {
-        where.emplace_back("d.id IN (SELECT dossier_id FROM scans WHERE batch_id = :batch)");
+        where.emplace_back("d.id IN (SELECT dossier_id FROM scans WHERE batch_id = ?)");
+        values.emplace_back(*f.batch_id);
       }
       for (std::size_t i = 0; i < where.size(); ++i) {
         sql += i == 0 ? " WHERE " : " AND ";
         sql += where[i];
       }
-      sql += f.newest_first ? " ORDER BY d.filed_at DESC, d.id DESC LIMIT :limit"
-                            : " ORDER BY d.filed_at, d.id LIMIT :limit";
+      sql += f.newest_first ? " ORDER BY d.filed_at DESC, d.id DESC LIMIT ?"
+                            : " ORDER BY d.filed_at, d.id LIMIT ?";
+      values.emplace_back(std::int64_t{f.limit});
       SQLite::Statement s(c_.db(), sql);
-      if (!f.field.empty()) s.bind(":field", f.field);
-      if (f.state) s.bind(":state", std::string(dossier_state_name(*f.state)));
-      for (std::size_t i = 0; i < f.states.size(); ++i) {
-        s.bind(fmt::format(":state{}", i), std::string(dossier_state_name(f.states[i])));
+      int index = 0;
+      for (const auto& value : values) {
+        std::visit([&](const auto& v) { s.bind(++index, v); }, value);
       }
-      if (f.due_before) s.bind(":due_before", to_db(*f.due_before));
-      if (f.filed_from) s.bind(":from", to_db(*f.filed_from));
-      if (f.filed_to) s.bind(":to", to_db(*f.filed_to));
-      if (f.batch_id) s.bind(":batch", *f.batch_id);
-      s.bind(":limit", f.limit);
       std::vector<Dossier> out;
       while (s.executeStep()) out.push_back(read_dossier(s));
       return out;
@@ -753,7 +766,8 @@ class SqliteTransaction final : public Transaction {
     return guarded("numbering a dossier code", [&]() -> Result<int> {
       auto& s = c_.prepare(
           "INSERT INTO dossier_code_sequences(agency_id, day, last) VALUES (?, ?, 1) "
-          "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
+          "ON CONFLICT(agency_id, day) DO UPDATE SET last = dossier_code_sequences.last + 1 "
+          "RETURNING last");
       s.bind(1, agency_id);
       s.bind(2, common::format_date(day));
       s.executeStep();
@@ -780,7 +794,7 @@ class SqliteTransaction final : public Transaction {
       auto& s = c_.prepare(
           "INSERT INTO applicants(dossier_id, id_number, old_id_number, full_name, birth_date, "
           "sex, address, issue_date, source, phone, return_address) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, a.dossier_id);
       s.bind(2, a.id_number);
       s.bind(3, a.old_id_number);
@@ -792,8 +806,7 @@ class SqliteTransaction final : public Transaction {
       s.bind(9, a.source);
       s.bind(10, a.phone);
       s.bind(11, a.return_address);
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -851,7 +864,7 @@ class SqliteTransaction final : public Transaction {
       auto& s = c_.prepare(
           "INSERT INTO scans(scanned_at, station, source_name, image_hash, image_type, page, "
           "scan_error, batch_id, shipment_id, dossier_id, outcome, idempotency_key) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, to_db(scan.scanned_at));
       s.bind(2, scan.station);
       s.bind(3, scan.source_name);
@@ -868,8 +881,7 @@ class SqliteTransaction final : public Transaction {
       } else {
         s.bind(12, scan.idempotency_key);
       }
-      s.exec();
-      const Id id = c_.db().getLastInsertRowid();
+      const Id id = returned_id(s);
       auto& code = c_.prepare(
           "INSERT INTO scan_codes(scan_id, seq, format, kind, text, tracking_number, problem) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -1007,14 +1019,13 @@ class SqliteTransaction final : public Transaction {
     return guarded("adding to the manual queue", [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO manual_queue(scan_id, reason_code, reason, status, created_at) "
-          "VALUES (?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, m.scan_id);
       s.bind(2, m.reason_code);
       s.bind(3, m.reason);
       s.bind(4, std::string(manual_status_name(m.status)));
       s.bind(5, to_db(m.created_at));
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -1080,15 +1091,16 @@ class SqliteTransaction final : public Transaction {
   Result<Id> insert_batch(const Batch& b) override {
     return guarded(fmt::format("saving handover batch '{}'", b.name), [&]() -> Result<Id> {
       auto& s = c_.prepare(
-          "INSERT INTO batches(name, carrier, handed_over_at, received_by) VALUES (?, ?, ?, ?)");
+          "INSERT INTO batches(name, carrier, handed_over_at, received_by) VALUES (?, ?, ?, ?) "
+          "RETURNING id");
       s.bind(1, b.name);
       s.bind(2, b.carrier);
       s.bind(3, to_db(b.handed_over_at));
       s.bind(4, b.received_by);
-      s.exec();
-      const Id id = c_.db().getLastInsertRowid();
+      const Id id = returned_id(s);
       auto& item = c_.prepare(
-          "INSERT OR IGNORE INTO batch_manifest(batch_id, tracking_number) VALUES (?, ?)");
+          "INSERT INTO batch_manifest(batch_id, tracking_number) VALUES (?, ?) "
+          "ON CONFLICT(batch_id, tracking_number) DO NOTHING");
       for (const std::string& number : b.manifest) {
         item.tryReset();
         item.bind(1, id);
@@ -1136,7 +1148,7 @@ class SqliteTransaction final : public Transaction {
     return guarded("saving a user", [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
-          "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+          "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, u.login);
       s.bind(2, u.name);
       s.bind(3, u.role);
@@ -1144,8 +1156,7 @@ class SqliteTransaction final : public Transaction {
       s.bind(5, u.disabled ? 1 : 0);
       s.bind(6, to_db(u.created_at));
       s.bind(7, to_db(u.password_changed_at));
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -1253,14 +1264,13 @@ class SqliteTransaction final : public Transaction {
     return guarded("saving an API token", [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO api_tokens(name, token_hash, role, created_by, created_at) "
-          "VALUES (?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, t.name);
       s.bind(2, t.token_hash);
       s.bind(3, t.role);
       s.bind(4, t.created_by);
       s.bind(5, to_db(t.created_at));
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
@@ -1309,7 +1319,7 @@ class SqliteTransaction final : public Transaction {
     return guarded("recording the event", [&]() -> Result<Id> {
       auto& s = c_.prepare(
           "INSERT INTO events(at, actor, entity, entity_id, action, reason, data) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+          "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
       s.bind(1, to_db(e.at));
       s.bind(2, e.actor);
       s.bind(3, e.entity);
@@ -1317,8 +1327,7 @@ class SqliteTransaction final : public Transaction {
       s.bind(5, e.action);
       s.bind(6, e.reason);
       s.bind(7, e.data.empty() ? std::string("{}") : e.data);
-      s.exec();
-      return c_.db().getLastInsertRowid();
+      return returned_id(s);
     });
   }
 
