@@ -190,7 +190,9 @@ TEST_CASE("a unit of work that fails leaves nothing behind") {
   CHECK(counts.dossiers == 0);
 }
 
-TEST_CASE("a unit of work that returns a value hands it back, or its error, and a failed write keeps nothing") {
+TEST_CASE(
+    "a unit of work that returns a value hands it back, or its error, and a failed write keeps "
+    "nothing") {
   TempDir dir;
   auto store = db::open_sqlite(dir.path / "hoso.db").value();
   const db::Id agency = add_agency(*store);
@@ -233,6 +235,37 @@ TEST_CASE("the event log cannot be changed or deleted, only appended to") {
   CHECK_THROWS_WITH_AS(raw.exec("DELETE FROM events"), doctest::Contains("append-only"),
                        SQLite::Exception);
   CHECK(raw.execAndGet("SELECT actor FROM events").getString() == "lan");
+}
+
+TEST_CASE(
+    "regression: a dossier with an unknown stored state fails to read, naming its row, instead of "
+    "reading as received") {
+  TempDir dir;
+  const auto path = dir.path / "hoso.db";
+  auto store = db::open_sqlite(path).value();
+  const db::Id agency = add_agency(*store);
+  auto id = store->write<db::Id>(
+      [&](db::Transaction& tx) { return tx.insert_dossier(received_dossier(agency)); });
+  REQUIRE(id.has_value());
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement corrupt(raw, "UPDATE dossiers SET state = 'bogus' WHERE id = ?");
+    corrupt.bind(1, *id);
+    REQUIRE(corrupt.exec() == 1);
+  }
+  const std::string row = "dossiers row " + std::to_string(*id) + ": unknown state 'bogus'";
+
+  auto one = store->read<std::optional<db::Dossier>>(
+      [&](db::Transaction& tx) { return tx.get_dossier(*id); });
+  REQUIRE_FALSE(one.has_value());
+  CHECK(one.error().code == ErrorCode::internal);
+  CHECK_MESSAGE(one.error().message.find(row) != std::string::npos, one.error().message);
+
+  auto listed = store->read<std::vector<db::Dossier>>(
+      [&](db::Transaction& tx) { return tx.list_dossiers(db::DossierFilter{}); });
+  REQUIRE_FALSE(listed.has_value());
+  CHECK(listed.error().code == ErrorCode::internal);
+  CHECK(listed.error().message.find(row) != std::string::npos);
 }
 
 TEST_CASE("the same tracking number cannot be registered twice in one year, but can a year later") {
