@@ -1,7 +1,7 @@
 // The seam between the repository code and a database engine: what the repositories' SQL and
 // row mapping need from a connection (prepared statements with positional `?` parameters, rows of
 // integers and text, the number of rows changed), and nothing else. An engine (SQLite today, in
-// db/sqlite_store.cpp) implements it and owns what differs by engine: opening connections, pragmas,
+// sqlite_engine.cpp) implements it and owns what differs by engine: opening connections, pragmas,
 // the schema and its migrations, transactions and locking. Knows no records and no SQL.
 #pragma once
 

@@ -1,6 +1,7 @@
 // The repositories behind db::Transaction: the SQL and the mapping of rows to records, written
-// once for every engine against detail::Connection (engine.hpp). Knows no engine: no connection
-// opening, no locking, no schema; the engine begins and ends the transaction.
+// once for every engine against detail::Connection (engine.hpp). Each record family has its own
+// file (dossiers.cpp, shipments.cpp, scans.cpp, staff.cpp, settings.cpp). Knows no engine: no
+// connection opening, no locking, no schema; the engine begins and ends the transaction.
 #pragma once
 
 #include <fmt/format.h>
@@ -28,7 +29,7 @@ class Repository final : public Transaction {
  public:
   explicit Repository(Connection& connection) : c_(connection) {}
 
-  // Settings, agencies, procedures, the calendar, the event log, counts.
+  // settings.cpp: settings, agencies, procedures, the calendar, the event log, counts.
   common::Result<std::optional<std::string>> setting(const std::string& key) override;
   common::Result<void> set_setting(const std::string& key, const std::string& value) override;
   common::Result<Id> upsert_agency(const Agency& agency) override;
@@ -44,7 +45,7 @@ class Repository final : public Transaction {
   common::Result<std::vector<Event>> events_of(const std::string& entity, Id entity_id) override;
   common::Result<Counts> counts() override;
 
-  // Shipments, carrier events, return orders.
+  // shipments.cpp: shipments, carrier events, return orders.
   common::Result<std::optional<Shipment>> find_shipment(const std::string& tracking_number,
                                                         Direction direction,
                                                         Timestamp not_before) override;
@@ -64,7 +65,7 @@ class Repository final : public Transaction {
   common::Result<std::vector<ReturnOrder>> return_orders_of(Id dossier_id) override;
   common::Result<void> close_return_order(Id id, ReturnOrderState state, Timestamp at) override;
 
-  // Dossiers, their code sequences, applicants.
+  // dossiers.cpp: dossiers, their code sequences, applicants.
   common::Result<Id> insert_dossier(const Dossier& dossier) override;
   common::Result<std::optional<Dossier>> get_dossier(Id id) override;
   common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) override;
@@ -76,7 +77,7 @@ class Repository final : public Transaction {
   common::Result<void> update_applicant(const Applicant& applicant) override;
   common::Result<std::optional<Applicant>> applicant_of(Id dossier_id) override;
 
-  // Scans and their codes, the manual queue, handover batches.
+  // scans.cpp: scans and their codes, the manual queue, handover batches.
   common::Result<Id> insert_scan(const Scan& scan) override;
   common::Result<std::optional<Scan>> get_scan(Id id) override;
   common::Result<std::optional<Scan>> find_scan_by_key(const std::string& key) override;
@@ -100,7 +101,7 @@ class Repository final : public Transaction {
   common::Result<std::optional<Batch>> find_batch(const std::string& name) override;
   common::Result<std::optional<Batch>> get_batch(Id id) override;
 
-  // Users, sessions, API tokens.
+  // staff.cpp: users, sessions, API tokens.
   common::Result<Id> insert_user(const User& user) override;
   common::Result<void> update_user(const User& user) override;
   common::Result<std::optional<User>> find_user(const std::string& login) override;
