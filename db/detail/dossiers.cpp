@@ -64,14 +64,14 @@ Applicant read_applicant(RowReader& r) {
 
 Result<Id> Repository::insert_dossier(const Dossier& d) {
   return guarded("registering a dossier", [&]() -> Result<Id> {
-    return returned_int(query(
+    return insert(
         "INSERT INTO dossiers(code, agency_id, procedure_id, procedure_version, channel, state, "
         "national_status, filed_at, due_at, lookup_code, supplement_count, reappointed, "
         "portal_code, created_at, updated_at, clock_started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         d.code, d.agency_id, d.procedure_id, d.procedure_version, d.channel, d.state,
         national_status_code(d.state), d.filed_at, d.due_at, d.lookup_code, d.supplement_count,
-        d.reappointed, d.portal_code, d.created_at, d.updated_at, d.clock_started_at));
+        d.reappointed, d.portal_code, d.created_at, d.updated_at, d.clock_started_at);
   });
 }
 
@@ -187,12 +187,12 @@ Result<std::vector<Id>> Repository::dossiers_of_applicant(const std::string& id_
 
 Result<Id> Repository::insert_applicant(const Applicant& a) {
   return guarded("saving the applicant", [&]() -> Result<Id> {
-    return returned_int(
-        query("INSERT INTO applicants(dossier_id, id_number, old_id_number, full_name, birth_date, "
-              "sex, address, issue_date, source, phone, return_address) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              a.dossier_id, a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex,
-              a.address, a.issue_date, a.source, a.phone, a.return_address));
+    return insert(
+        "INSERT INTO applicants(dossier_id, id_number, old_id_number, full_name, birth_date, "
+        "sex, address, issue_date, source, phone, return_address) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        a.dossier_id, a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address,
+        a.issue_date, a.source, a.phone, a.return_address);
   });
 }
 

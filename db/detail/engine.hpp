@@ -1,8 +1,9 @@
 // The seam between the repository code and a database engine: what the repositories' SQL and
 // row mapping need from a connection (prepared statements with positional `?` parameters, rows of
-// integers and text, the number of rows changed), and nothing else. An engine (SQLite today, in
-// sqlite_engine.cpp) implements it and owns what differs by engine: opening connections, pragmas,
-// the schema and its migrations, transactions and locking. Knows no records and no SQL.
+// integers and text, the number of rows changed, the id of a new row), and nothing else. An engine
+// (SQLite today, in sqlite_engine.cpp) implements it and owns what differs by engine: opening
+// connections, pragmas, the schema and its migrations, transactions and locking. Knows no records
+// and no SQL.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +62,8 @@ class Connection {
   virtual Statement& prepare(const char* sql) = 0;
   // A statement prepared for one use, for SQL built at run time.
   virtual std::unique_ptr<Statement> prepare_once(const std::string& sql) = 0;
+  // The id of the row the connection's last INSERT added (a PostgreSQL engine: lastval()).
+  virtual std::int64_t last_insert_id() = 0;
 };
 
 }  // namespace db::detail

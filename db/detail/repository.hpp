@@ -127,6 +127,14 @@ class Repository final : public Transaction {
     return s;
   }
 
+  // Runs an INSERT with `values` bound and returns the new row's id. Not RETURNING id: in SQLite
+  // that cost 10-25 % of a batched intake's registrations per second (bench/intake_bench).
+  template <class... Values>
+  Id insert(const char* sql, const Values&... values) {
+    query(sql, values...).exec();
+    return c_.last_insert_id();
+  }
+
   std::vector<ScanCode> codes_of(Id scan_id);
   std::vector<Scan> read_scans(Statement& s);
   std::optional<Batch> read_batch(Statement& s);

@@ -222,8 +222,8 @@ auto read_all(Statement& s, std::string_view table, Read&& read)
   return out;
 }
 
-// Runs a statement that returns one integer column in one row (INSERT ... RETURNING id, an
-// upsert's RETURNING, a count), and returns it.
+// Runs a statement that returns one integer column in one row (an upsert's RETURNING id, a
+// count), and returns it.
 std::int64_t returned_int(Statement& s);
 
 // SQL text joined at compile time, so a query built from a record's column list is one constant

@@ -79,13 +79,13 @@ Batch read_batch_row(RowReader& r) {
 
 Result<Id> Repository::insert_scan(const Scan& scan) {
   return guarded("saving the scan", [&]() -> Result<Id> {
-    const Id id = returned_int(
-        query("INSERT INTO scans(scanned_at, station, source_name, image_hash, image_type, page, "
-              "scan_error, batch_id, shipment_id, dossier_id, outcome, idempotency_key) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              scan.scanned_at, scan.station, scan.source_name, scan.image_hash, scan.image_type,
-              scan.page, scan.scan_error, scan.batch_id, scan.shipment_id, scan.dossier_id,
-              scan.outcome, null_if_empty(scan.idempotency_key)));
+    const Id id = insert(
+        "INSERT INTO scans(scanned_at, station, source_name, image_hash, image_type, page, "
+        "scan_error, batch_id, shipment_id, dossier_id, outcome, idempotency_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        scan.scanned_at, scan.station, scan.source_name, scan.image_hash, scan.image_type,
+        scan.page, scan.scan_error, scan.batch_id, scan.shipment_id, scan.dossier_id, scan.outcome,
+        null_if_empty(scan.idempotency_key));
     auto& code = c_.prepare(
         "INSERT INTO scan_codes(scan_id, seq, format, kind, text, tracking_number, problem) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -185,10 +185,10 @@ Result<int> Repository::link_manual_rescans(const std::string& image_hash, int p
 
 Result<Id> Repository::insert_manual(const ManualItem& m) {
   return guarded("adding to the manual queue", [&]() -> Result<Id> {
-    return returned_int(
-        query("INSERT INTO manual_queue(scan_id, reason_code, reason, status, created_at) "
-              "VALUES (?, ?, ?, ?, ?) RETURNING id",
-              m.scan_id, m.reason_code, m.reason, m.status, m.created_at));
+    return insert(
+        "INSERT INTO manual_queue(scan_id, reason_code, reason, status, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        m.scan_id, m.reason_code, m.reason, m.status, m.created_at);
   });
 }
 
@@ -239,10 +239,9 @@ Result<void> Repository::close_manual(Id id, ManualStatus status, Timestamp at,
 
 Result<Id> Repository::insert_batch(const Batch& b) {
   return guarded(fmt::format("saving handover batch '{}'", b.name), [&]() -> Result<Id> {
-    const Id id = returned_int(
-        query("INSERT INTO batches(name, carrier, handed_over_at, received_by) VALUES (?, ?, ?, ?) "
-              "RETURNING id",
-              b.name, b.carrier, b.handed_over_at, b.received_by));
+    const Id id = insert(
+        "INSERT INTO batches(name, carrier, handed_over_at, received_by) VALUES (?, ?, ?, ?)",
+        b.name, b.carrier, b.handed_over_at, b.received_by);
     auto& item = c_.prepare(
         "INSERT INTO batch_manifest(batch_id, tracking_number) VALUES (?, ?) "
         "ON CONFLICT(batch_id, tracking_number) DO NOTHING");

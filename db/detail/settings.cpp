@@ -156,11 +156,11 @@ Result<std::vector<CalendarDay>> Repository::list_calendar_days() {
 
 Result<Id> Repository::append_event(const Event& e) {
   return guarded("recording the event", [&]() -> Result<Id> {
-    return returned_int(
-        query("INSERT INTO events(at, actor, entity, entity_id, action, reason, data) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              e.at, e.actor, e.entity, e.entity_id, e.action, e.reason,
-              e.data.empty() ? std::string_view("{}") : std::string_view(e.data)));
+    return insert(
+        "INSERT INTO events(at, actor, entity, entity_id, action, reason, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        e.at, e.actor, e.entity, e.entity_id, e.action, e.reason,
+        e.data.empty() ? std::string_view("{}") : std::string_view(e.data));
   });
 }
 

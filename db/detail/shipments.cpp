@@ -110,12 +110,12 @@ Result<std::vector<Shipment>> Repository::shipments_of(Id dossier_id) {
 
 Result<Id> Repository::insert_shipment(const Shipment& sh) {
   return guarded(fmt::format("registering shipment {}", sh.tracking_number), [&]() -> Result<Id> {
-    return returned_int(query(
+    return insert(
         "INSERT INTO shipments(carrier, tracking_number, year, direction, status, dossier_id, "
         "first_seen_at, updated_at, order_code, carrier_order_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         sh.carrier, sh.tracking_number, sh.year, sh.direction, sh.status, sh.dossier_id,
-        sh.first_seen_at, sh.updated_at, sh.order_code, sh.carrier_order_id));
+        sh.first_seen_at, sh.updated_at, sh.order_code, sh.carrier_order_id);
   });
 }
 
@@ -174,11 +174,11 @@ Result<std::vector<CarrierEvent>> Repository::carrier_events_of(Id shipment_id) 
 
 Result<Id> Repository::insert_return_order(const ReturnOrder& o) {
   return guarded("saving a return order", [&]() -> Result<Id> {
-    return returned_int(
-        query("INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, "
-              "state, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              o.dossier_id, o.carrier, o.order_code, o.receiver_fingerprint, o.state, o.created_at,
-              o.closed_at));
+    return insert(
+        "INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, "
+        "state, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        o.dossier_id, o.carrier, o.order_code, o.receiver_fingerprint, o.state, o.created_at,
+        o.closed_at);
   });
 }
 

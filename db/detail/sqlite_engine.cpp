@@ -153,6 +153,8 @@ class SqliteConnection final : public detail::Connection {
     return *slot;
   }
 
+  std::int64_t last_insert_id() override { return db_.getLastInsertRowid(); }
+
   std::unique_ptr<detail::Statement> prepare_once(const std::string& sql) override {
     try {
       return std::make_unique<SqliteStatement>(db_, sql);

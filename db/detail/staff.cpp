@@ -57,10 +57,10 @@ ApiToken read_api_token(RowReader& r) {
 
 Result<Id> Repository::insert_user(const User& u) {
   return guarded("saving a user", [&]() -> Result<Id> {
-    return returned_int(query(
+    return insert(
         "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
-        "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        u.login, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.password_changed_at));
+        "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        u.login, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.password_changed_at);
   });
 }
 
@@ -137,10 +137,10 @@ Result<int> Repository::delete_expired_sessions(Timestamp now) {
 
 Result<Id> Repository::insert_api_token(const ApiToken& t) {
   return guarded("saving an API token", [&]() -> Result<Id> {
-    return returned_int(
-        query("INSERT INTO api_tokens(name, token_hash, role, created_by, created_at) "
-              "VALUES (?, ?, ?, ?, ?) RETURNING id",
-              t.name, t.token_hash, t.role, t.created_by, t.created_at));
+    return insert(
+        "INSERT INTO api_tokens(name, token_hash, role, created_by, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        t.name, t.token_hash, t.role, t.created_by, t.created_at);
   });
 }
 
