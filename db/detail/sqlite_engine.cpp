@@ -46,74 +46,48 @@ common::Error sqlite_error(const SQLite::Exception& e, std::string_view doing) {
   throw detail::DatabaseError(error_code_of(e), e.what());
 }
 
+// Runs `fn`, turning a SQLite exception into a DatabaseError for the repository code.
+template <class Fn>
+auto translated(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e);
+  }
+}
+
 class SqliteStatement final : public detail::Statement {
  public:
   SqliteStatement(SQLite::Database& db, const std::string& sql) : s_(db, sql) {}
 
   void bind_null(int index) override {
-    try {
-      s_.bind(index);
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    translated([&] { s_.bind(index); });
   }
   void bind_int(int index, std::int64_t value) override {
-    try {
-      s_.bind(index, value);
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    translated([&] { s_.bind(index, value); });
   }
   void bind_text(int index, std::string_view value) override {
-    try {
-      s_.bind(index, std::string(value));
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    translated([&] { s_.bind(index, std::string(value)); });
   }
   bool step() override {
-    try {
-      return s_.executeStep();
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    return translated([&] { return s_.executeStep(); });
   }
   int exec() override {
-    try {
-      return s_.exec();
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    return translated([&] { return s_.exec(); });
   }
   void reset() override {
     // tryReset: after a failed step, reset() would throw that old error again.
     s_.tryReset();
-    try {
-      s_.clearBindings();
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    translated([&] { s_.clearBindings(); });
   }
   bool is_null(int column) override {
-    try {
-      return s_.isColumnNull(column);
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    return translated([&] { return s_.isColumnNull(column); });
   }
   std::int64_t column_int(int column) override {
-    try {
-      return s_.getColumn(column).getInt64();
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    return translated([&] { return s_.getColumn(column).getInt64(); });
   }
   std::string column_text(int column) override {
-    try {
-      return s_.getColumn(column).getString();
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    return translated([&] { return s_.getColumn(column).getString(); });
   }
 
   // Ends the current run without throwing (the end of a unit of work).
@@ -144,7 +118,7 @@ class SqliteConnection final : public detail::Connection {
       try {
         slot = std::make_unique<SqliteStatement>(db_, sql);
       } catch (const SQLite::Exception& e) {
-        statements_.erase(sql);
+        statements_.erase(sql);  // reset_all() must not meet an empty slot
         rethrow(e);
       }
     } else {
@@ -156,11 +130,7 @@ class SqliteConnection final : public detail::Connection {
   std::int64_t last_insert_id() override { return db_.getLastInsertRowid(); }
 
   std::unique_ptr<detail::Statement> prepare_once(const std::string& sql) override {
-    try {
-      return std::make_unique<SqliteStatement>(db_, sql);
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+    return translated([&] { return std::make_unique<SqliteStatement>(db_, sql); });
   }
 
  private:
