@@ -123,7 +123,7 @@ Result<std::vector<Shipment>> Repository::shipments_to_sync(const std::string& c
                                                             Timestamp not_before, int limit) {
   return guarded(
       "listing shipments to ask the carrier about", [&]() -> Result<std::vector<Shipment>> {
-        // The final statuses of DOMAIN.md §7: the carrier will not move these again.
+        // The final statuses of docs/domain.md §7.6: the carrier will not move these again.
         static constexpr auto k_sql =
             sql("SELECT ", k_shipment_columns,
                 " FROM shipments WHERE carrier = ? AND first_seen_at >= ? AND "
