@@ -237,6 +237,125 @@ TEST_CASE("the event log cannot be changed or deleted, only appended to") {
   CHECK(raw.execAndGet("SELECT actor FROM events").getString() == "lan");
 }
 
+TEST_CASE(
+    "regression: a dossier with an unknown stored state fails to read, naming its row, instead of "
+    "reading as received") {
+  TempDir dir;
+  const auto path = dir.path / "hoso.db";
+  auto store = db::open_sqlite(path).value();
+  const db::Id agency = add_agency(*store);
+  auto id = store->write<db::Id>(
+      [&](db::Transaction& tx) { return tx.insert_dossier(received_dossier(agency)); });
+  REQUIRE(id.has_value());
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement corrupt(raw, "UPDATE dossiers SET state = 'bogus' WHERE id = ?");
+    corrupt.bind(1, *id);
+    REQUIRE(corrupt.exec() == 1);
+  }
+  const std::string row = "dossiers row " + std::to_string(*id) + ": unknown state 'bogus'";
+
+  auto one = store->read<std::optional<db::Dossier>>(
+      [&](db::Transaction& tx) { return tx.get_dossier(*id); });
+  REQUIRE_FALSE(one.has_value());
+  CHECK(one.error().code == ErrorCode::internal);
+  CHECK_MESSAGE(one.error().message.find(row) != std::string::npos, one.error().message);
+
+  auto listed = store->read<std::vector<db::Dossier>>(
+      [&](db::Transaction& tx) { return tx.list_dossiers(db::DossierFilter{}); });
+  REQUIRE_FALSE(listed.has_value());
+  CHECK(listed.error().code == ErrorCode::internal);
+  CHECK(listed.error().message.find(row) != std::string::npos);
+}
+
+TEST_CASE("every field of a dossier and its applicant reads back as written, unset ones as unset") {
+  using namespace std::chrono;
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  const db::Id agency = add_agency(*store);
+  auto procedure = store->write<db::Id>([](db::Transaction& tx) {
+    return tx.upsert_procedure(db::Procedure{0, "1.004227", 2, "Cấp giấy", "dat_dai", 8,
+                                             db::TimeUnit::working_hours,
+                                             common::Date{year{2026}, month{3}, day{1}}});
+  });
+  REQUIRE(procedure.has_value());
+
+  db::Dossier full = received_dossier(agency);
+  full.code = "000.00.05.H12-260302-0001";
+  full.procedure_id = *procedure;
+  full.procedure_version = 2;
+  full.state = db::DossierState::supplement_requested;
+  full.due_at = at(1'770'100'000);
+  full.clock_started_at = at(1'770'050'000);
+  full.supplement_count = 1;
+  full.reappointed = true;
+  full.portal_code = "G22.99-260301-0002";
+  full.updated_at = at(1'770'000'500);
+  const db::Dossier bare = received_dossier(agency);
+
+  db::Applicant applicant;
+  applicant.id_number = "001099012345";
+  applicant.full_name = "Nguyễn Văn A";
+  applicant.birth_date = common::Date{year{1990}, month{12}, day{31}};
+  applicant.source = "typed";
+  applicant.phone = "0912345678";
+
+  struct Ids {
+    db::Id full, bare;
+  };
+  auto ids = store->write<Ids>([&](db::Transaction& tx) -> Result<Ids> {
+    TRY_ASSIGN(const db::Id full_id, tx.insert_dossier(full));
+    TRY_ASSIGN(const db::Id bare_id, tx.insert_dossier(bare));
+    applicant.dossier_id = full_id;
+    TRY(tx.insert_applicant(applicant));
+    return Ids{full_id, bare_id};
+  });
+  REQUIRE(ids.has_value());
+
+  REQUIRE(store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                const db::Dossier f = tx.get_dossier(ids->full).value().value();
+                CHECK(f.code == full.code);
+                CHECK(f.agency_id == agency);
+                CHECK(f.procedure_id == full.procedure_id);
+                CHECK(f.procedure_version == 2);
+                CHECK(f.channel == db::k_channel_postal);
+                CHECK(f.state == db::DossierState::supplement_requested);
+                CHECK(f.filed_at == full.filed_at);
+                CHECK(f.due_at == full.due_at);
+                CHECK(f.clock_started_at == full.clock_started_at);
+                CHECK(f.lookup_code == full.lookup_code);
+                CHECK(f.supplement_count == 1);
+                CHECK(f.reappointed);
+                CHECK(f.portal_code == full.portal_code);
+                CHECK(f.created_at == full.created_at);
+                CHECK(f.updated_at == full.updated_at);
+
+                const db::Dossier b = tx.get_dossier(ids->bare).value().value();
+                CHECK_FALSE(b.code.has_value());
+                CHECK_FALSE(b.procedure_id.has_value());
+                CHECK_FALSE(b.procedure_version.has_value());
+                CHECK_FALSE(b.due_at.has_value());
+                CHECK_FALSE(b.clock_started_at.has_value());
+                CHECK_FALSE(b.reappointed);
+                CHECK(b.state == db::DossierState::received);
+
+                const db::Applicant a = tx.applicant_of(ids->full).value().value();
+                CHECK(a.dossier_id == ids->full);
+                CHECK(a.id_number == applicant.id_number);
+                CHECK(a.full_name == applicant.full_name);
+                CHECK(a.birth_date == applicant.birth_date);
+                CHECK_FALSE(a.issue_date.has_value());
+                CHECK(a.phone == applicant.phone);
+
+                const db::Procedure p = tx.get_procedure(*procedure).value().value();
+                CHECK(p.time_unit == db::TimeUnit::working_hours);
+                CHECK(p.effective_from == common::Date{year{2026}, month{3}, day{1}});
+                return {};
+              })
+              .has_value());
+}
+
 TEST_CASE("the same tracking number cannot be registered twice in one year, but can a year later") {
   TempDir dir;
   auto store = db::open_sqlite(dir.path / "hoso.db").value();

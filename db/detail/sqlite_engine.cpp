@@ -1,0 +1,322 @@
+// The SQLite engine: connections (one writing connection per Store, guarded by a mutex, and up
+// to eight reading connections: in WAL mode readers see the last commit and never wait for the
+// writer), pragmas, migrations, and transactions. Writers take the database lock up front (BEGIN
+// IMMEDIATE) so a unit of work's reads and writes are not interleaved with another process's.
+// The SQL of the records is not here but in the repository files (repository.hpp), which see
+// this engine only through detail::Connection. SQLite::Exception never leaves this file: a
+// statement's becomes a DatabaseError, the rest a Result.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <unordered_map>
+
+#include "db/detail/engine.hpp"
+#include "db/detail/repository.hpp"
+#include "db/detail/schema.hpp"
+#include "db/store.hpp"
+
+namespace db {
+namespace {
+
+using common::ErrorCode;
+using common::make_error;
+using common::Result;
+
+ErrorCode error_code_of(const SQLite::Exception& e) {
+  const int primary = e.getErrorCode() & 0xFF;
+  if (primary == SQLITE_CONSTRAINT) return ErrorCode::bad_input;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
+      primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
+      primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT || primary == SQLITE_PERM) {
+    return ErrorCode::io_error;
+  }
+  return ErrorCode::internal;
+}
+
+// Converts an exception from SQLite into an Error that says what we were doing.
+common::Error sqlite_error(const SQLite::Exception& e, std::string_view doing) {
+  return make_error(error_code_of(e), fmt::format("database: {}: {}", doing, e.what()));
+}
+
+[[noreturn]] void rethrow(const SQLite::Exception& e) {
+  throw detail::DatabaseError(error_code_of(e), e.what());
+}
+
+// Runs `fn`, turning a SQLite exception into a DatabaseError for the repository code.
+template <class Fn>
+auto translated(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e);
+  }
+}
+
+class SqliteStatement final : public detail::Statement {
+ public:
+  SqliteStatement(SQLite::Database& db, const std::string& sql) : s_(db, sql) {}
+
+  void bind_null(int index) override {
+    translated([&] { s_.bind(index); });
+  }
+  void bind_int(int index, std::int64_t value) override {
+    translated([&] { s_.bind(index, value); });
+  }
+  void bind_text(int index, std::string_view value) override {
+    translated([&] { s_.bind(index, std::string(value)); });
+  }
+  bool step() override {
+    return translated([&] { return s_.executeStep(); });
+  }
+  int exec() override {
+    return translated([&] { return s_.exec(); });
+  }
+  void reset() override {
+    // tryReset: after a failed step, reset() would throw that old error again.
+    s_.tryReset();
+    translated([&] { s_.clearBindings(); });
+  }
+  bool is_null(int column) override {
+    return translated([&] { return s_.isColumnNull(column); });
+  }
+  std::int64_t column_int(int column) override {
+    return translated([&] { return s_.getColumn(column).getInt64(); });
+  }
+  std::string column_text(int column) override {
+    return translated([&] { return s_.getColumn(column).getString(); });
+  }
+
+  // Ends the current run without throwing (the end of a unit of work).
+  void end() noexcept { s_.tryReset(); }
+
+ private:
+  SQLite::Statement s_;
+};
+
+// A connection with its prepared statements, reused across calls (reset before each use).
+class SqliteConnection final : public detail::Connection {
+ public:
+  SqliteConnection(const std::filesystem::path& path, int flags, int busy_timeout_ms)
+      : db_(path.string(), flags, busy_timeout_ms) {}
+
+  SQLite::Database& db() { return db_; }
+
+  // Ends every cached statement's run. A statement left on an unfinished row keeps the
+  // connection's read snapshot alive; the connection's next write would then fail at once with
+  // SQLITE_BUSY_SNAPSHOT ("database is locked") instead of waiting for other writers.
+  void reset_all() noexcept {
+    for (auto& [sql, statement] : statements_) statement->end();
+  }
+
+  detail::Statement& prepare(const char* sql) override {
+    auto& slot = statements_[sql];
+    if (!slot) {
+      try {
+        slot = std::make_unique<SqliteStatement>(db_, sql);
+      } catch (const SQLite::Exception& e) {
+        statements_.erase(sql);  // reset_all() must not meet an empty slot
+        rethrow(e);
+      }
+    } else {
+      slot->reset();
+    }
+    return *slot;
+  }
+
+  std::int64_t last_insert_id() override { return db_.getLastInsertRowid(); }
+
+  std::unique_ptr<detail::Statement> prepare_once(const std::string& sql) override {
+    return translated([&] { return std::make_unique<SqliteStatement>(db_, sql); });
+  }
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<const char*, std::unique_ptr<SqliteStatement>> statements_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<SqliteConnection> connection, std::filesystem::path path,
+              int busy_timeout_ms)
+      : connection_(std::move(connection)),
+        path_(std::move(path)),
+        busy_timeout_ms_(busy_timeout_ms) {}
+
+  Result<void> write(const std::function<Result<void>(Transaction&)>& work) override {
+    std::lock_guard lock(mutex_);
+    return run(*connection_, work, SQLite::TransactionBehavior::IMMEDIATE, "writing");
+  }
+
+  // Reads run on connections of their own (WAL lets readers and the writer work at once), so a
+  // server's lookups do not queue behind each other or behind a write.
+  Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
+    auto reader = take_reader();
+    if (!reader) return reader.error();
+    // Given back however `work` ends, an exception included: a lost reader would shrink the pool
+    // until every read waited for ever.
+    struct GiveBack {
+      SqliteStore& store;
+      std::unique_ptr<SqliteConnection>& connection;
+      ~GiveBack() { store.give_back(std::move(connection)); }
+    } give_back_on_exit{*this, *reader};
+    return run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading");
+  }
+
+ private:
+  static constexpr std::size_t k_max_readers = 8;
+
+  static Result<void> run(SqliteConnection& connection,
+                          const std::function<Result<void>(Transaction&)>& work,
+                          SQLite::TransactionBehavior behavior, std::string_view doing) {
+    struct ResetOnExit {
+      SqliteConnection& c;
+      ~ResetOnExit() { c.reset_all(); }
+    } reset_on_exit{connection};
+    try {
+      SQLite::Transaction transaction(connection.db(), behavior);
+      detail::Repository tx(connection);
+      Result<void> result = work(tx);
+      connection.reset_all();
+      if (!result) return result;  // the transaction's destructor rolls back
+      transaction.commit();
+      return {};
+    } catch (const SQLite::Exception& e) {
+      connection.reset_all();
+      return sqlite_error(e, doing);
+    } catch (const detail::DatabaseError& e) {
+      connection.reset_all();
+      return make_error(e.code(), fmt::format("database: {}: {}", doing, e.what()));
+    }
+  }
+
+  Result<std::unique_ptr<SqliteConnection>> take_reader() {
+    std::unique_lock lock(readers_mutex_);
+    readers_free_.wait(lock, [this] { return !idle_.empty() || readers_ < k_max_readers; });
+    if (!idle_.empty()) {
+      auto reader = std::move(idle_.back());
+      idle_.pop_back();
+      return reader;
+    }
+    ++readers_;
+    lock.unlock();
+    try {
+      auto reader =
+          std::make_unique<SqliteConnection>(path_, SQLite::OPEN_READWRITE, busy_timeout_ms_);
+      reader->db().exec("PRAGMA foreign_keys = ON");
+      reader->db().exec("PRAGMA cache_size = -16384");
+      return reader;
+    } catch (const SQLite::Exception& e) {
+      lock.lock();
+      --readers_;
+      readers_free_.notify_one();
+      return sqlite_error(e, fmt::format("opening {} for reading", path_.string()));
+    }
+  }
+
+  void give_back(std::unique_ptr<SqliteConnection> reader) {
+    {
+      std::lock_guard lock(readers_mutex_);
+      idle_.push_back(std::move(reader));
+    }
+    readers_free_.notify_one();
+  }
+
+  std::mutex mutex_;
+  std::unique_ptr<SqliteConnection> connection_;
+  const std::filesystem::path path_;
+  const int busy_timeout_ms_;
+  std::mutex readers_mutex_;
+  std::condition_variable readers_free_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;
+  std::size_t readers_ = 0;  // opened so far (idle or in use)
+};
+
+Result<void> migrate(SQLite::Database& db, const std::filesystem::path& path) {
+  const auto steps = detail::migrations();
+  const int target = static_cast<int>(steps.size());
+  // Take the write lock before reading the version, so two processes opening a fresh file do not
+  // both run migration 1.
+  SQLite::Transaction check(db, SQLite::TransactionBehavior::IMMEDIATE);
+  int version = db.execAndGet("PRAGMA user_version").getInt();
+  if (version > target) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("{}: database schema version {} is newer than this hoso "
+                                  "understands ({}); use a newer hoso",
+                                  path.string(), version, target));
+  }
+  for (; version < target; ++version) {
+    if (version == 0) {
+      spdlog::debug("{}: creating schema version {}", path.string(), target);
+    } else {
+      spdlog::info("{}: migrating schema {} -> {}", path.string(), version, version + 1);
+    }
+    db.exec(steps[static_cast<std::size_t>(version)]);
+    db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
+  }
+  check.commit();
+  return {};
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(detail::migrations().size()); }
+
+Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
+                                           const SqliteOptions& options) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (!exists && !options.create) {
+    return make_error(ErrorCode::not_found,
+                      fmt::format("{}: no database here; run `hoso init` first", path.string()));
+  }
+  if (!exists && path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return make_error(ErrorCode::io_error, fmt::format("{}: cannot create its folder: {}",
+                                                         path.string(), ec.message()));
+    }
+  }
+  try {
+    int flags = SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
+    auto connection = std::make_unique<SqliteConnection>(path, flags, options.busy_timeout_ms);
+    auto& db = connection->db();
+    // journal_mode=WAL needs the lock briefly; the busy timeout covers a concurrent opener.
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    // 32 MB of page cache (the default is 2 MB): the tracking-number and image-hash indexes are
+    // written at random places, which at 10^6 dossiers no longer fit the default (bench/).
+    db.exec("PRAGMA cache_size = -32768");
+    if (auto migrated = migrate(db, path); !migrated) return migrated.error();
+    return std::unique_ptr<Store>(
+        std::make_unique<SqliteStore>(std::move(connection), path, options.busy_timeout_ms));
+  } catch (const SQLite::Exception& e) {
+    const int primary = e.getErrorCode() & 0xFF;
+    if (primary == SQLITE_NOTADB) {
+      return make_error(ErrorCode::io_error,
+                        fmt::format("{}: not a hoso database (not an SQLite file)", path.string()));
+    }
+    return sqlite_error(e, fmt::format("opening {}", path.string()));
+  }
+}
+
+Result<std::string> integrity_check(const std::filesystem::path& path) {
+  try {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY, 30'000);
+    SQLite::Statement s(db, "PRAGMA integrity_check");
+    std::string out;
+    while (s.executeStep()) {
+      if (!out.empty()) out += '\n';
+      out += s.getColumn(0).getString();
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return sqlite_error(e, fmt::format("checking {}", path.string()));
+  }
+}
+
+}  // namespace db
