@@ -1,0 +1,216 @@
+// The staff's dossier list and dossier page (tracking/staff_queries) over a real SQLite file: the
+// one query the CLI's `hoso dossier list` and the server's list share.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "db/store.hpp"
+#include "tests/support/files.hpp"
+#include "tracking/staff_queries.hpp"
+
+namespace {
+
+using common::ErrorCode;
+using common::Result;
+using common::Timestamp;
+using db::DossierState;
+
+Timestamp at(const char* local) { return common::parse_local(local).value(); }
+
+struct ListDesk {
+  test_support::TempDir dir;
+  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
+  common::ManualClock clock{at("2026-03-10 10:00")};
+  db::Id agency_id = 0;
+
+  ListDesk() {
+    agency_id = store
+                    ->write<db::Id>([](db::Transaction& tx) {
+                      return tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Một cửa"});
+                    })
+                    .value();
+  }
+
+  // A dossier filed at `filed`, in `state`, with an inbound envelope and (when named) an applicant.
+  db::Id add(const char* filed, DossierState state, const std::string& tracking_number,
+             const std::string& name = "", const std::string& id_number = "",
+             const char* due = nullptr) {
+    return store
+        ->write<db::Id>([&](db::Transaction& tx) -> Result<db::Id> {
+          db::Dossier d;
+          d.agency_id = agency_id;
+          d.state = state;
+          d.filed_at = at(filed);
+          d.created_at = d.updated_at = d.filed_at;
+          d.lookup_code = "ABCD1234";
+          if (due) d.due_at = at(due);
+          TRY_ASSIGN(const db::Id id, tx.insert_dossier(d));
+          db::Shipment s;
+          s.carrier = "vnpost";
+          s.tracking_number = tracking_number;
+          s.year = 2026;
+          s.dossier_id = id;
+          s.first_seen_at = s.updated_at = d.filed_at;
+          TRY(tx.insert_shipment(s));
+          if (!name.empty()) {
+            db::Applicant a;
+            a.dossier_id = id;
+            a.full_name = name;
+            a.id_number = id_number;
+            a.source = "typed";
+            TRY(tx.insert_applicant(a));
+          }
+          return id;
+        })
+        .value();
+  }
+
+  std::vector<db::Id> ids(const tracking::DossierQuery& query) {
+    auto page = tracking::search_dossiers(*store, clock, query);
+    REQUIRE_MESSAGE(page.has_value(), (page ? std::string() : page.error().message));
+    std::vector<db::Id> out;
+    for (const auto& row : page->rows) out.push_back(row.dossier.id);
+    return out;
+  }
+};
+
+tracking::DossierQuery text(const std::string& q) {
+  tracking::DossierQuery query;
+  query.text = q;
+  return query;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the dossier list finds a dossier by tracking number, ID number or a name typed without "
+    "diacritics") {
+  ListDesk desk;
+  const db::Id lan = desk.add("2026-03-02 09:00", DossierState::received, "EB123456785VN",
+                              "Nguyễn Thị Lan", "079190001234");
+  const db::Id duc = desk.add("2026-03-03 09:00", DossierState::received, "EL491610889VN",
+                              "Trần Văn Đức", "079190005678");
+  desk.add("2026-03-04 09:00", DossierState::received, "RR473124829GB");
+
+  CHECK(desk.ids(text("eb 123 456 785 vn")) == std::vector<db::Id>{lan});
+  CHECK(desk.ids(text("079190005678")) == std::vector<db::Id>{duc});
+  CHECK(desk.ids(text("tran van duc")) == std::vector<db::Id>{duc});
+  CHECK(desk.ids(text("THỊ LAN")) == std::vector<db::Id>{lan});
+  CHECK(desk.ids(text("#" + std::to_string(duc))) == std::vector<db::Id>{duc});
+  CHECK(desk.ids(text("nobody")).empty());
+}
+
+TEST_CASE(
+    "the dossier list's rows carry the envelope, the applicant and whether the deadline "
+    "passed") {
+  ListDesk desk;
+  const db::Id late = desk.add("2026-03-02 09:00", DossierState::in_process, "EB123456785VN",
+                               "Nguyễn Thị Lan", "", "2026-03-09 17:00");
+  auto page = tracking::search_dossiers(*desk.store, desk.clock, tracking::DossierQuery{});
+  REQUIRE(page.has_value());
+  REQUIRE(page->rows.size() == 1);
+  const tracking::DossierRow& row = page->rows.front();
+  CHECK(row.dossier.id == late);
+  CHECK(row.tracking_number == "EB123456785VN");
+  CHECK(row.return_tracking_number.empty());
+  CHECK(row.applicant_name == "Nguyễn Thị Lan");
+  CHECK(row.overdue);
+  CHECK_FALSE(page->limit_reached);
+}
+
+TEST_CASE("the dossier list filters by state, view and filing dates, newest first unless asked") {
+  ListDesk desk;
+  const db::Id first = desk.add("2026-03-02 09:00", DossierState::received, "EB123456785VN");
+  const db::Id second = desk.add("2026-03-03 09:00", DossierState::processed, "EL491610889VN");
+  const db::Id third = desk.add("2026-03-04 09:00", DossierState::refused, "RR473124829GB");
+
+  CHECK(desk.ids({}) == std::vector<db::Id>{third, second, first});
+  tracking::DossierQuery oldest_first;
+  oldest_first.newest_first = false;
+  CHECK(desk.ids(oldest_first) == std::vector<db::Id>{first, second, third});
+
+  tracking::DossierQuery ready;
+  ready.view = tracking::ListView::ready;
+  CHECK(desk.ids(ready) == std::vector<db::Id>{second});
+  tracking::DossierQuery open;
+  open.view = tracking::ListView::open;
+  CHECK(desk.ids(open) == std::vector<db::Id>{second, first});
+  tracking::DossierQuery refused;
+  refused.state = DossierState::refused;
+  CHECK(desk.ids(refused) == std::vector<db::Id>{third});
+  tracking::DossierQuery march_3;
+  march_3.filed_from = at("2026-03-03 00:00");
+  march_3.filed_to = at("2026-03-04 00:00");
+  CHECK(desk.ids(march_3) == std::vector<db::Id>{second});
+
+  tracking::DossierQuery two;
+  two.limit = 2;
+  auto page = tracking::search_dossiers(*desk.store, desk.clock, two);
+  REQUIRE(page.has_value());
+  CHECK(page->rows.size() == 2);
+  CHECK(page->limit_reached);
+}
+
+TEST_CASE("the dossier list refuses a limit below one and names a batch that does not exist") {
+  ListDesk desk;
+  tracking::DossierQuery zero;
+  zero.limit = 0;
+  auto refused = tracking::search_dossiers(*desk.store, desk.clock, zero);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::invalid_argument);
+  tracking::DossierQuery batch;
+  batch.batch = "VNPost 29/11";
+  auto missing = tracking::search_dossiers(*desk.store, desk.clock, batch);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::not_found);
+  CHECK(missing.error().message.find("VNPost 29/11") != std::string::npos);
+}
+
+TEST_CASE("list views have stable names that parse back") {
+  for (const auto view :
+       {tracking::ListView::all, tracking::ListView::open, tracking::ListView::due_soon,
+        tracking::ListView::overdue, tracking::ListView::ready}) {
+    CHECK(tracking::parse_list_view(tracking::list_view_name(view)) == view);
+  }
+  CHECK_FALSE(tracking::parse_list_view("closed").has_value());
+}
+
+TEST_CASE("a dossier's page has the staff view, the next actions and the newest procedures") {
+  ListDesk desk;
+  const db::Id id =
+      desk.add("2026-03-02 09:00", DossierState::received, "EB123456785VN", "Nguyễn Thị Lan");
+  REQUIRE(desk.store
+              ->write([](db::Transaction& tx) -> Result<void> {
+                db::Procedure p;
+                p.code = "1.012753";
+                p.name = "Đăng ký đất đai";
+                p.field = "dat_dai";
+                p.time_amount = 20;
+                p.effective_from = common::parse_date("2025-07-01").value();
+                TRY(tx.upsert_procedure(p));
+                p.version = 2;
+                p.time_amount = 15;
+                TRY(tx.upsert_procedure(p));
+                return {};
+              })
+              .has_value());
+  auto page = tracking::dossier_page(*desk.store, id);
+  REQUIRE_MESSAGE(page.has_value(), (page ? std::string() : page.error().message));
+  CHECK(page->view.dossier.id == id);
+  REQUIRE(page->view.applicant.has_value());
+  CHECK(page->view.applicant->full_name == "Nguyễn Thị Lan");
+  CHECK(std::find(page->actions.begin(), page->actions.end(), tracking::Action::accept) !=
+        page->actions.end());
+  CHECK(std::find(page->actions.begin(), page->actions.end(), tracking::Action::dispatch_return) ==
+        page->actions.end());
+  // Before acceptance only the process control sheet (form 05) exists: no receipt yet.
+  CHECK(page->documents == std::vector<std::string>{"control"});
+  REQUIRE(page->procedures.size() == 1);
+  CHECK(page->procedures.front().version == 2);
+
+  auto missing = tracking::dossier_page(*desk.store, id + 100);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::not_found);
+}
