@@ -546,8 +546,7 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
                                         common::Timestamp handed_over_at,
                                         const std::vector<std::string>& manifest,
                                         bool explicit_time) {
-  db::Batch result;
-  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
+  return store_.write<db::Batch>([&](db::Transaction& tx) -> Result<db::Batch> {
     TRY_ASSIGN(auto existing, tx.find_batch(name));
     std::set<std::string> wanted(manifest.begin(), manifest.end());
     if (existing) {
@@ -566,8 +565,7 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
                         name, common::format_local(existing->handed_over_at),
                         common::format_local(handed_over_at)));
       }
-      result = *existing;
-      return {};
+      return *existing;
     }
     db::Batch batch;
     batch.name = name;
@@ -585,10 +583,8 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
                                  {"handed_over_at", common::format_iso(handed_over_at)},
                                  {"manifest_items", batch.manifest.size()}}
                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
-    result = std::move(batch);
-    return {};
-  }));
-  return result;
+    return batch;
+  });
 }
 
 Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
