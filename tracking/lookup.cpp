@@ -111,8 +111,7 @@ Result<std::optional<db::Dossier>> find_by_public_code(db::Transaction& tx, std:
     if (!match && candidate && found) match = found->id;
   }
   // Read again on a code match too, so every path ends with this one call.
-  auto dossier = tx.get_dossier(match.value_or(k_no_dossier));
-  if (!dossier) return dossier.error();
+  TRY_ASSIGN(auto dossier, tx.get_dossier(match.value_or(k_no_dossier)));
   if (!match) return std::optional<db::Dossier>{};
   return dossier;
 }
