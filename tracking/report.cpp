@@ -832,29 +832,29 @@ common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Peri
     return common::make_error(common::ErrorCode::invalid_argument,
                               fmt::format("{} days asked for; charts take at most 92", days));
   }
-  std::vector<DayCounts> out;
   ReportOptions lean = options;
   lean.late_listed = 0;  // counts only
-  TRY(store.read([&](db::Transaction& tx) -> common::Result<void> {
-    for (auto day = std::chrono::sys_days{first}; day <= std::chrono::sys_days{last};
-         day += std::chrono::days{1}) {
-      Period one{common::local_time(common::Date{day}, 0, 0),
-                 common::local_time(common::Date{day + std::chrono::days{1}}, 0, 0)};
-      if (one.to > now) one.to = now;
-      if (!(one.from < one.to)) break;
-      TRY_ASSIGN(auto report, build_report(tx, one, lean, now));
-      DayCounts counts;
-      counts.day = common::Date{day};
-      counts.received_by_channel = report.received_by_channel;
-      counts.resolved = report.total.resolved;
-      counts.on_time = report.total.early + report.total.on_time;
-      counts.late = report.total.late;
-      counts.backlog = report.total.open_overdue;
-      out.push_back(std::move(counts));
-    }
-    return {};
-  }));
-  return out;
+  return store.read<std::vector<DayCounts>>(
+      [&](db::Transaction& tx) -> Result<std::vector<DayCounts>> {
+        std::vector<DayCounts> out;
+        for (auto day = std::chrono::sys_days{first}; day <= std::chrono::sys_days{last};
+             day += std::chrono::days{1}) {
+          Period one{common::local_time(common::Date{day}, 0, 0),
+                     common::local_time(common::Date{day + std::chrono::days{1}}, 0, 0)};
+          if (one.to > now) one.to = now;
+          if (!(one.from < one.to)) break;
+          TRY_ASSIGN(auto report, build_report(tx, one, lean, now));
+          DayCounts counts;
+          counts.day = common::Date{day};
+          counts.received_by_channel = report.received_by_channel;
+          counts.resolved = report.total.resolved;
+          counts.on_time = report.total.early + report.total.on_time;
+          counts.late = report.total.late;
+          counts.backlog = report.total.open_overdue;
+          out.push_back(std::move(counts));
+        }
+        return out;
+      });
 }
 
 Result<Period> parse_period(std::string_view from, std::string_view to, Timestamp now) {
