@@ -588,8 +588,8 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
 }
 
 Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
-  HandoverRecord record;
-  TRY(store_.read([&](db::Transaction& tx) -> Result<void> {
+  return store_.read<HandoverRecord>([&](db::Transaction& tx) -> Result<HandoverRecord> {
+    HandoverRecord record;
     TRY_ASSIGN(auto batch, tx.get_batch(batch_id));
     if (!batch) {
       return make_error(ErrorCode::not_found, fmt::format("no handover batch #{}", batch_id));
@@ -637,9 +637,8 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
       std::set_difference(scanned.begin(), scanned.end(), manifest.begin(), manifest.end(),
                           std::back_inserter(record.unexpected));
     }
-    return {};
-  }));
-  return record;
+    return record;
+  });
 }
 
 }  // namespace intake
