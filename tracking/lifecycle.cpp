@@ -451,9 +451,10 @@ Result<Transition> Lifecycle::apply(db::Id dossier_id, const ActionRequest& requ
 }
 
 Result<DueReport> Lifecycle::due() const {
-  DueReport report;
-  report.as_of = clock_.now();
-  TRY(store_.read([&](db::Transaction& tx) -> Result<void> {
+  const Timestamp as_of = clock_.now();
+  return store_.read<DueReport>([&](db::Transaction& tx) -> Result<DueReport> {
+    DueReport report;
+    report.as_of = as_of;
     TRY_ASSIGN(auto calendar, load_calendar(tx));
     // "Due within one working day": today or the next working day, to its end.
     const common::Date today = common::local_date(report.as_of);
@@ -494,9 +495,8 @@ Result<DueReport> Lifecycle::due() const {
         report.return_in_trouble.push_back(std::move(d));
       }
     }
-    return {};
-  }));
-  return report;
+    return report;
+  });
 }
 
 }  // namespace tracking
