@@ -39,12 +39,11 @@ Result<std::unique_ptr<postal_api::Carrier>> open_carrier(const std::filesystem:
                     "--config FILE",
                     config_file.string())};
   }
-  Result<postal_api::CarrierConfig> config = postal_api::load_carrier_config(config_file);
-  if (!config) return config.error();
-  if (config->status_map.empty()) {
-    config->status_map = samples_dir() / "carriers" / fmt::format("{}-status.csv", config->name);
+  TRY_ASSIGN(postal_api::CarrierConfig config, postal_api::load_carrier_config(config_file));
+  if (config.status_map.empty()) {
+    config.status_map = samples_dir() / "carriers" / fmt::format("{}-status.csv", config.name);
   }
-  return postal_api::make_carrier(*config, clock);
+  return postal_api::make_carrier(config, clock);
 }
 
 namespace {

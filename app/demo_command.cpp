@@ -176,30 +176,28 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
       args.envelopes.empty() ? samples_dir() / "envelopes" : std::filesystem::path(args.envelopes);
   intake::Registrar registrar(*run.desk->store, *run.desk->images, run.desk->classifier, run.clock,
                               intake::IntakeContext{"demo-mailroom", "demo.mailroom"});
-  auto manifest = intake::load_manifest(samples_dir() / "handover" / "vnpost-manifest.txt",
-                                        run.desk->classifier);
-  if (!manifest) return manifest.error();
+  TRY_ASSIGN(auto manifest,
+             intake::load_manifest(samples_dir() / "handover" / "vnpost-manifest.txt",
+                                   run.desk->classifier));
   // The carrier knows the envelopes it carried: posted four to five days before the handover, so
   // each was delivered to the desk before the handover record was signed.
-  for (std::size_t i = 0; i < manifest->tracking_numbers.size(); ++i) {
-    run.carrier_sim->add_item(manifest->tracking_numbers[i], sim::Scenario::delivered,
+  for (std::size_t i = 0; i < manifest.tracking_numbers.size(); ++i) {
+    run.carrier_sim->add_item(manifest.tracking_numbers[i], sim::Scenario::delivered,
                               run.start - std::chrono::hours(100 + 7 * static_cast<int>(i % 4)));
   }
   run.move_to(run.start + std::chrono::minutes(30));
-  auto batch = registrar.open_batch("VNPost demo delivery", "vnpost", run.clock.now(),
-                                    manifest->tracking_numbers, true);
-  if (!batch) return batch.error();
+  TRY_ASSIGN(auto batch, registrar.open_batch("VNPost demo delivery", "vnpost", run.clock.now(),
+                                              manifest.tracking_numbers, true));
 
-  auto files = scanner::collect_inputs({envelopes.string()});
-  if (!files) return files.error();
+  TRY_ASSIGN(auto files, scanner::collect_inputs({envelopes.string()}));
   scanner::ScannerOptions options;
   options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto scanner = scanner::Scanner::open(options);
   if (!scanner) return scanner.error();
   int registered = 0, manual = 0;
   std::optional<common::Error> failed;
-  scanner::scan_batch(*scanner, *files, [&](std::size_t, const scanner::FileResult& result) {
-    for (const auto& scan : intake::envelopes_from(result, run.desk->classifier, batch->id)) {
+  scanner::scan_batch(*scanner, files, [&](std::size_t, const scanner::FileResult& result) {
+    for (const auto& scan : intake::envelopes_from(result, run.desk->classifier, batch.id)) {
       auto registration = registrar.register_envelope(scan);
       if (!registration) {
         failed = registration.error();
@@ -213,23 +211,21 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   fmt::print(run.out,
              "{}  the carrier hands over {} envelopes; the mailroom scans them: {} dossiers "
              "registered, {} for a person to look at (hoso manual list)\n",
-             common::format_local(run.clock.now()), files->size(), registered, manual);
+             common::format_local(run.clock.now()), files.size(), registered, manual);
 
   // A hand scanner types a number with a wrong check digit: it waits for a person, who types the
   // right one.
   intake::EnvelopeScan typed;
   typed.source_name = "hand scanner";
   typed.codes.push_back(run.desk->classifier.classify("EB123456789VN", std::nullopt));
-  typed.batch_id = batch->id;
-  auto waiting = registrar.register_envelope(typed);
-  if (!waiting) return waiting.error();
+  typed.batch_id = batch.id;
+  TRY_ASSIGN(auto waiting, registrar.register_envelope(typed));
   fmt::print(run.out, "{}  a hand scanner reads EB123456789VN: {}\n",
-             common::format_local(run.clock.now()), waiting->message);
-  if (waiting->manual_id) {
-    auto resolved = registrar.resolve_manual(*waiting->manual_id, "EB123456785VN");
-    if (!resolved) return resolved.error();
+             common::format_local(run.clock.now()), waiting.message);
+  if (waiting.manual_id) {
+    TRY_ASSIGN(auto resolved, registrar.resolve_manual(*waiting.manual_id, "EB123456785VN"));
     fmt::print(run.out, "{}  the clerk types EB123456785VN: {}\n",
-               common::format_local(run.clock.now()), resolved->message);
+               common::format_local(run.clock.now()), resolved.message);
   }
   run.outcome.manual_open = manual;
   return {};
@@ -323,20 +319,19 @@ Result<void> dispatch_and_sync(Run& run, int day) {
   run.move_to(run.at_day(day, 16, 0));
   tracking::DispatchOptions options;
   options.actor = k_officer;
-  auto sent = tracking::dispatch_ready(*run.desk->store, *run.carrier, run.clock, options);
-  if (!sent) return sent.error();
-  for (const auto& one : sent->dispatched) {
+  TRY_ASSIGN(auto sent,
+             tracking::dispatch_ready(*run.desk->store, *run.carrier, run.clock, options));
+  for (const auto& one : sent.dispatched) {
     ++run.tally[std::string(done_words(Action::dispatch_return))];
     run.outcome.return_scenarios[one.tracking_number] = "";
   }
-  for (const auto& [id, error] : sent->failures) {
+  for (const auto& [id, error] : sent.failures) {
     run.outcome.problems.push_back(fmt::format("dispatch #{}: {}", id, error.message));
   }
 
   run.move_to(run.at_day(day, 17, 30));
-  auto synced = tracking::sync_shipments(*run.desk->store, *run.carrier, run.clock);
-  if (!synced) return synced.error();
-  for (const auto& change : synced->changes) {
+  TRY_ASSIGN(auto synced, tracking::sync_shipments(*run.desk->store, *run.carrier, run.clock));
+  for (const auto& change : synced.changes) {
     if (change.direction != db::Direction::outbound) continue;
     if (change.to == "delivery_failed") ++run.tally["delivery attempts failed"];
     if (change.dossier_state) {
@@ -362,9 +357,8 @@ Result<void> give_contacts(Run& run) {
   // mailroom types them (an ID card QR already gave the name and permanent address).
   std::size_t i = 0;
   for (const auto& [id, plan] : run.outcome.plans) {
-    auto view = tracking::staff_lookup(*run.desk->store, fmt::format("#{}", id));
-    if (!view) return view.error();
-    const std::optional<db::Applicant>& applicant = view->applicant;
+    TRY_ASSIGN(auto view, tracking::staff_lookup(*run.desk->store, fmt::format("#{}", id)));
+    const std::optional<db::Applicant>& applicant = view.applicant;
     tracking::ContactUpdate update;
     update.phone = fmt::format("09{:08}", (static_cast<long long>(id) * 7919) % 100000000);
     if (!applicant) {
@@ -372,8 +366,7 @@ Result<void> give_contacts(Run& run) {
       update.full_name = person.first;
       update.return_address = person.second;
     }
-    auto saved = tracking::update_contact(*run.desk->store, run.clock, id, update, "demo.mailroom");
-    if (!saved) return saved.error();
+    TRY(tracking::update_contact(*run.desk->store, run.clock, id, update, "demo.mailroom"));
   }
   return {};
 }
@@ -386,42 +379,36 @@ Result<int> print_documents(Run& run, const std::filesystem::path& folder) {
   for (const auto& [id, plan] : run.outcome.plans) {
     std::optional<db::Dossier> dossier = run.dossier(id);
     if (!dossier) continue;
-    auto written = tracking::write_dossier_documents(
-        *run.desk->store, id, folder / tracking::document_folder_name(*dossier));
-    if (!written) return written.error();
-    files += static_cast<int>(written->size());
+    TRY_ASSIGN(auto written,
+               tracking::write_dossier_documents(
+                   *run.desk->store, id, folder / tracking::document_folder_name(*dossier)));
+    files += static_cast<int>(written.size());
   }
   std::optional<tracking::YearRegister> year;
-  auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
-    auto reg = tracking::load_register(tx, static_cast<int>(common::local_date(run.start).year()),
-                                       run.clock.now());
-    if (!reg) return reg.error();
-    year = std::move(*reg);
+  TRY(run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto reg,
+               tracking::load_register(tx, static_cast<int>(common::local_date(run.start).year()),
+                                       run.clock.now()));
+    year = std::move(reg);
     for (const auto& [number, scenario] : run.outcome.return_scenarios) {
       auto posted = tracking::find_dossier(tx, number);
       if (!posted) {
         if (posted.error().code == ErrorCode::not_found) continue;
         return posted.error();
       }
-      auto label = tracking::load_return_label(tx, posted->id);
-      if (!label) return label.error();
+      TRY_ASSIGN(auto label, tracking::load_return_label(tx, posted->id));
       // A dossier posted twice has one label per return: the newest is the one on the envelope.
-      if (label->tracking_number == number) labels.push_back(std::move(*label));
+      if (label.tracking_number == number) labels.push_back(std::move(label));
     }
     return {};
-  });
-  if (!read) return read.error();
-  auto reg = tracking::render_register(*year);
-  if (!reg) return reg.error();
-  if (auto ok = tracking::write_document(folder / "form-06-register.html", *reg); !ok) {
-    return ok.error();
-  }
+  }));
+  TRY_ASSIGN(auto reg, tracking::render_register(*year));
+  TRY(tracking::write_document(folder / "form-06-register.html", reg));
   ++files;
   if (!labels.empty()) {
-    auto sheet =
-        tracking::render_labels(labels, tracking::LabelSize::a6, tracking::LabelLayout::sheet);
-    if (!sheet) return sheet.error();
-    if (auto ok = tracking::write_document(folder / "labels.html", *sheet); !ok) return ok.error();
+    TRY_ASSIGN(auto sheet, tracking::render_labels(labels, tracking::LabelSize::a6,
+                                                   tracking::LabelLayout::sheet));
+    TRY(tracking::write_document(folder / "labels.html", sheet));
     ++files;
   }
   return files;
@@ -486,9 +473,8 @@ Result<DemoOutcome> run_demo_flow(
   options.start_time = run.clock.now();
   options.faults = sim::Faults::all(args.fault_rate);
   options.faults.rate_limit_per_second = 0;  // the demo's own pace is the limit
-  auto started = sim::Simulator::start(options);
-  if (!started) return started.error();
-  run.carrier_sim = std::move(*started);
+  TRY_ASSIGN(auto started, sim::Simulator::start(options));
+  run.carrier_sim = std::move(started);
   postal_api::CarrierConfig config;
   config.base_url = run.carrier_sim->base_url();
   config.username = "hoso-desk";
@@ -497,65 +483,57 @@ Result<DemoOutcome> run_demo_flow(
   config.backoff_base = std::chrono::milliseconds(20);
   config.backoff_max = std::chrono::milliseconds(200);
   config.max_attempts = 8;
-  auto carrier = postal_api::make_vnpost_carrier(config, run.clock);
-  if (!carrier) return carrier.error();
-  run.carrier = std::move(*carrier);
+  TRY_ASSIGN(auto carrier, postal_api::make_vnpost_carrier(config, run.clock));
+  run.carrier = std::move(carrier);
   fmt::print(out, "\n== the carrier (simulator, {}% of its answers fail) at {} ==\n",
              static_cast<int>(args.fault_rate * 100), run.carrier_sim->base_url());
 
-  auto desk = open_desk(init.db, intake::IntakeContext{"demo-mailroom", "demo.mailroom"});
-  if (!desk) return desk.error();
-  run.desk = std::move(*desk);
+  TRY_ASSIGN(auto desk,
+             open_desk(init.db, intake::IntakeContext{"demo-mailroom", "demo.mailroom"}));
+  run.desk = std::move(desk);
   {
     staff::Accounts accounts(*run.desk->store, run.clock);
     for (const auto& [login, name, role] :
          {std::tuple{k_demo_admin, "Quản trị (demo)", staff::Role::admin},
           std::tuple{k_demo_officer, "Cán bộ Lê Thị Hoa (demo)", staff::Role::officer},
           std::tuple{k_demo_mailroom, "Văn thư Trần Văn Nam (demo)", staff::Role::mailroom}}) {
-      auto added = accounts.add_user({login, name, role, k_demo_password}, "demo");
-      if (!added) return added.error();
+      TRY(accounts.add_user({login, name, role, k_demo_password}, "demo"));
     }
   }
   std::vector<db::Procedure> quick;
-  if (auto read = run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
-        auto calendar = tracking::load_calendar(tx);
-        if (!calendar) return calendar.error();
-        run.calendar = std::move(*calendar);
-        auto procedures = tracking::procedure_catalogue(tx);
-        if (!procedures) return procedures.error();
-        for (const auto& p : *procedures) {
-          if (p.time_unit == db::TimeUnit::working_days && p.time_amount >= 4 &&
-              p.time_amount <= 8) {
-            quick.push_back(p);
-          }
-        }
-        return {};
-      });
-      !read) {
-    return read.error();
-  }
+  TRY(run.desk->store->read([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto calendar, tracking::load_calendar(tx));
+    run.calendar = std::move(calendar);
+    TRY_ASSIGN(auto procedures, tracking::procedure_catalogue(tx));
+    for (const auto& p : procedures) {
+      if (p.time_unit == db::TimeUnit::working_days && p.time_amount >= 4 && p.time_amount <= 8) {
+        quick.push_back(p);
+      }
+    }
+    return {};
+  }));
   if (quick.empty()) {
     return common::Error{ErrorCode::not_found,
                          "the procedure catalogue has no procedure of 4 to 8 working days"};
   }
 
   fmt::print(out, "\n== {} working days at the desk, in simulated time ==\n", k_days);
-  if (auto registered = register_envelopes(run, args); !registered) return registered.error();
+  TRY(register_envelopes(run, args));
   tracking::DossierQuery everything;
   everything.limit = 100000;
   everything.newest_first = false;
-  auto registered_dossiers = tracking::search_dossiers(*run.desk->store, run.clock, everything);
-  if (!registered_dossiers) return registered_dossiers.error();
+  TRY_ASSIGN(auto registered_dossiers,
+             tracking::search_dossiers(*run.desk->store, run.clock, everything));
   std::vector<db::Id> ids;
-  for (const auto& row : registered_dossiers->rows) ids.push_back(row.dossier.id);
+  for (const auto& row : registered_dossiers.rows) ids.push_back(row.dossier.id);
   std::sort(ids.begin(), ids.end());
   for (std::size_t i = 0; i < ids.size(); ++i) run.outcome.plans[ids[i]] = plan_for(i);
-  if (auto given = give_contacts(run); !given) return given.error();
+  TRY(give_contacts(run));
 
   for (int day = 0; day < k_days; ++day) {
     officers_morning(run, day, quick);
     officers_afternoon(run, day);
-    if (auto done = dispatch_and_sync(run, day); !done) return done.error();
+    TRY(dispatch_and_sync(run, day));
     print_day(run, day);
   }
   for (auto& [number, scenario] : run.outcome.return_scenarios) {
@@ -568,40 +546,37 @@ Result<DemoOutcome> run_demo_flow(
 
   // The report the desk sends up, for the whole simulated period.
   tracking::ReportOptions report_options;
-  auto tables = tracking::load_transit_tables(samples_dir() / "carriers");
-  if (!tables) return tables.error();
-  report_options.transit = std::move(*tables);
+  TRY_ASSIGN(auto tables, tracking::load_transit_tables(samples_dir() / "carriers"));
+  report_options.transit = std::move(tables);
   const tracking::Period period{common::local_time(common::local_date(run.start), 0, 0),
                                 run.clock.now()};
-  auto report = tracking::build_report(*run.desk->store, period, report_options, run.clock.now());
-  if (!report) return report.error();
+  TRY_ASSIGN(auto report,
+             tracking::build_report(*run.desk->store, period, report_options, run.clock.now()));
   fmt::print(out, "\n== hoso report --from {} --to {} ==\n{}",
              common::format_date(common::local_date(period.from)),
-             common::format_date(common::local_date(period.to)), tracking::report_text(*report));
+             common::format_date(common::local_date(period.to)), tracking::report_text(report));
 
   // A citizen whose result came back looks the dossier up with the receipt's lookup code.
   for (const auto& [number, scenario] : run.outcome.return_scenarios) {
     if (scenario != "failed_once") continue;
     auto posted = tracking::find_dossier(*run.desk->store, number);
     const std::string lookup_code = posted ? posted->lookup_code : std::string();
-    auto view = tracking::citizen_lookup(*run.desk->store, number, lookup_code);
-    if (!view) return view.error();
+    TRY_ASSIGN(auto view, tracking::citizen_lookup(*run.desk->store, number, lookup_code));
     run.outcome.example_lookup = {number, lookup_code};
     fmt::print(
         out, "\n== a citizen looks up the return shipment: hoso lookup {} --lookup-code {} ==\n{}",
-        number, lookup_code, tracking::citizen_text(*view));
+        number, lookup_code, tracking::citizen_text(view));
     break;
   }
 
   run.outcome.documents = dir / "documents";
-  auto printed = print_documents(run, run.outcome.documents);
-  if (!printed) return printed.error();
+  TRY_ASSIGN(auto printed, print_documents(run, run.outcome.documents));
   fmt::print(out,
              "\n== printed documents: {} HTML files in {}/ ==\n"
              "  one folder per dossier (form-01 receipt, form-02 supplement request, form-03 "
              "refusal,\n  form-04 apology, form-05 process control sheet, label.html), "
              "form-06-register.html, labels.html\n",
-             *printed, run.outcome.documents.string());
+             printed, run.outcome.documents.string());
   if (at_end) at_end(run.outcome, run.carrier_sim->base_url());
   return run.outcome;
 }

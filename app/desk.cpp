@@ -51,17 +51,15 @@ common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
   desk->database = database_path(db_flag);
   db::SqliteOptions options;
   options.create = false;
-  auto store = db::open_sqlite(desk->database, options);
-  if (!store) return store.error();
-  desk->store = std::move(*store);
+  TRY_ASSIGN(auto store, db::open_sqlite(desk->database, options));
+  desk->store = std::move(store);
   desk->images = std::make_unique<db::ImageStore>(image_root(desk->database));
 
-  auto patterns = intake::stored_carrier_patterns(*desk->store);
-  if (!patterns) return patterns.error();
-  if (*patterns) {
-    auto classifier = intake::Classifier::from_json(**patterns, "carrier patterns in the database");
-    if (!classifier) return classifier.error();
-    desk->classifier = std::move(*classifier);
+  TRY_ASSIGN(auto patterns, intake::stored_carrier_patterns(*desk->store));
+  if (patterns) {
+    TRY_ASSIGN(auto classifier,
+               intake::Classifier::from_json(*patterns, "carrier patterns in the database"));
+    desk->classifier = std::move(classifier);
   }
   desk->registrar = std::make_unique<intake::Registrar>(
       *desk->store, *desk->images, desk->classifier, desk->clock, std::move(context));

@@ -335,7 +335,7 @@ int http_status_for(ErrorCode code) {
 common::Result<std::unique_ptr<DeskServer>> DeskServer::start(const DeskParts& parts,
                                                               const ServerOptions& options) {
   auto server = std::make_unique<Server>(parts, options);
-  if (auto listening = server->listen(); !listening) return listening.error();
+  TRY(server->listen());
   return std::unique_ptr<DeskServer>(std::move(server));
 }
 

@@ -21,23 +21,20 @@ using common::Result;
 
 // Resolves each key to a dossier id; the first key that names nothing is an error.
 Result<std::vector<db::Id>> resolve_keys(db::Store& store, const std::vector<std::string>& keys) {
-  std::vector<db::Id> ids;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+  return store.read<std::vector<db::Id>>([&](db::Transaction& tx) -> Result<std::vector<db::Id>> {
+    std::vector<db::Id> ids;
     for (const std::string& key : keys) {
-      auto id = tracking::find_dossier_id(tx, key);
-      if (!id) return id.error();
-      if (!*id) {
+      TRY_ASSIGN(auto id, tracking::find_dossier_id(tx, key));
+      if (!id) {
         return common::Error{ErrorCode::not_found,
-                             fmt::format("no dossier matches '{}' (give #id, a tracking number "
-                                         "or a dossier code)",
+                             fmt::format("no dossier matches '{}' (give #id, a tracking "
+                                         "number or a dossier code)",
                                          key)};
       }
-      ids.push_back(**id);
+      ids.push_back(*id);
     }
-    return {};
+    return ids;
   });
-  if (!read) return read.error();
-  return ids;
 }
 
 nlohmann::json dispatched_json(const tracking::Dispatched& d) {

@@ -193,22 +193,18 @@ int run_lifecycle(const LifecycleArgs& args) {
   }
 
   auto& store = *(*desk)->store;
-  std::optional<tracking::Transition> done;
-  auto written = store.write([&](db::Transaction& tx) -> Result<void> {
-    auto id = tracking::find_dossier_id(tx, args.key);
-    if (!id) return id.error();
-    if (!*id) {
-      return make_error(ErrorCode::not_found,
-                        fmt::format("no dossier '{}' (give #id, a tracking number or a dossier "
-                                    "code)",
-                                    shorten(args.key, 40)));
-    }
-    auto t = tracking::apply_action(tx, (*desk)->clock.now(), **id, request);
-    if (!t) return t.error();
-    done = std::move(*t);
-    return {};
-  });
-  if (!written) return report_error(written.error());
+  auto done =
+      store.write<tracking::Transition>([&](db::Transaction& tx) -> Result<tracking::Transition> {
+        TRY_ASSIGN(auto id, tracking::find_dossier_id(tx, args.key));
+        if (!id) {
+          return make_error(ErrorCode::not_found,
+                            fmt::format("no dossier '{}' (give #id, a tracking number or a dossier "
+                                        "code)",
+                                        shorten(args.key, 40)));
+        }
+        return tracking::apply_action(tx, (*desk)->clock.now(), *id, request);
+      });
+  if (!done) return report_error(done.error());
 
   const db::Dossier& d = done->after;
   if (args.json) {

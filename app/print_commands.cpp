@@ -177,12 +177,10 @@ int run_print(const PrintArgs& args) {
   if (args.document == "register") {
     auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
       common::SystemClock clock;
-      auto reg = tracking::load_register(tx, args.year, clock.now());
-      if (!reg) return reg.error();
-      auto html = tracking::render_register(*reg);
-      if (!html) return html.error();
+      TRY_ASSIGN(auto reg, tracking::load_register(tx, args.year, clock.now()));
+      TRY_ASSIGN(auto html, tracking::render_register(reg));
       pages.push_back(
-          {out.value_or(root / fmt::format("form-06-{}.html", args.year)), std::move(*html)});
+          {out.value_or(root / fmt::format("form-06-{}.html", args.year)), std::move(html)});
       return {};
     });
     if (!read) return report_error(read.error());
@@ -213,11 +211,11 @@ int run_print(const PrintArgs& args) {
         }
         default_path = root / "labels" / fmt::format("labels-{}.html", compact);
       }
-      auto html = tracking::render_labels(
-          labels, *size,
-          args.sheet ? tracking::LabelLayout::sheet : tracking::LabelLayout::one_per_page);
-      if (!html) return html.error();
-      pages.push_back({out.value_or(default_path), std::move(*html)});
+      TRY_ASSIGN(auto html,
+                 tracking::render_labels(labels, *size,
+                                         args.sheet ? tracking::LabelLayout::sheet
+                                                    : tracking::LabelLayout::one_per_page));
+      pages.push_back({out.value_or(default_path), std::move(html)});
       return {};
     });
     if (!read) return report_error(read.error());

@@ -30,26 +30,23 @@ common::Result<std::unique_ptr<ServedDesk>> open_served_desk(const std::filesyst
                                                              const std::filesystem::path& config,
                                                              std::string& carrier_note) {
   auto served = std::make_unique<ServedDesk>();
-  auto desk = open_desk(database.string(), intake::IntakeContext{"hot-folder", "hoso serve"});
-  if (!desk) return desk.error();
-  served->desk = std::move(*desk);
+  TRY_ASSIGN(auto desk,
+             open_desk(database.string(), intake::IntakeContext{"hot-folder", "hoso serve"}));
+  served->desk = std::move(desk);
   scanner::ScannerOptions scan_options;
   scan_options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto scanner = scanner::Scanner::open(scan_options);
-  if (!scanner) return scanner.error();
-  served->scanner.emplace(std::move(*scanner));
+  TRY_ASSIGN(auto scanner, scanner::Scanner::open(scan_options));
+  served->scanner.emplace(std::move(scanner));
   std::error_code ec;
   if (std::filesystem::exists(config, ec)) {
-    auto carrier = open_carrier(config, served->desk->clock);
-    if (!carrier) return carrier.error();
-    served->carrier = std::move(*carrier);
+    TRY_ASSIGN(auto carrier, open_carrier(config, served->desk->clock));
+    served->carrier = std::move(carrier);
   } else {
     carrier_note =
         fmt::format("no carrier config ({}): no webhooks, dispatch or sync", config.string());
   }
-  auto tables = tracking::load_transit_tables(samples_dir() / "carriers");
-  if (!tables) return tables.error();
-  served->report.transit = std::move(*tables);
+  TRY_ASSIGN(auto tables, tracking::load_transit_tables(samples_dir() / "carriers"));
+  served->report.transit = std::move(tables);
   return served;
 }
 

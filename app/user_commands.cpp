@@ -71,14 +71,12 @@ Result<db::User> add_first_admin(db::Store& store, const std::string& login,
                                  const std::string& name) {
   common::SystemClock clock;
   staff::Accounts accounts(store, clock);
-  auto existing = accounts.users();
-  if (!existing) return existing.error();
-  for (const db::User& u : *existing) {
+  TRY_ASSIGN(auto existing, accounts.users());
+  for (const db::User& u : existing) {
     if (u.login == login) return u;  // rerunning init keeps the admin (and the password)
   }
-  auto password = read_new_password(login);
-  if (!password) return password.error();
-  return accounts.add_user({login, name.empty() ? login : name, staff::Role::admin, *password},
+  TRY_ASSIGN(auto password, read_new_password(login));
+  return accounts.add_user({login, name.empty() ? login : name, staff::Role::admin, password},
                            actor_or_user(""));
 }
 

@@ -33,19 +33,17 @@ Result<WorkingCalendar> WorkingCalendar::load_csv(const std::vector<std::filesys
                                                   OfficeHours hours) {
   WorkingCalendar calendar(hours);
   for (const auto& file : files) {
-    auto added = calendar.add_csv(file);
-    if (!added) return added.error();
+    TRY(calendar.add_csv(file));
   }
   return calendar;
 }
 
 Result<void> WorkingCalendar::add_csv(const std::filesystem::path& file) {
-  auto rows = read_csv(file);
-  if (!rows) return rows.error();
+  TRY_ASSIGN(auto rows, read_csv(file));
   const std::string shown = file.string();
   std::vector<CalendarDay> parsed;
   bool header_seen = false;
-  for (CsvRow& row : *rows) {
+  for (CsvRow& row : rows) {
     auto fail = [&](std::string_view why) -> Error {
       return make_error(ErrorCode::bad_input, fmt::format("{}:{}: {}", shown, row.line, why));
     };

@@ -120,12 +120,16 @@ inline Error make_error(ErrorCode code, std::string message) {
 #define HOSO_TRY_CONCAT_(a, b) a##b
 #define HOSO_TRY_CONCAT(a, b) HOSO_TRY_CONCAT_(a, b)
 
-#define TRY(expr)                                 \
-  do {                                            \
-    auto&& hoso_try_result_ = (expr);             \
-    if (!hoso_try_result_) {                      \
-      return std::move(hoso_try_result_).error(); \
-    }                                             \
+#define TRY(expr) TRY_IMPL_(HOSO_TRY_CONCAT(hoso_try_result_, __LINE__), expr)
+
+// The hidden variable is named after the line so that a TRY inside a lambda inside another TRY's
+// expression (a store.write whose unit of work passes errors on) shadows nothing.
+#define TRY_IMPL_(tmp, expr)         \
+  do {                               \
+    auto&& tmp = (expr);             \
+    if (!tmp) {                      \
+      return std::move(tmp).error(); \
+    }                                \
   } while (false)
 
 #define TRY_ASSIGN(declaration, expr) \

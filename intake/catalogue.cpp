@@ -24,13 +24,12 @@ std::optional<int> to_int(const std::string& text) {
 }  // namespace
 
 common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesystem::path& file) {
-  auto rows = common::read_csv(file);
-  if (!rows) return rows.error();
+  TRY_ASSIGN(auto rows, common::read_csv(file));
   static constexpr std::array<std::string_view, 7> k_header = {
       "code", "version", "name", "field", "time_amount", "time_unit", "effective_from"};
   std::vector<db::Procedure> out;
   bool header_seen = false;
-  for (const common::CsvRow& row : *rows) {
+  for (const common::CsvRow& row : rows) {
     auto fail = [&](std::string what) {
       return make_error(ErrorCode::bad_input,
                         fmt::format("{}:{}: {}", file.string(), row.line, what));
@@ -85,11 +84,10 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
 
 common::Result<Manifest> load_manifest(const std::filesystem::path& file,
                                        const Classifier& classifier) {
-  auto rows = common::read_csv(file);
-  if (!rows) return rows.error();
+  TRY_ASSIGN(auto rows, common::read_csv(file));
   Manifest manifest;
   bool first = true;
-  for (const common::CsvRow& row : *rows) {
+  for (const common::CsvRow& row : rows) {
     const std::string& text = row.fields.empty() ? std::string() : row.fields.front();
     if (text.empty()) continue;
     const Code code = classifier.classify(text, std::nullopt);

@@ -184,14 +184,12 @@ class HotFolder::Loop {
         failed_dir_(owner.folder_ / k_failed_folder) {}
 
   Result<HotFolderSummary> run(const std::function<void()>& on_watching) {
-    auto ready = set_up();
-    if (!ready) return ready.error();
+    TRY(set_up());
     if (on_watching) on_watching();
     // The watch exists before the folder is listed, so no file falls between the two.
     rescan();
     while (!owner_.stop_requested_.load()) {
-      auto events = read_events();
-      if (!events) return events.error();
+      TRY(read_events());
       const auto now = SteadyClock::now();
       const std::vector<std::string> due_now = due(now);
       if (!due_now.empty()) {

@@ -231,19 +231,17 @@ Registrar::Registrar(db::Store& store, db::ImageStore& images, const Classifier&
       context_(std::move(context)) {}
 
 Result<db::Id> Registrar::agency_id(db::Transaction& tx) {
-  auto code = tx.setting(std::string(k_setting_agency));
-  if (!code) return code.error();
-  if (!*code) {
+  TRY_ASSIGN(auto code, tx.setting(std::string(k_setting_agency)));
+  if (!code) {
     return make_error(ErrorCode::invalid_argument,
                       "this desk has no agency code yet; run `hoso init --agency CODE` first");
   }
-  auto agency = tx.find_agency(**code);
-  if (!agency) return agency.error();
-  if (!*agency) {
+  TRY_ASSIGN(auto agency, tx.find_agency(*code));
+  if (!agency) {
     return make_error(ErrorCode::internal,
-                      fmt::format("agency {} is configured but not in the agencies table", **code));
+                      fmt::format("agency {} is configured but not in the agencies table", *code));
   }
-  return (*agency)->id;
+  return agency->id;
 }
 
 namespace {
@@ -259,16 +257,15 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
                             ScanOutcome joined_outcome, ScanOutcome created_outcome) {
   Registration r;
   r.tracking_number = tracking_number;
-  auto existing =
-      tx.find_shipment(tracking_number, db::Direction::inbound, same_envelope_since(seen_at));
-  if (!existing) return existing.error();
+  TRY_ASSIGN(auto existing, tx.find_shipment(tracking_number, db::Direction::inbound,
+                                             same_envelope_since(seen_at)));
 
   const CitizenIdCard* card = first_id_card(codes);
   db::Id dossier_id = 0;
   db::Id shipment_id = 0;
-  if (*existing && (*existing)->dossier_id) {
-    dossier_id = *(*existing)->dossier_id;
-    shipment_id = (*existing)->id;
+  if (existing && existing->dossier_id) {
+    dossier_id = *existing->dossier_id;
+    shipment_id = existing->id;
     r.outcome = joined_outcome;
   } else {
     db::Dossier dossier;
@@ -279,9 +276,8 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     dossier.portal_code = first_portal_code(codes);
     dossier.created_at = now;
     dossier.updated_at = now;
-    auto id = tx.insert_dossier(dossier);
-    if (!id) return id.error();
-    dossier_id = *id;
+    TRY_ASSIGN(auto id, tx.insert_dossier(dossier));
+    dossier_id = id;
 
     db::Shipment shipment;
     shipment.carrier = carrier;
@@ -292,9 +288,8 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     shipment.dossier_id = dossier_id;
     shipment.first_seen_at = seen_at;
     shipment.updated_at = now;
-    auto sid = tx.insert_shipment(shipment);
-    if (!sid) return sid.error();
-    shipment_id = *sid;
+    TRY_ASSIGN(auto sid, tx.insert_shipment(shipment));
+    shipment_id = sid;
     r.outcome = created_outcome;
 
     nlohmann::json data = {{"tracking_number", tracking_number},
@@ -302,57 +297,46 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
                            {"filed_at", common::format_iso(filed_at)}};
     if (scan.batch_id) data["batch_id"] = *scan.batch_id;
     if (!dossier.portal_code.empty()) data["portal_code"] = dossier.portal_code;
-    auto e1 = tx.append_event(
+    TRY(tx.append_event(
         db::Event{0, now, actor, "dossier", dossier_id, "received_by_post", "envelope registered",
-                  data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    if (!e1) return e1.error();
-    auto e2 =
-        tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered",
+                  data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    TRY(tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered",
                                   "inbound envelope received at the desk",
                                   nlohmann::json{{"status", "delivered"}}.dump(
-                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    if (!e2) return e2.error();
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
   }
 
   scan.shipment_id = shipment_id;
   scan.dossier_id = dossier_id;
   scan.outcome = r.outcome;
   if (scan.id == 0) {
-    auto id = tx.insert_scan(scan);
-    if (!id) return id.error();
-    scan.id = *id;
+    TRY_ASSIGN(auto id, tx.insert_scan(scan));
+    scan.id = id;
   } else {
-    auto linked = tx.update_scan_link(scan.id, shipment_id, dossier_id, r.outcome);
-    if (!linked) return linked.error();
+    TRY(tx.update_scan_link(scan.id, shipment_id, dossier_id, r.outcome));
   }
   r.scan_id = scan.id;
   r.dossier_id = dossier_id;
 
   if (card) {
-    auto applicant = tx.applicant_of(dossier_id);
-    if (!applicant) return applicant.error();
-    if (!*applicant) {
-      auto added = tx.insert_applicant(applicant_from(*card, dossier_id));
-      if (!added) return added.error();
-      auto e =
-          tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "applicant_added",
-                                    "read from the enclosed citizen ID card QR",
-                                    nlohmann::json{{"scan_id", scan.id}}.dump(
-                                        -1, ' ', false, nlohmann::json::error_handler_t::replace)});
-      if (!e) return e.error();
+    TRY_ASSIGN(auto applicant, tx.applicant_of(dossier_id));
+    if (!applicant) {
+      TRY(tx.insert_applicant(applicant_from(*card, dossier_id)));
+      TRY(tx.append_event(
+          db::Event{0, now, actor, "dossier", dossier_id, "applicant_added",
+                    "read from the enclosed citizen ID card QR",
+                    nlohmann::json{{"scan_id", scan.id}}.dump(
+                        -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     }
   }
 
-  auto scans = tx.scan_count(dossier_id);
-  if (!scans) return scans.error();
-  r.scan_count = *scans;
+  TRY_ASSIGN(auto scans, tx.scan_count(dossier_id));
+  r.scan_count = scans;
   if (r.outcome == ScanOutcome::already_registered) {
-    auto e =
-        tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
+    TRY(tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
                                   "the same envelope was scanned again",
                                   nlohmann::json{{"scan_id", scan.id}}.dump(
-                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    if (!e) return e.error();
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     r.message = fmt::format("{}: already registered as dossier #{} ({} scan)", tracking_number,
                             dossier_id, ordinal(r.scan_count));
   } else {
@@ -374,19 +358,17 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
   scan.idempotency_key = input.idempotency_key;
   scan.codes = to_scan_codes(input.codes);
   if (!input.image.empty()) {
-    auto hash = images_.put(input.image, input.image_type);
-    if (!hash) return hash.error();
-    scan.image_hash = *hash;
+    TRY_ASSIGN(auto hash, images_.put(input.image, input.image_type));
+    scan.image_hash = hash;
   }
   Registration result;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     const common::Timestamp now = clock_.now();
     scan.scanned_at = now;
     if (!input.idempotency_key.empty()) {
-      auto earlier = tx.find_scan_by_key(input.idempotency_key);
-      if (!earlier) return earlier.error();
-      if (*earlier) {
-        const db::Scan& e = **earlier;
+      TRY_ASSIGN(auto earlier, tx.find_scan_by_key(input.idempotency_key));
+      if (earlier) {
+        const db::Scan& e = *earlier;
         result.replayed = true;
         result.outcome = e.outcome;
         result.scan_id = e.id;
@@ -402,17 +384,15 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
         return {};
       }
     }
-    auto agency = agency_id(tx);
-    if (!agency) return agency.error();
+    TRY_ASSIGN(auto agency, agency_id(tx));
     std::optional<db::Batch> batch;
     if (input.batch_id) {
-      auto found = tx.get_batch(*input.batch_id);
-      if (!found) return found.error();
-      if (!*found) {
+      TRY_ASSIGN(auto found, tx.get_batch(*input.batch_id));
+      if (!found) {
         return make_error(ErrorCode::not_found,
                           fmt::format("no handover batch #{}", *input.batch_id));
       }
-      batch = std::move(*found);
+      batch = std::move(found);
     }
     Decision decision =
         decide(input.codes, input.scan_error, batch ? batch->manifest : std::vector<std::string>{});
@@ -420,10 +400,9 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
       // Two numbers, one of them an envelope the desk already has: this is that envelope again.
       std::vector<const Code*> known;
       for (const Code* c : decision.candidates) {
-        auto shipment =
-            tx.find_shipment(c->tracking_number, db::Direction::inbound, same_envelope_since(now));
-        if (!shipment) return shipment.error();
-        if (*shipment) known.push_back(c);
+        TRY_ASSIGN(auto shipment, tx.find_shipment(c->tracking_number, db::Direction::inbound,
+                                                   same_envelope_since(now)));
+        if (shipment) known.push_back(c);
       }
       if (known.size() == 1) {
         decision.tracking_number = known.front()->tracking_number;
@@ -433,36 +412,32 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
 
     if (decision.tracking_number.empty()) {
       scan.outcome = ScanOutcome::manual;
-      auto scan_id = tx.insert_scan(scan);
-      if (!scan_id) return scan_id.error();
+      TRY_ASSIGN(auto scan_id, tx.insert_scan(scan));
       result.outcome = ScanOutcome::manual;
-      result.scan_id = *scan_id;
+      result.scan_id = scan_id;
       // The same file scanned again while its first scan still waits: one item for the clerk.
       if (!scan.image_hash.empty()) {
-        auto waiting = tx.find_open_manual_by_image(scan.image_hash, scan.page);
-        if (!waiting) return waiting.error();
-        if (*waiting) {
-          result.manual_id = (*waiting)->id;
+        TRY_ASSIGN(auto waiting, tx.find_open_manual_by_image(scan.image_hash, scan.page));
+        if (waiting) {
+          result.manual_id = waiting->id;
           result.message = fmt::format("{}: already waiting in the manual queue (#{}): {}",
-                                       input.source_name, (*waiting)->id, (*waiting)->reason);
+                                       input.source_name, waiting->id, waiting->reason);
           return {};
         }
       }
       db::ManualItem item;
-      item.scan_id = *scan_id;
+      item.scan_id = scan_id;
       item.reason_code = decision.reason_code;
       item.reason = decision.reason;
       item.created_at = now;
-      auto manual_id = tx.insert_manual(item);
-      if (!manual_id) return manual_id.error();
-      auto e = tx.append_event(db::Event{
-          0, now, context_.actor, "manual", *manual_id, "queued", decision.reason,
-          nlohmann::json{{"scan_id", *scan_id}, {"reason_code", decision.reason_code}}.dump(
-              -1, ' ', false, nlohmann::json::error_handler_t::replace)});
-      if (!e) return e.error();
-      result.manual_id = *manual_id;
+      TRY_ASSIGN(auto manual_id, tx.insert_manual(item));
+      TRY(tx.append_event(db::Event{
+          0, now, context_.actor, "manual", manual_id, "queued", decision.reason,
+          nlohmann::json{{"scan_id", scan_id}, {"reason_code", decision.reason_code}}.dump(
+              -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+      result.manual_id = manual_id;
       result.message = fmt::format("{}: needs a person (manual queue #{}): {}", input.source_name,
-                                   *manual_id, decision.reason);
+                                   manual_id, decision.reason);
       return {};
     }
 
@@ -475,14 +450,12 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
         code.text = k_id_card_placeholder;
       }
     }
-    auto attached =
-        attach(tx, scan, decision.tracking_number, decision.carrier, input.codes, *agency, now, now,
-               filed_at, context_.actor, ScanOutcome::already_registered, ScanOutcome::registered);
-    if (!attached) return attached.error();
-    result = std::move(*attached);
+    TRY_ASSIGN(auto attached, attach(tx, scan, decision.tracking_number, decision.carrier,
+                                     input.codes, agency, now, now, filed_at, context_.actor,
+                                     ScanOutcome::already_registered, ScanOutcome::registered));
+    result = std::move(attached);
     return {};
-  });
-  if (!written) return written.error();
+  }));
   return result;
 }
 
@@ -500,70 +473,60 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
   if (!code.usable()) return make_error(ErrorCode::bad_input, code.problem);
 
   Registration result;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
+  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     const common::Timestamp now = clock_.now();
-    auto item = tx.get_manual(manual_id);
-    if (!item) return item.error();
-    if (!*item || (*item)->status != db::ManualStatus::open) {
+    TRY_ASSIGN(auto item, tx.get_manual(manual_id));
+    if (!item || item->status != db::ManualStatus::open) {
       return make_error(ErrorCode::not_found,
                         fmt::format("manual-queue item #{} is not open (or does not exist); see "
                                     "`hoso manual list`",
                                     manual_id));
     }
-    auto scan = tx.get_scan((*item)->scan_id);
-    if (!scan) return scan.error();
-    if (!*scan) {
+    TRY_ASSIGN(auto scan, tx.get_scan(item->scan_id));
+    if (!scan) {
       return make_error(ErrorCode::internal,
                         fmt::format("manual-queue item #{} has no scan", manual_id));
     }
-    auto agency = agency_id(tx);
-    if (!agency) return agency.error();
+    TRY_ASSIGN(auto agency, agency_id(tx));
     // The kept codes are read again: the ID card and dossier code enclosed still count.
     std::vector<Code> codes;
-    for (const db::ScanCode& kept : (*scan)->codes) {
+    for (const db::ScanCode& kept : scan->codes) {
       Code reread = classifier_.classify(kept.text, std::nullopt);
       // The stored text was repaired (U+FFFD) or cut when first read: what was wrong then still is.
       if (reread.problem.empty()) reread.problem = kept.problem;
       codes.push_back(std::move(reread));
     }
-    common::Timestamp filed_at = (*scan)->scanned_at;
-    if ((*scan)->batch_id) {
-      auto batch = tx.get_batch(*(*scan)->batch_id);
-      if (!batch) return batch.error();
-      if (*batch) filed_at = (*batch)->handed_over_at;
+    common::Timestamp filed_at = scan->scanned_at;
+    if (scan->batch_id) {
+      TRY_ASSIGN(auto batch, tx.get_batch(*scan->batch_id));
+      if (batch) filed_at = batch->handed_over_at;
     }
-    const common::Timestamp seen_at = (*scan)->scanned_at;
-    auto attached =
-        attach(tx, **scan, code.tracking_number, code.carrier, codes, *agency, now, seen_at,
-               filed_at, context_.actor, ScanOutcome::resolved, ScanOutcome::resolved);
-    if (!attached) return attached.error();
-    if (!(*scan)->image_hash.empty()) {
-      auto shipment = tx.find_shipment(code.tracking_number, db::Direction::inbound,
-                                       same_envelope_since(seen_at));
-      if (!shipment) return shipment.error();
-      if (*shipment) {
-        auto linked = tx.link_manual_rescans((*scan)->image_hash, (*scan)->page, (*shipment)->id,
-                                             *attached->dossier_id);
-        if (!linked) return linked.error();
+    const common::Timestamp seen_at = scan->scanned_at;
+    TRY_ASSIGN(auto attached,
+               attach(tx, *scan, code.tracking_number, code.carrier, codes, agency, now, seen_at,
+                      filed_at, context_.actor, ScanOutcome::resolved, ScanOutcome::resolved));
+    if (!scan->image_hash.empty()) {
+      TRY_ASSIGN(auto shipment, tx.find_shipment(code.tracking_number, db::Direction::inbound,
+                                                 same_envelope_since(seen_at)));
+      if (shipment) {
+        TRY(tx.link_manual_rescans(scan->image_hash, scan->page, shipment->id,
+                                   *attached.dossier_id));
       }
     }
     auto redacted = tx.replace_code_text(
-        (*scan)->id, std::string(code_kind_name(CodeKind::citizen_id_card)), k_id_card_placeholder);
+        scan->id, std::string(code_kind_name(CodeKind::citizen_id_card)), k_id_card_placeholder);
     if (!redacted) return redacted;
-    auto closed = tx.close_manual(manual_id, db::ManualStatus::resolved, now, context_.actor,
-                                  attached->dossier_id);
-    if (!closed) return closed.error();
-    auto e = tx.append_event(db::Event{
+    TRY(tx.close_manual(manual_id, db::ManualStatus::resolved, now, context_.actor,
+                        attached.dossier_id));
+    TRY(tx.append_event(db::Event{
         0, now, context_.actor, "manual", manual_id, "resolved", "tracking number typed by staff",
         nlohmann::json{{"tracking_number", code.tracking_number},
-                       {"dossier_id", *attached->dossier_id}}
-            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    if (!e) return e.error();
-    result = std::move(*attached);
+                       {"dossier_id", *attached.dossier_id}}
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    result = std::move(attached);
     result.message = fmt::format("manual #{} resolved: {}", manual_id, result.message);
     return {};
-  });
-  if (!written) return written.error();
+  }));
   return result;
 }
 
@@ -573,9 +536,8 @@ Result<void> Registrar::dismiss_manual(db::Id manual_id, const std::string& reas
     auto closed =
         tx.close_manual(manual_id, db::ManualStatus::dismissed, now, context_.actor, std::nullopt);
     if (!closed) return closed;
-    auto e = tx.append_event(
-        db::Event{0, now, context_.actor, "manual", manual_id, "dismissed", reason, "{}"});
-    if (!e) return e.error();
+    TRY(tx.append_event(
+        db::Event{0, now, context_.actor, "manual", manual_id, "dismissed", reason, "{}"}));
     return {};
   });
 }
@@ -584,29 +546,26 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
                                         common::Timestamp handed_over_at,
                                         const std::vector<std::string>& manifest,
                                         bool explicit_time) {
-  db::Batch result;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
-    auto existing = tx.find_batch(name);
-    if (!existing) return existing.error();
+  return store_.write<db::Batch>([&](db::Transaction& tx) -> Result<db::Batch> {
+    TRY_ASSIGN(auto existing, tx.find_batch(name));
     std::set<std::string> wanted(manifest.begin(), manifest.end());
-    if (*existing) {
-      std::set<std::string> had((*existing)->manifest.begin(), (*existing)->manifest.end());
+    if (existing) {
+      std::set<std::string> had(existing->manifest.begin(), existing->manifest.end());
       if (!wanted.empty() && wanted != had) {
         return make_error(ErrorCode::invalid_argument,
                           fmt::format("handover batch '{}' exists with a different manifest ({} "
                                       "items); use a new batch name",
                                       name, had.size()));
       }
-      if ((*existing)->handed_over_at != handed_over_at && explicit_time) {
+      if (existing->handed_over_at != handed_over_at && explicit_time) {
         return make_error(
             ErrorCode::invalid_argument,
             fmt::format("handover batch '{}' was handed over at {}, not {}; its dossiers count as "
                         "filed then. Use a new batch name for another delivery",
-                        name, common::format_local((*existing)->handed_over_at),
+                        name, common::format_local(existing->handed_over_at),
                         common::format_local(handed_over_at)));
       }
-      result = **existing;
-      return {};
+      return *existing;
     }
     db::Batch batch;
     batch.name = name;
@@ -614,53 +573,44 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
     batch.handed_over_at = handed_over_at;
     batch.received_by = context_.actor;
     batch.manifest.assign(wanted.begin(), wanted.end());
-    auto id = tx.insert_batch(batch);
-    if (!id) return id.error();
-    batch.id = *id;
+    TRY_ASSIGN(auto id, tx.insert_batch(batch));
+    batch.id = id;
     const common::Timestamp now = clock_.now();
-    auto e = tx.append_event(
-        db::Event{0, now, context_.actor, "batch", *id, "handed_over", "carrier delivery received",
+    TRY(tx.append_event(
+        db::Event{0, now, context_.actor, "batch", id, "handed_over", "carrier delivery received",
                   nlohmann::json{{"name", name},
                                  {"carrier", carrier},
                                  {"handed_over_at", common::format_iso(handed_over_at)},
                                  {"manifest_items", batch.manifest.size()}}
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    if (!e) return e.error();
-    result = std::move(batch);
-    return {};
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    return batch;
   });
-  if (!written) return written.error();
-  return result;
 }
 
 Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
-  HandoverRecord record;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto batch = tx.get_batch(batch_id);
-    if (!batch) return batch.error();
-    if (!*batch) {
+  return store_.read<HandoverRecord>([&](db::Transaction& tx) -> Result<HandoverRecord> {
+    HandoverRecord record;
+    TRY_ASSIGN(auto batch, tx.get_batch(batch_id));
+    if (!batch) {
       return make_error(ErrorCode::not_found, fmt::format("no handover batch #{}", batch_id));
     }
-    record.batch = **batch;
-    auto scans = tx.scans_of_batch(batch_id);
-    if (!scans) return scans.error();
+    record.batch = *batch;
+    TRY_ASSIGN(auto scans, tx.scans_of_batch(batch_id));
     // Only open items count as waiting: a rescan of a waiting file joins its item, and a dismissed
     // item is no dossier envelope.
-    auto open_items = tx.list_manual(db::ManualStatus::open);
-    if (!open_items) return open_items.error();
+    TRY_ASSIGN(auto open_items, tx.list_manual(db::ManualStatus::open));
     std::set<db::Id> waiting_scans;
-    for (const auto& item : *open_items) waiting_scans.insert(item.scan_id);
+    for (const auto& item : open_items) waiting_scans.insert(item.scan_id);
     std::set<std::string> scanned;
-    for (const db::Scan& scan : *scans) {
+    for (const db::Scan& scan : scans) {
       if (scan.outcome == ScanOutcome::manual && !waiting_scans.count(scan.id)) continue;
       HandoverRecord::Item item;
       item.source_name = scan.source_name;
       item.outcome = scan.outcome;
       item.dossier_id = scan.dossier_id;
       if (scan.shipment_id) {
-        auto shipment = tx.get_shipment(*scan.shipment_id);
-        if (!shipment) return shipment.error();
-        if (*shipment) item.tracking_number = (*shipment)->tracking_number;
+        TRY_ASSIGN(auto shipment, tx.get_shipment(*scan.shipment_id));
+        if (shipment) item.tracking_number = shipment->tracking_number;
       }
       if (!item.tracking_number.empty()) scanned.insert(item.tracking_number);
       switch (scan.outcome) {
@@ -687,10 +637,8 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
       std::set_difference(scanned.begin(), scanned.end(), manifest.begin(), manifest.end(),
                           std::back_inserter(record.unexpected));
     }
-    return {};
+    return record;
   });
-  if (!read) return read.error();
-  return record;
 }
 
 }  // namespace intake

@@ -177,8 +177,7 @@ Result<VnpostCarrier::Session> VnpostCarrier::login_locked() {
 Result<std::vector<Result<HttpResponse>>> VnpostCarrier::call(std::string_view path,
                                                               const std::vector<Call>& calls,
                                                               const detail::AnswerCheck& check) {
-  auto current = session();
-  if (!current) return std::move(current).error();
+  TRY_ASSIGN(auto current, session());
 
   auto requests_for = [&](const Session& with, const std::vector<std::size_t>& which) {
     std::vector<HttpRequest> requests(which.size());
@@ -210,14 +209,14 @@ Result<std::vector<Result<HttpResponse>>> VnpostCarrier::call(std::string_view p
     const std::vector<std::size_t> second(all.begin() + all.size() / 2, all.end());
     const int first_limit = (config_.max_in_flight + 1) / 2;
     auto other = std::async(std::launch::async, [&] {
-      return http_.run(requests_for(*current, second), checked(second),
+      return http_.run(requests_for(current, second), checked(second),
                        config_.max_in_flight - first_limit);
     });
-    results = http_.run(requests_for(*current, first), checked(first), first_limit);
+    results = http_.run(requests_for(current, first), checked(first), first_limit);
     auto rest = other.get();
     for (auto& result : rest) results.push_back(std::move(result));
   } else {
-    results = http_.run(requests_for(*current, all), checked(all));
+    results = http_.run(requests_for(current, all), checked(all));
   }
 
   std::vector<std::size_t> refused;
@@ -226,7 +225,7 @@ Result<std::vector<Result<HttpResponse>>> VnpostCarrier::call(std::string_view p
   }
   if (refused.empty()) return results;
 
-  auto fresh = relogin(current->generation);
+  auto fresh = relogin(current.generation);
   if (!fresh) {
     if (refused.size() == calls.size()) return std::move(fresh).error();
     for (auto index : refused) results[index] = fresh.error();
@@ -294,22 +293,21 @@ Result<TrackingReport> VnpostCarrier::track(const std::vector<std::string>& trac
     }
     // Parsed once, while the HTTP client decides whether the answer is usable.
     std::vector<std::optional<Result<wire::TrackPage>>> pages(round.size());
-    auto answers =
-        call(wire::k_track_path, calls, [&](std::size_t index, const HttpResponse& response) {
-          if (response.status != k_http_ok) return std::optional<std::string>();
-          auto page = wire::parse_track_page(response.body, statuses_);
-          if (!page && page.error().code == ErrorCode::bad_input) {
-            return std::optional<std::string>(page.error().message);
-          }
-          pages[index] = std::move(page);
-          return std::optional<std::string>();
-        });
-    if (!answers) return std::move(answers).error();
+    const auto check_page = [&](std::size_t index, const HttpResponse& response) {
+      if (response.status != k_http_ok) return std::optional<std::string>();
+      auto page = wire::parse_track_page(response.body, statuses_);
+      if (!page && page.error().code == ErrorCode::bad_input) {
+        return std::optional<std::string>(page.error().message);
+      }
+      pages[index] = std::move(page);
+      return std::optional<std::string>();
+    };
+    TRY_ASSIGN(auto answers, call(wire::k_track_path, calls, check_page));
 
     std::vector<PageCall> next;
     for (std::size_t i = 0; i < round.size(); ++i) {
       Batch& batch = batches[round[i].batch];
-      auto& answer = (*answers)[i];
+      auto& answer = answers[i];
       if (!answer) {
         batch.failed = answer.error();
         continue;
@@ -396,16 +394,16 @@ Result<CreatedShipment> VnpostCarrier::create_shipment(const ShipmentOrder& orde
   // Retrying a timed-out CreateOrder is safe: the carrier answers the same order for the same
   // OrderCode.
   std::optional<Result<CreatedShipment>> created;
-  auto answers = call(wire::k_create_path, {{wire::create_order_body(order), what}},
-                      [&](std::size_t, const HttpResponse& response) {
-                        if (response.status != k_http_ok) return std::optional<std::string>();
-                        auto parsed = wire::parse_created(response.body, statuses_);
-                        if (!parsed) return std::optional<std::string>(parsed.error().message);
-                        created = std::move(parsed);
-                        return std::optional<std::string>();
-                      });
-  if (!answers) return std::move(answers).error();
-  auto& answer = answers->front();
+  const auto check_created = [&](std::size_t, const HttpResponse& response) {
+    if (response.status != k_http_ok) return std::optional<std::string>();
+    auto parsed = wire::parse_created(response.body, statuses_);
+    if (!parsed) return std::optional<std::string>(parsed.error().message);
+    created = std::move(parsed);
+    return std::optional<std::string>();
+  };
+  TRY_ASSIGN(auto answers,
+             call(wire::k_create_path, {{wire::create_order_body(order), what}}, check_created));
+  auto& answer = answers.front();
   if (!answer) return answer.error();
   if (answer->status == 400) {
     const auto message = wire::carrier_message(answer->body);
@@ -431,18 +429,17 @@ Result<void> VnpostCarrier::cancel(const std::string& carrier_order_id) {
     return make_error(ErrorCode::invalid_argument, "cancel: the carrier order id is empty");
   }
   const std::string what = fmt::format("{} {}", wire::k_cancel_path, carrier_order_id);
-  auto answers =
-      call(wire::k_cancel_path, {{wire::cancel_body(carrier_order_id), what}},
-           [](std::size_t, const HttpResponse& response) {
-             if (response.status != k_http_ok && response.status != k_http_not_found) {
-               return std::optional<std::string>();
-             }
-             if (wire::is_success(response.body) || response.body.find('{') != std::string::npos)
-               return std::optional<std::string>();
-             return std::optional<std::string>("not a JSON object");
-           });
-  if (!answers) return std::move(answers).error();
-  auto& answer = answers->front();
+  const auto check_cancelled = [](std::size_t, const HttpResponse& response) {
+    if (response.status != k_http_ok && response.status != k_http_not_found) {
+      return std::optional<std::string>();
+    }
+    if (wire::is_success(response.body) || response.body.find('{') != std::string::npos)
+      return std::optional<std::string>();
+    return std::optional<std::string>("not a JSON object");
+  };
+  TRY_ASSIGN(auto answers, call(wire::k_cancel_path, {{wire::cancel_body(carrier_order_id), what}},
+                                check_cancelled));
+  auto& answer = answers.front();
   if (!answer) return answer.error();
   const auto message = wire::carrier_message(answer->body);
   if (answer->status == k_http_ok) {
@@ -465,18 +462,13 @@ Result<WebhookDelivery> VnpostCarrier::parse_webhook(const WebhookRequest& reque
                       "webhook refused: no carrier public key is configured "
                       "(carrier.webhook_public_key)");
   }
-  auto envelope = wire::parse_webhook_envelope(request.body);
-  if (!envelope) return std::move(envelope).error();
-  if (auto verified = verifier_->verify(envelope->data, envelope->send_date, envelope->sign_data);
-      !verified) {
-    return verified.error();
-  }
-  auto said = wire::parse_webhook_data(envelope->data, statuses_);
-  if (!said) return std::move(said).error();
+  TRY_ASSIGN(auto envelope, wire::parse_webhook_envelope(request.body));
+  TRY(verifier_->verify(envelope.data, envelope.send_date, envelope.sign_data));
+  TRY_ASSIGN(auto said, wire::parse_webhook_data(envelope.data, statuses_));
   WebhookDelivery delivery;
-  delivery.tracking_number = std::move(said->first);
-  delivery.event = std::move(said->second);
-  delivery.sent_at = common::parse_local(envelope->send_date).value_or(common::Timestamp{});
+  delivery.tracking_number = std::move(said.first);
+  delivery.event = std::move(said.second);
+  delivery.sent_at = common::parse_local(envelope.send_date).value_or(common::Timestamp{});
   return delivery;
 }
 
@@ -504,17 +496,15 @@ Result<std::unique_ptr<Carrier>> make_vnpost_carrier(const CarrierConfig& config
     return make_error(ErrorCode::invalid_argument,
                       "carrier.status_map is not set: the carrier's status table is needed");
   }
-  auto statuses = StatusMap::load(config.status_map);
-  if (!statuses) return std::move(statuses).error();
+  TRY_ASSIGN(auto statuses, StatusMap::load(config.status_map));
   std::unique_ptr<detail::WebhookVerifier> verifier;
   if (!config.webhook_public_key.empty()) {
-    auto loaded =
-        detail::WebhookVerifier::load(config.webhook_public_key, clock, config.webhook_tolerance);
-    if (!loaded) return std::move(loaded).error();
-    verifier = std::move(*loaded);
+    TRY_ASSIGN(auto loaded, detail::WebhookVerifier::load(config.webhook_public_key, clock,
+                                                          config.webhook_tolerance));
+    verifier = std::move(loaded);
   }
   return std::unique_ptr<Carrier>(
-      new VnpostCarrier(config, clock, std::move(*statuses), std::move(verifier)));
+      new VnpostCarrier(config, clock, std::move(statuses), std::move(verifier)));
 }
 
 }  // namespace postal_api

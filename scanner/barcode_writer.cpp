@@ -193,8 +193,7 @@ Result<std::string> barcode_svg(BarcodeKind kind, std::string_view text,
                       fmt::format("Code 128: the bar height must be positive (got {} mm)",
                                   options.bar_height_mm));
   }
-  auto valid = kind == BarcodeKind::code128 ? check_code128(text) : check_qr(text);
-  if (!valid) return valid.error();
+  TRY(kind == BarcodeKind::code128 ? check_code128(text) : check_qr(text));
 
   std::optional<ZXing::BitMatrix> matrix;
   try {

@@ -59,8 +59,7 @@ Format first_format(FormatSet formats) {
 }  // namespace
 
 common::Result<TruthSet> load_truth_tsv(const std::string& folder) {
-  auto content = slurp(fs::path(folder) / "truth.tsv");
-  if (!content) return content.error();
+  TRY_ASSIGN(auto content, slurp(fs::path(folder) / "truth.tsv"));
   TruthSet set;
   std::map<std::string, std::size_t> index;
   // Every image in the folder is part of the set, even one without codes in the truth file.
@@ -77,7 +76,7 @@ common::Result<TruthSet> load_truth_tsv(const std::string& folder) {
   for (std::size_t i = 0; i < set.images.size(); ++i) {
     index[fs::path(set.images[i].path).filename().string()] = i;
   }
-  std::istringstream lines(*content);
+  std::istringstream lines(content);
   std::string line;
   int number = 0;
   while (std::getline(lines, line)) {
@@ -150,9 +149,8 @@ common::Result<TruthSet> load_zxing_samples(const std::string& folder) {
 }
 
 common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv) {
-  auto content = slurp(tsv);
-  if (!content) return content.error();
-  std::istringstream lines(*content);
+  TRY_ASSIGN(auto content, slurp(tsv));
+  std::istringstream lines(content);
   std::string line;
   int number = 0;
   while (std::getline(lines, line)) {
@@ -164,8 +162,7 @@ common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv) {
       return make_error(ErrorCode::bad_input,
                         fmt::format("{} line {}: expected 3 tab-separated fields", tsv, number));
     }
-    auto formats = parse_formats(line.substr(tab1 + 1, tab2 - tab1 - 1));
-    if (!formats) return formats.error();
+    TRY_ASSIGN(auto formats, parse_formats(line.substr(tab1 + 1, tab2 - tab1 - 1)));
     std::string text;
     for (std::size_t i = tab2 + 1; i < line.size(); ++i) {
       if (line[i] == '\\' && i + 1 < line.size()) {
@@ -177,7 +174,7 @@ common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv) {
     }
     std::string suffix = line.substr(0, tab1);
     suffix.insert(suffix.begin(), '/');
-    Format format = first_format(*formats);
+    Format format = first_format(formats);
     for (auto& image : set.images) {
       if (image.path.size() >= suffix.size() &&
           image.path.compare(image.path.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -189,10 +186,9 @@ common::Result<void> add_optional_codes(TruthSet& set, const std::string& tsv) {
 }
 
 common::Result<TruthSet> load_negatives(const std::string& folder, const std::string& category) {
-  auto files = collect_inputs({folder});
-  if (!files) return files.error();
+  TRY_ASSIGN(auto files, collect_inputs({folder}));
   TruthSet set;
-  for (const auto& f : *files) set.images.push_back(TruthImage{f, category, {}});
+  for (const auto& f : files) set.images.push_back(TruthImage{f, category, {}});
   return set;
 }
 

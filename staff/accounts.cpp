@@ -48,8 +48,7 @@ Result<void> log_event(db::Transaction& tx, common::Timestamp at, const std::str
   event.entity_id = id;
   event.action = std::string(action);
   event.data = data.dump();
-  auto appended = tx.append_event(event);
-  if (!appended) return appended.error();
+  TRY(tx.append_event(event));
   return {};
 }
 
@@ -75,84 +74,59 @@ Result<std::string> normalise_login(std::string_view login) { return checked_nam
 Accounts::Accounts(db::Store& store, const common::Clock& clock) : store_(store), clock_(clock) {}
 
 Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& actor) {
-  auto login = normalise_login(fresh.login);
-  if (!login) return login.error();
+  TRY_ASSIGN(auto login, normalise_login(fresh.login));
   if (fresh.name.empty()) {
     return make_error(ErrorCode::invalid_argument, "a user needs a name (as the pages show it)");
   }
   if (auto problem = password_problem(fresh.password)) {
     return make_error(ErrorCode::invalid_argument, *problem);
   }
-  auto hash = hash_password(fresh.password);  // slow on purpose: outside the transaction
-  if (!hash) return hash.error();
+  TRY_ASSIGN(auto hash, hash_password(fresh.password));  // slow on purpose: outside the transaction
   db::User user;
-  user.login = *login;
+  user.login = login;
   user.name = fresh.name;
   user.role = std::string(role_name(fresh.role));
-  user.password_hash = *hash;
+  user.password_hash = hash;
   user.created_at = clock_.now();
   user.password_changed_at = user.created_at;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
-    auto existing = tx.find_user(user.login);
-    if (!existing) return existing.error();
-    if (*existing) {
+  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto existing, tx.find_user(user.login));
+    if (existing) {
       return make_error(ErrorCode::bad_input,
                         fmt::format("there is already a user '{}'", user.login));
     }
-    auto id = tx.insert_user(user);
-    if (!id) return id.error();
-    user.id = *id;
+    TRY_ASSIGN(auto id, tx.insert_user(user));
+    user.id = id;
     return log_event(tx, user.created_at, actor, "user", user.id, "user_added",
                      {{"login", user.login}, {"role", user.role}});
-  });
-  if (!written) return written.error();
+  }));
   return user;
 }
 
 Result<db::User> Accounts::user(std::string_view login) {
-  auto normal = normalise_login(login);
-  if (!normal) return normal.error();
-  std::optional<db::User> found;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto u = tx.find_user(*normal);
-    if (!u) return u.error();
-    found = std::move(*u);
-    return {};
-  });
-  if (!read) return read.error();
-  if (!found) return make_error(ErrorCode::not_found, fmt::format("no user '{}'", *normal));
+  TRY_ASSIGN(auto normal, normalise_login(login));
+  TRY_ASSIGN(const std::optional<db::User> found,
+             store_.read<std::optional<db::User>>(
+                 [&](db::Transaction& tx) { return tx.find_user(normal); }));
+  if (!found) return make_error(ErrorCode::not_found, fmt::format("no user '{}'", normal));
   return *found;
 }
 
 Result<std::vector<db::User>> Accounts::users() {
-  std::vector<db::User> out;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto u = tx.list_users();
-    if (!u) return u.error();
-    out = std::move(*u);
-    return {};
-  });
-  if (!read) return read.error();
-  return out;
+  return store_.read<std::vector<db::User>>([&](db::Transaction& tx) { return tx.list_users(); });
 }
 
 Result<db::User> Accounts::change_user(std::string_view login, const UserChange& change,
                                        const std::string& actor) {
-  auto current = user(login);
-  if (!current) return current.error();
-  return this->change(*current, change, actor);
+  TRY_ASSIGN(auto current, user(login));
+  return this->change(current, change, actor);
 }
 
 Result<db::User> Accounts::change_user(db::Id id, const UserChange& change,
                                        const std::string& actor) {
-  std::optional<db::User> found;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto u = tx.get_user(id);
-    if (!u) return u.error();
-    found = std::move(*u);
-    return {};
-  });
-  if (!read) return read.error();
+  TRY_ASSIGN(const std::optional<db::User> found,
+             store_.read<std::optional<db::User>>(
+                 [&](db::Transaction& tx) { return tx.get_user(id); }));
   if (!found) return make_error(ErrorCode::not_found, fmt::format("no user #{}", id));
   return this->change(*found, change, actor);
 }
@@ -167,16 +141,14 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
     if (auto problem = password_problem(*change.password)) {
       return make_error(ErrorCode::invalid_argument, *problem);
     }
-    auto h = hash_password(*change.password);
-    if (!h) return h.error();
-    hash = std::move(*h);
+    TRY_ASSIGN(auto h, hash_password(*change.password));
+    hash = std::move(h);
   }
   db::User updated;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
-    auto fresh = tx.get_user(current.id);  // what another admin may have changed meanwhile
-    if (!fresh) return fresh.error();
-    if (!*fresh) return make_error(ErrorCode::not_found, fmt::format("no user #{}", current.id));
-    updated = **fresh;
+  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto fresh, tx.get_user(current.id));  // what another admin may have changed meanwhile
+    if (!fresh) return make_error(ErrorCode::not_found, fmt::format("no user #{}", current.id));
+    updated = *fresh;
     const db::Timestamp now = clock_.now();
     nlohmann::json data = {{"login", updated.login}};
     std::vector<std::string> actions;
@@ -200,30 +172,27 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
       actions.emplace_back(updated.disabled ? "user_disabled" : "user_enabled");
     }
     if (actions.empty()) return {};
-    auto all = tx.list_users();
-    if (!all) return all.error();
-    const int admins_before = active_admins(*all);
-    for (db::User& u : *all) {
+    TRY_ASSIGN(auto all, tx.list_users());
+    const int admins_before = active_admins(all);
+    for (db::User& u : all) {
       if (u.id == updated.id) u = updated;
     }
     // Only a change that takes away the last active admin is refused: a desk that has none yet
     // (users added by `hoso user add` before any admin) can still change its other users.
-    if (admins_before > 0 && active_admins(*all) == 0) {
+    if (admins_before > 0 && active_admins(all) == 0) {
       return make_error(
           ErrorCode::conflict,
           fmt::format("'{}' is the last active admin: make another admin first", updated.login));
     }
-    if (auto u = tx.update_user(updated); !u) return u.error();
+    TRY(tx.update_user(updated));
     if (hash || updated.disabled) {
-      auto ended = tx.delete_sessions_of(updated.id);
-      if (!ended) return ended.error();
+      TRY(tx.delete_sessions_of(updated.id));
     }
     for (const std::string& action : actions) {
-      if (auto e = log_event(tx, now, actor, "user", updated.id, action, data); !e) return e;
+      TRY(log_event(tx, now, actor, "user", updated.id, action, data));
     }
     return {};
-  });
-  if (!written) return written.error();
+  }));
   return updated;
 }
 
@@ -234,14 +203,9 @@ Result<NewSession> Accounts::log_in(std::string_view login, std::string_view pas
     verify_password_decoy(password);
     return refused;
   }
-  std::optional<db::User> found;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto u = tx.find_user(*normal);
-    if (!u) return u.error();
-    found = std::move(*u);
-    return {};
-  });
-  if (!read) return read.error();
+  TRY_ASSIGN(const std::optional<db::User> found,
+             store_.read<std::optional<db::User>>(
+                 [&](db::Transaction& tx) { return tx.find_user(*normal); }));
   if (!found) {
     verify_password_decoy(password);
     return refused;
@@ -260,12 +224,11 @@ Result<NewSession> Accounts::log_in(std::string_view login, std::string_view pas
   session.csrf_token = out.principal.csrf_token;
   session.created_at = now;
   session.expires_at = out.principal.expires_at;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
-    if (auto swept = tx.delete_expired_sessions(now); !swept) return swept.error();
-    if (auto s = tx.insert_session(session); !s) return s;
+  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
+    TRY(tx.delete_expired_sessions(now));
+    TRY(tx.insert_session(session));
     return log_event(tx, now, found->login, "user", found->id, "logged_in");
-  });
-  if (!written) return written.error();
+  }));
   return out;
 }
 
@@ -276,17 +239,14 @@ Result<Principal> Accounts::session(std::string_view cookie) {
   const std::string digest = secret_digest(cookie);
   std::optional<db::Session> session;
   std::optional<db::User> owner;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto s = tx.find_session(digest);
-    if (!s) return s.error();
-    if (!*s) return {};
-    session = std::move(*s);
-    auto u = tx.get_user(session->user_id);
-    if (!u) return u.error();
-    owner = std::move(*u);
+  TRY(store_.read([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto s, tx.find_session(digest));
+    if (!s) return {};
+    session = std::move(s);
+    TRY_ASSIGN(auto u, tx.get_user(session->user_id));
+    owner = std::move(u);
     return {};
-  });
-  if (!read) return read.error();
+  }));
   if (!session || !owner || owner->disabled || session->expires_at <= clock_.now()) return refused;
   Principal p = principal_of(*owner);
   p.csrf_token = session->csrf_token;
@@ -298,43 +258,37 @@ Result<void> Accounts::log_out(std::string_view cookie) {
   if (cookie.empty() || cookie.size() > 200) return {};
   const std::string digest = secret_digest(cookie);
   return store_.write([&](db::Transaction& tx) -> Result<void> {
-    auto s = tx.find_session(digest);
-    if (!s) return s.error();
-    if (!*s) return {};
-    if (auto d = tx.delete_session(digest); !d) return d;
-    auto u = tx.get_user((*s)->user_id);
-    if (!u) return u.error();
-    return log_event(tx, clock_.now(), *u ? (*u)->login : std::string("?"), "user", (*s)->user_id,
+    TRY_ASSIGN(auto s, tx.find_session(digest));
+    if (!s) return {};
+    TRY(tx.delete_session(digest));
+    TRY_ASSIGN(auto u, tx.get_user(s->user_id));
+    return log_event(tx, clock_.now(), u ? u->login : std::string("?"), "user", s->user_id,
                      "logged_out");
   });
 }
 
 Result<NewToken> Accounts::create_token(const std::string& name, const std::string& actor) {
-  auto checked = checked_name(name, "token name");
-  if (!checked) return checked.error();
+  TRY_ASSIGN(auto checked, checked_name(name, "token name"));
   NewToken out;
   out.secret = std::string(k_token_prefix) + random_secret();
-  out.token.name = *checked;
+  out.token.name = checked;
   out.token.token_hash = secret_digest(out.secret);
   out.token.role = std::string(role_name(Role::mailroom));
   out.token.created_by = actor;
   out.token.created_at = clock_.now();
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
-    auto tokens = tx.list_api_tokens();
-    if (!tokens) return tokens.error();
-    for (const db::ApiToken& t : *tokens) {
+  TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto tokens, tx.list_api_tokens());
+    for (const db::ApiToken& t : tokens) {
       if (t.name == out.token.name) {
         return make_error(ErrorCode::bad_input,
                           fmt::format("there is already an API token '{}'", t.name));
       }
     }
-    auto id = tx.insert_api_token(out.token);
-    if (!id) return id.error();
-    out.token.id = *id;
+    TRY_ASSIGN(auto id, tx.insert_api_token(out.token));
+    out.token.id = id;
     return log_event(tx, out.token.created_at, actor, "api_token", out.token.id, "token_created",
                      {{"name", out.token.name}, {"role", out.token.role}});
-  });
-  if (!written) return written.error();
+  }));
   return out;
 }
 
@@ -344,14 +298,9 @@ Result<Principal> Accounts::token(std::string_view secret) {
     return refused;
   }
   const std::string digest = secret_digest(secret);
-  std::optional<db::ApiToken> found;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto t = tx.find_api_token(digest);
-    if (!t) return t.error();
-    found = std::move(*t);
-    return {};
-  });
-  if (!read) return read.error();
+  TRY_ASSIGN(const std::optional<db::ApiToken> found,
+             store_.read<std::optional<db::ApiToken>>(
+                 [&](db::Transaction& tx) { return tx.find_api_token(digest); }));
   if (!found || found->revoked_at) return refused;
   const db::Timestamp now = clock_.now();
   if (!found->last_used_at || now - *found->last_used_at >= k_touch_interval) {
@@ -369,21 +318,14 @@ Result<Principal> Accounts::token(std::string_view secret) {
 Result<void> Accounts::revoke_token(db::Id id, const std::string& actor) {
   return store_.write([&](db::Transaction& tx) -> Result<void> {
     const db::Timestamp now = clock_.now();
-    if (auto r = tx.revoke_api_token(id, now); !r) return r;
+    TRY(tx.revoke_api_token(id, now));
     return log_event(tx, now, actor, "api_token", id, "token_revoked");
   });
 }
 
 Result<std::vector<db::ApiToken>> Accounts::tokens() {
-  std::vector<db::ApiToken> out;
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto t = tx.list_api_tokens();
-    if (!t) return t.error();
-    out = std::move(*t);
-    return {};
-  });
-  if (!read) return read.error();
-  return out;
+  return store_.read<std::vector<db::ApiToken>>(
+      [&](db::Transaction& tx) { return tx.list_api_tokens(); });
 }
 
 }  // namespace staff

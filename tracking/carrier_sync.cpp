@@ -46,10 +46,9 @@ postal_api::TrackingEvent comparable(const db::CarrierEvent& stored) {
 Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::Id shipment_id,
                                                       Timestamp now, const std::string& actor) {
   using Moved = std::optional<db::DossierState>;
-  auto found = tx.get_shipment(shipment_id);
-  if (!found) return found.error();
-  if (!*found) return Moved{};
-  const db::Shipment& shipment = **found;
+  TRY_ASSIGN(auto found, tx.get_shipment(shipment_id));
+  if (!found) return Moved{};
+  const db::Shipment& shipment = *found;
   if (shipment.direction != db::Direction::outbound || !shipment.dossier_id) return Moved{};
   using postal_api::ShipmentStatus;
   const auto status = postal_api::parse_status(shipment.status);
@@ -58,19 +57,16 @@ Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::I
   const bool came_back = status == ShipmentStatus::returned || status == ShipmentStatus::cancelled;
   if (!delivered && !came_back) return Moved{};
 
-  auto dossier = tx.get_dossier(*shipment.dossier_id);
-  if (!dossier) return dossier.error();
-  if (!*dossier || (*dossier)->state != db::DossierState::return_dispatched) return Moved{};
-  auto shipments = tx.shipments_of((*dossier)->id);
-  if (!shipments) return shipments.error();
+  TRY_ASSIGN(auto dossier, tx.get_dossier(*shipment.dossier_id));
+  if (!dossier || dossier->state != db::DossierState::return_dispatched) return Moved{};
+  TRY_ASSIGN(auto shipments, tx.shipments_of(dossier->id));
   db::Id newest = 0;
-  for (const db::Shipment& s : *shipments) {
+  for (const db::Shipment& s : shipments) {
     if (s.direction == db::Direction::outbound) newest = std::max(newest, s.id);
   }
   if (newest != shipment.id) return Moved{};  // an earlier attempt's late news
 
-  auto events = tx.carrier_events_of(shipment.id);
-  if (!events) return events.error();
+  TRY_ASSIGN(auto events, tx.carrier_events_of(shipment.id));
   ActionRequest request;
   request.action = delivered ? Action::record_delivery : Action::record_return_failure;
   request.actor = actor;
@@ -78,10 +74,10 @@ Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::I
                      {"carrier_status", shipment.status}};
   // When it happened, by the carrier: kept within what the lifecycle accepts (after the dossier's
   // last change, not in the future), since the carrier's clock is not ours.
-  const auto happened = std::find_if(events->rbegin(), events->rend(),
+  const auto happened = std::find_if(events.rbegin(), events.rend(),
                                      [&](const auto& e) { return e.status == shipment.status; });
-  const Timestamp floor = std::max((*dossier)->filed_at, (*dossier)->updated_at);
-  if (happened != events->rend() && floor <= now) {
+  const Timestamp floor = std::max(dossier->filed_at, dossier->updated_at);
+  if (happened != events.rend() && floor <= now) {
     request.at = std::clamp(happened->occurred_at, floor, now);
   }
   if (!delivered) {
@@ -91,12 +87,12 @@ Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::I
             ? "Đơn gửi kết quả đã bị hủy tại bưu điện"
             : "Bưu điện phát không thành công, đã chuyển hoàn kết quả về bộ phận một cửa";
   }
-  auto moved = apply_action(tx, now, (*dossier)->id, request);
+  auto moved = apply_action(tx, now, dossier->id, request);
   if (!moved) {
     // One dossier the lifecycle refuses must not hold up every other shipment's news: the
     // shipment's status is stored, the dossier waits for an officer (hoso dossier delivered |
     // return-failed).
-    spdlog::warn("shipment #{}: dossier #{} not moved: {}", shipment.id, (*dossier)->id,
+    spdlog::warn("shipment #{}: dossier #{} not moved: {}", shipment.id, dossier->id,
                  moved.error().message);
     return Moved{};
   }
@@ -114,27 +110,24 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
                               std::optional<postal_api::ShipmentStatus> fallback,
                               db::EventSource source, Timestamp now, const std::string& actor,
                               std::vector<StatusChange>& changes) {
-  const Result<std::optional<db::Shipment>> current = tx.get_shipment(shipment_id);
-  if (!current) return current.error();
-  if (!current->has_value()) return 0;  // not ours any more; nothing to apply
-  const db::Shipment& shipment = **current;
+  TRY_ASSIGN(const std::optional<db::Shipment> current, tx.get_shipment(shipment_id));
+  if (!current.has_value()) return 0;  // not ours any more; nothing to apply
+  const db::Shipment& shipment = *current;
 
   int added = 0;
   for (const postal_api::TrackingEvent& event : events) {
-    const Result<bool> inserted =
-        tx.add_carrier_event(stored_event(shipment.id, event, source, now));
-    if (!inserted) return inserted.error();
-    if (*inserted) ++added;
+    TRY_ASSIGN(const bool inserted,
+               tx.add_carrier_event(stored_event(shipment.id, event, source, now)));
+    if (inserted) ++added;
   }
-  const Result<std::vector<db::CarrierEvent>> stored = tx.carrier_events_of(shipment.id);
-  if (!stored) return stored.error();
+  TRY_ASSIGN(const std::vector<db::CarrierEvent> stored, tx.carrier_events_of(shipment.id));
 
   std::string status = shipment.status;
   std::optional<Timestamp> last_event_at = shipment.last_event_at;
-  if (!stored->empty()) {
+  if (!stored.empty()) {
     // The same total order the carrier client sorts by: equal times resolve by stage.
     const auto latest = std::max_element(
-        stored->begin(), stored->end(), [](const db::CarrierEvent& a, const db::CarrierEvent& b) {
+        stored.begin(), stored.end(), [](const db::CarrierEvent& a, const db::CarrierEvent& b) {
           return postal_api::happened_before(comparable(a), comparable(b));
         });
     status = latest->status;
@@ -147,10 +140,7 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
   if (shipment.direction == db::Direction::inbound && shipment.status == "delivered") {
     status = shipment.status;
   }
-  if (Result<void> updated = tx.update_shipment_tracking(shipment.id, status, last_event_at, now);
-      !updated) {
-    return updated.error();
-  }
+  TRY(tx.update_shipment_tracking(shipment.id, status, last_event_at, now));
   if (status != shipment.status) {
     nlohmann::json data{{"tracking_number", shipment.tracking_number},
                         {"from", shipment.status},
@@ -164,21 +154,20 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
     log.entity_id = shipment.id;
     log.action = "carrier_status";
     log.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (Result<db::Id> appended = tx.append_event(log); !appended) return appended.error();
+    TRY(tx.append_event(log));
     changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
                                    shipment.dossier_id, shipment.status, status, std::nullopt});
   }
   // Level-triggered: a return shipment already final while its dossier still waits (a crash, a
   // refusal earlier) is settled now.
   if (shipment.direction == db::Direction::outbound) {
-    auto moved = follow_return(tx, shipment.id, now, actor);
-    if (!moved) return moved.error();
-    if (*moved) {
+    TRY_ASSIGN(auto moved, follow_return(tx, shipment.id, now, actor));
+    if (moved) {
       if (!changes.empty() && changes.back().shipment_id == shipment.id) {
-        changes.back().dossier_state = *moved;
+        changes.back().dossier_state = moved;
       } else {
         changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
-                                       shipment.dossier_id, status, status, *moved});
+                                       shipment.dossier_id, status, status, moved});
       }
     }
   }
@@ -188,11 +177,9 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
 // Records that the carrier answered about the shipment (it does not know the number) without
 // touching what webhooks may have stored meanwhile.
 Result<void> mark_synced(db::Transaction& tx, db::Id shipment_id, Timestamp now) {
-  const Result<std::optional<db::Shipment>> current = tx.get_shipment(shipment_id);
-  if (!current) return current.error();
-  if (!current->has_value()) return {};
-  return tx.update_shipment_tracking(shipment_id, (*current)->status, (*current)->last_event_at,
-                                     now);
+  TRY_ASSIGN(const std::optional<db::Shipment> current, tx.get_shipment(shipment_id));
+  if (!current.has_value()) return {};
+  return tx.update_shipment_tracking(shipment_id, current->status, current->last_event_at, now);
 }
 
 bool stops_the_run(const common::Error& error) {
@@ -212,17 +199,11 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
   report.started_at = clock.now();
   const std::string carrier_name(carrier.name());
 
-  std::vector<db::Shipment> shipments;
-  if (Result<void> read = store.read([&](db::Transaction& tx) -> Result<void> {
-        auto found =
-            tx.shipments_to_sync(carrier_name, report.started_at - options.retire_after, 1'000'000);
-        if (!found) return found.error();
-        shipments = std::move(*found);
-        return {};
-      });
-      !read) {
-    return read.error();
-  }
+  TRY_ASSIGN(const std::vector<db::Shipment> shipments,
+             store.read<std::vector<db::Shipment>>([&](db::Transaction& tx) {
+               return tx.shipments_to_sync(carrier_name, report.started_at - options.retire_after,
+                                           1'000'000);
+             }));
 
   // A number can belong to more than one shipment (an inbound envelope and, rarely, a reused
   // number); each gets the carrier's answer.
@@ -268,32 +249,28 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
       const Timestamp now = clock.now();
       int new_events = 0;
       std::vector<StatusChange> changes;
-      Result<void> written = store.write([&](db::Transaction& tx) -> Result<void> {
+      TRY(store.write([&](db::Transaction& tx) -> Result<void> {
         new_events = 0;
         changes.clear();
         for (const postal_api::TrackedItem& item : answer->items) {
           const auto found = by_number.find(item.tracking_number);
           if (found == by_number.end()) continue;  // an answer about a number we did not ask for
           for (const db::Id shipment_id : found->second) {
-            Result<int> added =
-                apply_to_shipment(tx, shipment_id, item.events, item.status, db::EventSource::poll,
-                                  now, options.actor, changes);
-            if (!added) return added.error();
-            new_events += *added;
+            TRY_ASSIGN(int added,
+                       apply_to_shipment(tx, shipment_id, item.events, item.status,
+                                         db::EventSource::poll, now, options.actor, changes));
+            new_events += added;
           }
         }
         for (const std::string& number : answer->unknown_numbers) {
           const auto found = by_number.find(number);
           if (found == by_number.end()) continue;
           for (const db::Id shipment_id : found->second) {
-            if (Result<void> marked = mark_synced(tx, shipment_id, now); !marked) {
-              return marked.error();
-            }
+            TRY(mark_synced(tx, shipment_id, now));
           }
         }
         return {};
-      });
-      if (!written) return written.error();
+      }));
 
       report.answered += static_cast<int>(answer->items.size());
       report.not_found += static_cast<int>(answer->unknown_numbers.size());
@@ -311,11 +288,10 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
   report.finished_at = clock.now();
   if (report.stopped && report.answered == 0 && report.not_found == 0) return *report.stopped;
   if (report.complete()) {
-    Result<void> recorded = store.write([&](db::Transaction& tx) {
+    TRY(store.write([&](db::Transaction& tx) {
       return tx.set_setting(last_sync_setting(carrier_name),
                             common::format_iso(report.finished_at));
-    });
-    if (!recorded) return recorded.error();
+    }));
   }
   return report;
 }
@@ -326,21 +302,19 @@ Result<WebhookOutcome> apply_webhook(db::Store& store, std::string_view carrier,
   WebhookOutcome outcome;
   const Timestamp now = clock.now();
   const Timestamp not_before = now - SyncOptions{}.retire_after;
-  Result<void> written = store.write([&](db::Transaction& tx) -> Result<void> {
+  TRY(store.write([&](db::Transaction& tx) -> Result<void> {
     outcome = WebhookOutcome{};
     for (const db::Direction direction : {db::Direction::inbound, db::Direction::outbound}) {
-      auto found = tx.find_shipment(delivery.tracking_number, direction, not_before);
-      if (!found) return found.error();
-      if (!found->has_value() || (*found)->carrier != carrier) continue;
+      TRY_ASSIGN(auto found, tx.find_shipment(delivery.tracking_number, direction, not_before));
+      if (!found.has_value() || found->carrier != carrier) continue;
       ++outcome.shipments;
-      Result<int> added = apply_to_shipment(tx, (*found)->id, {delivery.event}, std::nullopt,
-                                            db::EventSource::webhook, now, actor, outcome.changes);
-      if (!added) return added.error();
-      outcome.new_events += *added;
+      TRY_ASSIGN(int added,
+                 apply_to_shipment(tx, found->id, {delivery.event}, std::nullopt,
+                                   db::EventSource::webhook, now, actor, outcome.changes));
+      outcome.new_events += added;
     }
     return {};
-  });
-  if (!written) return written.error();
+  }));
   return outcome;
 }
 

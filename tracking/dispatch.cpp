@@ -66,20 +66,18 @@ std::optional<std::string> normalised_phone(std::string_view text) {
 }
 
 Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const DispatchOptions& options) {
-  auto found = tx.get_dossier(dossier_id);
-  if (!found) return found.error();
-  if (!*found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+  TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
+  if (!found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
   Plan plan;
-  plan.dossier = **found;
+  plan.dossier = *found;
   const db::Dossier& dossier = plan.dossier;
-  if (auto ok = check_allowed(dossier, Action::dispatch_return); !ok) return ok.error();
+  TRY(check_allowed(dossier, Action::dispatch_return));
   if (!dossier.code) {  // accepted dossiers always have one; a hand-edited database may not
     return make_error(ErrorCode::invalid_argument,
                       fmt::format("dossier #{} has no dossier code", dossier.id));
   }
 
-  auto applicant = tx.applicant_of(dossier.id);
-  if (!applicant) return applicant.error();
+  TRY_ASSIGN(auto applicant, tx.applicant_of(dossier.id));
   std::vector<std::string> missing;  // what is missing, and the flag that adds it
   std::vector<std::string> flags;
   const auto need = [&](bool absent, const char* what, const char* flag) {
@@ -88,7 +86,7 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
     flags.emplace_back(fmt::format("{} \"...\"", flag));
   };
   const db::Applicant none;
-  const db::Applicant& known = *applicant ? **applicant : none;
+  const db::Applicant& known = applicant ? *applicant : none;
   need(trimmed(known.full_name).empty(), "name", "--name");
   need(trimmed(known.phone).empty(), "phone", "--phone");
   need(trimmed(known.return_address).empty() && trimmed(known.address).empty(), "address",
@@ -101,15 +99,12 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
                     dossier.id, *dossier.code, fmt::join(missing, ", "), dossier.id,
                     fmt::join(flags, " ")));
   }
-  const db::Applicant& person = **applicant;
+  const db::Applicant& person = *applicant;
 
-  auto agency = tx.get_agency(dossier.agency_id);
-  if (!agency) return agency.error();
-  auto agency_address = tx.setting(db::k_setting_agency_address);
-  if (!agency_address) return agency_address.error();
-  auto agency_phone = tx.setting(db::k_setting_agency_phone);
-  if (!agency_phone) return agency_phone.error();
-  if (!*agency_address || trimmed(**agency_address).empty()) {
+  TRY_ASSIGN(auto agency, tx.get_agency(dossier.agency_id));
+  TRY_ASSIGN(auto agency_address, tx.setting(db::k_setting_agency_address));
+  TRY_ASSIGN(auto agency_phone, tx.setting(db::k_setting_agency_phone));
+  if (!agency_address || trimmed(*agency_address).empty()) {
     return make_error(ErrorCode::invalid_argument,
                       "the desk's own address (the sender of return shipments) is not set: "
                       "hoso init --agency-address \"...\" --agency-phone \"...\"");
@@ -117,9 +112,9 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
 
   postal_api::ShipmentOrder& order = plan.order;
   order.service = options.service;
-  order.sender.name = *agency ? (*agency)->name : std::string("Bộ phận Một cửa");
-  order.sender.address = trimmed(**agency_address);
-  order.sender.phone = agency_phone->value_or("");
+  order.sender.name = agency ? agency->name : std::string("Bộ phận Một cửa");
+  order.sender.address = trimmed(*agency_address);
+  order.sender.phone = agency_phone.value_or("");
   order.receiver.name = trimmed(person.full_name);
   order.receiver.phone = normalised_phone(person.phone).value_or(trimmed(person.phone));
   order.receiver.address = trimmed(person.return_address).empty() ? trimmed(person.address)
@@ -136,14 +131,12 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
 Result<void> open_order(db::Transaction& tx, Plan& plan, std::string_view carrier_name,
                         common::Timestamp now) {
   const std::string fingerprint = receiver_fingerprint(plan.order.receiver);
-  auto orders = tx.return_orders_of(plan.dossier.id);
-  if (!orders) return orders.error();
-  auto shipments = tx.shipments_of(plan.dossier.id);
-  if (!shipments) return shipments.error();
-  const auto returns =
-      std::count_if(shipments->begin(), shipments->end(),
-                    [](const db::Shipment& s) { return s.direction == db::Direction::outbound; });
-  for (const db::ReturnOrder& o : *orders) {
+  TRY_ASSIGN(auto orders, tx.return_orders_of(plan.dossier.id));
+  TRY_ASSIGN(auto shipments, tx.shipments_of(plan.dossier.id));
+  const auto returns = std::count_if(shipments.begin(), shipments.end(), [](const db::Shipment& s) {
+    return s.direction == db::Direction::outbound;
+  });
+  for (const db::ReturnOrder& o : orders) {
     if (o.state != db::ReturnOrderState::open || o.carrier != carrier_name) continue;
     if (o.receiver_fingerprint == fingerprint && plan.return_order_id == 0) {
       plan.return_order_id = o.id;
@@ -153,16 +146,15 @@ Result<void> open_order(db::Transaction& tx, Plan& plan, std::string_view carrie
     }
   }
   if (plan.return_order_id == 0) {
-    const auto attempt = std::max<std::int64_t>(static_cast<std::int64_t>(orders->size()), returns);
+    const auto attempt = std::max<std::int64_t>(static_cast<std::int64_t>(orders.size()), returns);
     db::ReturnOrder order;
     order.dossier_id = plan.dossier.id;
     order.carrier = std::string(carrier_name);
     order.order_code = return_order_code(*plan.dossier.code, static_cast<int>(attempt) + 1);
     order.receiver_fingerprint = fingerprint;
     order.created_at = now;
-    auto id = tx.insert_return_order(order);
-    if (!id) return id.error();
-    plan.return_order_id = *id;
+    TRY_ASSIGN(auto id, tx.insert_return_order(order));
+    plan.return_order_id = id;
     plan.order_code = order.order_code;
   }
   plan.order.order_code = plan.order_code;
@@ -189,29 +181,23 @@ Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
                                const db::ReturnOrder& old, const DispatchOptions& options) {
   postal_api::ShipmentOrder again = plan.order;
   again.order_code = old.order_code;
-  auto held = carrier.create_shipment(again);
-  if (!held) return held.error();
-  if (auto cancelled = carrier.cancel(held->carrier_order_id); !cancelled) {
+  TRY_ASSIGN(auto held, carrier.create_shipment(again));
+  if (auto cancelled = carrier.cancel(held.carrier_order_id); !cancelled) {
     return make_error(
         cancelled.error().code,
         fmt::format("dossier #{}: the receiver changed since order {} ({}) was sent, and the "
                     "carrier did not cancel it: {}; nothing was changed. Cancel it at the carrier "
                     "(order id {}), or dispatch again later",
-                    plan.dossier.id, old.order_code, held->tracking_number,
-                    cancelled.error().message, held->carrier_order_id));
+                    plan.dossier.id, old.order_code, held.tracking_number,
+                    cancelled.error().message, held.carrier_order_id));
   }
   return store.write([&](db::Transaction& tx) -> Result<void> {
     const auto now = clock.now();
-    if (auto closed = tx.close_return_order(old.id, db::ReturnOrderState::cancelled, now);
-        !closed) {
-      return closed;
-    }
-    auto logged =
-        tx.append_event(dossier_event(plan.dossier.id, now, options.actor, "return_order_cancelled",
+    TRY(tx.close_return_order(old.id, db::ReturnOrderState::cancelled, now));
+    TRY(tx.append_event(dossier_event(plan.dossier.id, now, options.actor, "return_order_cancelled",
                                       {{"order_code", old.order_code},
-                                       {"tracking_number", held->tracking_number},
-                                       {"why", "receiver changed"}}));
-    if (!logged) return logged.error();
+                                       {"tracking_number", held.tracking_number},
+                                       {"why", "receiver changed"}})));
     return {};
   });
 }
@@ -228,22 +214,20 @@ Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
   out.price_vnd = created.price_vnd;
 
   // Another station (or an earlier run that crashed after its write) stored this order already.
-  auto known = tx.find_shipment_by_order(std::string(carrier_name), plan.order_code);
-  if (!known) return known.error();
-  if (*known) {
-    out.shipment_id = (*known)->id;
-    out.tracking_number = (*known)->tracking_number;
+  TRY_ASSIGN(auto known, tx.find_shipment_by_order(std::string(carrier_name), plan.order_code));
+  if (known) {
+    out.shipment_id = known->id;
+    out.tracking_number = known->tracking_number;
     out.already = true;
     return out;
   }
   // The dossier may have moved while the carrier answered (a second dispatch with another order
   // code cannot happen: the code counts return shipments, which only this write adds).
-  auto current = tx.get_dossier(plan.dossier.id);
-  if (!current) return current.error();
-  if (!*current) {
+  TRY_ASSIGN(auto current, tx.get_dossier(plan.dossier.id));
+  if (!current) {
     return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", plan.dossier.id));
   }
-  if (auto ok = check_allowed(**current, Action::dispatch_return); !ok) return ok.error();
+  TRY(check_allowed(*current, Action::dispatch_return));
 
   db::Shipment shipment;
   shipment.carrier = std::string(carrier_name);
@@ -256,9 +240,8 @@ Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
   shipment.updated_at = now;
   shipment.order_code = plan.order_code;
   shipment.carrier_order_id = created.carrier_order_id;
-  auto shipment_id = tx.insert_shipment(shipment);
-  if (!shipment_id) return shipment_id.error();
-  out.shipment_id = *shipment_id;
+  TRY_ASSIGN(auto shipment_id, tx.insert_shipment(shipment));
+  out.shipment_id = shipment_id;
 
   ActionRequest request;
   request.action = Action::dispatch_return;
@@ -268,8 +251,7 @@ Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
                      {"carrier", std::string(carrier_name)},
                      {"service", options.service},
                      {"price_vnd", std::to_string(created.price_vnd)}};
-  auto moved = apply_action(tx, now, plan.dossier.id, request);
-  if (!moved) return moved.error();
+  TRY(apply_action(tx, now, plan.dossier.id, request));
   return out;
 }
 
@@ -288,26 +270,17 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
   const std::string carrier_name(carrier.name());
   // 1. Check, and write the open return order before the carrier hears of it.
   std::optional<Plan> plan;
-  if (auto written = store.write([&](db::Transaction& tx) -> Result<void> {
-        auto planned = plan_dispatch(tx, dossier_id, options);
-        if (!planned) return planned.error();
-        if (auto opened = open_order(tx, *planned, carrier_name, clock.now()); !opened) {
-          return opened;
-        }
-        plan = std::move(*planned);
-        return {};
-      });
-      !written) {
-    return written.error();
-  }
+  TRY(store.write([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(auto planned, plan_dispatch(tx, dossier_id, options));
+    TRY(open_order(tx, planned, carrier_name, clock.now()));
+    plan = std::move(planned);
+    return {};
+  }));
   const std::string label = fmt::format("dossier #{} ({})", plan->dossier.id, *plan->dossier.code);
 
   // 2. Orders sent for an earlier receiver are cancelled before a new one goes out.
   for (const db::ReturnOrder& old : plan->to_cancel) {
-    if (auto cancelled = cancel_superseded(store, carrier, clock, *plan, old, options);
-        !cancelled) {
-      return cancelled.error();
-    }
+    TRY(cancel_superseded(store, carrier, clock, *plan, old, options));
   }
 
   // 3. Outside any transaction: the carrier may take seconds; the order code makes a retry safe.
@@ -333,19 +306,13 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
   std::optional<Dispatched> out;
   auto written = store.write([&](db::Transaction& tx) -> Result<void> {
     const auto now = clock.now();
-    auto stored = store_dispatch(tx, *plan, *created, carrier_name, now, options);
-    if (!stored) return stored.error();
-    if (auto closed =
-            tx.close_return_order(plan->return_order_id, db::ReturnOrderState::stored, now);
-        !closed) {
-      return closed;
-    }
+    TRY_ASSIGN(auto stored, store_dispatch(tx, *plan, *created, carrier_name, now, options));
+    TRY(tx.close_return_order(plan->return_order_id, db::ReturnOrderState::stored, now));
     // A retry may learn that the shipment is already delivered, back, or cancelled.
-    if (!stored->already) {
-      auto followed = follow_return(tx, stored->shipment_id, now, options.actor);
-      if (!followed) return followed.error();
+    if (!stored.already) {
+      TRY(follow_return(tx, stored.shipment_id, now, options.actor));
     }
-    out = std::move(*stored);
+    out = std::move(stored);
     return {};
   });
   if (written) return std::move(*out);
@@ -380,18 +347,14 @@ Result<DispatchReport> dispatch_ready(
     const DispatchOptions& options, int limit,
     const std::function<void(db::Id, const Result<Dispatched>&)>& on_each) {
   std::vector<db::Id> ready;
-  if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-        db::DossierFilter filter;
-        filter.state = db::DossierState::processed;
-        filter.limit = std::max(1, limit);
-        auto found = tx.list_dossiers(filter);
-        if (!found) return found.error();
-        for (const db::Dossier& d : *found) ready.push_back(d.id);
-        return {};
-      });
-      !read) {
-    return read.error();
-  }
+  TRY(store.read([&](db::Transaction& tx) -> Result<void> {
+    db::DossierFilter filter;
+    filter.state = db::DossierState::processed;
+    filter.limit = std::max(1, limit);
+    TRY_ASSIGN(auto found, tx.list_dossiers(filter));
+    for (const db::Dossier& d : found) ready.push_back(d.id);
+    return {};
+  }));
   std::sort(ready.begin(), ready.end());
 
   DispatchReport report;
@@ -399,9 +362,8 @@ Result<DispatchReport> dispatch_ready(
     // Another station may have posted it since the list was read: not this run's failure.
     bool still_ready = true;
     if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-          auto d = tx.get_dossier(ready[i]);
-          if (!d) return d.error();
-          still_ready = *d && (*d)->state == db::DossierState::processed;
+          TRY_ASSIGN(auto d, tx.get_dossier(ready[i]));
+          still_ready = d && d->state == db::DossierState::processed;
           return {};
         });
         !read) {
@@ -447,7 +409,7 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
        {std::pair{&update.full_name, "name"}, std::pair{&update.id_number, "ID number"},
         std::pair{&update.address, "address"}, std::pair{&update.return_address, "return address"},
         std::pair{&update.phone, "phone"}}) {
-    if (auto ok = check_text(*field, name); !ok) return ok.error();
+    TRY(check_text(*field, name));
   }
   std::optional<std::string> phone;
   if (update.phone && !trimmed(*update.phone).empty()) {
@@ -460,14 +422,13 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
   }
 
   db::Applicant result;
-  auto written = store.write([&](db::Transaction& tx) -> Result<void> {
+  TRY(store.write([&](db::Transaction& tx) -> Result<void> {
     changed.clear();
-    auto dossier = tx.get_dossier(dossier_id);
-    if (!dossier) return dossier.error();
-    if (!*dossier) {
+    TRY_ASSIGN(auto dossier, tx.get_dossier(dossier_id));
+    if (!dossier) {
       return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
     }
-    if ((*dossier)->state == db::DossierState::return_dispatched &&
+    if (dossier->state == db::DossierState::return_dispatched &&
         (update.phone || update.address || update.return_address || update.full_name)) {
       // The label and the carrier's order already carry the old details.
       return make_error(ErrorCode::invalid_argument,
@@ -476,9 +437,8 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
                                     "it, or change them once it is back at the desk",
                                     dossier_id));
     }
-    auto existing = tx.applicant_of(dossier_id);
-    if (!existing) return existing.error();
-    db::Applicant applicant = existing->value_or(db::Applicant{});
+    TRY_ASSIGN(auto existing, tx.applicant_of(dossier_id));
+    db::Applicant applicant = existing.value_or(db::Applicant{});
     applicant.dossier_id = dossier_id;
     const auto set = [&](std::string& target, const std::optional<std::string>& value,
                          const char* name) {
@@ -494,12 +454,12 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
     set(applicant.address, update.address, "address");
     set(applicant.return_address, update.return_address, "return_address");
     if (update.phone) set(applicant.phone, phone.value_or(""), "phone");
-    if (*existing) {
+    if (existing) {
       if (changed.empty()) {
         result = applicant;
         return {};
       }
-      if (auto saved = tx.update_applicant(applicant); !saved) return saved;
+      TRY(tx.update_applicant(applicant));
     } else {
       if (applicant.full_name.empty()) {
         return make_error(
@@ -507,9 +467,8 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
             fmt::format("dossier #{} has no applicant yet: give the --name too", dossier_id));
       }
       applicant.source = "typed";
-      auto id = tx.insert_applicant(applicant);
-      if (!id) return id.error();
-      applicant.id = *id;
+      TRY_ASSIGN(auto id, tx.insert_applicant(applicant));
+      applicant.id = id;
     }
     db::Event event;
     event.at = clock.now();
@@ -518,11 +477,10 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
     event.entity_id = dossier_id;
     event.action = "applicant_updated";
     event.data = nlohmann::json{{"fields", changed}}.dump();
-    if (auto appended = tx.append_event(event); !appended) return appended.error();
+    TRY(tx.append_event(event));
     result = applicant;
     return {};
-  });
-  if (!written) return written.error();
+  }));
   return result;
 }
 

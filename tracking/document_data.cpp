@@ -188,16 +188,14 @@ History read_history(const std::vector<db::Event>& events, const common::Working
 // Loading helpers
 
 Result<db::Dossier> get_dossier(db::Transaction& tx, db::Id id) {
-  auto found = tx.get_dossier(id);
-  if (!found) return found.error();
-  if (!*found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
-  return **found;
+  TRY_ASSIGN(auto found, tx.get_dossier(id));
+  if (!found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
+  return *found;
 }
 
 Result<std::string> setting_or(db::Transaction& tx, const char* key, std::string fallback) {
-  auto value = tx.setting(key);
-  if (!value) return value.error();
-  if (*value && !(*value)->empty()) return **value;
+  TRY_ASSIGN(auto value, tx.setting(key));
+  if (value && !value->empty()) return *value;
   return fallback;
 }
 
@@ -205,16 +203,13 @@ Result<AgencyInfo> load_agency(db::Transaction& tx, std::optional<db::Id> agency
   AgencyInfo info;
   std::optional<db::Agency> agency;
   if (agency_id) {
-    auto a = tx.get_agency(*agency_id);
-    if (!a) return a.error();
-    agency = *a;
+    TRY_ASSIGN(auto a, tx.get_agency(*agency_id));
+    agency = a;
   } else {
-    auto code = tx.setting(db::k_setting_agency_code);
-    if (!code) return code.error();
-    if (*code) {
-      auto a = tx.find_agency(**code);
-      if (!a) return a.error();
-      agency = *a;
+    TRY_ASSIGN(auto code, tx.setting(db::k_setting_agency_code));
+    if (code) {
+      TRY_ASSIGN(auto a, tx.find_agency(*code));
+      agency = a;
     }
   }
   if (agency) {
@@ -224,17 +219,15 @@ Result<AgencyInfo> load_agency(db::Transaction& tx, std::optional<db::Id> agency
   for (auto [key, target] : {std::pair{db::k_setting_agency_address, &info.address},
                              std::pair{db::k_setting_agency_phone, &info.phone},
                              std::pair{db::k_setting_agency_province, &info.province}}) {
-    auto value = setting_or(tx, key, "");
-    if (!value) return value.error();
-    *target = std::move(*value);
+    TRY_ASSIGN(auto value, setting_or(tx, key, ""));
+    *target = std::move(value);
   }
   return info;
 }
 
 Result<AgencyInfo> load_dossier_agency(db::Transaction& tx, db::Id dossier_id) {
-  auto dossier = get_dossier(tx, dossier_id);
-  if (!dossier) return dossier.error();
-  return load_agency(tx, dossier->agency_id);
+  TRY_ASSIGN(auto dossier, get_dossier(tx, dossier_id));
+  return load_agency(tx, dossier.agency_id);
 }
 
 Result<std::vector<db::Event>> dossier_events(db::Transaction& tx, db::Id id) {
@@ -257,10 +250,9 @@ common::Error not_applicable(const DossierSummary& d, std::string_view message) 
 }
 
 Result<std::optional<db::Shipment>> newest_return_shipment(db::Transaction& tx, db::Id id) {
-  auto shipments = tx.shipments_of(id);
-  if (!shipments) return shipments.error();
+  TRY_ASSIGN(auto shipments, tx.shipments_of(id));
   std::optional<db::Shipment> newest;
-  for (const db::Shipment& s : *shipments) {
+  for (const db::Shipment& s : shipments) {
     if (s.direction != db::Direction::outbound) continue;
     if (!newest || s.first_seen_at > newest->first_seen_at ||
         (s.first_seen_at == newest->first_seen_at && s.id > newest->id)) {
@@ -298,9 +290,8 @@ std::optional<LabelSize> parse_label_size(std::string_view name) {
 // Loading
 
 Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_id) {
-  auto dossier = get_dossier(tx, dossier_id);
-  if (!dossier) return dossier.error();
-  const db::Dossier& d = *dossier;
+  TRY_ASSIGN(auto dossier, get_dossier(tx, dossier_id));
+  const db::Dossier& d = dossier;
   DossierSummary s;
   s.id = d.id;
   s.code = d.code.value_or("");
@@ -310,44 +301,38 @@ Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_
   s.state = d.state;
   s.supplement_count = d.supplement_count;
   if (d.procedure_id) {
-    auto p = tx.get_procedure(*d.procedure_id);
-    if (!p) return p.error();
-    if (*p) {
-      s.procedure_code = (*p)->code;
-      s.procedure_name = (*p)->name;
-      s.processing_time = processing_time_vn(**p);
+    TRY_ASSIGN(auto p, tx.get_procedure(*d.procedure_id));
+    if (p) {
+      s.procedure_code = p->code;
+      s.procedure_name = p->name;
+      s.processing_time = processing_time_vn(*p);
     }
   }
-  auto shipments = tx.shipments_of(d.id);
-  if (!shipments) return shipments.error();
-  for (const db::Shipment& shipment : *shipments) {
+  TRY_ASSIGN(auto shipments, tx.shipments_of(d.id));
+  for (const db::Shipment& shipment : shipments) {
     if (shipment.direction == db::Direction::inbound) {
       s.inbound_tracking_number = shipment.tracking_number;
       break;
     }
   }
-  auto applicant = tx.applicant_of(d.id);
-  if (!applicant) return applicant.error();
-  if (*applicant) {
-    const db::Applicant& a = **applicant;
+  TRY_ASSIGN(auto applicant, tx.applicant_of(d.id));
+  if (applicant) {
+    const db::Applicant& a = *applicant;
     s.applicant = {a.full_name, a.id_number, a.phone, a.address, a.return_address};
   }
-  auto base = setting_or(tx, db::k_setting_public_url, db::k_default_public_url);
-  if (!base) return base.error();
+  TRY_ASSIGN(auto base, setting_or(tx, db::k_setting_public_url, db::k_default_public_url));
   const std::string& key = s.code.empty() ? s.inbound_tracking_number : s.code;
-  s.lookup_url = public_lookup_url(*base, key, s.lookup_code);
-  s.lookup_page_url = public_lookup_page_url(*base, key);
+  s.lookup_url = public_lookup_url(base, key, s.lookup_code);
+  s.lookup_page_url = public_lookup_page_url(base, key);
   return s;
 }
 
 Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   ReceiptForm form;
-  auto summary = load_dossier_summary(tx, dossier_id);
-  if (!summary) return summary.error();
-  form.dossier = std::move(*summary);
-  auto events = dossier_events(tx, dossier_id);
-  if (!events) return events.error();
-  const auto accepted = events_named(*events, "accepted");
+  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
+  form.dossier = std::move(summary);
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  const auto accepted = events_named(events, "accepted");
   if (accepted.empty() || form.dossier.code.empty()) {
     return not_applicable(form.dossier,
                           "not accepted, so there is no receipt (form 01): accept it first "
@@ -358,7 +343,7 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   // The appointment the citizen was given: set on acceptance, or afresh when the complete
   // dossier arrived after a supplement request. A later apology has its own form (04).
   std::optional<Timestamp> appointment;
-  for (const db::Event& e : *events) {
+  for (const db::Event& e : events) {
     if (e.action != "accepted" && e.action != "supplement_received") continue;
     const auto data = nlohmann::json::parse(e.data, nullptr, false);
     if (auto due = json_time(data, "due_at")) appointment = due;
@@ -367,20 +352,17 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   if (!form.dossier.due_at) {
     return not_applicable(form.dossier, "has no appointment date for its receipt (form 01)");
   }
-  auto agency = load_dossier_agency(tx, dossier_id);
-  if (!agency) return agency.error();
-  form.agency = std::move(*agency);
+  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
+  form.agency = std::move(agency);
   return form;
 }
 
 Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossier_id, int number) {
   SupplementForm form;
-  auto summary = load_dossier_summary(tx, dossier_id);
-  if (!summary) return summary.error();
-  form.dossier = std::move(*summary);
-  auto events = dossier_events(tx, dossier_id);
-  if (!events) return events.error();
-  const auto requests = events_named(*events, "supplement_requested");
+  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
+  form.dossier = std::move(summary);
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  const auto requests = events_named(events, "supplement_requested");
   if (requests.empty()) {
     return not_applicable(form.dossier,
                           "no supplement was requested, so there is no form 02 (hoso dossier "
@@ -397,20 +379,17 @@ Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossi
   form.reason = e.reason;
   form.officer = e.actor;
   form.requested_at = e.at;
-  auto agency = load_dossier_agency(tx, dossier_id);
-  if (!agency) return agency.error();
-  form.agency = std::move(*agency);
+  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
+  form.agency = std::move(agency);
   return form;
 }
 
 Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
   RefusalForm form;
-  auto summary = load_dossier_summary(tx, dossier_id);
-  if (!summary) return summary.error();
-  form.dossier = std::move(*summary);
-  auto events = dossier_events(tx, dossier_id);
-  if (!events) return events.error();
-  const auto refusals = events_named(*events, "refused");
+  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
+  form.dossier = std::move(summary);
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  const auto refusals = events_named(events, "refused");
   if (refusals.empty()) {
     return not_applicable(form.dossier,
                           "was not refused, so there is no refusal (form 03; hoso dossier "
@@ -419,20 +398,17 @@ Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
   form.reasons = split_items(refusals.back().reason);
   form.officer = refusals.back().actor;
   form.refused_at = refusals.back().at;
-  auto agency = load_dossier_agency(tx, dossier_id);
-  if (!agency) return agency.error();
-  form.agency = std::move(*agency);
+  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
+  form.agency = std::move(agency);
   return form;
 }
 
 Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   ApologyForm form;
-  auto summary = load_dossier_summary(tx, dossier_id);
-  if (!summary) return summary.error();
-  form.dossier = std::move(*summary);
-  auto events = dossier_events(tx, dossier_id);
-  if (!events) return events.error();
-  const auto apologies = events_named(*events, "reappointed");
+  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
+  form.dossier = std::move(summary);
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  const auto apologies = events_named(events, "reappointed");
   if (apologies.empty()) {
     return not_applicable(form.dossier,
                           "was not re-appointed, so there is no apology (form 04; hoso dossier "
@@ -452,25 +428,20 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   form.reason = e.reason;
   form.officer = e.actor;
   form.issued_at = e.at;
-  auto agency = load_dossier_agency(tx, dossier_id);
-  if (!agency) return agency.error();
-  form.agency = std::move(*agency);
+  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
+  form.agency = std::move(agency);
   return form;
 }
 
 Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) {
   ControlSheet sheet;
-  auto summary = load_dossier_summary(tx, dossier_id);
-  if (!summary) return summary.error();
-  sheet.dossier = std::move(*summary);
-  auto events = dossier_events(tx, dossier_id);
-  if (!events) return events.error();
-  auto calendar = load_calendar(tx);
-  if (!calendar) return calendar.error();
-  sheet.steps = read_history(*events, *calendar, sheet.dossier.filed_at).steps;
-  auto agency = load_dossier_agency(tx, dossier_id);
-  if (!agency) return agency.error();
-  sheet.agency = std::move(*agency);
+  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
+  sheet.dossier = std::move(summary);
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  TRY_ASSIGN(auto calendar, load_calendar(tx));
+  sheet.steps = read_history(events, calendar, sheet.dossier.filed_at).steps;
+  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
+  sheet.agency = std::move(agency);
   return sheet;
 }
 
@@ -482,11 +453,9 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
   YearRegister reg;
   reg.year = year;
   reg.printed_at = now;
-  auto agency = load_agency(tx, std::nullopt);
-  if (!agency) return agency.error();
-  reg.agency = std::move(*agency);
-  auto calendar = load_calendar(tx);
-  if (!calendar) return calendar.error();
+  TRY_ASSIGN(auto agency, load_agency(tx, std::nullopt));
+  reg.agency = std::move(agency);
+  TRY_ASSIGN(auto calendar, load_calendar(tx));
 
   db::DossierFilter filter;
   const auto first_day = common::Date{chr::year{year}, chr::January, chr::day{1}};
@@ -494,21 +463,17 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
   filter.filed_from = common::local_time(first_day, 0, 0);
   filter.filed_to = common::local_time(next_first_day, 0, 0);
   filter.limit = 10'000'000;
-  auto dossiers = tx.list_dossiers(filter);
-  if (!dossiers) return dossiers.error();
-  for (const db::Dossier& d : *dossiers) {
+  TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
+  for (const db::Dossier& d : dossiers) {
     RegisterRow row;
-    auto summary = load_dossier_summary(tx, d.id);
-    if (!summary) return summary.error();
-    row.dossier = std::move(*summary);
-    auto events = dossier_events(tx, d.id);
-    if (!events) return events.error();
-    const History history = read_history(*events, *calendar, d.filed_at);
+    TRY_ASSIGN(auto summary, load_dossier_summary(tx, d.id));
+    row.dossier = std::move(summary);
+    TRY_ASSIGN(auto events, dossier_events(tx, d.id));
+    const History history = read_history(events, calendar, d.filed_at);
     row.resolved_at = history.resolved_at;
     row.returned_at = history.returned_at;
-    auto shipment = newest_return_shipment(tx, d.id);
-    if (!shipment) return shipment.error();
-    if (*shipment) row.return_tracking_number = (*shipment)->tracking_number;
+    TRY_ASSIGN(auto shipment, newest_return_shipment(tx, d.id));
+    if (shipment) row.return_tracking_number = shipment->tracking_number;
     std::vector<std::string> notes;
     // National scoring (docs/domain.md §4.4): more than one supplement request counts as late.
     if (d.supplement_count > 1) {
@@ -524,7 +489,7 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
     if (d.supplement_count == 1) notes.emplace_back("Đã yêu cầu bổ sung");
     if (d.reappointed) notes.emplace_back("Đã xin lỗi, hẹn lại");
     for (const char* action : {"refused", "stopped"}) {
-      const auto found = events_named(*events, action);
+      const auto found = events_named(events, action);
       if (!found.empty() && !found.back().reason.empty()) notes.push_back(found.back().reason);
     }
     for (const std::string& n : notes) row.note += (row.note.empty() ? "" : "\n") + n;
@@ -534,26 +499,23 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
 }
 
 Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id) {
-  auto summary = load_dossier_summary(tx, dossier_id);
-  if (!summary) return summary.error();
-  const DossierSummary& d = *summary;
-  auto shipment = newest_return_shipment(tx, dossier_id);
-  if (!shipment) return shipment.error();
-  if (!*shipment) {
+  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
+  const DossierSummary& d = summary;
+  TRY_ASSIGN(auto shipment, newest_return_shipment(tx, dossier_id));
+  if (!shipment) {
     return make_error(ErrorCode::not_found,
                       fmt::format("dossier #{}{}{} has no return shipment, so there is no label "
                                   "to print: dispatch the result first (hoso dispatch)",
                                   d.id, d.code.empty() ? "" : " ", d.code));
   }
-  auto agency = load_dossier_agency(tx, dossier_id);
-  if (!agency) return agency.error();
+  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
   ReturnLabel label;
-  label.sender = std::move(*agency);
+  label.sender = std::move(agency);
   label.receiver_name = d.applicant.full_name;
   label.receiver_phone = d.applicant.phone;
   label.receiver_address = d.applicant.delivery_address();
-  label.tracking_number = (*shipment)->tracking_number;
-  label.carrier = (*shipment)->carrier;
+  label.tracking_number = shipment->tracking_number;
+  label.carrier = shipment->carrier;
   label.dossier_code = d.code;
   label.dossier_id = d.id;
   label.lookup_url = d.lookup_page_url;
@@ -598,61 +560,48 @@ Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id d
                                                       const fs::path& folder,
                                                       const DocumentOptions& options) {
   std::vector<std::pair<std::string, std::string>> pages;  // file name, HTML
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    auto dossier = get_dossier(tx, dossier_id);
-    if (!dossier) return dossier.error();
-    auto events = dossier_events(tx, dossier_id);
-    if (!events) return events.error();
+  TRY(store.read([&](db::Transaction& tx) -> Result<void> {
+    TRY(get_dossier(tx, dossier_id));
+    TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
     auto add = [&](std::string name, Result<std::string> html) -> Result<void> {
       if (!html) return html.error();
       pages.emplace_back(std::move(name), std::move(*html));
       return {};
     };
-    if (!events_named(*events, "accepted").empty()) {
-      auto form = load_receipt(tx, dossier_id);
-      if (!form) return form.error();
-      form->paper = options.paper;
-      if (auto ok = add("form-01.html", render_receipt(*form)); !ok) return ok;
+    if (!events_named(events, "accepted").empty()) {
+      TRY_ASSIGN(auto form, load_receipt(tx, dossier_id));
+      form.paper = options.paper;
+      TRY(add("form-01.html", render_receipt(form)));
     }
-    const auto requests = events_named(*events, "supplement_requested");
+    const auto requests = events_named(events, "supplement_requested");
     for (std::size_t n = 1; n <= requests.size(); ++n) {
-      auto form = load_supplement_request(tx, dossier_id, static_cast<int>(n));
-      if (!form) return form.error();
+      TRY_ASSIGN(auto form, load_supplement_request(tx, dossier_id, static_cast<int>(n)));
       const std::string name =
           requests.size() == 1 ? "form-02.html" : fmt::format("form-02-{}.html", n);
-      if (auto ok = add(name, render_supplement_request(*form)); !ok) return ok;
+      TRY(add(name, render_supplement_request(form)));
     }
-    if (!events_named(*events, "refused").empty()) {
-      auto form = load_refusal(tx, dossier_id);
-      if (!form) return form.error();
-      if (auto ok = add("form-03.html", render_refusal(*form)); !ok) return ok;
+    if (!events_named(events, "refused").empty()) {
+      TRY_ASSIGN(auto form, load_refusal(tx, dossier_id));
+      TRY(add("form-03.html", render_refusal(form)));
     }
-    if (!events_named(*events, "reappointed").empty()) {
-      auto form = load_apology(tx, dossier_id);
-      if (!form) return form.error();
-      if (auto ok = add("form-04.html", render_apology(*form)); !ok) return ok;
+    if (!events_named(events, "reappointed").empty()) {
+      TRY_ASSIGN(auto form, load_apology(tx, dossier_id));
+      TRY(add("form-04.html", render_apology(form)));
     }
-    auto sheet = load_control_sheet(tx, dossier_id);
-    if (!sheet) return sheet.error();
-    if (auto ok = add("form-05.html", render_control_sheet(*sheet)); !ok) return ok;
-    auto shipment = newest_return_shipment(tx, dossier_id);
-    if (!shipment) return shipment.error();
-    if (*shipment) {
-      auto label = load_return_label(tx, dossier_id);
-      if (!label) return label.error();
-      if (auto ok = add("label.html", render_labels(std::span(&*label, 1), options.label,
-                                                    LabelLayout::one_per_page));
-          !ok) {
-        return ok;
-      }
+    TRY_ASSIGN(auto sheet, load_control_sheet(tx, dossier_id));
+    TRY(add("form-05.html", render_control_sheet(sheet)));
+    TRY_ASSIGN(auto shipment, newest_return_shipment(tx, dossier_id));
+    if (shipment) {
+      TRY_ASSIGN(auto label, load_return_label(tx, dossier_id));
+      TRY(add("label.html",
+              render_labels(std::span(&label, 1), options.label, LabelLayout::one_per_page)));
     }
     return {};
-  });
-  if (!read) return read.error();
+  }));
   std::vector<fs::path> written;
   for (const auto& [name, html] : pages) {
     const fs::path path = folder / name;
-    if (auto ok = write_document(path, html); !ok) return ok.error();
+    TRY(write_document(path, html));
     written.push_back(path);
   }
   return written;
@@ -685,19 +634,16 @@ std::string_view form_kind_name(FormKind kind) {
 
 // The loaders' own tests, each on what it reads first: the dossier, its events, its shipments.
 Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
-  auto dossier = get_dossier(tx, dossier_id);
-  if (!dossier) return dossier.error();
-  auto events = dossier_events(tx, dossier_id);
-  if (!events) return events.error();
-  auto shipment = newest_return_shipment(tx, dossier_id);
-  if (!shipment) return shipment.error();
+  TRY_ASSIGN(auto dossier, get_dossier(tx, dossier_id));
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  TRY_ASSIGN(auto shipment, newest_return_shipment(tx, dossier_id));
 
   bool accepted = false;
-  bool appointment = dossier->due_at.has_value();
+  bool appointment = dossier.due_at.has_value();
   bool supplement = false;
   bool refused = false;
   const db::Event* apology = nullptr;
-  for (const db::Event& e : *events) {
+  for (const db::Event& e : events) {
     if (e.action == "accepted") accepted = true;
     if (e.action == "supplement_requested") supplement = true;
     if (e.action == "refused") refused = true;
@@ -715,13 +661,13 @@ Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
   }
 
   AvailableForms out;
-  const bool has_code = dossier->code && !dossier->code->empty();
+  const bool has_code = dossier.code && !dossier.code->empty();
   if (accepted && has_code && appointment) out.forms.push_back(FormKind::receipt);
   if (supplement) out.forms.push_back(FormKind::supplement);
   if (refused) out.forms.push_back(FormKind::refusal);
   if (apology_dated) out.forms.push_back(FormKind::apology);
   out.forms.push_back(FormKind::control);
-  out.return_label = shipment->has_value();
+  out.return_label = shipment.has_value();
   return out;
 }
 
@@ -729,30 +675,25 @@ Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind
                                 PaperSize receipt_paper, int supplement_number) {
   switch (kind) {
     case FormKind::receipt: {
-      auto form = load_receipt(tx, dossier_id);
-      if (!form) return form.error();
-      form->paper = receipt_paper;
-      return render_receipt(*form);
+      TRY_ASSIGN(auto form, load_receipt(tx, dossier_id));
+      form.paper = receipt_paper;
+      return render_receipt(form);
     }
     case FormKind::supplement: {
-      auto form = load_supplement_request(tx, dossier_id, supplement_number);
-      if (!form) return form.error();
-      return render_supplement_request(*form);
+      TRY_ASSIGN(auto form, load_supplement_request(tx, dossier_id, supplement_number));
+      return render_supplement_request(form);
     }
     case FormKind::refusal: {
-      auto form = load_refusal(tx, dossier_id);
-      if (!form) return form.error();
-      return render_refusal(*form);
+      TRY_ASSIGN(auto form, load_refusal(tx, dossier_id));
+      return render_refusal(form);
     }
     case FormKind::apology: {
-      auto form = load_apology(tx, dossier_id);
-      if (!form) return form.error();
-      return render_apology(*form);
+      TRY_ASSIGN(auto form, load_apology(tx, dossier_id));
+      return render_apology(form);
     }
     case FormKind::control: {
-      auto sheet = load_control_sheet(tx, dossier_id);
-      if (!sheet) return sheet.error();
-      return render_control_sheet(*sheet);
+      TRY_ASSIGN(auto sheet, load_control_sheet(tx, dossier_id));
+      return render_control_sheet(sheet);
     }
   }
   return common::make_error(common::ErrorCode::internal, "unknown form");

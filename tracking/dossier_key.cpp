@@ -29,14 +29,12 @@ common::Result<std::optional<db::Id>> find_dossier_id(db::Transaction& tx, std::
     if (!std::isspace(c)) number.push_back(static_cast<char>(std::toupper(c)));
   }
   for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
-    auto shipment = tx.find_shipment(number, direction, common::Timestamp{});
-    if (!shipment) return shipment.error();
-    if (*shipment && (*shipment)->dossier_id) return (*shipment)->dossier_id;
+    TRY_ASSIGN(auto shipment, tx.find_shipment(number, direction, common::Timestamp{}));
+    if (shipment && shipment->dossier_id) return shipment->dossier_id;
   }
   if (all_digits(key)) return std::optional<db::Id>{std::stoll(std::string(key))};
-  auto by_code = tx.find_dossier_by_code(std::string(key));
-  if (!by_code) return by_code.error();
-  if (*by_code) return std::optional<db::Id>{(*by_code)->id};
+  TRY_ASSIGN(auto by_code, tx.find_dossier_by_code(std::string(key)));
+  if (by_code) return std::optional<db::Id>{by_code->id};
   return std::optional<db::Id>{};
 }
 

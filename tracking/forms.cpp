@@ -84,42 +84,32 @@ constexpr std::string_view k_margin = "15mm 15mm 15mm 20mm";
 Result<std::string> render_receipt(const ReceiptForm& form) {
   const DossierSummary& d = form.dossier;
   constexpr std::string_view k_doc = "form 01 (receipt)";
-  if (auto ok = detail::require(!d.code.empty(), "the dossier code", k_doc); !ok) {
-    return ok.error();
-  }
-  if (auto ok = detail::require(d.due_at.has_value(), "the appointment (due) date", k_doc); !ok) {
-    return ok.error();
-  }
-  if (auto ok = detail::require(!d.lookup_url.empty(), "the lookup link", k_doc); !ok) {
-    return ok.error();
-  }
+  TRY(detail::require(!d.code.empty(), "the dossier code", k_doc));
+  TRY(detail::require(d.due_at.has_value(), "the appointment (due) date", k_doc));
+  TRY(detail::require(!d.lookup_url.empty(), "the lookup link", k_doc));
   const bool a5 = form.paper == PaperSize::a5;
   scanner::SvgOptions code_options;
   code_options.module_mm = a5 ? 0.25 : 0.3;
   code_options.bar_height_mm = 10;
-  auto code_svg =
-      detail::barcode(scanner::BarcodeKind::code128, d.code, code_options, "dossier code");
-  if (!code_svg) return code_svg.error();
+  TRY_ASSIGN(auto code_svg,
+             detail::barcode(scanner::BarcodeKind::code128, d.code, code_options, "dossier code"));
   scanner::SvgOptions qr_options;
   qr_options.width_mm = a5 ? 22 : 26;
-  auto qr_svg = detail::barcode(scanner::BarcodeKind::qr, d.lookup_url, qr_options, "lookup link");
-  if (!qr_svg) return qr_svg.error();
+  TRY_ASSIGN(auto qr_svg,
+             detail::barcode(scanner::BarcodeKind::qr, d.lookup_url, qr_options, "lookup link"));
 
   Data data = form_data("Giấy tiếp nhận hồ sơ và hẹn trả kết quả — " + d.code, form.paper,
                         a5 ? "8mm 10mm" : k_margin, form.agency, d, form.accepted_at);
   data.set("a5", a5);
-  data.set("code_svg", std::move(*code_svg));
-  data.set("qr_svg", std::move(*qr_svg));
+  data.set("code_svg", std::move(code_svg));
+  data.set("qr_svg", std::move(qr_svg));
   data.set("received_by", form.received_by);
   return detail::render_page("form_01_receipt", std::move(data));
 }
 
 Result<std::string> render_supplement_request(const SupplementForm& form) {
-  if (auto ok = detail::require(!form.missing.empty(), "the list of missing documents",
-                                "form 02 (supplement request)");
-      !ok) {
-    return ok.error();
-  }
+  TRY(detail::require(!form.missing.empty(), "the list of missing documents",
+                      "form 02 (supplement request)"));
   Data data = form_data(title("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", form.dossier), form.paper,
                         k_margin, form.agency, form.dossier, form.requested_at);
   data.set("missing", detail::text_list(form.missing));
@@ -130,9 +120,7 @@ Result<std::string> render_supplement_request(const SupplementForm& form) {
 }
 
 Result<std::string> render_refusal(const RefusalForm& form) {
-  if (auto ok = detail::require(!form.reasons.empty(), "the reason", "form 03 (refusal)"); !ok) {
-    return ok.error();
-  }
+  TRY(detail::require(!form.reasons.empty(), "the reason", "form 03 (refusal)"));
   Data data = form_data(title("Phiếu từ chối tiếp nhận giải quyết hồ sơ", form.dossier), form.paper,
                         k_margin, form.agency, form.dossier, form.refused_at);
   data.set("reasons", detail::text_list(form.reasons));
@@ -174,9 +162,7 @@ Result<std::string> render_control_sheet(const ControlSheet& sheet) {
 }
 
 Result<std::string> render_register(const YearRegister& reg) {
-  if (auto ok = detail::require(reg.year > 0, "the year", "form 06 (register)"); !ok) {
-    return ok.error();
-  }
+  TRY(detail::require(reg.year > 0, "the year", "form 06 (register)"));
   Data data;
   data.set("page", detail::page_data(fmt::format("Sổ theo dõi hồ sơ năm {}", reg.year),
                                      {297, 210, "A4 landscape"}, "10mm"));

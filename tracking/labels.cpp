@@ -40,13 +40,8 @@ Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const ReturnLabel& l = labels[i];
     const std::string what = fmt::format("label of dossier #{}", l.dossier_id);
-    if (auto ok = detail::require(!l.tracking_number.empty(), "the return tracking number", what);
-        !ok) {
-      return ok.error();
-    }
-    if (auto ok = detail::require(!l.lookup_url.empty(), "the lookup link", what); !ok) {
-      return ok.error();
-    }
+    TRY(detail::require(!l.tracking_number.empty(), "the return tracking number", what));
+    TRY(detail::require(!l.lookup_url.empty(), "the lookup link", what));
     // Anyone handling the envelope could open the citizen view with the lookup code.
     if (l.lookup_url.find("?mk=") != std::string::npos ||
         l.lookup_url.find("&mk=") != std::string::npos) {
@@ -55,12 +50,10 @@ Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize
                                     "label must not show: use tracking::public_lookup_page_url",
                                     what));
     }
-    auto code_svg = detail::barcode(scanner::BarcodeKind::code128, l.tracking_number, code_options,
-                                    what + ": tracking number");
-    if (!code_svg) return code_svg.error();
-    auto qr_svg =
-        detail::barcode(scanner::BarcodeKind::qr, l.lookup_url, qr_options, what + ": lookup");
-    if (!qr_svg) return qr_svg.error();
+    TRY_ASSIGN(auto code_svg, detail::barcode(scanner::BarcodeKind::code128, l.tracking_number,
+                                              code_options, what + ": tracking number"));
+    TRY_ASSIGN(auto qr_svg, detail::barcode(scanner::BarcodeKind::qr, l.lookup_url, qr_options,
+                                            what + ": lookup"));
 
     std::string carrier = l.carrier;
     std::transform(carrier.begin(), carrier.end(), carrier.begin(),
@@ -75,8 +68,8 @@ Result<std::string> render_labels(std::span<const ReturnLabel> labels, LabelSize
     receiver.set("address", text_value(l.receiver_address));
     Data one;
     one.set("carrier", carrier);
-    one.set("code_svg", std::move(*code_svg));
-    one.set("qr_svg", std::move(*qr_svg));
+    one.set("code_svg", std::move(code_svg));
+    one.set("qr_svg", std::move(qr_svg));
     one.set("tracking_number", l.tracking_number);
     one.set("sender", sender);
     one.set("receiver", receiver);

@@ -142,11 +142,10 @@ Timestamp due_after(const common::WorkingCalendar& calendar, const db::Procedure
 // The version of procedure `code` in force on `day`: the latest effective_from on or before it.
 Result<db::Procedure> procedure_in_force(db::Transaction& tx, const std::string& code,
                                          common::Date day) {
-  auto all = tx.list_procedures();
-  if (!all) return all.error();
+  TRY_ASSIGN(auto all, tx.list_procedures());
   std::optional<db::Procedure> best;
   std::optional<db::Procedure> earliest;
-  for (const db::Procedure& p : *all) {
+  for (const db::Procedure& p : all) {
     if (p.code != code) continue;
     if (!earliest || p.effective_from < earliest->effective_from) earliest = p;
     if (p.effective_from > day) continue;
@@ -170,9 +169,8 @@ Result<db::Procedure> procedure_in_force(db::Transaction& tx, const std::string&
 
 // The state a supplement was requested from: the complete dossier goes back there.
 Result<DossierState> state_before_supplement(db::Transaction& tx, const db::Dossier& d) {
-  auto events = tx.events_of("dossier", d.id);
-  if (!events) return events.error();
-  const std::vector<db::Event>& list = *events;
+  TRY_ASSIGN(auto events, tx.events_of("dossier", d.id));
+  const std::vector<db::Event>& list = events;
   for (auto it = list.rbegin(); it != list.rend(); ++it) {
     if (it->action != event_name(Action::request_supplement)) continue;
     const auto data = nlohmann::json::parse(it->data, nullptr, false);
@@ -317,23 +315,21 @@ Result<void> check_allowed(const db::Dossier& dossier, Action action) {
 }
 
 Result<common::WorkingCalendar> load_calendar(db::Transaction& tx) {
-  auto days = tx.list_calendar_days();
-  if (!days) return days.error();
+  TRY_ASSIGN(auto days, tx.list_calendar_days());
   common::WorkingCalendar calendar;
-  for (const db::CalendarDay& day : *days) calendar.add_day(day.date, day.kind, day.name);
+  for (const db::CalendarDay& day : days) calendar.add_day(day.date, day.kind, day.name);
   return calendar;
 }
 
 Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossier_id,
                                 const ActionRequest& request) {
-  auto found = tx.get_dossier(dossier_id);
-  if (!found) return found.error();
-  if (!*found) {
+  TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
+  if (!found) {
     return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
   }
-  const db::Dossier before = **found;
-  if (auto ok = check_allowed(before, request.action); !ok) return ok.error();
-  if (auto ok = check_required(before, request); !ok) return ok.error();
+  const db::Dossier before = *found;
+  TRY(check_allowed(before, request.action));
+  TRY(check_required(before, request));
   if (request.at && *request.at > now) {
     return make_error(ErrorCode::invalid_argument,
                       fmt::format("{}: {} is in the future", dossier_label(before),
@@ -348,8 +344,7 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
   }
   const Timestamp when = request.at.value_or(now);
 
-  auto calendar = load_calendar(tx);
-  if (!calendar) return calendar.error();
+  TRY_ASSIGN(auto calendar, load_calendar(tx));
 
   db::Dossier after = before;
   after.state = target_of(request.action, before.state);
@@ -360,14 +355,12 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
     case Action::accept: {
       std::optional<db::Procedure> procedure;
       if (!request.procedure_code.empty()) {
-        auto p =
-            procedure_in_force(tx, request.procedure_code, common::local_date(before.filed_at));
-        if (!p) return p.error();
-        procedure = *p;
+        TRY_ASSIGN(auto p, procedure_in_force(tx, request.procedure_code,
+                                              common::local_date(before.filed_at)));
+        procedure = p;
       } else if (before.procedure_id) {
-        auto p = tx.get_procedure(*before.procedure_id);
-        if (!p) return p.error();
-        procedure = *p;
+        TRY_ASSIGN(auto p, tx.get_procedure(*before.procedure_id));
+        procedure = p;
       }
       if (!procedure) {
         return make_error(ErrorCode::invalid_argument,
@@ -377,9 +370,8 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
       }
       after.procedure_id = procedure->id;
       after.procedure_version = procedure->version;
-      auto agency = tx.get_agency(before.agency_id);
-      if (!agency) return agency.error();
-      if (!*agency) {
+      TRY_ASSIGN(auto agency, tx.get_agency(before.agency_id));
+      if (!agency) {
         return make_error(
             ErrorCode::internal,
             fmt::format("{}: its agency #{} is missing", dossier_label(before), before.agency_id));
@@ -387,14 +379,13 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
       if (!before.code) {
         // The sequence row is bumped in this transaction: a rollback gives the number back.
         const common::Date day = common::local_date(when);
-        auto sequence = tx.next_dossier_sequence(before.agency_id, day);
-        if (!sequence) return sequence.error();
-        after.code = dossier_code((*agency)->code, day, *sequence);
+        TRY_ASSIGN(auto sequence, tx.next_dossier_sequence(before.agency_id, day));
+        after.code = dossier_code(agency->code, day, sequence);
       }
       // NĐ 61/2018 Art. 19: the deadline runs from the handover (or from the complete dossier's
       // arrival after a supplement), with the 15:00 cut-off of the calendar.
       after.due_at =
-          due_after(*calendar, *procedure, before.clock_started_at.value_or(before.filed_at));
+          due_after(calendar, *procedure, before.clock_started_at.value_or(before.filed_at));
       data["procedure"] = procedure->code;
       data["procedure_version"] = procedure->version;
       data["time"] =
@@ -411,26 +402,24 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
       if (before.due_at) data["previous_due_at"] = common::format_iso(*before.due_at);
       break;
     case Action::supplement_received: {
-      auto back = state_before_supplement(tx, before);
-      if (!back) return back.error();
-      after.state = *back;
+      TRY_ASSIGN(auto back, state_before_supplement(tx, before));
+      after.state = back;
       // NĐ 61/2018 Art. 19.4: the deadline restarts from zero when the complete dossier arrives.
       after.clock_started_at = when;
       after.due_at = std::nullopt;
       if (after.state != DossierState::received && before.procedure_id) {
-        auto p = tx.get_procedure(*before.procedure_id);
-        if (!p) return p.error();
-        if (*p) after.due_at = due_after(*calendar, **p, when);
+        TRY_ASSIGN(auto p, tx.get_procedure(*before.procedure_id));
+        if (p) after.due_at = due_after(calendar, *p, when);
       }
       data["arrived_at"] = common::format_iso(when);
       break;
     }
     case Action::apologise:
-      if (auto ok = check_apology(*calendar, before, now, request); !ok) return ok.error();
+      TRY(check_apology(calendar, before, now, request));
       after.reappointed = true;
       after.due_at =
-          common::local_time(*request.new_date, calendar->office_hours().close_minute / 60,
-                             calendar->office_hours().close_minute % 60);
+          common::local_time(*request.new_date, calendar.office_hours().close_minute / 60,
+                             calendar.office_hours().close_minute % 60);
       data["previous_due_at"] = common::format_iso(*before.due_at);
       break;
     case Action::refuse:
@@ -451,44 +440,36 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
   if (request.at) data["at"] = common::format_iso(*request.at);
   for (const auto& [key, value] : request.details) data[key] = value;
 
-  if (auto updated = tx.update_dossier(after); !updated) return updated.error();
-  auto event = tx.append_event(db::Event{
-      0, now, request.actor, "dossier", before.id, std::string(event_name(request.action)),
-      request.reason, data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-  if (!event) return event.error();
-  return Transition{before, after, *event};
+  TRY(tx.update_dossier(after));
+  TRY_ASSIGN(auto event, tx.append_event(db::Event{
+                             0, now, request.actor, "dossier", before.id,
+                             std::string(event_name(request.action)), request.reason,
+                             data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+  return Transition{before, after, event};
 }
 
 Result<Transition> Lifecycle::apply(db::Id dossier_id, const ActionRequest& request) {
-  std::optional<Transition> out;
-  auto written = store_.write([&](db::Transaction& tx) -> Result<void> {
-    auto t = apply_action(tx, clock_.now(), dossier_id, request);
-    if (!t) return t.error();
-    out = std::move(*t);
-    return {};
-  });
-  if (!written) return written.error();
-  return std::move(*out);
+  return store_.write<Transition>(
+      [&](db::Transaction& tx) { return apply_action(tx, clock_.now(), dossier_id, request); });
 }
 
 Result<DueReport> Lifecycle::due() const {
-  DueReport report;
-  report.as_of = clock_.now();
-  auto read = store_.read([&](db::Transaction& tx) -> Result<void> {
-    auto calendar = load_calendar(tx);
-    if (!calendar) return calendar.error();
+  const Timestamp as_of = clock_.now();
+  return store_.read<DueReport>([&](db::Transaction& tx) -> Result<DueReport> {
+    DueReport report;
+    report.as_of = as_of;
+    TRY_ASSIGN(auto calendar, load_calendar(tx));
     // "Due within one working day": today or the next working day, to its end.
     const common::Date today = common::local_date(report.as_of);
-    const common::Date horizon = calendar->next_working_day(today);
+    const common::Date horizon = calendar.next_working_day(today);
     const Timestamp end_of_horizon = common::local_time(
         common::Date{std::chrono::sys_days{horizon} + std::chrono::days{1}}, 0, 0);
     db::DossierFilter filter;
     filter.states.assign(k_running_states.begin(), k_running_states.end());
     filter.due_before = end_of_horizon;
     filter.limit = 1'000'000;
-    auto list = tx.list_dossiers(filter);
-    if (!list) return list.error();
-    std::vector<db::Dossier> dossiers = std::move(*list);
+    TRY_ASSIGN(auto list, tx.list_dossiers(filter));
+    std::vector<db::Dossier> dossiers = std::move(list);
     std::stable_sort(
         dossiers.begin(), dossiers.end(),
         [](const db::Dossier& a, const db::Dossier& b) { return a.due_at < b.due_at; });
@@ -498,32 +479,27 @@ Result<DueReport> Lifecycle::due() const {
     db::DossierFilter back;
     back.state = DossierState::return_failed;
     back.limit = 1'000'000;
-    auto returned = tx.list_dossiers(back);
-    if (!returned) return returned.error();
-    report.back_at_desk = std::move(*returned);
+    TRY_ASSIGN(auto returned, tx.list_dossiers(back));
+    report.back_at_desk = std::move(returned);
     std::stable_sort(
         report.back_at_desk.begin(), report.back_at_desk.end(),
         [](const db::Dossier& a, const db::Dossier& b) { return a.updated_at < b.updated_at; });
     db::DossierFilter out;
     out.state = DossierState::return_dispatched;
     out.limit = 1'000'000;
-    auto on_the_way = tx.list_dossiers(out);
-    if (!on_the_way) return on_the_way.error();
-    for (db::Dossier& d : *on_the_way) {
-      auto shipments = tx.shipments_of(d.id);
-      if (!shipments) return shipments.error();
+    TRY_ASSIGN(auto on_the_way, tx.list_dossiers(out));
+    for (db::Dossier& d : on_the_way) {
+      TRY_ASSIGN(auto shipments, tx.shipments_of(d.id));
       const db::Shipment* newest = nullptr;
-      for (const db::Shipment& s : *shipments) {
+      for (const db::Shipment& s : shipments) {
         if (s.direction == db::Direction::outbound && (!newest || s.id > newest->id)) newest = &s;
       }
       if (newest && newest->status == "exception") {
         report.return_in_trouble.push_back(std::move(d));
       }
     }
-    return {};
+    return report;
   });
-  if (!read) return read.error();
-  return report;
 }
 
 }  // namespace tracking

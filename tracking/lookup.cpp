@@ -99,9 +99,8 @@ Result<std::optional<db::Dossier>> find_by_public_code(db::Transaction& tx, std:
   std::optional<db::Id> match;
   const std::string number = normalise_tracking_number(code);
   for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
-    auto shipment = tx.find_shipment(number, direction, Timestamp{});
-    if (!shipment) return shipment.error();
-    if (!match && !number.empty() && *shipment) match = (*shipment)->dossier_id;
+    TRY_ASSIGN(auto shipment, tx.find_shipment(number, direction, Timestamp{}));
+    if (!match && !number.empty() && shipment) match = shipment->dossier_id;
   }
   const std::string_view as_typed = trim(code);
   const std::array<std::optional<std::string>, 2> candidates = {
@@ -109,13 +108,11 @@ Result<std::optional<db::Dossier>> find_by_public_code(db::Transaction& tx, std:
                                         ? std::optional<std::string>(as_typed)
                                         : std::nullopt};
   for (const std::optional<std::string>& candidate : candidates) {
-    auto found = tx.find_dossier_by_code(candidate.value_or(""));
-    if (!found) return found.error();
-    if (!match && candidate && *found) match = (*found)->id;
+    TRY_ASSIGN(auto found, tx.find_dossier_by_code(candidate.value_or("")));
+    if (!match && candidate && found) match = found->id;
   }
   // Read again on a code match too, so every path ends with this one call.
-  auto dossier = tx.get_dossier(match.value_or(k_no_dossier));
-  if (!dossier) return dossier.error();
+  TRY_ASSIGN(auto dossier, tx.get_dossier(match.value_or(k_no_dossier)));
   if (!match) return std::optional<db::Dossier>{};
   return dossier;
 }
@@ -128,17 +125,15 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
   view.due_at = d.due_at;
   view.reappointed = d.reappointed;
   if (d.procedure_id) {
-    auto procedure = tx.get_procedure(*d.procedure_id);
-    if (!procedure) return procedure.error();
-    if (*procedure) {
-      view.procedure_code = (*procedure)->code;
-      view.procedure_name = (*procedure)->name;
+    TRY_ASSIGN(auto procedure, tx.get_procedure(*d.procedure_id));
+    if (procedure) {
+      view.procedure_code = procedure->code;
+      view.procedure_name = procedure->name;
     }
   }
-  auto events = tx.events_of("dossier", d.id);
-  if (!events) return events.error();
+  TRY_ASSIGN(auto events, tx.events_of("dossier", d.id));
   DossierState state = DossierState::received;
-  for (const db::Event& e : *events) {
+  for (const db::Event& e : events) {
     const auto label = citizen_step_label(e.action);
     if (!label) continue;
     // Only these facts of the event's data are read: its reason, actor and other details (a list
@@ -156,21 +151,19 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
     step.due_at = iso_field(data, "due_at");
     view.timeline.push_back(std::move(step));
   }
-  auto shipments = tx.shipments_of(d.id);
-  if (!shipments) return shipments.error();
+  TRY_ASSIGN(auto shipments, tx.shipments_of(d.id));
   std::stable_sort(
-      shipments->begin(), shipments->end(), [](const db::Shipment& a, const db::Shipment& b) {
+      shipments.begin(), shipments.end(), [](const db::Shipment& a, const db::Shipment& b) {
         return a.direction == db::Direction::inbound && b.direction != db::Direction::inbound;
       });
-  for (const db::Shipment& s : *shipments) {
+  for (const db::Shipment& s : shipments) {
     CitizenShipment shipment;
     shipment.direction = s.direction;
     shipment.carrier = s.carrier;
     shipment.tracking_number = s.tracking_number;
     shipment.status = s.status;
-    auto carrier_events = tx.carrier_events_of(s.id);
-    if (!carrier_events) return carrier_events.error();
-    for (const db::CarrierEvent& ce : *carrier_events) {
+    TRY_ASSIGN(auto carrier_events, tx.carrier_events_of(s.id));
+    for (const db::CarrierEvent& ce : carrier_events) {
       shipment.events.push_back(CitizenCarrierEvent{ce.occurred_at, ce.status, ce.location});
     }
     view.shipments.push_back(std::move(shipment));
@@ -315,28 +308,24 @@ Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
   // Every query runs whatever matched (find_by_public_code), then one comparison, then the
   // decision: a known code with a wrong lookup code, an unknown code and an empty one do the same
   // work up to the identical error.
-  auto found = find_by_public_code(tx, code);
-  if (!found) return found.error();
+  TRY_ASSIGN(auto found, find_by_public_code(tx, code));
   const std::string typed = normalise_lookup_code(lookup_code);
   // A stand-in as long as intake's codes (8 characters) when nothing was found; never accepted,
   // even if typed, because the decision also needs a dossier.
   static const std::string k_no_lookup_code(8, '\0');
-  const bool matches = lookup_codes_equal(typed, *found ? (*found)->lookup_code : k_no_lookup_code);
-  if (!*found || !matches) return citizen_lookup_error();
-  return build_citizen_view(tx, **found);
+  const bool matches = lookup_codes_equal(typed, found ? found->lookup_code : k_no_lookup_code);
+  if (!found || !matches) return citizen_lookup_error();
+  return build_citizen_view(tx, *found);
 }
 
 Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
-  auto found = find_by_public_code(tx, key);
-  if (!found) return found.error();
-  std::optional<db::Dossier> dossier = std::move(*found);
+  TRY_ASSIGN(auto found, find_by_public_code(tx, key));
+  std::optional<db::Dossier> dossier = std::move(found);
   if (!dossier) {
-    auto id = find_dossier_id(tx, key);  // "#12", a bare number
-    if (!id) return id.error();
-    if (*id) {
-      auto by_id = tx.get_dossier(**id);
-      if (!by_id) return by_id.error();
-      dossier = std::move(*by_id);
+    TRY_ASSIGN(auto id, find_dossier_id(tx, key));  // "#12", a bare number
+    if (id) {
+      TRY_ASSIGN(auto by_id, tx.get_dossier(*id));
+      dossier = std::move(by_id);
     }
   }
   if (!dossier) {
@@ -346,59 +335,36 @@ Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
   }
   StaffView view;
   view.dossier = *dossier;
-  auto agency = tx.get_agency(dossier->agency_id);
-  if (!agency) return agency.error();
-  view.agency = *agency;
+  TRY_ASSIGN(auto agency, tx.get_agency(dossier->agency_id));
+  view.agency = agency;
   if (dossier->procedure_id) {
-    auto procedure = tx.get_procedure(*dossier->procedure_id);
-    if (!procedure) return procedure.error();
-    view.procedure = *procedure;
+    TRY_ASSIGN(auto procedure, tx.get_procedure(*dossier->procedure_id));
+    view.procedure = procedure;
   }
-  auto applicant = tx.applicant_of(dossier->id);
-  if (!applicant) return applicant.error();
-  view.applicant = *applicant;
-  auto shipments = tx.shipments_of(dossier->id);
-  if (!shipments) return shipments.error();
-  for (db::Shipment& s : *shipments) {
-    auto events = tx.carrier_events_of(s.id);
-    if (!events) return events.error();
-    view.shipments.push_back(StaffShipment{std::move(s), std::move(*events)});
+  TRY_ASSIGN(auto applicant, tx.applicant_of(dossier->id));
+  view.applicant = applicant;
+  TRY_ASSIGN(auto shipments, tx.shipments_of(dossier->id));
+  for (db::Shipment& s : shipments) {
+    TRY_ASSIGN(auto events, tx.carrier_events_of(s.id));
+    view.shipments.push_back(StaffShipment{std::move(s), std::move(events)});
   }
-  auto history = tx.events_of("dossier", dossier->id);
-  if (!history) return history.error();
-  view.history = std::move(*history);
-  auto scans = tx.scans_of(dossier->id);
-  if (!scans) return scans.error();
-  view.scans = std::move(*scans);
-  auto citizen = build_citizen_view(tx, *dossier);
-  if (!citizen) return citizen.error();
-  view.citizen = std::move(*citizen);
+  TRY_ASSIGN(auto history, tx.events_of("dossier", dossier->id));
+  view.history = std::move(history);
+  TRY_ASSIGN(auto scans, tx.scans_of(dossier->id));
+  view.scans = std::move(scans);
+  TRY_ASSIGN(auto citizen, build_citizen_view(tx, *dossier));
+  view.citizen = std::move(citizen);
   return view;
 }
 
 Result<CitizenView> citizen_lookup(db::Store& store, std::string_view code,
                                    std::string_view lookup_code) {
-  std::optional<CitizenView> out;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    auto view = citizen_lookup(tx, code, lookup_code);
-    if (!view) return view.error();
-    out = std::move(*view);
-    return {};
-  });
-  if (!read) return read.error();
-  return std::move(*out);
+  return store.read<CitizenView>(
+      [&](db::Transaction& tx) { return citizen_lookup(tx, code, lookup_code); });
 }
 
 Result<StaffView> staff_lookup(db::Store& store, std::string_view key) {
-  std::optional<StaffView> out;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    auto view = staff_lookup(tx, key);
-    if (!view) return view.error();
-    out = std::move(*view);
-    return {};
-  });
-  if (!read) return read.error();
-  return std::move(*out);
+  return store.read<StaffView>([&](db::Transaction& tx) { return staff_lookup(tx, key); });
 }
 
 namespace {

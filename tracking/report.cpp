@@ -210,46 +210,39 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
   DeskReport report;
   report.period = period;
   report.generated_at = now;
-  auto agency_code = tx.setting(db::k_setting_agency_code);
-  if (!agency_code) return agency_code.error();
-  if (*agency_code) {
-    report.agency_code = **agency_code;
-    auto agency = tx.find_agency(**agency_code);
-    if (!agency) return agency.error();
-    if (*agency) report.agency_name = (*agency)->name;
+  TRY_ASSIGN(auto agency_code, tx.setting(db::k_setting_agency_code));
+  if (agency_code) {
+    report.agency_code = *agency_code;
+    TRY_ASSIGN(auto agency, tx.find_agency(*agency_code));
+    if (agency) report.agency_name = agency->name;
   }
   std::string desk_province = options.desk_province;
   if (desk_province.empty()) {
-    auto province = tx.setting(db::k_setting_agency_province);
-    if (!province) return province.error();
-    desk_province = province->value_or("");
+    TRY_ASSIGN(auto province, tx.setting(db::k_setting_agency_province));
+    desk_province = province.value_or("");
   }
-  auto calendar = load_calendar(tx);
-  if (!calendar) return calendar.error();
+  TRY_ASSIGN(auto calendar, load_calendar(tx));
 
   std::map<db::Id, std::string> field_of_procedure;
-  auto procedures = tx.list_procedures();
-  if (!procedures) return procedures.error();
-  for (const db::Procedure& p : *procedures) field_of_procedure[p.id] = p.field;
+  TRY_ASSIGN(auto procedures, tx.list_procedures());
+  for (const db::Procedure& p : procedures) field_of_procedure[p.id] = p.field;
 
   db::DossierFilter filter;
   filter.filed_to = period.to;
   filter.limit = 100'000'000;
-  auto dossiers = tx.list_dossiers(filter);
-  if (!dossiers) return dossiers.error();
+  TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
 
   const auto in_period = [&](Timestamp t) { return period.from <= t && t < period.to; };
   std::map<RouteKey, RouteSamples> routes;
 
-  for (const db::Dossier& d : *dossiers) {
+  for (const db::Dossier& d : dossiers) {
     const std::string field = d.procedure_id && field_of_procedure.count(*d.procedure_id)
                                   ? field_of_procedure[*d.procedure_id]
                                   : std::string();
     const std::string code = d.code.value_or(fmt::format("#{}", d.id));
     FieldCounts& counts = report.by_field[field];
-    auto events = tx.events_of("dossier", d.id);
-    if (!events) return events.error();
-    const std::vector<Step> steps = steps_of(*events);
+    TRY_ASSIGN(auto events, tx.events_of("dossier", d.id));
+    const std::vector<Step> steps = steps_of(events);
 
     if (in_period(d.filed_at)) {
       ++counts.received;
@@ -305,7 +298,7 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
         ++counts.open_overdue;
         report.backlog.push_back(
             BacklogDossier{d.id, code, field, end.state, *end.due_at,
-                           calendar->working_days_between(
+                           calendar.working_days_between(
                                common::local_date(*end.due_at),
                                common::local_date(period.to - std::chrono::seconds{1}))});
       } else {
@@ -314,12 +307,10 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
     }
 
     // The post, both ways.
-    auto shipments = tx.shipments_of(d.id);
-    if (!shipments) return shipments.error();
-    for (const db::Shipment& s : *shipments) {
-      auto carrier_events = tx.carrier_events_of(s.id);
-      if (!carrier_events) return carrier_events.error();
-      const std::vector<db::CarrierEvent>& ce = *carrier_events;
+    TRY_ASSIGN(auto shipments, tx.shipments_of(d.id));
+    for (const db::Shipment& s : shipments) {
+      TRY_ASSIGN(auto carrier_events, tx.carrier_events_of(s.id));
+      const std::vector<db::CarrierEvent>& ce = carrier_events;
       const auto delivered =
           std::find_if(ce.begin(), ce.end(), [](const auto& e) { return e.status == "delivered"; });
       const TransitTable* table = nullptr;
@@ -356,7 +347,7 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
           samples.hours.push_back(
               std::chrono::duration<double, std::ratio<3600>>(*end_at - ce.front().occurred_at)
                   .count());
-          samples.working_days.push_back(calendar->working_days_between(
+          samples.working_days.push_back(calendar.working_days_between(
               common::local_date(ce.front().occurred_at), common::local_date(*end_at)));
         }
       }
@@ -438,15 +429,8 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
 
 Result<DeskReport> build_report(db::Store& store, const Period& period,
                                 const ReportOptions& options, Timestamp now) {
-  std::optional<DeskReport> out;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
-    auto report = build_report(tx, period, options, now);
-    if (!report) return report.error();
-    out = std::move(*report);
-    return {};
-  });
-  if (!read) return read.error();
-  return std::move(*out);
+  return store.read<DeskReport>(
+      [&](db::Transaction& tx) { return build_report(tx, period, options, now); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -729,31 +713,29 @@ common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Peri
     return common::make_error(common::ErrorCode::invalid_argument,
                               fmt::format("{} days asked for; charts take at most 92", days));
   }
-  std::vector<DayCounts> out;
   ReportOptions lean = options;
   lean.late_listed = 0;  // counts only
-  auto read = store.read([&](db::Transaction& tx) -> common::Result<void> {
-    for (auto day = std::chrono::sys_days{first}; day <= std::chrono::sys_days{last};
-         day += std::chrono::days{1}) {
-      Period one{common::local_time(common::Date{day}, 0, 0),
-                 common::local_time(common::Date{day + std::chrono::days{1}}, 0, 0)};
-      if (one.to > now) one.to = now;
-      if (!(one.from < one.to)) break;
-      auto report = build_report(tx, one, lean, now);
-      if (!report) return report.error();
-      DayCounts counts;
-      counts.day = common::Date{day};
-      counts.received_by_channel = report->received_by_channel;
-      counts.resolved = report->total.resolved;
-      counts.on_time = report->total.early + report->total.on_time;
-      counts.late = report->total.late;
-      counts.backlog = report->total.open_overdue;
-      out.push_back(std::move(counts));
-    }
-    return {};
-  });
-  if (!read) return read.error();
-  return out;
+  return store.read<std::vector<DayCounts>>(
+      [&](db::Transaction& tx) -> Result<std::vector<DayCounts>> {
+        std::vector<DayCounts> out;
+        for (auto day = std::chrono::sys_days{first}; day <= std::chrono::sys_days{last};
+             day += std::chrono::days{1}) {
+          Period one{common::local_time(common::Date{day}, 0, 0),
+                     common::local_time(common::Date{day + std::chrono::days{1}}, 0, 0)};
+          if (one.to > now) one.to = now;
+          if (!(one.from < one.to)) break;
+          TRY_ASSIGN(auto report, build_report(tx, one, lean, now));
+          DayCounts counts;
+          counts.day = common::Date{day};
+          counts.received_by_channel = report.received_by_channel;
+          counts.resolved = report.total.resolved;
+          counts.on_time = report.total.early + report.total.on_time;
+          counts.late = report.total.late;
+          counts.backlog = report.total.open_overdue;
+          out.push_back(std::move(counts));
+        }
+        return out;
+      });
 }
 
 }  // namespace tracking

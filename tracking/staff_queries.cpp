@@ -110,7 +110,7 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
   }
 
   DossierPage page;
-  auto read = store.read([&](db::Transaction& tx) -> Result<void> {
+  TRY(store.read([&](db::Transaction& tx) -> Result<void> {
     if (!query.batch.empty()) {
       TRY_ASSIGN(const auto batch, tx.find_batch(query.batch));
       if (!batch) {
@@ -157,8 +157,7 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
       page.rows.push_back(std::move(row));
     }
     return {};
-  });
-  if (!read) return std::move(read).error();
+  }));
   page.limit_reached = static_cast<int>(page.rows.size()) == query.limit;
   return page;
 }

@@ -21,9 +21,8 @@ using common::Timestamp;
 Result<TransitTable> TransitTable::load(const std::filesystem::path& limits,
                                         const std::filesystem::path& offices) {
   TransitTable table;
-  auto limit_rows = common::read_csv(limits);
-  if (!limit_rows) return limit_rows.error();
-  for (const common::CsvRow& row : *limit_rows) {
+  TRY_ASSIGN(const auto limit_rows, common::read_csv(limits));
+  for (const common::CsvRow& row : limit_rows) {
     if (row.fields.size() >= 1 && row.fields[0] == "from") continue;  // the header
     int days = -1;
     if (row.fields.size() == 3) {
@@ -44,9 +43,8 @@ Result<TransitTable> TransitTable::load(const std::filesystem::path& limits,
     table.add_limit(row.fields[0], row.fields[1], days);
   }
   if (offices.empty()) return table;
-  auto office_rows = common::read_csv(offices);
-  if (!office_rows) return office_rows.error();
-  for (const common::CsvRow& row : *office_rows) {
+  TRY_ASSIGN(const auto office_rows, common::read_csv(offices));
+  for (const common::CsvRow& row : office_rows) {
     if (row.fields.size() >= 1 && row.fields[0] == "prefix") continue;
     const bool digits = row.fields.size() == 2 && !row.fields[0].empty() &&
                         std::all_of(row.fields[0].begin(), row.fields[0].end(),
@@ -126,9 +124,8 @@ Result<std::map<std::string, TransitTable>> load_transit_tables(const std::files
       // Limits without offices: routes are then named by office code only.
       offices = std::filesystem::path();
     }
-    Result<TransitTable> table = TransitTable::load(entry.path(), offices);
-    if (!table) return table.error();
-    tables.emplace(carrier, std::move(*table));
+    TRY_ASSIGN(TransitTable table, TransitTable::load(entry.path(), offices));
+    tables.emplace(carrier, std::move(table));
   }
   if (ec) {
     return make_error(ErrorCode::not_found,

@@ -171,9 +171,8 @@ void normalise(TrackedItem& item) {
 
 common::Result<TrackPage> parse_track_page(std::string_view body, const StatusMap& statuses) {
   try {
-    auto parsed = parse_object(body, "the tracking answer");
-    if (!parsed) return std::move(parsed).error();
-    const json& document = *parsed;
+    TRY_ASSIGN(auto parsed, parse_object(body, "the tracking answer"));
+    const json& document = parsed;
     if (success_flag(document) == false) {
       const auto message = message_of(document);
       return make_error(ErrorCode::unavailable,
@@ -181,15 +180,12 @@ common::Result<TrackPage> parse_track_page(std::string_view body, const StatusMa
                                     message.empty() ? "no reason given" : message));
     }
     TrackPage page;
-    auto page_index = read_integer(document, "PageIndex", 1);
-    if (!page_index) return std::move(page_index).error();
-    auto page_size = read_integer(document, "PageSize", 0);
-    if (!page_size) return std::move(page_size).error();
-    auto total = read_integer(document, "TotalCount", 0);
-    if (!total) return std::move(total).error();
-    page.page_index = static_cast<int>(*page_index);
-    page.page_size = static_cast<int>(*page_size);
-    page.total_count = *total;
+    TRY_ASSIGN(auto page_index, read_integer(document, "PageIndex", 1));
+    TRY_ASSIGN(auto page_size, read_integer(document, "PageSize", 0));
+    TRY_ASSIGN(auto total, read_integer(document, "TotalCount", 0));
+    page.page_index = static_cast<int>(page_index);
+    page.page_size = static_cast<int>(page_size);
+    page.total_count = total;
 
     const auto items = document.find("Items");
     if (items == document.end() || !items->is_array()) {
@@ -237,9 +233,8 @@ common::Result<TrackPage> parse_track_page(std::string_view body, const StatusMa
 }
 
 common::Result<std::string> parse_login(std::string_view body) {
-  auto parsed = parse_object(body, "the login answer");
-  if (!parsed) return std::move(parsed).error();
-  const json& document = *parsed;
+  TRY_ASSIGN(auto parsed, parse_object(body, "the login answer"));
+  const json& document = parsed;
   const auto success = success_flag(document);
   if (!success) return make_error(ErrorCode::bad_input, "the login answer has no IsSuccess flag");
   if (!*success) {
@@ -264,9 +259,8 @@ common::Result<std::string> parse_login(std::string_view body) {
 
 common::Result<CreatedShipment> parse_created(std::string_view body, const StatusMap& statuses) {
   try {
-    auto parsed = parse_object(body, "the CreateOrder answer");
-    if (!parsed) return std::move(parsed).error();
-    const json& document = *parsed;
+    TRY_ASSIGN(auto parsed, parse_object(body, "the CreateOrder answer"));
+    const json& document = parsed;
     auto fail = [](std::string why) {
       return make_error(ErrorCode::bad_input, fmt::format("the CreateOrder answer: {}", why));
     };
@@ -331,9 +325,8 @@ common::Result<CreatedShipment> parse_created(std::string_view body, const Statu
 }
 
 common::Result<WebhookEnvelope> parse_webhook_envelope(std::string_view body) {
-  auto parsed = parse_object(body, "webhook refused: the body");
-  if (!parsed) return std::move(parsed).error();
-  const json& document = *parsed;
+  TRY_ASSIGN(auto parsed, parse_object(body, "webhook refused: the body"));
+  const json& document = parsed;
   WebhookEnvelope envelope;
   for (auto [field, out] : {std::pair<const char*, std::string*>{"Data", &envelope.data},
                             {"SendDate", &envelope.send_date},
@@ -354,9 +347,8 @@ common::Result<WebhookEnvelope> parse_webhook_envelope(std::string_view body) {
 common::Result<std::pair<std::string, TrackingEvent>> parse_webhook_data(
     std::string_view data, const StatusMap& statuses) {
   try {
-    auto parsed = parse_object(data, "the webhook's Data");
-    if (!parsed) return std::move(parsed).error();
-    const json& document = *parsed;
+    TRY_ASSIGN(auto parsed, parse_object(data, "the webhook's Data"));
+    const json& document = parsed;
     const auto code = document.find("ItemCode");
     if (code == document.end() || !code->is_string() ||
         code->get_ref<const std::string&>().empty()) {

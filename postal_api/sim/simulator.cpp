@@ -1244,11 +1244,9 @@ class SimulatorImpl final : public Simulator {
 
 common::Result<std::unique_ptr<Simulator>> Simulator::start(Options options) {
   if (options.start_time == Timestamp{}) options.start_time = common::SystemClock{}.now();
-  auto signer = detail::Signer::generate();
-  if (!signer) return std::move(signer).error();
-  auto simulator = std::make_unique<SimulatorImpl>(std::move(options), std::move(*signer));
-  auto listening = simulator->listen();
-  if (!listening) return listening.error();
+  TRY_ASSIGN(auto signer, detail::Signer::generate());
+  auto simulator = std::make_unique<SimulatorImpl>(std::move(options), std::move(signer));
+  TRY(simulator->listen());
   return std::unique_ptr<Simulator>(std::move(simulator));
 }
 

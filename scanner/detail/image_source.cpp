@@ -251,9 +251,8 @@ common::Result<int> page_count(const std::string& path, Bytes data, const Probe&
   (void)limits;
   switch (p.kind) {
     case FileKind::pdf: {
-      auto pdf = open_pdf(data);
-      if (!pdf) return pdf.error();
-      int pages = pdf->doc->pages();
+      TRY_ASSIGN(auto pdf, open_pdf(data));
+      int pages = pdf.doc->pages();
       if (pages <= 0) return make_error(ErrorCode::bad_input, "PDF has no pages");
       return pages;
     }
@@ -282,7 +281,7 @@ common::Result<int> page_count(const std::string& path, Bytes data, const Probe&
 common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Probe& p, int page,
                                   const Limits& limits) {
   if (p.kind != FileKind::pdf) {
-    if (auto ok = check_pixels(p.kind, p.width, p.height, limits); !ok) return ok.error();
+    TRY(check_pixels(p.kind, p.width, p.height, limits));
     if (p.width <= 0 || p.height <= 0) {
       return make_error(ErrorCode::bad_input,
                         fmt::format("{} header gives an empty image ({} × {} pixels)",
@@ -293,9 +292,8 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
   try {
     switch (p.kind) {
       case FileKind::pdf: {
-        auto pdf = open_pdf(data);
-        if (!pdf) return pdf.error();
-        std::unique_ptr<poppler::page> pdf_page(pdf->doc->create_page(page));
+        TRY_ASSIGN(auto pdf, open_pdf(data));
+        std::unique_ptr<poppler::page> pdf_page(pdf.doc->create_page(page));
         if (!pdf_page) {
           return make_error(ErrorCode::not_found, fmt::format("PDF has no page {}", page + 1));
         }
@@ -330,7 +328,7 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
                                         page + 1));
         }
         grey = pages.front();
-        if (auto ok = check_pixels(p.kind, grey.cols, grey.rows, limits); !ok) return ok.error();
+        TRY(check_pixels(p.kind, grey.cols, grey.rows, limits));
         break;
       }
       case FileKind::jpeg:

@@ -133,7 +133,7 @@ common::Result<WorkerResponse> WorkerProcess::call(const WorkerRequest& request,
                                                    std::span<const std::uint8_t> payload,
                                                    std::chrono::milliseconds limit) {
   if (pid_ <= 0) {
-    if (auto started = start(); !started) return started.error();
+    TRY(start());
   }
   std::string out = encode_request(request) + "\n";
   out.append(reinterpret_cast<const char*>(payload.data()), payload.size());
