@@ -13,6 +13,7 @@
 #include "intake/classify.hpp"
 #include "intake/registrar.hpp"
 #include "tests/scanner/test_support.hpp"
+#include "tests/support/desk.hpp"
 
 namespace {
 
@@ -20,37 +21,18 @@ using common::Result;
 using db::ScanOutcome;
 using test_support::TempDir;
 
-constexpr const char* k_agency = "000.00.05.H12";
-
 // 10:00 on Monday 2 March 2026 in Vietnam.
 const common::Timestamp k_monday_10 = common::local_time(
     common::Date{std::chrono::year{2026}, std::chrono::March, std::chrono::day{2}}, 10, 0);
 
-void init_desk(db::Store& store) {
-  REQUIRE(store
-              .write([](db::Transaction& tx) -> Result<void> {
-                auto a = tx.upsert_agency(db::Agency{0, k_agency, "Bộ phận Một cửa"});
-                if (!a) return a.error();
-                return tx.set_setting("agency_code", k_agency);
-              })
-              .has_value());
-}
-
-// A desk on a fresh database with a clock standing at k_monday_10.
-struct Desk {
-  TempDir dir;
-  std::unique_ptr<db::Store> store;
-  db::ImageStore images{dir.path() / "images"};
+// A desk on a fresh database with a clock standing at k_monday_10, and its registrar.
+struct Desk : test_support::Desk {
+  db::ImageStore images{dir / "images"};
   intake::Classifier classifier;
-  common::ManualClock clock{k_monday_10};
-  std::unique_ptr<intake::Registrar> registrar;
+  std::unique_ptr<intake::Registrar> registrar = std::make_unique<intake::Registrar>(
+      *store, images, classifier, clock, intake::IntakeContext{"test-station", "lan"});
 
-  Desk() {
-    store = db::open_sqlite(dir.path() / "hoso.db").value();
-    init_desk(*store);
-    registrar = std::make_unique<intake::Registrar>(*store, images, classifier, clock,
-                                                    intake::IntakeContext{"test-station", "lan"});
-  }
+  Desk() : test_support::Desk(k_monday_10, "Bộ phận Một cửa") {}
 
   intake::EnvelopeScan envelope(std::vector<std::string> texts, std::string image = "jpeg bytes") {
     intake::EnvelopeScan scan;
@@ -65,23 +47,19 @@ struct Desk {
 
   db::Counts counts() {
     db::Counts c;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  c = tx.counts().value();
-                  return {};
-                })
-                .has_value());
+    test_support::Desk::read([&](db::Transaction& tx) -> Result<void> {
+      c = tx.counts().value();
+      return {};
+    });
     return c;
   }
 
   template <class Fn>
   void read(Fn&& fn) {
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  fn(tx);
-                  return {};
-                })
-                .has_value());
+    test_support::Desk::read([&](db::Transaction& tx) -> Result<void> {
+      fn(tx);
+      return {};
+    });
   }
 };
 

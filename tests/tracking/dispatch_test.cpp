@@ -27,6 +27,8 @@
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
+#include "tests/support/carrier_sim.hpp"
+#include "tests/support/desk.hpp"
 #include "tests/support/files.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/dispatch.hpp"
@@ -40,59 +42,24 @@ using common::Timestamp;
 using db::DossierState;
 namespace sim = postal_api::sim;
 
-constexpr const char* k_agency = "000.00.05.H12";
+using test_support::k_agency;
 
-Timestamp at(const char* local) { return common::parse_local(local).value(); }
-
-std::filesystem::path status_table() {
-  return std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
-}
+using test_support::at;
 
 // A desk whose dossiers have their results ready, and a carrier (the simulator) whose clock is the
 // desk's.
-struct World {
-  test_support::TempDir dir;
-  std::filesystem::path database = dir / "hoso.db";
-  std::unique_ptr<db::Store> store = db::open_sqlite(database).value();
-  common::ManualClock clock{at("2026-11-23 09:00")};
-  std::unique_ptr<sim::Simulator> carrier;
-  db::Id agency_id = 0;
-  db::Id procedure_id = 0;
+struct World : test_support::Desk {
+  test_support::CarrierSim carrier_sim;
+  sim::Simulator* carrier = carrier_sim.simulator.get();
+  db::Id procedure_id = add_procedure("P5", 5, "Cấp giấy chứng nhận quyền sử dụng đất", "dat_dai",
+                                      db::TimeUnit::working_days, "2025-01-01");
 
-  explicit World(sim::Options options = {}) {
-    options.seed = 11;
-    options.start_time = clock.now();
-    carrier = sim::Simulator::start(std::move(options)).value();
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, "Một cửa Hải Châu"}).value();
-                  tx.set_setting(db::k_setting_agency_code, k_agency).value();
-                  tx.set_setting(db::k_setting_agency_address,
-                                 "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng")
-                      .value();
-                  db::Procedure p;
-                  p.code = "P5";
-                  p.name = "Cấp giấy chứng nhận quyền sử dụng đất";
-                  p.field = "dat_dai";
-                  p.time_amount = 5;
-                  p.effective_from = common::parse_date("2025-01-01").value();
-                  procedure_id = tx.upsert_procedure(p).value();
-                  return {};
-                })
-                .has_value());
+  explicit World(sim::Options options = {})
+      : Desk(at("2026-11-23 09:00")), carrier_sim(clock, std::move(options)) {
+    set(db::k_setting_agency_address, "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng");
   }
 
-  postal_api::CarrierConfig config() const {
-    postal_api::CarrierConfig c;
-    c.base_url = carrier->base_url();
-    c.username = "hoso-desk";
-    c.password = "hoso-sim";
-    c.status_map = status_table();
-    c.backoff_base = std::chrono::milliseconds(20);
-    c.backoff_max = std::chrono::milliseconds(200);
-    c.jitter_seed = 3;
-    return c;
-  }
+  postal_api::CarrierConfig config() const { return carrier_sim.config(); }
 
   void write_config() const {
     const auto c = config();
@@ -107,70 +74,21 @@ struct World {
 
   // A dossier accepted a week ago whose result is ready; with the applicant's phone unless told.
   db::Id processed_dossier(int sequence, bool with_phone = true) {
-    db::Id id = 0;
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Dossier d;
-                  d.agency_id = agency_id;
-                  d.filed_at = at("2026-11-16 09:00");
-                  d.lookup_code = "K7M2Q9XP";
-                  d.created_at = d.filed_at;
-                  d.updated_at = at("2026-11-20 16:00");
-                  d.state = DossierState::processed;
-                  d.code = fmt::format("{}-261116-{:04}", k_agency, sequence);
-                  d.procedure_id = procedure_id;
-                  d.procedure_version = 1;
-                  d.due_at = at("2026-11-23 17:00");
-                  id = tx.insert_dossier(d).value();
-                  db::Applicant a;
-                  a.dossier_id = id;
-                  a.id_number = "048090001234";
-                  a.full_name = "Trần Thị Bích Ngọc";
-                  a.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
-                  a.source = "id_card_qr";
-                  if (with_phone) a.phone = "0905123456";
-                  tx.insert_applicant(a).value();
-                  return {};
-                })
-                .has_value());
+    const db::Id id = add_dossier(at("2026-11-16 09:00"), std::nullopt, "K7M2Q9XP");
+    put_in_state(id, DossierState::processed, fmt::format("{}-261116-{:04}", k_agency, sequence),
+                 procedure_id, at("2026-11-23 17:00"), at("2026-11-20 16:00"));
+    test_support::Person applicant;
+    applicant.id_number = "048090001234";
+    applicant.full_name = "Trần Thị Bích Ngọc";
+    applicant.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
+    applicant.return_address.clear();
+    applicant.phone = with_phone ? "0905123456" : "";
+    add_applicant(id, applicant);
     return id;
   }
 
-  db::Dossier dossier(db::Id id) const {
-    std::optional<db::Dossier> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.get_dossier(id).value();
-                  return {};
-                })
-                .has_value());
-    REQUIRE(out.has_value());
-    return *out;
-  }
-
-  std::vector<db::Shipment> returns_of(db::Id id) const {
-    std::vector<db::Shipment> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  const auto all = tx.shipments_of(id).value();
-                  for (const auto& s : all) {
-                    if (s.direction == db::Direction::outbound) out.push_back(s);
-                  }
-                  return {};
-                })
-                .has_value());
-    return out;
-  }
-
-  std::vector<db::Event> events(db::Id id) const {
-    std::vector<db::Event> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.events_of("dossier", id).value();
-                  return {};
-                })
-                .has_value());
-    return out;
+  std::vector<db::Shipment> returns_of(db::Id id) {
+    return shipments_of(id, db::Direction::outbound);
   }
 
   std::int64_t orders_created() const { return carrier->counters().at("orders.created"); }
