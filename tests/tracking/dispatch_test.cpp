@@ -529,3 +529,156 @@ TEST_CASE("a dossier another station posts during a batch dispatch is skipped, n
   CHECK(world.dossier(b).state == DossierState::return_dispatched);
   CHECK(world.orders_created() == 2);
 }
+
+TEST_CASE("dispatch_return fails with the error codes its contract names and writes nothing") {
+  World world;
+  const db::Id ready = world.processed_dossier(1);
+  const db::Id no_phone = world.processed_dossier(2, false);
+  const db::Id received = world.add_dossier(at("2026-11-20 09:00"));
+  auto carrier = world.carrier_sim.connect(world.clock);
+  const auto code_of = [&](db::Store& store, db::Id id, const char* actor) {
+    auto sent = tracking::dispatch_return(store, *carrier, world.clock, id, as(actor));
+    REQUIRE_FALSE(sent.has_value());
+    return sent.error().code;
+  };
+
+  CHECK(code_of(*world.store, ready + 100, "hoa.pt") == ErrorCode::not_found);
+  // Not allowed from the state: the lifecycle's conflict.
+  CHECK(code_of(*world.store, received, "hoa.pt") == ErrorCode::conflict);
+  // What a return shipment needs is missing: invalid_argument.
+  CHECK(code_of(*world.store, ready, "") == ErrorCode::invalid_argument);
+  CHECK(code_of(*world.store, no_phone, "hoa.pt") == ErrorCode::invalid_argument);
+  world.set(db::k_setting_agency_address, "  ");
+  CHECK(code_of(*world.store, ready, "hoa.pt") == ErrorCode::invalid_argument);
+  world.set(db::k_setting_agency_address, "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng");
+  // The database refuses: its io_error.
+  test_support::RefusingStore refusing(*world.store);
+  refusing.refuse_writes = true;
+  CHECK(code_of(refusing, ready, "hoa.pt") == ErrorCode::io_error);
+
+  CHECK(world.orders_created() == 0);
+  CHECK(world.dossier(ready).state == DossierState::processed);
+  CHECK(world.dossier(received).state == DossierState::received);
+  CHECK(world.returns_of(ready).empty());
+  CHECK(world.events(ready).empty());
+
+  // The dossier moved while the carrier answered: conflict, and the order is cancelled.
+  const db::Id moved = world.processed_dossier(3);
+  AnswerTrouble trouble(*carrier);
+  trouble.meanwhile = [&] {
+    world.put_in_state(moved, DossierState::result_returned, world.dossier(moved).code.value(),
+                       world.procedure_id, at("2026-11-23 17:00"));
+  };
+  auto sent = tracking::dispatch_return(*world.store, trouble, world.clock, moved, as("hoa.pt"));
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().code == ErrorCode::conflict);
+  CHECK(trouble.cancelled.size() == 1);
+  CHECK(world.returns_of(moved).empty());
+}
+
+TEST_CASE("dispatch_return passes on the carrier's unavailable and timeout, dossier unchanged") {
+  SUBCASE("a stopped carrier is unavailable") {
+    World world;
+    const db::Id id = world.processed_dossier(1);
+    postal_api::CarrierConfig config = world.config();
+    config.max_attempts = 2;
+    auto carrier = test_support::CarrierSim::connect(config, world.clock);
+    world.carrier->stop();
+
+    auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error().code == ErrorCode::unavailable);
+    CHECK(world.dossier(id).state == DossierState::processed);
+    CHECK(world.returns_of(id).empty());
+  }
+  SUBCASE("a carrier slower than the request's time limit times out") {
+    sim::Options slow;
+    slow.faults.latency = std::chrono::milliseconds(400);
+    World world(slow);
+    const db::Id id = world.processed_dossier(1);
+    postal_api::CarrierConfig config = world.config();
+    config.total_timeout = std::chrono::milliseconds(100);
+    config.max_attempts = 1;
+    auto carrier = test_support::CarrierSim::connect(config, world.clock);
+
+    auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error().code == ErrorCode::timeout);
+    CHECK(world.dossier(id).state == DossierState::processed);
+    CHECK(world.returns_of(id).empty());
+  }
+}
+
+TEST_CASE("dispatch_ready fails only when its list cannot be read and stops when it cannot go on") {
+  World world;
+  const db::Id first = world.processed_dossier(1);
+  const db::Id second = world.processed_dossier(2);
+  postal_api::CarrierConfig config = world.config();
+  config.max_attempts = 1;
+  auto carrier = test_support::CarrierSim::connect(config, world.clock);
+  test_support::RefusingStore refusing(*world.store);
+
+  refusing.refuse_reads = true;
+  auto unread = tracking::dispatch_ready(refusing, *carrier, world.clock, as("hoa.pt"));
+  REQUIRE_FALSE(unread.has_value());
+  CHECK(unread.error().code == ErrorCode::io_error);
+
+  // The database refuses the first dossier's write: the run stops with io_error.
+  refusing.refuse_reads = false;
+  refusing.refuse_writes = true;
+  auto refused = tracking::dispatch_ready(refusing, *carrier, world.clock, as("hoa.pt"));
+  REQUIRE(refused.has_value());
+  REQUIRE(refused->stopped.has_value());
+  CHECK(refused->stopped->code == ErrorCode::io_error);
+  CHECK(refused->not_tried == 1);
+
+  // The carrier is down: the run stops with unavailable.
+  world.carrier->stop();
+  auto down = tracking::dispatch_ready(*world.store, *carrier, world.clock, as("hoa.pt"));
+  REQUIRE(down.has_value());
+  REQUIRE(down->stopped.has_value());
+  CHECK(down->stopped->code == ErrorCode::unavailable);
+  REQUIRE(down->failures.count(first) == 1);
+  CHECK(down->failures.at(first).code == ErrorCode::unavailable);
+  CHECK(down->not_tried == 1);
+  CHECK(down->dispatched.empty());
+  CHECK(world.dossier(first).state == DossierState::processed);
+  CHECK(world.dossier(second).state == DossierState::processed);
+}
+
+TEST_CASE("update_contact fails with the error codes its contract names and writes nothing") {
+  World world;
+  const db::Id posted = world.processed_dossier(1);
+  const db::Id bare = world.add_dossier(at("2026-11-20 09:00"));  // no applicant yet
+  const auto code_of = [&](db::Store& store, db::Id id, const tracking::ContactUpdate& update) {
+    auto saved = tracking::update_contact(store, world.clock, id, update, "hoa.pt");
+    REQUIRE_FALSE(saved.has_value());
+    return saved.error().code;
+  };
+  tracking::ContactUpdate new_phone;
+  new_phone.phone = "0905 999 888";
+  tracking::ContactUpdate short_phone;
+  short_phone.phone = "12345";
+  tracking::ContactUpdate long_address;
+  long_address.address = std::string(301, 'a');
+
+  CHECK(code_of(*world.store, posted + 100, new_phone) == ErrorCode::not_found);
+  CHECK(code_of(*world.store, bare, new_phone) == ErrorCode::invalid_argument);  // no name
+  CHECK(code_of(*world.store, posted, short_phone) == ErrorCode::invalid_argument);
+  CHECK(code_of(*world.store, posted, long_address) == ErrorCode::invalid_argument);
+  test_support::RefusingStore refusing(*world.store);
+  refusing.refuse_writes = true;
+  CHECK(code_of(refusing, posted, new_phone) == ErrorCode::io_error);
+  // The result is on its way with the details it was posted with.
+  world.put_in_state(posted, DossierState::return_dispatched, world.dossier(posted).code.value(),
+                     world.procedure_id, at("2026-11-23 17:00"));
+  CHECK(code_of(*world.store, posted, new_phone) == ErrorCode::invalid_argument);
+
+  CHECK(world.events(posted).empty());
+  CHECK(world.events(bare).empty());
+  world.read([&](db::Transaction& tx) -> Result<void> {
+    CHECK(tx.applicant_of(posted).value().value().phone == "0905123456");
+    CHECK_FALSE(tx.applicant_of(bare).value().has_value());
+    return {};
+  });
+}
