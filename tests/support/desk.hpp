@@ -175,17 +175,19 @@ class Desk {
     return id;
   }
 
-  // Puts dossier `id` straight into `state`, accepted with `procedure_id` (version 1) under
-  // `code`, due at `due`, without an event: what the lifecycle would have left.
-  void put_in_state(db::Id id, db::DossierState state, const std::string& code, db::Id procedure_id,
-                    std::optional<common::Timestamp> due,
+  // Puts dossier `id` straight into `state`, accepted with `procedure_id` (version 1; none when
+  // nullopt) under `code`, due at `due`, without an event: what the lifecycle would have left.
+  void put_in_state(db::Id id, db::DossierState state, const std::string& code,
+                    std::optional<db::Id> procedure_id, std::optional<common::Timestamp> due,
                     std::optional<common::Timestamp> updated = std::nullopt) {
     write([&](db::Transaction& tx) {
       db::Dossier d = tx.get_dossier(id).value().value();
       d.state = state;
       d.code = code;
-      d.procedure_id = procedure_id;
-      d.procedure_version = 1;
+      if (procedure_id) {
+        d.procedure_id = *procedure_id;
+        d.procedure_version = 1;
+      }
       d.due_at = due;
       if (updated) d.updated_at = *updated;
       return tx.update_dossier(d);
