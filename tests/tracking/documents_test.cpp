@@ -88,28 +88,18 @@ struct Desk : test_support::Desk {
     act(id, Action::accept);
     act(id, Action::start_processing);
     act(id, Action::mark_processed);
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Shipment s;
-                  s.carrier = "vnpost";
-                  s.tracking_number = number;
-                  s.year = 2026;
-                  s.direction = db::Direction::outbound;
-                  s.status = "pending";
-                  s.dossier_id = id;
-                  s.first_seen_at = clock.now();
-                  s.updated_at = clock.now();
-                  s.order_code = "HOSO-" + std::to_string(id);
-                  (void)tx.insert_shipment(s).value();
-                  tracking::ActionRequest r;
-                  r.action = Action::dispatch_return;
-                  r.actor = "dispatch";
-                  r.details = {{"tracking_number", number}};
-                  auto done = tracking::apply_action(tx, clock.now(), id, r);
-                  if (!done) return done.error();
-                  return {};
-                })
-                .has_value());
+    db::Shipment s = shipment(number, db::Direction::outbound, "pending", clock.now(), id);
+    s.order_code = "HOSO-" + std::to_string(id);
+    write([&](db::Transaction& tx) -> Result<void> {
+      (void)tx.insert_shipment(s).value();
+      tracking::ActionRequest r;
+      r.action = Action::dispatch_return;
+      r.actor = "dispatch";
+      r.details = {{"tracking_number", number}};
+      auto done = tracking::apply_action(tx, clock.now(), id, r);
+      if (!done) return done.error();
+      return {};
+    });
   }
 
   template <class T>

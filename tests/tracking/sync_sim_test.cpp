@@ -399,15 +399,8 @@ TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run wit
   const std::string db_arg = database.string();
   const std::vector<std::string> args = {hoso, "--log-level", "quiet", "sync", "--db", db_arg};
 
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, hoso.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = test_support::spawn_quiet(args);
+  REQUIRE(pid > 0);
 
   // Kill it as soon as its first chunk is committed.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
