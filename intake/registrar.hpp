@@ -77,30 +77,35 @@ class Registrar {
             const common::Clock& clock, IntakeContext context);
 
   // Registers one scan of an envelope. Returns the outcome (registered, already_registered or
-  // manual); fails only when the image cannot be kept or the database refuses (io_error), or when
-  // the desk has no agency configured (invalid_argument: run `hoso init --agency`). Two processes
+  // manual); fails, writing nothing, only when the image cannot be kept or the database refuses
+  // (io_error), when the desk has no agency configured (invalid_argument: run `hoso init
+  // --agency`), or when `scan.batch_id` names no handover batch (not_found). Two processes
   // registering the same envelope at once still produce one dossier.
   common::Result<Registration> register_envelope(const EnvelopeScan& scan);
 
   // Resolves an open manual-queue item with the tracking number a clerk typed, then registers the
   // kept scan under it like any other (joining an existing dossier when the envelope is known).
-  // Fails with bad_input when the typed text is not a valid tracking number (the message says why,
-  // e.g. the expected check digit), not_found when the item does not exist or is not open.
+  // Fails, writing nothing, with bad_input when the typed text is not a valid tracking number (the
+  // message says why, e.g. the expected check digit), not_found when the item does not exist or is
+  // not open, io_error when the database refuses.
   common::Result<Registration> resolve_manual(db::Id manual_id, std::string_view typed);
 
-  // Closes an open manual-queue item without registering anything (not a dossier envelope).
+  // Closes an open manual-queue item without registering anything (not a dossier envelope). Fails
+  // with not_found when the item does not exist or is not open, io_error when the database refuses.
   common::Result<void> dismiss_manual(db::Id manual_id, const std::string& reason);
 
   // Opens the handover batch `name`, creating it with `handed_over_at` (the moment the dossiers
   // count as filed) and `manifest` (tracking numbers on the carrier's list) when new. Reopening an
   // existing batch continues it (an interrupted intake is rerun); a different non-empty manifest,
   // or (when `explicit_time`: the clerk typed it) a different handover time, for an existing batch
-  // fails with invalid_argument.
+  // fails with invalid_argument; the database's refusal with io_error.
   common::Result<db::Batch> open_batch(const std::string& name, const std::string& carrier,
                                        common::Timestamp handed_over_at,
                                        const std::vector<std::string>& manifest,
                                        bool explicit_time = false);
 
+  // The record of handover batch `batch_id` as registered so far. Fails with not_found when there
+  // is no such batch, io_error when the database refuses.
   common::Result<HandoverRecord> handover_record(db::Id batch_id);
 
  private:

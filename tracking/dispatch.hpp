@@ -54,12 +54,15 @@ struct Dispatched {
 std::string return_order_code(std::string_view dossier_code, int attempt);
 
 // Dispatches one dossier: state processed, or return_failed (a new attempt after a failed delivery,
-// which an officer decides). Fails, writing nothing, with: not_found (no such dossier);
-// invalid_argument when the state does not allow it (the lifecycle's message), when the applicant's
-// name, phone or address is missing (the message says which and how to add it with `hoso dossier
-// applicant`), or the desk's own address is not set; the carrier's error when it refused or could
-// not be reached (unavailable: the dossier stays as it was and can be dispatched again later);
-// the database's errors. Retrying after any failure, including a crash, is safe (see above).
+// which an officer decides). Fails, leaving the dossier as it was, with: not_found (no such
+// dossier); conflict when the state does not allow it (the lifecycle's code and message), also
+// when the dossier moved while the carrier answered (the order is then cancelled at the carrier);
+// invalid_argument when `options.actor` is empty, when the applicant's name, phone or address is
+// missing (the message says which and how to add it with `hoso dossier applicant`), or the desk's
+// own address is not set; the carrier's error when it refused or could not be reached
+// (unavailable, timeout, invalid_argument: the dossier stays as it was and can be dispatched
+// again later); internal when the carrier answers with another order code; the database's errors
+// (io_error). Retrying after any failure, including a crash, is safe (see above).
 // Thread-safe as the store and the carrier are; two stations dispatching the same dossier make one
 // shipment (the second gets `already`).
 common::Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrier,
@@ -78,9 +81,10 @@ struct DispatchReport {
 
 // Every dossier whose result is ready (state processed), oldest first, at most `limit`; calls
 // `on_each` after each dossier it tries (may be empty). A dossier that fails is reported and the
-// others go on; a carrier that cannot be reached, or a database that refuses, stops the run
-// (`stopped`, with what was dispatched before kept in the report). A dossier no longer ready when
-// its turn comes is skipped. Fails only when the first read of the list fails.
+// others go on; a carrier that cannot be reached (unavailable), or a database that refuses
+// (io_error), stops the run (`stopped`, with what was dispatched before kept in the report). A
+// dossier no longer ready when its turn comes is skipped. Fails only when the first read of the
+// list fails (the database's error).
 // Dossiers whose delivery failed (return_failed) are not included: an officer decides each one.
 common::Result<DispatchReport> dispatch_ready(
     db::Store& store, postal_api::Carrier& carrier, const common::Clock& clock,
@@ -99,10 +103,10 @@ struct ContactUpdate {
 };
 
 // Stores the update and one event naming the fields changed (never their values: personal data
-// stays out of the event log). Fails with not_found (no such dossier), invalid_argument (a new
-// applicant without a name, a phone that is not 8 to 15 digits, text longer than 300 characters,
-// or contact details changed while the result is on its way: return_dispatched), or the
-// database's errors.
+// stays out of the event log). Fails, writing nothing, with not_found (no such dossier),
+// invalid_argument (a new applicant without a name, a phone that is not 8 to 15 digits, text
+// longer than 300 characters, or contact details changed while the result is on its way:
+// return_dispatched), or the database's errors (io_error).
 common::Result<db::Applicant> update_contact(db::Store& store, const common::Clock& clock,
                                              db::Id dossier_id, const ContactUpdate& update,
                                              const std::string& actor);

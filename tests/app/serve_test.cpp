@@ -16,6 +16,7 @@
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
+#include "tests/support/desk.hpp"
 #include "tests/support/files.hpp"
 
 namespace {
@@ -28,51 +29,25 @@ constexpr const char* k_name = "Nguyễn Thị Hồng Nhung";
 constexpr const char* k_id_number = "079188001234";
 constexpr const char* k_lookup_code = "K7M2Q9XP";
 
-Timestamp at(const char* local) { return common::parse_local(local).value(); }
+using test_support::at;
 
 // A desk with one accepted dossier: its envelope, applicant and lookup code.
-struct Desk {
-  test_support::TempDir dir;
-  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
-  common::ManualClock clock{at("2026-11-23 09:00")};
+struct Desk : test_support::Desk {
   std::string number = common::make_s10("EB", 31'000'001);
 
-  Desk() {
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  const db::Id agency =
-                      tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Một cửa"}).value();
-                  db::Dossier d;
-                  d.agency_id = agency;
-                  d.code = "000.00.05.H12-261123-0001";
-                  d.state = db::DossierState::accepted;
-                  d.filed_at = at("2026-11-23 08:30");
-                  d.due_at = at("2026-11-30 17:00");
-                  d.lookup_code = k_lookup_code;
-                  d.created_at = d.filed_at;
-                  d.updated_at = d.filed_at;
-                  const db::Id id = tx.insert_dossier(d).value();
-                  db::Applicant a;
-                  a.dossier_id = id;
-                  a.full_name = k_name;
-                  a.id_number = k_id_number;
-                  a.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
-                  a.phone = "0905123456";
-                  a.source = "id_card_qr";
-                  tx.insert_applicant(a).value();
-                  db::Shipment s;
-                  s.carrier = "vnpost";
-                  s.tracking_number = number;
-                  s.year = 2026;
-                  s.direction = db::Direction::inbound;
-                  s.status = "in_transit";
-                  s.dossier_id = id;
-                  s.first_seen_at = d.filed_at;
-                  s.updated_at = d.filed_at;
-                  tx.insert_shipment(s).value();
-                  return {};
-                })
-                .has_value());
+  Desk() : test_support::Desk(at("2026-11-23 09:00"), "Một cửa") {
+    const Timestamp filed = at("2026-11-23 08:30");
+    const db::Id id = add_dossier(filed, std::nullopt, k_lookup_code);
+    put_in_state(id, db::DossierState::accepted, "000.00.05.H12-261123-0001", std::nullopt,
+                 at("2026-11-30 17:00"));
+    test_support::Person applicant;
+    applicant.full_name = k_name;
+    applicant.id_number = k_id_number;
+    applicant.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
+    applicant.phone = "0905123456";
+    applicant.return_address.clear();
+    add_applicant(id, applicant);
+    add_shipment(shipment(number, db::Direction::inbound, "in_transit", filed, id));
   }
 };
 

@@ -13,6 +13,7 @@
 #include "intake/classify.hpp"
 #include "intake/registrar.hpp"
 #include "tests/scanner/test_support.hpp"
+#include "tests/support/desk.hpp"
 
 namespace {
 
@@ -20,37 +21,18 @@ using common::Result;
 using db::ScanOutcome;
 using test_support::TempDir;
 
-constexpr const char* k_agency = "000.00.05.H12";
-
 // 10:00 on Monday 2 March 2026 in Vietnam.
 const common::Timestamp k_monday_10 = common::local_time(
     common::Date{std::chrono::year{2026}, std::chrono::March, std::chrono::day{2}}, 10, 0);
 
-void init_desk(db::Store& store) {
-  REQUIRE(store
-              .write([](db::Transaction& tx) -> Result<void> {
-                auto a = tx.upsert_agency(db::Agency{0, k_agency, "Bộ phận Một cửa"});
-                if (!a) return a.error();
-                return tx.set_setting("agency_code", k_agency);
-              })
-              .has_value());
-}
-
-// A desk on a fresh database with a clock standing at k_monday_10.
-struct Desk {
-  TempDir dir;
-  std::unique_ptr<db::Store> store;
-  db::ImageStore images{dir.path() / "images"};
+// A desk on a fresh database with a clock standing at k_monday_10, and its registrar.
+struct Desk : test_support::Desk {
+  db::ImageStore images{dir / "images"};
   intake::Classifier classifier;
-  common::ManualClock clock{k_monday_10};
-  std::unique_ptr<intake::Registrar> registrar;
+  std::unique_ptr<intake::Registrar> registrar = std::make_unique<intake::Registrar>(
+      *store, images, classifier, clock, intake::IntakeContext{"test-station", "lan"});
 
-  Desk() {
-    store = db::open_sqlite(dir.path() / "hoso.db").value();
-    init_desk(*store);
-    registrar = std::make_unique<intake::Registrar>(*store, images, classifier, clock,
-                                                    intake::IntakeContext{"test-station", "lan"});
-  }
+  Desk() : test_support::Desk(k_monday_10, "Bộ phận Một cửa") {}
 
   intake::EnvelopeScan envelope(std::vector<std::string> texts, std::string image = "jpeg bytes") {
     intake::EnvelopeScan scan;
@@ -65,23 +47,19 @@ struct Desk {
 
   db::Counts counts() {
     db::Counts c;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  c = tx.counts().value();
-                  return {};
-                })
-                .has_value());
+    test_support::Desk::read([&](db::Transaction& tx) -> Result<void> {
+      c = tx.counts().value();
+      return {};
+    });
     return c;
   }
 
   template <class Fn>
   void read(Fn&& fn) {
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  fn(tx);
-                  return {};
-                })
-                .has_value());
+    test_support::Desk::read([&](db::Transaction& tx) -> Result<void> {
+      fn(tx);
+      return {};
+    });
   }
 };
 
@@ -429,4 +407,66 @@ TEST_CASE("regression: a manual item resolved in a new year keeps the year it wa
     REQUIRE(shipments.size() == 1);
     CHECK(shipments[0].year == 2026);
   });
+}
+
+TEST_CASE("the Registrar's functions fail with the error codes their contracts name") {
+  using common::ErrorCode;
+  Desk desk;
+  const auto code_of = [](const auto& result) {
+    REQUIRE_FALSE(result.has_value());
+    return result.error().code;
+  };
+
+  // register_envelope
+  {
+    TempDir bare;
+    auto store = db::open_sqlite(bare / "hoso.db").value();
+    intake::Registrar no_agency(*store, desk.images, desk.classifier, desk.clock, {});
+    CHECK(code_of(no_agency.register_envelope(desk.envelope({"EB123456785VN"}))) ==
+          ErrorCode::invalid_argument);
+  }
+  auto in_unknown_batch = desk.envelope({"EB123456785VN"});
+  in_unknown_batch.batch_id = 99;
+  CHECK(code_of(desk.registrar->register_envelope(in_unknown_batch)) == ErrorCode::not_found);
+  {
+    db::ImageStore blocked(desk.dir.write("images-here", "a file where the folder should be"));
+    intake::Registrar registrar(*desk.store, blocked, desk.classifier, desk.clock, {});
+    CHECK(code_of(registrar.register_envelope(desk.envelope({"EB123456785VN"}))) ==
+          ErrorCode::io_error);
+  }
+  test_support::RefusingStore refusing(*desk.store);
+  refusing.refuse_writes = true;
+  intake::Registrar refused(refusing, desk.images, desk.classifier, desk.clock, {});
+  CHECK(code_of(refused.register_envelope(desk.envelope({"EB123456785VN"}))) ==
+        ErrorCode::io_error);
+  CHECK(desk.counts().scans == 0);
+
+  // resolve_manual and dismiss_manual
+  auto queued = desk.registrar->register_envelope(desk.envelope({}, "blurry photo"));
+  REQUIRE(queued.has_value());
+  REQUIRE(queued->manual_id.has_value());
+  const db::Id item = *queued->manual_id;
+  CHECK(code_of(desk.registrar->resolve_manual(item, "hello")) == ErrorCode::bad_input);
+  CHECK(code_of(desk.registrar->resolve_manual(item, "EB123456789VN")) == ErrorCode::bad_input);
+  CHECK(code_of(desk.registrar->resolve_manual(item + 100, "EB123456785VN")) ==
+        ErrorCode::not_found);
+  CHECK(code_of(desk.registrar->dismiss_manual(item + 100, "not a dossier")) ==
+        ErrorCode::not_found);
+  REQUIRE(desk.registrar->dismiss_manual(item, "not a dossier").has_value());
+  CHECK(code_of(desk.registrar->dismiss_manual(item, "again")) == ErrorCode::not_found);
+  CHECK(code_of(desk.registrar->resolve_manual(item, "EB123456785VN")) == ErrorCode::not_found);
+
+  // open_batch and handover_record
+  const common::Timestamp handed_over = k_monday_10 - std::chrono::hours{2};
+  auto batch = desk.registrar->open_batch("HC-0302", "vnpost", handed_over, {"EB123456785VN"});
+  REQUIRE(batch.has_value());
+  CHECK(code_of(desk.registrar->open_batch("HC-0302", "vnpost", handed_over, {"RC627973386VN"})) ==
+        ErrorCode::invalid_argument);
+  CHECK(code_of(desk.registrar->open_batch("HC-0302", "vnpost", k_monday_10, {}, true)) ==
+        ErrorCode::invalid_argument);
+  CHECK(desk.registrar->open_batch("HC-0302", "vnpost", k_monday_10, {}).has_value());
+  CHECK(code_of(desk.registrar->handover_record(batch->id + 100)) == ErrorCode::not_found);
+
+  CHECK(desk.counts().dossiers == 0);
+  CHECK(desk.counts().manual_open == 0);
 }

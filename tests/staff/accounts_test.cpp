@@ -17,6 +17,7 @@
 #include "db/store.hpp"
 #include "staff/accounts.hpp"
 #include "staff/password.hpp"
+#include "tests/support/desk.hpp"
 #include "tests/support/files.hpp"
 
 namespace {
@@ -56,12 +57,11 @@ bool is_lower_hex(const std::string& text) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-struct Desk {
-  test_support::TempDir dir;
-  std::filesystem::path db_path = dir / "hoso.db";
-  std::unique_ptr<db::Store> store = db::open_sqlite(db_path).value();
-  common::ManualClock clock{common::parse_local("2026-03-02 08:00").value()};
+struct Desk : test_support::Desk {
+  std::filesystem::path db_path = database;
   staff::Accounts accounts{*store, clock};
+
+  Desk() : test_support::Desk(test_support::at("2026-03-02 08:00")) {}
 
   db::User add(const std::string& login, Role role, const std::string& password = k_password,
                const std::string& actor = "setup") {
@@ -77,14 +77,7 @@ struct Desk {
   }
 
   std::vector<db::Event> events(const std::string& entity, db::Id id) {
-    std::vector<db::Event> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.events_of(entity, id).value();
-                  return {};
-                })
-                .has_value());
-    return out;
+    return test_support::Desk::events(id, entity.c_str());
   }
 
   // Every value of every row of `table`, as text, read from the file with SQLite itself.

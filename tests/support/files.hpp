@@ -2,8 +2,11 @@
 // the built programs are, and running a program with its output captured. No library of ours.
 #pragma once
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -108,6 +111,22 @@ inline CommandResult run_command(const std::string& command, const fs::path& wor
   if (fs::exists(err_file, ignored)) result.err = read_file(err_file);
   fs::remove(err_file, ignored);
   return result;
+}
+
+// Starts `args` (the program's path first) with its standard output sent to /dev/null, and returns
+// its process id without waiting for it, or -1 when it could not be started. The caller waits.
+inline pid_t spawn_quiet(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int failed =
+      ::posix_spawn(&pid, args.front().c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return failed == 0 ? pid : -1;
 }
 
 // The non-empty lines of `text`.

@@ -12,7 +12,7 @@
 
 #include "db/store.hpp"
 #include "postal_api/carrier.hpp"
-#include "tests/support/files.hpp"
+#include "tests/support/desk.hpp"
 #include "tracking/carrier_sync.hpp"
 
 namespace {
@@ -23,7 +23,7 @@ using common::Timestamp;
 using postal_api::ShipmentStatus;
 using postal_api::TrackingEvent;
 
-Timestamp at(const char* local) { return common::parse_local(local).value(); }
+using test_support::at;
 
 TrackingEvent event(const char* when, const char* code, ShipmentStatus status,
                     const char* office = "100000") {
@@ -86,83 +86,42 @@ class ScriptedCarrier final : public postal_api::Carrier {
   postal_api::CallStats stats() const override { return {}; }
 };
 
-struct Desk {
-  test_support::TempDir dir;
-  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
-  common::ManualClock clock{at("2026-11-29 10:00")};
+struct Desk : test_support::Desk {
+  Desk() : test_support::Desk(at("2026-11-29 10:00")) {}
 
   db::Id add_shipment(const std::string& number, db::Direction direction, const char* status,
                       Timestamp first_seen) {
-    db::Id id = 0;
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Shipment shipment;
-                  shipment.carrier = "vnpost";
-                  shipment.tracking_number = number;
-                  shipment.year = 2026;
-                  shipment.direction = direction;
-                  shipment.status = status;
-                  shipment.first_seen_at = first_seen;
-                  shipment.updated_at = first_seen;
-                  auto inserted = tx.insert_shipment(shipment);
-                  if (!inserted) return inserted.error();
-                  id = *inserted;
-                  return {};
-                })
-                .has_value());
-    return id;
+    return test_support::Desk::add_shipment(
+        test_support::Desk::shipment(number, direction, status, first_seen));
   }
 
   db::Shipment shipment(db::Id id) {
     std::optional<db::Shipment> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  auto found = tx.get_shipment(id);
-                  if (!found) return found.error();
-                  out = *found;
-                  return {};
-                })
-                .has_value());
+    read([&](db::Transaction& tx) -> Result<void> {
+      out = tx.get_shipment(id).value();
+      return {};
+    });
     REQUIRE(out.has_value());
     return *out;
   }
 
   std::vector<db::CarrierEvent> events(db::Id id) {
     std::vector<db::CarrierEvent> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  auto found = tx.carrier_events_of(id);
-                  if (!found) return found.error();
-                  out = *found;
-                  return {};
-                })
-                .has_value());
+    read([&](db::Transaction& tx) -> Result<void> {
+      out = tx.carrier_events_of(id).value();
+      return {};
+    });
     return out;
   }
 
-  std::vector<db::Event> log(db::Id id) {
-    std::vector<db::Event> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  auto found = tx.events_of("shipment", id);
-                  if (!found) return found.error();
-                  out = *found;
-                  return {};
-                })
-                .has_value());
-    return out;
-  }
+  std::vector<db::Event> log(db::Id id) { return test_support::Desk::events(id, "shipment"); }
 
   std::optional<std::string> last_sync() {
     std::optional<std::string> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  auto value = tx.setting(tracking::last_sync_setting("vnpost"));
-                  if (!value) return value.error();
-                  out = *value;
-                  return {};
-                })
-                .has_value());
+    read([&](db::Transaction& tx) -> Result<void> {
+      out = tx.setting(tracking::last_sync_setting("vnpost")).value();
+      return {};
+    });
     return out;
   }
 };

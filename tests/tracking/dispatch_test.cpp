@@ -27,6 +27,8 @@
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
+#include "tests/support/carrier_sim.hpp"
+#include "tests/support/desk.hpp"
 #include "tests/support/files.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/dispatch.hpp"
@@ -40,59 +42,24 @@ using common::Timestamp;
 using db::DossierState;
 namespace sim = postal_api::sim;
 
-constexpr const char* k_agency = "000.00.05.H12";
+using test_support::k_agency;
 
-Timestamp at(const char* local) { return common::parse_local(local).value(); }
-
-std::filesystem::path status_table() {
-  return std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
-}
+using test_support::at;
 
 // A desk whose dossiers have their results ready, and a carrier (the simulator) whose clock is the
 // desk's.
-struct World {
-  test_support::TempDir dir;
-  std::filesystem::path database = dir / "hoso.db";
-  std::unique_ptr<db::Store> store = db::open_sqlite(database).value();
-  common::ManualClock clock{at("2026-11-23 09:00")};
-  std::unique_ptr<sim::Simulator> carrier;
-  db::Id agency_id = 0;
-  db::Id procedure_id = 0;
+struct World : test_support::Desk {
+  test_support::CarrierSim carrier_sim;
+  sim::Simulator* carrier = carrier_sim.simulator.get();
+  db::Id procedure_id = add_procedure("P5", 5, "Cấp giấy chứng nhận quyền sử dụng đất", "dat_dai",
+                                      db::TimeUnit::working_days, "2025-01-01");
 
-  explicit World(sim::Options options = {}) {
-    options.seed = 11;
-    options.start_time = clock.now();
-    carrier = sim::Simulator::start(std::move(options)).value();
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, "Một cửa Hải Châu"}).value();
-                  tx.set_setting(db::k_setting_agency_code, k_agency).value();
-                  tx.set_setting(db::k_setting_agency_address,
-                                 "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng")
-                      .value();
-                  db::Procedure p;
-                  p.code = "P5";
-                  p.name = "Cấp giấy chứng nhận quyền sử dụng đất";
-                  p.field = "dat_dai";
-                  p.time_amount = 5;
-                  p.effective_from = common::parse_date("2025-01-01").value();
-                  procedure_id = tx.upsert_procedure(p).value();
-                  return {};
-                })
-                .has_value());
+  explicit World(sim::Options options = {})
+      : Desk(at("2026-11-23 09:00")), carrier_sim(clock, std::move(options)) {
+    set(db::k_setting_agency_address, "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng");
   }
 
-  postal_api::CarrierConfig config() const {
-    postal_api::CarrierConfig c;
-    c.base_url = carrier->base_url();
-    c.username = "hoso-desk";
-    c.password = "hoso-sim";
-    c.status_map = status_table();
-    c.backoff_base = std::chrono::milliseconds(20);
-    c.backoff_max = std::chrono::milliseconds(200);
-    c.jitter_seed = 3;
-    return c;
-  }
+  postal_api::CarrierConfig config() const { return carrier_sim.config(); }
 
   void write_config() const {
     const auto c = config();
@@ -107,70 +74,21 @@ struct World {
 
   // A dossier accepted a week ago whose result is ready; with the applicant's phone unless told.
   db::Id processed_dossier(int sequence, bool with_phone = true) {
-    db::Id id = 0;
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Dossier d;
-                  d.agency_id = agency_id;
-                  d.filed_at = at("2026-11-16 09:00");
-                  d.lookup_code = "K7M2Q9XP";
-                  d.created_at = d.filed_at;
-                  d.updated_at = at("2026-11-20 16:00");
-                  d.state = DossierState::processed;
-                  d.code = fmt::format("{}-261116-{:04}", k_agency, sequence);
-                  d.procedure_id = procedure_id;
-                  d.procedure_version = 1;
-                  d.due_at = at("2026-11-23 17:00");
-                  id = tx.insert_dossier(d).value();
-                  db::Applicant a;
-                  a.dossier_id = id;
-                  a.id_number = "048090001234";
-                  a.full_name = "Trần Thị Bích Ngọc";
-                  a.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
-                  a.source = "id_card_qr";
-                  if (with_phone) a.phone = "0905123456";
-                  tx.insert_applicant(a).value();
-                  return {};
-                })
-                .has_value());
+    const db::Id id = add_dossier(at("2026-11-16 09:00"), std::nullopt, "K7M2Q9XP");
+    put_in_state(id, DossierState::processed, fmt::format("{}-261116-{:04}", k_agency, sequence),
+                 procedure_id, at("2026-11-23 17:00"), at("2026-11-20 16:00"));
+    test_support::Person applicant;
+    applicant.id_number = "048090001234";
+    applicant.full_name = "Trần Thị Bích Ngọc";
+    applicant.address = "12 Lê Duẩn, Hải Châu, Đà Nẵng";
+    applicant.return_address.clear();
+    applicant.phone = with_phone ? "0905123456" : "";
+    add_applicant(id, applicant);
     return id;
   }
 
-  db::Dossier dossier(db::Id id) const {
-    std::optional<db::Dossier> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.get_dossier(id).value();
-                  return {};
-                })
-                .has_value());
-    REQUIRE(out.has_value());
-    return *out;
-  }
-
-  std::vector<db::Shipment> returns_of(db::Id id) const {
-    std::vector<db::Shipment> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  const auto all = tx.shipments_of(id).value();
-                  for (const auto& s : all) {
-                    if (s.direction == db::Direction::outbound) out.push_back(s);
-                  }
-                  return {};
-                })
-                .has_value());
-    return out;
-  }
-
-  std::vector<db::Event> events(db::Id id) const {
-    std::vector<db::Event> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.events_of("dossier", id).value();
-                  return {};
-                })
-                .has_value());
-    return out;
+  std::vector<db::Shipment> returns_of(db::Id id) {
+    return shipments_of(id, db::Direction::outbound);
   }
 
   std::int64_t orders_created() const { return carrier->counters().at("orders.created"); }
@@ -374,15 +292,8 @@ TEST_CASE(
                                          db_arg, "--actor",     "hoa.pt", "--json",   "#1"};
   REQUIRE(id == 1);
 
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, hoso.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = test_support::spawn_quiet(args);
+  REQUIRE(pid > 0);
   {
     std::unique_lock lock(mutex);
     REQUIRE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return !created.empty(); }));
@@ -610,4 +521,157 @@ TEST_CASE("a dossier another station posts during a batch dispatch is skipped, n
   CHECK(report->skipped == 1);
   CHECK(world.dossier(b).state == DossierState::return_dispatched);
   CHECK(world.orders_created() == 2);
+}
+
+TEST_CASE("dispatch_return fails with the error codes its contract names and writes nothing") {
+  World world;
+  const db::Id ready = world.processed_dossier(1);
+  const db::Id no_phone = world.processed_dossier(2, false);
+  const db::Id received = world.add_dossier(at("2026-11-20 09:00"));
+  auto carrier = world.carrier_sim.connect(world.clock);
+  const auto code_of = [&](db::Store& store, db::Id id, const char* actor) {
+    auto sent = tracking::dispatch_return(store, *carrier, world.clock, id, as(actor));
+    REQUIRE_FALSE(sent.has_value());
+    return sent.error().code;
+  };
+
+  CHECK(code_of(*world.store, ready + 100, "hoa.pt") == ErrorCode::not_found);
+  // Not allowed from the state: the lifecycle's conflict.
+  CHECK(code_of(*world.store, received, "hoa.pt") == ErrorCode::conflict);
+  // What a return shipment needs is missing: invalid_argument.
+  CHECK(code_of(*world.store, ready, "") == ErrorCode::invalid_argument);
+  CHECK(code_of(*world.store, no_phone, "hoa.pt") == ErrorCode::invalid_argument);
+  world.set(db::k_setting_agency_address, "  ");
+  CHECK(code_of(*world.store, ready, "hoa.pt") == ErrorCode::invalid_argument);
+  world.set(db::k_setting_agency_address, "270 Trưng Nữ Vương, Hải Châu, Đà Nẵng");
+  // The database refuses: its io_error.
+  test_support::RefusingStore refusing(*world.store);
+  refusing.refuse_writes = true;
+  CHECK(code_of(refusing, ready, "hoa.pt") == ErrorCode::io_error);
+
+  CHECK(world.orders_created() == 0);
+  CHECK(world.dossier(ready).state == DossierState::processed);
+  CHECK(world.dossier(received).state == DossierState::received);
+  CHECK(world.returns_of(ready).empty());
+  CHECK(world.events(ready).empty());
+
+  // The dossier moved while the carrier answered: conflict, and the order is cancelled.
+  const db::Id moved = world.processed_dossier(3);
+  AnswerTrouble trouble(*carrier);
+  trouble.meanwhile = [&] {
+    world.put_in_state(moved, DossierState::result_returned, world.dossier(moved).code.value(),
+                       world.procedure_id, at("2026-11-23 17:00"));
+  };
+  auto sent = tracking::dispatch_return(*world.store, trouble, world.clock, moved, as("hoa.pt"));
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().code == ErrorCode::conflict);
+  CHECK(trouble.cancelled.size() == 1);
+  CHECK(world.returns_of(moved).empty());
+}
+
+TEST_CASE("dispatch_return passes on the carrier's unavailable and timeout, dossier unchanged") {
+  SUBCASE("a stopped carrier is unavailable") {
+    World world;
+    const db::Id id = world.processed_dossier(1);
+    postal_api::CarrierConfig config = world.config();
+    config.max_attempts = 2;
+    auto carrier = test_support::CarrierSim::connect(config, world.clock);
+    world.carrier->stop();
+
+    auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error().code == ErrorCode::unavailable);
+    CHECK(world.dossier(id).state == DossierState::processed);
+    CHECK(world.returns_of(id).empty());
+  }
+  SUBCASE("a carrier slower than the request's time limit times out") {
+    sim::Options slow;
+    slow.faults.latency = std::chrono::milliseconds(400);
+    World world(slow);
+    const db::Id id = world.processed_dossier(1);
+    postal_api::CarrierConfig config = world.config();
+    config.total_timeout = std::chrono::milliseconds(100);
+    config.max_attempts = 1;
+    auto carrier = test_support::CarrierSim::connect(config, world.clock);
+
+    auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+    REQUIRE_FALSE(sent.has_value());
+    CHECK(sent.error().code == ErrorCode::timeout);
+    CHECK(world.dossier(id).state == DossierState::processed);
+    CHECK(world.returns_of(id).empty());
+  }
+}
+
+TEST_CASE("dispatch_ready fails only when its list cannot be read and stops when it cannot go on") {
+  World world;
+  const db::Id first = world.processed_dossier(1);
+  const db::Id second = world.processed_dossier(2);
+  postal_api::CarrierConfig config = world.config();
+  config.max_attempts = 1;
+  auto carrier = test_support::CarrierSim::connect(config, world.clock);
+  test_support::RefusingStore refusing(*world.store);
+
+  refusing.refuse_reads = true;
+  auto unread = tracking::dispatch_ready(refusing, *carrier, world.clock, as("hoa.pt"));
+  REQUIRE_FALSE(unread.has_value());
+  CHECK(unread.error().code == ErrorCode::io_error);
+
+  // The database refuses the first dossier's write: the run stops with io_error.
+  refusing.refuse_reads = false;
+  refusing.refuse_writes = true;
+  auto refused = tracking::dispatch_ready(refusing, *carrier, world.clock, as("hoa.pt"));
+  REQUIRE(refused.has_value());
+  REQUIRE(refused->stopped.has_value());
+  CHECK(refused->stopped->code == ErrorCode::io_error);
+  CHECK(refused->not_tried == 1);
+
+  // The carrier is down: the run stops with unavailable.
+  world.carrier->stop();
+  auto down = tracking::dispatch_ready(*world.store, *carrier, world.clock, as("hoa.pt"));
+  REQUIRE(down.has_value());
+  REQUIRE(down->stopped.has_value());
+  CHECK(down->stopped->code == ErrorCode::unavailable);
+  REQUIRE(down->failures.count(first) == 1);
+  CHECK(down->failures.at(first).code == ErrorCode::unavailable);
+  CHECK(down->not_tried == 1);
+  CHECK(down->dispatched.empty());
+  CHECK(world.dossier(first).state == DossierState::processed);
+  CHECK(world.dossier(second).state == DossierState::processed);
+}
+
+TEST_CASE("update_contact fails with the error codes its contract names and writes nothing") {
+  World world;
+  const db::Id posted = world.processed_dossier(1);
+  const db::Id bare = world.add_dossier(at("2026-11-20 09:00"));  // no applicant yet
+  const auto code_of = [&](db::Store& store, db::Id id, const tracking::ContactUpdate& update) {
+    auto saved = tracking::update_contact(store, world.clock, id, update, "hoa.pt");
+    REQUIRE_FALSE(saved.has_value());
+    return saved.error().code;
+  };
+  tracking::ContactUpdate new_phone;
+  new_phone.phone = "0905 999 888";
+  tracking::ContactUpdate short_phone;
+  short_phone.phone = "12345";
+  tracking::ContactUpdate long_address;
+  long_address.address = std::string(301, 'a');
+
+  CHECK(code_of(*world.store, posted + 100, new_phone) == ErrorCode::not_found);
+  CHECK(code_of(*world.store, bare, new_phone) == ErrorCode::invalid_argument);  // no name
+  CHECK(code_of(*world.store, posted, short_phone) == ErrorCode::invalid_argument);
+  CHECK(code_of(*world.store, posted, long_address) == ErrorCode::invalid_argument);
+  test_support::RefusingStore refusing(*world.store);
+  refusing.refuse_writes = true;
+  CHECK(code_of(refusing, posted, new_phone) == ErrorCode::io_error);
+  // The result is on its way with the details it was posted with.
+  world.put_in_state(posted, DossierState::return_dispatched, world.dossier(posted).code.value(),
+                     world.procedure_id, at("2026-11-23 17:00"));
+  CHECK(code_of(*world.store, posted, new_phone) == ErrorCode::invalid_argument);
+
+  CHECK(world.events(posted).empty());
+  CHECK(world.events(bare).empty());
+  world.read([&](db::Transaction& tx) -> Result<void> {
+    CHECK(tx.applicant_of(posted).value().value().phone == "0905123456");
+    CHECK_FALSE(tx.applicant_of(bare).value().has_value());
+    return {};
+  });
 }

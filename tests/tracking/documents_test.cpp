@@ -15,7 +15,7 @@
 #include "db/settings.hpp"
 #include "db/store.hpp"
 #include "scanner/scanner.hpp"
-#include "tests/support/files.hpp"
+#include "tests/support/desk.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/public_link.hpp"
@@ -26,14 +26,14 @@ using common::Result;
 using common::Timestamp;
 using tracking::Action;
 
-constexpr const char* k_agency = "000.00.05.H12";
+using test_support::k_agency;
 constexpr const char* k_agency_name = "Bộ phận Một cửa UBND quận Hải Châu";
 constexpr const char* k_agency_address = "24 Trần Phú, phường Thạch Thang, Hải Châu, Đà Nẵng";
 constexpr const char* k_public_url = "https://motcua.example.vn/";
 constexpr const char* k_name = "Nguyễn Thị Hồng Nhung";
 constexpr const char* k_procedure_name = "Đăng ký biến động quyền sử dụng đất";
 
-Timestamp at(const char* local) { return common::parse_local(local).value(); }
+using test_support::at;
 
 struct Applicant {
   std::string name = k_name;
@@ -44,75 +44,32 @@ struct Applicant {
 
 // A desk with its agency, settings, one procedure (5 working days) and a lifecycle on a clock set
 // to Monday 2 March 2026 10:00.
-struct Desk {
-  test_support::TempDir dir;
-  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
-  common::ManualClock clock{at("2026-03-02 10:00")};
+struct Desk : test_support::Desk {
   tracking::Lifecycle life{*store, clock};
-  db::Id agency_id = 0;
 
-  Desk() {
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, k_agency_name}).value();
-                  tx.set_setting(db::k_setting_agency_code, k_agency).value();
-                  tx.set_setting(db::k_setting_agency_address, k_agency_address).value();
-                  tx.set_setting(db::k_setting_agency_phone, "0236 3821 000").value();
-                  tx.set_setting(db::k_setting_agency_province, "Đà Nẵng").value();
-                  tx.set_setting(db::k_setting_public_url, k_public_url).value();
-                  db::Procedure p;
-                  p.code = "1.004227";
-                  p.name = k_procedure_name;
-                  p.field = "dat_dai";
-                  p.time_amount = 5;
-                  p.effective_from = common::parse_date("2025-07-01").value();
-                  (void)tx.upsert_procedure(p).value();
-                  return {};
-                })
-                .has_value());
+  Desk() : test_support::Desk(at("2026-03-02 10:00"), k_agency_name) {
+    set(db::k_setting_agency_address, k_agency_address);
+    set(db::k_setting_agency_phone, "0236 3821 000");
+    set(db::k_setting_agency_province, "Đà Nẵng");
+    set(db::k_setting_public_url, k_public_url);
+    add_procedure("1.004227", 5, k_procedure_name);
   }
 
   // A dossier as intake registers it: handed over at `filed`, with its envelope and applicant.
   db::Id add_dossier(Timestamp filed, const std::string& tracking_number,
                      const Applicant& applicant = {}) {
-    db::Id id = 0;
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Dossier d;
-                  d.agency_id = agency_id;
-                  d.filed_at = filed;
-                  d.lookup_code = "K7Q2M9XA";
-                  d.created_at = filed;
-                  d.updated_at = filed;
-                  id = tx.insert_dossier(d).value();
-                  db::Shipment s;
-                  s.carrier = "vnpost";
-                  s.tracking_number = tracking_number;
-                  s.year = 2026;
-                  s.direction = db::Direction::inbound;
-                  s.status = "delivered";
-                  s.dossier_id = id;
-                  s.first_seen_at = filed;
-                  s.updated_at = filed;
-                  (void)tx.insert_shipment(s).value();
-                  db::Applicant a;
-                  a.dossier_id = id;
-                  a.id_number = "048190000123";
-                  a.full_name = applicant.name;
-                  a.address = applicant.address;
-                  a.phone = applicant.phone;
-                  a.return_address = applicant.return_address;
-                  a.source = "id_card_qr";
-                  (void)tx.insert_applicant(a).value();
-                  (void)tx
-                      .append_event(db::Event{0, filed, "mailroom", "dossier", id,
-                                              "received_by_post", "envelope registered",
-                                              "{\"tracking_number\":\"" + tracking_number + "\"}"})
-                      .value();
-                  return {};
-                })
-                .has_value());
-    return id;
+    test_support::Received how;
+    how.tracking_number = tracking_number;
+    how.filed = filed;
+    how.lookup_code = "K7Q2M9XA";
+    how.applicant->id_number = "048190000123";
+    how.applicant->full_name = applicant.name;
+    how.applicant->address = applicant.address;
+    how.applicant->phone = applicant.phone;
+    how.applicant->return_address = applicant.return_address;
+    how.event_data = "{\"tracking_number\":\"" + tracking_number + "\"}";
+    how.event_at_filing = true;
+    return receive(how);
   }
 
   tracking::Transition act(db::Id id, Action action, const char* actor = "lan.nt") {
@@ -131,28 +88,18 @@ struct Desk {
     act(id, Action::accept);
     act(id, Action::start_processing);
     act(id, Action::mark_processed);
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Shipment s;
-                  s.carrier = "vnpost";
-                  s.tracking_number = number;
-                  s.year = 2026;
-                  s.direction = db::Direction::outbound;
-                  s.status = "pending";
-                  s.dossier_id = id;
-                  s.first_seen_at = clock.now();
-                  s.updated_at = clock.now();
-                  s.order_code = "HOSO-" + std::to_string(id);
-                  (void)tx.insert_shipment(s).value();
-                  tracking::ActionRequest r;
-                  r.action = Action::dispatch_return;
-                  r.actor = "dispatch";
-                  r.details = {{"tracking_number", number}};
-                  auto done = tracking::apply_action(tx, clock.now(), id, r);
-                  if (!done) return done.error();
-                  return {};
-                })
-                .has_value());
+    db::Shipment s = shipment(number, db::Direction::outbound, "pending", clock.now(), id);
+    s.order_code = "HOSO-" + std::to_string(id);
+    write([&](db::Transaction& tx) -> Result<void> {
+      (void)tx.insert_shipment(s).value();
+      tracking::ActionRequest r;
+      r.action = Action::dispatch_return;
+      r.actor = "dispatch";
+      r.details = {{"tracking_number", number}};
+      auto done = tracking::apply_action(tx, clock.now(), id, r);
+      if (!done) return done.error();
+      return {};
+    });
   }
 
   template <class T>

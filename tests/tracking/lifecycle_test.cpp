@@ -16,7 +16,7 @@
 
 #include "common/exit_code.hpp"
 #include "db/store.hpp"
-#include "tests/support/files.hpp"
+#include "tests/support/desk.hpp"
 #include "tracking/lifecycle.hpp"
 
 namespace {
@@ -27,10 +27,10 @@ using common::Timestamp;
 using db::DossierState;
 using tracking::Action;
 
-constexpr const char* k_agency = "000.00.05.H12";
+using test_support::k_agency;
 
-Timestamp at(const char* local) { return common::parse_local(local).value(); }
-common::Date day(const char* text) { return common::parse_date(text).value(); }
+using test_support::at;
+using test_support::day;
 std::string local(const std::optional<Timestamp>& t) {
   return t ? common::format_local(*t) : std::string("none");
 }
@@ -42,96 +42,22 @@ tracking::ActionRequest request(Action action) {
   return r;
 }
 
-struct Desk {
-  test_support::TempDir dir;
-  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
-  common::ManualClock clock{at("2026-03-02 10:00")};
+struct Desk : test_support::Desk {
   tracking::Lifecycle life{*store, clock};
-  db::Id agency_id = 0;
-  db::Id five_days = 0;  // procedure "P5": 5 working days
+  db::Id five_days = add_procedure("P5", 5, "Thủ tục năm ngày");  // 5 working days
 
   Desk() {
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  agency_id = tx.upsert_agency(db::Agency{0, k_agency, "Một cửa Hải Châu"}).value();
-                  db::Procedure p;
-                  p.code = "P5";
-                  p.name = "Thủ tục năm ngày";
-                  p.field = "dat_dai";
-                  p.time_amount = 5;
-                  p.effective_from = day("2025-07-01");
-                  five_days = tx.upsert_procedure(p).value();
-                  p.code = "H8";
-                  p.time_amount = 8;
-                  p.time_unit = db::TimeUnit::working_hours;
-                  (void)tx.upsert_procedure(p).value();
-                  // Reunification Day and Labour Day 2026: Thursday and Friday.
-                  tx.put_calendar_day({day("2026-04-30"), db::DayKind::off, "Giải phóng miền Nam"})
-                      .value();
-                  tx.put_calendar_day({day("2026-05-01"), db::DayKind::off, "Quốc tế Lao động"})
-                      .value();
-                  return {};
-                })
-                .has_value());
-  }
-
-  db::Id add_dossier(Timestamp filed, std::optional<db::Id> agency = std::nullopt) {
-    db::Id id = 0;
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Dossier d;
-                  d.agency_id = agency.value_or(agency_id);
-                  d.filed_at = filed;
-                  d.lookup_code = "ABCD1234";
-                  d.created_at = filed;
-                  d.updated_at = filed;
-                  auto inserted = tx.insert_dossier(d);
-                  if (!inserted) return inserted.error();
-                  id = *inserted;
-                  return {};
-                })
-                .has_value());
-    return id;
+    add_procedure("H8", 8, "Thủ tục năm ngày", "dat_dai", db::TimeUnit::working_hours);
+    // Reunification Day and Labour Day 2026: Thursday and Friday.
+    day_off("2026-04-30", "Giải phóng miền Nam");
+    day_off("2026-05-01", "Quốc tế Lao động");
   }
 
   // Puts a dossier straight into `state`, accepted earlier with procedure P5 and a due date.
   db::Id dossier_in(DossierState state, Timestamp due) {
     const db::Id id = add_dossier(at("2026-03-02 09:00"));
-    REQUIRE(store
-                ->write([&](db::Transaction& tx) -> Result<void> {
-                  db::Dossier d = tx.get_dossier(id).value().value();
-                  d.state = state;
-                  d.code = fmt::format("{}-260302-{:04}", k_agency, id);
-                  d.procedure_id = five_days;
-                  d.procedure_version = 1;
-                  d.due_at = due;
-                  return tx.update_dossier(d);
-                })
-                .has_value());
+    put_in_state(id, state, fmt::format("{}-260302-{:04}", k_agency, id), five_days, due);
     return id;
-  }
-
-  db::Dossier dossier(db::Id id) {
-    std::optional<db::Dossier> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.get_dossier(id).value();
-                  return {};
-                })
-                .has_value());
-    REQUIRE(out.has_value());
-    return *out;
-  }
-
-  std::vector<db::Event> events(db::Id id) {
-    std::vector<db::Event> out;
-    REQUIRE(store
-                ->read([&](db::Transaction& tx) -> Result<void> {
-                  out = tx.events_of("dossier", id).value();
-                  return {};
-                })
-                .has_value());
-    return out;
   }
 
   Result<tracking::Transition> accept(db::Id id, const char* procedure = "P5") {

@@ -1,6 +1,7 @@
-// A desk for the lookup and report tests: a real SQLite file, a manual clock, the lifecycle, two
+// The desk of the lookup and report tests (tests/support/desk.hpp) with the lifecycle, two
 // procedures, and helpers that register a dossier as intake does (dossier, inbound envelope,
-// applicant, the "received_by_post" event), store carrier events and add a return shipment.
+// applicant, the "received_by_post" event), apply actions, store carrier events and add a return
+// shipment.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -14,7 +15,7 @@
 
 #include "db/settings.hpp"
 #include "db/store.hpp"
-#include "tests/support/files.hpp"
+#include "tests/support/desk.hpp"
 #include "tracking/lifecycle.hpp"
 
 namespace report_test {
@@ -23,92 +24,36 @@ using common::Result;
 using common::Timestamp;
 using tracking::Action;
 
-inline constexpr const char* k_agency = "000.00.05.H12";
-
-inline Timestamp at(const char* local) { return common::parse_local(local).value(); }
-inline common::Date day(const char* text) { return common::parse_date(text).value(); }
+using test_support::at;
+using test_support::day;
+using test_support::k_agency;
 
 // The applicant's personal data that must never reach a citizen view.
-inline constexpr const char* k_name = "Nguyễn Văn Bình";
-inline constexpr const char* k_id_number = "001099012345";
-inline constexpr const char* k_address = "12 Phố Huế, Hai Bà Trưng, Hà Nội";
-inline constexpr const char* k_phone = "0912345678";
-inline constexpr const char* k_return_address = "45 Lê Duẩn, Hải Châu, Đà Nẵng";
+inline constexpr const char* k_name = test_support::k_applicant_name;
+inline constexpr const char* k_id_number = test_support::k_applicant_id_number;
+inline constexpr const char* k_address = test_support::k_applicant_address;
+inline constexpr const char* k_phone = test_support::k_applicant_phone;
+inline constexpr const char* k_return_address = test_support::k_applicant_return_address;
 
-struct Desk {
-  test_support::TempDir dir;
-  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
-  common::ManualClock clock{at("2026-03-02 08:00")};
+struct Desk : test_support::Desk {
   tracking::Lifecycle life{*store, clock};
-  db::Id agency_id = 0;
 
-  Desk() {
-    REQUIRE(write([&](db::Transaction& tx) -> Result<void> {
-      agency_id = tx.upsert_agency(db::Agency{0, k_agency, "Một cửa Hải Châu"}).value();
-      (void)tx.set_setting(db::k_setting_agency_code, k_agency).value();
-      (void)tx.set_setting(db::k_setting_agency_province, "Đà Nẵng").value();
-      db::Procedure p;
-      p.code = "P5";
-      p.name = "Cấp giấy chứng nhận quyền sử dụng đất";
-      p.field = "dat_dai";
-      p.time_amount = 5;
-      p.effective_from = day("2025-07-01");
-      (void)tx.upsert_procedure(p).value();
-      p.code = "X3";
-      p.name = "Cấp giấy phép xây dựng nhà ở riêng lẻ";
-      p.field = "xay_dung";
-      p.time_amount = 3;
-      (void)tx.upsert_procedure(p).value();
-      return {};
-    }));
-  }
-
-  bool write(const std::function<Result<void>(db::Transaction&)>& work) {
-    return store->write(work).has_value();
+  Desk() : test_support::Desk(at("2026-03-02 08:00")) {
+    set(db::k_setting_agency_province, "Đà Nẵng");
+    add_procedure("P5", 5);
+    add_procedure("X3", 3, "Cấp giấy phép xây dựng nhà ở riêng lẻ", "xay_dung");
   }
 
   // Registers a dossier filed (handed over) at `filed` with its inbound envelope `number`, as
   // intake does. Returns its id.
   db::Id receive(const std::string& number, Timestamp filed, int channel = db::k_channel_postal,
                  const std::string& lookup_code = "K7M2QX9P") {
-    db::Id id = 0;
-    REQUIRE(write([&](db::Transaction& tx) -> Result<void> {
-      db::Dossier d;
-      d.agency_id = agency_id;
-      d.channel = channel;
-      d.filed_at = filed;
-      d.lookup_code = lookup_code;
-      d.created_at = clock.now();
-      d.updated_at = clock.now();
-      id = tx.insert_dossier(d).value();
-      db::Shipment s;
-      s.carrier = "vnpost";
-      s.tracking_number = number;
-      s.year = 2026;
-      s.direction = db::Direction::inbound;
-      s.status = "delivered";
-      s.dossier_id = id;
-      s.first_seen_at = filed;
-      s.updated_at = filed;
-      (void)tx.insert_shipment(s).value();
-      db::Applicant a;
-      a.dossier_id = id;
-      a.id_number = k_id_number;
-      a.full_name = k_name;
-      a.address = k_address;
-      a.phone = k_phone;
-      a.return_address = k_return_address;
-      a.source = "id_card_qr";
-      (void)tx.insert_applicant(a).value();
-      (void)tx
-          .append_event(db::Event{0, clock.now(), "mailroom", "dossier", id, "received_by_post",
-                                  "envelope registered",
-                                  fmt::format(R"({{"tracking_number":"{}","filed_at":"{}"}})",
-                                              number, common::format_iso(filed))})
-          .value();
-      return {};
-    }));
-    return id;
+    test_support::Received how;
+    how.tracking_number = number;
+    how.filed = filed;
+    how.channel = channel;
+    how.lookup_code = lookup_code;
+    return test_support::Desk::receive(how);
   }
 
   // Applies `action` at `when` (the clock moves there first).
@@ -131,17 +76,17 @@ struct Desk {
 
   db::Id shipment_id(const std::string& number, db::Direction direction) {
     db::Id id = 0;
-    REQUIRE(write([&](db::Transaction& tx) -> Result<void> {
+    write([&](db::Transaction& tx) -> Result<void> {
       id = tx.find_shipment(number, direction, Timestamp{}).value().value().id;
       return {};
-    }));
+    });
     return id;
   }
 
   // Stores a carrier event of the shipment as sync does.
   void carrier_event(db::Id shipment, const char* when, const char* status, const char* office,
                      const char* office_name, const std::string& description = "") {
-    REQUIRE(write([&](db::Transaction& tx) -> Result<void> {
+    write([&](db::Transaction& tx) -> Result<void> {
       db::CarrierEvent e;
       e.shipment_id = shipment;
       e.key = fmt::format("{}|{}|{}", when, status, office);
@@ -154,27 +99,15 @@ struct Desk {
       e.recorded_at = clock.now();
       (void)tx.add_carrier_event(e).value();
       return tx.update_shipment_tracking(shipment, status, at(when), clock.now());
-    }));
+    });
   }
 
   // Adds the return shipment `number` of dossier `id` (as the return dispatch stores it).
   db::Id add_return(db::Id id, const std::string& number, Timestamp when) {
-    db::Id sid = 0;
-    REQUIRE(write([&](db::Transaction& tx) -> Result<void> {
-      db::Shipment s;
-      s.carrier = "vnpost";
-      s.tracking_number = number;
-      s.year = 2026;
-      s.direction = db::Direction::outbound;
-      s.status = "info_received";
-      s.dossier_id = id;
-      s.first_seen_at = when;
-      s.updated_at = when;
-      s.order_code = fmt::format("R-{}", id);
-      sid = tx.insert_shipment(s).value();
-      return {};
-    }));
-    return sid;
+    db::Shipment s =
+        test_support::Desk::shipment(number, db::Direction::outbound, "info_received", when, id);
+    s.order_code = fmt::format("R-{}", id);
+    return add_shipment(s);
   }
 };
 

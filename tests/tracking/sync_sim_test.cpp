@@ -23,6 +23,7 @@
 #include "db/store.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
+#include "tests/support/carrier_sim.hpp"
 #include "tests/support/files.hpp"
 #include "tracking/carrier_sync.hpp"
 
@@ -36,38 +37,28 @@ Timestamp at(const char* local) { return common::parse_local(local).value(); }
 
 std::string s10(int serial) { return common::make_s10("EB", static_cast<std::uint32_t>(serial)); }
 
-std::filesystem::path status_table() {
-  return std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
-}
+using test_support::status_table;
 
 // The simulator with `count` items accepted over the four days before its clock, then moved on
 // 30 hours, so the items are spread over every state of every scenario.
 struct World {
-  std::unique_ptr<sim::Simulator> carrier;
+  common::ManualClock start{at("2026-11-23 07:00")};
+  test_support::CarrierSim carrier_sim;
+  sim::Simulator* carrier = carrier_sim.simulator.get();
   std::vector<std::string> numbers;
 
-  explicit World(int count, unsigned seed = 7) {
-    sim::Options options;
-    options.seed = seed;
-    options.start_time = at("2026-11-23 07:00");
-    carrier = sim::Simulator::start(options).value();
+  explicit World(int count, unsigned seed = 7) : carrier_sim(start, {}, seed) {
     for (int i = 0; i < count; ++i) {
       numbers.push_back(s10(20'000'000 + i));
       carrier->add_item(numbers.back(), std::nullopt,
-                        options.start_time - std::chrono::hours(1 + (i % 96)));
+                        start.now() - std::chrono::hours(1 + (i % 96)));
     }
     carrier->advance(std::chrono::hours(30));
   }
 
   postal_api::CarrierConfig config() const {
-    postal_api::CarrierConfig c;
-    c.base_url = carrier->base_url();
-    c.username = "hoso-desk";
-    c.password = "hoso-sim";
-    c.status_map = status_table();
-    c.backoff_base = std::chrono::milliseconds(20);
+    postal_api::CarrierConfig c = carrier_sim.config();
     c.backoff_max = std::chrono::milliseconds(500);
-    c.jitter_seed = 3;
     return c;
   }
 };
@@ -408,15 +399,8 @@ TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run wit
   const std::string db_arg = database.string();
   const std::vector<std::string> args = {hoso, "--log-level", "quiet", "sync", "--db", db_arg};
 
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, hoso.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = test_support::spawn_quiet(args);
+  REQUIRE(pid > 0);
 
   // Kill it as soon as its first chunk is committed.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
