@@ -329,8 +329,7 @@ Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_
 
 Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   ReceiptForm form;
-  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
-  form.dossier = std::move(summary);
+  TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto accepted = events_named(events, "accepted");
   if (accepted.empty() || form.dossier.code.empty()) {
@@ -352,15 +351,13 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   if (!form.dossier.due_at) {
     return not_applicable(form.dossier, "has no appointment date for its receipt (form 01)");
   }
-  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
-  form.agency = std::move(agency);
+  TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
 }
 
 Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossier_id, int number) {
   SupplementForm form;
-  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
-  form.dossier = std::move(summary);
+  TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto requests = events_named(events, "supplement_requested");
   if (requests.empty()) {
@@ -379,15 +376,13 @@ Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossi
   form.reason = e.reason;
   form.officer = e.actor;
   form.requested_at = e.at;
-  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
-  form.agency = std::move(agency);
+  TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
 }
 
 Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
   RefusalForm form;
-  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
-  form.dossier = std::move(summary);
+  TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto refusals = events_named(events, "refused");
   if (refusals.empty()) {
@@ -398,15 +393,13 @@ Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
   form.reasons = split_items(refusals.back().reason);
   form.officer = refusals.back().actor;
   form.refused_at = refusals.back().at;
-  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
-  form.agency = std::move(agency);
+  TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
 }
 
 Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   ApologyForm form;
-  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
-  form.dossier = std::move(summary);
+  TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto apologies = events_named(events, "reappointed");
   if (apologies.empty()) {
@@ -428,20 +421,17 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   form.reason = e.reason;
   form.officer = e.actor;
   form.issued_at = e.at;
-  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
-  form.agency = std::move(agency);
+  TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
 }
 
 Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) {
   ControlSheet sheet;
-  TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
-  sheet.dossier = std::move(summary);
+  TRY_ASSIGN(sheet.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   TRY_ASSIGN(auto calendar, load_calendar(tx));
   sheet.steps = read_history(events, calendar, sheet.dossier.filed_at).steps;
-  TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
-  sheet.agency = std::move(agency);
+  TRY_ASSIGN(sheet.agency, load_dossier_agency(tx, dossier_id));
   return sheet;
 }
 
@@ -453,8 +443,7 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
   YearRegister reg;
   reg.year = year;
   reg.printed_at = now;
-  TRY_ASSIGN(auto agency, load_agency(tx, std::nullopt));
-  reg.agency = std::move(agency);
+  TRY_ASSIGN(reg.agency, load_agency(tx, std::nullopt));
   TRY_ASSIGN(auto calendar, load_calendar(tx));
 
   db::DossierFilter filter;
@@ -466,8 +455,7 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
   TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
   for (const db::Dossier& d : dossiers) {
     RegisterRow row;
-    TRY_ASSIGN(auto summary, load_dossier_summary(tx, d.id));
-    row.dossier = std::move(summary);
+    TRY_ASSIGN(row.dossier, load_dossier_summary(tx, d.id));
     TRY_ASSIGN(auto events, dossier_events(tx, d.id));
     const History history = read_history(events, calendar, d.filed_at);
     row.resolved_at = history.resolved_at;
