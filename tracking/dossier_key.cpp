@@ -44,7 +44,7 @@ common::Result<db::Dossier> find_dossier(db::Transaction& tx, std::string_view k
     TRY_ASSIGN(auto dossier, tx.get_dossier(*id));
     if (dossier) return std::move(*dossier);
   }
-  // Keys come from people: at most 40 bytes, cut between UTF-8 characters, with control
+  // Keys come from people: at most 40 bytes, cut between UTF-8 characters, with C0 and C1 control
   // characters blanked, go back into the message.
   std::size_t length = std::min<std::size_t>(key.size(), 40);
   while (length < key.size() && length > 0 &&
@@ -52,7 +52,16 @@ common::Result<db::Dossier> find_dossier(db::Transaction& tx, std::string_view k
     --length;
   }
   std::string shown;
-  for (const unsigned char c : key.substr(0, length)) {
+  const std::string_view kept = key.substr(0, length);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const auto c = static_cast<unsigned char>(kept[i]);
+    // C1 controls (U+0080-U+009F, "\xC2\x80".."\xC2\x9F") move a terminal's cursor as C0 ones do.
+    if (c == 0xC2 && i + 1 < kept.size() &&
+        (static_cast<unsigned char>(kept[i + 1]) & 0xE0) == 0x80) {
+      shown += ' ';
+      ++i;
+      continue;
+    }
     shown += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
   }
   return common::make_error(

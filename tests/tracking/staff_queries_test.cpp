@@ -214,3 +214,17 @@ TEST_CASE("a dossier's page has the staff view, the next actions and the newest 
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
 }
+
+TEST_CASE(
+    "regression: a key that names no dossier comes back without terminal control characters") {
+  ListDesk desk;
+  auto missing = tracking::find_dossier(*desk.store,
+                                        "EB\x1b[2J\xC2\x9B"
+                                        "31mX");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::not_found);
+  const std::string& message = missing.error().message;
+  CHECK(message.find('\x1b') == std::string::npos);
+  CHECK(message.find("\xC2\x9B") == std::string::npos);
+  CHECK(message.find("31mX") != std::string::npos);
+}
