@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "common/text.hpp"
+
 namespace common {
 
 enum class ErrorCode {
@@ -31,9 +33,24 @@ enum class ErrorCode {
 // Returns the stable snake_case name of `code` ("bad_input"), for JSON and logs.
 std::string_view error_code_name(ErrorCode code);
 
+// What kind of failure `code` is, as a short phrase for users ("Không tìm thấy" / "Not found").
+std::string_view error_code_label(ErrorCode code, Lang lang);
+
+// A sentence for a failure whose details are only for the logs ("Lỗi hệ thống…").
+std::string_view error_code_sentence(ErrorCode code, Lang lang);
+
 struct Error {
   ErrorCode code = ErrorCode::internal;
-  std::string message;  // says what was wrong with which input, and what to do
+  // In English: says what was wrong with which input. For logs, exceptions and tests; a coded
+  // error's is its text rendered in English.
+  std::string message;
+  // The message as data (its id and arguments), for every failure a user can meet. Empty for a
+  // technical failure (a database or operating-system error) whose words are for the logs.
+  Text text;
+
+  // What the user reads in `lang`: the text, or for a technical failure its message in English
+  // and in Vietnamese the code's sentence (the English details stay in `message`).
+  std::string render(Lang lang) const;
 };
 
 // Thrown by Result::value() when it holds an Error: a programming mistake, not an outcome.
@@ -105,9 +122,13 @@ class [[nodiscard]] Result<void> {
   bool ok_ = true;
 };
 
+// A technical failure, in English for the logs (see Error::text).
 inline Error make_error(ErrorCode code, std::string message) {
-  return Error{code, std::move(message)};
+  return Error{code, std::move(message), {}};
 }
+
+// A failure a user can meet: message `def` of a catalogue with its arguments.
+Error make_error(ErrorCode code, const MessageDef& def, Args args = {});
 
 }  // namespace common
 
