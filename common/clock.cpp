@@ -1,5 +1,7 @@
 #include "common/clock.hpp"
 
+#include "common/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -12,15 +14,6 @@ namespace chr = std::chrono;
 
 // GCC 12's libstdc++ has neither std::chrono::parse nor time zones, and std::regex trips
 // warnings under ASan, so dates are read by hand: the grammar is small and fixed.
-
-constexpr std::string_view k_date_shape = "expected YYYY-MM-DD";
-constexpr std::string_view k_date_time_shape =
-    "expected YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, optionally followed by Z or "
-    "+07:00";
-
-constexpr std::array<std::string_view, 12> k_month_names = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -46,24 +39,26 @@ std::optional<int> read_number(std::string_view text, std::size_t pos, std::size
 // The date written in the first ten characters of `text`, or why there is none.
 struct DateRead {
   std::optional<Date> date;
-  std::string problem;
+  Text problem;
 };
+
+std::string two_digits(int n) { return fmt::format("{:02}", n); }
 
 DateRead read_date(std::string_view text) {
   const auto year = read_number(text, 0, 4);
   const auto month = read_number(text, 5, 2);
   const auto day = read_number(text, 8, 2);
   if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-') {
-    return {std::nullopt, std::string(k_date_shape)};
+    return {std::nullopt, Text{msg::date_shape}};
   }
   if (*month < 1 || *month > 12) {
-    return {std::nullopt, fmt::format("month {:02} does not exist", *month)};
+    return {std::nullopt, Text{msg::no_such_month, {{"month", two_digits(*month)}}}};
   }
   const chr::year_month_day_last last_day{chr::year{*year} / chr::month(*month) / chr::last};
   const auto days_in_month = static_cast<int>(static_cast<unsigned>(last_day.day()));
   if (*day < 1 || *day > days_in_month) {
-    return {std::nullopt,
-            fmt::format("{} {} has {} days", k_month_names[*month - 1], *year, days_in_month)};
+    return {std::nullopt, Text{msg::month_length,
+                               {{"month", two_digits(*month)}, {"year", *year}, {"days", days_in_month}}}};
   }
   return {Date{chr::year{*year}, chr::month(*month), chr::day(*day)}, {}};
 }
@@ -114,47 +109,56 @@ std::string format_iso(Timestamp instant) {
   return text;
 }
 
+namespace {
+
+// The text a user typed, as an argument: "(empty)" when there is none, cut to 40 bytes.
+Arg typed(std::string_view trimmed) {
+  if (trimmed.empty()) return Arg{"text", Text{msg::empty_text}};
+  return Arg{"text", trimmed.substr(0, 40)};
+}
+
+}  // namespace
+
 Result<Date> parse_date(std::string_view text) {
   const auto trimmed = trim(text);
-  const auto shown = trimmed.empty() ? std::string_view("an empty text") : trimmed;
   if (trimmed.size() != 10) {
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("{} is not a date: {}", shown, k_date_shape));
+    return make_error(ErrorCode::bad_input, msg::not_a_date,
+                      {typed(trimmed), {"problem", Text{msg::date_shape}}});
   }
   auto read = read_date(trimmed);
   if (!read.date) {
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("{} is not a date: {}", shown, read.problem));
+    return make_error(ErrorCode::bad_input, msg::not_a_date,
+                      {typed(trimmed), {"problem", std::move(read.problem)}});
   }
   return *read.date;
 }
 
 Result<Timestamp> parse_local(std::string_view text) {
   const auto trimmed = trim(text);
-  const auto shown = trimmed.empty() ? std::string_view("an empty text") : trimmed;
-  auto fail = [&](std::string_view why) -> Error {
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("{} is not a date and time: {}", shown, why));
+  auto fail = [&](Text why) -> Error {
+    return make_error(ErrorCode::bad_input, msg::not_a_date_time,
+                      {typed(trimmed), {"problem", std::move(why)}});
   };
+  const Text shape{msg::date_time_shape};
 
   auto read = read_date(trimmed);
   if (!read.date) {
     // A shape error names the whole grammar; a wrong day names the day.
-    return fail(read.problem == k_date_shape ? k_date_time_shape : read.problem);
+    return fail(read.problem.def == &msg::date_shape ? shape : read.problem);
   }
   std::string_view rest = trimmed.substr(10);
   if (rest.empty()) return local_time(*read.date, 0, 0);
 
-  if (rest[0] != ' ' && rest[0] != 'T') return fail(k_date_time_shape);
+  if (rest[0] != ' ' && rest[0] != 'T') return fail(shape);
   rest.remove_prefix(1);
   const auto hour = read_number(rest, 0, 2);
   const auto minute = read_number(rest, 3, 2);
-  if (!hour || !minute || rest[2] != ':') return fail(k_date_time_shape);
+  if (!hour || !minute || rest[2] != ':') return fail(shape);
   std::size_t used = 5;
   int second = 0;
   if (rest.size() > used && rest[used] == ':') {
     const auto read_second = read_number(rest, used + 1, 2);
-    if (!read_second) return fail(k_date_time_shape);
+    if (!read_second) return fail(shape);
     second = *read_second;
     used += 3;
   }
@@ -169,18 +173,18 @@ Result<Timestamp> parse_local(std::string_view text) {
     const auto offset_minutes = read_number(suffix, 4, 2);
     if (suffix.size() != 6 || (suffix[0] != '+' && suffix[0] != '-') || suffix[3] != ':' ||
         !offset_hours || !offset_minutes) {
-      return fail(k_date_time_shape);
+      return fail(shape);
     }
     if (*offset_hours > 14 || *offset_minutes > 59) {
-      return fail(fmt::format("offset {} does not exist", suffix));
+      return fail(Text{msg::no_such_offset, {{"offset", suffix}}});
     }
     offset = chr::hours{*offset_hours} + chr::minutes{*offset_minutes};
     if (suffix[0] == '-') offset = -offset;
   }
 
-  if (*hour > 23) return fail(fmt::format("hour {:02} does not exist (00 to 23)", *hour));
-  if (*minute > 59) return fail(fmt::format("minute {:02} does not exist (00 to 59)", *minute));
-  if (second > 59) return fail(fmt::format("second {:02} does not exist (00 to 59)", second));
+  if (*hour > 23) return fail(Text{msg::no_such_hour, {{"hour", two_digits(*hour)}}});
+  if (*minute > 59) return fail(Text{msg::no_such_minute, {{"minute", two_digits(*minute)}}});
+  if (second > 59) return fail(Text{msg::no_such_second, {{"second", two_digits(second)}}});
 
   return Timestamp{chr::sys_days{*read.date}} + chr::hours{*hour} + chr::minutes{*minute} +
          chr::seconds{second} - offset;

@@ -40,6 +40,10 @@ std::string_view error_code_label(ErrorCode code, Lang lang);
 std::string_view error_code_sentence(ErrorCode code, Lang lang);
 
 struct Error {
+  Error() = default;
+  Error(ErrorCode c, std::string m, Text t = {})  // NOLINT: braced {code, message} is the idiom
+      : code(c), message(std::move(m)), text(std::move(t)) {}
+
   ErrorCode code = ErrorCode::internal;
   // In English: says what was wrong with which input. For logs, exceptions and tests; a coded
   // error's is its text rendered in English.

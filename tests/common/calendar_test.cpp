@@ -230,7 +230,7 @@ TEST_CASE("a calendar file with a wrong line is refused with the file name and l
     REQUIRE_FALSE(added.has_value());
     CHECK(added.error().code == ErrorCode::bad_input);
     CHECK(added.error().message ==
-          file.name() + ":4: 2026-02-30 is not a date: February 2026 has 28 days");
+          file.name() + ":4: 2026-02-30 is not a date: 02/2026 has 28 days");
     // Nothing from the refused file is kept: Monday 16 February is still a working day.
     CHECK(calendar.is_working_day(ymd(2026, 2, 16)));
   }
@@ -315,7 +315,11 @@ TEST_CASE("dates and times that do not exist are refused with a message naming t
   const auto bad_day = common::parse_date("2026-02-30");
   REQUIRE_FALSE(bad_day.has_value());
   CHECK(bad_day.error().code == ErrorCode::bad_input);
-  CHECK(bad_day.error().message == "2026-02-30 is not a date: February 2026 has 28 days");
+  CHECK(bad_day.error().message == "2026-02-30 is not a date: 02/2026 has 28 days");
+  CHECK(bad_day.error().render(common::Lang::vi) ==
+        "\"2026-02-30\" không phải ngày hợp lệ: tháng 02/2026 chỉ có 28 ngày");
+  CHECK(common::parse_date("").error().render(common::Lang::vi) ==
+        "\"(để trống)\" không phải ngày hợp lệ: cần viết theo dạng YYYY-MM-DD");
   CHECK(common::parse_date("2028-02-29").has_value());  // a leap year
   CHECK(common::parse_date("2026-13-01").error().message ==
         "2026-13-01 is not a date: month 13 does not exist");
@@ -327,7 +331,7 @@ TEST_CASE("dates and times that do not exist are refused with a message naming t
   CHECK(common::parse_local("2026-02-13 24:00").error().message ==
         "2026-02-13 24:00 is not a date and time: hour 24 does not exist (00 to 23)");
   CHECK(common::parse_local("2026-02-30 10:00").error().message ==
-        "2026-02-30 10:00 is not a date and time: February 2026 has 28 days");
+        "2026-02-30 10:00 is not a date and time: 02/2026 has 28 days");
   CHECK_FALSE(common::parse_local("2026-02-13 14:30+7").has_value());
   CHECK_FALSE(common::parse_local("2026-02-13 14").has_value());
   CHECK_FALSE(common::parse_local("").has_value());
