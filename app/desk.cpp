@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/output.hpp"
 #include "common/exit_code.hpp"
 #include "intake/desk_setup.hpp"
 
@@ -73,7 +74,7 @@ std::string actor_or_user(const std::string& actor) {
 }
 
 int report_error(const common::Error& error) {
-  std::fprintf(stderr, "hoso: %s\n", error.message.c_str());
+  std::fprintf(stderr, "hoso: %s\n", say(error).c_str());
   return static_cast<int>(common::exit_code_for(error.code));
 }
 

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "app/http_support.hpp"
+#include "app/messages.hpp"
 #include "app/staff_api.hpp"
 #include "app/web_assets.hpp"
 #include "common/rate_limiter.hpp"
@@ -130,9 +131,10 @@ class Server final : public DeskServer {
     });
     http_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
-      answer_error(
-          res, common::Error{res.status == 404 ? ErrorCode::not_found : ErrorCode::invalid_argument,
-                             fmt::format("no {} {} here", req.method, req.path)});
+      answer_error(res, res.status, res.status == 404 ? "not_found" : "invalid_argument",
+                   common::Text{msg::no_such_route,
+                                {{"method", req.method}, {"path", req.path.substr(0, 200)}}},
+                   http::request_lang(req));
     });
     http_.set_exception_handler(
         [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
@@ -145,14 +147,14 @@ class Server final : public DeskServer {
           } catch (...) {
             spdlog::error("request {} ({} {}) failed", id, req.method, req.path);
           }
-          answer_error(res, common::Error{ErrorCode::internal,
-                                          fmt::format("internal error (logged as {})", id)});
+          answer_error(res, 500, "internal", common::Text{msg::internal_logged, {{"id", id}}},
+                       http::request_lang(req));
         });
 
-    http_.Get("/api/health", [this](const httplib::Request&, httplib::Response& res) {
+    http_.Get("/api/health", [this](const httplib::Request& req, httplib::Response& res) {
       auto counts = tracking::desk_counts(store_);
       if (!counts) {
-        answer_error(res, common::Error{ErrorCode::unavailable, "the database does not answer"});
+        answer_error(res, 503, "unavailable", msg::database_silent, http::request_lang(req));
         return;
       }
       answer_json(res, 200,
@@ -167,26 +169,21 @@ class Server final : public DeskServer {
       int retry_after = 0;
       if (!lookups_.allow(req.remote_addr, retry_after)) {
         res.set_header("Retry-After", std::to_string(retry_after));
-        answer_json(res, 429,
-                    json{{"error",
-                          {{"code", "rate_limited"},
-                           {"message", fmt::format("too many lookups from this address: try "
-                                                   "again in {} s",
-                                                   retry_after)}}}}
-                        .dump());
+        answer_error(res, 429, "rate_limited",
+                     common::Text{msg::lookups_from_address, {{"seconds", retry_after}}},
+                     http::request_lang(req));
         return;
       }
       const std::string code = req.get_param_value("code");
       const std::string lookup_code = req.get_param_value("lookup_code");
       if (code.empty() || lookup_code.empty()) {
-        answer_error(res, common::Error{ErrorCode::invalid_argument,
-                                        "give the tracking number or dossier code (code) and the "
-                                        "lookup code from the receipt (lookup_code)"});
+        answer_error(res, 400, "invalid_argument", msg::lookup_needs_codes,
+                     http::request_lang(req));
         return;
       }
       auto view = tracking::citizen_lookup(store_, code, lookup_code);
       if (!view) {
-        answer_error(res, view.error());
+        answer_error(res, view.error(), http::request_lang(req));
         return;
       }
       answer_json(res, 200, tracking::citizen_json(*view));
@@ -199,7 +196,7 @@ class Server final : public DeskServer {
         R"(/webhooks/([a-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
           if (carrier_ == nullptr || req.matches.size() < 2 ||
               req.matches[1].str() != carrier_->name()) {
-            answer_error(res, common::Error{ErrorCode::not_found, "no such carrier is configured"});
+            answer_error(res, 404, "not_found", msg::no_such_carrier, common::Lang::en);
             return;
           }
           postal_api::WebhookRequest hook;
@@ -213,13 +210,13 @@ class Server final : public DeskServer {
           auto delivery = carrier_->parse_webhook(hook);
           if (!delivery) {
             spdlog::warn("webhook from {} refused: {}", req.remote_addr, delivery.error().message);
-            answer_error(res, delivery.error());
+            answer_error(res, delivery.error(), common::Lang::en);
             return;
           }
           auto applied =
               tracking::apply_webhook(store_, carrier_->name(), *delivery, clock_, "webhook");
           if (!applied) {
-            answer_error(res, applied.error());
+            answer_error(res, applied.error(), common::Lang::en);
             return;
           }
           // The carrier's convention: an answer without IsSuccess true is retried.
@@ -240,7 +237,7 @@ class Server final : public DeskServer {
     if (!options_.web_dir.empty()) {
       std::ifstream in(std::filesystem::path(options_.web_dir) / file, std::ios::binary);
       if (!in) {
-        answer_error(res, common::Error{ErrorCode::not_found, "no such page"});
+        answer_error(res, 404, "not_found", msg::no_such_page, http::request_lang(req));
         return;
       }
       content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -250,7 +247,7 @@ class Server final : public DeskServer {
       const auto it = std::find_if(assets.begin(), assets.end(),
                                    [&](const WebAsset& a) { return a.path == file; });
       if (it == assets.end()) {
-        answer_error(res, common::Error{ErrorCode::not_found, "no such page"});
+        answer_error(res, 404, "not_found", msg::no_such_page, http::request_lang(req));
         return;
       }
       content = std::string(it->content);

@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "app/desk_server.hpp"
+#include "app/messages.hpp"
 
 namespace app::http {
 
@@ -21,12 +22,31 @@ void answer_json(httplib::Response& res, int status, const json& body) {
   answer_json(res, status, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-void answer_error(httplib::Response& res, int status, std::string_view code,
-                  const std::string& message) {
-  answer_json(res, status, json{{"error", {{"code", code}, {"message", message}}}});
+common::Lang request_lang(const httplib::Request& req) {
+  return common::lang_from_accept_language(req.get_header_value("Accept-Language"));
 }
 
-void answer_error(httplib::Response& res, const common::Error& error) {
+json error_json(std::string_view code, const common::Error& error, common::Lang lang) {
+  json body{{"code", code}, {"message", error.render(lang)}};
+  if (!error.text.empty()) {
+    body["message_id"] = error.text.id();
+    json args = json::object();
+    for (const auto& arg : error.text.args) args[arg.name] = arg.render(lang);
+    body["args"] = std::move(args);
+  }
+  return json{{"error", std::move(body)}};
+}
+
+void answer_error(httplib::Response& res, int status, std::string_view code,
+                  const common::Text& text, common::Lang lang) {
+  answer_json(res, status,
+              error_json(code,
+                         common::Error{common::ErrorCode::invalid_argument,
+                                       text.render(common::Lang::en), text},
+                         lang));
+}
+
+void answer_error(httplib::Response& res, const common::Error& error, common::Lang lang) {
   const int status = http_status_for(error.code);
   if (status == 500) {
     // A fault of ours (database, disk, a bug): the details go to the log, not to the client.
@@ -34,10 +54,10 @@ void answer_error(httplib::Response& res, const common::Error& error) {
     const int id = next_id.fetch_add(1);
     spdlog::error("error {}: {}", id, error.message);
     answer_error(res, status, common::error_code_name(error.code),
-                 fmt::format("internal error (logged as {})", id));
+                 common::Text{msg::internal_logged, {{"id", id}}}, lang);
     return;
   }
-  answer_error(res, status, common::error_code_name(error.code), error.message);
+  answer_json(res, status, error_json(common::error_code_name(error.code), error, lang));
 }
 
 std::string cookie(const httplib::Request& req, std::string_view name) {

@@ -16,11 +16,19 @@ namespace app::http {
 void answer_json(httplib::Response& res, int status, const nlohmann::json& body);
 void answer_json(httplib::Response& res, int status, const std::string& body);
 
-// {"error": {"code", "message"}} with the HTTP status of the code.
-void answer_error(httplib::Response& res, const common::Error& error);
+// The language the request asks for: its Accept-Language (the pages send the user's choice),
+// Vietnamese when it names none we speak.
+common::Lang request_lang(const httplib::Request& req);
+
+// {"error": {"code", "message", "message_id", "args"}}: the message rendered in `lang`, and, for a
+// message a user can meet, its id and its arguments rendered in `lang` (absent for a technical
+// failure, whose details go only to the log). A 5xx answer says only where in the log to look.
+nlohmann::json error_json(std::string_view code, const common::Error& error, common::Lang lang);
+// The same with the HTTP status of the code.
+void answer_error(httplib::Response& res, const common::Error& error, common::Lang lang);
 // The same with a code that is not an ErrorCode ("csrf", "rate_limited", "unsupported_media").
 void answer_error(httplib::Response& res, int status, std::string_view code,
-                  const std::string& message);
+                  const common::Text& text, common::Lang lang);
 
 // The value of cookie `name` in the request's Cookie header, or "".
 std::string cookie(const httplib::Request& req, std::string_view name);

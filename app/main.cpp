@@ -16,6 +16,7 @@
 #include "app/demo_command.hpp"
 #include "app/dispatch_commands.hpp"
 #include "app/lifecycle_commands.hpp"
+#include "app/output.hpp"
 #include "app/print_commands.hpp"
 #include "app/registry_commands.hpp"
 #include "app/report_commands.hpp"
@@ -382,6 +383,10 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   std::string log_level = "warn";
   cli.add_option("--log-level", log_level, "quiet, warn, info or debug")->capture_default_str();
+  std::string lang;
+  cli.add_option("--lang", lang,
+                 "Language of messages: vi or en (default: $HOSO_LANG, else the locale, else vi)")
+      ->check(CLI::IsMember({"vi", "en"}));
 
   const Shared shared;
   std::vector<std::pair<CLI::App*, Runner>> commands;
@@ -397,6 +402,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(common::ExitCode::bad_arguments);
   }
   common::setup_logging(common::parse_log_level(log_level));
+  app::set_cli_lang(lang.empty() ? common::lang_from_environment() : *common::parse_lang(lang));
 
   try {
     for (const auto& [sub, run] : commands) {

@@ -1,6 +1,22 @@
 #include "app/output.hpp"
 
+#include <atomic>
+
 namespace app {
+
+namespace {
+std::atomic<common::Lang> g_lang{common::Lang::vi};
+}  // namespace
+
+common::Lang cli_lang() { return g_lang.load(); }
+void set_cli_lang(common::Lang lang) { g_lang.store(lang); }
+
+std::string say(const common::Text& text) { return text.render(cli_lang()); }
+
+std::string say(const common::Error& error) {
+  if (!error.text.empty() || cli_lang() == common::Lang::en) return error.render(cli_lang());
+  return std::string(common::error_code_label(error.code, cli_lang())) + ": " + error.message;
+}
 
 std::string shorten(const std::string& text, std::size_t max_chars) {
   std::string out;

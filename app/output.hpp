@@ -6,7 +6,21 @@
 #include <cstdio>
 #include <string>
 
+#include "common/result.hpp"
+#include "common/text.hpp"
+
 namespace app {
+
+// The language the CLI writes messages in: --lang, else the environment (HOSO_LANG, LC_ALL,
+// LC_MESSAGES, LANG), Vietnamese by default. Set once by main() before any command runs.
+common::Lang cli_lang();
+void set_cli_lang(common::Lang lang);
+
+// A message in the CLI's language.
+std::string say(const common::Text& text);
+// An error as the CLI shows it: its message in the CLI's language; a technical failure (no
+// coded message) keeps its English details after the kind of failure, for whoever reads the log.
+std::string say(const common::Error& error);
 
 // Shortens `text` to `max_chars` characters (UTF-8 aware, "…" when cut) and replaces control
 // characters with spaces, so a hostile code cannot move the cursor or clear the screen.

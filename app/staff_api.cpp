@@ -1,6 +1,7 @@
 #include "app/staff_api.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <exception>
@@ -20,8 +21,12 @@ Reply json_reply(const json& body, int status) {
   return reply;
 }
 
-Reply error_reply(int status, std::string_view code, const std::string& message) {
-  return json_reply(json{{"error", {{"code", code}, {"message", message}}}}, status);
+Reply error_reply(int status, std::string_view code, const common::Text& text, common::Lang lang) {
+  return json_reply(
+      http::error_json(
+          code, common::Error{ErrorCode::invalid_argument, text.render(common::Lang::en), text},
+          lang),
+      status);
 }
 
 Reply document_reply(std::string html) {
@@ -40,12 +45,11 @@ json time_or_null(const std::optional<common::Timestamp>& at) {
 
 Result<json> json_body(const httplib::Request& req) {
   if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
-    return make_error(ErrorCode::invalid_argument,
-                      "send the body as JSON (Content-Type: application/json)");
+    return make_error(ErrorCode::invalid_argument, msg::body_not_json);
   }
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
-    return make_error(ErrorCode::invalid_argument, "the body is not a JSON object");
+    return make_error(ErrorCode::invalid_argument, msg::body_not_object);
   }
   return body;
 }
@@ -54,12 +58,20 @@ Result<std::string> string_field(const json& body, const char* name, bool requir
   const auto it = body.find(name);
   if (it == body.end() || it->is_null() || (required && it->is_string() && it->empty())) {
     if (!required) return std::string();
-    return make_error(ErrorCode::invalid_argument, fmt::format("\"{}\" is required", name));
+    return make_error(ErrorCode::invalid_argument, msg::field_required, {{"field", name}});
   }
   if (!it->is_string()) {
-    return make_error(ErrorCode::invalid_argument, fmt::format("\"{}\" must be a string", name));
+    return make_error(ErrorCode::invalid_argument, msg::field_not_text, {{"field", name}});
   }
   return it->get<std::string>();
+}
+
+common::Error field_error(const char* field, const common::Error& problem) {
+  if (problem.text.empty()) {
+    return make_error(ErrorCode::invalid_argument, fmt::format("{}: {}", field, problem.message));
+  }
+  return make_error(ErrorCode::invalid_argument, msg::field_invalid,
+                    {{"field", field}, {"problem", problem.text}});
 }
 
 Result<db::Id> id_param(const httplib::Request& req, std::size_t index) {
@@ -69,7 +81,7 @@ Result<db::Id> id_param(const httplib::Request& req, std::size_t index) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec == std::errc() && end == text.data() + text.size() && id > 0) return id;
   }
-  return make_error(ErrorCode::not_found, "no such record");
+  return make_error(ErrorCode::not_found, msg::no_such_record);
 }
 
 Context::Context(const DeskParts& parts, const ServerOptions& server_options)
@@ -94,9 +106,10 @@ using httplib::Response;
 using staff::Permission;
 using namespace staff_routes;
 
-void send(Response& res, const common::Result<Reply>& reply) {
+void send(const Request& req, Response& res, const common::Result<Reply>& reply) {
   if (!reply) {
-    http::answer_error(res, reply.error());  // the HTTP status of its code; 5xx details logged
+    // The HTTP status of its code, the message in the page's language; 5xx details logged.
+    http::answer_error(res, reply.error(), http::request_lang(req));
     return;
   }
   res.status = reply->status;
@@ -123,26 +136,27 @@ struct StaffApi::Impl {
     } else {
       const std::string session = http::cookie(req, k_session_cookie);
       if (session.empty()) {
-        http::answer_error(res, 401, "unauthenticated", "log in first");
+        http::answer_error(res, 401, "unauthenticated", msg::log_in_first, http::request_lang(req));
         return std::nullopt;
       }
       who = desk.accounts.session(session);
       via_cookie = true;
     }
     if (!who) {
-      http::answer_error(res, who.error());
+      http::answer_error(res, who.error(), http::request_lang(req));
       return std::nullopt;
     }
     if (via_cookie && req.method != "GET" && req.method != "HEAD" &&
         !staff::secrets_equal(req.get_header_value("X-CSRF-Token"), who->csrf_token)) {
-      http::answer_error(res, 403, "csrf",
-                         "the request lacks this session's X-CSRF-Token: reload the page");
+      http::answer_error(res, 403, "csrf", msg::csrf_missing, http::request_lang(req));
       return std::nullopt;
     }
     if (need && !staff::role_allows(who->role, *need)) {
+      spdlog::info("{} ({}) refused: {} is needed", who->login, staff::role_name(who->role),
+                   staff::permission_name(*need));
       http::answer_error(res, 403, "permission_denied",
-                         fmt::format("{} ({}) may not do this ({} is needed)", who->login,
-                                     staff::role_name(who->role), staff::permission_name(*need)));
+                         common::Text{msg::role_may_not, {{"login", who->login}}},
+                         http::request_lang(req));
       return std::nullopt;
     }
     return *who;
@@ -162,8 +176,7 @@ httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Respo
   const bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
                         req.method == "DELETE";
   if (req.has_header("Transfer-Encoding") || (has_body && !req.has_header("Content-Length"))) {
-    http::answer_error(res, 411, "length_required",
-                       "send the body with a Content-Length (no chunked bodies)");
+    http::answer_error(res, 411, "length_required", msg::length_required, http::request_lang(req));
     return HR::Handled;
   }
   std::size_t length = 0;
@@ -172,14 +185,16 @@ httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Respo
                  ? static_cast<std::size_t>(std::stoull(req.get_header_value("Content-Length")))
                  : 0;
   } catch (const std::exception&) {
-    http::answer_error(res, 400, "invalid_argument", "a bad Content-Length");
+    http::answer_error(res, 400, "invalid_argument", msg::bad_content_length,
+                       http::request_lang(req));
     return HR::Handled;
   }
   const std::size_t limit = upload ? impl_->desk.options.max_request_bytes : k_max_json_body;
   if (length > limit) {
     http::answer_error(
         res, 413, "limit_exceeded",
-        fmt::format("the request body is {} KB; at most {} KB here", length >> 10, limit >> 10));
+        common::Text{msg::body_too_large, {{"size", length >> 10}, {"limit", limit >> 10}}},
+        http::request_lang(req));
     return HR::Handled;
   }
   // Only a caller allowed to upload makes the server read 64 MB.
@@ -190,13 +205,13 @@ httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Respo
 void StaffApi::add_routes(httplib::Server& http) {
   Impl& api = *impl_;
   http.Post("/api/login",
-            [&api](const Request& req, Response& res) { send(res, login(api.desk, req)); });
+            [&api](const Request& req, Response& res) { send(req, res, login(api.desk, req)); });
   for (const auto& area : {session_routes(), dossier_routes(), mailroom_routes(), dispatch_routes(),
                            report_routes(), admin_routes()}) {
     for (const Route& route : area) {
       auto handle = [&api, route](const Request& req, Response& res) {
         if (auto who = api.authorize(req, res, route.need)) {
-          send(res, route.handler(api.desk, req, *who));
+          send(req, res, route.handler(api.desk, req, *who));
         }
       };
       if (route.method == Method::get) {

@@ -9,7 +9,7 @@ Result<staff::Role> role_field(const json& body) {
   TRY_ASSIGN(const std::string text, string_field(body, "role"));
   auto role = staff::parse_role(text);
   if (!role) {
-    return make_error(ErrorCode::invalid_argument, "role must be mailroom, officer or admin");
+    return make_error(ErrorCode::invalid_argument, msg::bad_role);
   }
   return *role;
 }
@@ -45,7 +45,8 @@ Result<staff::UserChange> change_of(const json& body) {
   }
   if (body.contains("disabled")) {
     if (!body["disabled"].is_boolean()) {
-      return make_error(ErrorCode::invalid_argument, "\"disabled\" must be true or false");
+      return make_error(ErrorCode::invalid_argument, msg::field_not_boolean,
+                        {{"field", "disabled"}});
     }
     change.disabled = body["disabled"].get<bool>();
   }

@@ -33,13 +33,12 @@ struct Outcome {
 Result<std::vector<db::Id>> ids_of(const json& body) {
   const auto ids = body.find("ids");
   if (ids == body.end() || !ids->is_array() || ids->empty() || ids->size() > 500) {
-    return make_error(ErrorCode::invalid_argument,
-                      "give \"ids\": [dossier numbers] (1 to 500) or \"all_ready\": true");
+    return make_error(ErrorCode::invalid_argument, msg::dispatch_needs_ids);
   }
   std::vector<db::Id> out;
   for (const json& id : *ids) {
     if (!id.is_number_integer()) {
-      return make_error(ErrorCode::invalid_argument, "\"ids\" must hold dossier numbers");
+      return make_error(ErrorCode::invalid_argument, msg::ids_not_numbers);
     }
     out.push_back(id.get<db::Id>());
   }
@@ -91,15 +90,15 @@ Result<Reply> dispatch_some(Context& desk, const std::vector<db::Id>& ids,
 
 Result<Reply> dispatch(Context& desk, const Request& req, const staff::Principal& who) {
   if (desk.carrier == nullptr) {
-    return make_error(ErrorCode::unavailable,
-                      "no carrier is configured (hoso.json): results cannot be posted");
+    return make_error(ErrorCode::unavailable, msg::no_carrier);
   }
   TRY_ASSIGN(const json body, json_body(req));
   tracking::DispatchOptions options;
   options.actor = who.login;
   const auto all_ready = body.find("all_ready");
   if (all_ready != body.end() && !all_ready->is_boolean()) {
-    return make_error(ErrorCode::invalid_argument, "\"all_ready\" must be true or false");
+    return make_error(ErrorCode::invalid_argument, msg::field_not_boolean,
+                      {{"field", "all_ready"}});
   }
   if (all_ready != body.end() && all_ready->get<bool>()) return dispatch_all_ready(desk, options);
   TRY_ASSIGN(const auto ids, ids_of(body));
@@ -114,12 +113,12 @@ Result<std::vector<db::Id>> id_list(const std::string& list) {
     try {
       ids.push_back(std::stoll(list.substr(start, end - start)));
     } catch (const std::exception&) {
-      return make_error(ErrorCode::invalid_argument, "ids: dossier numbers, comma-separated");
+      return make_error(ErrorCode::invalid_argument, msg::ids_list);
     }
     start = end + 1;
   }
   if (ids.empty() || ids.size() > 500) {
-    return make_error(ErrorCode::invalid_argument, "ids: 1 to 500 dossier numbers");
+    return make_error(ErrorCode::invalid_argument, msg::ids_list);
   }
   return ids;
 }

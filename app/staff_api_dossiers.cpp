@@ -47,8 +47,7 @@ Result<std::optional<common::Timestamp>> day_param(const Request& req, const cha
   }
   auto day = common::parse_date(req.get_param_value(name));
   if (!day) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{}: {}", name, day.error().message));
+    return field_error(name, day.error());
   }
   common::Date date = *day;
   if (end_of_day) date = common::Date{std::chrono::sys_days{date} + std::chrono::days{1}};
@@ -62,13 +61,14 @@ Result<tracking::DossierQuery> query_of(const Request& req) {
     try {
       query.limit = std::clamp(std::stoi(req.get_param_value("limit")), 1, k_max_list);
     } catch (const std::exception&) {
-      return make_error(ErrorCode::invalid_argument, "limit must be a number");
+      return make_error(ErrorCode::invalid_argument, msg::limit_not_number);
     }
   }
   if (const std::string state = req.get_param_value("state"); !state.empty()) {
     query.state = db::parse_dossier_state(state);
     if (!query.state) {
-      return make_error(ErrorCode::invalid_argument, fmt::format("no state '{}'", state));
+      return make_error(ErrorCode::invalid_argument, msg::no_such_state,
+                        {{"state", state.substr(0, 40)}});
     }
   }
   query.field = req.get_param_value("field");
@@ -77,8 +77,8 @@ Result<tracking::DossierQuery> query_of(const Request& req) {
   const std::string view = req.get_param_value("view");
   const auto parsed_view = tracking::parse_list_view(view);
   if (!parsed_view) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("no view '{}' (open, due_soon, overdue, ready)", view));
+    return make_error(ErrorCode::invalid_argument, msg::no_such_view,
+                      {{"view", view.substr(0, 40)}});
   }
   query.view = *parsed_view;
   query.text = req.get_param_value("q");
@@ -124,8 +124,7 @@ Result<tracking::ActionRequest> action_request_of(const Request& req, tracking::
   if (!new_date.empty()) {
     auto date = common::parse_date(new_date);
     if (!date) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("new_date: {}", date.error().message));
+      return field_error("new_date", date.error());
     }
     request.new_date = *date;
   }
@@ -136,10 +135,8 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
   TRY_ASSIGN(const db::Id id, id_param(req));
   const auto action = tracking::parse_action(req.matches[2].str());
   if (!action || *action == tracking::Action::dispatch_return) {
-    return make_error(ErrorCode::not_found,
-                      fmt::format("no action '{}' here (dispatch posts results: POST "
-                                  "/api/dispatch)",
-                                  req.matches[2].str().substr(0, 40)));
+    return make_error(ErrorCode::not_found, msg::no_such_action,
+                      {{"action", req.matches[2].str().substr(0, 40)}});
   }
   TRY_ASSIGN(const auto request, action_request_of(req, *action, who));
   TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
@@ -162,9 +159,7 @@ Result<Reply> document(Context& desk, const Request& req, const staff::Principal
           tracking::render_labels(std::span<const tracking::ReturnLabel>(&label, 1),
                                   tracking::LabelSize::a6, tracking::LabelLayout::one_per_page);
     } else {
-      return make_error(ErrorCode::not_found,
-                        "no such document (receipt, supplement, refusal, apology, control, "
-                        "label)");
+      return make_error(ErrorCode::not_found, msg::no_such_document);
     }
     if (!rendered) {
       // "does not apply to this dossier" is a missing document for the page.

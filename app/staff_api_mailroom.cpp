@@ -7,6 +7,7 @@
 #include <map>
 #include <span>
 
+#include "app/http_support.hpp"
 #include "app/registry_commands.hpp"
 #include "app/staff_routes.hpp"
 #include "intake/envelope_reader.hpp"
@@ -64,7 +65,7 @@ json registration_json(const std::string& name, int page, const intake::Registra
 // A registrar that records the caller: a scanning station by its token's name, else "web".
 Result<intake::Registrar> registrar_for(Context& desk, const staff::Principal& who) {
   if (desk.images == nullptr || desk.classifier == nullptr) {
-    return make_error(ErrorCode::unavailable, "this server does not register envelopes");
+    return make_error(ErrorCode::unavailable, msg::server_cannot_register);
   }
   return intake::Registrar(desk.store, *desk.images, *desk.classifier, desk.clock,
                            intake::IntakeContext{who.via_token() ? who.login : "web", who.login});
@@ -76,8 +77,8 @@ Result<std::optional<db::Id>> batch_of(Context& desk, const std::string& name) {
   if (name.empty()) return std::optional<db::Id>{};
   TRY_ASSIGN(const auto batch, intake::find_batch(desk.store, name));
   if (!batch) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("no handover batch '{}': open it first", name.substr(0, 80)));
+    return make_error(ErrorCode::invalid_argument, msg::no_such_batch,
+                      {{"name", name.substr(0, 80)}});
   }
   return std::optional<db::Id>{batch->id};
 }
@@ -106,18 +107,21 @@ std::vector<Upload> uploads_of(const Request& req, std::string& batch_name) {
 
 // Checks every file before any is registered, so a wrong one does not leave half a batch; the
 // reply when one is refused.
-std::optional<Reply> refuse_any(const Context& desk, std::vector<Upload>& uploads) {
+std::optional<Reply> refuse_any(const Context& desk, std::vector<Upload>& uploads,
+                                common::Lang lang) {
   for (Upload& u : uploads) {
     if (u.content->size() > desk.options.max_upload_bytes) {
       return error_reply(413, "limit_exceeded",
-                         fmt::format("{}: {} MB is over the {} MB limit for one file", u.name,
-                                     u.content->size() >> 20, desk.options.max_upload_bytes >> 20));
+                         common::Text{msg::upload_too_large,
+                                      {{"file", u.name},
+                                       {"size", u.content->size() >> 20},
+                                       {"limit", desk.options.max_upload_bytes >> 20}}},
+                         lang);
     }
     auto type = sniff_image_type(*u.content);
     if (!type) {
-      return error_reply(
-          415, "unsupported_media",
-          fmt::format("{}: not an image (JPEG, PNG, TIFF, BMP, WebP) or a PDF", u.name));
+      return error_reply(415, "unsupported_media",
+                         common::Text{msg::upload_not_image, {{"file", u.name}}}, lang);
     }
     u.type = *type;
   }
@@ -127,16 +131,14 @@ std::optional<Reply> refuse_any(const Context& desk, std::vector<Upload>& upload
 Result<Reply> upload(Context& desk, const Request& req, const staff::Principal& who) {
   TRY_ASSIGN(auto registrar, registrar_for(desk, who));
   if (desk.scanner == nullptr)
-    return make_error(ErrorCode::unavailable, "this server has no scanner");
+    return make_error(ErrorCode::unavailable, msg::server_has_no_scanner);
   std::string batch_name;
   std::vector<Upload> uploads = uploads_of(req, batch_name);
   if (uploads.empty()) {
-    return make_error(ErrorCode::invalid_argument,
-                      "no file: send multipart/form-data with \"file\" parts, or the image as the "
-                      "body");
+    return make_error(ErrorCode::invalid_argument, msg::no_file);
   }
   TRY_ASSIGN(const auto batch, batch_of(desk, batch_name));
-  if (auto refused = refuse_any(desk, uploads)) return std::move(*refused);
+  if (auto refused = refuse_any(desk, uploads, http::request_lang(req))) return std::move(*refused);
   json results = json::array();
   for (const Upload& u : uploads) {
     const auto bytes = std::span<const std::uint8_t>(
@@ -211,12 +213,12 @@ Result<Reply> manual_list(Context& desk, const Request&, const staff::Principal&
 Result<Reply> image_of_scan(Context& desk, db::Id scan_id) {
   TRY_ASSIGN(const auto scan, intake::find_scan(desk.store, scan_id));
   if (!scan || scan->image_hash.empty() || desk.images == nullptr) {
-    return make_error(ErrorCode::not_found, "no image was kept for this scan");
+    return make_error(ErrorCode::not_found, msg::no_image_kept);
   }
   std::ifstream in(desk.images->path_of(scan->image_hash, scan->image_type), std::ios::binary);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) {
-    return make_error(ErrorCode::not_found, "the kept image is missing from the image store");
+    return make_error(ErrorCode::not_found, msg::image_missing);
   }
   Reply reply;
   reply.body = std::move(content);
@@ -253,7 +255,7 @@ Result<Reply> manual_dismiss(Context& desk, const Request& req, const staff::Pri
   TRY_ASSIGN(auto registrar, registrar_for(desk, who));
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string reason, string_field(body, "reason"));
-  if (reason.empty()) return make_error(ErrorCode::invalid_argument, "say why (\"reason\")");
+  if (reason.empty()) return make_error(ErrorCode::invalid_argument, msg::reason_required);
   TRY(registrar.dismiss_manual(id, reason));
   return json_reply(json::object());
 }
@@ -265,14 +267,13 @@ Result<Reply> open_batch(Context& desk, const Request& req, const staff::Princip
   TRY_ASSIGN(const std::string carrier, string_field(body, "carrier"));
   TRY_ASSIGN(const std::string when, string_field(body, "handed_over_at"));
   if (name.empty() || name.size() > 100) {
-    return make_error(ErrorCode::invalid_argument, "a batch needs a name (at most 100 bytes)");
+    return make_error(ErrorCode::invalid_argument, msg::batch_needs_name);
   }
   common::Timestamp at = desk.clock.now();
   if (!when.empty()) {
     auto parsed = common::parse_local(when);
     if (!parsed) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("handed_over_at: {}", parsed.error().message));
+      return field_error("handed_over_at", parsed.error());
     }
     at = *parsed;
   }

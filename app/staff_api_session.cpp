@@ -10,8 +10,8 @@ namespace {
 
 using staff::Permission;
 
-Reply rate_limited(int retry_after, const std::string& message) {
-  Reply reply = error_reply(429, "rate_limited", message);
+Reply rate_limited(const Request& req, int retry_after, const common::Text& text) {
+  Reply reply = error_reply(429, "rate_limited", text, http::request_lang(req));
   reply.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return reply;
 }
@@ -57,9 +57,8 @@ json principal_json(const staff::Principal& p) {
 Result<Reply> login(Context& desk, const Request& req) {
   int retry_after = 0;
   if (!desk.logins_by_address.allow(req.remote_addr, retry_after)) {
-    return rate_limited(
-        retry_after,
-        fmt::format("too many login attempts from this address: try again in {} s", retry_after));
+    return rate_limited(req, retry_after,
+                        common::Text{msg::logins_from_address, {{"seconds", retry_after}}});
   }
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string login_name, string_field(body, "login", true));
@@ -70,9 +69,8 @@ Result<Reply> login(Context& desk, const Request& req) {
   const auto normal = staff::normalise_login(login_name);
   const std::string key = normal ? *normal : std::string();
   if (!key.empty() && !desk.login_failures.allow(key, retry_after)) {
-    return rate_limited(retry_after,
-                        fmt::format("too many failed logins for this user: try again in {} min",
-                                    (retry_after + 59) / 60));
+    return rate_limited(req, retry_after,
+                        common::Text{msg::logins_for_user, {{"minutes", (retry_after + 59) / 60}}});
   }
   auto opened = desk.accounts.log_in(login_name, password);
   if (!opened && opened.error().code == ErrorCode::unauthenticated) {

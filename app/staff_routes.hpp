@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/desk_server.hpp"
+#include "app/messages.hpp"
 #include "common/clock.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/result.hpp"
@@ -44,8 +45,8 @@ struct Reply {
 
 Reply json_reply(const nlohmann::json& body, int status = 200);
 // An answer whose error code is not a common::ErrorCode ("rate_limited", "unsupported_media"),
-// in the same {"error": {"code", "message"}} shape.
-Reply error_reply(int status, std::string_view code, const std::string& message);
+// in the same {"error": {"code", "message", ...}} shape as http::error_json.
+Reply error_reply(int status, std::string_view code, const common::Text& text, common::Lang lang);
 // A printable form or label: its own <style> and inline SVG barcodes, no scripts at all.
 Reply document_reply(std::string html);
 
@@ -59,6 +60,9 @@ common::Result<nlohmann::json> json_body(const httplib::Request& req);
 // or when it is `required` and absent or empty.
 common::Result<std::string> string_field(const nlohmann::json& body, const char* name,
                                          bool required = false);
+// invalid_argument: field `field` of the request is wrong, because of `problem` (a date that does
+// not parse...).
+common::Error field_error(const char* field, const common::Error& problem);
 // The path parameter `index` (regex group) as a positive id; not_found ("no such record") else.
 common::Result<db::Id> id_param(const httplib::Request& req, std::size_t index = 1);
 

@@ -57,8 +57,9 @@ DateRead read_date(std::string_view text) {
   const chr::year_month_day_last last_day{chr::year{*year} / chr::month(*month) / chr::last};
   const auto days_in_month = static_cast<int>(static_cast<unsigned>(last_day.day()));
   if (*day < 1 || *day > days_in_month) {
-    return {std::nullopt, Text{msg::month_length,
-                               {{"month", two_digits(*month)}, {"year", *year}, {"days", days_in_month}}}};
+    return {std::nullopt,
+            Text{msg::month_length,
+                 {{"month", two_digits(*month)}, {"year", *year}, {"days", days_in_month}}}};
   }
   return {Date{chr::year{*year}, chr::month(*month), chr::day(*day)}, {}};
 }

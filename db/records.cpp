@@ -63,7 +63,68 @@ constexpr std::array<std::pair<ReturnOrderState, std::string_view>, 3> k_return_
     {ReturnOrderState::cancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<EventKind, std::string_view>, 38> k_event_kinds{{
+    {EventKind::received_by_post, "received_by_post"},
+    {EventKind::applicant_added, "applicant_added"},
+    {EventKind::applicant_updated, "applicant_updated"},
+    {EventKind::return_order_cancelled, "return_order_cancelled"},
+    {EventKind::scanned_again, "scanned_again"},
+    {EventKind::accepted, "accepted"},
+    {EventKind::supplement_requested, "supplement_requested"},
+    {EventKind::supplement_received, "supplement_received"},
+    {EventKind::refused, "refused"},
+    {EventKind::processing_started, "processing_started"},
+    {EventKind::fees_requested, "fees_requested"},
+    {EventKind::fees_paid, "fees_paid"},
+    {EventKind::processed, "processed"},
+    {EventKind::withdrawn, "withdrawn"},
+    {EventKind::stopped, "stopped"},
+    {EventKind::reappointed, "reappointed"},
+    {EventKind::return_dispatched, "return_dispatched"},
+    {EventKind::result_returned, "result_returned"},
+    {EventKind::return_failed, "return_failed"},
+    {EventKind::registered, "registered"},
+    {EventKind::carrier_status, "carrier_status"},
+    {EventKind::queued, "queued"},
+    {EventKind::resolved, "resolved"},
+    {EventKind::dismissed, "dismissed"},
+    {EventKind::handed_over, "handed_over"},
+    {EventKind::initialised, "initialised"},
+    {EventKind::day_set, "day_set"},
+    {EventKind::day_removed, "day_removed"},
+    {EventKind::user_added, "user_added"},
+    {EventKind::name_changed, "name_changed"},
+    {EventKind::role_changed, "role_changed"},
+    {EventKind::password_changed, "password_changed"},
+    {EventKind::user_disabled, "user_disabled"},
+    {EventKind::user_enabled, "user_enabled"},
+    {EventKind::logged_in, "logged_in"},
+    {EventKind::logged_out, "logged_out"},
+    {EventKind::token_created, "token_created"},
+    {EventKind::token_revoked, "token_revoked"},
+}};
+
+template <class Enum, std::size_t N>
+constexpr std::array<Enum, N> values_of(
+    const std::array<std::pair<Enum, std::string_view>, N>& table) {
+  std::array<Enum, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = table[i].first;
+  return out;
+}
+
+constexpr auto k_all_event_kinds = values_of(k_event_kinds);
+constexpr auto k_all_states = values_of(k_states);
+constexpr auto k_all_outcomes = values_of(k_outcomes);
+
 }  // namespace
+
+std::string_view event_kind_name(EventKind kind) { return name_of(k_event_kinds, kind); }
+std::optional<EventKind> parse_event_kind(std::string_view name) {
+  return find_by_name(k_event_kinds, name);
+}
+std::span<const EventKind> all_event_kinds() { return k_all_event_kinds; }
+std::span<const DossierState> all_dossier_states() { return k_all_states; }
+std::span<const ScanOutcome> all_scan_outcomes() { return k_all_outcomes; }
 
 std::string_view time_unit_name(TimeUnit unit) { return name_of(k_time_units, unit); }
 std::optional<TimeUnit> parse_time_unit(std::string_view name) {

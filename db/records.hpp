@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -274,6 +275,58 @@ struct ApiToken {
   std::optional<Timestamp> revoked_at;
   std::optional<Timestamp> last_used_at;
 };
+
+// What an event of the log records. One vocabulary for every writer and reader; stored by its
+// name (an unknown name read back is an internal error).
+enum class EventKind {
+  // A dossier's life (entity "dossier").
+  received_by_post,        // the envelope registered: the dossier exists
+  applicant_added,         // from the ID card's QR
+  applicant_updated,       // contact details entered or corrected by staff
+  return_order_cancelled,  // an open return order at the carrier cancelled (new receiver)
+  scanned_again,           // the envelope scanned once more
+  accepted,
+  supplement_requested,
+  supplement_received,
+  refused,
+  processing_started,
+  fees_requested,
+  fees_paid,
+  processed,
+  withdrawn,
+  stopped,
+  reappointed,
+  return_dispatched,
+  result_returned,
+  return_failed,
+  // Shipments, the mailroom, the desk's setup, staff accounts.
+  registered,      // a shipment registered
+  carrier_status,  // a shipment's status changed at the carrier
+  queued,          // an envelope put in the manual queue
+  resolved,        // a manual item resolved by a typed tracking number
+  dismissed,       // a manual item dismissed, with a reason
+  handed_over,     // a handover batch opened
+  initialised,     // `hoso init`
+  day_set,         // a calendar day set (off or working)
+  day_removed,     // a calendar change taken back
+  user_added,
+  name_changed,
+  role_changed,
+  password_changed,
+  user_disabled,
+  user_enabled,
+  logged_in,
+  logged_out,
+  token_created,
+  token_revoked,
+};
+std::string_view event_kind_name(EventKind kind);
+std::optional<EventKind> parse_event_kind(std::string_view name);
+// Every kind, in the order above (for label tables and their tests).
+std::span<const EventKind> all_event_kinds();
+// Every state and scan outcome, in declaration order.
+std::span<const DossierState> all_dossier_states();
+std::span<const ScanOutcome> all_scan_outcomes();
 
 struct Event {
   Id id = 0;

@@ -105,9 +105,12 @@ struct Auth {
   std::string cookie;  // hoso_session's value
   std::string csrf;    // sent as X-CSRF-Token when not empty
   std::string bearer;  // an API token
+  // Accept-Language: the tests read English unless they ask for the server's default, Vietnamese.
+  std::string lang = "en";
 
-  Auth without_csrf() const { return Auth{cookie, "", bearer}; }
-  Auth with_csrf(std::string token) const { return Auth{cookie, std::move(token), bearer}; }
+  Auth without_csrf() const { return Auth{cookie, "", bearer, lang}; }
+  Auth with_csrf(std::string token) const { return Auth{cookie, std::move(token), bearer, lang}; }
+  Auth in(std::string language) const { return Auth{cookie, csrf, bearer, std::move(language)}; }
 };
 
 Auth bearer(const std::string& token) { return Auth{"", "", token}; }
@@ -117,6 +120,7 @@ httplib::Headers headers_of(const Auth& auth) {
   if (!auth.cookie.empty()) headers.emplace("Cookie", "hoso_session=" + auth.cookie);
   if (!auth.csrf.empty()) headers.emplace("X-CSRF-Token", auth.csrf);
   if (!auth.bearer.empty()) headers.emplace("Authorization", "Bearer " + auth.bearer);
+  if (!auth.lang.empty()) headers.emplace("Accept-Language", auth.lang);
   return headers;
 }
 

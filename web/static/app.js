@@ -133,7 +133,8 @@
   // Calls the API; resolves to the JSON answer, rejects with an ApiError. On a staff page a 401
   // (session gone) goes to the login page.
   App.api = async function api(method, path, body) {
-    const headers = { Accept: 'application/json' };
+    // The server writes its messages in the language of the page.
+    const headers = { Accept: 'application/json', 'Accept-Language': window.I18n.lang() };
     const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (method !== 'GET') {
       headers['Content-Type'] = 'application/json';
@@ -163,6 +164,7 @@
       const xhr = new XMLHttpRequest();
       xhr.open('POST', path);
       xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Accept-Language', window.I18n.lang());
       if (App.session) xhr.setRequestHeader('X-CSRF-Token', App.session.csrf_token);
       xhr.upload.addEventListener('progress', (ev) => {
         if (ev.lengthComputable) onProgress(ev.loaded / ev.total);

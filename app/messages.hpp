@@ -1,0 +1,137 @@
+// The messages of hoso's own surfaces (the HTTP server and its staff API), in Vietnamese and
+// English (see common/text.hpp). The libraries' messages live in their own messages.hpp.
+#pragma once
+
+#include "common/text.hpp"
+
+namespace app::msg {
+
+// HTTP requests.
+inline constexpr common::MessageDef internal_logged{
+    "internal_logged", "Lỗi hệ thống; chi tiết đã ghi vào nhật ký máy chủ (mã {id}).",
+    "internal error (logged as {id})"};
+inline constexpr common::MessageDef log_in_first{"log_in_first", "Hãy đăng nhập trước.",
+                                                 "log in first"};
+inline constexpr common::MessageDef csrf_missing{
+    "csrf_missing", "Phiên làm việc không khớp với trang này: hãy tải lại trang.",
+    "the request lacks this session's X-CSRF-Token: reload the page"};
+inline constexpr common::MessageDef role_may_not{
+    "role_may_not", "Vai trò của tài khoản {login} không được phép làm việc này.",
+    "{login} may not do this: the role does not allow it"};
+inline constexpr common::MessageDef length_required{
+    "length_required", "Yêu cầu phải có độ dài nội dung (Content-Length).",
+    "send the body with a Content-Length (no chunked bodies)"};
+inline constexpr common::MessageDef bad_content_length{
+    "bad_content_length", "Độ dài nội dung (Content-Length) không hợp lệ.", "a bad Content-Length"};
+inline constexpr common::MessageDef body_too_large{
+    "body_too_large", "Nội dung gửi lên dài {size} KB; tối đa {limit} KB.",
+    "the request body is {size} KB; at most {limit} KB here"};
+inline constexpr common::MessageDef body_not_json{
+    "body_not_json", "Nội dung gửi lên phải là JSON (Content-Type: application/json).",
+    "send the body as JSON (Content-Type: application/json)"};
+inline constexpr common::MessageDef body_not_object{
+    "body_not_object", "Nội dung gửi lên không phải một đối tượng JSON.",
+    "the body is not a JSON object"};
+inline constexpr common::MessageDef field_required{"field_required", "Thiếu trường \"{field}\".",
+                                                   "\"{field}\" is required"};
+inline constexpr common::MessageDef field_not_text{
+    "field_not_text", "Trường \"{field}\" phải là chuỗi ký tự.", "\"{field}\" must be a string"};
+inline constexpr common::MessageDef field_not_boolean{"field_not_boolean",
+                                                      "Trường \"{field}\" phải là true hoặc false.",
+                                                      "\"{field}\" must be true or false"};
+inline constexpr common::MessageDef field_invalid{"field_invalid", "Trường \"{field}\": {problem}",
+                                                  "{field}: {problem}"};
+inline constexpr common::MessageDef no_such_record{"no_such_record", "Không có bản ghi này.",
+                                                   "no such record"};
+inline constexpr common::MessageDef no_such_page{"no_such_page", "Không có trang này.",
+                                                 "no such page"};
+inline constexpr common::MessageDef no_such_route{
+    "no_such_route", "Máy chủ không có địa chỉ {method} {path}.", "no {method} {path} here"};
+inline constexpr common::MessageDef database_silent{
+    "database_silent", "Cơ sở dữ liệu không phản hồi.", "the database does not answer"};
+inline constexpr common::MessageDef rate_limited{
+    "rate_limited", "Quá nhiều yêu cầu; hãy thử lại sau {seconds} giây.",
+    "too many requests; try again in {seconds} s"};
+inline constexpr common::MessageDef logins_from_address{
+    "logins_from_address",
+    "Quá nhiều lần đăng nhập từ địa chỉ này: hãy thử lại sau {seconds} giây.",
+    "too many login attempts from this address: try again in {seconds} s"};
+inline constexpr common::MessageDef logins_for_user{
+    "logins_for_user",
+    "Tài khoản này đã đăng nhập sai quá nhiều lần: hãy thử lại sau {minutes} phút.",
+    "too many failed logins for this user: try again in {minutes} min"};
+
+// The citizen's lookup and the carrier's webhooks.
+inline constexpr common::MessageDef lookup_needs_codes{
+    "lookup_needs_codes",
+    "Hãy nhập số hiệu bưu gửi hoặc mã hồ sơ, và mã tra cứu in trên giấy tiếp nhận.",
+    "give the tracking number or dossier code (code) and the lookup code from the receipt "
+    "(lookup_code)"};
+inline constexpr common::MessageDef lookups_from_address{
+    "lookups_from_address", "Tra cứu quá nhiều lần từ địa chỉ này: hãy thử lại sau {seconds} giây.",
+    "too many lookups from this address: try again in {seconds} s"};
+inline constexpr common::MessageDef no_such_carrier{"no_such_carrier",
+                                                    "Không có đơn vị bưu chính này trong cấu hình.",
+                                                    "no such carrier is configured"};
+
+// Staff requests.
+inline constexpr common::MessageDef bad_role{
+    "bad_role", "Vai trò phải là mailroom (văn thư), officer (cán bộ) hoặc admin (quản trị).",
+    "role must be mailroom, officer or admin"};
+inline constexpr common::MessageDef dispatch_needs_ids{
+    "dispatch_needs_ids", "Hãy chọn từ 1 đến 500 hồ sơ, hoặc gửi tất cả hồ sơ đã có kết quả.",
+    "give \"ids\": [dossier numbers] (1 to 500) or \"all_ready\": true"};
+inline constexpr common::MessageDef ids_not_numbers{"ids_not_numbers",
+                                                    "Danh sách hồ sơ phải là các số hồ sơ.",
+                                                    "\"ids\" must hold dossier numbers"};
+inline constexpr common::MessageDef ids_list{
+    "ids_list", "Danh sách hồ sơ: từ 1 đến 500 số hồ sơ, cách nhau bằng dấu phẩy.",
+    "ids: 1 to 500 dossier numbers, comma-separated"};
+inline constexpr common::MessageDef no_carrier{
+    "no_carrier", "Chưa cấu hình đơn vị bưu chính: chưa gửi trả kết quả được.",
+    "no carrier is configured: results cannot be posted"};
+inline constexpr common::MessageDef limit_not_number{
+    "limit_not_number", "Số dòng hiển thị phải là một số.", "limit must be a number"};
+inline constexpr common::MessageDef no_such_state{
+    "no_such_state", "Không có trạng thái \"{state}\".", "no state '{state}'"};
+inline constexpr common::MessageDef no_such_view{
+    "no_such_view", "Không có chế độ xem \"{view}\".",
+    "no view '{view}' (open, due_soon, overdue, ready)"};
+inline constexpr common::MessageDef no_such_action{
+    "no_such_action", "Không có thao tác \"{action}\" cho hồ sơ.",
+    "no action '{action}' here (dispatch posts results: POST /api/dispatch)"};
+inline constexpr common::MessageDef no_such_document{
+    "no_such_document", "Không có mẫu giấy tờ này cho hồ sơ.",
+    "no such document (receipt, supplement, refusal, apology, control, label)"};
+inline constexpr common::MessageDef server_cannot_register{
+    "server_cannot_register", "Máy chủ này không đăng ký phong bì.",
+    "this server does not register envelopes"};
+inline constexpr common::MessageDef server_has_no_scanner{
+    "server_has_no_scanner", "Máy chủ này không có bộ đọc mã.", "this server has no scanner"};
+inline constexpr common::MessageDef no_such_batch{
+    "no_such_batch", "Chưa có đợt bàn giao \"{name}\": hãy mở đợt trước.",
+    "no handover batch '{name}': open it first"};
+inline constexpr common::MessageDef upload_too_large{
+    "upload_too_large", "{file}: tệp {size} MB vượt giới hạn {limit} MB cho một tệp.",
+    "{file}: {size} MB is over the {limit} MB limit for one file"};
+inline constexpr common::MessageDef upload_not_image{
+    "upload_not_image", "{file}: không phải ảnh (JPEG, PNG, TIFF, BMP, WebP) hoặc PDF.",
+    "{file}: not an image (JPEG, PNG, TIFF, BMP, WebP) or a PDF"};
+inline constexpr common::MessageDef no_file{
+    "no_file", "Chưa có tệp nào được gửi lên.",
+    "no file: send multipart/form-data with \"file\" parts, or the image as the body"};
+inline constexpr common::MessageDef not_a_tracking_number{"not_a_tracking_number",
+                                                          "\"{text}\" không phải số hiệu bưu gửi.",
+                                                          "'{text}' is not a tracking number"};
+inline constexpr common::MessageDef no_image_kept{"no_image_kept", "Lần quét này không lưu ảnh.",
+                                                  "no image was kept for this scan"};
+inline constexpr common::MessageDef image_missing{"image_missing",
+                                                  "Ảnh đã lưu không còn trong kho ảnh.",
+                                                  "the kept image is missing from the image store"};
+inline constexpr common::MessageDef reason_required{"reason_required", "Hãy ghi lý do.",
+                                                    "say why (\"reason\")"};
+inline constexpr common::MessageDef batch_needs_name{"batch_needs_name",
+                                                     "Đợt bàn giao cần có tên (tối đa 100 byte).",
+                                                     "a batch needs a name (at most 100 bytes)"};
+
+}  // namespace app::msg
