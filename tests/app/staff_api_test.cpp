@@ -839,7 +839,8 @@ TEST_CASE(
 
     // Without an Accept-Language the server speaks Vietnamese, as to a page in Vietnamese, and
     // says which message it is and with what, for a client with its own words.
-    const auto unknown_vi = api.post(action_path(nhung, "teleport"), json::object(), officer.in(""));
+    const auto unknown_vi =
+        api.post(action_path(nhung, "teleport"), json::object(), officer.in(""));
     CHECK(error_message(unknown_vi) == "Không có thao tác \"teleport\" cho hồ sơ.");
     CHECK(body_of(unknown_vi)["error"]["message_id"] == "no_such_action");
     CHECK(body_of(unknown_vi)["error"]["args"]["action"] == "teleport");
@@ -847,11 +848,12 @@ TEST_CASE(
         api.post(action_path(nhung, "apologise"),
                  json{{"new_date", "2026-02-30"}, {"reason", "thiếu hồ sơ"}}, officer.in("vi-VN"));
     CHECK(error_code(bad_date) == "invalid_argument");
-    CHECK(error_message(bad_date) ==
-          "Trường \"new_date\": \"2026-02-30\" không phải ngày hợp lệ: tháng 02/2026 chỉ có 28 ngày");
+    CHECK(
+        error_message(bad_date) ==
+        "Trường \"new_date\": \"2026-02-30\" không phải ngày hợp lệ: tháng 02/2026 chỉ có 28 ngày");
     const auto bad_date_en =
-        api.post(action_path(nhung, "apologise"),
-                 json{{"new_date", "2026-02-30"}, {"reason", "x"}}, officer.in("en-GB,en;q=0.9"));
+        api.post(action_path(nhung, "apologise"), json{{"new_date", "2026-02-30"}, {"reason", "x"}},
+                 officer.in("en-GB,en;q=0.9"));
     CHECK(error_message(bad_date_en) == "new_date: 2026-02-30 is not a date: 02/2026 has 28 days");
 
     const auto receipt = api.get(dossier_path(nhung) + "/documents/receipt", officer);
