@@ -539,7 +539,7 @@ class HotFolder::Loop {
     FileReport report;
     report.name = job.name;
     report.page_count = std::max(1, result.page_count);
-    report.note = result.warning;
+    report.note = result.warning.render(common::Lang::en);
     for (const EnvelopeScan& scan : scans) {
       Result<Registration> registration = owner_.registrar_.register_envelope(scan);
       if (registration) {
