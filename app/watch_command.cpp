@@ -47,8 +47,9 @@ void print_text(const intake::FileReport& report) {
       // One registration per page, in page order.
       for (std::size_t page = 0; page < report.envelopes.size(); ++page) {
         const intake::Registration& r = report.envelopes[page];
-        std::string line = fmt::format("{}: {}", envelope_label(report, static_cast<int>(page)),
-                                       without_name(r.message, report.name));
+        std::string line =
+            fmt::format("{}: {}", envelope_label(report, static_cast<int>(page)),
+                        without_name(r.message.render(common::Lang::en), report.name));
         if (r.outcome == db::ScanOutcome::manual && r.manual_id && !r.replayed) {
           line += fmt::format(" (see hoso manual show {})", *r.manual_id);
         }
@@ -92,7 +93,7 @@ void print_json_report(const intake::FileReport& report) {
                             {"replayed", r.replayed},
                             {"scan_id", r.scan_id},
                             {"moved_to", report.moved_to.string()},
-                            {"message", r.message}};
+                            {"message", r.message.render(common::Lang::en)}};
         if (!r.tracking_number.empty()) j["tracking_number"] = r.tracking_number;
         if (r.dossier_id) j["dossier_id"] = *r.dossier_id;
         if (r.manual_id) j["manual_id"] = *r.manual_id;

@@ -291,7 +291,7 @@ TEST_CASE(
     CHECK(r.outcome == db::ScanOutcome::registered);
     CHECK_FALSE(r.replayed);
     CHECK(r.tracking_number == truth.at(name));
-    CHECK(r.message.find("registered as dossier #") != std::string::npos);
+    CHECK(r.message.render(common::Lang::en).find("registered as dossier #") != std::string::npos);
     CHECK(running.reports_about(name).size() == 1);
   }
   auto summary = running.stop();
@@ -375,8 +375,8 @@ TEST_CASE(
     const intake::Registration& r = report->envelopes.front();
     CHECK(r.outcome == db::ScanOutcome::manual);
     REQUIRE(r.manual_id.has_value());
-    CHECK(r.message.find("manual queue") != std::string::npos);
-    CHECK(r.message.find("could not be read") != std::string::npos);
+    CHECK(r.message.render(common::Lang::en).find("manual queue") != std::string::npos);
+    CHECK(r.message.render(common::Lang::en).find("could not be read") != std::string::npos);
     const db::Scan scan = desk.scan(r.scan_id);
     CHECK_FALSE(scan.scan_error.empty());
     REQUIRE_FALSE(scan.image_hash.empty());
