@@ -30,7 +30,7 @@ TEST_CASE("a message with plain and message arguments survives JSON and renders 
         outer.render(Lang::en));
 }
 
-TEST_CASE("a message whose id is unknown shows its English; what is not JSON gives nothing") {
+TEST_CASE("a message whose id is unknown shows its English, and what is not JSON gives nothing") {
   const std::string json =
       R"({"id": "from_a_later_version", "args": {}, "en": "something new happened"})";
   const common::Text back = scanner::text_from_json(json, &scanner::msg::find);
