@@ -221,11 +221,11 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   typed.batch_id = batch.id;
   TRY_ASSIGN(auto waiting, registrar.register_envelope(typed));
   fmt::print(run.out, "{}  a hand scanner reads EB123456789VN: {}\n",
-             common::format_local(run.clock.now()), waiting.message);
+             common::format_local(run.clock.now()), waiting.message.render(common::Lang::en));
   if (waiting.manual_id) {
     TRY_ASSIGN(auto resolved, registrar.resolve_manual(*waiting.manual_id, "EB123456785VN"));
     fmt::print(run.out, "{}  the clerk types EB123456785VN: {}\n",
-               common::format_local(run.clock.now()), resolved.message);
+               common::format_local(run.clock.now()), resolved.message.render(common::Lang::en));
   }
   run.outcome.manual_open = manual;
   return {};

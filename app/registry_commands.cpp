@@ -196,16 +196,17 @@ void report_registration(const IntakeArgs& args, const intake::EnvelopeScan& sca
                         {"page", scan.page},
                         {"outcome", db::scan_outcome_name(r->outcome)},
                         {"scan_id", r->scan_id},
-                        {"message", r->message}};
+                        {"message", r->message.render(common::Lang::en)}};
     if (!r->tracking_number.empty()) j["tracking_number"] = r->tracking_number;
     if (r->dossier_id) j["dossier_id"] = *r->dossier_id;
     if (r->manual_id) j["manual_id"] = *r->manual_id;
     if (r->replayed) j["replayed"] = true;
     print_json(j);
   } else {
-    const bool named = r->message.rfind(scan.source_name, 0) == 0;
+    const std::string message = r->message.render(common::Lang::en);
+    const bool named = message.rfind(scan.source_name, 0) == 0;
     std::printf("%s%s\n", named ? "" : fmt::format("{}: ", shorten(scan.source_name, 60)).c_str(),
-                shorten(r->message, 300).c_str());
+                shorten(message, 300).c_str());
   }
   std::fflush(stdout);
 }
@@ -398,14 +399,18 @@ int run_manual(const ManualArgs& args) {
 
   if (args.action == "resolve") {
     auto r = (*desk)->registrar->resolve_manual(args.id, args.tracking_number);
-    if (!r) return report_error(r.error());
+    if (!r) {
+      common::Error error = std::move(r).error();
+      if (error.code == ErrorCode::not_found) error.message += "; see `hoso manual list`";
+      return report_error(error);
+    }
     if (args.json) {
       print_json({{"manual_id", args.id},
                   {"tracking_number", r->tracking_number},
                   {"dossier_id", r->dossier_id.value_or(0)},
-                  {"message", r->message}});
+                  {"message", r->message.render(common::Lang::en)}});
     } else {
-      std::printf("%s\n", r->message.c_str());
+      std::printf("%s\n", r->message.render(common::Lang::en).c_str());
     }
     return 0;
   }
@@ -416,7 +421,11 @@ int run_manual(const ManualArgs& args) {
                      "say why with --reason (e.g. \"not a dossier: advertising\")"));
     }
     auto r = (*desk)->registrar->dismiss_manual(args.id, args.reason);
-    if (!r) return report_error(r.error());
+    if (!r) {
+      common::Error error = std::move(r).error();
+      if (error.code == ErrorCode::not_found) error.message += "; see `hoso manual list`";
+      return report_error(error);
+    }
     std::printf("manual #%lld dismissed: %s\n", args.id, args.reason.c_str());
     return 0;
   }
@@ -448,7 +457,7 @@ int run_manual(const ManualArgs& args) {
       nlohmann::json j = {{"id", item.id},
                           {"status", db::manual_status_name(item.status)},
                           {"reason_code", item.reason_code},
-                          {"reason", item.reason},
+                          {"reason", entry.reason.render(common::Lang::en)},
                           {"created_at", common::format_iso(item.created_at)},
                           {"file", scan.source_name},
                           {"page", scan.page},
@@ -460,7 +469,7 @@ int run_manual(const ManualArgs& args) {
       std::printf("manual #%lld  %s  (%s)\n", static_cast<long long>(item.id),
                   std::string(db::manual_status_name(item.status)).c_str(),
                   item.reason_code.c_str());
-      std::printf("  reason:   %s\n", item.reason.c_str());
+      std::printf("  reason:   %s\n", entry.reason.render(common::Lang::en).c_str());
       std::printf("  queued:   %s at station %s\n", common::format_local(item.created_at).c_str(),
                   scan.station.c_str());
       std::printf("  file:     %s (page %d)\n", shorten(scan.source_name, 80).c_str(),
@@ -478,7 +487,8 @@ int run_manual(const ManualArgs& args) {
     } else {
       std::printf("#%-5lld %s  %-18s %-28s %s\n", static_cast<long long>(item.id),
                   common::format_local(item.created_at).c_str(), item.reason_code.c_str(),
-                  shorten(scan.source_name, 28).c_str(), shorten(item.reason, 120).c_str());
+                  shorten(scan.source_name, 28).c_str(),
+                  shorten(entry.reason.render(common::Lang::en), 120).c_str());
     }
   }
   if (!args.json && args.action != "show") {

@@ -17,6 +17,18 @@ namespace app {
 
 namespace {
 
+// The scanner's messages name no flag: the CLI adds the one that raises the limit met.
+std::string with_flag_hint(const common::Error& error) {
+  const std::string_view id = error.text.id();
+  const char* flag = id == "scan_too_many_pixels"  ? "--max-megapixels"
+                     : id == "scan_file_too_large" ? "--max-file-mb"
+                     : id == "scan_decode_timeout" ? "--time-limit"
+                     : (id == "scan_out_of_memory" || id == "scan_kind_out_of_memory")
+                         ? "--memory-mb"
+                         : nullptr;
+  return flag ? fmt::format("{} ({})", error.message, flag) : error.message;
+}
+
 using common::ExitCode;
 
 std::string describe_symbols(const std::vector<scanner::Symbol>& symbols) {
@@ -108,20 +120,21 @@ int run_scan(ScanArgs args) {
       std::fputs(scanner::to_json_lines(r).c_str(), stdout);
     } else if (r.error) {
       std::printf("%-*s  UNREADABLE: %s\n", static_cast<int>(width), r.file.c_str(),
-                  r.error->message.c_str());
+                  with_flag_hint(*r.error).c_str());
     } else {
       for (const auto& page : r.pages) {
         std::string name = r.page_count > 1 ? fmt::format("{} p{}", r.file, page.page + 1) : r.file;
         if (page.error) {
           std::printf("%-*s  UNREADABLE: %s\n", static_cast<int>(width), name.c_str(),
-                      page.error->message.c_str());
+                      with_flag_hint(*page.error).c_str());
         } else {
           std::printf("%-*s %6.0f ms  %s\n", static_cast<int>(width), name.c_str(), page.ms,
                       describe_symbols(page.symbols).c_str());
         }
       }
       if (!r.warning.empty())
-        std::printf("%-*s  note: %s\n", static_cast<int>(width), r.file.c_str(), r.warning.c_str());
+        std::printf("%-*s  note: %s (--max-pages)\n", static_cast<int>(width), r.file.c_str(),
+                    r.warning.render(common::Lang::en).c_str());
     }
     std::fflush(stdout);
     progress.show(index + 1);

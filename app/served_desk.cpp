@@ -117,7 +117,9 @@ DeskJobs::DeskJobs(ServedDesk& served, const JobOptions& options)
     jobs.threads.emplace_back([&jobs] {
       auto summary = jobs.hot_folder->run([](const intake::FileReport& file) {
         spdlog::info("hot folder: {} {}", file.name,
-                     file.outcome == intake::FileOutcome::done ? "registered" : file.problem);
+                     file.outcome == intake::FileOutcome::done
+                         ? std::string("registered")
+                         : file.problem.render(common::Lang::en));
       });
       if (!summary) spdlog::error("hot folder stopped: {}", summary.error().message);
     });

@@ -56,7 +56,7 @@ json registration_json(const std::string& name, int page, const intake::Registra
           {"outcome", db::scan_outcome_name(r.outcome)},
           {"scan_id", r.scan_id},
           {"scan_count", r.scan_count},
-          {"message", r.message},
+          {"message", r.message.render(common::Lang::en)},
           {"tracking_number", r.tracking_number.empty() ? json() : json(r.tracking_number)},
           {"dossier_id", r.dossier_id ? json(*r.dossier_id) : json()},
           {"manual_id", r.manual_id ? json(*r.manual_id) : json()}};
@@ -194,7 +194,7 @@ json manual_item_json(const intake::ManualEntry& entry) {
   return {{"id", item.id},
           {"created_at", common::format_iso(item.created_at)},
           {"reason_code", item.reason_code},
-          {"reason", item.reason},
+          {"reason", entry.reason.render(common::Lang::en)},
           {"scan_id", item.scan_id},
           {"source_name", scan ? scan->source_name : std::string()},
           {"has_image", scan && !scan->image_hash.empty()},

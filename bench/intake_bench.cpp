@@ -607,7 +607,8 @@ class Bench {
       auto ours = [&](std::int64_t) {
         auto r = take(registrar.register_envelope(envelope), "registering an envelope");
         if (r.outcome != db::ScanOutcome::registered) {
-          throw std::runtime_error(r.message + " (expected a new dossier)");
+          throw std::runtime_error(r.message.render(common::Lang::en) +
+                                   " (expected a new dossier)");
         }
       };
       auto base = [&](std::int64_t) { bare_->commit(1); };

@@ -1,5 +1,7 @@
 #include "intake/catalogue.hpp"
 
+#include "intake/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -30,9 +32,10 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
   std::vector<db::Procedure> out;
   bool header_seen = false;
   for (const common::CsvRow& row : rows) {
-    auto fail = [&](std::string what) {
-      return make_error(ErrorCode::bad_input,
-                        fmt::format("{}:{}: {}", file.string(), row.line, what));
+    auto fail = [&](common::Text what) {
+      return make_error(
+          ErrorCode::bad_input, msg::catalogue_line,
+          {{"file", file.string()}, {"line", row.line}, {"problem", std::move(what)}});
     };
     if (!header_seen) {
       header_seen = true;
@@ -41,43 +44,48 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
         matches = row.fields[i] == k_header[i];
       }
       if (!matches) {
-        return fail(fmt::format("the header should be '{}'", fmt::join(k_header, ",")));
+        return fail(common::Text{msg::catalogue_header,
+                                 {{"header", fmt::format("{}", fmt::join(k_header, ","))}}});
       }
       continue;
     }
     if (row.fields.size() != k_header.size()) {
-      return fail(fmt::format("{} fields, expected {}", row.fields.size(), k_header.size()));
+      return fail(common::Text{msg::catalogue_field_count,
+                               {{"count", row.fields.size()}, {"expected", k_header.size()}}});
     }
     db::Procedure p;
     p.code = row.fields[0];
     p.name = row.fields[2];
     p.field = row.fields[3];
     if (p.code.empty() || p.name.empty() || p.field.empty()) {
-      return fail("code, name and field must not be empty");
+      return fail(common::Text{msg::catalogue_empty_fields});
     }
     auto version = to_int(row.fields[1]);
     if (!version || *version < 1)
-      return fail(fmt::format("version '{}' is not 1 or more", row.fields[1]));
+      return fail(common::Text{msg::catalogue_bad_version, {{"version", row.fields[1]}}});
     p.version = *version;
     auto amount = to_int(row.fields[4]);
     if (!amount || *amount < 0 || *amount > 3650) {
-      return fail(
-          fmt::format("time_amount '{}' is not a whole number from 0 to 3650", row.fields[4]));
+      return fail(common::Text{msg::catalogue_bad_amount, {{"amount", row.fields[4]}}});
     }
     p.time_amount = *amount;
     auto unit = db::parse_time_unit(row.fields[5]);
     if (!unit) {
-      return fail(
-          fmt::format("time_unit '{}' is not working_days or working_hours", row.fields[5]));
+      return fail(common::Text{msg::catalogue_bad_unit, {{"unit", row.fields[5]}}});
     }
     p.time_unit = *unit;
     auto from = common::parse_date(row.fields[6]);
-    if (!from) return fail(from.error().message);
+    if (!from) {
+      return fail(from.error().text.empty()
+                      ? common::Text{msg::reason_as_written, {{"detail", from.error().message}}}
+                      : from.error().text);
+    }
     p.effective_from = *from;
     out.push_back(std::move(p));
   }
   if (out.empty()) {
-    return make_error(ErrorCode::bad_input, fmt::format("{}: no procedures in it", file.string()));
+    return make_error(ErrorCode::bad_input, msg::catalogue_no_procedures,
+                      {{"file", file.string()}});
   }
   return out;
 }

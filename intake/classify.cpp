@@ -18,6 +18,7 @@
 
 #include "intake/detail/citizen_id_card.hpp"
 #include "intake/detail/text.hpp"
+#include "intake/messages.hpp"
 
 namespace intake {
 namespace {
@@ -51,7 +52,7 @@ struct S10Reading {
   bool is_s10 = false;
   std::string number;  // normalised
   std::string carrier;
-  std::string problem;
+  common::Text problem;
 };
 
 S10Reading read_s10(std::string_view text) {
@@ -69,8 +70,8 @@ S10Reading read_s10(std::string_view text) {
   const int expected = s10_check_digit(std::string_view(number).substr(2, 8));
   const int found = number[10] - '0';
   if (expected != found) {
-    reading.problem =
-        fmt::format("{}: check digit should be {}, found {} (UPU S10)", number, expected, found);
+    reading.problem = common::Text{msg::check_digit_mismatch,
+                                   {{"number", number}, {"expected", expected}, {"found", found}}};
   }
   return reading;
 }
@@ -80,7 +81,7 @@ S10Reading read_s10(std::string_view text) {
 struct DossierReading {
   bool is_dossier = false;          // shaped like a dossier code
   std::optional<DossierCode> code;  // set iff is_dossier and its date is real
-  std::string problem;              // set iff is_dossier and its date is not real
+  common::Text problem;             // set iff is_dossier and its date is not real
 };
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
@@ -106,9 +107,6 @@ int to_int(std::string_view digits) {
   for (char c : digits) value = value * 10 + (c - '0');
   return value;
 }
-
-constexpr std::array<std::string_view, 12> k_month_names = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // `text` trimmed, any case.
 DossierReading read_dossier(std::string_view text) {
@@ -150,11 +148,16 @@ DossierReading read_dossier(std::string_view text) {
                                              std::chrono::day{static_cast<unsigned>(day)}};
   if (!received.ok()) {
     if (month < 1 || month > 12) {
-      reading.problem =
-          fmt::format("{}: {} is not a date (there is no month {:02})", upper, date, month);
+      reading.problem = common::Text{
+          msg::dossier_no_month,
+          {{"code", upper}, {"date", std::string(date)}, {"month", fmt::format("{:02}", month)}}};
     } else {
-      reading.problem = fmt::format("{}: {} {} {} is not a date", upper, day,
-                                    k_month_names[static_cast<std::size_t>(month - 1)], year);
+      reading.problem = common::Text{
+          msg::dossier_bad_date,
+          {{"code", upper},
+           {"day", day},
+           {"month", common::Text{*msg::k_months[static_cast<std::size_t>(month - 1)]}},
+           {"year", year}}};
     }
     return reading;
   }
@@ -187,7 +190,7 @@ struct PortalReading {
   bool is_portal = false;
   std::optional<DossierCode> dossier;
   std::string id_number;
-  std::string problem;  // never quotes the ID number
+  common::Text problem;  // never quotes the ID number
 };
 
 PortalReading read_portal_url(std::string_view text) {
@@ -235,14 +238,14 @@ PortalReading read_portal_url(std::string_view text) {
     }
   }
   if (!dossier_entry) {
-    reading.problem = "portal URL has no dossier code (no MHS= in its query)";
+    reading.problem = common::Text{msg::portal_no_dossier};
     return reading;
   }
   DossierReading dossier = read_dossier(detail::trim(dossier_entry->second));
   if (!dossier.is_dossier) {
     reading.problem =
-        fmt::format("portal URL: its {}= value is not a dossier code (expected e.g. {})",
-                    dossier_entry->first, k_dossier_example);
+        common::Text{msg::portal_bad_dossier,
+                     {{"key", std::string(dossier_entry->first)}, {"example", k_dossier_example}}};
     return reading;
   }
   reading.dossier = std::move(dossier.code);
@@ -441,15 +444,16 @@ common::Result<DossierCode> parse_dossier_code(std::string_view text) {
   DossierReading reading = read_dossier(trimmed);
   if (reading.code) return std::move(*reading.code);
   if (reading.is_dossier) {
-    return common::make_error(common::ErrorCode::bad_input, std::move(reading.problem));
+    return common::make_error(common::ErrorCode::bad_input, *reading.problem.def,
+                              std::move(reading.problem.args));
   }
   const bool quotable =
       trimmed.size() <= 64 &&
       std::all_of(trimmed.begin(), trimmed.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
-  return common::make_error(
-      common::ErrorCode::bad_input,
-      fmt::format("{}: not a dossier code (expected e.g. {})",
-                  quotable ? std::string(trimmed) : std::string("the text"), k_dossier_example));
+  return common::make_error(common::ErrorCode::bad_input, msg::not_a_dossier_code,
+                            {quotable ? common::Arg{"text", std::string(trimmed)}
+                                      : common::Arg{"text", common::Text{msg::the_text}},
+                             {"example", k_dossier_example}});
 }
 
 std::string normalize_nfc(std::string_view utf8) {
@@ -482,8 +486,8 @@ common::Result<Classifier> Classifier::load(const std::filesystem::path& pattern
   const std::string file = pattern_file.string();
   std::error_code error;
   if (!std::filesystem::exists(pattern_file, error)) {
-    return common::make_error(common::ErrorCode::not_found,
-                              fmt::format("{}: carrier pattern file not found", file));
+    return common::make_error(common::ErrorCode::not_found, msg::patterns_not_found,
+                              {{"file", file}});
   }
   std::ifstream in(pattern_file, std::ios::binary);
   std::ostringstream contents;
@@ -502,8 +506,8 @@ common::Result<Classifier> Classifier::from_json(std::string_view json_text,
   try {
     json = Json::parse(json_text);
   } catch (const Json::exception& e) {
-    return common::make_error(common::ErrorCode::bad_input,
-                              fmt::format("{}: not valid JSON ({})", file, e.what()));
+    return common::make_error(common::ErrorCode::bad_input, msg::patterns_not_json,
+                              {{"file", file}, {"detail", e.what()}});
   }
 
   std::vector<CarrierPattern> patterns;
@@ -519,9 +523,11 @@ common::Result<Classifier> Classifier::from_json(std::string_view json_text,
           read_pattern(carriers[i], fmt::format("carriers[{}]", i), examples.back()));
     }
   } catch (const PatternFileError& e) {
-    return common::make_error(common::ErrorCode::bad_input, fmt::format("{}: {}", file, e.message));
+    return common::make_error(common::ErrorCode::bad_input, msg::patterns_invalid,
+                              {{"file", file}, {"detail", e.message}});
   } catch (const Json::exception& e) {
-    return common::make_error(common::ErrorCode::bad_input, fmt::format("{}: {}", file, e.what()));
+    return common::make_error(common::ErrorCode::bad_input, msg::patterns_invalid,
+                              {{"file", file}, {"detail", e.what()}});
   }
 
   // Each example must come out as its own carrier's number from the whole classifier: this catches
@@ -533,11 +539,14 @@ common::Result<Classifier> Classifier::from_json(std::string_view json_text,
       const std::string& carrier = classifier.patterns_[i].carrier;
       if (code.kind != CodeKind::carrier_tracking || code.carrier != carrier) {
         return common::make_error(
-            common::ErrorCode::bad_input,
-            fmt::format("{}: carriers[{}].examples[{}] \"{}\" is read as {}{} instead of a {} "
-                        "number; fix the pattern or its place in the list",
-                        file, i, j, examples[i][j], code_kind_name(code.kind),
-                        code.carrier.empty() ? "" : " (" + code.carrier + ")", carrier));
+            common::ErrorCode::bad_input, msg::patterns_shadowed,
+            {{"file", file},
+             {"index", i},
+             {"example_index", j},
+             {"example", examples[i][j]},
+             {"kind", fmt::format("{}{}", code_kind_name(code.kind),
+                                  code.carrier.empty() ? "" : " (" + code.carrier + ")")},
+             {"carrier", carrier}});
       }
     }
   }
@@ -547,47 +556,54 @@ common::Result<Classifier> Classifier::from_json(std::string_view json_text,
 Code Classifier::classify(std::string_view text, std::optional<scanner::Format> format) const {
   Code code;
   code.format = format;
-  std::vector<std::string> problems;
+  std::vector<common::Text> problems;
+  const auto set_problem = [&]() {
+    code.problem_text = msg::join(std::move(problems));
+    code.problem =
+        code.problem_text.empty() ? std::string() : code.problem_text.render(common::Lang::en);
+  };
 
   detail::RepairedText repaired = detail::repair_utf8(text);
   const bool had_invalid_utf8 = repaired.invalid_count > 0;
   if (had_invalid_utf8) {
-    problems.push_back(fmt::format(
-        "the code's bytes were not valid UTF-8 ({} invalid sequence{} replaced with U+FFFD); "
-        "rescan the code or type it in",
-        repaired.invalid_count, repaired.invalid_count == 1 ? "" : "s"));
+    problems.emplace_back(msg::invalid_utf8,
+                          common::Args{{"count", repaired.invalid_count},
+                                       {"sequences", common::Text{repaired.invalid_count == 1
+                                                                      ? msg::sequence_word
+                                                                      : msg::sequences_word}}});
   }
   code.text = std::move(repaired.text);
   if (code.text.size() > k_max_stored_text) {
     const std::size_t full_size = code.text.size();
     code.text.resize(detail::utf8_prefix_length(code.text, k_max_stored_text));
     // No code we know is anywhere near this long: keep the start for staff to look at.
-    problems.push_back(
-        fmt::format("code text is {} bytes; kept the first {}", full_size, code.text.size()));
-    code.problem = detail::join(problems, "; ");
+    problems.emplace_back(msg::code_too_long,
+                          common::Args{{"size", full_size}, {"kept", code.text.size()}});
+    set_problem();
     return code;
   }
 
   const std::string_view trimmed = detail::trim(code.text);
   if (trimmed.empty()) {
-    problems.emplace_back("the code is empty");
-    code.problem = detail::join(problems, "; ");
+    problems.emplace_back(msg::code_empty);
+    set_problem();
     return code;
   }
   if (const auto control = detail::find_control_character(trimmed)) {
     const auto offset = static_cast<std::size_t>(trimmed.data() - code.text.data());
-    problems.push_back(fmt::format(
-        "code text contains a control character (U+{:04X} at byte {}), which no tracking number, "
-        "dossier code, portal URL or ID card holds",
-        static_cast<std::uint32_t>(control->code_point), offset + control->byte_offset));
-    code.problem = detail::join(problems, "; ");
+    problems.emplace_back(
+        msg::code_control_character,
+        common::Args{
+            {"character", fmt::format("U+{:04X}", static_cast<std::uint32_t>(control->code_point))},
+            {"offset", offset + control->byte_offset}});
+    set_problem();
     return code;
   }
 
   const auto finish = [&]() {
     // A card read through U+FFFD replacements has a damaged field: never hand it out as valid.
     if (had_invalid_utf8) code.id_card.reset();
-    code.problem = detail::join(problems, "; ");
+    set_problem();
     return code;
   };
 
@@ -612,17 +628,15 @@ Code Classifier::classify(std::string_view text, std::optional<scanner::Format> 
     code.kind = CodeKind::dossier_code;
     DossierReading dossier = read_dossier(detail::trim(fields[1]));
     if (!dossier.is_dossier) {
-      problems.push_back(fmt::format(
-          "postal dossier label: its second field is not a dossier code (expected e.g. {})",
-          k_dossier_example));
+      problems.emplace_back(msg::label_bad_dossier_field,
+                            common::Args{{"example", k_dossier_example}});
     } else {
       code.dossier = std::move(dossier.code);
       if (!dossier.problem.empty()) problems.push_back(std::move(dossier.problem));
     }
     S10Reading s10 = read_s10(detail::trim(fields[2]));
     if (!s10.is_s10) {
-      problems.emplace_back(
-          "postal dossier label: its third field is not a UPU S10 tracking number");
+      problems.emplace_back(msg::label_bad_tracking_field);
     } else {
       code.tracking_number = std::move(s10.number);
       code.carrier = std::move(s10.carrier);

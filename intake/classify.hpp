@@ -77,6 +77,8 @@ struct Code {
   // keeps its kind when the kind is clear (a wrong S10 check digit is still s10_tracking, an ID
   // card QR with an impossible date is still citizen_id_card) and must never be used silently.
   std::string problem;
+  // The same problem as a message (common/text.hpp), to show in the reader's language.
+  common::Text problem_text;
 
   bool usable() const { return problem.empty(); }
 };

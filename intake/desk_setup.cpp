@@ -1,5 +1,7 @@
 #include "intake/desk_setup.hpp"
 
+#include "intake/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -40,13 +42,15 @@ Result<void> check_versions(const std::vector<db::Procedure>& known, const DeskS
     for (const db::Procedure& k : known) {
       if (k.code == p.code && k.version == p.version &&
           (k.time_amount != p.time_amount || k.time_unit != p.time_unit)) {
-        return make_error(
-            ErrorCode::bad_input,
-            fmt::format("{}: procedure {} version {} is in the database with {} {}, the file "
-                        "says {} {}; add a line with version {} instead of changing it",
-                        setup.procedures_source, p.code, p.version, k.time_amount,
-                        db::time_unit_name(k.time_unit), p.time_amount,
-                        db::time_unit_name(p.time_unit), p.version + 1));
+        return make_error(ErrorCode::bad_input, msg::procedure_version_changed,
+                          {{"file", setup.procedures_source},
+                           {"procedure", p.code},
+                           {"version", p.version},
+                           {"old_amount", k.time_amount},
+                           {"old_unit", db::time_unit_name(k.time_unit)},
+                           {"new_amount", p.time_amount},
+                           {"new_unit", db::time_unit_name(p.time_unit)},
+                           {"next_version", p.version + 1}});
       }
     }
   }
@@ -65,10 +69,8 @@ bool plausible_agency_code(std::string_view code) {
 Result<SetupReport> set_up_desk(db::Store& store, const DeskSetup& setup, common::Timestamp now,
                                 const std::string& actor) {
   if (!setup.agency_code.empty() && !plausible_agency_code(setup.agency_code)) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("'{}' is not an agency code like 000.00.05.H12 (upper-case "
-                                  "letters, digits and dots)",
-                                  setup.agency_code));
+    return make_error(ErrorCode::invalid_argument, msg::bad_agency_code,
+                      {{"code", setup.agency_code}});
   }
   return store.write<SetupReport>([&](db::Transaction& tx) -> Result<SetupReport> {
     SetupReport report;
@@ -83,9 +85,7 @@ Result<SetupReport> set_up_desk(db::Store& store, const DeskSetup& setup, common
     }
     TRY_ASSIGN(const auto code, tx.setting(db::k_setting_agency_code));
     if (!code) {
-      return make_error(ErrorCode::invalid_argument,
-                        "the desk has no agency yet: its first set-up needs the agency's code "
-                        "(e.g. 000.00.05.H12) and name");
+      return make_error(ErrorCode::invalid_argument, msg::first_setup_needs_agency);
     }
     TRY_ASSIGN(const auto agency, tx.find_agency(*code));
     report.agency_code = *code;
@@ -116,8 +116,7 @@ Result<SetupReport> set_up_desk(db::Store& store, const DeskSetup& setup, common
                                  {"calendar_days_loaded", report.calendar_days_loaded},
                                  {"carrier_patterns", setup.carrier_pattern_count},
                                  {"schema_version", db::schema_version()}};
-    TRY(tx.append_event(
-        db::Event{0, now, actor, "desk", 0, "initialised", "hoso init", data.dump()}));
+    TRY(tx.append_event(db::Event{0, now, actor, "desk", 0, "initialised", "", data.dump()}));
     return report;
   });
 }
@@ -135,9 +134,8 @@ Result<std::vector<db::CalendarDay>> calendar_days(db::Store& store) {
 Result<void> set_calendar_day(db::Store& store, const db::CalendarDay& day, common::Timestamp now,
                               const std::string& actor) {
   if (day.name.empty()) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{}: a calendar day needs a name (e.g. \"Nghỉ bù Quốc khánh\")",
-                                  common::format_date(day.date)));
+    return make_error(ErrorCode::invalid_argument, msg::calendar_day_needs_name,
+                      {{"date", common::format_date(day.date)}});
   }
   return store.write([&](db::Transaction& tx) -> Result<void> {
     TRY(tx.put_calendar_day(day));
@@ -155,8 +153,8 @@ Result<void> remove_calendar_day(db::Store& store, common::Date date, common::Ti
   return store.write([&](db::Transaction& tx) -> Result<void> {
     TRY_ASSIGN(const bool removed, tx.remove_calendar_day(date));
     if (!removed) {
-      return make_error(ErrorCode::not_found,
-                        fmt::format("{} is not in the calendar", common::format_date(date)));
+      return make_error(ErrorCode::not_found, msg::calendar_day_missing,
+                        {{"date", common::format_date(date)}});
     }
     const nlohmann::json data = {{"date", common::format_date(date)}};
     TRY(tx.append_event(

@@ -1,5 +1,7 @@
 #include "intake/envelope_reader.hpp"
 
+#include "intake/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,8 +25,14 @@ std::string image_type_of(const std::string& path) {
 
 namespace {
 
+// A scanner failure as a message; a technical one (no message) keeps its English words.
+common::Text error_text(const common::Error& error) {
+  if (!error.text.empty()) return error.text;
+  return common::Text{msg::reason_as_written, {{"detail", error.message}}};
+}
+
 std::vector<EnvelopeScan> envelopes_of(const scanner::FileResult& result, EnvelopeScan base,
-                                       const std::string& keep_error, const Classifier& classifier,
+                                       const common::Text& keep_error, const Classifier& classifier,
                                        const std::string& idempotency_key);
 
 }  // namespace
@@ -40,16 +48,19 @@ std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
 
   std::error_code ec;
   const auto size = std::filesystem::file_size(result.file, ec);
-  std::string keep_error;
+  common::Text keep_error;
   if (ec) {
-    keep_error = fmt::format("the file could not be kept: {}", ec.message());
+    keep_error = common::Text{msg::file_not_kept, {{"detail", ec.message()}}};
   } else if (size > k_max_kept_image_bytes) {
-    keep_error = fmt::format("the file was not kept: {} MB is over the {} MB limit", size >> 20,
-                             k_max_kept_image_bytes >> 20);
+    keep_error =
+        common::Text{msg::file_not_kept_size,
+                     {{"size_mb", size >> 20}, {"limit_mb", k_max_kept_image_bytes >> 20}}};
   } else {
     std::ifstream in(result.file, std::ios::binary);
     base.image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) keep_error = "the file could not be kept: read error";
+    if (!in.good() && !in.eof()) {
+      keep_error = common::Text{msg::file_not_kept, {{"detail", common::Text{msg::read_error}}}};
+    }
   }
   return envelopes_of(result, std::move(base), keep_error, classifier, idempotency_key);
 }
@@ -64,10 +75,11 @@ std::vector<EnvelopeScan> envelopes_from_bytes(const scanner::FileResult& result
   base.source_name = std::filesystem::path(result.file).filename().string();
   base.image_type = image_type;
   base.batch_id = batch_id;
-  std::string keep_error;
+  common::Text keep_error;
   if (content.size() > k_max_kept_image_bytes) {
-    keep_error = fmt::format("the file was not kept: {} MB is over the {} MB limit",
-                             content.size() >> 20, k_max_kept_image_bytes >> 20);
+    keep_error = common::Text{
+        msg::file_not_kept_size,
+        {{"size_mb", content.size() >> 20}, {"limit_mb", k_max_kept_image_bytes >> 20}}};
   } else {
     base.image.assign(content.begin(), content.end());
   }
@@ -77,7 +89,7 @@ std::vector<EnvelopeScan> envelopes_from_bytes(const scanner::FileResult& result
 namespace {
 
 std::vector<EnvelopeScan> envelopes_of(const scanner::FileResult& result, EnvelopeScan base,
-                                       const std::string& keep_error, const Classifier& classifier,
+                                       const common::Text& keep_error, const Classifier& classifier,
                                        const std::string& idempotency_key) {
   auto with_key = [&](EnvelopeScan& scan, int page) {
     if (!idempotency_key.empty())
@@ -87,8 +99,13 @@ std::vector<EnvelopeScan> envelopes_of(const scanner::FileResult& result, Envelo
   std::vector<EnvelopeScan> out;
   if (result.error || result.pages.empty()) {
     EnvelopeScan scan = base;
-    scan.scan_error = result.error ? result.error->message : "no page could be read";
-    if (!keep_error.empty()) scan.scan_error += "; " + keep_error;
+    scan.scan_error_text =
+        result.error ? error_text(*result.error) : common::Text{msg::no_page_read};
+    if (!keep_error.empty()) {
+      scan.scan_error_text = common::Text{
+          msg::problems_joined, {{"first", std::move(scan.scan_error_text)}, {"rest", keep_error}}};
+    }
+    scan.scan_error = scan.scan_error_text.render(common::Lang::en);
     with_key(scan, 0);
     out.push_back(std::move(scan));
     return out;
@@ -98,6 +115,7 @@ std::vector<EnvelopeScan> envelopes_of(const scanner::FileResult& result, Envelo
     scan.page = page.page;
     if (page.error) {
       scan.scan_error = page.error->message;
+      scan.scan_error_text = error_text(*page.error);
     } else {
       scan.codes = classifier.classify(page.symbols);
     }

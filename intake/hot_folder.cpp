@@ -1,5 +1,7 @@
 #include "intake/hot_folder.hpp"
 
+#include "intake/messages.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -44,6 +46,12 @@ constexpr int k_max_name_suffix = 100'000;
 
 // stop() runs in signal handlers: the flag it sets must not take a lock.
 static_assert(std::atomic<bool>::is_always_lock_free);
+
+// An error as a message argument: its message, or a technical failure's English words.
+common::Text text_of(const common::Error& error) {
+  if (!error.text.empty()) return error.text;
+  return common::Text{msg::reason_as_written, {{"detail", error.message}}};
+}
 
 std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
@@ -232,10 +240,7 @@ class HotFolder::Loop {
     const fs::path& folder = owner_.folder_;
     std::error_code ec;
     if (!fs::is_directory(folder, ec)) {
-      return make_error(ErrorCode::not_found,
-                        fmt::format("no such folder: {} (create it, or give the folder the "
-                                    "scanners write into)",
-                                    folder.string()));
+      return make_error(ErrorCode::not_found, msg::hf_no_folder, {{"folder", folder.string()}});
     }
     if (owner_.wake_fd_ < 0) {
       return make_error(ErrorCode::io_error, "cannot create an eventfd to wait for files");
@@ -246,10 +251,7 @@ class HotFolder::Loop {
                                                            sub.string(), errno_text(errno)));
       }
       if (!fs::is_directory(sub, ec)) {
-        return make_error(ErrorCode::io_error,
-                          fmt::format("{} exists but is not a folder; move it away so processed "
-                                      "files can go there",
-                                      sub.string()));
+        return make_error(ErrorCode::io_error, msg::hf_sub_not_folder, {{"path", sub.string()}});
       }
     }
 
@@ -264,10 +266,8 @@ class HotFolder::Loop {
       const ssize_t n = ::pread(lock_fd_.get(), pid, sizeof pid - 1, 0);
       std::string holder =
           n > 0 ? fmt::format(" (pid {})", std::string(pid, std::strlen(pid))) : std::string();
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("another hoso watch{} is already taking files from {}; stop "
-                                    "it first, or watch another folder",
-                                    holder, folder.string()));
+      return make_error(ErrorCode::invalid_argument, msg::hf_locked,
+                        {{"holder", holder}, {"folder", folder.string()}});
     }
     const std::string pid = std::to_string(::getpid());
     if (::ftruncate(lock_fd_.get(), 0) != 0 ||
@@ -358,10 +358,8 @@ class HotFolder::Loop {
           continue;
         }
         if (event->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) {
-          return make_error(ErrorCode::not_found,
-                            fmt::format("the folder {} was removed or moved away; nothing more "
-                                        "can be taken from it",
-                                        owner_.folder_.string()));
+          return make_error(ErrorCode::not_found, msg::hf_folder_gone,
+                            {{"folder", owner_.folder_.string()}});
         }
         if (event->len == 0 || (event->mask & IN_ISDIR)) continue;
         const std::string name(event->name);
@@ -492,20 +490,20 @@ class HotFolder::Loop {
     if (!scanner::has_scannable_extension(name)) {
       const std::string ext = fs::path(name).extension().string();
       fail(report,
-           fmt::format("{}: not an image or a PDF{}, so no barcode can be read from it.", name,
-                       ext.empty() ? std::string() : fmt::format(" ({})", ext)),
-           "Scan the envelope again as JPEG, PNG, TIFF or PDF and drop that file into the "
-           "folder; delete this file if it is not an envelope.");
+           common::Text{
+               msg::hf_not_scannable,
+               {{"name", name}, {"ext", ext.empty() ? std::string() : fmt::format(" ({})", ext)}}},
+           common::Text{msg::hf_advice_rescan});
       return std::nullopt;
     }
     if (S_ISLNK(st.st_mode)) {
-      fail(report, fmt::format("{}: a symbolic link, not the scanned file itself.", name),
-           "Put the image file itself into the folder.");
+      fail(report, common::Text{msg::hf_symlink, {{"name", name}}},
+           common::Text{msg::hf_advice_real_file});
       return std::nullopt;
     }
     if (!S_ISREG(st.st_mode)) {
-      fail(report, fmt::format("{}: not a regular file (a pipe, socket or device).", name),
-           "Save the scan as an ordinary file in the folder.");
+      fail(report, common::Text{msg::hf_not_regular, {{"name", name}}},
+           common::Text{msg::hf_advice_ordinary_file});
       return std::nullopt;
     }
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
@@ -519,8 +517,9 @@ class HotFolder::Loop {
             ? Result<std::string>(make_error(ErrorCode::io_error, errno_text(open_error)))
             : sha256_of(fd.get());
     if (!sha256) {
-      fail(report, fmt::format("{}: cannot be read ({}).", name, sha256.error().message),
-           "Make the file readable for hoso, then move it back into the folder.");
+      fail(report,
+           common::Text{msg::hf_unreadable, {{"name", name}, {"detail", text_of(sha256.error())}}},
+           common::Text{msg::hf_advice_make_readable});
       return std::nullopt;
     }
     return Job{name, std::move(*sha256)};
@@ -551,7 +550,7 @@ class HotFolder::Loop {
         case ErrorCode::io_error:
         case ErrorCode::unavailable:
           // The database or the image store refused for now (locked, disk full, unmounted).
-          retry_later(report, error.message);
+          retry_later(report, text_of(error));
           return;
         case ErrorCode::invalid_argument:
           // The desk is not set up: no file can be registered until someone runs `hoso init`.
@@ -567,14 +566,15 @@ class HotFolder::Loop {
         case ErrorCode::unauthenticated:
         case ErrorCode::permission_denied:
           fail(report,
-               fmt::format("{}: could not be registered: {}{}", job.name, error.message,
-                           report.envelopes.empty()
-                               ? std::string(".")
-                               : fmt::format(" (page {} of {}; the pages before it are "
-                                             "registered).",
-                                             scan.page + 1, report.page_count)),
-               "Fix the cause, then move the file back into the folder: what was registered "
-               "already is not registered twice.");
+               common::Text{msg::hf_not_registered,
+                            {{"name", job.name},
+                             {"error", text_of(error)},
+                             {"where", report.envelopes.empty()
+                                           ? common::Text{msg::hf_full_stop}
+                                           : common::Text{msg::hf_at_page,
+                                                          {{"page", scan.page + 1},
+                                                           {"pages", report.page_count}}}}}},
+               common::Text{msg::hf_advice_fix_and_return});
           return;
       }
     }
@@ -583,14 +583,15 @@ class HotFolder::Loop {
     if (!moved && moved.error().code != ErrorCode::not_found) {
       // Registered, but still in the folder: the next attempt replays the registration (the key
       // is taken) and tries the move again.
-      retry_later(report, fmt::format("registered, but could not be moved to {}/: {}",
-                                      k_done_folder, moved.error().message));
+      retry_later(report,
+                  common::Text{msg::hf_registered_not_moved,
+                               {{"folder", k_done_folder}, {"detail", text_of(moved.error())}}});
       return;
     }
     if (moved) {
       report.moved_to = fs::path(k_done_folder) / *moved;
     } else {
-      report.note = "the file was removed from the folder while it was being registered";
+      report.note = common::Text{msg::hf_removed};
     }
     candidates_.erase(job.name);
     ++summary_.done;
@@ -617,7 +618,7 @@ class HotFolder::Loop {
 
   // Moves the file to failed/ with `problem` and `advice` in NAME.reason.txt beside it (written
   // first, so a failed file never lacks its reason), then reports it.
-  void fail(FileReport& report, std::string problem, std::string advice) {
+  void fail(FileReport& report, common::Text problem, common::Text advice) {
     report.outcome = FileOutcome::failed;
     report.problem = std::move(problem);
     report.advice = std::move(advice);
@@ -627,10 +628,15 @@ class HotFolder::Loop {
       struct stat st {};
       if (::lstat((failed_dir_ / target).c_str(), &st) == 0) continue;
       const fs::path reason_path = failed_dir_ / fmt::format("{}{}", target, k_reason_suffix);
-      auto reason = write_atomically(reason_path, report.problem + "\n" + report.advice + "\n");
+      // The file beside the failed one is read in the folder itself, with no language chosen:
+      // English, as the log.
+      auto reason =
+          write_atomically(reason_path, report.problem.render(common::Lang::en) + "\n" +
+                                            report.advice.render(common::Lang::en) + "\n");
       if (!reason) {
-        retry_later(report, fmt::format("could not be moved to {}/: {}", k_failed_folder,
-                                        reason.error().message));
+        retry_later(report, common::Text{msg::hf_not_moved,
+                                         {{"folder", k_failed_folder},
+                                          {"detail", text_of(reason.error())}}});
         return;
       }
       const int err = rename_no_replace(from, failed_dir_ / target);
@@ -643,7 +649,8 @@ class HotFolder::Loop {
       }
       if (err != 0) {
         retry_later(report,
-                    fmt::format("could not be moved to {}/: {}", k_failed_folder, errno_text(err)));
+                    common::Text{msg::hf_not_moved,
+                                 {{"folder", k_failed_folder}, {"detail", errno_text(err)}}});
         return;
       }
       report.moved_to = fs::path(k_failed_folder) / target;
@@ -653,26 +660,28 @@ class HotFolder::Loop {
       on_file_(report);
       return;
     }
-    retry_later(report, fmt::format("{} holds too many files named like {}", failed_dir_.string(),
-                                    report.name));
+    retry_later(report, common::Text{msg::hf_too_many_named,
+                                     {{"folder", failed_dir_.string()}, {"name", report.name}}});
   }
 
   // Leaves the file in the folder, to be taken again after options.retry_after (in once mode:
   // not in this run), and reports why.
-  void retry_later(FileReport& report, const std::string& problem) {
+  void retry_later(FileReport& report, common::Text problem) {
     Candidate& c = candidates_[report.name];
     const auto wait = owner_.options_.retry_after;
     report.outcome = FileOutcome::retry_later;
-    report.problem = fmt::format("{}: not registered yet: {}", report.name, problem);
+    report.problem =
+        common::Text{msg::hf_not_yet, {{"name", report.name}, {"problem", std::move(problem)}}};
     report.moved_to.clear();
     if (owner_.options_.mode == HotFolderMode::once) {
       c.given_up = true;
-      report.advice = "The file stays in the folder; run hoso watch again once the cause is fixed.";
+      report.advice = common::Text{msg::hf_advice_stays};
     } else {
       c.waiting_retry = true;
       c.retry_at = SteadyClock::now() + wait;
-      report.advice = fmt::format("The file stays in the folder and is tried again in {} s.",
-                                  std::chrono::ceil<std::chrono::seconds>(wait).count());
+      report.advice =
+          common::Text{msg::hf_advice_retry_in,
+                       {{"seconds", std::chrono::ceil<std::chrono::seconds>(wait).count()}}};
     }
     on_file_(report);
   }

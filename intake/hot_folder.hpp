@@ -58,9 +58,9 @@ struct FileReport {
   int page_count = 1;                   // pages in the file (envelopes of a sheet-fed PDF)
   std::vector<Registration> envelopes;  // done: one per page, in page order
   // failed and retry_later: what was wrong, and what to do about it (one sentence each).
-  std::string problem;
-  std::string advice;
-  std::string note;  // done: anything else staff should know (pages skipped over the limit)
+  common::Text problem;
+  common::Text advice;
+  common::Text note;  // done: anything else staff should know (pages skipped over the limit)
   // Where the file is now, relative to the watched folder ("done/plain-01.jpg", or
   // "done/plain-01-2.jpg" when done/ already held that name). Empty when it was not moved.
   std::filesystem::path moved_to;

@@ -1,5 +1,7 @@
 #include "intake/mailroom.hpp"
 
+#include "intake/messages.hpp"
+
 #include <fmt/format.h>
 
 namespace intake {
@@ -10,7 +12,8 @@ namespace {
 
 Result<ManualEntry> with_scan(db::Transaction& tx, db::ManualItem item) {
   TRY_ASSIGN(auto scan, tx.get_scan(item.scan_id));
-  return ManualEntry{std::move(item), std::move(scan)};
+  common::Text reason = manual_reason_text(item);
+  return ManualEntry{std::move(item), std::move(scan), std::move(reason)};
 }
 
 }  // namespace
@@ -35,8 +38,8 @@ Result<ManualEntry> manual_entry(db::Store& store, db::Id id) {
   return store.read<ManualEntry>([&](db::Transaction& tx) -> Result<ManualEntry> {
     TRY_ASSIGN(auto item, tx.get_manual(id));
     if (!item) {
-      return common::make_error(common::ErrorCode::not_found,
-                                fmt::format("no manual-queue item #{}", id));
+      return common::make_error(common::ErrorCode::not_found, msg::no_manual_item,
+                                {{"manual", id}});
     }
     return with_scan(tx, std::move(*item));
   });

@@ -10,6 +10,7 @@
 #include "common/result.hpp"
 #include "db/records.hpp"
 #include "db/store.hpp"
+#include "intake/manual_reason.hpp"
 
 namespace intake {
 
@@ -17,6 +18,7 @@ namespace intake {
 struct ManualEntry {
   db::ManualItem item;
   std::optional<db::Scan> scan;
+  common::Text reason;  // why it waits: manual_reason_text(item), to show in the reader's language
 };
 
 enum class QueueItems {

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "db/settings.hpp"
+#include "intake/manual_reason.hpp"
+#include "intake/messages.hpp"
 
 namespace intake {
 namespace {
@@ -37,51 +39,53 @@ common::Timestamp same_envelope_since(common::Timestamp seen_at) {
 struct Decision {
   std::string tracking_number;  // set when the envelope can be registered
   std::string carrier;
-  std::string reason_code;  // set when a person must look
-  std::string reason;
+  std::optional<ManualReason> reason;  // set when a person must look
+  common::Args reason_args;
   std::vector<const Code*> candidates;  // "ambiguous": the different numbers read
 };
 
-std::string describe_kind(CodeKind kind) {
+const common::MessageDef& describe_kind(CodeKind kind) {
   switch (kind) {
     case CodeKind::s10_tracking:
     case CodeKind::carrier_tracking:
-      return "tracking number";
+      return msg::kind_tracking_number;
     case CodeKind::dossier_code:
-      return "dossier code";
+      return msg::kind_dossier_code;
     case CodeKind::portal_url:
-      return "portal lookup link";
+      return msg::kind_portal_url;
     case CodeKind::citizen_id_card:
-      return "citizen ID card";
+      return msg::kind_citizen_id_card;
     case CodeKind::unknown:
-      return "unrecognised code";
+      return msg::kind_unknown;
   }
-  return "code";
+  return msg::kind_unknown;
 }
 
 // Decides from the codes on one envelope whether it can be registered, and under which number.
 // Never silently picks: a wrong check digit or two different numbers go to a person.
 // `manifest` (may be empty) is the carrier's list for the envelope's handover batch: when an
 // envelope carries two numbers and exactly one is on that list, the list has decided.
-Decision decide(const std::vector<Code>& codes, const std::string& scan_error,
+Decision decide(const std::vector<Code>& codes, const EnvelopeScan& input,
                 const std::vector<std::string>& manifest) {
   Decision d;
-  if (!scan_error.empty()) {
-    d.reason_code = "unreadable";
-    d.reason = fmt::format(
-        "the image could not be read ({}); type the tracking number from the "
-        "envelope's label",
-        scan_error);
+  if (!input.scan_error.empty() || !input.scan_error_text.empty()) {
+    d.reason = ManualReason::unreadable;
+    d.reason_args = {
+        {"error", input.scan_error_text.empty()
+                      ? common::Text{msg::reason_as_written, {{"detail", input.scan_error}}}
+                      : input.scan_error_text}};
     return d;
   }
-  std::vector<std::string> problems;
+  std::vector<common::Text> problems;
   std::vector<const Code*> numbers;
   for (const Code& code : codes) {
     const bool tracking =
         code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
     if (!tracking) continue;
     if (!code.usable()) {
-      problems.push_back(code.problem);
+      problems.push_back(code.problem_text.empty()
+                             ? common::Text{msg::reason_as_written, {{"detail", code.problem}}}
+                             : code.problem_text);
       continue;
     }
     const bool seen = std::any_of(numbers.begin(), numbers.end(), [&](const Code* c) {
@@ -90,9 +94,8 @@ Decision decide(const std::vector<Code>& codes, const std::string& scan_error,
     if (!seen) numbers.push_back(&code);
   }
   if (!problems.empty()) {
-    d.reason_code = "bad_check_digit";
-    d.reason =
-        fmt::format("{}; check the label and type the tracking number", fmt::join(problems, "; "));
+    d.reason = ManualReason::bad_check_digit;
+    d.reason_args = {{"problems", msg::join(std::move(problems))}};
     return d;
   }
   if (numbers.size() == 1) {
@@ -117,30 +120,26 @@ Decision decide(const std::vector<Code>& codes, const std::string& scan_error,
     std::vector<std::string> list;
     for (const Code* c : numbers) list.push_back(c->tracking_number);
     d.candidates = numbers;
-    d.reason_code = "ambiguous";
-    d.reason = fmt::format(
-        "{} different tracking numbers on one envelope ({}); type the one this "
-        "envelope was delivered under",
-        list.size(), fmt::join(list, ", "));
+    d.reason = ManualReason::ambiguous;
+    d.reason_args = {{"count", list.size()}, {"numbers", fmt::format("{}", fmt::join(list, ", "))}};
     return d;
   }
   if (codes.empty()) {
-    d.reason_code = "unreadable";
-    d.reason =
-        "no barcode or QR code found on the envelope; type the tracking number from its label";
+    d.reason = ManualReason::unreadable;
     return d;
   }
-  std::vector<std::string> kinds;
+  std::vector<const common::MessageDef*> kinds;
   for (const Code& code : codes) {
-    std::string kind = describe_kind(code.kind);
+    const common::MessageDef* kind = &describe_kind(code.kind);
     if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
   }
-  const bool only_unknown = kinds.size() == 1 && kinds.front() == "unrecognised code";
-  d.reason_code = only_unknown ? "unknown_code" : "no_tracking_number";
-  d.reason = fmt::format(
-      "no tracking number among the {} code{} read ({}); type the tracking "
-      "number from the envelope's label",
-      codes.size(), codes.size() == 1 ? "" : "s", fmt::join(kinds, ", "));
+  const bool only_unknown = kinds.size() == 1 && kinds.front() == &msg::kind_unknown;
+  d.reason = only_unknown ? ManualReason::unknown_code : ManualReason::no_tracking_number;
+  std::vector<common::Text> kind_texts;
+  for (const common::MessageDef* kind : kinds) kind_texts.emplace_back(*kind);
+  d.reason_args = {{"count", codes.size()},
+                   {"codes", common::Text{codes.size() == 1 ? msg::code_word : msg::codes_word}},
+                   {"kinds", msg::join(std::move(kind_texts), msg::list_joined)}};
   return d;
 }
 
@@ -193,17 +192,17 @@ db::Applicant applicant_from(const CitizenIdCard& card, db::Id dossier_id) {
   return a;
 }
 
-std::string ordinal(int n) {
-  if (n % 100 >= 11 && n % 100 <= 13) return fmt::format("{}th", n);
+common::Text ordinal(int n) {
+  if (n % 100 >= 11 && n % 100 <= 13) return common::Text{msg::ordinal_th, {{"n", n}}};
   switch (n % 10) {
     case 1:
-      return fmt::format("{}st", n);
+      return common::Text{msg::ordinal_st, {{"n", n}}};
     case 2:
-      return fmt::format("{}nd", n);
+      return common::Text{msg::ordinal_nd, {{"n", n}}};
     case 3:
-      return fmt::format("{}rd", n);
+      return common::Text{msg::ordinal_rd, {{"n", n}}};
     default:
-      return fmt::format("{}th", n);
+      return common::Text{msg::ordinal_th, {{"n", n}}};
   }
 }
 
@@ -233,8 +232,7 @@ Registrar::Registrar(db::Store& store, db::ImageStore& images, const Classifier&
 Result<db::Id> Registrar::agency_id(db::Transaction& tx) {
   TRY_ASSIGN(auto code, tx.setting(std::string(k_setting_agency)));
   if (!code) {
-    return make_error(ErrorCode::invalid_argument,
-                      "this desk has no agency code yet; run `hoso init --agency CODE` first");
+    return make_error(ErrorCode::invalid_argument, msg::no_agency);
   }
   TRY_ASSIGN(auto agency, tx.find_agency(*code));
   if (!agency) {
@@ -298,10 +296,9 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     if (scan.batch_id) data["batch_id"] = *scan.batch_id;
     if (!dossier.portal_code.empty()) data["portal_code"] = dossier.portal_code;
     TRY(tx.append_event(
-        db::Event{0, now, actor, "dossier", dossier_id, "received_by_post", "envelope registered",
+        db::Event{0, now, actor, "dossier", dossier_id, "received_by_post", "",
                   data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
-    TRY(tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered",
-                                  "inbound envelope received at the desk",
+    TRY(tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered", "",
                                   nlohmann::json{{"status", "delivered"}}.dump(
                                       -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
   }
@@ -323,8 +320,7 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     if (!applicant) {
       TRY(tx.insert_applicant(applicant_from(*card, dossier_id)));
       TRY(tx.append_event(
-          db::Event{0, now, actor, "dossier", dossier_id, "applicant_added",
-                    "read from the enclosed citizen ID card QR",
+          db::Event{0, now, actor, "dossier", dossier_id, "applicant_added", "",
                     nlohmann::json{{"scan_id", scan.id}}.dump(
                         -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     }
@@ -333,14 +329,15 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
   TRY_ASSIGN(auto scans, tx.scan_count(dossier_id));
   r.scan_count = scans;
   if (r.outcome == ScanOutcome::already_registered) {
-    TRY(tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again",
-                                  "the same envelope was scanned again",
+    TRY(tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again", "",
                                   nlohmann::json{{"scan_id", scan.id}}.dump(
                                       -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
-    r.message = fmt::format("{}: already registered as dossier #{} ({} scan)", tracking_number,
-                            dossier_id, ordinal(r.scan_count));
+    r.message = common::Text{
+        msg::already_registered,
+        {{"number", tracking_number}, {"dossier", dossier_id}, {"scan", ordinal(r.scan_count)}}};
   } else {
-    r.message = fmt::format("{}: registered as dossier #{}", tracking_number, dossier_id);
+    r.message =
+        common::Text{msg::registered, {{"number", tracking_number}, {"dossier", dossier_id}}};
   }
   return r;
 }
@@ -378,9 +375,9 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
             result.tracking_number = c.tracking_number;
         }
         result.message =
-            e.dossier_id
-                ? fmt::format("{}: taken before, dossier #{}", input.source_name, *e.dossier_id)
-                : fmt::format("{}: taken before, waiting in the manual queue", input.source_name);
+            e.dossier_id ? common::Text{msg::taken_before_dossier,
+                                        {{"source", input.source_name}, {"dossier", *e.dossier_id}}}
+                         : common::Text{msg::taken_before_manual, {{"source", input.source_name}}};
         return {};
       }
     }
@@ -389,14 +386,13 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
     if (input.batch_id) {
       TRY_ASSIGN(auto found, tx.get_batch(*input.batch_id));
       if (!found) {
-        return make_error(ErrorCode::not_found,
-                          fmt::format("no handover batch #{}", *input.batch_id));
+        return make_error(ErrorCode::not_found, msg::no_batch, {{"batch", *input.batch_id}});
       }
       batch = std::move(found);
     }
     Decision decision =
-        decide(input.codes, input.scan_error, batch ? batch->manifest : std::vector<std::string>{});
-    if (decision.reason_code == "ambiguous") {
+        decide(input.codes, input, batch ? batch->manifest : std::vector<std::string>{});
+    if (decision.reason == ManualReason::ambiguous) {
       // Two numbers, one of them an envelope the desk already has: this is that envelope again.
       std::vector<const Code*> known;
       for (const Code* c : decision.candidates) {
@@ -420,24 +416,30 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
         TRY_ASSIGN(auto waiting, tx.find_open_manual_by_image(scan.image_hash, scan.page));
         if (waiting) {
           result.manual_id = waiting->id;
-          result.message = fmt::format("{}: already waiting in the manual queue (#{}): {}",
-                                       input.source_name, waiting->id, waiting->reason);
+          result.message = common::Text{msg::already_waiting,
+                                        {{"source", input.source_name},
+                                         {"manual", waiting->id},
+                                         {"reason", manual_reason_text(*waiting)}}};
           return {};
         }
       }
       db::ManualItem item;
       item.scan_id = scan_id;
-      item.reason_code = decision.reason_code;
-      item.reason = decision.reason;
+      const ManualReason reason = decision.reason.value_or(ManualReason::unreadable);
+      item.reason_code = std::string(name(reason));
+      item.reason = manual_reason_json(decision.reason_args);
       item.created_at = now;
       TRY_ASSIGN(auto manual_id, tx.insert_manual(item));
-      TRY(tx.append_event(db::Event{
-          0, now, context_.actor, "manual", manual_id, "queued", decision.reason,
-          nlohmann::json{{"scan_id", scan_id}, {"reason_code", decision.reason_code}}.dump(
-              -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+      TRY(tx.append_event(
+          db::Event{0, now, context_.actor, "manual", manual_id, "queued", "",
+                    nlohmann::json{{"scan_id", scan_id}, {"reason_code", item.reason_code}}.dump(
+                        -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
       result.manual_id = manual_id;
-      result.message = fmt::format("{}: needs a person (manual queue #{}): {}", input.source_name,
-                                   manual_id, decision.reason);
+      result.message =
+          common::Text{msg::needs_person,
+                       {{"source", input.source_name},
+                        {"manual", manual_id},
+                        {"reason", manual_reason_text(reason, std::move(decision.reason_args))}}};
       return {};
     }
 
@@ -464,23 +466,20 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
   const bool tracking =
       code.kind == CodeKind::s10_tracking || code.kind == CodeKind::carrier_tracking;
   if (!tracking) {
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("the typed text ({} characters) is not a tracking number: give a "
-                                  "UPU S10 number like EB123456785VN, or a number of a configured "
-                                  "carrier",
-                                  code.text.size()));
+    return make_error(ErrorCode::bad_input, msg::not_tracking_number,
+                      {{"length", code.text.size()}});
   }
-  if (!code.usable()) return make_error(ErrorCode::bad_input, code.problem);
+  if (!code.usable()) {
+    if (code.problem_text.empty()) return make_error(ErrorCode::bad_input, code.problem);
+    return make_error(ErrorCode::bad_input, *code.problem_text.def, code.problem_text.args);
+  }
 
   Registration result;
   TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     const common::Timestamp now = clock_.now();
     TRY_ASSIGN(auto item, tx.get_manual(manual_id));
     if (!item || item->status != db::ManualStatus::open) {
-      return make_error(ErrorCode::not_found,
-                        fmt::format("manual-queue item #{} is not open (or does not exist); see "
-                                    "`hoso manual list`",
-                                    manual_id));
+      return make_error(ErrorCode::not_found, msg::manual_not_open, {{"manual", manual_id}});
     }
     TRY_ASSIGN(auto scan, tx.get_scan(item->scan_id));
     if (!scan) {
@@ -518,13 +517,14 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
     if (!redacted) return redacted;
     TRY(tx.close_manual(manual_id, db::ManualStatus::resolved, now, context_.actor,
                         attached.dossier_id));
-    TRY(tx.append_event(db::Event{
-        0, now, context_.actor, "manual", manual_id, "resolved", "tracking number typed by staff",
-        nlohmann::json{{"tracking_number", code.tracking_number},
-                       {"dossier_id", *attached.dossier_id}}
-            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    TRY(tx.append_event(
+        db::Event{0, now, context_.actor, "manual", manual_id, "resolved", "",
+                  nlohmann::json{{"tracking_number", code.tracking_number},
+                                 {"dossier_id", *attached.dossier_id}}
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     result = std::move(attached);
-    result.message = fmt::format("manual #{} resolved: {}", manual_id, result.message);
+    result.message = common::Text{msg::manual_resolved,
+                                  {{"manual", manual_id}, {"result", std::move(result.message)}}};
     return {};
   }));
   return result;
@@ -533,6 +533,10 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
 Result<void> Registrar::dismiss_manual(db::Id manual_id, const std::string& reason) {
   return store_.write([&](db::Transaction& tx) -> Result<void> {
     const common::Timestamp now = clock_.now();
+    TRY_ASSIGN(auto item, tx.get_manual(manual_id));
+    if (!item || item->status != db::ManualStatus::open) {
+      return make_error(ErrorCode::not_found, msg::manual_not_open, {{"manual", manual_id}});
+    }
     auto closed =
         tx.close_manual(manual_id, db::ManualStatus::dismissed, now, context_.actor, std::nullopt);
     if (!closed) return closed;
@@ -552,18 +556,14 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
     if (existing) {
       std::set<std::string> had(existing->manifest.begin(), existing->manifest.end());
       if (!wanted.empty() && wanted != had) {
-        return make_error(ErrorCode::invalid_argument,
-                          fmt::format("handover batch '{}' exists with a different manifest ({} "
-                                      "items); use a new batch name",
-                                      name, had.size()));
+        return make_error(ErrorCode::invalid_argument, msg::batch_other_manifest,
+                          {{"name", name}, {"count", had.size()}});
       }
       if (existing->handed_over_at != handed_over_at && explicit_time) {
-        return make_error(
-            ErrorCode::invalid_argument,
-            fmt::format("handover batch '{}' was handed over at {}, not {}; its dossiers count as "
-                        "filed then. Use a new batch name for another delivery",
-                        name, common::format_local(existing->handed_over_at),
-                        common::format_local(handed_over_at)));
+        return make_error(ErrorCode::invalid_argument, msg::batch_other_time,
+                          {{"name", name},
+                           {"handed_over", common::format_local(existing->handed_over_at)},
+                           {"given", common::format_local(handed_over_at)}});
       }
       return *existing;
     }
@@ -577,7 +577,7 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
     batch.id = id;
     const common::Timestamp now = clock_.now();
     TRY(tx.append_event(
-        db::Event{0, now, context_.actor, "batch", id, "handed_over", "carrier delivery received",
+        db::Event{0, now, context_.actor, "batch", id, "handed_over", "",
                   nlohmann::json{{"name", name},
                                  {"carrier", carrier},
                                  {"handed_over_at", common::format_iso(handed_over_at)},
@@ -592,7 +592,7 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
     HandoverRecord record;
     TRY_ASSIGN(auto batch, tx.get_batch(batch_id));
     if (!batch) {
-      return make_error(ErrorCode::not_found, fmt::format("no handover batch #{}", batch_id));
+      return make_error(ErrorCode::not_found, msg::no_batch, {{"batch", batch_id}});
     }
     record.batch = *batch;
     TRY_ASSIGN(auto scans, tx.scans_of_batch(batch_id));

@@ -32,7 +32,8 @@ struct EnvelopeScan {
   std::string image_type;           // file extension for the kept image ("jpg", "pdf")
   int page = 0;                     // page of a multi-page file
   std::vector<Code> codes;
-  std::string scan_error;  // why the scanner could not read the image; empty when it could
+  std::string scan_error;        // why the scanner could not read the image; empty when it could
+  common::Text scan_error_text;  // the same as a message, when there is one
   std::optional<db::Id> batch_id;
   // Taken at most once: a second registration with the same key returns the first one's result and
   // writes nothing (the hot folder uses "watch:<sha256 of file>"). Empty: no key.
@@ -46,8 +47,8 @@ struct Registration {
   std::optional<db::Id> dossier_id;
   std::optional<db::Id> manual_id;
   std::string tracking_number;
-  int scan_count = 0;   // scans of this envelope so far, this one included (0 for manual)
-  std::string message;  // one line for the clerk, without personal data
+  int scan_count = 0;    // scans of this envelope so far, this one included (0 for manual)
+  common::Text message;  // one line for the clerk, without personal data
 };
 
 // What a carrier handed over, as registered so far: the handover record ("Biên bản giao nhận").
@@ -78,9 +79,9 @@ class Registrar {
 
   // Registers one scan of an envelope. Returns the outcome (registered, already_registered or
   // manual); fails, writing nothing, only when the image cannot be kept or the database refuses
-  // (io_error), when the desk has no agency configured (invalid_argument: run `hoso init
-  // --agency`), or when `scan.batch_id` names no handover batch (not_found). Two processes
-  // registering the same envelope at once still produce one dossier.
+  // (io_error), when the desk has no agency configured (invalid_argument), or when `scan.batch_id`
+  // names no handover batch (not_found). Two processes registering the same envelope at once still
+  // produce one dossier.
   common::Result<Registration> register_envelope(const EnvelopeScan& scan);
 
   // Resolves an open manual-queue item with the tracking number a clerk typed, then registers the

@@ -1,5 +1,7 @@
 #include "scanner/batch.hpp"
 
+#include "scanner/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -31,8 +33,7 @@ common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::s
     std::error_code ec;
     auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
-      return common::make_error(common::ErrorCode::not_found,
-                                fmt::format("no such file or folder: {}", path));
+      return common::make_error(common::ErrorCode::not_found, msg::no_such_input, {{"path", path}});
     }
     if (!fs::is_directory(status)) {
       files.push_back(path);
@@ -103,7 +104,8 @@ std::string to_json_lines(const FileResult& result) {
               {"error", error ? json(error->message) : json(nullptr)}};
     if (error) j["error_code"] = common::error_code_name(error->code);
     if (page == 0 && result.page_count > 1) j["pages"] = result.page_count;
-    if (page == 0 && !result.warning.empty()) j["warning"] = result.warning;
+    if (page == 0 && !result.warning.empty())
+      j["warning"] = result.warning.render(common::Lang::en);
     return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
   };
   if (result.error) return line(0, 0, nullptr, &*result.error);

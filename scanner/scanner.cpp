@@ -1,5 +1,7 @@
 #include "scanner/scanner.hpp"
 
+#include "scanner/messages.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -123,8 +125,7 @@ struct Scanner::Impl {
     int pages = std::min(result.page_count, std::max(1, options.limits.max_pages));
     if (pages < result.page_count) {
       result.warning =
-          fmt::format("file has {} pages; only the first {} were scanned (--max-pages)",
-                      result.page_count, pages);
+          common::Text{msg::too_many_pages, {{"pages", result.page_count}, {"scanned", pages}}};
     }
     for (int page = 0; page < pages; ++page)
       result.pages.push_back(decode_page(*lease, path, page));

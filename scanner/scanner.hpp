@@ -41,7 +41,7 @@ struct FileResult {
   int page_count = 0;                  // pages in the file (1 for single images)
   std::vector<PageResult> pages;       // pages scanned, at most limits.max_pages
   std::optional<common::Error> error;  // the file as a whole could not be read
-  std::string warning;                 // e.g. pages skipped above the page limit
+  common::Text warning;                // e.g. pages skipped above the page limit
 
   // True when the file and every scanned page were read as images (codes found or not).
   bool readable() const;

@@ -1,5 +1,7 @@
 #include "scanner/symbol.hpp"
 
+#include "scanner/messages.hpp"
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
@@ -58,15 +60,13 @@ common::Result<FormatSet> parse_formats(std::string_view list) {
       std::string known;
       for (Format f : k_all_formats)
         known += fmt::format("{}{}", known.empty() ? "" : ", ", format_name(f));
-      return common::make_error(
-          common::ErrorCode::invalid_argument,
-          fmt::format("unknown barcode format '{}'; known formats: {}", item, known));
+      return common::make_error(common::ErrorCode::invalid_argument, msg::unknown_format,
+                                {{"format", item}, {"known", known}});
     }
     set = set | FormatSet{*it};
   }
   if (set.empty()) {
-    return common::make_error(common::ErrorCode::invalid_argument,
-                              "the list of barcode formats is empty");
+    return common::make_error(common::ErrorCode::invalid_argument, msg::no_formats);
   }
   return set;
 }

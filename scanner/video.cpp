@@ -1,5 +1,7 @@
 #include "scanner/video.hpp"
 
+#include "scanner/messages.hpp"
+
 #include <fmt/format.h>
 
 #include <spdlog/spdlog.h>
@@ -41,8 +43,8 @@ common::Result<VideoSummary> scan_video(Scanner& scanner, const std::string& sou
   // A stream URL (rtsp://...) has no file to look for; anything else must exist.
   std::error_code ec;
   if (source.find("://") == std::string::npos && !std::filesystem::exists(source, ec)) {
-    return common::make_error(common::ErrorCode::not_found,
-                              fmt::format("{}: no such video file or camera", source));
+    return common::make_error(common::ErrorCode::not_found, msg::no_such_video,
+                              {{"source", source}});
   }
   try {
     if (is_camera) {
@@ -58,8 +60,8 @@ common::Result<VideoSummary> scan_video(Scanner& scanner, const std::string& sou
                               fmt::format("{}: cannot open video: {}", source, e.msg));
   }
   if (!capture.isOpened()) {
-    return common::make_error(common::ErrorCode::bad_input,
-                              fmt::format("{}: cannot open as a video file or camera", source));
+    return common::make_error(common::ErrorCode::bad_input, msg::video_unopenable,
+                              {{"source", source}});
   }
   double fps = capture.get(cv::CAP_PROP_FPS);
   if (fps <= 0 || fps > 1000) fps = 25;

@@ -6,11 +6,11 @@
 #include <fmt/format.h>
 
 #include "intake/detail/text.hpp"
+#include "intake/messages.hpp"
 
 namespace intake::detail {
 namespace {
 
-constexpr std::string_view k_problem_prefix = "citizen ID card QR: ";
 constexpr std::size_t k_id_length = 12;
 constexpr std::size_t k_old_id_length = 9;
 constexpr std::string_view k_male = "Nam";
@@ -62,12 +62,9 @@ IdCardReading read_citizen_id_card(std::string_view text) {
   if (!first_is_id && !looks_like_date(birth_index)) return reading;
   reading.is_card = true;
 
-  std::vector<std::string> problems;
+  std::vector<common::Text> problems;
   if (fields.size() != 6 && fields.size() != 7) {
-    reading.problem = fmt::format(
-        "{}has {} fields; expected 7 (ID|old ID|name|birth date|sex|address|issue date), or 6 "
-        "without the old ID",
-        k_problem_prefix, fields.size());
+    reading.problem = common::Text{msg::card_field_count, {{"count", fields.size()}}};
     return reading;
   }
   const bool has_old_id = fields.size() == 7;
@@ -81,21 +78,21 @@ IdCardReading read_citizen_id_card(std::string_view text) {
   const std::string_view issue_text = fields[5 + shift];
 
   const bool id_ok = id.size() == k_id_length && all_digits(id);
-  if (!id_ok) problems.emplace_back("the ID number is not 12 digits");
+  if (!id_ok) problems.emplace_back(msg::card_id_not_12);
   if (!old_id.empty() && !(old_id.size() == k_old_id_length && all_digits(old_id))) {
-    problems.emplace_back("the old ID number is neither empty nor 9 digits");
+    problems.emplace_back(msg::card_old_id);
   }
-  if (trim(name).empty()) problems.emplace_back("the name is empty");
+  if (trim(name).empty()) problems.emplace_back(msg::card_no_name);
   const auto birth = parse_card_date(birth_text);
-  if (!birth) problems.emplace_back("the birth date is not a real date (ddmmyyyy)");
+  if (!birth) problems.emplace_back(msg::card_bad_birth);
   const bool is_male = sex == k_male;
   const bool is_female = sex == k_female;
-  if (!is_male && !is_female) problems.emplace_back("the sex is neither \"Nam\" nor \"N\u1EEF\"");
-  if (trim(address).empty()) problems.emplace_back("the address is empty");
+  if (!is_male && !is_female) problems.emplace_back(msg::card_bad_sex);
+  if (trim(address).empty()) problems.emplace_back(msg::card_no_address);
   const auto issue = parse_card_date(issue_text);
-  if (!issue) problems.emplace_back("the issue date is not a real date (ddmmyyyy)");
+  if (!issue) problems.emplace_back(msg::card_bad_issue);
   if (birth && issue && std::chrono::sys_days{*birth} > std::chrono::sys_days{*issue}) {
-    problems.emplace_back("the birth date is after the issue date");
+    problems.emplace_back(msg::card_birth_after_issue);
   }
 
   // Circular 07/2016/TT-BCA Art. 7 (after Decree 137/2015): the ID's 4th digit gives the century
@@ -108,15 +105,16 @@ IdCardReading read_citizen_id_card(std::string_view text) {
     const int birth_year = static_cast<int>(birth->year());
     if (birth_year < century_start || birth_year > century_start + 99 ||
         birth_year % 100 != year_digits) {
-      problems.emplace_back("the ID number's year digits do not match the birth date");
+      problems.emplace_back(msg::card_year_digits);
     }
     if ((is_male && century_digit % 2 != 0) || (is_female && century_digit % 2 != 1)) {
-      problems.emplace_back("the ID number's sex digit does not match the sex field");
+      problems.emplace_back(msg::card_sex_digit);
     }
   }
 
   if (!problems.empty()) {
-    reading.problem = std::string(k_problem_prefix) + join(problems, "; ");
+    reading.problem =
+        common::Text{msg::card_problems, {{"problems", msg::join(std::move(problems))}}};
     return reading;
   }
   CitizenIdCard card;

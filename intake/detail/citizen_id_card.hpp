@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include "common/text.hpp"
 
 #include "intake/classify.hpp"
 
@@ -13,7 +14,7 @@ namespace intake::detail {
 struct IdCardReading {
   bool is_card = false;               // shaped like an ID card QR: the code is citizen_id_card
   std::optional<CitizenIdCard> card;  // set iff is_card and every field is valid
-  std::string problem;                // set iff is_card and a field is not valid
+  common::Text problem;               // set iff is_card and a field is not valid
 };
 
 // Reads `text` (valid UTF-8 without control characters). It is an ID card QR when it has 7 or 6

@@ -14,6 +14,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "scanner/messages.hpp"
+
 namespace scanner::detail {
 
 using common::ErrorCode;
@@ -54,24 +56,22 @@ bool starts_with(Bytes d, std::string_view magic, std::size_t at = 0) {
 }
 
 common::Error truncated_header(FileKind kind) {
-  return make_error(ErrorCode::bad_input,
-                    fmt::format("{} header is cut short: the file is truncated or corrupt",
-                                file_kind_name(kind)));
+  return make_error(ErrorCode::bad_input, msg::header_truncated, {{"kind", file_kind_name(kind)}});
 }
 
 // Describes unrecognised content so the user sees what the file really is.
-std::string describe_content(Bytes d) {
+common::Error not_an_image(Bytes d) {
   std::size_t n = std::min<std::size_t>(d.size(), 512);
   bool printable = n > 0 && std::all_of(d.begin(), d.begin() + n, [](std::uint8_t c) {
                      return c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c != 0x7F);
                    });
-  if (printable) return "the file holds text, not an image";
+  if (printable) return make_error(ErrorCode::bad_input, msg::not_image_text);
   std::string hex;
   for (std::size_t i = 0; i < std::min<std::size_t>(d.size(), 8); ++i) {
     hex += fmt::format("{:02X} ", d[i]);
   }
   if (!hex.empty()) hex.pop_back();
-  return fmt::format("its content starts with bytes {}", hex);
+  return make_error(ErrorCode::bad_input, msg::not_image_bytes, {{"bytes", hex}});
 }
 
 common::Result<Probe> probe_jpeg(Bytes d) {
@@ -145,11 +145,12 @@ common::Result<void> check_pixels(FileKind kind, double width, double height,
                                   const Limits& limits) {
   double megapixels = width * height / 1e6;
   if (megapixels > limits.max_megapixels) {
-    return make_error(
-        ErrorCode::limit_exceeded,
-        fmt::format("{} image is {:.0f} × {:.0f} pixels ({:.1f} megapixels), above "
-                    "the limit of {:.0f} megapixels (--max-megapixels)",
-                    file_kind_name(kind), width, height, megapixels, limits.max_megapixels));
+    return make_error(ErrorCode::limit_exceeded, msg::too_many_pixels,
+                      {{"kind", file_kind_name(kind)},
+                       {"width", fmt::format("{:.0f}", width)},
+                       {"height", fmt::format("{:.0f}", height)},
+                       {"megapixels", fmt::format("{:.1f}", megapixels)},
+                       {"limit", fmt::format("{:.0f}", limits.max_megapixels)}});
   }
   return {};
 }
@@ -164,12 +165,10 @@ common::Result<PdfDocument> open_pdf(Bytes data) {
   pdf.doc.reset(poppler::document::load_from_raw_data(reinterpret_cast<const char*>(data.data()),
                                                       static_cast<int>(data.size())));
   if (!pdf.doc) {
-    return make_error(ErrorCode::bad_input,
-                      "PDF could not be opened: the file is damaged or not a PDF document");
+    return make_error(ErrorCode::bad_input, msg::pdf_unopenable);
   }
   if (pdf.doc->is_locked()) {
-    return make_error(ErrorCode::bad_input,
-                      "PDF is password-protected: save it without a password and scan it again");
+    return make_error(ErrorCode::bad_input, msg::pdf_locked);
   }
   return pdf;
 }
@@ -194,18 +193,18 @@ bool jpeg_is_truncated(Bytes d) {
 common::Result<std::string> read_file(const std::string& path, const Limits& limits) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    return make_error(ErrorCode::not_found, fmt::format("no such file: {}", path));
+    return make_error(ErrorCode::not_found, msg::no_such_file, {{"path", path}});
   }
   if (!S_ISREG(st.st_mode)) {
-    return make_error(ErrorCode::bad_input, fmt::format("not a regular file: {}", path));
+    return make_error(ErrorCode::bad_input, msg::not_regular_file, {{"path", path}});
   }
   if (st.st_size == 0) {
-    return make_error(ErrorCode::bad_input, "empty file (0 bytes): nothing to scan");
+    return make_error(ErrorCode::bad_input, msg::empty_file);
   }
   if (static_cast<std::uint64_t>(st.st_size) > limits.max_file_bytes) {
-    return make_error(ErrorCode::limit_exceeded,
-                      fmt::format("file is {:.1f} MB, above the limit of {:.1f} MB (--max-file-mb)",
-                                  st.st_size / 1048576.0, limits.max_file_bytes / 1048576.0));
+    return make_error(ErrorCode::limit_exceeded, msg::file_too_large,
+                      {{"size_mb", fmt::format("{:.1f}", st.st_size / 1048576.0)},
+                       {"limit_mb", fmt::format("{:.1f}", limits.max_file_bytes / 1048576.0)}});
   }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
                                                        &std::fclose);
@@ -218,7 +217,7 @@ common::Result<std::string> read_file(const std::string& path, const Limits& lim
 }
 
 common::Result<Probe> probe(Bytes d) {
-  if (d.empty()) return make_error(ErrorCode::bad_input, "empty file (0 bytes): nothing to scan");
+  if (d.empty()) return make_error(ErrorCode::bad_input, msg::empty_file);
   if (starts_with(d, "\xFF\xD8\xFF")) return probe_jpeg(d);
   if (starts_with(d, "\x89PNG\r\n\x1A\n")) {
     if (d.size() < 24 || !starts_with(d, "IHDR", 12)) return truncated_header(FileKind::png);
@@ -240,10 +239,7 @@ common::Result<Probe> probe(Bytes d) {
   std::string_view head(reinterpret_cast<const char*>(d.data()),
                         std::min<std::size_t>(d.size(), 1024));
   if (head.find("%PDF-") != std::string_view::npos) return Probe{FileKind::pdf, 0, 0};
-  return make_error(
-      ErrorCode::bad_input,
-      fmt::format("not an image or PDF: {} (expected JPEG, PNG, TIFF, BMP, WebP or PDF)",
-                  describe_content(d)));
+  return not_an_image(d);
 }
 
 common::Result<int> page_count(const std::string& path, Bytes data, const Probe& p,
@@ -253,20 +249,18 @@ common::Result<int> page_count(const std::string& path, Bytes data, const Probe&
     case FileKind::pdf: {
       TRY_ASSIGN(auto pdf, open_pdf(data));
       int pages = pdf.doc->pages();
-      if (pages <= 0) return make_error(ErrorCode::bad_input, "PDF has no pages");
+      if (pages <= 0) return make_error(ErrorCode::bad_input, msg::pdf_no_pages);
       return pages;
     }
     case FileKind::tiff: {
       try {
         auto n = cv::imcount(path, cv::IMREAD_GRAYSCALE);
         if (n == 0) {
-          return make_error(ErrorCode::bad_input,
-                            "TIFF pages could not be read: the file is corrupt");
+          return make_error(ErrorCode::bad_input, msg::tiff_pages_unreadable);
         }
         return static_cast<int>(n);
       } catch (const cv::Exception&) {
-        return make_error(ErrorCode::bad_input,
-                          "TIFF pages could not be read: the file is corrupt");
+        return make_error(ErrorCode::bad_input, msg::tiff_pages_unreadable);
       }
     }
     case FileKind::jpeg:
@@ -283,9 +277,9 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
   if (p.kind != FileKind::pdf) {
     TRY(check_pixels(p.kind, p.width, p.height, limits));
     if (p.width <= 0 || p.height <= 0) {
-      return make_error(ErrorCode::bad_input,
-                        fmt::format("{} header gives an empty image ({} × {} pixels)",
-                                    file_kind_name(p.kind), p.width, p.height));
+      return make_error(
+          ErrorCode::bad_input, msg::empty_image,
+          {{"kind", file_kind_name(p.kind)}, {"width", p.width}, {"height", p.height}});
     }
   }
   cv::Mat grey;
@@ -295,7 +289,7 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
         TRY_ASSIGN(auto pdf, open_pdf(data));
         std::unique_ptr<poppler::page> pdf_page(pdf.doc->create_page(page));
         if (!pdf_page) {
-          return make_error(ErrorCode::not_found, fmt::format("PDF has no page {}", page + 1));
+          return make_error(ErrorCode::not_found, msg::pdf_no_page, {{"page", page + 1}});
         }
         poppler::rectf box = pdf_page->page_rect(poppler::media_box);
         double dpi = limits.pdf_dpi;
@@ -303,16 +297,14 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
         if (megapixels > limits.max_megapixels)
           dpi *= std::sqrt(limits.max_megapixels / megapixels);
         if (box.width() / 72.0 * dpi < 1 || box.height() / 72.0 * dpi < 1) {
-          return make_error(ErrorCode::bad_input,
-                            fmt::format("PDF page {} is too large or empty to render", page + 1));
+          return make_error(ErrorCode::bad_input, msg::pdf_page_size, {{"page", page + 1}});
         }
         poppler::page_renderer renderer;
         renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
         renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
         poppler::image img = renderer.render_page(pdf_page.get(), dpi, dpi);
         if (!img.is_valid() || img.format() != poppler::image::format_argb32) {
-          return make_error(ErrorCode::bad_input,
-                            fmt::format("PDF page {} could not be rendered", page + 1));
+          return make_error(ErrorCode::bad_input, msg::pdf_page_unrendered, {{"page", page + 1}});
         }
         cv::Mat bgra(img.height(), img.width(), CV_8UC4, const_cast<char*>(img.const_data()),
                      static_cast<std::size_t>(img.bytes_per_row()));
@@ -322,10 +314,7 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
       case FileKind::tiff: {
         std::vector<cv::Mat> pages;
         if (!cv::imreadmulti(path, pages, page, 1, cv::IMREAD_GRAYSCALE) || pages.empty()) {
-          return make_error(ErrorCode::bad_input,
-                            fmt::format("TIFF page {} could not be decoded: the file is corrupt or "
-                                        "uses an unsupported compression",
-                                        page + 1));
+          return make_error(ErrorCode::bad_input, msg::tiff_page_undecodable, {{"page", page + 1}});
         }
         grey = pages.front();
         TRY(check_pixels(p.kind, grey.cols, grey.rows, limits));
@@ -333,9 +322,7 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
       }
       case FileKind::jpeg:
         if (jpeg_is_truncated(data)) {
-          return make_error(ErrorCode::bad_input,
-                            "JPEG is truncated (no end-of-image marker): the file was cut short "
-                            "while copying or uploading; copy or scan it again");
+          return make_error(ErrorCode::bad_input, msg::jpeg_truncated);
         }
         [[fallthrough]];
       case FileKind::png:
@@ -345,10 +332,8 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
                        const_cast<std::uint8_t*>(data.data()));
         grey = cv::imdecode(buffer, cv::IMREAD_GRAYSCALE);
         if (grey.empty()) {
-          return make_error(ErrorCode::bad_input,
-                            fmt::format("{} data could not be decoded: the file is truncated or "
-                                        "corrupt",
-                                        file_kind_name(p.kind)));
+          return make_error(ErrorCode::bad_input, msg::data_undecodable,
+                            {{"kind", file_kind_name(p.kind)}});
         }
         break;
       }
@@ -356,17 +341,15 @@ common::Result<cv::Mat> load_page(const std::string& path, Bytes data, const Pro
   } catch (const cv::Exception& e) {
     // Running out of the worker's memory says nothing about the file being corrupt.
     if (e.code == cv::Error::StsNoMem) {
-      return make_error(ErrorCode::limit_exceeded,
-                        fmt::format("decoding the {} needed more memory than the worker's limit "
-                                    "(--memory-mb)",
-                                    file_kind_name(p.kind)));
+      return make_error(ErrorCode::limit_exceeded, msg::kind_out_of_memory,
+                        {{"kind", file_kind_name(p.kind)}});
     }
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("{} could not be decoded: {}", file_kind_name(p.kind), e.msg));
+    return make_error(ErrorCode::bad_input, msg::kind_undecodable,
+                      {{"kind", file_kind_name(p.kind)}, {"detail", e.msg}});
   }
   if (grey.empty()) {
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("{} page {} is empty", file_kind_name(p.kind), page + 1));
+    return make_error(ErrorCode::bad_input, msg::page_empty,
+                      {{"kind", file_kind_name(p.kind)}, {"page", page + 1}});
   }
   return grey;
 }

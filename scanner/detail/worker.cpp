@@ -16,6 +16,8 @@
 
 #include "scanner/detail/image_source.hpp"
 #include "scanner/detail/pipeline.hpp"
+#include "scanner/messages.hpp"
+#include "scanner/text_json.hpp"
 
 namespace scanner::detail {
 
@@ -130,6 +132,7 @@ std::string encode_response(const WorkerResponse& r) {
             {"load_ms", r.load_ms},
             {"decode_ms", r.decode_ms},
             {"symbols", symbols}};
+  if (!r.error.text.empty()) j["text"] = json::parse(text_to_json(r.error.text));
   return dump(j);
 }
 
@@ -141,6 +144,7 @@ common::Result<WorkerResponse> decode_response(std::string_view line) {
     r.error.code =
         error_code_from_name(j.at("code").get<std::string>()).value_or(ErrorCode::internal);
     r.error.message = j.at("error").get<std::string>();
+    if (j.contains("text")) r.error.text = text_from_json(j.at("text").dump(), &msg::find);
     r.page_count = j.at("page_count").get<int>();
     r.load_ms = j.at("load_ms").get<double>();
     r.decode_ms = j.at("decode_ms").get<double>();
@@ -212,15 +216,12 @@ WorkerResponse handle_request(const WorkerRequest& request,
     response.ok = true;
     return response;
   } catch (const std::bad_alloc&) {
-    return fail(make_error(ErrorCode::limit_exceeded,
-                           "decoding needed more memory than the worker's limit (--memory-mb)"));
+    return fail(make_error(ErrorCode::limit_exceeded, msg::out_of_memory));
   } catch (const cv::Exception& e) {
     if (e.code == cv::Error::StsNoMem) {
-      return fail(make_error(ErrorCode::limit_exceeded,
-                             "decoding needed more memory than the worker's limit (--memory-mb)"));
+      return fail(make_error(ErrorCode::limit_exceeded, msg::out_of_memory));
     }
-    return fail(
-        make_error(ErrorCode::bad_input, fmt::format("image processing failed: {}", e.msg)));
+    return fail(make_error(ErrorCode::bad_input, msg::processing_failed, {{"detail", e.msg}}));
   } catch (const std::exception& e) {
     return fail(make_error(ErrorCode::internal, fmt::format("decoder error: {}", e.what())));
   }

@@ -1,5 +1,7 @@
 #include "scanner/detail/worker_process.hpp"
 
+#include "scanner/messages.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
@@ -101,7 +103,7 @@ void WorkerProcess::stop() {
   close_fd(errors_);
 }
 
-std::string WorkerProcess::reap_and_describe() {
+common::Error WorkerProcess::reap_and_describe() {
   // Collect what the worker said on its way out before it is gone.
   char buffer[4096];
   ssize_t n;
@@ -112,21 +114,22 @@ std::string WorkerProcess::reap_and_describe() {
   pid_t got;
   while ((got = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
   }
-  std::string what;
+  common::Text what;
   if (got == pid_ && WIFSIGNALED(status)) {
     int sig = WTERMSIG(status);
-    what = fmt::format("the decoder crashed on this image (signal {}, {})", sig, strsignal(sig));
+    what = common::Text{msg::decoder_crashed, {{"signal", sig}, {"signal_name", strsignal(sig)}}};
   } else if (got == pid_ && WIFEXITED(status)) {
-    what = fmt::format("the decoder exited unexpectedly (status {})", WEXITSTATUS(status));
+    what = common::Text{msg::decoder_exited, {{"status", WEXITSTATUS(status)}}};
   } else {
-    what = "the decoder stopped answering";
+    what = common::Text{msg::decoder_silent};
   }
   std::string last = last_line(stderr_tail_);
-  if (!last.empty()) what += fmt::format(": {}", last);
   pid_ = -1;
   close_fd(channel_);
   close_fd(errors_);
-  return what;
+  if (last.empty()) return make_error(ErrorCode::crashed, *what.def, what.args);
+  return make_error(ErrorCode::crashed, msg::decoder_output,
+                    {{"reason", std::move(what)}, {"output", last}});
 }
 
 common::Result<WorkerResponse> WorkerProcess::call(const WorkerRequest& request,
@@ -145,10 +148,8 @@ common::Result<WorkerResponse> WorkerProcess::call(const WorkerRequest& request,
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       stop();
-      return make_error(ErrorCode::timeout,
-                        fmt::format("decoding took longer than {:.1f} s and was stopped "
-                                    "(time limit per page, --time-limit)",
-                                    limit.count() / 1000.0));
+      return make_error(ErrorCode::timeout, msg::decode_timeout,
+                        {{"seconds", fmt::format("{:.1f}", limit.count() / 1000.0)}});
     }
     pollfd fds[2] = {{channel_, static_cast<short>(POLLIN | (sent < out.size() ? POLLOUT : 0)), 0},
                      {errors_, POLLIN, 0}};
@@ -171,14 +172,14 @@ common::Result<WorkerResponse> WorkerProcess::call(const WorkerRequest& request,
       ssize_t n = ::send(channel_, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
       if (n > 0) sent += static_cast<std::size_t>(n);
       if (n < 0 && errno != EAGAIN && errno != EINTR) {
-        return make_error(ErrorCode::crashed, reap_and_describe());
+        return reap_and_describe();
       }
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       char buffer[65536];
       ssize_t n = ::recv(channel_, buffer, sizeof buffer, 0);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-        return make_error(ErrorCode::crashed, reap_and_describe());
+        return reap_and_describe();
       }
       if (n > 0) in.append(buffer, static_cast<std::size_t>(n));
       if (auto newline = in.find('\n'); newline != std::string::npos) {

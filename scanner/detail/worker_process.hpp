@@ -35,7 +35,7 @@ class WorkerProcess {
  private:
   common::Result<void> start();
   void stop();
-  std::string reap_and_describe();
+  common::Error reap_and_describe();
 
   std::string executable_;
   int memory_limit_mb_;

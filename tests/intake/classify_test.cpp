@@ -123,6 +123,37 @@ TEST_CASE("a wrong S10 check digit keeps the kind and names the expected digit")
   CHECK_FALSE(code.usable());
 }
 
+TEST_CASE("a wrong S10 check digit reads in Vietnamese with the number and both digits") {
+  const Code code = Classifier().classify("EB123456789VN", Format::code128);
+  CHECK(code.problem_text.id() == "check_digit_mismatch");
+  CHECK(code.problem_text.render(common::Lang::vi) ==
+        "EB123456789VN: sai chữ số kiểm tra, phải là 5, trên bưu gửi là 9 (UPU S10)");
+  CHECK(code.problem_text.render(common::Lang::en) == code.problem);
+  CHECK(Classifier().classify("EB123456785VN", Format::code128).problem_text.empty());
+}
+
+TEST_CASE("code problems read in Vietnamese: an impossible date, an ID card, a non-dossier text") {
+  const Code date = Classifier().classify("000.00.05.H12-210230-0001", Format::qr_code);
+  CHECK(date.problem_text.render(common::Lang::vi) ==
+        "000.00.05.H12-210230-0001: ngày 30 tháng 2 năm 2021 không tồn tại");
+
+  const Code card = Classifier().classify(
+      "001099012345||Nguy\u1EC5n V\u0103n An|01021999|Nam|H\u00E0 N\u1ED9i|15081998",
+      Format::qr_code);
+  CHECK(card.problem_text.render(common::Lang::vi) == "Mã QR căn cước: ngày sinh sau ngày cấp");
+  CHECK(card.problem_text.render(common::Lang::vi).find("Nguy") == std::string::npos);
+
+  const Code two = Classifier().classify(std::string("EB123456789VN\xFF"), Format::code128);
+  CHECK(
+      two.problem_text.render(common::Lang::vi).find("không phải UTF-8 hợp lệ (1 chuỗi byte lỗi") !=
+      std::string::npos);
+
+  const auto parsed = intake::parse_dossier_code("hello");
+  REQUIRE_FALSE(parsed.has_value());
+  CHECK(parsed.error().render(common::Lang::vi) ==
+        "hello: không phải là mã hồ sơ (ví dụ đúng: 000.00.05.H12-210806-0001)");
+}
+
 TEST_CASE("printed spacing, surrounding blanks and lower case are normalised in S10 numbers") {
   const Classifier classifier;
   for (const char* text : {"EB 123 456 785 VN", "  EB123456785VN  ", "eb123456785vn",

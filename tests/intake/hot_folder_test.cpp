@@ -291,7 +291,7 @@ TEST_CASE(
     CHECK(r.outcome == db::ScanOutcome::registered);
     CHECK_FALSE(r.replayed);
     CHECK(r.tracking_number == truth.at(name));
-    CHECK(r.message.find("registered as dossier #") != std::string::npos);
+    CHECK(r.message.render(common::Lang::en).find("registered as dossier #") != std::string::npos);
     CHECK(running.reports_about(name).size() == 1);
   }
   auto summary = running.stop();
@@ -375,8 +375,8 @@ TEST_CASE(
     const intake::Registration& r = report->envelopes.front();
     CHECK(r.outcome == db::ScanOutcome::manual);
     REQUIRE(r.manual_id.has_value());
-    CHECK(r.message.find("manual queue") != std::string::npos);
-    CHECK(r.message.find("could not be read") != std::string::npos);
+    CHECK(r.message.render(common::Lang::en).find("manual queue") != std::string::npos);
+    CHECK(r.message.render(common::Lang::en).find("could not be read") != std::string::npos);
     const db::Scan scan = desk.scan(r.scan_id);
     CHECK_FALSE(scan.scan_error.empty());
     REQUIRE_FALSE(scan.image_hash.empty());
@@ -402,6 +402,11 @@ TEST_CASE(
     CHECK(reason.find("notes.txt: not an image or a PDF (.txt)") == 0);
     CHECK(std::count(reason.begin(), reason.end(), '\n') == 2);
     CHECK(reason.find("Scan the envelope again") != std::string::npos);
+    CHECK(report->problem.id() == "hf_not_scannable");
+    CHECK(report->problem.render(common::Lang::vi) ==
+          "notes.txt: không phải là ảnh hay tệp PDF (.txt), nên không đọc được mã vạch nào từ tệp "
+          "này.");
+    CHECK(report->advice.render(common::Lang::vi).find("Hãy quét lại phong bì") == 0);
   }
 
   const auto manual = desk.open_manual_items();
@@ -499,8 +504,8 @@ TEST_CASE(
                    read_file(sample_path("plain-08.jpg")));
     const FileReport refused = running.wait_for("plain-08.jpg", 1);
     CHECK(refused.outcome == FileOutcome::retry_later);
-    CHECK(refused.problem.find("database is locked") != std::string::npos);
-    CHECK(refused.advice.find("tried again") != std::string::npos);
+    CHECK(refused.problem.render(common::Lang::en).find("database is locked") != std::string::npos);
+    CHECK(refused.advice.render(common::Lang::en).find("tried again") != std::string::npos);
     CHECK(still_in_folder_while_down);
     const FileReport taken = running.wait_for("plain-08.jpg", 2);
     CHECK(taken.outcome == FileOutcome::done);
@@ -536,7 +541,7 @@ TEST_CASE("hot folder: a second watcher on the same folder is refused while the 
   auto refused = second.run([](const FileReport&) {});
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == common::ErrorCode::invalid_argument);
-  CHECK(refused.error().message.find("another hoso watch") != std::string::npos);
+  CHECK(refused.error().message.find("already taking files from") != std::string::npos);
   CHECK(first.stop().has_value());
 
   // Once the first has stopped, the folder is free again.

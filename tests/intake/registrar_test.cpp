@@ -11,7 +11,10 @@
 #include "db/image_store.hpp"
 #include "db/store.hpp"
 #include "intake/classify.hpp"
+#include "intake/mailroom.hpp"
+#include "intake/manual_reason.hpp"
 #include "intake/registrar.hpp"
+#include "scanner/messages.hpp"
 #include "tests/scanner/test_support.hpp"
 #include "tests/support/desk.hpp"
 
@@ -79,8 +82,9 @@ TEST_CASE("a first scan registers the dossier, its inbound shipment, the applica
   CHECK(r->tracking_number == "RC627973386VN");
   CHECK(r->scan_count == 1);
   REQUIRE(r->dossier_id.has_value());
-  CHECK(r->message.find("registered as dossier") != std::string::npos);
-  CHECK(r->message.find("Lý") == std::string::npos);  // no personal data in messages
+  CHECK(r->message.render(common::Lang::en).find("registered as dossier") != std::string::npos);
+  CHECK(r->message.render(common::Lang::en).find("Lý") ==
+        std::string::npos);  // no personal data in messages
 
   desk.read([&](db::Transaction& tx) {
     auto d = tx.get_dossier(*r->dossier_id).value().value();
@@ -105,6 +109,8 @@ TEST_CASE("a first scan registers the dossier, its inbound shipment, the applica
     CHECK(events[0].actor == "lan");
     CHECK(events[1].action == "applicant_added");
     for (const auto& e : events) CHECK(e.data.find("031054551436") == std::string::npos);
+    // The action says what happened; code writes no English sentence as the reason.
+    for (const auto& e : events) CHECK(e.reason.empty());
     auto scans = tx.scans_of(d.id).value();
     REQUIRE(scans.size() == 1);
     CHECK(scans[0].station == "test-station");
@@ -127,8 +133,8 @@ TEST_CASE("scanning the same envelope again returns the existing dossier and add
   CHECK(second->dossier_id == first->dossier_id);
   CHECK(third->dossier_id == first->dossier_id);
   CHECK(third->scan_count == 3);
-  CHECK(third->message.find("already registered") != std::string::npos);
-  CHECK(third->message.find("3rd scan") != std::string::npos);
+  CHECK(third->message.render(common::Lang::en).find("already registered") != std::string::npos);
+  CHECK(third->message.render(common::Lang::en).find("3rd scan") != std::string::npos);
   const auto counts = desk.counts();
   CHECK(counts.dossiers == 1);
   CHECK(counts.shipments == 1);
@@ -154,7 +160,8 @@ TEST_CASE("a wrong check digit goes to the manual queue with the expected digit,
   CHECK(r->outcome == ScanOutcome::manual);
   REQUIRE(r->manual_id.has_value());
   CHECK_FALSE(r->dossier_id.has_value());
-  CHECK(r->message.find("check digit should be 5, found 9") != std::string::npos);
+  CHECK(r->message.render(common::Lang::en).find("check digit should be 5, found 9") !=
+        std::string::npos);
   CHECK(desk.counts().dossiers == 0);
   CHECK(desk.counts().manual_open == 1);
   desk.read([&](db::Transaction& tx) {
@@ -181,12 +188,13 @@ TEST_CASE("unreadable images, unknown codes and two different numbers each get a
     REQUIRE(r->has_value());
     CHECK((*r)->outcome == ScanOutcome::manual);
   }
-  CHECK(r1->message.find("could not be read") != std::string::npos);
-  CHECK(r1->message.find("not an image") != std::string::npos);
-  CHECK(r2->message.find("no barcode or QR code found") != std::string::npos);
-  CHECK(r3->message.find("no tracking number") != std::string::npos);
-  CHECK(r4->message.find("RR090597774VN") != std::string::npos);
-  CHECK(r4->message.find("EA603136318VN") != std::string::npos);
+  CHECK(r1->message.render(common::Lang::en).find("could not be read") != std::string::npos);
+  CHECK(r1->message.render(common::Lang::en).find("not an image") != std::string::npos);
+  CHECK(r2->message.render(common::Lang::en).find("no barcode or QR code found") !=
+        std::string::npos);
+  CHECK(r3->message.render(common::Lang::en).find("no tracking number") != std::string::npos);
+  CHECK(r4->message.render(common::Lang::en).find("RR090597774VN") != std::string::npos);
+  CHECK(r4->message.render(common::Lang::en).find("EA603136318VN") != std::string::npos);
   CHECK(desk.counts().manual_open == 4);
   CHECK(desk.counts().dossiers == 0);
 }
@@ -198,7 +206,7 @@ TEST_CASE("the same unreadable file scanned twice waits in the manual queue once
   REQUIRE(a.has_value());
   REQUIRE(b.has_value());
   CHECK(b->manual_id == a->manual_id);
-  CHECK(b->message.find("already waiting") != std::string::npos);
+  CHECK(b->message.render(common::Lang::en).find("already waiting") != std::string::npos);
   CHECK(desk.counts().manual_open == 1);
   CHECK(desk.counts().scans == 2);
 }
@@ -267,7 +275,7 @@ TEST_CASE("a registration replayed with the same idempotency key writes nothing 
   CHECK(desk.counts().scans == 1);
 }
 
-TEST_CASE("a desk without an agency code is told to run hoso init") {
+TEST_CASE("a desk without an agency code is told to set it up, naming no command") {
   TempDir dir;
   auto store = db::open_sqlite(dir.path() / "hoso.db").value();
   db::ImageStore images(dir.path() / "images");
@@ -278,7 +286,10 @@ TEST_CASE("a desk without an agency code is told to run hoso init") {
   scan.codes.push_back(classifier.classify("EB123456785VN", std::nullopt));
   auto r = registrar.register_envelope(scan);
   REQUIRE_FALSE(r.has_value());
-  CHECK(r.error().message.find("hoso init") != std::string::npos);
+  CHECK(r.error().code == common::ErrorCode::invalid_argument);
+  CHECK(r.error().text.id() == "no_agency");
+  CHECK(r.error().message.find("hoso") == std::string::npos);
+  CHECK(r.error().render(common::Lang::vi).find("chưa có mã cơ quan") != std::string::npos);
 }
 
 TEST_CASE("two connections registering the same envelope at the same moment make one dossier") {
@@ -469,4 +480,189 @@ TEST_CASE("the Registrar's functions fail with the error codes their contracts n
 
   CHECK(desk.counts().dossiers == 0);
   CHECK(desk.counts().manual_open == 0);
+}
+
+// --- Messages as data: what the clerk reads, in Vietnamese (the default) and English -------------
+
+TEST_CASE("a registration result reads in Vietnamese with its tracking number, dossier and scan") {
+  Desk desk;
+  auto first = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}));
+  REQUIRE(first.has_value());
+  const auto id = *first->dossier_id;
+  CHECK(first->message.id() == "registered");
+  CHECK(first->message.render(common::Lang::en) ==
+        fmt::format("EB123456785VN: registered as dossier #{}", id));
+  CHECK(first->message.render(common::Lang::vi) ==
+        fmt::format("EB123456785VN: đã tiếp nhận, hồ sơ #{}", id));
+
+  auto again = desk.registrar->register_envelope(desk.envelope({"EB123456785VN"}, "other photo"));
+  REQUIRE(again.has_value());
+  CHECK(again->message.render(common::Lang::en) ==
+        fmt::format("EB123456785VN: already registered as dossier #{} (2nd scan)", id));
+  CHECK(again->message.render(common::Lang::vi) ==
+        fmt::format("EB123456785VN: đã tiếp nhận trước đó, hồ sơ #{} (lần quét thứ 2)", id));
+}
+
+TEST_CASE("a wrong check digit waits with its reason kept as data and rebuilt in either language") {
+  Desk desk;
+  auto r = desk.registrar->register_envelope(desk.envelope({"EB123456789VN"}));
+  REQUIRE(r.has_value());
+  REQUIRE(r->manual_id.has_value());
+  const std::string vi = r->message.render(common::Lang::vi);
+  CHECK(vi.find(fmt::format("envelope.jpg: cần người xử lý (hàng chờ xử lý thủ công #{})",
+                            *r->manual_id)) == 0);
+  CHECK(vi.find("EB123456789VN: sai chữ số kiểm tra, phải là 5, trên bưu gửi là 9") !=
+        std::string::npos);
+  CHECK(r->message.render(common::Lang::en) ==
+        fmt::format("envelope.jpg: needs a person (manual queue #{}): EB123456789VN: check digit "
+                    "should be 5, found 9 (UPU S10); check the label and type the tracking number",
+                    *r->manual_id));
+
+  // The database keeps the reason's name and arguments, not an English sentence.
+  auto entry = intake::manual_entry(*desk.store, *r->manual_id);
+  REQUIRE(entry.has_value());
+  CHECK(entry->item.reason_code == "bad_check_digit");
+  CHECK(entry->item.reason.starts_with("{"));
+  CHECK(entry->item.reason.find("check the label") == std::string::npos);
+  const common::Text reason = intake::manual_reason_text(entry->item);
+  CHECK(reason.id() == "reason_bad_check_digit");
+  CHECK(reason.render(common::Lang::vi) ==
+        "EB123456789VN: sai chữ số kiểm tra, phải là 5, trên bưu gửi là 9 (UPU S10); hãy kiểm tra "
+        "nhãn và nhập số hiệu bưu gửi");
+  CHECK(reason.render(common::Lang::en) ==
+        "EB123456789VN: check digit should be 5, found 9 (UPU S10); check the label and type the "
+        "tracking number");
+  CHECK(entry->reason.render(common::Lang::vi) == reason.render(common::Lang::vi));
+
+  desk.read([&](db::Transaction& tx) {
+    auto events = tx.events_of("manual", *r->manual_id).value();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].action == "queued");
+    CHECK(events[0].reason.empty());
+  });
+}
+
+TEST_CASE("a scanner failure is kept as the scanner's message inside the manual reason") {
+  Desk desk;
+  auto scan = desk.envelope({});
+  scan.scan_error_text = common::Text{scanner::msg::not_image_text};
+  scan.scan_error = scan.scan_error_text.render(common::Lang::en);
+  auto r = desk.registrar->register_envelope(scan);
+  REQUIRE(r.has_value());
+  REQUIRE(r->manual_id.has_value());
+  auto entry = intake::manual_entry(*desk.store, *r->manual_id);
+  REQUIRE(entry.has_value());
+  CHECK(entry->item.reason_code == "unreadable");
+  const std::string vi = intake::manual_reason_text(entry->item).render(common::Lang::vi);
+  CHECK(vi.find("Không đọc được ảnh (Tệp không phải là ảnh hay PDF: tệp chứa văn bản") == 0);
+  CHECK(vi.find("hãy nhập số hiệu bưu gửi trên nhãn của phong bì") != std::string::npos);
+  CHECK(intake::manual_reason_text(entry->item).render(common::Lang::en) ==
+        "the image could not be read (not an image or PDF: the file holds text, not an image "
+        "(expected JPEG, PNG, TIFF, BMP, WebP or PDF)); type the tracking number from the "
+        "envelope's label");
+}
+
+TEST_CASE("each manual reason has a stable name, and reasons without a number read in Vietnamese") {
+  for (auto reason : {intake::ManualReason::unreadable, intake::ManualReason::bad_check_digit,
+                      intake::ManualReason::ambiguous, intake::ManualReason::no_tracking_number,
+                      intake::ManualReason::unknown_code}) {
+    CHECK(intake::parse_manual_reason(intake::name(reason)) == reason);
+  }
+  CHECK_FALSE(intake::parse_manual_reason("sentence").has_value());
+
+  Desk desk;
+  auto none = desk.registrar->register_envelope(desk.envelope({}, "blank"));
+  auto two = desk.registrar->register_envelope(
+      desk.envelope({"RR090597774VN", "EA603136318VN"}, "two labels"));
+  auto other = desk.registrar->register_envelope(
+      desk.envelope({"000.00.05.H12-210806-0001", "hello world"}, "other codes"));
+  REQUIRE(none.has_value());
+  REQUIRE(two.has_value());
+  REQUIRE(other.has_value());
+  auto reason_of = [&](const Result<intake::Registration>& r) {
+    auto entry = intake::manual_entry(*desk.store, *r->manual_id);
+    REQUIRE(entry.has_value());
+    return entry->reason;
+  };
+  CHECK(reason_of(none).render(common::Lang::vi) ==
+        "Không tìm thấy mã vạch hay mã QR nào trên phong bì; hãy nhập số hiệu bưu gửi trên nhãn");
+  CHECK(reason_of(two).render(common::Lang::vi) ==
+        "Có 2 số hiệu bưu gửi khác nhau trên một phong bì (RR090597774VN, EA603136318VN); hãy "
+        "nhập số hiệu mà phong bì này được phát theo");
+  CHECK(reason_of(other).render(common::Lang::vi) ==
+        "Không có số hiệu bưu gửi trong 2 mã đọc được (mã hồ sơ, mã không nhận dạng được); hãy "
+        "nhập số hiệu bưu gửi trên nhãn của phong bì");
+  CHECK(reason_of(other).render(common::Lang::en) ==
+        "no tracking number among the 2 codes read (dossier code, unrecognised code); type the "
+        "tracking number from the envelope's label");
+}
+
+TEST_CASE("a reason stored as an English sentence before reasons were data is shown as written") {
+  db::ManualItem old;
+  old.reason_code = "unreadable";
+  old.reason =
+      "no barcode or QR code found on the envelope; type the tracking number from its label";
+  const common::Text text = intake::manual_reason_text(old);
+  CHECK(text.id() == "reason_as_written");
+  CHECK(text.render(common::Lang::vi) == old.reason);
+  CHECK(text.render(common::Lang::en) == old.reason);
+
+  old.reason_code = "a_reason_of_a_later_version";
+  old.reason = R"({"count":"2"})";
+  CHECK(intake::manual_reason_text(old).render(common::Lang::en) == old.reason);
+}
+
+TEST_CASE("resolving or dismissing a manual item fails with messages in Vietnamese") {
+  Desk desk;
+  auto queued = desk.registrar->register_envelope(desk.envelope({}));
+  REQUIRE(queued.has_value());
+  REQUIRE(queued->manual_id.has_value());
+
+  auto wrong = desk.registrar->resolve_manual(*queued->manual_id, "EB123456789VN");
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().text.id() == "check_digit_mismatch");
+  CHECK(wrong.error().render(common::Lang::vi) ==
+        "EB123456789VN: sai chữ số kiểm tra, phải là 5, trên bưu gửi là 9 (UPU S10)");
+
+  auto not_a_number = desk.registrar->resolve_manual(*queued->manual_id, "hello");
+  REQUIRE_FALSE(not_a_number.has_value());
+  CHECK(not_a_number.error().render(common::Lang::vi).find("không phải là số hiệu bưu gửi") !=
+        std::string::npos);
+
+  auto missing = desk.registrar->resolve_manual(*queued->manual_id + 100, "EB123456785VN");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == common::ErrorCode::not_found);
+  CHECK(missing.error().message.find("hoso") == std::string::npos);  // no command in a message
+  CHECK(missing.error().render(common::Lang::vi) ==
+        fmt::format("Mục #{} của hàng chờ xử lý thủ công đã được xử lý (hoặc không tồn tại)",
+                    *queued->manual_id + 100));
+
+  auto resolved = desk.registrar->resolve_manual(*queued->manual_id, "EB123456785VN");
+  REQUIRE(resolved.has_value());
+  CHECK(resolved->message.render(common::Lang::vi) ==
+        fmt::format("Đã xử lý mục #{}: EB123456785VN: đã tiếp nhận, hồ sơ #{}", *queued->manual_id,
+                    *resolved->dossier_id));
+  auto dismissed = desk.registrar->dismiss_manual(*queued->manual_id, "not a dossier");
+  REQUIRE_FALSE(dismissed.has_value());
+  CHECK(dismissed.error().text.id() == "manual_not_open");
+}
+
+TEST_CASE("handover batch refusals read in Vietnamese and the batch event has no English reason") {
+  Desk desk;
+  auto batch = desk.registrar->open_batch("VNPost a", "vnpost", k_monday_10, {"EB123456785VN"});
+  REQUIRE(batch.has_value());
+  auto other = desk.registrar->open_batch("VNPost a", "vnpost", k_monday_10, {"RR090597774VN"});
+  REQUIRE_FALSE(other.has_value());
+  CHECK(other.error().render(common::Lang::vi) ==
+        "Đợt bàn giao 'VNPost a' đã có với một danh sách khác (1 bưu gửi); hãy đặt tên đợt mới");
+  auto missing = desk.registrar->handover_record(batch->id + 7);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().render(common::Lang::vi) ==
+        fmt::format("Không có đợt bàn giao #{}", batch->id + 7));
+  desk.read([&](db::Transaction& tx) {
+    auto events = tx.events_of("batch", batch->id).value();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].action == "handed_over");
+    CHECK(events[0].reason.empty());
+  });
 }

@@ -64,6 +64,7 @@ TEST_CASE("a JPEG cut in half is reported as truncated, while the whole JPEG is 
   auto error = error_of(scanner.scan_file(cut));
   CHECK(error.code == ErrorCode::bad_input);
   CHECK(error.message.find("truncated") != std::string::npos);
+  CHECK(error.render(common::Lang::vi).find("Tệp JPEG bị cắt cụt") == 0);
 }
 
 TEST_CASE("a text file named .png is reported as text, not as a corrupt image") {
@@ -73,6 +74,11 @@ TEST_CASE("a text file named .png is reported as text, not as a corrupt image") 
   CHECK(error.code == ErrorCode::bad_input);
   CHECK(error.message.find("text") != std::string::npos);
   CHECK(error.message.find("not an image") != std::string::npos);
+  // The message crossed from the decode worker as data: it reads in Vietnamese too.
+  CHECK(error.text.id() == "scan_not_image_text");
+  CHECK(error.render(common::Lang::vi) ==
+        "Tệp không phải là ảnh hay PDF: tệp chứa văn bản (chỉ nhận JPEG, PNG, TIFF, BMP, WebP hoặc "
+        "PDF)");
 }
 
 TEST_CASE("a 30000 x 30000 PNG bomb is refused from its header with its pixel size") {
@@ -91,7 +97,12 @@ TEST_CASE("a 30000 x 30000 PNG bomb is refused from its header with its pixel si
   CHECK(error.code == ErrorCode::limit_exceeded);
   CHECK(error.message.find("30000") != std::string::npos);
   CHECK(error.message.find("900.0 megapixels") != std::string::npos);
-  CHECK(error.message.find("--max-megapixels") != std::string::npos);
+  // The message names no CLI flag (the CLI adds its own hint) and reads in Vietnamese too.
+  CHECK(error.message.find("--") == std::string::npos);
+  CHECK(error.text.id() == "scan_too_many_pixels");
+  const std::string vi = error.render(common::Lang::vi);
+  CHECK(vi.find("vượt giới hạn") != std::string::npos);
+  CHECK(vi.find("30000 × 30000 điểm ảnh") != std::string::npos);
 }
 
 TEST_CASE("a 200-page PDF is scanned up to max_pages with a warning naming the limit") {
@@ -112,9 +123,10 @@ TEST_CASE("a 200-page PDF is scanned up to max_pages with a warning naming the l
     CHECK_FALSE(result.pages[static_cast<std::size_t>(i)].error.has_value());
   }
   CHECK(result.readable());
-  CHECK(result.warning.find("200 pages") != std::string::npos);
-  CHECK(result.warning.find("first 5") != std::string::npos);
-  CHECK(result.warning.find("--max-pages") != std::string::npos);
+  const std::string warning = result.warning.render(common::Lang::en);
+  CHECK(warning.find("200 pages") != std::string::npos);
+  CHECK(warning.find("first 5") != std::string::npos);
+  CHECK(result.warning.render(common::Lang::vi) == "Tệp có 200 trang; chỉ quét 5 trang đầu");
 }
 
 TEST_CASE("a corrupt PDF is reported as a damaged PDF") {
@@ -133,6 +145,7 @@ TEST_CASE("a file that does not exist is reported as not found, naming the path"
   auto error = error_of(scanner.scan_file(missing));
   CHECK(error.code == ErrorCode::not_found);
   CHECK(error.message.find(missing) != std::string::npos);
+  CHECK(error.render(common::Lang::vi) == "Không tìm thấy tệp " + missing);
 }
 
 TEST_CASE("a batch goes on past every kind of bad input and reads the good image after them") {

@@ -77,7 +77,10 @@ TEST_CASE("a worker that hangs is stopped at the time limit with a timeout error
   auto scanner = misbehaving_scanner(k_sanitizer_build ? 6000 : 2000);
   auto error = error_of(scanner.scan_file(qr_image_named(dir, "hang.png")));
   CHECK(error.code == ErrorCode::timeout);
-  CHECK(error.message.find("--time-limit") != std::string::npos);
+  CHECK(error.message.find("time limit per page") != std::string::npos);
+  CHECK(error.text.id() == "scan_decode_timeout");
+  CHECK(error.render(common::Lang::vi).find("giới hạn thời gian cho mỗi trang") !=
+        std::string::npos);
 
   SUBCASE("and the same scanner reads the next image in a restarted worker") {
     check_reads_qr(scanner, qr_image_named(dir, "next.png"));
@@ -164,7 +167,7 @@ TEST_CASE(
   INFO(error.message);
   CHECK((error.code == ErrorCode::limit_exceeded || error.code == ErrorCode::crashed));
   if (error.code == ErrorCode::limit_exceeded) {
-    CHECK(error.message.find("--memory-mb") != std::string::npos);
+    CHECK(error.message.find("worker's limit") != std::string::npos);
   }
 
   check_reads_qr(scanner, test_support::barcode_image_path("qrcode-1", "1.png").string());

@@ -244,7 +244,7 @@ inline std::string describe(const scanner::FileResult& result) {
       out << " " << scanner::format_name(s.format) << " " << s.text;
     if (page.error) out << " error " << page.error->message;
   }
-  if (!result.warning.empty()) out << "; warning " << result.warning;
+  if (!result.warning.empty()) out << "; warning " << result.warning.render(common::Lang::en);
   return out.str();
 }
 
