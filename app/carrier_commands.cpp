@@ -49,7 +49,7 @@ Result<std::unique_ptr<postal_api::Carrier>> open_carrier(const std::filesystem:
 namespace {
 
 nlohmann::json error_json(const common::Error& error) {
-  return {{"code", common::error_code_name(error.code)}, {"message", error.message}};
+  return {{"code", common::error_code_name(error.code)}, {"message", say(error)}};
 }
 
 nlohmann::json report_json(const tracking::SyncReport& report, std::string_view carrier) {
@@ -118,7 +118,7 @@ void print_report(const tracking::SyncReport& report, std::string_view carrier) 
       fmt::print("  … and {} more without an answer.\n", report.failures.size() - 10);
       break;
     }
-    fmt::print("  no answer for {}: {}\n", number, shorten(error.message, 200));
+    fmt::print("  no answer for {}: {}\n", number, shorten(say(error), 200));
   }
   fmt::print("Carrier requests: {} sent, {} retried, {} failed after retries{}.\n",
              report.carrier_stats.requests, report.carrier_stats.retries,
@@ -156,13 +156,13 @@ int run_sync(const SyncArgs& args) {
       case ErrorCode::timeout:
         return report_error({ErrorCode::unavailable,
                              fmt::format("{}; nothing was changed. Run `hoso sync` again later.",
-                                         report.error().message)});
+                                         say(report.error()))});
       case ErrorCode::invalid_argument:
         return report_error(
             {ErrorCode::invalid_argument,
              fmt::format("{}; nothing was changed. Check carrier.username and the password (or "
                          "the variable carrier.password_env names) in {}.",
-                         report.error().message, config_path(args.config, database).string())});
+                         say(report.error()), config_path(args.config, database).string())});
       default:
         return report_error(report.error());
     }
@@ -187,7 +187,7 @@ int run_sync(const SyncArgs& args) {
     std::fprintf(stderr,
                  "hoso: %zu shipments got no answer this time (first: %s); they are asked again "
                  "by the next `hoso sync`.\n",
-                 report->failures.size(), first.message.c_str());
+                 report->failures.size(), say(first).c_str());
     // Whatever the carrier did wrong (timeouts, garbled answers), the desk's input was fine.
     return static_cast<int>(common::ExitCode::unavailable);
   }

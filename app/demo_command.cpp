@@ -16,6 +16,7 @@
 
 #include "app/desk.hpp"
 #include "app/desk_server.hpp"
+#include "app/output.hpp"
 #include "app/registry_commands.hpp"
 #include "app/served_desk.hpp"
 #include "common/calendar.hpp"
@@ -157,7 +158,7 @@ struct Run {
     auto done = life.apply(id, request);
     if (!done) {
       outcome.problems.push_back(
-          fmt::format("{} #{}: {}", tracking::action_name(action), id, done.error().message));
+          fmt::format("{} #{}: {}", tracking::action_name(action), id, say(done.error())));
       return false;
     }
     ++tally[std::string(done_words(action))];
@@ -221,11 +222,11 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   typed.batch_id = batch.id;
   TRY_ASSIGN(auto waiting, registrar.register_envelope(typed));
   fmt::print(run.out, "{}  a hand scanner reads EB123456789VN: {}\n",
-             common::format_local(run.clock.now()), waiting.message.render(common::Lang::en));
+             common::format_local(run.clock.now()), say(waiting.message));
   if (waiting.manual_id) {
     TRY_ASSIGN(auto resolved, registrar.resolve_manual(*waiting.manual_id, "EB123456785VN"));
     fmt::print(run.out, "{}  the clerk types EB123456785VN: {}\n",
-               common::format_local(run.clock.now()), resolved.message.render(common::Lang::en));
+               common::format_local(run.clock.now()), say(resolved.message));
   }
   run.outcome.manual_open = manual;
   return {};
@@ -326,7 +327,7 @@ Result<void> dispatch_and_sync(Run& run, int day) {
     run.outcome.return_scenarios[one.tracking_number] = "";
   }
   for (const auto& [id, error] : sent.failures) {
-    run.outcome.problems.push_back(fmt::format("dispatch #{}: {}", id, error.message));
+    run.outcome.problems.push_back(fmt::format("dispatch #{}: {}", id, say(error)));
   }
 
   run.move_to(run.at_day(day, 17, 30));
@@ -633,11 +634,11 @@ int run_demo(const DemoArgs& args) {
             server = std::move(*started);
           } else {
             fmt::print(stderr, "hoso demo: the desk's server did not start: {}\n",
-                       started.error().message);
+                       say(started.error()));
           }
         } else {
           fmt::print(stderr, "hoso demo: the desk's server did not start: {}\n",
-                     opened.error().message);
+                     say(opened.error()));
         }
         if (server) {
           const std::string url = fmt::format("http://127.0.0.1:{}/", server->port());

@@ -73,8 +73,13 @@ std::string actor_or_user(const std::string& actor) {
   return "staff";
 }
 
-int report_error(const common::Error& error) {
+int report_error(const common::Error& error, std::string_view hint) {
   std::fprintf(stderr, "hoso: %s\n", say(error).c_str());
+  if (!hint.empty()) {
+    std::fprintf(stderr, "  %s %.*s\n",
+                 cli_lang() == common::Lang::vi ? "xem:" : "see:", static_cast<int>(hint.size()),
+                 hint.data());
+  }
   return static_cast<int>(common::exit_code_for(error.code));
 }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -53,7 +54,8 @@ common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
 // The staff user an action is recorded under: --actor if given, else $USER, else "staff".
 std::string actor_or_user(const std::string& actor);
 
-// Prints "hoso: <message>" to stderr and returns the exit code for the error.
-int report_error(const common::Error& error);
+// Prints "hoso: <message>" to stderr, in the CLI's language, and the command that helps when there
+// is one (the libraries' messages name no commands), and returns the exit code for the error.
+int report_error(const common::Error& error, std::string_view hint = {});
 
 }  // namespace app

@@ -9,6 +9,7 @@
 
 #include "app/carrier_commands.hpp"
 #include "app/desk.hpp"
+#include "app/output.hpp"
 #include "common/exit_code.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/dossier_key.hpp"
@@ -48,7 +49,7 @@ void print_one(db::Id id, const Result<tracking::Dispatched>& one) {
     fmt::print("  #{:<6} {:<30} {} {}{}\n", id, one->dossier_code, one->tracking_number,
                one->already ? "(dispatched before)" : fmt::format("{} VND", one->price_vnd), "");
   } else {
-    fmt::print("  #{:<6} not dispatched: {}\n", id, one.error().message);
+    fmt::print("  #{:<6} not dispatched: {}\n", id, say(one.error()));
   }
   std::fflush(stdout);
 }
@@ -127,7 +128,7 @@ int run_dispatch(const DispatchArgs& args) {
     for (const auto& [id, error] : report.failures) {
       out["failures"].push_back({{"dossier_id", id},
                                  {"code", common::error_code_name(error.code)},
-                                 {"message", error.message}});
+                                 {"message", say(error)}});
     }
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {

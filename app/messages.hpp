@@ -87,6 +87,11 @@ inline constexpr common::MessageDef ids_not_numbers{"ids_not_numbers",
 inline constexpr common::MessageDef ids_list{
     "ids_list", "Danh sách hồ sơ: từ 1 đến 500 số hồ sơ, cách nhau bằng dấu phẩy.",
     "ids: 1 to 500 dossier numbers, comma-separated"};
+inline constexpr common::MessageDef dispatch_stopped{
+    "dispatch_stopped", "{problem}; {count} hồ sơ chưa được gửi, hãy thử lại sau.",
+    "{problem}; {count} dossiers not tried"};
+inline constexpr common::MessageDef carrier_unavailable{
+    "carrier_unavailable", "Đơn vị bưu chính không phản hồi", "the carrier does not answer"};
 inline constexpr common::MessageDef no_carrier{
     "no_carrier", "Chưa cấu hình đơn vị bưu chính: chưa gửi trả kết quả được.",
     "no carrier is configured: results cannot be posted"};

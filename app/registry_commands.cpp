@@ -108,11 +108,12 @@ int run_init(const InitArgs& args) {
   auto written =
       intake::set_up_desk(**store, setup, common::SystemClock().now(), actor_or_user(""));
   if (!written) {
-    common::Error error = std::move(written).error();
-    if (args.agency.empty() && error.code == ErrorCode::invalid_argument) {
-      error.message += ": hoso init --agency 000.00.05.H12 --agency-name \"Bộ phận Một cửa ...\"";
-    }
-    return report_error(error);
+    const bool no_agency =
+        args.agency.empty() && written.error().code == ErrorCode::invalid_argument;
+    return report_error(written.error(), no_agency
+                                             ? "hoso init --agency 000.00.05.H12 --agency-name "
+                                               "\"Bộ phận Một cửa ...\""
+                                             : "");
   }
   const std::string agency_line =
       fmt::format("{} ({})", written->agency_code, written->agency_name);
@@ -172,10 +173,10 @@ void report_registration(const IntakeArgs& args, const intake::EnvelopeScan& sca
           {{"file", scan.source_name},
            {"page", scan.page},
            {"error",
-            {{"code", common::error_code_name(r.error().code)}, {"message", r.error().message}}}});
+            {{"code", common::error_code_name(r.error().code)}, {"message", say(r.error())}}}});
     } else {
       std::fprintf(stderr, "hoso: %s: not registered: %s\n", scan.source_name.c_str(),
-                   r.error().message.c_str());
+                   say(r.error()).c_str());
     }
     return;
   }
@@ -196,14 +197,14 @@ void report_registration(const IntakeArgs& args, const intake::EnvelopeScan& sca
                         {"page", scan.page},
                         {"outcome", db::scan_outcome_name(r->outcome)},
                         {"scan_id", r->scan_id},
-                        {"message", r->message.render(common::Lang::en)}};
+                        {"message", say(r->message)}};
     if (!r->tracking_number.empty()) j["tracking_number"] = r->tracking_number;
     if (r->dossier_id) j["dossier_id"] = *r->dossier_id;
     if (r->manual_id) j["manual_id"] = *r->manual_id;
     if (r->replayed) j["replayed"] = true;
     print_json(j);
   } else {
-    const std::string message = r->message.render(common::Lang::en);
+    const std::string message = say(r->message);
     const bool named = message.rfind(scan.source_name, 0) == 0;
     std::printf("%s%s\n", named ? "" : fmt::format("{}: ", shorten(scan.source_name, 60)).c_str(),
                 shorten(message, 300).c_str());
@@ -400,17 +401,16 @@ int run_manual(const ManualArgs& args) {
   if (args.action == "resolve") {
     auto r = (*desk)->registrar->resolve_manual(args.id, args.tracking_number);
     if (!r) {
-      common::Error error = std::move(r).error();
-      if (error.code == ErrorCode::not_found) error.message += "; see `hoso manual list`";
-      return report_error(error);
+      const bool missing = r.error().code == ErrorCode::not_found;
+      return report_error(r.error(), missing ? "hoso manual list" : "");
     }
     if (args.json) {
       print_json({{"manual_id", args.id},
                   {"tracking_number", r->tracking_number},
                   {"dossier_id", r->dossier_id.value_or(0)},
-                  {"message", r->message.render(common::Lang::en)}});
+                  {"message", say(r->message)}});
     } else {
-      std::printf("%s\n", r->message.render(common::Lang::en).c_str());
+      std::printf("%s\n", say(r->message).c_str());
     }
     return 0;
   }
@@ -422,9 +422,8 @@ int run_manual(const ManualArgs& args) {
     }
     auto r = (*desk)->registrar->dismiss_manual(args.id, args.reason);
     if (!r) {
-      common::Error error = std::move(r).error();
-      if (error.code == ErrorCode::not_found) error.message += "; see `hoso manual list`";
-      return report_error(error);
+      const bool missing = r.error().code == ErrorCode::not_found;
+      return report_error(r.error(), missing ? "hoso manual list" : "");
     }
     std::printf("manual #%lld dismissed: %s\n", args.id, args.reason.c_str());
     return 0;
@@ -434,9 +433,8 @@ int run_manual(const ManualArgs& args) {
   if (args.action == "show") {
     auto entry = intake::manual_entry(store, args.id);
     if (!entry) {
-      common::Error error = std::move(entry).error();
-      if (error.code == ErrorCode::not_found) error.message += "; see `hoso manual list`";
-      return report_error(error);
+      const bool missing = entry.error().code == ErrorCode::not_found;
+      return report_error(entry.error(), missing ? "hoso manual list" : "");
     }
     rows.push_back(std::move(*entry));
   } else {
@@ -457,7 +455,7 @@ int run_manual(const ManualArgs& args) {
       nlohmann::json j = {{"id", item.id},
                           {"status", db::manual_status_name(item.status)},
                           {"reason_code", item.reason_code},
-                          {"reason", entry.reason.render(common::Lang::en)},
+                          {"reason", say(entry.reason)},
                           {"created_at", common::format_iso(item.created_at)},
                           {"file", scan.source_name},
                           {"page", scan.page},
@@ -469,7 +467,7 @@ int run_manual(const ManualArgs& args) {
       std::printf("manual #%lld  %s  (%s)\n", static_cast<long long>(item.id),
                   std::string(db::manual_status_name(item.status)).c_str(),
                   item.reason_code.c_str());
-      std::printf("  reason:   %s\n", entry.reason.render(common::Lang::en).c_str());
+      std::printf("  reason:   %s\n", say(entry.reason).c_str());
       std::printf("  queued:   %s at station %s\n", common::format_local(item.created_at).c_str(),
                   scan.station.c_str());
       std::printf("  file:     %s (page %d)\n", shorten(scan.source_name, 80).c_str(),
@@ -487,8 +485,7 @@ int run_manual(const ManualArgs& args) {
     } else {
       std::printf("#%-5lld %s  %-18s %-28s %s\n", static_cast<long long>(item.id),
                   common::format_local(item.created_at).c_str(), item.reason_code.c_str(),
-                  shorten(scan.source_name, 28).c_str(),
-                  shorten(entry.reason.render(common::Lang::en), 120).c_str());
+                  shorten(scan.source_name, 28).c_str(), shorten(say(entry.reason), 120).c_str());
     }
   }
   if (!args.json && args.action != "show") {

@@ -26,7 +26,7 @@ std::string with_flag_hint(const common::Error& error) {
                      : (id == "scan_out_of_memory" || id == "scan_kind_out_of_memory")
                          ? "--memory-mb"
                          : nullptr;
-  return flag ? fmt::format("{} ({})", error.message, flag) : error.message;
+  return flag ? fmt::format("{} ({})", say(error), flag) : say(error);
 }
 
 using common::ExitCode;
@@ -59,7 +59,7 @@ int run_video(const ScanArgs& args, scanner::Scanner& scanner) {
     std::fflush(stdout);
   });
   if (!summary) {
-    std::fprintf(stderr, "hoso scan: %s\n", summary.error().message.c_str());
+    std::fprintf(stderr, "hoso scan: %s\n", say(summary.error()).c_str());
     return static_cast<int>(common::exit_code_for(summary.error().code));
   }
   if (!args.json) {
@@ -75,7 +75,7 @@ int run_scan(ScanArgs args) {
   if (!args.formats.empty()) {
     auto formats = scanner::parse_formats(args.formats);
     if (!formats) {
-      std::fprintf(stderr, "hoso scan: %s\n", formats.error().message.c_str());
+      std::fprintf(stderr, "hoso scan: %s\n", say(formats.error()).c_str());
       return static_cast<int>(ExitCode::bad_arguments);
     }
     args.scanner.formats = *formats;
@@ -86,7 +86,7 @@ int run_scan(ScanArgs args) {
   }
   auto opened = scanner::Scanner::open(args.scanner);
   if (!opened) {
-    std::fprintf(stderr, "hoso scan: %s\n", opened.error().message.c_str());
+    std::fprintf(stderr, "hoso scan: %s\n", say(opened.error()).c_str());
     return static_cast<int>(common::exit_code_for(opened.error().code));
   }
   scanner::Scanner& scanner = *opened;
@@ -94,7 +94,7 @@ int run_scan(ScanArgs args) {
 
   auto files = scanner::collect_inputs(args.paths);
   if (!files) {
-    std::fprintf(stderr, "hoso scan: %s\n", files.error().message.c_str());
+    std::fprintf(stderr, "hoso scan: %s\n", say(files.error()).c_str());
     return static_cast<int>(common::exit_code_for(files.error().code));
   }
   if (files->empty()) {
@@ -134,7 +134,7 @@ int run_scan(ScanArgs args) {
       }
       if (!r.warning.empty())
         std::printf("%-*s  note: %s (--max-pages)\n", static_cast<int>(width), r.file.c_str(),
-                    r.warning.render(common::Lang::en).c_str());
+                    say(r.warning).c_str());
     }
     std::fflush(stdout);
     progress.show(index + 1);

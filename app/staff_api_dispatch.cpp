@@ -2,6 +2,7 @@
 // "Dispatch").
 #include <fmt/format.h>
 
+#include "app/http_support.hpp"
 #include "app/staff_routes.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/documents.hpp"
@@ -11,6 +12,7 @@ namespace {
 
 // What one dispatch request did, as the page reads it.
 struct Outcome {
+  common::Lang lang = common::Lang::vi;  // of the messages
   json dispatched = json::array();
   json failed = json::array();
   json skipped = json::array();
@@ -24,7 +26,7 @@ struct Outcome {
     } else {
       failed.push_back({{"id", id},
                         {"error", common::error_code_name(r.error().code)},
-                        {"message", r.error().message}});
+                        {"message", r.error().render(lang)}});
     }
   }
 };
@@ -46,20 +48,25 @@ Result<std::vector<db::Id>> ids_of(const json& body) {
 }
 
 // Every ready dossier; 503 with what was done when the carrier stopped answering.
-Result<Reply> dispatch_all_ready(Context& desk, const tracking::DispatchOptions& options) {
-  Outcome outcome;
+Result<Reply> dispatch_all_ready(Context& desk, const tracking::DispatchOptions& options,
+                                 common::Lang lang) {
+  Outcome outcome{lang};
   TRY_ASSIGN(const auto report,
              tracking::dispatch_ready(
                  desk.store, *desk.carrier, desk.clock, options, k_max_list,
                  [&](db::Id id, const Result<tracking::Dispatched>& r) { outcome.record(id, r); }));
   if (report.stopped) {
-    return json_reply(json{{"error",
-                            {{"code", "unavailable"},
-                             {"message", fmt::format("{}; {} dossiers not tried",
-                                                     report.stopped->message, report.not_tried)}}},
-                           {"dispatched", outcome.dispatched},
-                           {"failed", outcome.failed}},
-                      503);
+    json answer = http::error_json(
+        "unavailable",
+        make_error(
+            ErrorCode::unavailable, msg::dispatch_stopped,
+            {{"problem", report.stopped->text.empty() ? common::Text{msg::carrier_unavailable}
+                                                      : report.stopped->text},
+             {"count", report.not_tried}}),
+        lang);
+    answer["dispatched"] = outcome.dispatched;
+    answer["failed"] = outcome.failed;
+    return json_reply(answer, 503);
   }
   return json_reply(json{{"dispatched", outcome.dispatched},
                          {"failed", outcome.failed},
@@ -68,8 +75,8 @@ Result<Reply> dispatch_all_ready(Context& desk, const tracking::DispatchOptions&
 
 // The dossiers named; another station's dispatch meanwhile is skipped, a dead carrier stops.
 Result<Reply> dispatch_some(Context& desk, const std::vector<db::Id>& ids,
-                            const tracking::DispatchOptions& options) {
-  Outcome outcome;
+                            const tracking::DispatchOptions& options, common::Lang lang) {
+  Outcome outcome{lang};
   for (const db::Id id : ids) {
     auto one = tracking::dispatch_return(desk.store, *desk.carrier, desk.clock, id, options);
     if (!one &&
@@ -78,7 +85,7 @@ Result<Reply> dispatch_some(Context& desk, const std::vector<db::Id>& ids,
       break;  // the carrier is down: the rest stay ready for the next try
     }
     if (!one && one.error().code == ErrorCode::conflict) {
-      outcome.skipped.push_back({{"id", id}, {"message", one.error().message}});
+      outcome.skipped.push_back({{"id", id}, {"message", one.error().render(lang)}});
       continue;
     }
     outcome.record(id, one);
@@ -100,9 +107,10 @@ Result<Reply> dispatch(Context& desk, const Request& req, const staff::Principal
     return make_error(ErrorCode::invalid_argument, msg::field_not_boolean,
                       {{"field", "all_ready"}});
   }
-  if (all_ready != body.end() && all_ready->get<bool>()) return dispatch_all_ready(desk, options);
+  if (all_ready != body.end() && all_ready->get<bool>())
+    return dispatch_all_ready(desk, options, http::request_lang(req));
   TRY_ASSIGN(const auto ids, ids_of(body));
-  return dispatch_some(desk, ids, options);
+  return dispatch_some(desk, ids, options, http::request_lang(req));
 }
 
 // "?ids=1,2,3": 1 to 500 dossier numbers.

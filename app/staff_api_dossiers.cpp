@@ -163,10 +163,9 @@ Result<Reply> document(Context& desk, const Request& req, const staff::Principal
     }
     if (!rendered) {
       // "does not apply to this dossier" is a missing document for the page.
-      return common::Error{rendered.error().code == ErrorCode::invalid_argument
-                               ? ErrorCode::not_found
-                               : rendered.error().code,
-                           rendered.error().message};
+      common::Error error = std::move(rendered).error();
+      if (error.code == ErrorCode::invalid_argument) error.code = ErrorCode::not_found;
+      return error;
     }
     return rendered;
   });

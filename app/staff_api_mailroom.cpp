@@ -50,13 +50,14 @@ std::string label_of(const std::string& name) {
   return base.empty() ? std::string("upload") : base;
 }
 
-json registration_json(const std::string& name, int page, const intake::Registration& r) {
+json registration_json(const std::string& name, int page, const intake::Registration& r,
+                       common::Lang lang) {
   return {{"name", name},
           {"page", page},
           {"outcome", db::scan_outcome_name(r.outcome)},
           {"scan_id", r.scan_id},
           {"scan_count", r.scan_count},
-          {"message", r.message.render(common::Lang::en)},
+          {"message", r.message.render(lang)},
           {"tracking_number", r.tracking_number.empty() ? json() : json(r.tracking_number)},
           {"dossier_id", r.dossier_id ? json(*r.dossier_id) : json()},
           {"manual_id", r.manual_id ? json(*r.manual_id) : json()}};
@@ -139,6 +140,7 @@ Result<Reply> upload(Context& desk, const Request& req, const staff::Principal& 
   }
   TRY_ASSIGN(const auto batch, batch_of(desk, batch_name));
   if (auto refused = refuse_any(desk, uploads, http::request_lang(req))) return std::move(*refused);
+  const common::Lang lang = http::request_lang(req);
   json results = json::array();
   for (const Upload& u : uploads) {
     const auto bytes = std::span<const std::uint8_t>(
@@ -147,11 +149,11 @@ Result<Reply> upload(Context& desk, const Request& req, const staff::Principal& 
     for (const intake::EnvelopeScan& scan :
          intake::envelopes_from_bytes(scanned, bytes, u.type, *desk.classifier, batch)) {
       auto registered = registrar.register_envelope(scan);
-      results.push_back(registered ? registration_json(u.name, scan.page, *registered)
+      results.push_back(registered ? registration_json(u.name, scan.page, *registered, lang)
                                    : json{{"name", u.name},
                                           {"page", scan.page},
                                           {"outcome", "failed"},
-                                          {"message", registered.error().message}});
+                                          {"message", registered.error().render(lang)}});
     }
   }
   return json_reply(json{{"results", results}});
@@ -167,10 +169,11 @@ Result<Reply> typed(Context& desk, const Request& req, const staff::Principal& w
                                code.kind == intake::CodeKind::carrier_tracking;
   if (!tracking_number || !code.usable()) {
     // The clerk is at the keyboard: say what is wrong now instead of queueing it.
-    return make_error(ErrorCode::bad_input,
-                      !code.usable()
-                          ? code.problem
-                          : fmt::format("'{}' is not a tracking number", text.substr(0, 40)));
+    if (!code.usable() && !code.problem_text.empty()) {
+      return common::Error{ErrorCode::bad_input, code.problem, code.problem_text};
+    }
+    return make_error(ErrorCode::bad_input, msg::not_a_tracking_number,
+                      {{"text", text.substr(0, 40)}});
   }
   TRY_ASSIGN(const auto batch, batch_of(desk, batch_name));
   intake::EnvelopeScan scan;
@@ -178,23 +181,35 @@ Result<Reply> typed(Context& desk, const Request& req, const staff::Principal& w
   scan.codes.push_back(code);
   scan.batch_id = batch;
   TRY_ASSIGN(const auto registered, registrar.register_envelope(scan));
-  return json_reply(registration_json("typed", 0, registered));
+  return json_reply(registration_json("typed", 0, registered, http::request_lang(req)));
 }
 
-json manual_item_json(const intake::ManualEntry& entry) {
+// What is wrong with a stored code, in `lang`: the classifier's reading of its text again (the
+// database keeps the English words), else the words as stored.
+std::string problem_of(const db::ScanCode& c, const intake::Classifier* classifier,
+                       common::Lang lang) {
+  if (c.problem.empty() || classifier == nullptr) return c.problem;
+  const intake::Code again = classifier->classify(c.text, std::nullopt);
+  return again.problem == c.problem && !again.problem_text.empty() ? again.problem_text.render(lang)
+                                                                   : c.problem;
+}
+
+json manual_item_json(const intake::ManualEntry& entry, const intake::Classifier* classifier,
+                      common::Lang lang) {
   const db::ManualItem& item = entry.item;
   const std::optional<db::Scan>& scan = entry.scan;
   json codes = json::array();
   if (scan) {
     for (const db::ScanCode& c : scan->codes) {
       // Staff see what was read (an ID card's QR is personal data, shown to staff only).
-      codes.push_back({{"kind", c.kind}, {"text", c.text}, {"problem", c.problem}});
+      codes.push_back(
+          {{"kind", c.kind}, {"text", c.text}, {"problem", problem_of(c, classifier, lang)}});
     }
   }
   return {{"id", item.id},
           {"created_at", common::format_iso(item.created_at)},
           {"reason_code", item.reason_code},
-          {"reason", entry.reason.render(common::Lang::en)},
+          {"reason", entry.reason.render(lang)},
           {"scan_id", item.scan_id},
           {"source_name", scan ? scan->source_name : std::string()},
           {"has_image", scan && !scan->image_hash.empty()},
@@ -202,10 +217,11 @@ json manual_item_json(const intake::ManualEntry& entry) {
           {"codes", codes}};
 }
 
-Result<Reply> manual_list(Context& desk, const Request&, const staff::Principal&) {
+Result<Reply> manual_list(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const auto queue, intake::manual_queue(desk.store, intake::QueueItems::open));
   json items = json::array();
-  for (const intake::ManualEntry& entry : queue) items.push_back(manual_item_json(entry));
+  for (const intake::ManualEntry& entry : queue)
+    items.push_back(manual_item_json(entry, desk.classifier, http::request_lang(req)));
   return json_reply(json{{"items", items}});
 }
 
@@ -247,7 +263,7 @@ Result<Reply> manual_resolve(Context& desk, const Request& req, const staff::Pri
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string number, string_field(body, "tracking_number", true));
   TRY_ASSIGN(const auto resolved, registrar.resolve_manual(id, number));
-  return json_reply(registration_json("manual", 0, resolved));
+  return json_reply(registration_json("manual", 0, resolved, http::request_lang(req)));
 }
 
 Result<Reply> manual_dismiss(Context& desk, const Request& req, const staff::Principal& who) {

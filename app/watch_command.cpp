@@ -47,9 +47,8 @@ void print_text(const intake::FileReport& report) {
       // One registration per page, in page order.
       for (std::size_t page = 0; page < report.envelopes.size(); ++page) {
         const intake::Registration& r = report.envelopes[page];
-        std::string line =
-            fmt::format("{}: {}", envelope_label(report, static_cast<int>(page)),
-                        without_name(r.message.render(common::Lang::en), report.name));
+        std::string line = fmt::format("{}: {}", envelope_label(report, static_cast<int>(page)),
+                                       without_name(say(r.message), report.name));
         if (r.outcome == db::ScanOutcome::manual && r.manual_id && !r.replayed) {
           line += fmt::format(" (see hoso manual show {})", *r.manual_id);
         }
@@ -62,7 +61,7 @@ void print_text(const intake::FileReport& report) {
       }
       if (!report.note.empty()) {
         std::printf("%s: note: %s\n", report.name.c_str(),
-                    shorten(report.note.render(common::Lang::en), k_max_message_chars).c_str());
+                    shorten(say(report.note), k_max_message_chars).c_str());
       }
       break;
     }
@@ -71,14 +70,14 @@ void print_text(const intake::FileReport& report) {
           "%s\n",
           shorten(fmt::format("{}: NOT registered, moved to {} (why: {}.reason.txt): {}",
                               report.name, report.moved_to.string(), report.moved_to.string(),
-                              without_name(report.problem.render(common::Lang::en), report.name)),
+                              without_name(say(report.problem), report.name)),
                   k_max_message_chars)
               .c_str());
       break;
     case intake::FileOutcome::retry_later:
       std::fprintf(stderr, "hoso watch: %s %s\n",
-                   shorten(report.problem.render(common::Lang::en), k_max_message_chars).c_str(),
-                   report.advice.render(common::Lang::en).c_str());
+                   shorten(say(report.problem), k_max_message_chars).c_str(),
+                   say(report.advice).c_str());
       break;
   }
 }
@@ -94,11 +93,11 @@ void print_json_report(const intake::FileReport& report) {
                             {"replayed", r.replayed},
                             {"scan_id", r.scan_id},
                             {"moved_to", report.moved_to.string()},
-                            {"message", r.message.render(common::Lang::en)}};
+                            {"message", say(r.message)}};
         if (!r.tracking_number.empty()) j["tracking_number"] = r.tracking_number;
         if (r.dossier_id) j["dossier_id"] = *r.dossier_id;
         if (r.manual_id) j["manual_id"] = *r.manual_id;
-        if (!report.note.empty()) j["note"] = report.note.render(common::Lang::en);
+        if (!report.note.empty()) j["note"] = say(report.note);
         print_json(j);
       }
       break;
@@ -108,14 +107,14 @@ void print_json_report(const intake::FileReport& report) {
                   {"outcome", "failed"},
                   {"moved_to", report.moved_to.string()},
                   {"reason_file", report.moved_to.string() + ".reason.txt"},
-                  {"problem", report.problem.render(common::Lang::en)},
-                  {"advice", report.advice.render(common::Lang::en)}});
+                  {"problem", say(report.problem)},
+                  {"advice", say(report.advice)}});
       break;
     case intake::FileOutcome::retry_later:
       print_json({{"file", report.name},
                   {"outcome", "not_registered_yet"},
-                  {"problem", report.problem.render(common::Lang::en)},
-                  {"advice", report.advice.render(common::Lang::en)}});
+                  {"problem", say(report.problem)},
+                  {"advice", say(report.advice)}});
       break;
   }
 }
