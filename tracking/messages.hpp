@@ -25,7 +25,7 @@ inline constexpr MessageDef citizen_lookup_failed{
 inline constexpr MessageDef no_batch{"no_batch", "Không tìm thấy lô bàn giao “{batch}”",
                                      "no handover batch '{batch}'"};
 inline constexpr MessageDef list_limit_too_small{
-    "list_limit_too_small", "Số hồ sơ hiển thị phải từ 1 trở lên, không phải {limit}",
+    "list_limit_too_small", "Số hồ sơ hiển thị phải từ 1 trở lên (đã nhập {limit})",
     "the list limit must be at least 1, not {limit}"};
 
 // ---- Lists of actions (a list is nested: "{first}, {rest}")
@@ -173,11 +173,12 @@ inline constexpr MessageDef field_address{"field_address", "địa chỉ", "addr
 inline constexpr MessageDef field_return_address{"field_return_address", "địa chỉ nhận kết quả",
                                                  "return address"};
 inline constexpr MessageDef field_phone{"field_phone", "số điện thoại", "phone"};
-inline constexpr MessageDef field_too_long{"field_too_long", "{field} dài quá {max} ký tự",
+inline constexpr MessageDef field_too_long{"field_too_long",
+                                           "Thông tin {field} dài quá {max} ký tự",
                                            "the {field} is longer than {max} characters"};
 inline constexpr MessageDef bad_phone{
     "bad_phone",
-    "Số điện thoại phải có từ 8 đến 15 chữ số (được dùng dấu cách, dấu chấm, dấu gạch)",
+    "Số điện thoại phải có từ 8 đến 15 chữ số (có thể có dấu cách, dấu chấm, dấu gạch ngang)",
     "the phone number should have 8 to 15 digits (spaces, dots and dashes are allowed)"};
 inline constexpr MessageDef contact_locked_in_transit{
     "contact_locked_in_transit",

@@ -280,6 +280,13 @@ TEST_CASE("a dead carrier leaves the dossier unchanged and a later dispatch succ
 
   auto sent = tracking::dispatch_return(*world.store, *dead, world.clock, id, as("hoa.pt"));
   REQUIRE_FALSE(sent.has_value());
+  // The officer reads, in Vietnamese, that the carrier could not be reached: the carrier's failure
+  // is a message nested in dispatch's, and curl's English stays in the log message.
+  CHECK(sent.error().text.id() == "carrier_create_failed");
+  const std::string vi = sent.error().render(common::Lang::vi);
+  CHECK(vi.find("Không kết nối được với đơn vị bưu chính") != std::string::npos);
+  CHECK(vi.find("hồ sơ chưa thay đổi") != std::string::npos);
+  CHECK(vi.find("127.0.0.1") == std::string::npos);
   CHECK(sent.error().code == ErrorCode::unavailable);
   CHECK(sent.error().message.find("was not changed") != std::string::npos);
   CHECK(sent.error().message.find("000.00.05.H12-261116-0001-R1") != std::string::npos);
