@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
@@ -204,7 +205,20 @@ int run_lifecycle(const LifecycleArgs& args) {
         }
         return tracking::apply_action(tx, (*desk)->clock.now(), *id, request);
       });
-  if (!done) return report_error(done.error());
+  if (!done) {
+    // The library names what is missing in words; the command line adds the flag that gives it.
+    static const std::map<std::string_view, std::string_view> k_flags = {
+        {"missing_reason", "--reason"},
+        {"missing_late_reason", "--reason"},
+        {"missing_new_date", "--new-date YYYY-MM-DD"},
+        {"missing_documents", "--missing"},
+        {"missing_procedure", "--procedure CODE"}};
+    common::Error error = done.error();
+    if (const auto flag = k_flags.find(error.text.id()); flag != k_flags.end()) {
+      error.message += fmt::format(" ({})", flag->second);
+    }
+    return report_error(error);
+  }
 
   const db::Dossier& d = done->after;
   if (args.json) {

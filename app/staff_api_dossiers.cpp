@@ -24,7 +24,7 @@ json dossier_row_json(const tracking::DossierRow& row) {
           {"code", d.code ? json(*d.code) : json()},
           {"portal_code", d.portal_code},
           {"state", db::dossier_state_name(d.state)},
-          {"state_label", tracking::state_label(d.state)},
+          {"state_label", tracking::state_label(d.state).wording(common::Lang::vi)},
           {"national_status", db::national_status_code(d.state)},
           {"filed_at", common::format_iso(d.filed_at)},
           {"due_at", time_or_null(d.due_at)},
@@ -141,9 +141,11 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
   TRY_ASSIGN(const auto request, action_request_of(req, *action, who));
   TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
   TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, moved.after.id));
-  return json_reply(json{{"dossier", dossier_row_json(row)},
-                         {"message", fmt::format("{}: {}", tracking::action_name(*action),
-                                                 tracking::state_label(moved.after.state))}});
+  return json_reply(
+      json{{"dossier", dossier_row_json(row)},
+           {"message",
+            fmt::format("{}: {}", tracking::action_name(*action),
+                        tracking::state_label(moved.after.state).wording(common::Lang::vi))}});
 }
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {

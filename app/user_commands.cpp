@@ -61,8 +61,9 @@ Result<std::string> read_new_password(const std::string& login) {
     std::getline(std::cin, password);
   }
   if (auto problem = staff::password_problem(password)) {
-    return common::make_error(ErrorCode::invalid_argument,
-                              fmt::format("{}; nothing was changed", *problem));
+    return common::make_error(
+        ErrorCode::invalid_argument,
+        fmt::format("{}; nothing was changed", problem->render(common::Lang::en)));
   }
   return password;
 }

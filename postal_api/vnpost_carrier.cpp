@@ -18,6 +18,7 @@
 #include "postal_api/detail/http_client.hpp"
 #include "postal_api/detail/vnpost_json.hpp"
 #include "postal_api/detail/webhook_signature.hpp"
+#include "postal_api/messages.hpp"
 #include "postal_api/vnpost.hpp"
 
 namespace postal_api {
@@ -106,8 +107,9 @@ class VnpostCarrier final : public Carrier {
   // carrier's message.
   Error unexpected(const HttpResponse& response, std::string_view what) const {
     const auto message = wire::carrier_message(response.body);
-    return make_error(
-        ErrorCode::unavailable,
+    return coded_error(
+        ErrorCode::unavailable, msg::carrier_http_error,
+        {{"carrier", config_.name}, {"status", response.status}},
         fmt::format("{}: {}: the carrier answered HTTP {}{}", config_.name, what, response.status,
                     message.empty() ? std::string() : fmt::format(": {}", message)));
   }
@@ -165,7 +167,9 @@ Result<VnpostCarrier::Session> VnpostCarrier::login_locked() {
     std::string_view why = result.error().message;
     const std::string prefix = fmt::format("{}: ", config_.name);
     if (why.substr(0, prefix.size()) == prefix) why.remove_prefix(prefix.size());
-    return make_error(result.error().code, fmt::format("{} login failed: {}", config_.name, why));
+    common::Error error = result.error();  // keeps its text
+    error.message = fmt::format("{} login failed: {}", config_.name, why);
+    return error;
   }
   if (result->status != k_http_ok || !parsed) return unexpected(*result, "login");
   if (!*parsed) return std::move(*parsed).error();
@@ -234,10 +238,11 @@ Result<std::vector<Result<HttpResponse>>> VnpostCarrier::call(std::string_view p
   auto again = http_.run(requests_for(*fresh, refused), checked(refused));
   for (std::size_t i = 0; i < refused.size(); ++i) {
     if (again[i] && again[i]->status == k_http_unauthorized) {
-      again[i] = make_error(ErrorCode::unavailable,
-                            fmt::format("{}: {}: the carrier refused a token it had just issued "
-                                        "(HTTP 401 right after a fresh login)",
-                                        config_.name, calls[refused[i]].label));
+      again[i] = coded_error(ErrorCode::unavailable, msg::carrier_token_refused,
+                             {{"carrier", config_.name}},
+                             fmt::format("{}: {}: the carrier refused a token it had just issued "
+                                         "(HTTP 401 right after a fresh login)",
+                                         config_.name, calls[refused[i]].label));
     }
     results[refused[i]] = std::move(again[i]);
   }
@@ -318,9 +323,9 @@ Result<TrackingReport> VnpostCarrier::track(const std::vector<std::string>& trac
       }
       auto& page = *pages[i];
       if (!page) {
-        batch.failed = make_error(
-            page.error().code,
-            fmt::format("{}: {}: {}", config_.name, calls[i].label, page.error().message));
+        common::Error error = page.error();  // keeps its text
+        error.message = fmt::format("{}: {}: {}", config_.name, calls[i].label, error.message);
+        batch.failed = std::move(error);
         continue;
       }
       for (auto& item : page->items) {
@@ -343,9 +348,9 @@ Result<TrackingReport> VnpostCarrier::track(const std::vector<std::string>& trac
           page->page_size >= 1 && page->page_size <= ours ? page->page_size : ours;
       if (round[i].page_index == 1 && page->total_count > asked) {
         batch.failed =
-            make_error(ErrorCode::bad_input,
-                       fmt::format("{}: {}: the answer claims {} items for {} numbers asked",
-                                   config_.name, calls[i].label, page->total_count, asked));
+            coded_error(ErrorCode::bad_input, msg::carrier_malformed, {{"carrier", config_.name}},
+                        fmt::format("{}: {}: the answer claims {} items for {} numbers asked",
+                                    config_.name, calls[i].label, page->total_count, asked));
         continue;
       }
       if (round[i].page_index == 1 && page->total_count > page_size) {
@@ -371,13 +376,13 @@ Result<TrackingReport> VnpostCarrier::track(const std::vector<std::string>& trac
       } else {
         report.failures.emplace(
             number,
-            make_error(ErrorCode::bad_input,
-                       fmt::format("{}: the carrier's answer did not mention it{}", number,
-                                   batch.unattributed.empty()
-                                       ? std::string()
-                                       : fmt::format(" (its answer held {} unreadable items: {})",
-                                                     batch.unattributed.size(),
-                                                     batch.unattributed.front()))));
+            coded_error(ErrorCode::bad_input, msg::carrier_number_missing, {{"number", number}},
+                        fmt::format("{}: the carrier's answer did not mention it{}", number,
+                                    batch.unattributed.empty()
+                                        ? std::string()
+                                        : fmt::format(" (its answer held {} unreadable items: {})",
+                                                      batch.unattributed.size(),
+                                                      batch.unattributed.front()))));
       }
     }
   }
@@ -407,16 +412,21 @@ Result<CreatedShipment> VnpostCarrier::create_shipment(const ShipmentOrder& orde
   if (!answer) return answer.error();
   if (answer->status == 400) {
     const auto message = wire::carrier_message(answer->body);
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} refused order {}: {}", config_.name, order.order_code,
-                                  message.empty() ? "no reason given" : message));
+    return coded_error(
+        ErrorCode::invalid_argument, msg::carrier_refused_order,
+        {{"carrier", config_.name}, {"order", order.order_code}, {"reason", reason_of(message)}},
+        fmt::format("{} refused order {}: {}", config_.name, order.order_code,
+                    message.empty() ? "no reason given" : message));
   }
   if (answer->status != k_http_ok || !created) return unexpected(*answer, what);
   auto shipment = std::move(*created).value();
   if (!shipment.order_code.empty() && shipment.order_code != order.order_code) {
-    return make_error(ErrorCode::bad_input,
-                      fmt::format("{}: the carrier answered order {} for order {}", config_.name,
-                                  shipment.order_code, order.order_code));
+    return coded_error(ErrorCode::bad_input, msg::carrier_other_order,
+                       {{"carrier", config_.name},
+                        {"their_order", shipment.order_code},
+                        {"order", order.order_code}},
+                       fmt::format("{}: the carrier answered order {} for order {}", config_.name,
+                                   shipment.order_code, order.order_code));
   }
   shipment.order_code = order.order_code;
   spdlog::info("{}: order {} created as {}", config_.name, order.order_code,
@@ -444,14 +454,17 @@ Result<void> VnpostCarrier::cancel(const std::string& carrier_order_id) {
   const auto message = wire::carrier_message(answer->body);
   if (answer->status == k_http_ok) {
     if (wire::is_success(answer->body)) return {};
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} refused to cancel order {}: {}", config_.name,
-                                  carrier_order_id, message.empty() ? "no reason given" : message));
+    return coded_error(
+        ErrorCode::invalid_argument, msg::carrier_refused_cancel,
+        {{"carrier", config_.name}, {"order", carrier_order_id}, {"reason", reason_of(message)}},
+        fmt::format("{} refused to cancel order {}: {}", config_.name, carrier_order_id,
+                    message.empty() ? "no reason given" : message));
   }
   if (answer->status == k_http_not_found) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} does not know order {}{}", config_.name, carrier_order_id,
-                                  message.empty() ? std::string() : fmt::format(": {}", message)));
+    return coded_error(ErrorCode::invalid_argument, msg::carrier_unknown_order,
+                       {{"carrier", config_.name}, {"order", carrier_order_id}},
+                       fmt::format("{} does not know order {}{}", config_.name, carrier_order_id,
+                                   message.empty() ? std::string() : fmt::format(": {}", message)));
   }
   return unexpected(*answer, what);
 }

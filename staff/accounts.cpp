@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "staff/messages.hpp"
 #include "staff/password.hpp"
 
 namespace staff {
@@ -14,7 +15,6 @@ using common::ErrorCode;
 using common::make_error;
 using common::Result;
 
-constexpr std::string_view k_login_failed = "wrong login or password";
 constexpr std::string_view k_token_prefix = "hoso_";
 // An API token's last use is written at most this often, so a busy station does not turn every
 // request into a write.
@@ -24,16 +24,14 @@ bool name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
-Result<std::string> checked_name(std::string_view text, std::string_view what) {
+Result<std::string> checked_name(std::string_view text, const common::MessageDef& what) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   });
   if (out.size() < 2 || out.size() > 32 || !std::all_of(out.begin(), out.end(), name_char)) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} '{}' must be 2 to 32 characters of a-z, 0-9, '.', '_' or "
-                                  "'-'",
-                                  what, out.substr(0, 40)));
+    return make_error(ErrorCode::invalid_argument, msg::bad_account_name,
+                      {{"what", common::Text{what}}, {"name", out.substr(0, 40)}});
   }
   return out;
 }
@@ -69,17 +67,17 @@ int active_admins(const std::vector<db::User>& users) {
 
 }  // namespace
 
-Result<std::string> normalise_login(std::string_view login) { return checked_name(login, "login"); }
+Result<std::string> normalise_login(std::string_view login) { return checked_name(login, msg::what_login); }
 
 Accounts::Accounts(db::Store& store, const common::Clock& clock) : store_(store), clock_(clock) {}
 
 Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& actor) {
   TRY_ASSIGN(auto login, normalise_login(fresh.login));
   if (fresh.name.empty()) {
-    return make_error(ErrorCode::invalid_argument, "a user needs a name (as the pages show it)");
+    return make_error(ErrorCode::invalid_argument, msg::user_needs_name);
   }
   if (auto problem = password_problem(fresh.password)) {
-    return make_error(ErrorCode::invalid_argument, *problem);
+    return make_error(ErrorCode::invalid_argument, *problem->def, problem->args);
   }
   TRY_ASSIGN(auto hash, hash_password(fresh.password));  // slow on purpose: outside the transaction
   db::User user;
@@ -92,8 +90,7 @@ Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& act
   TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     TRY_ASSIGN(auto existing, tx.find_user(user.login));
     if (existing) {
-      return make_error(ErrorCode::bad_input,
-                        fmt::format("there is already a user '{}'", user.login));
+      return make_error(ErrorCode::bad_input, msg::duplicate_login, {{"login", user.login}});
     }
     TRY_ASSIGN(auto id, tx.insert_user(user));
     user.id = id;
@@ -108,7 +105,7 @@ Result<db::User> Accounts::user(std::string_view login) {
   TRY_ASSIGN(const std::optional<db::User> found,
              store_.read<std::optional<db::User>>(
                  [&](db::Transaction& tx) { return tx.find_user(normal); }));
-  if (!found) return make_error(ErrorCode::not_found, fmt::format("no user '{}'", normal));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_user_login, {{"login", normal}});
   return *found;
 }
 
@@ -127,19 +124,19 @@ Result<db::User> Accounts::change_user(db::Id id, const UserChange& change,
   TRY_ASSIGN(const std::optional<db::User> found,
              store_.read<std::optional<db::User>>(
                  [&](db::Transaction& tx) { return tx.get_user(id); }));
-  if (!found) return make_error(ErrorCode::not_found, fmt::format("no user #{}", id));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_user_id, {{"id", id}});
   return this->change(*found, change, actor);
 }
 
 Result<db::User> Accounts::change(const db::User& current, const UserChange& change,
                                   const std::string& actor) {
   if (change.name && change.name->empty()) {
-    return make_error(ErrorCode::invalid_argument, "a user needs a name (as the pages show it)");
+    return make_error(ErrorCode::invalid_argument, msg::user_needs_name);
   }
   std::optional<std::string> hash;
   if (change.password) {
     if (auto problem = password_problem(*change.password)) {
-      return make_error(ErrorCode::invalid_argument, *problem);
+      return make_error(ErrorCode::invalid_argument, *problem->def, problem->args);
     }
     TRY_ASSIGN(auto h, hash_password(*change.password));
     hash = std::move(h);
@@ -147,7 +144,7 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
   db::User updated;
   TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     TRY_ASSIGN(auto fresh, tx.get_user(current.id));  // what another admin may have changed meanwhile
-    if (!fresh) return make_error(ErrorCode::not_found, fmt::format("no user #{}", current.id));
+    if (!fresh) return make_error(ErrorCode::not_found, msg::no_user_id, {{"id", current.id}});
     updated = *fresh;
     const db::Timestamp now = clock_.now();
     nlohmann::json data = {{"login", updated.login}};
@@ -180,9 +177,7 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
     // Only a change that takes away the last active admin is refused: a desk that has none yet
     // (users added by `hoso user add` before any admin) can still change its other users.
     if (admins_before > 0 && active_admins(all) == 0) {
-      return make_error(
-          ErrorCode::conflict,
-          fmt::format("'{}' is the last active admin: make another admin first", updated.login));
+      return make_error(ErrorCode::conflict, msg::last_admin, {{"login", updated.login}});
     }
     TRY(tx.update_user(updated));
     if (hash || updated.disabled) {
@@ -197,7 +192,7 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
 }
 
 Result<NewSession> Accounts::log_in(std::string_view login, std::string_view password) {
-  const common::Error refused{ErrorCode::unauthenticated, std::string(k_login_failed)};
+  const common::Error refused = make_error(ErrorCode::unauthenticated, msg::login_failed);
   auto normal = normalise_login(login);
   if (!normal || password.size() > 1024) {
     verify_password_decoy(password);
@@ -233,8 +228,7 @@ Result<NewSession> Accounts::log_in(std::string_view login, std::string_view pas
 }
 
 Result<Principal> Accounts::session(std::string_view cookie) {
-  const common::Error refused{ErrorCode::unauthenticated,
-                              "not logged in, or the session has expired: log in again"};
+  const common::Error refused = make_error(ErrorCode::unauthenticated, msg::session_expired);
   if (cookie.empty() || cookie.size() > 200) return refused;
   const std::string digest = secret_digest(cookie);
   std::optional<db::Session> session;
@@ -268,7 +262,7 @@ Result<void> Accounts::log_out(std::string_view cookie) {
 }
 
 Result<NewToken> Accounts::create_token(const std::string& name, const std::string& actor) {
-  TRY_ASSIGN(auto checked, checked_name(name, "token name"));
+  TRY_ASSIGN(auto checked, checked_name(name, msg::what_token_name));
   NewToken out;
   out.secret = std::string(k_token_prefix) + random_secret();
   out.token.name = checked;
@@ -280,8 +274,7 @@ Result<NewToken> Accounts::create_token(const std::string& name, const std::stri
     TRY_ASSIGN(auto tokens, tx.list_api_tokens());
     for (const db::ApiToken& t : tokens) {
       if (t.name == out.token.name) {
-        return make_error(ErrorCode::bad_input,
-                          fmt::format("there is already an API token '{}'", t.name));
+        return make_error(ErrorCode::bad_input, msg::duplicate_token, {{"name", t.name}});
       }
     }
     TRY_ASSIGN(auto id, tx.insert_api_token(out.token));
@@ -293,7 +286,7 @@ Result<NewToken> Accounts::create_token(const std::string& name, const std::stri
 }
 
 Result<Principal> Accounts::token(std::string_view secret) {
-  const common::Error refused{ErrorCode::unauthenticated, "unknown or revoked API token"};
+  const common::Error refused = make_error(ErrorCode::unauthenticated, msg::token_refused);
   if (secret.size() > 200 || secret.substr(0, k_token_prefix.size()) != k_token_prefix) {
     return refused;
   }

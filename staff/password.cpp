@@ -6,6 +6,8 @@
 #include <mutex>
 #include <vector>
 
+#include "staff/messages.hpp"
+
 namespace staff {
 namespace {
 
@@ -19,15 +21,15 @@ void ensure_sodium() {
 
 }  // namespace
 
-std::optional<std::string> password_problem(std::string_view password) {
+std::optional<common::Text> password_problem(std::string_view password) {
   // Characters, not bytes: count UTF-8 lead bytes so "mật khẩu…" is measured as typed.
   std::size_t characters = 0;
   for (unsigned char c : password) characters += (c & 0xC0) != 0x80;
   if (characters < k_min_password_length) {
-    return fmt::format("a password needs at least {} characters (this one has {})",
-                       k_min_password_length, characters);
+    return common::Text{msg::password_too_short,
+                        {{"min", k_min_password_length}, {"length", characters}}};
   }
-  if (password.size() > 1024) return std::string("a password may have at most 1024 bytes");
+  if (password.size() > 1024) return common::Text{msg::password_too_long};
   return std::nullopt;
 }
 

@@ -14,7 +14,7 @@ namespace staff {
 inline constexpr std::size_t k_min_password_length = 10;
 
 // Why `password` is too weak for a staff account ("at least 10 characters"), or nothing.
-std::optional<std::string> password_problem(std::string_view password);
+std::optional<common::Text> password_problem(std::string_view password);
 
 // An Argon2id hash with a fresh salt, in the "$argon2id$v=19$m=...,t=...,p=1$..." format. Fails
 // with internal when libsodium cannot allocate the memory the hash needs.

@@ -10,6 +10,7 @@
 #include "db/settings.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/lifecycle.hpp"
+#include "tracking/messages.hpp"
 
 namespace tracking {
 namespace {
@@ -67,37 +68,34 @@ std::optional<std::string> normalised_phone(std::string_view text) {
 
 Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const DispatchOptions& options) {
   TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
-  if (!found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
   Plan plan;
   plan.dossier = *found;
   const db::Dossier& dossier = plan.dossier;
   TRY(check_allowed(dossier, Action::dispatch_return));
   if (!dossier.code) {  // accepted dossiers always have one; a hand-edited database may not
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("dossier #{} has no dossier code", dossier.id));
+    return make_error(ErrorCode::invalid_argument, msg::no_dossier_code, {{"id", dossier.id}});
   }
 
   TRY_ASSIGN(auto applicant, tx.applicant_of(dossier.id));
-  std::vector<std::string> missing;  // what is missing, and the flag that adds it
-  std::vector<std::string> flags;
-  const auto need = [&](bool absent, const char* what, const char* flag) {
-    if (!absent) return;
-    missing.emplace_back(what);
-    flags.emplace_back(fmt::format("{} \"...\"", flag));
+  std::vector<const common::MessageDef*> missing;  // what is missing, in words
+  const auto need = [&](bool absent, const common::MessageDef& what) {
+    if (absent) missing.push_back(&what);
   };
   const db::Applicant none;
   const db::Applicant& known = applicant ? *applicant : none;
-  need(trimmed(known.full_name).empty(), "name", "--name");
-  need(trimmed(known.phone).empty(), "phone", "--phone");
-  need(trimmed(known.return_address).empty() && trimmed(known.address).empty(), "address",
-       "--return-address");
+  need(trimmed(known.full_name).empty(), msg::applicant_name);
+  need(trimmed(known.phone).empty(), msg::applicant_phone);
+  need(trimmed(known.return_address).empty() && trimmed(known.address).empty(),
+       msg::applicant_address);
   if (!missing.empty()) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("dossier #{} ({}): the result cannot be posted without the applicant's {}; "
-                    "type it from the consignment note: hoso dossier applicant #{} {}",
-                    dossier.id, *dossier.code, fmt::join(missing, ", "), dossier.id,
-                    fmt::join(flags, " ")));
+    common::Text list{*missing.back()};
+    for (auto it = std::next(missing.rbegin()); it != missing.rend(); ++it) {
+      list =
+          common::Text{msg::list_more, {{"first", common::Text{**it}}, {"rest", std::move(list)}}};
+    }
+    return make_error(ErrorCode::invalid_argument, msg::applicant_missing,
+                      {{"id", dossier.id}, {"code", *dossier.code}, {"missing", std::move(list)}});
   }
   const db::Applicant& person = *applicant;
 
@@ -105,9 +103,7 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
   TRY_ASSIGN(auto agency_address, tx.setting(db::k_setting_agency_address));
   TRY_ASSIGN(auto agency_phone, tx.setting(db::k_setting_agency_phone));
   if (!agency_address || trimmed(*agency_address).empty()) {
-    return make_error(ErrorCode::invalid_argument,
-                      "the desk's own address (the sender of return shipments) is not set: "
-                      "hoso init --agency-address \"...\" --agency-phone \"...\"");
+    return make_error(ErrorCode::invalid_argument, msg::desk_address_missing);
   }
 
   postal_api::ShipmentOrder& order = plan.order;
@@ -183,13 +179,14 @@ Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
   again.order_code = old.order_code;
   TRY_ASSIGN(auto held, carrier.create_shipment(again));
   if (auto cancelled = carrier.cancel(held.carrier_order_id); !cancelled) {
-    return make_error(
-        cancelled.error().code,
-        fmt::format("dossier #{}: the receiver changed since order {} ({}) was sent, and the "
-                    "carrier did not cancel it: {}; nothing was changed. Cancel it at the carrier "
-                    "(order id {}), or dispatch again later",
-                    plan.dossier.id, old.order_code, held.tracking_number,
-                    cancelled.error().message, held.carrier_order_id));
+    auto error = make_error(cancelled.error().code, msg::carrier_not_cancelled,
+                            {{"id", plan.dossier.id},
+                             {"order", old.order_code},
+                             {"tracking_number", held.tracking_number},
+                             {"carrier_order", held.carrier_order_id},
+                             {"cause", cause_text(cancelled.error())}});
+    if (cancelled.error().text.empty()) error.message += " (" + cancelled.error().message + ")";
+    return error;
   }
   return store.write([&](db::Transaction& tx) -> Result<void> {
     const auto now = clock.now();
@@ -225,7 +222,7 @@ Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
   // code cannot happen: the code counts return shipments, which only this write adds).
   TRY_ASSIGN(auto current, tx.get_dossier(plan.dossier.id));
   if (!current) {
-    return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", plan.dossier.id));
+    return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", plan.dossier.id}});
   }
   TRY(check_allowed(*current, Action::dispatch_return));
 
@@ -265,7 +262,7 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
                                    const common::Clock& clock, db::Id dossier_id,
                                    const DispatchOptions& options) {
   if (trimmed(options.actor).empty()) {
-    return make_error(ErrorCode::invalid_argument, "a dispatch needs the staff user's name");
+    return make_error(ErrorCode::invalid_argument, msg::dispatch_needs_actor);
   }
   const std::string carrier_name(carrier.name());
   // 1. Check, and write the open return order before the carrier hears of it.
@@ -276,7 +273,11 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
     plan = std::move(planned);
     return {};
   }));
-  const std::string label = fmt::format("dossier #{} ({})", plan->dossier.id, *plan->dossier.code);
+  const auto dossier_args = [&](common::Args more) {
+    common::Args args{{"id", plan->dossier.id}, {"code", *plan->dossier.code}};
+    for (auto& a : more) args.push_back(std::move(a));
+    return args;
+  };
 
   // 2. Orders sent for an earlier receiver are cancelled before a new one goes out.
   for (const db::ReturnOrder& old : plan->to_cancel) {
@@ -286,20 +287,19 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
   // 3. Outside any transaction: the carrier may take seconds; the order code makes a retry safe.
   auto created = carrier.create_shipment(plan->order);
   if (!created) {
-    return make_error(created.error().code,
-                      fmt::format("{}: {}; the dossier was not changed. The carrier may already "
-                                  "hold order {}: dispatch again later, which sends the same "
-                                  "order, never a second one",
-                                  label, created.error().message, plan->order_code));
+    auto error = make_error(
+        created.error().code, msg::carrier_create_failed,
+        dossier_args({{"cause", cause_text(created.error())}, {"order", plan->order_code}}));
+    if (created.error().text.empty()) error.message += " (" + created.error().message + ")";
+    return error;
   }
   if (created->order_code != plan->order_code && !created->order_code.empty()) {
-    return make_error(
-        ErrorCode::internal,
-        fmt::format("{}: the carrier answered with order {} (tracking number {}, carrier id {}) "
-                    "for our order {}; nothing was stored. Check both orders at the carrier and "
-                    "cancel the wrong one",
-                    label, created->order_code, created->tracking_number, created->carrier_order_id,
-                    plan->order_code));
+    auto error = make_error(ErrorCode::internal, msg::carrier_wrong_order,
+                            dossier_args({{"their_order", created->order_code},
+                                          {"tracking_number", created->tracking_number},
+                                          {"order", plan->order_code}}));
+    error.message += fmt::format(" (carrier id {})", created->carrier_order_id);
+    return error;
   }
 
   // 4. Store the shipment and move the dossier, in one transaction.
@@ -317,12 +317,11 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
   });
   if (written) return std::move(*out);
   if (written.error().code == ErrorCode::io_error) {
-    return make_error(
-        ErrorCode::io_error,
-        fmt::format("{}: the carrier created shipment {} (order {}), but it could "
-                    "not be stored: {}. Dispatch again once the database is back: "
-                    "the same shipment is stored, not a second one",
-                    label, created->tracking_number, plan->order_code, written.error().message));
+    auto error = make_error(
+        ErrorCode::io_error, msg::dispatch_not_stored,
+        dossier_args({{"tracking_number", created->tracking_number}, {"order", plan->order_code}}));
+    error.message += " (" + written.error().message + ")";
+    return error;
   }
   // The dossier moved while the carrier answered (delivered at the desk, withdrawn): the order is
   // not needed any more.
@@ -333,13 +332,19 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
                                    clock.now());
     });
   }
-  return make_error(written.error().code,
-                    fmt::format("{}; the carrier's shipment {} (order {}) {}",
-                                written.error().message, created->tracking_number, plan->order_code,
-                                cancelled ? "was cancelled"
-                                          : fmt::format("could not be cancelled ({}): cancel it "
-                                                        "at the carrier",
-                                                        cancelled.error().message)));
+  common::Args args{{"cause", cause_text(written.error())},
+                    {"tracking_number", created->tracking_number},
+                    {"order", plan->order_code}};
+  if (!cancelled) args.emplace_back("cancel_cause", cause_text(cancelled.error()));
+  auto error = make_error(
+      written.error().code,
+      cancelled ? msg::dispatch_overtaken_cancelled : msg::dispatch_overtaken_not_cancelled,
+      std::move(args));
+  if (written.error().text.empty()) error.message += " (" + written.error().message + ")";
+  if (!cancelled && cancelled.error().text.empty()) {
+    error.message += " (cancel: " + cancelled.error().message + ")";
+  }
+  return error;
 }
 
 Result<DispatchReport> dispatch_ready(
@@ -398,26 +403,25 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
   constexpr std::size_t k_max_text = 300;
   std::vector<std::string> changed;
   const auto check_text = [&](const std::optional<std::string>& field,
-                              const char* name) -> Result<void> {
+                              const common::MessageDef* name) -> Result<void> {
     if (field && field->size() > k_max_text) {
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("the {} is longer than {} characters", name, k_max_text));
+      return make_error(ErrorCode::invalid_argument, msg::field_too_long,
+                        {{"field", common::Text{*name}}, {"max", k_max_text}});
     }
     return {};
   };
-  for (const auto& [field, name] :
-       {std::pair{&update.full_name, "name"}, std::pair{&update.id_number, "ID number"},
-        std::pair{&update.address, "address"}, std::pair{&update.return_address, "return address"},
-        std::pair{&update.phone, "phone"}}) {
+  for (const auto& [field, name] : {std::pair{&update.full_name, &msg::field_full_name},
+                                    std::pair{&update.id_number, &msg::field_id_number},
+                                    std::pair{&update.address, &msg::field_address},
+                                    std::pair{&update.return_address, &msg::field_return_address},
+                                    std::pair{&update.phone, &msg::field_phone}}) {
     TRY(check_text(*field, name));
   }
   std::optional<std::string> phone;
   if (update.phone && !trimmed(*update.phone).empty()) {
     phone = normalised_phone(*update.phone);
     if (!phone) {
-      return make_error(ErrorCode::invalid_argument,
-                        "the phone number should have 8 to 15 digits (spaces, dots and dashes "
-                        "are allowed)");
+      return make_error(ErrorCode::invalid_argument, msg::bad_phone);
     }
   }
 
@@ -426,16 +430,13 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
     changed.clear();
     TRY_ASSIGN(auto dossier, tx.get_dossier(dossier_id));
     if (!dossier) {
-      return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+      return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
     }
     if (dossier->state == db::DossierState::return_dispatched &&
         (update.phone || update.address || update.return_address || update.full_name)) {
       // The label and the carrier's order already carry the old details.
-      return make_error(ErrorCode::invalid_argument,
-                        fmt::format("dossier #{}: the result is already on its way with the "
-                                    "details it was posted with; call the carrier to redirect "
-                                    "it, or change them once it is back at the desk",
-                                    dossier_id));
+      return make_error(ErrorCode::invalid_argument, msg::contact_locked_in_transit,
+                        {{"id", dossier_id}});
     }
     TRY_ASSIGN(auto existing, tx.applicant_of(dossier_id));
     db::Applicant applicant = existing.value_or(db::Applicant{});
@@ -462,9 +463,8 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
       TRY(tx.update_applicant(applicant));
     } else {
       if (applicant.full_name.empty()) {
-        return make_error(
-            ErrorCode::invalid_argument,
-            fmt::format("dossier #{} has no applicant yet: give the --name too", dossier_id));
+        return make_error(ErrorCode::invalid_argument, msg::applicant_needs_name,
+                          {{"id", dossier_id}});
       }
       applicant.source = "typed";
       TRY_ASSIGN(auto id, tx.insert_applicant(applicant));

@@ -1,6 +1,6 @@
 // The loaders of the printed documents (tracking/documents.hpp): what each document shows, read
 // from the database in the caller's transaction, and which documents a dossier has. Knows nothing
-// of HTML: forms.cpp and labels.cpp render what is loaded here.
+// of HTML: forms.cpp and return_labels.cpp render what is loaded here.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include "tracking/detail/document_text.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
+#include "tracking/messages.hpp"
 #include "tracking/public_link.hpp"
 
 namespace tracking {
@@ -189,7 +190,7 @@ History read_history(const std::vector<db::Event>& events, const common::Working
 
 Result<db::Dossier> get_dossier(db::Transaction& tx, db::Id id) {
   TRY_ASSIGN(auto found, tx.get_dossier(id));
-  if (!found) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", id}});
   return *found;
 }
 
@@ -243,10 +244,16 @@ std::vector<db::Event> events_named(const std::vector<db::Event>& events, std::s
   return out;
 }
 
-common::Error not_applicable(const DossierSummary& d, std::string_view message) {
-  return make_error(
-      ErrorCode::invalid_argument,
-      fmt::format("dossier #{}{}{}: {}", d.id, d.code.empty() ? "" : " ", d.code, message));
+// "#12 000.00.05.H12-260310-0001": how the documents' messages name the dossier.
+std::string dossier_shown(db::Id id, const std::string& code) {
+  return fmt::format("#{}{}{}", id, code.empty() ? "" : " ", code);
+}
+
+common::Error not_applicable(const DossierSummary& d, const common::MessageDef& message,
+                             common::Args more = {}) {
+  common::Args args{{"dossier", dossier_shown(d.id, d.code)}};
+  for (auto& a : more) args.push_back(std::move(a));
+  return make_error(ErrorCode::invalid_argument, message, std::move(args));
 }
 
 Result<std::optional<db::Shipment>> newest_return_shipment(db::Transaction& tx, db::Id id) {
@@ -333,9 +340,7 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto accepted = events_named(events, "accepted");
   if (accepted.empty() || form.dossier.code.empty()) {
-    return not_applicable(form.dossier,
-                          "not accepted, so there is no receipt (form 01): accept it first "
-                          "(hoso dossier accept)");
+    return not_applicable(form.dossier, msg::form_not_accepted);
   }
   form.accepted_at = accepted.back().at;
   form.received_by = accepted.back().actor;
@@ -349,7 +354,7 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   }
   if (appointment) form.dossier.due_at = appointment;
   if (!form.dossier.due_at) {
-    return not_applicable(form.dossier, "has no appointment date for its receipt (form 01)");
+    return not_applicable(form.dossier, msg::form_no_appointment);
   }
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -361,13 +366,11 @@ Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossi
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto requests = events_named(events, "supplement_requested");
   if (requests.empty()) {
-    return not_applicable(form.dossier,
-                          "no supplement was requested, so there is no form 02 (hoso dossier "
-                          "supplement)");
+    return not_applicable(form.dossier, msg::form_no_supplement);
   }
   if (number < 0 || number > static_cast<int>(requests.size())) {
-    return not_applicable(
-        form.dossier, fmt::format("has {} supplement request(s), not {}", requests.size(), number));
+    return not_applicable(form.dossier, msg::form_supplement_number,
+                          {{"count", requests.size()}, {"number", number}});
   }
   form.number = number == 0 ? static_cast<int>(requests.size()) : number;
   const db::Event& e = requests[static_cast<std::size_t>(form.number - 1)];
@@ -386,9 +389,7 @@ Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto refusals = events_named(events, "refused");
   if (refusals.empty()) {
-    return not_applicable(form.dossier,
-                          "was not refused, so there is no refusal (form 03; hoso dossier "
-                          "refuse)");
+    return not_applicable(form.dossier, msg::form_not_refused);
   }
   form.reasons = split_items(refusals.back().reason);
   form.officer = refusals.back().actor;
@@ -403,9 +404,7 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto apologies = events_named(events, "reappointed");
   if (apologies.empty()) {
-    return not_applicable(form.dossier,
-                          "was not re-appointed, so there is no apology (form 04; hoso dossier "
-                          "apologise)");
+    return not_applicable(form.dossier, msg::form_not_reappointed);
   }
   const db::Event& e = apologies.back();
   const auto data = nlohmann::json::parse(e.data, nullptr, false);
@@ -437,8 +436,7 @@ Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) 
 
 Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now) {
   if (year < 1970 || year > 9999) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("form 06: {} is not a year (YYYY)", year));
+    return make_error(ErrorCode::invalid_argument, msg::form_bad_year, {{"year", year}});
   }
   YearRegister reg;
   reg.year = year;
@@ -491,10 +489,8 @@ Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id) {
   const DossierSummary& d = summary;
   TRY_ASSIGN(auto shipment, newest_return_shipment(tx, dossier_id));
   if (!shipment) {
-    return make_error(ErrorCode::not_found,
-                      fmt::format("dossier #{}{}{} has no return shipment, so there is no label "
-                                  "to print: dispatch the result first (hoso dispatch)",
-                                  d.id, d.code.empty() ? "" : " ", d.code));
+    return make_error(ErrorCode::not_found, msg::label_no_return_shipment,
+                      {{"dossier", dossier_shown(d.id, d.code)}});
   }
   TRY_ASSIGN(auto agency, load_dossier_agency(tx, dossier_id));
   ReturnLabel label;

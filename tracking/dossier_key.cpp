@@ -1,4 +1,5 @@
 #include "tracking/dossier_key.hpp"
+#include "tracking/messages.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -64,9 +65,7 @@ common::Result<db::Dossier> find_dossier(db::Transaction& tx, std::string_view k
     }
     shown += (c < 0x20 || c == 0x7F) ? ' ' : static_cast<char>(c);
   }
-  return common::make_error(
-      common::ErrorCode::not_found,
-      fmt::format("no dossier '{}' (give #id, a tracking number or a dossier code)", shown));
+  return common::make_error(common::ErrorCode::not_found, msg::no_dossier_key, {{"key", shown}});
 }
 
 }  // namespace tracking

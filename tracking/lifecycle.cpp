@@ -6,6 +6,9 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "tracking/labels.hpp"
+#include "tracking/messages.hpp"
+
 namespace tracking {
 namespace {
 
@@ -107,25 +110,35 @@ DossierState target_of(Action action, DossierState from) {
 constexpr std::array k_running_states = {DossierState::accepted, DossierState::in_process,
                                          DossierState::awaiting_fees};
 
-std::string dossier_label(const db::Dossier& d) { return fmt::format("dossier #{}", d.id); }
-
 std::string format_due(const std::optional<Timestamp>& due) {
   if (!due) return "none";
   return common::format_local(*due).substr(0, 16);  // "2026-03-09 17:00"
 }
 
 common::Error not_allowed(const db::Dossier& d, Action action) {
-  std::vector<std::string> names;
+  std::vector<Action> left;
   for (Action a : allowed_actions(d.state)) {
     if (a == Action::apologise && d.reappointed) continue;  // used up (docs/domain.md §1.4)
-    names.emplace_back(action_name(a));
+    left.push_back(a);
   }
-  const std::string allowed =
-      names.empty() ? "no action is allowed" : fmt::format("allowed: {}", fmt::join(names, ", "));
-  return make_error(ErrorCode::conflict,
-                    fmt::format("{} is {} (national status {}): {}; cannot {}", dossier_label(d),
-                                db::dossier_state_name(d.state), db::national_status_code(d.state),
-                                allowed, action_name(action)));
+  common::Text allowed{msg::no_action_allowed};
+  if (!left.empty()) {
+    // "a, b, c" as nested texts: the last label, then each earlier one in front of it.
+    const auto quoted = [](Action a) {
+      return common::Text{msg::quoted, {{"label", common::Text{action_label(a)}}}};
+    };
+    common::Text list = quoted(left.back());
+    for (auto it = std::next(left.rbegin()); it != left.rend(); ++it) {
+      list = common::Text{msg::list_more, {{"first", quoted(*it)}, {"rest", std::move(list)}}};
+    }
+    allowed = common::Text{msg::allowed_actions_are, {{"actions", std::move(list)}}};
+  }
+  return make_error(ErrorCode::conflict, msg::action_not_allowed,
+                    {{"id", d.id},
+                     {"state", common::Text{state_label(d.state)}},
+                     {"status", db::national_status_code(d.state)},
+                     {"allowed", std::move(allowed)},
+                     {"action", common::Text{action_label(action)}}});
 }
 
 Timestamp due_after(const common::WorkingCalendar& calendar, const db::Procedure& procedure,
@@ -156,15 +169,13 @@ Result<db::Procedure> procedure_in_force(db::Transaction& tx, const std::string&
   }
   if (best) return *best;
   if (earliest) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("procedure {} takes effect on {}, after the filing day {}", code,
-                    common::format_date(earliest->effective_from), common::format_date(day)));
+    return make_error(ErrorCode::invalid_argument, msg::procedure_not_in_force,
+                      {{"procedure", code.substr(0, 40)},
+                       {"effective", common::format_date(earliest->effective_from)},
+                       {"filed", common::format_date(day)}});
   }
-  return make_error(ErrorCode::invalid_argument,
-                    fmt::format("no procedure with code '{}' in the catalogue (see `hoso init "
-                                "--procedures`)",
-                                code.substr(0, 40)));
+  return make_error(ErrorCode::invalid_argument, msg::unknown_procedure,
+                    {{"procedure", code.substr(0, 40)}});
 }
 
 // The state a supplement was requested from: the complete dossier goes back there.
@@ -186,66 +197,51 @@ Result<DossierState> state_before_supplement(db::Transaction& tx, const db::Doss
 Result<void> check_apology(const common::WorkingCalendar& calendar, const db::Dossier& d,
                            Timestamp now, const ActionRequest& request) {
   if (d.reappointed) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} was already re-appointed once (new due date {}): a dossier "
-                                  "can be re-appointed only once (docs/domain.md §1.4)",
-                                  dossier_label(d), format_due(d.due_at)));
+    // docs/domain.md §1.4: a dossier can be re-appointed only once.
+    return make_error(ErrorCode::invalid_argument, msg::already_reappointed,
+                      {{"id", d.id}, {"due", format_due(d.due_at)}});
   }
   if (!request.new_date) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("{}: give the new appointment date (--new-date YYYY-MM-DD)", dossier_label(d)));
+    return make_error(ErrorCode::invalid_argument, msg::missing_new_date, {{"id", d.id}});
   }
   if (!d.due_at) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} has no due date to move", dossier_label(d)));
+    return make_error(ErrorCode::invalid_argument, msg::no_due_date, {{"id", d.id}});
   }
   if (now >= *d.due_at) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} is overdue (due {}): the apology must be sent at least 1 "
-                                  "working day before the deadline (docs/domain.md §1.4)",
-                                  dossier_label(d), format_due(d.due_at)));
+    return make_error(ErrorCode::invalid_argument, msg::apology_overdue,
+                      {{"id", d.id}, {"due", format_due(d.due_at)}});
   }
   // Form 04 must reach the citizen at least one working day before the due date.
   if (calendar.working_days_between(common::local_date(now), common::local_date(*d.due_at)) < 1) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{} is due {}: too late for an apology, which must be sent at "
-                                  "least 1 working day before the deadline (docs/domain.md §1.4)",
-                                  dossier_label(d), format_due(d.due_at)));
+    return make_error(ErrorCode::invalid_argument, msg::apology_too_late,
+                      {{"id", d.id}, {"due", format_due(d.due_at)}});
   }
   if (*request.new_date <= common::local_date(*d.due_at)) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("{}: the new date {} must be later than the due date {}", dossier_label(d),
-                    common::format_date(*request.new_date), format_due(d.due_at)));
+    return make_error(ErrorCode::invalid_argument, msg::new_date_not_later,
+                      {{"id", d.id},
+                       {"new_date", common::format_date(*request.new_date)},
+                       {"due", format_due(d.due_at)}});
   }
   if (!calendar.is_working_day(*request.new_date)) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{}: the new date {} is not a working day", dossier_label(d),
-                                  common::format_date(*request.new_date)));
+    return make_error(ErrorCode::invalid_argument, msg::new_date_not_working_day,
+                      {{"id", d.id}, {"new_date", common::format_date(*request.new_date)}});
   }
   if (request.reason.empty()) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{}: say why the result is late (--reason)", dossier_label(d)));
+    return make_error(ErrorCode::invalid_argument, msg::missing_late_reason, {{"id", d.id}});
   }
   return {};
 }
 
 Result<void> check_required(const db::Dossier& d, const ActionRequest& request) {
   if (request.actor.empty()) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{}: who does this? (actor is required)", dossier_label(d)));
+    return make_error(ErrorCode::invalid_argument, msg::missing_actor, {{"id", d.id}});
   }
   if (request.action == Action::request_supplement && request.missing.empty()) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("{}: list every missing document at once (--missing)", dossier_label(d)));
+    return make_error(ErrorCode::invalid_argument, msg::missing_documents, {{"id", d.id}});
   }
   if ((request.action == Action::refuse || request.action == Action::stop) &&
       request.reason.empty()) {
-    return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("{}: give the reason for the citizen (--reason)", dossier_label(d)));
+    return make_error(ErrorCode::invalid_argument, msg::missing_reason, {{"id", d.id}});
   }
   return {};
 }
@@ -325,22 +321,21 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
                                 const ActionRequest& request) {
   TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
   if (!found) {
-    return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", dossier_id));
+    return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
   }
   const db::Dossier before = *found;
   TRY(check_allowed(before, request.action));
   TRY(check_required(before, request));
   if (request.at && *request.at > now) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("{}: {} is in the future", dossier_label(before),
-                                  common::format_local(*request.at)));
+    return make_error(ErrorCode::invalid_argument, msg::time_in_future,
+                      {{"id", before.id}, {"at", common::format_local(*request.at)}});
   }
   if (request.at && *request.at < std::max(before.filed_at, before.updated_at)) {
     return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("{}: {} is before its last change ({})", dossier_label(before),
-                    common::format_local(*request.at),
-                    common::format_local(std::max(before.filed_at, before.updated_at))));
+        ErrorCode::invalid_argument, msg::time_before_last_change,
+        {{"id", before.id},
+         {"at", common::format_local(*request.at)},
+         {"last", common::format_local(std::max(before.filed_at, before.updated_at))}});
   }
   const Timestamp when = request.at.value_or(now);
 
@@ -363,18 +358,14 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
         procedure = p;
       }
       if (!procedure) {
-        return make_error(ErrorCode::invalid_argument,
-                          fmt::format("{} has no procedure: give its code to accept it "
-                                      "(--procedure 1.004227)",
-                                      dossier_label(before)));
+        return make_error(ErrorCode::invalid_argument, msg::missing_procedure, {{"id", before.id}});
       }
       after.procedure_id = procedure->id;
       after.procedure_version = procedure->version;
       TRY_ASSIGN(auto agency, tx.get_agency(before.agency_id));
       if (!agency) {
-        return make_error(
-            ErrorCode::internal,
-            fmt::format("{}: its agency #{} is missing", dossier_label(before), before.agency_id));
+        return make_error(ErrorCode::internal, fmt::format("dossier #{}: its agency #{} is missing",
+                                                           before.id, before.agency_id));
       }
       if (!before.code) {
         // The sequence row is bumped in this transaction: a rollback gives the number back.

@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "tracking/dossier_key.hpp"
+#include "tracking/labels.hpp"
 #include "tracking/lifecycle.hpp"
+#include "tracking/messages.hpp"
 
 namespace tracking {
 namespace {
@@ -248,34 +250,9 @@ bool lookup_codes_equal(std::string_view typed, std::string_view expected) {
   return difference == 0 && !expected.empty();
 }
 
-std::string_view state_label(DossierState state) {
-  switch (state) {
-    case DossierState::received:
-      return "Đã nhận hồ sơ qua bưu điện, đang chờ tiếp nhận";
-    case DossierState::accepted:
-      return "Đã tiếp nhận hồ sơ";
-    case DossierState::refused:
-      return "Không tiếp nhận hồ sơ";
-    case DossierState::in_process:
-      return "Đang giải quyết";
-    case DossierState::supplement_requested:
-      return "Chờ công dân bổ sung hồ sơ";
-    case DossierState::awaiting_fees:
-      return "Chờ thực hiện nghĩa vụ tài chính";
-    case DossierState::withdrawn:
-      return "Công dân đã rút hồ sơ";
-    case DossierState::stopped:
-      return "Đã dừng giải quyết";
-    case DossierState::processed:
-      return "Đã có kết quả, chờ gửi trả";
-    case DossierState::return_dispatched:
-      return "Đã gửi kết quả qua bưu điện";
-    case DossierState::return_failed:
-      return "Chưa phát được kết quả; kết quả đang ở bộ phận một cửa";
-    case DossierState::result_returned:
-      return "Đã trả kết quả";
-  }
-  return "Chưa rõ";
+// The state in the staff's and the citizen's words (tracking/labels.hpp), in Vietnamese.
+std::string_view state_vi(DossierState state) {
+  return tracking::state_label(state).wording(common::Lang::vi);
 }
 
 std::string_view carrier_status_label(std::string_view status) {
@@ -299,8 +276,7 @@ std::string_view carrier_status_label(std::string_view status) {
 }
 
 common::Error citizen_lookup_error() {
-  return make_error(ErrorCode::not_found,
-                    "no dossier matches this code and lookup code: check both on your receipt");
+  return make_error(ErrorCode::not_found, msg::citizen_lookup_failed);
 }
 
 Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
@@ -329,9 +305,8 @@ Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
     }
   }
   if (!dossier) {
-    return make_error(ErrorCode::not_found,
-                      fmt::format("no dossier '{}' (give a tracking number, a dossier code or #id)",
-                                  safe(key.substr(0, 64))));
+    return make_error(ErrorCode::not_found, msg::no_dossier_key,
+                      {{"key", safe(key.substr(0, 64))}});
   }
   StaffView view;
   view.dossier = *dossier;
@@ -401,7 +376,7 @@ json citizen_object(const CitizenView& v) {
           {"filed_at", common::format_iso(v.filed_at)},
           {"state", db::dossier_state_name(v.state)},
           {"national_status", db::national_status_code(v.state)},
-          {"state_label", state_label(v.state)},
+          {"state_label", state_vi(v.state)},
           {"due_at", optional_time(v.due_at)},
           {"reappointed", v.reappointed},
           {"timeline", std::move(timeline)},
@@ -414,7 +389,7 @@ void append_citizen_text(std::string& out, const CitizenView& v) {
     out += fmt::format("  Thủ tục:        {} ({})\n", safe(v.procedure_name), v.procedure_code);
   }
   out += fmt::format("  Ngày nộp:       {}\n", local_minutes(v.filed_at));
-  out += fmt::format("  Trạng thái:     {} (mã {})\n", state_label(v.state),
+  out += fmt::format("  Trạng thái:     {} (mã {})\n", state_vi(v.state),
                      db::national_status_code(v.state));
   out += fmt::format("  Hẹn trả:        {}{}\n", v.due_at ? local_minutes(*v.due_at) : "-",
                      v.reappointed ? " (đã hẹn lại)" : "");
@@ -524,7 +499,7 @@ json staff_object(const StaffView& v) {
             {"agency", v.agency ? json(v.agency->code) : json()},
             {"state", db::dossier_state_name(d.state)},
             {"national_status", db::national_status_code(d.state)},
-            {"state_label", state_label(d.state)},
+            {"state_label", state_vi(d.state)},
             {"channel", d.channel},
             {"filed_at", common::format_iso(d.filed_at)},
             {"clock_started_at", optional_time(d.clock_started_at)},
@@ -549,7 +524,7 @@ std::string staff_text(const StaffView& v) {
   std::string out = fmt::format("dossier #{}  {}\n", d.id, d.code.value_or("(no code yet)"));
   out +=
       fmt::format("  state:       {} (national status {}): {}\n", db::dossier_state_name(d.state),
-                  db::national_status_code(d.state), state_label(d.state));
+                  db::national_status_code(d.state), state_vi(d.state));
   out += fmt::format("  filed at:    {} (channel {})\n", local_minutes(d.filed_at), d.channel);
   out += fmt::format(
       "  due:         {}{}{}\n", d.due_at ? local_minutes(*d.due_at) : "-",

@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "db/records.hpp"
 #include "db/store.hpp"
+#include "tracking/labels.hpp"
 
 namespace tracking {
 
@@ -43,8 +44,7 @@ bool lookup_codes_equal(std::string_view typed, std::string_view expected);
 // names it by its action ("accept", "dispatch_return"); any other name is returned unchanged.
 std::string_view step_name(std::string_view logged_action);
 
-// Plain-Vietnamese words for a citizen: "Đang giải quyết" for in_process, etc.
-std::string_view state_label(db::DossierState state);
+// The words for a state, for staff and citizens alike, are tracking::state_label (labels.hpp).
 // For a normalised carrier status ("delivered" -> "Phát thành công"); "Chưa rõ" when unknown.
 std::string_view carrier_status_label(std::string_view status);
 

@@ -14,6 +14,7 @@
 #include "db/settings.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
+#include "tracking/messages.hpp"
 
 namespace tracking {
 namespace {
@@ -137,7 +138,9 @@ bool formula_like(std::string_view text) {
 std::string csv_field(std::string_view input) {
   // A leading apostrophe makes a spreadsheet show the text instead of running it (OWASP's advice
   // for CSV injection).
-  const std::string guarded = formula_like(input) ? "'" + std::string(input) : std::string(input);
+  std::string guarded;
+  if (formula_like(input)) guarded += '\'';
+  guarded.append(input);
   const std::string_view text = guarded;
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
@@ -196,6 +199,30 @@ struct RouteSamples {
 
 }  // namespace
 
+std::string_view late_reason_name(LateReason reason) {
+  switch (reason) {
+    case LateReason::many_supplements:
+      return "many_supplements";
+    case LateReason::no_appointment:
+      return "no_appointment";
+    case LateReason::after_appointment:
+      return "after_appointment";
+  }
+  return "unknown";
+}
+
+common::Text late_reason_text(LateReason reason) {
+  switch (reason) {
+    case LateReason::many_supplements:
+      return {msg::late_many_supplements};
+    case LateReason::no_appointment:
+      return {msg::late_no_appointment};
+    case LateReason::after_appointment:
+      break;
+  }
+  return {msg::late_after_appointment};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Building the report
 
@@ -203,9 +230,8 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
                                 const ReportOptions& options, Timestamp now) {
   if (!(period.from < period.to)) {
     return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("the report's period is empty: from {} is not before to {}",
-                    common::format_local(period.from), common::format_local(period.to)));
+        ErrorCode::invalid_argument, msg::period_empty,
+        {{"from", common::format_local(period.from)}, {"to", common::format_local(period.to)}});
   }
   DeskReport report;
   report.period = period;
@@ -255,15 +281,15 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
     const Judgement j = judge(steps);
     if (j.finished_at && in_period(*j.finished_at)) {
       ++counts.resolved;
-      std::string late_reason;
+      std::optional<LateReason> late_reason;
       if (j.supplements > 1) {
-        late_reason = "more than one supplement request";
+        late_reason = LateReason::many_supplements;
       } else if (!j.appointment) {
-        late_reason = "no appointment date recorded";
+        late_reason = LateReason::no_appointment;
       } else if (*j.finished_at > *j.appointment) {
-        late_reason = "finished after the appointment";
+        late_reason = LateReason::after_appointment;
       }
-      if (late_reason.empty()) {
+      if (!late_reason) {
         if (common::local_date(*j.finished_at) < common::local_date(*j.appointment)) {
           ++counts.early;
         } else {
@@ -281,7 +307,7 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
         late.apologised = j.apologised;
         late.new_date = j.new_date;
         late.met_new_date = j.apologised && j.new_date && *j.finished_at <= *j.new_date;
-        late.reason = late_reason;
+        late.reason = *late_reason;
         if (late.apologised) ++report.late_apologised;
         if (late.met_new_date) ++report.late_met_new_date;
         if (j.supplements > 1) ++report.late_many_supplements;
@@ -514,7 +540,7 @@ std::string report_text(const DeskReport& r) {
         l.apologised
             ? fmt::format(", apology, new date {}", l.new_date ? local_minutes(*l.new_date) : "-")
             : "",
-        l.reason);
+        late_reason_text(l.reason).render(common::Lang::en));
   }
   out += fmt::format("\nQuá hạn chưa giải quyết (backlog at the end): {}\n", r.total.open_overdue);
   for (const BacklogDossier& b : r.backlog) {
@@ -593,7 +619,7 @@ std::string report_json(const DeskReport& r) {
                     {"apologised", l.apologised},
                     {"new_date", optional_time(l.new_date)},
                     {"met_new_date", l.met_new_date},
-                    {"reason", l.reason}});
+                    {"reason", late_reason_name(l.reason)}});
   }
   json backlog = json::array();
   for (const BacklogDossier& b : r.backlog) {
@@ -676,7 +702,7 @@ std::string report_csv(const DeskReport& r) {
   for (const LateDossier& l : r.late) {
     line("late", l.code, "finished_at", common::format_iso(l.finished_at));
     line("late", l.code, "appointment", iso(l.appointment));
-    line("late", l.code, "reason", l.reason);
+    line("late", l.code, "reason", std::string(late_reason_name(l.reason)));
   }
   for (const BacklogDossier& b : r.backlog) {
     line("backlog", b.code, "due_at", common::format_iso(b.due_at));
@@ -710,8 +736,8 @@ common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Peri
   const common::Date last = common::local_date(std::min(period.to, now) - std::chrono::seconds(1));
   const auto days = (std::chrono::sys_days{last} - std::chrono::sys_days{first}).count() + 1;
   if (days > 92) {
-    return common::make_error(common::ErrorCode::invalid_argument,
-                              fmt::format("{} days asked for; charts take at most 92", days));
+    return common::make_error(common::ErrorCode::invalid_argument, msg::chart_too_many_days,
+                              {{"days", days}});
   }
   ReportOptions lean = options;
   lean.late_listed = 0;  // counts only

@@ -120,6 +120,17 @@ struct FieldCounts {
 };
 
 // A resolved dossier judged late, with why.
+// Why a resolved dossier counts as late under the national rule.
+enum class LateReason {
+  many_supplements,   // more than one supplement request
+  no_appointment,     // no appointment date recorded
+  after_appointment,  // finished after the appointment
+};
+// The stable snake_case name ("many_supplements"), for JSON and CSV.
+std::string_view late_reason_name(LateReason reason);
+// The reason in words, in either language.
+common::Text late_reason_text(LateReason reason);
+
 struct LateDossier {
   db::Id id = 0;
   std::string code;
@@ -130,7 +141,7 @@ struct LateDossier {
   bool apologised = false;
   std::optional<common::Timestamp> new_date;  // the apology's
   bool met_new_date = false;
-  std::string reason;  // "after the appointment", "more than one supplement request", ...
+  LateReason reason = LateReason::after_appointment;
 };
 
 struct BacklogDossier {

@@ -8,6 +8,7 @@
 #include "common/unicode.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/dossier_key.hpp"
+#include "tracking/messages.hpp"
 
 namespace tracking {
 namespace {
@@ -87,8 +88,8 @@ std::optional<ListView> parse_list_view(std::string_view name) {
 Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,
                                     const DossierQuery& query) {
   if (query.limit < 1) {
-    return make_error(ErrorCode::invalid_argument,
-                      fmt::format("the list limit must be at least 1, not {}", query.limit));
+    return make_error(ErrorCode::invalid_argument, msg::list_limit_too_small,
+                      {{"limit", query.limit}});
   }
   db::DossierFilter filter;
   filter.state = query.state;
@@ -114,7 +115,8 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
     if (!query.batch.empty()) {
       TRY_ASSIGN(const auto batch, tx.find_batch(query.batch));
       if (!batch) {
-        return make_error(ErrorCode::not_found, fmt::format("no handover batch '{}'", query.batch));
+        return make_error(ErrorCode::not_found, msg::no_batch,
+                          {{"batch", query.batch.substr(0, 40)}});
       }
       filter.batch_id = batch->id;
     }
@@ -166,7 +168,7 @@ Result<DossierRow> dossier_row(db::Store& store, const common::Clock& clock, db:
   const common::Timestamp now = clock.now();
   return store.read<DossierRow>([&](db::Transaction& tx) -> Result<DossierRow> {
     TRY_ASSIGN(auto dossier, tx.get_dossier(id));
-    if (!dossier) return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", id));
+    if (!dossier) return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", id}});
     std::map<db::Id, std::optional<db::Procedure>> procedures;
     return row_of(tx, std::move(*dossier), now, procedures);
   });

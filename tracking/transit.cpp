@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/csv.hpp"
+#include "tracking/messages.hpp"
 #include "tracking/report.hpp"
 
 namespace tracking {
@@ -143,7 +144,10 @@ Result<Period> parse_period(std::string_view from, std::string_view to, Timestam
   } else {
     auto start = common::parse_local(std::string(from));
     if (!start) {
-      return make_error(ErrorCode::invalid_argument, "from: " + start.error().message);
+      auto error = make_error(ErrorCode::invalid_argument, msg::period_bad_from,
+                              {{"value", std::string(from.substr(0, 40))}});
+      error.message += " (" + start.error().message + ")";
+      return error;
     }
     period.from = *start;
   }
@@ -152,19 +156,28 @@ Result<Period> parse_period(std::string_view from, std::string_view to, Timestam
   } else if (to.size() == 10) {
     // "YYYY-MM-DD": the last day included, so the period ends at the next local midnight.
     auto day = common::parse_date(std::string(to));
-    if (!day) return make_error(ErrorCode::invalid_argument, "to: " + day.error().message);
+    if (!day) {
+      auto error = make_error(ErrorCode::invalid_argument, msg::period_bad_to,
+                              {{"value", std::string(to.substr(0, 40))}});
+      error.message += " (" + day.error().message + ")";
+      return error;
+    }
     period.to =
         common::local_time(common::Date{std::chrono::sys_days{*day} + std::chrono::days{1}}, 0, 0);
   } else {
     auto end = common::parse_local(std::string(to));
-    if (!end) return make_error(ErrorCode::invalid_argument, "to: " + end.error().message);
+    if (!end) {
+      auto error = make_error(ErrorCode::invalid_argument, msg::period_bad_to,
+                              {{"value", std::string(to.substr(0, 40))}});
+      error.message += " (" + end.error().message + ")";
+      return error;
+    }
     period.to = *end;
   }
   if (!(period.from < period.to)) {
     return make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("the period is empty: it starts {} and ends {}",
-                    common::format_local(period.from), common::format_local(period.to)));
+        ErrorCode::invalid_argument, msg::period_empty,
+        {{"from", common::format_local(period.from)}, {"to", common::format_local(period.to)}});
   }
   return period;
 }

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "postal_api/messages.hpp"
+
 namespace postal_api::detail {
 
 CircuitBreaker::CircuitBreaker(std::string name, int failures_to_open,
@@ -95,8 +97,11 @@ void CircuitBreaker::open_locked() {
 }
 
 common::Error CircuitBreaker::refusal_locked() const {
-  return common::make_error(
-      common::ErrorCode::unavailable,
+  return coded_error(
+      common::ErrorCode::unavailable, msg::carrier_breaker_open,
+      {{"carrier", name_},
+       {"failures", consecutive_failures_},
+       {"next_try", common::format_local(open_until_)}},
       fmt::format(
           "{}: not called: the carrier failed {} times in a row (last: {}); next try after {}",
           name_, consecutive_failures_, last_failure_, common::format_local(open_until_)));

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "postal_api/detail/circuit_breaker.hpp"
+#include "postal_api/messages.hpp"
 
 namespace postal_api::detail {
 namespace {
@@ -170,17 +171,20 @@ struct HttpClient::Impl {
       if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
         outcome.kind = Outcome::Kind::fail;
         outcome.health = Outcome::Health::neutral;
-        outcome.error = make_error(ErrorCode::invalid_argument, fmt::format("{}: {}", label, why));
+        outcome.error = coded_error(ErrorCode::invalid_argument, msg::carrier_bad_address,
+                                    {{"carrier", options.name}}, fmt::format("{}: {}", label, why));
       } else if (code == CURLE_OPERATION_TIMEDOUT) {
         curl_off_t connected_after = 0;
         curl_easy_getinfo(slot.easy, CURLINFO_CONNECT_TIME_T, &connected_after);
         outcome.unreachable = connected_after == 0;
         outcome.kind = Outcome::Kind::retry;
-        outcome.error = make_error(ErrorCode::timeout, fmt::format("{}: {}", label, why));
+        outcome.error = coded_error(ErrorCode::timeout, msg::carrier_timeout,
+                                    {{"carrier", options.name}}, fmt::format("{}: {}", label, why));
       } else {
         outcome.unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
         outcome.kind = Outcome::Kind::retry;
-        outcome.error = make_error(ErrorCode::unavailable, fmt::format("{}: {}", label, why));
+        outcome.error = coded_error(ErrorCode::unavailable, msg::carrier_unreachable,
+                                    {{"carrier", options.name}}, fmt::format("{}: {}", label, why));
       }
       return outcome;
     }
@@ -190,8 +194,9 @@ struct HttpClient::Impl {
     if (status >= 500) {
       outcome.kind = Outcome::Kind::retry;
       outcome.health = Outcome::Health::bad;
-      outcome.error = make_error(ErrorCode::unavailable,
-                                 fmt::format("{}: the carrier answered HTTP {}", label, status));
+      outcome.error = coded_error(ErrorCode::unavailable, msg::carrier_http_error,
+                                  {{"carrier", options.name}, {"status", status}},
+                                  fmt::format("{}: the carrier answered HTTP {}", label, status));
       return outcome;
     }
     if (status == 429) {
@@ -201,14 +206,17 @@ struct HttpClient::Impl {
       if (header != slot.response.headers.end()) {
         outcome.retry_after = parse_retry_after(header->second, chr::system_clock::now());
       }
-      outcome.error = make_error(
-          ErrorCode::unavailable,
+      outcome.error = coded_error(
+          ErrorCode::unavailable, msg::carrier_busy, {{"carrier", options.name}},
           fmt::format("{}: the carrier answered HTTP 429 Too Many Requests{}", label,
                       outcome.retry_after
                           ? fmt::format(" (Retry-After {} s)", outcome.retry_after->count())
                           : std::string()));
       if (outcome.retry_after && *outcome.retry_after > options.retry.max_retry_after) {
         outcome.kind = Outcome::Kind::fail;
+        outcome.error.text =
+            common::Text{msg::carrier_wait_too_long,
+                         {{"carrier", options.name}, {"seconds", outcome.retry_after->count()}}};
         outcome.error.message = fmt::format(
             "{}: the carrier asked to wait {} s before retrying (Retry-After), longer "
             "than max_retry_after {} s; try again later",
@@ -221,8 +229,8 @@ struct HttpClient::Impl {
         outcome.kind = Outcome::Kind::retry;
         outcome.health = Outcome::Health::bad;
         outcome.error =
-            make_error(ErrorCode::bad_input,
-                       fmt::format("{}: malformed answer (HTTP {}): {}", label, status, *problem));
+            coded_error(ErrorCode::bad_input, msg::carrier_malformed, {{"carrier", options.name}},
+                        fmt::format("{}: malformed answer (HTTP {}): {}", label, status, *problem));
         return outcome;
       }
     }

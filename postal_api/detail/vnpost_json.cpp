@@ -8,6 +8,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "postal_api/messages.hpp"
+
 namespace postal_api::detail::vnpost {
 namespace {
 
@@ -175,9 +177,10 @@ common::Result<TrackPage> parse_track_page(std::string_view body, const StatusMa
     const json& document = parsed;
     if (success_flag(document) == false) {
       const auto message = message_of(document);
-      return make_error(ErrorCode::unavailable,
-                        fmt::format("the carrier refused the tracking request: {}",
-                                    message.empty() ? "no reason given" : message));
+      return coded_error(ErrorCode::unavailable, msg::carrier_refused_tracking,
+                         {{"reason", reason_of(message)}},
+                         fmt::format("the carrier refused the tracking request: {}",
+                                     message.empty() ? "no reason given" : message));
     }
     TrackPage page;
     TRY_ASSIGN(auto page_index, read_integer(document, "PageIndex", 1));
@@ -220,7 +223,9 @@ common::Result<TrackPage> parse_track_page(std::string_view body, const StatusMa
       if (!problem.empty()) {
         page.failures.insert_or_assign(
             item.tracking_number,
-            make_error(ErrorCode::bad_input, fmt::format("{}: {}", item.tracking_number, problem)));
+            coded_error(ErrorCode::bad_input, msg::carrier_item_unreadable,
+                        {{"number", item.tracking_number}},
+                        fmt::format("{}: {}", item.tracking_number, problem)));
         continue;
       }
       page.items.push_back(std::move(item));
@@ -239,8 +244,9 @@ common::Result<std::string> parse_login(std::string_view body) {
   if (!success) return make_error(ErrorCode::bad_input, "the login answer has no IsSuccess flag");
   if (!*success) {
     const auto message = message_of(document);
-    return make_error(
-        ErrorCode::invalid_argument,
+    return coded_error(
+        ErrorCode::invalid_argument, msg::carrier_login_refused,
+        {{"carrier", "vnpost"}, {"reason", reason_of(message)}},
         fmt::format("vnpost login refused: {}", message.empty() ? "no reason given" : message));
   }
   const auto token = document.find("Token");

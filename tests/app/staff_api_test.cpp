@@ -832,7 +832,7 @@ TEST_CASE(
     REQUIRE(again);
     CHECK(again->status == 409);
     CHECK(error_code(again) == "conflict");
-    CHECK(contains(error_message(again), "accepted"));
+    CHECK(contains(error_message(again), "Accepted"));  // the state's label, not its enum name
     const auto unknown_action = api.post(action_path(nhung, "teleport"), json::object(), officer);
     REQUIRE(unknown_action);
     CHECK(unknown_action->status == 404);

@@ -49,6 +49,11 @@ TEST_CASE("consecutive failures open the breaker, which refuses at once saying u
         "server 127.0.0.1:8765); next try after 2026-11-29 10:15:32");
   REQUIRE(breaker.refusal());
   CHECK(breaker.refusal()->message == decision.error.message);
+  // What a user reads: in Vietnamese, without curl's English or the address.
+  CHECK(decision.error.text.id() == "carrier_breaker_open");
+  CHECK(decision.error.render(common::Lang::vi) ==
+        "Tạm ngừng kết nối đơn vị bưu chính vnpost vì đã lỗi 5 lần liên tiếp; hệ thống sẽ thử "
+        "lại sau 2026-11-29 10:15:32");
 
   clock.advance(std::chrono::seconds(29));
   CHECK(breaker.admit().admission == Admission::refuse);

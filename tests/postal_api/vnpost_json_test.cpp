@@ -147,6 +147,9 @@ TEST_CASE("a login gives the token, and refused credentials quote the carrier") 
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::invalid_argument);
   CHECK(refused.error().message == "vnpost login refused: Tên đăng nhập hoặc mật khẩu không đúng");
+  CHECK(refused.error().render(common::Lang::vi) ==
+        "Đơn vị bưu chính vnpost từ chối đăng nhập: “Tên đăng nhập hoặc mật khẩu không đúng”; hãy "
+        "kiểm tra tài khoản kết nối");
 
   auto injected = wire::parse_login(R"({"IsSuccess": true, "Token": "a\r\nX-Evil: 1"})");
   REQUIRE_FALSE(injected);

@@ -579,3 +579,47 @@ TEST_CASE(
   auto disabled = desk.accounts.change_user(lan.id, to_disabled(true), "lan.nt");
   CHECK_MESSAGE(disabled.has_value(), error_of(disabled));
 }
+
+TEST_CASE("what staff read when logging in or managing users is in Vietnamese, with no flag") {
+  Desk desk;
+  desk.add("root", Role::admin);
+
+  auto wrong = desk.accounts.log_in("root", k_other_password);
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().text.id() == "login_failed");
+  CHECK(wrong.error().render(common::Lang::vi) == "Sai tên đăng nhập hoặc mật khẩu");
+  CHECK(wrong.error().render(common::Lang::en) == "wrong login or password");
+
+  auto expired = desk.accounts.session("not-a-cookie");
+  REQUIRE_FALSE(expired.has_value());
+  CHECK(expired.error().render(common::Lang::vi).find("phiên làm việc đã hết hạn") !=
+        std::string::npos);
+
+  auto weak = desk.accounts.add_user({"lan.nt", "Nguyễn Thị Lan", Role::officer, "ngắn"}, "root");
+  REQUIRE_FALSE(weak.has_value());
+  CHECK(weak.error().code == ErrorCode::invalid_argument);
+  const std::string weak_vi = weak.error().render(common::Lang::vi);
+  CHECK(weak_vi == "Mật khẩu phải có ít nhất 10 ký tự (mật khẩu này có 4 ký tự)");
+
+  auto twice = desk.accounts.add_user({"root", "Trần Văn An", Role::officer, k_password}, "root");
+  REQUIRE_FALSE(twice.has_value());
+  CHECK(twice.error().render(common::Lang::vi) == "Đã có người dùng với tên đăng nhập “root”");
+
+  auto bad_login =
+      desk.accounts.add_user({"a b", "Trần Văn An", Role::officer, k_password}, "root");
+  REQUIRE_FALSE(bad_login.has_value());
+  const std::string bad_vi = bad_login.error().render(common::Lang::vi);
+  CHECK(bad_vi.starts_with("Tên đăng nhập “a b” phải dài từ 2 đến 32 ký tự"));
+  CHECK(bad_login.error().render(common::Lang::en).starts_with("login 'a b' must be"));
+
+  auto last =
+      desk.accounts.change_user(desk.accounts.user("root").value().id, to_disabled(true), "root");
+  REQUIRE_FALSE(last.has_value());
+  CHECK(last.error().render(common::Lang::vi).starts_with("“root” là quản trị viên cuối cùng"));
+
+  for (const auto* error : {&wrong.error(), &expired.error(), &weak.error(), &twice.error(),
+                            &bad_login.error(), &last.error()}) {
+    CHECK(error->render(common::Lang::vi).find("--") == std::string::npos);
+    CHECK(error->render(common::Lang::vi) != error->render(common::Lang::en));
+  }
+}

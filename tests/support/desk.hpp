@@ -289,12 +289,14 @@ class RefusingStore final : public db::Store {
 
   common::Result<void> write(
       const std::function<common::Result<void>(db::Transaction&)>& work) override {
-    if (refuse_writes) return common::Error{common::ErrorCode::io_error, "disk I/O error (test)"};
+    if (refuse_writes)
+      return common::make_error(common::ErrorCode::io_error, "disk I/O error (test)");
     return inner_.write(work);
   }
   common::Result<void> read(
       const std::function<common::Result<void>(db::Transaction&)>& work) override {
-    if (refuse_reads) return common::Error{common::ErrorCode::io_error, "disk I/O error (test)"};
+    if (refuse_reads)
+      return common::make_error(common::ErrorCode::io_error, "disk I/O error (test)");
     return inner_.read(work);
   }
 

@@ -75,13 +75,13 @@ class ScriptedCarrier final : public postal_api::Carrier {
     return answer(numbers);
   }
   Result<postal_api::CreatedShipment> create_shipment(const postal_api::ShipmentOrder&) override {
-    return common::Error{ErrorCode::internal, "not scripted"};
+    return common::make_error(ErrorCode::internal, "not scripted");
   }
   Result<void> cancel(const std::string&) override {
-    return common::Error{ErrorCode::internal, "not scripted"};
+    return common::make_error(ErrorCode::internal, "not scripted");
   }
   Result<postal_api::WebhookDelivery> parse_webhook(const postal_api::WebhookRequest&) override {
-    return common::Error{ErrorCode::internal, "not scripted"};
+    return common::make_error(ErrorCode::internal, "not scripted");
   }
   postal_api::CallStats stats() const override { return {}; }
 };
@@ -215,8 +215,8 @@ TEST_CASE(
     // The carrier's answer for the second number was malformed this time.
     std::erase_if(report->items,
                   [](const auto& item) { return item.tracking_number == "EB000000002VN"; });
-    report->failures.emplace("EB000000002VN",
-                             common::Error{ErrorCode::bad_input, "Logs[0].CreateTime is no time"});
+    report->failures.emplace(
+        "EB000000002VN", common::make_error(ErrorCode::bad_input, "Logs[0].CreateTime is no time"));
     return report;
   });
   carrier.answers.push_back(world);
@@ -237,7 +237,7 @@ TEST_CASE(
     failing.answers.push_back([](const std::vector<std::string>& numbers) {
       postal_api::TrackingReport r;
       for (const auto& n : numbers) {
-        r.failures.emplace(n, common::Error{ErrorCode::timeout, "no answer in 15 s"});
+        r.failures.emplace(n, common::make_error(ErrorCode::timeout, "no answer in 15 s"));
       }
       return Result<postal_api::TrackingReport>(r);
     });
@@ -260,8 +260,8 @@ TEST_CASE("an unavailable carrier fails the sync and changes nothing in the data
   ScriptedCarrier carrier;
   carrier.answers.push_back(
       [](const std::vector<std::string>&) -> Result<postal_api::TrackingReport> {
-        return common::Error{ErrorCode::unavailable,
-                             "vnpost: not called: the carrier failed 5 times in a row"};
+        return common::make_error(ErrorCode::unavailable,
+                                  "vnpost: not called: the carrier failed 5 times in a row");
       });
   auto report = tracking::sync_shipments(*desk.store, carrier, desk.clock);
   REQUIRE_FALSE(report.has_value());
@@ -290,7 +290,7 @@ TEST_CASE("a sync stopped half-way is finished by the next run without duplicate
   carrier.answers.push_back(ScriptedCarrier::from(world));
   carrier.answers.push_back(
       [](const std::vector<std::string>&) -> Result<postal_api::TrackingReport> {
-        return common::Error{ErrorCode::unavailable, "vnpost: connection refused"};
+        return common::make_error(ErrorCode::unavailable, "vnpost: connection refused");
       });
   tracking::SyncOptions options;
   options.chunk = 2;
@@ -432,8 +432,8 @@ TEST_CASE("a refused login stops the sync after one attempt instead of once per 
   ScriptedCarrier carrier;
   carrier.answers.push_back(
       [](const std::vector<std::string>&) -> Result<postal_api::TrackingReport> {
-        return common::Error{ErrorCode::invalid_argument,
-                             "vnpost login refused: Tên đăng nhập hoặc mật khẩu không đúng"};
+        return common::make_error(ErrorCode::invalid_argument,
+                                  "vnpost login refused: Tên đăng nhập hoặc mật khẩu không đúng");
       });
   tracking::SyncOptions options;
   options.chunk = 2;

@@ -112,7 +112,7 @@ class AnswerTrouble final : public postal_api::Carrier {
     auto created = inner_.create_shipment(order);
     if (created && lose_answers > 0) {
       --lose_answers;
-      return common::Error{ErrorCode::timeout, "CustomerConnect/CreateOrder: timed out"};
+      return common::make_error(ErrorCode::timeout, "CustomerConnect/CreateOrder: timed out");
     }
     if (created && meanwhile) std::exchange(meanwhile, {})();
     return created;
@@ -172,8 +172,55 @@ TEST_CASE(
   auto again = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
   REQUIRE_FALSE(again.has_value());
   CHECK(again.error().code == ErrorCode::conflict);
-  CHECK(again.error().message.find("return_dispatched") != std::string::npos);
+  CHECK(again.error().text.id() == "action_not_allowed");
+  CHECK(again.error().message.find("Result posted") != std::string::npos);
   CHECK(world.orders_created() == 1);
+}
+
+TEST_CASE(
+    "a dispatch that lacks the applicant's details or the desk's address says so in Vietnamese") {
+  World world;
+  const db::Id id = world.processed_dossier(1, false);
+  auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
+
+  auto sent = tracking::dispatch_return(*world.store, *carrier, world.clock, id, as("hoa.pt"));
+  REQUIRE_FALSE(sent.has_value());
+  CHECK(sent.error().code == ErrorCode::invalid_argument);
+  const std::string vi = sent.error().render(common::Lang::vi);
+  CHECK(vi == fmt::format("Hồ sơ #{} ({}-261116-0001): chưa thể gửi trả kết quả qua bưu chính vì "
+                          "thiếu số điện thoại của người nộp hồ sơ; hãy nhập theo phiếu gửi",
+                          id, k_agency));
+  CHECK(vi.find("--") == std::string::npos);
+  CHECK(vi.find("hoso ") == std::string::npos);
+  // No personal data in the message: the applicant's name and address stay out of it.
+  CHECK(vi.find("Bích Ngọc") == std::string::npos);
+  CHECK(vi.find("Lê Duẩn") == std::string::npos);
+
+  // A dossier with no applicant at all lacks all three, named in words.
+  const db::Id bare = world.add_dossier(at("2026-11-16 09:00"), std::nullopt, "K7M2Q9XQ");
+  world.put_in_state(bare, DossierState::processed, fmt::format("{}-261116-0002", k_agency),
+                     world.procedure_id, at("2026-11-23 17:00"), at("2026-11-20 16:00"));
+  auto nobody = tracking::dispatch_return(*world.store, *carrier, world.clock, bare, as("hoa.pt"));
+  REQUIRE_FALSE(nobody.has_value());
+  CHECK(nobody.error()
+            .render(common::Lang::vi)
+            .find("thiếu họ tên, số điện thoại, địa chỉ nhận "
+                  "của người nộp hồ sơ") != std::string::npos);
+  CHECK(nobody.error()
+            .render(common::Lang::en)
+            .find("without the applicant's name, phone, "
+                  "address") != std::string::npos);
+
+  // Without the desk's own address nothing can be posted.
+  world.set(db::k_setting_agency_address, "");
+  const db::Id ready = world.processed_dossier(3);
+  auto no_sender =
+      tracking::dispatch_return(*world.store, *carrier, world.clock, ready, as("hoa.pt"));
+  REQUIRE_FALSE(no_sender.has_value());
+  CHECK(no_sender.error().render(common::Lang::vi) ==
+        "Chưa khai báo địa chỉ của bộ phận một cửa (nơi gửi kết quả qua bưu chính)");
+  CHECK(no_sender.error().message.find("--agency-address") == std::string::npos);
+  CHECK(world.orders_created() == 0);
 }
 
 TEST_CASE(
@@ -187,7 +234,8 @@ TEST_CASE(
   REQUIRE_FALSE(sent.has_value());
   CHECK(sent.error().code == ErrorCode::invalid_argument);
   CHECK(sent.error().message.find("phone") != std::string::npos);
-  CHECK(sent.error().message.find("hoso dossier applicant") != std::string::npos);
+  CHECK(sent.error().text.id() == "applicant_missing");
+  CHECK(sent.error().message.find("consignment note") != std::string::npos);
   CHECK(world.orders_created() == 0);
   CHECK(world.dossier(id).state == DossierState::processed);
 
@@ -232,6 +280,13 @@ TEST_CASE("a dead carrier leaves the dossier unchanged and a later dispatch succ
 
   auto sent = tracking::dispatch_return(*world.store, *dead, world.clock, id, as("hoa.pt"));
   REQUIRE_FALSE(sent.has_value());
+  // The officer reads, in Vietnamese, that the carrier could not be reached: the carrier's failure
+  // is a message nested in dispatch's, and curl's English stays in the log message.
+  CHECK(sent.error().text.id() == "carrier_create_failed");
+  const std::string vi = sent.error().render(common::Lang::vi);
+  CHECK(vi.find("Không kết nối được với đơn vị bưu chính") != std::string::npos);
+  CHECK(vi.find("hồ sơ chưa thay đổi") != std::string::npos);
+  CHECK(vi.find("127.0.0.1") == std::string::npos);
   CHECK(sent.error().code == ErrorCode::unavailable);
   CHECK(sent.error().message.find("was not changed") != std::string::npos);
   CHECK(sent.error().message.find("000.00.05.H12-261116-0001-R1") != std::string::npos);

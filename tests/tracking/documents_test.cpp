@@ -298,7 +298,8 @@ TEST_CASE("a label for a dossier without a return shipment is refused with what 
   CHECK(error.code == common::ErrorCode::not_found);
   CHECK(contains(error.message, "has no return shipment"));
   CHECK(contains(error.message, "#" + std::to_string(id)));
-  CHECK(contains(error.message, "hoso dispatch"));
+  CHECK(error.text.id() == "label_no_return_shipment");
+  CHECK(contains(error.render(common::Lang::vi), "chưa gửi trả kết quả qua bưu chính"));
 }
 
 TEST_CASE("labels of 100 x 150 mm come one per page or two to an A4 sheet") {
@@ -396,7 +397,8 @@ TEST_CASE("no receipt is printed for a dossier that has not been accepted") {
     return {};
   });
   CHECK(error.code == common::ErrorCode::invalid_argument);
-  CHECK(contains(error.message, "hoso dossier accept"));
+  CHECK(contains(error.message, "accept it first"));
+  CHECK(contains(error.render(common::Lang::vi), "chưa được tiếp nhận"));
 }
 
 TEST_CASE("the supplement request lists every missing document") {

@@ -183,22 +183,26 @@ TEST_CASE("an illegal action is refused with the current state and the allowed a
   };
   const Case cases[] = {
       {DossierState::refused, Action::start_processing,
-       "dossier #{} is refused (national status 3): no action is allowed; cannot "
-       "start_processing"},
+       "dossier #{} is \"Refused\" (national status 3): no action is allowed; cannot "
+       "\"Start processing\""},
       {DossierState::received, Action::start_processing,
-       "dossier #{} is received (national status 1): allowed: accept, request_supplement, refuse, "
-       "withdraw; cannot start_processing"},
+       "dossier #{} is \"Received by post, waiting to be accepted\" (national status 1): "
+       "allowed: \"Accept\", \"Request a supplement\", \"Refuse\", \"Withdrawal by the "
+       "citizen\"; cannot \"Start processing\""},
       {DossierState::processed, Action::withdraw,
-       "dossier #{} is processed (national status 9): allowed: dispatch_return; cannot withdraw"},
+       "dossier #{} is \"Result ready, waiting to be posted\" (national status 9): allowed: "
+       "\"Post the result\"; cannot \"Withdrawal by the citizen\""},
       {DossierState::supplement_requested, Action::accept,
-       "dossier #{} is supplement_requested (national status 5): allowed: supplement_received, "
-       "withdraw, stop; cannot accept"},
+       "dossier #{} is \"Waiting for a supplement\" (national status 5): allowed: "
+       "\"Supplement received\", \"Withdrawal by the citizen\", \"Stop processing\"; cannot "
+       "\"Accept\""},
       {DossierState::result_returned, Action::record_return_failure,
-       "dossier #{} is result_returned (national status 10): no action is allowed; cannot "
-       "record_return_failure"},
+       "dossier #{} is \"Result returned\" (national status 10): no action is allowed; cannot "
+       "\"Return delivery failed\""},
       {DossierState::accepted, Action::mark_processed,
-       "dossier #{} is accepted (national status 2): allowed: start_processing, "
-       "request_supplement, apologise, withdraw, stop; cannot mark_processed"},
+       "dossier #{} is \"Accepted\" (national status 2): allowed: \"Start processing\", "
+       "\"Request a supplement\", \"Apologise, new date\", \"Withdrawal by the citizen\", "
+       "\"Stop processing\"; cannot \"Mark the result ready\""},
   };
   Desk desk;
   for (const Case& c : cases) {
@@ -207,6 +211,7 @@ TEST_CASE("an illegal action is refused with the current state and the allowed a
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().code == ErrorCode::conflict);
     CHECK(result.error().message == fmt::format(fmt::runtime(c.message), id));
+    CHECK(result.error().text.id() == "action_not_allowed");
     // `hoso dossier <action>` still exits 2: the command line asked for a move that is not allowed.
     CHECK(common::exit_code_for(result.error().code) == common::ExitCode::bad_arguments);
   }
@@ -449,7 +454,8 @@ TEST_CASE("refusing needs a reason and an actor") {
   const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
   auto no_reason = desk.life.apply(id, request(Action::refuse));
   REQUIRE_FALSE(no_reason.has_value());
-  CHECK(no_reason.error().message.find("--reason") != std::string::npos);
+  CHECK(no_reason.error().text.id() == "missing_reason");
+  CHECK(no_reason.error().message.find("give the reason for the citizen") != std::string::npos);
   auto anonymous = request(Action::refuse);
   anonymous.reason = "Không thuộc thẩm quyền";
   anonymous.actor.clear();
@@ -538,4 +544,71 @@ TEST_CASE("apply_action and check_allowed fail with the error codes their contra
   CHECK(code_of(unknown) == ErrorCode::invalid_argument);
   CHECK(desk.dossier(id).state == DossierState::received);
   CHECK(desk.events(id).empty());
+}
+
+TEST_CASE("a refused move reads in Vietnamese with the state and the actions in words") {
+  Desk desk;
+  const db::Id refused = desk.dossier_in(DossierState::refused, at("2026-03-20 17:00"));
+  auto none = desk.life.apply(refused, request(Action::start_processing));
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().code == ErrorCode::conflict);
+  CHECK(none.error().render(common::Lang::vi) ==
+        fmt::format("Hồ sơ #{} đang ở trạng thái “Không tiếp nhận hồ sơ” (mã trạng thái 3): "
+                    "không còn thao tác nào được phép; không thể thực hiện “Chuyển giải quyết”",
+                    refused));
+
+  const db::Id received = desk.add_dossier(at("2026-03-02 09:00"));
+  auto early = desk.life.apply(received, request(Action::mark_processed));
+  REQUIRE_FALSE(early.has_value());
+  const std::string vi = early.error().render(common::Lang::vi);
+  CHECK(vi.find("“Đã nhận hồ sơ qua bưu điện, đang chờ tiếp nhận”") != std::string::npos);
+  CHECK(vi.find("các thao tác được phép: “Tiếp nhận hồ sơ”, “Yêu cầu bổ sung, hoàn thiện hồ sơ”, "
+                "“Từ chối tiếp nhận”, “Công dân rút hồ sơ”") != std::string::npos);
+  CHECK(vi.find("không thể thực hiện “Đã có kết quả”") != std::string::npos);
+  // No enum name leaks into either language.
+  for (const auto lang : {common::Lang::vi, common::Lang::en}) {
+    const std::string text = early.error().render(lang);
+    CHECK(text.find("received") == std::string::npos);
+    CHECK(text.find("mark_processed") == std::string::npos);
+    CHECK(text.find("request_supplement") == std::string::npos);
+  }
+}
+
+TEST_CASE("what a move lacks is named in Vietnamese words, never as a command-line flag") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  const auto vi_of = [&](const tracking::ActionRequest& r) {
+    auto result = desk.life.apply(id, r);
+    REQUIRE_FALSE(result.has_value());
+    const std::string text = result.error().render(common::Lang::vi);
+    CHECK(text.find("--") == std::string::npos);
+    CHECK(result.error().render(common::Lang::en).find("--") == std::string::npos);
+    return text;
+  };
+  CHECK(vi_of(request(Action::refuse)) ==
+        fmt::format("Hồ sơ #{}: cần nêu lý do để thông báo cho người nộp hồ sơ", id));
+  CHECK(vi_of(request(Action::request_supplement)) ==
+        fmt::format("Hồ sơ #{}: cần liệt kê đầy đủ các giấy tờ phải bổ sung, hoàn thiện trong một "
+                    "lần",
+                    id));
+  CHECK(vi_of(request(Action::accept)).find("chưa có thủ tục hành chính") != std::string::npos);
+  auto unknown = request(Action::accept);
+  unknown.procedure_code = "9.999999";
+  CHECK(vi_of(unknown) == "Không có thủ tục mã “9.999999” trong danh mục thủ tục hành chính");
+
+  REQUIRE(desk.accept(id).has_value());  // due Monday 9 March 17:00
+  desk.clock.set(at("2026-03-05 10:00"));
+  auto apology = request(Action::apologise);
+  CHECK(vi_of(apology) == fmt::format("Hồ sơ #{}: cần nhập ngày hẹn trả kết quả mới", id));
+  apology.new_date = day("2026-03-13");
+  CHECK(vi_of(apology) == fmt::format("Hồ sơ #{}: cần nêu lý do chậm trả kết quả", id));
+  apology.new_date = day("2026-03-14");  // a Saturday
+  apology.reason = "Cần xác minh thêm";
+  CHECK(vi_of(apology) ==
+        fmt::format("Hồ sơ #{}: ngày hẹn mới 2026-03-14 không phải ngày làm việc", id));
+  apology.new_date = day("2026-03-13");
+  REQUIRE(desk.life.apply(id, apology).has_value());
+  apology.new_date = day("2026-03-20");
+  CHECK(vi_of(apology).starts_with(
+      fmt::format("Hồ sơ #{} đã được hẹn lại một lần (ngày hẹn mới 2026-03-13 17:00)", id)));
 }

@@ -64,7 +64,9 @@ TEST_CASE(
   REQUIRE(late->appointment.has_value());
   CHECK(common::format_local(*late->appointment) == "2026-03-23 17:00:00");
   CHECK(late->supplements == 1);
-  CHECK(late->reason == "finished after the appointment");
+  CHECK(late->reason == tracking::LateReason::after_appointment);
+  CHECK(tracking::late_reason_text(late->reason).render(common::Lang::en) ==
+        "finished after the appointment");
 }
 
 TEST_CASE("more than one supplement request makes a dossier late even when finished early") {
@@ -90,7 +92,8 @@ TEST_CASE("more than one supplement request makes a dossier late even when finis
   const auto* late = late_of(r, code);
   REQUIRE(late != nullptr);
   CHECK(late->supplements == 2);
-  CHECK(late->reason == "more than one supplement request");
+  CHECK(late->reason == tracking::LateReason::many_supplements);
+  CHECK(tracking::late_reason_name(late->reason) == "many_supplements");
 }
 
 TEST_CASE("an apology's new date does not make a late dossier on time") {

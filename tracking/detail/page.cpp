@@ -7,6 +7,7 @@
 
 #include "tracking/detail/document_text.hpp"
 #include "tracking/detail/templates.hpp"
+#include "tracking/labels.hpp"
 
 namespace tracking::detail {
 namespace {
@@ -44,36 +45,6 @@ std::string esc(const std::string& text) {
     }
   }
   return out;
-}
-
-std::string_view state_vn(db::DossierState state) {
-  switch (state) {
-    case db::DossierState::received:
-      return "Đã nhận qua bưu chính, chờ tiếp nhận";
-    case db::DossierState::accepted:
-      return "Đã tiếp nhận";
-    case db::DossierState::refused:
-      return "Từ chối tiếp nhận";
-    case db::DossierState::in_process:
-      return "Đang giải quyết";
-    case db::DossierState::supplement_requested:
-      return "Chờ bổ sung hồ sơ";
-    case db::DossierState::awaiting_fees:
-      return "Chờ thực hiện nghĩa vụ tài chính";
-    case db::DossierState::withdrawn:
-      return "Công dân rút hồ sơ";
-    case db::DossierState::stopped:
-      return "Dừng giải quyết";
-    case db::DossierState::processed:
-      return "Đã có kết quả";
-    case db::DossierState::return_dispatched:
-      return "Đã gửi trả kết quả qua bưu chính";
-    case db::DossierState::return_failed:
-      return "Bưu chính hoàn trả kết quả về cơ quan";
-    case db::DossierState::result_returned:
-      return "Đã trả kết quả";
-  }
-  return "";
 }
 
 constexpr std::array k_partials = {"page_head", "letterhead",        "applicant",
@@ -161,7 +132,7 @@ Data dossier_data(const DossierSummary& d) {
   out.set("filed_on", date_vn(d.filed_at));
   out.set("due_at", d.due_at ? datetime_vn(*d.due_at) : std::string("—"));
   out.set("due_at_short", optional_datetime(d.due_at));
-  out.set("state", std::string(state_vn(d.state)));
+  out.set("state", std::string(printed_state_label(d.state).wording(common::Lang::vi)));
   out.set("applicant", applicant);
   return out;
 }

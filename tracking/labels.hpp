@@ -1,0 +1,53 @@
+// The words for dossier states and lifecycle actions, one table per audience: what staff read (the
+// desk's pages, the CLI, messages that name a state or an action, the citizen lookup) and what the
+// printed forms say. Messages take these as nested Texts (`{"state", Text{state_label(s)}}`), never
+// the enum's name.
+#pragma once
+
+#include <array>
+
+#include "common/text.hpp"
+#include "db/records.hpp"
+#include "tracking/lifecycle.hpp"
+
+namespace tracking {
+
+// Every state and every action, in declaration order (for tables and tests).
+inline constexpr std::array k_all_states = {db::DossierState::received,
+                                            db::DossierState::accepted,
+                                            db::DossierState::refused,
+                                            db::DossierState::in_process,
+                                            db::DossierState::supplement_requested,
+                                            db::DossierState::awaiting_fees,
+                                            db::DossierState::withdrawn,
+                                            db::DossierState::stopped,
+                                            db::DossierState::processed,
+                                            db::DossierState::return_dispatched,
+                                            db::DossierState::return_failed,
+                                            db::DossierState::result_returned};
+inline constexpr std::array k_all_actions = {Action::accept,
+                                             Action::request_supplement,
+                                             Action::supplement_received,
+                                             Action::refuse,
+                                             Action::start_processing,
+                                             Action::request_fees,
+                                             Action::fees_paid,
+                                             Action::mark_processed,
+                                             Action::withdraw,
+                                             Action::stop,
+                                             Action::apologise,
+                                             Action::dispatch_return,
+                                             Action::record_delivery,
+                                             Action::record_return_failure};
+
+// The state as staff and citizens read it ("Đang giải quyết" / "In process"); the Vietnamese is
+// web/static/i18n.js's 'state.*'.
+const common::MessageDef& state_label(db::DossierState state);
+
+// The state as the printed forms word it ("Đã gửi trả kết quả qua bưu chính").
+const common::MessageDef& printed_state_label(db::DossierState state);
+
+// The action as staff read it ("Tiếp nhận hồ sơ" / "Accept").
+const common::MessageDef& action_label(Action action);
+
+}  // namespace tracking

@@ -1,0 +1,264 @@
+// The messages of tracking/ a user can meet (see common/text.hpp): an officer moving a dossier,
+// dispatching a result, printing a form, looking a dossier up; a citizen on the lookup page.
+// States and actions are nested Texts from tracking/labels.hpp, never their enum names.
+#pragma once
+
+#include "common/result.hpp"
+#include "common/text.hpp"
+
+namespace tracking::msg {
+
+using common::MessageDef;
+
+// ---- Finding a dossier
+inline constexpr MessageDef no_dossier_id{"no_dossier_id", "Không tìm thấy hồ sơ #{id}",
+                                          "no dossier #{id}"};
+inline constexpr MessageDef no_dossier_key{
+    "no_dossier_key",
+    "Không tìm thấy hồ sơ “{key}”: hãy nhập số hiệu hồ sơ (#id), số hiệu bưu gửi hoặc mã hồ sơ",
+    "no dossier '{key}' (give #id, a tracking number or a dossier code)"};
+inline constexpr MessageDef citizen_lookup_failed{
+    "citizen_lookup_failed",
+    "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này: vui lòng kiểm tra lại cả hai mã trên "
+    "giấy tiếp nhận",
+    "no dossier matches this code and lookup code: check both on your receipt"};
+inline constexpr MessageDef no_batch{"no_batch", "Không tìm thấy lô bàn giao “{batch}”",
+                                     "no handover batch '{batch}'"};
+inline constexpr MessageDef list_limit_too_small{
+    "list_limit_too_small", "Số hồ sơ hiển thị phải từ 1 trở lên (đã nhập {limit})",
+    "the list limit must be at least 1, not {limit}"};
+
+// ---- Lists of actions (a list is nested: "{first}, {rest}")
+inline constexpr MessageDef list_more{"list_more", "{first}, {rest}", "{first}, {rest}"};
+inline constexpr MessageDef quoted{"quoted", "“{label}”", "\"{label}\""};
+inline constexpr MessageDef allowed_actions_are{
+    "allowed_actions_are", "các thao tác được phép: {actions}", "allowed: {actions}"};
+inline constexpr MessageDef no_action_allowed{
+    "no_action_allowed", "không còn thao tác nào được phép", "no action is allowed"};
+
+// ---- Lifecycle
+inline constexpr MessageDef action_not_allowed{
+    "action_not_allowed",
+    "Hồ sơ #{id} đang ở trạng thái “{state}” (mã trạng thái {status}): {allowed}; không thể "
+    "thực hiện “{action}”",
+    "dossier #{id} is \"{state}\" (national status {status}): {allowed}; cannot \"{action}\""};
+inline constexpr MessageDef procedure_not_in_force{
+    "procedure_not_in_force",
+    "Thủ tục {procedure} có hiệu lực từ ngày {effective}, sau ngày nộp hồ sơ {filed}",
+    "procedure {procedure} takes effect on {effective}, after the filing day {filed}"};
+inline constexpr MessageDef unknown_procedure{
+    "unknown_procedure", "Không có thủ tục mã “{procedure}” trong danh mục thủ tục hành chính",
+    "no procedure with code '{procedure}' in the catalogue"};
+inline constexpr MessageDef missing_procedure{
+    "missing_procedure",
+    "Hồ sơ #{id} chưa có thủ tục hành chính: cần chọn thủ tục để tiếp nhận hồ sơ",
+    "dossier #{id} has no procedure: give its code to accept it"};
+inline constexpr MessageDef already_reappointed{
+    "already_reappointed",
+    "Hồ sơ #{id} đã được hẹn lại một lần (ngày hẹn mới {due}): mỗi hồ sơ chỉ được xin lỗi, hẹn "
+    "lại ngày trả kết quả một lần",
+    "dossier #{id} was already re-appointed once (new due date {due}): a dossier can be "
+    "re-appointed only once"};
+inline constexpr MessageDef missing_new_date{"missing_new_date",
+                                             "Hồ sơ #{id}: cần nhập ngày hẹn trả kết quả mới",
+                                             "dossier #{id}: give the new appointment date"};
+inline constexpr MessageDef no_due_date{"no_due_date",
+                                        "Hồ sơ #{id} chưa có ngày hẹn trả kết quả để hẹn lại",
+                                        "dossier #{id} has no due date to move"};
+inline constexpr MessageDef apology_overdue{
+    "apology_overdue",
+    "Hồ sơ #{id} đã quá hạn (hẹn trả {due}): văn bản xin lỗi và hẹn lại ngày trả kết quả phải "
+    "gửi trước thời hạn ít nhất 1 ngày làm việc",
+    "dossier #{id} is overdue (due {due}): the apology must be sent at least 1 working day "
+    "before the deadline"};
+inline constexpr MessageDef apology_too_late{
+    "apology_too_late",
+    "Hồ sơ #{id} hẹn trả {due}: đã quá muộn để xin lỗi, hẹn lại, vì văn bản phải gửi trước "
+    "thời hạn ít nhất 1 ngày làm việc",
+    "dossier #{id} is due {due}: too late for an apology, which must be sent at least 1 working "
+    "day before the deadline"};
+inline constexpr MessageDef new_date_not_later{
+    "new_date_not_later", "Hồ sơ #{id}: ngày hẹn mới {new_date} phải sau ngày hẹn cũ {due}",
+    "dossier #{id}: the new date {new_date} must be later than the due date {due}"};
+inline constexpr MessageDef new_date_not_working_day{
+    "new_date_not_working_day", "Hồ sơ #{id}: ngày hẹn mới {new_date} không phải ngày làm việc",
+    "dossier #{id}: the new date {new_date} is not a working day"};
+inline constexpr MessageDef missing_late_reason{"missing_late_reason",
+                                                "Hồ sơ #{id}: cần nêu lý do chậm trả kết quả",
+                                                "dossier #{id}: say why the result is late"};
+inline constexpr MessageDef missing_actor{"missing_actor",
+                                          "Hồ sơ #{id}: chưa rõ người thực hiện thao tác",
+                                          "dossier #{id}: who does this? (actor is required)"};
+inline constexpr MessageDef missing_documents{
+    "missing_documents",
+    "Hồ sơ #{id}: cần liệt kê đầy đủ các giấy tờ phải bổ sung, hoàn thiện trong một lần",
+    "dossier #{id}: list every missing document at once"};
+inline constexpr MessageDef missing_reason{
+    "missing_reason", "Hồ sơ #{id}: cần nêu lý do để thông báo cho người nộp hồ sơ",
+    "dossier #{id}: give the reason for the citizen"};
+inline constexpr MessageDef time_in_future{"time_in_future",
+                                           "Hồ sơ #{id}: thời điểm {at} ở trong tương lai",
+                                           "dossier #{id}: {at} is in the future"};
+inline constexpr MessageDef time_before_last_change{
+    "time_before_last_change", "Hồ sơ #{id}: thời điểm {at} trước lần thay đổi gần nhất ({last})",
+    "dossier #{id}: {at} is before its last change ({last})"};
+
+// ---- Dispatch of the result by post
+inline constexpr MessageDef no_dossier_code{"no_dossier_code", "Hồ sơ #{id} chưa có mã hồ sơ",
+                                            "dossier #{id} has no dossier code"};
+inline constexpr MessageDef applicant_name{"applicant_name", "họ tên", "name"};
+inline constexpr MessageDef applicant_phone{"applicant_phone", "số điện thoại", "phone"};
+inline constexpr MessageDef applicant_address{"applicant_address", "địa chỉ nhận", "address"};
+inline constexpr MessageDef applicant_missing{
+    "applicant_missing",
+    "Hồ sơ #{id} ({code}): chưa thể gửi trả kết quả qua bưu chính vì thiếu {missing} của người "
+    "nộp hồ sơ; hãy nhập theo phiếu gửi",
+    "dossier #{id} ({code}): the result cannot be posted without the applicant's {missing}; type "
+    "it from the consignment note"};
+inline constexpr MessageDef desk_address_missing{
+    "desk_address_missing",
+    "Chưa khai báo địa chỉ của bộ phận một cửa (nơi gửi kết quả qua bưu chính)",
+    "the desk's own address (the sender of return shipments) is not set"};
+inline constexpr MessageDef dispatch_needs_actor{"dispatch_needs_actor",
+                                                 "Chưa rõ cán bộ thực hiện gửi trả kết quả",
+                                                 "a dispatch needs the staff user's name"};
+inline constexpr MessageDef carrier_not_cancelled{
+    "carrier_not_cancelled",
+    "Hồ sơ #{id}: thông tin người nhận đã thay đổi sau khi gửi đơn {order} ({tracking_number}), "
+    "nhưng đơn vị bưu chính không hủy được đơn đó ({cause}); chưa có gì thay đổi. Hãy hủy đơn "
+    "tại đơn vị bưu chính (mã đơn {carrier_order}) hoặc gửi lại sau",
+    "dossier #{id}: the receiver changed since order {order} ({tracking_number}) was sent, and "
+    "the carrier did not cancel it: {cause}; nothing was changed. Cancel it at the carrier (order "
+    "id {carrier_order}), or dispatch again later"};
+inline constexpr MessageDef carrier_create_failed{
+    "carrier_create_failed",
+    "Hồ sơ #{id} ({code}): {cause}; hồ sơ chưa thay đổi. Đơn vị bưu chính có thể đã nhận đơn "
+    "{order}: hãy gửi lại sau, hệ thống sẽ gửi đúng đơn đó, không tạo đơn thứ hai",
+    "dossier #{id} ({code}): {cause}; the dossier was not changed. The carrier may already hold "
+    "order {order}: dispatch again later, which sends the same order, never a second one"};
+inline constexpr MessageDef carrier_wrong_order{
+    "carrier_wrong_order",
+    "Hồ sơ #{id} ({code}): đơn vị bưu chính trả lời bằng đơn {their_order} (số hiệu "
+    "{tracking_number}) cho đơn {order} của chúng ta; chưa lưu gì. Hãy kiểm tra cả hai đơn tại "
+    "đơn vị bưu chính và hủy đơn sai",
+    "dossier #{id} ({code}): the carrier answered with order {their_order} (tracking number "
+    "{tracking_number}) for our order {order}; nothing was stored. Check both orders at the "
+    "carrier and cancel the wrong one"};
+inline constexpr MessageDef dispatch_not_stored{
+    "dispatch_not_stored",
+    "Hồ sơ #{id} ({code}): đơn vị bưu chính đã tạo bưu gửi {tracking_number} (đơn {order}) "
+    "nhưng chưa lưu được vào hệ thống. Hãy gửi lại khi cơ sở dữ liệu hoạt động trở lại: hệ thống "
+    "lưu đúng bưu gửi đó, không tạo bưu gửi thứ hai",
+    "dossier #{id} ({code}): the carrier created shipment {tracking_number} (order {order}), but "
+    "it could not be stored. Dispatch again once the database is back: the same shipment is "
+    "stored, not a second one"};
+inline constexpr MessageDef dispatch_overtaken_cancelled{
+    "dispatch_overtaken_cancelled",
+    "{cause}; bưu gửi {tracking_number} (đơn {order}) đã được hủy tại đơn vị bưu chính",
+    "{cause}; the carrier's shipment {tracking_number} (order {order}) was cancelled"};
+inline constexpr MessageDef dispatch_overtaken_not_cancelled{
+    "dispatch_overtaken_not_cancelled",
+    "{cause}; không hủy được bưu gửi {tracking_number} (đơn {order}) ({cancel_cause}): hãy hủy "
+    "tại đơn vị bưu chính",
+    "{cause}; the carrier's shipment {tracking_number} (order {order}) could not be cancelled "
+    "({cancel_cause}): cancel it at the carrier"};
+inline constexpr MessageDef technical_failure{"technical_failure",
+                                              "lỗi kỹ thuật (chi tiết trong nhật ký hệ thống)",
+                                              "a technical failure (details in the log)"};
+
+// ---- The applicant's contact details
+inline constexpr MessageDef field_full_name{"field_full_name", "họ tên", "name"};
+inline constexpr MessageDef field_id_number{"field_id_number", "số giấy tờ tùy thân", "ID number"};
+inline constexpr MessageDef field_address{"field_address", "địa chỉ", "address"};
+inline constexpr MessageDef field_return_address{"field_return_address", "địa chỉ nhận kết quả",
+                                                 "return address"};
+inline constexpr MessageDef field_phone{"field_phone", "số điện thoại", "phone"};
+inline constexpr MessageDef field_too_long{"field_too_long",
+                                           "Thông tin {field} dài quá {max} ký tự",
+                                           "the {field} is longer than {max} characters"};
+inline constexpr MessageDef bad_phone{
+    "bad_phone",
+    "Số điện thoại phải có từ 8 đến 15 chữ số (có thể có dấu cách, dấu chấm, dấu gạch ngang)",
+    "the phone number should have 8 to 15 digits (spaces, dots and dashes are allowed)"};
+inline constexpr MessageDef contact_locked_in_transit{
+    "contact_locked_in_transit",
+    "Hồ sơ #{id}: kết quả đang được chuyển phát với thông tin đã gửi; hãy liên hệ đơn vị bưu "
+    "chính để chuyển hướng, hoặc sửa khi kết quả đã về lại bộ phận một cửa",
+    "dossier #{id}: the result is already on its way with the details it was posted with; call "
+    "the carrier to redirect it, or change them once it is back at the desk"};
+inline constexpr MessageDef applicant_needs_name{
+    "applicant_needs_name", "Hồ sơ #{id} chưa có thông tin người nộp hồ sơ: cần nhập cả họ tên",
+    "dossier #{id} has no applicant yet: give the name too"};
+
+// ---- Documents (printed forms and return labels)
+inline constexpr MessageDef form_not_accepted{
+    "form_not_accepted",
+    "Hồ sơ {dossier} chưa được tiếp nhận nên chưa có giấy tiếp nhận hồ sơ và hẹn trả kết quả "
+    "(mẫu 01)",
+    "dossier {dossier}: not accepted, so there is no receipt (form 01): accept it first"};
+inline constexpr MessageDef form_no_appointment{
+    "form_no_appointment",
+    "Hồ sơ {dossier} chưa có ngày hẹn trả kết quả cho giấy tiếp nhận (mẫu 01)",
+    "dossier {dossier}: has no appointment date for its receipt (form 01)"};
+inline constexpr MessageDef form_no_supplement{
+    "form_no_supplement",
+    "Hồ sơ {dossier} chưa có yêu cầu bổ sung, hoàn thiện hồ sơ nên chưa có phiếu mẫu 02",
+    "dossier {dossier}: no supplement was requested, so there is no form 02"};
+inline constexpr MessageDef form_supplement_number{
+    "form_supplement_number",
+    "Hồ sơ {dossier} có {count} lần yêu cầu bổ sung, không có lần thứ {number}",
+    "dossier {dossier}: has {count} supplement request(s), not {number}"};
+inline constexpr MessageDef form_not_refused{
+    "form_not_refused",
+    "Hồ sơ {dossier} không bị từ chối tiếp nhận nên chưa có phiếu từ chối (mẫu 03)",
+    "dossier {dossier}: was not refused, so there is no refusal (form 03)"};
+inline constexpr MessageDef form_not_reappointed{
+    "form_not_reappointed",
+    "Hồ sơ {dossier} chưa được hẹn lại nên chưa có phiếu xin lỗi và hẹn lại ngày trả kết quả "
+    "(mẫu 04)",
+    "dossier {dossier}: was not re-appointed, so there is no apology (form 04)"};
+inline constexpr MessageDef form_bad_year{"form_bad_year",
+                                          "Mẫu 06: “{year}” không phải là một năm (YYYY)",
+                                          "form 06: {year} is not a year (YYYY)"};
+inline constexpr MessageDef label_no_return_shipment{
+    "label_no_return_shipment",
+    "Hồ sơ {dossier} chưa gửi trả kết quả qua bưu chính nên chưa có nhãn để in: hãy gửi kết quả "
+    "trước",
+    "dossier {dossier} has no return shipment, so there is no label to print: dispatch the "
+    "result first"};
+
+// ---- Report periods
+inline constexpr MessageDef period_bad_from{"period_bad_from",
+                                            "Thời điểm bắt đầu “{value}” không hợp lệ",
+                                            "from: {value} is not a date or time"};
+inline constexpr MessageDef period_bad_to{"period_bad_to",
+                                          "Thời điểm kết thúc “{value}” không hợp lệ",
+                                          "to: {value} is not a date or time"};
+inline constexpr MessageDef period_empty{"period_empty",
+                                         "Kỳ báo cáo trống: bắt đầu {from}, kết thúc {to}",
+                                         "the period is empty: it starts {from} and ends {to}"};
+inline constexpr MessageDef chart_too_many_days{
+    "chart_too_many_days", "Đã chọn {days} ngày; biểu đồ chỉ hiển thị tối đa 92 ngày",
+    "{days} days asked for; charts take at most 92"};
+
+// ---- Late dossiers in the report
+inline constexpr MessageDef late_many_supplements{"late_many_supplements",
+                                                  "yêu cầu bổ sung, hoàn thiện hồ sơ quá một lần",
+                                                  "more than one supplement request"};
+inline constexpr MessageDef late_no_appointment{
+    "late_no_appointment", "không ghi nhận ngày hẹn trả kết quả", "no appointment date recorded"};
+inline constexpr MessageDef late_after_appointment{"late_after_appointment",
+                                                   "giải quyết xong sau ngày hẹn trả kết quả",
+                                                   "finished after the appointment"};
+
+}  // namespace tracking::msg
+
+namespace tracking {
+
+// What a failure passed on says to a user: its own text, or for a technical failure (whose English
+// stays in the logs) "a technical failure".
+inline common::Text cause_text(const common::Error& error) {
+  return error.text.empty() ? common::Text{msg::technical_failure} : error.text;
+}
+
+}  // namespace tracking
