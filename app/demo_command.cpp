@@ -555,7 +555,7 @@ Result<DemoOutcome> run_demo_flow(
              tracking::build_report(*run.desk->store, period, report_options, run.clock.now()));
   fmt::print(out, "\n== hoso report --from {} --to {} ==\n{}",
              common::format_date(common::local_date(period.from)),
-             common::format_date(common::local_date(period.to)), tracking::report_text(report));
+             common::format_date(common::local_date(period.to)), tracking::report_text(report, cli_lang()));
 
   // A citizen whose result came back looks the dossier up with the receipt's lookup code.
   for (const auto& [number, scenario] : run.outcome.return_scenarios) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/desk.hpp"
+#include "app/output.hpp"
 #include "common/clock.hpp"
 #include "common/exit_code.hpp"
 #include "tracking/lookup.hpp"
@@ -90,11 +91,11 @@ int run_report(const ReportArgs& args) {
   auto report = tracking::build_report(**store, *period, options, now);
   if (!report) return report_error(report.error());
   if (args.json) {
-    print(tracking::report_json(*report));
+    print(tracking::report_json(*report, cli_lang()));
   } else if (args.csv) {
     print(tracking::report_csv(*report));
   } else {
-    print(tracking::report_text(*report));
+    print(tracking::report_text(*report, cli_lang()));
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <span>
 
+#include "app/http_support.hpp"
 #include "app/staff_routes.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
@@ -15,7 +16,7 @@ namespace app::staff_routes {
 namespace {
 
 // One row of the staff's dossier list, as the pages read it.
-json dossier_row_json(const tracking::DossierRow& row) {
+json dossier_row_json(const tracking::DossierRow& row, common::Lang lang) {
   const db::Dossier& d = row.dossier;
   const auto text_or_null = [](const std::string& text) {
     return text.empty() ? json() : json(text);
@@ -24,7 +25,7 @@ json dossier_row_json(const tracking::DossierRow& row) {
           {"code", d.code ? json(*d.code) : json()},
           {"portal_code", d.portal_code},
           {"state", db::dossier_state_name(d.state)},
-          {"state_label", tracking::state_label(d.state).wording(common::Lang::vi)},
+          {"state_label", tracking::state_label(d.state).wording(lang)},
           {"national_status", db::national_status_code(d.state)},
           {"filed_at", common::format_iso(d.filed_at)},
           {"due_at", time_or_null(d.due_at)},
@@ -89,7 +90,7 @@ Result<Reply> list_dossiers(Context& desk, const Request& req, const staff::Prin
   TRY_ASSIGN(const auto query, query_of(req));
   TRY_ASSIGN(const auto page, tracking::search_dossiers(desk.store, desk.clock, query));
   json rows = json::array();
-  for (const tracking::DossierRow& row : page.rows) rows.push_back(dossier_row_json(row));
+  for (const tracking::DossierRow& row : page.rows) rows.push_back(dossier_row_json(row, http::request_lang(req)));
   const auto count = rows.size();
   return json_reply(json{{"dossiers", std::move(rows)}, {"count", count}});
 }
@@ -142,10 +143,11 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
   TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
   TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, moved.after.id));
   return json_reply(
-      json{{"dossier", dossier_row_json(row)},
-           {"message",
-            fmt::format("{}: {}", tracking::action_name(*action),
-                        tracking::state_label(moved.after.state).wording(common::Lang::vi))}});
+      json{{"dossier", dossier_row_json(row, http::request_lang(req))},
+           {"message", common::fill("{action}: {state}",
+                                    {{"action", common::Text{tracking::action_label(*action)}},
+                                     {"state", common::Text{tracking::state_label(moved.after.state)}}},
+                                    http::request_lang(req))}});
 }
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {

@@ -2,6 +2,7 @@
 // "Reports").
 #include <fmt/format.h>
 
+#include "app/http_support.hpp"
 #include "app/staff_routes.hpp"
 #include "tracking/report.hpp"
 
@@ -20,7 +21,7 @@ Result<Reply> report_as(Context& desk, const Request& req, bool csv) {
              tracking::build_report(desk.store, period, desk.report_options, desk.clock.now()));
   Reply reply;
   if (!csv) {
-    reply.body = tracking::report_json(report);
+    reply.body = tracking::report_json(report, http::request_lang(req));
     return reply;
   }
   reply.body = tracking::report_csv(report);

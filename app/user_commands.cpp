@@ -63,7 +63,7 @@ Result<std::string> read_new_password(const std::string& login) {
   if (auto problem = staff::password_problem(password)) {
     return common::make_error(
         ErrorCode::invalid_argument,
-        fmt::format("{}; nothing was changed", problem->render(common::Lang::en)));
+        fmt::format("{}; nothing was changed", say(*problem)));
   }
   return password;
 }

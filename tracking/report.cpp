@@ -497,7 +497,7 @@ std::string channel_name(int channel) {
 
 }  // namespace
 
-std::string report_text(const DeskReport& r) {
+std::string report_text(const DeskReport& r, common::Lang lang) {
   std::string out;
   out += fmt::format("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT HỒ SƠ — {}{}\n",
                      r.agency_code.empty() ? "(no agency)" : r.agency_code,
@@ -540,7 +540,7 @@ std::string report_text(const DeskReport& r) {
         l.apologised
             ? fmt::format(", apology, new date {}", l.new_date ? local_minutes(*l.new_date) : "-")
             : "",
-        late_reason_text(l.reason).render(common::Lang::en));
+        late_reason_text(l.reason).render(lang));
   }
   out += fmt::format("\nQuá hạn chưa giải quyết (backlog at the end): {}\n", r.total.open_overdue);
   for (const BacklogDossier& b : r.backlog) {
@@ -600,7 +600,7 @@ std::string report_text(const DeskReport& r) {
   return out;
 }
 
-std::string report_json(const DeskReport& r) {
+std::string report_json(const DeskReport& r, common::Lang lang) {
   json channels = json::object();
   for (int channel = 1; channel <= 3; ++channel) {
     const auto found = r.received_by_channel.find(channel);
@@ -619,7 +619,8 @@ std::string report_json(const DeskReport& r) {
                     {"apologised", l.apologised},
                     {"new_date", optional_time(l.new_date)},
                     {"met_new_date", l.met_new_date},
-                    {"reason", late_reason_name(l.reason)}});
+                    {"reason_code", late_reason_name(l.reason)},
+                    {"reason", late_reason_text(l.reason).render(lang)}});
   }
   json backlog = json::array();
   for (const BacklogDossier& b : r.backlog) {

@@ -229,8 +229,8 @@ common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Peri
 // one object; CSV in long form, one fact per row, header `section,group,metric,value`, e.g.
 // `received,channel 3,dossiers,12` or `transit,inbound vnpost Hà Nội → Đà Nẵng,within_limit,4`,
 // so a spreadsheet pivots it and a new metric adds rows, not columns.
-std::string report_text(const DeskReport& report);
-std::string report_json(const DeskReport& report);
+std::string report_text(const DeskReport& report, common::Lang lang);
+std::string report_json(const DeskReport& report, common::Lang lang);
 std::string report_csv(const DeskReport& report);
 
 }  // namespace tracking

@@ -404,7 +404,7 @@ TEST_CASE("the report as CSV has one fact per row and as JSON the same numbers")
   CHECK(has({"transit", "return vnpost Đà Nẵng → Hà Nội", "over_limit", "1"}));
   CHECK(has({"period", "", "from", "2026-03-01T00:00:00+07:00"}));
 
-  const auto json = nlohmann::json::parse(tracking::report_json(r));
+  const auto json = nlohmann::json::parse(tracking::report_json(r, common::Lang::en));
   CHECK(json["period"]["to"] == "2026-03-20T00:00:00+07:00");
   CHECK(json["received_by_channel"]["3"] == 3);
   CHECK(json["by_field"]["dat_dai"]["resolved"] == 3);
@@ -413,7 +413,7 @@ TEST_CASE("the report as CSV has one fact per row and as JSON the same numbers")
   CHECK(json["transit"][0]["direction"] == "return");
   CHECK(json["agency"]["code"] == report_test::k_agency);
 
-  const std::string text = tracking::report_text(r);
+  const std::string text = tracking::report_text(r, common::Lang::en);
   CHECK(text.find("hết ngày 2026-03-19") != std::string::npos);
   CHECK(text.find("EL000000091VN") != std::string::npos);
   CHECK(text.find(report_test::k_name) == std::string::npos);
