@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { staticChecks } from './static_checks.mjs';
+import { findEnglish, selfCheck } from './english_text.mjs';
+import { loadDictionaries, staticChecks } from './static_checks.mjs';
 
 const { chromium } = await import('playwright-core').catch(() => {
   console.error('run.mjs: playwright-core is not installed: run `npm ci --prefix tests/browser` first');
@@ -240,9 +241,11 @@ async function waitForHealth(base) {
 // ---- the test run ----------------------------------------------------------------------------
 
 const results = [];
+let currentTest = '';
 
 async function test(name, fn) {
   const started = Date.now();
+  currentTest = name;
   try {
     await fn();
     results.push({ name, ok: true });
@@ -257,12 +260,57 @@ function skip(name, why) {
   console.log(`skip  ${name}: ${why}`);
 }
 
+// Runs in the page: what it shows a reader, as [{ where, text }]: the rendered text of the body
+// (alert and status regions included), the window's title, and the tooltips, placeholders, labels
+// and alternative texts of the elements on screen, with the <title> of drawn charts.
+function visibleTexts() {
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const texts = [{ where: 'text', text: document.body ? document.body.innerText : '' }];
+  texts.push({ where: 'window title', text: document.title });
+  for (const el of document.querySelectorAll('[title], [placeholder], [aria-label], img[alt]')) {
+    if (!shown(el)) continue;
+    for (const attr of ['title', 'placeholder', 'aria-label', 'alt']) {
+      const value = el.getAttribute(attr);
+      if (value) texts.push({ where: `${attr} of <${el.localName}${el.id ? '#' + el.id : ''}>`, text: value });
+    }
+  }
+  for (const title of document.querySelectorAll('svg title')) {
+    if (title.parentElement && shown(title.parentElement)) texts.push({ where: 'chart title', text: title.textContent });
+  }
+  for (const input of document.querySelectorAll('input[readonly], output')) {
+    if (shown(input) && input.value) texts.push({ where: `value of <${input.localName}${input.id ? '#' + input.id : ''}>`, text: input.value });
+  }
+  return { lang: document.documentElement.lang, texts };
+}
+
+// The English sentences Vietnamese pages showed during the run (see english_text.mjs), and pages
+// that were not in Vietnamese when looked at.
+const english = { detectorOk: false, looks: 0, findings: [], problems: [] };
+
 class Session {
   constructor(browser, demo, out) {
     this.browser = browser;
     this.demo = demo;
     this.out = out;
     this.shots = 0;
+  }
+
+  // Reads every text the page shows (it must be in Vietnamese) and keeps the English sentences
+  // among them, with the page and the action that led there.
+  async look(page, action) {
+    const url = new URL(page.url());
+    const where = url.pathname;
+    const id = url.pathname === '/dossier' && url.searchParams.get('id');
+    const label = `${currentTest.split(' ')[0]} ${action}${id ? ` (dossier #${id})` : ''}`;
+    const seen = await page.evaluate(visibleTexts);
+    english.looks += 1;
+    if (!/^vi\b/.test(seen.lang || '')) {
+      english.problems.push(`${where}, after ${label}: the page is in "${seen.lang}", not Vietnamese`);
+      return;
+    }
+    for (const { where: part, text } of seen.texts) {
+      for (const found of findEnglish(text)) english.findings.push({ page: where, action: label, part, ...found });
+    }
   }
 
   // A fresh browser context (no cookies) with a page that records script errors, CSP violations
@@ -287,10 +335,12 @@ class Session {
     return { context, page };
   }
 
-  async shot(page, name) {
+  // A screenshot, and a look at the page's text (every screenshot follows an action).
+  async shot(page, name, { look = true } = {}) {
     this.shots += 1;
     const file = path.join(this.out, `${String(this.shots).padStart(2, '0')}-${name}.png`);
     await page.screenshot({ path: file, fullPage: true });
+    if (look) await this.look(page, name);
   }
 
   async login(page, role) {
@@ -310,6 +360,7 @@ class Session {
     await page.waitForSelector('#user-name');
     const shownRole = await page.getAttribute('#user-role', 'data-role');
     check(shownRole === role, `the header shows role ${shownRole}, expected ${role}`);
+    await this.look(page, `log in as ${role}`);
   }
 }
 
@@ -339,6 +390,41 @@ async function apiInPage(page, method, url, body) {
   );
 }
 
+// The English sentences found, by page, then by the action after which each was first seen (a
+// sentence shown again after later actions is listed once, with how many more times).
+function englishReport(findings) {
+  const byPage = new Map();
+  for (const f of findings) {
+    if (!byPage.has(f.page)) byPage.set(f.page, new Map());
+    const texts = byPage.get(f.page);
+    const key = `${f.part}\u0000${f.line}`;
+    if (texts.has(key)) texts.get(key).later.add(f.action);
+    else texts.set(key, { ...f, later: new Set() });
+  }
+  const distinct = [...byPage.values()].reduce((n, texts) => n + texts.size, 0);
+  const lines = [`${distinct} English sentences shown in Vietnamese mode (${findings.length} sightings):`];
+  for (const [page, texts] of byPage) {
+    lines.push(`${page}:`);
+    const byAction = new Map();
+    for (const f of texts.values()) {
+      if (!byAction.has(f.action)) byAction.set(f.action, []);
+      byAction.get(f.action).push(f);
+    }
+    for (const [action, list] of byAction) {
+      lines.push(`  after ${action}:`);
+      for (const f of list) {
+        f.later.delete(f.action);
+        const again = f.later.size ? ` (shown again after ${f.later.size} later actions)` : '';
+        const part = f.part === 'text' ? '' : ` [${f.part}]`;
+        const line = f.line.length > 200 ? f.line.slice(0, 200) + '…' : f.line;
+        lines.push(`    "${f.run}"${part}${again}`);
+        if (line !== f.run) lines.push(`        in: ${line}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 function noProblems(page) {
   check(!page.problems.length, page.problems.join('\n'));
 }
@@ -356,6 +442,12 @@ async function main() {
   await test('00 static: pages follow the CSP, no HTML from data, every text in both languages', async () => {
     const problems = staticChecks(webDir);
     check(!problems.length, problems.join('\n'));
+  });
+
+  await test('00 detector: finds English sentences, and none in Vietnamese text or the pages\' dictionary', async () => {
+    const problems = selfCheck(loadDictionaries(webDir).vi);
+    check(!problems.length, problems.join('\n'));
+    english.detectorOk = true;
   });
 
   let demo = null;
@@ -392,6 +484,7 @@ async function main() {
         await page.press('#batch-name', 'Enter');
         await page.waitForSelector('#batch-current:not([hidden])');
         check((await page.innerText('#batch-current-name')).includes(batchName), 'the open batch is not shown by name');
+        await s.look(page, 'open a batch');
         const envelope = pickEnvelope(args.samples);
         await page.setInputFiles('#files', envelope.file);
         const row = page.locator('.upload-row', { hasText: path.basename(envelope.file) });
@@ -405,6 +498,7 @@ async function main() {
 
         await page.click('#batch-record');
         await page.waitForSelector('#handover:not([hidden]) #handover-items');
+        await s.look(page, 'show the handover record');
         const record = await page.innerText('#handover');
         check(record.includes(batchName), 'the handover record does not name the batch');
         check(record.includes(path.basename(envelope.file)), 'the handover record does not list the envelope');
@@ -417,7 +511,10 @@ async function main() {
         check(printed.handover && printed.others, 'printing does not show the handover record alone');
         await page.emulateMedia({ media: 'screen' });
         await page.click('#handover-close');
+        await s.look(page, 'close the handover record');
         await page.click('#batch-close');
+        await page.waitForSelector('#batch-current', { state: 'hidden' });
+        await s.look(page, 'close the batch');
         noProblems(page);
       } finally {
         await context.close();
@@ -462,9 +559,22 @@ async function main() {
         await page.locator('.manual-item', { hasText: name }).waitFor({ state: 'detached' });
         await s.shot(page, 'mailroom-resolved');
         state.typedNumber = valid;
+
+        // A hand scanner's code with a wrong check digit (EB123456785VN is the valid one).
+        await page.fill('#typed-code', 'EB123456784VN');
+        await Promise.all([
+          page.waitForResponse((r) => new URL(r.url()).pathname === '/api/scans/typed'),
+          page.press('#typed-code', 'Enter'),
+        ]);
+        await page.waitForFunction(() => document.getElementById('alert').textContent.trim().length > 0);
+        const typedRow = page.locator('.upload-row', { hasText: 'EB123456784VN' }).first();
+        check((await typedRow.getAttribute('data-outcome')) === 'error', `a wrong check digit typed gave: ${await typedRow.innerText()}`);
+        await s.shot(page, 'mailroom-typed-wrong-check-digit');
         noProblems(page);
         await page.click('#logout');
         await page.waitForURL((url) => url.pathname === '/');
+        await page.waitForSelector('#login-form');
+        await s.look(page, 'log out');
         const after = await apiInPage(page, 'GET', '/api/session');
         check(after.status === 401, `after logout GET /api/session answered ${after.status}`);
       } finally {
@@ -548,6 +658,7 @@ async function main() {
           ]);
           await page.waitForSelector('#dispatch-form:not([aria-busy]) #ready-rows input[type=checkbox], #ready-empty:not([hidden])');
           const alert = await page.innerText('#alert');
+          await s.look(page, `dispatch, attempt ${attempt}`);
           check(!alert, `the dispatch failed: ${alert}`);
           await page.waitForSelector('#outcome:not([hidden])');
           const sent = page.locator('#dispatched-table .tracking-number');
@@ -557,6 +668,9 @@ async function main() {
         check(number && /^[A-Z0-9]{8,}$/.test(number), `no tracking number in the result: ${await page.innerText('#outcome')}`);
         const labels = await page.getAttribute('#labels-link', 'href');
         check(/^\/api\/labels\?ids=\d+/.test(labels), `the labels link is ${labels}`);
+        const [sheet] = await Promise.all([context.waitForEvent('page'), page.click('#labels-link')]);
+        await sheet.waitForLoadState();
+        await s.shot(sheet, 'return-labels');
         noProblems(page);
       } finally {
         await context.close();
@@ -668,6 +782,7 @@ async function main() {
         check(row, 'no accepted dossier to ask a supplement of');
         await page.goto(`/dossier?id=${row.id}`);
         await page.click('button[data-action="request_supplement"]');
+        await s.look(page, 'open the supplement-request form');
         const payload = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=2</script> Bản sao sổ đỏ';
         await page.fill('#action-missing', payload);
         await page.press('#action-missing', 'Enter');
@@ -682,8 +797,10 @@ async function main() {
         check(shown.elements === 0, 'the markup became elements');
         check(shown.asText, 'the typed text is not on the page');
         await page.click('button[data-action="supplement_received"]');
+        await s.look(page, 'open the supplement-received form');
         await page.click('#action-submit');
         await page.waitForSelector('#dossier-state:not([data-state="supplement_requested"])');
+        await s.look(page, 'record the supplement received');
         noProblems(page);
       } finally {
         await context.close();
@@ -696,6 +813,7 @@ async function main() {
         await s.login(page, 'admin');
         await page.goto('/admin');
         await page.waitForSelector('#user-rows tr');
+        await s.look(page, 'open the admin page');
         const login = `thu${Date.now() % 100000}`;
         await page.fill('#new-login', login);
         await page.fill('#new-name', 'Nguyễn Thị <i>Thử</i>');
@@ -704,6 +822,7 @@ async function main() {
         await page.press('#new-password', 'Enter');
         const row = page.locator('#user-rows tr', { hasText: login });
         await row.waitFor();
+        await s.look(page, 'add a user');
         check((await row.innerText()).includes('Nguyễn Thị <i>Thử</i>'), 'the new user\'s name is not shown as typed');
         const name = `may-quet-${Date.now() % 100000}`;
         await page.fill('#token-name', name);
@@ -716,7 +835,9 @@ async function main() {
         check(!(await page.innerText('#tokens-table')).includes(token), 'the token is listed after it was shown');
         await tokenRow.locator('button').click();
         await tokenRow.locator('.badge.bad').waitFor();
+        await s.look(page, 'revoke the token');
         await page.click('#token-hide');
+        await s.look(page, 'hide the token');
         check((await page.innerText('#token-value')) === '', 'the token stays on the page after hiding it');
         noProblems(page);
       } finally {
@@ -730,6 +851,7 @@ async function main() {
       try {
         await page.goto('/');
         check((await page.innerText('h1')).trim() === 'Đăng nhập', 'the login page is not Vietnamese by default');
+        await s.look(page, 'login page on a phone');
         await page.click('.lang-switch');
         await page.waitForFunction(() => document.documentElement.lang === 'en');
         check((await page.innerText('h1')).trim() === 'Log in', 'the switch did not translate the page');
@@ -741,12 +863,131 @@ async function main() {
           .locator('button, input')
           .evaluateAll((els) => els.filter((e) => e.offsetParent && e.getBoundingClientRect().height < 40).length);
         check(small === 0, `${small} controls are shorter than 40 px`);
-        await s.shot(page, 'login-phone-english');
+        await s.shot(page, 'login-phone-english', { look: false });
         await page.click('.lang-switch');
         await page.waitForFunction(() => document.documentElement.lang === 'vi');
+        await s.look(page, 'switch back to Vietnamese');
       } finally {
         await context.close();
       }
+    });
+
+    await test('11 refused move: an action another officer made impossible shows the refusal', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        // A move that needs no field, from a state the demo month has: done twice, the second is refused.
+        let row = null;
+        let move = null;
+        for (const [st, action] of [['in_process', 'request_fees'], ['accepted', 'start_processing']]) {
+          const list = await apiInPage(page, 'GET', `/api/dossiers?state=${st}&limit=20`);
+          row = ((list.json && list.json.dossiers) || []).find((r) => r.tracking_number !== state.typedNumber);
+          move = action;
+          if (row) break;
+        }
+        check(row, 'no dossier in process or accepted to move');
+        await page.goto(`/dossier?id=${row.id}`);
+        await page.waitForSelector(`#dossier-state[data-state="${row.state}"]`);
+        await page.click(`button[data-action="${move}"]`);
+        await page.waitForSelector('#action-submit');
+        await s.look(page, `open the ${move} form`);
+        // Meanwhile another officer makes the move: the page's form is now one move too late.
+        const other = await apiInPage(page, 'POST', `/api/dossiers/${row.id}/actions/${move}`, {});
+        check(other.status === 200, `the other officer's ${move} answered ${other.status}: ${other.text}`);
+        const [answer] = await Promise.all([
+          page.waitForResponse((r) => new URL(r.url()).pathname === `/api/dossiers/${row.id}/actions/${move}`),
+          page.click('#action-submit'),
+        ]);
+        check(answer.status() === 409, `${move} twice answered ${answer.status()}`);
+        await page.waitForFunction(() => document.getElementById('alert').textContent.trim().length > 0);
+        const alert = await page.innerText('#alert');
+        check(/Trạng thái hồ sơ không cho phép/.test(alert), `the refused move shows: ${alert}`);
+        await s.shot(page, 'dossier-refused-move');
+        await page.reload();
+        await page.waitForSelector(`#dossier-state:not([data-state="${row.state}"])`);
+        await s.look(page, 'reload the dossier after the refused move');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('12 failed dispatch: a result for an applicant without address or phone is not posted', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        check(state.typedNumber, 'no dossier registered from a typed number in step 02');
+        const list = await apiInPage(page, 'GET', '/api/dossiers?q=' + encodeURIComponent(state.typedNumber));
+        const row = list.json && list.json.dossiers && list.json.dossiers[0];
+        check(row, `no dossier found for ${state.typedNumber}`);
+        // Step 03 accepted it (or, when the list had newer dossiers, another one): finish it.
+        const moves = {
+          received: ['accept', 'start_processing', 'mark_processed'],
+          accepted: ['start_processing', 'mark_processed'],
+          in_process: ['mark_processed'],
+        };
+        for (const action of moves[row.state] || []) {
+          const body = action === 'accept' ? { procedure: (await apiInPage(page, 'GET', `/api/dossiers/${row.id}`)).json.procedures[0].code } : {};
+          const answer = await apiInPage(page, 'POST', `/api/dossiers/${row.id}/actions/${action}`, body);
+          check(answer.status === 200, `${action} answered ${answer.status}: ${answer.text}`);
+        }
+        const now = await apiInPage(page, 'GET', `/api/dossiers/${row.id}`);
+        check(now.json && now.json.state === 'processed', `dossier #${row.id} (was ${row.state}) is not processed: ${now.text.slice(0, 200)}`);
+        await page.goto('/dispatch');
+        const box = page.locator(`#ready-rows input[type=checkbox][value="${row.id}"]`);
+        await box.waitFor();
+        await box.check();
+        await s.look(page, 'select a dossier without the applicant\'s address');
+        await Promise.all([
+          page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'),
+          page.click('#dispatch-submit'),
+        ]);
+        await page.waitForSelector('#dispatch-failed li');
+        const failed = await page.innerText('#dispatch-failed');
+        await s.shot(page, 'dispatch-failed');
+        check(failed.includes(row.code || `#${row.id}`), `the failed list does not name the dossier: ${failed}`);
+        await page.goto(`/dossier?id=${row.id}`);
+        await page.waitForSelector('#dossier-state[data-state="processed"]');
+        await s.look(page, 'open the dossier that was not posted');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('13 dossier pages: one dossier of each state of the demo month, and the lists', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        const states = await page.evaluate(() => window.I18n.STATES);
+        let opened = 0;
+        for (const st of states) {
+          const list = await apiInPage(page, 'GET', `/api/dossiers?state=${st}&limit=1`);
+          const row = list.json && list.json.dossiers && list.json.dossiers[0];
+          if (!row) continue;
+          await page.goto(`/dossier?id=${row.id}`);
+          await page.waitForSelector(`#dossier-state[data-state="${st}"]`);
+          await s.look(page, `open a dossier in state ${st}`);
+          opened += 1;
+        }
+        check(opened >= 6, `the demo month has dossiers in only ${opened} states`);
+        for (const view of ['open', 'due_soon', 'overdue', 'ready']) {
+          await page.goto(`/dossiers?view=${view}`);
+          await page.waitForSelector('#dossier-rows tr, #list-empty:not([hidden])');
+          await s.look(page, `list the ${view} dossiers`);
+        }
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('14 Vietnamese pages: no English sentence on any page after any action', async () => {
+      console.log(`      ${english.looks} looks at the pages' text, ${english.findings.length} English sentences seen`);
+      check(english.detectorOk, 'the detector failed its own check (test 00 detector), so its silence proves nothing');
+      check(english.looks >= 40, `only ${english.looks} looks at the pages' text: a scenario stopped early`);
+      check(!english.problems.length, english.problems.join('\n'));
+      check(!english.findings.length, englishReport(english.findings));
     });
   } finally {
     await stop();

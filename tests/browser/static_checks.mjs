@@ -9,7 +9,7 @@ import vm from 'node:vm';
 const PAGES = ['index', 'mailroom', 'dossiers', 'dossier', 'dispatch', 'reports', 'admin', 'tra-cuu'];
 const NAME = /^[a-z0-9_.-]+$/;
 
-function loadDictionaries(webDir) {
+export function loadDictionaries(webDir) {
   const source = fs.readFileSync(path.join(webDir, 'static', 'i18n.js'), 'utf8');
   const stubElement = { matches: () => false, querySelectorAll: () => [] };
   const sandbox = {
