@@ -217,7 +217,7 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   // A hand scanner types a number with a wrong check digit: it waits for a person, who types the
   // right one.
   intake::EnvelopeScan typed;
-  typed.source_name = "hand scanner";
+  typed.source_name = "máy đọc mã cầm tay";
   typed.codes.push_back(run.desk->classifier.classify("EB123456789VN", std::nullopt));
   typed.batch_id = batch.id;
   TRY_ASSIGN(auto waiting, registrar.register_envelope(typed));
@@ -555,7 +555,8 @@ Result<DemoOutcome> run_demo_flow(
              tracking::build_report(*run.desk->store, period, report_options, run.clock.now()));
   fmt::print(out, "\n== hoso report --from {} --to {} ==\n{}",
              common::format_date(common::local_date(period.from)),
-             common::format_date(common::local_date(period.to)), tracking::report_text(report, cli_lang()));
+             common::format_date(common::local_date(period.to)),
+             tracking::report_text(report, cli_lang()));
 
   // A citizen whose result came back looks the dossier up with the receipt's lookup code.
   for (const auto& [number, scenario] : run.outcome.return_scenarios) {

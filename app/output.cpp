@@ -14,7 +14,10 @@ void set_cli_lang(common::Lang lang) { g_lang.store(lang); }
 std::string say(const common::Text& text) { return text.render(cli_lang()); }
 
 std::string say(const common::Error& error) {
-  if (!error.text.empty() || cli_lang() == common::Lang::en) return error.render(cli_lang());
+  // In English the message itself: a coded error's English words, with the technical details
+  // some add for the log (the carrier's own answer).
+  if (cli_lang() == common::Lang::en && !error.message.empty()) return error.message;
+  if (!error.text.empty()) return error.render(cli_lang());
   return std::string(common::error_code_label(error.code, cli_lang())) + ": " + error.message;
 }
 

@@ -19,7 +19,8 @@ void set_cli_lang(common::Lang lang);
 // A message in the CLI's language.
 std::string say(const common::Text& text);
 // An error as the CLI shows it: its message in the CLI's language; a technical failure (no
-// coded message) keeps its English details after the kind of failure, for whoever reads the log.
+// coded message) keeps its English details after the kind of failure, for whoever reads the log;
+// in English, the message with all its details.
 std::string say(const common::Error& error);
 
 // Shortens `text` to `max_chars` characters (UTF-8 aware, "…" when cut) and replaces control

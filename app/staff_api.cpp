@@ -8,6 +8,7 @@
 
 #include "app/http_support.hpp"
 #include "app/staff_routes.hpp"
+#include "intake/classify.hpp"
 #include "staff/password.hpp"
 
 namespace app {
@@ -72,6 +73,14 @@ common::Error field_error(const char* field, const common::Error& problem) {
   }
   return make_error(ErrorCode::invalid_argument, msg::field_invalid,
                     {{"field", field}, {"problem", problem.text}});
+}
+
+std::string problem_of(const std::string& text, const std::string& problem,
+                       const intake::Classifier* classifier, common::Lang lang) {
+  if (problem.empty() || classifier == nullptr) return problem;
+  const intake::Code again = classifier->classify(text, std::nullopt);
+  return again.problem == problem && !again.problem_text.empty() ? again.problem_text.render(lang)
+                                                                 : problem;
 }
 
 Result<db::Id> id_param(const httplib::Request& req, std::size_t index) {

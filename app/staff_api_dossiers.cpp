@@ -90,7 +90,8 @@ Result<Reply> list_dossiers(Context& desk, const Request& req, const staff::Prin
   TRY_ASSIGN(const auto query, query_of(req));
   TRY_ASSIGN(const auto page, tracking::search_dossiers(desk.store, desk.clock, query));
   json rows = json::array();
-  for (const tracking::DossierRow& row : page.rows) rows.push_back(dossier_row_json(row, http::request_lang(req)));
+  for (const tracking::DossierRow& row : page.rows)
+    rows.push_back(dossier_row_json(row, http::request_lang(req)));
   const auto count = rows.size();
   return json_reply(json{{"dossiers", std::move(rows)}, {"count", count}});
 }
@@ -99,6 +100,13 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
   TRY_ASSIGN(const db::Id id, id_param(req));
   TRY_ASSIGN(const auto page, tracking::dossier_page(desk.store, id));
   json answer = tracking::staff_object(page.view);
+  const common::Lang lang = http::request_lang(req);
+  for (json& scan : answer["scans"]) {
+    for (json& code : scan["codes"]) {
+      code["problem"] =
+          problem_of(code.value("text", ""), code.value("problem", ""), desk.classifier, lang);
+    }
+  }
   json actions = json::array();
   for (tracking::Action a : page.actions) actions.push_back(tracking::action_name(a));
   answer["allowed_actions"] = std::move(actions);
@@ -142,12 +150,12 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
   TRY_ASSIGN(const auto request, action_request_of(req, *action, who));
   TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
   TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, moved.after.id));
-  return json_reply(
-      json{{"dossier", dossier_row_json(row, http::request_lang(req))},
-           {"message", common::fill("{action}: {state}",
-                                    {{"action", common::Text{tracking::action_label(*action)}},
-                                     {"state", common::Text{tracking::state_label(moved.after.state)}}},
-                                    http::request_lang(req))}});
+  return json_reply(json{
+      {"dossier", dossier_row_json(row, http::request_lang(req))},
+      {"message", common::fill("{action}: {state}",
+                               {{"action", common::Text{tracking::action_label(*action)}},
+                                {"state", common::Text{tracking::state_label(moved.after.state)}}},
+                               http::request_lang(req))}});
 }
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {

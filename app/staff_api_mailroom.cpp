@@ -184,16 +184,6 @@ Result<Reply> typed(Context& desk, const Request& req, const staff::Principal& w
   return json_reply(registration_json("typed", 0, registered, http::request_lang(req)));
 }
 
-// What is wrong with a stored code, in `lang`: the classifier's reading of its text again (the
-// database keeps the English words), else the words as stored.
-std::string problem_of(const db::ScanCode& c, const intake::Classifier* classifier,
-                       common::Lang lang) {
-  if (c.problem.empty() || classifier == nullptr) return c.problem;
-  const intake::Code again = classifier->classify(c.text, std::nullopt);
-  return again.problem == c.problem && !again.problem_text.empty() ? again.problem_text.render(lang)
-                                                                   : c.problem;
-}
-
 json manual_item_json(const intake::ManualEntry& entry, const intake::Classifier* classifier,
                       common::Lang lang) {
   const db::ManualItem& item = entry.item;
@@ -202,8 +192,9 @@ json manual_item_json(const intake::ManualEntry& entry, const intake::Classifier
   if (scan) {
     for (const db::ScanCode& c : scan->codes) {
       // Staff see what was read (an ID card's QR is personal data, shown to staff only).
-      codes.push_back(
-          {{"kind", c.kind}, {"text", c.text}, {"problem", problem_of(c, classifier, lang)}});
+      codes.push_back({{"kind", c.kind},
+                       {"text", c.text},
+                       {"problem", problem_of(c.text, c.problem, classifier, lang)}});
     }
   }
   return {{"id", item.id},

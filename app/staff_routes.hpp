@@ -63,6 +63,10 @@ common::Result<std::string> string_field(const nlohmann::json& body, const char*
 // invalid_argument: field `field` of the request is wrong, because of `problem` (a date that does
 // not parse...).
 common::Error field_error(const char* field, const common::Error& problem);
+// What is wrong with a stored code, in `lang`: the classifier's reading of its text again (the
+// database keeps the English words of the time), else the words as stored.
+std::string problem_of(const std::string& text, const std::string& problem,
+                       const intake::Classifier* classifier, common::Lang lang);
 // The path parameter `index` (regex group) as a positive id; not_found ("no such record") else.
 common::Result<db::Id> id_param(const httplib::Request& req, std::size_t index = 1);
 

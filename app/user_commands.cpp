@@ -61,9 +61,8 @@ Result<std::string> read_new_password(const std::string& login) {
     std::getline(std::cin, password);
   }
   if (auto problem = staff::password_problem(password)) {
-    return common::make_error(
-        ErrorCode::invalid_argument,
-        fmt::format("{}; nothing was changed", say(*problem)));
+    return common::make_error(ErrorCode::invalid_argument,
+                              fmt::format("{}; nothing was changed", say(*problem)));
   }
   return password;
 }

@@ -186,6 +186,11 @@
     $('no-documents').hidden = docs.length > 0;
   }
 
+  // The file a scan came from; "typed" marks a number typed or read by a hand scanner.
+  function fileName(file) {
+    return file === 'typed' ? t('scans.typed') : file;
+  }
+
   // ---- applicant, history, shipments, scans ----------------------------------------------------
 
   function renderApplicant(d) {
@@ -204,7 +209,7 @@
       ['applicant.address', a.address],
       ['applicant.return_address', a.return_address],
       ['applicant.phone', a.phone],
-      ['applicant.source', a.source],
+      ['applicant.source', a.source && App.label('applicant_source.', a.source)],
     ].filter(([, value]) => value);
     box.append(
       h(
@@ -322,9 +327,9 @@
                         href: '/api/scans/' + encodeURIComponent(s.id) + '/image',
                         target: '_blank',
                         rel: 'noopener',
-                        text: s.file || t('scans.image'),
+                        text: fileName(s.file) || t('scans.image'),
                       })
-                    : s.file || '—',
+                    : fileName(s.file) || '—',
                 ),
                 h('td', { text: App.label('outcome.', s.outcome) }),
                 h(
@@ -337,8 +342,11 @@
                       h(
                         'li',
                         null,
-                        h('span', { class: 'muted', text: c.format + ': ' }),
-                        h('span', { class: 'mono', text: c.text }),
+                        h('span', { class: 'muted', text: (c.format === 'typed' ? t('scans.typed') : c.format) + ': ' }),
+                        // An ID card's QR is kept in the applicant record, not with the scan.
+                        c.kind === 'citizen_id_card'
+                          ? h('span', { class: 'muted', text: t('scans.id_card') })
+                          : h('span', { class: 'mono', text: c.text }),
                         c.problem ? [' ', h('span', { class: 'badge warn', text: c.problem })] : null,
                       ),
                     ),

@@ -357,6 +357,10 @@
     'shipments.no_events': 'Chưa có thông tin hành trình từ bưu điện.',
     'shipments.order': 'mã đơn {code}',
     'scans.image': 'Ảnh',
+    'applicant_source.id_card_qr': 'mã QR trên CCCD gửi kèm',
+    'applicant_source.typed': 'cán bộ nhập',
+    'scans.typed': 'nhập tay',
+    'scans.id_card': '(CCCD: xem phần người nộp hồ sơ)',
     'scans.none': 'Chưa có lần quét nào.',
 
     'dispatch.title': 'Gửi trả kết quả qua bưu điện',
@@ -850,6 +854,10 @@
     'shipments.no_events': 'No tracking events from the carrier yet.',
     'shipments.order': 'order {code}',
     'scans.image': 'Image',
+    'applicant_source.id_card_qr': 'the QR of the enclosed ID card',
+    'applicant_source.typed': 'typed by staff',
+    'scans.typed': 'typed',
+    'scans.id_card': '(citizen ID card: see the applicant)',
     'scans.none': 'No scan.',
 
     'dispatch.title': 'Post results back',
