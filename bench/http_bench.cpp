@@ -291,11 +291,10 @@ Filled fill_desk(db::Store& store, std::int64_t dossiers) {
         }
 
         const std::array<db::Event, 2> history = {{
-            {0, filed, "mailroom", "dossier", *dossier_id, "received_by_post",
-             "envelope registered",
+            {0, filed, "mailroom", "dossier", *dossier_id, db::EventKind::received_by_post, "",
              fmt::format(R"({{"carrier":"vnpost","filed_at":"{}","tracking_number":"{}"}})",
                          common::format_iso(filed), number)},
-            {0, accepted, "officer", "dossier", *dossier_id, "accept", "",
+            {0, accepted, "officer", "dossier", *dossier_id, db::EventKind::accepted, "",
              fmt::format(R"({{"due_at":"{}","from":"received","national_status":2,)"
                          R"("procedure":"1.004227","to":"accepted"}})",
                          common::format_iso(*dossier.due_at))},

@@ -276,16 +276,16 @@ struct DossierWriter {
 
       // The registrar's JSON (nlohmann sorts the keys), written without building a JSON tree.
       if (auto e = append(tx, db::Event{0, at, "intake_bench", "dossier", *dossier_id,
-                                        "received_by_post", "envelope registered",
+                                        db::EventKind::received_by_post, "",
                                         fmt::format(R"({{"carrier":"vnpost","filed_at":"{}",)"
                                                     R"("tracking_number":"{}"}})",
                                                     common::format_iso(at), number)});
           !e) {
         return e;
       }
-      if (auto e = append(
-              tx, db::Event{0, at, "intake_bench", "shipment", *shipment_id, "registered",
-                            "inbound envelope received at the desk", R"({"status":"delivered"})"});
+      if (auto e =
+              append(tx, db::Event{0, at, "intake_bench", "shipment", *shipment_id,
+                                   db::EventKind::registered, "", R"({"status":"delivered"})"});
           !e) {
         return e;
       }
@@ -342,10 +342,9 @@ struct DossierWriter {
       payload.text(applicant.source);
       payload.integers(2);
 
-      if (auto e =
-              append(tx, db::Event{0, at, "intake_bench", "dossier", *dossier_id, "applicant_added",
-                                   "read from the enclosed citizen ID card QR",
-                                   fmt::format(R"({{"scan_id":{}}})", *scan_id)});
+      if (auto e = append(tx, db::Event{0, at, "intake_bench", "dossier", *dossier_id,
+                                        db::EventKind::applicant_added, "",
+                                        fmt::format(R"({{"scan_id":{}}})", *scan_id)});
           !e) {
         return e;
       }
@@ -360,7 +359,7 @@ struct DossierWriter {
     if (!id) return id.error();
     payload.text(event.actor);
     payload.text(event.entity);
-    payload.text(event.action);
+    payload.text(db::event_kind_name(event.action));
     payload.text(event.reason);
     payload.text(event.data);
     payload.integers(3);

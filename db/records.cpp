@@ -104,6 +104,23 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 38> k_event_kinds{{
     {EventKind::token_revoked, "token_revoked"},
 }};
 
+constexpr std::array<std::pair<EventKind, std::string_view>, 14> k_action_aliases{{
+    {EventKind::accepted, "accept"},
+    {EventKind::supplement_requested, "request_supplement"},
+    {EventKind::refused, "refuse"},
+    {EventKind::processing_started, "start_processing"},
+    {EventKind::fees_requested, "request_fees"},
+    {EventKind::processed, "mark_processed"},
+    {EventKind::withdrawn, "withdraw"},
+    {EventKind::stopped, "stop"},
+    {EventKind::reappointed, "apologise"},
+    {EventKind::return_dispatched, "dispatch_return"},
+    {EventKind::result_returned, "record_delivery"},
+    {EventKind::return_failed, "record_return_failure"},
+    {EventKind::supplement_received, "supplement_received"},
+    {EventKind::fees_paid, "fees_paid"},
+}};
+
 template <class Enum, std::size_t N>
 constexpr std::array<Enum, N> values_of(
     const std::array<std::pair<Enum, std::string_view>, N>& table) {
@@ -120,7 +137,9 @@ constexpr auto k_all_outcomes = values_of(k_outcomes);
 
 std::string_view event_kind_name(EventKind kind) { return name_of(k_event_kinds, kind); }
 std::optional<EventKind> parse_event_kind(std::string_view name) {
-  return find_by_name(k_event_kinds, name);
+  if (auto kind = find_by_name(k_event_kinds, name)) return kind;
+  // Early logs named a lifecycle step by the action that made it.
+  return find_by_name(k_action_aliases, name);
 }
 std::span<const EventKind> all_event_kinds() { return k_all_event_kinds; }
 std::span<const DossierState> all_dossier_states() { return k_all_states; }

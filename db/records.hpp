@@ -334,7 +334,7 @@ struct Event {
   std::string actor;
   std::string entity;  // "dossier", "shipment", "scan", "manual", "batch", "calendar", "procedure"
   Id entity_id = 0;
-  std::string action;  // "registered", "scanned_again", "resolved", ...
+  EventKind action = EventKind::received_by_post;
   std::string reason;
   std::string data;  // JSON object with details; never personal data
 };

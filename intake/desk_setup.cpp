@@ -18,8 +18,8 @@ using common::make_error;
 using common::Result;
 
 constexpr const char* k_calendar_entity = "calendar";
-constexpr const char* k_day_set = "day_set";
-constexpr const char* k_day_removed = "day_removed";
+constexpr db::EventKind k_day_set = db::EventKind::day_set;
+constexpr db::EventKind k_day_removed = db::EventKind::day_removed;
 
 // Dates an admin removed from the calendar and did not set again since, from the event log.
 Result<std::set<std::string>> removed_dates(db::Transaction& tx) {
@@ -116,7 +116,8 @@ Result<SetupReport> set_up_desk(db::Store& store, const DeskSetup& setup, common
                                  {"calendar_days_loaded", report.calendar_days_loaded},
                                  {"carrier_patterns", setup.carrier_pattern_count},
                                  {"schema_version", db::schema_version()}};
-    TRY(tx.append_event(db::Event{0, now, actor, "desk", 0, "initialised", "", data.dump()}));
+    TRY(tx.append_event(
+        db::Event{0, now, actor, "desk", 0, db::EventKind::initialised, "", data.dump()}));
     return report;
   });
 }

@@ -296,9 +296,10 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     if (scan.batch_id) data["batch_id"] = *scan.batch_id;
     if (!dossier.portal_code.empty()) data["portal_code"] = dossier.portal_code;
     TRY(tx.append_event(
-        db::Event{0, now, actor, "dossier", dossier_id, "received_by_post", "",
+        db::Event{0, now, actor, "dossier", dossier_id, db::EventKind::received_by_post, "",
                   data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
-    TRY(tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, "registered", "",
+    TRY(tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, db::EventKind::registered,
+                                  "",
                                   nlohmann::json{{"status", "delivered"}}.dump(
                                       -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
   }
@@ -320,7 +321,7 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     if (!applicant) {
       TRY(tx.insert_applicant(applicant_from(*card, dossier_id)));
       TRY(tx.append_event(
-          db::Event{0, now, actor, "dossier", dossier_id, "applicant_added", "",
+          db::Event{0, now, actor, "dossier", dossier_id, db::EventKind::applicant_added, "",
                     nlohmann::json{{"scan_id", scan.id}}.dump(
                         -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     }
@@ -329,7 +330,8 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
   TRY_ASSIGN(auto scans, tx.scan_count(dossier_id));
   r.scan_count = scans;
   if (r.outcome == ScanOutcome::already_registered) {
-    TRY(tx.append_event(db::Event{0, now, actor, "dossier", dossier_id, "scanned_again", "",
+    TRY(tx.append_event(db::Event{0, now, actor, "dossier", dossier_id,
+                                  db::EventKind::scanned_again, "",
                                   nlohmann::json{{"scan_id", scan.id}}.dump(
                                       -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     r.message = common::Text{
@@ -431,7 +433,7 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
       item.created_at = now;
       TRY_ASSIGN(auto manual_id, tx.insert_manual(item));
       TRY(tx.append_event(
-          db::Event{0, now, context_.actor, "manual", manual_id, "queued", "",
+          db::Event{0, now, context_.actor, "manual", manual_id, db::EventKind::queued, "",
                     nlohmann::json{{"scan_id", scan_id}, {"reason_code", item.reason_code}}.dump(
                         -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
       result.manual_id = manual_id;
@@ -518,7 +520,7 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
     TRY(tx.close_manual(manual_id, db::ManualStatus::resolved, now, context_.actor,
                         attached.dossier_id));
     TRY(tx.append_event(
-        db::Event{0, now, context_.actor, "manual", manual_id, "resolved", "",
+        db::Event{0, now, context_.actor, "manual", manual_id, db::EventKind::resolved, "",
                   nlohmann::json{{"tracking_number", code.tracking_number},
                                  {"dossier_id", *attached.dossier_id}}
                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
@@ -540,8 +542,8 @@ Result<void> Registrar::dismiss_manual(db::Id manual_id, const std::string& reas
     auto closed =
         tx.close_manual(manual_id, db::ManualStatus::dismissed, now, context_.actor, std::nullopt);
     if (!closed) return closed;
-    TRY(tx.append_event(
-        db::Event{0, now, context_.actor, "manual", manual_id, "dismissed", reason, "{}"}));
+    TRY(tx.append_event(db::Event{0, now, context_.actor, "manual", manual_id,
+                                  db::EventKind::dismissed, reason, "{}"}));
     return {};
   });
 }
@@ -577,7 +579,7 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
     batch.id = id;
     const common::Timestamp now = clock_.now();
     TRY(tx.append_event(
-        db::Event{0, now, context_.actor, "batch", id, "handed_over", "",
+        db::Event{0, now, context_.actor, "batch", id, db::EventKind::handed_over, "",
                   nlohmann::json{{"name", name},
                                  {"carrier", carrier},
                                  {"handed_over_at", common::format_iso(handed_over_at)},

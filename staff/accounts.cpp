@@ -37,14 +37,14 @@ Result<std::string> checked_name(std::string_view text, const common::MessageDef
 }
 
 Result<void> log_event(db::Transaction& tx, common::Timestamp at, const std::string& actor,
-                       std::string_view entity, db::Id id, std::string_view action,
+                       std::string_view entity, db::Id id, db::EventKind action,
                        const nlohmann::json& data = nlohmann::json::object()) {
   db::Event event;
   event.at = at;
   event.actor = actor;
   event.entity = std::string(entity);
   event.entity_id = id;
-  event.action = std::string(action);
+  event.action = action;
   event.data = data.dump();
   TRY(tx.append_event(event));
   return {};
@@ -94,7 +94,7 @@ Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& act
     }
     TRY_ASSIGN(auto id, tx.insert_user(user));
     user.id = id;
-    return log_event(tx, user.created_at, actor, "user", user.id, "user_added",
+    return log_event(tx, user.created_at, actor, "user", user.id, db::EventKind::user_added,
                      {{"login", user.login}, {"role", user.role}});
   }));
   return user;
@@ -148,25 +148,25 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
     updated = *fresh;
     const db::Timestamp now = clock_.now();
     nlohmann::json data = {{"login", updated.login}};
-    std::vector<std::string> actions;
+    std::vector<db::EventKind> actions;
     if (change.name && *change.name != updated.name) {
       updated.name = *change.name;
-      actions.emplace_back("name_changed");
+      actions.push_back(db::EventKind::name_changed);
     }
     if (change.role && role_name(*change.role) != updated.role) {
       data["role_from"] = updated.role;
       updated.role = std::string(role_name(*change.role));
       data["role"] = updated.role;
-      actions.emplace_back("role_changed");
+      actions.push_back(db::EventKind::role_changed);
     }
     if (hash) {
       updated.password_hash = *hash;
       updated.password_changed_at = now;
-      actions.emplace_back("password_changed");
+      actions.push_back(db::EventKind::password_changed);
     }
     if (change.disabled && *change.disabled != updated.disabled) {
       updated.disabled = *change.disabled;
-      actions.emplace_back(updated.disabled ? "user_disabled" : "user_enabled");
+      actions.push_back(updated.disabled ? db::EventKind::user_disabled : db::EventKind::user_enabled);
     }
     if (actions.empty()) return {};
     TRY_ASSIGN(auto all, tx.list_users());
@@ -183,7 +183,7 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
     if (hash || updated.disabled) {
       TRY(tx.delete_sessions_of(updated.id));
     }
-    for (const std::string& action : actions) {
+    for (const db::EventKind action : actions) {
       TRY(log_event(tx, now, actor, "user", updated.id, action, data));
     }
     return {};
@@ -222,7 +222,7 @@ Result<NewSession> Accounts::log_in(std::string_view login, std::string_view pas
   TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     TRY(tx.delete_expired_sessions(now));
     TRY(tx.insert_session(session));
-    return log_event(tx, now, found->login, "user", found->id, "logged_in");
+    return log_event(tx, now, found->login, "user", found->id, db::EventKind::logged_in);
   }));
   return out;
 }
@@ -257,7 +257,7 @@ Result<void> Accounts::log_out(std::string_view cookie) {
     TRY(tx.delete_session(digest));
     TRY_ASSIGN(auto u, tx.get_user(s->user_id));
     return log_event(tx, clock_.now(), u ? u->login : std::string("?"), "user", s->user_id,
-                     "logged_out");
+                     db::EventKind::logged_out);
   });
 }
 
@@ -279,7 +279,7 @@ Result<NewToken> Accounts::create_token(const std::string& name, const std::stri
     }
     TRY_ASSIGN(auto id, tx.insert_api_token(out.token));
     out.token.id = id;
-    return log_event(tx, out.token.created_at, actor, "api_token", out.token.id, "token_created",
+    return log_event(tx, out.token.created_at, actor, "api_token", out.token.id, db::EventKind::token_created,
                      {{"name", out.token.name}, {"role", out.token.role}});
   }));
   return out;
@@ -312,7 +312,7 @@ Result<void> Accounts::revoke_token(db::Id id, const std::string& actor) {
   return store_.write([&](db::Transaction& tx) -> Result<void> {
     const db::Timestamp now = clock_.now();
     TRY(tx.revoke_api_token(id, now));
-    return log_event(tx, now, actor, "api_token", id, "token_revoked");
+    return log_event(tx, now, actor, "api_token", id, db::EventKind::token_revoked);
   });
 }
 

@@ -152,7 +152,7 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
     log.actor = actor;
     log.entity = "shipment";
     log.entity_id = shipment.id;
-    log.action = "carrier_status";
+    log.action = db::EventKind::carrier_status;
     log.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     TRY(tx.append_event(log));
     changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,

@@ -158,7 +158,7 @@ Result<void> open_order(db::Transaction& tx, Plan& plan, std::string_view carrie
 }
 
 db::Event dossier_event(db::Id dossier_id, common::Timestamp now, const std::string& actor,
-                        const char* action, const nlohmann::json& data) {
+                        db::EventKind action, const nlohmann::json& data) {
   db::Event event;
   event.at = now;
   event.actor = actor;
@@ -191,7 +191,8 @@ Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
   return store.write([&](db::Transaction& tx) -> Result<void> {
     const auto now = clock.now();
     TRY(tx.close_return_order(old.id, db::ReturnOrderState::cancelled, now));
-    TRY(tx.append_event(dossier_event(plan.dossier.id, now, options.actor, "return_order_cancelled",
+    TRY(tx.append_event(dossier_event(plan.dossier.id, now, options.actor,
+                                      db::EventKind::return_order_cancelled,
                                       {{"order_code", old.order_code},
                                        {"tracking_number", held.tracking_number},
                                        {"why", "receiver changed"}})));
@@ -475,7 +476,7 @@ Result<db::Applicant> update_contact(db::Store& store, const common::Clock& cloc
     event.actor = actor;
     event.entity = "dossier";
     event.entity_id = dossier_id;
-    event.action = "applicant_updated";
+    event.action = db::EventKind::applicant_updated;
     event.data = nlohmann::json{{"fields", changed}}.dump();
     TRY(tx.append_event(event));
     result = applicant;

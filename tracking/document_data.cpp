@@ -101,9 +101,10 @@ struct History {
 };
 
 // Agency steps measured against the deadline in force when they happened.
-bool measured_against_deadline(std::string_view action) {
-  return action == "processing_started" || action == "fees_requested" || action == "fees_paid" ||
-         action == "processed" || action == "stopped" || action == "return_dispatched";
+bool measured_against_deadline(db::EventKind action) {
+  return action == db::EventKind::processing_started || action == db::EventKind::fees_requested ||
+         action == db::EventKind::fees_paid || action == db::EventKind::processed ||
+         action == db::EventKind::stopped || action == db::EventKind::return_dispatched;
 }
 
 History read_history(const std::vector<db::Event>& events, const common::WorkingCalendar& calendar,
@@ -115,12 +116,12 @@ History read_history(const std::vector<db::Event>& events, const common::Working
     const auto data = nlohmann::json::parse(e.data, nullptr, false);
     ControlStep step;
     step.at = json_time(data, "at").value_or(e.at);
-    step.action = e.action;
+    step.action = std::string(db::event_kind_name(e.action));
     step.actor = e.actor;
     std::vector<std::string> notes;
     if (!e.reason.empty()) notes.push_back(e.reason);
 
-    if (e.action == "supplement_requested") {
+    if (e.action == db::EventKind::supplement_requested) {
       // The request must go out within 3 working days of intake (docs/domain.md §1.3).
       const common::Date last_day =
           calendar.add_working_days(common::local_date(calendar.counting_start(clock_start)), 3);
@@ -129,7 +130,7 @@ History read_history(const std::vector<db::Event>& events, const common::Working
       if (auto missing = json_text(data, "missing"); !missing.empty()) {
         notes.push_back("Cần bổ sung: " + missing);
       }
-    } else if (e.action == "reappointed" && h.due_in_force) {
+    } else if (e.action == db::EventKind::reappointed && h.due_in_force) {
       // Form 04 must reach the citizen at least 1 working day before the deadline (§1.4).
       step.deadline = h.due_in_force;
       step.timeliness = calendar.working_days_between(common::local_date(step.at),
@@ -143,38 +144,38 @@ History read_history(const std::vector<db::Event>& events, const common::Working
       step.deadline = h.due_in_force;
       step.timeliness = compare(step.at, *h.due_in_force);
     }
-    if (e.action == "received_by_post") {
+    if (e.action == db::EventKind::received_by_post) {
       if (auto number = json_text(data, "tracking_number"); !number.empty()) {
         notes.push_back("Số hiệu bưu gửi: " + number);
       }
     }
-    if (e.action == "accepted") {
+    if (e.action == db::EventKind::accepted) {
       if (auto code = json_text(data, "code"); !code.empty()) notes.push_back("Mã hồ sơ: " + code);
       if (auto due = json_time(data, "due_at")) {
         notes.push_back("Hẹn trả: " + short_datetime(*due));
       }
     }
-    if (e.action == "supplement_received") {
+    if (e.action == db::EventKind::supplement_received) {
       clock_start = json_time(data, "arrived_at").value_or(step.at);
       if (auto due = json_time(data, "due_at")) {
         notes.push_back("Hẹn trả mới: " + short_datetime(*due));
       }
     }
-    if (e.action == "return_dispatched") {
+    if (e.action == db::EventKind::return_dispatched) {
       std::string number = json_text(data, "return_tracking_number");
       if (number.empty()) number = json_text(data, "tracking_number");
       if (!number.empty()) notes.push_back("Số hiệu bưu gửi trả: " + number);
     }
-    if (e.action == "processed") {
+    if (e.action == db::EventKind::processed) {
       h.resolved_at = step.at;
       h.resolved = step.timeliness;
     }
-    if (e.action == "result_returned") h.returned_at = step.at;
+    if (e.action == db::EventKind::result_returned) h.returned_at = step.at;
 
     // The deadline after this step: a supplement request stops the clock.
     if (auto due = json_time(data, "due_at")) {
       h.due_in_force = due;
-    } else if (e.action == "supplement_requested") {
+    } else if (e.action == db::EventKind::supplement_requested) {
       h.due_in_force.reset();
     }
     std::string note;
@@ -236,7 +237,7 @@ Result<std::vector<db::Event>> dossier_events(db::Transaction& tx, db::Id id) {
 }
 
 // The events named `action`, oldest first.
-std::vector<db::Event> events_named(const std::vector<db::Event>& events, std::string_view action) {
+std::vector<db::Event> events_named(const std::vector<db::Event>& events, db::EventKind action) {
   std::vector<db::Event> out;
   for (const db::Event& e : events) {
     if (e.action == action) out.push_back(e);
@@ -338,7 +339,7 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   ReceiptForm form;
   TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
-  const auto accepted = events_named(events, "accepted");
+  const auto accepted = events_named(events, db::EventKind::accepted);
   if (accepted.empty() || form.dossier.code.empty()) {
     return not_applicable(form.dossier, msg::form_not_accepted);
   }
@@ -348,7 +349,8 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   // dossier arrived after a supplement request. A later apology has its own form (04).
   std::optional<Timestamp> appointment;
   for (const db::Event& e : events) {
-    if (e.action != "accepted" && e.action != "supplement_received") continue;
+    if (e.action != db::EventKind::accepted && e.action != db::EventKind::supplement_received)
+      continue;
     const auto data = nlohmann::json::parse(e.data, nullptr, false);
     if (auto due = json_time(data, "due_at")) appointment = due;
   }
@@ -364,7 +366,7 @@ Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossi
   SupplementForm form;
   TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
-  const auto requests = events_named(events, "supplement_requested");
+  const auto requests = events_named(events, db::EventKind::supplement_requested);
   if (requests.empty()) {
     return not_applicable(form.dossier, msg::form_no_supplement);
   }
@@ -387,7 +389,7 @@ Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
   RefusalForm form;
   TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
-  const auto refusals = events_named(events, "refused");
+  const auto refusals = events_named(events, db::EventKind::refused);
   if (refusals.empty()) {
     return not_applicable(form.dossier, msg::form_not_refused);
   }
@@ -402,7 +404,7 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   ApologyForm form;
   TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
-  const auto apologies = events_named(events, "reappointed");
+  const auto apologies = events_named(events, db::EventKind::reappointed);
   if (apologies.empty()) {
     return not_applicable(form.dossier, msg::form_not_reappointed);
   }
@@ -474,7 +476,7 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
     }
     if (d.supplement_count == 1) notes.emplace_back("Đã yêu cầu bổ sung");
     if (d.reappointed) notes.emplace_back("Đã xin lỗi, hẹn lại");
-    for (const char* action : {"refused", "stopped"}) {
+    for (const db::EventKind action : {db::EventKind::refused, db::EventKind::stopped}) {
       const auto found = events_named(events, action);
       if (!found.empty() && !found.back().reason.empty()) notes.push_back(found.back().reason);
     }
@@ -552,23 +554,23 @@ Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id d
       pages.emplace_back(std::move(name), std::move(*html));
       return {};
     };
-    if (!events_named(events, "accepted").empty()) {
+    if (!events_named(events, db::EventKind::accepted).empty()) {
       TRY_ASSIGN(auto form, load_receipt(tx, dossier_id));
       form.paper = options.paper;
       TRY(add("form-01.html", render_receipt(form)));
     }
-    const auto requests = events_named(events, "supplement_requested");
+    const auto requests = events_named(events, db::EventKind::supplement_requested);
     for (std::size_t n = 1; n <= requests.size(); ++n) {
       TRY_ASSIGN(auto form, load_supplement_request(tx, dossier_id, static_cast<int>(n)));
       const std::string name =
           requests.size() == 1 ? "form-02.html" : fmt::format("form-02-{}.html", n);
       TRY(add(name, render_supplement_request(form)));
     }
-    if (!events_named(events, "refused").empty()) {
+    if (!events_named(events, db::EventKind::refused).empty()) {
       TRY_ASSIGN(auto form, load_refusal(tx, dossier_id));
       TRY(add("form-03.html", render_refusal(form)));
     }
-    if (!events_named(events, "reappointed").empty()) {
+    if (!events_named(events, db::EventKind::reappointed).empty()) {
       TRY_ASSIGN(auto form, load_apology(tx, dossier_id));
       TRY(add("form-04.html", render_apology(form)));
     }
@@ -628,11 +630,11 @@ Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
   bool refused = false;
   const db::Event* apology = nullptr;
   for (const db::Event& e : events) {
-    if (e.action == "accepted") accepted = true;
-    if (e.action == "supplement_requested") supplement = true;
-    if (e.action == "refused") refused = true;
-    if (e.action == "reappointed") apology = &e;
-    if (e.action == "accepted" || e.action == "supplement_received") {
+    if (e.action == db::EventKind::accepted) accepted = true;
+    if (e.action == db::EventKind::supplement_requested) supplement = true;
+    if (e.action == db::EventKind::refused) refused = true;
+    if (e.action == db::EventKind::reappointed) apology = &e;
+    if (e.action == db::EventKind::accepted || e.action == db::EventKind::supplement_received) {
       const auto data = nlohmann::json::parse(e.data, nullptr, false);
       if (json_time(data, "due_at")) appointment = true;
     }

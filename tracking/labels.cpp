@@ -1,5 +1,8 @@
 #include "tracking/labels.hpp"
 
+#include <array>
+#include <utility>
+
 namespace tracking {
 namespace {
 
@@ -88,6 +91,145 @@ inline constexpr MessageDef record_return_failure{
     "action_record_return_failure", "Phát kết quả không thành công", "Return delivery failed"};
 inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Unknown action"};
 }  // namespace actions
+
+// Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 38> k_event_labels{{
+    {db::EventKind::received_by_post,
+     {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
+      "Received by post (handed over by the carrier)"}},
+    {db::EventKind::applicant_added,
+     {"event_applicant_added", "Ghi nhận người nộp hồ sơ (từ CCCD)",
+      "Applicant recorded (from the ID card)"}},
+    {db::EventKind::applicant_updated,
+     {"event_applicant_updated", "Cập nhật thông tin liên hệ của người nộp",
+      "Applicant's contact details updated"}},
+    {db::EventKind::return_order_cancelled,
+     {"event_return_order_cancelled", "Hủy đơn gửi kết quả tại bưu điện (đổi địa chỉ nhận)",
+      "Return order cancelled at the carrier (address changed)"}},
+    {db::EventKind::scanned_again,
+     {"event_scanned_again", "Quét lại phong bì", "Envelope scanned again"}},
+    {db::EventKind::accepted,
+     {"event_accepted", "Tiếp nhận hồ sơ, hẹn ngày trả kết quả (Mẫu 01)",
+      "Accepted, due date given (form 01)"}},
+    {db::EventKind::supplement_requested,
+     {"event_supplement_requested", "Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+      "Supplement requested (form 02)"}},
+    {db::EventKind::supplement_received,
+     {"event_supplement_received", "Nhận hồ sơ bổ sung đầy đủ, tính lại thời hạn",
+      "Supplement received, deadline restarted"}},
+    {db::EventKind::refused,
+     {"event_refused", "Từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)", "Refused (form 03)"}},
+    {db::EventKind::processing_started,
+     {"event_processing_started", "Chuyển hồ sơ giải quyết", "Processing started"}},
+    {db::EventKind::fees_requested,
+     {"event_fees_requested", "Yêu cầu thực hiện nghĩa vụ tài chính", "Fees requested"}},
+    {db::EventKind::fees_paid, {"event_fees_paid", "Đã thực hiện nghĩa vụ tài chính", "Fees paid"}},
+    {db::EventKind::processed, {"event_processed", "Có kết quả giải quyết hồ sơ", "Result ready"}},
+    {db::EventKind::withdrawn,
+     {"event_withdrawn", "Công dân rút hồ sơ", "Withdrawn by the citizen"}},
+    {db::EventKind::stopped, {"event_stopped", "Dừng giải quyết hồ sơ", "Stopped"}},
+    {db::EventKind::reappointed,
+     {"event_reappointed", "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+      "Apology and new due date (form 04)"}},
+    {db::EventKind::return_dispatched,
+     {"event_return_dispatched", "Gửi trả kết quả qua bưu chính", "Result posted back"}},
+    {db::EventKind::result_returned,
+     {"event_result_returned", "Đã trả kết quả cho công dân", "Result handed to the citizen"}},
+    {db::EventKind::return_failed,
+     {"event_return_failed", "Bưu chính hoàn trả kết quả về cơ quan",
+      "Return failed, result back at the desk"}},
+    {db::EventKind::registered, {"event_registered", "Đăng ký bưu gửi", "Shipment registered"}},
+    {db::EventKind::carrier_status,
+     {"event_carrier_status", "Bưu điện cập nhật trạng thái bưu gửi", "Carrier status changed"}},
+    {db::EventKind::queued,
+     {"event_queued", "Đưa phong bì vào hàng chờ xử lý thủ công",
+      "Envelope put in the manual queue"}},
+    {db::EventKind::resolved,
+     {"event_resolved", "Xử lý phong bì trong hàng chờ (nhập số hiệu bưu gửi)",
+      "Manual item resolved (tracking number typed)"}},
+    {db::EventKind::dismissed,
+     {"event_dismissed", "Bỏ phong bì khỏi hàng chờ", "Manual item dismissed"}},
+    {db::EventKind::handed_over,
+     {"event_handed_over", "Mở đợt bàn giao của bưu điện", "Carrier handover batch opened"}},
+    {db::EventKind::initialised, {"event_initialised", "Khởi tạo bộ phận một cửa", "Desk set up"}},
+    {db::EventKind::day_set,
+     {"event_day_set", "Đặt ngày nghỉ hoặc ngày làm việc", "Calendar day set"}},
+    {db::EventKind::day_removed,
+     {"event_day_removed", "Bỏ thay đổi lịch làm việc", "Calendar change taken back"}},
+    {db::EventKind::user_added, {"event_user_added", "Thêm tài khoản", "User added"}},
+    {db::EventKind::name_changed,
+     {"event_name_changed", "Đổi họ tên tài khoản", "User's name changed"}},
+    {db::EventKind::role_changed,
+     {"event_role_changed", "Đổi vai trò tài khoản", "User's role changed"}},
+    {db::EventKind::password_changed,
+     {"event_password_changed", "Đổi mật khẩu", "Password changed"}},
+    {db::EventKind::user_disabled, {"event_user_disabled", "Khóa tài khoản", "User disabled"}},
+    {db::EventKind::user_enabled, {"event_user_enabled", "Mở khóa tài khoản", "User enabled"}},
+    {db::EventKind::logged_in, {"event_logged_in", "Đăng nhập", "Logged in"}},
+    {db::EventKind::logged_out, {"event_logged_out", "Đăng xuất", "Logged out"}},
+    {db::EventKind::token_created,
+     {"event_token_created", "Tạo mã truy cập API", "API token created"}},
+    {db::EventKind::token_revoked,
+     {"event_token_revoked", "Thu hồi mã truy cập API", "API token revoked"}},
+}};
+
+// The steps a citizen may see, in their words (i18n.js's 'step.*'). A kind not listed here (an
+// applicant added, a scan repeated, anything added later) is not shown: a whitelist, so a new
+// kind of event cannot leak into the public view by default.
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 15> k_citizen_steps{{
+    {db::EventKind::received_by_post,
+     {"step_received_by_post", "Bộ phận một cửa đã nhận hồ sơ qua bưu điện",
+      "The desk received the dossier by post"}},
+    {db::EventKind::accepted,
+     {"step_accepted", "Hồ sơ được tiếp nhận, có giấy hẹn trả kết quả",
+      "Dossier accepted, appointment given"}},
+    {db::EventKind::supplement_requested,
+     {"step_supplement_requested",
+      "Đề nghị bổ sung, hoàn thiện hồ sơ (thời hạn giải quyết tạm dừng)",
+      "Supplement requested (the deadline is paused)"}},
+    {db::EventKind::supplement_received,
+     {"step_supplement_received", "Đã nhận đủ hồ sơ bổ sung; thời hạn giải quyết tính lại từ đầu",
+      "Supplement received; the deadline starts again"}},
+    {db::EventKind::refused, {"step_refused", "Từ chối tiếp nhận hồ sơ", "Dossier refused"}},
+    {db::EventKind::processing_started,
+     {"step_processing_started", "Bắt đầu giải quyết hồ sơ", "Processing started"}},
+    {db::EventKind::fees_requested,
+     {"step_fees_requested", "Đề nghị thực hiện nghĩa vụ tài chính", "Fees requested"}},
+    {db::EventKind::fees_paid, {"step_fees_paid", "Đã thực hiện nghĩa vụ tài chính", "Fees paid"}},
+    {db::EventKind::processed, {"step_processed", "Đã có kết quả giải quyết", "Result ready"}},
+    {db::EventKind::withdrawn,
+     {"step_withdrawn", "Hồ sơ đã được rút theo đề nghị của công dân",
+      "Withdrawn at the citizen's request"}},
+    {db::EventKind::stopped, {"step_stopped", "Dừng giải quyết hồ sơ", "Processing stopped"}},
+    {db::EventKind::reappointed,
+     {"step_reappointed", "Xin lỗi và hẹn lại ngày trả kết quả",
+      "Apology and new appointment date"}},
+    {db::EventKind::return_dispatched,
+     {"step_return_dispatched", "Đã gửi kết quả qua bưu điện", "Result posted"}},
+    {db::EventKind::result_returned,
+     {"step_result_returned", "Đã trả kết quả cho công dân", "Result handed to the citizen"}},
+    {db::EventKind::return_failed,
+     {"step_return_failed", "Bưu điện chưa phát được kết quả; kết quả đã về lại bộ phận một cửa",
+      "The post could not deliver the result; it is back at the desk"}},
+}};
+
+constexpr std::array<std::pair<db::ScanOutcome, common::MessageDef>, 4> k_outcome_labels{{
+    {db::ScanOutcome::registered, {"outcome_registered", "Đã đăng ký hồ sơ mới", "Registered"}},
+    {db::ScanOutcome::already_registered,
+     {"outcome_already_registered", "Đã đăng ký trước đó", "Already registered"}},
+    {db::ScanOutcome::manual, {"outcome_manual", "Cần người xử lý", "Needs a person"}},
+    {db::ScanOutcome::resolved,
+     {"outcome_resolved", "Đã xử lý, đã đăng ký", "Resolved and registered"}},
+}};
+
+template <class Key, std::size_t N>
+const common::MessageDef* find_label(const std::array<std::pair<Key, common::MessageDef>, N>& table,
+                                     Key key) {
+  for (const auto& [k, label] : table) {
+    if (k == key) return &label;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -183,6 +325,21 @@ const MessageDef& action_label(Action action) {
       return actions::record_return_failure;
   }
   return actions::unknown;
+}
+
+const common::MessageDef& event_label(db::EventKind kind) {
+  // Every kind is in the table (tests/app/vocabulary_test.cpp).
+  const auto* label = find_label(k_event_labels, kind);
+  return label != nullptr ? *label : k_event_labels.front().second;
+}
+
+const common::MessageDef* citizen_step_label(db::EventKind kind) {
+  return find_label(k_citizen_steps, kind);
+}
+
+const common::MessageDef& outcome_label(db::ScanOutcome outcome) {
+  const auto* label = find_label(k_outcome_labels, outcome);
+  return label != nullptr ? *label : k_outcome_labels.front().second;
 }
 
 }  // namespace tracking

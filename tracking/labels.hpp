@@ -1,4 +1,5 @@
-// The words for dossier states and lifecycle actions, one table per audience: what staff read (the
+// The words for dossier states, lifecycle actions, event kinds and scan outcomes, one table per
+// audience: what staff read (the
 // desk's pages, the CLI, messages that name a state or an action, the citizen lookup) and what the
 // printed forms say. Messages take these as nested Texts (`{"state", Text{state_label(s)}}`), never
 // the enum's name.
@@ -49,5 +50,16 @@ const common::MessageDef& printed_state_label(db::DossierState state);
 
 // The action as staff read it ("Tiếp nhận hồ sơ" / "Accept").
 const common::MessageDef& action_label(Action action);
+
+// An event of the log as staff read it in the history ("Tiếp nhận hồ sơ, hẹn ngày trả kết quả
+// (Mẫu 01)"); i18n.js's 'event.*'.
+const common::MessageDef& event_label(db::EventKind kind);
+
+// A step of the dossier's life as the citizen's lookup words it (i18n.js's 'step.*'), or nullptr
+// for an event the citizen does not see: a whitelist, so a new kind of event stays private.
+const common::MessageDef* citizen_step_label(db::EventKind kind);
+
+// What became of an envelope's scan ("Đã đăng ký hồ sơ mới"); i18n.js's 'outcome.*'.
+const common::MessageDef& outcome_label(db::ScanOutcome outcome);
 
 }  // namespace tracking

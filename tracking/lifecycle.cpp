@@ -37,39 +37,41 @@ constexpr std::array<std::pair<Action, std::string_view>, 14> k_action_names = {
 
 }  // namespace
 
-std::string_view event_name(Action action) {
+db::EventKind event_kind(Action action) {
   switch (action) {
     case Action::accept:
-      return "accepted";
+      return db::EventKind::accepted;
     case Action::request_supplement:
-      return "supplement_requested";
+      return db::EventKind::supplement_requested;
     case Action::supplement_received:
-      return "supplement_received";
+      return db::EventKind::supplement_received;
     case Action::refuse:
-      return "refused";
+      return db::EventKind::refused;
     case Action::start_processing:
-      return "processing_started";
+      return db::EventKind::processing_started;
     case Action::request_fees:
-      return "fees_requested";
+      return db::EventKind::fees_requested;
     case Action::fees_paid:
-      return "fees_paid";
+      return db::EventKind::fees_paid;
     case Action::mark_processed:
-      return "processed";
+      return db::EventKind::processed;
     case Action::withdraw:
-      return "withdrawn";
+      return db::EventKind::withdrawn;
     case Action::stop:
-      return "stopped";
+      return db::EventKind::stopped;
     case Action::apologise:
-      return "reappointed";
+      return db::EventKind::reappointed;
     case Action::dispatch_return:
-      return "return_dispatched";
+      return db::EventKind::return_dispatched;
     case Action::record_delivery:
-      return "result_returned";
+      return db::EventKind::result_returned;
     case Action::record_return_failure:
-      return "return_failed";
+      return db::EventKind::return_failed;
   }
-  return "unknown";
+  return db::EventKind::processed;
 }
+
+std::string_view event_name(Action action) { return db::event_kind_name(event_kind(action)); }
 
 namespace {
 
@@ -183,7 +185,7 @@ Result<DossierState> state_before_supplement(db::Transaction& tx, const db::Doss
   TRY_ASSIGN(auto events, tx.events_of("dossier", d.id));
   const std::vector<db::Event>& list = events;
   for (auto it = list.rbegin(); it != list.rend(); ++it) {
-    if (it->action != event_name(Action::request_supplement)) continue;
+    if (it->action != event_kind(Action::request_supplement)) continue;
     const auto data = nlohmann::json::parse(it->data, nullptr, false);
     if (data.is_object() && data.contains("from") && data["from"].is_string()) {
       if (auto state = db::parse_dossier_state(data["from"].get<std::string>())) return *state;
@@ -434,7 +436,7 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
   TRY(tx.update_dossier(after));
   TRY_ASSIGN(auto event, tx.append_event(db::Event{
                              0, now, request.actor, "dossier", before.id,
-                             std::string(event_name(request.action)), request.reason,
+                             event_kind(request.action), request.reason,
                              data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
   return Transition{before, after, event};
 }

@@ -43,7 +43,8 @@ enum class Action {
 // The stable snake_case name of `action` ("request_supplement"), as the CLI and messages show it.
 std::string_view action_name(Action action);
 std::optional<Action> parse_action(std::string_view name);
-// The event log's name for what `action` did, in the past tense ("accepted", "reappointed").
+// The event `action` writes to the log, in the past tense (accepted, reappointed), and its name.
+db::EventKind event_kind(Action action);
 std::string_view event_name(Action action);
 
 // Returns the actions allowed from `state` by the state machine, in a fixed order. Does not look

@@ -23,34 +23,6 @@ using common::Timestamp;
 using db::DossierState;
 using nlohmann::json;
 
-// The event log's steps a citizen may see, with their meaning. A step not listed here (an
-// applicant added, a scan repeated, anything added later) is not shown: a whitelist, so a new kind
-// of event cannot leak into the public view by default.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_citizen_steps = {{
-    {"received_by_post", "Bộ phận một cửa đã nhận hồ sơ qua bưu điện"},
-    {"accepted", "Hồ sơ được tiếp nhận, có giấy hẹn trả kết quả"},
-    {"supplement_requested", "Đề nghị bổ sung, hoàn thiện hồ sơ (thời hạn giải quyết tạm dừng)"},
-    {"supplement_received", "Đã nhận đủ hồ sơ bổ sung; thời hạn giải quyết tính lại từ đầu"},
-    {"refused", "Từ chối tiếp nhận hồ sơ"},
-    {"processing_started", "Bắt đầu giải quyết hồ sơ"},
-    {"fees_requested", "Đề nghị thực hiện nghĩa vụ tài chính"},
-    {"fees_paid", "Đã thực hiện nghĩa vụ tài chính"},
-    {"processed", "Đã có kết quả giải quyết"},
-    {"withdrawn", "Hồ sơ đã được rút theo đề nghị của công dân"},
-    {"stopped", "Dừng giải quyết hồ sơ"},
-    {"reappointed", "Xin lỗi và hẹn lại ngày trả kết quả"},
-    {"return_dispatched", "Đã gửi kết quả qua bưu điện"},
-    {"result_returned", "Đã trả kết quả cho công dân"},
-    {"return_failed", "Bưu điện chưa phát được kết quả; kết quả đã về lại bộ phận một cửa"},
-}};
-
-std::optional<std::string_view> citizen_step_label(std::string_view action) {
-  for (const auto& [name, label] : k_citizen_steps) {
-    if (name == step_name(action)) return label;
-  }
-  return std::nullopt;
-}
-
 bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(),
                                       [](unsigned char c) { return std::isdigit(c) != 0; });
@@ -136,16 +108,17 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
   TRY_ASSIGN(auto events, tx.events_of("dossier", d.id));
   DossierState state = DossierState::received;
   for (const db::Event& e : events) {
-    const auto label = citizen_step_label(e.action);
+    const common::MessageDef* label = citizen_step_label(e.action);
     if (!label) continue;
     // Only these facts of the event's data are read: its reason, actor and other details (a list
     // of missing documents, the staff's words) never reach the citizen.
     const json data = json::parse(e.data, nullptr, false);
     CitizenStep step;
-    step.step = std::string(step_name(e.action));
-    step.label = std::string(*label);
-    step.at = e.action == "received_by_post" ? iso_field(data, "filed_at").value_or(d.filed_at)
-                                             : iso_field(data, "at").value_or(e.at);
+    step.step = std::string(db::event_kind_name(e.action));
+    step.label = std::string(label->wording(common::Lang::vi));
+    step.at = e.action == db::EventKind::received_by_post
+                  ? iso_field(data, "filed_at").value_or(d.filed_at)
+                  : iso_field(data, "at").value_or(e.at);
     if (auto to = string_field(data, "to")) {
       if (auto parsed = db::parse_dossier_state(*to)) state = *parsed;
     }
@@ -198,11 +171,6 @@ std::string direction_label(db::Direction direction) {
 }
 
 }  // namespace
-
-std::string_view step_name(std::string_view logged_action) {
-  if (const auto action = parse_action(logged_action)) return event_name(*action);
-  return logged_action;
-}
 
 std::string normalise_tracking_number(std::string_view text) {
   std::string out;
@@ -450,7 +418,7 @@ json staff_object(const StaffView& v) {
     if (data.is_discarded()) data = e.data;
     history.push_back({{"at", common::format_iso(e.at)},
                        {"actor", e.actor},
-                       {"action", e.action},
+                       {"action", db::event_kind_name(e.action)},
                        {"reason", e.reason},
                        {"data", std::move(data)}});
   }
@@ -567,8 +535,8 @@ std::string staff_text(const StaffView& v) {
   }
   out += "  history:\n";
   for (const db::Event& e : v.history) {
-    out += fmt::format("    {}  {:<10} {:<22} {}\n", local_minutes(e.at), safe(e.actor), e.action,
-                       safe(e.reason));
+    out += fmt::format("    {}  {:<10} {:<22} {}\n", local_minutes(e.at), safe(e.actor),
+                       db::event_kind_name(e.action), safe(e.reason));
   }
   out += fmt::format("  scans: {}\n", v.scans.size());
   for (const db::Scan& s : v.scans) {

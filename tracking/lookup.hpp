@@ -40,10 +40,6 @@ std::string normalise_lookup_code(std::string_view text);
 // the first difference is, so the code cannot be guessed one character at a time.
 bool lookup_codes_equal(std::string_view typed, std::string_view expected);
 
-// The event log's name of a lifecycle step ("accepted", "return_dispatched"), also when the log
-// names it by its action ("accept", "dispatch_return"); any other name is returned unchanged.
-std::string_view step_name(std::string_view logged_action);
-
 // The words for a state, for staff and citizens alike, are tracking::state_label (labels.hpp).
 // For a normalised carrier status ("delivered" -> "Phát thành công"); "Chưa rõ" when unknown.
 std::string_view carrier_status_label(std::string_view status);

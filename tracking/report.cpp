@@ -38,7 +38,7 @@ bool contains(const Array& states, DossierState state) {
 // One step of a dossier's event log, at the time it happened (the request's `at` when given).
 struct Step {
   Timestamp at{};
-  std::string action;
+  db::EventKind action = db::EventKind::received_by_post;
   std::optional<DossierState> to;  // set by lifecycle steps
   std::optional<Timestamp> due_at;
   std::optional<Timestamp> previous_due_at;
@@ -56,7 +56,7 @@ std::vector<Step> steps_of(const std::vector<db::Event>& events) {
   for (const db::Event& e : events) {
     const json data = json::parse(e.data, nullptr, false);
     Step step;
-    step.action = std::string(step_name(e.action));
+    step.action = e.action;
     step.at = iso_field(data, "at").value_or(e.at);
     if (data.is_object() && data.contains("to") && data["to"].is_string()) {
       step.to = db::parse_dossier_state(data["to"].get<std::string>());
@@ -99,23 +99,24 @@ struct Judgement {
 Judgement judge(const std::vector<Step>& steps) {
   Judgement j;
   for (const Step& s : steps) {
-    if (s.action == "accepted" || s.action == "supplement_received") {
+    if (s.action == db::EventKind::accepted || s.action == db::EventKind::supplement_received) {
       // The appointment the citizen holds; a restart supersedes an earlier apology.
       j.appointment = s.due_at;
-      if (s.action == "supplement_received") {
+      if (s.action == db::EventKind::supplement_received) {
         j.apologised = false;
         j.new_date.reset();
       }
-    } else if (s.action == "supplement_requested") {
+    } else if (s.action == db::EventKind::supplement_requested) {
       ++j.supplements;
-    } else if (s.action == "reappointed") {
+    } else if (s.action == db::EventKind::reappointed) {
       j.apologised = true;
       j.new_date = s.due_at;
       if (s.previous_due_at) j.appointment = s.previous_due_at;
-    } else if (s.action == "processed") {
+    } else if (s.action == db::EventKind::processed) {
       if (!j.finished_at) j.finished_at = s.at;
       break;
-    } else if (s.action == "refused" || s.action == "withdrawn" || s.action == "stopped") {
+    } else if (s.action == db::EventKind::refused || s.action == db::EventKind::withdrawn ||
+               s.action == db::EventKind::stopped) {
       if (!j.closed_without_result_at) j.closed_without_result_at = s.at;
     }
   }

@@ -32,6 +32,12 @@ struct EnumColumn<DossierState> {
   static std::optional<DossierState> parse(std::string_view s) { return parse_dossier_state(s); }
 };
 template <>
+struct EnumColumn<EventKind> {
+  static constexpr std::string_view what = "event kind";
+  static std::string_view name(EventKind v) { return event_kind_name(v); }
+  static std::optional<EventKind> parse(std::string_view s) { return parse_event_kind(s); }
+};
+template <>
 struct EnumColumn<ScanOutcome> {
   static constexpr std::string_view what = "outcome";
   static std::string_view name(ScanOutcome v) { return scan_outcome_name(v); }

@@ -52,7 +52,7 @@ Event read_event(RowReader& r) {
   e.actor = r.next<std::string>();
   e.entity = r.next<std::string>();
   e.entity_id = r.next<Id>();
-  e.action = r.next<std::string>();
+  e.action = r.next<EventKind>();
   e.reason = r.next<std::string>();
   e.data = r.next<std::string>();
   return e;

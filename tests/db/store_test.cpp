@@ -223,8 +223,8 @@ TEST_CASE("the event log cannot be changed or deleted, only appended to") {
   auto store = db::open_sqlite(path).value();
   REQUIRE(store
               ->write([&](db::Transaction& tx) -> Result<void> {
-                auto e = tx.append_event(
-                    db::Event{0, at(1), "lan", "dossier", 1, "received_by_post", "", "{}"});
+                auto e = tx.append_event(db::Event{0, at(1), "lan", "dossier", 1,
+                                                   db::EventKind::received_by_post, "", "{}"});
                 if (!e) return e.error();
                 return {};
               })

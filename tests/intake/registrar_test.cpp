@@ -105,9 +105,9 @@ TEST_CASE("a first scan registers the dossier, its inbound shipment, the applica
     CHECK(applicant.address == "Thôn Quỳnh Hoàng, Xã Nam Sơn, Huyện An Dương, TP. Hải Phòng");
     auto events = tx.events_of("dossier", d.id).value();
     REQUIRE(events.size() == 2);
-    CHECK(events[0].action == "received_by_post");
+    CHECK(events[0].action == db::EventKind::received_by_post);
     CHECK(events[0].actor == "lan");
-    CHECK(events[1].action == "applicant_added");
+    CHECK(events[1].action == db::EventKind::applicant_added);
     for (const auto& e : events) CHECK(e.data.find("031054551436") == std::string::npos);
     // The action says what happened; code writes no English sentence as the reason.
     for (const auto& e : events) CHECK(e.reason.empty());
@@ -537,7 +537,7 @@ TEST_CASE("a wrong check digit waits with its reason kept as data and rebuilt in
   desk.read([&](db::Transaction& tx) {
     auto events = tx.events_of("manual", *r->manual_id).value();
     REQUIRE(events.size() == 1);
-    CHECK(events[0].action == "queued");
+    CHECK(events[0].action == db::EventKind::queued);
     CHECK(events[0].reason.empty());
   });
 }
@@ -662,7 +662,7 @@ TEST_CASE("handover batch refusals read in Vietnamese and the batch event has no
   desk.read([&](db::Transaction& tx) {
     auto events = tx.events_of("batch", batch->id).value();
     REQUIRE(events.size() == 1);
-    CHECK(events[0].action == "handed_over");
+    CHECK(events[0].action == db::EventKind::handed_over);
     CHECK(events[0].reason.empty());
   });
 }

@@ -107,7 +107,7 @@ struct Desk : test_support::Desk {
 
 std::vector<std::string> actions_of(const std::vector<db::Event>& events) {
   std::vector<std::string> out;
-  for (const db::Event& e : events) out.push_back(e.action);
+  for (const db::Event& e : events) out.emplace_back(db::event_kind_name(e.action));
   return out;
 }
 
@@ -527,7 +527,7 @@ TEST_CASE("every change to a user is in the event log with who made it") {
 
   const auto root_events = desk.events("user", root.id);
   REQUIRE(root_events.size() == 1);
-  CHECK(root_events[0].action == "user_added");
+  CHECK(root_events[0].action == db::EventKind::user_added);
   CHECK(root_events[0].actor == "setup");
 
   const auto events = desk.events("user", lan.id);

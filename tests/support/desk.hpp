@@ -168,7 +168,7 @@ class Desk {
                                    : how.event_data;
       (void)tx
           .append_event(db::Event{0, how.event_at_filing ? how.filed : now, "mailroom", "dossier",
-                                  id, "received_by_post", "envelope registered", data})
+                                  id, db::EventKind::received_by_post, "envelope registered", data})
           .value();
       return {};
     });

@@ -159,7 +159,7 @@ TEST_CASE("a sync stores every carrier event once and sets the status of the lat
   // The change is in the shipment's history with where it came from.
   const auto log = desk.log(id);
   REQUIRE(log.size() == 1);
-  CHECK(log[0].action == "carrier_status");
+  CHECK(log[0].action == db::EventKind::carrier_status);
   CHECK(log[0].data.find("\"to\":\"delivered\"") != std::string::npos);
 
   // Delivered is final: the next sync does not ask about it again.

@@ -161,7 +161,7 @@ TEST_CASE(
   CHECK_FALSE(returns[0].carrier_order_id.empty());
   const auto events = world.events(id);
   REQUIRE_FALSE(events.empty());
-  CHECK(events.back().action == "return_dispatched");
+  CHECK(events.back().action == db::EventKind::return_dispatched);
   CHECK(events.back().actor == "hoa.pt");
   CHECK(events.back().data.find(sent->tracking_number) != std::string::npos);
   // The event log keeps no personal data: not the receiver's name, phone or address.
@@ -248,7 +248,7 @@ TEST_CASE(
   // The change is logged by field name only.
   const auto events = world.events(id);
   REQUIRE_FALSE(events.empty());
-  CHECK(events.back().action == "applicant_updated");
+  CHECK(events.back().action == db::EventKind::applicant_updated);
   CHECK(events.back().data.find("phone") != std::string::npos);
   CHECK(events.back().data.find("0905") == std::string::npos);
   CHECK(events.back().data.find("Liên Chiểu") == std::string::npos);
@@ -414,14 +414,14 @@ TEST_CASE(
   const auto truth = world.carrier->truth(delivered_number).value();
   const auto events = world.events(delivered_id);
   REQUIRE_FALSE(events.empty());
-  CHECK(events.back().action == "result_returned");
+  CHECK(events.back().action == db::EventKind::result_returned);
   CHECK(events.back().actor == "sync");
   // Recorded at the carrier's delivery time, not when the desk synced.
   CHECK(events.back().data.find(common::format_iso(truth.events.back().time)) != std::string::npos);
 
   const auto [returned_id, returned_number] = by_scenario.at(sim::Scenario::returned);
   CHECK(world.dossier(returned_id).state == DossierState::return_failed);
-  CHECK(world.events(returned_id).back().action == "return_failed");
+  CHECK(world.events(returned_id).back().action == db::EventKind::return_failed);
   // It waits for an officer in the due list.
   const auto due = tracking::Lifecycle(*world.store, world.clock).due().value();
   bool listed = false;

@@ -437,14 +437,14 @@ TEST_CASE("each action records its actor, reason and details in the event log") 
 
   const auto events = desk.events(id);
   REQUIRE(events.size() == 2);
-  CHECK(events[0].action == "accepted");
+  CHECK(events[0].action == db::EventKind::accepted);
   CHECK(events[0].actor == "hoa.lt");
   CHECK(events[0].reason == "Hồ sơ đầy đủ");
   CHECK(events[0].at == at("2026-03-02 10:00"));
   CHECK(events[0].data.find(R"("code":"000.00.05.H12-260302-0001")") != std::string::npos);
   CHECK(events[0].data.find(R"("due_at":"2026-03-09T17:00:00+07:00")") != std::string::npos);
   CHECK(events[0].data.find(R"("procedure":"P5")") != std::string::npos);
-  CHECK(events[1].action == "processing_started");
+  CHECK(events[1].action == db::EventKind::processing_started);
   CHECK(events[1].actor == "minh.pv");
   CHECK(events[1].data.find(R"("national_status":4)") != std::string::npos);
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/tracking/report_desk.hpp"
+#include "tracking/labels.hpp"
 #include "tracking/lookup.hpp"
 
 namespace {
@@ -211,12 +212,16 @@ TEST_CASE("dossier codes typed in variant forms read as the standard form") {
   CHECK_FALSE(tracking::normalise_dossier_code("000.00.05.H12-210806-").has_value());
 }
 
-TEST_CASE("steps logged under their action names read as the lifecycle's step names") {
-  CHECK(tracking::step_name("dispatch_return") == "return_dispatched");
-  CHECK(tracking::step_name("record_delivery") == "result_returned");
-  CHECK(tracking::step_name("record_return_failure") == "return_failed");
-  CHECK(tracking::step_name("return_dispatched") == "return_dispatched");
-  CHECK(tracking::step_name("applicant_added") == "applicant_added");
+TEST_CASE("steps logged under their action names read as the lifecycle's event kinds") {
+  CHECK(db::parse_event_kind("dispatch_return") == db::EventKind::return_dispatched);
+  CHECK(db::parse_event_kind("record_delivery") == db::EventKind::result_returned);
+  CHECK(db::parse_event_kind("record_return_failure") == db::EventKind::return_failed);
+  CHECK(db::parse_event_kind("return_dispatched") == db::EventKind::return_dispatched);
+  CHECK(db::parse_event_kind("applicant_added") == db::EventKind::applicant_added);
+  CHECK_FALSE(db::parse_event_kind("teleported").has_value());
+  for (const auto action : tracking::k_all_actions) {
+    CHECK(db::parse_event_kind(tracking::action_name(action)) == tracking::event_kind(action));
+  }
 }
 
 TEST_CASE("lookup codes match only when every character matches") {
