@@ -18,6 +18,7 @@
 #include "common/exit_code.hpp"
 #include "tracking/dossier_key.hpp"
 #include "tracking/lifecycle.hpp"
+#include "tracking/messages.hpp"
 
 namespace app {
 namespace {
@@ -198,10 +199,8 @@ int run_lifecycle(const LifecycleArgs& args) {
       store.write<tracking::Transition>([&](db::Transaction& tx) -> Result<tracking::Transition> {
         TRY_ASSIGN(auto id, tracking::find_dossier_id(tx, args.key));
         if (!id) {
-          return make_error(ErrorCode::not_found,
-                            fmt::format("no dossier '{}' (give #id, a tracking number or a dossier "
-                                        "code)",
-                                        shorten(args.key, 40)));
+          return make_error(ErrorCode::not_found, tracking::msg::no_dossier_key,
+                            {{"key", shorten(args.key, 40)}});
         }
         return tracking::apply_action(tx, (*desk)->clock.now(), *id, request);
       });
@@ -213,11 +212,8 @@ int run_lifecycle(const LifecycleArgs& args) {
         {"missing_new_date", "--new-date YYYY-MM-DD"},
         {"missing_documents", "--missing"},
         {"missing_procedure", "--procedure CODE"}};
-    common::Error error = done.error();
-    if (const auto flag = k_flags.find(error.text.id()); flag != k_flags.end()) {
-      error.message += fmt::format(" ({})", flag->second);
-    }
-    return report_error(error);
+    const auto flag = k_flags.find(done.error().text.id());
+    return report_error(done.error(), flag != k_flags.end() ? flag->second : "");
   }
 
   const db::Dossier& d = done->after;

@@ -128,6 +128,9 @@ inline constexpr common::MessageDef no_file{
 inline constexpr common::MessageDef not_a_tracking_number{"not_a_tracking_number",
                                                           "\"{text}\" không phải số hiệu bưu gửi.",
                                                           "'{text}' is not a tracking number"};
+inline constexpr common::MessageDef typed_id_card{
+    "typed_id_card", "Đây là mã QR trên căn cước công dân, không phải số hiệu bưu gửi.",
+    "this is the QR code of a citizen ID card, not a tracking number"};
 inline constexpr common::MessageDef no_image_kept{"no_image_kept", "Lần quét này không lưu ảnh.",
                                                   "no image was kept for this scan"};
 inline constexpr common::MessageDef image_missing{"image_missing",

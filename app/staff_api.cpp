@@ -77,10 +77,18 @@ common::Error field_error(const char* field, const common::Error& problem) {
 
 std::string problem_of(const std::string& text, const std::string& problem,
                        const intake::Classifier* classifier, common::Lang lang) {
-  if (problem.empty() || classifier == nullptr) return problem;
-  const intake::Code again = classifier->classify(text, std::nullopt);
-  return again.problem == problem && !again.problem_text.empty() ? again.problem_text.render(lang)
-                                                                 : problem;
+  if (problem.empty()) return problem;
+  if (classifier != nullptr) {
+    const intake::Code again = classifier->classify(text, std::nullopt);
+    if (again.problem == problem && !again.problem_text.empty()) {
+      return again.problem_text.render(lang);
+    }
+  }
+  // Words of an older reading (the text was cut or repaired when stored, or the patterns changed):
+  // as stored in English, or the kind of problem in Vietnamese.
+  return lang == common::Lang::en
+             ? problem
+             : std::string(common::error_code_sentence(ErrorCode::bad_input, lang));
 }
 
 Result<db::Id> id_param(const httplib::Request& req, std::size_t index) {

@@ -172,6 +172,10 @@ Result<Reply> typed(Context& desk, const Request& req, const staff::Principal& w
     if (!code.usable() && !code.problem_text.empty()) {
       return common::Error{ErrorCode::bad_input, code.problem, code.problem_text};
     }
+    // An ID card's QR holds a citizen's identity: said what it is, never echoed.
+    if (code.kind == intake::CodeKind::citizen_id_card) {
+      return make_error(ErrorCode::bad_input, msg::typed_id_card);
+    }
     return make_error(ErrorCode::bad_input, msg::not_a_tracking_number,
                       {{"text", text.substr(0, 40)}});
   }

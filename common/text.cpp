@@ -1,5 +1,6 @@
 #include "common/text.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace common {
@@ -55,11 +56,13 @@ std::string fill(std::string_view wording, const Args& args, Lang lang) {
       const auto close = wording.find('}', i + 1);
       if (close != std::string_view::npos) {
         const auto name = wording.substr(i + 1, close - i - 1);
+        const bool is_name =
+            !name.empty() && std::all_of(name.begin(), name.end(), detail::is_name_char);
         const Arg* found = nullptr;
         for (const auto& arg : args) {
           if (arg.name == name) found = &arg;
         }
-        if (found != nullptr) {
+        if (is_name && found != nullptr) {
           out += found->render(lang);
           i = close + 1;
           continue;

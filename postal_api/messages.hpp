@@ -30,7 +30,7 @@ inline constexpr MessageDef carrier_http_error{
     "Hệ thống của đơn vị bưu chính {carrier} đang gặp sự cố (mã HTTP {status})",
     "{carrier}: the carrier answered HTTP {status}"};
 inline constexpr MessageDef carrier_busy{
-    "carrier_busy", "Đơn vị bưu chính {carrier} đang quá tải; hệ thống sẽ thử lại sau",
+    "carrier_busy", "Đơn vị bưu chính {carrier} đang quá tải; vui lòng thử lại sau",
     "{carrier}: the carrier answered HTTP 429 Too Many Requests"};
 inline constexpr MessageDef carrier_wait_too_long{
     "carrier_wait_too_long",

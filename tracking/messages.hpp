@@ -22,8 +22,8 @@ inline constexpr MessageDef citizen_lookup_failed{
     "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này: vui lòng kiểm tra lại cả hai mã trên "
     "giấy tiếp nhận",
     "no dossier matches this code and lookup code: check both on your receipt"};
-inline constexpr MessageDef no_batch{"no_batch", "Không tìm thấy lô bàn giao “{batch}”",
-                                     "no handover batch '{batch}'"};
+inline constexpr MessageDef no_batch_named{
+    "no_batch_named", "Không tìm thấy đợt bàn giao “{batch}”", "no handover batch '{batch}'"};
 inline constexpr MessageDef list_limit_too_small{
     "list_limit_too_small", "Số hồ sơ hiển thị phải từ 1 trở lên (đã nhập {limit})",
     "the list limit must be at least 1, not {limit}"};

@@ -115,7 +115,7 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
     if (!query.batch.empty()) {
       TRY_ASSIGN(const auto batch, tx.find_batch(query.batch));
       if (!batch) {
-        return make_error(ErrorCode::not_found, msg::no_batch,
+        return make_error(ErrorCode::not_found, msg::no_batch_named,
                           {{"batch", query.batch.substr(0, 40)}});
       }
       filter.batch_id = batch->id;

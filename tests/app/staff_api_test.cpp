@@ -1063,6 +1063,17 @@ TEST_CASE("a tracking number typed by a hand scanner is checked before it is reg
   CHECK(desk.counts().dossiers == 0);
   CHECK(desk.counts().manual_open == 0);  // the clerk at the keyboard was told at once
 
+  // An ID card's QR read into the field is named for what it is; its identity is not echoed.
+  const std::string card =
+      "001099012345|123456789|Nguy\u1EC5n V\u0103n An|01021999|Nam|S\u1ED1 1 Ph\u1ED1 "
+      "Hu\u1EBF, H\u00E0 N\u1ED9i|15082021";
+  const auto id_card = api.post("/api/scans/typed", json{{"code", card}}, station.in(""));
+  REQUIRE(id_card);
+  CHECK(id_card->status == 400);
+  CHECK(body_of(id_card)["error"]["message_id"] == "typed_id_card");
+  CHECK_FALSE(contains(id_card->body, "001099012345"));
+  CHECK_FALSE(contains(id_card->body, "Nguy"));
+
   const auto right = api.post("/api/scans/typed", json{{"code", "EB123456785VN"}}, station);
   REQUIRE(right);
   REQUIRE_MESSAGE(right->status == 200, right->body);
