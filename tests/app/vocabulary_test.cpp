@@ -5,7 +5,6 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -33,19 +32,29 @@ Dictionaries read_i18n() {
   REQUIRE(vi_at != std::string::npos);
   REQUIRE(en_at != std::string::npos);
   REQUIRE(end_at != std::string::npos);
-  // 'key': 'text' or 'key': "text" (one line each; \' inside single quotes).
-  const std::regex entry{
-      R"re(\n\s*'([a-z0-9_.]+)':\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"))re"};
+  // One entry per line: 'key': 'text', or 'key': "text" (\' inside single quotes). Read by
+  // hand: GCC 12's <regex> warns under the sanitizers' optimisation.
   auto keys_of = [&](std::size_t from, std::size_t to) {
     std::map<std::string, std::string> keys;
-    const std::string part = text.substr(from, to - from);
-    for (auto it = std::sregex_iterator(part.begin(), part.end(), entry);
-         it != std::sregex_iterator(); ++it) {
-      std::string value = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
-      for (auto at = value.find("\\'"); at != std::string::npos; at = value.find("\\'", at)) {
-        value.erase(at, 1);
+    std::istringstream lines(text.substr(from, to - from));
+    for (std::string line; std::getline(lines, line);) {
+      const auto start = line.find_first_not_of(' ');
+      if (start == std::string::npos || line[start] != '\'') continue;
+      const auto key_end = line.find('\'', start + 1);
+      if (key_end == std::string::npos || line.compare(key_end + 1, 2, ": ") != 0) continue;
+      const std::string key = line.substr(start + 1, key_end - start - 1);
+      if (key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") != std::string::npos) {
+        continue;
       }
-      keys[(*it)[1].str()] = value;
+      std::size_t at = key_end + 3;
+      if (at >= line.size() || (line[at] != '\'' && line[at] != '"')) continue;
+      const char quote = line[at];
+      std::string value;
+      for (++at; at < line.size() && line[at] != quote; ++at) {
+        if (line[at] == '\\' && at + 1 < line.size()) ++at;
+        value += line[at];
+      }
+      keys[key] = value;
     }
     return keys;
   };
