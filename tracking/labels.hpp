@@ -13,19 +13,8 @@
 
 namespace tracking {
 
-// Every state and every action, in declaration order (for tables and tests).
-inline constexpr std::array k_all_states = {db::DossierState::received,
-                                            db::DossierState::accepted,
-                                            db::DossierState::refused,
-                                            db::DossierState::in_process,
-                                            db::DossierState::supplement_requested,
-                                            db::DossierState::awaiting_fees,
-                                            db::DossierState::withdrawn,
-                                            db::DossierState::stopped,
-                                            db::DossierState::processed,
-                                            db::DossierState::return_dispatched,
-                                            db::DossierState::return_failed,
-                                            db::DossierState::result_returned};
+// Every action, in declaration order (for tables and tests); every state is
+// db::all_dossier_states().
 inline constexpr std::array k_all_actions = {Action::accept,
                                              Action::request_supplement,
                                              Action::supplement_received,

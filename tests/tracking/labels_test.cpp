@@ -23,12 +23,12 @@ void check_label(const common::MessageDef& label) {
 
 TEST_CASE(
     "every dossier state has a label for staff and for the printed forms, in both languages") {
-  // k_all_states must list every state: the last enum value is result_returned, and parse/name
-  // go round for each.
-  CHECK(tracking::k_all_states.size() ==
+  // db::all_dossier_states() must list every state: the last enum value is result_returned, and
+  // parse/name go round for each.
+  CHECK(db::all_dossier_states().size() ==
         static_cast<std::size_t>(db::DossierState::result_returned) + 1);
   std::set<std::string> staff_ids;
-  for (const auto state : tracking::k_all_states) {
+  for (const auto state : db::all_dossier_states()) {
     CAPTURE(db::dossier_state_name(state));
     CHECK(db::parse_dossier_state(db::dossier_state_name(state)) == state);
     check_label(tracking::state_label(state));
@@ -36,7 +36,7 @@ TEST_CASE(
     CHECK(tracking::state_label(state).id() != "state_unknown");
     staff_ids.insert(std::string(tracking::state_label(state).id()));
   }
-  CHECK(staff_ids.size() == tracking::k_all_states.size());  // no two states share a label
+  CHECK(staff_ids.size() == db::all_dossier_states().size());  // no two states share a label
   CHECK(std::string(tracking::state_label(db::DossierState::in_process).wording(Lang::vi)) ==
         "Đang giải quyết");
 }

@@ -17,6 +17,7 @@
 #include "common/exit_code.hpp"
 #include "db/store.hpp"
 #include "tests/support/desk.hpp"
+#include "tracking/labels.hpp"
 #include "tracking/lifecycle.hpp"
 
 namespace {
@@ -101,40 +102,12 @@ const std::map<std::pair<DossierState, Action>, DossierState> k_allowed = {
     {{DossierState::return_failed, Action::record_delivery}, DossierState::result_returned},
 };
 
-constexpr DossierState k_states[] = {DossierState::received,
-                                     DossierState::accepted,
-                                     DossierState::refused,
-                                     DossierState::in_process,
-                                     DossierState::supplement_requested,
-                                     DossierState::awaiting_fees,
-                                     DossierState::withdrawn,
-                                     DossierState::stopped,
-                                     DossierState::processed,
-                                     DossierState::return_dispatched,
-                                     DossierState::return_failed,
-                                     DossierState::result_returned};
-
-constexpr Action k_actions[] = {Action::accept,
-                                Action::request_supplement,
-                                Action::supplement_received,
-                                Action::refuse,
-                                Action::start_processing,
-                                Action::request_fees,
-                                Action::fees_paid,
-                                Action::mark_processed,
-                                Action::withdraw,
-                                Action::stop,
-                                Action::apologise,
-                                Action::dispatch_return,
-                                Action::record_delivery,
-                                Action::record_return_failure};
-
 }  // namespace
 
 TEST_CASE("every allowed transition leads to its state and every other action is refused") {
   Desk desk;
-  for (DossierState from : k_states) {
-    for (Action action : k_actions) {
+  for (DossierState from : db::all_dossier_states()) {
+    for (Action action : tracking::k_all_actions) {
       CAPTURE(db::dossier_state_name(from));
       CAPTURE(tracking::action_name(action));
       const db::Id id = desk.dossier_in(from, at("2026-03-20 17:00"));
@@ -164,7 +137,7 @@ TEST_CASE("every allowed transition leads to its state and every other action is
 }
 
 TEST_CASE("the state machine's allowed lists match the transitions the issue names") {
-  for (DossierState from : k_states) {
+  for (DossierState from : db::all_dossier_states()) {
     CAPTURE(db::dossier_state_name(from));
     std::set<Action> expected;
     for (const auto& [key, to] : k_allowed) {
