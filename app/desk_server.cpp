@@ -1,9 +1,7 @@
 #include "app/desk_server.hpp"
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +20,7 @@
 #include "app/staff_api.hpp"
 #include "app/web_assets.hpp"
 #include "common/rate_limiter.hpp"
+#include "httpd/router.hpp"
 #include "tracking/carrier_sync.hpp"
 #include "tracking/lookup.hpp"
 #include "tracking/staff_queries.hpp"
@@ -55,54 +54,54 @@ class Server final : public DeskServer {
         lookups_(options.lookups_per_minute),
         staff_(parts, options) {}
 
-  ~Server() override {
-    stop();
-    if (thread_.joinable()) thread_.join();
-  }
+  ~Server() override { stop(); }
 
   common::Result<void> listen() {
-    const int workers = std::max(1, options_.worker_threads);
-    http_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-    // cpp-httplib writes an answer's headers and body in two sends: with Nagle's algorithm the
-    // body waited for the client's delayed ACK, 40 ms per request (bench/http_bench: 291 lookups/s
-    // before, about 7,000/s after).
-    http_.set_tcp_nodelay(true);
-    // An idle keep-alive connection holds a worker: let it go after 1 s, not 5, so a few idle
-    // connections from one address cannot stall everyone else for long.
-    http_.set_keep_alive_timeout(1);
+    routes();
+    httpd::ServerOptions engine;
+    engine.host = options_.host;
+    engine.port = options_.port;
+    engine.workers = std::max(1, options_.worker_threads);
+    engine.queue_limit = options_.queue_limit;
+    engine.header_deadline = options_.header_deadline;
+    engine.keep_alive_idle = options_.keep_alive_idle;
+    engine.min_bytes_per_second = options_.min_body_bytes_per_second;
+    engine.max_connections_per_address = options_.connections_per_address;
     // Uploads are the largest bodies; before_body holds every other route to 1 MB, and reads no
     // upload from anyone not allowed to upload.
-    http_.set_payload_max_length(options_.max_request_bytes);
-    http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      return staff_.before_body(req, res);
-    });
-    http_.set_socket_options([this](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-      listening_socket_ = sock;
-    });
-    routes();
-    port_ = options_.port == 0
-                ? http_.bind_to_any_port(options_.host)
-                : (http_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
-    if (port_ <= 0) {
+    engine.max_body_bytes = options_.max_request_bytes;
+
+    httpd::Handlers handlers;
+    handlers.before_body = [this](const httpd::Request& req, httpd::Response& res) {
+      const bool answered = staff_.before_body(req, res);
+      if (answered) secure(res);
+      return answered;
+    };
+    handlers.handle = [this](httpd::Request& req, httpd::Response& res) { handle(req, res); };
+    handlers.server_error = [this](const httpd::Request& req, httpd::Response& res) {
+      server_error(req, res);
+    };
+    // Paths only: query strings carry lookup codes. key=value fields, one line per request.
+    handlers.log = [](const httpd::Request& req, const httpd::Response& res) {
+      spdlog::info("access remote={} method={} path={} status={} bytes={}", req.remote_addr,
+                   req.method.substr(0, 16), req.path.substr(0, 200), res.status, res.body.size());
+    };
+    auto server = httpd::Server::start(engine, std::move(handlers));
+    if (!server) {
       return common::make_error(ErrorCode::io_error,
                                 fmt::format("hoso serve: cannot listen on {}:{} (in use, or not "
                                             "an address of this machine)",
                                             options_.host, options_.port));
     }
-    // Debian's cpp-httplib listens with a backlog of 5: raise it.
-    if (listening_socket_ >= 0) ::listen(listening_socket_, SOMAXCONN);
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
-    while (!http_.is_running() && thread_.joinable()) std::this_thread::yield();
+    http_ = std::move(*server);
     return {};
   }
 
-  int port() const override { return port_; }
+  int port() const override { return http_ ? http_->port() : -1; }
 
   void stop() override {
     if (stopped_.exchange(true)) return;
-    http_.stop();
+    if (http_) http_->stop();
     std::lock_guard lock(wait_mutex_);
     wait_done_.notify_all();
   }
@@ -112,46 +111,92 @@ class Server final : public DeskServer {
     wait_done_.wait(lock, [this] { return stopped_.load(); });
   }
 
- private:
-  void routes() {
-    http_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-      res.set_header("X-Content-Type-Options", "nosniff");
-      res.set_header("Referrer-Policy", "no-referrer");
-      res.set_header("X-Frame-Options", "DENY");
-      if (!res.has_header("Content-Security-Policy")) {
-        res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
-      }
-      if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
-    });
-    // Paths only: query strings carry lookup codes.
-    http_.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      // key=value fields, one line per request: easy to grep and to parse.
-      spdlog::info("access remote={} method={} path={} status={} bytes={}", req.remote_addr,
-                   req.method, req.path, res.status, res.body.size());
-    });
-    http_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      answer_error(res, res.status, res.status == 404 ? "not_found" : "invalid_argument",
-                   common::Text{msg::no_such_route,
-                                {{"method", req.method}, {"path", req.path.substr(0, 200)}}},
-                   http::request_lang(req));
-    });
-    http_.set_exception_handler(
-        [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
-          static std::atomic<int> next_id{1};
-          const int id = next_id.fetch_add(1);
-          try {
-            if (error) std::rethrow_exception(error);
-          } catch (const std::exception& e) {
-            spdlog::error("request {} ({} {}) failed: {}", id, req.method, req.path, e.what());
-          } catch (...) {
-            spdlog::error("request {} ({} {}) failed", id, req.method, req.path);
-          }
-          answer_error(res, 500, "internal", common::Text{msg::internal_logged, {{"id", id}}},
-                       http::request_lang(req));
-        });
+  httpd::ServerStats stats() const override {
+    return http_ ? http_->stats() : httpd::ServerStats{};
+  }
 
-    http_.Get("/api/health", [this](const httplib::Request& req, httplib::Response& res) {
+ private:
+  // Security headers on every answer; pages and documents set their own CSP.
+  static void secure(httpd::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("X-Frame-Options", "DENY");
+    if (!res.has_header("Content-Security-Policy")) {
+      res.set_header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+    }
+    if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
+  }
+
+  void handle(httpd::Request& req, httpd::Response& res) {
+    try {
+      switch (router_.dispatch(req, res)) {
+        case httpd::Router::Outcome::handled:
+          break;
+        case httpd::Router::Outcome::no_route:
+          answer_error(res, 404, "not_found",
+                       common::Text{msg::no_such_route,
+                                    {{"method", req.method.substr(0, 16)},
+                                     {"path", req.path.substr(0, 200)}}},
+                       http::request_lang(req));
+          break;
+        case httpd::Router::Outcome::wrong_method:
+          answer_error(res, 405, "method_not_allowed",
+                       common::Text{msg::method_not_allowed,
+                                    {{"method", req.method.substr(0, 16)},
+                                     {"path", req.path.substr(0, 200)}}},
+                       http::request_lang(req));
+          break;
+      }
+    } catch (const std::exception& e) {
+      internal_error(req, res, e.what());
+    } catch (...) {
+      internal_error(req, res, "unknown exception");
+    }
+    secure(res);
+  }
+
+  // A stray exception: a 500 with an id to find in the log, no details for the client.
+  static void internal_error(const httpd::Request& req, httpd::Response& res, const char* what) {
+    static std::atomic<int> next_id{1};
+    const int id = next_id.fetch_add(1);
+    spdlog::error("request {} ({} {}) failed: {}", id, req.method.substr(0, 16),
+                  req.path.substr(0, 200), what);
+    res = httpd::Response{};
+    answer_error(res, 500, "internal", common::Text{msg::internal_logged, {{"id", id}}},
+                 http::request_lang(req));
+  }
+
+  // The answers the engine makes itself, in the request's language when its header was read.
+  void server_error(const httpd::Request& req, httpd::Response& res) const {
+    const common::Lang lang = http::request_lang(req);
+    const int status = res.status;
+    switch (status) {
+      case 413:
+        answer_error(
+            res, status, "limit_exceeded",
+            common::Text{msg::body_over_limit, {{"limit", options_.max_request_bytes >> 10}}},
+            lang);
+        break;
+      case 414:
+        answer_error(res, status, "uri_too_long", common::Text{msg::uri_too_long, {{"limit", 8}}},
+                     lang);
+        break;
+      case 431:
+        answer_error(res, status, "headers_too_large",
+                     common::Text{msg::headers_too_large, {{"limit", 16}}}, lang);
+        break;
+      case 503:
+        answer_error(res, status, "busy", msg::server_busy, lang);
+        break;
+      default:
+        answer_error(res, status, "bad_request", msg::request_malformed, lang);
+        break;
+    }
+    secure(res);
+  }
+
+  void routes() {
+    router_.get("/api/health", [this](const httpd::Request& req, httpd::Response& res) {
       auto counts = tracking::desk_counts(store_);
       if (!counts) {
         answer_error(res, 503, "unavailable", msg::database_silent, http::request_lang(req));
@@ -165,7 +210,7 @@ class Server final : public DeskServer {
                       .dump());
     });
 
-    http_.Get("/api/public/lookup", [this](const httplib::Request& req, httplib::Response& res) {
+    router_.get("/api/public/lookup", [this](const httpd::Request& req, httpd::Response& res) {
       int retry_after = 0;
       if (!lookups_.allow(req.remote_addr, retry_after)) {
         res.set_header("Retry-After", std::to_string(retry_after));
@@ -189,48 +234,46 @@ class Server final : public DeskServer {
       answer_json(res, 200, tracking::citizen_json(*view));
     });
 
-    staff_.add_routes(http_);
+    staff_.add_routes(router_);
     pages();
 
-    http_.Post(
-        R"(/webhooks/([a-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
-          if (carrier_ == nullptr || req.matches.size() < 2 ||
-              req.matches[1].str() != carrier_->name()) {
-            answer_error(res, 404, "not_found", msg::no_such_carrier, common::Lang::en);
-            return;
-          }
-          postal_api::WebhookRequest hook;
-          for (const auto& [name, value] : req.headers) {
-            std::string lower = name;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            hook.headers[lower] = value;
-          }
-          hook.body = req.body;
-          auto delivery = carrier_->parse_webhook(hook);
-          if (!delivery) {
-            spdlog::warn("webhook from {} refused: {}", req.remote_addr, delivery.error().message);
-            answer_error(res, delivery.error(), common::Lang::en);
-            return;
-          }
-          auto applied =
-              tracking::apply_webhook(store_, carrier_->name(), *delivery, clock_, "webhook");
-          if (!applied) {
-            answer_error(res, applied.error(), common::Lang::en);
-            return;
-          }
-          // The carrier's convention: an answer without IsSuccess true is retried.
-          answer_json(res, 200,
-                      json{{"IsSuccess", true},
-                           {"shipments", applied->shipments},
-                           {"new_events", applied->new_events}}
-                          .dump());
-        });
+    router_.post("/webhooks/<name>", [this](const httpd::Request& req, httpd::Response& res) {
+      if (carrier_ == nullptr || req.matches.size() < 2 || req.matches[1] != carrier_->name()) {
+        answer_error(res, 404, "not_found", msg::no_such_carrier, common::Lang::en);
+        return;
+      }
+      postal_api::WebhookRequest hook;
+      for (const auto& [name, value] : req.headers) {
+        std::string lower = name;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        hook.headers[lower] = value;
+      }
+      hook.body = req.body;
+      auto delivery = carrier_->parse_webhook(hook);
+      if (!delivery) {
+        spdlog::warn("webhook from {} refused: {}", req.remote_addr, delivery.error().message);
+        answer_error(res, delivery.error(), common::Lang::en);
+        return;
+      }
+      auto applied =
+          tracking::apply_webhook(store_, carrier_->name(), *delivery, clock_, "webhook");
+      if (!applied) {
+        answer_error(res, applied.error(), common::Lang::en);
+        return;
+      }
+      // The carrier's convention: an answer without IsSuccess true is retried.
+      answer_json(res, 200,
+                  json{{"IsSuccess", true},
+                       {"shipments", applied->shipments},
+                       {"new_events", applied->new_events}}
+                      .dump());
+    });
   }
 
   // Serves `file` of web/ (compiled in, or from options_.web_dir) with its ETag; 304 when the
   // browser has it.
-  void serve_asset(const httplib::Request& req, httplib::Response& res, const std::string& file) {
+  void serve_asset(const httpd::Request& req, httpd::Response& res, const std::string& file) {
     std::string content;
     std::string type;
     std::string etag;
@@ -274,15 +317,14 @@ class Server final : public DeskServer {
 
   void pages() {
     for (const auto& [path, file] : k_pages) {
-      http_.Get(path, [this, file = file](const httplib::Request& req, httplib::Response& res) {
+      router_.get(path, [this, file = file](const httpd::Request& req, httpd::Response& res) {
         serve_asset(req, res, file);
       });
     }
     // One flat folder of names without '/' or "..": nothing else of the disk is reachable.
-    http_.Get(R"(/static/([a-z0-9_-]+(\.[a-z0-9]+)+))",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                serve_asset(req, res, "static/" + req.matches[1].str());
-              });
+    router_.get("/static/<file>", [this](const httpd::Request& req, httpd::Response& res) {
+      serve_asset(req, res, "static/" + req.matches[1]);
+    });
   }
 
   db::Store& store_;
@@ -291,10 +333,8 @@ class Server final : public DeskServer {
   ServerOptions options_;
   common::RateLimiter lookups_;
   StaffApi staff_;
-  httplib::Server http_;
-  int port_ = -1;
-  int listening_socket_ = -1;
-  std::thread thread_;
+  httpd::Router router_;
+  std::unique_ptr<httpd::Server> http_;
   std::atomic<bool> stopped_{false};
   std::mutex wait_mutex_;
   std::condition_variable wait_done_;

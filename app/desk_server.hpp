@@ -4,7 +4,8 @@
 // (app/staff_api) and the web pages (web/, compiled in). JSON
 // errors `{"error": {"code", "message"}}` with the HTTP status of the error code; security headers
 // on every answer; one access-log line per request without query strings (they carry lookup
-// codes). cpp-httplib serves on its own threads; wiring only: the logic lives in tracking/.
+// codes). httpd/ serves (an event loop holding the connections, a pool of workers running these
+// handlers); wiring only: the logic lives in tracking/.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "common/result.hpp"
 #include "db/image_store.hpp"
 #include "db/store.hpp"
+#include "httpd/server.hpp"
 #include "intake/classify.hpp"
 #include "postal_api/carrier.hpp"
 #include "scanner/scanner.hpp"
@@ -30,9 +32,16 @@ struct ServerOptions {
   // Login attempts per client address per minute; failures per login in 15 minutes.
   int logins_per_minute = 10;
   int login_failures_per_15_minutes = 5;
-  // cpp-httplib holds a worker per open connection: fewer workers than clients' connections
-  // queue the rest (bench/http_bench: 8 gave p99 22 ms under 32 connections, 32 gave 16 ms).
-  int worker_threads = 32;
+  // Workers running handlers (connections do not hold one: the event loop keeps them). A request
+  // finding all busy waits in a queue of queue_limit, beyond which it is answered 503.
+  int worker_threads = 16;
+  std::size_t queue_limit = 512;
+  // What one client may hold: connections per address, the time to send a whole request header,
+  // the idle time of a kept-alive connection, the slowest body (bytes per second, after 10 s).
+  int connections_per_address = 32;
+  std::chrono::milliseconds header_deadline{10'000};
+  std::chrono::milliseconds keep_alive_idle{5'000};
+  std::size_t min_body_bytes_per_second = 8 * 1024;
   // Pages from this folder instead of the copy compiled in (for working on web/); "" = compiled.
   std::string web_dir;
   std::size_t max_upload_bytes = 20u << 20;   // one envelope file
@@ -72,6 +81,8 @@ class DeskServer {
   virtual void stop() = 0;
   // Blocks until stop() (from another thread) has stopped the server.
   virtual void wait() = 0;
+  // What the HTTP engine has refused and closed so far (slow, idle, too many from one address).
+  virtual httpd::ServerStats stats() const = 0;
 };
 
 // The HTTP status for an error code (a switch without default: a new code is a warning here).

@@ -13,16 +13,16 @@ namespace app::http {
 
 using nlohmann::json;
 
-void answer_json(httplib::Response& res, int status, const std::string& body) {
+void answer_json(httpd::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_content(body, "application/json; charset=utf-8");
 }
 
-void answer_json(httplib::Response& res, int status, const json& body) {
+void answer_json(httpd::Response& res, int status, const json& body) {
   answer_json(res, status, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-common::Lang request_lang(const httplib::Request& req) {
+common::Lang request_lang(const httpd::Request& req) {
   return common::lang_from_accept_language(req.get_header_value("Accept-Language"));
 }
 
@@ -37,8 +37,8 @@ json error_json(std::string_view code, const common::Error& error, common::Lang 
   return json{{"error", std::move(body)}};
 }
 
-void answer_error(httplib::Response& res, int status, std::string_view code,
-                  const common::Text& text, common::Lang lang) {
+void answer_error(httpd::Response& res, int status, std::string_view code, const common::Text& text,
+                  common::Lang lang) {
   answer_json(res, status,
               error_json(code,
                          common::Error{common::ErrorCode::invalid_argument,
@@ -46,7 +46,7 @@ void answer_error(httplib::Response& res, int status, std::string_view code,
                          lang));
 }
 
-void answer_error(httplib::Response& res, const common::Error& error, common::Lang lang) {
+void answer_error(httpd::Response& res, const common::Error& error, common::Lang lang) {
   const int status = http_status_for(error.code);
   if (status == 500) {
     // A fault of ours (database, disk, a bug): the details go to the log, not to the client.
@@ -60,7 +60,7 @@ void answer_error(httplib::Response& res, const common::Error& error, common::La
   answer_json(res, status, error_json(common::error_code_name(error.code), error, lang));
 }
 
-std::string cookie(const httplib::Request& req, std::string_view name) {
+std::string cookie(const httpd::Request& req, std::string_view name) {
   const std::string header = req.get_header_value("Cookie");
   std::string_view rest(header);
   while (!rest.empty()) {

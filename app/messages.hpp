@@ -47,6 +47,24 @@ inline constexpr common::MessageDef no_such_page{"no_such_page", "Không có tra
                                                  "no such page"};
 inline constexpr common::MessageDef no_such_route{
     "no_such_route", "Máy chủ không có địa chỉ {method} {path}.", "no {method} {path} here"};
+inline constexpr common::MessageDef method_not_allowed{
+    "method_not_allowed", "Địa chỉ {path} không nhận phương thức {method}.",
+    "{path} does not take {method}"};
+inline constexpr common::MessageDef request_malformed{"request_malformed",
+                                                      "Máy chủ không đọc được yêu cầu HTTP này.",
+                                                      "the server cannot read this HTTP request"};
+inline constexpr common::MessageDef uri_too_long{"uri_too_long",
+                                                 "Địa chỉ yêu cầu dài quá {limit} KB.",
+                                                 "the request's address is longer than {limit} KB"};
+inline constexpr common::MessageDef headers_too_large{
+    "headers_too_large", "Phần tiêu đề của yêu cầu dài quá {limit} KB.",
+    "the request's header is longer than {limit} KB"};
+inline constexpr common::MessageDef body_over_limit{"body_over_limit",
+                                                    "Nội dung gửi lên dài quá {limit} KB.",
+                                                    "the request body is longer than {limit} KB"};
+inline constexpr common::MessageDef server_busy{"server_busy",
+                                                "Máy chủ đang bận; xin thử lại sau giây lát.",
+                                                "the server is busy; try again in a moment"};
 inline constexpr common::MessageDef database_silent{
     "database_silent", "Cơ sở dữ liệu không phản hồi.", "the database does not answer"};
 inline constexpr common::MessageDef rate_limited{

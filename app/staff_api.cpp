@@ -44,7 +44,7 @@ json time_or_null(const std::optional<common::Timestamp>& at) {
   return at ? json(common::format_iso(*at)) : json();
 }
 
-Result<json> json_body(const httplib::Request& req) {
+Result<json> json_body(const httpd::Request& req) {
   if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
     return make_error(ErrorCode::invalid_argument, msg::body_not_json);
   }
@@ -91,10 +91,10 @@ std::string problem_of(const std::string& text, const std::string& problem,
              : std::string(common::error_code_sentence(ErrorCode::bad_input, lang));
 }
 
-Result<db::Id> id_param(const httplib::Request& req, std::size_t index) {
+Result<db::Id> id_param(const httpd::Request& req, std::size_t index) {
   long long id = 0;
   if (req.matches.size() > index) {
-    const std::string text = req.matches[index].str();
+    const std::string& text = req.matches[index];
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec == std::errc() && end == text.data() + text.size() && id > 0) return id;
   }
@@ -119,7 +119,7 @@ Context::Context(const DeskParts& parts, const ServerOptions& server_options)
 
 namespace {
 
-using httplib::Response;
+using httpd::Response;
 using staff::Permission;
 using namespace staff_routes;
 
@@ -185,16 +185,15 @@ StaffApi::StaffApi(const DeskParts& parts, const ServerOptions& options)
 
 StaffApi::~StaffApi() = default;
 
-httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Response& res) {
-  using HR = httplib::Server::HandlerResponse;
+bool StaffApi::before_body(const Request& req, Response& res) {
   const bool upload = req.method == "POST" && req.path == "/api/scans";
-  // cpp-httplib 0.11 reads a chunked body, or one without a Content-Length (until the client
-  // closes), with no limit at all: every request with a body must say its length up front.
+  // Every request with a body says its length up front, so an oversized one is refused before a
+  // byte of it is read (a chunked body would be known too large only after reading it).
   const bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
                         req.method == "DELETE";
   if (req.has_header("Transfer-Encoding") || (has_body && !req.has_header("Content-Length"))) {
     http::answer_error(res, 411, "length_required", msg::length_required, http::request_lang(req));
-    return HR::Handled;
+    return true;
   }
   std::size_t length = 0;
   try {
@@ -204,7 +203,7 @@ httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Respo
   } catch (const std::exception&) {
     http::answer_error(res, 400, "invalid_argument", msg::bad_content_length,
                        http::request_lang(req));
-    return HR::Handled;
+    return true;
   }
   const std::size_t limit = upload ? impl_->desk.options.max_request_bytes : k_max_json_body;
   if (length > limit) {
@@ -212,17 +211,16 @@ httplib::Server::HandlerResponse StaffApi::before_body(const Request& req, Respo
         res, 413, "limit_exceeded",
         common::Text{msg::body_too_large, {{"size", length >> 10}, {"limit", limit >> 10}}},
         http::request_lang(req));
-    return HR::Handled;
+    return true;
   }
   // Only a caller allowed to upload makes the server read 64 MB.
-  if (upload && !impl_->authorize(req, res, Permission::scan)) return HR::Handled;
-  return HR::Unhandled;
+  return upload && !impl_->authorize(req, res, Permission::scan);
 }
 
-void StaffApi::add_routes(httplib::Server& http) {
+void StaffApi::add_routes(httpd::Router& router) {
   Impl& api = *impl_;
-  http.Post("/api/login",
-            [&api](const Request& req, Response& res) { send(req, res, login(api.desk, req)); });
+  router.post("/api/login",
+              [&api](const Request& req, Response& res) { send(req, res, login(api.desk, req)); });
   for (const auto& area : {session_routes(), dossier_routes(), mailroom_routes(), dispatch_routes(),
                            report_routes(), admin_routes()}) {
     for (const Route& route : area) {
@@ -232,9 +230,9 @@ void StaffApi::add_routes(httplib::Server& http) {
         }
       };
       if (route.method == Method::get) {
-        http.Get(route.pattern, handle);
+        router.get(route.pattern, handle);
       } else {
-        http.Post(route.pattern, handle);
+        router.post(route.pattern, handle);
       }
     }
   }

@@ -5,7 +5,8 @@
 // staff/ and renders JSON. Internal to app/; the logic lives in the libraries.
 #pragma once
 
-#include <httplib.h>
+#include "httpd/request.hpp"
+#include "httpd/router.hpp"
 
 #include <memory>
 
@@ -18,11 +19,11 @@ class StaffApi {
   StaffApi(const DeskParts& parts, const ServerOptions& options);
   ~StaffApi();
 
-  void add_routes(httplib::Server& http);
+  void add_routes(httpd::Router& router);
 
   // Runs before a request's body is read: refuses bodies over the limits, and uploads from anyone
-  // not allowed to upload, without reading them.
-  httplib::Server::HandlerResponse before_body(const httplib::Request& req, httplib::Response& res);
+  // not allowed to upload, without reading them. True when it answered (the body is not read).
+  bool before_body(const httpd::Request& req, httpd::Response& res);
 
  private:
   struct Impl;

@@ -95,10 +95,10 @@ std::vector<Route> admin_routes() {
   using P = staff::Permission;
   return {{Method::get, "/api/users", P::manage, list_users},
           {Method::post, "/api/users", P::manage, add_user},
-          {Method::post, R"(/api/users/(\d+))", P::manage, change_user},
+          {Method::post, "/api/users/<int>", P::manage, change_user},
           {Method::get, "/api/tokens", P::manage, list_tokens},
           {Method::post, "/api/tokens", P::manage, add_token},
-          {Method::post, R"(/api/tokens/(\d+)/revoke)", P::manage, revoke_token}};
+          {Method::post, "/api/tokens/<int>/revoke", P::manage, revoke_token}};
 }
 
 }  // namespace app::staff_routes

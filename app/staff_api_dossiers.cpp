@@ -142,10 +142,10 @@ Result<tracking::ActionRequest> action_request_of(const Request& req, tracking::
 
 Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who) {
   TRY_ASSIGN(const db::Id id, id_param(req));
-  const auto action = tracking::parse_action(req.matches[2].str());
+  const auto action = tracking::parse_action(req.matches[2]);
   if (!action || *action == tracking::Action::dispatch_return) {
     return make_error(ErrorCode::not_found, msg::no_such_action,
-                      {{"action", req.matches[2].str().substr(0, 40)}});
+                      {{"action", req.matches[2].substr(0, 40)}});
   }
   TRY_ASSIGN(const auto request, action_request_of(req, *action, who));
   TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
@@ -160,7 +160,7 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const db::Id id, id_param(req));
-  const std::string kind = req.matches[2].str();
+  const std::string kind = req.matches[2];
   auto html = desk.store.read<std::string>([&](db::Transaction& tx) -> Result<std::string> {
     Result<std::string> rendered = common::Error{ErrorCode::not_found, ""};
     if (const auto form = tracking::parse_form_kind(kind)) {
@@ -190,9 +190,9 @@ Result<Reply> document(Context& desk, const Request& req, const staff::Principal
 std::vector<Route> dossier_routes() {
   using P = staff::Permission;
   return {{Method::get, "/api/dossiers", P::read_dossiers, list_dossiers},
-          {Method::get, R"(/api/dossiers/(\d+))", P::read_dossiers, show_dossier},
-          {Method::post, R"(/api/dossiers/(\d+)/actions/([a-z_]+))", P::act, act},
-          {Method::get, R"(/api/dossiers/(\d+)/documents/([a-z]+))", P::read_dossiers, document}};
+          {Method::get, "/api/dossiers/<int>", P::read_dossiers, show_dossier},
+          {Method::post, "/api/dossiers/<int>/actions/<name>", P::act, act},
+          {Method::get, "/api/dossiers/<int>/documents/<name>", P::read_dossiers, document}};
 }
 
 }  // namespace app::staff_routes

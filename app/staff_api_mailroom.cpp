@@ -310,15 +310,15 @@ Result<Reply> batch_record(Context& desk, const Request& req, const staff::Princ
 
 std::vector<Route> mailroom_routes() {
   using P = staff::Permission;
-  return {{Method::get, R"(/api/scans/(\d+)/image)", P::read_dossiers, scan_image},
+  return {{Method::get, "/api/scans/<int>/image", P::read_dossiers, scan_image},
           {Method::post, "/api/scans", P::scan, upload},
           {Method::post, "/api/scans/typed", P::scan, typed},
           {Method::get, "/api/manual", P::scan, manual_list},
-          {Method::get, R"(/api/manual/(\d+)/image)", P::scan, manual_image},
-          {Method::post, R"(/api/manual/(\d+)/resolve)", P::scan, manual_resolve},
-          {Method::post, R"(/api/manual/(\d+)/dismiss)", P::scan, manual_dismiss},
+          {Method::get, "/api/manual/<int>/image", P::scan, manual_image},
+          {Method::post, "/api/manual/<int>/resolve", P::scan, manual_resolve},
+          {Method::post, "/api/manual/<int>/dismiss", P::scan, manual_dismiss},
           {Method::post, "/api/batches", P::scan, open_batch},
-          {Method::get, R"(/api/batches/(\d+))", P::scan, batch_record}};
+          {Method::get, "/api/batches/<int>", P::scan, batch_record}};
 }
 
 }  // namespace app::staff_routes

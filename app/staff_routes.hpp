@@ -2,10 +2,10 @@
 // _dispatch, _reports, _admin). A handler takes what the server shares, the request and who is
 // asking (already authenticated and authorised by staff_api.cpp), and returns its reply or an
 // Error; one wrapper renders an Error with its HTTP status. Internal to app/: it names
-// cpp-httplib's types; the logic lives in intake/, tracking/ and staff/.
+// httpd's request type; the logic lives in intake/, tracking/ and staff/.
 #pragma once
 
-#include <httplib.h>
+#include "httpd/request.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,7 +28,7 @@ namespace app::staff_routes {
 using common::ErrorCode;
 using common::make_error;
 using common::Result;
-using httplib::Request;
+using httpd::Request;
 using nlohmann::json;
 
 inline constexpr const char* k_session_cookie = "hoso_session";
@@ -55,7 +55,7 @@ nlohmann::json time_or_null(const std::optional<common::Timestamp>& at);
 
 // The request body as a JSON object; invalid_argument when it is not sent as application/json or
 // is not a JSON object.
-common::Result<nlohmann::json> json_body(const httplib::Request& req);
+common::Result<nlohmann::json> json_body(const httpd::Request& req);
 // A string field of `body` ("" when absent); invalid_argument naming it when it has another type,
 // or when it is `required` and absent or empty.
 common::Result<std::string> string_field(const nlohmann::json& body, const char* name,
@@ -68,7 +68,7 @@ common::Error field_error(const char* field, const common::Error& problem);
 std::string problem_of(const std::string& text, const std::string& problem,
                        const intake::Classifier* classifier, common::Lang lang);
 // The path parameter `index` (regex group) as a positive id; not_found ("no such record") else.
-common::Result<db::Id> id_param(const httplib::Request& req, std::size_t index = 1);
+common::Result<db::Id> id_param(const httpd::Request& req, std::size_t index = 1);
 
 // What every handler shares; lives as long as the server.
 struct Context {
@@ -87,20 +87,20 @@ struct Context {
   common::RateLimiter login_failures;
 };
 
-using Handler = common::Result<Reply> (*)(Context& desk, const httplib::Request& req,
+using Handler = common::Result<Reply> (*)(Context& desk, const httpd::Request& req,
                                           const staff::Principal& who);
 
 enum class Method { get, post };
 
 struct Route {
   Method method;
-  const char* pattern;                    // cpp-httplib's path regex
+  const char* pattern;                    // an httpd::Router pattern (`<int>` captures)
   std::optional<staff::Permission> need;  // none: any logged-in caller
   Handler handler;
 };
 
 // Logging in is the one staff route without a caller yet.
-common::Result<Reply> login(Context& desk, const httplib::Request& req);
+common::Result<Reply> login(Context& desk, const httpd::Request& req);
 nlohmann::json principal_json(const staff::Principal& who);
 
 std::vector<Route> session_routes();

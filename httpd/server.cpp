@@ -1,0 +1,559 @@
+#include "httpd/server.hpp"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <deque>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "httpd/multipart.hpp"
+#include "httpd/url.hpp"
+
+namespace httpd {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// A fixed set of threads taking jobs from a bounded queue: a request that finds the queue full is
+// answered 503 by the event loop instead of waiting without limit.
+class WorkerPool {
+ public:
+  WorkerPool(int threads, std::size_t queue_limit) : limit_(queue_limit) {
+    for (int i = 0; i < std::max(1, threads); ++i) {
+      threads_.emplace_back([this] { run(); });
+    }
+  }
+  ~WorkerPool() { stop(); }
+
+  // False when the queue is full or the pool is stopping.
+  bool try_post(std::function<void()> job) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || queue_.size() >= limit_) return false;
+      queue_.push_back(std::move(job));
+    }
+    ready_.notify_one();
+    return true;
+  }
+
+  // Runs what is queued, then joins.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ && threads_.empty()) return;
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+    threads_.clear();
+  }
+
+ private:
+  void run() {
+    while (true) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      job();
+    }
+  }
+
+  const std::size_t limit_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  std::vector<std::thread> threads_;
+  bool stopping_ = false;
+};
+
+struct Counters {
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> refused_per_address{0};
+  std::atomic<std::uint64_t> refused_total{0};
+  std::atomic<std::uint64_t> header_deadline{0};
+  std::atomic<std::uint64_t> body_deadline{0};
+  std::atomic<std::uint64_t> idle_closed{0};
+  std::atomic<std::uint64_t> queue_full{0};
+  std::atomic<std::uint64_t> requests{0};
+};
+
+class Connection;
+
+// What the connections share with the server: options, handlers, workers, the per-address table.
+struct Shared {
+  Shared(const ServerOptions& o, Handlers h)
+      : options(o), handlers(std::move(h)), workers(o.workers, o.queue_limit) {}
+
+  const ServerOptions options;
+  const Handlers handlers;
+  WorkerPool workers;
+  Counters counters;
+
+  std::mutex mutex;
+  std::condition_variable all_closed;
+  std::map<std::string, int, std::less<>> per_address;
+  std::map<Connection*, std::weak_ptr<Connection>> open;
+  bool stopping = false;
+
+  // Takes a place for a connection from `address`; false when it has no right to one.
+  bool admit(const std::string& address) {
+    std::lock_guard lock(mutex);
+    if (stopping) return false;
+    if (static_cast<int>(open.size()) >= options.max_connections) {
+      ++counters.refused_total;
+      return false;
+    }
+    const bool capped =
+        std::find(options.uncapped_addresses.begin(), options.uncapped_addresses.end(), address) ==
+        options.uncapped_addresses.end();
+    int& count = per_address[address];
+    if (capped && count >= options.max_connections_per_address) {
+      if (count == 0) per_address.erase(address);
+      ++counters.refused_per_address;
+      return false;
+    }
+    ++count;
+    return true;
+  }
+
+  void release(Connection* connection, const std::string& address) {
+    std::lock_guard lock(mutex);
+    open.erase(connection);
+    auto it = per_address.find(address);
+    if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    if (open.empty()) all_closed.notify_all();
+  }
+};
+
+std::chrono::milliseconds transfer_deadline(const ServerOptions& options, std::uint64_t bytes) {
+  const std::size_t rate = std::max<std::size_t>(1, options.min_bytes_per_second);
+  return options.body_grace + std::chrono::milliseconds(bytes * 1000 / rate);
+}
+
+// One client connection: reads a header under its deadline, hands the request to a worker, reads
+// the body at the minimum rate when the worker's before_body lets it, writes the answer, and waits
+// for the next request (keep-alive) or closes. Everything but the handlers runs on its strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Shared& shared, tcp::socket socket, std::string address, int port)
+      : shared_(shared), stream_(std::move(socket)), address_(std::move(address)), port_(port) {}
+
+  ~Connection() { shared_.release(this, address_); }
+
+  void start() {
+    {
+      std::lock_guard lock(shared_.mutex);
+      shared_.open.emplace(this, weak_from_this());
+    }
+    asio::dispatch(stream_.get_executor(),
+                   [self = shared_from_this()] { self->read_header(Clock::now()); });
+  }
+
+  // On stop: a connection waiting for a request is closed; one whose request is with a worker
+  // finishes it and then closes.
+  void close_if_waiting() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->stopping_ = true;
+      if (self->waiting_) self->close();
+    });
+  }
+
+ private:
+  void read_header(Clock::time_point started) {
+    waiting_ = true;
+    if (stopping_) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
+    // The body's limit is set once the header is read, so a refusal can come from before_body,
+    // which knows the route's own limit and says it.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    request_ = Request{};
+    stream_.expires_at(started + shared_.options.header_deadline);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // A kept-alive connection: the next request's first byte within keep_alive_idle, then its whole
+  // header within header_deadline.
+  void wait_for_next() {
+    waiting_ = true;
+    if (stopping_) return close();
+    if (buffer_.size() > 0) return read_header(Clock::now());
+    stream_.expires_after(shared_.options.keep_alive_idle);
+    stream_.async_read_some(
+        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          if (ec) {
+            if (ec == beast::error::timeout) ++self->shared_.counters.idle_closed;
+            return self->close();
+          }
+          self->buffer_.commit(n);
+          self->read_header(Clock::now());
+        });
+  }
+
+  void on_header(beast::error_code ec) {
+    waiting_ = false;
+    if (ec == beast::error::timeout) {
+      ++shared_.counters.header_deadline;
+      return close();
+    }
+    if (ec == bhttp::error::header_limit) {
+      // 414 when the request line alone is too long, 431 when the header fields are.
+      const auto data = buffer_.data();
+      const std::string_view seen(static_cast<const char*>(data.data()), data.size());
+      const std::size_t line_end = seen.find("\r\n");
+      return answer_from_server(line_end == std::string_view::npos ||
+                                        line_end > shared_.options.max_target_bytes
+                                    ? 414
+                                    : 431);
+    }
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return close();
+    }
+    if (ec) {
+      if (buffer_.size() == 0) return close();
+      return answer_from_server(400);
+    }
+    const auto& head = parser_->get();
+    request_.method = std::string(head.method_string());
+    request_.target = std::string(head.target());
+    for (const auto& field : head) {
+      request_.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    request_.remote_addr = address_;
+    request_.remote_port = port_;
+    const std::string_view target = request_.target;
+    const std::size_t question = target.find('?');
+    request_.path = percent_decode(target.substr(0, question));
+    if (question != std::string_view::npos) {
+      request_.params = parse_query(target.substr(question + 1));
+    }
+    keep_alive_ = head.keep_alive();
+    if (request_.target.size() > shared_.options.max_target_bytes) return answer_from_server(414);
+    if (parser_->is_done()) return dispatch();
+    // A body follows: the worker decides first whether it is wanted.
+    if (!shared_.handlers.before_body) return read_body();
+    const bool queued = shared_.workers.try_post([self = shared_from_this()] {
+      Response response;
+      if (self->shared_.handlers.before_body(self->request_, response)) {
+        self->log(response);
+        asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+          self->keep_alive_ = false;  // the body was not read
+          self->write(std::move(response));
+        });
+        return;
+      }
+      asio::post(self->stream_.get_executor(), [self] { self->read_body(); });
+    });
+    if (!queued) {
+      ++shared_.counters.queue_full;
+      answer_from_server(503);
+    }
+  }
+
+  void read_body() {
+    parser_->body_limit(shared_.options.max_body_bytes);
+    const std::uint64_t length =
+        parser_->content_length().value_or(shared_.options.max_body_bytes);
+    stream_.expires_after(transfer_deadline(shared_.options, length));
+    if (boost::beast::iequals(request_.headers.get("Expect"), "100-continue")) {
+      static constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(k_continue.data(), k_continue.size()),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->read_rest_of_body();
+                        });
+      return;
+    }
+    read_rest_of_body();
+  }
+
+  void read_rest_of_body() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec == beast::error::timeout) {
+                          ++self->shared_.counters.body_deadline;
+                          return self->close();
+                        }
+                        if (ec == bhttp::error::body_limit) {
+                          self->keep_alive_ = false;
+                          return self->answer_from_server(413);
+                        }
+                        if (ec) return self->close();
+                        self->request_.body = std::move(self->parser_->get().body());
+                        self->dispatch();
+                      });
+  }
+
+  void dispatch() {
+    const bool queued = shared_.workers.try_post([self = shared_from_this()] { self->run(); });
+    if (!queued) {
+      ++shared_.counters.queue_full;
+      answer_from_server(503);
+    }
+  }
+
+  // On a worker.
+  void run() {
+    Response response;
+    bool handled = true;
+    if (request_.is_multipart_form_data()) {
+      auto parts =
+          parse_multipart(request_.body, multipart_boundary(request_.headers.get("Content-Type")));
+      if (parts) {
+        for (auto& part : *parts) request_.files.emplace(part.name, std::move(part));
+      } else {
+        response.status = 400;
+        if (shared_.handlers.server_error) shared_.handlers.server_error(request_, response);
+        handled = false;
+      }
+    }
+    if (handled) {
+      try {
+        shared_.handlers.handle(request_, response);
+      } catch (...) {
+        response = Response{};
+        response.status = 500;
+        response.set_content("internal error\n", "text/plain; charset=utf-8");
+      }
+    }
+    log(response);
+    asio::post(stream_.get_executor(), [self = shared_from_this(), response = std::move(
+                                                                       response)]() mutable {
+      self->write(std::move(response));
+    });
+  }
+
+  void log(const Response& response) {
+    if (shared_.handlers.log) shared_.handlers.log(request_, response);
+  }
+
+  // An answer the server makes itself; the connection is closed after it.
+  void answer_from_server(int status) {
+    Response response;
+    response.status = status;
+    if (status == 503) response.set_header("Retry-After", "1");
+    if (shared_.handlers.server_error) {
+      shared_.handlers.server_error(request_, response);
+    } else {
+      response.set_content(fmt::format("{} {}\n", status, reason_phrase(status)),
+                           "text/plain; charset=utf-8");
+    }
+    log(response);
+    keep_alive_ = false;
+    write(std::move(response));
+  }
+
+  void write(Response response) {
+    ++shared_.counters.requests;
+    if (stopping_) keep_alive_ = false;
+    out_ = {};
+    out_.version(11);
+    out_.result(static_cast<unsigned>(response.status));
+    for (const auto& [name, value] : response.headers) out_.insert(name, value);
+    const std::size_t length = response.body.size();
+    const bool head_only = request_.method == "HEAD";
+    const bool no_body = response.status == 304 || response.status == 204 ||
+                         (response.status >= 100 && response.status < 200);
+    if (!head_only && !no_body) out_.body() = std::move(response.body);
+    if (!no_body) out_.content_length(length);
+    out_.keep_alive(keep_alive_);
+    stream_.expires_after(transfer_deadline(shared_.options, length));
+    bhttp::async_write(stream_, out_,
+                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         if (ec || !self->keep_alive_) return self->close();
+                         self->wait_for_next();
+                       });
+  }
+
+  void close() {
+    waiting_ = false;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  Shared& shared_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> out_;
+  Request request_;
+  const std::string address_;
+  const int port_;
+  bool keep_alive_ = true;
+  bool waiting_ = false;   // for a request's header (nothing of it with a worker)
+  bool stopping_ = false;
+};
+
+// Lets the process hold as many connections as its hard limit allows (Debian's default soft
+// limit, 1024 descriptors, is below what a few hundred slow clients and the desk need).
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 65536);
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+class AsioServer final : public Server {
+ public:
+  AsioServer(const ServerOptions& options, Handlers handlers)
+      : shared_(options, std::move(handlers)),
+        acceptor_(io_),
+        retry_(io_),
+        guard_(asio::make_work_guard(io_)) {}
+
+  ~AsioServer() override { stop(std::chrono::seconds(30)); }
+
+  common::Result<void> listen() {
+    const ServerOptions& options = shared_.options;
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(options.host == "localhost" ? "127.0.0.1"
+                                                                            : options.host,
+                                                ec);
+    if (!ec) {
+      const tcp::endpoint endpoint(address, static_cast<unsigned short>(options.port));
+      acceptor_.open(endpoint.protocol(), ec);
+      if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+      if (!ec) acceptor_.bind(endpoint, ec);
+      if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+      return common::make_error(common::ErrorCode::io_error,
+                                fmt::format("cannot listen on {}:{}: {}", options.host,
+                                            options.port, ec.message()));
+    }
+    port_ = acceptor_.local_endpoint().port();
+    raise_descriptor_limit();
+    accept();
+    for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+      threads_.emplace_back([this] { io_.run(); });
+    }
+    return {};
+  }
+
+  int port() const override { return port_; }
+
+  void stop(std::chrono::milliseconds grace) override {
+    if (stopped_.exchange(true)) return;
+    asio::post(acceptor_.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      retry_.cancel();
+    });
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+      std::lock_guard lock(shared_.mutex);
+      shared_.stopping = true;
+      for (auto& [raw, weak] : shared_.open) {
+        if (auto connection = weak.lock()) open.push_back(std::move(connection));
+      }
+    }
+    for (auto& connection : open) connection->close_if_waiting();
+    open.clear();
+    {
+      std::unique_lock lock(shared_.mutex);
+      shared_.all_closed.wait_for(lock, grace, [this] { return shared_.open.empty(); });
+    }
+    shared_.workers.stop();
+    guard_.reset();
+    io_.stop();
+    for (auto& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+
+  ServerStats stats() const override {
+    const Counters& c = shared_.counters;
+    ServerStats s;
+    s.accepted = c.accepted;
+    s.refused_per_address = c.refused_per_address;
+    s.refused_total = c.refused_total;
+    s.header_deadline = c.header_deadline;
+    s.body_deadline = c.body_deadline;
+    s.idle_closed = c.idle_closed;
+    s.queue_full = c.queue_full;
+    s.requests = c.requests;
+    std::lock_guard lock(shared_.mutex);
+    s.open_connections = shared_.open.size();
+    return s;
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec,
+                                                          tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (ec) {
+        // Out of descriptors or memory: wait a little instead of spinning on the error.
+        retry_.expires_after(std::chrono::milliseconds(50));
+        retry_.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      beast::error_code peer_ec;
+      const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+      if (!peer_ec) {
+        std::string address = peer.address().to_string();
+        if (shared_.admit(address)) {
+          ++shared_.counters.accepted;
+          socket.set_option(tcp::no_delay(true), peer_ec);
+          std::make_shared<Connection>(shared_, std::move(socket), std::move(address), peer.port())
+              ->start();
+        } else {
+          socket.close(peer_ec);
+        }
+      }
+      accept();
+    });
+  }
+
+  mutable Shared shared_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::vector<std::thread> threads_;
+  int port_ = 0;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace
+
+common::Result<std::unique_ptr<Server>> Server::start(const ServerOptions& options,
+                                                      Handlers handlers) {
+  auto server = std::make_unique<AsioServer>(options, std::move(handlers));
+  if (auto listening = server->listen(); !listening) return listening.error();
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace httpd
