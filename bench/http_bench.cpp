@@ -13,7 +13,10 @@
 //      from 127.0.0.1 while a client in this process looks up from 127.0.0.2... (5 lookups per
 //      address, under its own limit), against the same client with no flood; then the same client
 //      beside as many idle keep-alive connections from one address as the server has workers;
-//   4. envelope uploads through the mailroom API (POST /api/scans, an API token) against the same
+//   4. the slow-client attack: 500 connections from 127.0.0.2 dribbling a header line every 2 s
+//      and 64 idle ones, while wrk looks up from 127.0.0.1, against wrk alone just before; how
+//      long the attacking connections lived;
+//   5. envelope uploads through the mailroom API (POST /api/scans, an API token) against the same
 //      pipeline in this process.
 // Speed is never pass/fail; the acceptance targets (bench/README.md) print as met or not. Exits 1
 // when the server answered what it must not (an existing dossier's lookup not 200). Progress goes
@@ -25,6 +28,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -97,6 +101,10 @@ constexpr int k_flood_slack_s = 120;
 // The idle keep-alive connections come from this address; their bystanders from 127.0.0.200 on,
 // that many addresses, k_lookups_per_client lookups each.
 constexpr const char* k_holder_address = "127.0.0.250";
+constexpr const char* k_attacker_address = "127.0.0.2";
+constexpr int k_slow_header_connections = 500;
+constexpr int k_idle_attack_connections = 64;
+constexpr double k_attack_linger_s = 15;  // after wrk: how long the attack waits for closes
 constexpr int k_first_idle_bystander = 200;
 constexpr int k_idle_bystanders = 4;
 constexpr std::size_t k_upload_images = 24;  // sample envelopes uploaded (--quick: 8)
@@ -621,6 +629,107 @@ Result<Answer> get_from(const std::string& source, int port, const std::string& 
                               path, port));
 }
 
+// The slow-client attack: from one address, connections that send a request line and then one
+// header line every 2 s (never finishing the header), and connections that send nothing at all.
+// Each is watched until the server closes it; none reconnects. Every figure is seen from the
+// client side, so the same code measures any server.
+struct AttackRun {
+  int slow = 0;                 // slow-header connections opened
+  int idle = 0;                 // idle connections opened
+  int failed_connect = 0;       // connect() itself failed
+  int closed = 0;               // closed by the server while the attack went on
+  int still_open = 0;           // open when the attack gave up on them
+  std::vector<double> lives_s;  // how long each closed connection lived
+};
+
+class Attacker {
+ public:
+  Attacker(std::string source, int port, int slow, int idle)
+      : source_(std::move(source)), port_(port), slow_(slow), idle_(idle) {}
+
+  // Opens the connections; returns once all are open (or failed to open).
+  void open() {
+    for (int i = 0; i < slow_ + idle_; ++i) {
+      auto fd = connect_from(source_, port_);
+      if (!fd) {
+        ++run_.failed_connect;
+        continue;
+      }
+      const bool slow = i < slow_;
+      (slow ? run_.slow : run_.idle) += 1;
+      if (slow) {
+        const std::string line = fmt::format(
+            "GET /api/public/lookup?code=EB000000000VN&lookup_code=0 HTTP/1.1\r\nHost: x\r\n");
+        (void)::send(*fd, line.data(), line.size(), MSG_NOSIGNAL);
+      }
+      conns_.push_back(Conn{*fd, slow, SteadyClock::now(), SteadyClock::now()});
+    }
+  }
+
+  // Keeps the slow connections dribbling and notes when the server closes any, until `stop` is set
+  // and then either all are closed or `linger_s` more seconds have passed.
+  void watch(const std::atomic<bool>& stop, double linger_s) {
+    std::optional<SteadyClock::time_point> stopped_at;
+    std::array<char, 4096> sink{};
+    while (true) {
+      if (stop && !stopped_at) stopped_at = SteadyClock::now();
+      const auto open =
+          std::count_if(conns_.begin(), conns_.end(), [](const Conn& c) { return c.fd >= 0; });
+      if (stopped_at && (open == 0 || seconds_since(*stopped_at) > linger_s)) break;
+      std::vector<pollfd> fds;
+      std::vector<std::size_t> which;
+      for (std::size_t i = 0; i < conns_.size(); ++i) {
+        if (conns_[i].fd < 0) continue;
+        fds.push_back(pollfd{conns_[i].fd, POLLIN | POLLRDHUP, 0});
+        which.push_back(i);
+      }
+      ::poll(fds.data(), fds.size(), 100);
+      const auto now = SteadyClock::now();
+      for (std::size_t k = 0; k < fds.size(); ++k) {
+        Conn& c = conns_[which[k]];
+        bool gone = (fds[k].revents & (POLLHUP | POLLERR | POLLRDHUP)) != 0;
+        if (!gone && (fds[k].revents & POLLIN) != 0) {
+          const ssize_t n = ::recv(c.fd, sink.data(), sink.size(), MSG_DONTWAIT);
+          gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+        }
+        if (!gone && c.slow && now - c.last_sent >= std::chrono::seconds(2)) {
+          static constexpr std::string_view k_line = "X-Slow: 1\r\n";
+          gone = ::send(c.fd, k_line.data(), k_line.size(), MSG_NOSIGNAL) < 0;
+          c.last_sent = now;
+        }
+        if (gone) {
+          run_.lives_s.push_back(std::chrono::duration<double>(now - c.opened).count());
+          ++run_.closed;
+          ::close(c.fd);
+          c.fd = -1;
+        }
+      }
+    }
+    for (Conn& c : conns_) {
+      if (c.fd < 0) continue;
+      ++run_.still_open;
+      ::close(c.fd);
+      c.fd = -1;
+    }
+  }
+
+  const AttackRun& result() const { return run_; }
+
+ private:
+  struct Conn {
+    int fd;
+    bool slow;
+    SteadyClock::time_point opened;
+    SteadyClock::time_point last_sent;
+  };
+  std::string source_;
+  int port_;
+  int slow_;
+  int idle_;
+  std::vector<Conn> conns_;
+  AttackRun run_;
+};
+
 // One run of the bystanders: addresses 127.0.0.first .. first + clients - 1, each making
 // k_lookups_per_client lookups in turn, one at a time, a new connection each (as a citizen's
 // browser would after a while). Stops early, with fewer answers, after `budget_s` seconds.
@@ -819,6 +928,7 @@ class Bench {
     write_paths();
     throughput();
     flood();
+    attack();
     uploads();
     print();
     return failures_.empty() ? 0 : 1;
@@ -1027,6 +1137,25 @@ class Bench {
       failures_.push_back("a lookup beside idle connections did not answer 200: " +
                           statuses_text(held_.statuses));
     }
+  }
+
+  // The slow-client attack (Attacker) from 127.0.0.2 while wrk looks up from 127.0.0.1, against
+  // the same wrk run just before without it; then how long the attack's connections lived.
+  void attack() {
+    const int workers = options_.workers;
+    restart(workers, k_unthrottled);
+    unattacked_ = measure("lookup, no attack", workers, paths_.hits, 200);
+    progress(fmt::format("attack: {} slow-header and {} idle connections from {}…",
+                         k_slow_header_connections, k_idle_attack_connections, k_attacker_address));
+    Attacker attacker(k_attacker_address, server_->port(), k_slow_header_connections,
+                      k_idle_attack_connections);
+    attacker.open();
+    std::atomic<bool> stop{false};
+    std::thread watcher([&] { attacker.watch(stop, k_attack_linger_s); });
+    attacked_ = measure("lookup, during the attack", workers, paths_.hits, 200);
+    stop = true;
+    watcher.join();
+    attack_ = attacker.result();
   }
 
   // Envelope uploads through POST /api/scans with a mailroom API token, against the same pipeline
@@ -1262,6 +1391,40 @@ class Bench {
         "lookups\n\n",
         k_idle_bystanders, k_lookups_per_client);
 
+    {
+      const WrkResult& before = unattacked_.result;
+      const WrkResult& during = attacked_.result;
+      const auto& lives = attack_.lives_s;
+      const double longest = lives.empty() ? 0 : *std::max_element(lives.begin(), lives.end());
+      fmt::print(
+          "Slow-client attack from {}: {} slow-header connections (a header line every 2 s) and "
+          "{} idle ones, while wrk looks up from 127.0.0.1\n",
+          k_attacker_address, attack_.slow, attack_.idle);
+      fmt::print("{:<44} {:>9} {:>9} {:>8} {:>8} {:>8}  {}\n", "client", "answers", "req/s",
+                 "p50 ms", "p99 ms", "ratio", "note");
+      for (const Row* row : {&unattacked_, &attacked_}) {
+        const WrkResult& r = row->result;
+        fmt::print(
+            "{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", row->name, r.requests,
+            r.rps(), r.p50_ms, r.p99_ms, ratio(r.rps(), before.rps()),
+            r.socket_errors > 0 ? fmt::format("{} socket errors", r.socket_errors) : row->note);
+      }
+      fmt::print(
+          "attacking connections: {} closed by the server (median life {:.1f} s, longest {:.1f} "
+          "s), {} still open {:.0f} s after wrk stopped, {} could not connect\n",
+          attack_.closed, percentile(lives, 0.5), longest, attack_.still_open, k_attack_linger_s,
+          attack_.failed_connect);
+      const bool kept = during.rps() >= 0.8 * before.rps();
+      const bool fast = during.p99_ms < 50;
+      const bool closed = attack_.still_open == 0;
+      fmt::print("  under attack ≥ 80 % of the lookups/s without it: {} ({:.0f} %)\n",
+                 kept ? "met" : "NOT met", 100 * ratio(during.rps(), before.rps()));
+      fmt::print("  under attack p99 < 50 ms: {} ({:.2f} ms)\n", fast ? "met" : "NOT met",
+                 during.p99_ms);
+      fmt::print("  every attacking connection closed by the server: {} ({} of {})\n\n",
+                 closed ? "met" : "NOT met", attack_.closed, attack_.closed + attack_.still_open);
+    }
+
     if (!uploads_note_.empty()) {
       fmt::print("{}\n\n", uploads_note_);
     } else {
@@ -1328,6 +1491,9 @@ class Bench {
   std::int64_t database_bytes_ = 0;
   std::size_t response_bytes_ = 0;
   std::unique_ptr<db::Store> store_;
+  Row unattacked_;
+  Row attacked_;
+  AttackRun attack_;
   std::unique_ptr<app::DeskServer> server_;
   Paths paths_;
   std::vector<Row> rows_;
@@ -1347,6 +1513,11 @@ class Bench {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The attack holds over 500 connections, each a descriptor here and one in the server.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, 65536);
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   CLI::App cli{
       "Benchmark hoso serve's public lookup with wrk: requests/s and latency against GET "
       "/api/health in the same run, flood isolation, uploads"};

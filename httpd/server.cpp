@@ -118,7 +118,8 @@ struct Shared {
   std::condition_variable all_closed;
   std::map<std::string, int, std::less<>> per_address;
   std::map<Connection*, std::weak_ptr<Connection>> open;
-  bool stopping = false;
+  bool stopping = false;               // under mutex
+  std::atomic<bool> winding_down{false};  // the same, read without the lock
 
   // Takes a place for a connection from `address`; false when it has no right to one.
   bool admit(const std::string& address) {
@@ -224,14 +225,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return close();
     }
     if (ec == bhttp::error::header_limit) {
-      // 414 when the request line alone is too long, 431 when the header fields are.
+
+      // 414 when the request line alone is too long, 431 when the header fields are. The parser
+      // has taken the request line out of the buffer when it got that far.
+      const std::size_t max_target = shared_.options.max_target_bytes;
+      const auto target = parser_->get().target();
+      if (!target.empty()) return answer_from_server(target.size() > max_target ? 414 : 431);
       const auto data = buffer_.data();
       const std::string_view seen(static_cast<const char*>(data.data()), data.size());
       const std::size_t line_end = seen.find("\r\n");
-      return answer_from_server(line_end == std::string_view::npos ||
-                                        line_end > shared_.options.max_target_bytes
-                                    ? 414
-                                    : 431);
+      return answer_from_server(line_end == std::string_view::npos || line_end > max_target ? 414
+                                                                                          : 431);
     }
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
@@ -373,7 +377,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void write(Response response) {
     ++shared_.counters.requests;
-    if (stopping_) keep_alive_ = false;
+    if (stopping_ || shared_.winding_down) keep_alive_ = false;
     out_ = {};
     out_.version(11);
     out_.result(static_cast<unsigned>(response.status));
@@ -464,6 +468,7 @@ class AsioServer final : public Server {
 
   void stop(std::chrono::milliseconds grace) override {
     if (stopped_.exchange(true)) return;
+    shared_.winding_down = true;
     asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ignored;
       acceptor_.close(ignored);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "postal_api/vnpost.hpp"
 #include "tests/support/desk.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/sockets.hpp"
 
 namespace {
 
@@ -114,6 +116,64 @@ TEST_CASE(
   REQUIRE(incomplete);
   CHECK(incomplete->status == 400);
   CHECK(nlohmann::json::parse(incomplete->body)["error"]["code"] == "invalid_argument");
+}
+
+TEST_CASE(
+    "regression: with 100 slow connections open from one address, a citizen's lookup from "
+    "another is answered") {
+  // Before: every connection held one of 32 worker threads for as long as it sent a header line
+  // within each 5 s read timeout, so 40 such clients stalled the whole server.
+  Desk desk;
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, local_options());
+  REQUIRE(server.has_value());
+  const int port = (*server)->port();
+  std::vector<test_support::RawClient> slow;
+  for (int i = 0; i < 100; ++i) {
+    slow.emplace_back(port, "127.0.0.2");
+    (void)slow.back().send("GET /api/public/lookup?code=x&lookup_code=y HTTP/1.1\r\nX-A: 1\r\n");
+  }
+  // They keep dribbling, one header line a second each, while the citizen looks up.
+  std::atomic<bool> done{false};
+  std::thread dribble([&] {
+    while (!done) {
+      for (auto& client : slow) (void)client.send("X-B: 2\r\n");
+      for (int i = 0; i < 10 && !done; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  });
+  test_support::RawClient citizen(port, "127.0.0.3");
+  REQUIRE(citizen.send(
+      fmt::format("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", lookup_path(desk.number, k_lookup_code))));
+  const auto answer = citizen.read_answer();
+  done = true;
+  dribble.join();
+  CHECK(answer.status == 200);
+  CHECK(answer.body.find("000.00.05.H12-261123-0001") != std::string::npos);
+  // One address holds at most its share; the rest were closed at once.
+  CHECK((*server)->stats().refused_per_address >=
+        100 - app::ServerOptions{}.connections_per_address);
+}
+
+TEST_CASE("a request the server cannot take is answered in JSON in the client's language") {
+  Desk desk;
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, local_options());
+  REQUIRE(server.has_value());
+  test_support::RawClient long_uri((*server)->port());
+  REQUIRE(long_uri.send("GET /api/public/lookup?code=" + std::string(9000, 'A') +
+                        " HTTP/1.1\r\nAccept-Language: vi\r\n\r\n"));
+  const auto too_long = long_uri.read_answer();
+  CHECK(too_long.status == 414);
+  const auto body = nlohmann::json::parse(too_long.body);
+  CHECK(body["error"]["code"] == "uri_too_long");
+  CHECK(body["error"]["message"] == "Địa chỉ yêu cầu dài quá 8 KB.");
+
+  httplib::Client client("127.0.0.1", (*server)->port());
+  const auto wrong_method = client.Get("/api/login", {{"Accept-Language", "en"}});
+  REQUIRE(wrong_method);
+  CHECK(wrong_method->status == 405);
+  CHECK(nlohmann::json::parse(wrong_method->body)["error"]["message"] ==
+        "/api/login does not take GET");
 }
 
 TEST_CASE("public lookups from one address beyond the limit are refused with Retry-After") {

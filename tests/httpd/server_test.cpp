@@ -1,0 +1,277 @@
+// The HTTP engine against raw sockets on 127.0.0.1, behaving as slow, idle, greedy or broken
+// clients would. Deadlines are short here so that a server that never enforces one fails by the
+// socket's safety timeout instead of passing.
+#include "httpd/server.hpp"
+
+#include <doctest/doctest.h>
+#include <poll.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "tests/support/sockets.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using test_support::RawClient;
+
+// Answers "<method> <path> from <address>: <body>" for every request, and, on /block, waits until
+// release() first.
+class Echo {
+ public:
+  httpd::Handlers handlers() {
+    httpd::Handlers h;
+    h.handle = [this](httpd::Request& req, httpd::Response& res) {
+      ++calls;
+      if (req.path == "/block") {
+        std::unique_lock lock(mutex_);
+        ++blocked_;
+        changed_.notify_all();
+        changed_.wait(lock, [this] { return released_; });
+      }
+      res.set_content(req.method + " " + req.path + " from " + req.remote_addr + ": " + req.body,
+                      "text/plain");
+    };
+    return h;
+  }
+  void wait_blocked(int count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return blocked_ >= count; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+  std::atomic<int> calls{0};
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int blocked_ = 0;
+  bool released_ = false;
+};
+
+std::unique_ptr<httpd::Server> start(const httpd::ServerOptions& options, httpd::Handlers h) {
+  auto server = httpd::Server::start(options, std::move(h));
+  REQUIRE(server.has_value());
+  return std::move(*server);
+}
+
+std::string get(const std::string& path) {
+  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+}
+
+// The server's counters once `done` holds for them: the stream closes a timed-out socket before
+// the server's handler counts it, so a client can see the close a moment before the count.
+template <typename Done>
+httpd::ServerStats stats_when(const httpd::Server& server, Done done) {
+  for (int i = 0; i < 1000; ++i) {
+    const httpd::ServerStats stats = server.stats();
+    if (done(stats)) return stats;
+    std::this_thread::sleep_for(10ms);
+  }
+  return server.stats();
+}
+
+// True once the server has closed the connection without answering (within the safety timeout).
+bool closed_without_answer(RawClient& client) { return client.read_until_close().empty(); }
+
+}  // namespace
+
+TEST_CASE("a request header that keeps coming but never ends is cut off at its deadline") {
+  httpd::ServerOptions options;
+  options.header_deadline = 500ms;
+  Echo echo;
+  auto server = start(options, echo.handlers());
+  RawClient slow(server->port(), "127.0.0.2");
+  REQUIRE(slow.send("GET / HTTP/1.1\r\n"));
+  // A line every 100 ms keeps any idle timer happy; only a deadline for the whole header ends it.
+  int lines = 0;
+  while (lines < 400 && slow.send("X-Slow: 1\r\n") && !slow.closed_within(100)) ++lines;
+  CHECK(lines < 400);
+  CHECK(stats_when(*server, [](const auto& s) { return s.header_deadline > 0; }).header_deadline ==
+        1);
+  CHECK(echo.calls == 0);
+}
+
+TEST_CASE(
+    "slow clients hold no worker: with the one worker's worth of them open, others are served") {
+  httpd::ServerOptions options;
+  options.workers = 1;
+  Echo echo;
+  auto server = start(options, echo.handlers());
+  std::vector<RawClient> slow;
+  for (int i = 0; i < 20; ++i) {
+    slow.emplace_back(server->port(), "127.0.0.2");
+    REQUIRE(slow.back().send("GET / HTTP/1.1\r\nX-Half: "));
+  }
+  RawClient citizen(server->port(), "127.0.0.3");
+  REQUIRE(citizen.send(get("/lookup")));
+  const auto answer = citizen.read_answer();
+  CHECK(answer.status == 200);
+  CHECK(answer.body == "GET /lookup from 127.0.0.3: ");
+}
+
+TEST_CASE("a body slower than the minimum rate is cut off and never reaches the handler") {
+  httpd::ServerOptions options;
+  options.body_grace = 200ms;
+  options.min_bytes_per_second = 1000;  // 100 bytes: 0.3 s in all
+  Echo echo;
+  auto server = start(options, echo.handlers());
+  RawClient slow(server->port());
+  REQUIRE(slow.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"));
+  CHECK(closed_without_answer(slow));
+  CHECK(stats_when(*server, [](const auto& s) { return s.body_deadline > 0; }).body_deadline == 1);
+  CHECK(echo.calls == 0);
+}
+
+TEST_CASE("one address holds at most its share of connections while another is still served") {
+  httpd::ServerOptions options;
+  options.max_connections_per_address = 4;
+  Echo echo;
+  auto server = start(options, echo.handlers());
+  std::vector<RawClient> held;
+  for (int i = 0; i < 4; ++i) {
+    held.emplace_back(server->port(), "127.0.0.2");
+    // Each is answered once, so it is surely counted before the next one connects.
+    REQUIRE(held.back().send(get("/keep")));
+    REQUIRE(held.back().read_answer().status == 200);
+  }
+  RawClient fifth(server->port(), "127.0.0.2");
+  CHECK(closed_without_answer(fifth));
+  CHECK(server->stats().refused_per_address == 1);
+  RawClient other(server->port(), "127.0.0.3");
+  REQUIRE(other.send(get("/other")));
+  CHECK(other.read_answer().status == 200);
+
+  httpd::ServerOptions proxied = options;
+  proxied.uncapped_addresses = {"127.0.0.2"};
+  auto behind_proxy = start(proxied, echo.handlers());
+  std::vector<RawClient> through_proxy;
+  for (int i = 0; i < 6; ++i) {
+    through_proxy.emplace_back(behind_proxy->port(), "127.0.0.2");
+    REQUIRE(through_proxy.back().send(get("/via-proxy")));
+    CHECK(through_proxy.back().read_answer().status == 200);
+  }
+}
+
+TEST_CASE("with every worker busy and the queue full, a request is answered 503 at once") {
+  httpd::ServerOptions options;
+  options.workers = 1;
+  options.queue_limit = 1;
+  Echo echo;
+  auto server = start(options, echo.handlers());
+  RawClient first(server->port());
+  REQUIRE(first.send(get("/block")));
+  echo.wait_blocked(1);
+  RawClient second(server->port());
+  RawClient third(server->port());
+  REQUIRE(second.send(get("/second")));
+  REQUIRE(third.send(get("/third")));
+  // One of the two waits in the queue, the other finds it full and hears so at once.
+  int turns = 0;
+  while (!second.readable_within(0) && !third.readable_within(10) && turns < 2000) ++turns;
+  const bool third_refused = third.readable_within(0);
+  RawClient& refused = third_refused ? third : second;
+  RawClient& queued = third_refused ? second : third;
+  const auto busy = refused.read_answer();
+  CHECK(busy.status == 503);
+  CHECK(busy.head.find("Retry-After: 1") != std::string::npos);
+  CHECK(server->stats().queue_full == 1);
+  echo.release();
+  CHECK(first.read_answer().status == 200);
+  CHECK(queued.read_answer().status == 200);
+}
+
+TEST_CASE("a request line over 8 KB is answered 414 and a header over the limit 431") {
+  Echo echo;
+  auto server = start(httpd::ServerOptions{}, echo.handlers());
+  for (const std::size_t length : {std::size_t{9000}, std::size_t{40000}}) {
+    CAPTURE(length);
+    RawClient client(server->port());
+    std::string path(length + 1, 'a');
+    path.front() = '/';
+    REQUIRE(client.send(get(path)));
+    CHECK(client.read_answer().status == 414);
+  }
+  RawClient fat(server->port());
+  REQUIRE(fat.send("GET / HTTP/1.1\r\nX-Fat: " + std::string(20000, 'b') + "\r\n\r\n"));
+  CHECK(fat.read_answer().status == 431);
+  RawClient broken(server->port());
+  REQUIRE(broken.send("NOT HTTP AT ALL\r\n\r\n"));
+  CHECK(broken.read_answer().status == 400);
+  CHECK(echo.calls == 0);
+}
+
+TEST_CASE("a client that expects 100-continue is told to go on before it sends the body") {
+  Echo echo;
+  auto server = start(httpd::ServerOptions{}, echo.handlers());
+  RawClient client(server->port());
+  REQUIRE(client.send(
+      "POST /form HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  CHECK(client.read_answer().status == 100);
+  REQUIRE(client.send("hello"));
+  const auto answer = client.read_answer();
+  CHECK(answer.status == 200);
+  CHECK(answer.body == "POST /form from 127.0.0.1: hello");
+}
+
+TEST_CASE("before_body refuses a body without reading it, and the connection is closed") {
+  Echo echo;
+  httpd::Handlers h = echo.handlers();
+  h.before_body = [](const httpd::Request& head, httpd::Response& res) {
+    if (std::stoul(head.get_header_value("Content-Length")) <= 10) return false;
+    res.status = 413;
+    res.set_content("too big", "text/plain");
+    return true;
+  };
+  auto server = start(httpd::ServerOptions{}, std::move(h));
+  RawClient big(server->port());
+  REQUIRE(big.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n"));
+  const auto answer = big.read_answer();
+  CHECK(answer.status == 413);
+  CHECK(answer.body == "too big");
+  CHECK(closed_without_answer(big));
+  RawClient small(server->port());
+  REQUIRE(small.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok"));
+  CHECK(small.read_answer().body == "POST /up from 127.0.0.1: ok");
+  CHECK(echo.calls == 1);
+}
+
+TEST_CASE("a kept-alive connection serves several requests, then is closed when idle") {
+  httpd::ServerOptions options;
+  options.keep_alive_idle = 200ms;
+  Echo echo;
+  auto server = start(options, echo.handlers());
+  RawClient client(server->port());
+  REQUIRE(client.send(get("/one") + get("/two")));  // pipelined
+  CHECK(client.read_answer().body == "GET /one from 127.0.0.1: ");
+  CHECK(client.read_answer().body == "GET /two from 127.0.0.1: ");
+  REQUIRE(client.send(get("/three")));
+  CHECK(client.read_answer().body == "GET /three from 127.0.0.1: ");
+  CHECK(closed_without_answer(client));
+  CHECK(stats_when(*server, [](const auto& s) { return s.idle_closed > 0; }).idle_closed == 1);
+}
+
+TEST_CASE("stopping closes idle connections and lets a request in flight finish") {
+  Echo echo;
+  auto server = start(httpd::ServerOptions{}, echo.handlers());
+  RawClient idle(server->port());
+  RawClient busy(server->port());
+  REQUIRE(busy.send(get("/block")));
+  echo.wait_blocked(1);
+  auto stopped = std::async(std::launch::async, [&] { server->stop(); });
+  CHECK(closed_without_answer(idle));
+  echo.release();
+  const auto answer = busy.read_answer();
+  CHECK(answer.status == 200);
+  CHECK(answer.head.find("Connection: close") != std::string::npos);
+  stopped.get();
+  CHECK_THROWS(RawClient(server->port()));
+}
