@@ -120,6 +120,7 @@ struct Options {
   // The server's worker threads, except in the rows that try other counts.
   int workers = app::ServerOptions{}.worker_threads;
   bool quick = false;
+  bool attack_only = false;  // only the slow-client attack and its baseline
   std::string dir;
   std::string scripts = HOSO_SOURCE_DIR "/bench/http_bench";
   std::string samples = HOSO_SOURCE_DIR "/samples/envelopes";
@@ -926,6 +927,13 @@ class Bench {
                   "opening the database");
 
     write_paths();
+    if (options_.attack_only) {
+      restart(options_.workers, k_unthrottled);
+      sanity(server_->port());
+      attack();
+      print_attack();
+      return failures_.empty() ? 0 : 1;
+    }
     throughput();
     flood();
     attack();
@@ -1319,6 +1327,40 @@ class Bench {
     return out;
   }
 
+  void print_attack() {
+    const WrkResult& before = unattacked_.result;
+    const WrkResult& during = attacked_.result;
+    const auto& lives = attack_.lives_s;
+    const double longest = lives.empty() ? 0 : *std::max_element(lives.begin(), lives.end());
+    fmt::print(
+        "Slow-client attack from {}: {} slow-header connections (a header line every 2 s) and "
+        "{} idle ones, while wrk looks up from 127.0.0.1\n",
+        k_attacker_address, attack_.slow, attack_.idle);
+    fmt::print("{:<44} {:>9} {:>9} {:>8} {:>8} {:>8}  {}\n", "client", "answers", "req/s", "p50 ms",
+               "p99 ms", "ratio", "note");
+    for (const Row* row : {&unattacked_, &attacked_}) {
+      const WrkResult& r = row->result;
+      fmt::print(
+          "{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", row->name, r.requests, r.rps(),
+          r.p50_ms, r.p99_ms, ratio(r.rps(), before.rps()),
+          r.socket_errors > 0 ? fmt::format("{} socket errors", r.socket_errors) : row->note);
+    }
+    fmt::print(
+        "attacking connections: {} closed by the server (median life {:.1f} s, longest {:.1f} "
+        "s), {} still open {:.0f} s after wrk stopped, {} could not connect\n",
+        attack_.closed, percentile(lives, 0.5), longest, attack_.still_open, k_attack_linger_s,
+        attack_.failed_connect);
+    const bool kept = during.rps() >= 0.8 * before.rps();
+    const bool fast = during.p99_ms < 50;
+    const bool closed = attack_.still_open == 0;
+    fmt::print("  under attack ≥ 80 % of the lookups/s without it: {} ({:.0f} %)\n",
+               kept ? "met" : "NOT met", 100 * ratio(during.rps(), before.rps()));
+    fmt::print("  under attack p99 < 50 ms: {} ({:.2f} ms)\n", fast ? "met" : "NOT met",
+               during.p99_ms);
+    fmt::print("  every attacking connection closed by the server: {} ({} of {})\n\n",
+               closed ? "met" : "NOT met", attack_.closed, attack_.closed + attack_.still_open);
+  }
+
   void print() {
     const auto& base = rows_[1].result;  // GET /api/health
     fmt::print(
@@ -1391,39 +1433,7 @@ class Bench {
         "lookups\n\n",
         k_idle_bystanders, k_lookups_per_client);
 
-    {
-      const WrkResult& before = unattacked_.result;
-      const WrkResult& during = attacked_.result;
-      const auto& lives = attack_.lives_s;
-      const double longest = lives.empty() ? 0 : *std::max_element(lives.begin(), lives.end());
-      fmt::print(
-          "Slow-client attack from {}: {} slow-header connections (a header line every 2 s) and "
-          "{} idle ones, while wrk looks up from 127.0.0.1\n",
-          k_attacker_address, attack_.slow, attack_.idle);
-      fmt::print("{:<44} {:>9} {:>9} {:>8} {:>8} {:>8}  {}\n", "client", "answers", "req/s",
-                 "p50 ms", "p99 ms", "ratio", "note");
-      for (const Row* row : {&unattacked_, &attacked_}) {
-        const WrkResult& r = row->result;
-        fmt::print(
-            "{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", row->name, r.requests,
-            r.rps(), r.p50_ms, r.p99_ms, ratio(r.rps(), before.rps()),
-            r.socket_errors > 0 ? fmt::format("{} socket errors", r.socket_errors) : row->note);
-      }
-      fmt::print(
-          "attacking connections: {} closed by the server (median life {:.1f} s, longest {:.1f} "
-          "s), {} still open {:.0f} s after wrk stopped, {} could not connect\n",
-          attack_.closed, percentile(lives, 0.5), longest, attack_.still_open, k_attack_linger_s,
-          attack_.failed_connect);
-      const bool kept = during.rps() >= 0.8 * before.rps();
-      const bool fast = during.p99_ms < 50;
-      const bool closed = attack_.still_open == 0;
-      fmt::print("  under attack ≥ 80 % of the lookups/s without it: {} ({:.0f} %)\n",
-                 kept ? "met" : "NOT met", 100 * ratio(during.rps(), before.rps()));
-      fmt::print("  under attack p99 < 50 ms: {} ({:.2f} ms)\n", fast ? "met" : "NOT met",
-                 during.p99_ms);
-      fmt::print("  every attacking connection closed by the server: {} ({} of {})\n\n",
-                 closed ? "met" : "NOT met", attack_.closed, attack_.closed + attack_.still_open);
-    }
+    print_attack();
 
     if (!uploads_note_.empty()) {
       fmt::print("{}\n\n", uploads_note_);
@@ -1538,6 +1548,8 @@ int main(int argc, char** argv) {
                  "The server's worker threads (the other rows try 2, 8 and 32)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  cli.add_flag("--attack-only", options.attack_only,
+               "Only the slow-client attack, against wrk alone just before");
   cli.add_flag("--quick", options.quick, "A smoke run: 10⁴ dossiers, 2 s per wrk run, 8 uploads");
   cli.add_option("--dir", options.dir,
                  "Folder for the database (default: the system's temporary folder); the bench "
