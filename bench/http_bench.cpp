@@ -1351,7 +1351,7 @@ class Bench {
         attack_.closed, percentile(lives, 0.5), longest, attack_.still_open, k_attack_linger_s,
         attack_.failed_connect);
     const bool kept = during.rps() >= 0.8 * before.rps();
-    const bool fast = during.p99_ms < 50;
+    const bool fast = during.requests > 0 && during.p99_ms < 50;
     const bool closed = attack_.still_open == 0;
     fmt::print("  under attack ≥ 80 % of the lookups/s without it: {} ({:.0f} %)\n",
                kept ? "met" : "NOT met", 100 * ratio(during.rps(), before.rps()));
