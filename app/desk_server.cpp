@@ -67,6 +67,7 @@ class Server final : public DeskServer {
     engine.keep_alive_idle = options_.keep_alive_idle;
     engine.min_bytes_per_second = options_.min_body_bytes_per_second;
     engine.max_connections_per_address = options_.connections_per_address;
+    engine.trusted_proxies = options_.trusted_proxies;
     // Uploads are the largest bodies; before_body holds every other route to 1 MB, and reads no
     // upload from anyone not allowed to upload.
     engine.max_body_bytes = options_.max_request_bytes;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -47,6 +48,9 @@ struct ServerOptions {
   std::size_t max_upload_bytes = 20u << 20;   // one envelope file
   std::size_t max_request_bytes = 64u << 20;  // one upload request
   bool secure_cookies = false;                // add Secure to the session cookie (behind HTTPS)
+  // Reverse proxies (e.g. nginx on this machine) whose X-Forwarded-For names the client: limits
+  // and logs then apply to the real client's address. Nobody else's X-Forwarded-For is believed.
+  std::vector<std::string> trusted_proxies;
 };
 
 // What the server works with. References must outlive the server. Optional parts switch routes

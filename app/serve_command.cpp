@@ -38,6 +38,11 @@ void define_serve_command(CLI::App& command, ServeArgs& args, const std::string&
                   "working on the pages ($HOSO_WEB_DIR)");
   cmd->add_flag("--secure-cookies", args.secure_cookies,
                 "Mark the session cookie Secure (when a HTTPS proxy is in front)");
+  cmd->add_option("--trusted-proxy", args.trusted_proxies,
+                  "The address of a reverse proxy in front (e.g. 127.0.0.1 for nginx on this "
+                  "machine): its X-Forwarded-For names the client, so limits and logs apply per "
+                  "real client; repeat for several")
+      ->check(CLI::ValidIPV4);
 }
 
 int run_serve(const ServeArgs& args) {
@@ -55,6 +60,7 @@ int run_serve(const ServeArgs& args) {
          fmt::format("--listen '{}' is not HOST:PORT (e.g. 127.0.0.1:8080)", args.listen)});
   }
   options.secure_cookies = args.secure_cookies;
+  options.trusted_proxies = args.trusted_proxies;
   options.web_dir = args.web_dir;
   if (options.web_dir.empty()) {
     if (const char* env = std::getenv("HOSO_WEB_DIR"); env != nullptr) options.web_dir = env;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -20,6 +21,7 @@ struct ServeArgs {
   std::string hot_folder;  // register files dropped here (as `hoso watch`)
   int sync_minutes = 10;   // carrier sync every this many minutes (0: never)
   bool secure_cookies = false;
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
 };
 // Adds the options (and subcommands) of `serve` to `command`.
 void define_serve_command(CLI::App& command, ServeArgs& args, const std::string& db_help);

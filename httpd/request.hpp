@@ -47,7 +47,8 @@ struct Request {
   std::multimap<std::string, std::string, std::less<>> params;  // query string
   std::string body;
   std::multimap<std::string, FormPart, std::less<>> files;  // multipart/form-data parts by name
-  std::string remote_addr;  // the peer's address (the proxy's, behind one)
+  std::string remote_addr;  // the client's address (behind a trusted proxy: as the proxy says)
+  std::string peer_addr;    // the address of the TCP peer (the proxy's, behind one)
   int remote_port = 0;
   // The router's captures: [0] the whole path, then one per `<...>` segment of the route.
   std::vector<std::string> matches;

@@ -32,6 +32,10 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+bool listed(const std::vector<std::string>& addresses, std::string_view address) {
+  return std::find(addresses.begin(), addresses.end(), address) != addresses.end();
+}
+
 // A fixed set of threads taking jobs from a bounded queue: a request that finds the queue full is
 // answered 503 by the event loop instead of waiting without limit.
 class WorkerPool {
@@ -129,9 +133,8 @@ struct Shared {
       ++counters.refused_total;
       return false;
     }
-    const bool capped =
-        std::find(options.uncapped_addresses.begin(), options.uncapped_addresses.end(), address) ==
-        options.uncapped_addresses.end();
+    const bool capped = !listed(options.uncapped_addresses, address) &&
+                        !listed(options.trusted_proxies, address);
     int& count = per_address[address];
     if (capped && count >= options.max_connections_per_address) {
       if (count == 0) per_address.erase(address);
@@ -150,6 +153,33 @@ struct Shared {
     if (open.empty()) all_closed.notify_all();
   }
 };
+
+// The client behind trusted proxies: X-Forwarded-For lists "client, proxy1, proxy2"; each proxy
+// appends the address it heard from, so the rightmost address not a trusted proxy is the first one
+// a trusted proxy vouches for (what a client wrote further left can be forged). `peer` when the
+// header names no valid address.
+std::string forwarded_client(const Headers& headers, const std::vector<std::string>& trusted,
+                             const std::string& peer) {
+  std::string chain;
+  for (const auto& [name, value] : headers) {
+    if (beast::iequals(name, "X-Forwarded-For")) chain += (chain.empty() ? "" : ",") + value;
+  }
+  std::string_view rest = chain;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.rfind(',');
+    std::string_view entry =
+        comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(std::string(entry), ec);
+    if (ec) return peer;
+    std::string text = address.to_string();
+    if (!listed(trusted, text)) return text;
+  }
+  return peer;
+}
 
 std::chrono::milliseconds transfer_deadline(const ServerOptions& options, std::uint64_t bytes) {
   const std::size_t rate = std::max<std::size_t>(1, options.min_bytes_per_second);
@@ -251,7 +281,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (const auto& field : head) {
       request_.headers.add(std::string(field.name_string()), std::string(field.value()));
     }
-    request_.remote_addr = address_;
+    request_.peer_addr = address_;
+    request_.remote_addr = listed(shared_.options.trusted_proxies, address_)
+                               ? forwarded_client(request_.headers,
+                                                  shared_.options.trusted_proxies, address_)
+                               : address_;
     request_.remote_port = port_;
     const std::string_view target = request_.target;
     const std::size_t question = target.find('?');

@@ -41,6 +41,10 @@ struct ServerOptions {
   int max_connections = 4096;
   // Addresses the per-address cap does not apply to (a reverse proxy carries many clients).
   std::vector<std::string> uncapped_addresses;
+  // Reverse proxies whose X-Forwarded-For is believed: a request from one of them has as its
+  // remote_addr the rightmost address of that header that is not itself a trusted proxy. They are
+  // uncapped too. Anyone else's X-Forwarded-For is ignored.
+  std::vector<std::string> trusted_proxies;
 };
 
 struct Handlers {

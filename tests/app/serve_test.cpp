@@ -19,6 +19,7 @@
 #include "postal_api/vnpost.hpp"
 #include "tests/support/desk.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/nginx.hpp"
 #include "tests/support/sockets.hpp"
 
 namespace {
@@ -153,6 +154,52 @@ TEST_CASE(
   // One address holds at most its share; the rest were closed at once.
   CHECK((*server)->stats().refused_per_address >=
         100 - app::ServerOptions{}.connections_per_address);
+}
+
+namespace {
+
+// One lookup of the desk's dossier sent to `port` from `source`, with extra header lines; the
+// answer's status.
+int lookup_status(int port, const std::string& source, const Desk& desk,
+                  const std::string& extra_headers = "") {
+  test_support::RawClient client(port, source);
+  if (!client.send(fmt::format("GET {} HTTP/1.1\r\nHost: x\r\n{}Connection: close\r\n\r\n",
+                               lookup_path(desk.number, k_lookup_code), extra_headers))) {
+    return 0;
+  }
+  return client.read_answer().status;
+}
+
+}  // namespace
+
+TEST_CASE("behind a trusted nginx the lookup limit applies to each real client, not the proxy") {
+  Desk desk;
+  app::ServerOptions options = local_options();
+  options.lookups_per_minute = 3;
+  options.trusted_proxies = {"127.0.0.1"};
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, options);
+  REQUIRE(server.has_value());
+  test_support::Nginx nginx((*server)->port());
+
+  for (int i = 0; i < 3; ++i) CHECK(lookup_status(nginx.port(), "127.0.0.2", desk) == 200);
+  CHECK(lookup_status(nginx.port(), "127.0.0.2", desk) == 429);
+  // Another citizen behind the same proxy has a bucket of their own.
+  CHECK(lookup_status(nginx.port(), "127.0.0.3", desk) == 200);
+  // What a client writes into X-Forwarded-For itself buys it nothing: nginx appends the address
+  // it heard from, and that is the one believed...
+  CHECK(lookup_status(nginx.port(), "127.0.0.2", desk, "X-Forwarded-For: 127.0.0.77\r\n") == 429);
+  // ...and a client that is not the proxy is not believed at all.
+  CHECK(lookup_status((*server)->port(), "127.0.0.2", desk, "X-Forwarded-For: 127.0.0.78\r\n") ==
+        429);
+
+  // Without --trusted-proxy, everyone behind nginx is one client (the proxy): the reason it exists.
+  app::ServerOptions untrusting = local_options();
+  untrusting.lookups_per_minute = 3;
+  auto plain = app::DeskServer::start(*desk.store, nullptr, desk.clock, untrusting);
+  REQUIRE(plain.has_value());
+  test_support::Nginx shared_proxy((*plain)->port());
+  for (int i = 0; i < 3; ++i) CHECK(lookup_status(shared_proxy.port(), "127.0.0.2", desk) == 200);
+  CHECK(lookup_status(shared_proxy.port(), "127.0.0.3", desk) == 429);
 }
 
 TEST_CASE("a request the server cannot take is answered in JSON in the client's language") {
