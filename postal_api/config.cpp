@@ -188,8 +188,10 @@ common::Result<CarrierConfig> load_carrier_config(const std::filesystem::path& f
   const auto folder = file.parent_path();
   const auto& readers = field_readers();
   for (const auto& [key, value] : carrier->items()) {
+    // A named copy: clang 14 cannot capture a structured binding.
+    const std::string& field = key;
     const auto reader = std::find_if(readers.begin(), readers.end(),
-                                     [&](const auto& entry) { return entry.first == key; });
+                                     [&](const auto& entry) { return entry.first == field; });
     if (reader == readers.end()) {
       std::string known;
       for (const auto& entry : readers) {
