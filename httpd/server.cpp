@@ -181,6 +181,14 @@ std::string forwarded_client(const Headers& headers, const std::vector<std::stri
   return peer;
 }
 
+// What a handler that threw answers: no details (they are the handler's to log).
+Response internal_error() {
+  Response response;
+  response.status = 500;
+  response.set_content("500 Internal Server Error\n", "text/plain; charset=utf-8");
+  return response;
+}
+
 std::chrono::milliseconds transfer_deadline(const ServerOptions& options, std::uint64_t bytes) {
   const std::size_t rate = std::max<std::size_t>(1, options.min_bytes_per_second);
   return options.body_grace + std::chrono::milliseconds(bytes * 1000 / rate);
@@ -300,7 +308,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!shared_.handlers.before_body) return read_body();
     const bool queued = shared_.workers.try_post([self = shared_from_this()] {
       Response response;
-      if (self->shared_.handlers.before_body(self->request_, response)) {
+      bool answered = false;
+      try {
+        answered = self->shared_.handlers.before_body(self->request_, response);
+      } catch (...) {
+        response = internal_error();
+        answered = true;
+      }
+      if (answered) {
         self->log(response);
         asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
           self->keep_alive_ = false;  // the body was not read
@@ -377,9 +392,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       try {
         shared_.handlers.handle(request_, response);
       } catch (...) {
-        response = Response{};
-        response.status = 500;
-        response.set_content("internal error\n", "text/plain; charset=utf-8");
+        response = internal_error();
       }
     }
     log(response);
