@@ -104,12 +104,13 @@ class Server final : public DeskServer {
     if (stopped_.exchange(true)) return;
     if (http_) http_->stop();
     std::lock_guard lock(wait_mutex_);
+    finished_ = true;
     wait_done_.notify_all();
   }
 
   void wait() override {
     std::unique_lock lock(wait_mutex_);
-    wait_done_.wait(lock, [this] { return stopped_.load(); });
+    wait_done_.wait(lock, [this] { return finished_; });
   }
 
   httpd::ServerStats stats() const override {
@@ -337,6 +338,7 @@ class Server final : public DeskServer {
   httpd::Router router_;
   std::unique_ptr<httpd::Server> http_;
   std::atomic<bool> stopped_{false};
+  bool finished_ = false;  // under wait_mutex_: stop() has returned
   std::mutex wait_mutex_;
   std::condition_variable wait_done_;
 };

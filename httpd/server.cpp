@@ -58,12 +58,14 @@ class WorkerPool {
     return true;
   }
 
-  // Runs what is queued, then joins.
-  void stop() {
+  // Runs what is queued (or, with `drop_queued`, drops it), then joins. A handler that never
+  // returns blocks this.
+  void stop(bool drop_queued = false) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_ && threads_.empty()) return;
       stopping_ = true;
+      if (drop_queued) queue_.clear();
     }
     ready_.notify_all();
     for (auto& thread : threads_) {
@@ -83,7 +85,11 @@ class WorkerPool {
         job = std::move(queue_.front());
         queue_.pop_front();
       }
-      job();
+      try {
+        job();
+      } catch (...) {
+        // A job's own handlers catch what they throw; this is the last line before terminate().
+      }
     }
   }
 
@@ -154,6 +160,22 @@ struct Shared {
   }
 };
 
+// An address as the lists compare it: an IPv4 client of an IPv6 socket (::ffff:10.0.0.5) as
+// plain IPv4.
+std::string address_text(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return address.to_v6().to_v4().to_string();
+  }
+  return address.to_string();
+}
+
+// The same for an address typed in the options; unchanged when it does not parse.
+std::string address_text(const std::string& text) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(text, ec);
+  return ec ? text : address_text(address);
+}
+
 // The client behind trusted proxies: X-Forwarded-For lists "client, proxy1, proxy2"; each proxy
 // appends the address it heard from, so the rightmost address not a trusted proxy is the first one
 // a trusted proxy vouches for (what a client wrote further left can be forged). `peer` when the
@@ -175,7 +197,7 @@ std::string forwarded_client(const Headers& headers, const std::vector<std::stri
     beast::error_code ec;
     const auto address = asio::ip::make_address(std::string(entry), ec);
     if (ec) return peer;
-    std::string text = address.to_string();
+    std::string text = address_text(address);
     if (!listed(trusted, text)) return text;
   }
   return peer;
@@ -191,7 +213,8 @@ Response internal_error() {
 
 std::chrono::milliseconds transfer_deadline(const ServerOptions& options, std::uint64_t bytes) {
   const std::size_t rate = std::max<std::size_t>(1, options.min_bytes_per_second);
-  return options.body_grace + std::chrono::milliseconds(bytes * 1000 / rate);
+  const std::uint64_t capped = std::min<std::uint64_t>(bytes, options.max_body_bytes);
+  return options.body_grace + std::chrono::milliseconds(capped / rate * 1000);
 }
 
 // One client connection: reads a header under its deadline, hands the request to a worker, reads
@@ -225,7 +248,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void read_header(Clock::time_point started) {
     waiting_ = true;
-    if (stopping_) return close();
+    if (stopping_ || shared_.winding_down) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
     // The body's limit is set once the header is read, so a refusal can come from before_body,
@@ -242,7 +265,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // header within header_deadline.
   void wait_for_next() {
     waiting_ = true;
-    if (stopping_) return close();
+    if (stopping_ || shared_.winding_down) return close();
     if (buffer_.size() > 0) return read_header(Clock::now());
     stream_.expires_after(shared_.options.keep_alive_idle);
     stream_.async_read_some(
@@ -319,6 +342,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         self->log(response);
         asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
           self->keep_alive_ = false;  // the body was not read
+          self->unread_input_ = true;
           self->write(std::move(response));
         });
         return;
@@ -332,37 +356,52 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void read_body() {
-    parser_->body_limit(shared_.options.max_body_bytes);
-    const std::uint64_t length =
-        parser_->content_length().value_or(shared_.options.max_body_bytes);
-    stream_.expires_after(transfer_deadline(shared_.options, length));
+    const std::uint64_t limit = shared_.options.max_body_bytes;
+    if (parser_->content_length().value_or(0) > limit) {
+      unread_input_ = true;
+      return answer_from_server(413);
+    }
+    parser_->body_limit(limit);
+    body_started_ = Clock::now();
+    body_received_ = 0;
     if (boost::beast::iequals(request_.headers.get("Expect"), "100-continue")) {
       static constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(shared_.options.body_grace);
       asio::async_write(stream_, asio::buffer(k_continue.data(), k_continue.size()),
                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
                           if (ec) return self->close();
-                          self->read_rest_of_body();
+                          self->body_started_ = Clock::now();
+                          self->read_some_body();
                         });
       return;
     }
-    read_rest_of_body();
+    read_some_body();
   }
 
-  void read_rest_of_body() {
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec == beast::error::timeout) {
-                          ++self->shared_.counters.body_deadline;
-                          return self->close();
-                        }
-                        if (ec == bhttp::error::body_limit) {
-                          self->keep_alive_ = false;
-                          return self->answer_from_server(413);
-                        }
-                        if (ec) return self->close();
-                        self->request_.body = std::move(self->parser_->get().body());
-                        self->dispatch();
-                      });
+  // The body in pieces, each under a deadline that moves with what has arrived: grace plus the
+  // bytes so far at the minimum rate. A client that keeps up is never cut off; one that falls
+  // behind (or sends nothing) is, however long it said the body would be.
+  void read_some_body() {
+    const std::size_t rate = std::max<std::size_t>(1, shared_.options.min_bytes_per_second);
+    stream_.expires_at(body_started_ + shared_.options.body_grace +
+                       std::chrono::milliseconds(body_received_ / rate * 1000));
+    bhttp::async_read_some(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          self->body_received_ += n;
+          if (ec == beast::error::timeout) {
+            ++self->shared_.counters.body_deadline;
+            return self->close();
+          }
+          if (ec == bhttp::error::body_limit) {
+            self->unread_input_ = true;
+            return self->answer_from_server(413);
+          }
+          if (ec) return self->close();
+          if (!self->parser_->is_done()) return self->read_some_body();
+          self->request_.body = std::move(self->parser_->get().body());
+          self->dispatch();
+        });
   }
 
   void dispatch() {
@@ -384,7 +423,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
         for (auto& part : *parts) request_.files.emplace(part.name, std::move(part));
       } else {
         response.status = 400;
-        if (shared_.handlers.server_error) shared_.handlers.server_error(request_, response);
+        response.set_content("400 Bad Request\n", "text/plain; charset=utf-8");
+        try {
+          if (shared_.handlers.server_error) shared_.handlers.server_error(request_, response);
+        } catch (...) {
+          // The plain answer above stands.
+        }
         handled = false;
       }
     }
@@ -403,19 +447,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void log(const Response& response) {
-    if (shared_.handlers.log) shared_.handlers.log(request_, response);
+    if (!shared_.handlers.log) return;
+    try {
+      shared_.handlers.log(request_, response);
+    } catch (...) {
+      // A log line lost is not worth a request.
+    }
   }
 
   // An answer the server makes itself; the connection is closed after it.
   void answer_from_server(int status) {
+    if (status != 503) unread_input_ = true;
     Response response;
     response.status = status;
     if (status == 503) response.set_header("Retry-After", "1");
+    response.set_content(fmt::format("{} {}\n", status, reason_phrase(status)),
+                         "text/plain; charset=utf-8");
     if (shared_.handlers.server_error) {
-      shared_.handlers.server_error(request_, response);
-    } else {
-      response.set_content(fmt::format("{} {}\n", status, reason_phrase(status)),
-                           "text/plain; charset=utf-8");
+      try {
+        shared_.handlers.server_error(request_, response);
+      } catch (...) {
+        // The plain answer above stands.
+      }
     }
     log(response);
     keep_alive_ = false;
@@ -439,9 +492,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.expires_after(transfer_deadline(shared_.options, length));
     bhttp::async_write(stream_, out_,
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                         if (ec || !self->keep_alive_) return self->close();
+                         if (ec) return self->close();
+                         if (!self->keep_alive_) {
+                           return self->unread_input_ ? self->linger_close() : self->close();
+                         }
                          self->wait_for_next();
                        });
+  }
+
+  // Closing with unread bytes in the socket makes the kernel send a reset, which can destroy the
+  // answer before the client reads it (an upload refused for its size). So: end our side, read and
+  // drop what the client still sends for a short while, then close.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+
+  void drain(std::size_t drained) {
+    static constexpr std::size_t k_max_drained = 4u << 20;
+    if (drained > k_max_drained) return close();
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = shared_from_this(), drained](beast::error_code ec,
+                                                                 std::size_t n) {
+                              if (ec) return self->close();
+                              self->buffer_.commit(n);
+                              self->drain(drained + n);
+                            });
   }
 
   void close() {
@@ -453,7 +532,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Shared& shared_;
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
+  // Bounded: Beast 1.74 limits neither a chunk-size line nor trailers; a full buffer fails the
+  // read instead of growing.
+  beast::flat_buffer buffer_{shared_.options.max_header_bytes + 64 * 1024};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> out_;
   Request request_;
@@ -462,6 +543,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool waiting_ = false;   // for a request's header (nothing of it with a worker)
   bool stopping_ = false;
+  bool unread_input_ = false;  // the client may still be sending what we will not read
+  Clock::time_point body_started_;
+  std::uint64_t body_received_ = 0;
 };
 
 // Lets the process hold as many connections as its hard limit allows (Debian's default soft
@@ -477,12 +561,19 @@ void raise_descriptor_limit() {
 class AsioServer final : public Server {
  public:
   AsioServer(const ServerOptions& options, Handlers handlers)
-      : shared_(options, std::move(handlers)),
-        acceptor_(io_),
-        retry_(io_),
+      : shared_(normalised(options), std::move(handlers)),
+        acceptor_(asio::make_strand(io_)),
+        retry_(acceptor_.get_executor()),
         guard_(asio::make_work_guard(io_)) {}
 
   ~AsioServer() override { stop(std::chrono::seconds(30)); }
+
+  static ServerOptions normalised(ServerOptions options) {
+    for (auto* list : {&options.uncapped_addresses, &options.trusted_proxies}) {
+      for (std::string& address : *list) address = address_text(address);
+    }
+    return options;
+  }
 
   common::Result<void> listen() {
     const ServerOptions& options = shared_.options;
@@ -506,7 +597,17 @@ class AsioServer final : public Server {
     raise_descriptor_limit();
     accept();
     for (int i = 0; i < std::max(1, options.io_threads); ++i) {
-      threads_.emplace_back([this] { io_.run(); });
+      threads_.emplace_back([this] {
+        while (true) {
+          try {
+            io_.run();
+            return;
+          } catch (...) {
+            // A handler threw (out of memory for one request): that connection is lost, the
+            // event loop goes on.
+          }
+        }
+      });
     }
     return {};
   }
@@ -531,11 +632,14 @@ class AsioServer final : public Server {
     }
     for (auto& connection : open) connection->close_if_waiting();
     open.clear();
+    bool all_closed = false;
     {
       std::unique_lock lock(shared_.mutex);
-      shared_.all_closed.wait_for(lock, grace, [this] { return shared_.open.empty(); });
+      all_closed =
+          shared_.all_closed.wait_for(lock, grace, [this] { return shared_.open.empty(); });
     }
-    shared_.workers.stop();
+    // Past the grace, what still waits for a worker is dropped (its connection closes unanswered).
+    shared_.workers.stop(!all_closed);
     guard_.reset();
     io_.stop();
     for (auto& thread : threads_) {
@@ -575,7 +679,7 @@ class AsioServer final : public Server {
       beast::error_code peer_ec;
       const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
       if (!peer_ec) {
-        std::string address = peer.address().to_string();
+        std::string address = address_text(peer.address());
         if (shared_.admit(address)) {
           ++shared_.counters.accepted;
           socket.set_option(tcp::no_delay(true), peer_ec);

@@ -121,11 +121,13 @@ TEST_CASE(
 TEST_CASE("a body slower than the minimum rate is cut off and never reaches the handler") {
   httpd::ServerOptions options;
   options.body_grace = 200ms;
-  options.min_bytes_per_second = 1000;  // 100 bytes: 0.3 s in all
+  options.min_bytes_per_second = 1000;
   Echo echo;
   auto server = start(options, echo.handlers());
   RawClient slow(server->port());
-  REQUIRE(slow.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"));
+  // It says the body is 1 MB, then stops: cut off once it falls behind the rate, not after the
+  // 1000 s its length would allow at that rate.
+  REQUIRE(slow.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nab"));
   CHECK(closed_without_answer(slow));
   CHECK(stats_when(*server, [](const auto& s) { return s.body_deadline > 0; }).body_deadline == 1);
   CHECK(echo.calls == 0);
@@ -274,4 +276,50 @@ TEST_CASE("stopping closes idle connections and lets a request in flight finish"
   CHECK(answer.head.find("Connection: close") != std::string::npos);
   stopped.get();
   CHECK_THROWS(RawClient(server->port()));
+}
+
+TEST_CASE("regression: a body longer than the server takes is refused before a byte is stored") {
+  // Before: only a chunked body met the limit; a huge Content-Length reached the body's reserve().
+  Echo echo;
+  auto server = start(httpd::ServerOptions{}, echo.handlers());
+  RawClient huge(server->port());
+  REQUIRE(huge.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000000\r\n\r\na"));
+  CHECK(huge.read_answer().status == 413);
+  CHECK(echo.calls == 0);
+  RawClient fine(server->port());
+  REQUIRE(fine.send(get("/still-up")));
+  CHECK(fine.read_answer().status == 200);
+}
+
+TEST_CASE("regression: a refused upload's client reads the refusal, not a connection reset") {
+  Echo echo;
+  httpd::Handlers h = echo.handlers();
+  h.before_body = [](const httpd::Request&, httpd::Response& res) {
+    res.status = 401;
+    res.set_content("log in first", "text/plain");
+    return true;
+  };
+  auto server = start(httpd::ServerOptions{}, std::move(h));
+  for (int i = 0; i < 5; ++i) {
+    RawClient uploader(server->port());
+    const std::string body(256 * 1024, 'x');
+    REQUIRE(uploader.send("POST /api/scans HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n"));
+    (void)uploader.send(body);  // as curl does without Expect: all of it, at once
+    const auto answer = uploader.read_answer();
+    CHECK(answer.status == 401);
+    CHECK(answer.body == "log in first");
+  }
+}
+
+TEST_CASE("a chunk header that never ends is cut off instead of filling memory") {
+  Echo echo;
+  auto server = start(httpd::ServerOptions{}, echo.handlers());
+  RawClient chunky(server->port());
+  REQUIRE(chunky.send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;"));
+  const std::string extension(64 * 1024, 'a');
+  bool open = true;
+  for (int i = 0; i < 64 && open; ++i) open = chunky.send(extension);  // 4 MB at most
+  if (open) CHECK(chunky.read_until_close().find("200 OK") == std::string::npos);
+  CHECK(echo.calls == 0);
 }
