@@ -289,3 +289,28 @@ TEST_CASE(
   CHECK(list.find("2027-02-04") == std::string::npos);
   CHECK(list.find("2027-02-05") != std::string::npos);  // the rest of Tết is still there
 }
+
+TEST_CASE("regression: hoso scan and hoso intake read a file whose name is not UTF-8") {
+  TempDir dir;
+  init(dir);
+  // "latén.jpg" named in Latin-1, as a scanner on an old share writes it.
+  const std::string name = "lat\xE9n.jpg";
+  dir.write(name, test_support::read_file(k_source / "samples" / "envelopes" / "plain-01.jpg"));
+  const std::string expected = "RC627973386VN";  // samples/envelopes/truth.tsv
+
+  auto scanned = hoso(dir, "scan --json " + shell_quote(name));
+  INFO(scanned.out);
+  INFO(scanned.err);
+  CHECK(scanned.exit_code == 0);
+  CHECK(scanned.out.find(expected) != std::string::npos);
+
+  auto run = hoso(dir, "intake --json " + shell_quote(name));
+  INFO(run.out);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  const auto lines = test_support::lines_of(run.out);
+  REQUIRE(lines.size() == 1);
+  const json j = json::parse(lines.front());
+  CHECK(j.at("outcome") == "registered");
+  CHECK(j.at("tracking_number") == expected);
+}
