@@ -34,6 +34,7 @@ common::Result<std::unique_ptr<ServedDesk>> open_served_desk(const std::filesyst
   TRY_ASSIGN(auto desk,
              open_desk(database.string(), intake::IntakeContext{"hot-folder", "hoso serve"}));
   served->desk = std::move(desk);
+  sweep_image_temporaries(*served->desk);
   scanner::ScannerOptions scan_options;
   scan_options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   TRY_ASSIGN(auto scanner, scanner::Scanner::open(scan_options));

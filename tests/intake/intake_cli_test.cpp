@@ -407,3 +407,29 @@ TEST_CASE("regression: a 300 MB line on standard input is skipped in bounded mem
   CAPTURE(run.peak_kb);
   CHECK(run.peak_kb < baseline.peak_kb + 32 * 1024);
 }
+
+TEST_CASE(
+    "regression: a temporary image left by a killed process is swept when hoso watch starts") {
+  TempDir dir;
+  init(dir);
+  // What db::ImageStore::put leaves when its process is killed between write and rename.
+  const auto folder = dir.path() / "images" / "3f";
+  const std::string name = fmt::format(".3f{}.31337.0.tmp", std::string(62, '0'));
+  dir.write(fmt::format("images/3f/{}", name), std::string(4096, 'x'));
+  std::filesystem::last_write_time(
+      folder / name, std::filesystem::file_time_type::clock::now() - std::chrono::hours(3));
+  // A write in progress in another process, and a file that is not ours, stay.
+  const std::string fresh = fmt::format(".3f{}.31338.0.tmp", std::string(62, '1'));
+  dir.write(fmt::format("images/3f/{}", fresh), "x");
+  dir.write("images/3f/.other.tmp", "x");
+  std::filesystem::last_write_time(
+      folder / ".other.tmp", std::filesystem::file_time_type::clock::now() - std::chrono::hours(3));
+  std::filesystem::create_directories(dir.path() / "scans");
+
+  auto run = hoso(dir, "watch --once scans");
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(folder / name));
+  CHECK(std::filesystem::exists(folder / fresh));
+  CHECK(std::filesystem::exists(folder / ".other.tmp"));
+}
