@@ -321,8 +321,22 @@ int run_intake(const IntakeArgs& args) {
   IntakeTally tally;
   int unreadable_inputs = 0;
   if (!args.paths.empty()) {
-    auto files = scanner::collect_inputs(args.paths);
+    std::vector<scanner::SkippedInput> skipped;
+    auto files = scanner::collect_inputs(args.paths, skipped);
     if (!files) return report_error(files.error());
+    // A pipe or a link loop is no envelope: named, not queued for a clerk; the rest goes on.
+    for (const scanner::SkippedInput& input : skipped) {
+      tally.first_error = tally.first_error.value_or(ErrorCode::bad_input);
+      if (args.json) {
+        print_json({{"file", input.path},
+                    {"page", 0},
+                    {"error",
+                     {{"code", common::error_code_name(ErrorCode::bad_input)},
+                      {"message", say(input.reason)}}}});
+      } else {
+        std::fprintf(stderr, "hoso: %s\n", shorten(say(input.reason), 400).c_str());
+      }
+    }
     auto scanner = scanner::Scanner::open(args.scanner);
     if (!scanner) return report_error(scanner.error());
     Progress progress(files->size(), !args.json && ::isatty(STDERR_FILENO) != 0, "registering");

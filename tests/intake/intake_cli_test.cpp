@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -432,4 +433,36 @@ TEST_CASE(
   CHECK_FALSE(std::filesystem::exists(folder / name));
   CHECK(std::filesystem::exists(folder / fresh));
   CHECK(std::filesystem::exists(folder / ".other.tmp"));
+}
+
+TEST_CASE("regression: hoso scan and hoso intake name and skip a FIFO and a symlink loop") {
+  TempDir dir;
+  init(dir);
+  dir.write("ok.jpg", test_support::read_file(k_source / "samples" / "envelopes" / "plain-01.jpg"));
+  REQUIRE(::mkfifo((dir.path() / "pipe.jpg").c_str(), 0644) == 0);
+  std::filesystem::create_symlink("loop2.jpg", dir.path() / "loop1.jpg");
+  std::filesystem::create_symlink("loop1.jpg", dir.path() / "loop2.jpg");
+  auto scanned = hoso(dir, "scan pipe.jpg loop1.jpg ok.jpg");
+  INFO(scanned.out);
+  INFO(scanned.err);
+  CHECK(scanned.exit_code == 3);  // some input could not be read
+  CHECK(scanned.out.find("RC627973386VN") != std::string::npos);
+  CHECK(
+      scanned.err.find("pipe.jpg is not a regular file (a pipe, a socket or a device): skipped") !=
+      std::string::npos);
+  CHECK(scanned.err.find("loop1.jpg is a symbolic link that loops: skipped") != std::string::npos);
+
+  auto run = hoso(dir, "intake --json pipe.jpg loop1.jpg ok.jpg");
+  INFO(run.out);
+  INFO(run.err);
+  CHECK(run.exit_code == 3);
+  const auto lines = test_support::lines_of(run.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(json::parse(lines[0]).at("file") == "pipe.jpg");
+  CHECK(json::parse(lines[0]).at("error").at("code") == "bad_input");
+  CHECK(json::parse(lines[1]).at("file") == "loop1.jpg");
+  CHECK(json::parse(lines[2]).at("outcome") == "registered");
+  // Nothing waits in the manual queue for the pipe.
+  SQLite::Database raw((dir.path() / "hoso.db").string(), SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("SELECT count(*) FROM manual_queue").getInt64() == 0);
 }
