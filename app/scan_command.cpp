@@ -159,10 +159,11 @@ int run_scan(ScanArgs args) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!args.json) {
     std::printf(
-        "\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, "
+        "\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, %s"
         "%.1f s (%.0f ms per image, %d workers)\n",
-        files->size(), pages, codes, with_codes, unreadable, seconds,
-        1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
+        files->size(), pages, codes, with_codes, unreadable,
+        skipped.empty() ? "" : fmt::format("{} skipped (not files), ", skipped.size()).c_str(),
+        seconds, 1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
   }
   return static_cast<int>(unreadable > 0 || !skipped.empty() ? ExitCode::bad_input : ExitCode::ok);
 }
