@@ -131,12 +131,23 @@ void print_report(const tracking::SyncReport& report, std::string_view carrier) 
 }  // namespace
 
 int run_sync(const SyncArgs& args) {
+  // With --json, every failure is also a JSON object on stdout: a script reading it would
+  // otherwise get no output at all when the carrier cannot be reached.
+  auto fail = [&](const common::Error& error) {
+    if (args.json) {
+      std::cout << nlohmann::json{{"error", error_json(error)}, {"complete", false}}.dump(
+                       -1, ' ', false, nlohmann::json::error_handler_t::replace)
+                << '\n'
+                << std::flush;
+    }
+    return report_error(error);
+  };
   const std::filesystem::path database = database_path(args.db);
   auto store = open_store(database);
-  if (!store) return report_error(store.error());
+  if (!store) return fail(store.error());
   common::SystemClock clock;
   auto carrier = open_carrier(config_path(args.config, database), clock);
-  if (!carrier) return report_error(carrier.error());
+  if (!carrier) return fail(carrier.error());
 
   tracking::SyncOptions sync;
   sync.passes = args.passes;
@@ -154,17 +165,17 @@ int run_sync(const SyncArgs& args) {
     switch (report.error().code) {
       case ErrorCode::unavailable:
       case ErrorCode::timeout:
-        return report_error({ErrorCode::unavailable,
-                             fmt::format("{}; nothing was changed. Run `hoso sync` again later.",
-                                         say(report.error()))});
+        return fail({ErrorCode::unavailable,
+                     fmt::format("{}; nothing was changed. Run `hoso sync` again later.",
+                                 say(report.error()))});
       case ErrorCode::invalid_argument:
-        return report_error(
+        return fail(
             {ErrorCode::invalid_argument,
              fmt::format("{}; nothing was changed. Check carrier.username and the password (or "
                          "the variable carrier.password_env names) in {}.",
                          say(report.error()), config_path(args.config, database).string())});
       default:
-        return report_error(report.error());
+        return fail(report.error());
     }
   }
 

@@ -1,6 +1,7 @@
 #include "app/desk.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include "app/output.hpp"
 #include "common/exit_code.hpp"
 #include "intake/desk_setup.hpp"
+#include "intake/image_sweep.hpp"
 
 namespace app {
 
@@ -65,6 +67,21 @@ common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
   desk->registrar = std::make_unique<intake::Registrar>(
       *desk->store, *desk->images, desk->classifier, desk->clock, std::move(context));
   return desk;
+}
+
+void sweep_image_temporaries(const Desk& desk) {
+  const auto swept = intake::sweep_stale_image_temporaries(
+      desk.images->root(), std::filesystem::file_time_type::clock::now());
+  if (swept.removed > 0) {
+    spdlog::warn(
+        "{}: removed {} temporary image files ({:.1f} MB) left by a process that was "
+        "killed while storing them",
+        desk.images->root().string(), swept.removed, swept.bytes / 1048576.0);
+  }
+  if (swept.failed > 0) {
+    spdlog::warn("{}: {} temporary image files left by a killed process could not be removed",
+                 desk.images->root().string(), swept.failed);
+  }
 }
 
 std::string actor_or_user(const std::string& actor) {

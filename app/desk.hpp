@@ -51,6 +51,11 @@ struct Desk {
 common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
                                                 intake::IntakeContext context);
 
+// Removes the temporary images a killed process left in the desk's image store (see
+// intake/image_sweep) and logs what it removed. For the long-running commands (serve, watch), at
+// start: it lists every folder of the store.
+void sweep_image_temporaries(const Desk& desk);
+
 // The staff user an action is recorded under: --actor if given, else $USER, else "staff".
 std::string actor_or_user(const std::string& actor);
 

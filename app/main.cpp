@@ -122,7 +122,9 @@ Runner define_intake(CLI::App& command, const Shared& shared) {
   command.add_option("paths", args->paths, "Image or PDF files, or folders");
   command.add_option("--db", args->db, shared.db_help);
   command.add_flag("--stdin", args->from_stdin,
-                   "Read one code per line from a hand scanner (keyboard wedge)");
+                   "Read one code per line from a hand scanner (keyboard wedge); lines that cannot "
+                   "be codes (binary, control characters, shorter than 6 or longer than 1024 "
+                   "bytes) are skipped, counted, and make the exit code 3");
   command.add_option("--batch", args->batch,
                      "Handover batch name: registers a carrier's delivery and prints the "
                      "handover record (biên bản giao nhận)");

@@ -74,10 +74,16 @@ inline constexpr common::MessageDef logins_from_address{
     "logins_from_address",
     "Quá nhiều lần đăng nhập từ địa chỉ này: hãy thử lại sau {seconds} giây.",
     "too many login attempts from this address: try again in {seconds} s"};
-inline constexpr common::MessageDef logins_for_user{
-    "logins_for_user",
-    "Tài khoản này đã đăng nhập sai quá nhiều lần: hãy thử lại sau {minutes} phút.",
-    "too many failed logins for this user: try again in {minutes} min"};
+// The login throttle (staff/login_throttle): guesses slowed down, never a login closed for long.
+inline constexpr common::MessageDef logins_failed_from_address{
+    "logins_failed_from_address",
+    "Có quá nhiều lần đăng nhập sai từ địa chỉ này: hãy thử lại sau {seconds} giây.",
+    "too many failed logins from this address: try again in {seconds} s"};
+inline constexpr common::MessageDef logins_failed_for_user{
+    "logins_failed_for_user",
+    "Tài khoản này vừa bị đăng nhập sai nhiều lần nên việc đăng nhập được làm chậm lại: hãy thử "
+    "lại sau {seconds} giây.",
+    "many failed logins for this user, so logging in is slowed down: try again in {seconds} s"};
 
 // The citizen's lookup and the carrier's webhooks.
 inline constexpr common::MessageDef lookup_needs_codes{

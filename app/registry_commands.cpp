@@ -23,6 +23,8 @@
 #include "intake/desk_setup.hpp"
 #include "intake/envelope_reader.hpp"
 #include "intake/mailroom.hpp"
+#include "intake/messages.hpp"
+#include "intake/typed_codes.hpp"
 #include "scanner/batch.hpp"
 #include "staff/accounts.hpp"
 #include "tracking/lookup.hpp"
@@ -35,6 +37,9 @@ using common::ErrorCode;
 using common::ExitCode;
 using common::make_error;
 using common::Result;
+
+// Refused stdin lines printed one by one before the count alone is given.
+constexpr int k_refusals_shown = 10;
 
 constexpr auto k_json_replace = nlohmann::json::error_handler_t::replace;
 
@@ -316,8 +321,22 @@ int run_intake(const IntakeArgs& args) {
   IntakeTally tally;
   int unreadable_inputs = 0;
   if (!args.paths.empty()) {
-    auto files = scanner::collect_inputs(args.paths);
+    std::vector<scanner::SkippedInput> skipped;
+    auto files = scanner::collect_inputs(args.paths, skipped);
     if (!files) return report_error(files.error());
+    // A pipe or a link loop is no envelope: named, not queued for a clerk; the rest goes on.
+    for (const scanner::SkippedInput& input : skipped) {
+      tally.first_error = tally.first_error.value_or(ErrorCode::bad_input);
+      if (args.json) {
+        print_json({{"file", input.path},
+                    {"page", 0},
+                    {"error",
+                     {{"code", common::error_code_name(ErrorCode::bad_input)},
+                      {"message", say(input.reason)}}}});
+      } else {
+        std::fprintf(stderr, "hoso: %s\n", shorten(say(input.reason), 400).c_str());
+      }
+    }
     auto scanner = scanner::Scanner::open(args.scanner);
     if (!scanner) return report_error(scanner.error());
     Progress progress(files->size(), !args.json && ::isatty(STDERR_FILENO) != 0, "registering");
@@ -332,18 +351,44 @@ int run_intake(const IntakeArgs& args) {
         });
     progress.clear();
   }
+  int refused_lines = 0;
+  int first_refused_line = 0;
   if (args.from_stdin) {
-    std::string line;
-    int number = 0;
-    while (std::getline(std::cin, line)) {
-      ++number;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    // Bounded lines: 2 MB of random bytes once became thousands of manual-queue items, and one
+    // 300 MB line cost 685 MB of memory.
+    intake::TypedLineReader reader(STDIN_FILENO);
+    while (auto line = reader.next()) {
+      const std::string source = fmt::format("stdin:{}", line->number);
+      if (!line->refusal.empty()) {
+        if (refused_lines++ == 0) first_refused_line = line->number;
+        tally.first_error = tally.first_error.value_or(ErrorCode::bad_input);
+        if (args.json) {
+          print_json({{"file", source},
+                      {"page", 0},
+                      {"error",
+                       {{"code", common::error_code_name(ErrorCode::bad_input)},
+                        {"message", say(line->refusal)}}}});
+        } else if (refused_lines <= k_refusals_shown) {
+          std::fprintf(stderr, "hoso: %s\n", say(line->refusal).c_str());
+        }
+        continue;
+      }
       intake::EnvelopeScan scan;
-      scan.source_name = fmt::format("stdin:{}", number);
-      scan.codes.push_back(classifier.classify(line, std::nullopt));
+      scan.source_name = source;
+      scan.codes.push_back(classifier.classify(line->text, std::nullopt));
       scan.batch_id = batch_id;
       report_registration(args, scan, registrar.register_envelope(scan), tally);
+    }
+    if (!reader.error().empty()) {
+      tally.first_error = tally.first_error.value_or(ErrorCode::io_error);
+      std::fprintf(stderr, "hoso: cannot read standard input: %s\n", reader.error().c_str());
+    }
+    if (refused_lines > 0) {
+      std::fprintf(stderr, "hoso: %s\n",
+                   say(common::Text{intake::msg::typed_lines_refused,
+                                    {{"count", refused_lines},
+                                     {"first", fmt::format("stdin:{}", first_refused_line)}}})
+                       .c_str());
     }
   }
 

@@ -92,11 +92,27 @@ int run_scan(ScanArgs args) {
   scanner::Scanner& scanner = *opened;
   if (!args.video.empty()) return run_video(args, scanner);
 
-  auto files = scanner::collect_inputs(args.paths);
+  std::vector<scanner::SkippedInput> skipped;
+  auto files = scanner::collect_inputs(args.paths, skipped);
   if (!files) {
     std::fprintf(stderr, "hoso scan: %s\n", say(files.error()).c_str());
     return static_cast<int>(common::exit_code_for(files.error().code));
   }
+  // Named and left out, the rest of the batch goes on; the exit code says something was not read.
+  for (const scanner::SkippedInput& input : skipped) {
+    if (args.json) {
+      nlohmann::json j = {{"file", input.path},
+                          {"page", 0},
+                          {"symbols", nlohmann::json::array()},
+                          {"error", input.reason.render(common::Lang::en)},
+                          {"error_code", common::error_code_name(common::ErrorCode::bad_input)},
+                          {"skipped", true}};
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      std::fprintf(stderr, "hoso scan: %s\n", shorten(say(input.reason), 400).c_str());
+    }
+  }
+  if (files->empty() && !skipped.empty()) return static_cast<int>(ExitCode::bad_input);
   if (files->empty()) {
     std::fprintf(stderr, "hoso scan: no image or PDF files found in %s\n",
                  fmt::format("{}", fmt::join(args.paths, ", ")).c_str());
@@ -143,12 +159,13 @@ int run_scan(ScanArgs args) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!args.json) {
     std::printf(
-        "\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, "
+        "\n%zu images (%zu pages): %zu codes read, %zu images with codes, %zu unreadable, %s"
         "%.1f s (%.0f ms per image, %d workers)\n",
-        files->size(), pages, codes, with_codes, unreadable, seconds,
-        1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
+        files->size(), pages, codes, with_codes, unreadable,
+        skipped.empty() ? "" : fmt::format("{} skipped (not files), ", skipped.size()).c_str(),
+        seconds, 1000 * seconds / static_cast<double>(files->size()), scanner.options().jobs);
   }
-  return static_cast<int>(unreadable > 0 ? ExitCode::bad_input : ExitCode::ok);
+  return static_cast<int>(unreadable > 0 || !skipped.empty() ? ExitCode::bad_input : ExitCode::ok);
 }
 
 }  // namespace app

@@ -77,12 +77,15 @@ int run_serve(const ServeArgs& args) {
   if (!served) return report_error(served.error());
   if (!carrier_note.empty()) fmt::print(stderr, "hoso serve: {}\n", carrier_note);
 
-  auto server = DeskServer::start((*served)->parts(), options);
-  if (!server) return report_error(server.error());
+  // The jobs first: a hot folder another process holds refuses the whole command, before the
+  // server listens (a server without the folder it was asked to watch would look healthy).
   JobOptions jobs_options;
   jobs_options.sync_every = std::chrono::minutes(args.sync_minutes);
   jobs_options.hot_folder = args.hot_folder;
-  DeskJobs jobs(**served, jobs_options);
+  auto jobs = DeskJobs::start(**served, jobs_options);
+  if (!jobs) return report_error(jobs.error());
+  auto server = DeskServer::start((*served)->parts(), options);
+  if (!server) return report_error(server.error());
   fmt::print("hoso serve: listening on http://{}:{}/ (Ctrl-C stops)\n", options.host,
              (*server)->port());
   if ((*served)->carrier) {
@@ -98,7 +101,7 @@ int run_serve(const ServeArgs& args) {
       "first)\n");
   std::fflush(stdout);
   (*server)->stop();
-  jobs.stop();
+  (*jobs)->stop();
   return 0;
 }
 

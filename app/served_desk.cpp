@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -33,6 +34,7 @@ common::Result<std::unique_ptr<ServedDesk>> open_served_desk(const std::filesyst
   TRY_ASSIGN(auto desk,
              open_desk(database.string(), intake::IntakeContext{"hot-folder", "hoso serve"}));
   served->desk = std::move(desk);
+  sweep_image_temporaries(*served->desk);
   scanner::ScannerOptions scan_options;
   scan_options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   TRY_ASSIGN(auto scanner, scanner::Scanner::open(scan_options));
@@ -102,9 +104,48 @@ struct DeskJobs::Impl {
   }
 };
 
-DeskJobs::DeskJobs(ServedDesk& served, const JobOptions& options)
-    : impl_(std::make_unique<Impl>(served, options)) {
-  Impl& jobs = *impl_;
+namespace {
+
+std::string envelope_label(const intake::FileReport& report, std::size_t page) {
+  return report.page_count > 1 ? fmt::format("{} p{}", report.name, page + 1) : report.name;
+}
+
+// One line per envelope, or per file that was not registered, saying what became of it: a file
+// whose envelope waits for a clerk is not "registered". English, as the rest of the log.
+void log_file(const intake::FileReport& file) {
+  switch (file.outcome) {
+    case intake::FileOutcome::done:
+      for (std::size_t page = 0; page < file.envelopes.size(); ++page) {
+        const intake::Registration& r = file.envelopes[page];
+        const auto level =
+            r.outcome == db::ScanOutcome::manual ? spdlog::level::warn : spdlog::level::info;
+        spdlog::log(level, "hot folder: {}: {} ({}), moved to {}", envelope_label(file, page),
+                    db::scan_outcome_name(r.outcome), r.message.render(common::Lang::en),
+                    file.moved_to.string());
+      }
+      if (!file.note.empty()) {
+        spdlog::warn("hot folder: {}: {}", file.name, file.note.render(common::Lang::en));
+      }
+      break;
+    case intake::FileOutcome::failed:
+      spdlog::warn("hot folder: {}: failed, moved to {}: {} {}", file.name, file.moved_to.string(),
+                   file.problem.render(common::Lang::en), file.advice.render(common::Lang::en));
+      break;
+    case intake::FileOutcome::retry_later:
+      spdlog::warn("hot folder: {}: not registered yet: {} {}", file.name,
+                   file.problem.render(common::Lang::en), file.advice.render(common::Lang::en));
+      break;
+  }
+}
+
+}  // namespace
+
+DeskJobs::DeskJobs(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+common::Result<std::unique_ptr<DeskJobs>> DeskJobs::start(ServedDesk& served,
+                                                          const JobOptions& options) {
+  std::unique_ptr<DeskJobs> started(new DeskJobs(std::make_unique<Impl>(served, options)));
+  Impl& jobs = *started->impl_;
   if (served.carrier && options.sync_every.count() > 0) {
     jobs.every(options.sync_every, [&jobs] { jobs.sync(); });
   }
@@ -114,16 +155,29 @@ DeskJobs::DeskJobs(ServedDesk& served, const JobOptions& options)
     jobs.hot_folder =
         std::make_unique<intake::HotFolder>(options.hot_folder, folder_options, *served.scanner,
                                             served.desk->classifier, *served.desk->registrar);
-    jobs.threads.emplace_back([&jobs] {
-      auto summary = jobs.hot_folder->run([](const intake::FileReport& file) {
-        spdlog::info("hot folder: {} {}", file.name,
-                     file.outcome == intake::FileOutcome::done
-                         ? std::string("registered")
-                         : file.problem.render(common::Lang::en));
+    // The server must not start without the folder it was asked to take files from: wait until
+    // the job watches it, or has failed to.
+    auto watching = std::make_shared<std::promise<common::Result<void>>>();
+    auto answer = watching->get_future();
+    jobs.threads.emplace_back([&jobs, watching] {
+      bool answered = false;
+      auto summary = jobs.hot_folder->run(log_file, [&] {
+        answered = true;
+        watching->set_value({});
       });
-      if (!summary) spdlog::error("hot folder stopped: {}", summary.error().message);
+      if (!summary) {
+        if (answered) {
+          spdlog::error("hot folder stopped: {}", summary.error().message);
+        } else {
+          watching->set_value(summary.error());
+        }
+      } else if (!answered) {
+        watching->set_value({});  // stopped before it watched
+      }
     });
+    TRY(answer.get());  // on failure, `started` stops the other jobs as it goes
   }
+  return started;
 }
 
 DeskJobs::~DeskJobs() { stop(); }

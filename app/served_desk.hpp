@@ -44,7 +44,12 @@ struct JobOptions {
 // finish (a sync stores what it has; the hot folder finishes the file in hand) and joins.
 class DeskJobs {
  public:
-  DeskJobs(ServedDesk& served, const JobOptions& options);
+  // Starts the jobs; with a hot folder, returns once the folder is locked and watched. Fails as
+  // intake::HotFolder::run does before it watches: invalid_argument when another process (a
+  // `hoso watch`) holds the folder, not_found when it does not exist, io_error when it cannot be
+  // watched; the jobs started are stopped again.
+  static common::Result<std::unique_ptr<DeskJobs>> start(ServedDesk& served,
+                                                         const JobOptions& options);
   ~DeskJobs();  // stops
   void stop();
 
@@ -53,6 +58,7 @@ class DeskJobs {
 
  private:
   struct Impl;
+  explicit DeskJobs(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -63,23 +63,43 @@ Result<Reply> login(Context& desk, const Request& req) {
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string login_name, string_field(body, "login", true));
   TRY_ASSIGN(const std::string password, string_field(body, "password", true));
-  // Keyed by the stored form of the login (at most 32 bytes); a login that cannot exist needs no
-  // bucket. The failure is counted before the slow password check, and given back on success,
-  // so parallel guesses cannot all pass the check first.
+  // Throttled and logged by the stored form of the login (at most 32 bytes of [a-z0-9._-]); all
+  // logins that cannot exist share one key. The log never shows what was typed when it is not a
+  // login: it may be a password typed into the wrong field.
   const auto normal = staff::normalise_login(login_name);
   const std::string key = normal ? *normal : std::string();
-  if (!key.empty() && !desk.login_failures.allow(key, retry_after)) {
-    return rate_limited(req, retry_after,
-                        common::Text{msg::logins_for_user, {{"minutes", (retry_after + 59) / 60}}});
+  const std::string named = normal ? fmt::format("'{}'", *normal) : "(not a valid login)";
+  const std::string& address = req.remote_addr;
+  staff::LoginThrottle& throttle = desk.accounts.login_throttle();
+  // The attempt counts as a failure from here until its outcome is known, so parallel guesses
+  // cannot all pass the slow password check first.
+  const auto decision = throttle.check(key, address, desk.clock.now());
+  if (!decision.allowed) {
+    const int seconds = static_cast<int>(decision.retry_after.count());
+    if (decision.first_refusal) {
+      spdlog::warn(
+          "login {} from {} slowed down: too many failed logins ({}); next attempt in {} s", named,
+          address, staff::throttle_scope_name(decision.scope), seconds);
+    }
+    return rate_limited(req, seconds,
+                        common::Text{decision.scope == staff::ThrottleScope::address
+                                         ? msg::logins_failed_from_address
+                                         : msg::logins_failed_for_user,
+                                     {{"seconds", seconds}}});
   }
   auto opened = desk.accounts.log_in(login_name, password);
-  if (!opened && opened.error().code == ErrorCode::unauthenticated) {
-    spdlog::warn("failed login from {}", req.remote_addr);
-  } else if (!opened && !key.empty()) {
-    desk.login_failures.refund(key);  // the database failed, not the caller
+  if (!opened) {
+    if (opened.error().code == ErrorCode::unauthenticated) {
+      throttle.record_failure(key, address, desk.clock.now());
+      spdlog::warn("failed login for {} from {}", named, address);
+    } else {
+      throttle.record_abandoned(key, address,
+                                desk.clock.now());  // the database failed, not the caller
+    }
+    return std::move(opened).error();
   }
-  if (!opened) return std::move(opened).error();
-  if (!key.empty()) desk.login_failures.refund(key);
+  throttle.record_success(key, address, desk.clock.now());
+  spdlog::info("login {} from {}", named, address);
   Reply reply = json_reply(principal_json(opened->principal));
   reply.headers.emplace_back("Set-Cookie", session_cookie(opened->cookie, desk.options));
   return reply;

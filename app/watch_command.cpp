@@ -139,6 +139,7 @@ int run_watch(WatchArgs args) {
   }
   auto desk = open_desk(args.db, intake::IntakeContext{args.station, "system"});
   if (!desk) return report_error(desk.error());
+  sweep_image_temporaries(**desk);
   auto scanner = scanner::Scanner::open(args.scanner);
   if (!scanner) return report_error(scanner.error());
 

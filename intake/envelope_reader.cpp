@@ -2,12 +2,15 @@
 
 #include "intake/messages.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <system_error>
 
 namespace intake {
 
@@ -46,22 +49,37 @@ std::vector<EnvelopeScan> envelopes_from(const scanner::FileResult& result,
   base.image_type = image_type_of(result.file);
   base.batch_id = batch_id;
 
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(result.file, ec);
   common::Text keep_error;
-  if (ec) {
-    keep_error = common::Text{msg::file_not_kept, {{"detail", ec.message()}}};
-  } else if (size > k_max_kept_image_bytes) {
+  // Opened without blocking and checked through the descriptor: a path that is (or became) a
+  // pipe must not hold the caller.
+  const int fd = ::open(result.file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0) {
+    keep_error =
+        common::Text{msg::file_not_kept,
+                     {{"detail", std::error_code(errno, std::generic_category()).message()}}};
+  } else if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    keep_error = common::Text{msg::file_not_kept, {{"detail", common::Text{msg::read_error}}}};
+  } else if (static_cast<std::uintmax_t>(st.st_size) > k_max_kept_image_bytes) {
+    const auto size = static_cast<std::uintmax_t>(st.st_size);
     keep_error =
         common::Text{msg::file_not_kept_size,
                      {{"size_mb", size >> 20}, {"limit_mb", k_max_kept_image_bytes >> 20}}};
   } else {
-    std::ifstream in(result.file, std::ios::binary);
-    base.image.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
+    base.image.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (got < base.image.size()) {
+      const ssize_t n = ::read(fd, base.image.data() + got, base.image.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    if (got != base.image.size()) {
+      base.image.clear();
       keep_error = common::Text{msg::file_not_kept, {{"detail", common::Text{msg::read_error}}}};
     }
   }
+  if (fd >= 0) ::close(fd);
   return envelopes_of(result, std::move(base), keep_error, classifier, idempotency_key);
 }
 

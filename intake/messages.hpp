@@ -298,6 +298,28 @@ inline constexpr MessageDef hf_folder_gone{
     "hf_folder_gone", "Thư mục {folder} đã bị xoá hoặc bị chuyển đi; không thể nhận thêm tệp từ đó",
     "the folder {folder} was removed or moved away; nothing more can be taken from it"};
 
+// --- Typed codes (one per line) -----------------------------------------------------------------
+inline constexpr MessageDef typed_line_too_long{
+    "typed_line_too_long", "Dòng {line} dài hơn {max} byte, không mã nào dài như vậy: đã bỏ qua",
+    "line {line} is longer than {max} bytes, which no code is: skipped"};
+inline constexpr MessageDef typed_line_control{
+    "typed_line_control",
+    "Dòng {line} có ký tự điều khiển hoặc dữ liệu nhị phân (tại byte {offset}), không thể là một "
+    "mã: đã bỏ qua",
+    "line {line} holds a control character or binary data (at byte {offset}), so it cannot be a "
+    "code: skipped"};
+inline constexpr MessageDef typed_line_not_utf8{
+    "typed_line_not_utf8",
+    "Dòng {line} không phải là văn bản UTF-8, không thể là một mã: đã bỏ qua",
+    "line {line} is not UTF-8 text, so it cannot be a code: skipped"};
+inline constexpr MessageDef typed_line_too_short{
+    "typed_line_too_short",
+    "Dòng {line} chỉ có {length} ký tự, ít hơn mọi mã (ít nhất {min}): đã bỏ qua",
+    "line {line} has only {length} characters, fewer than any code has (at least {min}): skipped"};
+inline constexpr MessageDef typed_lines_refused{
+    "typed_lines_refused", "{count} dòng không thể là mã nên đã bị bỏ qua (dòng đầu tiên: {first})",
+    "{count} lines could not be codes and were skipped (the first: {first})"};
+
 // --- The manual queue ----------------------------------------------------------------------------
 inline constexpr MessageDef not_tracking_number{
     "not_tracking_number",
@@ -380,6 +402,11 @@ inline constexpr MessageDef catalogue_no_procedures{
 // Every message above, for rebuilding a Text from its id (a manual-queue reason kept as data).
 inline constexpr const MessageDef* k_catalogue[] = {
     // catalogue-begin
+    &typed_line_too_long,
+    &typed_line_control,
+    &typed_line_not_utf8,
+    &typed_line_too_short,
+    &typed_lines_refused,
     &check_digit_mismatch,
     &invalid_utf8,
     &sequence_word,

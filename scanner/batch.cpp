@@ -3,9 +3,11 @@
 #include "scanner/messages.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -27,9 +29,32 @@ bool has_scannable_extension(const std::string& path) {
   return std::find(k_extensions.begin(), k_extensions.end(), ext) != k_extensions.end();
 }
 
-common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::string>& paths) {
+namespace {
+
+// Why `path` cannot be scanned as a file without blocking or looping, or nullopt. A pipe would
+// block whoever opens it until a writer comes; a symbolic link loop never resolves.
+std::optional<common::Text> unscannable(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ELOOP) return common::Text{msg::input_link_loop, {{"path", path.string()}}};
+    return std::nullopt;  // missing: the caller decides
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    return common::Text{msg::input_not_regular, {{"path", path.string()}}};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::string>& paths,
+                                                        std::vector<SkippedInput>& skipped) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
+    if (auto reason = unscannable(path)) {
+      skipped.push_back({path, std::move(*reason)});
+      continue;
+    }
     std::error_code ec;
     auto status = fs::status(path, ec);
     if (ec || !fs::exists(status)) {
@@ -40,11 +65,19 @@ common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::s
       continue;
     }
     std::vector<std::string> found;
+    std::vector<SkippedInput> found_skipped;
     for (auto it = fs::recursive_directory_iterator(
              path, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_regular_file(ec) && has_scannable_extension(it->path().string())) {
+      if (!has_scannable_extension(it->path().string())) continue;
+      std::error_code type;
+      if (it->is_regular_file(type)) {
         found.push_back(it->path().string());
+      } else if (!it->is_directory(type)) {
+        // Named rather than passed over in silence: a scanner's file that is not one.
+        if (auto reason = unscannable(it->path())) {
+          found_skipped.push_back({it->path().string(), std::move(*reason)});
+        }
       }
     }
     if (ec) {
@@ -52,9 +85,17 @@ common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::s
                                 fmt::format("cannot read folder {}: {}", path, ec.message()));
     }
     std::sort(found.begin(), found.end());
+    std::sort(found_skipped.begin(), found_skipped.end(),
+              [](const SkippedInput& a, const SkippedInput& b) { return a.path < b.path; });
     files.insert(files.end(), found.begin(), found.end());
+    skipped.insert(skipped.end(), found_skipped.begin(), found_skipped.end());
   }
   return files;
+}
+
+common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::string>& paths) {
+  std::vector<SkippedInput> skipped;
+  return collect_inputs(paths, skipped);
 }
 
 void scan_batch(Scanner& scanner, const std::vector<std::string>& files,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/text.hpp"
 #include "scanner/scanner.hpp"
 
 namespace scanner {
@@ -15,9 +16,20 @@ namespace scanner {
 // .pdf, any case).
 bool has_scannable_extension(const std::string& path);
 
+// An input that is no file to scan, and why (a message naming it).
+struct SkippedInput {
+  std::string path;
+  common::Text reason;
+};
+
 // Expands `paths`: a file is taken as given (whatever its name; its content decides), a folder is
-// searched recursively for files with a scannable extension, sorted by path. Fails with not_found
-// naming the first path that does not exist.
+// searched recursively for files with a scannable extension, sorted by path. What cannot be read
+// as a file without blocking or looping is left out and named in `skipped`: a path given that is
+// a pipe, a socket or a device, or a symbolic link that loops, and such entries with a scannable
+// extension found in a folder. Fails with not_found naming the first path that does not exist.
+common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::string>& paths,
+                                                        std::vector<SkippedInput>& skipped);
+// The same, for callers that need no account of what was left out.
 common::Result<std::vector<std::string>> collect_inputs(const std::vector<std::string>& paths);
 
 // Scans `files` with up to scanner.options().jobs at once. `on_result` is called on the calling

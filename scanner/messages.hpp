@@ -123,6 +123,13 @@ inline constexpr MessageDef too_many_pages{
 inline constexpr MessageDef no_such_input{"scan_no_such_input",
                                           "Không tìm thấy tệp hay thư mục {path}",
                                           "no such file or folder: {path}"};
+inline constexpr MessageDef input_not_regular{
+    "scan_input_not_regular",
+    "{path} không phải là tệp thông thường (là pipe, socket hay thiết bị): đã bỏ qua",
+    "{path} is not a regular file (a pipe, a socket or a device): skipped"};
+inline constexpr MessageDef input_link_loop{
+    "scan_input_link_loop", "{path} là một liên kết tượng trưng trỏ vòng về chính nó: đã bỏ qua",
+    "{path} is a symbolic link that loops: skipped"};
 inline constexpr MessageDef no_such_video{"scan_no_such_video",
                                           "{source}: không có tệp video hay camera này",
                                           "{source}: no such video file or camera"};
@@ -172,6 +179,8 @@ inline constexpr const MessageDef* k_catalogue[] = {
     &decoder_output,
     &too_many_pages,
     &no_such_input,
+    &input_not_regular,
+    &input_link_loop,
     &no_such_video,
     &video_unopenable,
     &unknown_format,

@@ -69,7 +69,8 @@ int active_admins(const std::vector<db::User>& users) {
 
 Result<std::string> normalise_login(std::string_view login) { return checked_name(login, msg::what_login); }
 
-Accounts::Accounts(db::Store& store, const common::Clock& clock) : store_(store), clock_(clock) {}
+Accounts::Accounts(db::Store& store, const common::Clock& clock)
+    : store_(store), clock_(clock), throttle_(std::make_shared<LoginThrottle>()) {}
 
 Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& actor) {
   TRY_ASSIGN(auto login, normalise_login(fresh.login));

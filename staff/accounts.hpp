@@ -2,10 +2,11 @@
 // db::Store. Passwords are Argon2id hashes; session cookies and API tokens are random secrets of
 // which only a SHA-256 is stored. Every change is appended to the event table (entity "user" or
 // "api_token") with the actor. Thread-safe as the Store is. Knows nothing about HTTP: the server
-// maps a Principal's role to what it may call, and rate-limits logins itself.
+// maps a Principal's role to what it may call, and asks login_throttle() before each login.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "db/store.hpp"
+#include "staff/login_throttle.hpp"
 #include "staff/roles.hpp"
 
 namespace staff {
@@ -83,6 +85,10 @@ class Accounts {
   // the same message for an unknown login, a wrong password and a disabled user (an unknown login
   // spends the time of a password check too).
   common::Result<NewSession> log_in(std::string_view login, std::string_view password);
+  // The throttle of password guessing for these accounts (see staff/login_throttle.hpp): held
+  // here so that it lives as long as the server's Accounts; copies of an Accounts share it.
+  // log_in does not consult it: the caller knows the client's address.
+  LoginThrottle& login_throttle() { return *throttle_; }
   // The principal of a session cookie; unauthenticated when unknown, expired or the user is
   // disabled.
   common::Result<Principal> session(std::string_view cookie);
@@ -101,6 +107,7 @@ class Accounts {
 
   db::Store& store_;
   const common::Clock& clock_;
+  std::shared_ptr<LoginThrottle> throttle_;
 };
 
 // The login as stored (lower case), or invalid_argument saying what is wrong with it.

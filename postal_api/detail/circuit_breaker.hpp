@@ -1,7 +1,8 @@
 // CircuitBreaker: stops calling a carrier that keeps failing, so a dead carrier costs the desk one
 // quick refusal instead of a timeout per request. Counts consecutive failures as the HTTP client
-// reports them (an attempt that could not connect, or a request whose every retry failed, so a
-// flaky carrier that answers after a retry never opens it); knows nothing about HTTP or URLs.
+// reports them (an attempt that got no answer at all: could not connect, or timed out; or a
+// request whose every retry failed, so a flaky carrier that answers after a retry never opens
+// it); knows nothing about HTTP or URLs.
 // Timing comes from common::Clock so tests move it.
 #pragma once
 

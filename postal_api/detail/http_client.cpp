@@ -93,7 +93,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 struct Outcome {
   enum class Kind { accepted, retry, fail } kind = Kind::accepted;
   enum class Health { good, bad, neutral } health = Health::good;
-  bool unreachable = false;  // no connection could be made: the carrier is down or not there
+  // No answer at all: no connection could be made, or the carrier accepted the connection and
+  // said nothing before the timeout. Either way it is down or stuck, not merely flaky.
+  bool no_answer = false;
   common::Error error;
   std::optional<chr::seconds> retry_after;
 };
@@ -174,14 +176,15 @@ struct HttpClient::Impl {
         outcome.error = coded_error(ErrorCode::invalid_argument, msg::carrier_bad_address,
                                     {{"carrier", options.name}}, fmt::format("{}: {}", label, why));
       } else if (code == CURLE_OPERATION_TIMEDOUT) {
-        curl_off_t connected_after = 0;
-        curl_easy_getinfo(slot.easy, CURLINFO_CONNECT_TIME_T, &connected_after);
-        outcome.unreachable = connected_after == 0;
+        // Connected or not: a carrier that holds connections open without answering costs a
+        // whole timeout per attempt, and counted only per failed request it kept a sync waiting
+        // 77 s for a login and 150 s for the tracking pages.
+        outcome.no_answer = true;
         outcome.kind = Outcome::Kind::retry;
         outcome.error = coded_error(ErrorCode::timeout, msg::carrier_timeout,
                                     {{"carrier", options.name}}, fmt::format("{}: {}", label, why));
       } else {
-        outcome.unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
+        outcome.no_answer = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
         outcome.kind = Outcome::Kind::retry;
         outcome.error = coded_error(ErrorCode::unavailable, msg::carrier_unreachable,
                                     {{"carrier", options.name}}, fmt::format("{}: {}", label, why));
@@ -410,13 +413,14 @@ std::vector<common::Result<HttpResponse>> HttpClient::run(const std::vector<Http
         // A carrier that answers badly (5xx, a dropped or malformed answer) counts against the
         // breaker only when a request has failed every retry: one failing 20 % of attempts
         // answers nearly every request after a retry and must not be cut off. A carrier that
-        // cannot even be connected to is down: every such attempt counts.
+        // does not answer at all (no connection, or a connection held silent until the timeout)
+        // is down or stuck: every such attempt counts.
         const bool retried =
             outcome.kind == Outcome::Kind::retry && slot->attempts < options.retry.max_attempts;
         if (outcome.health == Outcome::Health::good) {
           impl.breaker->record_success();
         } else if (outcome.health == Outcome::Health::bad &&
-                   (!retried || outcome.unreachable ||
+                   (!retried || outcome.no_answer ||
                     impl.breaker->state() == CircuitBreaker::State::half_open)) {
           // (A failed trial after the cooldown re-opens the breaker at once.)
           impl.breaker->record_failure(outcome.error.message);

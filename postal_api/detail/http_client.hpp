@@ -72,6 +72,8 @@ using AnswerCheck =
 class HttpClient {
  public:
   // `breaker` may be null; when set it must outlive the client and is asked before every attempt.
+  // It hears of every attempt that got no answer at all (no connection, or none before
+  // total_timeout) and of every request that failed all its attempts.
   HttpClient(HttpClientOptions options, CircuitBreaker* breaker);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;

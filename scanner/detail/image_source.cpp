@@ -1,13 +1,16 @@
 #include "scanner/detail/image_source.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-image.h>
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -191,11 +194,21 @@ bool jpeg_is_truncated(Bytes d) {
 }  // namespace
 
 common::Result<std::string> read_file(const std::string& path, const Limits& limits) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+  // Opened without blocking and checked through the descriptor: a path that became a pipe after
+  // the caller looked would otherwise hold this worker until its time limit.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ELOOP)
+      return make_error(ErrorCode::bad_input, msg::not_regular_file, {{"path", path}});
     return make_error(ErrorCode::not_found, msg::no_such_file, {{"path", path}});
   }
-  if (!S_ISREG(st.st_mode)) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(::fdopen(fd, "rb"), &std::fclose);
+  if (!file) {
+    ::close(fd);
+    return make_error(ErrorCode::io_error, fmt::format("cannot open {}", path));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     return make_error(ErrorCode::bad_input, msg::not_regular_file, {{"path", path}});
   }
   if (st.st_size == 0) {
@@ -206,9 +219,6 @@ common::Result<std::string> read_file(const std::string& path, const Limits& lim
                       {{"size_mb", fmt::format("{:.1f}", st.st_size / 1048576.0)},
                        {"limit_mb", fmt::format("{:.1f}", limits.max_file_bytes / 1048576.0)}});
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
-  if (!file) return make_error(ErrorCode::io_error, fmt::format("cannot open {}", path));
   std::string content(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t got = std::fread(content.data(), 1, content.size(), file.get());
   content.resize(got);

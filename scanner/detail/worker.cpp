@@ -39,11 +39,13 @@ std::string_view op_name(WorkerOp op) {
   return "decode";
 }
 
-std::string to_hex(const std::vector<std::uint8_t>& bytes) {
+template <typename Bytes>
+std::string to_hex(const Bytes& bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (auto b : bytes) {
+  for (auto c : bytes) {
+    const auto b = static_cast<std::uint8_t>(c);
     out += k_digits[b >> 4];
     out += k_digits[b & 15];
   }
@@ -78,7 +80,9 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 std::string encode_request(const WorkerRequest& r) {
   json j = {{"op", op_name(r.op)},
-            {"path", r.path},
+            // A file name is bytes, not text: one that is not UTF-8 (a Latin-1 share) would reach
+            // the worker with replacement characters in it and name no file.
+            {"path_hex", to_hex(r.path)},
             {"page", r.page},
             {"formats", r.formats.bits()},
             {"plain_only", r.plain_only},
@@ -98,7 +102,8 @@ common::Result<WorkerRequest> decode_request(std::string_view line) {
     WorkerRequest r;
     std::string op = j.at("op").get<std::string>();
     r.op = op == "probe" ? WorkerOp::probe : op == "frame" ? WorkerOp::frame : WorkerOp::decode;
-    r.path = j.at("path").get<std::string>();
+    const auto path = from_hex(j.at("path_hex").get<std::string>());
+    r.path.assign(path.begin(), path.end());
     r.page = j.at("page").get<int>();
     r.formats = FormatSet(j.at("formats").get<std::uint32_t>());
     r.plain_only = j.at("plain_only").get<bool>();

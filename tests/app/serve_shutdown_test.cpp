@@ -8,10 +8,12 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <chrono>
@@ -55,14 +57,21 @@ bool send_all(int fd, std::string_view data) {
 // Killed (SIGKILL) if the test ends without stopping it.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& hoso, std::vector<std::string> extra) {
+  // `log_file` (optional) receives its standard error, the log.
+  ServeProcess(const std::string& hoso, std::vector<std::string> extra,
+               const std::string& log_file = {}, std::vector<std::string> before = {}) {
     REQUIRE(::pipe(out_pipe_) == 0);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out_pipe_[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, out_pipe_[0]);
-    std::vector<std::string> args = {hoso,          "serve",          "--listen",
-                                     "127.0.0.1:0", "--sync-minutes", "0"};
+    if (!log_file.empty()) {
+      posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_file.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
+    std::vector<std::string> args = {hoso};
+    args.insert(args.end(), before.begin(), before.end());
+    args.insert(args.end(), {"serve", "--listen", "127.0.0.1:0", "--sync-minutes", "0"});
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
@@ -223,4 +232,92 @@ TEST_CASE("hoso serve with a hot folder registers a file dropped into it while i
   CHECK(std::filesystem::exists(folder / "done" / "plain-01.jpg"));
   REQUIRE(::kill(serve.pid(), SIGTERM) == 0);
   CHECK(serve.wait() == 0);
+}
+
+namespace {
+
+// True while some process holds the hot folder's lock (as `hoso watch` does while it runs).
+bool folder_locked(const std::filesystem::path& folder) {
+  const int fd = ::open((folder / ".hoso-watch.lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+  ::close(fd);  // releases the lock if this test took it
+  return held;
+}
+
+}  // namespace
+
+TEST_CASE("regression: hoso serve refuses to start when hoso watch already takes its hot folder") {
+  ProcessDesk desk;
+  const auto folder = desk.dir / "scans";
+  std::filesystem::create_directories(folder);
+  const pid_t watcher =
+      test_support::spawn_quiet({desk.hoso, "watch", "--db", desk.db, folder.string()});
+  REQUIRE(watcher > 0);
+  struct Reap {
+    pid_t pid;
+    ~Reap() {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } reap{watcher};
+  // Wait (bounded) until the watcher holds the folder.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!folder_locked(folder) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(folder_locked(folder));
+
+  // `timeout` ends a server that starts anyway (exit 124), so the test cannot hang.
+  std::string command =
+      fmt::format("timeout 30 {} serve --listen 127.0.0.1:0 --sync-minutes 0 --hot-folder {}",
+                  shell_quote(desk.hoso), shell_quote(folder.string()));
+  for (const std::string& arg : desk.serve_args()) {
+    command += fmt::format(" {}", shell_quote(arg));
+  }
+  const auto serve = test_support::run_command(command, desk.dir.path());
+  INFO(serve.out);
+  INFO(serve.err);
+  CHECK(serve.exit_code == 2);  // invalid_argument: the folder is taken
+  CHECK(serve.err.find("already taking files from") != std::string::npos);
+  CHECK(serve.out.find("listening") == std::string::npos);
+}
+
+TEST_CASE("regression: hoso serve's log says what became of each hot-folder file") {
+  ProcessDesk desk;
+  const auto folder = desk.dir / "scans";
+  const auto log = desk.dir / "serve.log";
+  std::filesystem::create_directories(folder);
+  // A good envelope, an image nobody can read (manual queue) and a file that is no image.
+  test_support::write_file(folder / "plain-01.jpg", sample_envelope());
+  test_support::write_file(folder / "unreadable.jpg", std::string("\xFF\xD8\xFF\xE0 torn", 9));
+  test_support::write_file(folder / "notes.txt", "not an envelope");
+  auto args = desk.serve_args();
+  args.insert(args.end(), {"--hot-folder", folder.string()});
+  ServeProcess serve(desk.hoso, args, log.string(), {"--log-level", "info"});
+  // Bounded wait until all three files have left the folder.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto all_taken = [&] {
+    return std::filesystem::exists(folder / "done" / "plain-01.jpg") &&
+           std::filesystem::exists(folder / "done" / "unreadable.jpg") &&
+           std::filesystem::exists(folder / "failed" / "notes.txt");
+  };
+  while (!all_taken() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(all_taken());
+  REQUIRE(::kill(serve.pid(), SIGTERM) == 0);
+  CHECK(serve.wait() == 0);
+
+  const std::string logged = test_support::read_file(log);
+  INFO(logged);
+  auto line_about = [&](const std::string& name) {
+    const auto at = logged.find(fmt::format("hot folder: {}:", name));
+    if (at == std::string::npos) return std::string();
+    return logged.substr(at, logged.find('\n', at) - at);
+  };
+  CHECK(line_about("plain-01.jpg").find(": registered (") != std::string::npos);
+  CHECK(line_about("unreadable.jpg").find(": manual (") != std::string::npos);
+  CHECK(line_about("unreadable.jpg").find("registered") == std::string::npos);
+  CHECK(line_about("notes.txt").find(": failed, moved to failed/notes.txt") != std::string::npos);
 }

@@ -561,3 +561,24 @@ TEST_CASE("hot folder: a folder that does not exist is reported, not created") {
   CHECK(result.error().message.find("no-such-folder") != std::string::npos);
   CHECK_FALSE(fs::exists(desk.temp / "no-such-folder"));
 }
+
+TEST_CASE("regression: a file whose name is not UTF-8 is registered like any other") {
+  // A scanner on a Latin-1 share names its files in Latin-1: "latén.jpg" as bytes 6C 61 74 E9 6E.
+  // The name used to be mangled on its way to the decode worker, which then found no such file.
+  TestDesk desk;
+  const std::string name = "lat\xE9n.jpg";
+  write_file(desk.folder / name, read_file(sample_path("plain-01.jpg")));
+  auto [summary, reports] = desk.run_once();
+  CHECK(summary.done == 1);
+  CHECK(summary.failed == 0);
+  REQUIRE(reports.size() == 1);
+  const FileReport& report = reports.front();
+  CHECK(report.name == name);
+  CHECK(report.outcome == FileOutcome::done);
+  CHECK(report.moved_to == fs::path("done") / name);
+  REQUIRE(report.envelopes.size() == 1);
+  CHECK(report.envelopes.front().outcome == db::ScanOutcome::registered);
+  CHECK(report.envelopes.front().tracking_number == sample_tracking_numbers().at("plain-01.jpg"));
+  CHECK(desk.counts().dossiers == 1);
+  CHECK(desk.counts().manual_open == 0);
+}

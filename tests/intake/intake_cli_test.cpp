@@ -4,13 +4,18 @@
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <string>
 
@@ -288,4 +293,176 @@ TEST_CASE(
   CHECK(list.find("2027-11-24") != std::string::npos);
   CHECK(list.find("2027-02-04") == std::string::npos);
   CHECK(list.find("2027-02-05") != std::string::npos);  // the rest of Tết is still there
+}
+
+TEST_CASE("regression: hoso scan and hoso intake read a file whose name is not UTF-8") {
+  TempDir dir;
+  init(dir);
+  // "latén.jpg" named in Latin-1, as a scanner on an old share writes it.
+  const std::string name = "lat\xE9n.jpg";
+  dir.write(name, test_support::read_file(k_source / "samples" / "envelopes" / "plain-01.jpg"));
+  const std::string expected = "RC627973386VN";  // samples/envelopes/truth.tsv
+
+  auto scanned = hoso(dir, "scan --json " + shell_quote(name));
+  INFO(scanned.out);
+  INFO(scanned.err);
+  CHECK(scanned.exit_code == 0);
+  CHECK(scanned.out.find(expected) != std::string::npos);
+
+  auto run = hoso(dir, "intake --json " + shell_quote(name));
+  INFO(run.out);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  const auto lines = test_support::lines_of(run.out);
+  REQUIRE(lines.size() == 1);
+  const json j = json::parse(lines.front());
+  CHECK(j.at("outcome") == "registered");
+  CHECK(j.at("tracking_number") == expected);
+}
+
+namespace {
+
+struct Measured {
+  int exit_code = -1;
+  long peak_kb = 0;  // the largest resident set of any process the command ran
+  std::string out;
+  std::string err;
+};
+
+// Runs `command` with /bin/sh in `dir` ($HOSO_DB set as hoso() does) and measures its memory.
+Measured run_measured(const TempDir& dir, const std::string& command) {
+  const auto out_file = dir.path() / ".stdout-measured";
+  const auto err_file = dir.path() / ".stderr-measured";
+  const std::string full = "cd " + shell_quote(dir.path().string()) +
+                           " && export HOSO_DB=" + shell_quote((dir.path() / "hoso.db").string()) +
+                           " && { " + command + "; } >" + shell_quote(out_file.string()) + " 2>" +
+                           shell_quote(err_file.string());
+  const char* argv[] = {"sh", "-c", full.c_str(), nullptr};
+  pid_t pid = 0;
+  REQUIRE(::posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
+  int status = 0;
+  rusage usage{};
+  REQUIRE(::wait4(pid, &status, 0, &usage) == pid);
+  Measured result;
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.peak_kb = usage.ru_maxrss;
+  result.out = test_support::read_file(out_file);
+  result.err = test_support::read_file(err_file);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("regression: random bytes on standard input are refused, not queued for a clerk") {
+  TempDir dir;
+  init(dir);
+  std::mt19937 random(20261206);
+  std::string noise(2u << 20, '\0');
+  for (char& c : noise) c = static_cast<char>(random() & 0xFF);
+  dir.write("noise.bin", noise);
+  const auto lines = std::count(noise.begin(), noise.end(), '\n') + 1;
+
+  auto run = hoso(dir, "intake --stdin < noise.bin");
+  INFO(run.err.substr(0, 2000));
+  CHECK(run.exit_code == 3);  // bad input
+  // Ten refusals are shown one by one, then how many there were.
+  CHECK(run.err.find("hoso: line 1 ") == 0);
+  const auto counted =
+      run.err.find(" lines could not be codes and were skipped (the first: stdin:");
+  REQUIRE(counted != std::string::npos);
+  const auto start = run.err.rfind("hoso: ", counted) + 6;
+  const long refused = std::stol(run.err.substr(start, counted - start));
+  CHECK(refused > lines * 99 / 100);
+  CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 11);
+
+  // Random bytes are no codes: the clerk finds next to nothing to look at (it was 7,819 items).
+  // A run of six printable characters reads like typed text, and this noise holds one.
+  SQLite::Database raw((dir.path() / "hoso.db").string(), SQLite::OPEN_READONLY);
+  CAPTURE(lines);
+  CAPTURE(refused);
+  CHECK(raw.execAndGet("SELECT count(*) FROM manual_queue").getInt64() <= 1);
+}
+
+TEST_CASE("regression: a 300 MB line on standard input is skipped in bounded memory") {
+  TempDir dir;
+  init(dir);
+  const std::string hoso_path = shell_quote((test_support::bin_dir() / "hoso").string());
+  auto baseline = run_measured(dir, "printf 'EB123456785VN\\n' | " + hoso_path + " intake --stdin");
+  REQUIRE(baseline.exit_code == 0);
+
+  auto run = run_measured(dir,
+                          "{ head -c 300000000 /dev/zero | tr '\\0' A; printf "
+                          "'\\nRB924926062VN\\n'; } | " +
+                              hoso_path + " intake --stdin");
+  INFO(run.err);
+  INFO(run.out);
+  CHECK(run.exit_code == 3);
+  CHECK(run.err.find("line 1 is longer than 1024 bytes, which no code is: skipped") !=
+        std::string::npos);
+  // The code after it is registered.
+  CHECK(run.out.find("RB924926062VN") != std::string::npos);
+  CHECK(run.out.find("1 new dossier") != std::string::npos);
+  // The line was never held: the run took no more memory than one with a single short line
+  // (it took 685 MB when the line was read whole).
+  CAPTURE(baseline.peak_kb);
+  CAPTURE(run.peak_kb);
+  CHECK(run.peak_kb < baseline.peak_kb + 32 * 1024);
+}
+
+TEST_CASE(
+    "regression: a temporary image left by a killed process is swept when hoso watch starts") {
+  TempDir dir;
+  init(dir);
+  // What db::ImageStore::put leaves when its process is killed between write and rename.
+  const auto folder = dir.path() / "images" / "3f";
+  const std::string name = fmt::format(".3f{}.31337.0.tmp", std::string(62, '0'));
+  dir.write(fmt::format("images/3f/{}", name), std::string(4096, 'x'));
+  std::filesystem::last_write_time(
+      folder / name, std::filesystem::file_time_type::clock::now() - std::chrono::hours(3));
+  // A write in progress in another process, and a file that is not ours, stay.
+  const std::string fresh = fmt::format(".3f{}.31338.0.tmp", std::string(62, '1'));
+  dir.write(fmt::format("images/3f/{}", fresh), "x");
+  dir.write("images/3f/.other.tmp", "x");
+  std::filesystem::last_write_time(
+      folder / ".other.tmp", std::filesystem::file_time_type::clock::now() - std::chrono::hours(3));
+  std::filesystem::create_directories(dir.path() / "scans");
+
+  auto run = hoso(dir, "watch --once scans");
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(folder / name));
+  CHECK(std::filesystem::exists(folder / fresh));
+  CHECK(std::filesystem::exists(folder / ".other.tmp"));
+}
+
+TEST_CASE("regression: hoso scan and hoso intake name and skip a FIFO and a symlink loop") {
+  TempDir dir;
+  init(dir);
+  dir.write("ok.jpg", test_support::read_file(k_source / "samples" / "envelopes" / "plain-01.jpg"));
+  REQUIRE(::mkfifo((dir.path() / "pipe.jpg").c_str(), 0644) == 0);
+  std::filesystem::create_symlink("loop2.jpg", dir.path() / "loop1.jpg");
+  std::filesystem::create_symlink("loop1.jpg", dir.path() / "loop2.jpg");
+  auto scanned = hoso(dir, "scan pipe.jpg loop1.jpg ok.jpg");
+  INFO(scanned.out);
+  INFO(scanned.err);
+  CHECK(scanned.exit_code == 3);  // some input could not be read
+  CHECK(scanned.out.find("RC627973386VN") != std::string::npos);
+  CHECK(
+      scanned.err.find("pipe.jpg is not a regular file (a pipe, a socket or a device): skipped") !=
+      std::string::npos);
+  CHECK(scanned.err.find("loop1.jpg is a symbolic link that loops: skipped") != std::string::npos);
+
+  auto run = hoso(dir, "intake --json pipe.jpg loop1.jpg ok.jpg");
+  INFO(run.out);
+  INFO(run.err);
+  CHECK(run.exit_code == 3);
+  const auto lines = test_support::lines_of(run.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(json::parse(lines[0]).at("file") == "pipe.jpg");
+  CHECK(json::parse(lines[0]).at("error").at("code") == "bad_input");
+  CHECK(json::parse(lines[1]).at("file") == "loop1.jpg");
+  CHECK(json::parse(lines[2]).at("outcome") == "registered");
+  // Nothing waits in the manual queue for the pipe.
+  SQLite::Database raw((dir.path() / "hoso.db").string(), SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("SELECT count(*) FROM manual_queue").getInt64() == 0);
 }

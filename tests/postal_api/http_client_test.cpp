@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/s10.hpp"
 #include "postal_api/detail/circuit_breaker.hpp"
 #include "postal_api/vnpost.hpp"
 #include "test_server.hpp"
@@ -340,4 +341,105 @@ TEST_CASE("regression: a carrier claiming more items than asked gets no extra pa
   REQUIRE(report->failures.count("EB000100128VN") == 1);
   CHECK(report->failures.at("EB000100128VN").message.find("claims 3000 items for 1 numbers") !=
         std::string::npos);
+}
+
+TEST_CASE("regression: attempts that a carrier holds without answering open the breaker") {
+  // Every connection is accepted and then held in silence: a carrier that is stuck, not down.
+  RawServer server([](int) { return std::string("hold"); });
+  auto options = quick_options();  // 5 attempts per request
+  options.total_timeout = chr::milliseconds(200);
+  common::ManualClock clock(common::parse_local("2026-11-29T10:15:02").value());
+  postal_api::detail::CircuitBreaker breaker("vnpost", 3, chr::seconds(30), clock);
+  HttpClient client(options, &breaker);
+
+  auto first = client.run({post(server.url("/x"))});
+  REQUIRE_FALSE(first[0]);
+  // Three timed-out attempts opened the breaker; the request made no more.
+  CHECK(server.connections() == 3);
+  CHECK(breaker.times_opened() == 1);
+  CHECK(first[0].error().code == ErrorCode::unavailable);
+  CHECK(first[0].error().message.find("vnpost: not called: the carrier failed 3 times in a row") ==
+        0);
+
+  // Later calls are refused without reaching the network.
+  auto second = client.run({post(server.url("/x")), post(server.url("/x"))});
+  CHECK_FALSE(second[0]);
+  CHECK_FALSE(second[1]);
+  CHECK(server.connections() == 3);
+}
+
+namespace {
+
+// The Vietnam Post adapter over a RawServer whose answers `answer` decides, with short timeouts.
+std::unique_ptr<postal_api::Carrier> stuck_carrier(const RawServer& server,
+                                                   const common::Clock& clock) {
+  postal_api::CarrierConfig config;
+  config.base_url = server.url("/api/api/");
+  config.username = "hoso-desk";
+  config.password = "hoso-sim";
+  config.status_map = std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
+  config.connect_timeout = chr::milliseconds(1000);
+  config.total_timeout = chr::milliseconds(200);
+  config.max_attempts = 5;
+  config.breaker_failures = 5;
+  config.max_in_flight = 8;
+  config.batch_size = 10;
+  config.backoff_base = chr::milliseconds(1);
+  config.backoff_max = chr::milliseconds(5);
+  config.jitter_seed = 7;
+  auto carrier = postal_api::make_vnpost_carrier(config, clock);
+  REQUIRE(carrier);
+  return std::move(*carrier);
+}
+
+std::vector<std::string> numbers(int count) {
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) out.push_back(common::make_s10("EB", 100'000 + i));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "regression: a carrier that never answers its login is asked five times, then not at all") {
+  RawServer server([](int) { return std::string("hold"); });
+  common::ManualClock clock(common::parse_local("2026-11-29T10:15:02").value());
+  auto carrier = stuck_carrier(server, clock);
+
+  auto first = carrier->track(numbers(50));
+  REQUIRE_FALSE(first);
+  CHECK(first.error().code == ErrorCode::unavailable);
+  CHECK(server.connections() == 5);  // the login's attempts, up to breaker_failures
+  CHECK(carrier->stats().breaker_opened == 1);
+
+  auto second = carrier->track(numbers(50));
+  REQUIRE_FALSE(second);
+  CHECK(second.error().code == ErrorCode::unavailable);
+  CHECK(server.connections() == 5);  // refused without calling
+}
+
+TEST_CASE("regression: a carrier that logs in and then never answers gets one wave of requests") {
+  // The login is answered; every later connection is held in silence.
+  RawServer server([](int n) {
+    if (n > 0) return std::string("hold");
+    const std::string body = R"({"IsSuccess": true, "Token": "t", "ErrorMessage": null})";
+    return fmt::format(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: "
+        "close\r\n\r\n{}",
+        body.size(), body);
+  });
+  common::ManualClock clock(common::parse_local("2026-11-29T10:15:02").value());
+  auto carrier = stuck_carrier(server, clock);
+
+  // 100 numbers: 10 page requests, 8 in flight, 5 attempts each.
+  auto report = carrier->track(numbers(100));
+  if (report) CHECK(report->failures.size() == 100);
+  // The first wave of 8 timed out together and opened the breaker. Before it opened at most 4
+  // failures were heard, each followed by at most one retry: 12 attempts at most (there were 48
+  // when a timeout counted only once its request had used all five attempts).
+  CHECK(server.connections() - 1 <= 12);
+  CHECK(carrier->stats().breaker_opened == 1);
+  const auto asked = server.connections();
+  CHECK_FALSE(carrier->track(numbers(100)));
+  CHECK(server.connections() == asked);
 }

@@ -1,6 +1,8 @@
 // Batch scanning: which files a list of paths expands to, results delivered in input order while
 // several workers decode, and the JSON lines `hoso scan --json` prints.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -170,4 +172,35 @@ TEST_CASE("JSON lines give one line per scanned page, the first with the page co
   CHECK(lines[1].at("page") == 1);
   CHECK(lines[1].at("symbols").empty());
   CHECK(lines[1].at("error").is_null());
+}
+
+TEST_CASE("regression: a FIFO and a symlink loop among the inputs are named and skipped") {
+  TempDir dir;
+  const auto good = dir.write("good.png", "x");
+  const auto fifo = dir / "pipe.jpg";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  std::filesystem::create_symlink("loop-b.jpg", dir / "loop-a.jpg");
+  std::filesystem::create_symlink("loop-a.jpg", dir / "loop-b.jpg");
+  dir.write("folder/z.png", "x");
+  REQUIRE(::mkfifo((dir / "folder" / "fifo.png").c_str(), 0644) == 0);
+  std::filesystem::create_symlink("self.jpg", dir / "folder" / "self.jpg");
+  std::filesystem::create_symlink("other.txt", dir / "folder" / "other.txt");  // not an image
+
+  std::vector<scanner::SkippedInput> skipped;
+  auto files = scanner::collect_inputs(
+      {fifo.string(), (dir / "loop-a.jpg").string(), good.string(), (dir / "folder").string()},
+      skipped);
+  REQUIRE(files.has_value());
+  CHECK(*files == std::vector<std::string>{good.string(), (dir / "folder/z.png").string()});
+  REQUIRE(skipped.size() == 4);
+  CHECK(skipped[0].path == fifo.string());
+  CHECK(skipped[0].reason.render(common::Lang::en) ==
+        fmt::format("{} is not a regular file (a pipe, a socket or a device): skipped",
+                    fifo.string()));
+  CHECK(skipped[1].path == (dir / "loop-a.jpg").string());
+  CHECK(skipped[1].reason.id() == "scan_input_link_loop");
+  CHECK(skipped[2].path == (dir / "folder/fifo.png").string());
+  CHECK(skipped[2].reason.id() == "scan_input_not_regular");
+  CHECK(skipped[3].path == (dir / "folder/self.jpg").string());
+  CHECK(skipped[3].reason.id() == "scan_input_link_loop");
 }

@@ -440,3 +440,42 @@ TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run wit
   CHECK(finished.wrong_status == 0);
   CHECK(finished.wrong_events == 0);  // no event stored twice
 }
+
+TEST_CASE("regression: hoso sync --json prints an error object when the carrier is unreachable") {
+  World world(30);
+  const std::string base_url = world.carrier->base_url();
+  world.carrier->stop();  // nobody listens on that port any more
+  test_support::TempDir dir;
+  const auto database = dir / "hoso.db";
+  { auto store = desk_with(database, world.numbers); }
+  dir.write("hoso.json", nlohmann::json{{"carrier",
+                                         {{"base_url", base_url},
+                                          {"username", "hoso-desk"},
+                                          {"password", "hoso-sim"},
+                                          {"status_map", status_table().string()},
+                                          {"backoff_base_ms", 20},
+                                          {"breaker_failures", 5}}}}
+                             .dump());
+  const auto run = test_support::run_command(
+      test_support::shell_quote((test_support::bin_dir() / "hoso").string()) +
+          " sync --json --db " + test_support::shell_quote(database.string()),
+      dir.path());
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 5);  // carrier unavailable
+  const auto lines = test_support::lines_of(run.out);
+  REQUIRE(lines.size() == 1);
+  const auto json = nlohmann::json::parse(lines.front());
+  CHECK(json["error"]["code"] == "unavailable");
+  CHECK(json["error"]["message"].get<std::string>().find("nothing was changed") !=
+        std::string::npos);
+  CHECK(json["complete"] == false);
+
+  // A desk without a carrier config says so in JSON too.
+  const auto unconfigured = test_support::run_command(
+      test_support::shell_quote((test_support::bin_dir() / "hoso").string()) +
+          " sync --json --config none.json --db " + test_support::shell_quote(database.string()),
+      dir.path());
+  INFO(unconfigured.out << unconfigured.err);
+  CHECK(unconfigured.exit_code == 2);
+  CHECK(nlohmann::json::parse(unconfigured.out)["error"]["code"] == "invalid_argument");
+}
