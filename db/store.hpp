@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,13 @@ struct DossierFilter {
   std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
   bool newest_first = false;            // order by filing time, newest first (else oldest)
   std::optional<std::vector<Id>> ids;   // only these dossiers (an empty list: none)
+  // Only dossiers whose applicant's name has, for each of these, a word starting with it: word
+  // prefixes folded as common::search_words makes them ("nguy", "lan"). Answered through the
+  // index of name words (schema v7), never by reading every applicant: each prefix is first
+  // counted in the index (stopping past a few thousand), and the rarest one gives the candidates.
+  // Only when every prefix is that common are the dossiers read in order, newest first, until
+  // `limit` of them match.
+  std::vector<std::string> name_words;
 };
 
 struct Counts {
@@ -227,6 +235,9 @@ struct SqliteOptions {
   int busy_timeout_ms = 30'000;  // how long a writer waits for another process's transaction
   bool durable = true;           // fsync every commit (synchronous=FULL); false: synchronous=NORMAL
   bool create = true;            // create the file when missing (false: not_found)
+  // Called with the text of each statement as it starts to run, on the thread running it, on
+  // every connection of the store: for tests and diagnostics (which statements a call runs).
+  std::function<void(std::string_view sql)> on_statement;
 };
 
 // The schema version this program writes; `PRAGMA user_version` of an up-to-date database.

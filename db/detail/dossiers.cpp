@@ -1,8 +1,11 @@
 // Dossiers, the per-agency per-day sequence behind their codes, and their applicants.
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <iterator>
 #include <variant>
 
+#include "common/unicode.hpp"
 #include "db/detail/repository.hpp"
 
 namespace db::detail {
@@ -39,6 +42,24 @@ Dossier read_dossier(RowReader& r) {
   return d;
 }
 
+// A prefix's stored words are the keys from the prefix up to the prefix followed by U+10FFFF, the
+// last code point (a noncharacter, never part of a word): a range of the index, in bytes.
+constexpr std::string_view k_after_every_word = "\xF4\x8F\xBF\xBF";
+
+// The dossiers a prefix may pick out by the index before the list is read in order instead: a
+// name search costs at most this many row reads, however large the registry.
+constexpr std::int64_t k_name_candidates = 2000;
+
+// `prefix` for a LIKE pattern with '\\' as its escape character.
+std::string like_escaped(std::string_view prefix) {
+  std::string out;
+  for (const char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 constexpr char k_applicant_columns[] =
     "id, dossier_id, id_number, old_id_number, full_name, birth_date, sex, address, issue_date, "
     "source, phone, return_address";
@@ -61,6 +82,73 @@ Applicant read_applicant(RowReader& r) {
 }
 
 }  // namespace
+
+std::string search_name_of(std::string_view full_name) {
+  return fmt::format("{}", fmt::join(common::search_words(full_name), " "));
+}
+
+std::vector<std::string> name_words_of(std::string_view full_name) {
+  std::vector<std::string> words = common::search_words(full_name);
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+struct Repository::NameSearch {
+  bool none = false;                          // a prefix starts no stored word: no dossier matches
+  std::optional<std::vector<Id>> candidates;  // the rarest prefix's dossiers, when few enough
+  std::vector<std::string> checked;           // the prefixes each dossier is still checked for
+};
+
+Repository::NameSearch Repository::plan_name_search(const std::vector<std::string>& prefixes) {
+  NameSearch plan;
+  std::optional<std::size_t> rarest;
+  std::int64_t fewest = 0;
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    const std::string& prefix = prefixes[i];
+    auto& count = query(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM applicant_name_words WHERE word >= ? AND word < ? "
+        "LIMIT ?) AS found",
+        prefix, prefix + std::string(k_after_every_word), k_name_candidates + 1);
+    const std::int64_t n = count.step() ? count.column_int(0) : 0;
+    count.reset();
+    if (n == 0) {
+      plan.none = true;
+      return plan;
+    }
+    if (n <= k_name_candidates && (!rarest || n < fewest)) {
+      rarest = i;
+      fewest = n;
+    }
+  }
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    if (!rarest || i != *rarest) plan.checked.push_back(prefixes[i]);
+  }
+  if (rarest) {
+    const std::string& prefix = prefixes[*rarest];
+    auto& s = query(
+        "SELECT dossier_id FROM applicant_name_words WHERE word >= ? AND word < ? "
+        "ORDER BY dossier_id",
+        prefix, prefix + std::string(k_after_every_word));
+    std::vector<Id> ids;
+    while (s.step()) ids.push_back(s.column_int(0));
+    s.reset();
+    // A name with two words of the prefix ("Nguyễn Nguyệt", "nguy") is listed twice.
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    plan.candidates = std::move(ids);
+  }
+  return plan;
+}
+
+void Repository::index_name_words(Id dossier_id, const std::string& search_name) {
+  for (const std::string& word : name_words_of(search_name)) {
+    query(
+        "INSERT INTO applicant_name_words(word, dossier_id) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING",
+        word, dossier_id)
+        .exec();
+  }
+}
 
 Result<Id> Repository::insert_dossier(const Dossier& d) {
   return guarded("registering a dossier", [&]() -> Result<Id> {
@@ -119,10 +207,35 @@ Result<std::vector<Dossier>> Repository::list_dossiers(const DossierFilter& f) {
       where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
       values.emplace_back(f.due_before->time_since_epoch().count());
     }
-    if (f.ids) {
+    std::optional<std::vector<Id>> ids = f.ids;
+    if (!f.name_words.empty()) {
+      NameSearch names = plan_name_search(f.name_words);
+      if (names.none) return std::vector<Dossier>{};
+      if (names.candidates) {
+        if (ids) {
+          std::vector<Id> wanted = *ids;
+          std::sort(wanted.begin(), wanted.end());
+          std::vector<Id> both;
+          std::set_intersection(wanted.begin(), wanted.end(), names.candidates->begin(),
+                                names.candidates->end(), std::back_inserter(both));
+          ids = std::move(both);
+        } else {
+          ids = std::move(names.candidates);
+        }
+      }
+      // The other prefixes on the folded name, per dossier (a primary-key read of its
+      // applicant), so the dossiers are still read in the list's order and stop at the limit.
+      for (const std::string& prefix : names.checked) {
+        where.emplace_back(
+            "EXISTS (SELECT 1 FROM applicants a WHERE a.dossier_id = d.id AND "
+            "(' ' || a.search_name) LIKE ? ESCAPE '\\')");
+        values.emplace_back("% " + like_escaped(prefix) + "%");
+      }
+    }
+    if (ids) {
       // Numbers only: safe to write into the statement.
-      where.push_back(f.ids->empty() ? std::string("FALSE")
-                                     : fmt::format("d.id IN ({})", fmt::join(*f.ids, ",")));
+      where.push_back(ids->empty() ? std::string("FALSE")
+                                   : fmt::format("d.id IN ({})", fmt::join(*ids, ",")));
     }
     if (f.filed_from) {
       where.emplace_back("d.filed_at >= ?");
@@ -187,26 +300,43 @@ Result<std::vector<Id>> Repository::dossiers_of_applicant(const std::string& id_
 
 Result<Id> Repository::insert_applicant(const Applicant& a) {
   return guarded("saving the applicant", [&]() -> Result<Id> {
-    return insert(
+    const std::string search_name = search_name_of(a.full_name);
+    const Id id = insert(
         "INSERT INTO applicants(dossier_id, id_number, old_id_number, full_name, birth_date, "
-        "sex, address, issue_date, source, phone, return_address) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sex, address, issue_date, source, phone, return_address, search_name) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         a.dossier_id, a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address,
-        a.issue_date, a.source, a.phone, a.return_address);
+        a.issue_date, a.source, a.phone, a.return_address, search_name);
+    index_name_words(a.dossier_id, search_name);
+    return id;
   });
 }
 
 Result<void> Repository::update_applicant(const Applicant& a) {
   return guarded("saving the applicant", [&]() -> Result<void> {
-    auto& s = query(
-        "UPDATE applicants SET id_number = ?, old_id_number = ?, full_name = ?, birth_date = ?, "
-        "sex = ?, address = ?, issue_date = ?, source = ?, phone = ?, return_address = ? "
-        "WHERE dossier_id = ?",
-        a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address, a.issue_date,
-        a.source, a.phone, a.return_address, a.dossier_id);
-    if (s.exec() == 0) {
+    auto& before = query("SELECT search_name FROM applicants WHERE dossier_id = ?", a.dossier_id);
+    if (!before.step()) {
+      before.reset();
       return make_error(ErrorCode::not_found,
                         fmt::format("dossier #{} has no applicant to update", a.dossier_id));
+    }
+    const std::string old_search_name = before.column_text(0);
+    before.reset();
+    const std::string search_name = search_name_of(a.full_name);
+    query(
+        "UPDATE applicants SET id_number = ?, old_id_number = ?, full_name = ?, birth_date = ?, "
+        "sex = ?, address = ?, issue_date = ?, source = ?, phone = ?, return_address = ?, "
+        "search_name = ? WHERE dossier_id = ?",
+        a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address, a.issue_date,
+        a.source, a.phone, a.return_address, search_name, a.dossier_id)
+        .exec();
+    if (search_name != old_search_name) {
+      for (const std::string& word : name_words_of(old_search_name)) {
+        query("DELETE FROM applicant_name_words WHERE word = ? AND dossier_id = ?", word,
+              a.dossier_id)
+            .exec();
+      }
+      index_name_words(a.dossier_id, search_name);
     }
     return {};
   });

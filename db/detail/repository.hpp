@@ -25,6 +25,11 @@ auto guarded(std::string_view doing, Fn&& fn) -> decltype(fn()) {
   }
 }
 
+// An applicant's name as the staff search keeps it (schema v7): its words (common::search_words)
+// joined by single spaces ("Nguyễn Thị Lan" -> "nguyen thi lan"), and its distinct words, sorted.
+std::string search_name_of(std::string_view full_name);
+std::vector<std::string> name_words_of(std::string_view full_name);
+
 class Repository final : public Transaction {
  public:
   explicit Repository(Connection& connection) : c_(connection) {}
@@ -136,6 +141,10 @@ class Repository final : public Transaction {
   }
 
   std::vector<ScanCode> codes_of(Id scan_id);
+  void index_name_words(Id dossier_id, const std::string& search_name);
+  // For list_dossiers: how the filter's name words select dossiers (dossiers.cpp).
+  struct NameSearch;
+  NameSearch plan_name_search(const std::vector<std::string>& prefixes);
   std::vector<Scan> read_scans(Statement& s);
   std::optional<Batch> read_batch(Statement& s);
 
