@@ -188,6 +188,14 @@ class Transaction {
   virtual common::Result<Counts> counts() = 0;
 };
 
+// Whose read it is. The SQLite store gives each lane readers of its own, so a lane's reads never
+// wait for connections another lane holds: a citizen's lookup does not queue behind staff
+// searches and reports, however many run at once.
+enum class ReadLane {
+  staff,          // staff pages, lists, searches and reports, the CLI, background jobs
+  public_lookup,  // a citizen's lookup (tracking::citizen_lookup); a few cheap key lookups each
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -198,25 +206,37 @@ class Store {
   virtual common::Result<void> write(
       const std::function<common::Result<void>(Transaction&)>& work) = 0;
 
-  // Runs `work` in a read transaction: a consistent snapshot. Thread-safe.
+  // Runs `work` in a read transaction: a consistent snapshot, on the staff's readers
+  // (ReadLane::staff). Thread-safe.
   virtual common::Result<void> read(
       const std::function<common::Result<void>(Transaction&)>& work) = 0;
+
+  // The same on the readers of `lane`. A store without lanes (a test's wrapper) reads as above.
+  virtual common::Result<void> read(ReadLane lane,
+                                    const std::function<common::Result<void>(Transaction&)>& work) {
+    (void)lane;
+    return read(work);
+  }
 
   // The same for a unit of work that returns a value: `store.read<StaffView>([&](Transaction& tx)
   // { return staff_lookup(tx, key); })` returns what `work` returned, or its error, or the
   // store's (io_error when the database refuses). write<T> commits iff `work` succeeds.
   template <class T, class Work>
   common::Result<T> read(Work&& work) {
-    return run_returning<T>(false, std::forward<Work>(work));
+    return run_returning<T>(false, ReadLane::staff, std::forward<Work>(work));
+  }
+  template <class T, class Work>
+  common::Result<T> read(ReadLane lane, Work&& work) {
+    return run_returning<T>(false, lane, std::forward<Work>(work));
   }
   template <class T, class Work>
   common::Result<T> write(Work&& work) {
-    return run_returning<T>(true, std::forward<Work>(work));
+    return run_returning<T>(true, ReadLane::staff, std::forward<Work>(work));
   }
 
  private:
   template <class T, class Work>
-  common::Result<T> run_returning(bool writing, Work&& work) {
+  common::Result<T> run_returning(bool writing, ReadLane lane, Work&& work) {
     std::optional<T> out;
     auto unit = [&](Transaction& tx) -> common::Result<void> {
       common::Result<T> value = work(tx);
@@ -224,7 +244,7 @@ class Store {
       out.emplace(std::move(*value));
       return {};
     };
-    auto done = writing ? write(unit) : read(unit);
+    auto done = writing ? write(unit) : read(lane, unit);
     if (!done) return std::move(done).error();
     return std::move(*out);
   }

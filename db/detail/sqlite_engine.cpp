@@ -1,6 +1,7 @@
-// The SQLite engine: connections (one writing connection per Store, guarded by a mutex, and up
-// to eight reading connections: in WAL mode readers see the last commit and never wait for the
-// writer), pragmas, migrations, and transactions. Writers take the database lock up front (BEGIN
+// The SQLite engine: connections (one writing connection per Store, guarded by a mutex, and
+// reading connections in a pool per ReadLane, eight for the staff and two for citizens' lookups:
+// in WAL mode readers see the last commit and never wait for the writer), pragmas, migrations,
+// and transactions. Writers take the database lock up front (BEGIN
 // IMMEDIATE) so a unit of work's reads and writes are not interleaved with another process's.
 // The SQL of the records is not here but in the repository files (repository.hpp), which see
 // this engine only through detail::Connection. SQLite::Exception never leaves this file: a
@@ -173,10 +174,15 @@ class SqliteStore final : public Store {
     return run(*connection_, work, SQLite::TransactionBehavior::IMMEDIATE, "writing");
   }
 
-  // Reads run on connections of their own (WAL lets readers and the writer work at once), so a
-  // server's lookups do not queue behind each other or behind a write.
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
-    Pool& pool = readers_;
+    return read(ReadLane::staff, work);
+  }
+
+  // Reads run on connections of their own (WAL lets readers and the writer work at once), so a
+  // server's lookups do not queue behind each other or behind a write; and each lane has its own
+  // pool, so the staff's searches cannot take the readers citizens' lookups need.
+  Result<void> read(ReadLane lane, const std::function<Result<void>(Transaction&)>& work) override {
+    Pool& pool = lane == ReadLane::public_lookup ? public_readers_ : staff_readers_;
     auto reader = take_reader(pool);
     if (!reader) return reader.error();
     // Given back however `work` ends, an exception included: a lost reader would shrink the pool
@@ -262,7 +268,10 @@ class SqliteStore final : public Store {
   const int busy_timeout_ms_;
   const std::shared_ptr<StatementHook> hook_;
   std::mutex readers_mutex_;
-  Pool readers_{8, {}, {}, 0};
+  // Eight for the staff (searches, reports, the CLI's reads); two for citizens' lookups, which
+  // are a few primary-key reads each and are rate-limited per address by the server.
+  Pool staff_readers_{8, {}, {}, 0};
+  Pool public_readers_{2, {}, {}, 0};
 };
 
 // hoso_search_name(full_name) and hoso_name_words(full_name), which migration 7 fills the name
