@@ -30,12 +30,11 @@ struct DossierFilter {
   std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
   bool newest_first = false;            // order by filing time, newest first (else oldest)
   std::optional<std::vector<Id>> ids;   // only these dossiers (an empty list: none)
-  // Only dossiers whose applicant's name has, for each of these, a word starting with it: word
-  // prefixes folded as common::search_words makes them ("nguy", "lan"). Answered through the
-  // index of name words (schema v7), never by reading every applicant: each prefix is first
-  // counted in the index (stopping past a few thousand), and the rarest one gives the candidates.
-  // Only when every prefix is that common are the dossiers read in order, newest first, until
-  // `limit` of them match.
+  // Only dossiers whose applicant's name has these words one after the other, the last perhaps
+  // unfinished, folded as common::search_words makes them ({"thi", "la"} finds "Nguyễn Thị
+  // Lan"). Answered through the index of names (schema v7), never by reading every applicant: the
+  // matches are counted in the index first (up to sqrt(limit * dossiers)); when they are more,
+  // the dossiers are read in order and stop at `limit` matches.
   std::vector<std::string> name_words;
 };
 

@@ -123,8 +123,8 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
     std::optional<std::set<db::Id>> named;  // the dossiers a key or an ID number names
     if (!query.text.empty()) {
       // A tracking number, dossier code or #id names one dossier; an ID number its applicant's;
-      // anything else is searched in the applicants' names, word by word: each word typed
-      // starts a word of the name, in any order ("ngoc han" finds "Trần Thị Ngọc Hân").
+      // anything else is searched in the applicants' names: the words typed, one after the
+      // other from the start of a word ("ngoc ha" finds "Trần Thị Ngọc Hân").
       named.emplace();
       TRY_ASSIGN(const auto id, find_dossier_id(tx, query.text));
       if (id) named->insert(*id);

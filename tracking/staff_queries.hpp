@@ -1,9 +1,9 @@
 // The staff's queries about dossiers. The list: one query for the CLI (`hoso dossier list`) and
 // the server's dossier list, with filters by state, working view, field, filing dates and handover
 // batch, a free-text search (a tracking number, dossier code or #id, an applicant's ID number, or
-// the beginnings of a name's words typed with or without diacritics), a limit and an order. Staff
-// only: rows carry the applicant's name. Knows the database and the lifecycle's due list; nothing
-// about HTTP or terminals.
+// words of a name typed with or without diacritics), a limit and an order. Staff only: rows carry
+// the applicant's name. Knows the database and the lifecycle's due list; nothing about HTTP or
+// terminals.
 #pragma once
 
 #include <optional>
@@ -64,9 +64,9 @@ struct DossierPage {
 // The dossiers matching every filter of `query` at clock.now(), at most query.limit, by filing
 // time (newest first unless asked otherwise). A text that names one dossier (find_dossier_id) or an
 // applicant's ID number selects those dossiers; any other text is searched in the applicants'
-// names word by word: each of its words (common::search_words: folded, without diacritics) must
-// start a word of the name, in any order ("thi lan", "Lan Nguy"). Through the database's index of
-// name words: the cost does not grow with the number of dossiers (db::DossierFilter::name_words).
+// names: its words (common::search_words: folded, without diacritics) must be words of the name
+// one after the other, the last perhaps unfinished ("thi lan", "van d", "Ngọc"), as
+// db::DossierFilter::name_words says, through the database's index of names.
 // Fails with invalid_argument when the limit is below 1, not_found when the batch does not exist,
 // or the database's errors. Reads in one transaction (two for the due views).
 common::Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,

@@ -2,7 +2,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <iterator>
+#include <cmath>
 #include <variant>
 
 #include "common/unicode.hpp"
@@ -42,13 +42,9 @@ Dossier read_dossier(RowReader& r) {
   return d;
 }
 
-// A prefix's stored words are the keys from the prefix up to the prefix followed by U+10FFFF, the
+// The keys that begin with a phrase run from the phrase up to the phrase followed by U+10FFFF, the
 // last code point (a noncharacter, never part of a word): a range of the index, in bytes.
-constexpr std::string_view k_after_every_word = "\xF4\x8F\xBF\xBF";
-
-// The dossiers a prefix may pick out by the index before the list is read in order instead: a
-// name search costs at most this many row reads, however large the registry.
-constexpr std::int64_t k_name_candidates = 2000;
+constexpr std::string_view k_after_every_key = "\xF4\x8F\xBF\xBF";
 
 // `prefix` for a LIKE pattern with '\\' as its escape character.
 std::string like_escaped(std::string_view prefix) {
@@ -87,65 +83,60 @@ std::string search_name_of(std::string_view full_name) {
   return fmt::format("{}", fmt::join(common::search_words(full_name), " "));
 }
 
-std::vector<std::string> name_words_of(std::string_view full_name) {
-  std::vector<std::string> words = common::search_words(full_name);
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
-  return words;
+std::vector<std::string> name_keys_of(std::string_view full_name) {
+  const std::vector<std::string> words = common::search_words(full_name);
+  std::vector<std::string> keys;
+  for (std::size_t first = 0; first < words.size(); ++first) {
+    keys.push_back(fmt::format(
+        "{}", fmt::join(words.begin() + static_cast<std::ptrdiff_t>(first), words.end(), " ")));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
-struct Repository::NameSearch {
-  bool none = false;                          // a prefix starts no stored word: no dossier matches
-  std::optional<std::vector<Id>> candidates;  // the rarest prefix's dossiers, when few enough
-  std::vector<std::string> checked;           // the prefixes each dossier is still checked for
-};
-
-Repository::NameSearch Repository::plan_name_search(const std::vector<std::string>& prefixes) {
-  NameSearch plan;
-  std::optional<std::size_t> rarest;
-  std::int64_t fewest = 0;
-  for (std::size_t i = 0; i < prefixes.size(); ++i) {
-    const std::string& prefix = prefixes[i];
-    auto& count = query(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM applicant_name_words WHERE word >= ? AND word < ? "
-        "LIMIT ?) AS found",
-        prefix, prefix + std::string(k_after_every_word), k_name_candidates + 1);
-    const std::int64_t n = count.step() ? count.column_int(0) : 0;
-    count.reset();
-    if (n == 0) {
-      plan.none = true;
-      return plan;
-    }
-    if (n <= k_name_candidates && (!rarest || n < fewest)) {
-      rarest = i;
-      fewest = n;
-    }
+std::optional<std::string> Repository::name_condition(const std::vector<std::string>& words,
+                                                      std::int64_t limit,
+                                                      std::vector<std::string>& values) {
+  const std::string phrase = fmt::format("{}", fmt::join(words, " "));
+  const std::string after = phrase + std::string(k_after_every_key);
+  // Reading k candidates through the index and sorting them costs about what reading the list
+  // in order costs per dossier; in order, `limit` matches among n of N dossiers take about
+  // limit * N / n reads. Past sqrt(limit * N) matches the list in order is the cheaper way.
+  auto& last = query("SELECT MAX(id) FROM dossiers");
+  const std::int64_t dossiers = last.step() ? last.column_int(0) : 0;
+  last.reset();
+  const auto through_index = std::max<std::int64_t>(
+      1000,
+      static_cast<std::int64_t>(std::sqrt(
+          static_cast<double>(limit) * static_cast<double>(std::max<std::int64_t>(dossiers, 1)))));
+  auto& count = query(
+      "SELECT COUNT(*) FROM (SELECT 1 FROM applicant_name_keys WHERE name_key >= ? AND "
+      "name_key < ? LIMIT ?) AS found",
+      phrase, after, through_index + 1);
+  const std::int64_t found = count.step() ? count.column_int(0) : 0;
+  count.reset();
+  if (found == 0) return std::nullopt;
+  if (found <= through_index) {
+    values = {phrase, after};
+    return std::string(
+        "d.id IN (SELECT dossier_id FROM applicant_name_keys WHERE name_key >= ? AND "
+        "name_key < ?)");
   }
-  for (std::size_t i = 0; i < prefixes.size(); ++i) {
-    if (!rarest || i != *rarest) plan.checked.push_back(prefixes[i]);
-  }
-  if (rarest) {
-    const std::string& prefix = prefixes[*rarest];
-    auto& s = query(
-        "SELECT dossier_id FROM applicant_name_words WHERE word >= ? AND word < ? "
-        "ORDER BY dossier_id",
-        prefix, prefix + std::string(k_after_every_word));
-    std::vector<Id> ids;
-    while (s.step()) ids.push_back(s.column_int(0));
-    s.reset();
-    // A name with two words of the prefix ("Nguyễn Nguyệt", "nguy") is listed twice.
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    plan.candidates = std::move(ids);
-  }
-  return plan;
+  // Common ("nguyen", "van"): the list in order, each dossier's name checked as the index would
+  // (a primary-key read of its applicant), stopping at the limit.
+  values = {"% " + like_escaped(phrase) + "%"};
+  return std::string(
+      "EXISTS (SELECT 1 FROM applicants a WHERE a.dossier_id = d.id AND "
+      "(' ' || a.search_name) LIKE ? ESCAPE '\\')");
 }
 
-void Repository::index_name_words(Id dossier_id, const std::string& search_name) {
-  for (const std::string& word : name_words_of(search_name)) {
+void Repository::index_name_keys(Id dossier_id, std::string_view full_name) {
+  for (const std::string& key : name_keys_of(full_name)) {
     query(
-        "INSERT INTO applicant_name_words(word, dossier_id) VALUES (?, ?) "
+        "INSERT INTO applicant_name_keys(name_key, dossier_id) VALUES (?, ?) "
         "ON CONFLICT DO NOTHING",
-        word, dossier_id)
+        key, dossier_id)
         .exec();
   }
 }
@@ -207,31 +198,14 @@ Result<std::vector<Dossier>> Repository::list_dossiers(const DossierFilter& f) {
       where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
       values.emplace_back(f.due_before->time_since_epoch().count());
     }
-    std::optional<std::vector<Id>> ids = f.ids;
     if (!f.name_words.empty()) {
-      NameSearch names = plan_name_search(f.name_words);
-      if (names.none) return std::vector<Dossier>{};
-      if (names.candidates) {
-        if (ids) {
-          std::vector<Id> wanted = *ids;
-          std::sort(wanted.begin(), wanted.end());
-          std::vector<Id> both;
-          std::set_intersection(wanted.begin(), wanted.end(), names.candidates->begin(),
-                                names.candidates->end(), std::back_inserter(both));
-          ids = std::move(both);
-        } else {
-          ids = std::move(names.candidates);
-        }
-      }
-      // The other prefixes on the folded name, per dossier (a primary-key read of its
-      // applicant), so the dossiers are still read in the list's order and stop at the limit.
-      for (const std::string& prefix : names.checked) {
-        where.emplace_back(
-            "EXISTS (SELECT 1 FROM applicants a WHERE a.dossier_id = d.id AND "
-            "(' ' || a.search_name) LIKE ? ESCAPE '\\')");
-        values.emplace_back("% " + like_escaped(prefix) + "%");
-      }
+      std::vector<std::string> name_values;
+      const auto condition = name_condition(f.name_words, f.limit, name_values);
+      if (!condition) return std::vector<Dossier>{};  // no name has these words
+      where.push_back(*condition);
+      for (std::string& v : name_values) values.emplace_back(std::move(v));
     }
+    const std::optional<std::vector<Id>>& ids = f.ids;
     if (ids) {
       // Numbers only: safe to write into the statement.
       where.push_back(ids->empty() ? std::string("FALSE")
@@ -307,7 +281,7 @@ Result<Id> Repository::insert_applicant(const Applicant& a) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         a.dossier_id, a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address,
         a.issue_date, a.source, a.phone, a.return_address, search_name);
-    index_name_words(a.dossier_id, search_name);
+    index_name_keys(a.dossier_id, a.full_name);
     return id;
   });
 }
@@ -331,12 +305,12 @@ Result<void> Repository::update_applicant(const Applicant& a) {
         a.source, a.phone, a.return_address, search_name, a.dossier_id)
         .exec();
     if (search_name != old_search_name) {
-      for (const std::string& word : name_words_of(old_search_name)) {
-        query("DELETE FROM applicant_name_words WHERE word = ? AND dossier_id = ?", word,
+      for (const std::string& key : name_keys_of(old_search_name)) {
+        query("DELETE FROM applicant_name_keys WHERE name_key = ? AND dossier_id = ?", key,
               a.dossier_id)
             .exec();
       }
-      index_name_words(a.dossier_id, search_name);
+      index_name_keys(a.dossier_id, a.full_name);
     }
     return {};
   });

@@ -274,7 +274,7 @@ class SqliteStore final : public Store {
   Pool public_readers_{2, {}, {}, 0};
 };
 
-// hoso_search_name(full_name) and hoso_name_words(full_name), which migration 7 fills the name
+// hoso_search_name(full_name) and hoso_name_keys(full_name), which migration 7 fills the name
 // search's columns with for the applicants already stored: the repository's own functions, so old
 // and new rows are folded alike.
 void sql_search_name(sqlite3_context* context, int, sqlite3_value** argv) {
@@ -289,17 +289,17 @@ void sql_search_name(sqlite3_context* context, int, sqlite3_value** argv) {
   }
 }
 
-void sql_name_words(sqlite3_context* context, int, sqlite3_value** argv) {
+void sql_name_keys(sqlite3_context* context, int, sqlite3_value** argv) {
   try {
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-    // Words hold letters and digits only (common::search_words): no quote or backslash to escape.
+    // Keys are words of letters and digits (common::search_words) and spaces: nothing to escape.
     std::string out = "[";
-    for (const std::string& word : detail::name_words_of(
+    for (const std::string& key : detail::name_keys_of(
              text ? std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])))
                   : std::string_view())) {
       if (out.size() > 1) out += ',';
       out += '"';
-      out += word;
+      out += key;
       out += '"';
     }
     out += ']';
@@ -312,7 +312,7 @@ void sql_name_words(sqlite3_context* context, int, sqlite3_value** argv) {
 void add_migration_functions(SQLite::Database& db) {
   constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
   for (const auto& [name, fn] : {std::pair{"hoso_search_name", &sql_search_name},
-                                 std::pair{"hoso_name_words", &sql_name_words}}) {
+                                 std::pair{"hoso_name_keys", &sql_name_keys}}) {
     const int rc = sqlite3_create_function_v2(db.getHandle(), name, 1, flags, nullptr, fn, nullptr,
                                               nullptr, nullptr);
     if (rc != SQLITE_OK) throw SQLite::Exception(db.getHandle(), rc);

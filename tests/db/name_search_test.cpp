@@ -1,6 +1,6 @@
-// The staff's name search in the store (db::DossierFilter::name_words, schema v7): word prefixes
-// through the index of name words, kept up to date as applicants are written, filled by the
-// migration for applicants stored before it.
+// The staff's name search in the store (db::DossierFilter::name_words, schema v7): a name's words
+// one after the other, through the index of names, kept up to date as applicants are written,
+// filled by the migration for applicants stored before it.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -95,18 +95,21 @@ TEST_CASE("search words are a name's letters and digits, folded, split at everyt
   CHECK(common::search_words("  %_'\"\\  ").empty());
 }
 
-TEST_CASE("a name is found by the beginnings of its words, in any order, and by nothing else") {
+TEST_CASE("a name is found by its words one after the other, the first and last maybe begun") {
   TempDir dir;
   auto store = db::open_sqlite(dir.path / "hoso.db").value();
   const db::Id lan = add(*store, 100, "Nguyễn Thị Lan");
   const db::Id duc = add(*store, 200, "Trần Văn Đức");
   CHECK(named(*store, "thi lan") == std::vector<db::Id>{lan});
-  CHECK(named(*store, "LAN nguy") == std::vector<db::Id>{lan});
+  CHECK(named(*store, "THỊ LA") == std::vector<db::Id>{lan});
   CHECK(named(*store, "Đức") == std::vector<db::Id>{duc});
+  CHECK(named(*store, "tran van duc") == std::vector<db::Id>{duc});
   CHECK(named(*store, "n") == std::vector<db::Id>{lan});  // "nguyen"; "Trần" has no word at n
   CHECK(named(*store, "t") == std::vector<db::Id>{duc, lan});
-  CHECK(named(*store, "guyen").empty());  // inside a word, not its beginning
-  CHECK(named(*store, "lan duc").empty());
+  CHECK(named(*store, "guyen").empty());       // inside a word, not its beginning
+  CHECK(named(*store, "nguyen lan").empty());  // not one after the other
+  CHECK(named(*store, "lan nguyen").empty());
+  CHECK(named(*store, "ng thi lan").empty());  // a word before the last left unfinished
   CHECK(named(*store, "zzzz").empty());
 }
 
@@ -124,9 +127,10 @@ TEST_CASE("a name thousands share is listed newest first up to the limit") {
                 return {};
               })
               .has_value());
-  // Every word is too common for the index to pick out a few dossiers: read newest first.
+  // More matches than the index hands out (1,000 here): the list is read newest first.
   CHECK(named(*store, "nguyen van an", 3) == std::vector<db::Id>{ids[4198], ids[4196], ids[4194]});
   CHECK(named(*store, "van b", 2) == std::vector<db::Id>{ids[4199], ids[4197]});
+  CHECK(named(*store, "an").size() == 100);  // the limit
   CHECK(named(*store, "nguyen cuong").empty());
 }
 
@@ -137,7 +141,8 @@ TEST_CASE("a corrected name is found by its new words and no longer by its old o
   rename(*store, id, "Nguyễn Thị Lành");
   CHECK(named(*store, "lanh") == std::vector<db::Id>{id});
   CHECK(named(*store, "nguyen thi") == std::vector<db::Id>{id});
-  CHECK(named(*store, "lan") == std::vector<db::Id>{id});  // "lanh" starts with "lan"
+  CHECK(named(*store, "thi lan") == std::vector<db::Id>{id});  // "lanh" begins with "lan"
+  CHECK(named(*store, "thi lan ") == std::vector<db::Id>{id});
   rename(*store, id, "Phạm Minh");
   CHECK(named(*store, "nguyen").empty());
   CHECK(named(*store, "pham minh") == std::vector<db::Id>{id});
@@ -163,9 +168,11 @@ TEST_CASE("applicants stored before schema 7 are found by name after the upgrade
   }
   auto store = db::open_sqlite(path).value();
   CHECK(named(*store, "thi lan") == std::vector<db::Id>{1});
-  CHECK(named(*store, "duc tran") == std::vector<db::Id>{2});
+  CHECK(named(*store, "van duc duc") == std::vector<db::Id>{2});
+  CHECK(named(*store, "duc") == std::vector<db::Id>{2});
   SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
   CHECK(raw.execAndGet("SELECT search_name FROM applicants WHERE dossier_id = 2").getString() ==
         "tran van duc duc");
-  CHECK(raw.execAndGet("SELECT COUNT(*) FROM applicant_name_words").getInt() == 6);
+  // "nguyen thi lan", "thi lan", "lan"; "tran van duc duc", "van duc duc", "duc duc", "duc".
+  CHECK(raw.execAndGet("SELECT COUNT(*) FROM applicant_name_keys").getInt() == 7);
 }
