@@ -1,8 +1,11 @@
 #include "common/unicode.hpp"
 
+#include <cstdint>
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 namespace common {
 
@@ -27,6 +30,27 @@ std::string search_fold(std::string_view utf8) {
   std::string out;
   folded.toUTF8String(out);
   return out;
+}
+
+std::vector<std::string> search_words(std::string_view utf8) {
+  const std::string folded = search_fold(utf8);
+  std::vector<std::string> words;
+  std::string word;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(folded.data());
+  const auto length = static_cast<std::int32_t>(folded.size());
+  for (std::int32_t i = 0; i < length;) {
+    const std::int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && u_isalnum(c)) {
+      word.append(folded, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
 }
 
 }  // namespace common

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,12 @@ struct DossierFilter {
   std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
   bool newest_first = false;            // order by filing time, newest first (else oldest)
   std::optional<std::vector<Id>> ids;   // only these dossiers (an empty list: none)
+  // Only dossiers whose applicant's name has these words one after the other, the last perhaps
+  // unfinished, folded as common::search_words makes them ({"thi", "la"} finds "Nguyễn Thị
+  // Lan"). Answered through the index of names (schema v7), never by reading every applicant: the
+  // matches are counted in the index first (up to sqrt(limit * dossiers)); when they are more,
+  // the dossiers are read in order and stop at `limit` matches.
+  std::vector<std::string> name_words;
 };
 
 struct Counts {
@@ -180,6 +187,14 @@ class Transaction {
   virtual common::Result<Counts> counts() = 0;
 };
 
+// Whose read it is. The SQLite store gives each lane readers of its own, so a lane's reads never
+// wait for connections another lane holds: a citizen's lookup does not queue behind staff
+// searches and reports, however many run at once.
+enum class ReadLane {
+  staff,          // staff pages, lists, searches and reports, the CLI, background jobs
+  public_lookup,  // a citizen's lookup (tracking::citizen_lookup); a few cheap key lookups each
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -190,25 +205,37 @@ class Store {
   virtual common::Result<void> write(
       const std::function<common::Result<void>(Transaction&)>& work) = 0;
 
-  // Runs `work` in a read transaction: a consistent snapshot. Thread-safe.
+  // Runs `work` in a read transaction: a consistent snapshot, on the staff's readers
+  // (ReadLane::staff). Thread-safe.
   virtual common::Result<void> read(
       const std::function<common::Result<void>(Transaction&)>& work) = 0;
+
+  // The same on the readers of `lane`. A store without lanes (a test's wrapper) reads as above.
+  virtual common::Result<void> read(ReadLane lane,
+                                    const std::function<common::Result<void>(Transaction&)>& work) {
+    (void)lane;
+    return read(work);
+  }
 
   // The same for a unit of work that returns a value: `store.read<StaffView>([&](Transaction& tx)
   // { return staff_lookup(tx, key); })` returns what `work` returned, or its error, or the
   // store's (io_error when the database refuses). write<T> commits iff `work` succeeds.
   template <class T, class Work>
   common::Result<T> read(Work&& work) {
-    return run_returning<T>(false, std::forward<Work>(work));
+    return run_returning<T>(false, ReadLane::staff, std::forward<Work>(work));
+  }
+  template <class T, class Work>
+  common::Result<T> read(ReadLane lane, Work&& work) {
+    return run_returning<T>(false, lane, std::forward<Work>(work));
   }
   template <class T, class Work>
   common::Result<T> write(Work&& work) {
-    return run_returning<T>(true, std::forward<Work>(work));
+    return run_returning<T>(true, ReadLane::staff, std::forward<Work>(work));
   }
 
  private:
   template <class T, class Work>
-  common::Result<T> run_returning(bool writing, Work&& work) {
+  common::Result<T> run_returning(bool writing, ReadLane lane, Work&& work) {
     std::optional<T> out;
     auto unit = [&](Transaction& tx) -> common::Result<void> {
       common::Result<T> value = work(tx);
@@ -216,7 +243,7 @@ class Store {
       out.emplace(std::move(*value));
       return {};
     };
-    auto done = writing ? write(unit) : read(unit);
+    auto done = writing ? write(unit) : read(lane, unit);
     if (!done) return std::move(done).error();
     return std::move(*out);
   }
@@ -227,6 +254,9 @@ struct SqliteOptions {
   int busy_timeout_ms = 30'000;  // how long a writer waits for another process's transaction
   bool durable = true;           // fsync every commit (synchronous=FULL); false: synchronous=NORMAL
   bool create = true;            // create the file when missing (false: not_found)
+  // Called with the text of each statement as it starts to run, on the thread running it, on
+  // every connection of the store: for tests and diagnostics (which statements a call runs).
+  std::function<void(std::string_view sql)> on_statement;
 };
 
 // The schema version this program writes; `PRAGMA user_version` of an up-to-date database.

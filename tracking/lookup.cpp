@@ -302,8 +302,9 @@ Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
 
 Result<CitizenView> citizen_lookup(db::Store& store, std::string_view code,
                                    std::string_view lookup_code) {
-  return store.read<CitizenView>(
-      [&](db::Transaction& tx) { return citizen_lookup(tx, code, lookup_code); });
+  return store.read<CitizenView>(db::ReadLane::public_lookup, [&](db::Transaction& tx) {
+    return citizen_lookup(tx, code, lookup_code);
+  });
 }
 
 Result<StaffView> staff_lookup(db::Store& store, std::string_view key) {

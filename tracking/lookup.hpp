@@ -124,7 +124,9 @@ common::Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view
 // database's errors.
 common::Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key);
 
-// The same, each in one read transaction of `store`.
+// The same, each in one read transaction of `store`. citizen_lookup reads on the store's readers
+// for public lookups (db::ReadLane::public_lookup), so it never waits for readers that staff
+// queries hold; staff_lookup reads on the staff's.
 common::Result<CitizenView> citizen_lookup(db::Store& store, std::string_view code,
                                            std::string_view lookup_code);
 common::Result<StaffView> staff_lookup(db::Store& store, std::string_view key);

@@ -120,41 +120,32 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
       }
       filter.batch_id = batch->id;
     }
-    std::optional<std::set<db::Id>> matches;
-    std::string folded;
+    std::optional<std::set<db::Id>> named;  // the dossiers a key or an ID number names
     if (!query.text.empty()) {
       // A tracking number, dossier code or #id names one dossier; an ID number its applicant's;
-      // anything else is searched in the applicants' names.
-      matches.emplace();
+      // anything else is searched in the applicants' names: the words typed, one after the
+      // other from the start of a word ("ngoc ha" finds "Trần Thị Ngọc Hân").
+      named.emplace();
       TRY_ASSIGN(const auto id, find_dossier_id(tx, query.text));
-      if (id) matches->insert(*id);
+      if (id) named->insert(*id);
       TRY_ASSIGN(const auto by_card, tx.dossiers_of_applicant(query.text));
-      matches->insert(by_card.begin(), by_card.end());
-      if (matches->empty()) folded = common::search_fold(query.text);
+      named->insert(by_card.begin(), by_card.end());
+      if (named->empty()) {
+        filter.name_words = common::search_words(query.text);
+        if (filter.name_words.empty()) return {};  // nothing to search by ("-", "...")
+        named.reset();
+      }
     }
-    if (only) filter.ids = std::vector<db::Id>(only->begin(), only->end());
-    if (matches && folded.empty()) {
+    if (only || named) {
       std::vector<db::Id> ids;
-      for (db::Id id : *matches) {
-        if (!only || only->count(id)) ids.push_back(id);
+      for (const db::Id id : only ? *only : *named) {
+        if (!named || named->count(id)) ids.push_back(id);
       }
       filter.ids = std::move(ids);
     }
-    // A name is searched through the newest dossiers' applicants (a scan; bounded).
-    if (!folded.empty()) filter.limit = 100'000;
     TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
     std::map<db::Id, std::optional<db::Procedure>> procedures;
     for (db::Dossier& d : dossiers) {
-      if (static_cast<int>(page.rows.size()) >= query.limit) break;
-      if (only && !only->count(d.id)) continue;
-      if (matches && folded.empty() && !matches->count(d.id)) continue;
-      if (!folded.empty()) {
-        TRY_ASSIGN(const auto applicant, tx.applicant_of(d.id));
-        if (!applicant ||
-            common::search_fold(applicant->full_name).find(folded) == std::string::npos) {
-          continue;
-        }
-      }
       TRY_ASSIGN(auto row, row_of(tx, std::move(d), now, procedures));
       page.rows.push_back(std::move(row));
     }

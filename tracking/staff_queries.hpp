@@ -1,7 +1,7 @@
 // The staff's queries about dossiers. The list: one query for the CLI (`hoso dossier list`) and
 // the server's dossier list, with filters by state, working view, field, filing dates and handover
 // batch, a free-text search (a tracking number, dossier code or #id, an applicant's ID number, or
-// part of a name typed with or without diacritics), a limit and an order. Staff only: rows carry
+// words of a name typed with or without diacritics), a limit and an order. Staff only: rows carry
 // the applicant's name. Knows the database and the lifecycle's due list; nothing about HTTP or
 // terminals.
 #pragma once
@@ -64,9 +64,11 @@ struct DossierPage {
 // The dossiers matching every filter of `query` at clock.now(), at most query.limit, by filing
 // time (newest first unless asked otherwise). A text that names one dossier (find_dossier_id) or an
 // applicant's ID number selects those dossiers; any other text is searched in the applicants'
-// names, folded (common::search_fold). Fails with invalid_argument when the limit is below 1,
-// not_found when the batch does not exist, or the database's errors. Reads in one transaction
-// (two for the due views).
+// names: its words (common::search_words: folded, without diacritics) must be words of the name
+// one after the other, the last perhaps unfinished ("thi lan", "van d", "Ngọc"), as
+// db::DossierFilter::name_words says, through the database's index of names.
+// Fails with invalid_argument when the limit is below 1, not_found when the batch does not exist,
+// or the database's errors. Reads in one transaction (two for the due views).
 common::Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,
                                             const DossierQuery& query);
 

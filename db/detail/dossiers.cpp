@@ -1,8 +1,11 @@
 // Dossiers, the per-agency per-day sequence behind their codes, and their applicants.
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
 #include <variant>
 
+#include "common/unicode.hpp"
 #include "db/detail/repository.hpp"
 
 namespace db::detail {
@@ -39,6 +42,20 @@ Dossier read_dossier(RowReader& r) {
   return d;
 }
 
+// The keys that begin with a phrase run from the phrase up to the phrase followed by U+10FFFF, the
+// last code point (a noncharacter, never part of a word): a range of the index, in bytes.
+constexpr std::string_view k_after_every_key = "\xF4\x8F\xBF\xBF";
+
+// `prefix` for a LIKE pattern with '\\' as its escape character.
+std::string like_escaped(std::string_view prefix) {
+  std::string out;
+  for (const char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 constexpr char k_applicant_columns[] =
     "id, dossier_id, id_number, old_id_number, full_name, birth_date, sex, address, issue_date, "
     "source, phone, return_address";
@@ -61,6 +78,68 @@ Applicant read_applicant(RowReader& r) {
 }
 
 }  // namespace
+
+std::string search_name_of(std::string_view full_name) {
+  return fmt::format("{}", fmt::join(common::search_words(full_name), " "));
+}
+
+std::vector<std::string> name_keys_of(std::string_view full_name) {
+  const std::vector<std::string> words = common::search_words(full_name);
+  std::vector<std::string> keys;
+  for (std::size_t first = 0; first < words.size(); ++first) {
+    keys.push_back(fmt::format(
+        "{}", fmt::join(words.begin() + static_cast<std::ptrdiff_t>(first), words.end(), " ")));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+std::optional<std::string> Repository::name_condition(const std::vector<std::string>& words,
+                                                      std::int64_t limit,
+                                                      std::vector<std::string>& values) {
+  const std::string phrase = fmt::format("{}", fmt::join(words, " "));
+  const std::string after = phrase + std::string(k_after_every_key);
+  // Reading k candidates through the index and sorting them costs about what reading the list
+  // in order costs per dossier; in order, `limit` matches among n of N dossiers take about
+  // limit * N / n reads. Past sqrt(limit * N) matches the list in order is the cheaper way.
+  auto& last = query("SELECT MAX(id) FROM dossiers");
+  const std::int64_t dossiers = last.step() ? last.column_int(0) : 0;
+  last.reset();
+  const auto through_index = std::max<std::int64_t>(
+      1000,
+      static_cast<std::int64_t>(std::sqrt(
+          static_cast<double>(limit) * static_cast<double>(std::max<std::int64_t>(dossiers, 1)))));
+  auto& count = query(
+      "SELECT COUNT(*) FROM (SELECT 1 FROM applicant_name_keys WHERE name_key >= ? AND "
+      "name_key < ? LIMIT ?) AS found",
+      phrase, after, through_index + 1);
+  const std::int64_t found = count.step() ? count.column_int(0) : 0;
+  count.reset();
+  if (found == 0) return std::nullopt;
+  if (found <= through_index) {
+    values = {phrase, after};
+    return std::string(
+        "d.id IN (SELECT dossier_id FROM applicant_name_keys WHERE name_key >= ? AND "
+        "name_key < ?)");
+  }
+  // Common ("nguyen", "van"): the list in order, each dossier's name checked as the index would
+  // (a primary-key read of its applicant), stopping at the limit.
+  values = {"% " + like_escaped(phrase) + "%"};
+  return std::string(
+      "EXISTS (SELECT 1 FROM applicants a WHERE a.dossier_id = d.id AND "
+      "(' ' || a.search_name) LIKE ? ESCAPE '\\')");
+}
+
+void Repository::index_name_keys(Id dossier_id, std::string_view full_name) {
+  for (const std::string& key : name_keys_of(full_name)) {
+    query(
+        "INSERT INTO applicant_name_keys(name_key, dossier_id) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING",
+        key, dossier_id)
+        .exec();
+  }
+}
 
 Result<Id> Repository::insert_dossier(const Dossier& d) {
   return guarded("registering a dossier", [&]() -> Result<Id> {
@@ -119,10 +198,18 @@ Result<std::vector<Dossier>> Repository::list_dossiers(const DossierFilter& f) {
       where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
       values.emplace_back(f.due_before->time_since_epoch().count());
     }
-    if (f.ids) {
+    if (!f.name_words.empty()) {
+      std::vector<std::string> name_values;
+      const auto condition = name_condition(f.name_words, f.limit, name_values);
+      if (!condition) return std::vector<Dossier>{};  // no name has these words
+      where.push_back(*condition);
+      for (std::string& v : name_values) values.emplace_back(std::move(v));
+    }
+    const std::optional<std::vector<Id>>& ids = f.ids;
+    if (ids) {
       // Numbers only: safe to write into the statement.
-      where.push_back(f.ids->empty() ? std::string("FALSE")
-                                     : fmt::format("d.id IN ({})", fmt::join(*f.ids, ",")));
+      where.push_back(ids->empty() ? std::string("FALSE")
+                                   : fmt::format("d.id IN ({})", fmt::join(*ids, ",")));
     }
     if (f.filed_from) {
       where.emplace_back("d.filed_at >= ?");
@@ -187,26 +274,43 @@ Result<std::vector<Id>> Repository::dossiers_of_applicant(const std::string& id_
 
 Result<Id> Repository::insert_applicant(const Applicant& a) {
   return guarded("saving the applicant", [&]() -> Result<Id> {
-    return insert(
+    const std::string search_name = search_name_of(a.full_name);
+    const Id id = insert(
         "INSERT INTO applicants(dossier_id, id_number, old_id_number, full_name, birth_date, "
-        "sex, address, issue_date, source, phone, return_address) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sex, address, issue_date, source, phone, return_address, search_name) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         a.dossier_id, a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address,
-        a.issue_date, a.source, a.phone, a.return_address);
+        a.issue_date, a.source, a.phone, a.return_address, search_name);
+    index_name_keys(a.dossier_id, a.full_name);
+    return id;
   });
 }
 
 Result<void> Repository::update_applicant(const Applicant& a) {
   return guarded("saving the applicant", [&]() -> Result<void> {
-    auto& s = query(
-        "UPDATE applicants SET id_number = ?, old_id_number = ?, full_name = ?, birth_date = ?, "
-        "sex = ?, address = ?, issue_date = ?, source = ?, phone = ?, return_address = ? "
-        "WHERE dossier_id = ?",
-        a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address, a.issue_date,
-        a.source, a.phone, a.return_address, a.dossier_id);
-    if (s.exec() == 0) {
+    auto& before = query("SELECT search_name FROM applicants WHERE dossier_id = ?", a.dossier_id);
+    if (!before.step()) {
+      before.reset();
       return make_error(ErrorCode::not_found,
                         fmt::format("dossier #{} has no applicant to update", a.dossier_id));
+    }
+    const std::string old_search_name = before.column_text(0);
+    before.reset();
+    const std::string search_name = search_name_of(a.full_name);
+    query(
+        "UPDATE applicants SET id_number = ?, old_id_number = ?, full_name = ?, birth_date = ?, "
+        "sex = ?, address = ?, issue_date = ?, source = ?, phone = ?, return_address = ?, "
+        "search_name = ? WHERE dossier_id = ?",
+        a.id_number, a.old_id_number, a.full_name, a.birth_date, a.sex, a.address, a.issue_date,
+        a.source, a.phone, a.return_address, search_name, a.dossier_id)
+        .exec();
+    if (search_name != old_search_name) {
+      for (const std::string& key : name_keys_of(old_search_name)) {
+        query("DELETE FROM applicant_name_keys WHERE name_key = ? AND dossier_id = ?", key,
+              a.dossier_id)
+            .exec();
+      }
+      index_name_keys(a.dossier_id, a.full_name);
     }
     return {};
   });

@@ -25,6 +25,12 @@ auto guarded(std::string_view doing, Fn&& fn) -> decltype(fn()) {
   }
 }
 
+// An applicant's name as the staff search keeps it (schema v7): its words (common::search_words)
+// joined by single spaces ("Nguyễn Thị Lan" -> "nguyen thi lan"), and its keys, the name from each
+// of its words on ({"lan", "nguyen thi lan", "thi lan"}: distinct, sorted).
+std::string search_name_of(std::string_view full_name);
+std::vector<std::string> name_keys_of(std::string_view full_name);
+
 class Repository final : public Transaction {
  public:
   explicit Repository(Connection& connection) : c_(connection) {}
@@ -136,6 +142,11 @@ class Repository final : public Transaction {
   }
 
   std::vector<ScanCode> codes_of(Id scan_id);
+  void index_name_keys(Id dossier_id, std::string_view full_name);
+  // For list_dossiers: the condition on `d` that selects the dossiers whose name has `words`
+  // (DossierFilter::name_words), with its values in `values`; nullopt when no name has them.
+  std::optional<std::string> name_condition(const std::vector<std::string>& words,
+                                            std::int64_t limit, std::vector<std::string>& values);
   std::vector<Scan> read_scans(Statement& s);
   std::optional<Batch> read_batch(Statement& s);
 

@@ -1,6 +1,7 @@
-// The SQLite engine: connections (one writing connection per Store, guarded by a mutex, and up
-// to eight reading connections: in WAL mode readers see the last commit and never wait for the
-// writer), pragmas, migrations, and transactions. Writers take the database lock up front (BEGIN
+// The SQLite engine: connections (one writing connection per Store, guarded by a mutex, and
+// reading connections in a pool per ReadLane, eight for the staff and two for citizens' lookups:
+// in WAL mode readers see the last commit and never wait for the writer), pragmas, migrations,
+// and transactions. Writers take the database lock up front (BEGIN
 // IMMEDIATE) so a unit of work's reads and writes are not interleaved with another process's.
 // The SQL of the records is not here but in the repository files (repository.hpp), which see
 // this engine only through detail::Connection. SQLite::Exception never leaves this file: a
@@ -11,6 +12,8 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -138,36 +141,69 @@ class SqliteConnection final : public detail::Connection {
   std::unordered_map<const char*, std::unique_ptr<SqliteStatement>> statements_;
 };
 
+// What SqliteOptions::on_statement is handed: the statement's text as it starts to run.
+using StatementHook = std::function<void(std::string_view)>;
+
+int trace_statement(unsigned type, void* context, void*, void* sql) {
+  if (type != SQLITE_TRACE_STMT || sql == nullptr) return 0;
+  try {
+    (*static_cast<const StatementHook*>(context))(static_cast<const char*>(sql));
+  } catch (...) {  // a hook's failure is not the statement's
+  }
+  return 0;
+}
+
+void watch_statements(SqliteConnection& connection, const std::shared_ptr<StatementHook>& hook) {
+  if (!hook) return;
+  sqlite3_trace_v2(connection.db().getHandle(), SQLITE_TRACE_STMT, &trace_statement, hook.get());
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<SqliteConnection> connection, std::filesystem::path path,
-              int busy_timeout_ms)
+              int busy_timeout_ms, std::shared_ptr<StatementHook> hook)
       : connection_(std::move(connection)),
         path_(std::move(path)),
-        busy_timeout_ms_(busy_timeout_ms) {}
+        busy_timeout_ms_(busy_timeout_ms),
+        hook_(std::move(hook)) {
+    watch_statements(*connection_, hook_);
+  }
 
   Result<void> write(const std::function<Result<void>(Transaction&)>& work) override {
     std::lock_guard lock(mutex_);
     return run(*connection_, work, SQLite::TransactionBehavior::IMMEDIATE, "writing");
   }
 
-  // Reads run on connections of their own (WAL lets readers and the writer work at once), so a
-  // server's lookups do not queue behind each other or behind a write.
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
-    auto reader = take_reader();
+    return read(ReadLane::staff, work);
+  }
+
+  // Reads run on connections of their own (WAL lets readers and the writer work at once), so a
+  // server's lookups do not queue behind each other or behind a write; and each lane has its own
+  // pool, so the staff's searches cannot take the readers citizens' lookups need.
+  Result<void> read(ReadLane lane, const std::function<Result<void>(Transaction&)>& work) override {
+    Pool& pool = lane == ReadLane::public_lookup ? public_readers_ : staff_readers_;
+    auto reader = take_reader(pool);
     if (!reader) return reader.error();
     // Given back however `work` ends, an exception included: a lost reader would shrink the pool
     // until every read waited for ever.
     struct GiveBack {
       SqliteStore& store;
+      Pool& pool;
       std::unique_ptr<SqliteConnection>& connection;
-      ~GiveBack() { store.give_back(std::move(connection)); }
-    } give_back_on_exit{*this, *reader};
+      ~GiveBack() { store.give_back(pool, std::move(connection)); }
+    } give_back_on_exit{*this, pool, *reader};
     return run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading");
   }
 
  private:
-  static constexpr std::size_t k_max_readers = 8;
+  // The readers of one lane: at most `max` connections, opened when first needed and kept.
+  struct Pool {
+    const std::size_t max;
+    std::condition_variable free;
+    std::vector<std::unique_ptr<SqliteConnection>> idle;
+    std::size_t opened = 0;  // idle or in use
+  };
 
   static Result<void> run(SqliteConnection& connection,
                           const std::function<Result<void>(Transaction&)>& work,
@@ -193,47 +229,95 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<std::unique_ptr<SqliteConnection>> take_reader() {
+  Result<std::unique_ptr<SqliteConnection>> take_reader(Pool& pool) {
     std::unique_lock lock(readers_mutex_);
-    readers_free_.wait(lock, [this] { return !idle_.empty() || readers_ < k_max_readers; });
-    if (!idle_.empty()) {
-      auto reader = std::move(idle_.back());
-      idle_.pop_back();
+    pool.free.wait(lock, [&pool] { return !pool.idle.empty() || pool.opened < pool.max; });
+    if (!pool.idle.empty()) {
+      auto reader = std::move(pool.idle.back());
+      pool.idle.pop_back();
       return reader;
     }
-    ++readers_;
+    ++pool.opened;
     lock.unlock();
     try {
       auto reader =
           std::make_unique<SqliteConnection>(path_, SQLite::OPEN_READWRITE, busy_timeout_ms_);
       reader->db().exec("PRAGMA foreign_keys = ON");
       reader->db().exec("PRAGMA cache_size = -16384");
+      watch_statements(*reader, hook_);
       return reader;
     } catch (const SQLite::Exception& e) {
       lock.lock();
-      --readers_;
-      readers_free_.notify_one();
+      --pool.opened;
+      pool.free.notify_one();
       return sqlite_error(e, fmt::format("opening {} for reading", path_.string()));
     }
   }
 
-  void give_back(std::unique_ptr<SqliteConnection> reader) {
+  void give_back(Pool& pool, std::unique_ptr<SqliteConnection> reader) {
     {
       std::lock_guard lock(readers_mutex_);
-      idle_.push_back(std::move(reader));
+      pool.idle.push_back(std::move(reader));
     }
-    readers_free_.notify_one();
+    pool.free.notify_one();
   }
 
   std::mutex mutex_;
   std::unique_ptr<SqliteConnection> connection_;
   const std::filesystem::path path_;
   const int busy_timeout_ms_;
+  const std::shared_ptr<StatementHook> hook_;
   std::mutex readers_mutex_;
-  std::condition_variable readers_free_;
-  std::vector<std::unique_ptr<SqliteConnection>> idle_;
-  std::size_t readers_ = 0;  // opened so far (idle or in use)
+  // Eight for the staff (searches, reports, the CLI's reads); two for citizens' lookups, which
+  // are a few primary-key reads each and are rate-limited per address by the server.
+  Pool staff_readers_{8, {}, {}, 0};
+  Pool public_readers_{2, {}, {}, 0};
 };
+
+// hoso_search_name(full_name) and hoso_name_keys(full_name), which migration 7 fills the name
+// search's columns with for the applicants already stored: the repository's own functions, so old
+// and new rows are folded alike.
+void sql_search_name(sqlite3_context* context, int, sqlite3_value** argv) {
+  try {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const std::string out = detail::search_name_of(
+        text ? std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])))
+             : std::string_view());
+    sqlite3_result_text(context, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    sqlite3_result_error(context, e.what(), -1);
+  }
+}
+
+void sql_name_keys(sqlite3_context* context, int, sqlite3_value** argv) {
+  try {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    // Keys are words of letters and digits (common::search_words) and spaces: nothing to escape.
+    std::string out = "[";
+    for (const std::string& key : detail::name_keys_of(
+             text ? std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(argv[0])))
+                  : std::string_view())) {
+      if (out.size() > 1) out += ',';
+      out += '"';
+      out += key;
+      out += '"';
+    }
+    out += ']';
+    sqlite3_result_text(context, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+  } catch (const std::exception& e) {
+    sqlite3_result_error(context, e.what(), -1);
+  }
+}
+
+void add_migration_functions(SQLite::Database& db) {
+  constexpr int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  for (const auto& [name, fn] : {std::pair{"hoso_search_name", &sql_search_name},
+                                 std::pair{"hoso_name_keys", &sql_name_keys}}) {
+    const int rc = sqlite3_create_function_v2(db.getHandle(), name, 1, flags, nullptr, fn, nullptr,
+                                              nullptr, nullptr);
+    if (rc != SQLITE_OK) throw SQLite::Exception(db.getHandle(), rc);
+  }
+}
 
 Result<void> migrate(SQLite::Database& db, const std::filesystem::path& path) {
   const auto steps = detail::migrations();
@@ -291,9 +375,12 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
     // 32 MB of page cache (the default is 2 MB): the tracking-number and image-hash indexes are
     // written at random places, which at 10^6 dossiers no longer fit the default (bench/).
     db.exec("PRAGMA cache_size = -32768");
+    add_migration_functions(db);
     if (auto migrated = migrate(db, path); !migrated) return migrated.error();
-    return std::unique_ptr<Store>(
-        std::make_unique<SqliteStore>(std::move(connection), path, options.busy_timeout_ms));
+    auto hook = options.on_statement ? std::make_shared<StatementHook>(options.on_statement)
+                                     : std::shared_ptr<StatementHook>();
+    return std::unique_ptr<Store>(std::make_unique<SqliteStore>(
+        std::move(connection), path, options.busy_timeout_ms, std::move(hook)));
   } catch (const SQLite::Exception& e) {
     const int primary = e.getErrorCode() & 0xFF;
     if (primary == SQLITE_NOTADB) {

@@ -4,7 +4,13 @@
 // error for an unknown code and a wrong lookup code; the staff view with everything.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/tracking/report_desk.hpp"
 #include "tracking/labels.hpp"
@@ -269,3 +275,48 @@ TEST_CASE("hoso lookup says which of --lookup-code and --staff it needs, and sho
 }
 
 }  // namespace
+
+TEST_CASE(
+    "regression: a citizen's lookup is answered while staff searches hold every staff reader") {
+  LivedDossier lived;
+  db::Store& store = *lived.desk.store;
+  // Staff reads that do not end until told: as many as the store has staff readers (eight), so
+  // any further staff read would wait for one of them.
+  constexpr int k_staff_readers = 8;
+  std::mutex mutex;
+  std::condition_variable changed;
+  int holding = 0;
+  bool release = false;
+  std::vector<std::thread> staff;
+  for (int i = 0; i < k_staff_readers; ++i) {
+    staff.emplace_back([&] {
+      auto read = store.read([&](db::Transaction&) -> common::Result<void> {
+        std::unique_lock lock(mutex);
+        ++holding;
+        changed.notify_all();
+        changed.wait(lock, [&] { return release; });
+        return {};
+      });
+      CHECK(read.has_value());
+    });
+  }
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return holding == k_staff_readers; });
+  }
+  auto lookup = std::async(std::launch::async,
+                           [&] { return tracking::citizen_lookup(store, k_inbound, k_lookup); });
+  // A watchdog, not a measure: the lookup answers at once or, waiting for a staff reader, never
+  // (until the staff reads are released below).
+  const bool answered = lookup.wait_for(std::chrono::seconds{60}) == std::future_status::ready;
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  changed.notify_all();
+  for (std::thread& t : staff) t.join();
+  CHECK(answered);
+  const auto view = lookup.get();
+  REQUIRE_MESSAGE(view.has_value(), (view ? std::string() : view.error().message));
+  CHECK(view->dossier_code == lived.code);
+}

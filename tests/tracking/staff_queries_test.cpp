@@ -1,9 +1,15 @@
 // The staff's dossier list and dossier page (tracking/staff_queries) over a real SQLite file: the
 // one query the CLI's `hoso dossier list` and the server's list share.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/store.hpp"
@@ -227,4 +233,132 @@ TEST_CASE(
   CHECK(message.find('\x1b') == std::string::npos);
   CHECK(message.find("\xC2\x9B") == std::string::npos);
   CHECK(message.find("31mX") != std::string::npos);
+}
+
+namespace {
+
+// A desk of `count` dossiers with applicants named from common Vietnamese names, filed a minute
+// apart, that records the statements its store runs while `recording` is set.
+struct CrowdedDesk {
+  test_support::TempDir dir;
+  std::mutex mutex;
+  std::vector<std::string> statements;
+  bool recording = false;
+  std::unique_ptr<db::Store> store;
+  common::ManualClock clock{at("2026-03-10 10:00")};
+
+  CrowdedDesk() {
+    db::SqliteOptions options;
+    options.on_statement = [this](std::string_view sql) {
+      std::lock_guard lock(mutex);
+      if (recording) statements.emplace_back(sql);
+    };
+    store = db::open_sqlite(dir / "hoso.db", options).value();
+  }
+
+  // Adds dossiers named by `name_of(k)` for k = 0 .. count - 1; returns their ids.
+  std::vector<db::Id> fill(int count, const std::function<std::string(int)>& name_of) {
+    std::vector<db::Id> ids;
+    REQUIRE(store
+                ->write([&](db::Transaction& tx) -> Result<void> {
+                  TRY_ASSIGN(const db::Id agency,
+                             tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Một cửa"}));
+                  for (int k = 0; k < count; ++k) {
+                    db::Dossier d;
+                    d.agency_id = agency;
+                    d.state = DossierState::received;
+                    d.filed_at = at("2026-01-05 08:00") + std::chrono::minutes{k};
+                    d.created_at = d.updated_at = d.filed_at;
+                    d.lookup_code = "ABCD1234";
+                    TRY_ASSIGN(const db::Id id, tx.insert_dossier(d));
+                    db::Applicant a;
+                    a.dossier_id = id;
+                    a.full_name = name_of(k);
+                    a.id_number = fmt::format("0790{:08}", k);
+                    a.source = "typed";
+                    TRY(tx.insert_applicant(a));
+                    ids.push_back(id);
+                  }
+                  return {};
+                })
+                .has_value());
+    return ids;
+  }
+
+  std::vector<db::Id> search(const std::string& text, int limit = 200) {
+    tracking::DossierQuery query;
+    query.text = text;
+    query.limit = limit;
+    {
+      std::lock_guard lock(mutex);
+      statements.clear();
+      recording = true;
+    }
+    auto page = tracking::search_dossiers(*store, clock, query);
+    {
+      std::lock_guard lock(mutex);
+      recording = false;
+    }
+    REQUIRE_MESSAGE(page.has_value(), (page ? std::string() : page.error().message));
+    std::vector<db::Id> out;
+    for (const auto& row : page->rows) out.push_back(row.dossier.id);
+    return out;
+  }
+
+  // The steps of the recorded statements' query plans that read a whole table or index of
+  // dossiers or applicants ("SCAN d USING INDEX dossiers_by_filed"), each with its statement, one
+  // a line; empty when there is none.
+  std::string full_scans() {
+    SQLite::Database db((dir / "hoso.db").string(), SQLite::OPEN_READONLY);
+    std::string found;
+    for (const std::string& sql : statements) {
+      if (sql.rfind("SELECT", 0) != 0) continue;  // BEGIN, COMMIT
+      SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
+      while (plan.executeStep()) {
+        const std::string step = plan.getColumn(3).getString();
+        if (step.rfind("SCAN ", 0) != 0) continue;
+        for (const char* table : {"d", "a", "dossiers", "applicants", "applicant_name_keys"}) {
+          const std::string scanned = fmt::format("SCAN {}", table);
+          if (step == scanned || step.rfind(scanned + " ", 0) == 0) {
+            found += step + " in " + sql + "\n";
+          }
+        }
+      }
+    }
+    return found;
+  }
+};
+
+std::string common_name(int k) {
+  static constexpr const char* k_surnames[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng",
+                                               "Huỳnh",  "Phan", "Vũ", "Võ",   "Đặng"};
+  static constexpr const char* k_middle[] = {"Văn", "Thị",  "Minh",  "Thu",
+                                             "Đức", "Quốc", "Thanh", "Hồng"};
+  static constexpr const char* k_given[] = {"An",   "Bình",  "Cường", "Dũng", "Giang", "Hà",
+                                            "Hải",  "Khánh", "Linh",  "Mai",  "Nam",   "Phúc",
+                                            "Quân", "Sơn",   "Tâm",   "Tuấn", "Vy",    "Yến"};
+  return fmt::format("{} {} {}", k_surnames[k % 10], k_middle[(k / 10) % 8],
+                     k_given[(k / 80) % 18]);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "regression: a name search among thousands of dossiers runs a few indexed statements, not "
+    "one per dossier") {
+  CrowdedDesk desk;
+  const auto ids = desk.fill(
+      3000, [](int k) { return k == 0 ? std::string("Trần Thị Ngọc Hân") : common_name(k); });
+  const db::Id han = ids.front();  // the oldest dossier: a search reads past every other
+
+  CHECK(desk.search("zzzz").empty());
+  CHECK(desk.statements.size() <= 12);
+  CHECK(desk.full_scans() == "");
+
+  CHECK(desk.search("ngoc han") == std::vector<db::Id>{han});
+  CHECK(desk.statements.size() <= 20);
+  CHECK(desk.full_scans() == "");
+  CHECK(desk.search("Ngọc") == std::vector<db::Id>{han});
+  CHECK(desk.search("thi ngoc h") == std::vector<db::Id>{han});
+  CHECK(desk.search("tran ngoc zzzz").empty());
 }
