@@ -60,7 +60,7 @@ Result<std::string> read_new_password(const std::string& login) {
   } else {
     std::getline(std::cin, password);
   }
-  if (auto problem = staff::password_problem(password)) {
+  if (auto problem = staff::password_problem(password, login)) {
     return common::make_error(ErrorCode::invalid_argument,
                               fmt::format("{}; nothing was changed", say(*problem)));
   }

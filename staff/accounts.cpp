@@ -77,7 +77,7 @@ Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& act
   if (fresh.name.empty()) {
     return make_error(ErrorCode::invalid_argument, msg::user_needs_name);
   }
-  if (auto problem = password_problem(fresh.password)) {
+  if (auto problem = password_problem(fresh.password, login)) {
     return make_error(ErrorCode::invalid_argument, *problem->def, problem->args);
   }
   TRY_ASSIGN(auto hash, hash_password(fresh.password));  // slow on purpose: outside the transaction
@@ -136,7 +136,7 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
   }
   std::optional<std::string> hash;
   if (change.password) {
-    if (auto problem = password_problem(*change.password)) {
+    if (auto problem = password_problem(*change.password, current.login)) {
       return make_error(ErrorCode::invalid_argument, *problem->def, problem->args);
     }
     TRY_ASSIGN(auto h, hash_password(*change.password));

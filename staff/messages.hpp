@@ -33,6 +33,33 @@ inline constexpr MessageDef password_too_short{
 inline constexpr MessageDef password_too_long{"password_too_long",
                                               "Mật khẩu dài tối đa 1024 byte",
                                               "a password may have at most 1024 bytes"};
+inline constexpr MessageDef password_contains_login{
+    "password_contains_login", "Mật khẩu không được chứa tên đăng nhập ({login})",
+    "a password must not contain the login ({login})"};
+inline constexpr MessageDef password_common{
+    "password_common",
+    "Mật khẩu này quá phổ biến (có chứa “{word}”), kẻ dò mật khẩu sẽ thử nó đầu tiên: hãy chọn "
+    "một câu dài mà chỉ bạn nhớ",
+    "this password is too common (it contains '{word}'), one a guesser tries first: choose a long "
+    "phrase only you remember"};
+inline constexpr MessageDef password_dictionary{
+    "password_dictionary",
+    "Mật khẩu này dựa trên một từ trong từ điển hoặc là một dãy quá đơn giản: hãy chọn một câu "
+    "dài mà chỉ bạn nhớ",
+    "this password is based on a dictionary word or is too simple a sequence: choose a long "
+    "phrase only you remember"};
+inline constexpr MessageDef password_too_simple{
+    "password_too_simple",
+    "Mật khẩu này quá đơn giản (lặp lại, đối xứng hoặc theo thứ tự): hãy chọn một câu dài mà chỉ "
+    "bạn nhớ",
+    "this password is too simple (repeated, a palindrome or a sequence): choose a long phrase "
+    "only you remember"};
+inline constexpr MessageDef password_unchecked{
+    "password_unchecked",
+    "Không kiểm tra được mật khẩu với từ điển mật khẩu ({detail}): quản trị viên cần cài gói "
+    "cracklib-runtime; mật khẩu chưa được đổi",
+    "the password could not be checked against the password dictionary ({detail}): an "
+    "administrator needs to install the cracklib-runtime package; nothing was changed"};
 inline constexpr MessageDef duplicate_login{"duplicate_login",
                                             "Đã có người dùng với tên đăng nhập “{login}”",
                                             "there is already a user '{login}'"};

@@ -13,8 +13,14 @@ namespace staff {
 
 inline constexpr std::size_t k_min_password_length = 10;
 
-// Why `password` is too weak for a staff account ("at least 10 characters"), or nothing.
-std::optional<common::Text> password_problem(std::string_view password);
+// Why `password` is too weak for the staff account `login` (may be empty), or nothing: fewer than
+// 10 characters; more than 1024 bytes; containing the login (case, diacritics and punctuation
+// ignored); containing a word every guesser tries first ("password", "matkhau", "123456", with or
+// without diacritics); based on a dictionary word or too simple a sequence or repetition, by
+// libpwquality's checks with cracklib's dictionary. When that dictionary cannot be read (Debian's
+// cracklib-runtime missing) every password is refused, saying so. Thread-safe.
+std::optional<common::Text> password_problem(std::string_view password,
+                                             std::string_view login = {});
 
 // An Argon2id hash with a fresh salt, in the "$argon2id$v=19$m=...,t=...,p=1$..." format. Fails
 // with internal when libsodium cannot allocate the memory the hash needs.

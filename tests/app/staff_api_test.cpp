@@ -638,7 +638,7 @@ TEST_CASE("a change sent with the session cookie but without its CSRF token chan
   const json new_user = {{"login", "lan"},
                          {"name", "Phạm Thị Lan"},
                          {"role", "admin"},
-                         {"password", "lan-password-1"}};
+                         {"password", "vườn-hoa-sen-1"}};
   const auto no_token = api.post("/api/users", new_user, admin.without_csrf());
   REQUIRE(no_token);
   CHECK(no_token->status == 403);
@@ -706,7 +706,7 @@ TEST_CASE("each role reaches only its own endpoints and a revoked API token is r
                                                      json{{"login", "lan"},
                                                           {"name", "Phạm Thị Lan"},
                                                           {"role", "admin"},
-                                                          {"password", "lan-password-1"}},
+                                                          {"password", "vườn-hoa-sen-1"}},
                                                      clerk));
     answers.emplace_back("POST /api/tokens", api.post("/api/tokens", json{{"name", "x"}}, clerk));
     for (const auto& answer : answers) {
@@ -1215,7 +1215,7 @@ TEST_CASE("an admin adds, changes and disables users and tokens, but not the las
                                  json{{"login", "lan"},
                                       {"name", "Phạm Thị Lan"},
                                       {"role", "emperor"},
-                                      {"password", "lan-password-1"}},
+                                      {"password", "vườn-hoa-sen-1"}},
                                  admin);
   REQUIRE(bad_role);
   CHECK(bad_role->status == 400);
@@ -1224,19 +1224,19 @@ TEST_CASE("an admin adds, changes and disables users and tokens, but not the las
                               json{{"login", "lan"},
                                    {"name", "Phạm Thị Lan"},
                                    {"role", "officer"},
-                                   {"password", "lan-password-1"}},
+                                   {"password", "vườn-hoa-sen-1"}},
                               admin);
   REQUIRE(added);
   REQUIRE_MESSAGE(added->status == 200, added->body);
   const db::Id lan_id = body_of(added)["user"]["id"].get<db::Id>();
   CHECK(body_of(added)["user"]["role"] == "officer");
-  CHECK(!contains(added->body, "lan-password-1"));
+  CHECK(!contains(added->body, "vườn-hoa-sen-1"));
   CHECK(desk.user_count() == 4);
   const auto taken = api.post("/api/users",
                               json{{"login", "lan"},
                                    {"name", "Another Lan"},
                                    {"role", "officer"},
-                                   {"password", "lan-password-2"}},
+                                   {"password", "vườn-hoa-sen-2"}},
                               admin);
   REQUIRE(taken);
   CHECK(taken->status == 400);
@@ -1247,7 +1247,7 @@ TEST_CASE("an admin adds, changes and disables users and tokens, but not the las
   CHECK(body_of(listed)["users"].size() == 4u);
   CHECK(!contains(listed->body, "argon2"));  // no password hashes
 
-  const Auth lan = api.login("lan", "lan-password-1");
+  const Auth lan = api.login("lan", "vườn-hoa-sen-1");
   const auto reads = api.get("/api/dossiers", lan);
   REQUIRE(reads);
   CHECK(reads->status == 200);
@@ -1262,17 +1262,17 @@ TEST_CASE("an admin adds, changes and disables users and tokens, but not the las
   CHECK(reads_now->status == 403);  // the session has the new role at once
 
   // A new password ends the sessions opened with the old one.
-  const auto new_password = api.post(lan_path, json{{"password", "lan-password-2"}}, admin);
+  const auto new_password = api.post(lan_path, json{{"password", "vườn-hoa-sen-2"}}, admin);
   REQUIRE(new_password);
   REQUIRE_MESSAGE(new_password->status == 200, new_password->body);
   const auto old_session = api.get("/api/session", lan);
   REQUIRE(old_session);
   CHECK(old_session->status == 401);
   const auto old_password =
-      api.post("/api/login", json{{"login", "lan"}, {"password", "lan-password-1"}});
+      api.post("/api/login", json{{"login", "lan"}, {"password", "vườn-hoa-sen-1"}});
   REQUIRE(old_password);
   CHECK(old_password->status == 401);
-  const Auth lan_again = api.login("lan", "lan-password-2");
+  const Auth lan_again = api.login("lan", "vườn-hoa-sen-2");
 
   const auto disabled = api.post(lan_path, json{{"disabled", true}}, admin);
   REQUIRE(disabled);
@@ -1282,7 +1282,7 @@ TEST_CASE("an admin adds, changes and disables users and tokens, but not the las
   REQUIRE(gone);
   CHECK(gone->status == 401);
   const auto relogin =
-      api.post("/api/login", json{{"login", "lan"}, {"password", "lan-password-2"}});
+      api.post("/api/login", json{{"login", "lan"}, {"password", "vườn-hoa-sen-2"}});
   REQUIRE(relogin);
   CHECK(relogin->status == 401);
 

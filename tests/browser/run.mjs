@@ -818,7 +818,7 @@ async function main() {
         await page.fill('#new-login', login);
         await page.fill('#new-name', 'Nguyễn Thị <i>Thử</i>');
         await page.selectOption('#new-role', 'mailroom');
-        await page.fill('#new-password', 'mat-khau-dai-1234');
+        await page.fill('#new-password', 'cay-bang-truoc-ngo-1234');
         await page.press('#new-password', 'Enter');
         const row = page.locator('#user-rows tr', { hasText: login });
         await row.waitFor();
