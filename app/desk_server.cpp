@@ -199,9 +199,20 @@ class Server final : public DeskServer {
 
   void routes() {
     router_.get("/api/health", [this](const httpd::Request& req, httpd::Response& res) {
+      // Read (the counts), the file's schema version, and a committed write: a read-only or full
+      // disk, a file migrated by a newer hoso, a database that does not answer: 503.
       auto counts = tracking::desk_counts(store_);
       if (!counts) {
+        spdlog::error("health: the database cannot be read: {}", counts.error().message);
         answer_error(res, 503, "unavailable", msg::database_silent, http::request_lang(req));
+        return;
+      }
+      if (auto healthy = db::check_health(store_, clock_.now()); !healthy) {
+        spdlog::error("health: {}", healthy.error().message);
+        answer_error(
+            res,
+            common::Error{ErrorCode::unavailable, healthy.error().message, healthy.error().text},
+            http::request_lang(req));
         return;
       }
       answer_json(res, 200,

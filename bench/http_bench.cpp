@@ -914,7 +914,7 @@ class Bench {
     const fs::path database = dir_ / "hoso.db";
     {
       // Filled with synchronous=NORMAL for speed; the server opens it as `hoso serve` does.
-      auto store = take(db::open_sqlite(database, db::SqliteOptions{30'000, false, true}),
+      auto store = take(db::open_sqlite(database, db::SqliteOptions{30'000, false, true, {}}),
                         "creating the database");
       progress(
           fmt::format("filling a desk of {} dossiers in {}", options_.dossiers, dir_.string()));
@@ -923,7 +923,7 @@ class Bench {
     std::error_code ec;
     database_bytes_ = static_cast<std::int64_t>(fs::file_size(database, ec)) +
                       static_cast<std::int64_t>(fs::file_size(dir_ / "hoso.db-wal", ec));
-    store_ = take(db::open_sqlite(database, db::SqliteOptions{30'000, true, false}),
+    store_ = take(db::open_sqlite(database, db::SqliteOptions{30'000, true, false, {}}),
                   "opening the database");
 
     write_paths();

@@ -483,7 +483,7 @@ db::Id init_desk(db::Store& store) {
 }
 
 std::unique_ptr<db::Store> open_store(const fs::path& path, bool durable) {
-  return take(db::open_sqlite(path, db::SqliteOptions{30'000, durable, true}),
+  return take(db::open_sqlite(path, db::SqliteOptions{30'000, durable, true, {}}),
               "opening " + path.string());
 }
 

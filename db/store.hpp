@@ -57,6 +57,9 @@ class Transaction {
   // Settings: small key/value facts about this desk ("agency_code").
   virtual common::Result<std::optional<std::string>> setting(const std::string& key) = 0;
   virtual common::Result<void> set_setting(const std::string& key, const std::string& value) = 0;
+  // The schema version the database file carries now: another process (a newer hoso) may have
+  // migrated it since this one opened it.
+  virtual common::Result<int> stored_schema_version() = 0;
 
   virtual common::Result<Id> upsert_agency(const Agency& agency) = 0;  // by code
   virtual common::Result<std::optional<Agency>> find_agency(const std::string& code) = 0;
@@ -261,6 +264,12 @@ struct SqliteOptions {
 
 // The schema version this program writes; `PRAGMA user_version` of an up-to-date database.
 int schema_version();
+
+// What `/api/health` asks of the database, in one write transaction: that the file's schema
+// version is this hoso's (unavailable naming both otherwise), that it can be read, and that a
+// write reaches the disk (a setting `health_checked_at` is committed: a read-only file or a full
+// disk fails here with the store's error). Thread-safe as the store is.
+common::Result<void> check_health(Store& store, common::Timestamp now);
 
 // Opens (creating if allowed) the SQLite database at `path` in WAL mode with foreign keys on,
 // applies any pending migrations in one transaction each, and returns the store. Fails with

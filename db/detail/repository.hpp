@@ -38,6 +38,7 @@ class Repository final : public Transaction {
   // settings.cpp: settings, agencies, procedures, the calendar, the event log, counts.
   common::Result<std::optional<std::string>> setting(const std::string& key) override;
   common::Result<void> set_setting(const std::string& key, const std::string& value) override;
+  common::Result<int> stored_schema_version() override;
   common::Result<Id> upsert_agency(const Agency& agency) override;
   common::Result<std::optional<Agency>> find_agency(const std::string& code) override;
   common::Result<std::optional<Agency>> get_agency(Id id) override;

@@ -3,6 +3,7 @@
 // limit per address), the carrier's webhooks pushed by the simulator, JSON errors.
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -87,6 +88,39 @@ TEST_CASE("the health endpoint answers with the schema version and security head
   REQUIRE(missing);
   CHECK(missing->status == 404);
   CHECK(nlohmann::json::parse(missing->body)["error"]["code"] == "not_found");
+}
+
+TEST_CASE(
+    "regression: the health endpoint fails when the database refuses writes or a newer hoso has "
+    "migrated it") {
+  // Before: it read one count and reported this binary's schema version, so a read-only or full
+  // disk and a file migrated under it both answered "ok".
+  Desk desk;
+  test_support::RefusingStore refusing(*desk.store);
+  auto server = app::DeskServer::start(refusing, nullptr, desk.clock, local_options());
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+  auto healthy = client.Get("/api/health");
+  REQUIRE(healthy);
+  CHECK(healthy->status == 200);
+
+  refusing.refuse_writes = true;
+  auto unwritable = client.Get("/api/health");
+  REQUIRE(unwritable);
+  CHECK(unwritable->status == 503);
+  CHECK(nlohmann::json::parse(unwritable->body)["error"]["code"] == "unavailable");
+  refusing.refuse_writes = false;
+
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(desk.database.c_str(), &raw) == SQLITE_OK);
+  const std::string bump = fmt::format("PRAGMA user_version = {}", db::schema_version() + 1);
+  CHECK(sqlite3_exec(raw, bump.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto migrated = client.Get("/api/health", {{"Accept-Language", "en"}});
+  REQUIRE(migrated);
+  CHECK(migrated->status == 503);
+  CHECK(nlohmann::json::parse(migrated->body)["error"]["message"].get<std::string>().find(
+            "schema version") != std::string::npos);
 }
 
 TEST_CASE(
