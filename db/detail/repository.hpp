@@ -25,6 +25,8 @@ auto guarded(std::string_view doing, Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const DatabaseError& e) {
+    if (!e.text().empty())
+      return common::Error{e.code(), e.text().render(common::Lang::en), e.text()};
     return common::make_error(e.code(), fmt::format("database: {}: {}", doing, e.what()));
   }
 }
