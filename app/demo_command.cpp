@@ -21,6 +21,7 @@
 #include "app/served_desk.hpp"
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
+#include "common/private_files.hpp"
 #include "db/settings.hpp"
 #include "intake/catalogue.hpp"
 #include "intake/envelope_reader.hpp"
@@ -604,14 +605,15 @@ int run_demo(const DemoArgs& args) {
         if (args.once) return;
         // The desk's config points at the simulator while it serves, so `hoso sync` and
         // `hoso dispatch` work against it.
+        // It holds the carrier's password: 0600, whatever the umask.
         const auto config = done.database.parent_path() / "hoso.json";
-        if (std::FILE* file = std::fopen(config.c_str(), "w")) {
-          fmt::print(file,
-                     "{{\"carrier\": {{\"name\": \"vnpost\", \"base_url\": \"{}\", "
-                     "\"username\": \"hoso-desk\", \"password\": \"hoso-sim\", "
-                     "\"backoff_base_ms\": 50}}}}\n",
-                     carrier_url);
-          std::fclose(file);
+        if (auto written = common::write_private_file(
+                config, fmt::format("{{\"carrier\": {{\"name\": \"vnpost\", \"base_url\": "
+                                    "\"{}\", \"username\": \"hoso-desk\", \"password\": "
+                                    "\"hoso-sim\", \"backoff_base_ms\": 50}}}}\n",
+                                    carrier_url));
+            !written) {
+          fmt::print(stderr, "hoso demo: {}\n", say(written.error()));
         }
         fmt::print("  {} sync --db {}   (the carrier simulator serves at {})\n", hoso, db,
                    carrier_url);

@@ -2,12 +2,17 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
+#include "app/messages.hpp"
 #include "app/output.hpp"
+#include "app/print_commands.hpp"
 #include "common/exit_code.hpp"
+#include "common/private_files.hpp"
 #include "intake/desk_setup.hpp"
 #include "intake/image_sweep.hpp"
 
@@ -41,20 +46,45 @@ common::Result<std::unique_ptr<db::Store>> open_store(const std::filesystem::pat
   options.create = false;
   auto store = db::open_sqlite(database, options);
   if (!store && store.error().code == common::ErrorCode::not_found) {
-    return common::Error{
-        common::ErrorCode::not_found,
-        fmt::format("{} does not exist: run `hoso init` first (or pass --db)", database.string())};
+    common::Error missing = std::move(store).error();
+    common::Arg problem = missing.text.empty() ? common::Arg("problem", missing.message)
+                                               : common::Arg("problem", std::move(missing.text));
+    return common::make_error(common::ErrorCode::not_found, msg::run_init_first,
+                              {std::move(problem)});
   }
   return store;
+}
+
+common::Result<std::vector<std::string>> make_desk_private(const std::filesystem::path& database,
+                                                           const std::filesystem::path& config) {
+  std::vector<std::string> changed;
+  auto note = [&](std::optional<std::string> change) {
+    if (change) changed.push_back(std::move(*change));
+  };
+  const std::filesystem::path folder =
+      database.parent_path().empty() ? std::filesystem::path(".") : database.parent_path();
+  struct stat st {};
+  // A folder every user may write to, with the sticky bit (/tmp), is shared by design: the files
+  // in it are private, the folder stays as it is.
+  if (::stat(folder.c_str(), &st) == 0 && (st.st_mode & S_ISVTX) == 0) {
+    TRY_ASSIGN(auto change, common::make_private(folder));
+    note(std::move(change));
+  }
+  for (const auto& tree : {image_root(database), documents_dir(database)}) {
+    TRY_ASSIGN(auto changes, common::make_private_tree(tree));
+    for (std::string& c : changes) changed.push_back(std::move(c));
+  }
+  TRY_ASSIGN(auto change, common::make_private(config));
+  note(std::move(change));
+  for (const std::string& c : changed) spdlog::warn("{} (it was open to other users)", c);
+  return changed;
 }
 
 common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
                                                 intake::IntakeContext context) {
   auto desk = std::make_unique<Desk>();
   desk->database = database_path(db_flag);
-  db::SqliteOptions options;
-  options.create = false;
-  TRY_ASSIGN(auto store, db::open_sqlite(desk->database, options));
+  TRY_ASSIGN(auto store, open_store(desk->database));
   desk->store = std::move(store);
   desk->images = std::make_unique<db::ImageStore>(image_root(desk->database));
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
@@ -34,8 +35,18 @@ std::filesystem::path config_path(const std::string& flag, const std::filesystem
 std::filesystem::path samples_dir();
 
 // Opens the initialised database at `database` (not_found with a hint to run `hoso init` when the
-// file is missing).
+// file is missing or empty).
 common::Result<std::unique_ptr<db::Store>> open_store(const std::filesystem::path& database);
+
+// Takes other users' access off the desk's files that hold personal data, logging a warning for
+// each change: the database's folder (unless it is a shared folder with the sticky bit, as /tmp),
+// the kept images and printed documents beside the database and all under them (folders 0700,
+// files 0600), and the config with the carrier password. The database file and its -wal and -shm
+// are db::open_sqlite's. Returns what it changed. Fails with io_error (a message naming the file)
+// when one of them is open to others and belongs to another account. For `hoso serve` and
+// `hoso init`.
+common::Result<std::vector<std::string>> make_desk_private(const std::filesystem::path& database,
+                                                           const std::filesystem::path& config);
 
 struct Desk {
   std::filesystem::path database;

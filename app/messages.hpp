@@ -6,6 +6,11 @@
 
 namespace app::msg {
 
+// The CLI's wording around the libraries' messages.
+inline constexpr common::MessageDef run_init_first{
+    "run_init_first", "{problem}: hãy chạy `hoso init` trước (hoặc chỉ đúng tệp bằng --db)",
+    "{problem}: run `hoso init` first (or give the right file with --db)"};
+
 // HTTP requests.
 inline constexpr common::MessageDef internal_logged{
     "internal_logged", "Lỗi hệ thống; chi tiết đã ghi vào nhật ký máy chủ (mã {id}).",

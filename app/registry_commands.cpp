@@ -110,6 +110,9 @@ int run_init(const InitArgs& args) {
 
   auto store = db::open_sqlite(database);
   if (!store) return report_error(store.error());
+  if (auto secured = make_desk_private(database, config_path("", database)); !secured) {
+    return report_error(secured.error());
+  }
   auto written =
       intake::set_up_desk(**store, setup, common::SystemClock().now(), actor_or_user(""));
   if (!written) {

@@ -31,6 +31,8 @@ common::Result<std::unique_ptr<ServedDesk>> open_served_desk(const std::filesyst
                                                              const std::filesystem::path& config,
                                                              std::string& carrier_note) {
   auto served = std::make_unique<ServedDesk>();
+  // Refuses to serve a desk whose personal data other users could read and hoso cannot close.
+  TRY(make_desk_private(database, config));
   TRY_ASSIGN(auto desk,
              open_desk(database.string(), intake::IntakeContext{"hot-folder", "hoso serve"}));
   served->desk = std::move(desk);

@@ -8,12 +8,17 @@
 //   3. lookups by tracking number, dossier code and applicant ID at 10^4, 10^5, 10^6 dossiers (one
 //      database grown from one size to the next), each in its own read transaction, against
 //      get_dossier(id), the primary-key lookup;
-//   4. the file's size per dossier after a WAL checkpoint, against the bytes of the values stored.
+//   4. the staff's name search (tracking::search_dossiers, a page of up to 200 rows) at the same
+//      sizes, for a name nobody has, a full name with its last word begun and a common surname,
+//      against the search before the index of names (one query per dossier over the newest
+//      100,000, each name folded in C++), run in the same database;
+//   5. the file's size per dossier after a WAL checkpoint, against the bytes of the values stored.
 // Speed is never pass/fail: this prints tables (or --json). Progress goes to stderr.
 //
 //   intake_bench [--max-dossiers N] [--registrations N] [--dir DIR] [--keep] [--json]
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <linux/magic.h>
 #include <sys/vfs.h>
 
@@ -38,10 +43,12 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/unicode.hpp"
 #include "db/image_store.hpp"
 #include "db/store.hpp"
 #include "intake/classify.hpp"
 #include "intake/registrar.hpp"
+#include "tracking/staff_queries.hpp"
 
 namespace {
 
@@ -53,10 +60,10 @@ constexpr std::string_view k_agency_code = "000.00.05.H12";
 constexpr std::size_t k_image_bytes = 150 * 1024;  // a phone or flatbed photo of an envelope
 constexpr std::int64_t k_fill_batch = 1000;
 constexpr std::int64_t k_progress_every = 100'000;
-// The ID card QR of the brief's example citizen, after the 12-digit ID. The ID's digits 4-6
-// ("054") say: male, born 1954 (Circular 07/2016/TT-BCA), as the birth date and sex fields do.
+// The ID card QR's fields after the 12-digit ID and the name. The ID's digits 4-6 ("054") say:
+// male, born 1954 (Circular 07/2016/TT-BCA), as the birth date and sex fields do.
 constexpr std::string_view k_card_fields =
-    "||Nguyễn Văn An|06061954|Nam|Thôn Quỳnh Hoàng, Xã Nam Sơn, TP. Hải Phòng|23102021";
+    "|06061954|Nam|Thôn Quỳnh Hoàng, Xã Nam Sơn, TP. Hải Phòng|23102021";
 
 // The bench stops at the first refusal; main reports it.
 void check(const common::Result<void>& result, std::string_view doing) {
@@ -158,7 +165,66 @@ std::string id_number(std::int64_t k) { return fmt::format("031054{:06}", k % 1'
 // Province 001 (Hà Nội) is never used above.
 std::string missing_id_number(std::int64_t r) { return fmt::format("001054{:06}", r % 1'000'000); }
 
-std::string card_qr(const std::string& id) { return id + std::string(k_card_fields); }
+// A weighted list of name parts: weights in parts per thousand, roughly as common as in Vietnam
+// (Nguyễn about 38 % of people, Trần 11 %, ...).
+struct NamePart {
+  std::string_view text;
+  int weight;
+};
+constexpr NamePart k_surnames[] = {
+    {"Nguyễn", 380}, {"Trần", 110}, {"Lê", 95},    {"Phạm", 70}, {"Hoàng", 50},
+    {"Huỳnh", 50},   {"Phan", 45},  {"Vũ", 39},    {"Võ", 39},   {"Đặng", 21},
+    {"Bùi", 20},     {"Đỗ", 14},    {"Hồ", 13},    {"Ngô", 13},  {"Dương", 10},
+    {"Lý", 5},       {"Đinh", 5},   {"Trương", 5}, {"Lương", 4}, {"Mai", 4},
+    {"Tạ", 2},       {"Cao", 2},    {"Lâm", 2},    {"Châu", 1},  {"Quách", 1}};
+constexpr NamePart k_middle_names[] = {{"Văn", 260},  {"Thị", 260}, {"Ngọc", 80}, {"Minh", 70},
+                                       {"Thanh", 60}, {"Đức", 50},  {"Quốc", 40}, {"Hữu", 40},
+                                       {"Thu", 35},   {"Hồng", 35}, {"Kim", 25},  {"Xuân", 25},
+                                       {"Anh", 20}};
+constexpr NamePart k_given_names[] = {
+    {"An", 30},     {"Anh", 40},   {"Bình", 25},  {"Châu", 15},  {"Cường", 25}, {"Dũng", 30},
+    {"Duy", 20},    {"Giang", 20}, {"Hà", 25},    {"Hải", 30},   {"Hân", 10},   {"Hạnh", 20},
+    {"Hiếu", 20},   {"Hoa", 25},   {"Hùng", 35},  {"Huy", 30},   {"Hương", 30}, {"Khánh", 20},
+    {"Lan", 25},    {"Linh", 40},  {"Long", 25},  {"Mai", 25},   {"Minh", 30},  {"My", 15},
+    {"Nam", 30},    {"Nga", 20},   {"Ngọc", 20},  {"Nhung", 15}, {"Phong", 20}, {"Phúc", 20},
+    {"Phương", 25}, {"Quân", 20},  {"Quang", 25}, {"Sơn", 25},   {"Tâm", 20},   {"Thảo", 25},
+    {"Thắng", 20},  {"Thủy", 25},  {"Trang", 30}, {"Trung", 25}, {"Tuấn", 35},  {"Vân", 15},
+    {"Việt", 20},   {"Vy", 15},    {"Yến", 15}};
+
+std::uint64_t mixed(std::uint64_t x) {  // splitmix64's finaliser: k -> a well-spread number
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+template <std::size_t N>
+std::string_view pick(const NamePart (&parts)[N], std::uint64_t draw) {
+  int total = 0;
+  for (const NamePart& p : parts) total += p.weight;
+  int at = static_cast<int>(draw % static_cast<std::uint64_t>(total));
+  for (const NamePart& p : parts) {
+    if (at < p.weight) return p.text;
+    at -= p.weight;
+  }
+  return parts[0].text;
+}
+
+// The k-th applicant's name: a surname, one or (one in five) two middle names and a given name.
+std::string applicant_name(std::int64_t k) {
+  const auto u = static_cast<std::uint64_t>(k);
+  std::string name =
+      fmt::format("{} {}", pick(k_surnames, mixed(u * 4)), pick(k_middle_names, mixed(u * 4 + 1)));
+  if (mixed(u * 4 + 2) % 5 == 0) {
+    name += fmt::format(" {}", pick(k_middle_names, mixed(u * 4 + 2) / 5));
+  }
+  name += fmt::format(" {}", pick(k_given_names, mixed(u * 4 + 3)));
+  return name;
+}
+
+std::string card_qr(std::int64_t k) {
+  return fmt::format("{}||{}{}", id_number(k), applicant_name(k), k_card_fields);
+}
 
 // When the k-th dossier was received and its number that day: working days (Monday to Friday)
 // from Monday 3 January 2022, 600 to 1400 dossiers a day, as at a busy provincial desk.
@@ -304,7 +370,7 @@ struct DossierWriter {
       const std::string id = id_number(k);
       scan.codes = {
           db::ScanCode{0, "Code128", "s10_tracking", number, number, ""},
-          db::ScanCode{1, "QRCode", "citizen_id_card", card_qr(id), "", ""},
+          db::ScanCode{1, "QRCode", "citizen_id_card", card_qr(k), "", ""},
       };
       auto scan_id = tx.insert_scan(scan);
       if (!scan_id) return scan_id.error();
@@ -325,7 +391,7 @@ struct DossierWriter {
       db::Applicant applicant;
       applicant.dossier_id = *dossier_id;
       applicant.id_number = id;
-      applicant.full_name = "Nguyễn Văn An";
+      applicant.full_name = applicant_name(k);
       applicant.birth_date = std::chrono::year{1954} / std::chrono::June / 6;
       applicant.sex = "Nam";
       applicant.address = "Thôn Quỳnh Hoàng, Xã Nam Sơn, TP. Hải Phòng";
@@ -416,6 +482,15 @@ struct LookupRow {
   std::int64_t wrong = 0;  // an existing key not found (or another dossier), a missing one found
 };
 
+// One kind of name search: ours (tracking::search_dossiers) and the search before the index.
+struct NameRow {
+  std::string name;
+  Sample ours;
+  Sample old;              // the search before the index of names
+  std::int64_t rows = 0;   // rows our searches found, in all
+  std::int64_t wrong = 0;  // the dossier named missing from our page, or a page of the wrong size
+};
+
 // The lookups at one size of the database, and its size there.
 struct SizePoint {
   std::int64_t dossiers = 0;
@@ -424,6 +499,9 @@ struct SizePoint {
   std::array<LookupRow, 3> rows{LookupRow{"by tracking number", {}, 0},
                                 LookupRow{"by dossier code", {}, 0},
                                 LookupRow{"by applicant ID", {}, 0}};
+  std::array<NameRow, 3> names{NameRow{"name nobody has", {}, {}, 0, 0},
+                               NameRow{"full name, last word begun", {}, {}, 0, 0},
+                               NameRow{"common surname", {}, {}, 0, 0}};
   std::int64_t file_bytes = 0;
   std::int64_t payload_bytes = 0;
   double fill_per_second = 0;  // while growing to this size
@@ -463,6 +541,8 @@ struct Options {
   std::int64_t batched_dossiers = 20'000;
   std::int64_t lookups = 20'000;
   std::int64_t missing = 300;
+  std::int64_t name_searches = 200;  // ours, per kind and size
+  std::int64_t old_searches = 3;     // the search before the index, per kind and size
   std::string dir;
   bool keep = false;
   bool json = false;
@@ -483,8 +563,9 @@ db::Id init_desk(db::Store& store) {
 }
 
 std::unique_ptr<db::Store> open_store(const fs::path& path, bool durable) {
-  return take(db::open_sqlite(path, db::SqliteOptions{30'000, durable, true, {}}),
-              "opening " + path.string());
+  db::SqliteOptions options;
+  options.durable = durable;
+  return take(db::open_sqlite(path, options), "opening " + path.string());
 }
 
 // Checkpoints the WAL into the database file and truncates it; returns the file's size.
@@ -546,6 +627,41 @@ std::vector<std::int64_t> measured_sizes(std::int64_t max) {
   return sizes;
 }
 
+constexpr int k_page = 200;  // rows per page of the staff's list, as the server's default
+
+// The staff's name search as it was before the index of names (tracking/staff_queries until
+// schema 7): the newest 100,000 dossiers, each one's applicant read and its name folded in C++,
+// until a page is full. Returns the ids found (it built their rows besides, which this leaves out).
+std::vector<db::Id> old_name_search(db::Store& store, const std::string& text) {
+  const std::string folded = common::search_fold(text);
+  std::vector<db::Id> found;
+  check(store.read([&](db::Transaction& tx) -> common::Result<void> {
+    db::DossierFilter filter;
+    filter.newest_first = true;
+    filter.limit = 100'000;
+    TRY_ASSIGN(const auto dossiers, tx.list_dossiers(filter));
+    for (const db::Dossier& d : dossiers) {
+      if (static_cast<int>(found.size()) >= k_page) break;
+      TRY_ASSIGN(const auto applicant, tx.applicant_of(d.id));
+      if (applicant &&
+          common::search_fold(applicant->full_name).find(folded) != std::string::npos) {
+        found.push_back(d.id);
+      }
+    }
+    return {};
+  }),
+        "searching names the old way");
+  return found;
+}
+
+// What a clerk types for the k-th applicant: the name without diacritics, the last word begun
+// ("tran thi ngoc ha" for "Trần Thị Ngọc Hân").
+std::string begun_name(std::int64_t k) {
+  std::vector<std::string> words = common::search_words(applicant_name(k));
+  words.back() = words.back().substr(0, 2);
+  return fmt::format("{}", fmt::join(words, " "));
+}
+
 class Bench {
  public:
   Bench(Options options, fs::path workdir)
@@ -591,7 +707,7 @@ class Bench {
         envelope = intake::EnvelopeScan{};
         envelope.source_name = fmt::format("envelope-{:07}.jpg", k);
         envelope.codes = {classifier.classify(tracking_number(k), scanner::Format::code128),
-                          classifier.classify(card_qr(id_number(k)), scanner::Format::qr_code)};
+                          classifier.classify(card_qr(k), scanner::Format::qr_code)};
         for (const intake::Code& code : envelope.codes) {
           if (!code.usable()) throw std::runtime_error("bench envelope: " + code.problem);
         }
@@ -673,6 +789,9 @@ class Bench {
       progress(fmt::format("  filled at {:.0f} dossiers/s; {} lookups of each kind...",
                            point.fill_per_second, options_.lookups + options_.missing));
       measure_lookups(*store, ids, point);
+      progress(fmt::format("  name searches: {} of each kind, and {} the old way...",
+                           options_.name_searches, options_.old_searches));
+      measure_name_searches(*store, ids, point);
       point.file_bytes = checkpointed_size(path);
       point.payload_bytes = writer.payload.bytes;
       sizes_.push_back(std::move(point));
@@ -753,6 +872,64 @@ class Bench {
     }
   }
 
+  // The three kinds in rotating order, each with its own random applicant; then the search
+  // before the index of names, fewer times (each takes about a second from 10^5 dossiers on).
+  void measure_name_searches(db::Store& store, const std::vector<db::Id>& ids, SizePoint& point) {
+    const auto size = static_cast<std::int64_t>(ids.size());
+    const common::ManualClock clock(common::local_time(Schedule::date(0), 12, 0));
+    std::mt19937_64 rng(static_cast<std::uint64_t>(size) + 1);
+    std::uniform_int_distribution<std::int64_t> pick(0, size - 1);
+    auto text_of = [&](int kind, std::int64_t k) -> std::string {
+      switch (kind) {
+        case 0:
+          return "zzzz";
+        case 1:
+          return begun_name(k);
+        default:
+          return "nguyen";
+      }
+    };
+    // Right: nothing for the name nobody has; the k-th dossier on the page (unless the page is
+    // full of others); a full page for the common surname.
+    auto right = [&](int kind, std::int64_t k, const std::vector<db::Id>& found) {
+      switch (kind) {
+        case 0:
+          return found.empty();
+        case 1:
+          return static_cast<int>(found.size()) == k_page ||
+                 std::find(found.begin(), found.end(), ids[static_cast<std::size_t>(k)]) !=
+                     found.end();
+        default:
+          return static_cast<int>(found.size()) == k_page;
+      }
+    };
+    for (std::int64_t j = 0; j < options_.name_searches; ++j) {
+      for (int m = 0; m < 3; ++m) {
+        const int kind = static_cast<int>((j + m) % 3);
+        const std::int64_t k = pick(rng);
+        tracking::DossierQuery query;
+        query.text = text_of(kind, k);
+        query.limit = k_page;
+        const auto start = SteadyClock::now();
+        auto page = take(tracking::search_dossiers(store, clock, query), "searching names");
+        NameRow& row = point.names[static_cast<std::size_t>(kind)];
+        row.ours.add(micros_since(start));
+        std::vector<db::Id> found;
+        for (const auto& r : page.rows) found.push_back(r.dossier.id);
+        row.rows += static_cast<std::int64_t>(found.size());
+        if (!right(kind, k, found)) ++row.wrong;
+      }
+    }
+    for (std::int64_t j = 0; j < options_.old_searches; ++j) {
+      for (int kind = 0; kind < 3; ++kind) {
+        const std::string text = text_of(kind, pick(rng));
+        const auto start = SteadyClock::now();
+        old_name_search(store, text);
+        point.names[static_cast<std::size_t>(kind)].old.add(micros_since(start));
+      }
+    }
+  }
+
   std::string environment() const {
     return fmt::format("{} on {}, SQLite {} (WAL), {} CPUs", dir_.string(), filesystem_name(dir_),
                        SQLite::getLibVersion(), std::thread::hardware_concurrency());
@@ -806,6 +983,27 @@ class Bench {
     }
 
     fmt::print(
+        "\nStaff name search, tracking::search_dossiers with a page of up to {} rows (each row "
+        "read):\n{} searches per kind and size. \"full name, last word begun\": a random "
+        "applicant's name\nwithout diacritics, its last word cut to two letters. Baseline: the "
+        "search before the index of\nnames (one query per dossier over the newest 100,000, "
+        "names folded in C++), {} per kind, same\ndatabase. faster = baseline mean / our mean.\n",
+        k_page, options_.name_searches, options_.old_searches);
+    fmt::print("{:<9} {:<27} {:>9} {:>9} {:>7} {:>6} | {:>10} | {:>9}\n", "dossiers", "search",
+               "mean µs", "p99 µs", "rows", "wrong", "base µs", "faster");
+    for (SizePoint& p : sizes_) {
+      bool first = true;
+      for (NameRow& row : p.names) {
+        fmt::print("{:<9} {:<27} {:>9.1f} {:>9.1f} {:>7.1f} {:>6} | {:>10.0f} | {:>8.0f}x\n",
+                   first ? count_label(p.dossiers) : "", row.name, row.ours.mean(),
+                   row.ours.percentile(0.99),
+                   static_cast<double>(row.rows) / static_cast<double>(row.ours.size()), row.wrong,
+                   row.old.mean(), ratio(row.old.mean(), row.ours.mean()));
+        first = false;
+      }
+    }
+
+    fmt::print(
         "\nDatabase size (lookup.db after PRAGMA wal_checkpoint(TRUNCATE)). Baseline: the bytes of "
         "the\nvalues stored (text as UTF-8, integers as 8 bytes; no row headers, indexes or page "
         "slack).\nfill = dossiers/s growing to that size, {} per transaction, "
@@ -824,9 +1022,9 @@ class Bench {
       const auto n = static_cast<double>(sizes_.back().dossiers);
       fmt::print("\nSize per table at {} dossiers (dbstat): bytes per dossier\n",
                  count_label(sizes_.back().dossiers));
-      fmt::print("{:<16} {:>9} {:>9} {:>9}\n", "table", "rows", "indexes", "total");
+      fmt::print("{:<20} {:>9} {:>9} {:>9}\n", "table", "rows", "indexes", "total");
       for (const TableSize& t : tables_) {
-        fmt::print("{:<16} {:>9.0f} {:>9.0f} {:>9.0f}\n", t.table,
+        fmt::print("{:<20} {:>9.0f} {:>9.0f} {:>9.0f}\n", t.table,
                    static_cast<double>(t.table_bytes) / n, static_cast<double>(t.index_bytes) / n,
                    static_cast<double>(t.table_bytes + t.index_bytes) / n);
       }
@@ -838,8 +1036,11 @@ class Bench {
   void print_summary() {
     fmt::print(
         "\nSummary. Baselines: a bare durable commit of one small row (one transaction each); bare "
-        "durable\ntransactions of as many small rows (batched); get_dossier(id) (finds); the bytes "
-        "of the values\nstored (size). ratio = ours / baseline, in time or bytes.\n");
+        "durable\ntransactions of as many small rows (batched); get_dossier(id) (finds); the "
+        "search "
+        "before the\nindex of names (name searches); the bytes of the values stored (size). ratio "
+        "= "
+        "ours / baseline,\nin time or bytes.\n");
     fmt::print("{:<58} {:>26} | {:>26} | {:>18}\n", "", "ours", "baseline", "ratio");
     auto write_line = [&](std::string_view label, const WriteRow* row) {
       if (!row) return;
@@ -871,6 +1072,21 @@ class Bench {
       }
       fmt::print("{:<58} {:>23} µs | {:>23} µs | {:>17}x\n",
                  fmt::format("find a dossier {} at {}", sizes_[0].rows[r].name, sizes_label), ours,
+                 base, ratios);
+    }
+    for (std::size_t r = 0; r < 3; ++r) {
+      std::string ours;
+      std::string base;
+      std::string ratios;
+      for (SizePoint& p : sizes_) {
+        const char* sep = ours.empty() ? "" : " / ";
+        ours += fmt::format("{}{:.0f}", sep, p.names[r].ours.mean());
+        base += fmt::format("{}{:.0f}", sep, p.names[r].old.mean());
+        ratios +=
+            fmt::format("{}{:.2g}", sep, ratio(p.names[r].ours.mean(), p.names[r].old.mean()));
+      }
+      fmt::print("{:<58} {:>23} µs | {:>23} µs | {:>17}x\n",
+                 fmt::format("name search, {} at {}", sizes_[0].names[r].name, sizes_label), ours,
                  base, ratios);
     }
     if (!sizes_.empty()) {
@@ -926,6 +1142,20 @@ class Bench {
                                     {"wrong", row.wrong},
                                     {"ratio", ratio(row.ours.mean(), p.base.mean())}});
       }
+      for (NameRow& row : p.names) {
+        point["name_searches"].push_back(
+            {{"search", row.name},
+             {"searches", row.ours.size()},
+             {"mean_us", row.ours.mean()},
+             {"p99_us", row.ours.percentile(0.99)},
+             {"rows_mean", static_cast<double>(row.rows) /
+                               static_cast<double>(std::max<std::size_t>(row.ours.size(), 1))},
+             {"wrong", row.wrong},
+             {"baseline", "the search before the index of names"},
+             {"baseline_searches", row.old.size()},
+             {"baseline_mean_us", row.old.mean()},
+             {"ratio", ratio(row.ours.mean(), row.old.mean())}});
+      }
       out["sizes"].push_back(std::move(point));
     }
     for (const TableSize& t : tables_) {
@@ -967,6 +1197,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{100}, std::int64_t{10'000'000}));
   cli.add_option("--missing", options.missing, "Missing keys looked up per kind and size")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000}));
+  cli.add_option("--name-searches", options.name_searches, "Staff name searches per kind and size")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}));
+  cli.add_option("--old-searches", options.old_searches,
+                 "Name searches the way before the index, per kind and size (about 1 s each "
+                 "from 10^5 dossiers on)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1000}));
   cli.add_option("--dir", options.dir,
                  "Folder on the disk to measure (default: the system's temporary folder); the "
                  "bench works in a new subfolder it removes afterwards");

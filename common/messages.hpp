@@ -33,4 +33,19 @@ inline constexpr MessageDef no_such_minute{"no_such_minute", "không có phút {
 inline constexpr MessageDef no_such_second{"no_such_second", "không có giây {second} (00 đến 59)",
                                            "second {second} does not exist (00 to 59)"};
 
+// Files that hold personal data (common/private_files).
+inline constexpr MessageDef disk_full{
+    "disk_full", "Ổ đĩa chứa {path} đã đầy: hãy giải phóng dung lượng trống rồi thử lại",
+    "the disk holding {path} is full: free some space and try again"};
+inline constexpr MessageDef not_private_owner{
+    "not_private_owner",
+    "{path} đang để người dùng khác truy cập (quyền {mode}) nhưng thuộc về tài khoản khác (uid "
+    "{owner}), nên không thể thu hẹp quyền: hãy chuyển quyền sở hữu cho tài khoản chạy hoso, "
+    "hoặc đặt quyền {wanted}",
+    "{path} is open to other users (mode {mode}) and belongs to another account (uid {owner}), so "
+    "it cannot be made private: give it to the account hoso runs as, or set its mode to {wanted}"};
+inline constexpr MessageDef cannot_make_private{
+    "cannot_make_private", "Không thể đặt quyền riêng {wanted} cho {path}: {reason}",
+    "cannot make {path} private (mode {wanted}): {reason}"};
+
 }  // namespace common::msg

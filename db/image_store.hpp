@@ -1,7 +1,9 @@
 // Kept scan images, stored by content: one file per distinct image under a root folder, named by
 // its SHA-256 (root/ab/abcdef....jpg). Storing the same bytes twice keeps one file. Writes are
 // atomic (temporary file, fsync, rename), so a killed process leaves either the whole image or
-// nothing under its name. Thread-safe; several processes may share one root.
+// nothing under its name. The images carry ID card QRs: files are created 0600 and the folders
+// 0700, whatever the umask (common/private_files). Thread-safe; several processes may share one
+// root.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +23,8 @@ class ImageStore {
   explicit ImageStore(std::filesystem::path root) : root_(std::move(root)) {}
 
   // Stores `bytes` (idempotent) and returns their SHA-256. `extension` ("jpg", "pdf") is kept in
-  // the file name so people can open the file. Fails with io_error naming the path.
+  // the file name so people can open the file. Fails with io_error naming the path
+  // (common::msg::disk_full when the disk is full).
   common::Result<std::string> put(std::span<const std::uint8_t> bytes,
                                   const std::string& extension);
 

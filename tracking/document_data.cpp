@@ -2,14 +2,12 @@
 // from the database in the caller's transaction, and which documents a dossier has. Knows nothing
 // of HTML: forms.cpp and return_labels.cpp render what is loaded here.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <system_error>
 #include <utility>
 
+#include "common/private_files.hpp"
 #include "db/settings.hpp"
 #include "tracking/detail/document_text.hpp"
 #include "tracking/documents.hpp"
@@ -514,32 +512,8 @@ std::string document_folder_name(const db::Dossier& dossier) {
 }
 
 Result<void> write_document(const fs::path& path, std::string_view html) {
-  std::error_code ec;
-  if (path.has_parent_path()) {
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      return make_error(ErrorCode::io_error,
-                        fmt::format("cannot create the folder {}: {}", path.parent_path().string(),
-                                    ec.message()));
-    }
-  }
-  const fs::path temporary = path.string() + fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(html.data(), static_cast<std::streamsize>(html.size()));
-    out.close();
-    if (!out) {
-      fs::remove(temporary, ec);
-      return make_error(ErrorCode::io_error, fmt::format("cannot write {}", path.string()));
-    }
-  }
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    return make_error(ErrorCode::io_error,
-                      fmt::format("cannot write {}: {}", path.string(), ec.message()));
-  }
-  return {};
+  // Forms carry the applicant's name, ID number and address: 0600 in folders created 0700.
+  return common::write_private_file(path, html);
 }
 
 Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id dossier_id,

@@ -255,8 +255,10 @@ common::Result<std::vector<std::filesystem::path>> write_dossier_documents(
     db::Store& store, db::Id dossier_id, const std::filesystem::path& folder,
     const DocumentOptions& options = {});
 
-// Writes `html` to `path` atomically (a temporary file renamed over it), creating the folder.
-// Fails with io_error naming the path.
+// Writes `html` to `path` atomically (a temporary file renamed over it), creating the folder. The
+// file is 0600 and folders it creates 0700, whatever the umask: forms carry personal data
+// (common::write_private_file). Fails with io_error naming the path (common::msg::disk_full when
+// the disk is full).
 common::Result<void> write_document(const std::filesystem::path& path, std::string_view html);
 
 }  // namespace tracking

@@ -20,14 +20,17 @@ namespace db::detail {
 // makes no sense; guarded() (repository.hpp) turns it into the Error a Transaction returns. The
 // engine decides the code: bad_input for a violated constraint, io_error when the database
 // refuses (locked, full, unreadable), internal otherwise.
+// When the failure is one a user can act on (the disk is full), `text` says so in their words.
 class DatabaseError : public std::runtime_error {
  public:
-  DatabaseError(common::ErrorCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  DatabaseError(common::ErrorCode code, const std::string& message, common::Text text = {})
+      : std::runtime_error(message), code_(code), text_(std::move(text)) {}
   common::ErrorCode code() const noexcept { return code_; }
+  const common::Text& text() const noexcept { return text_; }
 
  private:
   common::ErrorCode code_;
+  common::Text text_;
 };
 
 // A prepared statement. Parameters are numbered from 1, columns from 0. Every method may throw

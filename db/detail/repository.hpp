@@ -6,7 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "db/detail/engine.hpp"
 #include "db/detail/row.hpp"
@@ -21,9 +25,14 @@ auto guarded(std::string_view doing, Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const DatabaseError& e) {
+    if (!e.text().empty())
+      return common::Error{e.code(), e.text().render(common::Lang::en), e.text()};
     return common::make_error(e.code(), fmt::format("database: {}: {}", doing, e.what()));
   }
 }
+
+// A value bound to a statement built at run time (list_dossiers).
+using SqlValue = std::variant<std::int64_t, std::string>;
 
 // An applicant's name as the staff search keeps it (schema v7): its words (common::search_words)
 // joined by single spaces ("Nguyễn Thị Lan" -> "nguyen thi lan"), and its keys, the name from each
@@ -144,10 +153,9 @@ class Repository final : public Transaction {
 
   std::vector<ScanCode> codes_of(Id scan_id);
   void index_name_keys(Id dossier_id, std::string_view full_name);
-  // For list_dossiers: the condition on `d` that selects the dossiers whose name has `words`
-  // (DossierFilter::name_words), with its values in `values`; nullopt when no name has them.
-  std::optional<std::string> name_condition(const std::vector<std::string>& words,
-                                            std::int64_t limit, std::vector<std::string>& values);
+  // For list_dossiers: the condition on `d` that selects the dossiers whose name has the filter's
+  // name_words, its values appended to `values`; nullopt when no name has them.
+  std::optional<std::string> name_condition(const DossierFilter& f, std::vector<SqlValue>& values);
   std::vector<Scan> read_scans(Statement& s);
   std::optional<Batch> read_batch(Statement& s);
 

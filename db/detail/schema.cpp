@@ -275,20 +275,23 @@ CREATE TABLE api_tokens (
 // (common::search_words joined by single spaces: "Nguyễn Thị Lan" -> "nguyen thi lan"), and its
 // keys: the folded name from each of its words on ("nguyen thi lan", "thi lan", "lan"), so the
 // words a clerk types, in order, the last one perhaps unfinished ("thi la"), are a range of the
-// primary key instead of a pass over every dossier. The engine provides
-// hoso_search_name(full_name) and hoso_name_keys(full_name) (a JSON array of the keys) to fill
-// both for the rows already stored; the repository keeps them up to date as applicants are
+// primary key instead of a pass over every dossier. Each key keeps its dossier's filing time
+// (which never changes), so a page of the newest matches is chosen from the index alone. The engine
+// provides hoso_search_name(full_name) and hoso_name_keys(full_name) (a JSON array of the keys) to
+// fill both for the rows already stored; the repository keeps them up to date as applicants are
 // written.
 constexpr const char* k_v7 = R"sql(
 ALTER TABLE applicants ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
 CREATE TABLE applicant_name_keys (
   name_key   TEXT NOT NULL,
   dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+  filed_at   INTEGER NOT NULL,
   PRIMARY KEY (name_key, dossier_id)
 ) WITHOUT ROWID;
 UPDATE applicants SET search_name = hoso_search_name(full_name);
-INSERT INTO applicant_name_keys(name_key, dossier_id)
-  SELECT k.value, a.dossier_id FROM applicants a, json_each(hoso_name_keys(a.full_name)) k
+INSERT INTO applicant_name_keys(name_key, dossier_id, filed_at)
+  SELECT k.value, a.dossier_id, d.filed_at
+  FROM applicants a JOIN dossiers d ON d.id = a.dossier_id, json_each(hoso_name_keys(a.full_name)) k
   WHERE TRUE
   ON CONFLICT DO NOTHING;
 )sql";

@@ -10,6 +10,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <condition_variable>
 #include <functional>
@@ -17,14 +22,18 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/messages.hpp"
+#include "common/private_files.hpp"
 #include "db/detail/engine.hpp"
 #include "db/detail/repository.hpp"
 #include "db/detail/schema.hpp"
+#include "db/messages.hpp"
 #include "db/store.hpp"
 
 namespace db {
 namespace {
 
+using common::Error;
 using common::ErrorCode;
 using common::make_error;
 using common::Result;
@@ -40,12 +49,35 @@ ErrorCode error_code_of(const SQLite::Exception& e) {
   return ErrorCode::internal;
 }
 
-// Converts an exception from SQLite into an Error that says what we were doing.
-common::Error sqlite_error(const SQLite::Exception& e, std::string_view doing) {
+// Whether SQLite failed for want of disk space: SQLITE_FULL (a write into the database or its WAL),
+// or an I/O error (growing the -shm file at start fails with SQLITE_IOERR, "disk I/O error") when
+// the operating system said ENOSPC or the filesystem of `folder` has almost no room left.
+bool disk_full(int sqlite_code, int system_errno, const std::filesystem::path& folder) {
+  const int primary = sqlite_code & 0xFF;
+  if (primary == SQLITE_FULL) return true;
+  if (primary != SQLITE_IOERR && primary != SQLITE_CANTOPEN) return false;
+  if (system_errno == ENOSPC || system_errno == EDQUOT) return true;
+  struct statvfs space {};
+  if (::statvfs(folder.empty() ? "." : folder.c_str(), &space) != 0) return false;
+  // root may write into the blocks kept back for it; others may not.
+  const auto blocks = ::geteuid() == 0 ? space.f_bfree : space.f_bavail;
+  return static_cast<std::uint64_t>(blocks) * space.f_frsize < 64 * 1024;
+}
+
+// Converts an exception from SQLite into an Error that says what we were doing; a full disk says
+// so in the user's words.
+common::Error sqlite_error(const SQLite::Exception& e, std::string_view doing,
+                           const std::filesystem::path& path) {
+  if (disk_full(e.getExtendedErrorCode(), 0, path.parent_path())) {
+    return make_error(ErrorCode::io_error, msg::database_disk_full);
+  }
   return make_error(error_code_of(e), fmt::format("database: {}: {}", doing, e.what()));
 }
 
 [[noreturn]] void rethrow(const SQLite::Exception& e) {
+  if ((e.getErrorCode() & 0xFF) == SQLITE_FULL) {
+    throw detail::DatabaseError(ErrorCode::io_error, e.what(), msg::database_disk_full);
+  }
   throw detail::DatabaseError(error_code_of(e), e.what());
 }
 
@@ -171,7 +203,7 @@ class SqliteStore final : public Store {
 
   Result<void> write(const std::function<Result<void>(Transaction&)>& work) override {
     std::lock_guard lock(mutex_);
-    return run(*connection_, work, SQLite::TransactionBehavior::IMMEDIATE, "writing");
+    return run(*connection_, work, SQLite::TransactionBehavior::IMMEDIATE, "writing", path_);
   }
 
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
@@ -193,7 +225,7 @@ class SqliteStore final : public Store {
       std::unique_ptr<SqliteConnection>& connection;
       ~GiveBack() { store.give_back(pool, std::move(connection)); }
     } give_back_on_exit{*this, pool, *reader};
-    return run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading");
+    return run(**reader, work, SQLite::TransactionBehavior::DEFERRED, "reading", path_);
   }
 
  private:
@@ -207,7 +239,8 @@ class SqliteStore final : public Store {
 
   static Result<void> run(SqliteConnection& connection,
                           const std::function<Result<void>(Transaction&)>& work,
-                          SQLite::TransactionBehavior behavior, std::string_view doing) {
+                          SQLite::TransactionBehavior behavior, std::string_view doing,
+                          const std::filesystem::path& path) {
     struct ResetOnExit {
       SqliteConnection& c;
       ~ResetOnExit() { c.reset_all(); }
@@ -222,9 +255,10 @@ class SqliteStore final : public Store {
       return {};
     } catch (const SQLite::Exception& e) {
       connection.reset_all();
-      return sqlite_error(e, doing);
+      return sqlite_error(e, doing, path);
     } catch (const detail::DatabaseError& e) {
       connection.reset_all();
+      if (!e.text().empty()) return Error{e.code(), e.text().render(common::Lang::en), e.text()};
       return make_error(e.code(), fmt::format("database: {}: {}", doing, e.what()));
     }
   }
@@ -250,7 +284,7 @@ class SqliteStore final : public Store {
       lock.lock();
       --pool.opened;
       pool.free.notify_one();
-      return sqlite_error(e, fmt::format("opening {} for reading", path_.string()));
+      return sqlite_error(e, fmt::format("opening {} for reading", path_.string()), path_);
     }
   }
 
@@ -351,22 +385,27 @@ int schema_version() { return static_cast<int>(detail::migrations().size()); }
 
 Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
                                            const SqliteOptions& options) {
-  std::error_code ec;
-  const bool exists = std::filesystem::exists(path, ec);
-  if (!exists && !options.create) {
-    return make_error(ErrorCode::not_found,
-                      fmt::format("{}: no database here; run `hoso init` first", path.string()));
-  }
-  if (!exists && path.has_parent_path()) {
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) {
-      return make_error(ErrorCode::io_error, fmt::format("{}: cannot create its folder: {}",
-                                                         path.string(), ec.message()));
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (!options.create) {
+      return make_error(ErrorCode::not_found, msg::no_database, {{"path", path.string()}});
     }
+    // Created here, 0600 in folders created 0700, before SQLite opens it: SQLite gives the -wal
+    // and -shm files it makes the database file's mode, so they are private too.
+    TRY(common::create_private_file(path));
+  } else if (st.st_size == 0 && !options.create && S_ISREG(st.st_mode)) {
+    // SQLite would take an empty file for a new database: a wrong --db, or a file truncated.
+    return make_error(ErrorCode::not_found, msg::empty_database_file, {{"path", path.string()}});
   }
+  // The applicants' names, ID numbers and addresses are the desk's alone.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    TRY_ASSIGN(const auto tightened, common::make_private(path.string() + suffix));
+    if (tightened) spdlog::warn("{} (it was open to other users)", *tightened);
+  }
+  std::unique_ptr<SqliteConnection> connection;
   try {
     int flags = SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
-    auto connection = std::make_unique<SqliteConnection>(path, flags, options.busy_timeout_ms);
+    connection = std::make_unique<SqliteConnection>(path, flags, options.busy_timeout_ms);
     auto& db = connection->db();
     // journal_mode=WAL needs the lock briefly; the busy timeout covers a concurrent opener.
     db.exec("PRAGMA journal_mode = WAL");
@@ -387,7 +426,14 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& path,
       return make_error(ErrorCode::io_error,
                         fmt::format("{}: not a hoso database (not an SQLite file)", path.string()));
     }
-    return sqlite_error(e, fmt::format("opening {}", path.string()));
+    // A full disk at start shows as "disk I/O error" (the -shm file cannot grow): say it is full.
+    const int system_errno = connection ? sqlite3_system_errno(connection->db().getHandle()) : 0;
+    if (disk_full(e.getExtendedErrorCode(), system_errno, path.parent_path())) {
+      return make_error(
+          ErrorCode::io_error, common::msg::disk_full,
+          {{"path", path.parent_path().empty() ? std::string(".") : path.parent_path().string()}});
+    }
+    return sqlite_error(e, fmt::format("opening {}", path.string()), path);
   }
 }
 
@@ -402,7 +448,7 @@ Result<std::string> integrity_check(const std::filesystem::path& path) {
     }
     return out;
   } catch (const SQLite::Exception& e) {
-    return sqlite_error(e, fmt::format("checking {}", path.string()));
+    return sqlite_error(e, fmt::format("checking {}", path.string()), path);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,53 @@ TEST_CASE("a name thousands share is listed newest first up to the limit") {
   CHECK(named(*store, "van b", 2) == std::vector<db::Id>{ids[4199], ids[4197]});
   CHECK(named(*store, "an").size() == 100);  // the limit
   CHECK(named(*store, "nguyen cuong").empty());
+}
+
+TEST_CASE("a name search keeps the list's other filters, its order and its limit") {
+  TempDir dir;
+  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  std::vector<db::Id> lan;  // filed at 100, 200, ..., 500
+  for (int k = 1; k <= 5; ++k) lan.push_back(add(*store, 100 * k, "Nguyễn Thị Lan"));
+  add(*store, 250, "Trần Văn Đức");
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                TRY_ASSIGN(auto d, tx.get_dossier(lan[1]));
+                d->state = db::DossierState::accepted;
+                return tx.update_dossier(*d);
+              })
+              .has_value());
+  auto search = [&](const std::function<void(db::DossierFilter&)>& set) {
+    db::DossierFilter filter;
+    filter.name_words = common::search_words("thi lan");
+    filter.newest_first = true;
+    filter.limit = 100;
+    set(filter);
+    std::vector<db::Id> ids;
+    REQUIRE(store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  TRY_ASSIGN(const auto dossiers, tx.list_dossiers(filter));
+                  for (const db::Dossier& d : dossiers) ids.push_back(d.id);
+                  return {};
+                })
+                .has_value());
+    return ids;
+  };
+  CHECK(search([](auto&) {}) == std::vector<db::Id>{lan[4], lan[3], lan[2], lan[1], lan[0]});
+  CHECK(search([](auto& f) { f.limit = 2; }) == std::vector<db::Id>{lan[4], lan[3]});
+  CHECK(search([](auto& f) {
+          f.newest_first = false;
+          f.limit = 2;
+        }) == std::vector<db::Id>{lan[0], lan[1]});
+  CHECK(search([](auto& f) {
+          f.filed_from = at(200);
+          f.filed_to = at(400);
+        }) == std::vector<db::Id>{lan[2], lan[1]});
+  CHECK(search([](auto& f) { f.state = db::DossierState::accepted; }) ==
+        std::vector<db::Id>{lan[1]});
+  CHECK(search([&](auto& f) {
+          f.ids = std::vector<db::Id>{lan[0], lan[3]};
+          f.limit = 1;
+        }) == std::vector<db::Id>{lan[3]});
 }
 
 TEST_CASE("a corrected name is found by its new words and no longer by its old ones") {

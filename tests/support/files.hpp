@@ -3,8 +3,10 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,11 +14,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace test_support {
@@ -127,6 +131,82 @@ inline pid_t spawn_quiet(const std::vector<std::string>& args) {
       ::posix_spawn(&pid, args.front().c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   return failed == 0 ? pid : -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work in a child process: as another user, or on a small disk of its own
+
+// What a child process reported: its text, or nullopt when the system would not set it up (not
+// root, or no right to mount): the caller says the check was skipped.
+using ChildReport = std::optional<std::string>;
+
+namespace detail {
+
+// Forks; the child runs `setup` (false: cannot, exit 77) then `work`, and writes what `work`
+// returns to a pipe the parent reads.
+template <class Setup, class Work>
+ChildReport in_child(Setup&& setup, Work&& work) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("cannot make a pipe");
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("cannot fork");
+  if (pid == 0) {
+    ::close(fds[0]);
+    int code = 0;
+    std::string text;
+    try {
+      if (!setup()) {
+        code = 77;
+      } else {
+        text = work();
+      }
+    } catch (const std::exception& e) {
+      text = std::string("exception: ") + e.what();
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(fds[1], text.data() + done, text.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::_exit(code);  // no destructors, no doctest teardown: the parent owns those
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0)
+    text.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) return std::nullopt;
+  return text;
+}
+
+}  // namespace detail
+
+// Runs `work` in a child process whose `folder` (which must exist) is a new tmpfs of `bytes`, in
+// a mount namespace of its own, so no other process sees it and it goes when the child ends: a
+// disk that fills up. Needs root (CAP_SYS_ADMIN); nullopt without it.
+template <class Work>
+ChildReport on_small_disk(const fs::path& folder, std::size_t bytes, Work&& work) {
+  return detail::in_child(
+      [&] {
+        if (::unshare(CLONE_NEWNS) != 0) return false;
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+        const std::string size = "size=" + std::to_string(bytes);
+        return ::mount("tmpfs", folder.c_str(), "tmpfs", 0, size.c_str()) == 0;
+      },
+      std::forward<Work>(work));
+}
+
+// Runs `work` in a child process as the user `uid` (group `gid`). Needs root; nullopt without it.
+template <class Work>
+ChildReport as_user(uid_t uid, gid_t gid, Work&& work) {
+  return detail::in_child(
+      [&] { return ::geteuid() == 0 && ::setgid(gid) == 0 && ::setuid(uid) == 0; },
+      std::forward<Work>(work));
 }
 
 // The non-empty lines of `text`.

@@ -5,6 +5,7 @@
 // that do not apply are refused with a reason.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <functional>
@@ -551,6 +552,29 @@ TEST_CASE("every document that applies to a dossier is written to its folder and
   const std::string label = test_support::read_file(
       desk.dir / ("documents-" + std::to_string(dispatched)) / "label.html");
   CHECK(contains(label, "EL491610889VN"));
+}
+
+TEST_CASE("regression: printed documents are the desk's alone whatever the umask") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept);
+  const mode_t before = ::umask(022);
+  const auto folder = desk.dir / "documents" / "000.00.05.H12-260302-0001";
+  auto written = tracking::write_dossier_documents(*desk.store, id, folder);
+  ::umask(before);
+  REQUIRE(written.has_value());
+  REQUIRE_FALSE(written->empty());
+  auto mode_of = [](const std::filesystem::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? fmt::format("{:04o}", st.st_mode & 07777)
+                                          : std::string("missing");
+  };
+  CHECK(mode_of(desk.dir / "documents") == "0700");
+  CHECK(mode_of(folder) == "0700");
+  for (const auto& path : *written) {
+    INFO(path.string());
+    CHECK(mode_of(path) == "0600");  // the receipt names the applicant
+  }
 }
 
 namespace {
