@@ -30,9 +30,9 @@ struct ServerOptions {
   int port = 8080;  // 0: a free port (see DeskServer::port)
   // Public lookups per client address: a burst of this many, refilled at this rate per minute.
   int lookups_per_minute = 30;
-  // Login attempts per client address per minute; failures per login in 15 minutes.
+  // Login attempts (and password changes) per client address per minute; failed guesses are
+  // slowed down by staff::Accounts::login_throttle().
   int logins_per_minute = 10;
-  int login_failures_per_15_minutes = 5;
   // Workers running handlers (connections do not hold one: the event loop keeps them). A request
   // finding all busy waits in a queue of queue_limit, beyond which it is answered 503.
   int worker_threads = 16;

@@ -17,6 +17,11 @@ inline constexpr common::MessageDef internal_logged{
     "internal error (logged as {id})"};
 inline constexpr common::MessageDef log_in_first{"log_in_first", "Hãy đăng nhập trước.",
                                                  "log in first"};
+inline constexpr common::MessageDef password_needs_session{
+    "password_needs_session",
+    "Mã truy cập API của trạm quét không có mật khẩu: hãy đăng nhập bằng tài khoản người dùng để "
+    "đổi mật khẩu.",
+    "an API token has no password: log in as a user to change a password"};
 inline constexpr common::MessageDef csrf_missing{
     "csrf_missing", "Phiên làm việc không khớp với trang này: hãy tải lại trang.",
     "the request lacks this session's X-CSRF-Token: reload the page"};

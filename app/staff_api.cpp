@@ -111,9 +111,7 @@ Context::Context(const DeskParts& parts, const ServerOptions& server_options)
       report_options(parts.report),
       options(server_options),
       accounts(parts.store, parts.clock),
-      logins_by_address(server_options.logins_per_minute),
-      login_failures(server_options.login_failures_per_15_minutes,
-                     server_options.login_failures_per_15_minutes / 15.0) {}
+      logins_by_address(server_options.logins_per_minute) {}
 
 }  // namespace staff_routes
 

@@ -36,6 +36,55 @@ Result<Reply> session(Context&, const Request&, const staff::Principal& who) {
   return json_reply(principal_json(who));
 }
 
+// A user changing their own password. A wrong current password is a failed login of the user's
+// from this address in the login throttle, so this route guesses no faster than /api/login. The
+// change ends all the user's sessions (a thief's copy of the cookie included); the caller gets a
+// fresh session cookie and CSRF token in the reply and stays logged in.
+Result<Reply> change_password(Context& desk, const Request& req, const staff::Principal& who) {
+  if (who.via_token()) return make_error(ErrorCode::permission_denied, msg::password_needs_session);
+  int retry_after = 0;
+  if (!desk.logins_by_address.allow(req.remote_addr, retry_after)) {
+    return rate_limited(req, retry_after,
+                        common::Text{msg::logins_from_address, {{"seconds", retry_after}}});
+  }
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string current, string_field(body, "current_password", true));
+  TRY_ASSIGN(const std::string fresh, string_field(body, "new_password", true));
+  const std::string& address = req.remote_addr;
+  staff::LoginThrottle& throttle = desk.accounts.login_throttle();
+  const auto decision = throttle.check(who.login, address, desk.clock.now());
+  if (!decision.allowed) {
+    const int seconds = static_cast<int>(decision.retry_after.count());
+    return rate_limited(req, seconds,
+                        common::Text{decision.scope == staff::ThrottleScope::address
+                                         ? msg::logins_failed_from_address
+                                         : msg::logins_failed_for_user,
+                                     {{"seconds", seconds}}});
+  }
+  auto changed = desk.accounts.change_own_password(who.user_id, current, fresh);
+  if (!changed) {
+    switch (changed.error().code) {
+      case ErrorCode::permission_denied:  // the current password was wrong
+        throttle.record_failure(who.login, address, desk.clock.now());
+        spdlog::warn("password change of '{}' from {} refused: wrong current password", who.login,
+                     address);
+        break;
+      case ErrorCode::invalid_argument:  // the current password was right, the new one weak
+        throttle.record_success(who.login, address, desk.clock.now());
+        break;
+      default:
+        throttle.record_abandoned(who.login, address, desk.clock.now());
+        break;
+    }
+    return std::move(changed).error();
+  }
+  throttle.record_success(who.login, address, desk.clock.now());
+  spdlog::info("password of '{}' changed by the user from {}", who.login, address);
+  Reply reply = json_reply(principal_json(changed->principal));
+  reply.headers.emplace_back("Set-Cookie", session_cookie(changed->cookie, desk.options));
+  return reply;
+}
+
 }  // namespace
 
 json principal_json(const staff::Principal& p) {
@@ -107,6 +156,7 @@ Result<Reply> login(Context& desk, const Request& req) {
 
 std::vector<Route> session_routes() {
   return {{Method::post, "/api/logout", std::nullopt, logout},
+          {Method::post, "/api/password", std::nullopt, change_password},
           {Method::get, "/api/session", std::nullopt, session}};
 }
 

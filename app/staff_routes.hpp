@@ -84,7 +84,6 @@ struct Context {
   ServerOptions options;
   staff::Accounts accounts;
   common::RateLimiter logins_by_address;
-  common::RateLimiter login_failures;
 };
 
 using Handler = common::Result<Reply> (*)(Context& desk, const httpd::Request& req,

@@ -208,24 +208,46 @@ Result<NewSession> Accounts::log_in(std::string_view login, std::string_view pas
   }
   if (!verify_password(found->password_hash, password) || found->disabled) return refused;
 
+  return open_session(*found, db::EventKind::logged_in);
+}
+
+Result<NewSession> Accounts::open_session(const db::User& user,
+                                          std::optional<db::EventKind> event) {
   NewSession out;
   out.cookie = random_secret();
-  out.principal = principal_of(*found);
+  out.principal = principal_of(user);
   out.principal.csrf_token = random_secret(24);
   const db::Timestamp now = clock_.now();
   out.principal.expires_at = now + k_session_lifetime;
   db::Session session;
   session.token_hash = secret_digest(out.cookie);
-  session.user_id = found->id;
+  session.user_id = user.id;
   session.csrf_token = out.principal.csrf_token;
   session.created_at = now;
   session.expires_at = out.principal.expires_at;
   TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
     TRY(tx.delete_expired_sessions(now));
     TRY(tx.insert_session(session));
-    return log_event(tx, now, found->login, "user", found->id, db::EventKind::logged_in);
+    if (!event) return {};
+    return log_event(tx, now, user.login, "user", user.id, *event);
   }));
   return out;
+}
+
+Result<NewSession> Accounts::change_own_password(db::Id user_id, std::string_view current_password,
+                                                 const std::string& new_password) {
+  TRY_ASSIGN(const std::optional<db::User> found,
+             store_.read<std::optional<db::User>>(
+                 [&](db::Transaction& tx) { return tx.get_user(user_id); }));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_user_id, {{"id", user_id}});
+  if (current_password.size() > 1024 || !verify_password(found->password_hash, current_password) ||
+      found->disabled) {
+    return make_error(ErrorCode::permission_denied, msg::current_password_wrong);
+  }
+  UserChange change;
+  change.password = new_password;
+  TRY_ASSIGN(const db::User updated, this->change(*found, change, found->login));
+  return open_session(updated, std::nullopt);
 }
 
 Result<Principal> Accounts::session(std::string_view cookie) {

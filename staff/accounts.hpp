@@ -93,6 +93,15 @@ class Accounts {
   // disabled.
   common::Result<Principal> session(std::string_view cookie);
   common::Result<void> log_out(std::string_view cookie);
+  // A user changing their own password: checks `current_password` first, then the new one against
+  // the policy of add_user, changes it (the user's own login is the event's actor), which ends
+  // all the user's sessions, and opens a fresh one so the user stays logged in. Fails with
+  // permission_denied (msg::current_password_wrong) when the current password is wrong or the user
+  // is disabled, invalid_argument as add_user (nothing changed), not_found for an unknown id.
+  // Like log_in it does not consult login_throttle(): the caller does.
+  common::Result<NewSession> change_own_password(db::Id user_id,
+                                                 std::string_view current_password,
+                                                 const std::string& new_password);
 
   // A new mailroom API token named `name` ([a-z0-9._-]); bad_input when the name is taken.
   common::Result<NewToken> create_token(const std::string& name, const std::string& actor);
@@ -104,6 +113,9 @@ class Accounts {
  private:
   common::Result<db::User> change(const db::User& current, const UserChange& change,
                                   const std::string& actor);
+  // A new session of k_session_lifetime for `user`, with `event` logged when set.
+  common::Result<NewSession> open_session(const db::User& user,
+                                          std::optional<db::EventKind> event);
 
   db::Store& store_;
   const common::Clock& clock_;

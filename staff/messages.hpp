@@ -16,6 +16,9 @@ inline constexpr MessageDef session_expired{
 inline constexpr MessageDef token_refused{"token_refused",
                                           "Mã truy cập API không đúng hoặc đã bị thu hồi",
                                           "unknown or revoked API token"};
+inline constexpr MessageDef current_password_wrong{
+    "current_password_wrong", "Mật khẩu hiện tại không đúng: mật khẩu chưa được đổi",
+    "the current password is wrong: the password was not changed"};
 inline constexpr MessageDef what_login{"what_login", "Tên đăng nhập", "login"};
 inline constexpr MessageDef what_token_name{"what_token_name", "Tên mã truy cập API",
                                             "token name"};

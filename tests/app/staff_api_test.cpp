@@ -567,6 +567,129 @@ TEST_CASE("login attempts from one address beyond the limit a minute are refused
   CHECK(!refused->get_header_value("Retry-After").empty());
 }
 
+TEST_CASE(
+    "staff change their own password: the old one stops working, the new one logs in, and the "
+    "page's session goes on with a fresh cookie") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  const Auth other_browser = api.login(k_officer);
+  const std::string fresh_password = "cây-đa-đầu-làng-số-7";
+
+  const auto res =
+      api.post("/api/password",
+               json{{"current_password", k_password}, {"new_password", fresh_password}}, officer);
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  const Auth renewed{cookie_value(res->get_header_value("Set-Cookie")),
+                     body_of(res).value("csrf_token", ""), ""};
+  REQUIRE(!renewed.cookie.empty());
+  CHECK(renewed.cookie != officer.cookie);
+  CHECK(renewed.csrf != officer.csrf);
+  CHECK(body_of(res)["user"]["login"] == k_officer);
+  CHECK(contains(res->get_header_value("Set-Cookie"), "HttpOnly"));
+
+  // Every session of the user ended with the old password; the fresh one carries on.
+  CHECK(api.get("/api/session", officer)->status == 401);
+  CHECK(api.get("/api/session", other_browser)->status == 401);
+  const auto session = api.get("/api/session", renewed);
+  REQUIRE(session);
+  CHECK(session->status == 200);
+  CHECK(body_of(session)["csrf_token"] == renewed.csrf);
+  CHECK(api.post("/api/logout", json::object(), renewed)->status == 200);
+
+  const auto old = api.post("/api/login", json{{"login", k_officer}, {"password", k_password}});
+  REQUIRE(old);
+  CHECK(old->status == 401);
+  api.login(k_officer, fresh_password);
+
+  auto changed_by = desk.store().read<std::string>([&](db::Transaction& tx) -> Result<std::string> {
+    auto events = tx.events_of("user", desk.officer_id);
+    if (!events) return events.error();
+    for (const db::Event& e : *events) {
+      if (e.action == db::EventKind::password_changed) return e.actor;
+    }
+    return std::string();
+  });
+  REQUIRE(changed_by.has_value());
+  CHECK(*changed_by == k_officer);
+}
+
+TEST_CASE(
+    "a wrong current password is refused with 403 and counts as a failed login of that user from "
+    "that address") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth clerk = api.login(k_mailroom);
+  for (int i = 0; i < 5; ++i) {
+    const auto res = api.post("/api/password",
+                              json{{"current_password", fmt::format("guess-{}-wrong", i)},
+                                   {"new_password", "cây-đa-đầu-làng-số-7"}},
+                              clerk);
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(error_code(res) == "permission_denied");
+    CHECK(error_message(res) == "the current password is wrong: the password was not changed");
+    CHECK(res->get_header_value("Set-Cookie").empty());
+  }
+  // As after five wrong passwords at /api/login: this login is slowed down at this address.
+  const auto slowed = api.post("/api/login", json{{"login", k_mailroom}, {"password", k_password}});
+  REQUIRE(slowed);
+  CHECK(slowed->status == 429);
+  const auto also =
+      api.post("/api/password",
+               json{{"current_password", k_password}, {"new_password", "cây-đa-đầu-7"}}, clerk);
+  REQUIRE(also);
+  CHECK(also->status == 429);
+  // Nothing changed: the session goes on; the password is the old one (from another address).
+  CHECK(api.get("/api/session", clerk)->status == 200);
+  Api owner(desk.port());
+  owner.set_interface("127.0.0.2");
+  owner.login(k_mailroom);
+}
+
+TEST_CASE(
+    "a weak new password is refused with the policy's message; tokens and requests without CSRF "
+    "cannot change a password") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+
+  const auto short_one = api.post(
+      "/api/password", json{{"current_password", k_password}, {"new_password", "ngắn-1"}}, officer);
+  REQUIRE(short_one);
+  CHECK(short_one->status == 400);
+  CHECK(error_code(short_one) == "invalid_argument");
+  CHECK(error_message(short_one) == "a password needs at least 10 characters (this one has 6)");
+  const auto with_login =
+      api.post("/api/password",
+               json{{"current_password", k_password}, {"new_password", "hoa-trong-vuon-nha-em"}},
+               officer.in("vi"));
+  REQUIRE(with_login);
+  CHECK(with_login->status == 400);
+  CHECK(error_message(with_login) == "Mật khẩu không được chứa tên đăng nhập (hoa)");
+  const auto missing = api.post("/api/password", json{{"current_password", k_password}}, officer);
+  REQUIRE(missing);
+  CHECK(missing->status == 400);
+
+  const json change = {{"current_password", k_password}, {"new_password", "cây-đa-đầu-làng-số-7"}};
+  const auto no_csrf = api.post("/api/password", change, officer.without_csrf());
+  REQUIRE(no_csrf);
+  CHECK(no_csrf->status == 403);
+  CHECK(error_code(no_csrf) == "csrf");
+  const auto by_token = api.post("/api/password", change, bearer(desk.token));
+  REQUIRE(by_token);
+  CHECK(by_token->status == 403);
+  CHECK(error_code(by_token) == "permission_denied");
+  const auto nobody = api.post("/api/password", change);
+  REQUIRE(nobody);
+  CHECK(nobody->status == 401);
+
+  // None of these changed the password or ended the session.
+  CHECK(api.get("/api/session", officer)->status == 200);
+  api.login(k_officer);
+}
+
 TEST_CASE("without a session every staff endpoint answers 401 and shows no applicant data") {
   StaffDesk desk;
   const db::Id id = desk.add_dossier(NewDossier("Nguyễn Thị Hồng Nhung", "079188001234"));

@@ -570,6 +570,35 @@ async function main() {
         const typedRow = page.locator('.upload-row', { hasText: 'EB123456784VN' }).first();
         check((await typedRow.getAttribute('data-outcome')) === 'error', `a wrong check digit typed gave: ${await typedRow.innerText()}`);
         await s.shot(page, 'mailroom-typed-wrong-check-digit');
+
+        // The header's "Đổi mật khẩu": a wrong current password is refused in the server's words;
+        // then to a new password and back, the page staying logged in (the answer renews the
+        // session, so the logout below also checks the fresh CSRF token).
+        const changePassword = async (current, fresh) => {
+          await page.click('#change-password');
+          await page.waitForSelector('#password-dialog[open]');
+          await page.fill('#current-password', current);
+          await page.fill('#new-password-1', fresh);
+          await page.fill('#new-password-2', fresh);
+          await page.click('#password-submit');
+        };
+        const demoPassword = s.demo.logins.mailroom.password;
+        const newPassword = 'cây-đa-đầu-làng-số-7';
+        await changePassword('not-the-password-1', newPassword);
+        await page.waitForFunction(() => document.getElementById('password-alert').textContent.trim().length > 0);
+        const refusal = await page.innerText('#password-alert');
+        await s.shot(page, 'password-wrong-current');
+        check(/Mật khẩu hiện tại không đúng/.test(refusal), `a wrong current password showed: ${refusal}`);
+        await page.click('#password-cancel');
+        for (const [current, fresh] of [[demoPassword, newPassword], [newPassword, demoPassword]]) {
+          await changePassword(current, fresh);
+          await page.waitForSelector('#password-done');
+          await s.shot(page, 'password-changed');
+          await page.click('#password-close');
+          await page.waitForSelector('#password-dialog', { state: 'detached' });
+        }
+        const still = await apiInPage(page, 'GET', '/api/session');
+        check(still.status === 200, `after changing the password GET /api/session answered ${still.status}`);
         noProblems(page);
         await page.click('#logout');
         await page.waitForURL((url) => url.pathname === '/');

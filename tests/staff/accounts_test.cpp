@@ -678,3 +678,54 @@ TEST_CASE("a long phrase of one's own, in Vietnamese or not, is a good password"
     CHECK_FALSE(staff::password_problem(phrase, "lan.nt").has_value());
   }
 }
+
+TEST_CASE(
+    "a user who knows their password changes it, is the event's actor and keeps a fresh session") {
+  Desk desk;
+  desk.add("root", Role::admin);
+  const db::User lan = desk.add("lan.nt", Role::officer);
+  const staff::NewSession here = desk.log_in("lan.nt");
+  const staff::NewSession elsewhere = desk.log_in("lan.nt");
+
+  auto changed = desk.accounts.change_own_password(lan.id, k_password, k_other_password);
+  REQUIRE_MESSAGE(changed.has_value(), error_of(changed));
+  CHECK_FALSE(desk.accounts.session(here.cookie).has_value());
+  CHECK_FALSE(desk.accounts.session(elsewhere.cookie).has_value());
+  auto fresh = desk.accounts.session(changed->cookie);
+  REQUIRE(fresh.has_value());
+  CHECK(fresh->login == "lan.nt");
+  CHECK(fresh->csrf_token == changed->principal.csrf_token);
+  CHECK(fresh->csrf_token != here.principal.csrf_token);
+
+  CHECK_FALSE(desk.accounts.log_in("lan.nt", k_password).has_value());
+  desk.log_in("lan.nt", k_other_password);
+  const auto events = desk.events("user", lan.id);
+  REQUIRE(!events.empty());
+  const auto changes = std::count_if(events.begin(), events.end(), [](const db::Event& e) {
+    return e.action == db::EventKind::password_changed;
+  });
+  CHECK(changes == 1);
+  for (const db::Event& e : events) {
+    if (e.action == db::EventKind::password_changed) CHECK(e.actor == "lan.nt");
+  }
+}
+
+TEST_CASE("a wrong current password or a weak new one changes nothing and ends no session") {
+  Desk desk;
+  const db::User lan = desk.add("lan.nt", Role::officer);
+  const staff::NewSession here = desk.log_in("lan.nt");
+
+  auto wrong =
+      desk.accounts.change_own_password(lan.id, "not my password at all", k_other_password);
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().code == ErrorCode::permission_denied);
+  CHECK(wrong.error().message == "the current password is wrong: the password was not changed");
+
+  auto weak = desk.accounts.change_own_password(lan.id, k_password, "lan.nt-2026-mua-mua");
+  REQUIRE_FALSE(weak.has_value());
+  CHECK(weak.error().code == ErrorCode::invalid_argument);
+  CHECK(weak.error().message == "a password must not contain the login (lan.nt)");
+
+  CHECK(desk.accounts.session(here.cookie).has_value());
+  desk.log_in("lan.nt", k_password);
+}

@@ -258,6 +258,9 @@
         App.h('span', { class: 'user-name', id: 'user-name', text: user.name || user.login }),
         App.h('span', { class: 'role-badge', id: 'user-role', dataset: { role: user.role }, text: App.label('role.', user.role) }),
       ]);
+      if (!session.user.login.startsWith('token:')) {
+        box.append(App.h('button', { type: 'button', id: 'change-password', text: t('nav.password'), onclick: openPasswordDialog }));
+      }
     }
     box.append(langButton());
     if (session) {
@@ -266,6 +269,73 @@
     parts.push(box);
     App.clear(header).append(...parts);
   };
+
+  // The user's own password: a small dialog (current, new, repeat) over POST /api/password. The
+  // change ends every session of the user; the answer carries a fresh one (cookie and CSRF token),
+  // so the page goes on.
+  function openPasswordDialog() {
+    const old = App.$('password-dialog');
+    if (old) old.remove();
+    const field = (id, key, autocomplete) =>
+      App.h(
+        'div',
+        { class: 'field' },
+        App.h('label', { for: id, text: t(key) }),
+        App.h('input', { type: 'password', id, autocomplete, maxlength: 1024 }),
+      );
+    const alert = App.h('div', { class: 'alert', id: 'password-alert', role: 'alert' });
+    const form = App.h(
+      'form',
+      { id: 'password-form', novalidate: true },
+      App.h('p', { class: 'hint', text: t('password.hint') }),
+      field('current-password', 'password.current', 'current-password'),
+      field('new-password-1', 'password.new', 'new-password'),
+      field('new-password-2', 'password.repeat', 'new-password'),
+      alert,
+      App.h(
+        'div',
+        { class: 'form-actions' },
+        App.h('button', { type: 'submit', class: 'primary', id: 'password-submit', text: t('password.submit') }),
+        App.h('button', { type: 'button', id: 'password-cancel', text: t('password.cancel'), onclick: () => dialog.close() }),
+      ),
+    );
+    const dialog = App.h(
+      'dialog',
+      { id: 'password-dialog', class: 'password-dialog', 'aria-labelledby': 'password-title' },
+      App.h('h2', { id: 'password-title', text: t('password.title') }),
+      form,
+    );
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const current = App.$('current-password').value;
+      const fresh = App.$('new-password-1').value;
+      if (!current || !fresh) {
+        App.showError(t('password.missing'), alert);
+        return;
+      }
+      if (fresh !== App.$('new-password-2').value) {
+        App.showError(t('password.mismatch'), alert);
+        App.$('new-password-2').focus();
+        return;
+      }
+      App.clearError(alert);
+      try {
+        App.session = await App.busy(form, () => App.post('/api/password', { current_password: current, new_password: fresh }));
+      } catch (err) {
+        App.showError(err, alert);
+        return;
+      }
+      App.renderHeader();
+      App.clear(form).append(
+        App.h('p', { id: 'password-done', role: 'status', text: t('password.changed') }),
+        App.h('div', { class: 'form-actions' }, App.h('button', { type: 'button', class: 'primary', id: 'password-close', text: t('password.close'), onclick: () => dialog.close() })),
+      );
+      App.$('password-close').focus();
+    });
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+  }
 
   async function logout() {
     try {
