@@ -649,7 +649,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a weak new password is refused with the policy's message; tokens and requests without CSRF "
+    "a weak new password is refused with the policy's message, and tokens and requests without "
+    "CSRF "
     "cannot change a password") {
   StaffDesk desk;
   Api api(desk.port());
