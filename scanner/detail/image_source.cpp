@@ -241,8 +241,12 @@ common::Result<Probe> probe(Bytes d) {
   }
   if (starts_with(d, "BM")) {
     if (d.size() < 26) return truncated_header(FileKind::bmp);
-    auto h = static_cast<std::int32_t>(le32(d, 22));
-    return Probe{FileKind::bmp, static_cast<int>(le32(d, 18) & 0x3FFFFFFF), h < 0 ? -h : h};
+    // A negative height means rows top-down; its size is the magnitude, taken in 64 bits so that
+    // INT32_MIN (found by the image_probe fuzz target) does not overflow, and capped as the PNG's.
+    const std::int64_t h = static_cast<std::int32_t>(le32(d, 22));
+    const std::int64_t height = std::min<std::int64_t>(h < 0 ? -h : h, 1 << 30);
+    return Probe{FileKind::bmp, static_cast<int>(le32(d, 18) & 0x3FFFFFFF),
+                 static_cast<int>(height)};
   }
   if (starts_with(d, "RIFF") && starts_with(d, "WEBP", 8)) return probe_webp(d);
   // "%PDF-" should open the file but may follow a few bytes of junk.
