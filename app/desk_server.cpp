@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "app/http_support.hpp"
@@ -157,6 +158,20 @@ class Server final : public DeskServer {
     secure(res);
   }
 
+  // db::check_health, or its last success when that is recent enough.
+  common::Result<void> probe_health() {
+    std::lock_guard lock(health_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_healthy_ && now - *last_healthy_ < options_.health_probe_every) return {};
+    auto healthy = db::check_health(store_, clock_.now());
+    if (healthy) {
+      last_healthy_ = now;
+    } else {
+      last_healthy_.reset();
+    }
+    return healthy;
+  }
+
   // A stray exception: a 500 with an id to find in the log, no details for the client.
   static void internal_error(const httpd::Request& req, httpd::Response& res, const char* what) {
     static std::atomic<int> next_id{1};
@@ -207,7 +222,7 @@ class Server final : public DeskServer {
         answer_error(res, 503, "unavailable", msg::database_silent, http::request_lang(req));
         return;
       }
-      if (auto healthy = db::check_health(store_, clock_.now()); !healthy) {
+      if (auto healthy = probe_health(); !healthy) {
         spdlog::error("health: {}", healthy.error().message);
         answer_error(
             res,
@@ -348,6 +363,8 @@ class Server final : public DeskServer {
   StaffApi staff_;
   httpd::Router router_;
   std::unique_ptr<httpd::Server> http_;
+  std::mutex health_mutex_;
+  std::optional<std::chrono::steady_clock::time_point> last_healthy_;  // under health_mutex_
   std::atomic<bool> stopped_{false};
   bool finished_ = false;  // under wait_mutex_: stop() has returned
   std::mutex wait_mutex_;

@@ -97,7 +97,9 @@ TEST_CASE(
   // disk and a file migrated under it both answered "ok".
   Desk desk;
   test_support::RefusingStore refusing(*desk.store);
-  auto server = app::DeskServer::start(refusing, nullptr, desk.clock, local_options());
+  app::ServerOptions options = local_options();
+  options.health_probe_every = std::chrono::milliseconds(0);  // every request probes
+  auto server = app::DeskServer::start(refusing, nullptr, desk.clock, options);
   REQUIRE(server.has_value());
   httplib::Client client("127.0.0.1", (*server)->port());
   auto healthy = client.Get("/api/health");
@@ -121,6 +123,24 @@ TEST_CASE(
   CHECK(migrated->status == 503);
   CHECK(nlohmann::json::parse(migrated->body)["error"]["message"].get<std::string>().find(
             "schema version") != std::string::npos);
+}
+
+TEST_CASE("polling the health endpoint does not write to the database on every request") {
+  Desk desk;
+  test_support::RefusingStore refusing(*desk.store);
+  auto server = app::DeskServer::start(refusing, nullptr, desk.clock, local_options());
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+  auto first = client.Get("/api/health");
+  REQUIRE(first);
+  CHECK(first->status == 200);
+  // Within the probe interval the last success stands: the refused writes are not even tried.
+  refusing.refuse_writes = true;
+  for (int i = 0; i < 5; ++i) {
+    auto again = client.Get("/api/health");
+    REQUIRE(again);
+    CHECK(again->status == 200);
+  }
 }
 
 TEST_CASE(
