@@ -64,6 +64,7 @@ class Server final : public DeskServer {
     engine.port = options_.port;
     engine.workers = std::max(1, options_.worker_threads);
     engine.queue_limit = options_.queue_limit;
+    engine.priority_workers = std::max(0, options_.public_workers);
     engine.header_deadline = options_.header_deadline;
     engine.keep_alive_idle = options_.keep_alive_idle;
     engine.min_bytes_per_second = options_.min_body_bytes_per_second;
@@ -79,6 +80,7 @@ class Server final : public DeskServer {
       if (answered) secure(res);
       return answered;
     };
+    handlers.priority = [](const httpd::Request& head) { return is_public(head); };
     handlers.handle = [this](httpd::Request& req, httpd::Response& res) { handle(req, res); };
     handlers.server_error = [this](const httpd::Request& req, httpd::Response& res) {
       server_error(req, res);
@@ -119,6 +121,16 @@ class Server final : public DeskServer {
   }
 
  private:
+  // A citizen's request, for the public lane: the lookup, its page and the assets, and the health
+  // probe (a monitor must not see the desk down because staff keep every worker busy). Each is
+  // short, and the lookup is limited per address.
+  static bool is_public(const httpd::Request& head) {
+    if (head.method != "GET" && head.method != "HEAD") return false;
+    const std::string_view path = head.path;
+    return path == "/api/public/lookup" || path == "/tra-cuu" || path == "/api/health" ||
+           path.rfind("/static/", 0) == 0;
+  }
+
   // Security headers on every answer; pages and documents set their own CSP.
   static void secure(httpd::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");

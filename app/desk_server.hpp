@@ -37,6 +37,11 @@ struct ServerOptions {
   // finding all busy waits in a queue of queue_limit, beyond which it is answered 503.
   int worker_threads = 16;
   std::size_t queue_limit = 512;
+  // Workers besides those that run only citizens' requests (the public lookup, its page and
+  // assets, /api/health). The others then run at a lower CPU priority (5 steps nicer; a decode
+  // worker an upload starts inherits it): staff searches or uploads that keep every worker and
+  // core busy never make a citizen wait. 0: citizens' requests go first in the one queue.
+  int public_workers = 4;
   // What one client may hold: connections per address, the time to send a whole request header,
   // the idle time of a kept-alive connection, the slowest body (bytes per second, after 10 s).
   int connections_per_address = 32;

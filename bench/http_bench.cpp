@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -68,6 +69,7 @@
 
 #include "app/desk_server.hpp"
 #include "app/served_desk.hpp"
+#include "bench/names.hpp"
 #include "common/clock.hpp"
 #include "common/s10.hpp"
 #include "db/store.hpp"
@@ -105,6 +107,12 @@ constexpr const char* k_attacker_address = "127.0.0.2";
 constexpr int k_slow_header_connections = 500;
 constexpr int k_idle_attack_connections = 64;
 constexpr double k_attack_linger_s = 15;  // after wrk: how long the attack waits for closes
+// The staff's searches: this many clients from this address, looping over these texts (names that
+// match nothing, as the "zzzz", a very common surname, names of a few matches).
+constexpr int k_staff_searchers = 8;
+constexpr const char* k_staff_address = "127.0.0.4";
+constexpr std::array<const char*, 5> k_search_texts = {"zzzz", "nguyen", "tran thi", "le van hu",
+                                                       "pham ngoc lan"};
 constexpr int k_first_idle_bystander = 200;
 constexpr int k_idle_bystanders = 4;
 constexpr std::size_t k_upload_images = 24;  // sample envelopes uploaded (--quick: 8)
@@ -121,6 +129,7 @@ struct Options {
   int workers = app::ServerOptions{}.worker_threads;
   bool quick = false;
   bool attack_only = false;  // only the slow-client attack and its baseline
+  bool search_only = false;  // only the lookups beside staff searches and their baselines
   std::string dir;
   std::string scripts = HOSO_SOURCE_DIR "/bench/http_bench";
   std::string samples = HOSO_SOURCE_DIR "/samples/envelopes";
@@ -224,7 +233,8 @@ DeskIds init_desk(db::Store& store) {
 }
 
 // Writes `dossiers` accepted dossiers as intake and an officer's acceptance leave them,
-// k_fill_batch per transaction: the dossier, its delivered inbound envelope with three carrier
+// k_fill_batch per transaction: the dossier, its applicant (a name for the staff's searches), its
+// delivered inbound envelope with three carrier
 // events (accepted at the post office, in transit, delivered to the desk), the "received_by_post"
 // and "accept" history events. Returns every (dossiers / k_pairs)-th dossier's pair.
 Filled fill_desk(db::Store& store, std::int64_t dossiers) {
@@ -261,6 +271,16 @@ Filled fill_desk(db::Store& store, std::int64_t dossiers) {
         dossier.updated_at = accepted;
         auto dossier_id = tx.insert_dossier(dossier);
         if (!dossier_id) return dossier_id.error();
+
+        db::Applicant applicant;
+        applicant.dossier_id = *dossier_id;
+        applicant.id_number = fmt::format("031054{:06}", k % 1'000'000);
+        applicant.full_name = bench::applicant_name(k);
+        applicant.birth_date = std::chrono::year{1954} / std::chrono::June / 6;
+        applicant.sex = "Nam";
+        applicant.address = "Thôn Quỳnh Hoàng, Xã Nam Sơn, TP. Hải Phòng";
+        applicant.source = "id_card_qr";
+        if (auto added = tx.insert_applicant(applicant); !added) return added.error();
 
         db::Shipment shipment;
         shipment.carrier = "vnpost";
@@ -630,6 +650,70 @@ Result<Answer> get_from(const std::string& source, int port, const std::string& 
                               path, port));
 }
 
+// What the staff's search clients saw: each search's time (a new connection each), how many did
+// not answer 200 and the first such answer.
+struct SearchRun {
+  std::vector<double> ms;
+  double seconds = 0;
+  int failed = 0;
+  std::string first_failure;
+};
+
+// k_staff_searchers threads, each looping GET /api/dossiers?q=<text> with an officer's session
+// cookie from k_staff_address, from construction until finish().
+class Searchers {
+ public:
+  Searchers(int port, std::string cookie) : port_(port), cookie_(std::move(cookie)) {
+    began_ = SteadyClock::now();
+    for (int t = 0; t < k_staff_searchers; ++t) {
+      threads_.emplace_back([this, t] { loop(static_cast<std::size_t>(t)); });
+    }
+  }
+  ~Searchers() { (void)finish(); }
+  Searchers(const Searchers&) = delete;
+  Searchers& operator=(const Searchers&) = delete;
+
+  SearchRun finish() {
+    stop_ = true;
+    for (std::thread& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+    std::lock_guard lock(mutex_);
+    if (run_.seconds == 0) run_.seconds = seconds_since(began_);
+    return run_;
+  }
+
+ private:
+  void loop(std::size_t next) {
+    while (!stop_) {
+      const std::string text = k_search_texts[next++ % k_search_texts.size()];
+      const auto t0 = SteadyClock::now();
+      auto answer = exchange(k_staff_address, port_,
+                             fmt::format("GET /api/dossiers?q={} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n"
+                                         "Cookie: hoso_session={}\r\nConnection: close\r\n\r\n",
+                                         url_encode(text), port_, cookie_));
+      const double ms = seconds_since(t0) * 1e3;
+      std::lock_guard lock(mutex_);
+      run_.ms.push_back(ms);
+      if (!answer || answer->status != 200) {
+        if (run_.failed++ == 0) {
+          run_.first_failure =
+              answer ? fmt::format("{}: {}", answer->status, answer->body.substr(0, 160))
+                     : answer.error().message;
+        }
+      }
+    }
+  }
+
+  const int port_;
+  const std::string cookie_;
+  SteadyClock::time_point began_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  SearchRun run_;
+  std::vector<std::thread> threads_;
+};
+
 // The slow-client attack: from one address, connections that send a request line and then one
 // header line every 2 s (never finishing the header), and connections that send nothing at all.
 // Each is watched until the server closes it; none reconnects. Every figure is seen from the
@@ -778,11 +862,13 @@ std::string statuses_text(const std::map<int, int>& statuses) {
 // --- The server ----------------------------------------------------------------------------------
 
 std::unique_ptr<app::DeskServer> serve(db::Store& store, const common::Clock& clock, int workers,
-                                       int lookups_per_minute) {
+                                       int lookups_per_minute,
+                                       int public_workers = app::ServerOptions{}.public_workers) {
   app::ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
   options.worker_threads = workers;
+  options.public_workers = public_workers;
   options.lookups_per_minute = lookups_per_minute;
   return take(app::DeskServer::start(store, nullptr, clock, options), "starting the server");
 }
@@ -927,16 +1013,23 @@ class Bench {
                   "opening the database");
 
     write_paths();
-    if (options_.attack_only) {
+    if (options_.attack_only || options_.search_only) {
       restart(options_.workers, k_unthrottled);
       sanity(server_->port());
-      attack();
-      print_attack();
+      if (options_.attack_only) {
+        attack();
+        print_attack();
+      }
+      if (options_.search_only) {
+        searches();
+        print_searches();
+      }
       return failures_.empty() ? 0 : 1;
     }
     throughput();
     flood();
     attack();
+    searches();
     uploads();
     print();
     return failures_.empty() ? 0 : 1;
@@ -1057,10 +1150,11 @@ class Bench {
         Row{"in-process: Transaction::counts (health)", 1, counts, "one thread, no HTTP", {}});
   }
 
-  void restart(int workers, int lookups_per_minute) {
+  void restart(int workers, int lookups_per_minute,
+               int public_workers = app::ServerOptions{}.public_workers) {
     if (server_) server_->stop();
     server_.reset();
-    server_ = serve(*store_, clock_, workers, lookups_per_minute);
+    server_ = serve(*store_, clock_, workers, lookups_per_minute, public_workers);
   }
 
   void throughput() {
@@ -1164,6 +1258,39 @@ class Bench {
     stop = true;
     watcher.join();
     attack_ = attacker.result();
+  }
+
+  // Staff searches beside citizens' lookups: k_staff_searchers clients of an officer's session
+  // (from k_staff_address) each loop GET /api/dossiers?q=... over k_search_texts, while wrk looks
+  // up from 127.0.0.1; against wrk alone just before, and against the same searches with the
+  // public lane off (app::ServerOptions::public_workers = 0: citizens queue with the staff).
+  void searches() {
+    const int workers = options_.workers;
+    if (session_cookie_.empty()) {
+      staff::Accounts accounts(*store_, clock_);
+      take(accounts.add_user(staff::NewUser{"can.bo.thu", "Cán bộ thử tải", staff::Role::officer,
+                                            "qK7#vT9!mZ2@pLx-041"},
+                             "http_bench"),
+           "adding an officer");
+      session_cookie_ =
+          take(accounts.log_in("can.bo.thu", "qK7#vT9!mZ2@pLx-041"), "logging the officer in")
+              .cookie;
+    }
+    restart(workers, k_unthrottled);
+    unsearched_ = measure("lookup, no staff search", workers, paths_.hits, 200);
+    for (const int lane : {0, app::ServerOptions{}.public_workers}) {
+      restart(workers, k_unthrottled, lane);
+      Searchers searchers(server_->port(), session_cookie_);
+      Row row = measure(lane == 0 ? "lookup, staff searching, one lane for all"
+                                  : fmt::format("lookup, staff searching, public lane ({})", lane),
+                        workers, paths_.hits, 200);
+      SearchRun run = searchers.finish();
+      if (run.failed > 0) {
+        failures_.push_back(fmt::format("{} of {} staff searches did not answer 200 ({})",
+                                        run.failed, run.ms.size(), run.first_failure));
+      }
+      (lane == 0 ? one_lane_ : public_lane_) = {std::move(row), std::move(run)};
+    }
   }
 
   // Envelope uploads through POST /api/scans with a mailroom API token, against the same pipeline
@@ -1327,6 +1454,34 @@ class Bench {
     return out;
   }
 
+  void print_searches() {
+    const WrkResult& before = unsearched_.result;
+    fmt::print(
+        "Staff searches: {} clients of an officer's session from {}, each looping GET "
+        "/api/dossiers?q= over {}, while wrk looks up from 127.0.0.1 (desk of {} dossiers, {} "
+        "workers)\n",
+        k_staff_searchers, k_staff_address, fmt::join(k_search_texts, ", "), options_.dossiers,
+        options_.workers);
+    fmt::print("{:<44} {:>9} {:>9} {:>8} {:>8} {:>8}  {}\n", "client", "answers", "req/s", "p50 ms",
+               "p99 ms", "ratio", "staff searches meanwhile");
+    fmt::print("{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", unsearched_.name,
+               before.requests, before.rps(), before.p50_ms, before.p99_ms, 1.0, "none");
+    for (const Searched* searched : {&one_lane_, &public_lane_}) {
+      const WrkResult& r = searched->row.result;
+      const SearchRun& run = searched->run;
+      fmt::print("{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", searched->row.name,
+                 r.requests, r.rps(), r.p50_ms, r.p99_ms, ratio(r.rps(), before.rps()),
+                 fmt::format("{} ({:.0f}/s), p50 {:.1f} ms, p99 {:.1f} ms{}", run.ms.size(),
+                             static_cast<double>(run.ms.size()) / std::max(run.seconds, 1e-9),
+                             percentile(run.ms, 0.5), percentile(run.ms, 0.99),
+                             searched->row.note.empty() ? "" : "; " + searched->row.note));
+    }
+    const WrkResult& during = public_lane_.row.result;
+    const bool fast = during.requests > 0 && during.p99_ms < 20;
+    fmt::print("  lookups while {} staff searches loop, p99 < 20 ms: {} ({:.2f} ms)\n\n",
+               k_staff_searchers, fast ? "met" : "NOT met", during.p99_ms);
+  }
+
   void print_attack() {
     const WrkResult& before = unattacked_.result;
     const WrkResult& during = attacked_.result;
@@ -1434,6 +1589,7 @@ class Bench {
         k_idle_bystanders, k_lookups_per_client);
 
     print_attack();
+    print_searches();
 
     if (!uploads_note_.empty()) {
       fmt::print("{}\n\n", uploads_note_);
@@ -1503,6 +1659,14 @@ class Bench {
   std::unique_ptr<db::Store> store_;
   Row unattacked_;
   Row attacked_;
+  std::string session_cookie_;
+  Row unsearched_;
+  struct Searched {
+    Row row;
+    SearchRun run;
+  };
+  Searched one_lane_;
+  Searched public_lane_;
   AttackRun attack_;
   std::unique_ptr<app::DeskServer> server_;
   Paths paths_;
@@ -1550,6 +1714,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   cli.add_flag("--attack-only", options.attack_only,
                "Only the slow-client attack, against wrk alone just before");
+  cli.add_flag("--search-only", options.search_only,
+               "Only the lookups beside looping staff searches, against wrk alone and against "
+               "the same searches with the public lane off");
   cli.add_flag("--quick", options.quick, "A smoke run: 10⁴ dossiers, 2 s per wrk run, 8 uploads");
   cli.add_option("--dir", options.dir,
                  "Folder for the database (default: the system's temporary folder); the bench "

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -36,26 +38,57 @@ bool listed(const std::vector<std::string>& addresses, std::string_view address)
   return std::find(addresses.begin(), addresses.end(), address) != addresses.end();
 }
 
-// A fixed set of threads taking jobs from a bounded queue: a request that finds the queue full is
-// answered 503 by the event loop instead of waiting without limit.
+// A fixed set of threads taking jobs from two bounded queues: the priority lane's and everyone
+// else's. With threads of its own (`reserved`), the lane's jobs run only on those and the others
+// only on the rest, which run at a lower CPU priority (`others_nice`): however long the other jobs
+// run (staff searches, uploads) and however much of the processor they want, the lane's jobs have
+// threads of their own and the first claim on the cores. Without, every thread takes the lane's
+// jobs first. A job that finds its queue full is answered 503 by the event loop instead of
+// waiting without limit.
 class WorkerPool {
  public:
-  WorkerPool(int threads, std::size_t queue_limit) : limit_(queue_limit) {
+  WorkerPool(int threads, int reserved, int others_nice, std::size_t queue_limit)
+      : limit_(queue_limit), separate_(reserved > 0) {
     for (int i = 0; i < std::max(1, threads); ++i) {
-      threads_.emplace_back([this] { run(); });
+      threads_.emplace_back([this, others_nice] {
+        if (separate_ && others_nice > 0) lower_priority(others_nice);
+        run(false);
+      });
+    }
+    for (int i = 0; i < std::max(0, reserved); ++i) {
+      threads_.emplace_back([this] { run(true); });
     }
   }
   ~WorkerPool() { stop(); }
 
-  // False when the queue is full or the pool is stopping.
-  bool try_post(std::function<void()> job) {
+  // False when the job's queue is full or the pool is stopping.
+  bool try_post(std::function<void()> job, bool priority) {
     {
       std::lock_guard lock(mutex_);
-      if (stopping_ || queue_.size() >= limit_) return false;
-      queue_.push_back(std::move(job));
+      std::deque<std::function<void()>>& queue = priority ? lane_ : others_;
+      if (stopping_ || queue.size() >= limit_) return false;
+      queue.push_back(std::move(job));
+      if (priority) ++lane_posted_;
     }
-    ready_.notify_one();
+    // Without reserved threads, the others take the lane's jobs too.
+    if (priority && separate_) {
+      lane_ready_.notify_one();
+    } else {
+      any_ready_.notify_one();
+    }
     return true;
+  }
+
+  // Jobs posted to the priority lane since the start.
+  std::uint64_t lane_posted() const {
+    std::lock_guard lock(mutex_);
+    return lane_posted_;
+  }
+
+  // Jobs waiting for a thread now, in both queues.
+  std::uint64_t waiting() const {
+    std::lock_guard lock(mutex_);
+    return lane_.size() + others_.size();
   }
 
   // Runs what is queued (or, with `drop_queued`, drops it), then joins. A handler that never
@@ -65,9 +98,13 @@ class WorkerPool {
       std::lock_guard lock(mutex_);
       if (stopping_ && threads_.empty()) return;
       stopping_ = true;
-      if (drop_queued) queue_.clear();
+      if (drop_queued) {
+        lane_.clear();
+        others_.clear();
+      }
     }
-    ready_.notify_all();
+    lane_ready_.notify_all();
+    any_ready_.notify_all();
     for (auto& thread : threads_) {
       if (thread.joinable()) thread.join();
     }
@@ -75,15 +112,31 @@ class WorkerPool {
   }
 
  private:
-  void run() {
+  // Makes the calling thread nicer by `steps` (Linux schedules threads as tasks of their own).
+  // Best effort: a thread that cannot be changed keeps the process's priority.
+  static void lower_priority(int steps) {
+    const auto thread = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, thread);
+    if (errno == 0) (void)::setpriority(PRIO_PROCESS, thread, std::min(19, now + steps));
+  }
+
+  void run(bool reserved) {
+    std::condition_variable& ready = reserved ? lane_ready_ : any_ready_;
+    const bool takes_lane = reserved || !separate_;
+    const bool takes_others = !reserved;
     while (true) {
       std::function<void()> job;
       {
         std::unique_lock lock(mutex_);
-        ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        job = std::move(queue_.front());
-        queue_.pop_front();
+        ready.wait(lock, [&] {
+          return stopping_ || (takes_lane && !lane_.empty()) || (takes_others && !others_.empty());
+        });
+        std::deque<std::function<void()>>& queue =
+            takes_lane && (!lane_.empty() || !takes_others) ? lane_ : others_;
+        if (queue.empty()) return;  // stopping, and nothing left this thread may take
+        job = std::move(queue.front());
+        queue.pop_front();
       }
       try {
         job();
@@ -94,9 +147,13 @@ class WorkerPool {
   }
 
   const std::size_t limit_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
+  const bool separate_;  // the lane has threads of its own
+  mutable std::mutex mutex_;
+  std::condition_variable lane_ready_;  // reserved threads wait here
+  std::condition_variable any_ready_;   // the others
+  std::deque<std::function<void()>> lane_;
+  std::deque<std::function<void()>> others_;
+  std::uint64_t lane_posted_ = 0;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
 };
@@ -117,7 +174,7 @@ class Connection;
 // What the connections share with the server: options, handlers, workers, the per-address table.
 struct Shared {
   Shared(const ServerOptions& o, Handlers h)
-      : options(o), handlers(std::move(h)), workers(o.workers, o.queue_limit) {}
+      : options(o), handlers(std::move(h)), workers(o.workers, o.priority_workers, o.others_nice, o.queue_limit) {}
 
   const ServerOptions options;
   const Handlers handlers;
@@ -326,10 +383,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     keep_alive_ = head.keep_alive();
     if (request_.target.size() > shared_.options.max_target_bytes) return answer_from_server(414);
+    priority_ = in_priority_lane();
     if (parser_->is_done()) return dispatch();
     // A body follows: the worker decides first whether it is wanted.
     if (!shared_.handlers.before_body) return read_body();
-    const bool queued = shared_.workers.try_post([self = shared_from_this()] {
+    const bool queued = shared_.workers.try_post(
+        [self = shared_from_this()] {
       Response response;
       bool answered = false;
       try {
@@ -348,7 +407,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       asio::post(self->stream_.get_executor(), [self] { self->read_body(); });
-    });
+        },
+        priority_);
     if (!queued) {
       ++shared_.counters.queue_full;
       answer_from_server(503);
@@ -404,8 +464,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
         });
   }
 
+  // Whether the request goes to the priority lane (Handlers::priority), from its head. A classifier
+  // that throws puts it with the others.
+  bool in_priority_lane() const {
+    if (!shared_.handlers.priority) return false;
+    try {
+      return shared_.handlers.priority(request_);
+    } catch (...) {
+      return false;
+    }
+  }
+
   void dispatch() {
-    const bool queued = shared_.workers.try_post([self = shared_from_this()] { self->run(); });
+    const bool queued =
+        shared_.workers.try_post([self = shared_from_this()] { self->run(); }, priority_);
     if (!queued) {
       ++shared_.counters.queue_full;
       answer_from_server(503);
@@ -542,6 +614,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const int port_;
   bool keep_alive_ = true;
   bool waiting_ = false;   // for a request's header (nothing of it with a worker)
+  bool priority_ = false;  // the request in hand goes to the priority lane
   bool stopping_ = false;
   bool unread_input_ = false;  // the client may still be sending what we will not read
   Clock::time_point body_started_;
@@ -658,6 +731,8 @@ class AsioServer final : public Server {
     s.idle_closed = c.idle_closed;
     s.queue_full = c.queue_full;
     s.requests = c.requests;
+    s.priority_requests = shared_.workers.lane_posted();
+    s.waiting_for_worker = shared_.workers.waiting();
     std::lock_guard lock(shared_.mutex);
     s.open_connections = shared_.open.size();
     return s;

@@ -2,9 +2,10 @@
 // holds every connection without a thread of its own, and a fixed pool of workers runs the
 // handlers. What a slow or hostile client can take is bounded: the whole request header must
 // arrive within a deadline, a body at a minimum rate, an idle keep-alive connection is closed, one
-// address holds at most so many connections, and requests waiting for a worker form a bounded
-// queue (a full queue answers 503 at once). It knows nothing of the desk: routes, errors and logs
-// are the caller's handlers. Thread-safe; handlers run concurrently on the workers.
+// address holds at most so many connections, and requests waiting for a worker form bounded
+// queues (a full queue answers 503 at once). Requests the caller marks as urgent (a citizen's
+// lookup) have a lane with workers of their own, so they never wait behind slow ones. It knows
+// nothing of the desk: routes, errors and logs are the caller's handlers. Thread-safe; handlers run concurrently on the workers.
 #pragma once
 
 #include <chrono>
@@ -24,7 +25,14 @@ struct ServerOptions {
   int port = 0;  // 0: a free port (see Server::port)
   int io_threads = 1;
   int workers = 16;
-  std::size_t queue_limit = 512;  // requests waiting for a worker; more are answered 503
+  // Threads besides `workers` that run the requests of the priority lane (Handlers::priority),
+  // and only those; the workers then run only the others, `others_nice` steps nicer (a lower CPU
+  // priority: Linux nice, 0 to 19), so the lane's requests also come first for the processor.
+  // 0: no threads of its own, and the workers take the lane's requests before the others.
+  int priority_workers = 4;
+  int others_nice = 5;
+  // Requests waiting for a worker, in each lane; more are answered 503.
+  std::size_t queue_limit = 512;
   // The whole request header, from the connection's start (or, on a kept-alive connection, from
   // the next request's first byte). A client slower than that is disconnected without an answer.
   std::chrono::milliseconds header_deadline{10'000};
@@ -51,6 +59,10 @@ struct Handlers {
   // On a worker, for a request with a body, before the body is read: fill `res` and return true to
   // answer without reading it (the connection is then closed). Optional.
   std::function<bool(const Request& head, Response& res)> before_body;
+  // On the event loop, once a request's header is read: true puts the request in the priority
+  // lane (ServerOptions::priority_workers), which never waits behind the others' requests. Keep it
+  // cheap: a look at the method and path. Optional: without it there is one lane.
+  std::function<bool(const Request& head)> priority;
   // On a worker: answer the request. Required. An exception becomes a plain 500.
   std::function<void(Request& req, Response& res)> handle;
   // The body of an answer the server makes itself (400 malformed, 413, 414, 431, 503 busy), for
@@ -70,7 +82,9 @@ struct ServerStats {
   std::uint64_t idle_closed = 0;          // kept-alive connections closed for idleness
   std::uint64_t queue_full = 0;           // answered 503: no worker free and the queue full
   std::uint64_t requests = 0;             // requests answered
+  std::uint64_t priority_requests = 0;    // requests given to the priority lane
   std::uint64_t open_connections = 0;
+  std::uint64_t waiting_for_worker = 0;   // requests queued for a worker now
 };
 
 class Server {

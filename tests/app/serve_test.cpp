@@ -299,6 +299,30 @@ TEST_CASE("public lookups from one address beyond the limit are refused with Ret
   CHECK(health->status == 200);
 }
 
+TEST_CASE("citizens' requests take the public lane, so staff work cannot hold them up") {
+  Desk desk;
+  auto server = app::DeskServer::start(*desk.store, nullptr, desk.clock, local_options());
+  REQUIRE(server.has_value());
+  httplib::Client client("127.0.0.1", (*server)->port());
+  const auto lookup = client.Get(lookup_path(desk.number, k_lookup_code));
+  REQUIRE(lookup);
+  CHECK(lookup->status == 200);
+  for (const char* path : {"/tra-cuu", "/api/health"}) {
+    const auto res = client.Get(path);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  CHECK((*server)->stats().priority_requests == 3);
+  // Staff routes, and anything but a read of the public ones, queue with the rest.
+  const auto list = client.Get("/api/dossiers?q=nguyen");
+  REQUIRE(list);
+  CHECK(list->status == 401);
+  const auto posted = client.Post("/api/public/lookup", "", "application/json");
+  REQUIRE(posted);
+  CHECK(posted->status == 405);
+  CHECK((*server)->stats().priority_requests == 3);
+}
+
 TEST_CASE("the carrier's webhooks are verified and stored, and a forged one is refused") {
   Desk desk;
   sim::Options sim_options;

@@ -5,8 +5,11 @@
 
 #include <doctest/doctest.h>
 #include <poll.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -27,6 +30,10 @@ class Echo {
     httpd::Handlers h;
     h.handle = [this](httpd::Request& req, httpd::Response& res) {
       ++calls;
+      {
+        std::lock_guard lock(mutex_);
+        order_.push_back(req.path);
+      }
       if (req.path == "/block") {
         std::unique_lock lock(mutex_);
         ++blocked_;
@@ -48,9 +55,16 @@ class Echo {
     changed_.notify_all();
   }
 
+  // The paths of the requests handled so far, in the order their handlers began.
+  std::vector<std::string> order() {
+    std::lock_guard lock(mutex_);
+    return order_;
+  }
+
   std::atomic<int> calls{0};
 
  private:
+  std::vector<std::string> order_;
   std::mutex mutex_;
   std::condition_variable changed_;
   int blocked_ = 0;
@@ -189,6 +203,93 @@ TEST_CASE("with every worker busy and the queue full, a request is answered 503 
   echo.release();
   CHECK(first.read_answer().status == 200);
   CHECK(queued.read_answer().status == 200);
+}
+
+// The desk's citizens' lane: requests under /public.
+bool public_path(const httpd::Request& head) { return head.path.rfind("/public", 0) == 0; }
+
+TEST_CASE("with every worker busy on slow requests, the priority lane is still answered") {
+  httpd::ServerOptions options;
+  options.workers = 2;
+  options.priority_workers = 1;
+  Echo echo;
+  httpd::Handlers handlers = echo.handlers();
+  handlers.priority = public_path;
+  auto server = start(options, std::move(handlers));
+  std::vector<RawClient> staff;
+  for (int i = 0; i < 2; ++i) {
+    staff.emplace_back(server->port());
+    REQUIRE(staff.back().send(get("/block")));
+  }
+  echo.wait_blocked(2);
+  RawClient waiting(server->port());
+  REQUIRE(waiting.send(get("/staff-search")));
+  RawClient citizen(server->port(), "127.0.0.3");
+  REQUIRE(citizen.send(get("/public/lookup")));
+  const auto answer = citizen.read_answer();
+  CHECK(answer.status == 200);
+  CHECK(answer.body == "GET /public/lookup from 127.0.0.3: ");
+  // The other lane's request still waits for a worker: both are blocked.
+  CHECK_FALSE(waiting.readable_within(0));
+  CHECK(server->stats().priority_requests == 1);
+  echo.release();
+  for (RawClient& client : staff) CHECK(client.read_answer().status == 200);
+  CHECK(waiting.read_answer().status == 200);
+}
+
+TEST_CASE("the other lane's requests run at a lower CPU priority than the priority lane's") {
+  httpd::ServerOptions options;
+  options.workers = 2;
+  options.priority_workers = 1;
+  options.others_nice = 3;
+  httpd::Handlers handlers;
+  handlers.priority = public_path;
+  handlers.handle = [](httpd::Request&, httpd::Response& res) {
+    errno = 0;
+    const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    res.set_content(errno == 0 ? std::to_string(nice) : "unknown", "text/plain");
+  };
+  auto server = start(options, std::move(handlers));
+  const int base = ::getpriority(PRIO_PROCESS, 0);
+  REQUIRE(base <= 16);  // room to be 3 steps nicer
+  auto nice_of = [&](const std::string& path) {
+    RawClient client(server->port());
+    REQUIRE(client.send(get(path)));
+    return client.read_answer().body;
+  };
+  for (int i = 0; i < 4; ++i) {
+    CHECK(nice_of("/public/lookup") == std::to_string(base));
+    CHECK(nice_of("/staff-search") == std::to_string(base + 3));
+  }
+}
+
+TEST_CASE("with no threads of its own, the priority lane goes before requests queued earlier") {
+  httpd::ServerOptions options;
+  options.workers = 1;
+  options.priority_workers = 0;
+  Echo echo;
+  httpd::Handlers handlers = echo.handlers();
+  handlers.priority = public_path;
+  auto server = start(options, std::move(handlers));
+  RawClient first(server->port());
+  REQUIRE(first.send(get("/block")));
+  echo.wait_blocked(1);
+  RawClient earlier(server->port());
+  REQUIRE(earlier.send(get("/staff-search")));
+  // The citizen's request comes only once the other waits in the queue.
+  REQUIRE(stats_when(*server, [](const auto& s) {
+            return s.waiting_for_worker == 1;
+          }).waiting_for_worker == 1);
+  RawClient citizen(server->port(), "127.0.0.3");
+  REQUIRE(citizen.send(get("/public/lookup")));
+  REQUIRE(stats_when(*server, [](const auto& s) {
+            return s.waiting_for_worker == 2;
+          }).waiting_for_worker == 2);
+  echo.release();
+  CHECK(first.read_answer().status == 200);
+  CHECK(citizen.read_answer().status == 200);
+  CHECK(earlier.read_answer().status == 200);
+  CHECK(echo.order() == std::vector<std::string>{"/block", "/public/lookup", "/staff-search"});
 }
 
 TEST_CASE("a request line over 8 KB is answered 414 and a header over the limit 431") {
