@@ -170,18 +170,35 @@ class Server final : public DeskServer {
     secure(res);
   }
 
-  // db::check_health, or its last success when that is recent enough.
-  common::Result<void> probe_health() {
+  // What a health probe found: the database read (its dossiers counted), its schema version
+  // matched and a write committed.
+  struct Health {
+    std::chrono::steady_clock::time_point at;
+    std::int64_t dossiers = 0;
+  };
+
+  // The database read (the counts), the file's schema version, and a committed write
+  // (db::check_health); or the last success, when that is recent enough: counting every table of a
+  // large desk and a write are not for every poll. A failure is never reused. Fails with
+  // unavailable (database_silent when it cannot even be read).
+  common::Result<Health> probe_health() {
     std::lock_guard lock(health_mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (last_healthy_ && now - *last_healthy_ < options_.health_probe_every) return {};
-    auto healthy = db::check_health(store_, clock_.now());
-    if (healthy) {
-      last_healthy_ = now;
-    } else {
-      last_healthy_.reset();
+    if (last_healthy_ && now - last_healthy_->at < options_.health_probe_every) {
+      return *last_healthy_;
     }
-    return healthy;
+    last_healthy_.reset();
+    auto counts = tracking::desk_counts(store_);
+    if (!counts) {
+      spdlog::error("health: the database cannot be read: {}", counts.error().message);
+      return common::make_error(ErrorCode::unavailable, msg::database_silent);
+    }
+    if (auto healthy = db::check_health(store_, clock_.now()); !healthy) {
+      spdlog::error("health: {}", healthy.error().message);
+      return common::Error{ErrorCode::unavailable, healthy.error().message, healthy.error().text};
+    }
+    last_healthy_ = Health{now, counts->dossiers};
+    return *last_healthy_;
   }
 
   // A stray exception: a 500 with an id to find in the log, no details for the client.
@@ -226,26 +243,17 @@ class Server final : public DeskServer {
 
   void routes() {
     router_.get("/api/health", [this](const httpd::Request& req, httpd::Response& res) {
-      // Read (the counts), the file's schema version, and a committed write: a read-only or full
-      // disk, a file migrated by a newer hoso, a database that does not answer: 503.
-      auto counts = tracking::desk_counts(store_);
-      if (!counts) {
-        spdlog::error("health: the database cannot be read: {}", counts.error().message);
-        answer_error(res, 503, "unavailable", msg::database_silent, http::request_lang(req));
-        return;
-      }
-      if (auto healthy = probe_health(); !healthy) {
-        spdlog::error("health: {}", healthy.error().message);
-        answer_error(
-            res,
-            common::Error{ErrorCode::unavailable, healthy.error().message, healthy.error().text},
-            http::request_lang(req));
+      // A read-only or full disk, a file migrated by a newer hoso, a database that does not
+      // answer: 503. The dossiers are counted when the probe ran (at most health_probe_every ago).
+      auto health = probe_health();
+      if (!health) {
+        answer_error(res, health.error(), http::request_lang(req));
         return;
       }
       answer_json(res, 200,
                   json{{"status", "ok"},
                        {"schema_version", db::schema_version()},
-                       {"dossiers", counts->dossiers},
+                       {"dossiers", health->dossiers},
                        {"time", common::format_iso(clock_.now())}}
                       .dump());
     });
@@ -376,7 +384,7 @@ class Server final : public DeskServer {
   httpd::Router router_;
   std::unique_ptr<httpd::Server> http_;
   std::mutex health_mutex_;
-  std::optional<std::chrono::steady_clock::time_point> last_healthy_;  // under health_mutex_
+  std::optional<Health> last_healthy_;  // under health_mutex_
   std::atomic<bool> stopped_{false};
   bool finished_ = false;  // under wait_mutex_: stop() has returned
   std::mutex wait_mutex_;

@@ -53,9 +53,9 @@ struct ServerOptions {
   std::size_t max_upload_bytes = 20u << 20;   // one envelope file
   std::size_t max_request_bytes = 64u << 20;  // one upload request
   bool secure_cookies = false;                // add Secure to the session cookie (behind HTTPS)
-  // /api/health commits a write to prove the disk takes one; a success is reused for this long, so
-  // that polling it (it needs no login) cannot turn into a stream of writes. Failures are never
-  // reused.
+  // /api/health counts the desk's records and commits a write to prove the disk takes one; a
+  // success (and its count of dossiers) is reused for this long, so that polling it (it needs no
+  // login) cannot turn into a stream of writes or of table scans. Failures are never reused.
   std::chrono::milliseconds health_probe_every{10'000};
   // Reverse proxies (e.g. nginx on this machine) whose X-Forwarded-For names the client: limits
   // and logs then apply to the real client's address. Nobody else's X-Forwarded-For is believed.

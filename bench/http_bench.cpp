@@ -72,6 +72,7 @@
 #include "bench/names.hpp"
 #include "common/clock.hpp"
 #include "common/s10.hpp"
+#include "common/url.hpp"
 #include "db/store.hpp"
 #include "intake/envelope_reader.hpp"
 #include "intake/registrar.hpp"
@@ -172,23 +173,11 @@ struct LookupPair {
   std::string lookup_code;
 };
 
-// Unreserved characters (RFC 3986) as they are, everything else %XX.
-std::string url_encode(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", byte);
-    }
-  }
-  return out;
-}
+using common::percent_encode;
 
 std::string lookup_path(const LookupPair& pair) {
-  return fmt::format("/api/public/lookup?code={}&lookup_code={}", url_encode(pair.code),
-                     url_encode(pair.lookup_code));
+  return fmt::format("/api/public/lookup?code={}&lookup_code={}", percent_encode(pair.code),
+                     percent_encode(pair.lookup_code));
 }
 
 std::string dossier_code(common::Date day, int sequence) {
@@ -691,7 +680,7 @@ class Searchers {
       auto answer = exchange(k_staff_address, port_,
                              fmt::format("GET /api/dossiers?q={} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n"
                                          "Cookie: hoso_session={}\r\nConnection: close\r\n\r\n",
-                                         url_encode(text), port_, cookie_));
+                                         percent_encode(text), port_, cookie_));
       const double ms = seconds_since(t0) * 1e3;
       std::lock_guard lock(mutex_);
       run_.ms.push_back(ms);
@@ -1336,12 +1325,13 @@ class Bench {
         fmt::format("uploads: POST /api/scans, {} images, {} at once…", images.size(), in_flight));
     const int port = server->port();
     uploads_http_ = run_uploads(images, in_flight, [&](const UploadImage& image) {
-      auto answer = exchange(
-          "127.0.0.1", port,
-          fmt::format("POST /api/scans?name={} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n"
-                      "Authorization: Bearer {}\r\nContent-Type: image/jpeg\r\n"
-                      "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-                      url_encode(image.name), port, token.secret, image.bytes.size(), image.bytes));
+      auto answer =
+          exchange("127.0.0.1", port,
+                   fmt::format("POST /api/scans?name={} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n"
+                               "Authorization: Bearer {}\r\nContent-Type: image/jpeg\r\n"
+                               "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                               percent_encode(image.name), port, token.secret, image.bytes.size(),
+                               image.bytes));
       if (!answer) return std::string("failed: ") + answer.error().message;
       if (answer->status == 404) return std::string("404");
       if (answer->status != 200) {

@@ -22,6 +22,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/url.hpp"
 #include "httpd/multipart.hpp"
 #include "httpd/url.hpp"
 
@@ -377,7 +378,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.remote_port = port_;
     const std::string_view target = request_.target;
     const std::size_t question = target.find('?');
-    request_.path = percent_decode(target.substr(0, question));
+    request_.path = common::percent_decode(target.substr(0, question));
     if (question != std::string_view::npos) {
       request_.params = parse_query(target.substr(question + 1));
     }

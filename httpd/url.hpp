@@ -8,10 +8,6 @@
 
 namespace httpd {
 
-// `text` with every valid %XX replaced by its byte; a `%` not followed by two hex digits is kept
-// as it is. With `plus_is_space`, `+` becomes ' ' (query strings, form bodies).
-std::string percent_decode(std::string_view text, bool plus_is_space = false);
-
 // `a=1&b=x%20y&c` → {a: "1", b: "x y", c: ""}; empty pieces are skipped.
 std::multimap<std::string, std::string, std::less<>> parse_query(std::string_view query);
 

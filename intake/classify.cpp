@@ -16,6 +16,7 @@
 #include <unicode/unistr.h>
 #include <nlohmann/json.hpp>
 
+#include "common/url.hpp"
 #include "intake/detail/citizen_id_card.hpp"
 #include "intake/detail/text.hpp"
 #include "intake/messages.hpp"
@@ -209,10 +210,10 @@ PortalReading read_portal_url(std::string_view text) {
   std::optional<std::string> id_value;
   for (std::string_view pair : split(query, '&')) {
     const std::size_t equals = pair.find('=');
-    const std::string key = detail::percent_decode(pair.substr(0, equals), true);
+    const std::string key = common::percent_decode(pair.substr(0, equals), true);
     const std::string value = equals == std::string_view::npos
                                   ? std::string()
-                                  : detail::percent_decode(pair.substr(equals + 1), true);
+                                  : common::percent_decode(pair.substr(equals + 1), true);
     if (is_one_of(key, k_dossier_keys)) {
       if (!dossier_entry) dossier_entry.emplace(key, value);
     } else if (iequals_ascii(key, k_weak_dossier_key)) {

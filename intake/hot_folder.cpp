@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
@@ -25,6 +26,7 @@
 #include <system_error>
 #include <utility>
 
+#include "common/private_files.hpp"
 #include "db/image_store.hpp"
 #include "intake/envelope_reader.hpp"
 #include "scanner/batch.hpp"
@@ -139,7 +141,8 @@ int rename_no_replace(const fs::path& from, const fs::path& to) {
 Result<void> write_atomically(const fs::path& path, const std::string& content) {
   const fs::path temp =
       path.parent_path() / fmt::format(".{}{}", path.filename().string(), k_temp_suffix);
-  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  UniqueFd fd(
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, common::k_private_file_mode));
   if (fd.get() < 0) {
     return make_error(ErrorCode::io_error,
                       fmt::format("cannot write {}: {}", temp.string(), errno_text(errno)));
@@ -245,14 +248,18 @@ class HotFolder::Loop {
     if (owner_.wake_fd_ < 0) {
       return make_error(ErrorCode::io_error, "cannot create an eventfd to wait for files");
     }
+    // done/ and failed/ keep the envelopes (an ID card's QR on them): the desk's alone, whoever
+    // may drop files into the folder itself.
     for (const fs::path& sub : {done_dir_, failed_dir_}) {
-      if (::mkdir(sub.c_str(), 0755) != 0 && errno != EEXIST) {
+      if (::mkdir(sub.c_str(), common::k_private_folder_mode) != 0 && errno != EEXIST) {
         return make_error(ErrorCode::io_error, fmt::format("cannot create the folder {}: {}",
                                                            sub.string(), errno_text(errno)));
       }
       if (!fs::is_directory(sub, ec)) {
         return make_error(ErrorCode::io_error, msg::hf_sub_not_folder, {{"path", sub.string()}});
       }
+      TRY_ASSIGN(const auto tightened, common::make_private(sub));
+      if (tightened) spdlog::warn("{} (it was open to other users)", *tightened);
     }
 
     const fs::path lock_path = folder / k_lock_file;

@@ -2,26 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/url.hpp"
+
 namespace tracking {
-namespace {
 
-std::string percent_encode(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-                            (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", byte);
-    }
-  }
-  return out;
-}
-
-}  // namespace
+using common::percent_encode;
 
 std::string public_lookup_page_url(std::string_view public_url, std::string_view code) {
   while (!public_url.empty() && public_url.back() == '/') public_url.remove_suffix(1);

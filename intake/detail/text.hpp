@@ -50,8 +50,4 @@ bool istarts_with_ascii(std::string_view text, std::string_view prefix);
 // The parts, separated by `separator`.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
-// Decodes %XX escapes and, when `plus_is_space`, '+' as a space (form encoding). A '%' not
-// followed by two hex digits is kept as is. The result may be invalid UTF-8.
-std::string percent_decode(std::string_view text, bool plus_is_space);
-
 }  // namespace intake::detail

@@ -3,7 +3,6 @@
 // filled by the migration for applicants stored before it.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,22 +13,13 @@
 #include "common/unicode.hpp"
 #include "db/detail/schema.hpp"
 #include "db/store.hpp"
+#include "tests/support/files.hpp"
 
 namespace {
 
 using common::Result;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hoso-db-XXXXXX").string();
-    path = ::mkdtemp(templ.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using test_support::TempDir;
 
 common::Timestamp at(long long seconds) { return common::Timestamp{std::chrono::seconds{seconds}}; }
 
@@ -98,7 +88,7 @@ TEST_CASE("search words are a name's letters and digits, folded, split at everyt
 
 TEST_CASE("a name is found by its words one after the other, the first and last maybe begun") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id lan = add(*store, 100, "Nguyễn Thị Lan");
   const db::Id duc = add(*store, 200, "Trần Văn Đức");
   CHECK(named(*store, "thi lan") == std::vector<db::Id>{lan});
@@ -116,7 +106,7 @@ TEST_CASE("a name is found by its words one after the other, the first and last 
 
 TEST_CASE("a name thousands share is listed newest first up to the limit") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   std::vector<db::Id> ids;
   REQUIRE(store
               ->write([&](db::Transaction& tx) -> Result<void> {
@@ -137,7 +127,7 @@ TEST_CASE("a name thousands share is listed newest first up to the limit") {
 
 TEST_CASE("a name search keeps the list's other filters, its order and its limit") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   std::vector<db::Id> lan;  // filed at 100, 200, ..., 500
   for (int k = 1; k <= 5; ++k) lan.push_back(add(*store, 100 * k, "Nguyễn Thị Lan"));
   add(*store, 250, "Trần Văn Đức");
@@ -184,7 +174,7 @@ TEST_CASE("a name search keeps the list's other filters, its order and its limit
 
 TEST_CASE("a corrected name is found by its new words and no longer by its old ones") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id id = add(*store, 100, "Nguyễn Thị Lan");
   rename(*store, id, "Nguyễn Thị Lành");
   CHECK(named(*store, "lanh") == std::vector<db::Id>{id});
@@ -198,7 +188,7 @@ TEST_CASE("a corrected name is found by its new words and no longer by its old o
 
 TEST_CASE("applicants stored before schema 7 are found by name after the upgrade") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     for (int v = 0; v < 6; ++v) raw.exec(db::detail::migrations()[static_cast<std::size_t>(v)]);

@@ -1,5 +1,6 @@
 // The upload parser of `hoso serve`: the first line is the Content-Type (with its boundary), the
 // rest the body; then the same bytes as a query string and a percent-encoded path.
+#include "common/url.hpp"
 #include "httpd/multipart.hpp"
 #include "httpd/url.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
@@ -18,6 +19,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   (void)httpd::parse_query(input);
-  (void)httpd::percent_decode(input);
+  (void)common::percent_decode(input);
   return 0;
 }

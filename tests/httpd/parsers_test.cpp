@@ -1,6 +1,7 @@
 // The request parsing around the engine: routes, percent-decoding and queries, multipart forms.
 #include <doctest/doctest.h>
 
+#include "common/url.hpp"
 #include "httpd/multipart.hpp"
 #include "httpd/router.hpp"
 #include "httpd/url.hpp"
@@ -75,9 +76,17 @@ TEST_CASE("query strings decode percent escapes and plus signs, and keep a broke
   CHECK(params.find("flag")->second.empty());
   CHECK(params.find("x")->second == "%zz");
   CHECK(params.size() == 4);
-  CHECK(httpd::percent_decode("/a%2Fb+c") == "/a/b+c");
-  CHECK(httpd::percent_decode("50%") == "50%");
-  CHECK(httpd::percent_decode("%4") == "%4");
+  CHECK(common::percent_decode("/a%2Fb+c") == "/a/b+c");
+  CHECK(common::percent_decode("50%") == "50%");
+  CHECK(common::percent_decode("%4") == "%4");
+}
+
+TEST_CASE("percent-encoding keeps only unreserved bytes and decodes back to the same bytes") {
+  CHECK(common::percent_encode("EB 123/4&mk=K7+Q") == "EB%20123%2F4%26mk%3DK7%2BQ");
+  CHECK(common::percent_encode("A-z_0.9~") == "A-z_0.9~");
+  const std::string name = "Trần Thị Ngọc Hân";
+  CHECK(common::percent_encode(name) == "Tr%E1%BA%A7n%20Th%E1%BB%8B%20Ng%E1%BB%8Dc%20H%C3%A2n");
+  CHECK(common::percent_decode(common::percent_encode(name)) == name);
 }
 
 TEST_CASE("a multipart form gives each part's name, file name, type and exact bytes") {

@@ -3,6 +3,7 @@
 // a database outage leaves files in the folder instead of losing or failing them.
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -560,6 +561,28 @@ TEST_CASE("hot folder: a folder that does not exist is reported, not created") {
   CHECK(result.error().code == common::ErrorCode::not_found);
   CHECK(result.error().message.find("no-such-folder") != std::string::npos);
   CHECK_FALSE(fs::exists(desk.temp / "no-such-folder"));
+}
+
+TEST_CASE("regression: done/ and failed/ keep the envelopes private whatever the umask") {
+  // They hold envelopes with an ID card's QR; they used to be created 0755 (with umask 022).
+  TestDesk desk;
+  const mode_t old_umask = ::umask(022);
+  // A done/ left open by an older hoso is tightened; failed/ is created private.
+  fs::create_directory(desk.folder / "done");
+  fs::permissions(desk.folder / "done", fs::perms(0755));
+  write_file(desk.folder / "plain-01.jpg", read_file(sample_path("plain-01.jpg")));
+  write_file(desk.folder / "notes.txt", "call the citizen back\n");
+  auto [summary, reports] = desk.run_once();
+  ::umask(old_umask);
+  CHECK(summary.done == 1);
+  CHECK(summary.failed == 1);
+  for (const char* sub : {"done", "failed"}) {
+    CAPTURE(sub);
+    CHECK((fs::status(desk.folder / sub).permissions() & fs::perms::all) == fs::perms(0700));
+  }
+  // The reason written beside a failed file is no one else's either.
+  CHECK((fs::status(desk.folder / "failed" / "notes.txt.reason.txt").permissions() &
+         fs::perms::all) == fs::perms(0600));
 }
 
 TEST_CASE("regression: a file whose name is not UTF-8 is registered like any other") {
