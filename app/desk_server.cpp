@@ -260,7 +260,7 @@ class Server final : public DeskServer {
 
     router_.get("/api/public/lookup", [this](const httpd::Request& req, httpd::Response& res) {
       int retry_after = 0;
-      if (!lookups_.allow(req.remote_addr, retry_after)) {
+      if (!lookups_.allow(req.remote_block, retry_after)) {
         res.set_header("Retry-After", std::to_string(retry_after));
         answer_error(res, 429, "rate_limited",
                      common::Text{msg::lookups_from_address, {{"seconds", retry_after}}},

@@ -42,9 +42,10 @@ struct ServerOptions {
   // worker an upload starts inherits it): staff searches or uploads that keep every worker and
   // core busy never make a citizen wait. 0: citizens' requests go first in the one queue.
   int public_workers = 4;
-  // What one client may hold: connections per address, the time to send a whole request header,
-  // the idle time of a kept-alive connection, the slowest body (bytes per second, after 10 s).
-  int connections_per_address = 32;
+  // What one client may hold: connections per address (an IPv6 /64; enough for the staff of an
+  // office behind one NAT address, 6 a browser), the time to send a whole request header, the idle
+  // time of a kept-alive connection, the slowest body (bytes per second, after 10 s).
+  int connections_per_address = 128;
   std::chrono::milliseconds header_deadline{10'000};
   std::chrono::milliseconds keep_alive_idle{5'000};
   std::size_t min_body_bytes_per_second = 8 * 1024;

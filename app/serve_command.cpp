@@ -27,6 +27,11 @@ void define_serve_command(CLI::App& command, ServeArgs& args, const std::string&
                   "Public lookups allowed per client address per minute")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--connections-per-address", args.connections_per_address,
+                  "Connections one client address (an IPv6 /64) may hold open; more are closed "
+                  "at once. Offices whose staff share one NAT address need about 6 per browser")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   cmd->add_option("--hot-folder", args.hot_folder,
                   "Also register the files scanners drop into this folder (as hoso watch)");
   cmd->add_option("--sync-minutes", args.sync_minutes,
@@ -49,6 +54,7 @@ int run_serve(const ServeArgs& args) {
   const auto colon = args.listen.rfind(':');
   ServerOptions options;
   options.lookups_per_minute = args.lookups_per_minute;
+  options.connections_per_address = args.connections_per_address;
   try {
     if (colon == std::string::npos) throw std::invalid_argument("no port");
     options.host = args.listen.substr(0, colon);

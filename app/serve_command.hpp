@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/desk_server.hpp"
+
 namespace CLI {
 class App;
 }
@@ -17,6 +19,7 @@ struct ServeArgs {
   std::string config;
   std::string listen = "127.0.0.1:8080";
   int lookups_per_minute = 30;
+  int connections_per_address = ServerOptions{}.connections_per_address;
   std::string web_dir;     // pages from this folder instead of the compiled-in copy
   std::string hot_folder;  // register files dropped here (as `hoso watch`)
   int sync_minutes = 10;   // carrier sync every this many minutes (0: never)

@@ -43,14 +43,14 @@ Result<Reply> session(Context&, const Request&, const staff::Principal& who) {
 Result<Reply> change_password(Context& desk, const Request& req, const staff::Principal& who) {
   if (who.via_token()) return make_error(ErrorCode::permission_denied, msg::password_needs_session);
   int retry_after = 0;
-  if (!desk.logins_by_address.allow(req.remote_addr, retry_after)) {
+  if (!desk.logins_by_address.allow(req.remote_block, retry_after)) {
     return rate_limited(req, retry_after,
                         common::Text{msg::logins_from_address, {{"seconds", retry_after}}});
   }
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string current, string_field(body, "current_password", true));
   TRY_ASSIGN(const std::string fresh, string_field(body, "new_password", true));
-  const std::string& address = req.remote_addr;
+  const std::string& address = req.remote_block;
   staff::LoginThrottle& throttle = desk.accounts.login_throttle();
   const auto decision = throttle.check(who.login, address, desk.clock.now());
   if (!decision.allowed) {
@@ -105,7 +105,7 @@ json principal_json(const staff::Principal& p) {
 
 Result<Reply> login(Context& desk, const Request& req) {
   int retry_after = 0;
-  if (!desk.logins_by_address.allow(req.remote_addr, retry_after)) {
+  if (!desk.logins_by_address.allow(req.remote_block, retry_after)) {
     return rate_limited(req, retry_after,
                         common::Text{msg::logins_from_address, {{"seconds", retry_after}}});
   }
@@ -118,7 +118,7 @@ Result<Reply> login(Context& desk, const Request& req) {
   const auto normal = staff::normalise_login(login_name);
   const std::string key = normal ? *normal : std::string();
   const std::string named = normal ? fmt::format("'{}'", *normal) : "(not a valid login)";
-  const std::string& address = req.remote_addr;
+  const std::string& address = req.remote_block;
   staff::LoginThrottle& throttle = desk.accounts.login_throttle();
   // The attempt counts as a failure from here until its outcome is known, so parallel guesses
   // cannot all pass the slow password check first.

@@ -1,6 +1,9 @@
 #include "httpd/request.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 
 namespace httpd {
 namespace {
@@ -79,6 +82,16 @@ std::string_view reason_phrase(int status) {
     case 504: return "Gateway Timeout";
     default: return "";
   }
+}
+
+std::string address_block(std::string_view address) {
+  const std::string text(address);
+  std::array<unsigned char, 16> bytes{};
+  if (::inet_pton(AF_INET6, text.c_str(), bytes.data()) != 1) return text;
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  std::array<char, INET6_ADDRSTRLEN> out{};
+  if (::inet_ntop(AF_INET6, bytes.data(), out.data(), out.size()) == nullptr) return text;
+  return std::string(out.data()) + "/64";
 }
 
 }  // namespace httpd

@@ -49,6 +49,8 @@ struct Request {
   std::multimap<std::string, FormPart, std::less<>> files;  // multipart/form-data parts by name
   std::string remote_addr;  // the client's address (behind a trusted proxy: as the proxy says)
   std::string peer_addr;    // the address of the TCP peer (the proxy's, behind one)
+  // What limits per client count on: address_block(remote_addr).
+  std::string remote_block;
   int remote_port = 0;
   // The router's captures: [0] the whole path, then one per `<...>` segment of the route.
   std::vector<std::string> matches;
@@ -82,5 +84,11 @@ struct Response {
 
 // The standard reason phrase of an HTTP status ("Not Found"), "" for an unknown one.
 std::string_view reason_phrase(int status);
+
+// The block of addresses one client is taken to hold, for limits per client: an IPv4 address
+// itself; an IPv6 address's /64 ("2001:db8:1:2::/64"), since a subscriber is given at least a
+// /64 and could otherwise change address at every connection. Text that is no address is
+// returned as it is.
+std::string address_block(std::string_view address);
 
 }  // namespace httpd

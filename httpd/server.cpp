@@ -199,9 +199,10 @@ struct Shared {
     }
     const bool capped = !listed(options.uncapped_addresses, address) &&
                         !listed(options.trusted_proxies, address);
-    int& count = per_address[address];
+    const std::string block = address_block(address);
+    int& count = per_address[block];
     if (capped && count >= options.max_connections_per_address) {
-      if (count == 0) per_address.erase(address);
+      if (count == 0) per_address.erase(block);
       ++counters.refused_per_address;
       return false;
     }
@@ -212,7 +213,7 @@ struct Shared {
   void release(Connection* connection, const std::string& address) {
     std::lock_guard lock(mutex);
     open.erase(connection);
-    auto it = per_address.find(address);
+    auto it = per_address.find(address_block(address));
     if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
     if (open.empty()) all_closed.notify_all();
   }
@@ -375,6 +376,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                ? forwarded_client(request_.headers,
                                                   shared_.options.trusted_proxies, address_)
                                : address_;
+    request_.remote_block = address_block(request_.remote_addr);
     request_.remote_port = port_;
     const std::string_view target = request_.target;
     const std::size_t question = target.find('?');

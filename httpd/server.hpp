@@ -45,7 +45,8 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_target_bytes = 8 * 1024;          // longer request targets: 414
   std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies: 413
-  int max_connections_per_address = 32;  // more from one address are closed at once
+  // More from one address (an IPv6 /64: address_block) are closed at once.
+  int max_connections_per_address = 32;
   int max_connections = 4096;
   // Addresses the per-address cap does not apply to (a reverse proxy carries many clients).
   std::vector<std::string> uncapped_addresses;

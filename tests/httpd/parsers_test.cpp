@@ -3,6 +3,7 @@
 
 #include "common/url.hpp"
 #include "httpd/multipart.hpp"
+#include "httpd/request.hpp"
 #include "httpd/router.hpp"
 #include "httpd/url.hpp"
 
@@ -79,6 +80,15 @@ TEST_CASE("query strings decode percent escapes and plus signs, and keep a broke
   CHECK(common::percent_decode("/a%2Fb+c") == "/a/b+c");
   CHECK(common::percent_decode("50%") == "50%");
   CHECK(common::percent_decode("%4") == "%4");
+}
+
+TEST_CASE("limits count an IPv4 address alone and an IPv6 address with the rest of its /64") {
+  CHECK(httpd::address_block("203.0.113.7") == "203.0.113.7");
+  CHECK(httpd::address_block("2001:db8:1:2:a:b:c:d") == "2001:db8:1:2::/64");
+  CHECK(httpd::address_block("2001:db8:1:2::ffff") == httpd::address_block("2001:db8:1:2:1::"));
+  CHECK(httpd::address_block("2001:db8:1:3::1") != httpd::address_block("2001:db8:1:2::1"));
+  CHECK(httpd::address_block("::1") == "::/64");
+  CHECK(httpd::address_block("not an address") == "not an address");
 }
 
 TEST_CASE("percent-encoding keeps only unreserved bytes and decodes back to the same bytes") {
