@@ -65,6 +65,7 @@ class Server final : public DeskServer {
     engine.workers = std::max(1, options_.worker_threads);
     engine.queue_limit = options_.queue_limit;
     engine.priority_workers = std::max(0, options_.public_workers);
+    engine.others_nice = std::clamp(options_.staff_nice, 0, 19);
     engine.header_deadline = options_.header_deadline;
     engine.keep_alive_idle = options_.keep_alive_idle;
     engine.min_bytes_per_second = options_.min_body_bytes_per_second;
@@ -80,7 +81,9 @@ class Server final : public DeskServer {
       if (answered) secure(res);
       return answered;
     };
-    handlers.priority = [](const httpd::Request& head) { return is_public(head); };
+    if (options_.public_workers > 0) {
+      handlers.priority = [](const httpd::Request& head) { return is_public(head); };
+    }
     handlers.handle = [this](httpd::Request& req, httpd::Response& res) { handle(req, res); };
     handlers.server_error = [this](const httpd::Request& req, httpd::Response& res) {
       server_error(req, res);
@@ -121,14 +124,13 @@ class Server final : public DeskServer {
   }
 
  private:
-  // A citizen's request, for the public lane: the lookup, its page and the assets, and the health
-  // probe (a monitor must not see the desk down because staff keep every worker busy). Each is
-  // short, and the lookup is limited per address.
+  // A citizen's request, for the public lane: the lookup, its page and the assets. Each is short
+  // and reads only (the lookup on the store's own readers for citizens), so none can hold the lane
+  // up waiting for a lock. /api/health writes, and waits for the write lock: not here.
   static bool is_public(const httpd::Request& head) {
     if (head.method != "GET" && head.method != "HEAD") return false;
     const std::string_view path = head.path;
-    return path == "/api/public/lookup" || path == "/tra-cuu" || path == "/api/health" ||
-           path.rfind("/static/", 0) == 0;
+    return path == "/api/public/lookup" || path == "/tra-cuu" || path.rfind("/static/", 0) == 0;
   }
 
   // Security headers on every answer; pages and documents set their own CSP.
@@ -171,23 +173,34 @@ class Server final : public DeskServer {
   }
 
   // What a health probe found: the database read (its dossiers counted), its schema version
-  // matched and a write committed.
+  // matched and a write committed; or why not.
   struct Health {
     std::chrono::steady_clock::time_point at;
-    std::int64_t dossiers = 0;
+    common::Result<std::int64_t> dossiers;
   };
 
   // The database read (the counts), the file's schema version, and a committed write
-  // (db::check_health); or the last success, when that is recent enough: counting every table of a
-  // large desk and a write are not for every poll. A failure is never reused. Fails with
-  // unavailable (database_silent when it cannot even be read).
-  common::Result<Health> probe_health() {
+  // (db::check_health); or the last probe's finding, when it is recent enough: counting every
+  // table of a large desk and a write are not for every poll. A success is reused for
+  // health_probe_every, a failure for at most 2 s: requests that waited for a probe stuck on a
+  // locked database (up to the busy timeout) all take its finding instead of each probing again.
+  // Fails with unavailable (database_silent when it cannot even be read).
+  common::Result<std::int64_t> probe_health() {
     std::lock_guard lock(health_mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (last_healthy_ && now - last_healthy_->at < options_.health_probe_every) {
-      return *last_healthy_;
+    if (last_health_) {
+      const auto reuse = last_health_->dossiers
+                             ? options_.health_probe_every
+                             : std::min<std::chrono::milliseconds>(options_.health_probe_every,
+                                                                   std::chrono::seconds(2));
+      if (now - last_health_->at < reuse) return last_health_->dossiers;
     }
-    last_healthy_.reset();
+    auto found = probe_database();
+    last_health_ = Health{std::chrono::steady_clock::now(), std::move(found)};
+    return last_health_->dossiers;
+  }
+
+  common::Result<std::int64_t> probe_database() {
     auto counts = tracking::desk_counts(store_);
     if (!counts) {
       spdlog::error("health: the database cannot be read: {}", counts.error().message);
@@ -197,8 +210,7 @@ class Server final : public DeskServer {
       spdlog::error("health: {}", healthy.error().message);
       return common::Error{ErrorCode::unavailable, healthy.error().message, healthy.error().text};
     }
-    last_healthy_ = Health{now, counts->dossiers};
-    return *last_healthy_;
+    return counts->dossiers;
   }
 
   // A stray exception: a 500 with an id to find in the log, no details for the client.
@@ -253,7 +265,7 @@ class Server final : public DeskServer {
       answer_json(res, 200,
                   json{{"status", "ok"},
                        {"schema_version", db::schema_version()},
-                       {"dossiers", health->dossiers},
+                       {"dossiers", *health},
                        {"time", common::format_iso(clock_.now())}}
                       .dump());
     });
@@ -384,7 +396,7 @@ class Server final : public DeskServer {
   httpd::Router router_;
   std::unique_ptr<httpd::Server> http_;
   std::mutex health_mutex_;
-  std::optional<Health> last_healthy_;  // under health_mutex_
+  std::optional<Health> last_health_;  // under health_mutex_
   std::atomic<bool> stopped_{false};
   bool finished_ = false;  // under wait_mutex_: stop() has returned
   std::mutex wait_mutex_;

@@ -37,11 +37,13 @@ struct ServerOptions {
   // finding all busy waits in a queue of queue_limit, beyond which it is answered 503.
   int worker_threads = 16;
   std::size_t queue_limit = 512;
-  // Workers besides those that run only citizens' requests (the public lookup, its page and
-  // assets, /api/health). The others then run at a lower CPU priority (5 steps nicer; a decode
-  // worker an upload starts inherits it): staff searches or uploads that keep every worker and
-  // core busy never make a citizen wait. 0: citizens' requests go first in the one queue.
+  // Workers of their own for citizens' requests (the public lookup, its page and assets), on top
+  // of worker_threads, which then run everything else `staff_nice` steps nicer (a smaller share
+  // of the cores while citizens' requests want them; a decode process one of them happens to
+  // start or restart inherits it). Staff searches or uploads that keep every worker busy never
+  // make a citizen queue. public_workers 0: one queue for all, first come first served.
   int public_workers = 4;
+  int staff_nice = 5;
   // What one client may hold: connections per address (an IPv6 /64; enough for the staff of an
   // office behind one NAT address, 6 a browser), the time to send a whole request header, the idle
   // time of a kept-alive connection, the slowest body (bytes per second, after 10 s).

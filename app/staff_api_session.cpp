@@ -50,6 +50,7 @@ Result<Reply> change_password(Context& desk, const Request& req, const staff::Pr
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string current, string_field(body, "current_password", true));
   TRY_ASSIGN(const std::string fresh, string_field(body, "new_password", true));
+  // Throttled per client block (an IPv6 /64), logged with the client's own address.
   const std::string& address = req.remote_block;
   staff::LoginThrottle& throttle = desk.accounts.login_throttle();
   const auto decision = throttle.check(who.login, address, desk.clock.now());
@@ -79,7 +80,7 @@ Result<Reply> change_password(Context& desk, const Request& req, const staff::Pr
     return std::move(changed).error();
   }
   throttle.record_success(who.login, address, desk.clock.now());
-  spdlog::info("password of '{}' changed by the user from {}", who.login, address);
+  spdlog::info("password of '{}' changed by the user from {}", who.login, req.remote_addr);
   Reply reply = json_reply(principal_json(changed->principal));
   reply.headers.emplace_back("Set-Cookie", session_cookie(changed->cookie, desk.options));
   return reply;
@@ -118,6 +119,7 @@ Result<Reply> login(Context& desk, const Request& req) {
   const auto normal = staff::normalise_login(login_name);
   const std::string key = normal ? *normal : std::string();
   const std::string named = normal ? fmt::format("'{}'", *normal) : "(not a valid login)";
+  // Throttled per client block (an IPv6 /64), logged with the client's own address.
   const std::string& address = req.remote_block;
   staff::LoginThrottle& throttle = desk.accounts.login_throttle();
   // The attempt counts as a failure from here until its outcome is known, so parallel guesses
@@ -128,7 +130,7 @@ Result<Reply> login(Context& desk, const Request& req) {
     if (decision.first_refusal) {
       spdlog::warn(
           "login {} from {} slowed down: too many failed logins ({}); next attempt in {} s", named,
-          address, staff::throttle_scope_name(decision.scope), seconds);
+          req.remote_addr, staff::throttle_scope_name(decision.scope), seconds);
     }
     return rate_limited(req, seconds,
                         common::Text{decision.scope == staff::ThrottleScope::address
@@ -140,7 +142,7 @@ Result<Reply> login(Context& desk, const Request& req) {
   if (!opened) {
     if (opened.error().code == ErrorCode::unauthenticated) {
       throttle.record_failure(key, address, desk.clock.now());
-      spdlog::warn("failed login for {} from {}", named, address);
+      spdlog::warn("failed login for {} from {}", named, req.remote_addr);
     } else {
       throttle.record_abandoned(key, address,
                                 desk.clock.now());  // the database failed, not the caller
@@ -148,7 +150,7 @@ Result<Reply> login(Context& desk, const Request& req) {
     return std::move(opened).error();
   }
   throttle.record_success(key, address, desk.clock.now());
-  spdlog::info("login {} from {}", named, address);
+  spdlog::info("login {} from {}", named, req.remote_addr);
   Reply reply = json_reply(principal_json(opened->principal));
   reply.headers.emplace_back("Set-Cookie", session_cookie(opened->cookie, desk.options));
   return reply;

@@ -852,12 +852,14 @@ std::string statuses_text(const std::map<int, int>& statuses) {
 
 std::unique_ptr<app::DeskServer> serve(db::Store& store, const common::Clock& clock, int workers,
                                        int lookups_per_minute,
-                                       int public_workers = app::ServerOptions{}.public_workers) {
+                                       int public_workers = app::ServerOptions{}.public_workers,
+                                       int staff_nice = app::ServerOptions{}.staff_nice) {
   app::ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
   options.worker_threads = workers;
   options.public_workers = public_workers;
+  options.staff_nice = staff_nice;
   options.lookups_per_minute = lookups_per_minute;
   return take(app::DeskServer::start(store, nullptr, clock, options), "starting the server");
 }
@@ -1140,10 +1142,11 @@ class Bench {
   }
 
   void restart(int workers, int lookups_per_minute,
-               int public_workers = app::ServerOptions{}.public_workers) {
+               int public_workers = app::ServerOptions{}.public_workers,
+               int staff_nice = app::ServerOptions{}.staff_nice) {
     if (server_) server_->stop();
     server_.reset();
-    server_ = serve(*store_, clock_, workers, lookups_per_minute, public_workers);
+    server_ = serve(*store_, clock_, workers, lookups_per_minute, public_workers, staff_nice);
   }
 
   void throughput() {
@@ -1251,8 +1254,9 @@ class Bench {
 
   // Staff searches beside citizens' lookups: k_staff_searchers clients of an officer's session
   // (from k_staff_address) each loop GET /api/dossiers?q=... over k_search_texts, while wrk looks
-  // up from 127.0.0.1; against wrk alone just before, and against the same searches with the
-  // public lane off (app::ServerOptions::public_workers = 0: citizens queue with the staff).
+  // up from 127.0.0.1; against wrk alone just before, and against the same searches with one
+  // queue for all (app::ServerOptions::public_workers = 0, first come first served), and with the
+  // lane but the staff's workers not niced.
   void searches() {
     const int workers = options_.workers;
     if (session_cookie_.empty()) {
@@ -1267,18 +1271,31 @@ class Bench {
     }
     restart(workers, k_unthrottled);
     unsearched_ = measure("lookup, no staff search", workers, paths_.hits, 200);
-    for (const int lane : {0, app::ServerOptions{}.public_workers}) {
-      restart(workers, k_unthrottled, lane);
+    const app::ServerOptions defaults;
+    struct Setting {
+      int public_workers;
+      int staff_nice;
+      std::string name;
+    };
+    const std::array<Setting, 3> settings = {{
+        {0, 0, "lookup, staff searching, one queue for all"},
+        {defaults.public_workers, 0,
+         fmt::format("lookup, staff searching, lane ({}), no nice", defaults.public_workers)},
+        {defaults.public_workers, defaults.staff_nice,
+         fmt::format("lookup, staff searching, lane ({}), nice {}", defaults.public_workers,
+                     defaults.staff_nice)},
+    }};
+    searched_.clear();
+    for (const Setting& setting : settings) {
+      restart(workers, k_unthrottled, setting.public_workers, setting.staff_nice);
       Searchers searchers(server_->port(), session_cookie_);
-      Row row = measure(lane == 0 ? "lookup, staff searching, one lane for all"
-                                  : fmt::format("lookup, staff searching, public lane ({})", lane),
-                        workers, paths_.hits, 200);
+      Row row = measure(setting.name, workers, paths_.hits, 200);
       SearchRun run = searchers.finish();
       if (run.failed > 0) {
         failures_.push_back(fmt::format("{} of {} staff searches did not answer 200 ({})",
                                         run.failed, run.ms.size(), run.first_failure));
       }
-      (lane == 0 ? one_lane_ : public_lane_) = {std::move(row), std::move(run)};
+      searched_.push_back({std::move(row), std::move(run)});
     }
   }
 
@@ -1445,6 +1462,7 @@ class Bench {
   }
 
   void print_searches() {
+    if (searched_.empty()) return;
     const WrkResult& before = unsearched_.result;
     fmt::print(
         "Staff searches: {} clients of an officer's session from {}, each looping GET "
@@ -1456,7 +1474,8 @@ class Bench {
                "p99 ms", "ratio", "staff searches meanwhile");
     fmt::print("{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", unsearched_.name,
                before.requests, before.rps(), before.p50_ms, before.p99_ms, 1.0, "none");
-    for (const Searched* searched : {&one_lane_, &public_lane_}) {
+    for (const Searched& searched_row : searched_) {
+      const Searched* searched = &searched_row;
       const WrkResult& r = searched->row.result;
       const SearchRun& run = searched->run;
       fmt::print("{:<44} {:>9} {:>9.0f} {:>8.2f} {:>8.2f} {:>8.2f}  {}\n", searched->row.name,
@@ -1466,7 +1485,7 @@ class Bench {
                              percentile(run.ms, 0.5), percentile(run.ms, 0.99),
                              searched->row.note.empty() ? "" : "; " + searched->row.note));
     }
-    const WrkResult& during = public_lane_.row.result;
+    const WrkResult& during = searched_.back().row.result;  // as hoso serve runs
     const bool fast = during.requests > 0 && during.p99_ms < 20;
     fmt::print("  lookups while {} staff searches loop, p99 < 20 ms: {} ({:.2f} ms)\n\n",
                k_staff_searchers, fast ? "met" : "NOT met", during.p99_ms);
@@ -1655,8 +1674,7 @@ class Bench {
     Row row;
     SearchRun run;
   };
-  Searched one_lane_;
-  Searched public_lane_;
+  std::vector<Searched> searched_;  // one queue, the lane without nice, as hoso serve runs
   AttackRun attack_;
   std::unique_ptr<app::DeskServer> server_;
   Paths paths_;
@@ -1706,7 +1724,7 @@ int main(int argc, char** argv) {
                "Only the slow-client attack, against wrk alone just before");
   cli.add_flag("--search-only", options.search_only,
                "Only the lookups beside looping staff searches, against wrk alone and against "
-               "the same searches with the public lane off");
+               "the same searches with one queue for all and with the lane not niced");
   cli.add_flag("--quick", options.quick, "A smoke run: 10⁴ dossiers, 2 s per wrk run, 8 uploads");
   cli.add_option("--dir", options.dir,
                  "Folder for the database (default: the system's temporary folder); the bench "

@@ -41,10 +41,10 @@ bool listed(const std::vector<std::string>& addresses, std::string_view address)
 
 // A fixed set of threads taking jobs from two bounded queues: the priority lane's and everyone
 // else's. With threads of its own (`reserved`), the lane's jobs run only on those and the others
-// only on the rest, which run at a lower CPU priority (`others_nice`): however long the other jobs
-// run (staff searches, uploads) and however much of the processor they want, the lane's jobs have
-// threads of their own and the first claim on the cores. Without, every thread takes the lane's
-// jobs first. A job that finds its queue full is answered 503 by the event loop instead of
+// only on the rest, which run at a lower CPU priority (`others_nice`: a smaller share of the
+// cores when both want them, not precedence): however long the other jobs run (staff searches,
+// uploads), the lane's jobs never queue behind them. Without, every thread takes any waiting
+// lane job before the others (strict priority: a steady stream of lane jobs delays the others). A job that finds its queue full is answered 503 by the event loop instead of
 // waiting without limit.
 class WorkerPool {
  public:
@@ -69,7 +69,6 @@ class WorkerPool {
       std::deque<std::function<void()>>& queue = priority ? lane_ : others_;
       if (stopping_ || queue.size() >= limit_) return false;
       queue.push_back(std::move(job));
-      if (priority) ++lane_posted_;
     }
     // Without reserved threads, the others take the lane's jobs too.
     if (priority && separate_) {
@@ -78,12 +77,6 @@ class WorkerPool {
       any_ready_.notify_one();
     }
     return true;
-  }
-
-  // Jobs posted to the priority lane since the start.
-  std::uint64_t lane_posted() const {
-    std::lock_guard lock(mutex_);
-    return lane_posted_;
   }
 
   // Jobs waiting for a thread now, in both queues.
@@ -154,7 +147,6 @@ class WorkerPool {
   std::condition_variable any_ready_;   // the others
   std::deque<std::function<void()>> lane_;
   std::deque<std::function<void()>> others_;
-  std::uint64_t lane_posted_ = 0;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
 };
@@ -168,6 +160,7 @@ struct Counters {
   std::atomic<std::uint64_t> idle_closed{0};
   std::atomic<std::uint64_t> queue_full{0};
   std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> priority_requests{0};
 };
 
 class Connection;
@@ -175,7 +168,11 @@ class Connection;
 // What the connections share with the server: options, handlers, workers, the per-address table.
 struct Shared {
   Shared(const ServerOptions& o, Handlers h)
-      : options(o), handlers(std::move(h)), workers(o.workers, o.priority_workers, o.others_nice, o.queue_limit) {}
+      : options(o),
+        handlers(std::move(h)),
+        // Without a classifier there is one lane: no threads wait for it, none run nicer.
+        workers(o.workers, handlers.priority ? o.priority_workers : 0, o.others_nice,
+                o.queue_limit) {}
 
   const ServerOptions options;
   const Handlers handlers;
@@ -197,11 +194,11 @@ struct Shared {
       ++counters.refused_total;
       return false;
     }
-    const bool capped = !listed(options.uncapped_addresses, address) &&
-                        !listed(options.trusted_proxies, address);
+    // An uncapped address (a proxy) is not counted: its neighbours in the same /64 keep their share.
+    if (!capped(address)) return true;
     const std::string block = address_block(address);
     int& count = per_address[block];
-    if (capped && count >= options.max_connections_per_address) {
+    if (count >= options.max_connections_per_address) {
       if (count == 0) per_address.erase(block);
       ++counters.refused_per_address;
       return false;
@@ -210,11 +207,18 @@ struct Shared {
     return true;
   }
 
+  bool capped(const std::string& address) const {
+    return !listed(options.uncapped_addresses, address) &&
+           !listed(options.trusted_proxies, address);
+  }
+
   void release(Connection* connection, const std::string& address) {
     std::lock_guard lock(mutex);
     open.erase(connection);
-    auto it = per_address.find(address_block(address));
-    if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    if (capped(address)) {
+      auto it = per_address.find(address_block(address));
+      if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+    }
     if (open.empty()) all_closed.notify_all();
   }
 };
@@ -387,6 +391,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     keep_alive_ = head.keep_alive();
     if (request_.target.size() > shared_.options.max_target_bytes) return answer_from_server(414);
     priority_ = in_priority_lane();
+    if (priority_) ++shared_.counters.priority_requests;
     if (parser_->is_done()) return dispatch();
     // A body follows: the worker decides first whether it is wanted.
     if (!shared_.handlers.before_body) return read_body();
@@ -734,7 +739,7 @@ class AsioServer final : public Server {
     s.idle_closed = c.idle_closed;
     s.queue_full = c.queue_full;
     s.requests = c.requests;
-    s.priority_requests = shared_.workers.lane_posted();
+    s.priority_requests = c.priority_requests;
     s.waiting_for_worker = shared_.workers.waiting();
     std::lock_guard lock(shared_.mutex);
     s.open_connections = shared_.open.size();

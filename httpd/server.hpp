@@ -4,7 +4,7 @@
 // arrive within a deadline, a body at a minimum rate, an idle keep-alive connection is closed, one
 // address holds at most so many connections, and requests waiting for a worker form bounded
 // queues (a full queue answers 503 at once). Requests the caller marks as urgent (a citizen's
-// lookup) have a lane with workers of their own, so they never wait behind slow ones. It knows
+// lookup) have a lane with workers of their own, so they never queue behind the others. It knows
 // nothing of the desk: routes, errors and logs are the caller's handlers. Thread-safe; handlers run concurrently on the workers.
 #pragma once
 
@@ -26,9 +26,9 @@ struct ServerOptions {
   int io_threads = 1;
   int workers = 16;
   // Threads besides `workers` that run the requests of the priority lane (Handlers::priority),
-  // and only those; the workers then run only the others, `others_nice` steps nicer (a lower CPU
-  // priority: Linux nice, 0 to 19), so the lane's requests also come first for the processor.
-  // 0: no threads of its own, and the workers take the lane's requests before the others.
+  // and only those; the workers then run only the others, `others_nice` steps nicer (Linux nice:
+  // a smaller share of the cores when the lane wants them too). 0: no threads of its own, and the
+  // workers take any waiting lane request before the others. Unused without Handlers::priority.
   int priority_workers = 4;
   int others_nice = 5;
   // Requests waiting for a worker, in each lane; more are answered 503.

@@ -258,8 +258,14 @@ class HotFolder::Loop {
       if (!fs::is_directory(sub, ec)) {
         return make_error(ErrorCode::io_error, msg::hf_sub_not_folder, {{"path", sub.string()}});
       }
-      TRY_ASSIGN(const auto tightened, common::make_private(sub));
-      if (tightened) spdlog::warn("{} (it was open to other users)", *tightened);
+      // A share that refuses chmod (CIFS, vfat) or a folder of another account is said, not
+      // fatal: the scanners' folder is theirs to set up.
+      const auto tightened = common::make_private(sub);
+      if (!tightened) {
+        spdlog::warn("{}", tightened.error().message);
+      } else if (*tightened) {
+        spdlog::warn("{} (it was open to other users)", **tightened);
+      }
     }
 
     const fs::path lock_path = folder / k_lock_file;

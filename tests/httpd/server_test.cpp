@@ -251,7 +251,10 @@ TEST_CASE("the other lane's requests run at a lower CPU priority than the priori
   };
   auto server = start(options, std::move(handlers));
   const int base = ::getpriority(PRIO_PROCESS, 0);
-  REQUIRE(base <= 16);  // room to be 3 steps nicer
+  if (base > 16) {  // no room to be 3 steps nicer: nothing to see
+    MESSAGE("skipped: this process already runs at nice ", base);
+    return;
+  }
   auto nice_of = [&](const std::string& path) {
     RawClient client(server->port());
     REQUIRE(client.send(get(path)));

@@ -566,14 +566,16 @@ TEST_CASE("hot folder: a folder that does not exist is reported, not created") {
 TEST_CASE("regression: done/ and failed/ keep the envelopes private whatever the umask") {
   // They hold envelopes with an ID card's QR; they used to be created 0755 (with umask 022).
   TestDesk desk;
-  const mode_t old_umask = ::umask(022);
+  struct UmaskFor {
+    mode_t old;
+    ~UmaskFor() { ::umask(old); }
+  } umask_022{::umask(022)};
   // A done/ left open by an older hoso is tightened; failed/ is created private.
   fs::create_directory(desk.folder / "done");
   fs::permissions(desk.folder / "done", fs::perms(0755));
   write_file(desk.folder / "plain-01.jpg", read_file(sample_path("plain-01.jpg")));
   write_file(desk.folder / "notes.txt", "call the citizen back\n");
   auto [summary, reports] = desk.run_once();
-  ::umask(old_umask);
   CHECK(summary.done == 1);
   CHECK(summary.failed == 1);
   for (const char* sub : {"done", "failed"}) {
