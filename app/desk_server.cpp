@@ -316,9 +316,14 @@ class Server final : public DeskServer {
         answer_error(res, delivery.error(), common::Lang::en);
         return;
       }
+      // A replay (a delivery already applied, also before a restart) is refused here, by the
+      // desk's memory of deliveries, with bad_input like a bad signature: 400, not a server error.
       auto applied =
           tracking::apply_webhook(store_, carrier_->name(), *delivery, clock_, "webhook");
       if (!applied) {
+        if (applied.error().code == common::ErrorCode::bad_input) {
+          spdlog::warn("webhook from {} refused: {}", req.remote_addr, applied.error().message);
+        }
         answer_error(res, applied.error(), common::Lang::en);
         return;
       }

@@ -100,6 +100,24 @@ class Transaction {
   // The shipment's carrier events by time of happening (then by arrival).
   virtual common::Result<std::vector<CarrierEvent>> carrier_events_of(Id shipment_id) = 0;
 
+  // Webhook deliveries seen (schema v8): the desk's memory of the carriers' pushes it applied,
+  // so that one sent again (a replay) is refused, after a restart too. A delivery is named by its
+  // carrier and key (postal_api::WebhookDelivery::delivery_key).
+  //
+  // Remembers that `carrier` delivered `delivery_key`, sent at `sent_at` (the carrier's SendDate)
+  // and received at `received_at`. Returns true iff it was not remembered yet; false, writing
+  // nothing, when it was: a replay, which the caller refuses. Call it in the transaction that
+  // applies the delivery, so a delivery is applied and remembered, or neither. Writers are
+  // serialised, so of two identical deliveries at once exactly one gets true.
+  virtual common::Result<bool> remember_webhook_delivery(const std::string& carrier,
+                                                         const std::string& delivery_key,
+                                                         Timestamp sent_at,
+                                                         Timestamp received_at) = 0;
+  // Forgets at most `limit` remembered deliveries, of any carrier, sent before `sent_before`,
+  // oldest first. Returns how many. Bounded so that the caller (each webhook) does a bounded
+  // amount of work however long nothing was forgotten.
+  virtual common::Result<int> forget_webhook_deliveries(Timestamp sent_before, int limit) = 0;
+
   virtual common::Result<Id> insert_dossier(const Dossier& dossier) = 0;
   virtual common::Result<std::optional<Dossier>> get_dossier(Id id) = 0;
   virtual common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) = 0;

@@ -3,6 +3,7 @@
 // about dossiers or the database; adapters (vnpost.hpp) speak one carrier's HTTP API behind it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -110,11 +111,21 @@ struct WebhookRequest {
   std::string body;
 };
 
-// What a verified webhook delivery said.
+// The most a webhook's SendDate may be from our clock, for any carrier and any configuration
+// (CarrierConfig::webhook_tolerance is at most this): a Carrier refuses an older or later push as
+// stale, so the desk need not remember a delivery longer than twice this after its SendDate.
+inline constexpr std::chrono::seconds k_max_webhook_tolerance{24 * 3600};
+
+// What a verified webhook delivery said, and which delivery it was.
 struct WebhookDelivery {
   std::string tracking_number;
   TrackingEvent event;
-  Timestamp sent_at{};
+  Timestamp sent_at{};  // the carrier's SendDate
+  // What identifies this delivery (not its event): the lower-case hex SHA-256 of its decoded
+  // signature. The same signed push sent again has the same key; the carrier's retry of an event
+  // is a new delivery (a new SendDate, so a new signature) with another key. The desk remembers
+  // the keys it applied (tracking::apply_webhook) to refuse a replay, across restarts too.
+  std::string delivery_key;
 };
 
 // What a carrier client has done since it was made, for progress lines and the benchmark.
@@ -132,7 +143,7 @@ struct CallStats {
 //                            is open (the message says until when)
 //   ErrorCode::timeout       the carrier did not answer in time after every retry
 //   ErrorCode::bad_input     the carrier's answer is malformed (the message names the field), or a
-//                            webhook is unsigned, badly signed, stale or replayed
+//                            webhook is unsigned, badly signed or stale
 //   ErrorCode::invalid_argument  the request itself is wrong (e.g. the carrier refused the order
 //                            for a missing address; the carrier's message is quoted)
 class Carrier {
@@ -154,10 +165,13 @@ class Carrier {
   // Cancels an order not yet collected. Fails with invalid_argument when the carrier refuses.
   virtual common::Result<void> cancel(const std::string& carrier_order_id) = 0;
 
-  // Verifies a push from the carrier and returns what it says. Fails with bad_input for a missing
-  // or wrong signature, a stale send date, or a delivery already seen (replay). The same event in a
-  // new, correctly signed delivery is returned again: storing it is idempotent
-  // (TrackingEvent::key).
+  // Verifies a push from the carrier and returns what it says, with its delivery_key and sent_at.
+  // Fails with bad_input for a missing or wrong signature or a stale send date. Remembers nothing:
+  // a delivery sent again is returned again with the same delivery_key, and refusing it as a
+  // replay is the caller's job, in the transaction that applies it (tracking::apply_webhook), so
+  // that the memory survives a restart and a delivery that could not be stored is not refused
+  // when the carrier sends it again. The same event in a new, correctly signed delivery has a new
+  // key: storing it is idempotent (TrackingEvent::key).
   virtual common::Result<WebhookDelivery> parse_webhook(const WebhookRequest& request) = 0;
 
   // Counters since construction. Thread-safe.

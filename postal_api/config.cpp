@@ -138,8 +138,8 @@ const std::vector<std::pair<std::string_view, FieldReader>>& field_readers() {
        duration("breaker_cooldown_s", &CarrierConfig::breaker_cooldown, 0, 86400)},
       {"status_map", path("status_map", &CarrierConfig::status_map)},
       {"webhook_public_key", path("webhook_public_key", &CarrierConfig::webhook_public_key)},
-      {"webhook_tolerance_s",
-       duration("webhook_tolerance_s", &CarrierConfig::webhook_tolerance, 1, 86400)},
+      {"webhook_tolerance_s", duration("webhook_tolerance_s", &CarrierConfig::webhook_tolerance, 1,
+                                       k_max_webhook_tolerance.count())},
       {"jitter_seed",
        [](const json& value, CarrierConfig& config, const std::filesystem::path&) {
          long long number = 0;

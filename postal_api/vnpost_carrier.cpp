@@ -476,12 +476,14 @@ Result<WebhookDelivery> VnpostCarrier::parse_webhook(const WebhookRequest& reque
                       "(carrier.webhook_public_key)");
   }
   TRY_ASSIGN(auto envelope, wire::parse_webhook_envelope(request.body));
-  TRY(verifier_->verify(envelope.data, envelope.send_date, envelope.sign_data));
+  TRY_ASSIGN(auto verified,
+             verifier_->verify(envelope.data, envelope.send_date, envelope.sign_data));
   TRY_ASSIGN(auto said, wire::parse_webhook_data(envelope.data, statuses_));
   WebhookDelivery delivery;
   delivery.tracking_number = std::move(said.first);
   delivery.event = std::move(said.second);
-  delivery.sent_at = common::parse_local(envelope.send_date).value_or(common::Timestamp{});
+  delivery.sent_at = verified.sent_at;
+  delivery.delivery_key = std::move(verified.key);
   return delivery;
 }
 

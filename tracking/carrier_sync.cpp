@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tracking/lifecycle.hpp"
+#include "tracking/messages.hpp"
 
 namespace tracking {
 namespace {
@@ -299,11 +300,39 @@ Result<SyncReport> sync_shipments(db::Store& store, postal_api::Carrier& carrier
 Result<WebhookOutcome> apply_webhook(db::Store& store, std::string_view carrier,
                                      const postal_api::WebhookDelivery& delivery,
                                      const common::Clock& clock, const std::string& actor) {
-  WebhookOutcome outcome;
+  if (delivery.delivery_key.empty()) {
+    return common::make_error(
+        ErrorCode::internal,
+        fmt::format("a webhook delivery of {} for {} has no delivery_key: the carrier client must "
+                    "set it, or replays could not be refused",
+                    carrier, delivery.tracking_number));
+  }
   const Timestamp now = clock.now();
+  const std::string carrier_name(carrier);
+  // The replay memory forgets a delivery sent before this; one that old must be refused here,
+  // whatever the carrier client's tolerance, or a forgotten one could be applied again.
+  const Timestamp forget_before = now - k_webhook_memory;
+  if (delivery.sent_at < forget_before) {
+    return common::make_error(
+        ErrorCode::bad_input, msg::webhook_too_old,
+        {{"carrier", carrier_name},
+         {"sent_at", common::format_local(delivery.sent_at)},
+         {"hours", std::chrono::duration_cast<std::chrono::hours>(k_webhook_memory).count()}});
+  }
+  WebhookOutcome outcome;
   const Timestamp not_before = now - SyncOptions{}.retire_after;
   TRY(store.write([&](db::Transaction& tx) -> Result<void> {
     outcome = WebhookOutcome{};
+    // Remembered in the transaction that applies it: applied and remembered, or neither.
+    TRY_ASSIGN(
+        const bool first_time,
+        tx.remember_webhook_delivery(carrier_name, delivery.delivery_key, delivery.sent_at, now));
+    if (!first_time) {
+      return common::make_error(
+          ErrorCode::bad_input, msg::webhook_replayed,
+          {{"carrier", carrier_name}, {"sent_at", common::format_local(delivery.sent_at)}});
+    }
+    TRY(tx.forget_webhook_deliveries(forget_before, k_webhook_forget_batch));
     for (const db::Direction direction : {db::Direction::inbound, db::Direction::outbound}) {
       TRY_ASSIGN(auto found, tx.find_shipment(delivery.tracking_number, direction, not_before));
       if (!found.has_value() || found->carrier != carrier) continue;

@@ -1,7 +1,8 @@
 // Carrier sync: asks the carrier where every shipment it may still move is, and stores what it says
 // (events once each, the status of the latest event) in the same transaction as the change's trace
-// in the event log. Also applies verified webhook deliveries the same way. Knows the database and
-// the Carrier interface, not HTTP or any carrier's wire format.
+// in the event log. Also applies verified webhook deliveries the same way, remembering each to
+// refuse it when it is sent again. Knows the database and the Carrier interface, not HTTP or any
+// carrier's wire format.
 #pragma once
 
 #include <chrono>
@@ -110,8 +111,23 @@ struct WebhookOutcome {
   std::vector<StatusChange> changes;
 };
 
-// Stores a verified delivery (postal_api::Carrier::parse_webhook) like a poll answer. Fails only
-// when the database refuses.
+// How long the desk remembers a webhook delivery after its SendDate: twice the most any carrier
+// client accepts (postal_api::k_max_webhook_tolerance), so every delivery a client could still
+// accept is remembered.
+inline constexpr std::chrono::seconds k_webhook_memory = 2 * postal_api::k_max_webhook_tolerance;
+// How many remembered deliveries older than that one webhook forgets at most: more than the one it
+// adds, so the table shrinks back to the deliveries of the last k_webhook_memory, and each
+// webhook's work stays bounded.
+inline constexpr int k_webhook_forget_batch = 100;
+
+// Stores a verified delivery (postal_api::Carrier::parse_webhook) like a poll answer, and
+// remembers it (db::Transaction::remember_webhook_delivery) in the same transaction, so that the
+// same delivery sent again is refused, also after a restart: it is applied and remembered, or
+// neither. In that transaction it forgets at most k_webhook_forget_batch deliveries sent more than
+// k_webhook_memory ago. Fails with bad_input, changing nothing, for a delivery already applied
+// (message webhook_replayed) or sent more than k_webhook_memory ago (webhook_too_old: it may have
+// been forgotten); internal when delivery.delivery_key is empty; the store's error when the
+// database refuses. Thread-safe as the store is.
 common::Result<WebhookOutcome> apply_webhook(db::Store& store, std::string_view carrier,
                                              const postal_api::WebhookDelivery& delivery,
                                              const common::Clock& clock,

@@ -166,6 +166,18 @@ inline constexpr MessageDef technical_failure{"technical_failure",
                                               "lỗi kỹ thuật (chi tiết trong nhật ký hệ thống)",
                                               "a technical failure (details in the log)"};
 
+// ---- The carrier's webhooks (answered to the carrier, whose clients read the English)
+inline constexpr MessageDef webhook_replayed{
+    "webhook_replayed",
+    "Từ chối thông báo của đơn vị bưu chính {carrier}: thông báo gửi lúc {sent_at} này đã được "
+    "nhận trước đó (gửi lại)",
+    "webhook refused: this delivery of {carrier} sent {sent_at} was already accepted (replay)"};
+inline constexpr MessageDef webhook_too_old{
+    "webhook_too_old",
+    "Từ chối thông báo của đơn vị bưu chính {carrier}: thông báo gửi lúc {sent_at}, quá {hours} "
+    "giờ trước",
+    "webhook refused: this delivery of {carrier} was sent {sent_at}, more than {hours} h ago"};
+
 // ---- The applicant's contact details
 inline constexpr MessageDef field_full_name{"field_full_name", "họ tên", "name"};
 inline constexpr MessageDef field_id_number{"field_id_number", "số giấy tờ tùy thân", "ID number"};

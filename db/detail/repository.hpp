@@ -61,7 +61,7 @@ class Repository final : public Transaction {
   common::Result<std::vector<Event>> events_of(const std::string& entity, Id entity_id) override;
   common::Result<Counts> counts() override;
 
-  // shipments.cpp: shipments, carrier events, return orders.
+  // shipments.cpp: shipments, carrier events, return orders, webhook deliveries seen.
   common::Result<std::optional<Shipment>> find_shipment(const std::string& tracking_number,
                                                         Direction direction,
                                                         Timestamp not_before) override;
@@ -80,6 +80,10 @@ class Repository final : public Transaction {
   common::Result<Id> insert_return_order(const ReturnOrder& order) override;
   common::Result<std::vector<ReturnOrder>> return_orders_of(Id dossier_id) override;
   common::Result<void> close_return_order(Id id, ReturnOrderState state, Timestamp at) override;
+  common::Result<bool> remember_webhook_delivery(const std::string& carrier,
+                                                 const std::string& delivery_key, Timestamp sent_at,
+                                                 Timestamp received_at) override;
+  common::Result<int> forget_webhook_deliveries(Timestamp sent_before, int limit) override;
 
   // dossiers.cpp: dossiers, their code sequences, applicants.
   common::Result<Id> insert_dossier(const Dossier& dossier) override;

@@ -296,7 +296,24 @@ INSERT INTO applicant_name_keys(name_key, dossier_id, filed_at)
   ON CONFLICT DO NOTHING;
 )sql";
 
-constexpr std::array<const char*, 7> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
+// v8: the webhook deliveries seen, the durable replay memory of the carriers' pushes
+// (tracking::apply_webhook): a delivery is remembered by its carrier and key (the hex SHA-256 of
+// its signature) in the transaction that applies it, and refused when it comes again. sent_at is
+// the carrier's SendDate: a delivery is forgotten once it is so old that the carrier client would
+// refuse it as stale anyway, a bounded number per webhook, oldest first (hence the index).
+constexpr const char* k_v8 = R"sql(
+CREATE TABLE webhook_deliveries (
+  carrier      TEXT NOT NULL,
+  delivery_key TEXT NOT NULL,
+  sent_at      INTEGER NOT NULL,
+  received_at  INTEGER NOT NULL,
+  PRIMARY KEY (carrier, delivery_key)
+) WITHOUT ROWID;
+CREATE INDEX webhook_deliveries_by_sent ON webhook_deliveries(sent_at);
+)sql";
+
+constexpr std::array<const char*, 8> k_migrations = {k_v1, k_v2, k_v3, k_v4,
+                                                     k_v5, k_v6, k_v7, k_v8};
 
 }  // namespace
 

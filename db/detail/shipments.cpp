@@ -1,5 +1,5 @@
-// Postal items both ways, what the carrier said about each (append-only carrier events), and the
-// return orders written before a return shipment is ordered.
+// Postal items both ways, what the carrier said about each (append-only carrier events), the
+// return orders written before a return shipment is ordered, and the webhook deliveries seen.
 #include "db/detail/repository.hpp"
 
 namespace db::detail {
@@ -198,6 +198,32 @@ Result<void> Repository::close_return_order(Id id, ReturnOrderState state, Times
       return make_error(ErrorCode::not_found, fmt::format("no return order #{}", id));
     }
     return {};
+  });
+}
+
+// Portable SQL (SQLite and PostgreSQL alike): ON CONFLICT DO NOTHING, and a row-value IN for a
+// bounded DELETE (neither engine has DELETE ... LIMIT by default).
+Result<bool> Repository::remember_webhook_delivery(const std::string& carrier,
+                                                   const std::string& delivery_key,
+                                                   Timestamp sent_at, Timestamp received_at) {
+  return guarded(
+      fmt::format("remembering a webhook delivery of {}", carrier), [&]() -> Result<bool> {
+        auto& s = query(
+            "INSERT INTO webhook_deliveries(carrier, delivery_key, sent_at, received_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(carrier, delivery_key) DO NOTHING",
+            carrier, delivery_key, sent_at, received_at);
+        return s.exec() == 1;
+      });
+}
+
+Result<int> Repository::forget_webhook_deliveries(Timestamp sent_before, int limit) {
+  return guarded("forgetting old webhook deliveries", [&]() -> Result<int> {
+    return query(
+               "DELETE FROM webhook_deliveries WHERE (carrier, delivery_key) IN ("
+               "SELECT carrier, delivery_key FROM webhook_deliveries WHERE sent_at < ? "
+               "ORDER BY sent_at LIMIT ?)",
+               sent_before, static_cast<std::int64_t>(limit < 0 ? 0 : limit))
+        .exec();
   });
 }
 

@@ -8,9 +8,12 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <utility>
 #include <vector>
+
+#include "postal_api/carrier.hpp"
 
 namespace postal_api::detail {
 namespace {
@@ -71,17 +74,18 @@ std::optional<std::string> decode_base64(std::string_view text) {
 }
 
 WebhookVerifier::WebhookVerifier(std::unique_ptr<Key> key, const common::Clock& clock,
-                                 chr::seconds tolerance, std::size_t max_remembered)
-    : key_(std::move(key)),
-      clock_(clock),
-      tolerance_(tolerance),
-      max_remembered_(max_remembered == 0 ? 1 : max_remembered) {}
+                                 chr::seconds tolerance)
+    : key_(std::move(key)), clock_(clock), tolerance_(tolerance) {}
 
 WebhookVerifier::~WebhookVerifier() = default;
 
 common::Result<std::unique_ptr<WebhookVerifier>> WebhookVerifier::from_pem(
-    std::string_view pem, const common::Clock& clock, chr::seconds tolerance,
-    std::size_t max_remembered) {
+    std::string_view pem, const common::Clock& clock, chr::seconds tolerance) {
+  if (tolerance < chr::seconds(1) || tolerance > k_max_webhook_tolerance) {
+    return make_error(ErrorCode::invalid_argument,
+                      fmt::format("the webhook tolerance is {} s; it should be between 1 and {} s",
+                                  tolerance.count(), k_max_webhook_tolerance.count()));
+  }
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   if (bio == nullptr) return make_error(ErrorCode::internal, "BIO_new_mem_buf failed");
   auto key = std::make_unique<Key>();
@@ -94,13 +98,11 @@ common::Result<std::unique_ptr<WebhookVerifier>> WebhookVerifier::from_pem(
   if (EVP_PKEY_base_id(key->pkey) != EVP_PKEY_RSA) {
     return make_error(ErrorCode::bad_input, "the public key is not an RSA key");
   }
-  return std::unique_ptr<WebhookVerifier>(
-      new WebhookVerifier(std::move(key), clock, tolerance, max_remembered));
+  return std::unique_ptr<WebhookVerifier>(new WebhookVerifier(std::move(key), clock, tolerance));
 }
 
 common::Result<std::unique_ptr<WebhookVerifier>> WebhookVerifier::load(
-    const std::filesystem::path& file, const common::Clock& clock, chr::seconds tolerance,
-    std::size_t max_remembered) {
+    const std::filesystem::path& file, const common::Clock& clock, chr::seconds tolerance) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     return make_error(
@@ -109,7 +111,7 @@ common::Result<std::unique_ptr<WebhookVerifier>> WebhookVerifier::load(
   }
   std::stringstream contents;
   contents << in.rdbuf();
-  auto verifier = from_pem(contents.str(), clock, tolerance, max_remembered);
+  auto verifier = from_pem(contents.str(), clock, tolerance);
   if (!verifier) {
     return make_error(verifier.error().code,
                       fmt::format("{}: {}", file.string(), verifier.error().message));
@@ -133,13 +135,22 @@ bool WebhookVerifier::signature_matches(std::string_view data, std::string_view 
   return ok;
 }
 
-std::size_t WebhookVerifier::remembered() const {
-  std::lock_guard lock(mutex_);
-  return accepted_.size();
+std::string delivery_key_of(std::string_view signature) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(signature.data(), signature.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    return {};  // only when OpenSSL cannot allocate
+  }
+  std::string hex;
+  hex.reserve(2 * length);
+  for (unsigned int i = 0; i < length; ++i)
+    fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
+  return hex;
 }
 
-common::Result<void> WebhookVerifier::verify(std::string_view data, std::string_view send_date,
-                                             std::string_view sign_data_base64) {
+common::Result<VerifiedDelivery> WebhookVerifier::verify(std::string_view data,
+                                                         std::string_view send_date,
+                                                         std::string_view sign_data_base64) const {
   if (sign_data_base64.empty()) return refused("SignData is missing");
   const auto signature = decode_base64(sign_data_base64);
   if (!signature) return refused("SignData is not base64");
@@ -157,23 +168,9 @@ common::Result<void> WebhookVerifier::verify(std::string_view data, std::string_
     return refused(fmt::format("SendDate {} is {} minutes from our clock (tolerance {})", send_date,
                                minutes(distance), minutes(tolerance_)));
   }
-
-  std::lock_guard lock(mutex_);
-  // A remembered signature whose SendDate left the window would be refused as stale anyway.
-  while (!by_time_.empty() && now - by_time_.begin()->first > tolerance_) {
-    accepted_.erase(by_time_.begin()->second);
-    by_time_.erase(by_time_.begin());
-  }
-  if (accepted_.count(*signature) != 0) {
-    return refused("this delivery was already accepted (replay)");
-  }
-  if (accepted_.size() >= max_remembered_) {
-    accepted_.erase(by_time_.begin()->second);
-    by_time_.erase(by_time_.begin());
-  }
-  accepted_.insert(*signature);
-  by_time_.emplace(*sent, *signature);
-  return {};
+  std::string key = delivery_key_of(*signature);
+  if (key.empty()) return make_error(ErrorCode::internal, "OpenSSL could not compute a SHA-256");
+  return VerifiedDelivery{std::move(key), *sent};
 }
 
 }  // namespace postal_api::detail

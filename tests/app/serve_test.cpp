@@ -1,6 +1,7 @@
 // `hoso serve`'s first endpoints against a real server on a free port of 127.0.0.1 and a real
 // SQLite file: health, the public lookup (no personal data, one answer for every miss, a rate
-// limit per address), the carrier's webhooks pushed by the simulator, JSON errors.
+// limit per address), the carrier's webhooks pushed by the simulator (and one replayed after a
+// restart), JSON errors.
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <sqlite3.h>
@@ -16,6 +17,7 @@
 #include "app/desk_server.hpp"
 #include "common/s10.hpp"
 #include "db/store.hpp"
+#include "postal_api/sim/detail/signer.hpp"
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
 #include "tests/support/desk.hpp"
@@ -391,4 +393,75 @@ TEST_CASE("the carrier's webhooks are verified and stored, and a forged one is r
   const auto other = client.Post("/webhooks/ghn", "{}", "application/json");
   REQUIRE(other);
   CHECK(other->status == 404);
+}
+
+TEST_CASE(
+    "regression: a signed webhook delivery sent again after hoso serve restarts is refused and "
+    "applies nothing") {
+  Desk desk;
+  desk.clock.set(at("2026-11-23 10:31:30"));
+  // The carrier's key, its public half installed on the desk as an admin would.
+  auto signer = sim::detail::Signer::generate();
+  REQUIRE(signer.has_value());
+  postal_api::CarrierConfig config;
+  config.base_url = "http://127.0.0.1:1/api/api/";  // never called: only webhooks come in
+  config.status_map = std::filesystem::path(HOSO_SOURCE_DIR) / "samples/carriers/vnpost-status.csv";
+  config.webhook_public_key = desk.dir.write("carrier-public.pem", signer->public_key_pem());
+  const std::string data = nlohmann::json{
+      {"ItemCode", desk.number},
+      {"StatusId", 91},
+      {"StatusName", "Phát không thành công"},
+      {"CreateTime", "2026-11-23T10:30:00"},
+      {"PostOfficeCode", "550000"},
+      {"PostOfficeName", "Bưu cục phát Hải Châu"},
+      {"Description",
+       "Người nhận vắng nhà"}}.dump();
+  const std::string send_date = "2026-11-23T10:31:02";
+  const std::string body = nlohmann::json{{"Data", data},
+                                          {"SendDate", send_date},
+                                          {"SignData", signer->sign(data + send_date).value()}}
+                               .dump();
+
+  // What the desk stored about the envelope: its carrier events and its trace in the event log.
+  const auto stored = [&] {
+    std::pair<std::size_t, std::size_t> counts;
+    REQUIRE(desk.store
+                ->read([&](db::Transaction& tx) -> Result<void> {
+                  auto shipment =
+                      tx.find_shipment(desk.number, db::Direction::inbound, Timestamp{}).value();
+                  counts.first = tx.carrier_events_of(shipment->id).value().size();
+                  counts.second = tx.events_of("shipment", shipment->id).value().size();
+                  return {};
+                })
+                .has_value());
+    return counts;
+  };
+  const auto post = [&] {
+    auto carrier = postal_api::make_vnpost_carrier(config, desk.clock).value();
+    auto server = app::DeskServer::start(*desk.store, carrier.get(), desk.clock, local_options());
+    REQUIRE(server.has_value());
+    httplib::Client client("127.0.0.1", (*server)->port());
+    auto res = client.Post("/webhooks/vnpost", body, "application/json");
+    REQUIRE(res);
+    return *res;
+  };
+
+  const auto before = stored();
+  const auto first = post();
+  CHECK(first.status == 200);
+  CHECK(nlohmann::json::parse(first.body)["new_events"] == 1);
+  const auto applied = stored();
+  CHECK(applied.first == before.first + 1);
+
+  // `hoso serve` restarts on the same database file, a minute later: the delivery is still within
+  // the carrier's tolerance of our clock, so only the desk's memory of deliveries can refuse it.
+  desk.store.reset();
+  desk.store = db::open_sqlite(desk.database).value();
+  desk.clock.advance(std::chrono::minutes(1));
+  const auto replayed = post();
+  CHECK(replayed.status == 400);
+  CHECK(replayed.body.find("already accepted (replay)") != std::string::npos);
+  const auto error = nlohmann::json::parse(replayed.body)["error"];
+  CHECK(error["code"] == "bad_input");
+  CHECK(stored() == applied);
 }

@@ -1,9 +1,13 @@
 // Carrier sync over a real SQLite file with a scripted in-memory carrier (the Carrier interface is
 // the seam DESIGN.md names for fakes): events stored once, the latest event's status, failed
 // numbers asked again, an unavailable carrier changing nothing, an interrupted run finished by the
-// next, retirement, and webhook deliveries.
+// next, retirement, and webhook deliveries (each applied once: a replay is refused, also after the
+// store is reopened).
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
@@ -133,6 +137,18 @@ const std::vector<TrackingEvent> k_delivered = {
     event("2026-11-23 08:10", "90", ShipmentStatus::out_for_delivery, "100900"),
     event("2026-11-23 10:45", "100", ShipmentStatus::delivered, "100900"),
 };
+
+// A delivery as a verified webhook gives it: the event, when the carrier sent it, and its key
+// (a carrier client's is a SHA-256 in hex; any distinct text does here).
+postal_api::WebhookDelivery pushed(const std::string& number, const TrackingEvent& e,
+                                   Timestamp sent_at, const std::string& key) {
+  postal_api::WebhookDelivery delivery;
+  delivery.tracking_number = number;
+  delivery.event = e;
+  delivery.sent_at = sent_at;
+  delivery.delivery_key = key;
+  return delivery;
+}
 
 }  // namespace
 
@@ -337,14 +353,14 @@ TEST_CASE(
   CHECK(second->asked == 0);
 }
 
-TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate changes nothing") {
+TEST_CASE(
+    "a webhook delivery is stored like a poll answer, and the same event in a new delivery changes "
+    "nothing") {
   Desk desk;
   const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
-  postal_api::WebhookDelivery delivery;
-  delivery.tracking_number = "EB000100128VN";
-  delivery.event = k_delivered[0];
-  delivery.sent_at = at("2026-11-20 08:16");
+  auto delivery =
+      pushed("EB000100128VN", k_delivered[0], desk.clock.now() - std::chrono::minutes(1), "k1");
 
   auto first = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
   REQUIRE(first.has_value());
@@ -353,6 +369,9 @@ TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate chan
   REQUIRE(first->changes.size() == 1);
   CHECK(desk.shipment(id).status == "picked_up");
 
+  // The carrier's retry: the same event, sent again later, signed anew (another key).
+  delivery.sent_at = desk.clock.now();
+  delivery.delivery_key = "k2";
   auto again = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
   REQUIRE(again.has_value());
   CHECK(again->new_events == 0);
@@ -370,6 +389,7 @@ TEST_CASE("a webhook delivery is stored like a poll answer, and a duplicate chan
   CHECK(desk.events(id).size() == 1);
 
   delivery.tracking_number = "EB999999999VN";
+  delivery.delivery_key = "k3";
   auto stranger = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
   REQUIRE(stranger.has_value());
   CHECK(stranger->shipments == 0);
@@ -380,11 +400,12 @@ TEST_CASE(
   Desk desk;
   const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                                       at("2026-11-19 09:00"));
-  postal_api::WebhookDelivery delivered;
-  delivered.tracking_number = "EB000100128VN";
-  delivered.event = event("2026-11-23 10:45", "100", ShipmentStatus::delivered, "100900");
-  postal_api::WebhookDelivery out = delivered;
-  out.event = event("2026-11-23 10:45", "90", ShipmentStatus::out_for_delivery, "100900");
+  const auto delivered =
+      pushed("EB000100128VN", event("2026-11-23 10:45", "100", ShipmentStatus::delivered, "100900"),
+             desk.clock.now(), "delivered");
+  const auto out = pushed(
+      "EB000100128VN", event("2026-11-23 10:45", "90", ShipmentStatus::out_for_delivery, "100900"),
+      desk.clock.now(), "out");
 
   // The delivery is pushed first, its "out for delivery" of the same minute after it.
   REQUIRE(tracking::apply_webhook(*desk.store, "vnpost", delivered, desk.clock).has_value());
@@ -405,9 +426,7 @@ TEST_CASE(
   // While the carrier is being asked, the webhook endpoint stores a delivery for both numbers.
   carrier.answers.push_back([&](const std::vector<std::string>& numbers) {
     for (const char* number : {"EB000000001VN", "EB000000002VN"}) {
-      postal_api::WebhookDelivery delivery;
-      delivery.tracking_number = number;
-      delivery.event = k_delivered.back();
+      const auto delivery = pushed(number, k_delivered.back(), desk.clock.now(), number);
       REQUIRE(tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock).has_value());
     }
     // The carrier's answer: the first number delivered, the second unknown to it (yet).
@@ -421,6 +440,129 @@ TEST_CASE(
   CHECK(desk.shipment(unknown).last_event_at == k_delivered.back().time);
   CHECK(desk.log(known).size() == 1);
   CHECK(desk.log(unknown).size() == 1);
+}
+
+TEST_CASE(
+    "regression: a webhook delivery applied before the store was reopened is refused as a replay "
+    "and changes nothing") {
+  Desk desk;
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
+                                      at("2026-11-19 09:00"));
+  const auto delivery =
+      pushed("EB000100128VN", k_delivered[0], desk.clock.now() - std::chrono::minutes(1), "k1");
+  REQUIRE(tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock).has_value());
+  const auto log_before = desk.log(id).size();
+  const auto events_before = desk.events(id).size();
+
+  // Refused in the same run ...
+  auto again = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == ErrorCode::bad_input);
+  CHECK(again.error().text.id() == "webhook_replayed");
+  CHECK(again.error().message ==
+        "webhook refused: this delivery of vnpost sent 2026-11-29 09:59:00 was already accepted "
+        "(replay)");
+
+  // ... and after a restart: the store reopened on the same file, a minute later.
+  desk.store.reset();
+  desk.store = db::open_sqlite(desk.database).value();
+  desk.clock.advance(std::chrono::minutes(1));
+  auto after_restart = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
+  REQUIRE_FALSE(after_restart.has_value());
+  CHECK(after_restart.error().text.id() == "webhook_replayed");
+  CHECK(desk.log(id).size() == log_before);
+  CHECK(desk.events(id).size() == events_before);
+
+  // Another carrier's delivery with the same key is another delivery.
+  CHECK(tracking::apply_webhook(*desk.store, "ghn", delivery, desk.clock).has_value());
+}
+
+TEST_CASE(
+    "a webhook delivery that could not be stored is applied when the carrier sends it again") {
+  Desk desk;
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
+                                      at("2026-11-19 09:00"));
+  const auto delivery = pushed("EB000100128VN", k_delivered[0], desk.clock.now(), "k1");
+  // A store whose commit fails after the work ran (a full disk): the transaction is rolled back.
+  class FailingCommitStore final : public db::Store {
+   public:
+    explicit FailingCommitStore(db::Store& inner) : inner_(inner) {}
+    using db::Store::read;
+    using db::Store::write;
+    Result<void> write(const std::function<Result<void>(db::Transaction&)>& work) override {
+      return inner_.write([&](db::Transaction& tx) -> Result<void> {
+        TRY(work(tx));
+        return common::make_error(ErrorCode::io_error, "database or disk is full (test)");
+      });
+    }
+    Result<void> read(const std::function<Result<void>(db::Transaction&)>& work) override {
+      return inner_.read(work);
+    }
+
+   private:
+    db::Store& inner_;
+  } failing(*desk.store);
+  auto refused = tracking::apply_webhook(failing, "vnpost", delivery, desk.clock);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::io_error);
+  CHECK(desk.events(id).empty());
+
+  auto retried = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
+  REQUIRE_MESSAGE(retried.has_value(), (retried ? std::string() : retried.error().message));
+  CHECK(retried->new_events == 1);
+  CHECK(desk.shipment(id).status == "picked_up");
+}
+
+TEST_CASE(
+    "a webhook delivery sent longer ago than the desk remembers deliveries, or without a key, is "
+    "refused") {
+  Desk desk;
+  const db::Id id = desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
+                                      at("2026-11-19 09:00"));
+  auto delivery =
+      pushed("EB000100128VN", k_delivered[0],
+             desk.clock.now() - tracking::k_webhook_memory - std::chrono::seconds(1), "k1");
+  auto too_old = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
+  REQUIRE_FALSE(too_old.has_value());
+  CHECK(too_old.error().code == ErrorCode::bad_input);
+  CHECK(too_old.error().text.id() == "webhook_too_old");
+
+  delivery.sent_at = desk.clock.now();
+  delivery.delivery_key.clear();
+  auto keyless = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
+  REQUIRE_FALSE(keyless.has_value());
+  CHECK(keyless.error().code == ErrorCode::internal);
+  CHECK(desk.events(id).empty());
+}
+
+TEST_CASE("each webhook forgets a bounded number of the deliveries too old to be replayed") {
+  Desk desk;
+  desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
+                    at("2026-11-19 09:00"));
+  // 150 deliveries remembered three days ago: older than the memory now.
+  desk.clock.set(at("2026-11-26 10:00"));
+  for (int i = 0; i < 150; ++i) {
+    REQUIRE(tracking::apply_webhook(*desk.store, "vnpost",
+                                    pushed("EB000100128VN", k_delivered[0], desk.clock.now(),
+                                           "old" + std::to_string(i)),
+                                    desk.clock)
+                .has_value());
+  }
+  const auto remembered = [&] {
+    SQLite::Database raw(desk.database.string(), SQLite::OPEN_READONLY);
+    return raw.execAndGet("SELECT COUNT(*) FROM webhook_deliveries").getInt();
+  };
+  CHECK(remembered() == 150);
+  desk.clock.set(at("2026-11-29 10:00"));
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(tracking::apply_webhook(*desk.store, "vnpost",
+                                    pushed("EB000100128VN", k_delivered[1], desk.clock.now(),
+                                           "new" + std::to_string(i)),
+                                    desk.clock)
+                .has_value());
+    // Each forgets at most k_webhook_forget_batch old ones and adds itself.
+    CHECK(remembered() == std::max(0, 150 - tracking::k_webhook_forget_batch * (i + 1)) + i + 1);
+  }
 }
 
 TEST_CASE("a refused login stops the sync after one attempt instead of once per chunk") {

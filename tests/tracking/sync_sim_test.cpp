@@ -293,24 +293,30 @@ TEST_CASE(
   std::vector<std::string> bodies;
   int accepted = 0;
   httplib::Server endpoint;
-  endpoint.Post("/carrier/webhook",
-                [&](const httplib::Request& request, httplib::Response& response) {
-                  postal_api::WebhookRequest webhook;
-                  for (const auto& [name, value] : request.headers) webhook.headers[name] = value;
-                  webhook.body = request.body;
-                  std::lock_guard lock(mutex);
-                  bodies.push_back(request.body);
-                  auto delivery = carrier->parse_webhook(webhook);
-                  if (!delivery) {
-                    response.status = 400;
-                    response.set_content(delivery.error().message, "text/plain");
-                    return;
-                  }
-                  auto applied = tracking::apply_webhook(*store, "vnpost", *delivery, clock);
-                  response.status = applied ? 200 : 500;
-                  if (applied) ++accepted;
-                  response.set_content(R"({"IsSuccess": true})", "application/json");
-                });
+  endpoint.Post(
+      "/carrier/webhook", [&](const httplib::Request& request, httplib::Response& response) {
+        postal_api::WebhookRequest webhook;
+        for (const auto& [name, value] : request.headers) webhook.headers[name] = value;
+        webhook.body = request.body;
+        std::lock_guard lock(mutex);
+        bodies.push_back(request.body);
+        auto delivery = carrier->parse_webhook(webhook);
+        if (!delivery) {
+          response.status = 400;
+          response.set_content(delivery.error().message, "text/plain");
+          return;
+        }
+        // A replay is refused here, by the desk's memory of deliveries: bad_input.
+        auto applied = tracking::apply_webhook(*store, "vnpost", *delivery, clock);
+        if (!applied) {
+          response.status = applied.error().code == common::ErrorCode::bad_input ? 400 : 500;
+          response.set_content(applied.error().message, "text/plain");
+          return;
+        }
+        ++accepted;
+        response.status = 200;
+        response.set_content(R"({"IsSuccess": true})", "application/json");
+      });
   const int port = endpoint.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { endpoint.listen_after_bind(); });
   struct StopAtExit {  // also when a REQUIRE leaves early
