@@ -38,6 +38,24 @@ struct DossierFilter {
   std::vector<std::string> name_words;
 };
 
+// The keys a citizen's code gives (tracking::citizen_lookup), tried in this order: the tracking
+// number of the dossier's inbound envelope, then of its return shipment, then the dossier code in
+// standard form, then the dossier code as typed. Made by tracking/lookup from the text typed; the
+// store applies no rule of its own to them. An empty tracking number or an unset code matches
+// nothing.
+struct PublicCodeKeys {
+  std::string tracking_number;               // normalised ("EB123456785VN"), or ""
+  std::optional<std::string> standard_code;  // "000.00.05.H12-260302-0001"
+  std::optional<std::string> typed_code;     // the text as typed, trimmed
+};
+
+// What Transaction::match_public_code found: the dossier's id and lookup code, or id 0 (no
+// dossier has it) and the stand-in the caller gave.
+struct PublicCodeMatch {
+  Id dossier_id = 0;
+  std::string lookup_code;
+};
+
 struct Counts {
   std::int64_t dossiers = 0;
   std::int64_t scans = 0;
@@ -121,6 +139,15 @@ class Transaction {
   virtual common::Result<Id> insert_dossier(const Dossier& dossier) = 0;
   virtual common::Result<std::optional<Dossier>> get_dossier(Id id) = 0;
   virtual common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) = 0;
+  // The dossier the first of `keys` that names one names (the newest shipment with the number in
+  // that direction, as find_shipment with no time limit; a dossier code, as find_dossier_by_code),
+  // and its lookup code; {0, stand_in} when none does. One statement that always returns one
+  // narrow row: it probes every key through an index whatever an earlier one found, then reads
+  // one dossier row by primary key (the match's, or a decoy's whose id and lookup code are not
+  // returned), so a code that names a dossier and one that names nothing cost about the same
+  // (tracking::citizen_lookup; bench/lookup_bench).
+  virtual common::Result<PublicCodeMatch> match_public_code(const PublicCodeKeys& keys,
+                                                            const std::string& stand_in) = 0;
   virtual common::Result<std::vector<Dossier>> list_dossiers(const DossierFilter& filter) = 0;
   // Writes every field of the dossier with this id except id, agency_id, channel, filed_at,
   // lookup_code, portal_code and created_at; the national status follows from the state. Fails with

@@ -59,36 +59,25 @@ std::optional<std::string> string_field(const json& data, const char* key) {
   return data[key].get<std::string>();
 }
 
-// Never a dossier's id (SQLite ids start at 1): get_dossier's key when nothing matched.
-constexpr db::Id k_no_dossier = 0;
-
-// The dossier a citizen's code names, if any: tracking numbers (inbound, then return), then the
-// dossier code (standard form, then as typed). Never a dossier number: those are sequential.
-// Makes the same five store calls in the same order whatever the text is and whatever matches, so
-// the work done does not tell a known code from an unknown one: find_shipment of the normalised
-// number inbound and outbound, find_dossier_by_code of the standard form and of the text as typed,
-// then get_dossier of the first match (or of k_no_dossier). A key the text does not give is
-// replaced by "" and a hit on it ignored. Returns early only on a database error.
-Result<std::optional<db::Dossier>> find_by_public_code(db::Transaction& tx, std::string_view code) {
-  std::optional<db::Id> match;
-  const std::string number = normalise_tracking_number(code);
-  for (const auto direction : {db::Direction::inbound, db::Direction::outbound}) {
-    TRY_ASSIGN(auto shipment, tx.find_shipment(number, direction, Timestamp{}));
-    if (!match && !number.empty() && shipment) match = shipment->dossier_id;
-  }
+// The keys a citizen's code gives, for db::Transaction::match_public_code: the text as a tracking
+// number (inbound, then return), then as a dossier code (standard form, then as typed, trimmed,
+// at most 64 characters). Never a dossier number: those are sequential. A key the text does not
+// give is left empty or unset, which matches nothing.
+db::PublicCodeKeys public_code_keys(std::string_view code) {
   const std::string_view as_typed = trim(code);
-  const std::array<std::optional<std::string>, 2> candidates = {
-      normalise_dossier_code(code), !as_typed.empty() && as_typed.size() <= 64
-                                        ? std::optional<std::string>(as_typed)
-                                        : std::nullopt};
-  for (const std::optional<std::string>& candidate : candidates) {
-    TRY_ASSIGN(auto found, tx.find_dossier_by_code(candidate.value_or("")));
-    if (!match && candidate && found) match = found->id;
-  }
-  // Read again on a code match too, so every path ends with this one call.
-  TRY_ASSIGN(auto dossier, tx.get_dossier(match.value_or(k_no_dossier)));
-  if (!match) return std::optional<db::Dossier>{};
-  return dossier;
+  db::PublicCodeKeys keys;
+  keys.tracking_number = normalise_tracking_number(code);
+  keys.standard_code = normalise_dossier_code(code);
+  if (!as_typed.empty() && as_typed.size() <= 64) keys.typed_code = std::string(as_typed);
+  return keys;
+}
+
+// What stands for the lookup code when no dossier matched: as long as intake's codes (8
+// characters), so the comparison takes the same time; never accepted, even if typed, because the
+// decision also needs a dossier.
+const std::string& no_lookup_code() {
+  static const std::string k_no_lookup_code(8, '\0');
+  return k_no_lookup_code;
 }
 
 Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d) {
@@ -249,22 +238,25 @@ common::Error citizen_lookup_error() {
 
 Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
                                    std::string_view lookup_code) {
-  // Every query runs whatever matched (find_by_public_code), then one comparison, then the
+  // One statement whatever the code is and whatever it matches, then one comparison, then the
   // decision: a known code with a wrong lookup code, an unknown code and an empty one do the same
-  // work up to the identical error.
-  TRY_ASSIGN(auto found, find_by_public_code(tx, code));
-  const std::string typed = normalise_lookup_code(lookup_code);
-  // A stand-in as long as intake's codes (8 characters) when nothing was found; never accepted,
-  // even if typed, because the decision also needs a dossier.
-  static const std::string k_no_lookup_code(8, '\0');
-  const bool matches = lookup_codes_equal(typed, found ? found->lookup_code : k_no_lookup_code);
-  if (!found || !matches) return citizen_lookup_error();
-  return build_citizen_view(tx, *found);
+  // work up to the identical error. Only then is the dossier read.
+  TRY_ASSIGN(const auto match, tx.match_public_code(public_code_keys(code), no_lookup_code()));
+  const bool matches = lookup_codes_equal(normalise_lookup_code(lookup_code), match.lookup_code);
+  if (match.dossier_id == 0 || !matches) return citizen_lookup_error();
+  TRY_ASSIGN(auto dossier, tx.get_dossier(match.dossier_id));
+  if (!dossier) return citizen_lookup_error();  // cannot happen in one snapshot
+  return build_citizen_view(tx, *dossier);
 }
 
 Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
-  TRY_ASSIGN(auto found, find_by_public_code(tx, key));
-  std::optional<db::Dossier> dossier = std::move(found);
+  // The citizen's keys first (staff see the same dossier for the same code), then staff's own.
+  TRY_ASSIGN(const auto match, tx.match_public_code(public_code_keys(key), std::string()));
+  std::optional<db::Dossier> dossier;
+  if (match.dossier_id != 0) {
+    TRY_ASSIGN(auto found, tx.get_dossier(match.dossier_id));
+    dossier = std::move(found);
+  }
   if (!dossier) {
     TRY_ASSIGN(auto id, find_dossier_id(tx, key));  // "#12", a bare number
     if (id) {

@@ -109,18 +109,19 @@ common::Error citizen_lookup_error();
 // citizen_lookup_error() when nothing matches or the lookup code is wrong (the same error); with
 // the database's errors otherwise. Read-only.
 // What is uniform, so that the work done does not tell whether a code exists: whatever `code` is
-// and whatever it matches, the same five store calls run in the same order before anything is
-// decided (find_shipment inbound, find_shipment outbound, find_dossier_by_code of the standard
-// form, find_dossier_by_code as typed, get_dossier of the match or of an id no dossier has), then
-// one lookup_codes_equal against the dossier's lookup code or a stand-in of the same length (8
-// characters, as intake makes them). Only a success does more (it reads the view). Not uniform: a
-// query that finds a row also reads it, so wall-clock time is close, not equal; the server's rate
+// and whatever it matches, one statement runs before anything is decided
+// (db::Transaction::match_public_code: every key probed through an index, one dossier row read,
+// one narrow row back: the dossier's id and lookup code, or 0 and a stand-in of the same length,
+// 8 characters as intake makes them), then one lookup_codes_equal. Only a code with its right
+// lookup code reads more (the dossier and its view). Not uniform: a tracking number that is
+// found also reads its shipment's row, so wall-clock time is close, not equal (about 1-2 µs in
+// bench/lookup_bench, where the five statements before differed by 10-14 µs); the server's rate
 // limit remains what stops probing.
 common::Result<CitizenView> citizen_lookup(db::Transaction& tx, std::string_view code,
                                            std::string_view lookup_code);
 
-// Finds the dossier `key` names (as citizen_lookup, with the same queries, and also "#12" or a
-// bare dossier number) and returns everything about it. Fails with not_found naming the key, or the
+// Finds the dossier `key` names (as citizen_lookup, with the same statement, then "#12" or a bare
+// dossier number) and returns everything about it. Fails with not_found naming the key, or the
 // database's errors.
 common::Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key);
 

@@ -89,6 +89,8 @@ class Repository final : public Transaction {
   common::Result<Id> insert_dossier(const Dossier& dossier) override;
   common::Result<std::optional<Dossier>> get_dossier(Id id) override;
   common::Result<std::optional<Dossier>> find_dossier_by_code(const std::string& code) override;
+  common::Result<PublicCodeMatch> match_public_code(const PublicCodeKeys& keys,
+                                                    const std::string& stand_in) override;
   common::Result<std::vector<Dossier>> list_dossiers(const DossierFilter& filter) override;
   common::Result<void> update_dossier(const Dossier& dossier) override;
   common::Result<int> next_dossier_sequence(Id agency_id, Date day) override;

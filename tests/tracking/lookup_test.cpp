@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/tracking/report_desk.hpp"
@@ -169,6 +170,49 @@ TEST_CASE("a citizen finds the dossier by inbound number, return number or dossi
     REQUIRE_MESSAGE(view.has_value(), (view ? std::string() : view.error().message));
     CHECK(view->dossier_code == lived.code);
   }
+}
+
+TEST_CASE("a known code with a wrong lookup code runs the same one statement as an unknown code") {
+  LivedDossier lived;
+  std::mutex mutex;
+  std::vector<std::string> statements;
+  db::SqliteOptions options;
+  options.on_statement = [&](std::string_view sql) {
+    std::lock_guard lock(mutex);
+    statements.emplace_back(sql);
+  };
+  auto store = db::open_sqlite(lived.desk.database, options);
+  REQUIRE(store.has_value());
+  auto run = [&](const std::string& code, const std::string& lookup_code) {
+    {
+      std::lock_guard lock(mutex);
+      statements.clear();
+    }
+    auto view = tracking::citizen_lookup(**store, code, lookup_code);
+    std::lock_guard lock(mutex);
+    return std::make_pair(view.has_value(), statements);
+  };
+  const auto known = run(k_inbound, "K7M2QX9Q");
+  CHECK_FALSE(known.first);
+  int selects = 0;
+  for (const std::string& sql : known.second) selects += sql.rfind("SELECT", 0) == 0 ? 1 : 0;
+  CHECK(selects == 1);
+  for (const auto& [code, lookup_code] :
+       std::vector<std::pair<std::string, std::string>>{{"EB123456794VN", "K7M2QX9Q"},
+                                                        {"EB123456794VN", k_lookup},
+                                                        {lived.code, "K7M2QX9Q"},
+                                                        {"000.00.05.H12-260304-0002", k_lookup},
+                                                        {k_return, ""},
+                                                        {"", ""}}) {
+    CAPTURE(code);
+    const auto other = run(code, lookup_code);
+    CHECK_FALSE(other.first);
+    CHECK(other.second == known.second);
+  }
+  // Only the right lookup code reads on (the dossier, its events, its shipments).
+  const auto right = run(k_inbound, k_lookup);
+  CHECK(right.first);
+  CHECK(right.second.size() > known.second.size());
 }
 
 TEST_CASE("a citizen cannot look a dossier up by its internal number") {
