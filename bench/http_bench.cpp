@@ -114,6 +114,8 @@ constexpr int k_staff_searchers = 8;
 constexpr const char* k_staff_address = "127.0.0.4";
 constexpr std::array<const char*, 5> k_search_texts = {"zzzz", "nguyen", "tran thi", "le van hu",
                                                        "pham ngoc lan"};
+// What the issue measured: a name no applicant has (0.94 s a search before the index of names).
+constexpr std::array<const char*, 1> k_no_match_texts = {"zzzz"};
 constexpr int k_first_idle_bystander = 200;
 constexpr int k_idle_bystanders = 4;
 constexpr std::size_t k_upload_images = 24;  // sample envelopes uploaded (--quick: 8)
@@ -131,6 +133,7 @@ struct Options {
   bool quick = false;
   bool attack_only = false;  // only the slow-client attack and its baseline
   bool search_only = false;  // only the lookups beside staff searches and their baselines
+  int staff_nice = app::ServerOptions{}.staff_nice;
   std::string dir;
   std::string scripts = HOSO_SOURCE_DIR "/bench/http_bench";
   std::string samples = HOSO_SOURCE_DIR "/samples/envelopes";
@@ -652,7 +655,8 @@ struct SearchRun {
 // cookie from k_staff_address, from construction until finish().
 class Searchers {
  public:
-  Searchers(int port, std::string cookie) : port_(port), cookie_(std::move(cookie)) {
+  Searchers(int port, std::string cookie, std::vector<std::string> texts)
+      : port_(port), cookie_(std::move(cookie)), texts_(std::move(texts)) {
     began_ = SteadyClock::now();
     for (int t = 0; t < k_staff_searchers; ++t) {
       threads_.emplace_back([this, t] { loop(static_cast<std::size_t>(t)); });
@@ -675,7 +679,7 @@ class Searchers {
  private:
   void loop(std::size_t next) {
     while (!stop_) {
-      const std::string text = k_search_texts[next++ % k_search_texts.size()];
+      const std::string& text = texts_[next++ % texts_.size()];
       const auto t0 = SteadyClock::now();
       auto answer = exchange(k_staff_address, port_,
                              fmt::format("GET /api/dossiers?q={} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n"
@@ -696,6 +700,7 @@ class Searchers {
 
   const int port_;
   const std::string cookie_;
+  const std::vector<std::string> texts_;
   SteadyClock::time_point began_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
@@ -1272,23 +1277,28 @@ class Bench {
     restart(workers, k_unthrottled);
     unsearched_ = measure("lookup, no staff search", workers, paths_.hits, 200);
     const app::ServerOptions defaults;
+    const std::vector<std::string> mix(k_search_texts.begin(), k_search_texts.end());
+    const std::vector<std::string> no_match(k_no_match_texts.begin(), k_no_match_texts.end());
     struct Setting {
       int public_workers;
       int staff_nice;
+      const std::vector<std::string>* texts;
       std::string name;
     };
-    const std::array<Setting, 3> settings = {{
-        {0, 0, "lookup, staff searching, one queue for all"},
-        {defaults.public_workers, 0,
-         fmt::format("lookup, staff searching, lane ({}), no nice", defaults.public_workers)},
-        {defaults.public_workers, defaults.staff_nice,
-         fmt::format("lookup, staff searching, lane ({}), nice {}", defaults.public_workers,
-                     defaults.staff_nice)},
+    const std::array<Setting, 4> settings = {{
+        {0, 0, &mix, "lookup, searches, one queue for all"},
+        {defaults.public_workers, 0, &mix,
+         fmt::format("lookup, searches, lane ({}), no nice", defaults.public_workers)},
+        {defaults.public_workers, options_.staff_nice, &mix,
+         fmt::format("lookup, searches, lane ({}), nice {}", defaults.public_workers,
+                     options_.staff_nice)},
+        {defaults.public_workers, options_.staff_nice, &no_match,
+         fmt::format("lookup, \"zzzz\" searches, lane, nice {}", options_.staff_nice)},
     }};
     searched_.clear();
     for (const Setting& setting : settings) {
       restart(workers, k_unthrottled, setting.public_workers, setting.staff_nice);
-      Searchers searchers(server_->port(), session_cookie_);
+      Searchers searchers(server_->port(), session_cookie_, *setting.texts);
       Row row = measure(setting.name, workers, paths_.hits, 200);
       SearchRun run = searchers.finish();
       if (run.failed > 0) {
@@ -1466,8 +1476,8 @@ class Bench {
     const WrkResult& before = unsearched_.result;
     fmt::print(
         "Staff searches: {} clients of an officer's session from {}, each looping GET "
-        "/api/dossiers?q= over {}, while wrk looks up from 127.0.0.1 (desk of {} dossiers, {} "
-        "workers)\n",
+        "/api/dossiers?q= over {} (the last row: zzzz only), while wrk looks up from 127.0.0.1 "
+        "(desk of {} dossiers, {} workers)\n",
         k_staff_searchers, k_staff_address, fmt::join(k_search_texts, ", "), options_.dossiers,
         options_.workers);
     fmt::print("{:<44} {:>9} {:>9} {:>8} {:>8} {:>8}  {}\n", "client", "answers", "req/s", "p50 ms",
@@ -1485,10 +1495,15 @@ class Bench {
                              percentile(run.ms, 0.5), percentile(run.ms, 0.99),
                              searched->row.note.empty() ? "" : "; " + searched->row.note));
     }
-    const WrkResult& during = searched_.back().row.result;  // as hoso serve runs
-    const bool fast = during.requests > 0 && during.p99_ms < 20;
-    fmt::print("  lookups while {} staff searches loop, p99 < 20 ms: {} ({:.2f} ms)\n\n",
-               k_staff_searchers, fast ? "met" : "NOT met", during.p99_ms);
+    for (const std::size_t row : {std::size_t{2}, std::size_t{3}}) {
+      if (row >= searched_.size()) continue;
+      const WrkResult& during = searched_[row].row.result;
+      const bool fast = during.requests > 0 && during.p99_ms < 20;
+      fmt::print("  lookups while {} staff searches loop ({}), p99 < 20 ms: {} ({:.2f} ms)\n",
+                 k_staff_searchers, row == 2 ? "the mix" : "no match, as the issue measured",
+                 fast ? "met" : "NOT met", during.p99_ms);
+    }
+    fmt::print("\n");
   }
 
   void print_attack() {
@@ -1674,7 +1689,8 @@ class Bench {
     Row row;
     SearchRun run;
   };
-  std::vector<Searched> searched_;  // one queue, the lane without nice, as hoso serve runs
+  // One queue, the lane without nice, the lane as hoso serve runs; the same with "zzzz" only.
+  std::vector<Searched> searched_;
   AttackRun attack_;
   std::unique_ptr<app::DeskServer> server_;
   Paths paths_;
@@ -1725,6 +1741,11 @@ int main(int argc, char** argv) {
   cli.add_flag("--search-only", options.search_only,
                "Only the lookups beside looping staff searches, against wrk alone and against "
                "the same searches with one queue for all and with the lane not niced");
+  cli.add_option("--staff-nice", options.staff_nice,
+                 "The staff workers' nice in the searches' rows with the lane (hoso serve's "
+                 "default)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
   cli.add_flag("--quick", options.quick, "A smoke run: 10⁴ dossiers, 2 s per wrk run, 8 uploads");
   cli.add_option("--dir", options.dir,
                  "Folder for the database (default: the system's temporary folder); the bench "
