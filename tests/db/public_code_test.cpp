@@ -3,7 +3,6 @@
 // lookup code; id 0 and the caller's stand-in for anything else; each table read through an index.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <mutex>
@@ -11,22 +10,13 @@
 #include <vector>
 
 #include "db/store.hpp"
+#include "tests/support/files.hpp"
 
 namespace {
 
 using common::Result;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hoso-db-XXXXXX").string();
-    path = ::mkdtemp(templ.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using test_support::TempDir;
 
 common::Timestamp at(long long seconds) { return common::Timestamp{std::chrono::seconds{seconds}}; }
 
@@ -50,7 +40,7 @@ struct Desk {
       std::lock_guard lock(mutex);
       if (recording && sql.rfind("SELECT", 0) == 0) statements.emplace_back(sql);
     };
-    store = db::open_sqlite(dir.path / "hoso.db", options).value();
+    store = db::open_sqlite(dir / "hoso.db", options).value();
     write([&](db::Transaction& tx) -> Result<void> {
       TRY_ASSIGN(agency, tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Một cửa"}));
       return {};
@@ -195,7 +185,7 @@ TEST_CASE("a code is matched by one statement that reads each table through an i
   std::lock_guard lock(desk.mutex);
   REQUIRE(desk.statements.size() == 2);
   CHECK(desk.statements[0] == desk.statements[1]);
-  SQLite::Database raw((desk.dir.path / "hoso.db").string(), SQLite::OPEN_READONLY);
+  SQLite::Database raw((desk.dir / "hoso.db").string(), SQLite::OPEN_READONLY);
   SQLite::Statement plan(raw, "EXPLAIN QUERY PLAN " + desk.statements[0]);
   std::string steps;
   while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";

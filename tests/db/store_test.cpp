@@ -2,7 +2,6 @@
 // append-only event log, constraints that stop double registration, and payloads stored as data.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,23 +10,14 @@
 #include "db/detail/schema.hpp"
 #include "db/image_store.hpp"
 #include "db/store.hpp"
+#include "tests/support/files.hpp"
 
 namespace {
 
 using common::ErrorCode;
 using common::Result;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hoso-db-XXXXXX").string();
-    path = ::mkdtemp(templ.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using test_support::TempDir;
 
 common::Timestamp at(long long seconds) { return common::Timestamp{std::chrono::seconds{seconds}}; }
 
@@ -57,7 +47,7 @@ db::Dossier received_dossier(db::Id agency) {
 
 TEST_CASE("a new database gets the current schema, WAL mode and foreign keys") {
   TempDir dir;
-  const auto path = dir.path / "var" / "hoso.db";
+  const auto path = dir / "var" / "hoso.db";
   auto store = db::open_sqlite(path);
   REQUIRE(store.has_value());
   SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
@@ -68,7 +58,7 @@ TEST_CASE("a new database gets the current schema, WAL mode and foreign keys") {
 
 TEST_CASE("a database of the first schema is upgraded in place and keeps its shipments") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     raw.exec(db::detail::migrations()[0]);
@@ -102,7 +92,7 @@ TEST_CASE("a database of the first schema is upgraded in place and keeps its shi
 
 TEST_CASE("carrier events are stored once per shipment and cannot be changed afterwards") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   auto store = db::open_sqlite(path).value();
   db::CarrierEvent event;
   event.key = "1764000000|70|100000";
@@ -139,7 +129,7 @@ TEST_CASE("carrier events are stored once per shipment and cannot be changed aft
 
 TEST_CASE("opening a database written by a newer hoso is refused with a clear message") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -154,7 +144,7 @@ TEST_CASE("opening a database written by a newer hoso is refused with a clear me
 
 TEST_CASE("a file that is not a database is reported as such, and a missing one is named") {
   TempDir dir;
-  const auto junk = dir.path / "junk.db";
+  const auto junk = dir / "junk.db";
   std::ofstream(junk) << "this is not an SQLite file, just some text that is long enough......"
                          "...............................................................";
   auto store = db::open_sqlite(junk);
@@ -164,7 +154,7 @@ TEST_CASE("a file that is not a database is reported as such, and a missing one 
 
   db::SqliteOptions options;
   options.create = false;
-  auto missing = db::open_sqlite(dir.path / "nope.db", options);
+  auto missing = db::open_sqlite(dir / "nope.db", options);
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
   // The CLI adds the command that makes a desk (tests/app/private_files_test.cpp).
@@ -173,7 +163,7 @@ TEST_CASE("a file that is not a database is reported as such, and a missing one 
 
 TEST_CASE("a unit of work that fails leaves nothing behind") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto r = store->write([&](db::Transaction& tx) -> Result<void> {
     auto id = tx.insert_dossier(received_dossier(agency));
@@ -195,7 +185,7 @@ TEST_CASE(
     "a unit of work that returns a value hands it back, or its error, and a failed write keeps "
     "nothing") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto id = store->write<db::Id>(
       [&](db::Transaction& tx) { return tx.insert_dossier(received_dossier(agency)); });
@@ -220,7 +210,7 @@ TEST_CASE(
 
 TEST_CASE("the event log cannot be changed or deleted, only appended to") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   auto store = db::open_sqlite(path).value();
   REQUIRE(store
               ->write([&](db::Transaction& tx) -> Result<void> {
@@ -242,7 +232,7 @@ TEST_CASE(
     "regression: a dossier with an unknown stored state fails to read, naming its row, instead of "
     "reading as received") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   auto store = db::open_sqlite(path).value();
   const db::Id agency = add_agency(*store);
   auto id = store->write<db::Id>(
@@ -272,7 +262,7 @@ TEST_CASE(
 TEST_CASE("every field of a dossier and its applicant reads back as written, unset ones as unset") {
   using namespace std::chrono;
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto procedure = store->write<db::Id>([](db::Transaction& tx) {
     return tx.upsert_procedure(db::Procedure{0, "1.004227", 2, "Cấp giấy", "dat_dai", 8,
@@ -359,7 +349,7 @@ TEST_CASE("every field of a dossier and its applicant reads back as written, uns
 
 TEST_CASE("the same tracking number cannot be registered twice in one year, but can a year later") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   db::Shipment s;
   s.carrier = "vnpost";
   s.tracking_number = "EB123456785VN";
@@ -385,7 +375,7 @@ TEST_CASE("the same tracking number cannot be registered twice in one year, but 
 
 TEST_CASE("hostile code texts are stored and read back byte for byte, never executed") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path / "hoso.db").value();
+  auto store = db::open_sqlite(dir / "hoso.db").value();
   const std::vector<std::string> texts = {"'; DROP TABLE dossiers; --", "<script>alert(1)</script>",
                                           std::string("a\0b", 3),       "\x1b[2J\x1b[31mred",
                                           std::string(4096, 'x'),       "Nguyễn Thị Ánh Tuyết"};
@@ -428,7 +418,7 @@ TEST_CASE("hostile code texts are stored and read back byte for byte, never exec
 
 TEST_CASE("a kept image is stored once by content and can be found by its SHA-256") {
   TempDir dir;
-  db::ImageStore images(dir.path / "images");
+  db::ImageStore images(dir / "images");
   const std::string abc = "abc";
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(abc.data()),
                                             abc.size());
@@ -444,7 +434,7 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(content == "abc");
   std::size_t files = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path / "images")) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir / "images")) {
     if (entry.is_regular_file()) ++files;
   }
   CHECK(files == 1);

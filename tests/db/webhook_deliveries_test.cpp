@@ -4,7 +4,6 @@
 // first; and the upgrade of a schema 7 database.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,23 +11,14 @@
 #include <vector>
 
 #include "db/store.hpp"
+#include "tests/support/files.hpp"
 
 namespace {
 
 using common::ErrorCode;
 using common::Result;
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string templ = (std::filesystem::temp_directory_path() / "hoso-db-XXXXXX").string();
-    path = ::mkdtemp(templ.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using test_support::TempDir;
 
 common::Timestamp at(long long seconds) { return common::Timestamp{std::chrono::seconds{seconds}}; }
 
@@ -70,7 +60,7 @@ std::vector<std::string> remembered_keys(const std::filesystem::path& path) {
 
 TEST_CASE("a webhook delivery is remembered once per carrier and key, also after a reopen") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   {
     auto store = db::open_sqlite(path).value();
     CHECK(remember(*store, "vnpost", "aa11", k_now - 30));
@@ -92,7 +82,7 @@ TEST_CASE("a webhook delivery is remembered once per carrier and key, also after
 
 TEST_CASE("a webhook delivery remembered in a transaction that fails is not remembered") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   auto store = db::open_sqlite(path).value();
   auto failed = store->write([&](db::Transaction& tx) -> Result<void> {
     auto remembered = tx.remember_webhook_delivery("vnpost", "aa11", at(k_now - 30), at(k_now));
@@ -108,7 +98,7 @@ TEST_CASE("a webhook delivery remembered in a transaction that fails is not reme
 
 TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit at a time") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   auto store = db::open_sqlite(path).value();
   // Five old deliveries (sent 10, 9, ... 6 days ago, out of order) and two recent ones.
   for (const int days : {8, 10, 6, 9, 7}) {
@@ -132,7 +122,7 @@ TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit 
 
 TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhook deliveries") {
   TempDir dir;
-  const auto path = dir.path / "hoso.db";
+  const auto path = dir / "hoso.db";
   // A schema 7 file: today's schema without what migration 8 adds, holding a setting.
   REQUIRE(db::open_sqlite(path).has_value());  // closed again at once
   {
