@@ -1,7 +1,11 @@
 #include "app/demo_command.hpp"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -466,6 +470,10 @@ Result<DemoOutcome> run_demo_flow(
   init.agency_address = "270 Trưng Nữ Vương, phường Hải Châu, TP. Đà Nẵng";
   init.agency_phone = "0236 3821 234";
   init.agency_province = "Đà Nẵng";
+  // The address the demo's server will really listen on (run_demo picked a free port when
+  // 8080 was taken): the receipts' and labels' QR codes open it on this machine.
+  init.public_url = fmt::format("http://127.0.0.1:{}", args.port == 0 ? 8080 : args.port);
+  init.public_url_local = true;
   if (const int code = run_init(init); code != 0) {
     return common::Error{ErrorCode::internal, "hoso init failed (see above)"};
   }
@@ -589,7 +597,36 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_stop_signal(int) { g_stop = true; }
 }  // namespace
 
-int run_demo(const DemoArgs& args) {
+// `port` when nothing listens on 127.0.0.1:`port`, else (and for 0) a port the system has free
+// now: the demo prints its public address on receipts before its server starts.
+int free_port_for_demo(int port) {
+  const auto try_bind = [](int wanted) -> int {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(wanted));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int got = -1;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+      socklen_t length = sizeof address;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+        got = ntohs(address.sin_port);
+      }
+    }
+    ::close(fd);
+    return got;
+  };
+  if (port != 0) {
+    if (const int got = try_bind(port); got > 0) return got;
+  }
+  const int any = try_bind(0);
+  return any > 0 ? any : port;
+}
+
+int run_demo(const DemoArgs& given) {
+  DemoArgs args = given;
+  if (!args.once) args.port = free_port_for_demo(args.port);
   auto outcome =
       run_demo_flow(args, stdout, [&](const DemoOutcome& done, const std::string& carrier_url) {
         const std::string db = done.database.string();
@@ -629,12 +666,20 @@ int run_demo(const DemoArgs& args) {
           options.port = args.port;
           if (const char* web = std::getenv("HOSO_WEB_DIR"); web != nullptr) options.web_dir = web;
           auto started = DeskServer::start(served->parts(), options);
-          if (!started && args.port == 8080) {
+          if (!started) {  // taken since run_demo looked: another free port
             options.port = 0;
             started = DeskServer::start(served->parts(), options);
           }
           if (started) {
             server = std::move(*started);
+            // What the pages print from now on opens this server.
+            const std::string public_url = fmt::format("http://127.0.0.1:{}", server->port());
+            if (auto set = served->parts().store.write([&](db::Transaction& tx) {
+                  return tx.set_setting(db::k_setting_public_url, public_url);
+                });
+                !set) {
+              fmt::print(stderr, "hoso demo: {}\n", say(set.error()));
+            }
           } else {
             fmt::print(stderr, "hoso demo: the desk's server did not start: {}\n",
                        say(started.error()));

@@ -12,6 +12,10 @@ inline constexpr common::MessageDef run_init_first{
     "{problem}: run `hoso init` first (or give the right file with --db)"};
 
 // HTTP requests.
+inline constexpr common::MessageDef document_not_printed{
+    "document_not_printed", "Không in được văn bản", "The document cannot be printed"};
+inline constexpr common::MessageDef document_back{
+    "document_back", "Đóng thẻ này để quay lại trang trước.", "Close this tab to go back."};
 inline constexpr common::MessageDef internal_logged{
     "internal_logged", "Lỗi hệ thống; chi tiết đã ghi vào nhật ký máy chủ (mã {id}).",
     "internal error (logged as {id})"};

@@ -27,7 +27,9 @@
 #include "intake/typed_codes.hpp"
 #include "scanner/batch.hpp"
 #include "staff/accounts.hpp"
+#include "tracking/documents.hpp"
 #include "tracking/lookup.hpp"
+#include "tracking/public_link.hpp"
 #include "tracking/staff_queries.hpp"
 
 namespace app {
@@ -87,13 +89,19 @@ int run_init(const InitArgs& args) {
                     "digits and dots)",
                     args.agency)));
   }
+  if (!args.public_url.empty()) {
+    if (auto problem = tracking::public_url_problem(args.public_url, args.public_url_local)) {
+      return report_error(*problem);
+    }
+  }
   intake::DeskSetup setup;
   setup.agency_code = args.agency;
   setup.agency_name = args.agency_name;
   setup.settings = {{db::k_setting_agency_address, args.agency_address},
                     {db::k_setting_agency_phone, args.agency_phone},
                     {db::k_setting_agency_province, args.agency_province},
-                    {db::k_setting_public_url, args.public_url}};
+                    {db::k_setting_public_url, args.public_url},
+                    {db::k_setting_public_url_local, args.public_url_local ? "1" : ""}};
   auto procedures = intake::load_procedures_csv(procedures_file);
   if (!procedures) return report_error(procedures.error());
   setup.procedures = std::move(*procedures);
@@ -141,6 +149,15 @@ int run_init(const InitArgs& args) {
   std::printf("  %zu carrier tracking-number patterns from %s\n", classifier->patterns().size(),
               carriers_file.string().c_str());
   std::printf("  scan images are kept in %s\n", image_root(database).string().c_str());
+  if (auto opened = open_store(database); opened) {
+    auto base = (*opened)->read<std::string>(
+        [](db::Transaction& tx) { return tracking::citizen_base_url(tx); });
+    if (base) {
+      std::printf("  citizens' QR codes and links open %s\n", base->c_str());
+    } else if (base.error().code == ErrorCode::conflict) {
+      std::printf("  %s\n", say(base.error()).c_str());
+    }
+  }
   if (!args.admin.empty()) {
     auto opened = open_store(database);
     if (!opened) return report_error(opened.error());

@@ -23,6 +23,9 @@ struct InitArgs {
   // Settings kept when not given (db/settings.hpp): the sender of return shipments, the letterhead
   // of printed forms, and where citizens reach the lookup page.
   std::string agency_address, agency_phone, agency_province, public_url;
+  // A trial desk whose citizens are on this machine (`hoso demo`): a loopback public_url is
+  // accepted (db::k_setting_public_url_local).
+  bool public_url_local = false;
   // The first admin of `hoso serve` (the password is asked for; kept when the user exists).
   std::string admin, admin_name;
 };

@@ -10,8 +10,10 @@
 #include "app/carrier_commands.hpp"
 #include "app/desk.hpp"
 #include "app/desk_server.hpp"
+#include "app/output.hpp"
 #include "app/served_desk.hpp"
 #include "common/exit_code.hpp"
+#include "tracking/documents.hpp"
 
 namespace app {
 
@@ -99,6 +101,14 @@ int run_serve(const ServeArgs& args) {
                (*served)->carrier->name(), args.sync_minutes);
   }
   if (!args.hot_folder.empty()) fmt::print("  hot folder: {}\n", args.hot_folder);
+  // Receipts and labels cannot be printed without it: say so now, not at the first receipt.
+  const auto base = (*served)->parts().store.read<std::string>(
+      [](db::Transaction& tx) { return tracking::citizen_base_url(tx); });
+  if (base) {
+    fmt::print("  citizens' QR codes open {}\n", *base);
+  } else {
+    fmt::print(stderr, "hoso serve: {}\n", say(base.error()));
+  }
   std::fflush(stdout);
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

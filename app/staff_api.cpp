@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <exception>
 
@@ -37,6 +38,28 @@ Reply document_reply(std::string html) {
   reply.headers.emplace_back("Content-Security-Policy",
                              "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                              "frame-ancestors 'none'");
+  return reply;
+}
+
+Reply document_error_reply(const common::Error& error, common::Lang lang) {
+  const int status = http_status_for(error.code);
+  std::string said = error.render(lang);
+  if (status == 500) {
+    static std::atomic<int> next_id{1};
+    const int id = next_id.fetch_add(1);
+    spdlog::error("document error {}: {}", id, error.message);
+    said = common::Text{msg::internal_logged, {{"id", id}}}.render(lang);
+  }
+  const std::string escaped = common::html_escape(said);
+  const std::string title(msg::document_not_printed.wording(lang));
+  Reply reply = document_reply(fmt::format(
+      "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>"
+      "<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
+      "padding:0 1rem}}h1{{font-size:1.3rem;color:#8a1c1c}}</style></head><body><h1>{}</h1>"
+      "<p id=\"problem\">{}</p><p>{}</p></body></html>",
+      lang == common::Lang::vi ? "vi" : "en", title, title, escaped,
+      msg::document_back.wording(lang)));
+  reply.status = status;
   return reply;
 }
 

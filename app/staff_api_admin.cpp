@@ -1,6 +1,10 @@
 // Staff API: the admin's users and the scanning stations' API tokens (docs/api.md, "Admin").
+#include "app/http_support.hpp"
 #include "app/staff_routes.hpp"
 #include "app/user_commands.hpp"
+#include "db/settings.hpp"
+#include "tracking/documents.hpp"
+#include "tracking/public_link.hpp"
 
 namespace app::staff_routes {
 namespace {
@@ -89,6 +93,41 @@ Result<Reply> revoke_token(Context& desk, const Request& req, const staff::Princ
   return json_reply(json::object());
 }
 
+// The desk's public address as the admin page shows it: the stored address and, when citizens
+// could not open it (unset, malformed, loopback), what is wrong in the page's language.
+Result<json> desk_json(Context& desk, common::Lang lang) {
+  return desk.store.read<json>([&](db::Transaction& tx) -> Result<json> {
+    TRY_ASSIGN(const auto url, tx.setting(db::k_setting_public_url));
+    const auto usable = tracking::citizen_base_url(tx);
+    if (!usable && usable.error().code != ErrorCode::conflict) return usable.error();
+    return json{{"public_url", url.value_or("")},
+                {"public_url_problem", usable ? json() : json(usable.error().render(lang))}};
+  });
+}
+
+Result<Reply> show_desk(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const json answer, desk_json(desk, http::request_lang(req)));
+  return json_reply(answer);
+}
+
+// Sets the public address printed in citizens' QR codes; refused when citizens could not open it.
+Result<Reply> change_desk(Context& desk, const Request& req, const staff::Principal&) {
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(std::string url, string_field(body, "public_url", true));
+  while (!url.empty() && (url.back() == ' ' || url.back() == '/')) url.pop_back();
+  while (!url.empty() && url.front() == ' ') url.erase(url.begin());
+  TRY(desk.store.write([&](db::Transaction& tx) -> Result<void> {
+    TRY_ASSIGN(const auto local, tx.setting(db::k_setting_public_url_local));
+    if (auto problem = tracking::public_url_problem(url, local.value_or("") == "1")) {
+      problem->code = ErrorCode::invalid_argument;
+      return *std::move(problem);
+    }
+    return tx.set_setting(db::k_setting_public_url, url);
+  }));
+  TRY_ASSIGN(const json answer, desk_json(desk, http::request_lang(req)));
+  return json_reply(answer);
+}
+
 }  // namespace
 
 std::vector<Route> admin_routes() {
@@ -98,7 +137,9 @@ std::vector<Route> admin_routes() {
           {Method::post, "/api/users/<int>", P::manage, change_user},
           {Method::get, "/api/tokens", P::manage, list_tokens},
           {Method::post, "/api/tokens", P::manage, add_token},
-          {Method::post, "/api/tokens/<int>/revoke", P::manage, revoke_token}};
+          {Method::post, "/api/tokens/<int>/revoke", P::manage, revoke_token},
+          {Method::get, "/api/desk", P::manage, show_desk},
+          {Method::post, "/api/desk", P::manage, change_desk}};
 }
 
 }  // namespace app::staff_routes

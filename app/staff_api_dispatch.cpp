@@ -24,8 +24,10 @@ struct Outcome {
                             {"tracking_number", r->tracking_number},
                             {"already", r->already}});
     } else {
+      // "problem": the message's id ("applicant_missing"...), so the page can offer the fix.
       failed.push_back({{"id", id},
                         {"error", common::error_code_name(r.error().code)},
+                        {"problem", std::string(r.error().text.id())},
                         {"message", r.error().render(lang)}});
     }
   }
@@ -133,19 +135,21 @@ Result<std::vector<db::Id>> id_list(const std::string& list) {
 
 Result<Reply> labels(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const auto ids, id_list(req.get_param_value("ids")));
-  TRY_ASSIGN(const auto labels,
-             desk.store.read<std::vector<tracking::ReturnLabel>>(
-                 [&](db::Transaction& tx) -> Result<std::vector<tracking::ReturnLabel>> {
-                   std::vector<tracking::ReturnLabel> out;
-                   for (db::Id id : ids) {
-                     TRY_ASSIGN(auto label, tracking::load_return_label(tx, id));
-                     out.push_back(std::move(label));
-                   }
-                   return out;
-                 }));
-  TRY_ASSIGN(auto html, tracking::render_labels(labels, tracking::LabelSize::a6,
-                                                tracking::LabelLayout::sheet));
-  return document_reply(std::move(html));
+  const auto labels = desk.store.read<std::vector<tracking::ReturnLabel>>(
+      [&](db::Transaction& tx) -> Result<std::vector<tracking::ReturnLabel>> {
+        std::vector<tracking::ReturnLabel> out;
+        for (db::Id id : ids) {
+          TRY_ASSIGN(auto label, tracking::load_return_label(tx, id));
+          out.push_back(std::move(label));
+        }
+        return out;
+      });
+  // Opened in a tab of its own: a page saying why, not JSON.
+  if (!labels) return document_error_reply(labels.error(), http::request_lang(req));
+  auto html =
+      tracking::render_labels(*labels, tracking::LabelSize::a6, tracking::LabelLayout::sheet);
+  if (!html) return document_error_reply(html.error(), http::request_lang(req));
+  return document_reply(std::move(*html));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "app/http_support.hpp"
 #include "app/staff_routes.hpp"
+#include "tracking/dispatch.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
@@ -158,6 +159,31 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
                                http::request_lang(req))}});
 }
 
+// The applicant's details typed by an officer (from the consignment note or the application
+// form): each field present in the body replaces the stored one ("" clears it), absent fields are
+// kept. Answers the applicant as the dossier page shows it.
+Result<Reply> edit_applicant(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  tracking::ContactUpdate update;
+  for (const auto& [name, target] :
+       {std::pair{"full_name", &update.full_name}, std::pair{"id_number", &update.id_number},
+        std::pair{"phone", &update.phone}, std::pair{"address", &update.address},
+        std::pair{"return_address", &update.return_address}}) {
+    if (!body.contains(name)) continue;
+    TRY_ASSIGN(*target, string_field(body, name));
+  }
+  TRY_ASSIGN(const db::Applicant saved,
+             tracking::update_contact(desk.store, desk.clock, id, update, who.login));
+  return json_reply(json{{"applicant",
+                          {{"full_name", saved.full_name},
+                           {"id_number", saved.id_number},
+                           {"phone", saved.phone},
+                           {"address", saved.address},
+                           {"return_address", saved.return_address},
+                           {"source", saved.source}}}});
+}
+
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const db::Id id, id_param(req));
   const std::string kind = req.matches[2];
@@ -181,7 +207,7 @@ Result<Reply> document(Context& desk, const Request& req, const staff::Principal
     }
     return rendered;
   });
-  if (!html) return std::move(html).error();
+  if (!html) return document_error_reply(html.error(), http::request_lang(req));
   return document_reply(std::move(*html));
 }
 
@@ -192,6 +218,7 @@ std::vector<Route> dossier_routes() {
   return {{Method::get, "/api/dossiers", P::read_dossiers, list_dossiers},
           {Method::get, "/api/dossiers/<int>", P::read_dossiers, show_dossier},
           {Method::post, "/api/dossiers/<int>/actions/<name>", P::act, act},
+          {Method::post, "/api/dossiers/<int>/applicant", P::act, edit_applicant},
           {Method::get, "/api/dossiers/<int>/documents/<name>", P::read_dossiers, document}};
 }
 

@@ -50,6 +50,10 @@ Reply error_reply(int status, std::string_view code, const common::Text& text, c
 // A printable form or label: its own <style> and inline SVG barcodes, no scripts at all.
 Reply document_reply(std::string html);
 
+// When a printable form or label cannot be made: a small page (opened in its own tab) saying why
+// in `lang`, with the error's HTTP status; a fault of ours is logged as for JSON answers.
+Reply document_error_reply(const common::Error& error, common::Lang lang);
+
 // An ISO 8601 time, or null.
 nlohmann::json time_or_null(const std::optional<common::Timestamp>& at);
 

@@ -136,4 +136,8 @@ struct Text {
 // an argument stays as is.
 std::string fill(std::string_view wording, const Args& args, Lang lang);
 
+// `text` safe inside HTML text and quoted attributes: & < > " ' as entities; control characters
+// other than tab and newline dropped.
+std::string html_escape(std::string_view text);
+
 }  // namespace common

@@ -9,8 +9,12 @@ inline constexpr const char* k_setting_agency_code = "agency_code";  // "000.00.
 inline constexpr const char* k_setting_agency_address = "agency_address";
 inline constexpr const char* k_setting_agency_phone = "agency_phone";
 inline constexpr const char* k_setting_agency_province = "agency_province";  // "Hà Nội"
-// Where citizens reach the lookup page (`hoso serve`), for the QR on receipts and labels.
+// Where citizens reach the lookup page (`hoso serve`), for the QR on receipts and labels: the
+// desk's public address ("https://motcua.danang.gov.vn"), set by `hoso init --public-url` or an
+// admin. No default: a link nobody can open must not be printed (tracking::public_url_problem).
 inline constexpr const char* k_setting_public_url = "public_url";
-inline constexpr const char* k_default_public_url = "http://127.0.0.1:8080";
+// "1" on a trial desk whose citizens are on the same machine (`hoso demo`): a loopback public
+// address is then accepted.
+inline constexpr const char* k_setting_public_url_local = "public_url_local";
 
 }  // namespace db

@@ -326,15 +326,27 @@ Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_
     const db::Applicant& a = *applicant;
     s.applicant = {a.full_name, a.id_number, a.phone, a.address, a.return_address};
   }
-  TRY_ASSIGN(auto base, setting_or(tx, db::k_setting_public_url, db::k_default_public_url));
-  const std::string& key = s.code.empty() ? s.inbound_tracking_number : s.code;
-  s.lookup_url = public_lookup_url(base, key, s.lookup_code);
-  s.lookup_page_url = public_lookup_page_url(base, key);
+  // The links only when citizens can open them; the documents that print one ask citizen_base_url.
+  if (auto base = citizen_base_url(tx)) {
+    const std::string& key = s.code.empty() ? s.inbound_tracking_number : s.code;
+    s.lookup_url = public_lookup_url(*base, key, s.lookup_code);
+    s.lookup_page_url = public_lookup_page_url(*base, key);
+  } else if (base.error().code != ErrorCode::conflict) {
+    return std::move(base).error();
+  }
   return s;
+}
+
+Result<std::string> citizen_base_url(db::Transaction& tx) {
+  TRY_ASSIGN(auto base, setting_or(tx, db::k_setting_public_url, ""));
+  TRY_ASSIGN(auto local, setting_or(tx, db::k_setting_public_url_local, ""));
+  if (auto problem = public_url_problem(base, local == "1")) return *std::move(problem);
+  return base;
 }
 
 Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
   ReceiptForm form;
+  TRY(citizen_base_url(tx));  // the receipt's QR opens the citizen's lookup
   TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   const auto accepted = events_named(events, db::EventKind::accepted);
@@ -485,6 +497,7 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
 }
 
 Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id) {
+  TRY(citizen_base_url(tx));  // the label's QR opens the citizen's lookup
   TRY_ASSIGN(auto summary, load_dossier_summary(tx, dossier_id));
   const DossierSummary& d = summary;
   TRY_ASSIGN(auto shipment, newest_return_shipment(tx, dossier_id));

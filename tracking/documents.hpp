@@ -183,11 +183,17 @@ common::Result<std::string> render_labels(std::span<const ReturnLabel> labels, L
                                           LabelLayout layout);
 
 // Loaders: fill a struct from the database in the caller's transaction (read or write). Settings:
-// db::k_setting_public_url (default db::k_default_public_url), agency address, phone, province.
+// db::k_setting_public_url (see citizen_base_url), agency address, phone, province. The receipt and
+// the return label print the citizen's lookup link: their loaders fail with citizen_base_url's
+// conflict while the desk has no public address citizens can open.
 // Each fails with not_found when there is no dossier `dossier_id`, with invalid_argument when the
 // document does not apply to the dossier (no receipt before acceptance, no refusal of an accepted
 // dossier...; the message says why and which command makes it), and with the database's errors.
 common::Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_id);
+// The desk's public address (db::k_setting_public_url) when citizens can open it; a conflict
+// (tracking::public_url_problem) when it is unset, malformed, or loopback on a desk that is not a
+// trial one (db::k_setting_public_url_local).
+common::Result<std::string> citizen_base_url(db::Transaction& tx);
 common::Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id);
 // The dossier's `number`-th supplement request (1-based); 0: the latest.
 common::Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossier_id,
@@ -220,7 +226,8 @@ struct AvailableForms {
 };
 
 // Which forms of dossier `dossier_id` exist, from the dossier, its events and its shipments,
-// without loading or rendering any form. A form is listed iff its loader succeeds (load_receipt,
+// without loading or rendering any form. A form is listed iff its loader succeeds, or fails only
+// because the desk has no usable public address, which opening it then explains (load_receipt,
 // load_supplement_request of the latest request, load_refusal, load_apology, load_control_sheet);
 // `return_label` iff load_return_label succeeds. For a dossier moved by tracking::Lifecycle these
 // are exactly the forms render_form succeeds on with its defaults; a form listed here can still

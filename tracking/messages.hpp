@@ -103,6 +103,26 @@ inline constexpr MessageDef time_before_last_change{
     "time_before_last_change", "Hồ sơ #{id}: thời điểm {at} trước lần thay đổi gần nhất ({last})",
     "dossier #{id}: {at} is before its last change ({last})"};
 
+// ---- The desk's public address, printed for citizens (QR codes and links)
+inline constexpr MessageDef public_url_unset{
+    "public_url_unset",
+    "Chưa khai báo địa chỉ công khai của trang tra cứu hồ sơ nên chưa in được mã QR cho công dân: "
+    "quản trị viên nhập địa chỉ (ví dụ https://motcua.danang.gov.vn) ở trang Quản trị, hoặc chạy "
+    "hoso init --public-url",
+    "the desk's public address is not set, so no QR code can be printed for citizens: an admin "
+    "enters it (e.g. https://motcua.danang.gov.vn) on the admin page, or runs hoso init "
+    "--public-url"};
+inline constexpr MessageDef public_url_loopback{
+    "public_url_loopback",
+    "Địa chỉ công khai {url} chỉ mở được trên chính máy chủ, điện thoại của công dân không mở "
+    "được: quản trị viên cần nhập địa chỉ mà công dân truy cập được ở trang Quản trị",
+    "the public address {url} only opens on the server itself, never on a citizen's phone: an "
+    "admin enters the address citizens reach on the admin page"};
+inline constexpr MessageDef public_url_malformed{
+    "public_url_malformed",
+    "Địa chỉ công khai “{url}” không hợp lệ: cần dạng https://tên-miền (hoặc http://)",
+    "the public address '{url}' is not valid: it should look like https://host (or http://)"};
+
 // ---- Dispatch of the result by post
 inline constexpr MessageDef no_dossier_code{"no_dossier_code", "Hồ sơ #{id} chưa có mã hồ sơ",
                                             "dossier #{id} has no dossier code"};

@@ -3,8 +3,11 @@
 // code; never personal data.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/result.hpp"
 
 namespace tracking {
 
@@ -17,5 +20,14 @@ std::string public_lookup_url(std::string_view public_url, std::string_view code
 // "<public_url>/tra-cuu?ma=<code>", encoded and joined as public_lookup_url, without the lookup
 // code: the page asks for it. For what others see, such as the return label on an envelope.
 std::string public_lookup_page_url(std::string_view public_url, std::string_view code);
+
+// What is wrong with `url` as the desk's public address, printed for citizens: nothing when it is
+// an http(s) address of a host a phone can reach. An error (conflict, in words for the desk) when
+// it is unset, not an http(s) address with a host, or a loopback/unspecified host (localhost,
+// 127.0.0.0/8, ::1, 0.0.0.0) unless `local_ok` (a trial desk: `hoso demo`).
+std::optional<common::Error> public_url_problem(std::string_view url, bool local_ok);
+
+// True when `url`'s host is a loopback or unspecified address, or names the local machine.
+bool public_url_is_loopback(std::string_view url);
 
 }  // namespace tracking

@@ -58,6 +58,7 @@ constexpr const char* k_admin = "quantri";
 constexpr const char* k_officer = "hoa";
 constexpr const char* k_mailroom = "nam";
 constexpr const char* k_lookup_code = "K7M2Q9XP";
+constexpr const char* k_public_url = "https://motcua.danang.example.vn";
 
 fs::path samples() { return fs::path(HOSO_SOURCE_DIR) / "samples"; }
 
@@ -190,6 +191,7 @@ struct NewDossier {
   std::string phone = "0905123456";
   std::string address = "12 Lê Duẩn, phường Hải Châu, TP. Đà Nẵng";
   std::optional<Timestamp> filed_at;  // default now
+  bool applicant = true;              // false: no ID card in the envelope, nobody recorded
 };
 
 // The server's options in these tests: a free port of 127.0.0.1, and logins from 127.0.0.1 not
@@ -206,6 +208,7 @@ app::ServerOptions test_options() {
 struct DeskSetup {
   bool carrier = false;
   app::ServerOptions options = test_options();
+  std::string public_url = k_public_url;  // "": none set
 };
 
 // A desk opened as `hoso serve` opens it, with an admin, an officer and a mailroom clerk (password
@@ -234,6 +237,7 @@ struct StaffDesk {
     init.agency_address = "270 Trưng Nữ Vương, phường Hải Châu, TP. Đà Nẵng";
     init.agency_phone = "0236 3821 234";
     init.agency_province = "Đà Nẵng";
+    init.public_url = setup.public_url;
     REQUIRE(app::run_init(init) == 0);
     if (setup.carrier) {
       sim::Options sim_options;
@@ -304,7 +308,9 @@ struct StaffDesk {
       a.address = n.address;
       a.phone = n.phone;
       a.source = "id_card_qr";
-      if (auto added = tx.insert_applicant(a); !added) return added.error();
+      if (n.applicant) {
+        if (auto added = tx.insert_applicant(a); !added) return added.error();
+      }
       db::Shipment s;
       s.carrier = "vnpost";
       s.tracking_number =
@@ -1612,7 +1618,7 @@ TEST_CASE("an applicant's name with HTML in it is served only as JSON text and e
       api.post(action_path(id, "accept"), json{{"procedure", procedure}}, officer);
   REQUIRE(accepted);
   REQUIRE_MESSAGE(accepted->status == 200, accepted->body);
-  const auto receipt = api.get(dossier_path(id) + "/documents/receipt", officer);
+  const auto receipt = api.get(dossier_path(id) + "/documents/receipt", officer.in("vi"));
   REQUIRE(receipt);
   REQUIRE(receipt->status == 200);
   CHECK(contains(receipt->body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -1780,6 +1786,169 @@ TEST_CASE("a flood of public lookups from one address does not lock out another 
   const auto still = flood.get(path);
   REQUIRE(still);
   CHECK(still->status == 429);
+}
+
+// Processes dossier `id` through accept, start_processing and mark_processed as `officer`.
+void process_to_ready(Api& api, db::Id id, const Auth& officer) {
+  const std::string procedure = first_procedure(api, id, officer);
+  for (const auto& [action, body] : {std::pair{"accept", json{{"procedure", procedure}}},
+                                     std::pair{"start_processing", json::object()},
+                                     std::pair{"mark_processed", json::object()}}) {
+    const auto res = api.post(action_path(id, action), body, officer);
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+  }
+}
+
+TEST_CASE(
+    "an officer types the applicant of an envelope without an ID card and the result goes back by "
+    "post") {
+  StaffDesk desk({true, test_options()});
+  NewDossier no_card("", "");
+  no_card.applicant = false;
+  const db::Id id = desk.add_dossier(no_card);
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  REQUIRE(body_of(api.get(dossier_path(id), officer))["applicant"].is_null());
+  process_to_ready(api, id, officer);
+
+  // Nobody to post it to: refused in the page's language, naming what is missing.
+  const auto refused = api.post("/api/dispatch", json{{"ids", {id}}}, officer.in("vi"));
+  REQUIRE(refused);
+  REQUIRE(refused->status == 200);
+  const json failed = body_of(refused)["failed"];
+  REQUIRE(failed.size() == 1u);
+  CHECK(failed[0]["problem"] == "applicant_missing");
+  const std::string said = failed[0]["message"].get<std::string>();
+  CHECK_MESSAGE(contains(said, "họ tên"), said);
+  CHECK_MESSAGE(contains(said, "số điện thoại"), said);
+  CHECK_MESSAGE(!contains(said, "hoso "), said);  // no CLI command for the officer to run
+
+  const std::string path = dossier_path(id) + "/applicant";
+  // A new applicant needs a name; a phone must be one.
+  const auto nameless = api.post(path, json{{"phone", "0905 111 222"}}, officer);
+  REQUIRE(nameless);
+  CHECK(nameless->status == 400);
+  const auto bad_phone =
+      api.post(path, json{{"full_name", "Võ Thị Sáu"}, {"phone", "gọi sau"}}, officer);
+  REQUIRE(bad_phone);
+  CHECK(bad_phone->status == 400);
+  CHECK(body_of(api.get(dossier_path(id), officer))["applicant"].is_null());
+
+  // The mailroom may not; the officer may.
+  Api clerk_api(desk.port());
+  const Auth clerk = clerk_api.login(k_mailroom);
+  const auto by_clerk = clerk_api.post(path, json{{"full_name", "Võ Thị Sáu"}}, clerk);
+  REQUIRE(by_clerk);
+  CHECK(by_clerk->status == 403);
+  const auto saved = api.post(path,
+                              json{{"full_name", "Võ Thị Sáu"},
+                                   {"phone", "0905.111.222"},
+                                   {"return_address", "45 Bạch Đằng, phường Hải Châu, Đà Nẵng"}},
+                              officer);
+  REQUIRE(saved);
+  REQUIRE_MESSAGE(saved->status == 200, saved->body);
+  const json applicant = body_of(saved)["applicant"];
+  CHECK(applicant["full_name"] == "Võ Thị Sáu");
+  CHECK(applicant["phone"] == "0905111222");
+  CHECK(applicant["source"] == "typed");
+  // A correction keeps what it does not name.
+  const auto corrected = api.post(path, json{{"phone", "0905 111 333"}}, officer);
+  REQUIRE(corrected);
+  REQUIRE_MESSAGE(corrected->status == 200, corrected->body);
+  CHECK(body_of(corrected)["applicant"]["full_name"] == "Võ Thị Sáu");
+
+  // The history says who changed which fields, never the values.
+  const json view = body_of(api.get(dossier_path(id), officer));
+  std::vector<json> changes;
+  for (const json& e : view["history"]) {
+    if (e["action"] == "applicant_updated") changes.push_back(e);
+  }
+  REQUIRE(changes.size() == 2u);
+  CHECK(changes[0]["actor"] == k_officer);
+  CHECK(changes[0]["data"]["fields"] == json{"full_name", "return_address", "phone"});
+  CHECK(changes[1]["data"]["fields"] == json{"phone"});
+  CHECK(!contains(view["history"].dump(), "0905111333"));
+  CHECK(!contains(view["history"].dump(), "Bạch Đằng"));
+
+  const auto posted = api.post("/api/dispatch", json{{"ids", {id}}}, officer);
+  REQUIRE(posted);
+  const json answer = body_of(posted);
+  REQUIRE_MESSAGE(answer["dispatched"].size() == 1u, answer.dump());
+  CHECK(desk.dossier(id).state == db::DossierState::return_dispatched);
+  const auto label = api.get(dossier_path(id) + "/documents/label", officer);
+  REQUIRE(label);
+  CHECK(label->status == 200);
+  CHECK(contains(label->body, "Võ Thị Sáu"));
+  CHECK(contains(label->body, "45 Bạch Đằng"));
+  // On its way: the label carries these details, which can no longer change.
+  const auto late = api.post(path, json{{"phone", "0905 999 999"}}, officer);
+  REQUIRE(late);
+  CHECK(late->status == 400);
+}
+
+TEST_CASE(
+    "without a public address citizens can open, receipts and labels are refused with a page "
+    "saying so") {
+  DeskSetup setup;
+  setup.public_url = "";
+  StaffDesk desk(setup);
+  const db::Id id = desk.add_dossier(NewDossier("Đỗ Văn Minh", "048090007777"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  const auto accepted = api.post(action_path(id, "accept"),
+                                 json{{"procedure", first_procedure(api, id, officer)}}, officer);
+  REQUIRE(accepted);
+  REQUIRE(accepted->status == 200);
+  // Still listed: opening it explains what the admin must do.
+  const json view = body_of(api.get(dossier_path(id), officer));
+  CHECK_MESSAGE(contains(view["documents"].dump(), "\"receipt\""), view["documents"].dump());
+  const auto receipt = api.get(dossier_path(id) + "/documents/receipt", officer.in("vi"));
+  REQUIRE(receipt);
+  CHECK(receipt->status == 409);
+  CHECK(receipt->get_header_value("Content-Type").rfind("text/html", 0) == 0);
+  CHECK_MESSAGE(contains(receipt->body, "Chưa khai báo địa chỉ công khai"), receipt->body);
+  CHECK(contains(receipt->body, "trang Quản trị"));
+  const auto in_english = api.get(dossier_path(id) + "/documents/receipt", officer);
+  REQUIRE(in_english);
+  CHECK(in_english->status == 409);
+  CHECK(contains(in_english->body, "public address is not set"));
+  // A form without a citizen's link still prints.
+  const auto control = api.get(dossier_path(id) + "/documents/control", officer);
+  REQUIRE(control);
+  CHECK(control->status == 200);
+
+  Api admin_api(desk.port());
+  const Auth admin = admin_api.login(k_admin);
+  json shown = body_of(admin_api.get("/api/desk", admin.in("vi")));
+  CHECK(shown["public_url"] == "");
+  CHECK(contains(shown["public_url_problem"].get<std::string>(), "Chưa khai báo"));
+  // A loopback address only opens on the server; something else is not an address at all.
+  for (const char* wrong : {"http://127.0.0.1:8080", "http://localhost/", "https://[::1]:8443",
+                            "motcua.danang.vn", "ftp://motcua.danang.vn"}) {
+    INFO(wrong);
+    const auto refused = admin_api.post("/api/desk", json{{"public_url", wrong}}, admin);
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+  }
+  const auto by_officer =
+      api.post("/api/desk", json{{"public_url", "https://motcua.danang.example.vn"}}, officer);
+  REQUIRE(by_officer);
+  CHECK(by_officer->status == 403);
+  const auto set = admin_api.post(
+      "/api/desk", json{{"public_url", " https://motcua.danang.example.vn/ "}}, admin);
+  REQUIRE(set);
+  REQUIRE_MESSAGE(set->status == 200, set->body);
+  shown = body_of(set);
+  CHECK(shown["public_url"] == "https://motcua.danang.example.vn");
+  CHECK(shown["public_url_problem"].is_null());
+
+  const auto printed = api.get(dossier_path(id) + "/documents/receipt", officer);
+  REQUIRE(printed);
+  CHECK(printed->status == 200);
+  CHECK_MESSAGE(contains(printed->body, "https://motcua.danang.example.vn/tra-cuu?ma="),
+                printed->body.substr(0, 400));
+  CHECK(!contains(printed->body, "127.0.0.1"));
 }
 
 TEST_CASE("two stations uploading the same envelope at once get one dossier between them") {

@@ -984,6 +984,72 @@ async function main() {
       }
     });
 
+    await test('12b applicant: the failed dispatch links to the applicant form; typed details let the result go by post', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        check(state.typedNumber, 'no dossier registered from a typed number in step 02');
+        const list = await apiInPage(page, 'GET', '/api/dossiers?q=' + encodeURIComponent(state.typedNumber));
+        const row = list.json && list.json.dossiers && list.json.dossiers[0];
+        check(row && row.state === 'processed', `the typed envelope's dossier is not waiting for dispatch: ${list.text.slice(0, 200)}`);
+        // The dispatch page says what is missing and links to where it is typed.
+        await page.goto('/dispatch');
+        const box = page.locator(`#ready-rows input[type=checkbox][value="${row.id}"]`);
+        await box.waitFor();
+        await box.check();
+        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#dispatch-submit')]);
+        const fix = page.locator('#dispatch-failed a.fix-applicant');
+        await fix.waitFor();
+        const failed = await page.innerText('#dispatch-failed');
+        check(/họ tên/.test(failed) && /số điện thoại/.test(failed), `the failure does not say what is missing: ${failed}`);
+        check(!/hoso |--/.test(failed), `the failure tells the officer to run a command: ${failed}`);
+        await s.look(page, 'a failed dispatch offers to type the receiver');
+        await fix.click();
+        await page.waitForSelector('#applicant-form');
+        check(new URL(page.url()).searchParams.get('id') === String(row.id), `the link opened ${page.url()}`);
+        check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'applicant-full_name'), 'the form does not start at the name');
+        check(/gửi trả kết quả/.test(await page.innerText('#applicant-missing')), 'the panel does not say the post needs more');
+        await s.shot(page, 'dossier-applicant-form');
+        // An unusable phone is refused and nothing is kept.
+        await page.fill('#applicant-full_name', 'Hoàng Thị Thu Trang');
+        await page.fill('#applicant-phone', 'gọi sau');
+        await page.click('#applicant-save');
+        await page.waitForSelector('#alert:not(:empty)');
+        check(/điện thoại/.test(await page.innerText('#alert')), `a bad phone showed: ${await page.innerText('#alert')}`);
+        await s.look(page, 'a phone that is not one is refused');
+        await page.fill('#applicant-phone', '0905 246 813');
+        await page.fill('#applicant-return_address', '18 Hùng Vương, phường Hải Châu, TP. Đà Nẵng');
+        await page.press('#applicant-return_address', 'Enter');
+        await page.waitForSelector('#applicant-changes li');
+        const facts = await page.innerText('#applicant-facts');
+        check(facts.includes('Hoàng Thị Thu Trang') && facts.includes('0905246813') && facts.includes('18 Hùng Vương'), `the panel shows: ${facts}`);
+        check(!(await page.locator('#applicant-missing').count()), 'the panel still says something is missing');
+        const change = await page.innerText('#applicant-changes');
+        check(/họ và tên/.test(change) && !change.includes('0905246813'), `the change history shows: ${change}`);
+        await s.shot(page, 'dossier-applicant-entered');
+        // Now it goes.
+        await page.goto('/dispatch');
+        await box.waitFor();
+        await box.check();
+        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#dispatch-submit')]);
+        await page.waitForSelector('#dispatched-table .tracking-number');
+        await s.look(page, 'the result posted once the applicant was typed');
+        const labels = await page.getAttribute('#labels-link', 'href');
+        const label = await page.request.get(labels);
+        check(label.status() === 200, `the label answered ${label.status()}`);
+        const labelText = await label.text();
+        check(labelText.includes('Hoàng Thị Thu Trang') && labelText.includes('18 Hùng Vương'), 'the label does not carry the typed receiver');
+        // The receipt's link opens the demo's own server, the address it really serves.
+        const receipt = await page.request.get(`/api/dossiers/${row.id}/documents/receipt`);
+        check(receipt.status() === 200, `the receipt answered ${receipt.status()}`);
+        const links = [...(await receipt.text()).matchAll(/https?:\/\/[^\s"<]+\/tra-cuu/g)].map((m) => m[0]);
+        check(links.length && links.every((l) => l === `${s.demo.base}/tra-cuu`), `the receipt links to ${links.join(' ')}, not ${s.demo.base}`);
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
     await test('13 dossier pages: one dossier of each state of the demo month, and the lists', async () => {
       const { context, page } = await s.context();
       try {

@@ -94,3 +94,9 @@ TEST_CASE("every error code has a label and a sentence in both languages") {
     CHECK(common::error_code_label(code, Lang::vi) != common::error_code_label(code, Lang::en));
   }
 }
+
+TEST_CASE("html_escape keeps markup in a message as text") {
+  CHECK(common::html_escape("Trần <b>\"An\"</b> & 'Bình'") ==
+        "Trần &lt;b&gt;&quot;An&quot;&lt;/b&gt; &amp; &#39;Bình&#39;");
+  CHECK(common::html_escape(std::string("a\x01\tb\nc", 6)) == "a\tb\nc");
+}

@@ -205,12 +205,47 @@
     }
   }
 
+  // ---- the desk's public address (the citizens' QR codes) ------------------------------------
+
+  function renderDesk(desk) {
+    $('public-url').value = desk.public_url || '';
+    const problem = $('public-url-problem');
+    problem.textContent = desk.public_url_problem || '';
+    problem.hidden = !desk.public_url_problem;
+  }
+
+  async function loadDesk() {
+    try {
+      renderDesk(await App.get('/api/desk'));
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  async function saveDesk(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const url = $('public-url').value.trim();
+    if (!url) {
+      $('public-url').focus();
+      return;
+    }
+    try {
+      renderDesk(await App.busy(form, () => App.post('/api/desk', { public_url: url })));
+      App.showStatus(t('admin.public_url_saved'));
+    } catch (err) {
+      App.showError(err);
+      $('public-url').focus();
+    }
+  }
+
   async function start() {
     const session = await App.startStaff(['admin']);
     if (!session) return;
     $('admin').hidden = false;
     $('user-form').addEventListener('submit', addUser);
     $('token-form').addEventListener('submit', addToken);
+    $('desk-form').addEventListener('submit', saveDesk);
     $('token-copy').addEventListener('click', copyToken);
     $('token-hide').addEventListener('click', () => {
       $('token-value').textContent = '';
@@ -220,7 +255,8 @@
       renderUsers();
       renderTokens();
     });
-    await Promise.all([loadUsers(), loadTokens()]);
+    document.addEventListener('hoso:lang', loadDesk);
+    await Promise.all([loadUsers(), loadTokens(), loadDesk()]);
   }
 
   start();

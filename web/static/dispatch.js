@@ -70,7 +70,19 @@
       h(
         'ul',
         { id: 'dispatch-' + key },
-        items.map((p) => h('li', null, h('a', { href: '/dossier?id=' + encodeURIComponent(p.id), text: codeOf(p.id) }), ': ', p.message || '')),
+        items.map((p) =>
+          h(
+            'li',
+            null,
+            h('a', { href: '/dossier?id=' + encodeURIComponent(p.id), text: codeOf(p.id) }),
+            ': ',
+            p.message || '',
+            // What is missing is typed on the dossier's page, in its applicant panel.
+            p.problem === 'applicant_missing'
+              ? [' ', h('a', { class: 'button fix-applicant', href: '/dossier?id=' + encodeURIComponent(p.id) + '#sua-nguoi-nop', text: t('dispatch.fix_applicant') })]
+              : null,
+          ),
+        ),
       ),
     ];
   }

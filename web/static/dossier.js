@@ -193,31 +193,153 @@
 
   // ---- applicant, history, shipments, scans ----------------------------------------------------
 
+  // The applicant's details an officer types from the consignment note or the application form,
+  // in the order of the form.
+  const APPLICANT_FIELDS = [
+    { name: 'full_name', required: true, autocomplete: 'name' },
+    { name: 'id_number', inputmode: 'numeric' },
+    { name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel' },
+    { name: 'address', autocomplete: 'street-address' },
+    { name: 'return_address', hint: 'applicant.return_address_hint' },
+  ];
+  // What the post needs to send the result back (as tracking/dispatch.cpp checks).
+  function missingForPost(a) {
+    const missing = [];
+    if (!a || !(a.full_name || '').trim()) missing.push(t('applicant.full_name').toLowerCase());
+    if (!a || !(a.phone || '').trim()) missing.push(t('applicant.phone').toLowerCase());
+    if (!a || (!(a.address || '').trim() && !(a.return_address || '').trim())) missing.push(t('applicant.return_address').toLowerCase());
+    return missing;
+  }
+  // Name, phone and addresses are on the label once the result is on its way.
+  const contactLocked = (d) => d.state === 'return_dispatched';
+
   function renderApplicant(d) {
     const box = App.clear($('applicant'));
     const a = d.applicant;
     if (!a) {
       box.append(h('p', { class: 'empty', text: t('applicant.none') }));
-      return;
+    } else {
+      const rows = [
+        ['applicant.full_name', a.full_name],
+        ['applicant.id_number', a.id_number],
+        ['applicant.old_id_number', a.old_id_number],
+        ['applicant.birth_date', a.birth_date ? App.fmtDate(a.birth_date) : ''],
+        ['applicant.sex', a.sex],
+        ['applicant.address', a.address],
+        ['applicant.return_address', a.return_address],
+        ['applicant.phone', a.phone],
+        ['applicant.source', a.source && App.label('applicant_source.', a.source)],
+      ].filter(([, value]) => value);
+      box.append(
+        h(
+          'dl',
+          { class: 'facts', id: 'applicant-facts' },
+          rows.map(([key, value]) => [h('dt', { text: t(key) }), h('dd', { text: value })]),
+        ),
+      );
     }
-    const rows = [
-      ['applicant.full_name', a.full_name],
-      ['applicant.id_number', a.id_number],
-      ['applicant.old_id_number', a.old_id_number],
-      ['applicant.birth_date', a.birth_date ? App.fmtDate(a.birth_date) : ''],
-      ['applicant.sex', a.sex],
-      ['applicant.address', a.address],
-      ['applicant.return_address', a.return_address],
-      ['applicant.phone', a.phone],
-      ['applicant.source', a.source && App.label('applicant_source.', a.source)],
-    ].filter(([, value]) => value);
+    const missing = missingForPost(a);
+    if (missing.length && !['refused', 'withdrawn', 'stopped', 'result_returned'].includes(d.state)) {
+      box.append(h('p', { class: 'notice warn', id: 'applicant-missing', text: t('applicant.missing_for_post', { missing: missing.join(', ') }) }));
+    }
+    if (contactLocked(d)) {
+      box.append(h('p', { class: 'muted', text: t('applicant.locked') }));
+    } else {
+      box.append(
+        h('p', { class: 'no-print' }, h('button', { type: 'button', id: 'applicant-edit', text: t(a ? 'applicant.edit' : 'applicant.add'), onclick: () => openApplicantForm() })),
+      );
+    }
+    box.append(h('div', { id: 'applicant-form-slot' }));
+    renderApplicantChanges(d, box);
+  }
+
+  // Who changed the details and which fields, never the values (they stay out of the event log).
+  function renderApplicantChanges(d, box) {
+    const changes = (d.history || []).filter((e) => e.action === 'applicant_updated');
+    if (!changes.length) return;
     box.append(
+      h('h3', { text: t('applicant.changes') }),
       h(
-        'dl',
-        { class: 'facts', id: 'applicant-facts' },
-        rows.map(([key, value]) => [h('dt', { text: t(key) }), h('dd', { text: value })]),
+        'ul',
+        { class: 'applicant-changes', id: 'applicant-changes' },
+        changes.map((e) => {
+          const fields = ((e.data && e.data.fields) || []).map((name) => t('applicant.' + name).toLowerCase());
+          return h(
+            'li',
+            null,
+            App.timeEl(e.at),
+            ' ',
+            t('applicant.change_line', { actor: e.actor || '—', fields: fields.join(', ') || '—' }),
+          );
+        }),
       ),
     );
+  }
+
+  function openApplicantForm() {
+    const slot = App.clear($('applicant-form-slot'));
+    const a = dossier.applicant || {};
+    const form = h(
+      'form',
+      { class: 'action-form', id: 'applicant-form', novalidate: true },
+      h('h3', { text: t(dossier.applicant ? 'applicant.edit' : 'applicant.add') }),
+      h('p', { class: 'muted', text: t('applicant.hint') }),
+      APPLICANT_FIELDS.map((f) => {
+        const inputId = 'applicant-' + f.name;
+        return h(
+          'div',
+          { class: 'field' },
+          h('label', { for: inputId, text: t('applicant.' + f.name) }),
+          h('input', {
+            type: f.type || 'text',
+            id: inputId,
+            name: f.name,
+            value: a[f.name] || '',
+            maxlength: 300,
+            required: !!f.required,
+            inputmode: f.inputmode || null,
+            autocomplete: f.autocomplete || 'off',
+          }),
+          f.hint ? h('small', { class: 'muted', text: t(f.hint) }) : null,
+        );
+      }),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'applicant-save', text: t('applicant.save') }),
+        h('button', { type: 'button', text: t('action.cancel'), onclick: closeApplicantForm }),
+      ),
+    );
+    form.addEventListener('submit', submitApplicant);
+    slot.append(form);
+    // The first field still empty that the post needs, else the name.
+    const wanted = ['full_name', 'phone', 'return_address'].find((name) => !(a[name] || '').trim() && !(name === 'return_address' && (a.address || '').trim()));
+    form.elements[wanted || 'full_name'].focus();
+  }
+
+  function closeApplicantForm() {
+    App.clear($('applicant-form-slot'));
+    $('applicant-edit').focus();
+  }
+
+  async function submitApplicant(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const body = {};
+    for (const f of APPLICANT_FIELDS) body[f.name] = form.elements[f.name].value.trim();
+    if (!body.full_name) {
+      App.showError(t('action.needs', { field: t('applicant.full_name') }));
+      form.elements.full_name.focus();
+      return;
+    }
+    try {
+      await App.busy(form, () => App.post('/api/dossiers/' + encodeURIComponent(id) + '/applicant', body));
+      await load();
+      App.showStatus(t('applicant.saved'));
+      $('status').focus();
+    } catch (err) {
+      App.showError(err);
+    }
   }
 
   function renderHistory(d) {
@@ -394,6 +516,8 @@
       render();
     });
     await load();
+    // The dispatch page's "enter the receiver's details" lands here with the form open.
+    if (location.hash === '#sua-nguoi-nop' && dossier && $('applicant-edit')) openApplicantForm();
   }
 
   start();

@@ -511,6 +511,24 @@
     'step.return_dispatched': 'Đã gửi kết quả qua bưu điện',
     'step.result_returned': 'Đã trả kết quả cho công dân',
     'step.return_failed': 'Bưu điện chưa phát được kết quả; kết quả đã về lại bộ phận một cửa',
+    // dossier page: the applicant panel
+    'applicant.edit': 'Sửa thông tin người nộp',
+    'applicant.add': 'Nhập thông tin người nộp',
+    'applicant.hint': 'Nhập theo phiếu gửi của bưu điện hoặc tờ khai của người nộp hồ sơ.',
+    'applicant.return_address_hint': 'Để trống nếu gửi kết quả về nơi thường trú.',
+    'applicant.save': 'Lưu thông tin',
+    'applicant.saved': 'Đã lưu thông tin người nộp hồ sơ.',
+    'applicant.missing_for_post': 'Chưa đủ thông tin để gửi trả kết quả qua bưu điện: còn thiếu {missing}.',
+    'applicant.locked': 'Kết quả đang được gửi trả: không sửa được họ tên, số điện thoại và địa chỉ nữa.',
+    'applicant.changes': 'Lịch sử thay đổi thông tin',
+    'applicant.change_line': '{actor} đã sửa: {fields}',
+    'dispatch.fix_applicant': 'Nhập thông tin người nhận',
+    // admin: the desk's public address
+    'admin.desk': 'Địa chỉ tra cứu cho công dân',
+    'admin.public_url_hint': 'Mã QR trên giấy tiếp nhận và nhãn gửi trả kết quả mở trang tra cứu ở địa chỉ này; điện thoại của công dân phải mở được địa chỉ này.',
+    'admin.public_url': 'Địa chỉ công khai',
+    'admin.save_public_url': 'Lưu địa chỉ',
+    'admin.public_url_saved': 'Đã lưu địa chỉ tra cứu cho công dân.',
   };
 
   const en = {
@@ -1020,6 +1038,24 @@
     'step.return_dispatched': 'Result posted',
     'step.result_returned': 'Result handed to the citizen',
     'step.return_failed': 'The post could not deliver the result; it is back at the desk',
+    // dossier page: the applicant panel
+    'applicant.edit': "Edit the applicant's details",
+    'applicant.add': "Enter the applicant's details",
+    'applicant.hint': "Type them from the carrier's consignment note or the application form.",
+    'applicant.return_address_hint': 'Leave empty to post the result to the permanent address.',
+    'applicant.save': 'Save',
+    'applicant.saved': "The applicant's details were saved.",
+    'applicant.missing_for_post': 'The result cannot be posted back yet: {missing} missing.',
+    'applicant.locked': 'The result is on its way: name, phone and addresses can no longer be changed.',
+    'applicant.changes': 'Changes to these details',
+    'applicant.change_line': '{actor} changed: {fields}',
+    'dispatch.fix_applicant': "Enter the receiver's details",
+    // admin: the desk's public address
+    'admin.desk': "Citizens' lookup address",
+    'admin.public_url_hint': "The QR codes on receipts and return labels open the lookup page at this address; citizens' phones must be able to open it.",
+    'admin.public_url': 'Public address',
+    'admin.save_public_url': 'Save the address',
+    'admin.public_url_saved': "The citizens' lookup address was saved.",
   };
 
   const DICTIONARIES = { vi, en };
