@@ -53,8 +53,8 @@ using tracking::Action;
 namespace sim = postal_api::sim;
 
 constexpr const char* k_agency = "000.00.05.H12";
-constexpr const char* k_officer = "demo.officer";
-constexpr int k_days = 24;  // working days simulated after the handover
+constexpr const char* k_officer = k_demo_officer;  // a staff account: forms print its full name
+constexpr int k_days = 24;                         // working days simulated after the handover
 
 // People who typed their details on the consignment note, for envelopes without an ID card QR.
 constexpr std::array<std::pair<const char*, const char*>, 8> k_typed_people = {{
@@ -181,7 +181,7 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   const std::filesystem::path envelopes =
       args.envelopes.empty() ? samples_dir() / "envelopes" : std::filesystem::path(args.envelopes);
   intake::Registrar registrar(*run.desk->store, *run.desk->images, run.desk->classifier, run.clock,
-                              intake::IntakeContext{"demo-mailroom", "demo.mailroom"});
+                              intake::IntakeContext{"demo-mailroom", k_demo_mailroom});
   TRY_ASSIGN(auto manifest,
              intake::load_manifest(samples_dir() / "handover" / "vnpost-manifest.txt",
                                    run.desk->classifier));
@@ -372,7 +372,7 @@ Result<void> give_contacts(Run& run) {
       update.full_name = person.first;
       update.return_address = person.second;
     }
-    TRY(tracking::update_contact(*run.desk->store, run.clock, id, update, "demo.mailroom"));
+    TRY(tracking::update_contact(*run.desk->store, run.clock, id, update, k_demo_mailroom));
   }
   return {};
 }
@@ -499,7 +499,7 @@ Result<DemoOutcome> run_demo_flow(
              static_cast<int>(args.fault_rate * 100), run.carrier_sim->base_url());
 
   TRY_ASSIGN(auto desk,
-             open_desk(init.db, intake::IntakeContext{"demo-mailroom", "demo.mailroom"}));
+             open_desk(init.db, intake::IntakeContext{"demo-mailroom", k_demo_mailroom}));
   run.desk = std::move(desk);
   {
     staff::Accounts accounts(*run.desk->store, run.clock);

@@ -10,7 +10,6 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 
 #include "app/desk.hpp"
@@ -243,12 +242,10 @@ void print_handover(const intake::HandoverRecord& record) {
   std::printf("  batch:          %s\n", b.name.c_str());
   std::printf("  carrier:        %s\n", b.carrier.c_str());
   std::printf("  handed over at: %s\n", common::format_local(b.handed_over_at).c_str());
-  std::printf("  received by:    %s\n", b.received_by.c_str());
+  std::printf("  received by:    %s\n", record.received_by_name.c_str());
   std::printf("  %-4s %-16s %-10s %s\n", "no.", "tracking number", "dossier", "envelope file");
   int n = 0;
-  std::set<std::string> listed;
   for (const auto& item : record.items) {
-    if (!item.tracking_number.empty() && !listed.insert(item.tracking_number).second) continue;
     std::printf("  %-4d %-16s %-10s %s\n", ++n,
                 item.tracking_number.empty() ? "(manual)" : item.tracking_number.c_str(),
                 item.dossier_id ? fmt::format("#{}", *item.dossier_id).c_str() : "-",
@@ -275,6 +272,8 @@ nlohmann::json handover_json(const intake::HandoverRecord& record) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : record.items) {
     nlohmann::json j = {{"file", item.source_name},
+                        {"source", item.typed ? "typed" : "file"},
+                        {"scans", item.scans},
                         {"outcome", db::scan_outcome_name(item.outcome)}};
     if (!item.tracking_number.empty()) j["tracking_number"] = item.tracking_number;
     if (item.dossier_id) j["dossier_id"] = *item.dossier_id;
@@ -285,6 +284,12 @@ nlohmann::json handover_json(const intake::HandoverRecord& record) {
             {"carrier", record.batch.carrier},
             {"handed_over_at", common::format_iso(record.batch.handed_over_at)},
             {"received_by", record.batch.received_by},
+            {"received_by_name", record.received_by_name},
+            {"agency",
+             {{"code", record.agency_code},
+              {"name", record.agency_name},
+              {"province", record.agency_province}}},
+            {"rescans", record.rescans},
             {"envelopes", record.envelopes},
             {"registered", record.registered},
             {"already_registered", record.already_registered},

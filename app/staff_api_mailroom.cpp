@@ -181,7 +181,7 @@ Result<Reply> typed(Context& desk, const Request& req, const staff::Principal& w
   }
   TRY_ASSIGN(const auto batch, batch_of(desk, batch_name));
   intake::EnvelopeScan scan;
-  scan.source_name = "typed";
+  scan.source_name = std::string(intake::Registrar::k_typed_source);
   scan.codes.push_back(code);
   scan.batch_id = batch;
   TRY_ASSIGN(const auto registered, registrar.register_envelope(scan));

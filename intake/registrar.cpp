@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -597,6 +598,19 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
       return make_error(ErrorCode::not_found, msg::no_batch, {{"batch", batch_id}});
     }
     record.batch = *batch;
+    record.received_by_name = batch->received_by;
+    if (!batch->received_by.empty()) {
+      TRY_ASSIGN(const auto clerk, tx.find_user(batch->received_by));
+      if (clerk && !clerk->name.empty()) record.received_by_name = clerk->name;
+    }
+    TRY_ASSIGN(const auto agency_code, tx.setting(std::string(k_setting_agency)));
+    if (agency_code) {
+      record.agency_code = *agency_code;
+      TRY_ASSIGN(const auto agency, tx.find_agency(*agency_code));
+      if (agency) record.agency_name = agency->name;
+    }
+    TRY_ASSIGN(const auto province, tx.setting(db::k_setting_agency_province));
+    if (province) record.agency_province = *province;
     TRY_ASSIGN(auto scans, tx.scans_of_batch(batch_id));
     // Only open items count as waiting: a rescan of a waiting file joins its item, and a dismissed
     // item is no dossier envelope.
@@ -604,17 +618,28 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
     std::set<db::Id> waiting_scans;
     for (const auto& item : open_items) waiting_scans.insert(item.scan_id);
     std::set<std::string> scanned;
+    std::map<std::string, std::size_t> listed;  // tracking number -> its item
     for (const db::Scan& scan : scans) {
       if (scan.outcome == ScanOutcome::manual && !waiting_scans.count(scan.id)) continue;
       HandoverRecord::Item item;
       item.source_name = scan.source_name;
+      item.typed = scan.source_name == Registrar::k_typed_source;
       item.outcome = scan.outcome;
       item.dossier_id = scan.dossier_id;
       if (scan.shipment_id) {
         TRY_ASSIGN(auto shipment, tx.get_shipment(*scan.shipment_id));
         if (shipment) item.tracking_number = shipment->tracking_number;
       }
-      if (!item.tracking_number.empty()) scanned.insert(item.tracking_number);
+      if (!item.tracking_number.empty()) {
+        scanned.insert(item.tracking_number);
+        // A rescan is the same envelope: one row, one count, with its scans beside it.
+        const auto [at, first] = listed.emplace(item.tracking_number, record.items.size());
+        if (!first) {
+          ++record.items[at->second].scans;
+          ++record.rescans;
+          continue;
+        }
+      }
       switch (scan.outcome) {
         case ScanOutcome::registered:
           ++record.registered;
@@ -631,7 +656,7 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
       }
       record.items.push_back(std::move(item));
     }
-    record.envelopes = static_cast<int>(scanned.size()) + record.manual;
+    record.envelopes = static_cast<int>(record.items.size());
     std::set<std::string> manifest(record.batch.manifest.begin(), record.batch.manifest.end());
     if (!manifest.empty()) {
       std::set_difference(manifest.begin(), manifest.end(), scanned.begin(), scanned.end(),

@@ -52,20 +52,30 @@ struct Registration {
 };
 
 // What a carrier handed over, as registered so far: the handover record ("Biên bản giao nhận").
+// One item per envelope, so that the record's count and its rows agree; the counts by outcome
+// (registered + already_registered + manual + resolved) add up to `envelopes`.
 struct HandoverRecord {
   db::Batch batch;
+  std::string received_by_name;  // the clerk's full name (staff user), else batch.received_by
+  // The receiving agency, as the other printed forms head it; empty when not configured.
+  std::string agency_code;
+  std::string agency_name;
+  std::string agency_province;  // the place of "<place>, ngày ... tháng ... năm ..."
   struct Item {
     std::string tracking_number;  // empty for an envelope waiting in the manual queue
     std::optional<db::Id> dossier_id;
-    std::string source_name;
-    db::ScanOutcome outcome = db::ScanOutcome::manual;
+    std::string source_name;  // of the envelope's first scan in the batch
+    bool typed = false;       // the number was typed (hand scanner or keyboard), no image
+    db::ScanOutcome outcome = db::ScanOutcome::manual;  // of its first scan in the batch
+    int scans = 1;  // scans of this envelope in the batch: 2 or more when it was rescanned
   };
-  std::vector<Item> items;  // one per scan, in scan order
-  int envelopes = 0;        // distinct envelopes (tracking numbers) plus manual items
+  std::vector<Item> items;  // one per envelope, in the order of their first scan
+  int envelopes = 0;        // items.size(): distinct envelopes (tracking numbers) plus manual items
   int registered = 0;       // new dossiers
-  int already_registered = 0;
+  int already_registered = 0;           // registered before this batch
   int manual = 0;                       // still waiting for a person
   int resolved = 0;                     // were manual, resolved by staff typing the number
+  int rescans = 0;                      // scans of an envelope already listed (not counted again)
   std::vector<std::string> missing;     // on the manifest, not scanned
   std::vector<std::string> unexpected;  // scanned, not on the manifest (only with a manifest)
 };
@@ -108,6 +118,9 @@ class Registrar {
   // The record of handover batch `batch_id` as registered so far. Fails with not_found when there
   // is no such batch, io_error when the database refuses.
   common::Result<HandoverRecord> handover_record(db::Id batch_id);
+
+  // The source name of a number typed at the desk (POST /api/scans/typed): no image file.
+  static constexpr std::string_view k_typed_source = "typed";
 
  private:
   common::Result<db::Id> agency_id(db::Transaction& tx);

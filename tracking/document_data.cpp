@@ -27,6 +27,18 @@ using common::Timestamp;
 using detail::short_datetime;
 
 // ---------------------------------------------------------------------------------------------
+// Who signs
+
+// The name a form prints for the event log's actor: the staff user's full name when `actor` is
+// the login of a user who has one, else the actor as logged (a CLI user, a scanning station).
+Result<std::string> signer_name(db::Transaction& tx, const std::string& actor) {
+  if (actor.empty()) return actor;
+  TRY_ASSIGN(const auto user, tx.find_user(actor));
+  if (user && !user->name.empty()) return user->name;
+  return actor;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Text
 
 std::string trim(std::string_view text) {
@@ -354,7 +366,7 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
     return not_applicable(form.dossier, msg::form_not_accepted);
   }
   form.accepted_at = accepted.back().at;
-  form.received_by = accepted.back().actor;
+  TRY_ASSIGN(form.received_by, signer_name(tx, accepted.back().actor));
   // The appointment the citizen was given: set on acceptance, or afresh when the complete
   // dossier arrived after a supplement request. A later apology has its own form (04).
   std::optional<Timestamp> appointment;
@@ -389,7 +401,7 @@ Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossi
   const auto data = nlohmann::json::parse(e.data, nullptr, false);
   form.missing = split_items(json_text(data, "missing"));
   form.reason = e.reason;
-  form.officer = e.actor;
+  TRY_ASSIGN(form.officer, signer_name(tx, e.actor));
   form.requested_at = e.at;
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -404,7 +416,7 @@ Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
     return not_applicable(form.dossier, msg::form_not_refused);
   }
   form.reasons = split_items(refusals.back().reason);
-  form.officer = refusals.back().actor;
+  TRY_ASSIGN(form.officer, signer_name(tx, refusals.back().actor));
   form.refused_at = refusals.back().at;
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -430,7 +442,7 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   form.previous_due_at = *previous;
   form.new_due_at = *next;
   form.reason = e.reason;
-  form.officer = e.actor;
+  TRY_ASSIGN(form.officer, signer_name(tx, e.actor));
   form.issued_at = e.at;
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -442,6 +454,9 @@ Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) 
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   TRY_ASSIGN(auto calendar, load_calendar(tx));
   sheet.steps = read_history(events, calendar, sheet.dossier.filed_at).steps;
+  for (ControlStep& step : sheet.steps) {
+    TRY_ASSIGN(step.actor, signer_name(tx, step.actor));
+  }
   TRY_ASSIGN(sheet.agency, load_dossier_agency(tx, dossier_id));
   return sheet;
 }

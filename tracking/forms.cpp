@@ -78,6 +78,12 @@ Data form_data(std::string_view title_text, PaperSize paper, std::string_view ma
 }
 
 constexpr std::string_view k_margin = "15mm 15mm 15mm 20mm";
+// The longest procedure name each printout shows in full (characters), measured in Chromium with
+// DejaVu Serif, the widest of the page's fonts: three lines of the receipt on A5, six on A4, two
+// of the register's column before the code.
+constexpr std::size_t k_receipt_name_a5 = 120;
+constexpr std::size_t k_receipt_name_a4 = 400;
+constexpr std::size_t k_register_name = 60;
 
 }  // namespace
 
@@ -98,8 +104,13 @@ Result<std::string> render_receipt(const ReceiptForm& form) {
   TRY_ASSIGN(auto qr_svg,
              detail::barcode(scanner::BarcodeKind::qr, d.lookup_url, qr_options, "lookup link"));
 
+  // One page whatever the procedure: the catalogue's names run to ~1,100 characters, and the
+  // procedure's code, printed after the name, identifies it in full.
+  DossierSummary shown = d;
+  shown.procedure_name =
+      detail::shorten_words(d.procedure_name, a5 ? k_receipt_name_a5 : k_receipt_name_a4);
   Data data = form_data("Giấy tiếp nhận hồ sơ và hẹn trả kết quả — " + d.code, form.paper,
-                        a5 ? "8mm 10mm" : k_margin, form.agency, d, form.accepted_at);
+                        a5 ? "8mm 10mm" : k_margin, form.agency, shown, form.accepted_at);
   data.set("a5", a5);
   data.set("code_svg", std::move(code_svg));
   data.set("qr_svg", std::move(qr_svg));
@@ -178,9 +189,12 @@ Result<std::string> render_register(const YearRegister& reg) {
     if (row.timeliness == Timeliness::late) ++late;
     Data out;
     out.set("number", std::to_string(++n));
-    out.set("dossier", detail::dossier_data(row.dossier));
+    DossierSummary shown = row.dossier;
+    shown.procedure_name = detail::shorten_words(shown.procedure_name, k_register_name);
+    out.set("dossier", detail::dossier_data(shown));
     out.set("resolved_at", detail::optional_datetime(row.resolved_at));
-    out.set("returned_at", detail::optional_datetime(row.returned_at));
+    // The day is enough beside the return's tracking number: one line less a row.
+    out.set("returned_on", row.returned_at ? detail::date_vn(*row.returned_at) : std::string("—"));
     out.set("return_tracking_number", text_value(row.return_tracking_number));
     out.set("timeliness", std::string(timeliness_vn(row.timeliness)));
     out.set("note", row.note);

@@ -1077,6 +1077,50 @@ async function main() {
       }
     });
 
+    await test('15 printed forms: receipts print on one A4/A5 page, the handover record is signed by name', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        const list = await apiInPage(page, 'GET', '/api/dossiers?state=result_returned&limit=5');
+        const rows = (list.json && list.json.dossiers) || [];
+        check(rows.length > 0, 'the demo month has no dossier with a receipt');
+        for (const row of rows) {
+          await page.goto(`/api/dossiers/${row.id}/documents/receipt`);
+          const html = await page.content();
+          check(!/demo\.officer|>canbo</.test(html), `receipt of #${row.id} is signed with a login`);
+          const pdf = await page.pdf({ preferCSSPageSize: true });
+          const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+          check(pages === 1, `the receipt of dossier #${row.id} prints on ${pages} pages`);
+        }
+        await s.shot(page, 'receipt-printed');
+      } finally {
+        await context.close();
+      }
+      const clerk = await s.context();
+      try {
+        await s.login(clerk.page, 'mailroom');
+        const batchName = `Bưu điện ${Date.now()}`;
+        await clerk.page.fill('#batch-name', batchName);
+        await clerk.page.press('#batch-name', 'Enter');
+        await clerk.page.waitForSelector('#batch-current:not([hidden])');
+        await clerk.page.click('#batch-record');
+        await clerk.page.waitForSelector('#handover:not([hidden]) .handover-sign');
+        const record = await clerk.page.innerText('#handover');
+        check(record.includes('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), 'the handover record has no national heading');
+        check(record.includes('Độc lập - Tự do - Hạnh phúc'), 'the handover record has no motto');
+        check(record.includes('Văn thư Trần Văn Nam'), "the handover record does not name the clerk");
+        check(!/\bvanthu\b/.test(record), 'the handover record shows the login vanthu');
+        check(!/\btyped\b/.test(record), 'the handover record shows "typed"');
+        const rowCount = await clerk.page.locator('#handover-items tbody tr').count();
+        const total = await clerk.page.innerText('#handover-total');
+        check(total.includes(`${rowCount} phong bì`), `the total "${total}" does not match ${rowCount} rows`);
+        await s.shot(clerk.page, 'handover-record');
+        noProblems(clerk.page);
+      } finally {
+        await clerk.context.close();
+      }
+    });
+
     await test('14 Vietnamese pages: no English sentence on any page after any action', async () => {
       console.log(`      ${english.looks} looks at the pages' text, ${english.findings.length} English sentences seen`);
       check(english.detectorOk, 'the detector failed its own check (test 00 detector), so its silence proves nothing');

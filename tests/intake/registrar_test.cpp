@@ -340,9 +340,12 @@ TEST_CASE("the handover record lists each envelope and compares the scans with t
   auto record = desk.registrar->handover_record(batch->id);
   REQUIRE(record.has_value());
   CHECK(record->registered == 3);
-  CHECK(record->already_registered == 1);
+  // EL491610889VN scanned twice in this batch is one envelope, not one "already registered".
+  CHECK(record->already_registered == 0);
+  CHECK(record->rescans == 1);
   CHECK(record->manual == 1);
   CHECK(record->envelopes == 4);
+  CHECK(record->items.size() == 4);
   CHECK(record->missing == std::vector<std::string>{"RR473124829GB"});
   CHECK(record->unexpected == std::vector<std::string>{"RC627973386VN"});
 
@@ -665,4 +668,46 @@ TEST_CASE("handover batch refusals read in Vietnamese and the batch event has no
     CHECK(events[0].action == db::EventKind::handed_over);
     CHECK(events[0].reason.empty());
   });
+}
+
+TEST_CASE(
+    "regression: the handover record lists a rescanned envelope once, so count and rows agree") {
+  Desk desk;
+  desk.write([&](db::Transaction& tx) -> Result<void> {
+    db::User clerk;
+    clerk.login = "lan";
+    clerk.name = "Ngô Thị Lan";
+    clerk.role = "mailroom";
+    clerk.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y";
+    clerk.created_at = k_monday_10;
+    clerk.password_changed_at = k_monday_10;
+    auto id = tx.insert_user(clerk);
+    if (!id) return id.error();
+    return {};
+  });
+  auto batch = desk.registrar->open_batch("VNPost sáng 02/03", "vnpost", k_monday_10, {});
+  REQUIRE(batch.has_value());
+  for (const char* number : {"EB123456785VN", "EL491610889VN", "EB123456785VN", "EB123456785VN"}) {
+    auto scan = desk.envelope({number});
+    scan.batch_id = batch->id;
+    REQUIRE(desk.registrar->register_envelope(scan).has_value());
+  }
+  auto typed = desk.envelope({"RC627973386VN"});
+  typed.source_name = std::string(intake::Registrar::k_typed_source);
+  typed.batch_id = batch->id;
+  REQUIRE(desk.registrar->register_envelope(typed).has_value());
+
+  const auto record = desk.registrar->handover_record(batch->id).value();
+  CHECK(record.envelopes == 3);
+  REQUIRE(record.items.size() == 3);
+  CHECK(record.registered + record.already_registered + record.manual + record.resolved ==
+        record.envelopes);
+  CHECK(record.items[0].tracking_number == "EB123456785VN");
+  CHECK(record.items[0].scans == 3);
+  CHECK(record.rescans == 2);
+  CHECK_FALSE(record.items[0].typed);
+  CHECK(record.items[2].typed);
+  CHECK(record.received_by_name == "Ngô Thị Lan");
+  CHECK(record.agency_code == test_support::k_agency);
+  CHECK(record.agency_name == "Bộ phận Một cửa");
 }

@@ -749,3 +749,136 @@ TEST_CASE("markup, ampersands and quotes in a name or a reason are printed as te
     CHECK_FALSE(contains(page.html, "&lt;path"));
   }
 }
+
+// A staff user with a full name, as staff::Accounts stores one.
+void add_staff_user(Desk& desk, const std::string& login, const std::string& name) {
+  desk.write([&](db::Transaction& tx) -> Result<void> {
+    db::User user;
+    user.login = login;
+    user.name = name;
+    user.role = "officer";
+    user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y";
+    user.created_at = desk.clock.now();
+    user.password_changed_at = desk.clock.now();
+    auto id = tx.insert_user(user);
+    if (!id) return id.error();
+    return {};
+  });
+}
+
+TEST_CASE("regression: forms are signed with the staff user's full name, not the login") {
+  Desk desk;
+  add_staff_user(desk, "an.nv", "Nguyễn Văn An");
+  add_staff_user(desk, "lan.nt", "Ngô Thị Lan");
+  const db::Id accepted = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(accepted, Action::accept, "an.nv");
+  tracking::ActionRequest supplement_request;
+  supplement_request.action = Action::request_supplement;
+  supplement_request.actor = "lan.nt";
+  supplement_request.missing = "Tờ khai đăng ký biến động";
+  const db::Id incomplete = desk.add_dossier(at("2026-03-02 09:02"), "EB000000032VN");
+  REQUIRE(desk.life.apply(incomplete, supplement_request).has_value());
+  const db::Id refused = desk.add_dossier(at("2026-03-02 09:05"), "EB000000015VN");
+  tracking::ActionRequest refusal_request;
+  refusal_request.action = Action::refuse;
+  refusal_request.actor = "lan.nt";
+  refusal_request.reason = "Thửa đất đang có tranh chấp";
+  REQUIRE(desk.life.apply(refused, refusal_request).has_value());
+  // A CLI user without an account keeps the name it acted under.
+  const db::Id by_cli = desk.add_dossier(at("2026-03-02 09:10"), "EB000000029VN");
+  desk.act(by_cli, Action::accept, "root");
+
+  const auto receipt = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, accepted); });
+  const std::string receipt_html = tracking::render_receipt(receipt).value();
+  CHECK(contains(receipt_html, "<div class=\"name\">Nguyễn Văn An</div>"));
+  CHECK_FALSE(contains(receipt_html, "an.nv"));
+
+  const auto supplement = desk.load<tracking::SupplementForm>(
+      [&](db::Transaction& tx) { return tracking::load_supplement_request(tx, incomplete); });
+  CHECK(supplement.officer == "Ngô Thị Lan");
+  const auto refusal = desk.load<tracking::RefusalForm>(
+      [&](db::Transaction& tx) { return tracking::load_refusal(tx, refused); });
+  CHECK(refusal.officer == "Ngô Thị Lan");
+  CHECK_FALSE(contains(tracking::render_refusal(refusal).value(), "lan.nt"));
+  const auto sheet = desk.load<tracking::ControlSheet>(
+      [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, accepted); });
+  for (const auto& step : sheet.steps) {
+    CHECK(step.actor != "an.nv");
+    CHECK(step.actor != "lan.nt");
+  }
+  const auto cli = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, by_cli); });
+  CHECK(cli.received_by == "root");
+}
+
+TEST_CASE("a receipt shortens a very long procedure name but keeps its code, on A5 and A4") {
+  Desk desk;
+  std::string long_name =
+      "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất";
+  while (long_name.size() < 2500)
+    long_name += "; chuyển nhượng, thừa kế, tặng cho quyền sử dụng đất";
+  desk.add_procedure("1.013980", 10, long_name);
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  tracking::ActionRequest accept;
+  accept.action = Action::accept;
+  accept.actor = "an.nv";
+  accept.procedure_code = "1.013980";
+  REQUIRE(desk.life.apply(id, accept).has_value());
+  auto form = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+  for (const auto paper : {tracking::PaperSize::a5, tracking::PaperSize::a4}) {
+    form.paper = paper;
+    const std::string html = tracking::render_receipt(form).value();
+    CHECK_FALSE(contains(html, long_name));
+    CHECK(contains(html, "Đăng ký biến động quyền sử dụng đất"));
+    CHECK(contains(html, "… (mã thủ tục 1.013980)"));
+    // The date and both signatures stay together on the page.
+    CHECK(contains(html, "<div class=\"sign-off\">"));
+    CHECK(contains(html, ".sign-off { break-inside: avoid;"));
+  }
+}
+
+TEST_CASE("a receipt without an applicant prints dotted lines to fill in by hand") {
+  Desk desk;
+  test_support::Received how;
+  how.tracking_number = "EB123456785VN";
+  how.filed = at("2026-03-02 09:00");
+  how.lookup_code = "K7Q2M9XA";
+  how.applicant = std::nullopt;
+  const db::Id id = desk.receive(how);
+  desk.act(id, Action::accept, "an.nv");
+  const auto form = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+  const std::string html = tracking::render_receipt(form).value();
+  CHECK(contains(html, "Ông/Bà:</span> <span class=\"blank\">………"));
+  CHECK(contains(html, "Địa chỉ:</span> <span class=\"blank\">………"));
+  CHECK(contains(html, "gửi đến <span class=\"blank\">………"));
+  CHECK_FALSE(contains(html, "Ông/Bà:</span> </p>"));
+}
+
+TEST_CASE("the register is A4 landscape with fixed columns, no mid-word breaks, short names") {
+  Desk desk;
+  std::string long_name =
+      "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất";
+  while (long_name.size() < 1200)
+    long_name += "; chuyển nhượng, thừa kế, tặng cho quyền sử dụng đất";
+  desk.add_procedure("1.013980", 10, long_name);
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  tracking::ActionRequest accept;
+  accept.action = Action::accept;
+  accept.actor = "an.nv";
+  accept.procedure_code = "1.013980";
+  REQUIRE(desk.life.apply(id, accept).has_value());
+  const auto reg = desk.load<tracking::YearRegister>(
+      [&](db::Transaction& tx) { return tracking::load_register(tx, 2026, desk.clock.now()); });
+  const std::string html = tracking::render_register(reg).value();
+  CHECK(contains(html, "@page { size: A4 landscape"));
+  CHECK(contains(html, "table-layout: fixed"));
+  CHECK(contains(html, "break-inside: avoid"));
+  CHECK_FALSE(contains(html, "break-all"));
+  CHECK_FALSE(contains(html, "word-break"));
+  CHECK_FALSE(contains(html, "anywhere"));
+  CHECK_FALSE(contains(html, long_name));
+  CHECK(contains(html, "… (1.013980)"));
+}

@@ -53,4 +53,26 @@ std::string signing_date(common::Timestamp t) {
   return fmt::format("ngày {:02} tháng {:02} năm {}", l.day, l.month, l.year);
 }
 
+std::string shorten_words(std::string_view text, std::size_t max_chars) {
+  // Byte offsets of the code points: a UTF-8 continuation byte is 10xxxxxx.
+  std::size_t chars = 0;
+  std::size_t cut = std::string_view::npos;  // where the max_chars-th code point starts
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (chars + 1 == max_chars) cut = i;
+    ++chars;
+  }
+  if (chars <= max_chars) return std::string(text);
+  if (max_chars == 0) return {};
+  std::string_view kept = text.substr(0, cut);
+  const std::size_t space = kept.find_last_of(" ");
+  if (space != std::string_view::npos && space > 0) kept = kept.substr(0, space);
+  // No dangling punctuation before the ellipsis ("đất, …" reads as "đất…").
+  while (!kept.empty() && (kept.back() == ' ' || kept.back() == ',' || kept.back() == ';' ||
+                           kept.back() == ':' || kept.back() == '(')) {
+    kept.remove_suffix(1);
+  }
+  return fmt::format("{}…", kept);
+}
+
 }  // namespace tracking::detail

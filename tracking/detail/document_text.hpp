@@ -2,8 +2,10 @@
 // form 05) and the renderers; knows nothing of HTML or of the database.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.hpp"
 
@@ -19,5 +21,11 @@ std::string short_datetime(common::Timestamp t);
 std::string optional_datetime(const std::optional<common::Timestamp>& t);
 // "ngày 02 tháng 03 năm 2026", the date under a document before its signatures.
 std::string signing_date(common::Timestamp t);
+
+// `text` when it has at most `max_chars` characters (UTF-8 code points), else its words that fit
+// in `max_chars - 1` followed by "…": for the procedure names of the catalogue (up to ~1,100
+// characters) on forms with room for a few lines. Cuts inside a word only when the first word
+// alone is too long. Never cuts a UTF-8 sequence.
+std::string shorten_words(std::string_view text, std::size_t max_chars);
 
 }  // namespace tracking::detail

@@ -47,6 +47,9 @@ std::string esc(const std::string& text) {
   return out;
 }
 
+constexpr std::string_view k_blank_line =
+    "<span class=\"blank\">………………………………………………………………………………………</span>";
+
 constexpr std::array k_partials = {"page_head", "letterhead",        "applicant",
                                    "procedure", "dossier_reference", "place_date"};
 
@@ -149,7 +152,8 @@ Result<std::string> render_page(std::string_view name, Data data) {
   data.set("or_blank",
            mustache::lambda2{[](const std::string& section, const mustache::renderer& render) {
              std::string out = render(section);
-             return out.empty() ? std::string("<span class=\"blank\">……………………</span>") : out;
+             // As on a paper form: a dotted line about 5 cm long to write on by hand.
+             return out.empty() ? std::string(k_blank_line) : out;
            }});
   data.set("lines",
            mustache::lambda2{[](const std::string& section, const mustache::renderer& render) {

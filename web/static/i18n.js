@@ -152,8 +152,6 @@
     'handover.no_items': 'Lô chưa có phong bì nào.',
     'handover.list.missing': 'Có trong danh sách bàn giao nhưng chưa quét',
     'handover.list.unexpected': 'Đã quét nhưng không có trong danh sách bàn giao',
-    'handover.sign_carrier': 'Đại diện bưu điện (bên giao)',
-    'handover.sign_desk': 'Văn thư (bên nhận)',
     'handover.sign_hint': '(Ký, ghi rõ họ tên)',
 
     'col.number': 'STT',
@@ -529,6 +527,21 @@
     'admin.public_url': 'Địa chỉ công khai',
     'admin.save_public_url': 'Lưu địa chỉ',
     'admin.public_url_saved': 'Đã lưu địa chỉ tra cứu cho công dân.',
+    // printed forms: the handover record as an official record (heading, signatures)
+    'handover.nation': 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    'handover.motto': 'Độc lập - Tự do - Hạnh phúc',
+    'handover.agency_code': 'Mã cơ quan: {code}',
+    'handover.place_date': '{place}ngày {d} tháng {m} năm {y}',
+    'handover.intro': 'Hồi {time}, {carrier} bàn giao cho {agency} các bưu gửi hồ sơ thủ tục hành chính liệt kê dưới đây.',
+    'handover.total': 'Tổng số bưu gửi bàn giao: {count} phong bì ({count} dòng trong danh sách).',
+    'handover.rescans': 'Có {count} lần quét lại một phong bì đã có trong danh sách; mỗi phong bì chỉ ghi một dòng.',
+    'handover.source.typed': 'Nhập tay',
+    'handover.scans': 'quét {count} lần',
+    'handover.sign_carrier_role': 'Bên giao',
+    'handover.sign_desk_role': 'Bên nhận',
+    'handover.sign_carrier_who': 'Nhân viên bưu điện',
+    'handover.sign_desk_who': 'Người tiếp nhận hồ sơ',
+    'handover.blank': '………………………………',
   };
 
   const en = {
@@ -679,8 +692,6 @@
     'handover.no_items': 'No envelope in this batch yet.',
     'handover.list.missing': "On the carrier's list but not scanned",
     'handover.list.unexpected': "Scanned but not on the carrier's list",
-    'handover.sign_carrier': 'For the carrier (handing over)',
-    'handover.sign_desk': 'For the mailroom (receiving)',
     'handover.sign_hint': '(Signature and full name)',
 
     'col.number': 'No.',
@@ -1056,6 +1067,21 @@
     'admin.public_url': 'Public address',
     'admin.save_public_url': 'Save the address',
     'admin.public_url_saved': "The citizens' lookup address was saved.",
+    // printed forms: the handover record as an official record (heading, signatures)
+    'handover.nation': 'SOCIALIST REPUBLIC OF VIETNAM',
+    'handover.motto': 'Independence - Freedom - Happiness',
+    'handover.agency_code': 'Agency code: {code}',
+    'handover.place_date': '{place}{d}/{m}/{y}',
+    'handover.intro': 'At {time}, {carrier} handed over to {agency} the dossier envelopes listed below.',
+    'handover.total': 'Envelopes handed over: {count} ({count} rows in the list).',
+    'handover.rescans': '{count} scan(s) of an envelope already listed; each envelope has one row.',
+    'handover.source.typed': 'Typed by hand',
+    'handover.scans': 'scanned {count} times',
+    'handover.sign_carrier_role': 'Handing over',
+    'handover.sign_desk_role': 'Receiving',
+    'handover.sign_carrier_who': 'Postal employee',
+    'handover.sign_desk_who': 'Dossier clerk',
+    'handover.blank': '………………………………',
   };
 
   const DICTIONARIES = { vi, en };

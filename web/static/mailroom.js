@@ -381,12 +381,51 @@
     return Array.isArray(value) ? value.length : value;
   }
 
+  // The national heading and the agency, as on the printed forms 01-06.
+  function renderLetterhead(agency) {
+    const head = App.clear($('handover-letterhead'));
+    head.append(
+      h(
+        'div',
+        null,
+        agency.code ? h('div', { text: t('handover.agency_code', { code: agency.code }) }) : null,
+        h('div', { class: 'agency', text: agency.name || t('handover.blank') }),
+      ),
+      h('div', null, h('div', { class: 'nation', text: t('handover.nation') }), h('div', { class: 'motto', text: t('handover.motto') })),
+    );
+  }
+
+  // "<place>, ngày 02 tháng 11 năm 2026" of an ISO time, in the desk's time it already is.
+  function placeDate(place, iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+    if (!m) return '';
+    return t('handover.place_date', { place: place ? place + ', ' : '', d: m[3], m: m[2], y: m[1] });
+  }
+
+  function signBlock(role, who, name) {
+    return h(
+      'div',
+      null,
+      h('strong', { text: t(role) }),
+      h('br'),
+      h('strong', { text: t(who) }),
+      h('br'),
+      t('handover.sign_hint'),
+      h('div', { class: 'sign-name', text: name || t('handover.blank') }),
+    );
+  }
+
   function renderHandover() {
     const body = App.clear($('handover-body'));
     if (!handover) return;
     // The batch as an object, or (hoso's handover record) its name with the rest beside it.
     const b = handover.batch && typeof handover.batch === 'object' ? handover.batch : { ...handover, name: handover.batch };
+    const agency = handover.agency || {};
+    const clerk = handover.received_by_name || b.received_by_name || b.received_by;
+    renderLetterhead(agency);
+    const items = handover.items || [];
     body.append(
+      h('p', { class: 'place-date', text: placeDate(agency.province, b.handed_over_at) }),
       h(
         'dl',
         { class: 'facts' },
@@ -396,8 +435,15 @@
         h('dd', { text: App.label('carrier.', b.carrier || '—') }),
         h('dt', { text: t('batch.handed_over_at') }),
         h('dd', null, App.timeEl(b.handed_over_at)),
-        b.received_by ? [h('dt', { text: t('batch.received_by') }), h('dd', { text: b.received_by })] : null,
+        clerk ? [h('dt', { text: t('batch.received_by') }), h('dd', { text: clerk })] : null,
       ),
+      h('p', {
+        text: t('handover.intro', {
+          time: App.fmtDateTime(b.handed_over_at),
+          carrier: App.label('carrier.', b.carrier || '—'),
+          agency: agency.name || t('handover.blank'),
+        }),
+      }),
     );
     const counts = ['envelopes', 'registered', 'already_registered', 'manual', 'resolved', 'missing', 'unexpected'];
     body.append(
@@ -413,11 +459,15 @@
         ),
       ),
     );
-    const items = handover.items || [];
     body.append(h('h3', { text: t('handover.items') }));
     if (!items.length) {
       body.append(h('p', { class: 'empty', text: t('handover.no_items') }));
     } else {
+      // One row per envelope (the server lists a rescanned envelope once, with its scans).
+      const source = (item) => {
+        const name = item.source === 'typed' || item.file === 'typed' ? t('handover.source.typed') : item.source_name || item.file || '—';
+        return item.scans > 1 ? `${name} (${t('handover.scans', { count: item.scans })})` : name;
+      };
       body.append(
         h(
           'div',
@@ -435,7 +485,7 @@
                   null,
                   h('td', { class: 'num', text: String(i + 1) }),
                   h('td', { class: 'mono', text: item.tracking_number || '—' }),
-                  h('td', { text: item.source_name || item.file || '—' }),
+                  h('td', { text: source(item) }),
                   h('td', { text: App.label('outcome.', item.outcome || '') }),
                   h('td', null, item.dossier_id ? dossierNumber(item.dossier_id) : '—'),
                 ),
@@ -444,6 +494,10 @@
           ),
         ),
       );
+    }
+    body.append(h('p', { id: 'handover-total', text: t('handover.total', { count: App.fmtNumber(items.length) }) }));
+    if (handover.rescans > 0) {
+      body.append(h('p', { text: t('handover.rescans', { count: App.fmtNumber(handover.rescans) }) }));
     }
     for (const key of ['missing', 'unexpected']) {
       if (Array.isArray(handover[key]) && handover[key].length) {
@@ -457,8 +511,8 @@
       h(
         'div',
         { class: 'handover-sign' },
-        h('div', null, h('strong', { text: t('handover.sign_carrier') }), h('br'), t('handover.sign_hint')),
-        h('div', null, h('strong', { text: t('handover.sign_desk') }), h('br'), t('handover.sign_hint')),
+        signBlock('handover.sign_carrier_role', 'handover.sign_carrier_who', ''),
+        signBlock('handover.sign_desk_role', 'handover.sign_desk_who', clerk),
       ),
     );
   }
