@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "common/text.hpp"
 #include "tracking/detail/document_text.hpp"
 #include "tracking/detail/templates.hpp"
 #include "tracking/labels.hpp"
@@ -20,32 +21,7 @@ namespace mustache = kainjow::mustache;
 
 // The only escaping of the printed documents: mustache calls it for every {{value}}. A name read
 // from a QR code may be markup. Control characters (other than tab and newline) are dropped.
-std::string esc(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& text) { return common::html_escape(text); }
 
 constexpr std::string_view k_blank_line =
     "<span class=\"blank\">………………………………………………………………………………………</span>";
