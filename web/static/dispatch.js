@@ -54,7 +54,7 @@
           h('td', { class: 'col-procedure', dataset: { label: t('col.procedure') } }, row.procedure_name ? App.clampText(row.procedure_name, 'procedure') : '—'),
           h('td', { class: 'col-state-narrow', dataset: { label: t('col.state') } }, App.stateBadge(row)),
           h('td', { class: 'col-receiver', dataset: { label: t('col.receiver') } }, known(row.applicant_name)),
-          h('td', { class: 'col-phone mono', dataset: { label: t('col.phone') } }, known(row.applicant_phone)),
+          h('td', { class: 'col-phone', dataset: { label: t('col.phone') } }, h('span', { class: 'mono' }, known(row.applicant_phone))),
           h('td', { class: 'col-address', dataset: { label: t('col.return_address') } }, known(row.return_address)),
           h('td', { class: 'col-date', dataset: { label: t('col.due_at') } }, row.due_at ? h('time', { datetime: row.due_at, title: App.fmtDateTime(row.due_at), text: App.fmtDate(row.due_at) }) : '—'),
         );
