@@ -42,6 +42,7 @@ bench: build
 	@$(BUILD)/bin/intake_bench --max-dossiers 100000 --registrations 500
 	@$(BUILD)/bin/sync_bench
 	@$(BUILD)/bin/lookup_bench
+	@$(BUILD)/bin/list_bench
 	@$(BUILD)/bin/http_bench
 
 # The fuzz targets of tests/fuzz with clang-14's libFuzzer (ASan + UBSan), each for FUZZ_SECONDS, in

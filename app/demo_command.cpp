@@ -531,7 +531,7 @@ Result<DemoOutcome> run_demo_flow(
   TRY(register_envelopes(run, args));
   tracking::DossierQuery everything;
   everything.limit = 100000;
-  everything.newest_first = false;
+  everything.descending = false;
   TRY_ASSIGN(auto registered_dossiers,
              tracking::search_dossiers(*run.desk->store, run.clock, everything));
   std::vector<db::Id> ids;

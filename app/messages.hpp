@@ -140,6 +140,18 @@ inline constexpr common::MessageDef no_such_state{
 inline constexpr common::MessageDef no_such_view{
     "no_such_view", "Không có chế độ xem \"{view}\".",
     "no view '{view}' (open, due_soon, overdue, ready)"};
+inline constexpr common::MessageDef no_such_sort{
+    "no_such_sort",
+    "Không sắp xếp được theo \"{sort}\": chọn ngày nhận (filed_at), hạn trả (due_at), mã hồ sơ "
+    "(code) hoặc trạng thái (state).",
+    "cannot sort by '{sort}' (filed_at, due_at, code, state)"};
+inline constexpr common::MessageDef no_such_order{
+    "no_such_order",
+    "Thứ tự sắp xếp \"{order}\" không hợp lệ: dùng asc (tăng dần) hoặc desc (giảm dần).",
+    "order must be asc or desc, not '{order}'"};
+inline constexpr common::MessageDef offset_not_number{
+    "offset_not_number", "Vị trí bắt đầu (offset) phải là một số không âm.",
+    "offset must be a number of 0 or more"};
 inline constexpr common::MessageDef no_such_action{
     "no_such_action", "Không có thao tác \"{action}\" cho hồ sơ.",
     "no action '{action}' here (dispatch posts results: POST /api/dispatch)"};

@@ -586,7 +586,7 @@ int run_dossier(const DossierArgs& args) {
   query.limit = args.limit;
   query.field = args.field;
   query.batch = args.batch;
-  query.newest_first = false;
+  query.descending = false;
   if (!args.state.empty()) {
     query.state = db::parse_dossier_state(args.state);
     if (!query.state) {

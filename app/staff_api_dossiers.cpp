@@ -37,7 +37,9 @@ json dossier_row_json(const tracking::DossierRow& row, common::Lang lang) {
           {"field", row.procedure ? json(row.procedure->field) : json()},
           {"tracking_number", text_or_null(row.tracking_number)},
           {"return_tracking_number", text_or_null(row.return_tracking_number)},
-          {"applicant_name", text_or_null(row.applicant_name)}};
+          {"applicant_name", text_or_null(row.applicant_name)},
+          {"applicant_phone", text_or_null(row.applicant_phone)},
+          {"return_address", text_or_null(row.return_address)}};
 }
 
 // "YYYY-MM-DD" of a query parameter as the start of that local day (or of the next day when
@@ -56,7 +58,8 @@ Result<std::optional<common::Timestamp>> day_param(const Request& req, const cha
   return std::optional<common::Timestamp>{common::local_time(date, 0, 0)};
 }
 
-// The list's query from the request's parameters (limit, state, field, from, to, view, q).
+// The list's query from the request's parameters (limit, offset, sort, order, state, field, from,
+// to, view, q). The order is one of tracking::parse_list_sort's names, never SQL.
 Result<tracking::DossierQuery> query_of(const Request& req) {
   tracking::DossierQuery query;
   if (req.has_param("limit")) {
@@ -65,6 +68,31 @@ Result<tracking::DossierQuery> query_of(const Request& req) {
     } catch (const std::exception&) {
       return make_error(ErrorCode::invalid_argument, msg::limit_not_number);
     }
+  }
+  if (req.has_param("offset")) {
+    try {
+      std::size_t used = 0;
+      const std::string text = req.get_param_value("offset");
+      query.offset = std::stoll(text, &used);
+      if (used != text.size() || query.offset < 0) throw std::invalid_argument("offset");
+    } catch (const std::exception&) {
+      return make_error(ErrorCode::invalid_argument, msg::offset_not_number);
+    }
+  }
+  if (const std::string sort = req.get_param_value("sort"); !sort.empty()) {
+    const auto parsed = tracking::parse_list_sort(sort);
+    if (!parsed) {
+      return make_error(ErrorCode::invalid_argument, msg::no_such_sort,
+                        {{"sort", sort.substr(0, 40)}});
+    }
+    query.sort = *parsed;
+  }
+  if (const std::string order = req.get_param_value("order"); !order.empty()) {
+    if (order != "asc" && order != "desc") {
+      return make_error(ErrorCode::invalid_argument, msg::no_such_order,
+                        {{"order", order.substr(0, 40)}});
+    }
+    query.descending = order == "desc";
   }
   if (const std::string state = req.get_param_value("state"); !state.empty()) {
     query.state = db::parse_dossier_state(state);
@@ -94,7 +122,13 @@ Result<Reply> list_dossiers(Context& desk, const Request& req, const staff::Prin
   for (const tracking::DossierRow& row : page.rows)
     rows.push_back(dossier_row_json(row, http::request_lang(req)));
   const auto count = rows.size();
-  return json_reply(json{{"dossiers", std::move(rows)}, {"count", count}});
+  return json_reply(json{{"dossiers", std::move(rows)},
+                         {"count", count},
+                         {"total", page.total},
+                         {"offset", query.offset},
+                         {"limit", query.limit},
+                         {"sort", tracking::list_sort_name(query.sort)},
+                         {"order", query.descending ? "desc" : "asc"}});
 }
 
 Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Principal&) {

@@ -582,7 +582,7 @@ std::vector<db::Id> old_name_search(db::Store& store, const std::string& text) {
   std::vector<db::Id> found;
   check(store.read([&](db::Transaction& tx) -> common::Result<void> {
     db::DossierFilter filter;
-    filter.newest_first = true;
+    filter.descending = true;
     filter.limit = 100'000;
     TRY_ASSIGN(const auto dossiers, tx.list_dossiers(filter));
     for (const db::Dossier& d : dossiers) {

@@ -18,6 +18,16 @@
 
 namespace db {
 
+// The orders of the dossier list. Every order ends with the dossier's id, so that a dossier has
+// one place in it and pages (offset, limit) never overlap. Dossiers without a due date or a code
+// come after those with one, in both directions.
+enum class DossierSort {
+  filed_at,  // filing time
+  due_at,    // due date
+  code,      // dossier code
+  state,     // state, in the order of the national status codes, then filing time
+};
+
 // Filters for listing dossiers; empty fields do not filter.
 struct DossierFilter {
   std::optional<DossierState> state;
@@ -28,8 +38,10 @@ struct DossierFilter {
   int limit = 1000;
   std::vector<DossierState> states;     // any of these (as well as `state`, when set)
   std::optional<Timestamp> due_before;  // due_at set and earlier than this (exclusive)
-  bool newest_first = false;            // order by filing time, newest first (else oldest)
-  std::optional<std::vector<Id>> ids;   // only these dossiers (an empty list: none)
+  DossierSort sort = DossierSort::filed_at;
+  bool descending = false;             // of `sort`: for the filing time, newest first
+  std::int64_t offset = 0;             // dossiers of the order skipped before the first listed
+  std::optional<std::vector<Id>> ids;  // only these dossiers (an empty list: none)
   // Only dossiers whose applicant's name has these words one after the other, the last perhaps
   // unfinished, folded as common::search_words makes them ({"thi", "la"} finds "Nguyễn Thị
   // Lan"). Answered through the index of names (schema v7), never by reading every applicant: the
@@ -148,7 +160,10 @@ class Transaction {
   // (tracking::citizen_lookup; bench/lookup_bench).
   virtual common::Result<PublicCodeMatch> match_public_code(const PublicCodeKeys& keys,
                                                             const std::string& stand_in) = 0;
+  // The dossiers matching `filter`, in its order, from its offset, at most its limit.
   virtual common::Result<std::vector<Dossier>> list_dossiers(const DossierFilter& filter) = 0;
+  // How many dossiers match `filter`, whatever its limit, offset and order.
+  virtual common::Result<std::int64_t> count_dossiers(const DossierFilter& filter) = 0;
   // Writes every field of the dossier with this id except id, agency_id, channel, filed_at,
   // lookup_code, portal_code and created_at; the national status follows from the state. Fails with
   // not_found when there is no such dossier, bad_input when the code is another dossier's.

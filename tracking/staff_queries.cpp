@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -27,6 +28,15 @@ constexpr NamedView k_views[] = {{ListView::all, ""},
                                  {ListView::due_soon, "due_soon"},
                                  {ListView::overdue, "overdue"},
                                  {ListView::ready, "ready"}};
+
+struct NamedSort {
+  db::DossierSort sort;
+  std::string_view name;
+};
+constexpr NamedSort k_sorts[] = {{db::DossierSort::filed_at, "filed_at"},
+                                 {db::DossierSort::due_at, "due_at"},
+                                 {db::DossierSort::code, "code"},
+                                 {db::DossierSort::state, "state"}};
 
 // What the view filters in SQL; the due views also keep only the lifecycle's due list.
 std::vector<S> states_of(ListView view) {
@@ -64,7 +74,12 @@ Result<DossierRow> row_of(db::Transaction& tx, db::Dossier dossier, common::Time
         s.tracking_number;
   }
   TRY_ASSIGN(const auto applicant, tx.applicant_of(dossier.id));
-  if (applicant) row.applicant_name = applicant->full_name;
+  if (applicant) {
+    row.applicant_name = applicant->full_name;
+    row.applicant_phone = applicant->phone;
+    row.return_address =
+        applicant->return_address.empty() ? applicant->address : applicant->return_address;
+  }
   row.dossier = std::move(dossier);
   return row;
 }
@@ -85,6 +100,20 @@ std::optional<ListView> parse_list_view(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view list_sort_name(db::DossierSort sort) {
+  for (const auto& s : k_sorts) {
+    if (s.sort == sort) return s.name;
+  }
+  return "";
+}
+
+std::optional<db::DossierSort> parse_list_sort(std::string_view name) {
+  for (const auto& s : k_sorts) {
+    if (s.name == name) return s.sort;
+  }
+  return std::nullopt;
+}
+
 Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,
                                     const DossierQuery& query) {
   if (query.limit < 1) {
@@ -98,7 +127,9 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
   filter.filed_from = query.filed_from;
   filter.filed_to = query.filed_to;
   filter.limit = query.limit;
-  filter.newest_first = query.newest_first;
+  filter.offset = std::max<std::int64_t>(query.offset, 0);
+  filter.sort = query.sort;
+  filter.descending = query.descending;
 
   const common::Timestamp now = clock.now();
   std::optional<std::set<db::Id>> only;  // the due views come from the lifecycle's due list
@@ -144,6 +175,8 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
       filter.ids = std::move(ids);
     }
     TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
+    // The count in the same transaction, so that it agrees with the page.
+    TRY_ASSIGN(page.total, tx.count_dossiers(filter));
     std::map<db::Id, std::optional<db::Procedure>> procedures;
     for (db::Dossier& d : dossiers) {
       TRY_ASSIGN(auto row, row_of(tx, std::move(d), now, procedures));

@@ -34,6 +34,11 @@ enum class ListView {
 std::string_view list_view_name(ListView view);
 std::optional<ListView> parse_list_view(std::string_view name);
 
+// The list's orders by name: "filed_at", "due_at", "code", "state"; an unknown name is nullopt
+// (a request names one of these, never a column).
+std::string_view list_sort_name(db::DossierSort sort);
+std::optional<db::DossierSort> parse_list_sort(std::string_view name);
+
 struct DossierQuery {
   std::optional<db::DossierState> state;
   ListView view = ListView::all;
@@ -43,7 +48,9 @@ struct DossierQuery {
   std::string batch;                            // handover batch name; empty: any
   std::string text;                             // free-text search; empty: none
   int limit = 200;
-  bool newest_first = true;
+  std::int64_t offset = 0;  // dossiers of the order before the first row
+  db::DossierSort sort = db::DossierSort::filed_at;
+  bool descending = true;  // the filing time: newest first
 };
 
 // One row of the list.
@@ -53,16 +60,21 @@ struct DossierRow {
   std::string tracking_number;             // of the inbound envelope; empty when none
   std::string return_tracking_number;      // of the newest return shipment; empty when none
   std::string applicant_name;              // empty when there is no applicant
-  bool overdue = false;                    // the deadline runs and has passed at `now`
+  std::string applicant_phone;             // empty when unknown
+  // Where the result is posted back: the applicant's return address, else the permanent one.
+  std::string return_address;
+  bool overdue = false;  // the deadline runs and has passed at `now`
 };
 
 struct DossierPage {
   std::vector<DossierRow> rows;
   bool limit_reached = false;  // rows.size() == limit: there may be more
+  std::int64_t total = 0;      // dossiers matching the filters, on every page
 };
 
-// The dossiers matching every filter of `query` at clock.now(), at most query.limit, by filing
-// time (newest first unless asked otherwise). A text that names one dossier (find_dossier_id) or an
+// The dossiers matching every filter of `query` at clock.now(), at most query.limit from
+// query.offset, in query.sort's order (by default filing time, newest first), and how many match
+// in all. A text that names one dossier (find_dossier_id) or an
 // applicant's ID number selects those dossiers; any other text is searched in the applicants'
 // names: its words (common::search_words: folded, without diacritics) must be words of the name
 // one after the other, the last perhaps unfinished ("thi lan", "van d", "Ngọc"), as

@@ -97,7 +97,8 @@ std::vector<std::string> name_keys_of(std::string_view full_name) {
 }
 
 std::optional<std::string> Repository::name_condition(const DossierFilter& f,
-                                                      std::vector<SqlValue>& values) {
+                                                      std::vector<SqlValue>& values,
+                                                      bool whole_set) {
   const std::string phrase = fmt::format("{}", fmt::join(f.name_words, " "));
   const std::string after = phrase + std::string(k_after_every_key);
   // Reading k candidates through the index and sorting them costs about what reading the list
@@ -106,10 +107,12 @@ std::optional<std::string> Repository::name_condition(const DossierFilter& f,
   auto& last = query("SELECT MAX(id) FROM dossiers");
   const std::int64_t dossiers = last.step() ? last.column_int(0) : 0;
   last.reset();
+  // A deep page needs the dossiers before it as well.
+  const std::int64_t wanted = f.limit + f.offset;
   const auto through_index = std::max<std::int64_t>(
-      1000, static_cast<std::int64_t>(
-                std::sqrt(static_cast<double>(f.limit) *
-                          static_cast<double>(std::max<std::int64_t>(dossiers, 1)))));
+      1000,
+      static_cast<std::int64_t>(std::sqrt(
+          static_cast<double>(wanted) * static_cast<double>(std::max<std::int64_t>(dossiers, 1)))));
   auto& count = query(
       "SELECT COUNT(*) FROM (SELECT 1 FROM applicant_name_keys WHERE name_key >= ? AND "
       "name_key < ? LIMIT ?) AS found",
@@ -117,7 +120,9 @@ std::optional<std::string> Repository::name_condition(const DossierFilter& f,
   const std::int64_t found = count.step() ? count.column_int(0) : 0;
   count.reset();
   if (found == 0) return std::nullopt;
-  if (found > through_index) {
+  // Reading the list in order and checking each name pays only when the order is the filing
+  // time's and the page fills early; a count, or another order, needs every match: the index.
+  if (found > through_index && !whole_set && f.sort == DossierSort::filed_at) {
     // Common ("nguyen", "van"): the list in order, each dossier's name checked as the index
     // would (a primary-key read of its applicant), stopping at the limit.
     values.emplace_back("% " + like_escaped(phrase) + "%");
@@ -127,8 +132,9 @@ std::optional<std::string> Repository::name_condition(const DossierFilter& f,
   }
   values.emplace_back(phrase);
   values.emplace_back(after);
-  const bool only_name_and_dates =
-      !f.state && f.states.empty() && f.field.empty() && !f.due_before && !f.ids && !f.batch_id;
+  const bool only_name_and_dates = !whole_set && f.sort == DossierSort::filed_at && !f.state &&
+                                   f.states.empty() && f.field.empty() && !f.due_before && !f.ids &&
+                                   !f.batch_id;
   if (!only_name_and_dates) {
     return std::string(
         "d.id IN (SELECT dossier_id FROM applicant_name_keys WHERE name_key >= ? AND "
@@ -148,9 +154,10 @@ std::optional<std::string> Repository::name_condition(const DossierFilter& f,
     page += " AND filed_at < ?";
     values.emplace_back(f.filed_to->time_since_epoch().count());
   }
-  page += f.newest_first ? " ORDER BY filed_at DESC, dossier_id DESC LIMIT ?"
-                         : " ORDER BY filed_at, dossier_id LIMIT ?";
-  values.emplace_back(std::int64_t{f.limit});
+  // The page and the dossiers before it; the outer query skips the latter.
+  page += f.descending ? " ORDER BY filed_at DESC, dossier_id DESC LIMIT ?"
+                       : " ORDER BY filed_at, dossier_id LIMIT ?";
+  values.emplace_back(wanted);
   return fmt::format("d.id IN (SELECT dossier_id FROM ({}) AS page)", page);
 }
 
@@ -245,72 +252,122 @@ Result<PublicCodeMatch> Repository::match_public_code(const PublicCodeKeys& keys
   });
 }
 
+std::optional<std::string> Repository::dossiers_matching(const DossierFilter& f,
+                                                         std::vector<SqlValue>& values,
+                                                         bool whole_set) {
+  // Built per call: the filter decides the clauses. Values are always bound, never spliced,
+  // and each clause's values are kept in the order of its placeholders.
+  std::string sql_text = "FROM dossiers d";
+  std::vector<std::string> where;
+  if (!f.field.empty()) {
+    sql_text += " JOIN procedures p ON p.id = d.procedure_id";
+    where.emplace_back("p.field = ?");
+    values.emplace_back(f.field);
+  }
+  if (f.state) {
+    where.emplace_back("d.state = ?");
+    values.emplace_back(std::string(dossier_state_name(*f.state)));
+  }
+  if (!f.states.empty()) {
+    std::string any = "d.state IN (";
+    for (std::size_t i = 0; i < f.states.size(); ++i) {
+      any += i == 0 ? "?" : ", ?";
+      values.emplace_back(std::string(dossier_state_name(f.states[i])));
+    }
+    where.push_back(any + ")");
+  }
+  if (f.due_before) {
+    where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
+    values.emplace_back(f.due_before->time_since_epoch().count());
+  }
+  if (!f.name_words.empty()) {
+    std::vector<SqlValue> name_values;
+    const auto condition = name_condition(f, name_values, whole_set);
+    if (!condition) return std::nullopt;  // no name has these words
+    where.push_back(*condition);
+    for (SqlValue& v : name_values) values.push_back(std::move(v));
+  }
+  const std::optional<std::vector<Id>>& ids = f.ids;
+  if (ids) {
+    // Numbers only: safe to write into the statement.
+    where.push_back(ids->empty() ? std::string("FALSE")
+                                 : fmt::format("d.id IN ({})", fmt::join(*ids, ",")));
+  }
+  if (f.filed_from) {
+    where.emplace_back("d.filed_at >= ?");
+    values.emplace_back(f.filed_from->time_since_epoch().count());
+  }
+  if (f.filed_to) {
+    where.emplace_back("d.filed_at < ?");
+    values.emplace_back(f.filed_to->time_since_epoch().count());
+  }
+  if (f.batch_id) {
+    where.emplace_back("d.id IN (SELECT dossier_id FROM scans WHERE batch_id = ?)");
+    values.emplace_back(*f.batch_id);
+  }
+  for (std::size_t i = 0; i < where.size(); ++i) {
+    sql_text += i == 0 ? " WHERE " : " AND ";
+    sql_text += where[i];
+  }
+  return sql_text;
+}
+
+namespace {
+
+// The ORDER BY of a sort: written from this table only, never from a caller's text. Each ends
+// with the id, so the order is total. Dossiers without a due date or a code come last in both
+// directions; each order, reversed or not, is an index of schema v9 read one way.
+std::string order_by(DossierSort sort, bool descending) {
+  switch (sort) {
+    case DossierSort::filed_at:
+      return descending ? " ORDER BY d.filed_at DESC, d.id DESC" : " ORDER BY d.filed_at, d.id";
+    case DossierSort::due_at:
+      return descending ? " ORDER BY d.due_at IS NOT NULL DESC, d.due_at DESC, d.id DESC"
+                        : " ORDER BY d.due_at IS NULL, d.due_at, d.id";
+    case DossierSort::code:
+      return descending ? " ORDER BY d.code IS NOT NULL DESC, d.code DESC, d.id DESC"
+                        : " ORDER BY d.code IS NULL, d.code, d.id";
+    case DossierSort::state:
+      return descending
+                 ? " ORDER BY d.national_status DESC, d.state DESC, d.filed_at DESC, d.id DESC"
+                 : " ORDER BY d.national_status, d.state, d.filed_at, d.id";
+  }
+  return " ORDER BY d.id";
+}
+
+void bind_all(Statement& s, const std::vector<SqlValue>& values) {
+  int index = 0;
+  for (const auto& value : values) {
+    std::visit([&](const auto& v) { bind_value(s, ++index, v); }, value);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<Dossier>> Repository::list_dossiers(const DossierFilter& f) {
   return guarded("listing dossiers", [&]() -> Result<std::vector<Dossier>> {
-    // Built per call: the filter decides the clauses. Values are always bound, never spliced,
-    // and each clause's values are kept in the order of its placeholders.
-    std::string sql_text = fmt::format("SELECT {} FROM dossiers d", k_dossier_columns);
-    std::vector<std::string> where;
     std::vector<SqlValue> values;
-    if (!f.field.empty()) {
-      sql_text += " JOIN procedures p ON p.id = d.procedure_id";
-      where.emplace_back("p.field = ?");
-      values.emplace_back(f.field);
-    }
-    if (f.state) {
-      where.emplace_back("d.state = ?");
-      values.emplace_back(std::string(dossier_state_name(*f.state)));
-    }
-    if (!f.states.empty()) {
-      std::string any = "d.state IN (";
-      for (std::size_t i = 0; i < f.states.size(); ++i) {
-        any += i == 0 ? "?" : ", ?";
-        values.emplace_back(std::string(dossier_state_name(f.states[i])));
-      }
-      where.push_back(any + ")");
-    }
-    if (f.due_before) {
-      where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
-      values.emplace_back(f.due_before->time_since_epoch().count());
-    }
-    if (!f.name_words.empty()) {
-      std::vector<SqlValue> name_values;
-      const auto condition = name_condition(f, name_values);
-      if (!condition) return std::vector<Dossier>{};  // no name has these words
-      where.push_back(*condition);
-      for (SqlValue& v : name_values) values.push_back(std::move(v));
-    }
-    const std::optional<std::vector<Id>>& ids = f.ids;
-    if (ids) {
-      // Numbers only: safe to write into the statement.
-      where.push_back(ids->empty() ? std::string("FALSE")
-                                   : fmt::format("d.id IN ({})", fmt::join(*ids, ",")));
-    }
-    if (f.filed_from) {
-      where.emplace_back("d.filed_at >= ?");
-      values.emplace_back(f.filed_from->time_since_epoch().count());
-    }
-    if (f.filed_to) {
-      where.emplace_back("d.filed_at < ?");
-      values.emplace_back(f.filed_to->time_since_epoch().count());
-    }
-    if (f.batch_id) {
-      where.emplace_back("d.id IN (SELECT dossier_id FROM scans WHERE batch_id = ?)");
-      values.emplace_back(*f.batch_id);
-    }
-    for (std::size_t i = 0; i < where.size(); ++i) {
-      sql_text += i == 0 ? " WHERE " : " AND ";
-      sql_text += where[i];
-    }
-    sql_text += f.newest_first ? " ORDER BY d.filed_at DESC, d.id DESC LIMIT ?"
-                               : " ORDER BY d.filed_at, d.id LIMIT ?";
+    const auto matching = dossiers_matching(f, values, false);
+    if (!matching) return std::vector<Dossier>{};
+    std::string sql_text = fmt::format("SELECT {} {}{} LIMIT ? OFFSET ?", k_dossier_columns,
+                                       *matching, order_by(f.sort, f.descending));
     values.emplace_back(std::int64_t{f.limit});
+    values.emplace_back(std::max<std::int64_t>(f.offset, 0));
     auto s = c_.prepare_once(sql_text);
-    int index = 0;
-    for (const auto& value : values) {
-      std::visit([&](const auto& v) { bind_value(*s, ++index, v); }, value);
-    }
+    bind_all(*s, values);
     return read_all(*s, "dossiers", read_dossier);
+  });
+}
+
+Result<std::int64_t> Repository::count_dossiers(const DossierFilter& f) {
+  return guarded("counting dossiers", [&]() -> Result<std::int64_t> {
+    std::vector<SqlValue> values;
+    const auto matching = dossiers_matching(f, values, true);
+    if (!matching) return std::int64_t{0};
+    auto s = c_.prepare_once(fmt::format("SELECT COUNT(*) {}", *matching));
+    bind_all(*s, values);
+    const std::int64_t count = s->step() ? s->column_int(0) : 0;
+    return count;
   });
 }
 

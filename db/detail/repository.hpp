@@ -92,6 +92,7 @@ class Repository final : public Transaction {
   common::Result<PublicCodeMatch> match_public_code(const PublicCodeKeys& keys,
                                                     const std::string& stand_in) override;
   common::Result<std::vector<Dossier>> list_dossiers(const DossierFilter& filter) override;
+  common::Result<std::int64_t> count_dossiers(const DossierFilter& filter) override;
   common::Result<void> update_dossier(const Dossier& dossier) override;
   common::Result<int> next_dossier_sequence(Id agency_id, Date day) override;
   common::Result<std::vector<Id>> dossiers_of_applicant(const std::string& id_number) override;
@@ -160,8 +161,14 @@ class Repository final : public Transaction {
   std::vector<ScanCode> codes_of(Id scan_id);
   void index_name_keys(Id dossier_id, std::string_view full_name);
   // For list_dossiers: the condition on `d` that selects the dossiers whose name has the filter's
-  // name_words, its values appended to `values`; nullopt when no name has them.
-  std::optional<std::string> name_condition(const DossierFilter& f, std::vector<SqlValue>& values);
+  // name_words, its values appended to `values`; nullopt when no name has them. `whole_set`: every
+  // such dossier (for counting), not only those up to the filter's page.
+  std::optional<std::string> name_condition(const DossierFilter& f, std::vector<SqlValue>& values,
+                                            bool whole_set);
+  // For list_dossiers and count_dossiers: "FROM dossiers d ... WHERE ..." of the filter, its
+  // values appended to `values`; nullopt when nothing can match.
+  std::optional<std::string> dossiers_matching(const DossierFilter& f,
+                                               std::vector<SqlValue>& values, bool whole_set);
   std::vector<Scan> read_scans(Statement& s);
   std::optional<Batch> read_batch(Statement& s);
 

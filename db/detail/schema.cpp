@@ -312,8 +312,23 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_by_sent ON webhook_deliveries(sent_at);
 )sql";
 
-constexpr std::array<const char*, 8> k_migrations = {k_v1, k_v2, k_v3, k_v4,
-                                                     k_v5, k_v6, k_v7, k_v8};
+// v9: the orders of the staff's dossier list (db::DossierSort), each an index read in order, so
+// a page of any order, deep or not, reads its rows and the rows it skips, not the whole table
+// (bench/list_bench: 20-130 ms a sorted page at 10^5 dossiers without them). A dossier without a
+// due date or code comes last in both directions: (x IS NULL, x) read forwards, (x IS NOT NULL,
+// x) backwards. The state order is the national status code's, then the state, then filing.
+// IF NOT EXISTS: indexes only, so running it over a file that has them changes nothing.
+constexpr const char* k_v9 = R"sql(
+CREATE INDEX IF NOT EXISTS dossiers_by_due_ascending ON dossiers(due_at IS NULL, due_at);
+CREATE INDEX IF NOT EXISTS dossiers_by_due_descending ON dossiers(due_at IS NOT NULL, due_at);
+CREATE INDEX IF NOT EXISTS dossiers_by_code_ascending ON dossiers(code IS NULL, code);
+CREATE INDEX IF NOT EXISTS dossiers_by_code_descending ON dossiers(code IS NOT NULL, code);
+CREATE INDEX IF NOT EXISTS dossiers_by_national_status
+  ON dossiers(national_status, state, filed_at);
+)sql";
+
+constexpr std::array<const char*, 9> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
+                                                     k_v6, k_v7, k_v8, k_v9};
 
 }  // namespace
 

@@ -1135,6 +1135,89 @@ TEST_CASE(
   CHECK(after.scans == before.scans);
 }
 
+TEST_CASE(
+    "the dossier list answers the total beyond its page, pages without overlap, sorts as asked "
+    "and refuses an unknown order") {
+  StaffDesk desk;
+  std::vector<db::Id> by_filing;  // oldest first
+  for (int k = 0; k < 7; ++k) {
+    NewDossier d(fmt::format("Phạm Văn Số {}", k), fmt::format("07919000{:04}", k));
+    // Filed out of id order, so that the filing order is not the order of insertion.
+    d.filed_at = common::parse_local("2026-03-02 08:00").value() + std::chrono::hours{(k * 3) % 7};
+    by_filing.push_back(desk.add_dossier(d));
+  }
+  std::vector<std::pair<int, db::Id>> hours;
+  for (int k = 0; k < 7; ++k)
+    hours.emplace_back((k * 3) % 7, by_filing[static_cast<std::size_t>(k)]);
+  std::sort(hours.begin(), hours.end());
+  by_filing.clear();
+  for (const auto& hour_and_id : hours) by_filing.push_back(hour_and_id.second);
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+
+  // Three pages of 3: 3 + 3 + 1, each with the total, together every dossier once, in order.
+  std::vector<db::Id> paged;
+  for (int offset = 0; offset < 9; offset += 3) {
+    const auto page = api.get(
+        fmt::format("/api/dossiers?sort=filed_at&order=asc&limit=3&offset={}", offset), officer);
+    REQUIRE(page);
+    REQUIRE(page->status == 200);
+    const json body = body_of(page);
+    CHECK(body["total"] == 7);
+    CHECK(body["count"] == (offset < 6 ? 3 : 1));
+    CHECK(body["offset"] == offset);
+    CHECK(body["sort"] == "filed_at");
+    CHECK(body["order"] == "asc");
+    for (const json& row : body["dossiers"]) paged.push_back(row["id"].get<db::Id>());
+  }
+  CHECK(paged == by_filing);
+
+  // Newest first by default; the phone and the return address ride along for the dispatch page.
+  const json newest = body_of(api.get("/api/dossiers?limit=2", officer));
+  CHECK(newest["total"] == 7);
+  REQUIRE(newest["dossiers"].size() == 2);
+  CHECK(newest["dossiers"][0]["id"] == by_filing.back());
+  CHECK(newest["dossiers"][1]["id"] == by_filing[5]);
+  CHECK(newest["dossiers"][0]["applicant_phone"] == "0905123456");
+  CHECK(newest["dossiers"][0]["return_address"] == "12 Lê Duẩn, phường Hải Châu, TP. Đà Nẵng");
+
+  // The total follows the filters, not the page.
+  const json by_name = body_of(api.get("/api/dossiers?q=pham%20van&limit=1", officer));
+  CHECK(by_name["total"] == 7);
+  CHECK(by_name["count"] == 1);
+
+  // Orders and offsets come from a whitelist, in both languages.
+  const auto bad_sort = api.get("/api/dossiers?sort=lookup_code", officer.in(""));
+  REQUIRE(bad_sort);
+  CHECK(bad_sort->status == 400);
+  CHECK(error_code(bad_sort) == "invalid_argument");
+  CHECK(contains(error_message(bad_sort), "Không sắp xếp được theo \"lookup_code\""));
+  const auto bad_sort_en = api.get("/api/dossiers?sort=id%3B%20DROP%20TABLE%20dossiers", officer);
+  REQUIRE(bad_sort_en);
+  CHECK(bad_sort_en->status == 400);
+  CHECK(error_message(bad_sort_en) ==
+        "cannot sort by 'id; DROP TABLE dossiers' (filed_at, due_at, code, state)");
+  const auto bad_order = api.get("/api/dossiers?sort=code&order=sideways", officer);
+  REQUIRE(bad_order);
+  CHECK(bad_order->status == 400);
+  CHECK(contains(error_message(bad_order), "asc or desc"));
+  for (const char* offset : {"-1", "x", "3x"}) {
+    const auto bad_offset = api.get(fmt::format("/api/dossiers?offset={}", offset), officer);
+    REQUIRE(bad_offset);
+    CHECK(bad_offset->status == 400);
+  }
+  // Every order answers.
+  for (const char* sort : {"filed_at", "due_at", "code", "state"}) {
+    for (const char* order : {"asc", "desc"}) {
+      const auto sorted =
+          api.get(fmt::format("/api/dossiers?sort={}&order={}", sort, order), officer);
+      REQUIRE(sorted);
+      CHECK(sorted->status == 200);
+      CHECK(listed_ids(sorted).size() == 7);
+    }
+  }
+}
+
 TEST_CASE("an upload over the size limit is refused with 413 and registers nothing") {
   StaffDesk desk;
   const std::string jpeg = sample_envelope("plain-01.jpg");

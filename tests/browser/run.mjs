@@ -315,8 +315,8 @@ class Session {
 
   // A fresh browser context (no cookies) with a page that records script errors, CSP violations
   // and dialogs (an alert() would mean injected script ran).
-  async context() {
-    const context = await this.browser.newContext({ baseURL: this.demo.base, viewport: { width: 1280, height: 900 } });
+  async context(viewport = { width: 1280, height: 900 }, storageState = undefined) {
+    const context = await this.browser.newContext({ baseURL: this.demo.base, viewport, storageState });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const page = await context.newPage();
     page.problems = [];
@@ -424,6 +424,41 @@ function englishReport(findings) {
   }
   return lines.join('\n');
 }
+
+// Rows of a list table at most two lines tall: each row's height against two lines of its cells'
+// text plus the cells' vertical padding and border. Returns the tallest row and the rows too tall.
+async function rowHeights(page, rowsSelector) {
+  return page.evaluate((selector) => {
+    const rows = [...document.querySelectorAll(selector)];
+    let tallest = 0;
+    let allowed = 0;
+    const tooTall = [];
+    for (const row of rows) {
+      const cell = row.querySelector('td');
+      const style = getComputedStyle(cell);
+      const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+      const limit = 2 * line + parseFloat(style.paddingTop) + parseFloat(style.paddingBottom) + 2;
+      const height = row.getBoundingClientRect().height;
+      allowed = limit;
+      if (height > tallest) tallest = height;
+      if (height > limit + 0.5) tooTall.push(`${row.dataset.id}: ${Math.round(height)} px`);
+    }
+    return {
+      rows: rows.length,
+      tallest: Math.round(tallest),
+      allowed: Math.round(allowed),
+      tooTall,
+      pageHeight: document.documentElement.scrollHeight,
+      scrollWidth: document.documentElement.scrollWidth,
+    };
+  }, rowsSelector);
+}
+
+// The ids of the rows of the dossier list as shown.
+async function shownIds(page) {
+  return page.locator('#dossier-rows tr').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+}
+
 
 function noProblems(page) {
   check(!page.problems.length, page.problems.join('\n'));
@@ -1118,6 +1153,157 @@ async function main() {
         noProblems(clerk.page);
       } finally {
         await clerk.context.close();
+      }
+    });
+
+    await test('16 lists at 1366×768: rows of two lines at most, whole procedure names on hover and focus, the real total, paging and sorting', async () => {
+      const { context, page } = await s.context({ width: 1366, height: 768 });
+      try {
+        await s.login(page, 'officer');
+        await page.waitForSelector('#dossier-rows tr');
+        const list = await rowHeights(page, '#dossier-rows tr');
+        console.log(`      list: ${list.rows} rows, tallest ${list.tallest} px (two lines: ${list.allowed} px), page ${list.pageHeight} px high, ${list.scrollWidth} px wide`);
+        check(!list.tooTall.length, `rows taller than two lines (${list.allowed} px): ${list.tooTall.join(', ')}`);
+        check(list.scrollWidth <= 1366, `the list page is ${list.scrollWidth} px wide at 1366 px`);
+        const cutOff = await page.evaluate(() => {
+          const table = document.getElementById('dossier-table').getBoundingClientRect();
+          return table.right > window.innerWidth ? Math.round(table.right) : 0;
+        });
+        check(!cutOff, `the table ends at ${cutOff} px, past the window`);
+        await s.shot(page, 'list-1366');
+
+        // The longest procedure name shown: cut, whole in its title, and whole when focused.
+        const longest = await page.evaluate(() => {
+          const cells = [...document.querySelectorAll('#dossier-rows .clamp-procedure')];
+          cells.sort((a, b) => b.textContent.length - a.textContent.length);
+          const el = cells[0];
+          if (!el) return null;
+          el.id = 'longest-procedure';
+          return { length: el.textContent.length, title: el.title === el.textContent, cut: el.scrollHeight > el.clientHeight + 1, height: el.getBoundingClientRect().height };
+        });
+        check(longest, 'no procedure name in the list');
+        check(longest.title, 'the procedure cell\'s title is not its whole name');
+        await page.hover('#longest-procedure');
+        check((await page.getAttribute('#longest-procedure', 'title')).length === longest.length, 'the hover title is not the whole name');
+        if (longest.cut) {
+          await page.focus('#longest-procedure');
+          const open = await page.evaluate(() => {
+            const el = document.getElementById('longest-procedure');
+            return { focused: document.activeElement === el, height: el.getBoundingClientRect().height, whole: el.scrollHeight <= el.clientHeight + 1 || getComputedStyle(el).overflowY === 'auto' };
+          });
+          check(open.focused, 'the procedure name cannot take the keyboard focus');
+          check(open.height > longest.height + 10 && open.whole, `the focused procedure name is not shown whole (${Math.round(longest.height)} -> ${Math.round(open.height)} px)`);
+          await s.shot(page, 'list-procedure-focused');
+          await page.keyboard.press('Tab');
+        }
+
+        // The count is the total of the server, and the range says which part is shown.
+        const all = await apiInPage(page, 'GET', '/api/dossiers?limit=1');
+        const total = all.json.total;
+        check(total > 0, `the API's total is ${total}`);
+        const shownCount = Number((await page.innerText('#count')).replace(/\D/g, ''));
+        check(shownCount === total, `the count says ${shownCount}, the server counts ${total}`);
+        const range = await page.innerText('#page-range');
+        const firstPage = await shownIds(page);
+        check(firstPage.length === Math.min(50, total), `the first page has ${firstPage.length} rows`);
+        check(range.includes(`1–${firstPage.length}`) && range.replace(/\D/g, '').endsWith(String(total)), `the range says "${range}" for ${total} dossiers`);
+        console.log(`      count: "${shownCount}", range: "${range}", server total ${total}`);
+
+        if (total > 50) {
+          await page.click('#page-next');
+          await page.waitForFunction(() => /^51–/.test(document.getElementById('page-range').textContent));
+          const secondPage = await shownIds(page);
+          check(secondPage.length === Math.min(50, total - 50), `the second page has ${secondPage.length} rows`);
+          check(!secondPage.some((id) => firstPage.includes(id)), 'the second page repeats dossiers of the first');
+          check(new URL(page.url()).searchParams.get('offset') === '50', `the URL does not keep the page: ${page.url()}`);
+          const expected = await apiInPage(page, 'GET', '/api/dossiers?limit=50&offset=50');
+          check(JSON.stringify(secondPage) === JSON.stringify(expected.json.dossiers.map((d) => d.id)), 'the second page is not the server\'s second page');
+          await s.shot(page, 'list-page-2');
+          await page.click('#page-prev');
+          await page.waitForFunction(() => /^1–/.test(document.getElementById('page-range').textContent));
+        }
+
+        // A click on a column head sorts by it; Enter on a focused head too.
+        await page.click('th[data-sort="code"] button');
+        await page.waitForSelector('th[data-sort="code"][aria-sort="ascending"]');
+        await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'code');
+        const byCode = await apiInPage(page, 'GET', '/api/dossiers?sort=code&order=asc&limit=50');
+        let shown = await shownIds(page);
+        check(JSON.stringify(shown) === JSON.stringify(byCode.json.dossiers.map((d) => d.id)), 'the list sorted by code is not the server\'s order');
+        const codes = byCode.json.dossiers.map((d) => d.code).filter(Boolean);
+        check(codes.every((c, i) => i === 0 || codes[i - 1] <= c), 'the codes are not in ascending order');
+        check((await page.locator('th[aria-sort]').count()) === 1, 'more than one column says it is sorted');
+        await page.click('th[data-sort="code"] button');
+        await page.waitForSelector('th[data-sort="code"][aria-sort="descending"]');
+        await s.shot(page, 'list-sorted-code-desc');
+        await page.focus('th[data-sort="due_at"] button');
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('th[data-sort="due_at"][aria-sort="ascending"]');
+        const byDue = await apiInPage(page, 'GET', '/api/dossiers?sort=due_at&order=asc&limit=50');
+        shown = await shownIds(page);
+        check(JSON.stringify(shown) === JSON.stringify(byDue.json.dossiers.map((d) => d.id)), 'the list sorted by due date is not the server\'s order');
+        const dues = byDue.json.dossiers.map((d) => d.due_at).filter(Boolean);
+        check(dues.every((d, i) => i === 0 || dues[i - 1] <= d), 'the due dates are not in ascending order');
+        check(await page.evaluate(() => document.activeElement && document.activeElement.closest('th[data-sort="due_at"]') !== null), 'the keyboard focus left the column head');
+        await s.look(page, 'sort the list by due date');
+
+        // The dispatch table: receiver, phone and return address, within 1366 px, two lines a row.
+        await page.goto('/dispatch');
+        await page.waitForSelector('#ready-table:not([hidden]), #ready-empty:not([hidden])');
+        const heads = await page.locator('#ready-table th').allInnerTexts();
+        for (const head of ['Người nhận', 'Điện thoại', 'Địa chỉ gửi trả']) check(heads.some((h) => h.includes(head)), `the dispatch table has no column "${head}"`);
+        const ready = await rowHeights(page, '#ready-rows tr');
+        console.log(`      dispatch: ${ready.rows} rows, tallest ${ready.tallest} px (two lines: ${ready.allowed} px), page ${ready.pageHeight} px high, ${ready.scrollWidth} px wide`);
+        check(!ready.tooTall.length, `dispatch rows taller than two lines (${ready.allowed} px): ${ready.tooTall.join(', ')}`);
+        check(ready.scrollWidth <= 1366, `the dispatch page is ${ready.scrollWidth} px wide at 1366 px`);
+        if (ready.rows) {
+          const right = await page.evaluate(() => Math.round(document.getElementById('ready-table').getBoundingClientRect().right));
+          check(right <= 1366, `the dispatch table ends at ${right} px`);
+        }
+        await s.shot(page, 'dispatch-1366');
+        // The phone test goes on in this session: one more login so soon would be throttled.
+        state.officerSession = await context.storageState();
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('17 lists on a 390×844 phone: one card per dossier, no sideways scrolling', async () => {
+      const { context, page } = await s.context({ width: 390, height: 844 }, state.officerSession);
+      try {
+        if (state.officerSession) await page.goto('/dossiers');
+        else await s.login(page, 'officer');
+        await page.waitForSelector('#dossier-rows tr');
+        const cards = await page.evaluate(() => {
+          const rows = [...document.querySelectorAll('#dossier-rows tr')];
+          return {
+            rows: rows.length,
+            blocks: rows.filter((r) => getComputedStyle(r).display === 'block').length,
+            widest: Math.max(...rows.map((r) => Math.round(r.getBoundingClientRect().right))),
+            scrollWidth: document.documentElement.scrollWidth,
+            sortButtons: [...document.querySelectorAll('th[data-sort] button')].filter((b) => b.getBoundingClientRect().width > 0).length,
+          };
+        });
+        console.log(`      phone list: ${cards.rows} cards, page ${cards.scrollWidth} px wide, rightmost card edge ${cards.widest} px`);
+        check(cards.blocks === cards.rows, `${cards.rows - cards.blocks} rows are not cards`);
+        check(cards.scrollWidth <= 390, `the list page scrolls sideways: ${cards.scrollWidth} px wide`);
+        check(cards.widest <= 390, `a card reaches ${cards.widest} px`);
+        check(cards.sortButtons === 4, `${cards.sortButtons} sort buttons visible on the phone, expected 4`);
+        await s.shot(page, 'list-phone');
+        if (await page.isEnabled('#page-next')) {
+          await page.click('#page-next');
+          await page.waitForFunction(() => /^51–/.test(document.getElementById('page-range').textContent));
+          check((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'the second page scrolls sideways');
+        }
+        await page.goto('/dispatch');
+        await page.waitForSelector('#ready-table:not([hidden]), #ready-empty:not([hidden])');
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(width <= 390, `the dispatch page scrolls sideways: ${width} px wide`);
+        await s.shot(page, 'dispatch-phone');
+        noProblems(page);
+      } finally {
+        await context.close();
       }
     });
 

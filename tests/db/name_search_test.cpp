@@ -49,7 +49,7 @@ db::Id add(db::Store& store, long long filed, const std::string& name) {
 std::vector<db::Id> named(db::Store& store, const std::string& text, int limit = 100) {
   db::DossierFilter filter;
   filter.name_words = common::search_words(text);
-  filter.newest_first = true;
+  filter.descending = true;
   filter.limit = limit;
   std::vector<db::Id> ids;
   REQUIRE(store
@@ -141,7 +141,7 @@ TEST_CASE("a name search keeps the list's other filters, its order and its limit
   auto search = [&](const std::function<void(db::DossierFilter&)>& set) {
     db::DossierFilter filter;
     filter.name_words = common::search_words("thi lan");
-    filter.newest_first = true;
+    filter.descending = true;
     filter.limit = 100;
     set(filter);
     std::vector<db::Id> ids;
@@ -157,7 +157,7 @@ TEST_CASE("a name search keeps the list's other filters, its order and its limit
   CHECK(search([](auto&) {}) == std::vector<db::Id>{lan[4], lan[3], lan[2], lan[1], lan[0]});
   CHECK(search([](auto& f) { f.limit = 2; }) == std::vector<db::Id>{lan[4], lan[3]});
   CHECK(search([](auto& f) {
-          f.newest_first = false;
+          f.descending = false;
           f.limit = 2;
         }) == std::vector<db::Id>{lan[0], lan[1]});
   CHECK(search([](auto& f) {

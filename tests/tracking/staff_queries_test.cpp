@@ -134,7 +134,7 @@ TEST_CASE("the dossier list filters by state, view and filing dates, newest firs
 
   CHECK(desk.ids({}) == std::vector<db::Id>{third, second, first});
   tracking::DossierQuery oldest_first;
-  oldest_first.newest_first = false;
+  oldest_first.descending = false;
   CHECK(desk.ids(oldest_first) == std::vector<db::Id>{first, second, third});
 
   tracking::DossierQuery ready;
@@ -361,4 +361,179 @@ TEST_CASE(
   CHECK(desk.search("Ngọc") == std::vector<db::Id>{han});
   CHECK(desk.search("thi ngoc h") == std::vector<db::Id>{han});
   CHECK(desk.search("tran ngoc zzzz").empty());
+}
+
+namespace {
+
+// A dossier of the paging tests: what each order sorts by.
+struct Listed {
+  db::Id id = 0;
+  Timestamp filed;
+  std::optional<Timestamp> due;
+  std::optional<std::string> code;
+  DossierState state = DossierState::received;
+};
+
+// 23 dossiers: some filed at the same minute (the id decides), some without a code or due date,
+// states of every national status, codes not in filing order.
+std::vector<Listed> add_paging_desk(ListDesk& desk) {
+  constexpr DossierState k_states[] = {DossierState::received,          DossierState::accepted,
+                                       DossierState::in_process,        DossierState::processed,
+                                       DossierState::return_dispatched, DossierState::refused,
+                                       DossierState::result_returned};
+  std::vector<Listed> all;
+  REQUIRE(desk.store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                for (int k = 0; k < 23; ++k) {
+                  Listed l;
+                  l.filed = at("2026-03-02 08:00") + std::chrono::hours{(k * 7) % 11};
+                  l.state = k_states[k % 7];
+                  if (l.state != DossierState::received) {
+                    l.code = fmt::format("000.00.05.H12-2603{:02}-{:04}", 2 + (k * 5) % 9, k);
+                    if (k % 4 != 0)
+                      l.due = at("2026-03-20 17:00") - std::chrono::hours{(k * 13) % 17};
+                  }
+                  db::Dossier d;
+                  d.agency_id = desk.agency_id;
+                  d.state = l.state;
+                  d.code = l.code;
+                  d.due_at = l.due;
+                  d.filed_at = l.filed;
+                  d.created_at = d.updated_at = d.filed_at;
+                  d.lookup_code = "ABCD1234";
+                  TRY_ASSIGN(l.id, tx.insert_dossier(d));
+                  all.push_back(l);
+                }
+                return {};
+              })
+              .has_value());
+  return all;
+}
+
+// The order the list must have, worked out here without SQL: the sort key, "none" last, the id.
+std::vector<db::Id> expected_order(std::vector<Listed> all, db::DossierSort sort, bool descending) {
+  const auto key_less = [&](const Listed& a, const Listed& b) -> int {  // -1, 0, 1
+    const auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    switch (sort) {
+      case db::DossierSort::filed_at:
+        return cmp(a.filed, b.filed);
+      case db::DossierSort::due_at:
+        return cmp(a.due, b.due);
+      case db::DossierSort::code:
+        return cmp(a.code, b.code);
+      case db::DossierSort::state: {
+        const int by_status =
+            cmp(db::national_status_code(a.state), db::national_status_code(b.state));
+        if (by_status != 0) return by_status;
+        const int by_name = cmp(db::dossier_state_name(a.state), db::dossier_state_name(b.state));
+        return by_name != 0 ? by_name : cmp(a.filed, b.filed);
+      }
+    }
+    return 0;
+  };
+  const auto missing = [&](const Listed& l) {
+    return (sort == db::DossierSort::due_at && !l.due) ||
+           (sort == db::DossierSort::code && !l.code);
+  };
+  std::sort(all.begin(), all.end(), [&](const Listed& a, const Listed& b) {
+    if (missing(a) != missing(b)) return missing(b);  // without one: last, either way
+    int c = key_less(a, b);
+    if (c == 0) c = a.id < b.id ? -1 : (a.id > b.id ? 1 : 0);
+    return descending ? c > 0 : c < 0;
+  });
+  std::vector<db::Id> ids;
+  for (const Listed& l : all) ids.push_back(l.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the dossier list pages through every order in disjoint consecutive pages, each with the "
+    "total") {
+  ListDesk desk;
+  const std::vector<Listed> all = add_paging_desk(desk);
+  for (const auto sort : {db::DossierSort::filed_at, db::DossierSort::due_at, db::DossierSort::code,
+                          db::DossierSort::state}) {
+    for (const bool descending : {false, true}) {
+      CAPTURE(tracking::list_sort_name(sort));
+      CAPTURE(descending);
+      tracking::DossierQuery query;
+      query.sort = sort;
+      query.descending = descending;
+      query.limit = 5;
+      std::vector<db::Id> paged;
+      for (query.offset = 0; query.offset < 30; query.offset += 5) {
+        auto page = tracking::search_dossiers(*desk.store, desk.clock, query);
+        REQUIRE(page.has_value());
+        CHECK(page->total == 23);
+        CHECK(page->rows.size() == static_cast<std::size_t>(std::clamp(
+                                       23 - query.offset, std::int64_t{0}, std::int64_t{5})));
+        for (const auto& row : page->rows) paged.push_back(row.dossier.id);
+      }
+      // Consecutive pages are the whole order, cut in pieces: nothing twice, nothing left out.
+      CHECK(paged == expected_order(all, sort, descending));
+      std::vector<db::Id> unique = paged;
+      std::sort(unique.begin(), unique.end());
+      CHECK(std::adjacent_find(unique.begin(), unique.end()) == unique.end());
+    }
+  }
+}
+
+TEST_CASE("the dossier list's total counts what the filters match, not what one page holds") {
+  ListDesk desk;
+  const std::vector<Listed> all = add_paging_desk(desk);
+  tracking::DossierQuery accepted;
+  accepted.state = DossierState::accepted;
+  accepted.limit = 1;
+  auto page = tracking::search_dossiers(*desk.store, desk.clock, accepted);
+  REQUIRE(page.has_value());
+  CHECK(page->rows.size() == 1);
+  CHECK(page->total == std::count_if(all.begin(), all.end(), [](const Listed& l) {
+          return l.state == DossierState::accepted;
+        }));
+  tracking::DossierQuery nobody;
+  nobody.text = "nobody of that name";
+  page = tracking::search_dossiers(*desk.store, desk.clock, nobody);
+  REQUIRE(page.has_value());
+  CHECK(page->rows.empty());
+  CHECK(page->total == 0);
+}
+
+TEST_CASE("regression: the list's count says 213 when 213 dossiers match, not the 200 shown") {
+  ListDesk desk;
+  REQUIRE(desk.store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                for (int k = 0; k < 213; ++k) {
+                  db::Dossier d;
+                  d.agency_id = desk.agency_id;
+                  d.state = DossierState::received;
+                  d.filed_at = at("2026-03-02 08:00") + std::chrono::minutes{k};
+                  d.created_at = d.updated_at = d.filed_at;
+                  d.lookup_code = "ABCD1234";
+                  TRY(tx.insert_dossier(d));
+                }
+                return {};
+              })
+              .has_value());
+  auto page = tracking::search_dossiers(*desk.store, desk.clock, tracking::DossierQuery{});
+  REQUIRE(page.has_value());
+  CHECK(page->rows.size() == 200);
+  CHECK(page->total == 213);
+  tracking::DossierQuery rest;
+  rest.offset = 200;
+  page = tracking::search_dossiers(*desk.store, desk.clock, rest);
+  REQUIRE(page.has_value());
+  CHECK(page->rows.size() == 13);
+  CHECK(page->total == 213);
+}
+
+TEST_CASE("the list's orders are named by a whitelist, never by a column of the request") {
+  for (const auto sort : {db::DossierSort::filed_at, db::DossierSort::due_at, db::DossierSort::code,
+                          db::DossierSort::state}) {
+    CHECK(tracking::parse_list_sort(tracking::list_sort_name(sort)) == sort);
+  }
+  CHECK_FALSE(tracking::parse_list_sort("d.id; DROP TABLE dossiers").has_value());
+  CHECK_FALSE(tracking::parse_list_sort("lookup_code").has_value());
+  CHECK_FALSE(tracking::parse_list_sort("").has_value());
 }

@@ -85,6 +85,43 @@
     return App.h('time', { datetime: iso, text: App.fmtDateTime(iso) });
   };
 
+  // A date on one line and its time below, smaller ("29/11/2026" / "21:34"), or a dash.
+  App.dateTimeLines = function dateTimeLines(iso) {
+    if (!iso) return document.createTextNode('—');
+    const [date, time] = App.fmtDateTime(iso).split(' ');
+    return App.h('time', { datetime: iso }, date, time ? App.h('span', { class: 'sub', text: time }) : null);
+  };
+
+  // Text cut to two lines with an ellipsis (CSS), whole on hover (title) and on keyboard focus
+  // (the element is focusable and shows a box with the whole text). Screen readers read it whole.
+  App.clampText = function clampText(text, kind) {
+    return App.h('span', { class: 'clamp' + (kind ? ' clamp-' + kind : ''), tabindex: 0, title: text, dataset: { full: text } }, text);
+  };
+
+  // A dossier's state as a short badge, the full wording on hover.
+  App.stateBadge = function stateBadge(row) {
+    const full = App.label('state.', row.state, row.state_label);
+    const short = window.I18n.has('state_short.' + row.state) ? t('state_short.' + row.state) : full;
+    return App.h('span', { class: 'badge state-badge', title: full, dataset: { state: row.state }, text: short });
+  };
+
+  // Makes the <th data-sort="name"> of `table` buttons that call onSort(name), and marks the
+  // current order with aria-sort and an arrow.
+  App.sortHeaders = function sortHeaders(table, current, order, onSort) {
+    for (const th of table.querySelectorAll('th[data-sort]')) {
+      let button = th.querySelector('button.sort-button');
+      if (!button) {
+        button = App.h('button', { type: 'button', class: 'sort-button', onclick: () => onSort(th.dataset.sort) });
+        button.append(...th.childNodes, App.h('span', { class: 'sort-arrow', 'aria-hidden': 'true' }));
+        th.append(button);
+      }
+      const active = th.dataset.sort === current;
+      if (active) th.setAttribute('aria-sort', order === 'asc' ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+      button.querySelector('.sort-arrow').textContent = active ? (order === 'asc' ? '▲' : '▼') : '↕';
+    }
+  };
+
   App.fmtNumber = function fmtNumber(n) {
     return typeof n === 'number' ? n.toLocaleString(window.I18n.locale()) : n === null ? '—' : String(n);
   };

@@ -8,6 +8,7 @@
   const t = window.I18n.t;
 
   let ready = [];
+  let total = null; // ready dossiers on the server, which may be more than one request lists
   let outcome = null;
 
   function checkboxes() {
@@ -21,6 +22,11 @@
     $('select-all').indeterminate = chosen > 0 && chosen < boxes.length;
     $('dispatch-submit').disabled = chosen === 0;
     $('selected-count').textContent = chosen ? t('dispatch.selected', { n: chosen }) : '';
+  }
+
+  // What the carrier needs of the receiver, cut to two lines; "missing" stands out (posting fails).
+  function known(text) {
+    return text ? App.clampText(text) : h('span', { class: 'badge warn', text: t('dispatch.missing') });
   }
 
   function renderReady() {
@@ -44,17 +50,19 @@
               onchange: updateSelection,
             }),
           ),
-          h('td', null, h('a', { href: '/dossier?id=' + encodeURIComponent(row.id), class: 'mono', text: label })),
-          h('td', { text: row.procedure_name || '—' }),
-          h('td', null, h('span', { class: 'badge', text: App.label('state.', row.state, row.state_label) })),
-          h('td', null, App.timeEl(row.due_at)),
-          h('td', { text: row.applicant_name || '—' }),
+          h('td', { class: 'col-code', dataset: { label: t('col.code') } }, h('a', { href: '/dossier?id=' + encodeURIComponent(row.id), class: 'mono', text: label })),
+          h('td', { class: 'col-procedure', dataset: { label: t('col.procedure') } }, row.procedure_name ? App.clampText(row.procedure_name, 'procedure') : '—'),
+          h('td', { class: 'col-state-narrow', dataset: { label: t('col.state') } }, App.stateBadge(row)),
+          h('td', { class: 'col-receiver', dataset: { label: t('col.receiver') } }, known(row.applicant_name)),
+          h('td', { class: 'col-phone', dataset: { label: t('col.phone') } }, h('span', { class: 'mono' }, known(row.applicant_phone))),
+          h('td', { class: 'col-address', dataset: { label: t('col.return_address') } }, known(row.return_address)),
+          h('td', { class: 'col-date', dataset: { label: t('col.due_at') } }, row.due_at ? h('time', { datetime: row.due_at, title: App.fmtDateTime(row.due_at), text: App.fmtDate(row.due_at) }) : '—'),
         );
       }),
     );
     $('ready-table').hidden = ready.length === 0;
     $('ready-empty').hidden = ready.length > 0;
-    $('count').textContent = App.fmtNumber(ready.length);
+    $('count').textContent = App.fmtNumber(total ?? ready.length);
     updateSelection();
   }
 
@@ -137,6 +145,7 @@
     try {
       const answer = await App.get('/api/dossiers?view=ready&limit=1000');
       ready = answer.dossiers || [];
+      total = answer.total ?? ready.length;
       renderReady();
     } catch (err) {
       App.showError(err);

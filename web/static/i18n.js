@@ -191,7 +191,6 @@
     'dossiers.title': 'Hồ sơ',
     'dossiers.list': 'Danh sách hồ sơ',
     'dossiers.none': 'Không có hồ sơ nào khớp bộ lọc.',
-    'dossiers.limited': 'Chỉ hiện 200 hồ sơ mới nhất: hãy lọc hoặc tìm để thu hẹp danh sách.',
     'dossiers.overdue': 'Quá hạn',
     'dossiers.no_code': '#{id} (chưa có mã)',
     'dossiers.no_procedure': 'Chưa xác định',
@@ -542,6 +541,28 @@
     'handover.sign_carrier_who': 'Nhân viên bưu điện',
     'handover.sign_desk_who': 'Người tiếp nhận hồ sơ',
     'handover.blank': '………………………………',
+
+    // lists and paging
+    'paging.label': 'Phân trang danh sách hồ sơ',
+    'paging.prev': '‹ Trang trước',
+    'paging.next': 'Trang sau ›',
+    'paging.range': '{first}–{last} trong số {total}',
+    'col.receiver': 'Người nhận',
+    'col.phone': 'Điện thoại',
+    'col.return_address': 'Địa chỉ gửi trả',
+    'dispatch.missing': 'Chưa có',
+    'state_short.received': 'Chờ tiếp nhận',
+    'state_short.accepted': 'Đã tiếp nhận',
+    'state_short.refused': 'Không tiếp nhận',
+    'state_short.in_process': 'Đang giải quyết',
+    'state_short.supplement_requested': 'Chờ bổ sung',
+    'state_short.awaiting_fees': 'Chờ nghĩa vụ tài chính',
+    'state_short.withdrawn': 'Đã rút hồ sơ',
+    'state_short.stopped': 'Dừng giải quyết',
+    'state_short.processed': 'Chờ gửi trả',
+    'state_short.return_dispatched': 'Đã gửi trả',
+    'state_short.return_failed': 'Phát không thành công',
+    'state_short.result_returned': 'Đã trả kết quả',
   };
 
   const en = {
@@ -731,7 +752,6 @@
     'dossiers.title': 'Dossiers',
     'dossiers.list': 'Dossiers',
     'dossiers.none': 'No dossier matches the filters.',
-    'dossiers.limited': 'Only the newest 200 dossiers are shown: filter or search to narrow the list.',
     'dossiers.overdue': 'Overdue',
     'dossiers.no_code': '#{id} (no code yet)',
     'dossiers.no_procedure': 'Not set yet',
@@ -1082,6 +1102,28 @@
     'handover.sign_carrier_who': 'Postal employee',
     'handover.sign_desk_who': 'Dossier clerk',
     'handover.blank': '………………………………',
+
+    // lists and paging
+    'paging.label': 'Pages of the dossier list',
+    'paging.prev': '‹ Previous',
+    'paging.next': 'Next ›',
+    'paging.range': '{first}–{last} of {total}',
+    'col.receiver': 'Receiver',
+    'col.phone': 'Phone',
+    'col.return_address': 'Return address',
+    'dispatch.missing': 'Missing',
+    'state_short.received': 'Awaiting acceptance',
+    'state_short.accepted': 'Accepted',
+    'state_short.refused': 'Refused',
+    'state_short.in_process': 'In process',
+    'state_short.supplement_requested': 'Awaiting supplement',
+    'state_short.awaiting_fees': 'Awaiting fees',
+    'state_short.withdrawn': 'Withdrawn',
+    'state_short.stopped': 'Stopped',
+    'state_short.processed': 'Ready to post',
+    'state_short.return_dispatched': 'Posted',
+    'state_short.return_failed': 'Delivery failed',
+    'state_short.result_returned': 'Returned',
   };
 
   const DICTIONARIES = { vi, en };
