@@ -915,12 +915,49 @@ async function main() {
         await s.shot(page, 'admin-token');
         const tokenRow = page.locator('#token-rows tr', { hasText: name });
         check(!(await page.innerText('#tokens-table')).includes(token), 'the token is listed after it was shown');
+        // Revoking asks first: cancel keeps the token, confirm revokes it.
         await tokenRow.locator('button').click();
+        await page.waitForSelector('#confirm-dialog[open]');
+        check((await page.innerText('#confirm-text')).includes(name), 'the confirmation does not name the token');
+        await s.look(page, 'asked before revoking a token');
+        await page.click('#confirm-no');
+        await page.waitForSelector('#confirm-dialog', { state: 'detached' });
+        check(!(await tokenRow.locator('.badge.bad').count()), 'a cancelled revocation revoked the token');
+        await tokenRow.locator('button').click();
+        await page.click('#confirm-yes');
         await tokenRow.locator('.badge.bad').waitFor();
         await s.look(page, 'revoke the token');
+        // A role change asks too; cancelling puts the menu back.
+        const roleMenu = row.locator('select');
+        await roleMenu.selectOption('officer');
+        await page.waitForSelector('#confirm-dialog[open]');
+        await page.keyboard.press('Escape');
+        await page.waitForSelector('#confirm-dialog', { state: 'detached' });
+        check((await roleMenu.inputValue()) === 'mailroom', 'a cancelled role change left the menu on the new role');
+        // An error goes away once a later action succeeds.
+        await page.fill('#new-login', login);  // taken: refused by the server
+        await page.fill('#new-name', 'Trùng tên đăng nhập');
+        await page.fill('#new-password', 'cay-bang-truoc-ngo-5678');
+        await page.press('#new-password', 'Enter');
+        await page.waitForSelector('#alert:not(:empty)');
+        await page.fill('#token-name', `${name}-2`);
+        await page.press('#token-name', 'Enter');
+        await page.waitForFunction(() => /“/.test(document.getElementById('status').textContent));
+        check((await page.innerText('#alert')) === '', `an old error stays after a success: ${await page.innerText('#alert')}`);
         await page.click('#token-hide');
         await s.look(page, 'hide the token');
         check((await page.innerText('#token-value')) === '', 'the token stays on the page after hiding it');
+        // On a phone: no sideways scrolling, and the role menus still show their role.
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.reload();
+        await page.waitForSelector('#user-rows tr');
+        const phone = await page.evaluate(() => ({
+          width: document.documentElement.scrollWidth,
+          menus: [...document.querySelectorAll('#user-rows select')].map((m) => Math.round(m.getBoundingClientRect().width)),
+        }));
+        await s.shot(page, 'admin-phone');
+        check(phone.width <= 390, `the admin page is ${phone.width} px wide on a 390 px phone`);
+        check(phone.menus.every((w) => w >= 100), `role menus are squeezed to ${phone.menus.join(', ')} px`);
         noProblems(page);
       } finally {
         await context.close();

@@ -28,25 +28,34 @@
     return h(
       'tr',
       { dataset: { id: user.id, login: user.login } },
-      h('td', { class: 'mono', text: user.login }),
-      h('td', { text: user.name || '' }),
+      h('td', { class: 'mono', dataset: { label: t('col.login') }, text: user.login }),
+      h('td', { dataset: { label: t('col.name') }, text: user.name || '' }),
       h(
         'td',
-        null,
+        { dataset: { label: t('col.role') } },
         h('label', { for: roleId, class: 'visually-hidden', text: t('admin.role_of', { login: user.login }) }),
         h(
           'select',
           {
             id: roleId,
             disabled: self,
-            onchange: (ev) => change(user, { role: ev.currentTarget.value }, 'admin.role_changed'),
+            onchange: async (ev) => {
+              const select = ev.currentTarget;
+              const role = select.value;
+              const question = t('admin.confirm_role', { login: user.login, name: user.name || user.login, role: t('role.' + role) });
+              if (!(await App.confirm(question, t('admin.confirm_role_yes')))) {
+                select.value = user.role;
+                return;
+              }
+              change(user, { role }, 'admin.role_changed');
+            },
           },
           ROLES.map((role) => h('option', { value: role, selected: role === user.role, text: t('role.' + role) })),
         ),
       ),
       h(
         'td',
-        null,
+        { dataset: { label: t('col.account') } },
         h('span', { class: 'badge ' + (user.disabled ? 'bad' : 'ok'), text: t(user.disabled ? 'admin.disabled' : 'admin.active') }),
         ' ',
         h('button', {
@@ -55,12 +64,16 @@
           disabled: self,
           text: t(user.disabled ? 'admin.enable' : 'admin.disable'),
           'aria-label': t(user.disabled ? 'admin.enable_of' : 'admin.disable_of', { login: user.login }),
-          onclick: () => change(user, { disabled: !user.disabled }, user.disabled ? 'admin.enabled' : 'admin.disabled_done'),
+          onclick: async () => {
+            // Locking someone out asks first; letting them back in does not.
+            if (!user.disabled && !(await App.confirm(t('admin.confirm_disable', { login: user.login, name: user.name || user.login }), t('admin.disable')))) return;
+            change(user, { disabled: !user.disabled }, user.disabled ? 'admin.enabled' : 'admin.disabled_done');
+          },
         }),
       ),
       h(
         'td',
-        null,
+        { dataset: { label: t('col.password') } },
         h(
           'form',
           {
@@ -143,10 +156,10 @@
     return h(
       'tr',
       { dataset: { id: token.id } },
-      h('td', { text: token.name }),
-      h('td', null, App.timeEl(token.created_at)),
-      h('td', null, token.last_used_at ? App.timeEl(token.last_used_at) : t('admin.never')),
-      h('td', null, state),
+      h('td', { dataset: { label: t('col.token_name') }, text: token.name }),
+      h('td', { dataset: { label: t('col.created_at') } }, App.timeEl(token.created_at)),
+      h('td', { dataset: { label: t('col.last_used_at') } }, token.last_used_at ? App.timeEl(token.last_used_at) : t('admin.never')),
+      h('td', { dataset: { label: t('col.token_state') } }, state),
     );
   }
 
@@ -166,6 +179,7 @@
   }
 
   async function revoke(token) {
+    if (!(await App.confirm(t('admin.confirm_revoke', { name: token.name }), t('admin.confirm_revoke_yes')))) return;
     try {
       await App.post('/api/tokens/' + encodeURIComponent(token.id) + '/revoke');
       App.showStatus(t('admin.token_revoked', { name: token.name }));
@@ -186,6 +200,7 @@
     try {
       const answer = await App.busy(form, () => App.post('/api/tokens', { name }));
       form.reset();
+      App.showStatus(t('admin.token_created', { name }));
       $('token-value').textContent = answer.token;
       $('token-once').hidden = false;
       $('token-copy').focus();

@@ -307,6 +307,46 @@
     App.clear(header).append(...parts);
   };
 
+  // Asks before a change that is hard to undo (a role, a locked account, a revoked token): a modal
+  // dialog naming what will happen, "confirm" and "cancel" (Esc); resolves true only on confirm.
+  // Focus starts on cancel and goes back where it was.
+  App.confirm = function confirm(question, confirmText) {
+    const old = App.$('confirm-dialog');
+    if (old) old.remove();
+    const returnTo = document.activeElement;
+    return new Promise((resolve) => {
+      let answer = false;
+      const dialog = App.h(
+        'dialog',
+        { id: 'confirm-dialog', class: 'password-dialog', 'aria-labelledby': 'confirm-text' },
+        App.h('p', { id: 'confirm-text', text: question }),
+        App.h(
+          'div',
+          { class: 'form-actions' },
+          App.h('button', {
+            type: 'button',
+            class: 'primary',
+            id: 'confirm-yes',
+            text: confirmText || t('confirm.yes'),
+            onclick: () => {
+              answer = true;
+              dialog.close();
+            },
+          }),
+          App.h('button', { type: 'button', id: 'confirm-no', text: t('confirm.no'), onclick: () => dialog.close() }),
+        ),
+      );
+      dialog.addEventListener('close', () => {
+        dialog.remove();
+        if (returnTo && returnTo.focus) returnTo.focus();
+        resolve(answer);
+      });
+      document.body.append(dialog);
+      dialog.showModal();
+      App.$('confirm-no').focus();
+    });
+  };
+
   // The user's own password: a small dialog (current, new, repeat) over POST /api/password. The
   // change ends every session of the user; the answer carries a fresh one (cookie and CSRF token),
   // so the page goes on.

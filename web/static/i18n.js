@@ -526,6 +526,15 @@
     'admin.public_url': 'Địa chỉ công khai',
     'admin.save_public_url': 'Lưu địa chỉ',
     'admin.public_url_saved': 'Đã lưu địa chỉ tra cứu cho công dân.',
+    // confirmations before a change hard to undo
+    'confirm.yes': 'Đồng ý',
+    'confirm.no': 'Hủy',
+    'admin.confirm_role': 'Đổi vai trò của {name} ({login}) thành “{role}”? Quyền của tài khoản thay đổi ngay.',
+    'admin.confirm_role_yes': 'Đổi vai trò',
+    'admin.confirm_disable': 'Khóa tài khoản của {name} ({login})? Người này không đăng nhập được nữa cho đến khi được mở lại.',
+    'admin.confirm_revoke': 'Thu hồi mã truy cập “{name}”? Máy quét dùng mã này không gửi được ảnh nữa; việc này không hoàn tác được.',
+    'admin.confirm_revoke_yes': 'Thu hồi mã',
+    'admin.token_created': 'Đã tạo mã truy cập “{name}”.',
     // printed forms: the handover record as an official record (heading, signatures)
     'handover.nation': 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
     'handover.motto': 'Độc lập - Tự do - Hạnh phúc',
@@ -1087,6 +1096,15 @@
     'admin.public_url': 'Public address',
     'admin.save_public_url': 'Save the address',
     'admin.public_url_saved': "The citizens' lookup address was saved.",
+    // confirmations before a change hard to undo
+    'confirm.yes': 'Confirm',
+    'confirm.no': 'Cancel',
+    'admin.confirm_role': "Change the role of {name} ({login}) to “{role}”? The account's rights change at once.",
+    'admin.confirm_role_yes': 'Change the role',
+    'admin.confirm_disable': "Lock {name}'s account ({login})? They cannot log in until it is unlocked.",
+    'admin.confirm_revoke': 'Revoke the token “{name}”? Scanners using it can no longer send images; this cannot be undone.',
+    'admin.confirm_revoke_yes': 'Revoke the token',
+    'admin.token_created': 'Token “{name}” created.',
     // printed forms: the handover record as an official record (heading, signatures)
     'handover.nation': 'SOCIALIST REPUBLIC OF VIETNAM',
     'handover.motto': 'Independence - Freedom - Happiness',
