@@ -853,6 +853,34 @@ async function main() {
       } finally {
         await context.close();
       }
+      // A session that ends while a page is open: the login page says so and brings the user back.
+      const expiring = await s.context();
+      try {
+        const { context, page } = expiring;
+        await s.login(page, 'officer');
+        await page.goto('/dossiers?view=open');
+        await page.waitForSelector('#dossier-rows tr');
+        const where = new URL(page.url());
+        await context.clearCookies(); // what the server sees once a session expired
+        await page.click('th[data-sort="code"] button'); // sorting asks the server again
+        await page.waitForURL((url) => url.pathname === '/');
+        await page.waitForSelector('#status:not(:empty)');
+        const said = await page.innerText('#status');
+        check(/hết hạn/.test(said), `the login page says: ${said}`);
+        await s.shot(page, 'session-expired');
+        const { login, password } = s.demo.logins.officer;
+        await page.fill('#login', login);
+        await page.fill('#password', password);
+        await page.press('#password', 'Enter');
+        await page.waitForURL((url) => url.pathname === '/dossiers');
+        const back = new URL(page.url());
+        check(back.search.includes('view=open'), `after logging in again the page is ${back.pathname}${back.search}, not ${where.pathname}${where.search}`);
+        s.cookies.officer = await context.cookies();
+        await s.look(page, 'back where the session ended');
+        noProblems(page);
+      } finally {
+        await expiring.context.close();
+      }
     });
 
     await test('08 XSS: markup typed by staff shows as text on the dossier page', async () => {

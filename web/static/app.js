@@ -141,9 +141,11 @@
     return role === 'officer' || role === 'admin';
   };
 
+  // To the login page, which brings the user back here afterwards. A page that had a session and
+  // is refused now lost it (expired, logged out elsewhere): the login page says so.
   App.toLogin = function toLogin() {
-    const next = location.pathname + location.search;
-    location.replace('/?next=' + encodeURIComponent(next));
+    const next = location.pathname + location.search + location.hash;
+    location.replace('/?next=' + encodeURIComponent(next) + (App.session ? '&expired=1' : ''));
   };
 
   async function readAnswer(res) {

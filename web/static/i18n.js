@@ -535,6 +535,7 @@
     'admin.confirm_revoke': 'Thu hồi mã truy cập “{name}”? Máy quét dùng mã này không gửi được ảnh nữa; việc này không hoàn tác được.',
     'admin.confirm_revoke_yes': 'Thu hồi mã',
     'admin.token_created': 'Đã tạo mã truy cập “{name}”.',
+    'login.expired': 'Phiên làm việc đã hết hạn. Hãy đăng nhập lại để quay về trang đang làm.',
     // printed forms: the handover record as an official record (heading, signatures)
     'handover.nation': 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
     'handover.motto': 'Độc lập - Tự do - Hạnh phúc',
@@ -1105,6 +1106,7 @@
     'admin.confirm_revoke': 'Revoke the token “{name}”? Scanners using it can no longer send images; this cannot be undone.',
     'admin.confirm_revoke_yes': 'Revoke the token',
     'admin.token_created': 'Token “{name}” created.',
+    'login.expired': 'Your session has ended. Log in again to go back to the page you were on.',
     // printed forms: the handover record as an official record (heading, signatures)
     'handover.nation': 'SOCIALIST REPUBLIC OF VIETNAM',
     'handover.motto': 'Independence - Freedom - Happiness',

@@ -14,7 +14,7 @@
       officer: ['/dossiers', '/dossier', '/dispatch', '/reports'],
       admin: ['/mailroom', '/dossiers', '/dossier', '/dispatch', '/reports', '/admin'],
     }[role] || [];
-    const path = next.split('?')[0];
+    const path = next.split(/[?#]/)[0];
     if (next.startsWith('/') && !next.startsWith('//') && allowed.includes(path)) return next;
     return App.roleHome(role);
   }
@@ -44,6 +44,7 @@
   async function start() {
     App.startPublic();
     App.$('login-form').addEventListener('submit', submit);
+    if (new URLSearchParams(location.search).get('expired') === '1') App.showStatus(t('login.expired'));
     try {
       const session = await App.get('/api/session');
       location.replace(target(session.user.role));
