@@ -230,7 +230,9 @@ int run_token(const TokenArgs& args) {
   // revoke: by name or #id
   std::optional<db::Id> id;
   for (const db::ApiToken& t : *tokens) {
-    if (t.name == args.name || fmt::format("#{}", t.id) == args.name) id = t.id;
+    if (staff::same_token_name(t.name, args.name) || fmt::format("#{}", t.id) == args.name) {
+      id = t.id;
+    }
   }
   if (!id) {
     return report_error({ErrorCode::not_found, fmt::format("no API token '{}'", args.name)});

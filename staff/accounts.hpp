@@ -60,6 +60,10 @@ struct NewToken {
   std::string secret;  // shown once, to be configured on the scanning station
 };
 
+// True when two token names are the same for people: equal once case and diacritics are folded
+// ("Máy quét 1" and "may QUET 1").
+bool same_token_name(std::string_view a, std::string_view b);
+
 class Accounts {
  public:
   // The store and clock must outlive the Accounts.
@@ -103,7 +107,9 @@ class Accounts {
                                                  std::string_view current_password,
                                                  const std::string& new_password);
 
-  // A new mailroom API token named `name` ([a-z0-9._-]); bad_input when the name is taken.
+  // A new mailroom API token named `name` (2 to 60 characters, Vietnamese welcome: "Máy quét văn
+  // thư 1"; trimmed, spaces collapsed; invalid_argument for control characters or invalid UTF-8);
+  // bad_input when a token has the same name up to case and diacritics (same_token_name).
   common::Result<NewToken> create_token(const std::string& name, const std::string& actor);
   // The principal of a bearer token; unauthenticated when unknown or revoked.
   common::Result<Principal> token(std::string_view secret);

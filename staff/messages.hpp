@@ -27,6 +27,10 @@ inline constexpr MessageDef bad_account_name{
     "{what} “{name}” phải dài từ 2 đến 32 ký tự, chỉ gồm chữ thường không dấu a-z, chữ số 0-9, "
     "dấu chấm, gạch dưới hoặc gạch ngang",
     "{what} '{name}' must be 2 to 32 characters of a-z, 0-9, '.', '_' or '-'"};
+inline constexpr MessageDef bad_token_name{
+    "bad_token_name",
+    "Tên mã truy cập “{name}” phải dài từ 2 đến 60 ký tự và không chứa ký tự điều khiển",
+    "the token name '{name}' must be 2 to 60 characters without control characters"};
 inline constexpr MessageDef user_needs_name{
     "user_needs_name", "Cần nhập họ tên người dùng (tên hiển thị trên các trang)",
     "a user needs a name (as the pages show it)"};

@@ -934,7 +934,7 @@ async function main() {
         await row.waitFor();
         await s.look(page, 'add a user');
         check((await row.innerText()).includes('Nguyễn Thị <i>Thử</i>'), 'the new user\'s name is not shown as typed');
-        const name = `may-quet-${Date.now() % 100000}`;
+        const name = `Máy quét văn thư ${Date.now() % 100000}`; // a Vietnamese name, as an admin types it
         await page.fill('#token-name', name);
         await page.press('#token-name', 'Enter');
         await page.waitForSelector('#token-once:not([hidden])');
