@@ -382,6 +382,16 @@ class Session {
   }
 }
 
+// Presses "dispatch" on /dispatch and confirms: the dialog names how many results go and to whom.
+async function dispatchSelected(page) {
+  const chosen = await page.locator('#ready-rows input[type=checkbox]:checked').count();
+  await page.click('#dispatch-submit');
+  await page.waitForSelector('#confirm-dialog[open]');
+  const question = await page.innerText('#confirm-text');
+  check(question.includes(`${chosen} kết quả`), `the confirmation does not say how many (${chosen}): ${question}`);
+  await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#confirm-yes')]);
+}
+
 // Calls the API from inside the page (its cookie, and the CSRF token of GET /api/session).
 async function apiInPage(page, method, url, body) {
   return page.evaluate(
@@ -734,10 +744,7 @@ async function main() {
         let number = null;
         for (let attempt = 1; attempt <= 4 && !number; attempt += 1) {
           await page.locator('#ready-rows input[type=checkbox]').first().check();
-          await Promise.all([
-            page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'),
-            page.click('#dispatch-submit'),
-          ]);
+          await dispatchSelected(page);
           await page.waitForSelector('#dispatch-form:not([aria-busy]) #ready-rows input[type=checkbox], #ready-empty:not([hidden])');
           const alert = await page.innerText('#alert');
           await s.look(page, `dispatch, attempt ${attempt}`);
@@ -1085,14 +1092,16 @@ async function main() {
         await box.waitFor();
         await box.check();
         await s.look(page, 'select a dossier without the applicant\'s address');
-        await Promise.all([
-          page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'),
-          page.click('#dispatch-submit'),
-        ]);
+        await dispatchSelected(page);
         await page.waitForSelector('#dispatch-failed li');
         const failed = await page.innerText('#dispatch-failed');
-        await s.shot(page, 'dispatch-failed');
         check(failed.includes(row.code || `#${row.id}`), `the failed list does not name the dossier: ${failed}`);
+        // Its row says why and is left unticked, so pressing "dispatch" again does not repeat it.
+        const rowProblem = page.locator(`#ready-rows tr[data-id="${row.id}"] .row-problem`);
+        await rowProblem.waitFor();
+        check(/thiếu/.test(await rowProblem.innerText()), `the row says: ${await rowProblem.innerText()}`);
+        check(!(await box.isChecked()), 'the failed row is still ticked');
+        await s.shot(page, 'dispatch-failed');
         await page.goto(`/dossier?id=${row.id}`);
         await page.waitForSelector('#dossier-state[data-state="processed"]');
         await s.look(page, 'open the dossier that was not posted');
@@ -1115,7 +1124,7 @@ async function main() {
         const box = page.locator(`#ready-rows input[type=checkbox][value="${row.id}"]`);
         await box.waitFor();
         await box.check();
-        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#dispatch-submit')]);
+        await dispatchSelected(page);
         const fix = page.locator('#dispatch-failed a.fix-applicant');
         await fix.waitFor();
         const failed = await page.innerText('#dispatch-failed');
@@ -1149,7 +1158,7 @@ async function main() {
         await page.goto('/dispatch');
         await box.waitFor();
         await box.check();
-        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#dispatch-submit')]);
+        await dispatchSelected(page);
         await page.waitForSelector('#dispatched-table .tracking-number');
         await s.look(page, 'the result posted once the applicant was typed');
         const labels = await page.getAttribute('#labels-link', 'href');
@@ -1335,7 +1344,7 @@ async function main() {
         await page.waitForSelector('#ready-table:not([hidden]), #ready-empty:not([hidden])');
         const heads = await page.locator('#ready-table th').allInnerTexts();
         for (const head of ['Người nhận', 'Điện thoại', 'Địa chỉ gửi trả']) check(heads.some((h) => h.includes(head)), `the dispatch table has no column "${head}"`);
-        const ready = await rowHeights(page, '#ready-rows tr');
+        const ready = await rowHeights(page, '#ready-rows tr[data-id]');
         console.log(`      dispatch: ${ready.rows} rows, tallest ${ready.tallest} px (two lines: ${ready.allowed} px), page ${ready.pageHeight} px high, ${ready.scrollWidth} px wide`);
         check(!ready.tooTall.length, `dispatch rows taller than two lines (${ready.allowed} px): ${ready.tooTall.join(', ')}`);
         check(ready.scrollWidth <= 1366, `the dispatch page is ${ready.scrollWidth} px wide at 1366 px`);

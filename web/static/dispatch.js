@@ -10,18 +10,21 @@
   let ready = [];
   let total = null; // ready dossiers on the server, which may be more than one request lists
   let outcome = null;
+  // Why each dossier of the last dispatch failed, by id: shown on its row, which is left unticked.
+  let failedWhy = new Map();
 
   function checkboxes() {
     return Array.from($('ready-rows').querySelectorAll('input[type=checkbox]'));
   }
 
   function updateSelection() {
-    const boxes = checkboxes();
+    const boxes = checkboxes().filter((b) => !b.dataset.retry);
     const chosen = boxes.filter((b) => b.checked).length;
     $('select-all').checked = boxes.length > 0 && chosen === boxes.length;
     $('select-all').indeterminate = chosen > 0 && chosen < boxes.length;
-    $('dispatch-submit').disabled = chosen === 0;
-    $('selected-count').textContent = chosen ? t('dispatch.selected', { n: chosen }) : '';
+    const all = checkboxes().filter((b) => b.checked).length;
+    $('dispatch-submit').disabled = all === 0;
+    $('selected-count').textContent = all ? t('dispatch.selected', { n: all }) : '';
   }
 
   // What the carrier needs of the receiver, cut to two lines; "missing" stands out (posting fails).
@@ -29,10 +32,11 @@
     return text ? App.clampText(text) : h('span', { class: 'badge warn', text: t('dispatch.missing') });
   }
 
-  function renderReady() {
-    const chosen = new Set(checkboxes().filter((b) => b.checked).map((b) => b.value));
-    App.clear($('ready-rows')).append(
-      ...ready.map((row) => {
+  // A result the post brought back (return_failed) goes out again only when an officer picks it:
+  // "select all" takes first-time results only.
+  const isRetry = (row) => row.state === 'return_failed';
+
+  function readyRow(row, chosen) {
         const boxId = 'pick-' + row.id;
         const label = row.code || t('dossiers.no_code', { id: row.id });
         return h(
@@ -46,11 +50,17 @@
               type: 'checkbox',
               id: boxId,
               value: String(row.id),
-              checked: chosen.has(String(row.id)),
+              dataset: { retry: isRetry(row) ? '1' : '' },
+              checked: chosen.has(String(row.id)) && !failedWhy.has(row.id),
               onchange: updateSelection,
             }),
           ),
-          h('td', { class: 'col-code', dataset: { label: t('col.code') } }, h('a', { href: '/dossier?id=' + encodeURIComponent(row.id), class: 'mono', text: label })),
+          h(
+            'td',
+            { class: 'col-code', dataset: { label: t('col.code') } },
+            h('a', { href: '/dossier?id=' + encodeURIComponent(row.id), class: 'mono', text: label }),
+            failedWhy.has(row.id) ? h('div', { class: 'row-problem', title: failedWhy.get(row.id), text: failedWhy.get(row.id) }) : null,
+          ),
           h('td', { class: 'col-procedure', dataset: { label: t('col.procedure') } }, row.procedure_name ? App.clampText(row.procedure_name, 'procedure') : '—'),
           h('td', { class: 'col-state-narrow', dataset: { label: t('col.state') } }, App.stateBadge(row)),
           h('td', { class: 'col-receiver', dataset: { label: t('col.receiver') } }, known(row.applicant_name)),
@@ -58,7 +68,18 @@
           h('td', { class: 'col-address', dataset: { label: t('col.return_address') } }, known(row.return_address)),
           h('td', { class: 'col-date', dataset: { label: t('col.due_at') } }, row.due_at ? h('time', { datetime: row.due_at, title: App.fmtDateTime(row.due_at), text: App.fmtDate(row.due_at) }) : '—'),
         );
-      }),
+  }
+
+  function renderReady() {
+    const chosen = new Set(checkboxes().filter((b) => b.checked).map((b) => b.value));
+    const first = ready.filter((row) => !isRetry(row));
+    const again = ready.filter(isRetry);
+    App.clear($('ready-rows')).append(
+      ...first.map((row) => readyRow(row, chosen)),
+      again.length
+        ? h('tr', { class: 'group-heading', id: 'retry-heading' }, h('th', { colspan: 8, scope: 'rowgroup', text: t('dispatch.retry_heading', { n: again.length }) }))
+        : null,
+      ...again.map((row) => readyRow(row, chosen)),
     );
     $('ready-table').hidden = ready.length === 0;
     $('ready-empty').hidden = ready.length > 0;
@@ -152,16 +173,30 @@
     }
   }
 
+  // "Post 3 results back to: Nguyễn Văn A, Trần Thị B and 1 more?"
+  function confirmation(ids) {
+    const names = ids.map((id) => {
+      const row = ready.find((r) => r.id === id);
+      return (row && row.applicant_name) || t('dossiers.no_code', { id });
+    });
+    const shown = names.slice(0, 5).join(', ');
+    const more = names.length > 5 ? t('dispatch.confirm_more', { n: names.length - 5 }) : '';
+    return t('dispatch.confirm', { n: ids.length, names: shown + more });
+  }
+
   async function submit(ev) {
     ev.preventDefault();
+    const form = ev.currentTarget;
     const ids = checkboxes().filter((b) => b.checked).map((b) => Number(b.value));
     if (!ids.length) return;
+    if (!(await App.confirm(confirmation(ids), t('dispatch.confirm_yes', { n: ids.length })))) return;
     try {
-      outcome = await App.busy(ev.currentTarget, () => App.post('/api/dispatch', { ids }));
+      outcome = await App.busy(form, () => App.post('/api/dispatch', { ids }));
     } catch (err) {
       App.showError(err);
       return;
     }
+    failedWhy = new Map((outcome.failed || []).map((f) => [f.id, f.message || '']));
     App.clearError();
     renderOutcome();
     $('outcome').focus();
@@ -173,8 +208,9 @@
     if (!session) return;
     $('dispatch').hidden = false;
     $('select-all').addEventListener('change', (ev) => {
+      // All first-time results; results the post brought back stay as the officer left them.
       checkboxes().forEach((b) => {
-        b.checked = ev.currentTarget.checked;
+        if (!b.dataset.retry) b.checked = ev.currentTarget.checked;
       });
       updateSelection();
     });

@@ -536,6 +536,10 @@
     'admin.confirm_revoke_yes': 'Thu hồi mã',
     'admin.token_created': 'Đã tạo mã truy cập “{name}”.',
     'login.expired': 'Phiên làm việc đã hết hạn. Hãy đăng nhập lại để quay về trang đang làm.',
+    'dispatch.retry_heading': 'Bưu điện chưa phát được, kết quả đã về lại bộ phận ({n}): kiểm tra địa chỉ trước khi gửi lại; “Chọn tất cả” không chọn các hồ sơ này',
+    'dispatch.confirm': 'Gửi trả {n} kết quả qua bưu điện cho: {names}?',
+    'dispatch.confirm_more': ' và {n} người khác',
+    'dispatch.confirm_yes': 'Gửi {n} kết quả',
     // printed forms: the handover record as an official record (heading, signatures)
     'handover.nation': 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
     'handover.motto': 'Độc lập - Tự do - Hạnh phúc',
@@ -1107,6 +1111,10 @@
     'admin.confirm_revoke_yes': 'Revoke the token',
     'admin.token_created': 'Token “{name}” created.',
     'login.expired': 'Your session has ended. Log in again to go back to the page you were on.',
+    'dispatch.retry_heading': 'Brought back by the post ({n}): check the address before posting again; “Select all” leaves these out',
+    'dispatch.confirm': 'Post {n} results back to: {names}?',
+    'dispatch.confirm_more': ' and {n} more',
+    'dispatch.confirm_yes': 'Post {n} results',
     // printed forms: the handover record as an official record (heading, signatures)
     'handover.nation': 'SOCIALIST REPUBLIC OF VIETNAM',
     'handover.motto': 'Independence - Freedom - Happiness',
