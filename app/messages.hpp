@@ -155,6 +155,11 @@ inline constexpr common::MessageDef offset_not_number{
 inline constexpr common::MessageDef no_such_action{
     "no_such_action", "Không có thao tác \"{action}\" cho hồ sơ.",
     "no action '{action}' here (dispatch posts results: POST /api/dispatch)"};
+inline constexpr common::MessageDef accept_needs_ids{
+    "accept_needs_ids", "Hãy chọn từ 1 đến 500 hồ sơ để tiếp nhận.",
+    "give \"ids\": [dossier numbers] (1 to 500) to accept"};
+inline constexpr common::MessageDef no_such_paper{"no_such_paper", "Khổ giấy phải là A4 hoặc A5.",
+                                                  "paper must be a4 or a5"};
 inline constexpr common::MessageDef no_such_document{
     "no_such_document", "Không có mẫu giấy tờ này cho hồ sơ.",
     "no such document (receipt, supplement, refusal, apology, control, label)"};

@@ -90,6 +90,38 @@ Result<std::string> string_field(const json& body, const char* name, bool requir
   return it->get<std::string>();
 }
 
+Result<std::vector<db::Id>> ids_of(const json& body, const common::MessageDef& missing) {
+  const auto ids = body.find("ids");
+  if (ids == body.end() || !ids->is_array() || ids->empty() || ids->size() > 500) {
+    return make_error(ErrorCode::invalid_argument, missing);
+  }
+  std::vector<db::Id> out;
+  for (const json& id : *ids) {
+    if (!id.is_number_integer()) {
+      return make_error(ErrorCode::invalid_argument, msg::ids_not_numbers);
+    }
+    out.push_back(id.get<db::Id>());
+  }
+  return out;
+}
+
+Result<std::vector<db::Id>> id_list(const std::string& list) {
+  std::vector<db::Id> ids;
+  for (std::size_t start = 0; start < list.size();) {
+    const auto end = std::min(list.find(',', start), list.size());
+    try {
+      ids.push_back(std::stoll(list.substr(start, end - start)));
+    } catch (const std::exception&) {
+      return make_error(ErrorCode::invalid_argument, msg::ids_list);
+    }
+    start = end + 1;
+  }
+  if (ids.empty() || ids.size() > 500) {
+    return make_error(ErrorCode::invalid_argument, msg::ids_list);
+  }
+  return ids;
+}
+
 common::Error field_error(const char* field, const common::Error& problem) {
   if (problem.text.empty()) {
     return make_error(ErrorCode::invalid_argument, fmt::format("{}: {}", field, problem.message));

@@ -33,22 +33,6 @@ struct Outcome {
   }
 };
 
-// The dossier numbers of "ids" (1 to 500 of them).
-Result<std::vector<db::Id>> ids_of(const json& body) {
-  const auto ids = body.find("ids");
-  if (ids == body.end() || !ids->is_array() || ids->empty() || ids->size() > 500) {
-    return make_error(ErrorCode::invalid_argument, msg::dispatch_needs_ids);
-  }
-  std::vector<db::Id> out;
-  for (const json& id : *ids) {
-    if (!id.is_number_integer()) {
-      return make_error(ErrorCode::invalid_argument, msg::ids_not_numbers);
-    }
-    out.push_back(id.get<db::Id>());
-  }
-  return out;
-}
-
 // Every ready dossier; 503 with what was done when the carrier stopped answering.
 Result<Reply> dispatch_all_ready(Context& desk, const tracking::DispatchOptions& options,
                                  common::Lang lang) {
@@ -111,26 +95,8 @@ Result<Reply> dispatch(Context& desk, const Request& req, const staff::Principal
   }
   if (all_ready != body.end() && all_ready->get<bool>())
     return dispatch_all_ready(desk, options, http::request_lang(req));
-  TRY_ASSIGN(const auto ids, ids_of(body));
+  TRY_ASSIGN(const auto ids, ids_of(body, msg::dispatch_needs_ids));
   return dispatch_some(desk, ids, options, http::request_lang(req));
-}
-
-// "?ids=1,2,3": 1 to 500 dossier numbers.
-Result<std::vector<db::Id>> id_list(const std::string& list) {
-  std::vector<db::Id> ids;
-  for (std::size_t start = 0; start < list.size();) {
-    const auto end = std::min(list.find(',', start), list.size());
-    try {
-      ids.push_back(std::stoll(list.substr(start, end - start)));
-    } catch (const std::exception&) {
-      return make_error(ErrorCode::invalid_argument, msg::ids_list);
-    }
-    start = end + 1;
-  }
-  if (ids.empty() || ids.size() > 500) {
-    return make_error(ErrorCode::invalid_argument, msg::ids_list);
-  }
-  return ids;
 }
 
 Result<Reply> labels(Context& desk, const Request& req, const staff::Principal&) {

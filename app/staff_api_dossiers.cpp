@@ -11,6 +11,7 @@
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
+#include "tracking/messages.hpp"
 #include "tracking/staff_queries.hpp"
 
 namespace app::staff_routes {
@@ -40,6 +41,15 @@ json dossier_row_json(const tracking::DossierRow& row, common::Lang lang) {
           {"applicant_name", text_or_null(row.applicant_name)},
           {"applicant_phone", text_or_null(row.applicant_phone)},
           {"return_address", text_or_null(row.return_address)}};
+}
+
+// Procedures as the pages offer them: code, name and field.
+json procedures_json(const std::vector<db::Procedure>& list) {
+  json out = json::array();
+  for (const db::Procedure& p : list) {
+    out.push_back({{"code", p.code}, {"name", p.name}, {"field", p.field}});
+  }
+  return out;
 }
 
 // "YYYY-MM-DD" of a query parameter as the start of that local day (or of the next day when
@@ -128,6 +138,7 @@ Result<Reply> list_dossiers(Context& desk, const Request& req, const staff::Prin
                          {"offset", query.offset},
                          {"limit", query.limit},
                          {"sort", tracking::list_sort_name(query.sort)},
+                         {"key_match", page.key_match ? json(*page.key_match) : json()},
                          {"order", query.descending ? "desc" : "asc"}});
 }
 
@@ -142,15 +153,28 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
           problem_of(code.value("text", ""), code.value("problem", ""), desk.classifier, lang);
     }
   }
+  // Who did each step, by the name the staff know each other by (the login stays, for audits).
+  TRY_ASSIGN(const auto users, desk.store.read<std::vector<db::User>>(
+                                   [](db::Transaction& tx) { return tx.list_users(); }));
+  for (json& step : answer["history"]) {
+    const std::string actor = step.value("actor", "");
+    const auto user = std::find_if(users.begin(), users.end(),
+                                   [&](const db::User& u) { return u.login == actor; });
+    step["actor_name"] = user != users.end() && !user->name.empty() ? json(user->name) : json();
+  }
+  // The deadline as the lists and the header count it: overdue, or due within a working day.
+  TRY_ASSIGN(const auto due, tracking::Lifecycle(desk.store, desk.clock).due());
+  const auto listed = [id](const std::vector<db::Dossier>& list) {
+    return std::any_of(list.begin(), list.end(), [id](const db::Dossier& d) { return d.id == id; });
+  };
+  answer["deadline"] = listed(due.overdue)    ? json("overdue")
+                       : listed(due.due_soon) ? json("due_soon")
+                                              : json();
   json actions = json::array();
   for (tracking::Action a : page.actions) actions.push_back(tracking::action_name(a));
   answer["allowed_actions"] = std::move(actions);
   answer["documents"] = page.documents;
-  json procedures = json::array();
-  for (const db::Procedure& p : page.procedures) {
-    procedures.push_back({{"code", p.code}, {"name", p.name}, {"field", p.field}});
-  }
-  answer["procedures"] = std::move(procedures);
+  answer["procedures"] = procedures_json(page.procedures);
   return json_reply(answer);
 }
 
@@ -191,6 +215,94 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
                                {{"action", common::Text{tracking::action_label(*action)}},
                                 {"state", common::Text{tracking::state_label(moved.after.state)}}},
                                http::request_lang(req))}});
+}
+
+// Accepting received dossiers under one procedure (a post batch, the same kind of application):
+// each in a transaction of its own, so that one another officer moved meanwhile, or that cannot
+// be accepted, is reported and leaves the others accepted. Answers which were accepted, with
+// their codes and due dates, and which were not, and why.
+Result<Reply> accept_many(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const auto ids, ids_of(body, msg::accept_needs_ids));
+  TRY_ASSIGN(const std::string procedure, string_field(body, "procedure", true));
+  // An unknown code is one error, not one for each dossier.
+  TRY_ASSIGN(const auto catalogue,
+             desk.store.read<std::vector<db::Procedure>>(
+                 [](db::Transaction& tx) { return tracking::latest_procedures(tx); }));
+  if (std::none_of(catalogue.begin(), catalogue.end(),
+                   [&](const db::Procedure& p) { return p.code == procedure; })) {
+    return make_error(ErrorCode::invalid_argument, tracking::msg::unknown_procedure,
+                      {{"procedure", procedure.substr(0, 60)}});
+  }
+  tracking::ActionRequest request;
+  request.action = tracking::Action::accept;
+  request.actor = who.login;
+  request.procedure_code = procedure;
+  const common::Lang lang = http::request_lang(req);
+  tracking::Lifecycle lifecycle(desk.store, desk.clock);
+  json accepted = json::array();
+  json failed = json::array();
+  for (const db::Id id : ids) {
+    const auto moved = lifecycle.apply(id, request);
+    if (!moved) {
+      failed.push_back({{"id", id}, {"message", moved.error().render(lang)}});
+      continue;
+    }
+    accepted.push_back({{"id", id},
+                        {"code", moved->after.code ? json(*moved->after.code) : json()},
+                        {"due_at", time_or_null(moved->after.due_at)}});
+  }
+  return json_reply(json{{"accepted", std::move(accepted)}, {"failed", std::move(failed)}});
+}
+
+// The receipts (form 01) of several accepted dossiers as one document to print at once, on A5
+// unless "paper=a4"; a page saying why when one of them has none.
+Result<Reply> receipts(Context& desk, const Request& req, const staff::Principal&) {
+  const common::Lang lang = http::request_lang(req);
+  const auto ids = id_list(req.get_param_value("ids"));
+  if (!ids) return document_error_reply(ids.error(), lang);
+  const auto paper = req.has_param("paper")
+                         ? tracking::parse_paper_size(req.get_param_value("paper"))
+                         : std::optional{tracking::PaperSize::a5};
+  if (!paper) {
+    return document_error_reply(make_error(ErrorCode::invalid_argument, msg::no_such_paper), lang);
+  }
+  auto html = desk.store.read<std::string>([&](db::Transaction& tx) -> Result<std::string> {
+    std::vector<tracking::ReceiptForm> forms;
+    for (const db::Id id : *ids) {
+      TRY_ASSIGN(auto form, tracking::load_receipt(tx, id));
+      form.paper = *paper;
+      forms.push_back(std::move(form));
+    }
+    return tracking::render_receipts(forms);
+  });
+  if (!html) return document_error_reply(html.error(), lang);
+  return document_reply(std::move(*html));
+}
+
+// The procedures a dossier may be accepted under: the newest version of each, by code.
+Result<Reply> procedures(Context& desk, const Request&, const staff::Principal&) {
+  TRY_ASSIGN(const auto latest,
+             desk.store.read<std::vector<db::Procedure>>(
+                 [](db::Transaction& tx) { return tracking::latest_procedures(tx); }));
+  return json_reply(json{{"procedures", procedures_json(latest)}});
+}
+
+// What waits for the caller's role, for the pages' header: the dossier counts for those who read
+// dossiers, the manual queue for those who scan.
+Result<Reply> workload(Context& desk, const Request&, const staff::Principal& who) {
+  TRY_ASSIGN(const auto work, tracking::desk_workload(desk.store, desk.clock));
+  json answer = json::object();
+  if (staff::role_allows(who.role, staff::Permission::read_dossiers)) {
+    answer["waiting_acceptance"] = work.waiting_acceptance;
+    answer["due_soon"] = work.due_soon;
+    answer["overdue"] = work.overdue;
+    answer["ready"] = work.ready;
+  }
+  if (staff::role_allows(who.role, staff::Permission::scan)) {
+    answer["manual_queue"] = work.manual_queue;
+  }
+  return json_reply(answer);
 }
 
 // The applicant's details typed by an officer (from the consignment note or the application
@@ -253,6 +365,10 @@ std::vector<Route> dossier_routes() {
           {Method::get, "/api/dossiers/<int>", P::read_dossiers, show_dossier},
           {Method::post, "/api/dossiers/<int>/actions/<name>", P::act, act},
           {Method::post, "/api/dossiers/<int>/applicant", P::act, edit_applicant},
+          {Method::post, "/api/dossiers/accept", P::act, accept_many},
+          {Method::get, "/api/receipts", P::read_dossiers, receipts},
+          {Method::get, "/api/procedures", P::read_dossiers, procedures},
+          {Method::get, "/api/workload", std::nullopt, workload},
           {Method::get, "/api/dossiers/<int>/documents/<name>", P::read_dossiers, document}};
 }
 

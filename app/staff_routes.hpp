@@ -64,6 +64,12 @@ common::Result<nlohmann::json> json_body(const httpd::Request& req);
 // or when it is `required` and absent or empty.
 common::Result<std::string> string_field(const nlohmann::json& body, const char* name,
                                          bool required = false);
+// The dossier numbers of the body's "ids", 1 to 500 of them: invalid_argument `missing` when it
+// is absent, not a list, empty or longer; ids_not_numbers when it holds anything but numbers.
+common::Result<std::vector<db::Id>> ids_of(const nlohmann::json& body,
+                                           const common::MessageDef& missing);
+// "1,2,3" (an "ids" query parameter): 1 to 500 dossier numbers; invalid_argument ids_list else.
+common::Result<std::vector<db::Id>> id_list(const std::string& list);
 // invalid_argument: field `field` of the request is wrong, because of `problem` (a date that does
 // not parse...).
 common::Error field_error(const char* field, const common::Error& problem);

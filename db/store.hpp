@@ -173,6 +173,12 @@ class Transaction {
   virtual common::Result<int> next_dossier_sequence(Id agency_id, Date day) = 0;
   // Dossiers whose applicant has this ID number (staff search).
   virtual common::Result<std::vector<Id>> dossiers_of_applicant(const std::string& id_number) = 0;
+  // Dossiers named by part of a key, as staff type or read it (staff search), at most `limit`,
+  // by id: a tracking number (inbound or return) that starts with `part` ("EB123456785" without
+  // its "VN"), or a dossier code that ends with it ("260302-0001"). `part` is upper case letters,
+  // digits, '.' and '-' only; anything else finds nothing.
+  virtual common::Result<std::vector<Id>> dossiers_by_key_part(const std::string& part,
+                                                               int limit) = 0;
 
   virtual common::Result<Id> insert_applicant(const Applicant& applicant) = 0;
   // Writes every field of the dossier's applicant except id and dossier_id; not_found when the

@@ -172,6 +172,9 @@ struct ReturnLabel {
 // bad_input when a barcode cannot be encoded (e.g. a non-ASCII tracking number) and with
 // invalid_argument when a required field is missing (the message names it).
 common::Result<std::string> render_receipt(const ReceiptForm& form);
+// The receipts of several dossiers as one document, one page each, on the first form's paper
+// (a clerk accepting a post batch prints them at once). invalid_argument for no forms.
+common::Result<std::string> render_receipts(std::span<const ReceiptForm> forms);
 common::Result<std::string> render_supplement_request(const SupplementForm& form);
 common::Result<std::string> render_refusal(const RefusalForm& form);
 common::Result<std::string> render_apology(const ApologyForm& form);

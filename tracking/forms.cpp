@@ -2,6 +2,7 @@
 // tracking/templates/, and nothing of how the data was loaded.
 #include <fmt/format.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -88,33 +89,54 @@ constexpr std::size_t k_register_name = 60;
 }  // namespace
 
 Result<std::string> render_receipt(const ReceiptForm& form) {
-  const DossierSummary& d = form.dossier;
-  constexpr std::string_view k_doc = "form 01 (receipt)";
-  TRY(detail::require(!d.code.empty(), "the dossier code", k_doc));
-  TRY(detail::require(d.due_at.has_value(), "the appointment (due) date", k_doc));
-  TRY(detail::require(!d.lookup_url.empty(), "the lookup link", k_doc));
-  const bool a5 = form.paper == PaperSize::a5;
-  scanner::SvgOptions code_options;
-  code_options.module_mm = a5 ? 0.25 : 0.3;
-  code_options.bar_height_mm = 10;
-  TRY_ASSIGN(auto code_svg,
-             detail::barcode(scanner::BarcodeKind::code128, d.code, code_options, "dossier code"));
-  scanner::SvgOptions qr_options;
-  qr_options.width_mm = a5 ? 22 : 26;
-  TRY_ASSIGN(auto qr_svg,
-             detail::barcode(scanner::BarcodeKind::qr, d.lookup_url, qr_options, "lookup link"));
+  return render_receipts(std::span<const ReceiptForm>(&form, 1));
+}
 
-  // One page whatever the procedure: the catalogue's names run to ~1,100 characters, and the
-  // procedure's code, printed after the name, identifies it in full.
-  DossierSummary shown = d;
-  shown.procedure_name =
-      detail::shorten_words(d.procedure_name, a5 ? k_receipt_name_a5 : k_receipt_name_a4);
-  Data data = form_data("Giấy tiếp nhận hồ sơ và hẹn trả kết quả — " + d.code, form.paper,
-                        a5 ? "8mm 10mm" : k_margin, form.agency, shown, form.accepted_at);
+Result<std::string> render_receipts(std::span<const ReceiptForm> forms) {
+  constexpr std::string_view k_doc = "form 01 (receipt)";
+  TRY(detail::require(!forms.empty(), "a dossier", k_doc));
+  const PaperSize paper = forms.front().paper;
+  const bool a5 = paper == PaperSize::a5;
+  Data receipts{Data::type::list};
+  for (const ReceiptForm& form : forms) {
+    const DossierSummary& d = form.dossier;
+    TRY(detail::require(!d.code.empty(), "the dossier code", k_doc));
+    TRY(detail::require(d.due_at.has_value(), "the appointment (due) date", k_doc));
+    TRY(detail::require(!d.lookup_url.empty(), "the lookup link", k_doc));
+    scanner::SvgOptions code_options;
+    code_options.module_mm = a5 ? 0.25 : 0.3;
+    code_options.bar_height_mm = 10;
+    TRY_ASSIGN(auto code_svg, detail::barcode(scanner::BarcodeKind::code128, d.code, code_options,
+                                              "dossier code"));
+    scanner::SvgOptions qr_options;
+    qr_options.width_mm = a5 ? 22 : 26;
+    TRY_ASSIGN(auto qr_svg,
+               detail::barcode(scanner::BarcodeKind::qr, d.lookup_url, qr_options, "lookup link"));
+
+    // One page whatever the procedure: the catalogue's names run to ~1,100 characters, and the
+    // procedure's code, printed after the name, identifies it in full.
+    DossierSummary shown = d;
+    shown.procedure_name =
+        detail::shorten_words(d.procedure_name, a5 ? k_receipt_name_a5 : k_receipt_name_a4);
+    Data receipt;
+    receipt.set("agency", detail::agency_data(form.agency));
+    receipt.set("dossier", detail::dossier_data(shown));
+    receipt.set("signed_on", detail::signing_date(form.accepted_at));
+    receipt.set("code_svg", std::move(code_svg));
+    receipt.set("qr_svg", std::move(qr_svg));
+    receipt.set("received_by", form.received_by);
+    receipts.push_back(std::move(receipt));
+  }
+  // One receipt is titled by its code (the file a browser saves); several by their number.
+  const std::string page_title =
+      forms.size() == 1
+          ? "Giấy tiếp nhận hồ sơ và hẹn trả kết quả — " + forms.front().dossier.code
+          : fmt::format("Giấy tiếp nhận hồ sơ và hẹn trả kết quả — {} hồ sơ", forms.size());
+  Data data;
+  data.set("page",
+           detail::page_data(page_title, detail::page_size(paper), a5 ? "8mm 10mm" : k_margin));
   data.set("a5", a5);
-  data.set("code_svg", std::move(code_svg));
-  data.set("qr_svg", std::move(qr_svg));
-  data.set("received_by", form.received_by);
+  data.set("receipts", std::move(receipts));
   return detail::render_page("form_01_receipt", std::move(data));
 }
 

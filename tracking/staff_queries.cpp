@@ -84,6 +84,30 @@ Result<DossierRow> row_of(db::Transaction& tx, db::Dossier dossier, common::Time
   return row;
 }
 
+// The text as part of a key: spaces dropped, upper case; "" unless it is at least 4 letters,
+// digits, '.' or '-' with a digit among them (fewer would match too many codes).
+std::string key_part_of(std::string_view text) {
+  std::string part;
+  bool digit = false;
+  for (const char c : text) {
+    if (c == ' ' || c == '\t') continue;
+    const char upper = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    const bool ok = (upper >= 'A' && upper <= 'Z') || (upper >= '0' && upper <= '9') ||
+                    upper == '.' || upper == '-';
+    if (!ok) return "";
+    digit = digit || (upper >= '0' && upper <= '9');
+    part.push_back(upper);
+  }
+  return part.size() >= 4 && digit ? part : "";
+}
+
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The most dossiers a part of a key selects; a part that matches more is too short to be useful.
+constexpr int k_max_list_ids = 1000;
+
 }  // namespace
 
 std::string_view list_view_name(ListView view) {
@@ -142,6 +166,7 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
   }
 
   DossierPage page;
+  std::optional<db::Id> key_id;  // the dossier the text names as a whole key
   TRY(store.read([&](db::Transaction& tx) -> Result<void> {
     if (!query.batch.empty()) {
       TRY_ASSIGN(const auto batch, tx.find_batch(query.batch));
@@ -158,9 +183,19 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
       // other from the start of a word ("ngoc ha" finds "Trần Thị Ngọc Hân").
       named.emplace();
       TRY_ASSIGN(const auto id, find_dossier_id(tx, query.text));
-      if (id) named->insert(*id);
+      if (id) {
+        named->insert(*id);
+        key_id = *id;
+      }
       TRY_ASSIGN(const auto by_card, tx.dossiers_of_applicant(query.text));
       named->insert(by_card.begin(), by_card.end());
+      if (const std::string part = key_part_of(query.text);
+          !part.empty() && (named->empty() || all_digits(part))) {
+        // Part of a number read off an envelope or a receipt: a tracking number without its "VN",
+        // a dossier code's tail. Digits alone may also be a dossier's number, found above.
+        TRY_ASSIGN(const auto by_part, tx.dossiers_by_key_part(part, k_max_list_ids));
+        named->insert(by_part.begin(), by_part.end());
+      }
       if (named->empty()) {
         filter.name_words = common::search_words(query.text);
         if (filter.name_words.empty()) return {};  // nothing to search by ("-", "...")
@@ -177,6 +212,9 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
     TRY_ASSIGN(auto dossiers, tx.list_dossiers(filter));
     // The count in the same transaction, so that it agrees with the page.
     TRY_ASSIGN(page.total, tx.count_dossiers(filter));
+    if (key_id && page.total == 1 && dossiers.size() == 1 && dossiers.front().id == *key_id) {
+      page.key_match = key_id;
+    }
     std::map<db::Id, std::optional<db::Procedure>> procedures;
     for (db::Dossier& d : dossiers) {
       TRY_ASSIGN(auto row, row_of(tx, std::move(d), now, procedures));
@@ -186,6 +224,25 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
   }));
   page.limit_reached = static_cast<int>(page.rows.size()) == query.limit;
   return page;
+}
+
+Result<Workload> desk_workload(db::Store& store, const common::Clock& clock) {
+  Workload work;
+  TRY_ASSIGN(const auto due, Lifecycle(store, clock).due());
+  work.due_soon = static_cast<std::int64_t>(due.due_soon.size());
+  work.overdue = static_cast<std::int64_t>(due.overdue.size());
+  TRY(store.read([&](db::Transaction& tx) -> Result<void> {
+    db::DossierFilter received;
+    received.state = S::received;
+    TRY_ASSIGN(work.waiting_acceptance, tx.count_dossiers(received));
+    db::DossierFilter ready;
+    ready.states = states_of(ListView::ready);
+    TRY_ASSIGN(work.ready, tx.count_dossiers(ready));
+    TRY_ASSIGN(const db::Counts counts, tx.counts());
+    work.manual_queue = counts.manual_open;
+    return {};
+  }));
+  return work;
 }
 
 Result<DossierRow> dossier_row(db::Store& store, const common::Clock& clock, db::Id id) {

@@ -70,19 +70,37 @@ struct DossierPage {
   std::vector<DossierRow> rows;
   bool limit_reached = false;  // rows.size() == limit: there may be more
   std::int64_t total = 0;      // dossiers matching the filters, on every page
+  // The one dossier found, when the text names it as a whole key (a scanned tracking number or
+  // dossier code, "#12"): a page may open it at once.
+  std::optional<db::Id> key_match;
 };
 
 // The dossiers matching every filter of `query` at clock.now(), at most query.limit from
 // query.offset, in query.sort's order (by default filing time, newest first), and how many match
-// in all. A text that names one dossier (find_dossier_id) or an
-// applicant's ID number selects those dossiers; any other text is searched in the applicants'
-// names: its words (common::search_words: folded, without diacritics) must be words of the name
-// one after the other, the last perhaps unfinished ("thi lan", "van d", "Ngọc"), as
-// db::DossierFilter::name_words says, through the database's index of names.
-// Fails with invalid_argument when the limit is below 1, not_found when the batch does not exist,
-// or the database's errors. Reads in one transaction (two for the due views).
+// in all. A text that names one dossier (find_dossier_id) or an applicant's ID number selects
+// those dossiers, and so does part of a key (db::Transaction::dossiers_by_key_part: at least 4
+// characters with a digit, a tracking number's start, a dossier code's end; with digits alone,
+// along with the dossier of that number); any other text is searched in the applicants' names: its
+// words (common::search_words: folded, without diacritics) must be words of the name one after the
+// other, the last perhaps unfinished ("thi lan", "van d", "Ngọc"), as db::DossierFilter::name_words
+// says, through the database's index of names. Fails with invalid_argument when the limit is below
+// 1, not_found when the batch does not exist, or the database's errors. Reads in one transaction
+// (two for the due views).
 common::Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock,
                                             const DossierQuery& query);
+
+// What is waiting for the desk's staff, as the pages' header counts it.
+struct Workload {
+  std::int64_t waiting_acceptance = 0;  // received, neither accepted nor refused yet
+  std::int64_t due_soon = 0;            // ListView::due_soon
+  std::int64_t overdue = 0;             // ListView::overdue
+  std::int64_t ready = 0;               // ListView::ready: results to post back
+  std::int64_t manual_queue = 0;        // scans waiting for a person to read their code
+};
+
+// The workload at clock.now(); each count is what the list's view or state filter shows. Fails
+// with the database's errors. Two read transactions (the due lists in one, the counts in another).
+common::Result<Workload> desk_workload(db::Store& store, const common::Clock& clock);
 
 // The list row of dossier `id` at clock.now(). Fails with not_found when there is no such
 // dossier, or the database's errors.

@@ -404,6 +404,26 @@ Result<std::vector<Id>> Repository::dossiers_of_applicant(const std::string& id_
   });
 }
 
+Result<std::vector<Id>> Repository::dossiers_by_key_part(const std::string& part, int limit) {
+  const bool usable = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  });
+  if (!usable || limit < 1) return std::vector<Id>{};
+  return guarded("searching dossiers", [&]() -> Result<std::vector<Id>> {
+    // The tracking numbers in the range [part, part + 1 at its last character) through their
+    // index; the codes by their end, which no index orders (a scan of the dossiers).
+    std::string after = part;
+    ++after.back();
+    auto& s = query(
+        "SELECT dossier_id FROM shipments WHERE tracking_number >= ? AND tracking_number < ? "
+        "AND dossier_id IS NOT NULL "
+        "UNION SELECT id FROM dossiers WHERE code LIKE ? "
+        "ORDER BY 1 LIMIT ?",
+        part, after, "%" + part, limit);
+    return read_all(s, "dossiers", [](RowReader& r) { return r.next<Id>(); });
+  });
+}
+
 Result<Id> Repository::insert_applicant(const Applicant& a) {
   return guarded("saving the applicant", [&]() -> Result<Id> {
     const std::string search_name = search_name_of(a.full_name);

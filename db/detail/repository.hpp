@@ -96,6 +96,7 @@ class Repository final : public Transaction {
   common::Result<void> update_dossier(const Dossier& dossier) override;
   common::Result<int> next_dossier_sequence(Id agency_id, Date day) override;
   common::Result<std::vector<Id>> dossiers_of_applicant(const std::string& id_number) override;
+  common::Result<std::vector<Id>> dossiers_by_key_part(const std::string& part, int limit) override;
   common::Result<Id> insert_applicant(const Applicant& applicant) override;
   common::Result<void> update_applicant(const Applicant& applicant) override;
   common::Result<std::optional<Applicant>> applicant_of(Id dossier_id) override;

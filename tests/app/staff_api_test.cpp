@@ -2100,6 +2100,133 @@ TEST_CASE("when officers accept the same dossier at once, one succeeds and the o
   CHECK_MESSAGE(accepted_events == 1, view["history"].dump());
 }
 
+TEST_CASE(
+    "an officer accepts received dossiers in one go and prints their receipts as one document") {
+  StaffDesk desk;
+  const db::Id lan = desk.add_dossier(NewDossier("Phạm Thị Lan", "048152150101"));
+  const db::Id minh = desk.add_dossier(NewDossier("Võ Văn Minh", "048152150102"));
+  const db::Id tam = desk.add_dossier(NewDossier("Đỗ Thanh Tâm", "048152150103"));
+  NewDossier earlier("Lê Hoàng Cường", "001056758383");
+  earlier.state = db::DossierState::accepted;
+  const db::Id cuong = desk.add_dossier(earlier);
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+
+  // The header's counters: what each role has waiting.
+  const json work = body_of(api.get("/api/workload", officer));
+  CHECK(work["waiting_acceptance"] == 3);
+  CHECK(!work.contains("manual_queue"));
+  const json clerk_work = body_of(api.get("/api/workload", api.login(k_mailroom)));
+  CHECK(clerk_work.contains("manual_queue"));
+  CHECK(!clerk_work.contains("waiting_acceptance"));
+
+  const json catalogue = body_of(api.get("/api/procedures", officer));
+  REQUIRE(catalogue["procedures"].is_array());
+  REQUIRE(!catalogue["procedures"].empty());
+  const std::string procedure = catalogue["procedures"][0]["code"].get<std::string>();
+
+  SUBCASE("the received ones are accepted, the others named with the reason") {
+    const auto res = api.post("/api/dossiers/accept",
+                              json{{"ids", {lan, minh, cuong}}, {"procedure", procedure}}, officer);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    const json answer = body_of(res);
+    std::set<db::Id> accepted;
+    for (const json& a : answer["accepted"]) {
+      accepted.insert(a["id"].get<db::Id>());
+      CHECK(!a["code"].get<std::string>().empty());
+      CHECK(a["due_at"].is_string());
+    }
+    CHECK(accepted == std::set<db::Id>{lan, minh});
+    REQUIRE(answer["failed"].size() == 1);
+    CHECK(answer["failed"][0]["id"] == cuong);
+    CHECK(!answer["failed"][0]["message"].get<std::string>().empty());
+    CHECK(desk.dossier(lan).state == db::DossierState::accepted);
+    CHECK(desk.dossier(minh).state == db::DossierState::accepted);
+    CHECK(desk.dossier(tam).state == db::DossierState::received);
+    CHECK(body_of(api.get("/api/workload", officer))["waiting_acceptance"] == 1);
+
+    const auto receipts = api.get(fmt::format("/api/receipts?ids={},{}", lan, minh), officer);
+    REQUIRE(receipts);
+    CHECK(receipts->status == 200);
+    CHECK(contains(receipts->get_header_value("Content-Type"), "text/html"));
+    std::size_t pages = 0;
+    for (auto at = receipts->body.find("class=\"page form-01\""); at != std::string::npos;
+         at = receipts->body.find("class=\"page form-01\"", at + 1)) {
+      ++pages;
+    }
+    CHECK(pages == 2);
+    for (const json& a : answer["accepted"]) {
+      CHECK(contains(receipts->body, a["code"].get<std::string>()));
+    }
+    CHECK(contains(receipts->body, "Phạm Thị Lan"));
+    CHECK(contains(receipts->body, "Võ Văn Minh"));
+    // A dossier not accepted has no receipt: a page says so instead of printing blanks.
+    const auto none = api.get(fmt::format("/api/receipts?ids={},{}", lan, tam), officer.in("vi"));
+    REQUIRE(none);
+    CHECK(none->status >= 400);
+    CHECK(contains(none->get_header_value("Content-Type"), "text/html"));
+  }
+
+  SUBCASE("an unknown procedure or no dossier changes nothing") {
+    const auto unknown = api.post("/api/dossiers/accept",
+                                  json{{"ids", {lan, minh}}, {"procedure", "NO.SUCH"}}, officer);
+    REQUIRE(unknown);
+    CHECK(unknown->status == 400);
+    CHECK(contains(error_message(unknown), "NO.SUCH"));
+    const auto empty = api.post("/api/dossiers/accept",
+                                json{{"ids", json::array()}, {"procedure", procedure}}, officer);
+    REQUIRE(empty);
+    CHECK(empty->status == 400);
+    const auto clerk =
+        api.post("/api/dossiers/accept", json{{"ids", {lan}}, {"procedure", procedure}},
+                 api.login(k_mailroom));
+    REQUIRE(clerk);
+    CHECK(clerk->status == 403);
+    CHECK(desk.dossier(lan).state == db::DossierState::received);
+    CHECK(desk.dossier(minh).state == db::DossierState::received);
+  }
+}
+
+TEST_CASE("a dossier is found by part of its tracking number or code, and a whole key names it") {
+  StaffDesk desk;
+  const db::Id binh = desk.add_dossier(NewDossier("Trần Văn Bình", "048090001234"));
+  desk.add_dossier(NewDossier("Nguyễn Văn An", "048090001235"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  std::string number;
+  const json shown = body_of(api.get(dossier_path(binh), officer));
+  for (const json& s : shown["shipments"]) {
+    if (s["direction"] == "inbound") number = s["tracking_number"].get<std::string>();
+  }
+  REQUIRE(number.size() == 13);
+  REQUIRE(number.substr(11) == "VN");
+
+  const auto whole = api.get("/api/dossiers?q=" + number, officer);
+  CHECK(listed_ids(whole) == std::set<db::Id>{binh});
+  CHECK(body_of(whole)["key_match"] == binh);
+  // Without "VN", in lower case: listed, not opened (a person typed part of it).
+  std::string part = number.substr(0, 11);
+  std::transform(part.begin(), part.end(), part.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const auto without_vn = api.get("/api/dossiers?q=" + part, officer);
+  CHECK(listed_ids(without_vn) == std::set<db::Id>{binh});
+  CHECK(body_of(without_vn)["key_match"].is_null());
+
+  const auto done = api.post(action_path(binh, "accept"),
+                             json{{"procedure", first_procedure(api, binh, officer)}}, officer);
+  REQUIRE(done);
+  REQUIRE(done->status == 200);
+  const std::string code = body_of(done)["dossier"]["code"].get<std::string>();
+  // "000.00.05.H12-261207-0001": its day and number, as read off the receipt.
+  const std::string tail = code.substr(code.find('-') + 1);
+  CHECK(listed_ids(api.get("/api/dossiers?q=" + tail, officer)) == std::set<db::Id>{binh});
+  CHECK(body_of(api.get("/api/dossiers?q=" + code, officer))["key_match"] == binh);
+  // Three characters are too few to be part of a number (every code of the desk has "H12"):
+  // searched as a name, found nowhere.
+  CHECK(listed_ids(api.get("/api/dossiers?q=H12", officer)).empty());
+}
+
 TEST_CASE("regression: a JSON body sent in chunks is refused before it is read") {
   // before_body refuses a body over 1 MB by its Content-Length; a chunked body has none, so the
   // server read it all (up to max_request_bytes, 64 MB) before answering, for anyone. Now only

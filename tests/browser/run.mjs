@@ -392,6 +392,38 @@ async function dispatchSelected(page) {
   await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#confirm-yes')]);
 }
 
+// Text folded as the pages search it: lower case, no diacritics.
+function fold(text) {
+  return String(text || '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase();
+}
+
+// Picks a procedure in the picker `selector` (focused, its list open) by typing two words of a
+// name without diacritics, then ArrowDown and Enter. Checks every option left has the words and
+// the pick is the hidden value. Returns what was typed, how many options were left, the keystrokes.
+async function pickProcedure(page, selector) {
+  const options = `${selector}-options [role=option]`;
+  const names = await page.locator(`${options} .picker-name`).allInnerTexts();
+  // Two words of the shortest name, of 3 letters or more, so that some names have them and some not.
+  const name = names.reduce((a, b) => (b.length < a.length ? b : a));
+  const typed = fold(name).split(/\s+/).filter((w) => /^[a-z]{3,}$/.test(w)).slice(-2).join(' ');
+  check(typed, `no word to type from "${name}"`);
+  await page.fill(selector, '');
+  await page.type(selector, typed);
+  const left = await page.locator(options).allInnerTexts();
+  const missing = left.filter((text) => !typed.split(' ').every((w) => fold(text).includes(w)));
+  check(missing.length === 0, `options without "${typed}": ${missing.slice(0, 2).join(' | ')}`);
+  await page.press(selector, 'ArrowDown');
+  await page.press(selector, 'Enter');
+  const code = await page.inputValue(`${selector} ~ input[type=hidden]`);
+  check(code, `no procedure picked after typing "${typed}"`);
+  check((await page.inputValue(selector)).startsWith(code), 'the picker does not show the code picked');
+  return { typed, narrowed: left.length, keystrokes: typed.length + 2, code };
+}
+
 // Calls the API from inside the page (its cookie, and the CSRF token of GET /api/session).
 async function apiInPage(page, method, url, body) {
   return page.evaluate(
@@ -699,9 +731,12 @@ async function main() {
         await s.shot(page, 'dossier-received');
 
         await page.click('button[data-action="accept"]');
-        const options = await page.locator('#action-procedure option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
-        check(options.length > 0, 'the accept form offers no procedure');
-        await page.selectOption('#action-procedure', options[0]);
+        // The procedure picker opens with the catalogue and narrows to the words typed.
+        await page.waitForSelector('#action-procedure-options [role=option]');
+        const offered = await page.locator('#action-procedure-options [role=option]').count();
+        check(offered > 0, 'the accept form offers no procedure');
+        const words = await pickProcedure(page, '#action-procedure');
+        check(words.narrowed >= 1 && words.narrowed < offered, `typing "${words.typed}" left ${words.narrowed} of ${offered} procedures`);
         await s.shot(page, 'dossier-accept-form');
         await page.click('#action-submit');
         await page.waitForSelector('#dossier-state[data-state="accepted"]');
@@ -1396,6 +1431,153 @@ async function main() {
         noProblems(page);
       } finally {
         await context.close();
+      }
+    });
+
+    await test('21 accept in bulk: tick the received dossiers, pick the procedure once, accept, print their receipts as one document', async () => {
+      // This morning's post: three envelopes the clerk's hand scanner registered.
+      const clerk = await s.context();
+      try {
+        await s.login(clerk.page, 'mailroom');
+        for (let i = 0; i < 3; i += 1) {
+          const typed = await apiInPage(clerk.page, 'POST', '/api/scans/typed', { code: randomS10().valid });
+          check(typed.status < 300, `registering a typed number answered ${typed.status}: ${JSON.stringify(typed.json)}`);
+        }
+      } finally {
+        await clerk.context.close();
+      }
+      const { context, page } = await s.context({ width: 1366, height: 768 });
+      let clicks = 0;
+      const click = async (selector) => {
+        clicks += 1;
+        await page.click(selector);
+      };
+      try {
+        await s.login(page, 'officer');
+        check(await page.evaluate(() => document.activeElement && document.activeElement.id === 'q'), 'the search box does not have the cursor');
+        // The header counts what waits, as the list counts it.
+        await page.waitForSelector('#work-waiting_acceptance');
+        const waiting = Number(await page.getAttribute('#work-waiting_acceptance', 'data-count'));
+        const received = await apiInPage(page, 'GET', '/api/dossiers?state=received&limit=1');
+        check(waiting === received.json.total, `the header counts ${waiting} dossiers to accept, the list ${received.json.total}`);
+        for (const view of ['overdue', 'due_soon', 'ready']) {
+          const counted = Number(await page.getAttribute(`#work-${view}`, 'data-count'));
+          const listed = (await apiInPage(page, 'GET', `/api/dossiers?view=${view}&limit=1`)).json.total;
+          check(counted === listed, `the header counts ${counted} ${view}, the list ${listed}`);
+        }
+        check(waiting >= 2, `the demo has ${waiting} dossiers to accept, fewer than 2`);
+
+        await click('#quick-waiting_acceptance');
+        await page.waitForURL((url) => url.searchParams.get('state') === 'received');
+        await page.waitForSelector('#dossier-rows input.row-select');
+        check((await page.getAttribute('#quick-waiting_acceptance', 'aria-current')) === 'true', 'the quick view is not marked as the current one');
+        const onPage = await page.locator('#dossier-rows input.row-select').count();
+        await click('#select-all');
+        await page.waitForSelector('#bulk-form:not([hidden])');
+        check((await page.innerText('#bulk-count')).includes(String(onPage)), `the bar does not say ${onPage} are ticked`);
+        await s.shot(page, 'bulk-ticked');
+
+        await click('#bulk-procedure');
+        await page.waitForSelector('#bulk-procedure-options [role=option]');
+        const offered = await page.locator('#bulk-procedure-options [role=option]').count();
+        check(offered >= 20, `the picker offers ${offered} procedures`);
+        // 1,100-character names: two lines an option, the whole name in its title.
+        const tallest = await page.locator('#bulk-procedure-options [role=option]').evaluateAll((os) => Math.max(...os.map((o) => o.getBoundingClientRect().height)));
+        check(tallest < 64, `an option of the picker is ${Math.round(tallest)} px tall`);
+        await s.shot(page, 'bulk-picker-open');
+        const picked = await pickProcedure(page, '#bulk-procedure');
+        await s.shot(page, 'bulk-picked');
+        await click('#bulk-accept');
+        await page.waitForSelector('#bulk-accepted');
+        check((await page.innerText('#bulk-accepted')).includes(String(onPage)), `the result does not say ${onPage} were accepted: ${await page.innerText('#bulk-accepted')}`);
+        check(!(await page.locator('#bulk-failed').count()), `some were not accepted: ${await page.locator('#bulk-failed').innerText().catch(() => '')}`);
+        await s.shot(page, 'bulk-accepted');
+
+        const [receipts] = await Promise.all([context.waitForEvent('page'), click('#bulk-receipts')]);
+        await receipts.waitForLoadState();
+        await s.shot(receipts, 'bulk-receipts');
+        const sheets = await receipts.locator('.page.form-01').count();
+        check(sheets === onPage, `${sheets} receipts in the document for ${onPage} dossiers`);
+        const pdf = await receipts.pdf({ preferCSSPageSize: true });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+        if (pages !== onPage) fs.writeFileSync(path.join(s.out, 'bulk-receipts.pdf'), pdf);
+        check(pages === onPage, `the ${onPage} receipts print on ${pages} pages`);
+
+        // The counters follow without reloading the page.
+        await page.waitForFunction((expected) => Number((document.getElementById('work-waiting_acceptance') || {}).dataset?.count) === expected, waiting - onPage);
+        const keystrokes = picked.keystrokes;
+        console.log(`    accepting ${onPage} dossiers with their receipts: ${clicks} clicks and ${keystrokes} keystrokes in all (${(clicks / onPage).toFixed(2)} clicks a dossier; one at a time on the dossier page: 7 clicks a dossier)`);
+        check(clicks === 5, `accepting a page of dossiers took ${clicks} clicks, not 5`);
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('22 find: a scanned tracking number or code opens its dossier; part of one lists it; days typed dd/mm/yyyy', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        const rows = (await apiInPage(page, 'GET', '/api/dossiers?state=result_returned&limit=5')).json.dossiers;
+        const row = rows.find((r) => r.code && /VN$/.test(r.tracking_number || ''));
+        check(row, 'no dossier with a code and an S10 tracking number in the demo');
+        // A hand scanner types the number and Enter into the focused search box.
+        await page.keyboard.type(row.tracking_number);
+        await page.keyboard.press('Enter');
+        await page.waitForURL((url) => url.pathname === '/dossier' && url.searchParams.get('id') === String(row.id));
+        await page.waitForSelector('#dossier-code');
+        await s.shot(page, 'scanned-opens-dossier');
+        for (const part of [row.tracking_number.slice(0, -2).toLowerCase(), row.code.slice(row.code.indexOf('-') + 1)]) {
+          await page.goto('/dossiers');
+          await page.fill('#q', part);
+          await page.press('#q', 'Enter');
+          await page.waitForURL((url) => url.pathname === '/dossiers' && url.searchParams.get('q') === part);
+          await page.waitForSelector('#dossier-rows tr, #list-empty:not([hidden])');
+          const ids = await shownIds(page);
+          check(ids.includes(row.id), `searching "${part}" does not list dossier #${row.id}: ${ids.join(', ')}`);
+        }
+        await s.shot(page, 'partial-number-listed');
+
+        // An overdue dossier says so on its page; its history names the staff, not their logins.
+        await page.goto('/dossiers');
+        await page.click('#work-overdue');
+        await page.waitForURL((url) => url.searchParams.get('view') === 'overdue');
+        await page.locator('#dossier-rows tr a').first().click();
+        await page.waitForSelector('#deadline-warning[data-deadline="overdue"]:not([hidden])');
+        const officer = s.demo.logins.officer.login;
+        const steps = await page.innerText('#history');
+        check(!steps.includes(`bởi ${officer}`), `the history names the login ${officer}`);
+        await s.shot(page, 'overdue-dossier');
+
+        // Days are typed as the desk writes them, whatever the browser's language.
+        await page.goto('/dossiers');
+        await page.fill('#from', '1/11/2026');
+        await page.fill('#to', '30.11.2026');
+        await page.press('#to', 'Enter');
+        await page.waitForURL((url) => url.searchParams.get('from') === '2026-11-01' && url.searchParams.get('to') === '2026-11-30');
+        await page.waitForSelector('#dossier-rows tr, #list-empty:not([hidden])');
+        check((await page.inputValue('#from')) === '01/11/2026', `the "from" field shows ${await page.inputValue('#from')}`);
+        const before = page.url();
+        await page.fill('#to', '31/02/2026');
+        await page.press('#to', 'Enter');
+        await page.waitForFunction(() => /31\/02\/2026/.test(document.getElementById('alert').textContent));
+        check(page.url() === before, 'a day that does not exist was sent');
+        check((await page.getAttribute('#to', 'aria-invalid')) === 'true', 'the wrong day is not marked');
+        await s.shot(page, 'wrong-day');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+      const clerk = await s.context();
+      try {
+        await s.login(clerk.page, 'mailroom');
+        await clerk.page.waitForSelector('#work-manual_queue');
+        const counted = Number(await clerk.page.getAttribute('#work-manual_queue', 'data-count'));
+        const queue = (await apiInPage(clerk.page, 'GET', '/api/manual')).json.items.length;
+        check(counted === queue, `the header counts ${counted} envelopes to read, the queue has ${queue}`);
+        check(!(await clerk.page.locator('#work-waiting_acceptance').count()), 'the clerk sees the officers\' counters');
+      } finally {
+        await clerk.context.close();
       }
     });
 

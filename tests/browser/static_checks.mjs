@@ -57,7 +57,7 @@ export function staticChecks(webDir) {
     for (const m of html.matchAll(/(?:src|href)="\/static\/([^"]+)"/g)) {
       if (!staticFiles.includes(m[1])) problems.push(`${page}.html: /static/${m[1]} does not exist`);
     }
-    for (const m of html.matchAll(/data-i18n(?:-placeholder)?="([^"]+)"/g)) use(m[1], page + '.html');
+    for (const m of html.matchAll(/data-i18n(?:-placeholder|-aria-label)?="([^"]+)"/g)) use(m[1], page + '.html');
   }
 
   for (const script of scripts) {

@@ -70,6 +70,45 @@
     return m ? `${m[3]}/${m[2]}/${m[1]}` : iso ? String(iso) : '—';
   };
 
+  // A day typed as Vietnamese desks write it, "7/12/2026" or "07/12/2026" ("-" or "." also do;
+  // "2026-12-07" too) -> "2026-12-07"; "" for nothing typed; null for anything else, or a day that
+  // does not exist (31/02/2026).
+  App.parseDay = function parseDay(text) {
+    const typed = String(text || '').trim();
+    if (!typed) return '';
+    let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(typed);
+    const [d, mo, y] = m ? [m[1], m[2], m[3]] : (m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(typed)) ? [m[3], m[2], m[1]] : [];
+    if (!y) return null;
+    const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+    if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) return null;
+    return `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  };
+
+  // The day fields of `root` (input[data-day]): typed as dd/mm/yyyy whatever the browser's
+  // language, tidied to that form when the field is left, marked invalid when not a day.
+  App.dayFields = function dayFields(root) {
+    for (const input of (root || document).querySelectorAll('input[data-day]')) {
+      input.addEventListener('change', () => {
+        const day = App.parseDay(input.value);
+        if (day) input.value = App.fmtDate(day);
+        input.setAttribute('aria-invalid', day === null ? 'true' : 'false');
+      });
+    }
+  };
+
+  // The value of day field `input` as "YYYY-MM-DD" ("" when empty); when it is not a day, says so
+  // naming the field's label, puts the cursor there and returns null.
+  App.dayValue = function dayValue(input) {
+    const day = App.parseDay(input.value);
+    if (day === null) {
+      const label = input.labels && input.labels[0] ? input.labels[0].textContent.trim() : input.name;
+      App.showError(t('date.invalid', { field: label, typed: input.value.trim() }));
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+    return day;
+  };
+
   // A table head row of dictionary keys (or [key, class] pairs).
   App.thead = function thead(columns) {
     const cells = columns.map((c) => {
@@ -306,7 +345,189 @@
       box.append(App.h('button', { type: 'button', id: 'logout', text: t('nav.logout'), onclick: logout }));
     }
     parts.push(box);
+    if (session) parts.push(App.h('ul', { class: 'workload', id: 'workload', 'aria-label': t('work.label') }));
     App.clear(header).append(...parts);
+    renderWorkload();
+  };
+
+  // ---- what is waiting: the header's counters ---------------------------------------------------
+
+  // The counters of GET /api/workload the caller's role sees, each a link to its list; a count
+  // that needs attention now (overdue, due within a working day) is marked.
+  const WORK = [
+    { key: 'waiting_acceptance', href: '/dossiers?state=received' },
+    { key: 'overdue', href: '/dossiers?view=overdue', urgent: true },
+    { key: 'due_soon', href: '/dossiers?view=due_soon', urgent: true },
+    { key: 'ready', href: '/dossiers?view=ready' },
+    { key: 'manual_queue', href: '/mailroom#manual-heading' },
+  ];
+  const WORKLOAD_REFRESH_MS = 60_000;
+  let workloadTimer = null;
+
+  function renderWorkload() {
+    const list = App.$('workload');
+    if (!list) return;
+    const work = App.workload || {};
+    const items = WORK.filter((item) => typeof work[item.key] === 'number').map((item) => {
+      const count = work[item.key];
+      return App.h(
+        'li',
+        null,
+        App.h(
+          'a',
+          { href: item.href, id: 'work-' + item.key, class: item.urgent && count > 0 ? 'urgent' : null, dataset: { count } },
+          App.h('span', { text: t('work.' + item.key) }),
+          ' ',
+          App.h('span', { class: 'work-count', text: App.fmtNumber(count) }),
+        ),
+      );
+    });
+    App.clear(list).append(...items);
+    list.hidden = items.length === 0;
+  }
+
+  // Reads the counters again (every minute while the page is shown, when it is shown again, and
+  // after an action: App.workChanged) and tells the page (event hoso:workload).
+  App.refreshWorkload = async function refreshWorkload() {
+    if (!App.session) return;
+    clearTimeout(workloadTimer);
+    try {
+      App.workload = await App.get('/api/workload');
+      renderWorkload();
+      document.dispatchEvent(new CustomEvent('hoso:workload', { detail: App.workload }));
+    } catch (err) {
+      // The counters are a convenience: a failed read keeps the last ones (a lost session shows on
+      // the page's next request).
+    }
+    workloadTimer = setTimeout(() => {
+      if (document.visibilityState === 'visible') App.refreshWorkload();
+    }, WORKLOAD_REFRESH_MS);
+  };
+  App.workChanged = function workChanged() {
+    App.refreshWorkload();
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') App.refreshWorkload();
+  });
+
+  // ---- choosing a procedure ------------------------------------------------------------------
+
+  // Text folded for searching: lower case, without diacritics ("Đất đai" -> "dat dai").
+  App.fold = function fold(text) {
+    return String(text || '')
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[đĐ]/g, 'd')
+      .toLowerCase();
+  };
+
+  // A searchable procedure picker (an ARIA combobox) for a catalogue of long names: words typed,
+  // with or without diacritics, narrow the list to procedures whose code or name has them all;
+  // arrows move, Enter or a click picks, Esc closes. The code picked is the value of a hidden
+  // input named `name`, which a form reads like any field; `onPick(procedure or null)` follows.
+  App.procedurePicker = function procedurePicker({ id, name, procedures, current, onPick }) {
+    const listId = id + '-options';
+    const hidden = App.h('input', { type: 'hidden', name, value: '' });
+    const input = App.h('input', {
+      type: 'text',
+      id,
+      role: 'combobox',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      'aria-autocomplete': 'list',
+      'aria-expanded': 'false',
+      'aria-controls': listId,
+      placeholder: t('picker.placeholder'),
+    });
+    const list = App.h('ul', { id: listId, role: 'listbox', class: 'picker-options', hidden: true, 'aria-label': t('picker.options') });
+    const status = App.h('span', { class: 'visually-hidden', 'aria-live': 'polite' });
+    const items = procedures.map((p) => ({ p, key: App.fold(p.code + ' ' + p.name) }));
+    let shown = [];
+    let active = -1;
+
+    const labelOf = (p) => p.code + ' — ' + p.name;
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+    function pick(p, quiet) {
+      hidden.value = p ? p.code : '';
+      input.value = p ? labelOf(p) : '';
+      input.title = input.value;
+      close();
+      if (!quiet && onPick) onPick(p || null);
+    }
+    function setActive(index) {
+      const options = list.children;
+      if (active >= 0 && options[active]) options[active].setAttribute('aria-selected', 'false');
+      active = index;
+      if (active < 0 || !options[active]) {
+        input.removeAttribute('aria-activedescendant');
+        return;
+      }
+      options[active].setAttribute('aria-selected', 'true');
+      input.setAttribute('aria-activedescendant', options[active].id);
+      options[active].scrollIntoView({ block: 'nearest' });
+    }
+    function open() {
+      // Right after a pick the field shows the pick: the whole list is offered again.
+      const typed = hidden.value && input.value === input.title ? '' : input.value;
+      const words = App.fold(typed).split(/\s+/).filter(Boolean);
+      shown = items.filter((item) => words.every((w) => item.key.includes(w))).map((item) => item.p);
+      App.clear(list).append(
+        ...shown.map((p, i) =>
+          App.h(
+            'li',
+            { role: 'option', id: listId + '-' + i, 'aria-selected': 'false', title: labelOf(p), dataset: { code: p.code } },
+            App.h('span', { class: 'picker-text' }, App.h('span', { class: 'mono picker-code', text: p.code }), ' ', App.h('span', { class: 'picker-name', text: p.name })),
+          ),
+        ),
+      );
+      if (!shown.length) list.append(App.h('li', { class: 'picker-none', text: t('picker.none') }));
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      status.textContent = t('picker.count', { n: shown.length });
+      setActive(shown.length === 1 ? 0 : -1);
+    }
+
+    input.addEventListener('input', () => {
+      hidden.value = '';
+      input.title = '';
+      open();
+    });
+    input.addEventListener('focus', open);
+    input.addEventListener('blur', close);
+    input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        if (list.hidden) open();
+        if (!shown.length) return;
+        const step = ev.key === 'ArrowDown' ? 1 : -1;
+        setActive((active + step + shown.length) % shown.length);
+      } else if (ev.key === 'Enter' && !list.hidden && active >= 0) {
+        ev.preventDefault();
+        pick(shown[active]);
+      } else if (ev.key === 'Escape' && !list.hidden) {
+        ev.preventDefault();
+        ev.stopPropagation();
+        close();
+      }
+    });
+    // Pressing an option must not blur the field first.
+    list.addEventListener('mousedown', (ev) => ev.preventDefault());
+    list.addEventListener('click', (ev) => {
+      const option = ev.target.closest('[role=option]');
+      if (option) pick(shown[Number(option.id.slice(listId.length + 1))]);
+    });
+
+    if (current) {
+      const found = procedures.find((p) => p.code === current);
+      if (found) pick(found, true);
+    }
+    const element = App.h('div', { class: 'picker' }, input, list, hidden, status);
+    return { element, input, value: () => hidden.value };
   };
 
   // Asks before a change that is hard to undo (a role, a locked account, a revoked token): a modal
@@ -441,6 +662,7 @@
       return null;
     }
     App.renderHeader();
+    App.refreshWorkload();
     if (!roles.includes(App.session.user.role)) {
       const home = App.roleHome(App.session.user.role);
       App.showError(t('error.role_page'));

@@ -200,6 +200,7 @@
     App.clearError();
     renderOutcome();
     $('outcome').focus();
+    App.workChanged();
     await load();
   }
 

@@ -25,7 +25,18 @@
     return [h('dt', { text: t(key) }), h('dd', null, ...value)];
   }
 
+  // Overdue, or due within a working day: said above the facts, with the due time.
+  function renderDeadline(d) {
+    const box = $('deadline-warning');
+    box.hidden = !d.deadline;
+    if (!d.deadline) return;
+    box.className = d.deadline === 'overdue' ? 'notice bad' : 'notice warn';
+    box.dataset.deadline = d.deadline;
+    box.textContent = t('deadline.' + d.deadline, { due: App.fmtDateTime(d.due_at) });
+  }
+
   function renderFacts(d) {
+    renderDeadline(d);
     const title = d.code ? t('dossier.title_code', { code: d.code }) : t('dossier.title_id', { id: d.id });
     $('dossier-title').textContent = title;
     document.title = title + ' — hoso';
@@ -65,26 +76,23 @@
     const inputId = 'action-' + name;
     let control;
     if (name === 'procedure') {
-      const current = d.procedure ? d.procedure.code : '';
-      const byField = new Map();
-      for (const p of d.procedures || []) {
-        if (!byField.has(p.field)) byField.set(p.field, []);
-        byField.get(p.field).push(p);
-      }
-      control = h(
-        'select',
-        { id: inputId, name, required: true },
-        h('option', { value: '', text: t('action.choose_procedure') }),
-        [...byField].map(([field, list]) =>
-          h(
-            'optgroup',
-            { label: App.label('field.', field || 'none') },
-            list.map((p) => h('option', { value: p.code, selected: p.code === current, text: `${p.code} — ${p.name}` })),
-          ),
-        ),
-      );
+      control = App.procedurePicker({
+        id: inputId,
+        name,
+        procedures: d.procedures || [],
+        current: d.procedure ? d.procedure.code : '',
+      }).element;
     } else if (name === 'new_date') {
-      control = h('input', { type: 'date', id: inputId, name, required: true });
+      control = h('input', {
+        type: 'text',
+        id: inputId,
+        name,
+        required: true,
+        autocomplete: 'off',
+        inputmode: 'numeric',
+        placeholder: t('date.placeholder'),
+        dataset: { day: '' },
+      });
     } else {
       control = h('input', { type: 'text', id: inputId, name, required: true, autocomplete: 'off' });
     }
@@ -108,6 +116,7 @@
       ),
     );
     form.addEventListener('submit', (ev) => submitAction(ev, action, fields));
+    App.dayFields(form);
     slot.append(form);
     const first = form.querySelector('input, select') || form.querySelector('button[type=submit]');
     first.focus();
@@ -125,10 +134,15 @@
     const body = {};
     for (const name of fields) {
       const control = form.elements[name];
-      const value = control.value.trim();
+      let value = control.value.trim();
+      if (control.dataset && control.dataset.day !== undefined && value) {
+        value = App.dayValue(control);
+        if (value === null) return;
+      }
       if (!value) {
         App.showError(t('action.needs', { field: t('action.field.' + name) }));
-        control.focus();
+        // A picker keeps its value in a hidden input: the field typed in takes the focus.
+        (control.type === 'hidden' ? form.querySelector('#action-' + name) : control).focus();
         return;
       }
       body[name] = value;
@@ -138,6 +152,7 @@
         App.post('/api/dossiers/' + encodeURIComponent(id) + '/actions/' + encodeURIComponent(action), body),
       );
       App.clear($('action-form-slot'));
+      App.workChanged();
       await load();
       App.showStatus(t('action.done', { action: App.label('action.', action) }));
       $('status').focus();
@@ -269,7 +284,7 @@
             null,
             App.timeEl(e.at),
             ' ',
-            t('applicant.change_line', { actor: e.actor || '—', fields: fields.join(', ') || '—' }),
+            t('applicant.change_line', { actor: e.actor_name || e.actor || '—', fields: fields.join(', ') || '—' }),
           );
         }),
       ),
@@ -352,7 +367,7 @@
           { dataset: { action: e.action } },
           App.timeEl(e.at),
           h('strong', { text: App.label('event.', e.action) }),
-          e.actor ? h('span', { class: 'muted', text: ' ' + t('history.by', { actor: e.actor }) }) : null,
+          e.actor ? h('span', { class: 'muted', title: e.actor, text: ' ' + t('history.by', { actor: e.actor_name || e.actor }) }) : null,
           e.reason ? h('div', { text: e.reason }) : null,
           data.missing ? h('div', { class: 'history-missing' }, t('history.missing') + ' ', data.missing) : null,
           data.due_at ? h('div', { class: 'muted' }, t('history.due') + ' ', App.timeEl(data.due_at)) : null,

@@ -1,5 +1,8 @@
 // Dossiers page (/dossiers): the list with filters, order and page kept in the URL
-// (?state=&view=&field=&from=&to=&q=&sort=&order=&offset=), 50 rows a page, the total count.
+// (?state=&view=&field=&from=&to=&q=&sort=&order=&offset=), 50 rows a page, the total count;
+// quick views with their counts; a search that opens the dossier a scanned or typed number names;
+// received dossiers ticked on any page accepted at once under one procedure, their receipts
+// printed as one document.
 'use strict';
 
 (function () {
@@ -17,6 +20,17 @@
   let offset = 0;
   let total = 0;
   let dossiers = [];
+  // Received dossiers ticked for accepting, kept across pages: id -> code or number shown.
+  const selected = new Map();
+  let picker = null;
+
+  // The quick views: a list the desk opens many times a day, and its count (GET /api/workload).
+  const QUICK = [
+    { key: 'waiting_acceptance', query: 'state=received' },
+    { key: 'due_soon', query: 'view=due_soon', urgent: true },
+    { key: 'overdue', query: 'view=overdue', urgent: true },
+    { key: 'ready', query: 'view=ready' },
+  ];
 
   function fillStates() {
     const select = $('state');
@@ -33,6 +47,13 @@
     for (const name of FILTERS) {
       const value = (params.get(name) || '').trim();
       const input = $(name);
+      if (input.dataset.day !== undefined) {
+        // The URL has the day as the API reads it; the field shows it as the desk writes it.
+        const day = App.parseDay(value);
+        input.value = day ? App.fmtDate(day) : '';
+        if (day) filters.set(name, day);
+        continue;
+      }
       input.value = value;
       if (input.value !== value) continue;
       if (value) filters.set(name, value);
@@ -54,11 +75,27 @@
     return '/dossiers' + (search ? '?' + search : '');
   }
 
-  function submitFilters(ev) {
+  // A search that names one dossier as a whole (a tracking number or dossier code typed or
+  // scanned with a hand scanner, which ends with Enter) opens it; anything else lists the matches.
+  async function submitFilters(ev) {
     ev.preventDefault();
+    const q = $('q').value.trim();
+    if (q) {
+      try {
+        const answer = await App.get('/api/dossiers?limit=1&q=' + encodeURIComponent(q));
+        if (answer.key_match) {
+          location.assign('/dossier?id=' + encodeURIComponent(answer.key_match));
+          return;
+        }
+      } catch (err) {
+        // The list below says what is wrong with the search.
+      }
+    }
     const query = new URLSearchParams();
     for (const name of FILTERS) {
-      const value = $(name).value.trim();
+      const input = $(name);
+      const value = input.dataset.day !== undefined ? App.dayValue(input) : input.value.trim();
+      if (value === null) return;
       if (value) query.set(name, value);
     }
     // New filters start again at the first page, in the same order.
@@ -78,11 +115,29 @@
     return cell;
   }
 
+  function selectCell(row, label) {
+    const cell = h('td', { class: 'col-select' });
+    if (row.state !== 'received') return cell;
+    const box = h('input', {
+      type: 'checkbox',
+      class: 'row-select',
+      checked: selected.has(row.id),
+      'aria-label': t('bulk.select_one', { dossier: label }),
+    });
+    box.addEventListener('change', () => {
+      if (box.checked) selected.set(row.id, label);
+      else selected.delete(row.id);
+      renderBulk();
+    });
+    return App.append(cell, box);
+  }
+
   function rowOf(row) {
     const label = row.code || t('dossiers.no_code', { id: row.id });
     return h(
       'tr',
       { dataset: { id: row.id, state: row.state } },
+      selectCell(row, label),
       h(
         'td',
         { class: 'col-code', dataset: { label: t('col.code') } },
@@ -117,6 +172,133 @@
     });
     $('page-prev').disabled = offset === 0;
     $('page-next').disabled = offset + dossiers.length >= total;
+    renderBulk();
+    renderQuickViews();
+  }
+
+  // ---- quick views -----------------------------------------------------------------------------
+
+  function renderQuickViews() {
+    const work = App.workload || {};
+    const current = new URLSearchParams(location.search);
+    const items = QUICK.filter((q) => typeof work[q.key] === 'number').map((q) => {
+      const [name, value] = q.query.split('=');
+      const on = current.get(name) === value && [...current.keys()].every((k) => k === name || k === 'sort' || k === 'order' || k === 'offset');
+      return h(
+        'li',
+        null,
+        h(
+          'a',
+          {
+            href: '/dossiers?' + q.query,
+            id: 'quick-' + q.key,
+            class: q.urgent && work[q.key] > 0 ? 'urgent' : null,
+            'aria-current': on ? 'true' : null,
+            dataset: { count: work[q.key] },
+          },
+          h('span', { text: t('work.' + q.key) }),
+          h('span', { class: 'work-count', text: App.fmtNumber(work[q.key]) }),
+        ),
+      );
+    });
+    App.clear($('quick-views')).append(...items);
+  }
+
+  // ---- accepting in bulk -------------------------------------------------------------------------
+
+  // The bar shows while dossiers are ticked: how many, the procedure, accept.
+  function renderBulk() {
+    const boxes = [...$('dossier-rows').querySelectorAll('input.row-select')];
+    const all = $('select-all');
+    const ticked = boxes.filter((b) => b.checked).length;
+    all.disabled = boxes.length === 0;
+    all.checked = boxes.length > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+    $('bulk-form').hidden = selected.size === 0;
+    $('bulk-count').textContent = t('bulk.count', { n: App.fmtNumber(selected.size) });
+    $('bulk-accept').textContent = t('bulk.accept_n', { n: App.fmtNumber(selected.size) });
+  }
+
+  function selectAll() {
+    const on = $('select-all').checked;
+    for (const box of $('dossier-rows').querySelectorAll('input.row-select')) {
+      if (box.checked !== on) {
+        box.checked = on;
+        box.dispatchEvent(new Event('change'));
+      }
+    }
+  }
+
+  function clearSelection() {
+    selected.clear();
+    render();
+    $('select-all').focus();
+  }
+
+  async function ensurePicker() {
+    if (picker) return;
+    const answer = await App.get('/api/procedures');
+    picker = App.procedurePicker({ id: 'bulk-procedure', name: 'procedure', procedures: answer.procedures || [] });
+    App.clear($('bulk-picker-slot')).append(picker.element);
+  }
+
+  async function acceptSelected(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const procedure = picker ? picker.value() : '';
+    if (!procedure) {
+      App.showError(t('bulk.needs_procedure'));
+      if (picker) picker.input.focus();
+      return;
+    }
+    const ids = [...selected.keys()];
+    try {
+      const answer = await App.busy(form, () => App.post('/api/dossiers/accept', { ids, procedure }));
+      App.clearError();
+      for (const done of answer.accepted || []) selected.delete(done.id);
+      showAccepted(answer);
+      App.workChanged();
+      await load();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  // What was accepted, the receipts to print as one document, and what was not and why.
+  function showAccepted(answer) {
+    const accepted = answer.accepted || [];
+    const failed = answer.failed || [];
+    const box = App.clear($('bulk-result'));
+    box.hidden = false;
+    box.append(h('p', { id: 'bulk-accepted', text: t('bulk.accepted', { n: App.fmtNumber(accepted.length) }) }));
+    if (accepted.length) {
+      box.append(
+        h(
+          'p',
+          null,
+          h('a', {
+            id: 'bulk-receipts',
+            class: 'button primary',
+            href: '/api/receipts?ids=' + accepted.map((a) => a.id).join(','),
+            target: '_blank',
+            rel: 'noopener',
+            text: t('bulk.print_receipts', { n: App.fmtNumber(accepted.length) }),
+          }),
+        ),
+      );
+    }
+    if (failed.length) {
+      box.append(
+        h('p', { text: t('bulk.not_accepted', { n: App.fmtNumber(failed.length) }) }),
+        h(
+          'ul',
+          { id: 'bulk-failed' },
+          failed.map((f) => h('li', { text: t('bulk.failed_one', { id: f.id, message: f.message }) })),
+        ),
+      );
+    }
+    const link = $('bulk-receipts');
+    (link || box).focus();
   }
 
   async function load() {
@@ -178,8 +360,16 @@
     $('dossiers').hidden = false;
     $('list-heading').setAttribute('tabindex', '-1');
     $('filter-form').addEventListener('submit', submitFilters);
+    App.dayFields($('filter-form'));
     $('page-prev').addEventListener('click', () => turnPage(-1));
     $('page-next').addEventListener('click', () => turnPage(1));
+    $('select-all').addEventListener('change', selectAll);
+    $('bulk-clear').addEventListener('click', clearSelection);
+    $('bulk-form').addEventListener('submit', acceptSelected);
+    // The procedures are read when the first dossier is ticked.
+    $('dossier-rows').addEventListener('change', () => ensurePicker().catch(App.showError));
+    $('select-all').addEventListener('change', () => ensurePicker().catch(App.showError));
+    document.addEventListener('hoso:workload', renderQuickViews);
     window.addEventListener('popstate', () => {
       readUrl();
       load();
@@ -187,6 +377,8 @@
     document.addEventListener('hoso:lang', render);
     readUrl();
     await load();
+    // The desk's first move is a search, often with a hand scanner: the cursor waits there.
+    if (!location.hash) $('q').focus();
   }
 
   start();

@@ -1,6 +1,6 @@
 // hoso: every string of the pages, in Vietnamese (the default) and English, and the language
 // switch (remembered in localStorage). Elements with data-i18n="key" get their text from here,
-// data-i18n-placeholder their placeholder. Exposes window.I18n.
+// data-i18n-placeholder their placeholder, data-i18n-aria-label their accessible name. Exposes window.I18n.
 'use strict';
 
 (function () {
@@ -273,7 +273,6 @@
     'action.apologise': 'Xin lỗi, hẹn lại ngày trả',
     'action.record_delivery': 'Đã trả kết quả',
     'action.record_return_failure': 'Phát kết quả không thành công',
-    'action.choose_procedure': '— Chọn thủ tục —',
     'action.confirm_text': 'Xác nhận thực hiện thao tác này cho hồ sơ?',
     'action.submit': 'Xác nhận',
     'action.cancel': 'Hủy',
@@ -577,6 +576,34 @@
     'state_short.return_dispatched': 'Đã gửi trả',
     'state_short.return_failed': 'Phát không thành công',
     'state_short.result_returned': 'Đã trả kết quả',
+    // header counters, quick views, procedure picker, bulk accept
+    'work.label': 'Việc đang chờ',
+    'work.waiting_acceptance': 'Chờ tiếp nhận',
+    'work.overdue': 'Quá hạn',
+    'work.due_soon': 'Sắp đến hạn',
+    'work.ready': 'Chờ gửi trả',
+    'work.manual_queue': 'Phong bì chờ xử lý',
+    'quick.label': 'Danh sách nhanh',
+    'picker.placeholder': 'Gõ mã hoặc vài chữ của tên thủ tục',
+    'picker.options': 'Thủ tục hành chính',
+    'picker.none': 'Không có thủ tục nào khớp.',
+    'picker.count': '{n} thủ tục',
+    'bulk.procedure': 'Thủ tục của các hồ sơ đã chọn',
+    'bulk.accept': 'Tiếp nhận',
+    'bulk.accept_n': 'Tiếp nhận {n} hồ sơ',
+    'bulk.clear': 'Bỏ chọn',
+    'bulk.select_all': 'Chọn mọi hồ sơ chờ tiếp nhận trên trang này',
+    'bulk.select_one': 'Chọn hồ sơ {dossier}',
+    'bulk.count': 'Đã chọn {n} hồ sơ',
+    'bulk.needs_procedure': 'Hãy chọn thủ tục của các hồ sơ.',
+    'bulk.accepted': 'Đã tiếp nhận {n} hồ sơ.',
+    'bulk.print_receipts': 'In {n} giấy tiếp nhận',
+    'bulk.not_accepted': 'Chưa tiếp nhận được {n} hồ sơ:',
+    'bulk.failed_one': 'Hồ sơ #{id}: {message}',
+    'date.placeholder': 'ngày/tháng/năm',
+    'deadline.overdue': 'Hồ sơ đã quá hạn trả kết quả (hạn {due}).',
+    'deadline.due_soon': 'Hồ sơ đến hạn trả kết quả trong một ngày làm việc (hạn {due}).',
+    'date.invalid': '{field}: “{typed}” không phải một ngày; hãy gõ ngày/tháng/năm, ví dụ 07/12/2026.',
   };
 
   const en = {
@@ -848,7 +875,6 @@
     'action.apologise': 'Apologise, new date',
     'action.record_delivery': 'Result handed over',
     'action.record_return_failure': 'Return delivery failed',
-    'action.choose_procedure': '— Choose a procedure —',
     'action.confirm_text': 'Confirm this action on the dossier?',
     'action.submit': 'Confirm',
     'action.cancel': 'Cancel',
@@ -1152,6 +1178,34 @@
     'state_short.return_dispatched': 'Posted',
     'state_short.return_failed': 'Delivery failed',
     'state_short.result_returned': 'Returned',
+    // header counters, quick views, procedure picker, bulk accept
+    'work.label': 'Waiting work',
+    'work.waiting_acceptance': 'Awaiting acceptance',
+    'work.overdue': 'Overdue',
+    'work.due_soon': 'Due soon',
+    'work.ready': 'Ready to post',
+    'work.manual_queue': 'Envelopes to read',
+    'quick.label': 'Quick views',
+    'picker.placeholder': 'Type a code or words of the name',
+    'picker.options': 'Procedures',
+    'picker.none': 'No procedure matches.',
+    'picker.count': '{n} procedures',
+    'bulk.procedure': 'Procedure of the selected dossiers',
+    'bulk.accept': 'Accept',
+    'bulk.accept_n': 'Accept {n} dossiers',
+    'bulk.clear': 'Clear selection',
+    'bulk.select_all': 'Select every dossier awaiting acceptance on this page',
+    'bulk.select_one': 'Select dossier {dossier}',
+    'bulk.count': '{n} selected',
+    'bulk.needs_procedure': 'Choose the procedure of the dossiers.',
+    'bulk.accepted': 'Accepted {n} dossiers.',
+    'bulk.print_receipts': 'Print {n} receipts',
+    'bulk.not_accepted': '{n} dossiers were not accepted:',
+    'bulk.failed_one': 'Dossier #{id}: {message}',
+    'date.placeholder': 'dd/mm/yyyy',
+    'deadline.overdue': 'This dossier is overdue (due {due}).',
+    'deadline.due_soon': 'This dossier is due within a working day (due {due}).',
+    'date.invalid': '{field}: "{typed}" is not a day; type day/month/year, e.g. 07/12/2026.',
   };
 
   const DICTIONARIES = { vi, en };
@@ -1212,6 +1266,7 @@
     ];
     for (const el of marked('data-i18n')) el.textContent = t(el.dataset.i18n);
     for (const el of marked('data-i18n-placeholder')) el.placeholder = t(el.dataset.i18nPlaceholder);
+    for (const el of marked('data-i18n-aria-label')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   }
 
   function setLang(next) {
