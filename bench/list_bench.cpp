@@ -284,6 +284,33 @@ int run(const Options& options, const fs::path& dir) {
                    },
                    -1,
                    {}});
+  // Part of a number as staff read it off an envelope or a receipt: an old dossier's tracking
+  // number without its "VN" (through the shipments' index), its code's day and number (a scan of
+  // the codes, which no index orders by their end).
+  const std::int64_t old_one = std::min<std::int64_t>(1000, n - 1);
+  const std::string number =
+      common::make_s10("EB", static_cast<std::uint32_t>((old_one * 39'916'801) % 100'000'000));
+  cases.push_back({"q tracking number without VN",
+                   [base, number] {
+                     tracking::DossierQuery q = base();
+                     q.text = number.substr(0, number.size() - 2);
+                     return q;
+                   },
+                   1,
+                   {}});
+  const common::Date old_day = day_of(old_one);
+  const std::string tail = fmt::format(
+      "{:02}{:02}{:02}-{:04}", static_cast<int>(old_day.year()) % 100,
+      static_cast<unsigned>(old_day.month()), static_cast<unsigned>(old_day.day()),
+      old_one % k_per_day + 1);
+  cases.push_back({fmt::format("q code's end \"{}\"", tail),
+                   [base, tail] {
+                     tracking::DossierQuery q = base();
+                     q.text = tail;
+                     return q;
+                   },
+                   1,
+                   {}});
   cases.push_back({"field dat_dai, state desc",
                    [base] {
                      tracking::DossierQuery q = base();
