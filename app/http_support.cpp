@@ -46,18 +46,19 @@ void answer_error(httpd::Response& res, int status, std::string_view code, const
                          lang));
 }
 
+common::Error for_client(const common::Error& error) {
+  if (http_status_for(error.code) != 500) return error;
+  // A fault of ours (database, disk, a bug): the details go to the log, not to the client.
+  static std::atomic<int> next_id{1};
+  const int id = next_id.fetch_add(1);
+  spdlog::error("error {}: {}", id, error.message);
+  const common::Text text{msg::internal_logged, {{"id", id}}};
+  return common::Error{error.code, text.render(common::Lang::en), text};
+}
+
 void answer_error(httpd::Response& res, const common::Error& error, common::Lang lang) {
-  const int status = http_status_for(error.code);
-  if (status == 500) {
-    // A fault of ours (database, disk, a bug): the details go to the log, not to the client.
-    static std::atomic<int> next_id{1};
-    const int id = next_id.fetch_add(1);
-    spdlog::error("error {}: {}", id, error.message);
-    answer_error(res, status, common::error_code_name(error.code),
-                 common::Text{msg::internal_logged, {{"id", id}}}, lang);
-    return;
-  }
-  answer_json(res, status, error_json(common::error_code_name(error.code), error, lang));
+  answer_json(res, http_status_for(error.code),
+              error_json(common::error_code_name(error.code), for_client(error), lang));
 }
 
 std::string cookie(const httpd::Request& req, std::string_view name) {

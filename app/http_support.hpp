@@ -26,6 +26,9 @@ common::Lang request_lang(const httpd::Request& req);
 nlohmann::json error_json(std::string_view code, const common::Error& error, common::Lang lang);
 // The same with the HTTP status of the code.
 void answer_error(httpd::Response& res, const common::Error& error, common::Lang lang);
+// What a client is told of `error`: the error itself, or for a fault of ours (HTTP 500) "logged
+// as error N", its details written to the log under that number (one count for the server).
+common::Error for_client(const common::Error& error);
 // The same with a code that is not an ErrorCode ("csrf", "rate_limited", "unsupported_media").
 void answer_error(httpd::Response& res, int status, std::string_view code, const common::Text& text,
                   common::Lang lang);

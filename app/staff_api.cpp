@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <charconv>
 #include <exception>
 
@@ -43,14 +42,7 @@ Reply document_reply(std::string html) {
 
 Reply document_error_reply(const common::Error& error, common::Lang lang) {
   const int status = http_status_for(error.code);
-  std::string said = error.render(lang);
-  if (status == 500) {
-    static std::atomic<int> next_id{1};
-    const int id = next_id.fetch_add(1);
-    spdlog::error("document error {}: {}", id, error.message);
-    said = common::Text{msg::internal_logged, {{"id", id}}}.render(lang);
-  }
-  const std::string escaped = common::html_escape(said);
+  const std::string escaped = common::html_escape(http::for_client(error).render(lang));
   const std::string title(msg::document_not_printed.wording(lang));
   Reply reply = document_reply(fmt::format(
       "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title>"

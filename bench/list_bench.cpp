@@ -299,10 +299,10 @@ int run(const Options& options, const fs::path& dir) {
                    1,
                    {}});
   const common::Date old_day = day_of(old_one);
-  const std::string tail = fmt::format(
-      "{:02}{:02}{:02}-{:04}", static_cast<int>(old_day.year()) % 100,
-      static_cast<unsigned>(old_day.month()), static_cast<unsigned>(old_day.day()),
-      old_one % k_per_day + 1);
+  const std::string tail =
+      fmt::format("{:02}{:02}{:02}-{:04}", static_cast<int>(old_day.year()) % 100,
+                  static_cast<unsigned>(old_day.month()), static_cast<unsigned>(old_day.day()),
+                  old_one % k_per_day + 1);
   cases.push_back({fmt::format("q code's end \"{}\"", tail),
                    [base, tail] {
                      tracking::DossierQuery q = base();
