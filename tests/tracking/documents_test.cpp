@@ -389,6 +389,31 @@ TEST_CASE("the receipt shows the dossier code as Code 128 and the lookup link as
   CHECK(texts[1] == tracking::public_lookup_url(k_public_url, code, "K7Q2M9XA"));
 }
 
+TEST_CASE("the receipts of several dossiers print as one document, a page each") {
+  Desk desk;
+  const db::Id first = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  const db::Id second = desk.add_dossier(at("2026-03-02 09:10"), "EB987654312VN");
+  desk.act(first, Action::accept, "an.nv");
+  desk.act(second, Action::accept, "an.nv");
+  std::vector<tracking::ReceiptForm> forms;
+  for (const db::Id id : {first, second}) {
+    forms.push_back(desk.load<tracking::ReceiptForm>(
+        [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); }));
+  }
+  const auto html = tracking::render_receipts(forms);
+  REQUIRE(html.has_value());
+  CHECK(count_of(*html, "<div class=\"page form-01\">") == 2);
+  CHECK(count_of(*html, "<!DOCTYPE html>") == 1);
+  CHECK(contains(*html, "<title>Giấy tiếp nhận hồ sơ và hẹn trả kết quả — 2 hồ sơ</title>"));
+  CHECK(contains(*html, desk.dossier_code(first)));
+  CHECK(contains(*html, desk.dossier_code(second)));
+  // Each page has its own barcodes: two a receipt.
+  CHECK(svgs_of(*html).size() == 4);
+  const auto none = tracking::render_receipts({});
+  REQUIRE(!none.has_value());
+  CHECK(none.error().code == common::ErrorCode::invalid_argument);
+}
+
 TEST_CASE("no receipt is printed for a dossier that has not been accepted") {
   Desk desk;
   const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
