@@ -192,7 +192,7 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
                               run.start - std::chrono::hours(100 + 7 * static_cast<int>(i % 4)));
   }
   run.move_to(run.start + std::chrono::minutes(30));
-  TRY_ASSIGN(auto batch, registrar.open_batch("VNPost demo delivery", "vnpost", run.clock.now(),
+  TRY_ASSIGN(auto batch, registrar.open_batch("VNPost giao hồ sơ (demo)", "vnpost", run.clock.now(),
                                               manifest.tracking_numbers, true));
 
   TRY_ASSIGN(auto files, scanner::collect_inputs({envelopes.string()}));
@@ -233,6 +233,8 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
     fmt::print(run.out, "{}  the clerk types EB123456785VN: {}\n",
                common::format_local(run.clock.now()), say(resolved.message));
   }
+  // The delivery is scanned: the clerk closes its batch (it stays listed, to reprint its record).
+  TRY(registrar.set_batch_state(batch.id, intake::Registrar::BatchState::closed));
   run.outcome.manual_open = manual;
   return {};
 }

@@ -196,5 +196,17 @@ inline constexpr common::MessageDef reason_required{"reason_required", "Hãy ghi
 inline constexpr common::MessageDef batch_needs_name{"batch_needs_name",
                                                      "Đợt bàn giao cần có tên (tối đa 100 byte).",
                                                      "a batch needs a name (at most 100 bytes)"};
+inline constexpr common::MessageDef batch_exists{
+    "batch_exists",
+    "Đã có đợt bàn giao \"{name}\" (bàn giao lúc {handed_over}). Mở lại đợt này, hoặc đặt tên "
+    "khác cho lần giao mới.",
+    "handover batch '{name}' exists (handed over at {handed_over}): reopen it (\"reopen\": true), "
+    "or name the new delivery differently"};
+inline constexpr common::MessageDef batch_closed{
+    "batch_closed", "Đợt bàn giao \"{name}\" đã đóng: hãy mở lại đợt đó hoặc mở đợt mới.",
+    "handover batch '{name}' is closed: reopen it or open a new one"};
+inline constexpr common::MessageDef manifest_empty{
+    "manifest_empty", "{file}: không có số hiệu bưu gửi nào đọc được trong danh sách.",
+    "{file}: no readable tracking number in the list"};
 
 }  // namespace app::msg

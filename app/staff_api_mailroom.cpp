@@ -10,6 +10,7 @@
 #include "app/http_support.hpp"
 #include "app/registry_commands.hpp"
 #include "app/staff_routes.hpp"
+#include "intake/catalogue.hpp"
 #include "intake/envelope_reader.hpp"
 #include "intake/mailroom.hpp"
 #include "intake/registrar.hpp"
@@ -73,13 +74,16 @@ Result<intake::Registrar> registrar_for(Context& desk, const staff::Principal& w
 }
 
 // The batch named in the request (form field or query), if any; invalid_argument for an unknown
-// one.
+// one, conflict for a closed one (a page left open after another tab closed it).
 Result<std::optional<db::Id>> batch_of(Context& desk, const std::string& name) {
   if (name.empty()) return std::optional<db::Id>{};
   TRY_ASSIGN(const auto batch, intake::find_batch(desk.store, name));
   if (!batch) {
     return make_error(ErrorCode::invalid_argument, msg::no_such_batch,
                       {{"name", name.substr(0, 80)}});
+  }
+  if (batch->closed_at) {
+    return make_error(ErrorCode::conflict, msg::batch_closed, {{"name", name.substr(0, 80)}});
   }
   return std::optional<db::Id>{batch->id};
 }
@@ -106,19 +110,23 @@ std::vector<Upload> uploads_of(const Request& req, std::string& batch_name) {
   return uploads;
 }
 
+// The reply refusing `u` when it is larger than the desk takes.
+std::optional<Reply> refuse_too_large(const Context& desk, const Upload& u, common::Lang lang) {
+  if (u.content->size() <= desk.options.max_upload_bytes) return std::nullopt;
+  return error_reply(413, "limit_exceeded",
+                     common::Text{msg::upload_too_large,
+                                  {{"file", u.name},
+                                   {"size", u.content->size() >> 20},
+                                   {"limit", desk.options.max_upload_bytes >> 20}}},
+                     lang);
+}
+
 // Checks every file before any is registered, so a wrong one does not leave half a batch; the
 // reply when one is refused.
 std::optional<Reply> refuse_any(const Context& desk, std::vector<Upload>& uploads,
                                 common::Lang lang) {
   for (Upload& u : uploads) {
-    if (u.content->size() > desk.options.max_upload_bytes) {
-      return error_reply(413, "limit_exceeded",
-                         common::Text{msg::upload_too_large,
-                                      {{"file", u.name},
-                                       {"size", u.content->size() >> 20},
-                                       {"limit", desk.options.max_upload_bytes >> 20}}},
-                         lang);
-    }
+    if (auto refused = refuse_too_large(desk, u, lang)) return refused;
     auto type = sniff_image_type(*u.content);
     if (!type) {
       return error_reply(415, "unsupported_media",
@@ -271,12 +279,39 @@ Result<Reply> manual_dismiss(Context& desk, const Request& req, const staff::Pri
   return json_reply(json::object());
 }
 
+json batch_json(const db::Batch& batch) {
+  return {{"id", batch.id},
+          {"name", batch.name},
+          {"carrier", batch.carrier},
+          {"handed_over_at", common::format_iso(batch.handed_over_at)},
+          {"received_by", batch.received_by},
+          {"closed_at", time_or_null(batch.closed_at)},
+          {"scans", batch.scans},
+          {"manifest_items", batch.manifest.size()}};
+}
+
+// How many batches the page lists to reprint: a desk's deliveries of a few weeks.
+constexpr int k_listed_batches = 30;
+
+// The caller's open batch (a new tab or login finds it here) and the newest batches.
+Result<Reply> list_batches(Context& desk, const Request&, const staff::Principal& who) {
+  TRY_ASSIGN(const auto open, intake::open_batch_of(desk.store, who.login));
+  TRY_ASSIGN(const auto recent, intake::recent_batches(desk.store, k_listed_batches));
+  json batches = json::array();
+  for (const db::Batch& b : recent) batches.push_back(batch_json(b));
+  return json_reply(json{{"open", open ? batch_json(*open) : json()}, {"batches", batches}});
+}
+
+// Opens a new batch, or with "reopen": true an existing one of that name; an existing name
+// without it is refused (conflict) so that a name typed again never silently continues another
+// delivery. The caller's other open batch is closed: a clerk scans into one batch at a time.
 Result<Reply> open_batch(Context& desk, const Request& req, const staff::Principal& who) {
   TRY_ASSIGN(auto registrar, registrar_for(desk, who));
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string name, string_field(body, "name"));
   TRY_ASSIGN(const std::string carrier, string_field(body, "carrier"));
   TRY_ASSIGN(const std::string when, string_field(body, "handed_over_at"));
+  const bool reopen = body.contains("reopen") && body["reopen"] == true;
   if (name.empty() || name.size() > 100) {
     return make_error(ErrorCode::invalid_argument, msg::batch_needs_name);
   }
@@ -288,13 +323,61 @@ Result<Reply> open_batch(Context& desk, const Request& req, const staff::Princip
     }
     at = *parsed;
   }
-  TRY_ASSIGN(const auto batch, registrar.open_batch(name, carrier.empty() ? "vnpost" : carrier, at,
-                                                    {}, !when.empty()));
-  return json_reply(json{{"batch",
-                          {{"id", batch.id},
-                           {"name", batch.name},
-                           {"carrier", batch.carrier},
-                           {"handed_over_at", common::format_iso(batch.handed_over_at)}}}});
+  TRY_ASSIGN(const auto existing, intake::find_batch(desk.store, name));
+  if (existing && !reopen) {
+    return make_error(
+        ErrorCode::conflict, msg::batch_exists,
+        {{"name", name}, {"handed_over", common::format_local(existing->handed_over_at)}});
+  }
+  TRY_ASSIGN(const auto previous, intake::open_batch_of(desk.store, who.login));
+  TRY_ASSIGN(auto batch, registrar.open_batch(name, carrier.empty() ? "vnpost" : carrier, at, {},
+                                              !when.empty() && !existing));
+  if (previous && previous->id != batch.id) {
+    TRY(registrar.set_batch_state(previous->id, intake::Registrar::BatchState::closed));
+  }
+  if (existing) {
+    TRY_ASSIGN(batch, registrar.set_batch_state(batch.id, intake::Registrar::BatchState::open));
+  }
+  return json_reply(json{{"batch", batch_json(batch)}});
+}
+
+Result<Reply> close_batch(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  TRY_ASSIGN(const auto batch,
+             registrar.set_batch_state(id, intake::Registrar::BatchState::closed));
+  return json_reply(json{{"batch", batch_json(batch)}});
+}
+
+// The carrier's delivery list for a batch (a text or CSV file, one tracking number a line, as
+// `hoso intake --manifest` reads it), then what the record says against it so far.
+Result<Reply> batch_manifest(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(auto registrar, registrar_for(desk, who));
+  std::string ignored;
+  const std::vector<Upload> files = uploads_of(req, ignored);
+  if (files.size() != 1) return make_error(ErrorCode::invalid_argument, msg::no_file);
+  const common::Lang lang = http::request_lang(req);
+  if (auto refused = refuse_too_large(desk, files.front(), lang)) return std::move(*refused);
+  TRY_ASSIGN(const auto manifest,
+             intake::parse_manifest(*files.front().content, files.front().name, *desk.classifier));
+  if (manifest.tracking_numbers.empty()) {
+    return make_error(ErrorCode::bad_input, msg::manifest_empty, {{"file", files.front().name}});
+  }
+  TRY(registrar.set_manifest(id, manifest.tracking_numbers));
+  TRY_ASSIGN(const auto record, registrar.handover_record(id));
+  json refused = json::array();
+  for (const auto& line : manifest.refused) {
+    refused.push_back(
+        {{"line", line.line}, {"text", line.text}, {"reason", line.reason.render(lang)}});
+  }
+  const std::size_t listed = record.batch.manifest.size();
+  return json_reply(json{{"file", files.front().name},
+                         {"manifest_items", listed},
+                         {"refused", refused},
+                         {"scanned", listed - record.missing.size()},
+                         {"missing", record.missing},
+                         {"unexpected", record.unexpected}});
 }
 
 Result<Reply> batch_record(Context& desk, const Request& req, const staff::Principal& who) {
@@ -303,6 +386,7 @@ Result<Reply> batch_record(Context& desk, const Request& req, const staff::Princ
   TRY_ASSIGN(const auto record, registrar.handover_record(id));
   json answer = handover_json(record)["handover"];
   answer["id"] = record.batch.id;
+  answer["closed_at"] = time_or_null(record.batch.closed_at);
   return json_reply(answer);
 }
 
@@ -317,8 +401,11 @@ std::vector<Route> mailroom_routes() {
           {Method::get, "/api/manual/<int>/image", P::scan, manual_image},
           {Method::post, "/api/manual/<int>/resolve", P::scan, manual_resolve},
           {Method::post, "/api/manual/<int>/dismiss", P::scan, manual_dismiss},
+          {Method::get, "/api/batches", P::scan, list_batches},
           {Method::post, "/api/batches", P::scan, open_batch},
-          {Method::get, "/api/batches/<int>", P::scan, batch_record}};
+          {Method::get, "/api/batches/<int>", P::scan, batch_record},
+          {Method::post, "/api/batches/<int>/close", P::scan, close_batch},
+          {Method::post, "/api/batches/<int>/manifest", P::scan, batch_manifest}};
 }
 
 }  // namespace app::staff_routes

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <sstream>
 
 namespace common {
 namespace {
@@ -56,15 +57,9 @@ Result<std::vector<std::string>> split_csv_line(std::string_view line) {
   return fields;
 }
 
-Result<std::vector<CsvRow>> read_csv(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    const bool exists = std::filesystem::exists(file, ec);
-    return make_error(
-        exists ? ErrorCode::io_error : ErrorCode::not_found,
-        fmt::format("{}: {}", file.string(), exists ? "cannot be read" : "no such file"));
-  }
+namespace {
+
+Result<std::vector<CsvRow>> read_rows(std::istream& in, std::string_view label) {
   std::vector<CsvRow> rows;
   std::string line;
   int number = 0;
@@ -76,11 +71,30 @@ Result<std::vector<CsvRow>> read_csv(const std::filesystem::path& file) {
     auto fields = split_csv_line(content);
     if (!fields) {
       return make_error(ErrorCode::bad_input,
-                        fmt::format("{}:{}: {}", file.string(), number, fields.error().message));
+                        fmt::format("{}:{}: {}", label, number, fields.error().message));
     }
     rows.push_back(CsvRow{number, std::move(*fields)});
   }
   return rows;
+}
+
+}  // namespace
+
+Result<std::vector<CsvRow>> read_csv(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(file, ec);
+    return make_error(
+        exists ? ErrorCode::io_error : ErrorCode::not_found,
+        fmt::format("{}: {}", file.string(), exists ? "cannot be read" : "no such file"));
+  }
+  return read_rows(in, file.string());
+}
+
+Result<std::vector<CsvRow>> read_csv_text(std::string_view text, std::string_view label) {
+  std::istringstream in{std::string(text)};
+  return read_rows(in, label);
 }
 
 }  // namespace common

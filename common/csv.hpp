@@ -26,4 +26,8 @@ Result<std::vector<std::string>> split_csv_line(std::string_view line);
 // the file and line when a line is malformed.
 Result<std::vector<CsvRow>> read_csv(const std::filesystem::path& file);
 
+// Reads every data row of `text` (a file sent over HTTP), naming it `label` in messages. Fails
+// with bad_input naming the label and line when a line is malformed.
+Result<std::vector<CsvRow>> read_csv_text(std::string_view text, std::string_view label);
+
 }  // namespace common

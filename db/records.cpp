@@ -63,7 +63,7 @@ constexpr std::array<std::pair<ReturnOrderState, std::string_view>, 3> k_return_
     {ReturnOrderState::cancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 38> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 41> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -89,6 +89,9 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 38> k_event_kinds{{
     {EventKind::resolved, "resolved"},
     {EventKind::dismissed, "dismissed"},
     {EventKind::handed_over, "handed_over"},
+    {EventKind::batch_closed, "batch_closed"},
+    {EventKind::batch_reopened, "batch_reopened"},
+    {EventKind::manifest_added, "manifest_added"},
     {EventKind::initialised, "initialised"},
     {EventKind::day_set, "day_set"},
     {EventKind::day_removed, "day_removed"},

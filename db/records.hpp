@@ -216,7 +216,10 @@ struct Batch {
   std::string carrier;
   Timestamp handed_over_at{};
   std::string received_by;
-  std::vector<std::string> manifest;  // tracking numbers on the carrier's list, if one was given
+  std::vector<std::string> manifest;   // tracking numbers on the carrier's list, if one was given
+  std::optional<Timestamp> closed_at;  // nullopt while the clerk is still scanning into it
+  std::string closed_by;
+  int scans = 0;  // scans registered in the batch (read by list_batches only)
 };
 
 // An order for a return shipment that hoso sends (or is about to send) to the carrier, written
@@ -306,6 +309,9 @@ enum class EventKind {
   resolved,        // a manual item resolved by a typed tracking number
   dismissed,       // a manual item dismissed, with a reason
   handed_over,     // a handover batch opened
+  batch_closed,    // the clerk closed a handover batch (done scanning into it)
+  batch_reopened,  // a closed handover batch opened again to scan into
+  manifest_added,  // the carrier's delivery list given to a batch after it was opened
   initialised,     // `hoso init`
   day_set,         // a calendar day set (off or working)
   day_removed,     // a calendar change taken back

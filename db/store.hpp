@@ -219,6 +219,16 @@ class Transaction {
   virtual common::Result<Id> insert_batch(const Batch& batch) = 0;
   virtual common::Result<std::optional<Batch>> find_batch(const std::string& name) = 0;
   virtual common::Result<std::optional<Batch>> get_batch(Id id) = 0;
+  // The newest batch `received_by` opened and has not closed, if any.
+  virtual common::Result<std::optional<Batch>> open_batch_of(const std::string& received_by) = 0;
+  // The newest `limit` batches (by handover time, then id), each with its count of scans and
+  // without its manifest.
+  virtual common::Result<std::vector<Batch>> list_batches(int limit) = 0;
+  // Sets closed_at and closed_by (nullopt and "" reopen it); not_found when there is no such id.
+  virtual common::Result<void> set_batch_closed(Id id, std::optional<Timestamp> at,
+                                                const std::string& by) = 0;
+  // Adds tracking numbers to the batch's manifest (numbers already on it are kept once).
+  virtual common::Result<void> add_to_manifest(Id id, const std::vector<std::string>& numbers) = 0;
 
   virtual common::Result<Id> insert_return_order(const ReturnOrder& order) = 0;
   // The dossier's return orders, oldest first.

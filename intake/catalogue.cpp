@@ -90,9 +90,10 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
   return out;
 }
 
-common::Result<Manifest> load_manifest(const std::filesystem::path& file,
-                                       const Classifier& classifier) {
-  TRY_ASSIGN(auto rows, common::read_csv(file));
+namespace {
+
+Manifest manifest_of(const std::vector<common::CsvRow>& rows, std::string_view label,
+                     const Classifier& classifier) {
   Manifest manifest;
   bool first = true;
   for (const common::CsvRow& row : rows) {
@@ -105,12 +106,31 @@ common::Result<Manifest> load_manifest(const std::filesystem::path& file,
       manifest.tracking_numbers.push_back(code.tracking_number);
     } else if (!first || tracking) {  // only a first line that is no tracking number is a header
       manifest.rejected.push_back(fmt::format(
-          "{}:{}: {}", file.string(), row.line,
+          "{}:{}: {}", label, row.line,
           tracking ? code.problem : fmt::format("'{}' is not a tracking number", code.text)));
+      manifest.refused.push_back(
+          {row.line, text.substr(0, 40),
+           tracking && !code.problem_text.empty()
+               ? code.problem_text
+               : common::Text{msg::not_tracking_number, {{"length", text.size()}}}});
     }
     first = false;
   }
   return manifest;
+}
+
+}  // namespace
+
+common::Result<Manifest> load_manifest(const std::filesystem::path& file,
+                                       const Classifier& classifier) {
+  TRY_ASSIGN(auto rows, common::read_csv(file));
+  return manifest_of(rows, file.string(), classifier);
+}
+
+common::Result<Manifest> parse_manifest(std::string_view text, std::string_view label,
+                                        const Classifier& classifier) {
+  TRY_ASSIGN(auto rows, common::read_csv_text(text, label));
+  return manifest_of(rows, label, classifier);
 }
 
 }  // namespace intake

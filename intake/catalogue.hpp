@@ -26,8 +26,19 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
 struct Manifest {
   std::vector<std::string> tracking_numbers;
   std::vector<std::string> rejected;  // "manifest.txt:4: EB123456789VN: check digit should be 5..."
+  // The same lines for a reader of either language: line number, the line's text (at most 40
+  // bytes), and why.
+  struct Refused {
+    int line = 0;
+    std::string text;
+    common::Text reason;
+  };
+  std::vector<Refused> refused;
 };
 common::Result<Manifest> load_manifest(const std::filesystem::path& file,
                                        const Classifier& classifier);
+// The same from the text of a manifest file (uploaded), named `label` in messages.
+common::Result<Manifest> parse_manifest(std::string_view text, std::string_view label,
+                                        const Classifier& classifier);
 
 }  // namespace intake

@@ -54,4 +54,14 @@ Result<std::optional<db::Batch>> find_batch(db::Store& store, const std::string&
       [&](db::Transaction& tx) { return tx.find_batch(name); });
 }
 
+Result<std::optional<db::Batch>> open_batch_of(db::Store& store, const std::string& login) {
+  return store.read<std::optional<db::Batch>>(
+      [&](db::Transaction& tx) { return tx.open_batch_of(login); });
+}
+
+Result<std::vector<db::Batch>> recent_batches(db::Store& store, int limit) {
+  return store.read<std::vector<db::Batch>>(
+      [&](db::Transaction& tx) { return tx.list_batches(limit); });
+}
+
 }  // namespace intake

@@ -40,4 +40,12 @@ common::Result<std::optional<db::Scan>> find_scan(db::Store& store, db::Id id);
 // The handover batch named `name`; nullopt when there is none. Fails with the database's errors.
 common::Result<std::optional<db::Batch>> find_batch(db::Store& store, const std::string& name);
 
+// The handover batch `login` opened and has not closed yet (the newest if several); nullopt when
+// there is none. Fails with the database's errors only.
+common::Result<std::optional<db::Batch>> open_batch_of(db::Store& store, const std::string& login);
+
+// The newest `limit` handover batches, open and closed, each with its count of scans (without
+// its manifest). Fails with the database's errors only.
+common::Result<std::vector<db::Batch>> recent_batches(db::Store& store, int limit);
+
 }  // namespace intake

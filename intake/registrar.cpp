@@ -590,6 +590,52 @@ Result<db::Batch> Registrar::open_batch(const std::string& name, const std::stri
   });
 }
 
+namespace {
+
+Result<db::Batch> existing_batch(db::Transaction& tx, db::Id batch_id) {
+  TRY_ASSIGN(auto batch, tx.get_batch(batch_id));
+  if (!batch) return make_error(ErrorCode::not_found, msg::no_batch, {{"batch", batch_id}});
+  return std::move(*batch);
+}
+
+}  // namespace
+
+Result<db::Batch> Registrar::set_batch_state(db::Id batch_id, BatchState state) {
+  return store_.write<db::Batch>([&](db::Transaction& tx) -> Result<db::Batch> {
+    TRY_ASSIGN(auto batch, existing_batch(tx, batch_id));
+    const bool closed = state == BatchState::closed;
+    if (batch.closed_at.has_value() == closed) return batch;
+    const common::Timestamp now = clock_.now();
+    batch.closed_at = closed ? std::optional(now) : std::nullopt;
+    batch.closed_by = closed ? context_.actor : std::string();
+    TRY(tx.set_batch_closed(batch_id, batch.closed_at, batch.closed_by));
+    TRY(tx.append_event(
+        db::Event{0, now, context_.actor, "batch", batch_id,
+                  closed ? db::EventKind::batch_closed : db::EventKind::batch_reopened, "", "{}"}));
+    return batch;
+  });
+}
+
+Result<db::Batch> Registrar::set_manifest(db::Id batch_id,
+                                          const std::vector<std::string>& manifest) {
+  return store_.write<db::Batch>([&](db::Transaction& tx) -> Result<db::Batch> {
+    TRY_ASSIGN(auto batch, existing_batch(tx, batch_id));
+    const std::set<std::string> wanted(manifest.begin(), manifest.end());
+    const std::set<std::string> had(batch.manifest.begin(), batch.manifest.end());
+    if (wanted == had) return batch;
+    if (!had.empty()) {
+      return make_error(ErrorCode::invalid_argument, msg::batch_other_manifest,
+                        {{"name", batch.name}, {"count", had.size()}});
+    }
+    batch.manifest.assign(wanted.begin(), wanted.end());
+    TRY(tx.add_to_manifest(batch_id, batch.manifest));
+    TRY(tx.append_event(
+        db::Event{0, clock_.now(), context_.actor, "batch", batch_id, db::EventKind::manifest_added,
+                  "", nlohmann::json{{"manifest_items", batch.manifest.size()}}.dump()}));
+    return batch;
+  });
+}
+
 Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
   return store_.read<HandoverRecord>([&](db::Transaction& tx) -> Result<HandoverRecord> {
     HandoverRecord record;

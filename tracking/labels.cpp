@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 38> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 41> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -151,6 +151,12 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 38> k_event_l
      {"event_dismissed", "Bỏ phong bì khỏi hàng chờ", "Manual item dismissed"}},
     {db::EventKind::handed_over,
      {"event_handed_over", "Mở đợt bàn giao của bưu điện", "Carrier handover batch opened"}},
+    {db::EventKind::batch_closed,
+     {"event_batch_closed", "Đóng đợt bàn giao", "Handover batch closed"}},
+    {db::EventKind::batch_reopened,
+     {"event_batch_reopened", "Mở lại đợt bàn giao", "Handover batch reopened"}},
+    {db::EventKind::manifest_added,
+     {"event_manifest_added", "Nhận danh sách giao của bưu điện", "Carrier's delivery list added"}},
     {db::EventKind::initialised, {"event_initialised", "Khởi tạo bộ phận một cửa", "Desk set up"}},
     {db::EventKind::day_set,
      {"event_day_set", "Đặt ngày nghỉ hoặc ngày làm việc", "Calendar day set"}},

@@ -124,6 +124,11 @@ class Repository final : public Transaction {
   common::Result<Id> insert_batch(const Batch& batch) override;
   common::Result<std::optional<Batch>> find_batch(const std::string& name) override;
   common::Result<std::optional<Batch>> get_batch(Id id) override;
+  common::Result<std::optional<Batch>> open_batch_of(const std::string& received_by) override;
+  common::Result<std::vector<Batch>> list_batches(int limit) override;
+  common::Result<void> set_batch_closed(Id id, std::optional<Timestamp> at,
+                                        const std::string& by) override;
+  common::Result<void> add_to_manifest(Id id, const std::vector<std::string>& numbers) override;
 
   // staff.cpp: users, sessions, API tokens.
   common::Result<Id> insert_user(const User& user) override;

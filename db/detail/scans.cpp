@@ -63,7 +63,8 @@ ManualItem read_manual(RowReader& r) {
   return m;
 }
 
-constexpr char k_batch_columns[] = "id, name, carrier, handed_over_at, received_by";
+constexpr char k_batch_columns[] =
+    "id, name, carrier, handed_over_at, received_by, closed_at, closed_by";
 
 Batch read_batch_row(RowReader& r) {
   Batch b;
@@ -72,6 +73,8 @@ Batch read_batch_row(RowReader& r) {
   b.carrier = r.next<std::string>();
   b.handed_over_at = r.next<Timestamp>();
   b.received_by = r.next<std::string>();
+  b.closed_at = r.next<std::optional<Timestamp>>();
+  b.closed_by = r.next<std::string>();
   return b;
 }
 
@@ -242,15 +245,56 @@ Result<Id> Repository::insert_batch(const Batch& b) {
     const Id id = insert(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) VALUES (?, ?, ?, ?)",
         b.name, b.carrier, b.handed_over_at, b.received_by);
+    TRY(add_to_manifest(id, b.manifest));
+    return id;
+  });
+}
+
+Result<void> Repository::add_to_manifest(Id id, const std::vector<std::string>& numbers) {
+  return guarded("saving a handover manifest", [&]() -> Result<void> {
     auto& item = c_.prepare(
         "INSERT INTO batch_manifest(batch_id, tracking_number) VALUES (?, ?) "
         "ON CONFLICT(batch_id, tracking_number) DO NOTHING");
-    for (const std::string& number : b.manifest) {
+    for (const std::string& number : numbers) {
       item.reset();
       bind_all(item, id, number);
       item.exec();
     }
-    return id;
+    return {};
+  });
+}
+
+Result<std::optional<Batch>> Repository::open_batch_of(const std::string& received_by) {
+  return guarded("reading the open handover batch", [&]() -> Result<std::optional<Batch>> {
+    static constexpr auto k_sql =
+        sql("SELECT ", k_batch_columns,
+            " FROM batches WHERE received_by = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1");
+    return read_batch(query(k_sql.data(), received_by));
+  });
+}
+
+Result<std::vector<Batch>> Repository::list_batches(int limit) {
+  return guarded("listing handover batches", [&]() -> Result<std::vector<Batch>> {
+    static constexpr auto k_sql =
+        sql("SELECT ", k_batch_columns,
+            ", (SELECT count(*) FROM scans WHERE scans.batch_id = batches.id)"
+            " FROM batches ORDER BY handed_over_at DESC, id DESC LIMIT ?");
+    return read_all(query(k_sql.data(), limit), "batches", [](RowReader& r) {
+      Batch b = read_batch_row(r);
+      b.scans = static_cast<int>(r.next<std::int64_t>());
+      return b;
+    });
+  });
+}
+
+Result<void> Repository::set_batch_closed(Id id, std::optional<Timestamp> at,
+                                          const std::string& by) {
+  return guarded("closing a handover batch", [&]() -> Result<void> {
+    auto& s = query("UPDATE batches SET closed_at = ?, closed_by = ? WHERE id = ?", at, by, id);
+    if (s.exec() != 1) {
+      return make_error(ErrorCode::not_found, fmt::format("no handover batch #{}", id));
+    }
+    return {};
   });
 }
 

@@ -327,8 +327,18 @@ CREATE INDEX IF NOT EXISTS dossiers_by_national_status
   ON dossiers(national_status, state, filed_at);
 )sql";
 
-constexpr std::array<const char*, 9> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
-                                                     k_v6, k_v7, k_v8, k_v9};
+// v10: a handover batch is open until the clerk closes it (closed_at NULL): the page of any tab
+// or login finds the clerk's open batch on the server, and closed batches are listed to reprint.
+// Batches of earlier versions count as closed (set to when they were handed over).
+constexpr const char* k_v10 = R"sql(
+ALTER TABLE batches ADD COLUMN closed_at INTEGER;
+ALTER TABLE batches ADD COLUMN closed_by TEXT NOT NULL DEFAULT '';
+UPDATE batches SET closed_at = handed_over_at;
+CREATE INDEX batches_open_by_clerk ON batches(received_by, closed_at);
+)sql";
+
+constexpr std::array<const char*, 10> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
+                                                      k_v6, k_v7, k_v8, k_v9, k_v10};
 
 }  // namespace
 

@@ -1416,6 +1416,120 @@ TEST_CASE("envelopes uploaded into a handover batch appear in the batch's record
   CHECK(missing->status == 404);
 }
 
+TEST_CASE(
+    "a clerk's open batch is kept on the server, an existing name reopens only when asked, and "
+    "closed batches stay listed") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth station = bearer(desk.token);
+
+  const auto none = api.get("/api/batches", station);
+  REQUIRE(none);
+  REQUIRE_MESSAGE(none->status == 200, none->body);
+  CHECK(body_of(none)["open"].is_null());
+
+  // POST /api/batches that must succeed: the batch it answers.
+  const auto open = [&](const json& body) {
+    const auto answer = api.post("/api/batches", body, station);
+    REQUIRE(answer);
+    REQUIRE_MESSAGE(answer->status == 200, answer->body);
+    return body_of(answer)["batch"];
+  };
+  const db::Id first_id = open({{"name", "VNPost 23/11 sáng"}})["id"].get<db::Id>();
+  // Another tab (no page state) asks the server which batch is open.
+  const auto found = api.get("/api/batches", station);
+  REQUIRE(found);
+  CHECK(body_of(found)["open"]["id"] == first_id);
+  CHECK(body_of(found)["open"]["closed_at"].is_null());
+
+  // The same name typed again is not silently continued: the clerk is asked.
+  const auto again = api.post("/api/batches", json{{"name", "VNPost 23/11 sáng"}}, station);
+  REQUIRE(again);
+  CHECK(again->status == 409);
+  CHECK(body_of(again)["error"]["message_id"] == "batch_exists");
+
+  // A second batch closes the first: one open batch a clerk.
+  const db::Id second_id = open({{"name", "VNPost 23/11 chiều"}})["id"].get<db::Id>();
+  const auto listed = api.get("/api/batches", station);
+  REQUIRE(listed);
+  CHECK(body_of(listed)["open"]["id"] == second_id);
+  REQUIRE(body_of(listed)["batches"].size() == 2);
+  for (const json& b : body_of(listed)["batches"]) {
+    CHECK(b["closed_at"].is_null() == (b["id"] == second_id));
+  }
+
+  // Reopening the first by name, when asked for, is that batch, not a new one.
+  const json reopened = open({{"name", "VNPost 23/11 sáng"}, {"reopen", true}});
+  CHECK(reopened["id"] == first_id);
+  CHECK(reopened["closed_at"].is_null());
+  CHECK(body_of(api.get("/api/batches", station))["open"]["id"] == first_id);
+
+  const auto closed = api.post(fmt::format("/api/batches/{}/close", first_id), json{}, station);
+  REQUIRE(closed);
+  REQUIRE_MESSAGE(closed->status == 200, closed->body);
+  CHECK(body_of(api.get("/api/batches", station))["open"].is_null());
+  // A page still naming the closed batch cannot scan into it unnoticed.
+  const auto late = api.post(
+      "/api/scans/typed", json{{"code", "EB123456785VN"}, {"batch", "VNPost 23/11 sáng"}}, station);
+  REQUIRE(late);
+  CHECK(late->status == 409);
+  CHECK(body_of(late)["error"]["message_id"] == "batch_closed");
+  // A closed batch's record can still be printed.
+  const auto record = api.get(fmt::format("/api/batches/{}", first_id), station);
+  REQUIRE(record);
+  CHECK(record->status == 200);
+  CHECK_FALSE(body_of(record)["closed_at"].is_null());
+}
+
+TEST_CASE(
+    "the carrier's delivery list uploaded for a batch says what was scanned, missing and "
+    "refused") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth station = bearer(desk.token);
+  const auto opened = api.post("/api/batches", json{{"name", "HC-0302"}}, station);
+  REQUIRE(opened);
+  REQUIRE_MESSAGE(opened->status == 200, opened->body);
+  const db::Id id = body_of(opened)["batch"]["id"].get<db::Id>();
+  const std::string scanned = common::make_s10("EB", 11);
+  const std::string absent = common::make_s10("EB", 12);
+  const std::string stray = common::make_s10("EB", 13);
+  for (const std::string& number : {scanned, stray}) {
+    const auto typed =
+        api.post("/api/scans/typed", json{{"code", number}, {"batch", "HC-0302"}}, station);
+    REQUIRE(typed);
+    REQUIRE_MESSAGE(typed->status == 200, typed->body);
+  }
+  const std::string list = fmt::format("so_hieu\n{}\n{}\nEB123456789VN\n", scanned, absent);
+  const auto sent = api.post_files(fmt::format("/api/batches/{}/manifest", id),
+                                   {{"file", list, "danh-sach.csv", "text/csv"}}, station.in("vi"));
+  REQUIRE(sent);
+  REQUIRE_MESSAGE(sent->status == 200, sent->body);
+  const json answer = body_of(sent);
+  CHECK(answer["manifest_items"] == 2);
+  CHECK(answer["scanned"] == 1);
+  CHECK(answer["missing"] == json::array({absent}));
+  CHECK(answer["unexpected"] == json::array({stray}));
+  REQUIRE(answer["refused"].size() == 1);
+  CHECK(answer["refused"][0]["line"] == 4);
+  CHECK(contains(answer["refused"][0]["reason"].get<std::string>(), "5"));
+
+  // The same list again changes nothing; another list is refused, naming the batch.
+  const auto same = api.post_files(fmt::format("/api/batches/{}/manifest", id),
+                                   {{"file", list, "danh-sach.csv", "text/csv"}}, station);
+  REQUIRE(same);
+  CHECK(same->status == 200);
+  const auto other = api.post_files(fmt::format("/api/batches/{}/manifest", id),
+                                    {{"file", stray + "\n", "khac.txt", "text/plain"}}, station);
+  REQUIRE(other);
+  CHECK(other->status == 400);
+  CHECK(body_of(other)["error"]["message_id"] == "batch_other_manifest");
+  const auto empty = api.post_files(fmt::format("/api/batches/{}/manifest", id),
+                                    {{"file", "# nothing\n", "rong.txt", "text/plain"}}, station);
+  REQUIRE(empty);
+  CHECK(empty->status == 400);
+}
+
 TEST_CASE("an admin adds, changes and disables users and tokens, but not the last admin") {
   StaffDesk desk;
   Api api(desk.port());

@@ -88,19 +88,17 @@ function pngChunk(type, data) {
   return Buffer.concat([length, body, crc]);
 }
 
-// A grey-scale PNG of a plain sheet with a faint border: no code to read on it.
-function blankPng(width, height) {
+// A grey-scale PNG whose pixel (x, y) is shade(x, y) (0 black, 255 white).
+function greyPng(width, height, shade) {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // grey
-  const rows = Buffer.alloc((width + 1) * height, 0xf4);
+  const rows = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y += 1) {
     rows[y * (width + 1)] = 0; // filter: none
-    for (let x = 0; x < width; x += 1) {
-      if (x < 4 || y < 4 || x >= width - 4 || y >= height - 4) rows[y * (width + 1) + 1 + x] = 0x90;
-    }
+    for (let x = 0; x < width; x += 1) rows[y * (width + 1) + 1 + x] = shade(x, y);
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -108,6 +106,47 @@ function blankPng(width, height) {
     pngChunk('IDAT', zlib.deflateSync(rows)),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+// A grey-scale PNG of a plain sheet with a faint border: no code to read on it.
+function blankPng(width, height) {
+  return greyPng(width, height, (x, y) => (x < 4 || y < 4 || x >= width - 4 || y >= height - 4 ? 0x90 : 0xf4));
+}
+
+// Code 128 bar and space widths of each symbol value (0-102), start B (104) and stop.
+const CODE128 = (
+  '212222 222122 222221 121223 121322 131222 122213 122312 132212 221213 221312 231212 112232 122132 ' +
+  '122231 113222 123122 123221 223211 221132 221231 213212 223112 312131 311222 321122 321221 312212 ' +
+  '322112 322211 212123 212321 232121 111323 131123 131321 112313 132113 132311 211313 231113 231311 ' +
+  '112133 112331 132131 113123 113321 133121 313121 211331 231131 213113 213311 213131 311123 311321 ' +
+  '331121 312113 312311 332111 314111 221411 431111 111224 111422 121124 121421 141122 141221 112214 ' +
+  '112412 122114 122411 142112 142211 241211 221114 413111 241112 134111 111242 121142 121241 114212 ' +
+  '124112 124211 411212 421112 421211 212141 214121 412121 111143 111341 131141 114113 114311 411113 ' +
+  '411311 113141 114131 311141 411131 211412 211214 211232'
+).split(' ');
+
+// The modules (true = bar) of `text` as Code 128 set B.
+function code128Modules(text) {
+  const values = [...text].map((c) => c.charCodeAt(0) - 32);
+  const check = values.reduce((sum, v, i) => sum + v * (i + 1), 104) % 103;
+  const widths = [104, ...values, check].map((v) => CODE128[v]).join('') + '2331112';
+  const modules = [];
+  [...widths].forEach((w, i) => modules.push(...Array(Number(w)).fill(i % 2 === 0)));
+  return modules;
+}
+
+// An envelope with two labels, each a Code 128 of a different tracking number, one above the other.
+function twoLabelPng(first, second) {
+  const module = 3;
+  const bars = [code128Modules(first), code128Modules(second)];
+  const width = Math.max(...bars.map((b) => b.length)) * module + 160;
+  const height = 520;
+  return greyPng(width, height, (x, y) => {
+    const label = y >= 60 && y < 200 ? 0 : y >= 320 && y < 460 ? 1 : -1;
+    if (label < 0) return 0xfa;
+    const at = Math.floor((x - 80) / module);
+    return x >= 80 && bars[label][at] ? 0x10 : 0xfa;
+  });
 }
 
 // A sample envelope with exactly one Code 128 tracking number in the truth file (a plain photo).
@@ -1578,6 +1617,243 @@ async function main() {
         check(!(await clerk.page.locator('#work-waiting_acceptance').count()), 'the clerk sees the officers\' counters');
       } finally {
         await clerk.context.close();
+      }
+    });
+
+    // Opens a batch by typing its name and Enter; waits until the page shows it open.
+    const openBatchNamed = async (page, name) => {
+      await page.fill('#batch-name', name);
+      await page.press('#batch-name', 'Enter');
+      await page.waitForFunction((n) => {
+        const shown = document.getElementById('batch-current');
+        return !shown.hidden && document.getElementById('batch-current-name').textContent.includes(n);
+      }, name);
+    };
+
+    // Mailroom tasks, each with the clicks and keystrokes it takes (printed, for the record).
+    const effort = (task, clicks, keys, before) =>
+      console.log(`      effort: ${task}: ${clicks} clicks, ${keys} keystrokes (before: ${before})`);
+
+    await test('20 mailroom: the hand scanner keeps the field ready, shows each result beside it with its own sound', async () => {
+      const { context, page } = await s.context();
+      try {
+        // Every tone the page starts, in order: "wave:frequency".
+        await page.addInitScript(() => {
+          window.hosoTones = [];
+          const start = OscillatorNode.prototype.start;
+          OscillatorNode.prototype.start = function (...args) {
+            window.hosoTones.push(`${this.type}:${this.frequency.value}`);
+            return start.apply(this, args);
+          };
+        });
+        await s.login(page, 'mailroom');
+        const fresh = randomS10().valid;
+        const wrong = `${fresh.slice(0, 10)}${(Number(fresh[10]) + 1) % 10}VN`;
+        // As a hand scanner does: characters then Enter, three times, without waiting for answers.
+        let keys = 0;
+        for (const code of [fresh, fresh, wrong]) {
+          await page.locator('#typed-code').pressSequentially(code);
+          await page.press('#typed-code', 'Enter');
+          keys += code.length + 1;
+          check(await page.evaluate(() => document.activeElement.id === 'typed-code'), `after scanning ${code} the field lost the focus`);
+          check((await page.inputValue('#typed-code')) === '', `the field still holds ${code} after Enter`);
+        }
+        await page.waitForFunction(() => {
+          const lines = [...document.querySelectorAll('#scanner-results .scanner-line')];
+          return lines.length === 3 && lines.every((l) => l.dataset.outcome !== 'pending');
+        });
+        const lines = await page.locator('#scanner-results .scanner-line').evaluateAll((els) =>
+          els.map((el) => ({ outcome: el.dataset.outcome, text: el.innerText })),
+        );
+        await s.shot(page, 'mailroom-scanner');
+        // Newest first, beside the field.
+        check(lines[0].outcome === 'error' && lines[0].text.includes(wrong), `third scan: ${JSON.stringify(lines[0])}`);
+        check(/chữ số kiểm tra|check digit/i.test(lines[0].text), `the wrong check digit is not explained beside the field: ${lines[0].text}`);
+        check(lines[1].outcome === 'already_registered' && lines[1].text.includes('Đã đăng ký trước đó'), `second scan: ${JSON.stringify(lines[1])}`);
+        check(lines[2].outcome === 'registered' && lines[2].text.includes(fresh), `first scan: ${JSON.stringify(lines[2])}`);
+        const tones = await page.evaluate(() => window.hosoTones);
+        const expected = ['sine:1320', 'sine:880', 'sine:880', 'square:180'];
+        check(JSON.stringify(tones) === JSON.stringify(expected), `tones ${JSON.stringify(tones)}, expected ${JSON.stringify(expected)}`);
+        check(await page.evaluate(() => document.activeElement.id === 'typed-code'), 'the field lost the focus when the answers came');
+        effort('3 hand-scanner reads', 0, keys, `0 clicks, ${keys} keystrokes, results only in the list below, no sound`);
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('20 mailroom: a batch of files shows n/N with a bar, then new, already registered, needs a person and failed, naming the failed files', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'mailroom');
+        const blank = path.join(workDir, `trang-${Date.now()}.png`);
+        fs.writeFileSync(blank, blankPng(640, 480));
+        const notImage = path.join(workDir, `ghi-chu-${Date.now()}.jpg`);
+        fs.writeFileSync(notImage, 'không phải ảnh\n');
+        const envelope = pickEnvelope(args.samples);
+        const files = [envelope.file, blank, notImage];
+        // Every text the overall counter shows, in order.
+        await page.evaluate(() => {
+          window.hosoCounts = [];
+          new MutationObserver(() => window.hosoCounts.push(document.getElementById('upload-count').textContent)).observe(
+            document.getElementById('upload-count'),
+            { childList: true, characterData: true, subtree: true },
+          );
+        });
+        await page.setInputFiles('#files', files);
+        await page.waitForSelector('#upload-summary:not([hidden])');
+        await s.shot(page, 'mailroom-upload-summary');
+        const counts = await page.evaluate(() => window.hosoCounts);
+        check(counts[0] === '0/3 tệp' && counts.at(-1) === '3/3 tệp', `the counter showed ${JSON.stringify(counts)}`);
+        check(counts.includes('1/3 tệp') && counts.includes('2/3 tệp'), `the counter skipped a step: ${JSON.stringify(counts)}`);
+        const bar = await page.evaluate(() => ({ value: document.getElementById('upload-bar').value, max: document.getElementById('upload-bar').max }));
+        check(bar.value === 3 && bar.max === 3, `the bar is at ${bar.value}/${bar.max}`);
+        const byOutcome = await page.locator('#upload-counts li').evaluateAll((els) =>
+          Object.fromEntries(els.map((el) => [el.dataset.outcome, Number(el.querySelector('strong').textContent)])),
+        );
+        check(byOutcome.registered + byOutcome.already_registered === 1, `the envelope: ${JSON.stringify(byOutcome)}`);
+        check(byOutcome.manual === 1 && byOutcome.failed === 1, `summary ${JSON.stringify(byOutcome)}`);
+        const failures = await page.innerText('#upload-failures');
+        check(failures.includes(path.basename(notImage)) && /không phải ảnh/.test(failures), `the failed file is not named with why: ${failures}`);
+        check(!failures.includes(path.basename(blank)), 'a file waiting for a person is listed as failed');
+        effort('upload 3 files and read the summary', 1, 0, '1 click; no overall count, no summary: 3 rows to read one by one');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('20 mailroom: the open batch is on the server, an existing name asks before reopening, past batches reprint', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'mailroom');
+        const name = `Bưu điện ${Date.now()}`;
+        await openBatchNamed(page, name);
+        const first = await apiInPage(page, 'GET', '/api/batches');
+        const id = first.json.open.id;
+        // Another tab: the batch is found on the server, nothing typed.
+        const tab = await context.newPage();
+        await tab.goto('/mailroom');
+        await tab.waitForSelector('#batch-current:not([hidden])');
+        check((await tab.innerText('#batch-current-name')).includes(name), 'a new tab does not show the open batch');
+        await s.look(tab, 'open the mailroom in a new tab');
+        effort('find the open batch in a new tab', 0, 0, `${name.length} keystrokes + Enter to type its name again, which silently continued it`);
+        // Its name typed again asks; "no" opens nothing.
+        await tab.fill('#batch-name', name);
+        await tab.press('#batch-name', 'Enter');
+        await tab.waitForSelector('#confirm-dialog[open]');
+        const question = await tab.innerText('#confirm-text');
+        check(question.includes(name) && /Mở lại/.test(question), `the question does not name the batch: ${question}`);
+        await s.shot(tab, 'mailroom-batch-exists');
+        await tab.click('#confirm-no');
+        const after = await apiInPage(tab, 'GET', '/api/batches');
+        check(after.json.batches.filter((b) => b.name === name).length === 1, 'a second batch of the same name exists');
+        // Closed, then reopened by name on purpose: the same batch.
+        await tab.click('#batch-close');
+        await tab.waitForSelector('#batch-current', { state: 'hidden' });
+        await tab.fill('#batch-name', name);
+        await tab.press('#batch-name', 'Enter');
+        await tab.waitForSelector('#confirm-dialog[open]');
+        await tab.click('#confirm-yes');
+        await tab.waitForFunction((n) => document.getElementById('status').textContent.includes(n), name);
+        const reopened = await apiInPage(tab, 'GET', '/api/batches');
+        check(reopened.json.open && reopened.json.open.id === id, `reopening gave ${JSON.stringify(reopened.json.open)}, expected #${id}`);
+        await tab.click('#batch-close');
+        await tab.waitForSelector('#batch-current', { state: 'hidden' });
+        // A past batch's record, one click.
+        const row = tab.locator('.batch-row', { hasText: name });
+        check(/đã đóng/.test(await row.innerText()), `the closed batch is not listed as closed: ${await row.innerText()}`);
+        await row.locator('.batch-reprint').click();
+        await tab.waitForSelector('#handover:not([hidden]) #handover-counts');
+        check((await tab.innerText('#handover')).includes(name), 'the reprinted record does not name the batch');
+        await s.shot(tab, 'mailroom-batch-reprint');
+        effort('reprint a closed batch\'s record', 1, 0, 'not possible once the page had forgotten the batch');
+        await tab.click('#handover-close');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('20 mailroom: the manual queue\'s image zooms and turns, a code read is one click, the next item gets the focus', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'mailroom');
+        // Envelopes with two labels of different numbers: the scanner read both and asks which.
+        const envelopes = [0, 1].map((n) => {
+          const file = path.join(workDir, `hai-nhan-${n}-${Date.now()}.png`);
+          fs.writeFileSync(file, twoLabelPng(randomS10().valid, randomS10().valid));
+          return file;
+        });
+        await page.setInputFiles('#files', envelopes);
+        await page.waitForSelector('#upload-summary:not([hidden])');
+        const waiting = await page.locator('#upload-counts li[data-outcome="manual"] strong').innerText();
+        check(waiting === '2', `two envelopes with two numbers each: ${waiting} wait for a person`);
+        await page.waitForSelector('.manual-item .use-code');
+        const item = page.locator('.manual-item', { has: page.locator('.use-code') }).first();
+        const itemId = await item.getAttribute('data-id');
+        const ids = await page.locator('.manual-item').evaluateAll((els) => els.map((el) => el.dataset.id));
+        const at = ids.indexOf(itemId);
+        const nextId = ids[at + 1] || ids[at - 1];
+        check(nextId, 'only one item in the manual queue: the focus test needs two');
+
+        const frame = item.locator('.image-frame');
+        const img = frame.locator('img');
+        const before = await img.boundingBox();
+        await item.locator('.viewer-in').click();
+        const zoomed = await img.boundingBox();
+        check(zoomed.width > before.width * 1.4, `zoom in: ${before.width} -> ${zoomed.width} px wide`);
+        await frame.focus();
+        await page.keyboard.press('r');
+        const turned = await frame.evaluate((el) => ({ turn: el.dataset.turn, transform: getComputedStyle(el.querySelector('img')).transform }));
+        check(turned.turn === '90' && /matrix\(\s*0(\.0+)?(e-\d+)?,\s*1/.test(turned.transform.replace(/-?\d\.\d+e-\d+/g, '0')), `"r" did not turn the image: ${JSON.stringify(turned)}`);
+        await page.keyboard.press('0');
+        check((await frame.getAttribute('data-zoom')) === '1', 'the key 0 did not reset the view');
+        await s.shot(page, 'mailroom-manual-viewer');
+
+        const code = (await item.locator('.use-code').first().locator('xpath=..').locator('.mono').innerText()).trim();
+        await item.locator('.use-code').first().click();
+        await page.locator(`#manual-${itemId}`).waitFor({ state: 'detached' });
+        await page.waitForFunction((n) => document.activeElement && document.activeElement.id === `resolve-${n}`, nextId);
+        check((await page.innerText('#status')).includes(code), `the status does not name ${code}`);
+        await s.shot(page, 'mailroom-manual-next');
+        effort('resolve a manual item with a code the scanner read', 1, 0, `1 click + ${code.length + 1} keystrokes to type it`);
+        effort('go on to the next manual item', 0, 0, '1 click');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('20 mailroom: the carrier\'s delivery list is uploaded in the page and compared with the batch', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'mailroom');
+        await openBatchNamed(page, `Danh sách ${Date.now()}`);
+        const scanned = randomS10().valid;
+        const absent = randomS10().valid;
+        await page.fill('#typed-code', scanned);
+        await page.press('#typed-code', 'Enter');
+        await page.waitForSelector('#scanner-results .scanner-line[data-outcome="registered"]');
+        const list = path.join(workDir, 'danh-sach-giao.csv');
+        fs.writeFileSync(list, `so_hieu\n${scanned}\n${absent}\nEB123456789VN\n`);
+        await page.setInputFiles('#manifest-file', list);
+        await page.waitForSelector('#manifest-summary:not([hidden]) #manifest-counts');
+        const summary = await page.innerText('#manifest-summary');
+        await s.shot(page, 'mailroom-manifest');
+        check(/có 2 bưu gửi, đã quét 1/.test(summary), `the summary: ${summary}`);
+        check(summary.includes(absent) && !summary.split('chưa quét')[1].split('\n')[1].includes(scanned), `the missing number is not listed: ${summary}`);
+        check(/Dòng 4/.test(summary) && summary.includes('EB123456789VN'), `the refused line is not named: ${summary}`);
+        await page.click('#batch-record');
+        await page.waitForSelector('#handover:not([hidden])');
+        check((await page.innerText('#handover')).includes(absent), 'the handover record does not list the missing number');
+        await page.click('#handover-close');
+        await page.click('#batch-close');
+        await page.waitForSelector('#batch-current', { state: 'hidden' });
+        effort('upload the carrier\'s delivery list', 1, 0, 'not in the page: hoso intake --manifest on the server');
+        noProblems(page);
+      } finally {
+        await context.close();
       }
     });
 

@@ -90,6 +90,82 @@ TEST_CASE("a database of the first schema is upgraded in place and keeps its shi
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
 }
 
+TEST_CASE(
+    "handover batches of a schema 9 file count as closed, and a clerk's open batch is found, "
+    "listed, closed and reopened") {
+  TempDir dir;
+  const auto path = dir / "hoso.db";
+  // A schema 9 file: today's, without what v10 added (the migrations before it need the store's
+  // SQL functions, so they are not replayed here).
+  { REQUIRE(db::open_sqlite(path).has_value()); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP INDEX batches_open_by_clerk");
+    raw.exec("ALTER TABLE batches DROP COLUMN closed_by");
+    raw.exec("ALTER TABLE batches DROP COLUMN closed_at");
+    raw.exec("PRAGMA user_version = 9");
+    raw.exec(
+        "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
+        "VALUES ('VNPost 01/11', 'vnpost', 100, 'vanthu')");
+  }
+  auto store = db::open_sqlite(path).value();
+  const auto read = [&](auto work) {
+    REQUIRE(store->read([&](db::Transaction& tx) -> Result<void> { return work(tx); }).has_value());
+  };
+  read([](db::Transaction& tx) -> Result<void> {
+    auto old = tx.find_batch("VNPost 01/11");
+    REQUIRE(old.has_value());
+    REQUIRE(old->has_value());
+    CHECK((*old)->closed_at == at(100));
+    CHECK_FALSE(tx.open_batch_of("vanthu").value().has_value());
+    return {};
+  });
+  db::Id fresh = 0;
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                db::Batch batch;
+                batch.name = "VNPost 02/11";
+                batch.carrier = "vnpost";
+                batch.handed_over_at = at(200);
+                batch.received_by = "vanthu";
+                auto id = tx.insert_batch(batch);
+                if (!id) return id.error();
+                fresh = *id;
+                return {};
+              })
+              .has_value());
+  read([&](db::Transaction& tx) -> Result<void> {
+    CHECK(tx.open_batch_of("vanthu").value().value().id == fresh);
+    CHECK_FALSE(tx.open_batch_of("lan.nguyen").value().has_value());
+    const auto listed = tx.list_batches(10).value();
+    REQUIRE(listed.size() == 2);
+    CHECK(listed[0].id == fresh);  // newest handover first
+    CHECK(listed[1].name == "VNPost 01/11");
+    return {};
+  });
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) {
+                return tx.set_batch_closed(fresh, at(300), "vanthu");
+              })
+              .has_value());
+  read([](db::Transaction& tx) -> Result<void> {
+    CHECK_FALSE(tx.open_batch_of("vanthu").value().has_value());
+    return {};
+  });
+  REQUIRE(
+      store
+          ->write([&](db::Transaction& tx) { return tx.set_batch_closed(fresh, std::nullopt, ""); })
+          .has_value());
+  read([&](db::Transaction& tx) -> Result<void> {
+    CHECK(tx.open_batch_of("vanthu").value().value().id == fresh);
+    return {};
+  });
+  const auto missing =
+      store->write([](db::Transaction& tx) { return tx.set_batch_closed(9999, at(1), "x"); });
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::not_found);
+}
+
 TEST_CASE("carrier events are stored once per shipment and cannot be changed afterwards") {
   TempDir dir;
   const auto path = dir / "hoso.db";

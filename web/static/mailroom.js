@@ -30,7 +30,7 @@
   // ---- results -------------------------------------------------------------------------------
 
   function outcomeBadge(outcome) {
-    const tone = { registered: 'ok', resolved: 'ok', already_registered: '', manual: 'warn', failed: 'bad' }[outcome];
+    const tone = { registered: 'ok', resolved: 'ok', already_registered: '', manual: 'warn', failed: 'bad', error: 'bad' }[outcome];
     return h('span', { class: 'badge ' + (tone || ''), text: App.label('outcome.', outcome) });
   }
 
@@ -108,12 +108,68 @@
     return [answer.result || answer];
   }
 
-  // ---- uploads -------------------------------------------------------------------------------
+  // ---- uploads: each file's row, the run's overall progress and its summary ---------------------
+
+  // The files chosen since the queue was last empty: how many are done, and what became of them.
+  let run = null;
+  const SUMMARY = ['registered', 'already_registered', 'manual', 'failed'];
+
+  function newRun() {
+    return { total: 0, done: 0, counts: { registered: 0, already_registered: 0, manual: 0, failed: 0 }, failures: [] };
+  }
+
+  function countResults(name, results, error) {
+    if (error) {
+      run.counts.failed += 1;
+      run.failures.push({ name, why: App.errorText(error) });
+      return;
+    }
+    for (const result of results) {
+      const outcome = result.outcome === 'resolved' ? 'registered' : result.outcome;
+      if (outcome in run.counts) run.counts[outcome] += 1;
+      else run.counts.failed += 1;
+      if (outcome === 'failed' || !(outcome in run.counts)) {
+        const page = result.page > 1 ? ` (${t('results.page', { page: result.page })})` : '';
+        run.failures.push({ name: name + page, why: result.message || '' });
+      }
+    }
+  }
+
+  function renderRun() {
+    $('upload-run').hidden = !run;
+    if (!run) return;
+    $('upload-count').textContent = t('upload.count', { done: run.done, total: run.total });
+    $('upload-bar').max = run.total;
+    $('upload-bar').value = run.done;
+    const summary = $('upload-summary');
+    summary.hidden = run.done < run.total;
+    if (summary.hidden) return;
+    App.append(App.clear(summary), [
+      h('h3', { text: t('upload.summary', { total: run.total }) }),
+      h(
+        'ul',
+        { class: 'summary-counts', id: 'upload-counts' },
+        SUMMARY.map((key) =>
+          h('li', { dataset: { outcome: key } }, outcomeBadge(key), ' ', h('strong', { text: App.fmtNumber(run.counts[key]) })),
+        ),
+      ),
+      run.failures.length
+        ? h(
+            'ul',
+            { class: 'summary-failures', id: 'upload-failures' },
+            run.failures.map((f) => h('li', null, h('strong', { text: f.name }), ': ', f.why)),
+          )
+        : null,
+    ]);
+  }
 
   function queueFiles(fileList) {
+    if (!run || run.done === run.total) run = newRun();
     for (const file of Array.from(fileList)) {
       uploadQueue.push({ file, entry: addEntry(file.name, 0) });
+      run.total += 1;
     }
+    renderRun();
     pump();
   }
 
@@ -123,8 +179,14 @@
       uploading += 1;
       send(job).finally(() => {
         uploading -= 1;
+        run.done += 1;
+        renderRun();
         pump();
-        if (!uploading && !uploadQueue.length) loadManual();
+        if (!uploading && !uploadQueue.length) {
+          App.showStatus(t('upload.done', { total: run.total, failed: run.counts.failed }));
+          loadManual();
+          loadBatches();
+        }
       });
     }
   }
@@ -139,8 +201,11 @@
         renderEntry(entry);
       });
       finishEntry(entry, resultsOf(answer));
+      countResults(file.name, entry.results, null);
     } catch (err) {
       finishEntry(entry, null, err);
+      countResults(file.name, null, err);
+      if (err.code === 'conflict') loadBatches();
     }
   }
 
@@ -168,51 +233,200 @@
     });
   }
 
-  // ---- typed codes ---------------------------------------------------------------------------
+  // ---- hand scanner: a tone and a line per result, the field always ready ------------------------
 
-  async function submitTyped(ev) {
+  // Short tones made by the Web Audio API (no audio files): [frequency Hz, milliseconds, wave]
+  // per beep, one pattern per outcome so the clerk hears the result without looking.
+  const TONES = {
+    registered: [[1320, 110, 'sine']],
+    resolved: [[1320, 110, 'sine']],
+    already_registered: [[880, 90, 'sine'], [880, 90, 'sine']],
+    manual: [[440, 160, 'triangle'], [330, 260, 'triangle']],
+    failed: [[180, 420, 'square']],
+    error: [[180, 420, 'square']],
+  };
+  let audio = null;
+
+  function beep(outcome) {
+    const pattern = TONES[outcome] || TONES.error;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === 'suspended') audio.resume();
+      let at = audio.currentTime + 0.01;
+      for (const [frequency, ms, wave] of pattern) {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.type = wave;
+        osc.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.18, at);
+        gain.gain.exponentialRampToValueAtTime(0.001, at + ms / 1000);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(at);
+        osc.stop(at + ms / 1000);
+        at += ms / 1000 + 0.06;
+      }
+    } catch (e) {
+      // No sound on this machine: the line beside the field still says it.
+    }
+  }
+
+  const SCANNER_LINES = 6;
+  const scannerLines = []; // { code, outcome, result, error }, newest first
+  const scanQueue = [];
+  let scanning = false;
+
+  function scannerLine(line) {
+    const result = line.result || {};
+    return h(
+      'li',
+      { class: 'scanner-line', dataset: { outcome: line.outcome } },
+      line.outcome === 'pending' ? h('span', { class: 'badge', text: t('scanner.pending') }) : outcomeBadge(line.outcome === 'error' ? 'error' : line.outcome),
+      h('strong', { class: 'mono', text: result.tracking_number || line.code }),
+      dossierLink(result.dossier_id),
+      line.error ? h('span', { class: 'muted', text: App.errorText(line.error) }) : null,
+    );
+  }
+
+  function renderScanner() {
+    App.clear($('scanner-results')).append(...scannerLines.slice(0, SCANNER_LINES).map(scannerLine));
+  }
+
+  // Scans are sent one after the other in the order read; the field is emptied at once so the next
+  // scan can go in while the server answers.
+  async function pumpScans() {
+    if (scanning) return;
+    scanning = true;
+    while (scanQueue.length) {
+      const line = scanQueue.shift();
+      const entry = addEntry(t('typed.entry', { code: line.code }), null);
+      const body = { code: line.code };
+      if (batch) body.batch = batch.name;
+      try {
+        const answer = await App.post('/api/scans/typed', body);
+        line.result = resultsOf(answer)[0];
+        line.outcome = line.result.outcome || 'failed';
+        finishEntry(entry, resultsOf(answer));
+        if (line.outcome === 'manual') loadManual();
+      } catch (err) {
+        line.outcome = 'error';
+        line.error = err;
+        finishEntry(entry, null, err);
+        App.showError(err);
+        if (err.code === 'conflict') loadBatches();
+      }
+      beep(line.outcome);
+      renderScanner();
+    }
+    scanning = false;
+  }
+
+  function submitTyped(ev) {
     ev.preventDefault();
     const input = $('typed-code');
     const code = input.value.trim();
-    if (!code) {
-      input.focus();
-      return;
-    }
-    const entry = addEntry(t('typed.entry', { code }), null);
-    const body = { code };
-    if (batch) body.batch = batch.name;
-    try {
-      const answer = await App.post('/api/scans/typed', body);
-      finishEntry(entry, resultsOf(answer));
-      App.clearError();
-      input.value = '';
-    } catch (err) {
-      finishEntry(entry, null, err);
-      App.showError(err);
-      input.select();
-    }
+    input.value = '';
     input.focus();
+    if (!code) return;
+    App.clearError();
+    const line = { code, outcome: 'pending', result: null, error: null };
+    scannerLines.unshift(line);
+    scanQueue.push(line);
+    renderScanner();
+    pumpScans();
   }
 
   // ---- manual queue --------------------------------------------------------------------------
+
+  // The envelope's image, zoomed and turned: buttons, or on the focused image "+" / "-" to zoom,
+  // "r" to turn right, "l" to turn left, "0" to reset. The turn is a CSS transform; the zoom sizes
+  // the canvas the image fills, so the frame scrolls to every part of it.
+  const ZOOMS = [1, 1.5, 2, 3, 4];
+
+  function imageViewer(item, url) {
+    const view = { zoom: 0, turn: 0 };
+    const img = h('img', { src: url, alt: t('manual.image_alt', { id: item.id }), loading: 'lazy' });
+    const canvas = h('div', { class: 'image-canvas' }, img);
+    const frame = h(
+      'div',
+      { class: 'image-frame', tabindex: '0', role: 'group', 'aria-label': t('manual.viewer_label', { id: item.id }) },
+      canvas,
+    );
+    const apply = () => {
+      const zoom = ZOOMS[view.zoom];
+      const width = (frame.clientWidth || 400) * zoom;
+      const height = (frame.clientHeight || 256) * zoom;
+      const sideways = view.turn % 2 === 1;
+      canvas.style.width = width + 'px';
+      canvas.style.height = height + 'px';
+      img.style.width = (sideways ? height : width) + 'px';
+      img.style.height = (sideways ? width : height) + 'px';
+      img.style.transform = `translate(-50%, -50%) rotate(${view.turn * 90}deg)`;
+      frame.dataset.zoom = String(zoom);
+      frame.dataset.turn = String(view.turn * 90);
+    };
+    const act = {
+      in: () => (view.zoom = Math.min(view.zoom + 1, ZOOMS.length - 1)),
+      out: () => (view.zoom = Math.max(view.zoom - 1, 0)),
+      right: () => (view.turn = (view.turn + 1) % 4),
+      left: () => (view.turn = (view.turn + 3) % 4),
+      reset: () => Object.assign(view, { zoom: 0, turn: 0 }),
+    };
+    const keys = { '+': 'in', '=': 'in', '-': 'out', r: 'right', R: 'right', l: 'left', L: 'left', 0: 'reset' };
+    frame.addEventListener('keydown', (ev) => {
+      const name = keys[ev.key];
+      if (!name || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      ev.preventDefault();
+      act[name]();
+      apply();
+    });
+    const button = (name, symbol, key) =>
+      h('button', {
+        type: 'button',
+        class: 'viewer-' + name,
+        text: symbol,
+        title: t(key),
+        'aria-label': t(key),
+        onclick: () => {
+          act[name]();
+          apply();
+        },
+      });
+    return h(
+      'div',
+      { class: 'image-viewer' },
+      frame,
+      h(
+        'div',
+        { class: 'viewer-tools' },
+        button('in', '+', 'manual.zoom_in'),
+        button('out', '−', 'manual.zoom_out'),
+        button('left', '⟲', 'manual.turn_left'),
+        button('right', '⟳', 'manual.turn_right'),
+        button('reset', '1:1', 'manual.view_reset'),
+        h('a', { href: url, target: '_blank', rel: 'noopener', text: t('manual.open_image') }),
+      ),
+    );
+  }
 
   function manualPreview(item) {
     const url = '/api/manual/' + encodeURIComponent(item.id) + '/image';
     if (!item.has_image) return h('p', { class: 'muted', text: t('manual.no_image') });
     const kind = imageKind(item.image_type);
-    if (kind === 'image') {
-      return h(
-        'a',
-        { href: url, target: '_blank', rel: 'noopener', title: t('manual.open_image') },
-        h('img', { src: url, alt: t('manual.image_alt', { id: item.id }), loading: 'lazy' }),
-      );
-    }
+    if (kind === 'image') return imageViewer(item, url);
     const key = kind === 'pdf' ? 'manual.open_pdf' : 'manual.open_file';
     return h('p', null, h('a', { href: url, target: '_blank', rel: 'noopener', class: 'button', text: t(key) }));
   }
 
+  // Codes that may be the envelope's tracking number (not an ID card, a portal link or a dossier
+  // code): offered as one click each.
+  const OFFERED_KINDS = ['s10_tracking', 'carrier_tracking', 'unknown'];
+
+  function offered(code) {
+    return OFFERED_KINDS.includes(code.kind) && code.text.length <= 40;
+  }
+
   // What the scanner did read on the envelope (an ID card's QR, a number with a wrong digit).
-  function codesRead(codes) {
+  function codesRead(codes, use) {
     if (!codes.length) return null;
     return h(
       'div',
@@ -222,7 +436,15 @@
         'ul',
         { class: 'codes' },
         codes.map((c) =>
-          h('li', null, h('span', { class: 'mono', text: c.text }), c.problem ? [' ', h('span', { class: 'badge warn', text: c.problem })] : null),
+          h(
+            'li',
+            null,
+            h('span', { class: 'mono', text: c.text }),
+            c.problem ? [' ', h('span', { class: 'badge warn', text: c.problem })] : null,
+            offered(c)
+              ? [' ', h('button', { type: 'button', class: 'use-code', text: t('manual.use_code'), onclick: () => use(c.text) })]
+              : null,
+          ),
         ),
       ),
     );
@@ -247,6 +469,10 @@
       h('label', { for: 'resolve-' + id, text: t('manual.tracking_number') }),
       h('div', { class: 'inline-form' }, numberInput, h('button', { type: 'submit', class: 'primary', text: t('manual.resolve') })),
     );
+    const useCode = (text) => {
+      numberInput.value = text;
+      resolveForm.requestSubmit();
+    };
     const dismissForm = h(
       'form',
       { class: 'dismiss-form', onsubmit: (ev) => dismiss(ev, item, reasonInput, alert) },
@@ -259,12 +485,25 @@
       manualPreview(item),
       h('h3', { text: t('manual.item', { id }) }),
       h('p', null, h('strong', { text: t('manual.reason') + ' ' }), item.reason || '—'),
-      codesRead(item.codes || []),
+      codesRead(item.codes || [], useCode),
       h('p', { class: 'muted' }, item.source_name || '', item.source_name ? ' · ' : '', App.timeEl(item.created_at)),
       resolveForm,
       alert,
       dismissForm,
     );
+  }
+
+  // After an item is resolved or dismissed, the next one (or the one before the last) is ready to
+  // type into; with none left, the hand scanner's field.
+  function focusAfter(index) {
+    const next = manualItems[Math.min(index, manualItems.length - 1)];
+    const input = next && $('resolve-' + next.id);
+    if (input) {
+      input.focus();
+      input.closest('.manual-item').scrollIntoView({ block: 'nearest' });
+    } else {
+      $('typed-code').focus();
+    }
   }
 
   function renderManual() {
@@ -297,7 +536,9 @@
       const entry = addEntry(t('manual.item', { id: item.id }), null);
       finishEntry(entry, resultsOf(answer));
       App.showStatus(t('manual.resolved', { id: item.id, number }));
+      const index = manualItems.indexOf(item);
       await loadManual();
+      focusAfter(index);
     } catch (err) {
       App.showError(err, alert);
       input.focus();
@@ -319,7 +560,9 @@
         App.post('/api/manual/' + encodeURIComponent(item.id) + '/dismiss', { reason }),
       );
       App.showStatus(t('manual.dismissed', { id: item.id }));
+      const index = manualItems.indexOf(item);
       await loadManual();
+      focusAfter(index);
     } catch (err) {
       App.showError(err, alert);
     }
@@ -327,36 +570,68 @@
 
   // ---- batches and the handover record ---------------------------------------------------------
 
-  const BATCH_KEY = 'hoso.batch';
-
-  function saveBatch(value) {
-    batch = value;
-    try {
-      if (value) sessionStorage.setItem(BATCH_KEY, JSON.stringify(value));
-      else sessionStorage.removeItem(BATCH_KEY);
-    } catch (e) {
-      // Storage refused (private mode): the batch lasts until the page is left.
-    }
-    renderBatch();
-  }
-
-  function restoreBatch() {
-    try {
-      const saved = JSON.parse(sessionStorage.getItem(BATCH_KEY) || 'null');
-      if (saved && saved.id && saved.name) batch = saved;
-    } catch (e) {
-      batch = null;
-    }
-    renderBatch();
-  }
+  // The clerk's open batch lives on the server (GET /api/batches): another tab or a new login finds
+  // it there. The page keeps only a copy of what the server said.
+  let batches = [];
 
   function renderBatch() {
     $('batch-current').hidden = !batch;
     $('batch-current-name').textContent = batch ? `${batch.name} (#${batch.id})` : '';
+    if (!batch) $('manifest-summary').hidden = true;
+    renderBatchList();
+  }
+
+  function renderBatchList() {
+    $('batches-empty').hidden = batches.length > 0;
+    App.clear($('batch-list')).append(
+      ...batches.map((b) =>
+        h(
+          'li',
+          { class: 'batch-row', dataset: { id: b.id } },
+          h('strong', { text: b.name }),
+          h(
+            'span',
+            { class: 'muted' },
+            App.timeEl(b.handed_over_at),
+            ' · ',
+            t('batches.scans', { count: App.fmtNumber(b.scans) }),
+            ' · ',
+            b.closed_at ? t('batches.closed') : t('batches.open'),
+          ),
+          h('button', {
+            type: 'button',
+            class: 'batch-reprint',
+            text: t('batches.record'),
+            'aria-label': t('batches.record_of', { name: b.name }),
+            onclick: () => showHandover(b.id),
+          }),
+        ),
+      ),
+    );
+  }
+
+  async function loadBatches() {
+    try {
+      const answer = await App.get('/api/batches');
+      batch = answer.open || null;
+      batches = answer.batches || [];
+    } catch (err) {
+      App.showError(err);
+    }
+    renderBatch();
+  }
+
+  async function openBatch(body, form) {
+    const answer = await App.busy(form, () => App.post('/api/batches', body));
+    const opened = answer.batch || answer;
+    App.showStatus(t(body.reopen ? 'batch.reopened' : 'batch.opened', { name: opened.name }));
+    $('batch-name').value = '';
+    await loadBatches();
   }
 
   async function submitBatch(ev) {
     ev.preventDefault();
+    const form = ev.currentTarget;
     const name = $('batch-name').value.trim();
     if (!name) {
       App.showError(t('batch.needs_name'));
@@ -367,14 +642,77 @@
     const when = $('batch-time').value;
     if (when) body.handed_over_at = when.replace('T', ' ');
     try {
-      const answer = await App.busy(ev.currentTarget, () => App.post('/api/batches', body));
-      const opened = answer.batch || answer;
-      saveBatch({ id: opened.id, name: opened.name || name });
-      App.showStatus(t('batch.opened', { name: opened.name || name }));
-      $('batch-name').value = '';
+      await openBatch(body, form);
+    } catch (err) {
+      // A name that exists: say so and ask, never continue another delivery silently.
+      if (err.code !== 'conflict') {
+        App.showError(err);
+        return;
+      }
+      if (await App.confirm(err.message, t('batch.reopen'))) {
+        try {
+          await openBatch({ ...body, reopen: true }, form);
+        } catch (again) {
+          App.showError(again);
+        }
+      } else {
+        App.showStatus(t('batch.not_reopened', { name }));
+        $('batch-name').select();
+      }
+    }
+  }
+
+  async function closeBatch() {
+    if (!batch) return;
+    try {
+      await App.post('/api/batches/' + encodeURIComponent(batch.id) + '/close', {});
+      App.showStatus(t('batch.closed'));
+      await loadBatches();
+      $('batch-name').focus();
     } catch (err) {
       App.showError(err);
     }
+  }
+
+  // ---- the carrier's delivery list (manifest) ---------------------------------------------------
+
+  function manifestSummary(answer) {
+    const numbers = (list) => h('ul', { class: 'codes' }, list.map((n) => h('li', { class: 'mono', text: n })));
+    return [
+      h('p', { id: 'manifest-counts', text: t('manifest.result', { file: answer.file, items: answer.manifest_items, scanned: answer.scanned }) }),
+      answer.missing.length ? [h('strong', { text: t('manifest.missing', { count: answer.missing.length }) }), numbers(answer.missing)] : null,
+      answer.unexpected.length ? [h('strong', { text: t('manifest.unexpected', { count: answer.unexpected.length }) }), numbers(answer.unexpected)] : null,
+      answer.refused.length
+        ? [
+            h('strong', { text: t('manifest.refused', { count: answer.refused.length }) }),
+            h(
+              'ul',
+              { class: 'summary-failures' },
+              answer.refused.map((r) => h('li', null, t('manifest.line', { line: r.line }), ' ', h('span', { class: 'mono', text: r.text }), ': ', r.reason)),
+            ),
+          ]
+        : null,
+    ];
+  }
+
+  async function sendManifest() {
+    const input = $('manifest-file');
+    const file = input.files[0];
+    input.value = '';
+    if (!file || !batch) return;
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const box = $('manifest-summary');
+    try {
+      const answer = await App.upload('/api/batches/' + encodeURIComponent(batch.id) + '/manifest', form, () => {});
+      App.clear(box).append(...manifestSummary(answer).flat(Infinity).filter(Boolean));
+      box.dataset.outcome = 'ok';
+      App.showStatus(t('manifest.loaded', { name: batch.name }));
+    } catch (err) {
+      App.clear(box).append(h('p', { class: 'alert', text: App.errorText(err) }));
+      box.dataset.outcome = 'error';
+    }
+    box.hidden = false;
   }
 
   function countCell(value) {
@@ -517,10 +855,15 @@
     );
   }
 
-  async function showHandover() {
-    if (!batch) return;
+  let handoverOpener = null;
+
+  // The record of batch `id` (the open one by default), to read and print.
+  async function showHandover(id) {
+    const which = typeof id === 'number' ? id : batch && batch.id;
+    if (!which) return;
+    handoverOpener = document.activeElement;
     try {
-      handover = await App.get('/api/batches/' + encodeURIComponent(batch.id));
+      handover = await App.get('/api/batches/' + encodeURIComponent(which));
     } catch (err) {
       App.showError(err);
       return;
@@ -535,7 +878,8 @@
     handover = null;
     $('handover').hidden = true;
     document.body.classList.remove('print-handover');
-    $('batch-record').focus();
+    const back = handoverOpener && handoverOpener.isConnected ? handoverOpener : $('batch-record');
+    if (back) back.focus();
   }
 
   // ---- start ---------------------------------------------------------------------------------
@@ -544,15 +888,12 @@
     const session = await App.startStaff(['mailroom', 'admin']);
     if (!session) return;
     $('mailroom').hidden = false;
-    restoreBatch();
     setUpDropZone();
     $('typed-form').addEventListener('submit', submitTyped);
     $('batch-form').addEventListener('submit', submitBatch);
-    $('batch-close').addEventListener('click', () => {
-      saveBatch(null);
-      App.showStatus(t('batch.closed'));
-    });
-    $('batch-record').addEventListener('click', showHandover);
+    $('batch-close').addEventListener('click', closeBatch);
+    $('batch-record').addEventListener('click', () => showHandover());
+    $('manifest-file').addEventListener('change', sendManifest);
     $('handover-print').addEventListener('click', () => window.print());
     $('handover-close').addEventListener('click', closeHandover);
     $('manual-refresh').addEventListener('click', loadManual);
@@ -560,8 +901,11 @@
       renderResults();
       renderManual();
       renderHandover();
+      renderScanner();
+      renderRun();
+      renderBatchList();
     });
-    await loadManual();
+    await Promise.all([loadBatches(), loadManual()]);
     $('typed-code').focus();
   }
 
