@@ -84,6 +84,10 @@
     $('ready-table').hidden = ready.length === 0;
     $('ready-empty').hidden = ready.length > 0;
     $('count').textContent = App.fmtNumber(total ?? ready.length);
+    // More ready than one request lists: said, never dropped silently.
+    const more = $('ready-more');
+    more.hidden = !(total > ready.length);
+    more.textContent = more.hidden ? '' : t('dispatch.more', { shown: App.fmtNumber(ready.length), total: App.fmtNumber(total) });
     updateSelection();
   }
 
