@@ -1408,11 +1408,21 @@ async function main() {
         const to = day(new Date());
         const period = `?from=${from}&to=${to}`;
         await page.goto('/reports' + period);
-        await page.waitForSelector('#transit-table, #transit .empty');
+        await page.waitForSelector('.transit-summary, #transit .empty');
         await page.waitForSelector('#failed-table, #failed-deliveries .empty');
         const report = (await apiInPage(page, 'GET', '/api/report' + period)).json;
         check(report.transit.length > 0, 'the demo month has no delivered shipment to time');
         check(report.failed_deliveries.length > 0, 'the demo month has no failed delivery');
+        // Totals per direction, the routes over their limit, and every route behind a disclosure.
+        const returns = report.transit.filter((r) => r.direction === 'return');
+        const summary = await page.innerText('.transit-summary[data-direction="return"]');
+        const shipped = returns.reduce((n, r) => n + r.shipments, 0);
+        check(summary.includes(`${shipped} bưu gửi trên ${returns.length} tuyến`), `the return summary says ${summary} (${shipped} shipments, ${returns.length} routes)`);
+        const overRoutes = report.transit.filter((r) => r.over_limit > 0).length;
+        const overShown = await page.locator('#transit-over-table tbody tr').count();
+        check(overShown === overRoutes, `the page lists ${overShown} routes over their limit, the report has ${overRoutes}`);
+        check(!(await page.isVisible('#transit-table')), 'every route is shown before asking');
+        await page.click('.transit-all summary');
         const routes = await page.locator('#transit-table tbody tr').count();
         check(routes === report.transit.length, `the page shows ${routes} routes, the report has ${report.transit.length}`);
         const limits = await page.locator('#transit-table tbody td:nth-child(4)').allInnerTexts();
@@ -1468,6 +1478,7 @@ async function main() {
           await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/desk' && r.request().method() === 'POST'), page.click('#desk-form button[type=submit]')]);
           await page.waitForFunction(() => document.getElementById('status').textContent.length > 0);
           check((await page.innerText('#alert')).trim() === '', `saving the hotline failed: ${await page.innerText('#alert')}`);
+          check((await page.innerText('#status')).includes('đường dây nóng'), `the admin page says ${await page.innerText('#status')}`);
           await s.shot(page, 'admin-desk-contact');
         } finally {
           await context.close();

@@ -254,7 +254,7 @@
     if (address || phone) Object.assign(body, { address, phone });
     try {
       renderDesk(await App.busy(form, () => App.post('/api/desk', body)));
-      App.showStatus(t('admin.public_url_saved'));
+      App.showStatus(t(body.phone !== undefined ? 'admin.desk_saved' : 'admin.public_url_saved'));
     } catch (err) {
       App.showError(err);
       $('public-url').focus();

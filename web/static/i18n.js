@@ -609,6 +609,11 @@
     'lookup.failed_resend': 'Kết quả sẽ được gửi lại qua bưu chính sau khi địa chỉ được xác nhận.',
     'admin.desk_address': 'Địa chỉ bộ phận một cửa',
     'admin.desk_phone': 'Đường dây nóng',
+    'reports.transit_summary': '{direction}: {shipments} bưu gửi trên {routes} tuyến, {within} đạt chỉ tiêu J+n, {over} vượt chỉ tiêu.',
+    'reports.transit_over': 'Các tuyến có bưu gửi vượt chỉ tiêu',
+    'reports.transit_over_none': 'Không có tuyến nào vượt chỉ tiêu.',
+    'reports.transit_all': 'Xem tất cả {count} tuyến',
+    'admin.desk_saved': 'Đã lưu địa chỉ tra cứu, địa chỉ và đường dây nóng của bộ phận một cửa.',
   };
 
   const en = {
@@ -1216,6 +1221,11 @@
     'lookup.failed_resend': 'The result will be posted again once the address is confirmed.',
     'admin.desk_address': "The desk's address",
     'admin.desk_phone': 'Hotline',
+    'reports.transit_summary': '{direction}: {shipments} shipments on {routes} routes, {within} within their J+n limit, {over} over.',
+    'reports.transit_over': 'Routes with shipments over their limit',
+    'reports.transit_over_none': 'No route over its limit.',
+    'reports.transit_all': 'Show all {count} routes',
+    'admin.desk_saved': "Saved the lookup address and the desk's address and hotline.",
   };
 
   const DICTIONARIES = { vi, en };

@@ -129,42 +129,68 @@
     );
   }
 
-  // Transit per route against the carrier's J+n limit (the CLI report's postal section).
+  function transitTable(id, routes) {
+    return table(
+      id,
+      [
+        ['col.direction'],
+        ['col.carrier'],
+        ['col.route'],
+        ['col.limit'],
+        ['col.shipments', 'num'],
+        ['col.within_limit', 'num'],
+        ['col.over_limit', 'num'],
+        ['col.median_hours', 'num'],
+        ['col.max_working_days', 'num'],
+      ],
+      routes.map((r) =>
+        h(
+          'tr',
+          { class: r.over_limit ? 'over-limit' : null },
+          h('td', { text: App.label('direction.', r.direction) }),
+          h('td', { text: r.carrier }),
+          h('td', { text: `${r.from} → ${r.to}` }),
+          h('td', { text: r.limit_days === null || r.limit_days === undefined ? t('reports.no_limit') : 'J+' + r.limit_days }),
+          h('td', { class: 'num', text: App.fmtNumber(r.shipments) }),
+          h('td', { class: 'num', text: App.fmtNumber(r.within_limit) }),
+          h('td', { class: 'num', text: App.fmtNumber(r.over_limit) }),
+          h('td', { class: 'num', text: App.fmtNumber(Math.round(r.median_hours * 10) / 10) }),
+          h('td', { class: 'num', text: App.fmtNumber(r.max_working_days) }),
+        ),
+      ),
+    );
+  }
+
+  // Transit against the carrier's J+n limits, as the CLI report prints it: totals per direction
+  // and the routes over their limit; every route behind a disclosure.
   function renderTransit() {
     const routes = report.transit || [];
     const box = App.clear($('transit'));
     if (!routes.length) box.append(h('p', { class: 'empty', text: t('reports.transit_none') }));
     else {
+      for (const direction of ['inbound', 'return']) {
+        const these = routes.filter((r) => r.direction === direction);
+        if (!these.length) continue;
+        const sum = (key) => these.reduce((n, r) => n + (r[key] || 0), 0);
+        box.append(
+          h('p', {
+            class: 'transit-summary',
+            dataset: { direction },
+            text: t('reports.transit_summary', {
+              direction: App.label('direction.', direction),
+              shipments: App.fmtNumber(sum('shipments')),
+              routes: App.fmtNumber(these.length),
+              within: App.fmtNumber(sum('within_limit')),
+              over: App.fmtNumber(sum('over_limit')),
+            }),
+          }),
+        );
+      }
+      const over = routes.filter((r) => r.over_limit > 0);
+      box.append(h('h3', { text: t('reports.transit_over') }));
+      box.append(over.length ? transitTable('transit-over-table', over) : h('p', { class: 'empty', text: t('reports.transit_over_none') }));
       box.append(
-        table(
-          'transit-table',
-          [
-            ['col.direction'],
-            ['col.carrier'],
-            ['col.route'],
-            ['col.limit'],
-            ['col.shipments', 'num'],
-            ['col.within_limit', 'num'],
-            ['col.over_limit', 'num'],
-            ['col.median_hours', 'num'],
-            ['col.max_working_days', 'num'],
-          ],
-          routes.map((r) =>
-            h(
-              'tr',
-              { class: r.over_limit ? 'over-limit' : null },
-              h('td', { text: App.label('direction.', r.direction) }),
-              h('td', { text: r.carrier }),
-              h('td', { text: `${r.from} → ${r.to}` }),
-              h('td', { text: r.limit_days === null || r.limit_days === undefined ? t('reports.no_limit') : 'J+' + r.limit_days }),
-              h('td', { class: 'num', text: App.fmtNumber(r.shipments) }),
-              h('td', { class: 'num', text: App.fmtNumber(r.within_limit) }),
-              h('td', { class: 'num', text: App.fmtNumber(r.over_limit) }),
-              h('td', { class: 'num', text: App.fmtNumber(Math.round(r.median_hours * 10) / 10) }),
-              h('td', { class: 'num', text: App.fmtNumber(r.max_working_days) }),
-            ),
-          ),
-        ),
+        h('details', { class: 'transit-all' }, h('summary', { text: t('reports.transit_all', { count: routes.length }) }), transitTable('transit-table', routes)),
       );
     }
     if (report.transit_without_events) {
