@@ -49,8 +49,9 @@ void define_report_command(CLI::App& command, ReportArgs& report, const std::str
   command.add_option("--to", report.to,
                      "Last day included (YYYY-MM-DD), or an end time excluded (default now)");
   auto* json = command.add_flag("--json", report.json, "As one JSON object");
-  auto* csv =
-      command.add_flag("--csv", report.csv, "As CSV, one fact per row: section,group,metric,value");
+  auto* csv = command.add_flag(
+      "--csv", report.csv,
+      "As CSV, one fact per row: section,group,metric,value (the header in --lang)");
   auto* xlsx = command.add_option(
       "--xlsx", report.xlsx,
       "Write the report as an Excel workbook to FILE (the national form's table, late dossiers, "

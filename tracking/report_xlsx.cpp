@@ -41,8 +41,15 @@ std::string day_text(common::Date day) {
                      static_cast<unsigned>(day.month()), static_cast<int>(day.year()));
 }
 
-// The last day a period includes: the day before `to` when `to` is a local midnight.
-common::Date last_day(Timestamp to) { return common::local_date(to - std::chrono::seconds(1)); }
+// "đến hết ngày 31/03/2026" when the period ends at a local midnight, else "đến 07/12/2026 14:30".
+std::string period_end(Timestamp to) {
+  const common::Date day = common::local_date(to);
+  if (common::local_time(day, 0, 0) == to) {
+    return fmt::format("đến hết ngày {}",
+                       day_text(common::local_date(to - std::chrono::seconds(1))));
+  }
+  return fmt::format("đến {} {}", day_text(day), common::format_local(to).substr(11, 5));
+}
 
 lxw_datetime excel_time(Timestamp t) {
   // format_local: "2026-02-13 14:30:05"
@@ -120,8 +127,8 @@ lxw_row_t heading(lxw_worksheet* sheet, const Formats& f, const DeskReport& r, l
   worksheet_merge_range(sheet, 1, 0, 1, columns - 1, title.c_str(), f.title);
   worksheet_set_row(sheet, 1, 36, nullptr);
   const std::string period =
-      fmt::format("Kỳ báo cáo: từ ngày {} đến hết ngày {}",
-                  day_text(common::local_date(r.period.from)), day_text(last_day(r.period.to)));
+      fmt::format("Kỳ báo cáo: từ ngày {} {}", day_text(common::local_date(r.period.from)),
+                  period_end(r.period.to));
   worksheet_merge_range(sheet, 2, 0, 2, columns - 1, period.c_str(), f.subtitle);
   return 4;
 }

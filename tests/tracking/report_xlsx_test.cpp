@@ -156,4 +156,18 @@ TEST_CASE("the report workbook is an xlsx with the national table, its totals an
   CHECK(cell(post, "H6") == "1");  // over the limit
 }
 
+TEST_CASE("a workbook for a period that ends now says the time it ends, not the whole day") {
+  tracking::DeskReport r = sample_report();
+  r.period.to = at("2026-03-20 14:30");
+  const auto bytes = tracking::report_xlsx(r);
+  REQUIRE(bytes.has_value());
+  test_support::TempDir dir;
+  dir.write("report.xlsx", *bytes);
+  const auto strings =
+      test_support::run_command("unzip -p report.xlsx xl/sharedStrings.xml", dir.path());
+  REQUIRE(strings.exit_code == 0);
+  CHECK(strings.out.find("Kỳ báo cáo: từ ngày 01/03/2026 đến 20/03/2026 14:30") !=
+        std::string::npos);
+}
+
 }  // namespace
