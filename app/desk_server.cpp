@@ -130,7 +130,8 @@ class Server final : public DeskServer {
   static bool is_public(const httpd::Request& head) {
     if (head.method != "GET" && head.method != "HEAD") return false;
     const std::string_view path = head.path;
-    return path == "/api/public/lookup" || path == "/tra-cuu" || path.rfind("/static/", 0) == 0;
+    return path == "/api/public/lookup" || path == "/api/public/desk" || path == "/tra-cuu" ||
+           path.rfind("/static/", 0) == 0;
   }
 
   // Security headers on every answer; pages and documents set their own CSP.
@@ -292,6 +293,17 @@ class Server final : public DeskServer {
         return;
       }
       answer_json(res, 200, tracking::citizen_json(*view));
+    });
+
+    // The desk's name, address and hotline for the citizens' page: public facts of an office,
+    // three settings read on the citizens' readers, so not rate-limited like a lookup.
+    router_.get("/api/public/desk", [this](const httpd::Request& req, httpd::Response& res) {
+      auto contact = tracking::desk_contact(store_);
+      if (!contact) {
+        answer_error(res, contact.error(), http::request_lang(req));
+        return;
+      }
+      answer_json(res, 200, tracking::desk_contact_json(*contact));
     });
 
     staff_.add_routes(router_);

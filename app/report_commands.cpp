@@ -11,8 +11,10 @@
 #include "app/output.hpp"
 #include "common/clock.hpp"
 #include "common/exit_code.hpp"
+#include "common/private_files.hpp"
 #include "tracking/lookup.hpp"
 #include "tracking/report.hpp"
+#include "tracking/report_xlsx.hpp"
 
 namespace app {
 namespace {
@@ -47,9 +49,15 @@ void define_report_command(CLI::App& command, ReportArgs& report, const std::str
   command.add_option("--to", report.to,
                      "Last day included (YYYY-MM-DD), or an end time excluded (default now)");
   auto* json = command.add_flag("--json", report.json, "As one JSON object");
-  auto* csv =
-      command.add_flag("--csv", report.csv, "As CSV, one fact per row: section,group,metric,value");
+  auto* csv = command.add_flag(
+      "--csv", report.csv,
+      "As CSV, one fact per row: section,group,metric,value (the header in --lang)");
+  auto* xlsx = command.add_option(
+      "--xlsx", report.xlsx,
+      "Write the report as an Excel workbook to FILE (the national form's table, late dossiers, "
+      "the post)");
   json->excludes(csv);
+  xlsx->excludes(json)->excludes(csv);
   command.add_option("--db", report.db, db_help);
 }
 
@@ -90,10 +98,17 @@ int run_report(const ReportArgs& args) {
   options.transit = std::move(*tables);
   auto report = tracking::build_report(**store, *period, options, now);
   if (!report) return report_error(report.error());
-  if (args.json) {
+  if (!args.xlsx.empty()) {
+    auto bytes = tracking::report_xlsx(*report);
+    if (!bytes) return report_error(bytes.error());
+    // Private like every file of the desk's data, though a report holds no personal data.
+    if (auto written = common::write_private_file(args.xlsx, *bytes); !written) {
+      return report_error(written.error());
+    }
+  } else if (args.json) {
     print(tracking::report_json(*report, cli_lang()));
   } else if (args.csv) {
-    print(tracking::report_csv(*report));
+    print(tracking::report_csv(*report, cli_lang()));
   } else {
     print(tracking::report_text(*report, cli_lang()));
   }

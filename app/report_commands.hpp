@@ -25,6 +25,7 @@ struct ReportArgs {
   std::string to;    // YYYY-MM-DD: the last day included; with a time: the end, excluded
   bool json = false;
   bool csv = false;
+  std::string xlsx;  // write the Excel workbook to this file instead of printing
 };
 
 // Add the options of `lookup` and of `report` to `command`.

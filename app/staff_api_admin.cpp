@@ -4,6 +4,7 @@
 #include "app/user_commands.hpp"
 #include "db/settings.hpp"
 #include "tracking/documents.hpp"
+#include "tracking/lookup.hpp"
 #include "tracking/public_link.hpp"
 
 namespace app::staff_routes {
@@ -100,8 +101,12 @@ Result<json> desk_json(Context& desk, common::Lang lang) {
     TRY_ASSIGN(const auto url, tx.setting(db::k_setting_public_url));
     const auto usable = tracking::citizen_base_url(tx);
     if (!usable && usable.error().code != ErrorCode::conflict) return usable.error();
+    TRY_ASSIGN(const auto contact, tracking::desk_contact(tx));
     return json{{"public_url", url.value_or("")},
-                {"public_url_problem", usable ? json() : json(usable.error().render(lang))}};
+                {"public_url_problem", usable ? json() : json(usable.error().render(lang))},
+                {"name", contact.name},
+                {"address", contact.address},
+                {"phone", contact.phone}};
   });
 }
 
@@ -110,10 +115,14 @@ Result<Reply> show_desk(Context& desk, const Request& req, const staff::Principa
   return json_reply(answer);
 }
 
-// Sets the public address printed in citizens' QR codes; refused when citizens could not open it.
+// Sets the public address printed in citizens' QR codes (refused when citizens could not open
+// it) and, when the body has them, the desk's address and hotline shown on the citizens' page.
 Result<Reply> change_desk(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(std::string url, string_field(body, "public_url", true));
+  TRY_ASSIGN(const std::string address, string_field(body, "address", false));
+  TRY_ASSIGN(const std::string phone, string_field(body, "phone", false));
+  const bool contact = body.contains("address") || body.contains("phone");
   while (!url.empty() && (url.back() == ' ' || url.back() == '/')) url.pop_back();
   while (!url.empty() && url.front() == ' ') url.erase(url.begin());
   TRY(desk.store.write([&](db::Transaction& tx) -> Result<void> {
@@ -122,6 +131,7 @@ Result<Reply> change_desk(Context& desk, const Request& req, const staff::Princi
       problem->code = ErrorCode::invalid_argument;
       return *std::move(problem);
     }
+    if (contact) TRY(tracking::set_desk_contact(tx, address, phone));
     return tx.set_setting(db::k_setting_public_url, url);
   }));
   TRY_ASSIGN(const json answer, desk_json(desk, http::request_lang(req)));

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "db/settings.hpp"
 #include "tracking/dossier_key.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/lifecycle.hpp"
@@ -131,6 +132,18 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
       shipment.events.push_back(CitizenCarrierEvent{ce.occurred_at, ce.status, ce.location});
     }
     view.shipments.push_back(std::move(shipment));
+  }
+  view.delivery_failed = d.state == DossierState::return_failed;
+  const auto newest_return =
+      std::find_if(view.shipments.rbegin(), view.shipments.rend(),
+                   [](const CitizenShipment& s) { return s.direction == db::Direction::outbound; });
+  if (newest_return != view.shipments.rend() && newest_return->status != "delivered") {
+    for (const CitizenCarrierEvent& e : newest_return->events) {
+      if (e.status == "delivery_failed" || e.status == "return_to_sender" ||
+          e.status == "returned") {
+        view.delivery_failed = true;
+      }
+    }
   }
   return view;
 }
@@ -341,7 +354,8 @@ json citizen_object(const CitizenView& v) {
           {"due_at", optional_time(v.due_at)},
           {"reappointed", v.reappointed},
           {"timeline", std::move(timeline)},
-          {"shipments", std::move(shipments)}};
+          {"shipments", std::move(shipments)},
+          {"delivery_failed", v.delivery_failed}};
 }
 
 void append_citizen_text(std::string& out, const CitizenView& v) {
@@ -375,6 +389,61 @@ void append_citizen_text(std::string& out, const CitizenView& v) {
 }  // namespace
 
 std::string citizen_json(const CitizenView& view) { return dump(citizen_object(view)); }
+
+std::string desk_contact_json(const DeskContact& contact) {
+  return dump({{"name", contact.name}, {"address", contact.address}, {"phone", contact.phone}});
+}
+
+Result<DeskContact> desk_contact(db::Transaction& tx) {
+  DeskContact contact;
+  TRY_ASSIGN(const auto code, tx.setting(db::k_setting_agency_code));
+  if (code) {
+    TRY_ASSIGN(const auto agency, tx.find_agency(*code));
+    if (agency) contact.name = agency->name;
+  }
+  TRY_ASSIGN(const auto address, tx.setting(db::k_setting_agency_address));
+  TRY_ASSIGN(const auto phone, tx.setting(db::k_setting_agency_phone));
+  contact.address = address.value_or("");
+  contact.phone = phone.value_or("");
+  return contact;
+}
+
+Result<DeskContact> desk_contact(db::Store& store) {
+  return store.read<DeskContact>(db::ReadLane::public_lookup,
+                                 [&](db::Transaction& tx) { return desk_contact(tx); });
+}
+
+Result<void> set_desk_contact(db::Transaction& tx, std::string_view address,
+                              std::string_view phone) {
+  const auto trimmed = [](std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return std::string(text);
+  };
+  const std::string place = trimmed(address);
+  const std::string hotline = trimmed(phone);
+  const bool control = std::any_of(place.begin(), place.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  const auto characters = std::count_if(place.begin(), place.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation byte
+  });
+  if (place.empty() || characters > 200 || control) {
+    return make_error(ErrorCode::invalid_argument, msg::desk_address_invalid);
+  }
+  const bool phone_chars = std::all_of(hotline.begin(), hotline.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == ' ' || c == '+' || c == '.' || c == '(' || c == ')' ||
+           c == '-';
+  });
+  const auto digits =
+      std::count_if(hotline.begin(), hotline.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!phone_chars || digits < 3 || hotline.size() > 20) {
+    return make_error(ErrorCode::invalid_argument, msg::desk_phone_invalid,
+                      {{"phone", hotline.substr(0, 40)}});
+  }
+  TRY(tx.set_setting(db::k_setting_agency_address, place));
+  return tx.set_setting(db::k_setting_agency_phone, hotline);
+}
 
 std::string citizen_text(const CitizenView& view) {
   std::string out;

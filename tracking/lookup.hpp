@@ -79,7 +79,30 @@ struct CitizenView {
   bool reappointed = false;
   std::vector<CitizenStep> timeline;
   std::vector<CitizenShipment> shipments;  // inbound first, then return shipments
+  // The result could not be delivered: the dossier is back at the desk (return_failed), or the
+  // newest return shipment had a failed attempt (or is going back) and was not delivered since.
+  // The page then tells the citizen what to do.
+  bool delivery_failed = false;
 };
+
+// The desk as citizens may reach it: its name (the agency's), its address and its hotline. Public
+// facts of an office, not personal data. Empty strings for what is not set.
+struct DeskContact {
+  std::string name;
+  std::string address;
+  std::string phone;
+};
+
+// The desk's contact from the settings (agency_code's agency, agency_address, agency_phone).
+// Fails with the database's errors. Read-only.
+common::Result<DeskContact> desk_contact(db::Transaction& tx);
+// The same on the store's readers for citizens (db::ReadLane::public_lookup).
+common::Result<DeskContact> desk_contact(db::Store& store);
+// Sets the desk's address and hotline, trimmed, in the caller's write transaction. Fails with
+// invalid_argument (msg::desk_address_invalid: empty or over 200 characters or with a control
+// character; msg::desk_phone_invalid: not 3 to 20 of digits, spaces and + . ( ) -) before writing.
+common::Result<void> set_desk_contact(db::Transaction& tx, std::string_view address,
+                                      std::string_view phone);
 
 struct StaffShipment {
   db::Shipment shipment;
@@ -135,6 +158,7 @@ common::Result<StaffView> staff_lookup(db::Store& store, std::string_view key);
 // Renderings. JSON is one object (UTF-8; invalid bytes replaced); text is for a terminal, with
 // control characters replaced. The citizen renderings read only the CitizenView.
 std::string citizen_json(const CitizenView& view);
+std::string desk_contact_json(const DeskContact& contact);
 std::string citizen_text(const CitizenView& view);
 std::string staff_json(const StaffView& view);
 // The object staff_json prints, for callers that add to it (the server's dossier page).

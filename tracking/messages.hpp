@@ -283,6 +283,20 @@ inline constexpr MessageDef late_after_appointment{"late_after_appointment",
                                                    "giải quyết xong sau ngày hẹn trả kết quả",
                                                    "finished after the appointment"};
 
+// ---- The desk's contact, as the admin sets it
+inline constexpr MessageDef desk_address_invalid{
+    "desk_address_invalid",
+    "Địa chỉ của bộ phận một cửa phải có từ 1 đến 200 ký tự, không có ký tự điều khiển",
+    "the desk's address must have 1 to 200 characters and no control character"};
+inline constexpr MessageDef desk_phone_invalid{
+    "desk_phone_invalid",
+    "Số đường dây nóng “{phone}” không hợp lệ: chỉ gồm 3 đến 20 chữ số, dấu cách và + . ( ) -",
+    "the hotline \"{phone}\" is not valid: 3 to 20 digits, spaces and + . ( ) - only"};
+
+// ---- The report as CSV: its header row (one fact per row)
+inline constexpr MessageDef report_csv_header{"report_csv_header", "phần,nhóm,chỉ tiêu,giá trị",
+                                              "section,group,metric,value"};
+
 }  // namespace tracking::msg
 
 namespace tracking {

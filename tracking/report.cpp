@@ -676,8 +676,8 @@ std::string report_json(const DeskReport& r, common::Lang lang) {
   return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
-std::string report_csv(const DeskReport& r) {
-  std::string out = "section,group,metric,value\n";
+std::string report_csv(const DeskReport& r, common::Lang lang) {
+  std::string out = common::Text{msg::report_csv_header}.render(lang) + "\n";
   const auto line = [&](std::string_view section, std::string_view group, std::string_view metric,
                         const std::string& value) {
     out += fmt::format("{},{},{},{}\n", csv_field(section), csv_field(group), csv_field(metric),

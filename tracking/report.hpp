@@ -226,11 +226,17 @@ common::Result<std::vector<DayCounts>> daily_counts(db::Store& store, const Peri
                                                     common::Timestamp now);
 
 // Renderings. Text for people (Vietnamese headings with English in brackets where useful); JSON
-// one object; CSV in long form, one fact per row, header `section,group,metric,value`, e.g.
-// `received,channel 3,dossiers,12` or `transit,inbound vnpost Hà Nội → Đà Nẵng,within_limit,4`,
-// so a spreadsheet pivots it and a new metric adds rows, not columns.
+// one object; CSV in long form, one fact per row, header `section,group,metric,value` in `lang`
+// ("phần,nhóm,chỉ tiêu,giá trị" in Vietnamese), e.g. `received,channel 3,dossiers,12` or
+// `transit,inbound vnpost Hà Nội → Đà Nẵng,within_limit,4`, so a spreadsheet pivots it and a new
+// metric adds rows, not columns. The rows' words stay the same in both languages (scripts read
+// them). No byte order mark: a download prepends k_utf8_bom.
 std::string report_text(const DeskReport& report, common::Lang lang);
 std::string report_json(const DeskReport& report, common::Lang lang);
-std::string report_csv(const DeskReport& report);
+std::string report_csv(const DeskReport& report, common::Lang lang);
+
+// The UTF-8 byte order mark: put before a CSV meant for Excel, which otherwise reads it in the
+// machine's legacy code page and shows "Há»“ sÆ¡" for "Hồ sơ".
+inline constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
 
 }  // namespace tracking

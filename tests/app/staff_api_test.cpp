@@ -1764,7 +1764,21 @@ TEST_CASE("the report comes as JSON, as a CSV download, and day by day for the c
   CHECK(csv->get_header_value("Content-Type").rfind("text/csv", 0) == 0);
   CHECK(csv->get_header_value("Content-Disposition").rfind("attachment", 0) == 0);
   CHECK(contains(csv->get_header_value("Content-Disposition"), ".csv"));
-  CHECK(csv->body.rfind("section,group,metric,value", 0) == 0);
+  // A byte order mark first, so Excel reads UTF-8; the header in the request's language.
+  CHECK(csv->body.rfind("\xEF\xBB\xBFsection,group,metric,value\n", 0) == 0);
+  const auto csv_vi = api.get(std::string("/api/report.csv") + period, officer.in("vi"));
+  REQUIRE(csv_vi);
+  CHECK(csv_vi->body.rfind("\xEF\xBB\xBFphần,nhóm,chỉ tiêu,giá trị\n", 0) == 0);
+  CHECK(contains(csv_vi->body, "\nreceived,channel 3,dossiers,2\n"));
+  // The Excel workbook: a zip file named for the period (its content: tracking's report_xlsx).
+  const auto xlsx = api.get(std::string("/api/report.xlsx") + period, officer);
+  REQUIRE(xlsx);
+  REQUIRE(xlsx->status == 200);
+  CHECK(xlsx->get_header_value("Content-Type") ==
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(xlsx->get_header_value("Content-Disposition") ==
+        "attachment; filename=\"hoso-report-2025-03-03-2025-03-10.xlsx\"");
+  CHECK(xlsx->body.rfind("PK\x03\x04", 0) == 0);
 
   const auto daily = api.get(std::string("/api/report/daily") + period, officer);
   REQUIRE(daily);
@@ -2146,6 +2160,49 @@ TEST_CASE(
   CHECK_MESSAGE(contains(printed->body, "https://motcua.danang.example.vn/tra-cuu?ma="),
                 printed->body.substr(0, 400));
   CHECK(!contains(printed->body, "127.0.0.1"));
+}
+
+TEST_CASE(
+    "the citizens' page reads the desk's name, address and hotline without a login, and only an "
+    "admin changes the address and hotline") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const auto contact = api.get("/api/public/desk");  // nobody logged in
+  REQUIRE(contact);
+  REQUIRE_MESSAGE(contact->status == 200, contact->body);
+  json shown = body_of(contact);
+  CHECK(shown["name"] == "Bộ phận Một cửa UBND quận Hải Châu");
+  CHECK(shown["address"] == "270 Trưng Nữ Vương, phường Hải Châu, TP. Đà Nẵng");
+  CHECK(shown["phone"] == "0236 3821 234");
+
+  const Auth admin = api.login(k_admin);
+  const json change = {{"public_url", "https://motcua.danang.example.vn"},
+                       {"address", "15 Trần Phú, phường Hải Châu, TP. Đà Nẵng"},
+                       {"phone", "1900 1234"}};
+  const auto by_officer = api.post("/api/desk", change, api.login(k_officer));
+  REQUIRE(by_officer);
+  CHECK(by_officer->status == 403);
+  json wrong_phone = change;
+  wrong_phone["phone"] = "hotline";
+  const auto refused = api.post("/api/desk", wrong_phone, admin.in("vi"));
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  CHECK_MESSAGE(contains(error_message(refused), "đường dây nóng"), refused->body);
+  CHECK(body_of(api.get("/api/public/desk"))["phone"] == "0236 3821 234");  // unchanged
+
+  const auto saved = api.post("/api/desk", change, admin);
+  REQUIRE(saved);
+  REQUIRE_MESSAGE(saved->status == 200, saved->body);
+  CHECK(body_of(saved)["phone"] == "1900 1234");
+  shown = body_of(api.get("/api/public/desk"));
+  CHECK(shown["address"] == "15 Trần Phú, phường Hải Châu, TP. Đà Nẵng");
+  CHECK(shown["phone"] == "1900 1234");
+  // A change of the public address alone leaves them as they are.
+  const auto url_only =
+      api.post("/api/desk", json{{"public_url", "https://motcua.danang.example.vn"}}, admin);
+  REQUIRE(url_only);
+  CHECK(url_only->status == 200);
+  CHECK(body_of(api.get("/api/public/desk"))["phone"] == "1900 1234");
 }
 
 TEST_CASE("two stations uploading the same envelope at once get one dossier between them") {

@@ -1857,6 +1857,141 @@ async function main() {
       }
     });
 
+    await test('18 reports: J+n transit and failed deliveries on the page; CSV for Excel; an xlsx workbook', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        const day = (d) => d.toISOString().slice(0, 10);
+        const from = day(new Date(Date.now() - 60 * 86400e3));
+        const to = day(new Date());
+        const period = `?from=${from}&to=${to}`;
+        await page.goto('/reports' + period);
+        await page.waitForSelector('.transit-summary, #transit .empty');
+        await page.waitForSelector('#failed-table, #failed-deliveries .empty');
+        const report = (await apiInPage(page, 'GET', '/api/report' + period)).json;
+        check(report.transit.length > 0, 'the demo month has no delivered shipment to time');
+        check(report.failed_deliveries.length > 0, 'the demo month has no failed delivery');
+        // Totals per direction, the routes over their limit, and every route behind a disclosure.
+        const returns = report.transit.filter((r) => r.direction === 'return');
+        const summary = await page.innerText('.transit-summary[data-direction="return"]');
+        const shipped = returns.reduce((n, r) => n + r.shipments, 0);
+        check(summary.includes(`${shipped} bưu gửi trên ${returns.length} tuyến`), `the return summary says ${summary} (${shipped} shipments, ${returns.length} routes)`);
+        const overRoutes = report.transit.filter((r) => r.over_limit > 0).length;
+        const overShown = await page.locator('#transit-over-table tbody tr').count();
+        check(overShown === overRoutes, `the page lists ${overShown} routes over their limit, the report has ${overRoutes}`);
+        check(!(await page.isVisible('#transit-table')), 'every route is shown before asking');
+        await page.click('.transit-all summary');
+        const routes = await page.locator('#transit-table tbody tr').count();
+        check(routes === report.transit.length, `the page shows ${routes} routes, the report has ${report.transit.length}`);
+        const limits = await page.locator('#transit-table tbody td:nth-child(4)').allInnerTexts();
+        check(limits.some((l) => /^J\+\d+$/.test(l)), `no J+n limit shown: ${limits.slice(0, 5)}`);
+        const failed = await page.locator('#failed-table tbody tr').count();
+        check(failed === report.failed_deliveries.length, `the page shows ${failed} failed deliveries, the report has ${report.failed_deliveries.length}`);
+        const first = report.failed_deliveries[0];
+        const firstRow = await page.innerText('#failed-table tbody tr:first-child');
+        check(firstRow.includes(first.tracking_number) && firstRow.includes(first.dossier_code), `the first failed delivery row is ${firstRow}`);
+        const headings = await page.locator('#transit-heading, #failed-heading').allInnerTexts();
+        check(headings.join('|') === 'Thời gian vận chuyển bưu chính (J+n)|Phát kết quả không thành công', `headings: ${headings}`);
+        await s.shot(page, 'reports-post');
+
+        // CSV: a byte order mark and the header in the page's language.
+        const csvHref = await page.getAttribute('#csv-link', 'href');
+        const csvVi = await context.request.get(csvHref, { headers: { 'Accept-Language': 'vi' } });
+        const csvBytes = await csvVi.body();
+        check(csvBytes[0] === 0xef && csvBytes[1] === 0xbb && csvBytes[2] === 0xbf, 'the CSV has no UTF-8 byte order mark');
+        check(csvBytes.toString('utf8', 3).startsWith('phần,nhóm,chỉ tiêu,giá trị\n'), `the Vietnamese CSV starts ${csvBytes.toString('utf8', 3, 60)}`);
+        const csvEn = await context.request.get(csvHref, { headers: { 'Accept-Language': 'en' } });
+        check((await csvEn.text()).replace(/^\uFEFF/, '').startsWith('section,group,metric,value\n'), 'the English CSV header is not English');
+
+        // The workbook: the link downloads a zip named .xlsx.
+        const xlsxHref = await page.getAttribute('#xlsx-link', 'href');
+        check(xlsxHref === '/api/report.xlsx' + period, `the Excel link is ${xlsxHref}`);
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click('#xlsx-link')]);
+        check(/^hoso-report-.*\.xlsx$/.test(download.suggestedFilename()), `the download is named ${download.suggestedFilename()}`);
+        const saved = path.join(workDir, 'report.xlsx');
+        await download.saveAs(saved);
+        const bytes = fs.readFileSync(saved);
+        check(bytes.length > 2000 && bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])), `the workbook is not a zip (${bytes.length} bytes)`);
+        check(bytes.includes(Buffer.from('xl/worksheets/sheet2.xml')), 'the workbook has no second sheet');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('19 citizen: the desk\'s name, address and hotline; a failed delivery says what to do; no personal data', async () => {
+      const hotline = '1900 6868';
+      let code = null;
+      let lookupCode = null;
+      let applicant = null;
+      {
+        // The admin sets the hotline on the admin page.
+        const { context, page } = await s.context();
+        try {
+          await s.login(page, 'admin');
+          await page.goto('/admin');
+          await page.waitForFunction(() => document.getElementById('public-url').value !== '');
+          check((await page.inputValue('#desk-address')) !== '', 'the admin page does not show the desk address');
+          await page.fill('#desk-phone', hotline);
+          await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/desk' && r.request().method() === 'POST'), page.click('#desk-form button[type=submit]')]);
+          await page.waitForFunction(() => document.getElementById('status').textContent.length > 0);
+          check((await page.innerText('#alert')).trim() === '', `saving the hotline failed: ${await page.innerText('#alert')}`);
+          check((await page.innerText('#status')).includes('đường dây nóng'), `the admin page says ${await page.innerText('#status')}`);
+          await s.shot(page, 'admin-desk-contact');
+        } finally {
+          await context.close();
+        }
+      }
+      {
+        // A dossier whose result the post could not deliver, and its receipt's lookup code.
+        const { context, page } = await s.context();
+        try {
+          await s.login(page, 'officer');
+          const list = await apiInPage(page, 'GET', '/api/dossiers?state=return_failed&limit=1');
+          const row = list.json && list.json.dossiers && list.json.dossiers[0];
+          check(row, 'the demo month has no dossier back at the desk after a failed delivery');
+          const staff = await apiInPage(page, 'GET', `/api/dossiers/${row.id}`);
+          applicant = staff.json.applicant;
+          const receipt = await context.request.get(`/api/dossiers/${row.id}/documents/receipt`);
+          const html = await receipt.text();
+          const url = /class="code lookup-url">([^<]+)</.exec(html);
+          const key = /class="code lookup-code">([^<]+)</.exec(html);
+          check(url && key, 'the receipt has no lookup URL or code');
+          code = new URL(url[1].replace(/&amp;/g, '&')).searchParams.get('ma');
+          lookupCode = key[1];
+        } finally {
+          await context.close();
+        }
+      }
+      const { context, page } = await s.context();
+      try {
+        await page.goto('/tra-cuu');
+        await page.waitForSelector('#desk-contact:not([hidden])');
+        check((await page.innerText('#desk-phone')) === hotline, `the page shows the hotline ${await page.innerText('#desk-phone')}`);
+        check((await page.getAttribute('#desk-phone', 'href')) === 'tel:19006868', 'the hotline is not a tel: link');
+        check((await page.innerText('#desk-name')).length > 0 && (await page.innerText('#desk-address')).length > 0, 'no desk name or address');
+        await page.fill('#code', code);
+        await page.fill('#lookup-code', lookupCode);
+        await page.click('#lookup-submit');
+        await page.waitForSelector('#delivery-failed');
+        const notice = await page.innerText('#delivery-failed');
+        check(notice.includes(`Gọi đường dây nóng ${hotline}`), `the notice does not give the hotline: ${notice}`);
+        check(notice.includes('Giấy tiếp nhận hồ sơ') && notice.includes('gửi lại'), `the notice does not say to bring the receipt and that the result is re-sent: ${notice}`);
+        await s.shot(page, 'citizen-delivery-failed');
+        const text = await page.innerText('body');
+        for (const value of [applicant && applicant.full_name, applicant && applicant.phone, applicant && applicant.id_number, applicant && applicant.return_address]) {
+          if (value) check(!text.includes(value), `the citizen page shows personal data: ${value}`);
+        }
+        const desk = await (await context.request.get('/api/public/desk')).json();
+        check(Object.keys(desk).sort().join(',') === 'address,name,phone', `the public desk answer has ${Object.keys(desk)}`);
+        // The desk's own name, address and phone (public facts of an office), nothing else.
+        check(desk.phone === hotline, `the public desk answer has the phone ${desk.phone}`);
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
     await test('14 Vietnamese pages: no English sentence on any page after any action', async () => {
       console.log(`      ${english.looks} looks at the pages' text, ${english.findings.length} English sentences seen`);
       check(english.detectorOk, 'the detector failed its own check (test 00 detector), so its silence proves nothing');

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "db/settings.hpp"
 #include "tests/tracking/report_desk.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/lookup.hpp"
@@ -119,6 +120,85 @@ TEST_CASE("the citizen view shows the dossier's progress and none of the applica
   CHECK(staff_json.find(report_test::k_phone) != std::string::npos);
   CHECK(staff_json.find(report_test::k_address) != std::string::npos);
   CHECK(staff_json.find("lan.nt") != std::string::npos);
+}
+
+TEST_CASE(
+    "a failed delivery of the result is flagged for the citizen until a delivery succeeds, and "
+    "the desk's contact is public") {
+  Desk desk;
+  desk.set(db::k_setting_agency_address, "15 Trần Phú, phường Hải Châu, TP. Đà Nẵng");
+  desk.set(db::k_setting_agency_phone, "0236 3821 234");
+  const db::Id id = desk.receive(k_inbound, at("2026-03-02 09:00"));
+  desk.act(id, Action::accept, "2026-03-02 10:00");
+  desk.act(id, Action::start_processing, "2026-03-03 09:00");
+  desk.act(id, Action::mark_processed, "2026-03-06 10:00");
+  desk.act(id, Action::dispatch_return, "2026-03-09 09:00");
+  const db::Id back = desk.add_return(id, k_return, at("2026-03-09 09:00"));
+  desk.carrier_event(back, "2026-03-09 11:00", "picked_up", "551000", "Bưu cục Hải Châu");
+  const auto failed = [&] {
+    auto view = tracking::citizen_lookup(*desk.store, k_inbound, k_lookup);
+    REQUIRE(view.has_value());
+    return view->delivery_failed;
+  };
+  CHECK_FALSE(failed());  // on its way
+
+  desk.carrier_event(back, "2026-03-10 10:00", "delivery_failed", "100900", "Bưu cục Hoàn Kiếm",
+                     std::string("Người nhận ") + report_test::k_name + " vắng nhà");
+  CHECK(failed());  // an attempt failed: call before the next one
+  auto view = tracking::citizen_lookup(*desk.store, k_inbound, k_lookup);
+  REQUIRE(view.has_value());
+  const std::string json = tracking::citizen_json(*view);
+  CHECK(json.find("\"delivery_failed\": true") != std::string::npos);
+  check_no_personal_data(json);
+
+  // Delivered at the next attempt: nothing left for the citizen to do.
+  desk.carrier_event(back, "2026-03-11 10:00", "delivered", "100900", "Bưu cục Hoàn Kiếm");
+  CHECK_FALSE(failed());
+
+  // Another dossier whose result the post brought back to the desk.
+  const char* k_other = "EB000000081VN";
+  const db::Id other = desk.receive(k_other, at("2026-03-11 09:00"));
+  desk.act(other, Action::accept, "2026-03-11 10:00");
+  desk.act(other, Action::start_processing, "2026-03-11 11:00");
+  desk.act(other, Action::mark_processed, "2026-03-12 10:00");
+  desk.act(other, Action::dispatch_return, "2026-03-12 11:00");
+  const db::Id brought_back = desk.add_return(other, "EL000000093VN", at("2026-03-12 11:00"));
+  desk.carrier_event(brought_back, "2026-03-16 10:00", "returned", "551000", "Bưu cục Hải Châu");
+  desk.act(other, Action::record_return_failure, "2026-03-16 11:00");
+  auto other_view = tracking::citizen_lookup(*desk.store, k_other, k_lookup);
+  REQUIRE(other_view.has_value());
+  CHECK(other_view->state == db::DossierState::return_failed);
+  CHECK(other_view->delivery_failed);
+
+  auto contact = tracking::desk_contact(*desk.store);
+  REQUIRE(contact.has_value());
+  CHECK(contact->address == "15 Trần Phú, phường Hải Châu, TP. Đà Nẵng");
+  CHECK(contact->phone == "0236 3821 234");
+  CHECK(contact->name == "Một cửa Hải Châu");
+}
+
+TEST_CASE("the admin sets the desk's address and hotline, and a malformed one is refused") {
+  Desk desk;
+  const auto set = [&](std::string_view address, std::string_view phone) {
+    return desk.store->write(
+        [&](db::Transaction& tx) { return tracking::set_desk_contact(tx, address, phone); });
+  };
+  REQUIRE(set("  1 Bạch Đằng, Đà Nẵng ", " (0236) 3.821-234 ").has_value());
+  auto contact = tracking::desk_contact(*desk.store);
+  REQUIRE(contact.has_value());
+  CHECK(contact->address == "1 Bạch Đằng, Đà Nẵng");
+  CHECK(contact->phone == "(0236) 3.821-234");
+
+  const auto bad_phone = set("1 Bạch Đằng", "gọi 0236");
+  REQUIRE_FALSE(bad_phone.has_value());
+  CHECK(bad_phone.error().code == common::ErrorCode::invalid_argument);
+  CHECK(bad_phone.error().render(common::Lang::vi).find("“gọi 0236”") != std::string::npos);
+  CHECK_FALSE(set("", "0236 3821 234").has_value());
+  CHECK_FALSE(set("1 Bạch Đằng\nĐà Nẵng", "0236 3821 234").has_value());
+  CHECK_FALSE(set(std::string(201, 'a'), "0236 3821 234").has_value());
+  CHECK(set(std::string(200, 'a'), "0236 3821 234").has_value());
+  // Nothing of a refused change was written.
+  CHECK(tracking::desk_contact(*desk.store)->address == std::string(200, 'a'));
 }
 
 TEST_CASE("a wrong lookup code and an unknown code give the same error") {

@@ -379,10 +379,15 @@ TEST_CASE("the report as CSV has one fact per row and as JSON the same numbers")
   returns.desk.act(open, Action::accept, "2026-03-17 10:00");  // due Tuesday 24 March
   const auto r = report_of(returns.desk, period("2026-03-01", "2026-03-20"), two_provinces());
 
-  const std::string csv = tracking::report_csv(r);
+  const std::string csv = tracking::report_csv(r, common::Lang::en);
   const auto lines = test_support::lines_of(csv);
   REQUIRE(lines.size() > 10);
   CHECK(lines[0] == "section,group,metric,value");
+  // In Vietnamese the header is Vietnamese, the rows the same.
+  const auto vi_lines = test_support::lines_of(tracking::report_csv(r, common::Lang::vi));
+  REQUIRE(vi_lines.size() == lines.size());
+  CHECK(vi_lines[0] == "phần,nhóm,chỉ tiêu,giá trị");
+  CHECK(vi_lines[1] == lines[1]);
   std::vector<std::vector<std::string>> rows;
   for (const std::string& line : lines) {
     rows.push_back(csv_fields(line));

@@ -224,6 +224,8 @@
 
   function renderDesk(desk) {
     $('public-url').value = desk.public_url || '';
+    $('desk-address').value = desk.address || '';
+    $('desk-phone').value = desk.phone || '';
     const problem = $('public-url-problem');
     problem.textContent = desk.public_url_problem || '';
     problem.hidden = !desk.public_url_problem;
@@ -245,9 +247,14 @@
       $('public-url').focus();
       return;
     }
+    const body = { public_url: url };
+    // The desk's address and hotline (shown on the citizens' page) go with it once either is typed.
+    const address = $('desk-address').value.trim();
+    const phone = $('desk-phone').value.trim();
+    if (address || phone) Object.assign(body, { address, phone });
     try {
-      renderDesk(await App.busy(form, () => App.post('/api/desk', { public_url: url })));
-      App.showStatus(t('admin.public_url_saved'));
+      renderDesk(await App.busy(form, () => App.post('/api/desk', body)));
+      App.showStatus(t(body.phone !== undefined ? 'admin.desk_saved' : 'admin.public_url_saved'));
     } catch (err) {
       App.showError(err);
       $('public-url').focus();

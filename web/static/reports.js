@@ -1,4 +1,5 @@
-// Reports page (/reports?from=&to=): the desk's report for a period, daily charts and CSV export.
+// Reports page (/reports?from=&to=): the desk's report for a period, daily charts, the post's
+// transit times and failed deliveries, CSV and Excel downloads.
 'use strict';
 
 (function () {
@@ -128,6 +129,108 @@
     );
   }
 
+  function transitTable(id, routes) {
+    return table(
+      id,
+      [
+        ['col.direction'],
+        ['col.carrier'],
+        ['col.route'],
+        ['col.limit'],
+        ['col.shipments', 'num'],
+        ['col.within_limit', 'num'],
+        ['col.over_limit', 'num'],
+        ['col.median_hours', 'num'],
+        ['col.max_working_days', 'num'],
+      ],
+      routes.map((r) =>
+        h(
+          'tr',
+          { class: r.over_limit ? 'over-limit' : null },
+          h('td', { text: App.label('direction.', r.direction) }),
+          h('td', { text: r.carrier }),
+          h('td', { text: `${r.from} → ${r.to}` }),
+          h('td', { text: r.limit_days === null || r.limit_days === undefined ? t('reports.no_limit') : 'J+' + r.limit_days }),
+          h('td', { class: 'num', text: App.fmtNumber(r.shipments) }),
+          h('td', { class: 'num', text: App.fmtNumber(r.within_limit) }),
+          h('td', { class: 'num', text: App.fmtNumber(r.over_limit) }),
+          h('td', { class: 'num', text: App.fmtNumber(Math.round(r.median_hours * 10) / 10) }),
+          h('td', { class: 'num', text: App.fmtNumber(r.max_working_days) }),
+        ),
+      ),
+    );
+  }
+
+  // Transit against the carrier's J+n limits, as the CLI report prints it: totals per direction
+  // and the routes over their limit; every route behind a disclosure.
+  function renderTransit() {
+    const routes = report.transit || [];
+    const box = App.clear($('transit'));
+    if (!routes.length) box.append(h('p', { class: 'empty', text: t('reports.transit_none') }));
+    else {
+      for (const direction of ['inbound', 'return']) {
+        const these = routes.filter((r) => r.direction === direction);
+        if (!these.length) continue;
+        const sum = (key) => these.reduce((n, r) => n + (r[key] || 0), 0);
+        box.append(
+          h('p', {
+            class: 'transit-summary',
+            dataset: { direction },
+            text: t('reports.transit_summary', {
+              direction: App.label('direction.', direction),
+              shipments: App.fmtNumber(sum('shipments')),
+              routes: App.fmtNumber(these.length),
+              within: App.fmtNumber(sum('within_limit')),
+              over: App.fmtNumber(sum('over_limit')),
+            }),
+          }),
+        );
+      }
+      const over = routes.filter((r) => r.over_limit > 0);
+      box.append(h('h3', { text: t('reports.transit_over') }));
+      box.append(over.length ? transitTable('transit-over-table', over) : h('p', { class: 'empty', text: t('reports.transit_over_none') }));
+      box.append(
+        h('details', { class: 'transit-all' }, h('summary', { text: t('reports.transit_all', { count: routes.length }) }), transitTable('transit-table', routes)),
+      );
+    }
+    if (report.transit_without_events) {
+      box.append(h('p', { class: 'muted', text: t('reports.transit_without_events', { count: report.transit_without_events }) }));
+    }
+  }
+
+  // Return shipments whose delivery failed in the period (the CLI report's last section).
+  function renderFailed() {
+    const failed = report.failed_deliveries || [];
+    const box = App.clear($('failed-deliveries'));
+    if (!failed.length) {
+      box.append(h('p', { class: 'empty', text: t('reports.failed_none') }));
+      return;
+    }
+    box.append(
+      table(
+        'failed-table',
+        [['col.tracking_number'], ['col.code'], ['col.failed_attempts', 'num'], ['col.first_failure_at'], ['col.carrier_status'], ['col.state']],
+        failed.map((f) =>
+          h(
+            'tr',
+            null,
+            h('td', { class: 'mono', text: f.tracking_number }),
+            h('td', null, dossierLink(f.dossier_id, f.dossier_code)),
+            h('td', { class: 'num', text: App.fmtNumber(f.failed_attempts) }),
+            h('td', null, App.timeEl(f.first_failure_at)),
+            h(
+              'td',
+              null,
+              App.label('carrier_status.', f.shipment_status),
+              f.returned_to_desk ? [' ', h('span', { class: 'badge warn', text: t('reports.returned_to_desk') })] : null,
+            ),
+            h('td', { text: App.label('state.', f.dossier_state) }),
+          ),
+        ),
+      ),
+    );
+  }
+
   // The numbers behind a chart, as a table for whoever cannot see it.
   function dataTable(labels, series) {
     return h(
@@ -238,6 +341,8 @@
       renderFields();
       renderLate();
       renderBacklog();
+      renderTransit();
+      renderFailed();
     }
     if (daily) renderCharts();
   }
@@ -280,6 +385,7 @@
     const query = period();
     const suffix = query.toString() ? '?' + query : '';
     $('csv-link').href = '/api/report.csv' + suffix;
+    $('xlsx-link').href = '/api/report.xlsx' + suffix;
     quickPeriods();
     document.addEventListener('hoso:lang', () => {
       quickPeriods();

@@ -11,6 +11,7 @@
   // Steps whose time comes with an appointment date worth showing.
   const STEPS_WITH_DUE = ['accepted', 'supplement_received', 'reappointed'];
   let view = null;
+  let desk = null; // the desk's name, address and hotline (public facts of the office)
 
   // Keeps only the code in the address bar (?ma=CODE), never the lookup code.
   function forgetLookupCode(code) {
@@ -80,7 +81,44 @@
     );
   }
 
+  // The desk's contact, under the result (or alone before a lookup): whom to call or visit.
+  function renderDesk() {
+    const box = $('desk-contact');
+    box.hidden = !desk || !(desk.name || desk.address || desk.phone);
+    if (box.hidden) return;
+    App.append(App.clear($('desk-contact-body')), [
+      h(
+        'dl',
+        { class: 'facts' },
+        desk.name ? fact('lookup.desk_name', h('span', { id: 'desk-name', text: desk.name })) : null,
+        desk.address ? fact('lookup.desk_address', h('span', { id: 'desk-address', text: desk.address })) : null,
+        desk.phone
+          ? fact('lookup.desk_hotline', h('a', { id: 'desk-phone', href: 'tel:' + desk.phone.replace(/[^0-9+]/g, ''), text: desk.phone }))
+          : null,
+      ),
+    ]);
+  }
+
+  // What to do when the result could not be delivered: call, or come with the receipt; the result
+  // is sent again once the address is confirmed.
+  function renderDeliveryFailed() {
+    const phone = desk && desk.phone;
+    return h(
+      'div',
+      { class: 'notice warn delivery-failed', id: 'delivery-failed' },
+      h('h3', { text: t('lookup.failed_title') }),
+      h(
+        'ol',
+        null,
+        h('li', { text: phone ? t('lookup.failed_call', { phone }) : t('lookup.failed_call_no_phone') }),
+        h('li', { text: t('lookup.failed_visit') }),
+        h('li', { text: t('lookup.failed_resend') }),
+      ),
+    );
+  }
+
   function render() {
+    renderDesk();
     const section = $('result');
     section.hidden = !view;
     if (!view) return;
@@ -101,6 +139,7 @@
         fact('lookup.filed_at', App.timeEl(view.filed_at)),
         fact('lookup.due_at', ...due),
       ),
+      view.delivery_failed ? renderDeliveryFailed() : null,
       h('h3', { text: t('lookup.timeline') }),
       renderTimeline(view.timeline || []),
       (view.shipments || []).map(renderShipment),
@@ -142,8 +181,18 @@
     lookup(code, lookupCode);
   }
 
+  async function loadDesk() {
+    try {
+      desk = await App.get('/api/public/desk');
+    } catch (err) {
+      desk = null; // the lookup works without it
+    }
+    render();
+  }
+
   function start() {
     App.startPublic();
+    loadDesk();
     $('lookup-form').addEventListener('submit', submit);
     document.addEventListener('hoso:lang', render);
     const params = new URLSearchParams(location.search);
