@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_dir.hpp"
 #include "bench/names.hpp"
 #include "common/clock.hpp"
 #include "common/s10.hpp"
@@ -389,25 +390,6 @@ int main(int argc, char** argv) {
   app.add_option("--dir", options.dir, "folder for the database (default: a temporary one)");
   app.add_flag("--keep", options.keep, "keep the database afterwards");
   CLI11_PARSE(app, argc, argv);
-  try {
-    fs::path dir;
-    if (options.dir.empty()) {
-      std::string templ = (fs::temp_directory_path() / "hoso-list-bench-XXXXXX").string();
-      if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("cannot make a folder");
-      dir = templ;
-    } else {
-      dir = options.dir;
-      fs::create_directories(dir);
-    }
-    const int status = run(options, dir);
-    if (!options.keep) {
-      std::error_code ec;
-      for (const char* name : {"list.db", "list.db-wal", "list.db-shm"}) fs::remove(dir / name, ec);
-      if (options.dir.empty()) fs::remove(dir, ec);
-    }
-    return status;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "list_bench: %s\n", e.what());
-    return 1;
-  }
+  return bench::in_bench_dir("list_bench", options.dir, "list.db", options.keep,
+                             [&](const fs::path& dir) { return run(options, dir); });
 }

@@ -431,6 +431,15 @@ async function dispatchSelected(page) {
   await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dispatch'), page.click('#confirm-yes')]);
 }
 
+// The dossier step 02 registered from a typed number, as the list's row.
+async function typedDossier(page, state) {
+  check(state.typedNumber, 'no dossier registered from a typed number in step 02');
+  const list = await apiInPage(page, 'GET', '/api/dossiers?q=' + encodeURIComponent(state.typedNumber));
+  const row = list.json && list.json.dossiers && list.json.dossiers[0];
+  check(row, `no dossier found for ${state.typedNumber}: ${list.text.slice(0, 200)}`);
+  return row;
+}
+
 // Text folded as the pages search it: lower case, no diacritics.
 function fold(text) {
   return String(text || '')
@@ -1144,10 +1153,7 @@ async function main() {
       const { context, page } = await s.context();
       try {
         await s.login(page, 'officer');
-        check(state.typedNumber, 'no dossier registered from a typed number in step 02');
-        const list = await apiInPage(page, 'GET', '/api/dossiers?q=' + encodeURIComponent(state.typedNumber));
-        const row = list.json && list.json.dossiers && list.json.dossiers[0];
-        check(row, `no dossier found for ${state.typedNumber}`);
+        const row = await typedDossier(page, state);
         // Step 03 accepted it (or, when the list had newer dossiers, another one): finish it.
         const moves = {
           received: ['accept', 'start_processing', 'mark_processed'],
@@ -1189,10 +1195,8 @@ async function main() {
       const { context, page } = await s.context();
       try {
         await s.login(page, 'officer');
-        check(state.typedNumber, 'no dossier registered from a typed number in step 02');
-        const list = await apiInPage(page, 'GET', '/api/dossiers?q=' + encodeURIComponent(state.typedNumber));
-        const row = list.json && list.json.dossiers && list.json.dossiers[0];
-        check(row && row.state === 'processed', `the typed envelope's dossier is not waiting for dispatch: ${list.text.slice(0, 200)}`);
+        const row = await typedDossier(page, state);
+        check(row.state === 'processed', `the typed envelope's dossier is ${row.state}, not waiting for dispatch`);
         // The dispatch page says what is missing and links to where it is typed.
         await page.goto('/dispatch');
         const box = page.locator(`#ready-rows input[type=checkbox][value="${row.id}"]`);
@@ -1603,6 +1607,12 @@ async function main() {
         check(page.url() === before, 'a day that does not exist was sent');
         check((await page.getAttribute('#to', 'aria-invalid')) === 'true', 'the wrong day is not marked');
         await s.shot(page, 'wrong-day');
+        await page.goto('/reports?from=2026-11-01&to=2026-11-30');
+        await page.waitForSelector('#reports:not([hidden])');
+        check((await page.inputValue('#from')) === '01/11/2026', `the report's "from" field shows ${await page.inputValue('#from')}`);
+        await page.fill('#to', '15/11/2026');
+        await page.press('#to', 'Enter');
+        await page.waitForURL((url) => url.pathname === '/reports' && url.searchParams.get('to') === '2026-11-15');
         noProblems(page);
       } finally {
         await context.close();

@@ -18,7 +18,7 @@
     for (const name of ['from', 'to']) {
       const value = params.get(name) || '';
       if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-        $(name).value = value;
+        $(name).value = App.fmtDate(value);
         query.set(name, value);
       }
     }
@@ -371,7 +371,11 @@
   function submit(ev) {
     ev.preventDefault();
     const query = new URLSearchParams();
-    for (const name of ['from', 'to']) if ($(name).value) query.set(name, $(name).value);
+    for (const name of ['from', 'to']) {
+      const day = App.dayValue($(name));
+      if (day === null) return;
+      if (day) query.set(name, day);
+    }
     const search = query.toString();
     location.assign('/reports' + (search ? '?' + search : ''));
   }
@@ -381,6 +385,7 @@
     if (!session) return;
     $('reports').hidden = false;
     $('period-form').addEventListener('submit', submit);
+    App.dayFields($('period-form'));
     $('print-report').addEventListener('click', () => window.print());
     const query = period();
     const suffix = query.toString() ? '?' + query : '';
