@@ -1490,6 +1490,10 @@ async function main() {
         await clerk.context.close();
       }
       const { context, page } = await s.context({ width: 1366, height: 768 });
+      let catalogueReads = 0;
+      page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/api/procedures') catalogueReads += 1;
+      });
       let clicks = 0;
       const click = async (selector) => {
         clicks += 1;
@@ -1529,6 +1533,7 @@ async function main() {
         check(tallest < 64, `an option of the picker is ${Math.round(tallest)} px tall`);
         await s.shot(page, 'bulk-picker-open');
         const picked = await pickProcedure(page, '#bulk-procedure');
+        check(catalogueReads === 1, `ticking ${onPage} dossiers read the catalogue ${catalogueReads} times`);
         await s.shot(page, 'bulk-picked');
         await click('#bulk-accept');
         await page.waitForSelector('#bulk-accepted');

@@ -235,11 +235,19 @@
     $('select-all').focus();
   }
 
-  async function ensurePicker() {
-    if (picker) return;
-    const answer = await App.get('/api/procedures');
-    picker = App.procedurePicker({ id: 'bulk-procedure', name: 'procedure', procedures: answer.procedures || [] });
-    App.clear($('bulk-picker-slot')).append(picker.element);
+  // The catalogue is read once, when the first dossier is ticked (ticking all fires many changes).
+  let pickerReady = null;
+  function ensurePicker() {
+    pickerReady =
+      pickerReady ||
+      App.get('/api/procedures').then((answer) => {
+        picker = App.procedurePicker({ id: 'bulk-procedure', name: 'procedure', procedures: answer.procedures || [] });
+        App.clear($('bulk-picker-slot')).append(picker.element);
+      });
+    pickerReady.catch(() => {
+      pickerReady = null; // a later tick tries again
+    });
+    return pickerReady;
   }
 
   async function acceptSelected(ev) {
@@ -367,8 +375,7 @@
     $('bulk-clear').addEventListener('click', clearSelection);
     $('bulk-form').addEventListener('submit', acceptSelected);
     // The procedures are read when the first dossier is ticked.
-    $('dossier-rows').addEventListener('change', () => ensurePicker().catch(App.showError));
-    $('select-all').addEventListener('change', () => ensurePicker().catch(App.showError));
+    for (const el of [$('dossier-rows'), $('select-all')]) el.addEventListener('change', () => ensurePicker().catch(App.showError));
     document.addEventListener('hoso:workload', renderQuickViews);
     window.addEventListener('popstate', () => {
       readUrl();
