@@ -1454,7 +1454,10 @@ TEST_CASE(
   REQUIRE(listed);
   CHECK(body_of(listed)["open"]["id"] == second_id);
   REQUIRE(body_of(listed)["batches"].size() == 2);
-  for (const json& b : body_of(listed)["batches"]) {
+  // The answer held in a variable: a range-for over a member of a temporary would read freed
+  // memory.
+  const json batches = body_of(listed)["batches"];
+  for (const json& b : batches) {
     CHECK(b["closed_at"].is_null() == (b["id"] == second_id));
   }
 
