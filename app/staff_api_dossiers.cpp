@@ -163,13 +163,17 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
     step["actor_name"] = user != users.end() && !user->name.empty() ? json(user->name) : json();
   }
   // The deadline as the lists and the header count it: overdue, or due within a working day.
-  TRY_ASSIGN(const auto due, tracking::Lifecycle(desk.store, desk.clock).due());
-  const auto listed = [id](const std::vector<db::Dossier>& list) {
-    return std::any_of(list.begin(), list.end(), [id](const db::Dossier& d) { return d.id == id; });
-  };
-  answer["deadline"] = listed(due.overdue)    ? json("overdue")
-                       : listed(due.due_soon) ? json("due_soon")
-                                              : json();
+  TRY_ASSIGN(const auto deadline,
+             desk.store.read<tracking::DeadlineStatus>(
+                 [&](db::Transaction& tx) -> common::Result<tracking::DeadlineStatus> {
+                   TRY_ASSIGN(const auto dossier, tx.get_dossier(id));
+                   if (!dossier) return tracking::DeadlineStatus::none;
+                   TRY_ASSIGN(const auto horizon, tracking::due_horizon(tx, desk.clock.now()));
+                   return horizon.of(*dossier);
+                 }));
+  answer["deadline"] = deadline == tracking::DeadlineStatus::overdue    ? json("overdue")
+                       : deadline == tracking::DeadlineStatus::due_soon ? json("due_soon")
+                                                                        : json();
   json actions = json::array();
   for (tracking::Action a : page.actions) actions.push_back(tracking::action_name(a));
   answer["allowed_actions"] = std::move(actions);

@@ -66,25 +66,30 @@ std::string title(std::string_view form, const DossierSummary& d) {
   return fmt::format("{} — {}", form, d.code.empty() ? fmt::format("#{}", d.id) : d.code);
 }
 
-// What every form 01-05 shows: the page, the agency, the dossier and the date it is signed.
+constexpr std::string_view k_margin = "15mm 15mm 15mm 20mm";
+// The longest procedure name each printout shows in full (characters), measured in Chromium with
+// DejaVu Serif, the widest of the page's fonts: three lines of the receipt on A5, six on A4, four
+// on forms 02-05 (which have more to say on their page), two of the register's column before the
+// code. The procedure's code, printed after the name, identifies it in full.
+constexpr std::size_t k_receipt_name_a5 = 120;
+constexpr std::size_t k_receipt_name_a4 = 400;
+constexpr std::size_t k_form_name = 280;
+constexpr std::size_t k_register_name = 60;
+
+// What every form 02-05 shows: the page, the agency, the dossier (its procedure's name shortened
+// so that the form keeps to one page) and the date it is signed.
 Data form_data(std::string_view title_text, PaperSize paper, std::string_view margin,
                const AgencyInfo& agency, const DossierSummary& dossier,
                common::Timestamp signed_at) {
+  DossierSummary shown = dossier;
+  shown.procedure_name = detail::shorten_words(dossier.procedure_name, k_form_name);
   Data data;
   data.set("page", detail::page_data(title_text, detail::page_size(paper), margin));
   data.set("agency", detail::agency_data(agency));
-  data.set("dossier", detail::dossier_data(dossier));
+  data.set("dossier", detail::dossier_data(shown));
   data.set("signed_on", detail::signing_date(signed_at));
   return data;
 }
-
-constexpr std::string_view k_margin = "15mm 15mm 15mm 20mm";
-// The longest procedure name each printout shows in full (characters), measured in Chromium with
-// DejaVu Serif, the widest of the page's fonts: three lines of the receipt on A5, six on A4, two
-// of the register's column before the code.
-constexpr std::size_t k_receipt_name_a5 = 120;
-constexpr std::size_t k_receipt_name_a4 = 400;
-constexpr std::size_t k_register_name = 60;
 
 }  // namespace
 

@@ -446,22 +446,36 @@ Result<Transition> Lifecycle::apply(db::Id dossier_id, const ActionRequest& requ
       [&](db::Transaction& tx) { return apply_action(tx, clock_.now(), dossier_id, request); });
 }
 
+DeadlineStatus DueHorizon::of(const db::Dossier& dossier) const {
+  if (!deadline_runs(dossier.state) || !dossier.due_at) return DeadlineStatus::none;
+  if (*dossier.due_at < as_of) return DeadlineStatus::overdue;
+  return *dossier.due_at < due_soon_end ? DeadlineStatus::due_soon : DeadlineStatus::none;
+}
+
+db::DossierFilter DueHorizon::running_due_before(Timestamp before) const {
+  db::DossierFilter filter;
+  filter.states.assign(k_running_states.begin(), k_running_states.end());
+  filter.due_before = before;
+  filter.limit = 1'000'000;
+  return filter;
+}
+
+Result<DueHorizon> due_horizon(db::Transaction& tx, Timestamp as_of) {
+  TRY_ASSIGN(const auto calendar, load_calendar(tx));
+  // "Due within one working day": today or the next working day, to its end.
+  const common::Date horizon = calendar.next_working_day(common::local_date(as_of));
+  return DueHorizon{
+      as_of, common::local_time(common::Date{std::chrono::sys_days{horizon} + std::chrono::days{1}},
+                                0, 0)};
+}
+
 Result<DueReport> Lifecycle::due() const {
   const Timestamp as_of = clock_.now();
   return store_.read<DueReport>([&](db::Transaction& tx) -> Result<DueReport> {
     DueReport report;
     report.as_of = as_of;
-    TRY_ASSIGN(auto calendar, load_calendar(tx));
-    // "Due within one working day": today or the next working day, to its end.
-    const common::Date today = common::local_date(report.as_of);
-    const common::Date horizon = calendar.next_working_day(today);
-    const Timestamp end_of_horizon = common::local_time(
-        common::Date{std::chrono::sys_days{horizon} + std::chrono::days{1}}, 0, 0);
-    db::DossierFilter filter;
-    filter.states.assign(k_running_states.begin(), k_running_states.end());
-    filter.due_before = end_of_horizon;
-    filter.limit = 1'000'000;
-    TRY_ASSIGN(auto list, tx.list_dossiers(filter));
+    TRY_ASSIGN(const auto horizon, due_horizon(tx, as_of));
+    TRY_ASSIGN(auto list, tx.list_dossiers(horizon.running_due_before(horizon.due_soon_end)));
     std::vector<db::Dossier> dossiers = std::move(list);
     std::stable_sort(
         dossiers.begin(), dossiers.end(),

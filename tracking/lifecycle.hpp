@@ -105,6 +105,25 @@ common::Result<Transition> apply_action(db::Transaction& tx, common::Timestamp n
 // the due list and the report's backlog look at.
 bool deadline_runs(db::DossierState state);
 
+// Where one dossier stands against its deadline, as the due list and the pages judge it.
+enum class DeadlineStatus { none, due_soon, overdue };
+
+// The due list's judgement at one moment: overdue before `as_of`, due soon until the end of the
+// next working day by the desk's calendar. Lets a page judge one dossier, or count a desk's,
+// without reading the whole due list.
+struct DueHorizon {
+  common::Timestamp as_of{};
+  common::Timestamp due_soon_end{};  // the end of the next working day after as_of's day
+
+  // none unless the deadline runs (deadline_runs) and due_at is set.
+  DeadlineStatus of(const db::Dossier& dossier) const;
+  // The dossiers with a running deadline due before `before` (for counting or listing).
+  db::DossierFilter running_due_before(common::Timestamp before) const;
+};
+
+// The horizon at `as_of` with the calendar stored in the database.
+common::Result<DueHorizon> due_horizon(db::Transaction& tx, common::Timestamp as_of);
+
 // Open dossiers with a running deadline (accepted, in process, awaiting fees), by due date.
 struct DueReport {
   common::Timestamp as_of{};

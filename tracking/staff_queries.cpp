@@ -228,10 +228,14 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
 
 Result<Workload> desk_workload(db::Store& store, const common::Clock& clock) {
   Workload work;
-  TRY_ASSIGN(const auto due, Lifecycle(store, clock).due());
-  work.due_soon = static_cast<std::int64_t>(due.due_soon.size());
-  work.overdue = static_cast<std::int64_t>(due.overdue.size());
+  const common::Timestamp now = clock.now();
   TRY(store.read([&](db::Transaction& tx) -> Result<void> {
+    // Counted, not listed: the header asks every minute from every open page.
+    TRY_ASSIGN(const auto horizon, due_horizon(tx, now));
+    TRY_ASSIGN(work.overdue, tx.count_dossiers(horizon.running_due_before(horizon.as_of)));
+    TRY_ASSIGN(const auto due_by_end,
+               tx.count_dossiers(horizon.running_due_before(horizon.due_soon_end)));
+    work.due_soon = due_by_end - work.overdue;
     db::DossierFilter received;
     received.state = S::received;
     TRY_ASSIGN(work.waiting_acceptance, tx.count_dossiers(received));

@@ -99,7 +99,7 @@ struct Workload {
 };
 
 // The workload at clock.now(); each count is what the list's view or state filter shows. Fails
-// with the database's errors. Two read transactions (the due lists in one, the counts in another).
+// with the database's errors. One read transaction, counting (never listing) the dossiers.
 common::Result<Workload> desk_workload(db::Store& store, const common::Clock& clock);
 
 // The list row of dossier `id` at clock.now(). Fails with not_found when there is no such

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { findEnglish, selfCheck } from './english_text.mjs';
 import { loadDictionaries, staticChecks } from './static_checks.mjs';
@@ -30,11 +30,12 @@ const STEP_TIMEOUT_MS = 20_000;
 
 function parseArgs(argv) {
   const args = { webDir: null };
-  const names = { '--hoso': 'hoso', '--samples': 'samples', '--out': 'out', '--web-dir': 'webDir' };
+  const names = { '--hoso': 'hoso', '--samples': 'samples', '--out': 'out', '--web-dir': 'webDir', '--only': 'only' };
   for (let i = 0; i < argv.length; i += 1) {
     const key = names[argv[i]];
     if (!key || i + 1 >= argv.length) usage(`unknown or incomplete argument: ${argv[i]}`);
-    args[key] = path.resolve(argv[(i += 1)]);
+    i += 1;
+    args[key] = key === 'only' ? new RegExp(argv[i]) : path.resolve(argv[i]);
   }
   for (const key of ['hoso', 'samples', 'out']) if (!args[key]) usage(`--${key} is required`);
   if (!fs.existsSync(args.hoso)) usage(`no hoso binary at ${args.hoso}`);
@@ -44,7 +45,8 @@ function parseArgs(argv) {
 
 function usage(message) {
   console.error(`run.mjs: ${message}`);
-  console.error('usage: node tests/browser/run.mjs --hoso BIN --samples DIR --out SCREENSHOT_DIR [--web-dir DIR]');
+  console.error('usage: node tests/browser/run.mjs --hoso BIN --samples DIR --out SCREENSHOT_DIR [--web-dir DIR] [--only REGEX]');
+  console.error('  --only REGEX  runs the tests whose names match (and the demo\'s start), e.g. --only "^(16|21)"');
   process.exit(2);
 }
 
@@ -281,8 +283,18 @@ async function waitForHealth(base) {
 
 const results = [];
 let currentTest = '';
+let onlyTests = null; // --only: a RegExp of the test names to run; the others are skipped
 
 async function test(name, fn) {
+  if (onlyTests && !onlyTests.test(name) && !name.startsWith('start')) {
+    console.log(`skip  ${name}: not chosen by --only`);
+    return;
+  }
+  return runTest(name, fn);
+}
+
+
+async function runTest(name, fn) {
   const started = Date.now();
   currentTest = name;
   try {
@@ -563,6 +575,16 @@ async function rowHeights(page, rowsSelector) {
 }
 
 // The ids of the rows of the dossier list as shown.
+// The pages of a PDF that Chromium printed.
+function pdfPages(pdf) {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+}
+
+// Every file under `dir`, at any depth.
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
 async function shownIds(page) {
   return page.locator('#dossier-rows tr').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
 }
@@ -574,6 +596,7 @@ function noProblems(page) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  onlyTests = args.only || null;
   fs.mkdirSync(args.out, { recursive: true });
   // Screenshots of an earlier run would mix with this one's.
   for (const old of fs.readdirSync(args.out).filter((f) => /^\d{2}-[a-z0-9-]+\.png$/.test(f))) {
@@ -1294,7 +1317,7 @@ async function main() {
           const html = await page.content();
           check(!/demo\.officer|>canbo</.test(html), `receipt of #${row.id} is signed with a login`);
           const pdf = await page.pdf({ preferCSSPageSize: true });
-          const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+          const pages = pdfPages(pdf);
           check(pages === 1, `the receipt of dossier #${row.id} prints on ${pages} pages`);
         }
         await s.shot(page, 'receipt-printed');
@@ -1323,6 +1346,60 @@ async function main() {
         noProblems(clerk.page);
       } finally {
         await clerk.context.close();
+      }
+    });
+
+    await test('15b printed forms: every document the demo month printed, to PDF in Chromium, pages by form', async () => {
+      const kinds = {
+        'form-01': 'Mẫu 01 giấy tiếp nhận',
+        'form-02': 'Mẫu 02 yêu cầu bổ sung',
+        'form-03': 'Mẫu 03 từ chối',
+        'form-04': 'Mẫu 04 xin lỗi, hẹn lại',
+        'form-05': 'Mẫu 05 phiếu kiểm soát',
+        'form-06': 'Mẫu 06 sổ theo dõi',
+        label: 'nhãn gửi trả',
+        labels: 'tờ nhãn gửi trả',
+      };
+      const files = filesUnder(path.join(startedDemo.dir, 'desk')).filter((f) => f.endsWith('.html'));
+      const byKind = new Map();
+      for (const file of files) {
+        const kind = (/^(form-0\d|labels?)(-\d+|-register)?\.html$/.exec(path.basename(file)) || [])[1];
+        if (kind in kinds) byKind.set(kind, [...(byKind.get(kind) || []), file]);
+      }
+      for (const kind of ['form-01', 'form-02', 'form-03', 'form-04', 'form-05', 'form-06']) check(byKind.has(kind), `the demo printed no ${kinds[kind]}`);
+      const { context, page } = await s.context();
+      try {
+        for (const [kind, all] of byKind) {
+          const counts = [];
+          let rowsAPage = null;
+          // The longest of each kind (the most steps, items and names), where a page break would
+          // show, and others spread over the sizes.
+          const bySize = [...all].sort((a, b) => fs.statSync(b).size - fs.statSync(a).size);
+          const chosen = [...new Set([...bySize.slice(0, 4), ...[1, 2, 3, 4].map((i) => bySize[Math.floor((i * (bySize.length - 1)) / 4)])])];
+          for (const file of chosen) {
+            await page.goto(pathToFileURL(file).href);
+            const pages = pdfPages(await page.pdf({ preferCSSPageSize: true }));
+            counts.push(pages);
+            if (kind === 'form-05') {
+              // Up to eight steps on one page; a longer history goes on, the table's head repeated.
+              const steps = await page.locator('tr.step').count();
+              check(steps > 8 || pages === 1, `a control sheet of ${steps} steps prints on ${pages} pages`);
+              check(pages <= Math.ceil(steps / 8), `a control sheet of ${steps} steps prints on ${pages} pages`);
+            }
+            if (kind === 'form-06') {
+              const rows = await page.locator('tbody tr').count();
+              rowsAPage = rows / pages;
+              check(pages === 1 || rowsAPage >= 15, `the register prints ${rows} rows on ${pages} pages`);
+            }
+          }
+          console.log(`      ${kinds[kind]}: ${all.length} printed, ${counts.length} to PDF, the longest first: ${counts.join(', ')} page(s)${rowsAPage !== null ? `, ${rowsAPage.toFixed(1)} rows a page` : ''}`);
+          if (['form-01', 'form-02', 'form-03', 'form-04', 'label'].includes(kind)) {
+            check(counts.every((n) => n === 1), `${kinds[kind]} prints on ${counts.join(', ')} pages, not 1`);
+          }
+        }
+        await s.shot(page, 'printed-register');
+      } finally {
+        await context.close();
       }
     });
 
@@ -1431,6 +1508,22 @@ async function main() {
           check(right <= 1366, `the dispatch table ends at ${right} px`);
         }
         await s.shot(page, 'dispatch-1366');
+
+        // More results ready than a request lists: the page says how many, and one click lists more.
+        const readyTotal = (await apiInPage(page, 'GET', '/api/dossiers?view=ready&limit=1')).json.total;
+        check(readyTotal > 2, `the demo has ${readyTotal} results ready to post, too few to page through`);
+        await page.goto('/dispatch?per_page=2');
+        await page.waitForSelector('#ready-load-more');
+        const listedIds = () => page.locator('#ready-rows tr[data-id]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)).sort((a, b) => a - b));
+        check((await listedIds()).length === 2, `the first request lists ${(await listedIds()).length} rows, not 2`);
+        check((await page.innerText('#ready-more')).includes(String(readyTotal)), `the notice does not say ${readyTotal} are ready: ${await page.innerText('#ready-more')}`);
+        await page.click('#ready-load-more');
+        const expected = Math.min(4, readyTotal);
+        await page.waitForFunction((n) => document.querySelectorAll('#ready-rows tr[data-id]').length === n, expected);
+        const firstFour = (await apiInPage(page, 'GET', `/api/dossiers?view=ready&limit=${expected}`)).json.dossiers.map((d) => d.id).sort((a, b) => a - b);
+        check(JSON.stringify(await listedIds()) === JSON.stringify(firstFour), 'the rows listed after "show more" are not the first ready results');
+        check(await page.evaluate(() => document.activeElement && document.activeElement.closest('#ready-rows') !== null), 'the focus did not move to the first row listed');
+        console.log(`      dispatch paging: ${readyTotal} ready, 2 a request, ${expected} listed after one click`);
         // The phone test goes on in this session: one more login so soon would be throttled.
         state.officerSession = await context.storageState();
         noProblems(page);
@@ -1488,6 +1581,39 @@ async function main() {
         }
       } finally {
         await clerk.context.close();
+      }
+      // On a phone: the bar, its button and the procedure picker fit the screen.
+      if (state.officerSession) {
+        const { context, page } = await s.context({ width: 390, height: 844 }, state.officerSession);
+        try {
+          await page.goto('/dossiers?state=received');
+          await page.waitForSelector('#dossier-rows input.row-select');
+          await page.locator('#dossier-rows input.row-select').first().check();
+          await page.waitForSelector('#bulk-form:not([hidden])');
+          await page.click('#bulk-procedure');
+          await page.waitForSelector('#bulk-procedure-options [role=option]');
+          const bulk = await page.evaluate(() => {
+            const box = (id) => document.getElementById(id).getBoundingClientRect();
+            const options = [...document.querySelectorAll('#bulk-procedure-options [role=option]')].slice(0, 5);
+            return {
+              right: Math.round(Math.max(box('bulk-form').right, box('bulk-accept').right, box('bulk-procedure-options').right, ...options.map((o) => o.getBoundingClientRect().right))),
+              left: Math.round(Math.min(box('bulk-form').left, box('bulk-procedure-options').left)),
+              tallest: Math.round(Math.max(...options.map((o) => o.getBoundingClientRect().height))),
+              scrollWidth: document.documentElement.scrollWidth,
+            };
+          });
+          console.log(`      phone bulk bar: spans ${bulk.left}–${bulk.right} px, picker options up to ${bulk.tallest} px tall`);
+          check(bulk.left >= 0 && bulk.right <= 390, `the bulk bar or its picker spans ${bulk.left}–${bulk.right} px on a 390 px phone`);
+          check(bulk.scrollWidth <= 390, `the list scrolls sideways with the picker open: ${bulk.scrollWidth} px`);
+          check(bulk.tallest < 80, `a picker option is ${bulk.tallest} px tall on the phone`);
+          await s.shot(page, 'bulk-phone');
+          await page.keyboard.press('Escape');
+          noProblems(page);
+        } finally {
+          await context.close();
+        }
+      } else {
+        skip('21 bulk bar on a phone', 'no officer session from test 16 to reuse');
       }
       const { context, page } = await s.context({ width: 1366, height: 768 });
       let catalogueReads = 0;
@@ -1547,7 +1673,7 @@ async function main() {
         const sheets = await receipts.locator('.page.form-01').count();
         check(sheets === onPage, `${sheets} receipts in the document for ${onPage} dossiers`);
         const pdf = await receipts.pdf({ preferCSSPageSize: true });
-        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+        const pages = pdfPages(pdf);
         if (pages !== onPage) fs.writeFileSync(path.join(s.out, 'bulk-receipts.pdf'), pdf);
         check(pages === onPage, `the ${onPage} receipts print on ${pages} pages`);
 

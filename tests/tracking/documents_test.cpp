@@ -837,11 +837,14 @@ TEST_CASE("regression: forms are signed with the staff user's full name, not the
   CHECK(cli.received_by == "root");
 }
 
-TEST_CASE("a receipt shortens a very long procedure name but keeps its code, on A5 and A4") {
-  Desk desk;
+namespace {
+
+// A dossier accepted under procedure 1.013980, whose name is made `length` bytes long (real
+// names reach 1,100 characters). Returns the dossier and the whole name.
+std::pair<db::Id, std::string> accepted_under_long_name(Desk& desk, std::size_t length) {
   std::string long_name =
       "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất";
-  while (long_name.size() < 2500)
+  while (long_name.size() < length)
     long_name += "; chuyển nhượng, thừa kế, tặng cho quyền sử dụng đất";
   desk.add_procedure("1.013980", 10, long_name);
   const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
@@ -850,6 +853,16 @@ TEST_CASE("a receipt shortens a very long procedure name but keeps its code, on 
   accept.actor = "an.nv";
   accept.procedure_code = "1.013980";
   REQUIRE(desk.life.apply(id, accept).has_value());
+  return {id, long_name};
+}
+
+}  // namespace
+
+TEST_CASE("a receipt shortens a very long procedure name but keeps its code, on A5 and A4") {
+  Desk desk;
+  const auto accepted = accepted_under_long_name(desk, 2500);
+  const db::Id id = accepted.first;
+  const std::string& long_name = accepted.second;
   auto form = desk.load<tracking::ReceiptForm>(
       [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
   for (const auto paper : {tracking::PaperSize::a5, tracking::PaperSize::a4}) {
@@ -884,17 +897,7 @@ TEST_CASE("a receipt without an applicant prints dotted lines to fill in by hand
 
 TEST_CASE("the register is A4 landscape with fixed columns, no mid-word breaks, short names") {
   Desk desk;
-  std::string long_name =
-      "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất";
-  while (long_name.size() < 1200)
-    long_name += "; chuyển nhượng, thừa kế, tặng cho quyền sử dụng đất";
-  desk.add_procedure("1.013980", 10, long_name);
-  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
-  tracking::ActionRequest accept;
-  accept.action = Action::accept;
-  accept.actor = "an.nv";
-  accept.procedure_code = "1.013980";
-  REQUIRE(desk.life.apply(id, accept).has_value());
+  const std::string long_name = accepted_under_long_name(desk, 1200).second;
   const auto reg = desk.load<tracking::YearRegister>(
       [&](db::Transaction& tx) { return tracking::load_register(tx, 2026, desk.clock.now()); });
   const std::string html = tracking::render_register(reg).value();

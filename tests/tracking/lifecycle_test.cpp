@@ -446,10 +446,6 @@ TEST_CASE("dossiers due within one working day and overdue ones are listed apart
   const db::Id done = desk.dossier_in(DossierState::processed, at("2026-03-04 17:00"));
   const db::Id waiting =
       desk.dossier_in(DossierState::supplement_requested, at("2026-03-04 17:00"));
-  (void)monday;
-  (void)done;
-  (void)waiting;
-
   auto report = desk.life.due();
   REQUIRE(report.has_value());
   REQUIRE(report->overdue.size() == 1);
@@ -458,6 +454,23 @@ TEST_CASE("dossiers due within one working day and overdue ones are listed apart
   CHECK(report->due_soon[0].id == today);
   CHECK(report->due_soon[1].id == tomorrow);
 
+  // One dossier judged alone (its page, the header's counts) as the lists judge it.
+  const auto judged = [&](db::Id id) {
+    const db::Dossier dossier = desk.dossier(id);
+    return desk.store
+        ->read<tracking::DueHorizon>(
+            [&](db::Transaction& tx) { return tracking::due_horizon(tx, desk.clock.now()); })
+        .value()
+        .of(dossier);
+  };
+  using tracking::DeadlineStatus;
+  CHECK(judged(overdue) == DeadlineStatus::overdue);
+  CHECK(judged(today) == DeadlineStatus::due_soon);
+  CHECK(judged(tomorrow) == DeadlineStatus::due_soon);
+  CHECK(judged(monday) == DeadlineStatus::none);
+  CHECK(judged(done) == DeadlineStatus::none);  // the clock stopped: neither due nor late
+  CHECK(judged(waiting) == DeadlineStatus::none);
+
   // On Friday, the next working day is Monday.
   desk.clock.set(at("2026-03-06 09:00"));
   report = desk.life.due();
@@ -465,6 +478,8 @@ TEST_CASE("dossiers due within one working day and overdue ones are listed apart
   CHECK(report->overdue.size() == 2);
   REQUIRE(report->due_soon.size() == 2);
   CHECK(report->due_soon[1].id == monday);
+  CHECK(judged(today) == DeadlineStatus::overdue);
+  CHECK(judged(monday) == DeadlineStatus::due_soon);
 }
 
 TEST_CASE("a supplement cannot arrive before it was asked for nor in the future") {

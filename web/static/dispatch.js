@@ -9,6 +9,8 @@
 
   let ready = [];
   let total = null; // ready dossiers on the server, which may be more than one request lists
+  // Rows a request lists (the server's cap); `?per_page=` asks for fewer, e.g. to see the paging.
+  const perPage = Math.min(1000, Math.max(1, Number(new URLSearchParams(location.search).get('per_page')) || 1000));
   let outcome = null;
   // Why each dossier of the last dispatch failed, by id: shown on its row, which is left unticked.
   let failedWhy = new Map();
@@ -84,10 +86,22 @@
     $('ready-table').hidden = ready.length === 0;
     $('ready-empty').hidden = ready.length > 0;
     $('count').textContent = App.fmtNumber(total ?? ready.length);
-    // More ready than one request lists: said, never dropped silently.
+    // More ready than one request lists: said, never dropped silently, and one click lists more.
     const more = $('ready-more');
     more.hidden = !(total > ready.length);
-    more.textContent = more.hidden ? '' : t('dispatch.more', { shown: App.fmtNumber(ready.length), total: App.fmtNumber(total) });
+    App.clear(more);
+    if (!more.hidden) {
+      more.append(
+        t('dispatch.more', { shown: App.fmtNumber(ready.length), total: App.fmtNumber(total) }),
+        ' ',
+        h('button', {
+          type: 'button',
+          id: 'ready-load-more',
+          onclick: loadMore,
+          text: t('dispatch.load_more', { n: App.fmtNumber(Math.min(perPage, total - ready.length)) }),
+        }),
+      );
+    }
     updateSelection();
   }
 
@@ -166,12 +180,30 @@
     App.append(body, [problemList('failed', outcome.failed || []), problemList('skipped', outcome.skipped || [])]);
   }
 
+  async function readyPage(offset, limit) {
+    const answer = await App.get(`/api/dossiers?view=ready&limit=${limit}&offset=${offset}`);
+    total = answer.total ?? offset + (answer.dossiers || []).length;
+    return answer.dossiers || [];
+  }
+
+  // After a dispatch, as many rows as were listed before (those posted have left the list).
   async function load() {
     try {
-      const answer = await App.get('/api/dossiers?view=ready&limit=1000');
-      ready = answer.dossiers || [];
-      total = answer.total ?? ready.length;
+      ready = await readyPage(0, Math.max(perPage, Math.min(ready.length, 1000)));
       renderReady();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  async function loadMore(ev) {
+    try {
+      const next = await App.busy($('ready-more'), () => readyPage(ready.length, perPage));
+      const known = new Set(ready.map((r) => r.id));
+      ready = ready.concat(next.filter((r) => !known.has(r.id)));
+      renderReady();
+      const first = $('ready-rows').querySelector(`tr[data-id="${next.length ? next[0].id : ''}"] input`);
+      if (first) first.focus();
     } catch (err) {
       App.showError(err);
     }

@@ -603,7 +603,8 @@
     'date.placeholder': 'ngày/tháng/năm',
     'deadline.overdue': 'Hồ sơ đã quá hạn trả kết quả (hạn {due}).',
     'deadline.due_soon': 'Hồ sơ đến hạn trả kết quả trong một ngày làm việc (hạn {due}).',
-    'dispatch.more': 'Trang đang hiện {shown} trong số {total} hồ sơ chờ gửi trả; gửi xong các hồ sơ này, tải lại trang để thấy các hồ sơ còn lại.',
+    'dispatch.more': 'Trang đang hiện {shown} trong số {total} hồ sơ chờ gửi trả.',
+    'dispatch.load_more': 'Hiện thêm {n} hồ sơ',
     'date.invalid': '{field}: “{typed}” không phải một ngày; hãy gõ ngày/tháng/năm, ví dụ 07/12/2026.',
     // mailroom (scanner, batches, manual queue, manifest)
     'scanner.hint': 'Ô nhập luôn sẵn sàng cho lần quét sau. Mỗi kết quả có một tiếng riêng: một tiếng bíp cao là hồ sơ mới, hai tiếng là đã đăng ký, tiếng trầm là cần người xử lý, tiếng rè là lỗi.',
@@ -1277,7 +1278,8 @@
     'date.placeholder': 'dd/mm/yyyy',
     'deadline.overdue': 'This dossier is overdue (due {due}).',
     'deadline.due_soon': 'This dossier is due within a working day (due {due}).',
-    'dispatch.more': 'Showing {shown} of {total} results ready to post; once these are posted, reload the page for the rest.',
+    'dispatch.more': 'Showing {shown} of {total} results ready to post.',
+    'dispatch.load_more': 'Show {n} more',
     'date.invalid': '{field}: "{typed}" is not a day; type day/month/year, e.g. 07/12/2026.',
     // mailroom (scanner, batches, manual queue, manifest)
     'scanner.hint': 'The field stays ready for the next scan. Each result has its own sound: one high beep is a new dossier, two beeps already registered, a low tone needs a person, a buzz is an error.',
