@@ -1025,12 +1025,12 @@ async function main() {
         await row.waitFor();
         await s.look(page, 'add a user');
         check((await row.innerText()).includes('Nguyễn Thị <i>Thử</i>'), 'the new user\'s name is not shown as typed');
-        check((await row.locator('td.user-title').innerText()) === 'Chuyên viên', 'the new user\'s title is not listed');
+        check((await row.locator('.user-title').innerText()) === 'Chuyên viên', 'the new user\'s title is not listed');
         // The title the forms print under the name is changed in the user's row.
         await row.locator('.user-edit summary').click();
         await row.locator('.user-title-input').fill('Phó Giám đốc Trung tâm');
         await row.locator('.user-title-input').press('Enter');
-        await row.locator('td.user-title', { hasText: 'Phó Giám đốc Trung tâm' }).waitFor();
+        await row.locator('.user-title', { hasText: 'Phó Giám đốc Trung tâm' }).waitFor();
         await s.look(page, 'change a user\'s title');
         const name = `Máy quét văn thư ${Date.now() % 100000}`; // a Vietnamese name, as an admin types it
         await page.fill('#token-name', name);

@@ -21,7 +21,8 @@
     await loadUsers();
   }
 
-  // The full name, with a form to change it and the title (chức vụ) the printed forms show under it.
+  // The full name and under it the title (chức vụ), as the printed forms show them, with a form to
+  // change both.
   function nameCell(user) {
     const nameId = 'name-' + user.id;
     const titleId = 'title-' + user.id;
@@ -30,7 +31,8 @@
     return h(
       'td',
       { dataset: { label: t('col.name') } },
-      h('span', { class: 'user-name', text: user.name || '' }),
+      h('div', { class: 'user-name', text: user.name || '' }),
+      user.title ? h('div', { class: 'user-title', text: user.title }) : null,
       h(
         'details',
         { class: 'user-edit' },
@@ -69,7 +71,6 @@
       { dataset: { id: user.id, login: user.login } },
       h('td', { class: 'mono', dataset: { label: t('col.login') }, text: user.login }),
       nameCell(user),
-      h('td', { class: 'user-title', dataset: { label: t('col.user_title') }, text: user.title || '—' }),
       h(
         'td',
         { dataset: { label: t('col.role') } },
