@@ -505,11 +505,15 @@ Result<DemoOutcome> run_demo_flow(
   run.desk = std::move(desk);
   {
     staff::Accounts accounts(*run.desk->store, run.clock);
-    for (const auto& [login, name, role] :
-         {std::tuple{k_demo_admin, "Quản trị (demo)", staff::Role::admin},
-          std::tuple{k_demo_officer, "Cán bộ Lê Thị Hoa (demo)", staff::Role::officer},
-          std::tuple{k_demo_mailroom, "Văn thư Trần Văn Nam (demo)", staff::Role::mailroom}}) {
-      TRY(accounts.add_user({login, name, role, k_demo_password}, "demo"));
+    // Titles as a district's one-stop desk gives them, printed under the names on the forms.
+    for (const auto& [login, name, role, title] :
+         {std::tuple{k_demo_admin, "Quản trị (demo)", staff::Role::admin,
+                     "Phó Giám đốc Trung tâm Phục vụ hành chính công"},
+          std::tuple{k_demo_officer, "Cán bộ Lê Thị Hoa (demo)", staff::Role::officer,
+                     "Chuyên viên"},
+          std::tuple{k_demo_mailroom, "Văn thư Trần Văn Nam (demo)", staff::Role::mailroom,
+                     "Công chức Văn phòng"}}) {
+      TRY(accounts.add_user({login, name, role, k_demo_password, title}, "demo"));
     }
   }
   std::vector<db::Procedure> quick;

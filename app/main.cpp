@@ -370,7 +370,7 @@ const Command k_commands[] = {
      "The desk's web server: pages and API for staff and citizens, the carrier's webhooks, and "
      "the background jobs (carrier sync, hot folder, deadline warnings)",
      define_serve},
-    {"user", "Staff who log in to hoso serve: add, passwd, role, disable, enable, list",
+    {"user", "Staff who log in to hoso serve: add, set, passwd, role, disable, enable, list",
      define_user},
     {"token", "API tokens for scanning stations (mailroom role only): add, list, revoke",
      define_token},

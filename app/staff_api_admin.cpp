@@ -30,9 +30,11 @@ Result<Reply> add_user(Context& desk, const Request& req, const staff::Principal
   TRY_ASSIGN(const json body, json_body(req));
   TRY_ASSIGN(const std::string login, string_field(body, "login"));
   TRY_ASSIGN(const std::string name, string_field(body, "name"));
+  TRY_ASSIGN(const std::string title, string_field(body, "title"));
   TRY_ASSIGN(const std::string password, string_field(body, "password"));
   TRY_ASSIGN(const staff::Role role, role_field(body));
-  TRY_ASSIGN(const auto added, desk.accounts.add_user({login, name, role, password}, who.login));
+  TRY_ASSIGN(const auto added,
+             desk.accounts.add_user({login, name, role, password, title}, who.login));
   return json_reply(json{{"user", user_json(added)}});
 }
 
@@ -41,6 +43,9 @@ Result<staff::UserChange> change_of(const json& body) {
   staff::UserChange change;
   if (body.contains("name")) {
     TRY_ASSIGN(change.name, string_field(body, "name"));
+  }
+  if (body.contains("title")) {
+    TRY_ASSIGN(change.title, string_field(body, "title"));
   }
   if (body.contains("role")) {
     TRY_ASSIGN(change.role, role_field(body));

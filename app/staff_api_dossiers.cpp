@@ -154,13 +154,9 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
     }
   }
   // Who did each step, by the name the staff know each other by (the login stays, for audits).
-  TRY_ASSIGN(const auto users, desk.store.read<std::vector<db::User>>(
-                                   [](db::Transaction& tx) { return tx.list_users(); }));
   for (json& step : answer["history"]) {
-    const std::string actor = step.value("actor", "");
-    const auto user = std::find_if(users.begin(), users.end(),
-                                   [&](const db::User& u) { return u.login == actor; });
-    step["actor_name"] = user != users.end() && !user->name.empty() ? json(user->name) : json();
+    const auto name = page.actor_names.find(step.value("actor", ""));
+    step["actor_name"] = name != page.actor_names.end() ? json(name->second) : json();
   }
   // The deadline as the lists and the header count it: overdue, or due within a working day.
   TRY_ASSIGN(const auto deadline,

@@ -44,9 +44,13 @@ std::string timestamp_or_dash(const std::optional<common::Timestamp>& at) {
 }  // namespace
 
 nlohmann::json user_json(const db::User& u) {
-  return {
-      {"id", u.id},     {"login", u.login},       {"name", u.name},
-      {"role", u.role}, {"disabled", u.disabled}, {"created_at", common::format_iso(u.created_at)}};
+  return {{"id", u.id},
+          {"login", u.login},
+          {"name", u.name},
+          {"title", u.title},
+          {"role", u.role},
+          {"disabled", u.disabled},
+          {"created_at", common::format_iso(u.created_at)}};
 }
 
 Result<std::string> read_new_password(const std::string& login) {
@@ -89,6 +93,16 @@ void define_user_command(CLI::App& command, UserArgs& args, const std::string& d
   add->add_option("--role", args.role, "mailroom, officer or admin")
       ->capture_default_str()
       ->check(CLI::IsMember({"mailroom", "officer", "admin"}));
+  add->add_option("--title", args.title,
+                  "Title printed under the name on forms (e.g. 'Chuyên viên')");
+  auto* set = cmd->add_subcommand("set", "Change a user's full name or title");
+  set->add_option("login", args.login, "The user")->required();
+  set->add_option_function<std::string>(
+      "--name", [&args](const std::string& name) { args.new_name = name; },
+      "New full name, as the pages and forms show it");
+  set->add_option_function<std::string>(
+      "--title", [&args](const std::string& title) { args.new_title = title; },
+      "New title printed under the name on forms ('' clears it)");
   auto* passwd = cmd->add_subcommand("passwd", "Set a new password (ends the user's sessions)");
   passwd->add_option("login", args.login, "The user")->required();
   auto* role = cmd->add_subcommand("role", "Change a user's role");
@@ -102,7 +116,7 @@ void define_user_command(CLI::App& command, UserArgs& args, const std::string& d
   enable->add_option("login", args.login, "The user")->required();
   auto* list = cmd->add_subcommand("list", "Every user with role and state");
   list->add_flag("--json", args.json, "One JSON object per user");
-  for (auto* sub : {add, passwd, role, disable, enable, list}) {
+  for (auto* sub : {add, set, passwd, role, disable, enable, list}) {
     sub->add_option("--db", args.db, db_help);
     if (sub != list) sub->add_option("--actor", args.actor, "Who is recorded as doing it ($USER)");
     sub->callback([&args, sub] { args.action = sub->get_name(); });
@@ -128,8 +142,8 @@ int run_user(const UserArgs& args) {
       if (args.json) {
         std::cout << user_json(u).dump() << '\n';
       } else {
-        std::printf("%-20s %-9s %s%s\n", u.login.c_str(), u.role.c_str(), u.name.c_str(),
-                    u.disabled ? "  (disabled)" : "");
+        std::printf("%-20s %-9s %s%s%s%s\n", u.login.c_str(), u.role.c_str(), u.name.c_str(),
+                    u.title.empty() ? "" : ", ", u.title.c_str(), u.disabled ? "  (disabled)" : "");
       }
     }
     return 0;
@@ -140,7 +154,8 @@ int run_user(const UserArgs& args) {
     auto password = read_new_password(*login);
     if (!password) return report_error(password.error());
     auto added = accounts.add_user(
-        {*login, args.name, staff::parse_role(args.role).value_or(staff::Role::officer), *password},
+        {*login, args.name, staff::parse_role(args.role).value_or(staff::Role::officer), *password,
+         args.title},
         actor);
     if (!added) return report_error(added.error());
     std::printf("user %s added (%s)\n", added->login.c_str(), added->role.c_str());
@@ -157,6 +172,13 @@ int run_user(const UserArgs& args) {
     change.password = *password;
   } else if (args.action == "role") {
     change.role = staff::parse_role(args.role);
+  } else if (args.action == "set") {
+    if (!args.new_name && !args.new_title) {
+      return report_error({ErrorCode::invalid_argument,
+                           "nothing to change: give --name NAME, --title TITLE or both"});
+    }
+    change.name = args.new_name;
+    change.title = args.new_title;
   } else if (args.action == "disable" || args.action == "enable") {
     change.disabled = args.action == "disable";
   }
@@ -166,6 +188,9 @@ int run_user(const UserArgs& args) {
     std::printf("password of %s changed; their sessions are ended\n", changed->login.c_str());
   } else if (args.action == "role") {
     std::printf("%s is now %s\n", changed->login.c_str(), changed->role.c_str());
+  } else if (args.action == "set") {
+    std::printf("%s is %s%s%s\n", changed->login.c_str(), changed->name.c_str(),
+                changed->title.empty() ? "" : ", ", changed->title.c_str());
   } else {
     std::printf("%s is %s\n", changed->login.c_str(),
                 changed->disabled ? "disabled; their sessions are ended" : "enabled");

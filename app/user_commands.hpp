@@ -1,5 +1,5 @@
-// `hoso user add|passwd|role|disable|enable|list` and `hoso token add|list|revoke`: staff accounts
-// and scanning stations' API tokens. Wiring and printing only: staff/ holds the logic.
+// `hoso user add|set|passwd|role|disable|enable|list` and `hoso token add|list|revoke`: staff
+// accounts and scanning stations' API tokens. Wiring and printing only: staff/ holds the logic.
 // Passwords are read from the terminal without echo (twice), or as the first line of stdin when it
 // is not a terminal, never from the command line (it would land in shell history and `ps`).
 #pragma once
@@ -20,9 +20,13 @@ namespace app {
 
 struct UserArgs {
   std::string db;
-  std::string action;  // add, passwd, role, disable, enable, list
+  std::string action;  // add, set, passwd, role, disable, enable, list
   std::string login;
   std::string name;
+  std::string title;  // add: chức vụ, printed under the name on forms
+  // set: what to change; unset ones stay ("" clears the title)
+  std::optional<std::string> new_name;
+  std::optional<std::string> new_title;
   std::string role = "officer";
   std::string actor;
   bool json = false;

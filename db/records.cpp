@@ -63,7 +63,7 @@ constexpr std::array<std::pair<ReturnOrderState, std::string_view>, 3> k_return_
     {ReturnOrderState::cancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 41> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 42> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -97,6 +97,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 41> k_event_kinds{{
     {EventKind::day_removed, "day_removed"},
     {EventKind::user_added, "user_added"},
     {EventKind::name_changed, "name_changed"},
+    {EventKind::title_changed, "title_changed"},
     {EventKind::role_changed, "role_changed"},
     {EventKind::password_changed, "password_changed"},
     {EventKind::user_disabled, "user_disabled"},

@@ -249,9 +249,10 @@ struct ReturnOrder {
 // A staff member who logs in to `hoso serve`. What the role allows is access/'s business.
 struct User {
   Id id = 0;
-  std::string login;          // lower case: [a-z0-9._-]
-  std::string name;           // as shown in the pages
-  std::string role;           // "mailroom", "officer" or "admin"
+  std::string login;  // lower case: [a-z0-9._-]
+  std::string name;   // full name, as the pages and the printed forms show it
+  std::string title;  // chức vụ ("Chuyên viên"), under the name on forms; may be empty
+  std::string role;   // "mailroom", "officer" or "admin"
   std::string password_hash;  // Argon2id in libsodium's crypto_pwhash_str format
   bool disabled = false;
   Timestamp created_at{};
@@ -317,6 +318,7 @@ enum class EventKind {
   day_removed,     // a calendar change taken back
   user_added,
   name_changed,
+  title_changed,  // a staff user's title (chức vụ) set, changed or cleared
   role_changed,
   password_changed,
   user_disabled,

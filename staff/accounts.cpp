@@ -37,38 +37,54 @@ Result<std::string> checked_name(std::string_view text, const common::MessageDef
   return out;
 }
 
+// A line of text as an admin typed it: trimmed, runs of spaces made one, and what is wrong with it.
+struct TypedLine {
+  std::string text;
+  bool control = false;  // it had control characters (removed from text)
+  bool valid_utf8 = true;
+  std::ptrdiff_t characters = 0;  // UTF-8 characters of text
+
+  // What an error may show of it: at most 40 bytes, not cut inside a character.
+  std::string shown() const {
+    if (!valid_utf8) return "?";
+    std::size_t size = std::min<std::size_t>(text.size(), 40);
+    while (size > 0 && size < text.size() &&
+           (static_cast<unsigned char>(text[size]) & 0xC0) == 0x80) {
+      --size;
+    }
+    return text.substr(0, size);
+  }
+};
+
+TypedLine typed_line(std::string_view typed) {
+  TypedLine line;
+  bool space = false;
+  for (const char c : typed) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) line.control = true;
+    if (c == ' ' || byte < 0x20) {
+      space = !line.text.empty();
+      continue;
+    }
+    if (space) line.text += ' ';
+    space = false;
+    line.text += c;
+  }
+  line.characters = std::count_if(line.text.begin(), line.text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  line.valid_utf8 = common::search_fold(line.text).find("\xEF\xBF\xBD") == std::string::npos;
+  return line;
+}
+
 // A scanning station's token name as the admin typed it ("Máy quét văn thư 1"): trimmed, runs of
 // spaces made one; 2 to 60 characters of valid UTF-8 without control characters.
 Result<std::string> checked_token_name(std::string_view text) {
-  std::string out;
-  bool space = false;
-  bool control = false;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) control = true;
-    if (c == ' ' || byte < 0x20) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
+  TypedLine line = typed_line(text);
+  if (line.control || !line.valid_utf8 || line.characters < 2 || line.characters > 60) {
+    return make_error(ErrorCode::invalid_argument, msg::bad_token_name, {{"name", line.shown()}});
   }
-  const auto characters = std::count_if(out.begin(), out.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  });
-  const bool valid_utf8 = common::search_fold(out).find("\xEF\xBF\xBD") == std::string::npos;
-  if (control || !valid_utf8 || characters < 2 || characters > 60) {
-    // What to show of it: at most 40 bytes, not cut inside a character.
-    std::size_t shown = std::min<std::size_t>(out.size(), 40);
-    while (shown > 0 && shown < out.size() &&
-           (static_cast<unsigned char>(out[shown]) & 0xC0) == 0x80) {
-      --shown;
-    }
-    return make_error(ErrorCode::invalid_argument, msg::bad_token_name,
-                      {{"name", valid_utf8 ? out.substr(0, shown) : std::string("?")}});
-  }
-  return out;
+  return std::move(line.text);
 }
 
 Result<void> log_event(db::Transaction& tx, common::Timestamp at, const std::string& actor,
@@ -108,6 +124,15 @@ bool same_token_name(std::string_view a, std::string_view b) {
 
 Result<std::string> normalise_login(std::string_view login) { return checked_name(login, msg::what_login); }
 
+Result<std::string> checked_title(std::string_view title) {
+  TypedLine line = typed_line(title);
+  if (line.control || !line.valid_utf8 || line.characters > k_max_title) {
+    return make_error(ErrorCode::invalid_argument, msg::bad_title,
+                      {{"title", line.shown()}, {"max", k_max_title}});
+  }
+  return std::move(line.text);
+}
+
 Accounts::Accounts(db::Store& store, const common::Clock& clock)
     : store_(store), clock_(clock), throttle_(std::make_shared<LoginThrottle>()) {}
 
@@ -116,6 +141,7 @@ Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& act
   if (fresh.name.empty()) {
     return make_error(ErrorCode::invalid_argument, msg::user_needs_name);
   }
+  TRY_ASSIGN(auto title, checked_title(fresh.title));
   if (auto problem = password_problem(fresh.password, login)) {
     return make_error(ErrorCode::invalid_argument, *problem->def, problem->args);
   }
@@ -123,6 +149,7 @@ Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& act
   db::User user;
   user.login = login;
   user.name = fresh.name;
+  user.title = std::move(title);
   user.role = std::string(role_name(fresh.role));
   user.password_hash = hash;
   user.created_at = clock_.now();
@@ -134,8 +161,9 @@ Result<db::User> Accounts::add_user(const NewUser& fresh, const std::string& act
     }
     TRY_ASSIGN(auto id, tx.insert_user(user));
     user.id = id;
-    return log_event(tx, user.created_at, actor, "user", user.id, db::EventKind::user_added,
-                     {{"login", user.login}, {"role", user.role}});
+    nlohmann::json data = {{"login", user.login}, {"role", user.role}};
+    if (!user.title.empty()) data["title"] = user.title;
+    return log_event(tx, user.created_at, actor, "user", user.id, db::EventKind::user_added, data);
   }));
   return user;
 }
@@ -173,6 +201,10 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
   if (change.name && change.name->empty()) {
     return make_error(ErrorCode::invalid_argument, msg::user_needs_name);
   }
+  std::optional<std::string> title;
+  if (change.title) {
+    TRY_ASSIGN(title, checked_title(*change.title));
+  }
   std::optional<std::string> hash;
   if (change.password) {
     if (auto problem = password_problem(*change.password, current.login)) {
@@ -192,6 +224,12 @@ Result<db::User> Accounts::change(const db::User& current, const UserChange& cha
     if (change.name && *change.name != updated.name) {
       updated.name = *change.name;
       actions.push_back(db::EventKind::name_changed);
+    }
+    if (title && *title != updated.title) {
+      data["title_from"] = updated.title;
+      updated.title = *title;
+      data["title"] = updated.title;
+      actions.push_back(db::EventKind::title_changed);
     }
     if (change.role && role_name(*change.role) != updated.role) {
       data["role_from"] = updated.role;

@@ -40,11 +40,15 @@ struct NewUser {
   std::string name;
   Role role = Role::officer;
   std::string password;
+  // chức vụ ("Chuyên viên"), printed under the name on forms; may be empty. The initialiser lets
+  // {login, name, role, password} leave it out without a warning.
+  std::string title = {};
 };
 
 // Fields to change; unset ones stay.
 struct UserChange {
   std::optional<std::string> name;
+  std::optional<std::string> title;  // "" clears it
   std::optional<Role> role;
   std::optional<std::string> password;
   std::optional<bool> disabled;
@@ -69,8 +73,8 @@ class Accounts {
   // The store and clock must outlive the Accounts.
   Accounts(db::Store& store, const common::Clock& clock);
 
-  // Adds a user. Fails with invalid_argument for a bad login, an empty name or a weak password (the
-  // message says which), bad_input when the login is taken.
+  // Adds a user. Fails with invalid_argument for a bad login, an empty name, a bad title (see
+  // checked_title) or a weak password (the message says which), bad_input when the login is taken.
   common::Result<db::User> add_user(const NewUser& user, const std::string& actor);
 
   // Changes the user with this id (or login). A new password or a disabled user ends the user's
@@ -130,5 +134,11 @@ class Accounts {
 
 // The login as stored (lower case), or invalid_argument saying what is wrong with it.
 common::Result<std::string> normalise_login(std::string_view login);
+
+// A staff user's title as stored: trimmed, runs of spaces made one; "" for none. Fails with
+// invalid_argument (msg::bad_title) for more than k_max_title characters, control characters or
+// invalid UTF-8.
+inline constexpr int k_max_title = 80;
+common::Result<std::string> checked_title(std::string_view title);
 
 }  // namespace staff

@@ -31,6 +31,10 @@ inline constexpr MessageDef bad_token_name{
     "bad_token_name",
     "Tên mã truy cập “{name}” phải dài từ 2 đến 60 ký tự và không chứa ký tự điều khiển",
     "the token name '{name}' must be 2 to 60 characters without control characters"};
+inline constexpr MessageDef bad_title{
+    "bad_title",
+    "Chức vụ “{title}” phải dài không quá {max} ký tự và không chứa ký tự điều khiển",
+    "the title '{title}' must be at most {max} characters without control characters"};
 inline constexpr MessageDef user_needs_name{
     "user_needs_name", "Cần nhập họ tên người dùng (tên hiển thị trên các trang)",
     "a user needs a name (as the pages show it)"};

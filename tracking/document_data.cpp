@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -29,13 +30,13 @@ using detail::short_datetime;
 // ---------------------------------------------------------------------------------------------
 // Who signs
 
-// The name a form prints for the event log's actor: the staff user's full name when `actor` is
-// the login of a user who has one, else the actor as logged (a CLI user, a scanning station).
-Result<std::string> signer_name(db::Transaction& tx, const std::string& actor) {
-  if (actor.empty()) return actor;
+// Who a form names for the event log's actor: the staff user's full name and title when `actor`
+// is the login of a user with a name, else the actor as logged (a CLI user, a scanning station).
+Result<Signer> signer_of(db::Transaction& tx, const std::string& actor) {
+  if (actor.empty()) return Signer{};
   TRY_ASSIGN(const auto user, tx.find_user(actor));
-  if (user && !user->name.empty()) return user->name;
-  return actor;
+  if (user && !user->name.empty()) return Signer{user->name, user->title};
+  return Signer{actor, {}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ History read_history(const std::vector<db::Event>& events, const common::Working
     ControlStep step;
     step.at = json_time(data, "at").value_or(e.at);
     step.action = std::string(db::event_kind_name(e.action));
-    step.actor = e.actor;
+    step.actor.name = e.actor;
     std::vector<std::string> notes;
     if (!e.reason.empty()) notes.push_back(e.reason);
 
@@ -366,7 +367,7 @@ Result<ReceiptForm> load_receipt(db::Transaction& tx, db::Id dossier_id) {
     return not_applicable(form.dossier, msg::form_not_accepted);
   }
   form.accepted_at = accepted.back().at;
-  TRY_ASSIGN(form.received_by, signer_name(tx, accepted.back().actor));
+  TRY_ASSIGN(form.received_by, signer_of(tx, accepted.back().actor));
   // The appointment the citizen was given: set on acceptance, or afresh when the complete
   // dossier arrived after a supplement request. A later apology has its own form (04).
   std::optional<Timestamp> appointment;
@@ -401,7 +402,7 @@ Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::Id dossi
   const auto data = nlohmann::json::parse(e.data, nullptr, false);
   form.missing = split_items(json_text(data, "missing"));
   form.reason = e.reason;
-  TRY_ASSIGN(form.officer, signer_name(tx, e.actor));
+  TRY_ASSIGN(form.officer, signer_of(tx, e.actor));
   form.requested_at = e.at;
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -416,7 +417,7 @@ Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id) {
     return not_applicable(form.dossier, msg::form_not_refused);
   }
   form.reasons = split_items(refusals.back().reason);
-  TRY_ASSIGN(form.officer, signer_name(tx, refusals.back().actor));
+  TRY_ASSIGN(form.officer, signer_of(tx, refusals.back().actor));
   form.refused_at = refusals.back().at;
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -442,7 +443,7 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   form.previous_due_at = *previous;
   form.new_due_at = *next;
   form.reason = e.reason;
-  TRY_ASSIGN(form.officer, signer_name(tx, e.actor));
+  TRY_ASSIGN(form.officer, signer_of(tx, e.actor));
   form.issued_at = e.at;
   TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
   return form;
@@ -454,8 +455,14 @@ Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) 
   TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
   TRY_ASSIGN(auto calendar, load_calendar(tx));
   sheet.steps = read_history(events, calendar, sheet.dossier.filed_at).steps;
+  std::map<std::string, Signer> signers;  // one read per actor, not one per step
   for (ControlStep& step : sheet.steps) {
-    TRY_ASSIGN(step.actor, signer_name(tx, step.actor));
+    auto known = signers.find(step.actor.name);
+    if (known == signers.end()) {
+      TRY_ASSIGN(auto signer, signer_of(tx, step.actor.name));
+      known = signers.emplace(step.actor.name, std::move(signer)).first;
+    }
+    step.actor = known->second;
   }
   TRY_ASSIGN(sheet.agency, load_dossier_agency(tx, dossier_id));
   return sheet;

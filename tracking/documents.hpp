@@ -70,12 +70,21 @@ struct DossierSummary {
   ApplicantInfo applicant;  // empty fields when unknown
 };
 
+// Who a form names as having acted: a staff user's full name and title (chức vụ, "Chuyên viên"),
+// printed on its own line under the name when there is one; for an actor that is no staff user
+// with a name (a CLI user, a scanning station), the actor as logged and no title.
+struct Signer {
+  std::string name;
+  std::string title;
+  bool operator==(const Signer&) const = default;
+};
+
 // Form 01: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả".
 struct ReceiptForm {
   AgencyInfo agency;
   DossierSummary dossier;  // code and due_at are required
   common::Timestamp accepted_at{};
-  std::string received_by;  // the officer who accepted it
+  Signer received_by;  // the officer who accepted it
   PaperSize paper = PaperSize::a5;
 };
 
@@ -86,7 +95,7 @@ struct SupplementForm {
   common::Timestamp requested_at{};
   std::vector<std::string> missing;  // every missing document, listed at once
   std::string reason;
-  std::string officer;
+  Signer officer;
   int number = 1;  // 1 for the first request of this dossier, 2 for the second...
   PaperSize paper = PaperSize::a4;
 };
@@ -97,7 +106,7 @@ struct RefusalForm {
   DossierSummary dossier;
   common::Timestamp refused_at{};
   std::vector<std::string> reasons;
-  std::string officer;
+  Signer officer;
   PaperSize paper = PaperSize::a4;
 };
 
@@ -109,7 +118,7 @@ struct ApologyForm {
   common::Timestamp previous_due_at{};
   common::Timestamp new_due_at{};
   std::string reason;  // why the result is late
-  std::string officer;
+  Signer officer;
   PaperSize paper = PaperSize::a4;
 };
 
@@ -120,7 +129,7 @@ enum class Timeliness { not_applicable, early, on_time, late };
 struct ControlStep {
   common::Timestamp at{};
   std::string action;  // the event log's name ("accepted"); shown in Vietnamese
-  std::string actor;
+  Signer actor;
   std::string note;                           // reason and details, for staff
   std::optional<common::Timestamp> deadline;  // the deadline the step was measured against
   Timeliness timeliness = Timeliness::not_applicable;

@@ -129,7 +129,7 @@ Result<std::string> render_receipts(std::span<const ReceiptForm> forms) {
     receipt.set("signed_on", detail::signing_date(form.accepted_at));
     receipt.set("code_svg", std::move(code_svg));
     receipt.set("qr_svg", std::move(qr_svg));
-    receipt.set("received_by", form.received_by);
+    receipt.set("received_by", detail::signer_data(form.received_by));
     receipts.push_back(std::move(receipt));
   }
   // One receipt is titled by its code (the file a browser saves); several by their number.
@@ -152,7 +152,7 @@ Result<std::string> render_supplement_request(const SupplementForm& form) {
                         k_margin, form.agency, form.dossier, form.requested_at);
   data.set("missing", detail::text_list(form.missing));
   data.set("reason", text_value(form.reason));
-  data.set("officer", form.officer);
+  data.set("officer", detail::signer_data(form.officer));
   data.set("number", std::to_string(form.number));
   return detail::render_page("form_02_supplement", std::move(data));
 }
@@ -162,7 +162,7 @@ Result<std::string> render_refusal(const RefusalForm& form) {
   Data data = form_data(title("Phiếu từ chối tiếp nhận giải quyết hồ sơ", form.dossier), form.paper,
                         k_margin, form.agency, form.dossier, form.refused_at);
   data.set("reasons", detail::text_list(form.reasons));
-  data.set("officer", form.officer);
+  data.set("officer", detail::signer_data(form.officer));
   return detail::render_page("form_03_refusal", std::move(data));
 }
 
@@ -172,7 +172,7 @@ Result<std::string> render_apology(const ApologyForm& form) {
   data.set("previous_due_at", detail::datetime_vn(form.previous_due_at));
   data.set("new_due_at", detail::datetime_vn(form.new_due_at));
   data.set("reason", text_value(form.reason));
-  data.set("officer", form.officer);
+  data.set("officer", detail::signer_data(form.officer));
   return detail::render_page("form_04_apology", std::move(data));
 }
 
@@ -188,7 +188,7 @@ Result<std::string> render_control_sheet(const ControlSheet& sheet) {
     row.set("action", step.action);
     row.set("at", detail::short_datetime(step.at));
     row.set("name", step_vn(step.action));
-    row.set("actor", step.actor);
+    row.set("actor", detail::signer_data(step.actor));
     row.set("deadline", detail::optional_datetime(step.deadline));
     row.set("late", step.timeliness == Timeliness::late);
     row.set("timeliness", std::string(timeliness_vn(step.timeliness)));

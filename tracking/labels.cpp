@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 41> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 42> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -165,6 +165,8 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 41> k_event_l
     {db::EventKind::user_added, {"event_user_added", "Thêm tài khoản", "User added"}},
     {db::EventKind::name_changed,
      {"event_name_changed", "Đổi họ tên tài khoản", "User's name changed"}},
+    {db::EventKind::title_changed,
+     {"event_title_changed", "Đổi chức vụ tài khoản", "User's title changed"}},
     {db::EventKind::role_changed,
      {"event_role_changed", "Đổi vai trò tài khoản", "User's role changed"}},
     {db::EventKind::password_changed,

@@ -298,6 +298,12 @@ Result<DossierPageData> dossier_page(db::Store& store, db::Id id) {
     for (const FormKind kind : forms.forms) page.documents.emplace_back(form_kind_name(kind));
     if (forms.return_label) page.documents.emplace_back("label");
     TRY_ASSIGN(page.procedures, latest_procedures(tx));
+    std::set<std::string> actors;
+    for (const db::Event& e : page.view.history) actors.insert(e.actor);
+    for (const std::string& actor : actors) {
+      TRY_ASSIGN(const auto user, tx.find_user(actor));
+      if (user && !user->name.empty()) page.actor_names.emplace(actor, user->name);
+    }
     return page;
   });
 }

@@ -6,6 +6,7 @@
 // terminals.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -125,6 +126,9 @@ struct DossierPageData {
   std::vector<Action> actions;
   std::vector<std::string> documents;     // printable now: "receipt", ..., "label"
   std::vector<db::Procedure> procedures;  // for accepting: the newest version of each
+  // The full names of the history's actors who are staff users with one, by login (a CLI user or a
+  // scanning station has none). Only those actors are read, not every user.
+  std::map<std::string, std::string> actor_names;
 };
 
 // The page of dossier `id`, in one read transaction. Fails with not_found when there is no such

@@ -337,8 +337,14 @@ UPDATE batches SET closed_at = handed_over_at;
 CREATE INDEX batches_open_by_clerk ON batches(received_by, closed_at);
 )sql";
 
-constexpr std::array<const char*, 10> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
-                                                      k_v6, k_v7, k_v8, k_v9, k_v10};
+// v11: a staff user's title (chức vụ: "Chuyên viên", "Phó Giám đốc Trung tâm"), printed under the
+// full name in the forms' signature blocks; users of earlier versions have none ('').
+constexpr const char* k_v11 = R"sql(
+ALTER TABLE users ADD COLUMN title TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<const char*, 11> k_migrations = {k_v1, k_v2, k_v3, k_v4,  k_v5, k_v6,
+                                                      k_v7, k_v8, k_v9, k_v10, k_v11};
 
 }  // namespace
 

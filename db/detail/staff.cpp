@@ -10,13 +10,14 @@ using common::make_error;
 using common::Result;
 
 constexpr char k_user_columns[] =
-    "id, login, name, role, password_hash, disabled, created_at, password_changed_at";
+    "id, login, name, title, role, password_hash, disabled, created_at, password_changed_at";
 
 User read_user(RowReader& r) {
   User u;
   u.id = r.id();
   u.login = r.next<std::string>();
   u.name = r.next<std::string>();
+  u.title = r.next<std::string>();
   u.role = r.next<std::string>();
   u.password_hash = r.next<std::string>();
   u.disabled = r.next<bool>();
@@ -58,18 +59,19 @@ ApiToken read_api_token(RowReader& r) {
 Result<Id> Repository::insert_user(const User& u) {
   return guarded("saving a user", [&]() -> Result<Id> {
     return insert(
-        "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
-        "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        u.login, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.password_changed_at);
+        "INSERT INTO users(login, name, title, role, password_hash, disabled, created_at, "
+        "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        u.login, u.name, u.title, u.role, u.password_hash, u.disabled, u.created_at,
+        u.password_changed_at);
   });
 }
 
 Result<void> Repository::update_user(const User& u) {
   return guarded("saving a user", [&]() -> Result<void> {
     auto& s = query(
-        "UPDATE users SET name = ?, role = ?, password_hash = ?, disabled = ?, "
+        "UPDATE users SET name = ?, title = ?, role = ?, password_hash = ?, disabled = ?, "
         "password_changed_at = ? WHERE id = ?",
-        u.name, u.role, u.password_hash, u.disabled, u.password_changed_at, u.id);
+        u.name, u.title, u.role, u.password_hash, u.disabled, u.password_changed_at, u.id);
     if (s.exec() == 0) return make_error(ErrorCode::not_found, fmt::format("no user #{}", u.id));
     return {};
   });

@@ -398,6 +398,24 @@ std::string first_procedure(Api& api, db::Id id, const Auth& auth) {
   return procedures[0]["code"].get<std::string>();
 }
 
+// Dossier `id`'s receipt (form 01) as `officer` prints it, in Vietnamese.
+std::string receipt_of(Api& api, db::Id id, const Auth& officer) {
+  const auto receipt = api.get(dossier_path(id) + "/documents/receipt", officer.in("vi"));
+  REQUIRE(receipt);
+  REQUIRE(receipt->status == 200);
+  return receipt->body;
+}
+
+// Accepts dossier `id` as `officer` with the catalogue's first procedure; returns its receipt.
+std::string accept_and_print(Api& api, db::Id id, const Auth& officer) {
+  const std::string procedure = first_procedure(api, id, officer);
+  const auto accepted =
+      api.post(action_path(id, "accept"), json{{"procedure", procedure}}, officer);
+  REQUIRE(accepted);
+  REQUIRE_MESSAGE(accepted->status == 200, accepted->body);
+  return receipt_of(api, id, officer);
+}
+
 // Everything the default logger prints while it lives (the server's access log included).
 class LogCapture {
  public:
@@ -1827,17 +1845,10 @@ TEST_CASE("an applicant's name with HTML in it is served only as JSON text and e
   CHECK(listed->get_header_value("Content-Type").rfind("application/json", 0) == 0);
   CHECK(body_of(listed)["dossiers"][0]["applicant_name"] == hostile);
 
-  const std::string procedure = first_procedure(api, id, officer);
-  const auto accepted =
-      api.post(action_path(id, "accept"), json{{"procedure", procedure}}, officer);
-  REQUIRE(accepted);
-  REQUIRE_MESSAGE(accepted->status == 200, accepted->body);
-  const auto receipt = api.get(dossier_path(id) + "/documents/receipt", officer.in("vi"));
-  REQUIRE(receipt);
-  REQUIRE(receipt->status == 200);
-  CHECK(contains(receipt->body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
-  CHECK(!contains(receipt->body, hostile));
-  CHECK(!contains(receipt->body, "<script"));
+  const std::string receipt = accept_and_print(api, id, officer);
+  CHECK(contains(receipt, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK(!contains(receipt, hostile));
+  CHECK(!contains(receipt, "<script"));
 
   // What an officer types goes through the same escaping.
   const db::Id other = desk.add_dossier(NewDossier("Hồ Ngọc Linh", "046192994865"));
@@ -2451,4 +2462,67 @@ TEST_CASE("regression: the kept image of an envelope is not left in the browser'
     REQUIRE(image->status == 200);
     CHECK(image->get_header_value("Cache-Control") == "no-store");
   }
+}
+
+TEST_CASE(
+    "an admin sets a user's title, an officer cannot, and the officer's receipt prints the name "
+    "and the title") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth admin = api.login(k_admin);
+  const Auth officer = api.login(k_officer);
+  const std::string officer_path = fmt::format("/api/users/{}", desk.officer_id);
+
+  const auto titled = api.post(officer_path, json{{"title", "  Chuyên viên  "}}, admin);
+  REQUIRE(titled);
+  REQUIRE_MESSAGE(titled->status == 200, titled->body);
+  CHECK(body_of(titled)["user"]["title"] == "Chuyên viên");  // trimmed
+  CHECK(body_of(titled)["user"]["name"] == "Lê Thị Hoa");    // what the body left out stays
+
+  const auto by_officer = api.post(officer_path, json{{"title", "Giám đốc"}}, officer);
+  REQUIRE(by_officer);
+  CHECK(by_officer->status == 403);
+  const auto too_long = api.post(officer_path, json{{"title", std::string(81, 'x')}}, admin);
+  REQUIRE(too_long);
+  CHECK(too_long->status == 400);
+  CHECK(body_of(too_long)["error"]["message_id"] == "bad_title");
+  const json users = body_of(api.get("/api/users", admin));
+  bool listed = false;
+  for (const json& u : users["users"]) {
+    if (u["id"] == desk.officer_id) listed = u["title"] == "Chuyên viên";
+  }
+  CHECK_MESSAGE(listed, users.dump());
+
+  const auto added = api.post("/api/users",
+                              json{{"login", "minh"},
+                                   {"name", "Phan Văn Minh"},
+                                   {"title", "Phó Giám đốc Trung tâm"},
+                                   {"role", "officer"},
+                                   {"password", "vườn-hoa-sen-1"}},
+                              admin);
+  REQUIRE(added);
+  REQUIRE_MESSAGE(added->status == 200, added->body);
+  CHECK(body_of(added)["user"]["title"] == "Phó Giám đốc Trung tâm");
+
+  const db::Id id = desk.add_dossier(NewDossier("Hồ Ngọc Linh", "046192994865"));
+  CHECK(contains(
+      accept_and_print(api, id, officer),
+      "<div class=\"name\">Lê Thị Hoa</div><div class=\"signer-title\">Chuyên viên</div>"));
+
+  // The dossier's page names the officer who accepted it.
+  const json page = body_of(api.get(dossier_path(id), officer));
+  bool named = false;
+  for (const json& step : page["history"]) {
+    if (step["actor"] == k_officer) named = step["actor_name"] == "Lê Thị Hoa";
+  }
+  CHECK_MESSAGE(named, page["history"].dump());
+
+  // Cleared, the title leaves no line behind.
+  const auto cleared = api.post(officer_path, json{{"title", ""}}, admin);
+  REQUIRE(cleared);
+  REQUIRE_MESSAGE(cleared->status == 200, cleared->body);
+  CHECK(body_of(cleared)["user"]["title"] == "");
+  const std::string untitled = receipt_of(api, id, officer);
+  CHECK(contains(untitled, "<div class=\"name\">Lê Thị Hoa</div>"));
+  CHECK(!contains(untitled, "signer-title"));
 }

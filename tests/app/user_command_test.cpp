@@ -44,3 +44,34 @@ TEST_CASE("regression: hoso user add refuses a common password and one containin
   INFO(good.err);
   CHECK(good.exit_code == 0);
 }
+
+TEST_CASE("hoso user sets a title at add and changes or clears it with user set") {
+  TempDir dir;
+  REQUIRE(hoso(dir, "", "init --agency 000.00.05.H12 --agency-name 'Một cửa'").exit_code == 0);
+  const auto added = hoso(dir, "vườn-hoa-sen-bảy",
+                          "user add lan.nt --name 'Nguyễn Thị Lan' --title 'Chuyên viên'");
+  INFO(added.err);
+  REQUIRE(added.exit_code == 0);
+  CHECK(hoso(dir, "", "user list --json").out.find("\"title\":\"Chuyên viên\"") !=
+        std::string::npos);
+
+  const auto retitled = hoso(dir, "", "user set lan.nt --title 'Phó Giám đốc Trung tâm'");
+  INFO(retitled.err);
+  CHECK(retitled.exit_code == 0);
+  const auto listed = hoso(dir, "", "user list");
+  CHECK(listed.out.find("Nguyễn Thị Lan, Phó Giám đốc Trung tâm") != std::string::npos);
+
+  const auto renamed = hoso(dir, "", "user set lan.nt --name 'Ngô Thị Lan' --title ''");
+  INFO(renamed.err);
+  CHECK(renamed.exit_code == 0);
+  const auto json_line = hoso(dir, "", "user list --json").out;
+  CHECK(json_line.find("\"name\":\"Ngô Thị Lan\"") != std::string::npos);
+  CHECK(json_line.find("\"title\":\"\"") != std::string::npos);
+
+  const auto nothing = hoso(dir, "", "user set lan.nt");  // neither --name nor --title
+  CHECK(nothing.exit_code == 2);
+  CHECK(nothing.err.find("nothing to change") != std::string::npos);
+  const auto unknown = hoso(dir, "", "user set nobody --title 'Chuyên viên'");
+  CHECK(unknown.exit_code != 0);
+  CHECK(unknown.err.find("nobody") != std::string::npos);
+}

@@ -1040,6 +1040,7 @@ async function main() {
         const login = `thu${Date.now() % 100000}`;
         await page.fill('#new-login', login);
         await page.fill('#new-name', 'Nguyễn Thị <i>Thử</i>');
+        await page.fill('#new-title', 'Chuyên viên');
         await page.selectOption('#new-role', 'mailroom');
         await page.fill('#new-password', 'cay-bang-truoc-ngo-1234');
         await page.press('#new-password', 'Enter');
@@ -1047,6 +1048,13 @@ async function main() {
         await row.waitFor();
         await s.look(page, 'add a user');
         check((await row.innerText()).includes('Nguyễn Thị <i>Thử</i>'), 'the new user\'s name is not shown as typed');
+        check((await row.locator('.user-title').innerText()) === 'Chuyên viên', 'the new user\'s title is not listed');
+        // The title the forms print under the name is changed in the user's row.
+        await row.locator('.user-edit summary').click();
+        await row.locator('.user-title-input').fill('Phó Giám đốc Trung tâm');
+        await row.locator('.user-title-input').press('Enter');
+        await row.locator('.user-title', { hasText: 'Phó Giám đốc Trung tâm' }).waitFor();
+        await s.look(page, 'change a user\'s title');
         const name = `Máy quét văn thư ${Date.now() % 100000}`; // a Vietnamese name, as an admin types it
         await page.fill('#token-name', name);
         await page.press('#token-name', 'Enter');

@@ -95,14 +95,15 @@ TEST_CASE(
     "listed, closed and reopened") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 9 file: today's, without what v10 added (the migrations before it need the store's
-  // SQL functions, so they are not replayed here).
+  // A schema 9 file: today's, without what v10 and v11 added (the migrations before it need the
+  // store's SQL functions, so they are not replayed here).
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP INDEX batches_open_by_clerk");
     raw.exec("ALTER TABLE batches DROP COLUMN closed_by");
     raw.exec("ALTER TABLE batches DROP COLUMN closed_at");
+    raw.exec("ALTER TABLE users DROP COLUMN title");
     raw.exec("PRAGMA user_version = 9");
     raw.exec(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
@@ -164,6 +165,61 @@ TEST_CASE(
       store->write([](db::Transaction& tx) { return tx.set_batch_closed(9999, at(1), "x"); });
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
+}
+
+TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set") {
+  TempDir dir;
+  const auto path = dir / "hoso.db";
+  // A schema 10 file: today's, without what v11 added.
+  { REQUIRE(db::open_sqlite(path).has_value()); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("ALTER TABLE users DROP COLUMN title");
+    raw.exec("PRAGMA user_version = 10");
+    raw.exec(
+        "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
+        "password_changed_at) VALUES ('lan.nt', 'Nguyễn Thị Lan', 'officer', '$argon2id$x', 1, "
+        "100, 200)");
+  }
+  auto store = db::open_sqlite(path).value();
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
+    CHECK(db::schema_version() == 11);
+  }
+  const auto user_of = [&] {
+    return store
+        ->read<std::optional<db::User>>([](db::Transaction& tx) { return tx.find_user("lan.nt"); })
+        .value();
+  };
+  const auto old = user_of();
+  REQUIRE(old.has_value());
+  CHECK(old->name == "Nguyễn Thị Lan");
+  CHECK(old->title == "");
+  CHECK(old->role == "officer");
+  CHECK(old->password_hash == "$argon2id$x");
+  CHECK(old->disabled);
+  CHECK(old->created_at == at(100));
+  CHECK(old->password_changed_at == at(200));
+
+  db::User titled = *old;
+  titled.title = "Chuyên viên";
+  REQUIRE(store->write([&](db::Transaction& tx) { return tx.update_user(titled); }).has_value());
+  CHECK(user_of()->title == "Chuyên viên");
+  db::User fresh;
+  fresh.login = "minh.pv";
+  fresh.name = "Phan Văn Minh";
+  fresh.title = "Phó Giám đốc Trung tâm";
+  fresh.role = "admin";
+  fresh.password_hash = "$argon2id$y";
+  REQUIRE(
+      store->write<db::Id>([&](db::Transaction& tx) { return tx.insert_user(fresh); }).has_value());
+  const auto listed =
+      store->read<std::vector<db::User>>([](db::Transaction& tx) { return tx.list_users(); })
+          .value();
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].title == "Chuyên viên");  // lan.nt, by login
+  CHECK(listed[1].title == "Phó Giám đốc Trung tâm");
 }
 
 TEST_CASE("carrier events are stored once per shipment and cannot be changed afterwards") {

@@ -749,3 +749,40 @@ TEST_CASE("a wrong current password or a weak new one changes nothing and ends n
   CHECK(desk.accounts.session(here.cookie).has_value());
   desk.log_in("lan.nt", k_password);
 }
+
+TEST_CASE("a user's title is tidied, logged when it changes, and refused when too long") {
+  Desk desk;
+  auto added = desk.accounts.add_user(
+      {"lan.nt", "Nguyễn Thị Lan", Role::officer, k_password, "  Chuyên   viên "}, "root");
+  REQUIRE_MESSAGE(added.has_value(), error_of(added));
+  CHECK(added->title == "Chuyên viên");
+
+  staff::UserChange retitle;
+  retitle.title = "Phó Giám đốc Trung tâm";
+  auto changed = desk.accounts.change_user(added->id, retitle, "root");
+  REQUIRE_MESSAGE(changed.has_value(), error_of(changed));
+  CHECK(changed->title == "Phó Giám đốc Trung tâm");
+  CHECK(desk.accounts.user("lan.nt").value().title == "Phó Giám đốc Trung tâm");
+  REQUIRE(desk.accounts.change_user(added->id, retitle, "root").has_value());  // the same: no event
+
+  const auto events = desk.events("user", added->id);
+  REQUIRE(actions_of(events) == std::vector<std::string>{"user_added", "title_changed"});
+  CHECK(events[1].data.find("\"title_from\":\"Chuyên viên\"") != std::string::npos);
+
+  staff::UserChange too_long;
+  too_long.title = std::string(81, 'x');
+  const auto refused = desk.accounts.change_user(added->id, too_long, "root");
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::invalid_argument);
+  CHECK(refused.error().text.id() == "bad_title");
+  staff::UserChange control;
+  control.title = "Chuyên\tviên";
+  CHECK_FALSE(desk.accounts.change_user(added->id, control, "root").has_value());
+  CHECK(desk.accounts.user("lan.nt").value().title == "Phó Giám đốc Trung tâm");
+  // 80 characters, most of them two bytes: allowed.
+  staff::UserChange longest;
+  std::string eighty;
+  for (int i = 0; i < 80; ++i) eighty += "ệ";
+  longest.title = eighty;
+  CHECK(desk.accounts.change_user(added->id, longest, "root").has_value());
+}

@@ -73,11 +73,17 @@ struct Desk : test_support::Desk {
     return receive(how);
   }
 
-  tracking::Transition act(db::Id id, Action action, const char* actor = "lan.nt") {
+  // `actor` takes `action`; `text` is what its form prints: the missing documents of a supplement
+  // request, the reason of a refusal or of an apology (which sets the new date to 12 March 2026).
+  tracking::Transition act(db::Id id, Action action, const char* actor = "lan.nt",
+                           const std::string& text = "") {
     tracking::ActionRequest r;
     r.action = action;
     r.actor = actor;
     if (action == Action::accept) r.procedure_code = "1.004227";
+    if (action == Action::request_supplement) r.missing = text;
+    if (action == Action::refuse || action == Action::apologise) r.reason = text;
+    if (action == Action::apologise) r.new_date = common::parse_date("2026-03-12").value();
     auto done = life.apply(id, r);
     INFO((done ? std::string() : done.error().message));
     REQUIRE(done.has_value());
@@ -502,7 +508,7 @@ TEST_CASE("the control sheet lists every step with its actor and marks a late re
       [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, id); });
   REQUIRE(sheet.steps.size() == 4);
   CHECK(sheet.steps[0].action == "received_by_post");
-  CHECK(sheet.steps[1].actor == "an.nv");
+  CHECK(sheet.steps[1].actor.name == "an.nv");
   CHECK(sheet.steps[2].timeliness == tracking::Timeliness::early);
   CHECK(sheet.steps[3].timeliness == tracking::Timeliness::late);
 
@@ -775,12 +781,14 @@ TEST_CASE("markup, ampersands and quotes in a name or a reason are printed as te
   }
 }
 
-// A staff user with a full name, as staff::Accounts stores one.
-void add_staff_user(Desk& desk, const std::string& login, const std::string& name) {
+// A staff user with a full name and perhaps a title, as staff::Accounts stores one.
+void add_staff_user(Desk& desk, const std::string& login, const std::string& name,
+                    const std::string& title = "") {
   desk.write([&](db::Transaction& tx) -> Result<void> {
     db::User user;
     user.login = login;
     user.name = name;
+    user.title = title;
     user.role = "officer";
     user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y";
     user.created_at = desk.clock.now();
@@ -797,18 +805,10 @@ TEST_CASE("regression: forms are signed with the staff user's full name, not the
   add_staff_user(desk, "lan.nt", "Ngô Thị Lan");
   const db::Id accepted = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
   desk.act(accepted, Action::accept, "an.nv");
-  tracking::ActionRequest supplement_request;
-  supplement_request.action = Action::request_supplement;
-  supplement_request.actor = "lan.nt";
-  supplement_request.missing = "Tờ khai đăng ký biến động";
   const db::Id incomplete = desk.add_dossier(at("2026-03-02 09:02"), "EB000000032VN");
-  REQUIRE(desk.life.apply(incomplete, supplement_request).has_value());
+  desk.act(incomplete, Action::request_supplement, "lan.nt", "Tờ khai đăng ký biến động");
   const db::Id refused = desk.add_dossier(at("2026-03-02 09:05"), "EB000000015VN");
-  tracking::ActionRequest refusal_request;
-  refusal_request.action = Action::refuse;
-  refusal_request.actor = "lan.nt";
-  refusal_request.reason = "Thửa đất đang có tranh chấp";
-  REQUIRE(desk.life.apply(refused, refusal_request).has_value());
+  desk.act(refused, Action::refuse, "lan.nt", "Thửa đất đang có tranh chấp");
   // A CLI user without an account keeps the name it acted under.
   const db::Id by_cli = desk.add_dossier(at("2026-03-02 09:10"), "EB000000029VN");
   desk.act(by_cli, Action::accept, "root");
@@ -821,20 +821,75 @@ TEST_CASE("regression: forms are signed with the staff user's full name, not the
 
   const auto supplement = desk.load<tracking::SupplementForm>(
       [&](db::Transaction& tx) { return tracking::load_supplement_request(tx, incomplete); });
-  CHECK(supplement.officer == "Ngô Thị Lan");
+  CHECK(supplement.officer.name == "Ngô Thị Lan");
   const auto refusal = desk.load<tracking::RefusalForm>(
       [&](db::Transaction& tx) { return tracking::load_refusal(tx, refused); });
-  CHECK(refusal.officer == "Ngô Thị Lan");
+  CHECK(refusal.officer.name == "Ngô Thị Lan");
   CHECK_FALSE(contains(tracking::render_refusal(refusal).value(), "lan.nt"));
   const auto sheet = desk.load<tracking::ControlSheet>(
       [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, accepted); });
   for (const auto& step : sheet.steps) {
-    CHECK(step.actor != "an.nv");
-    CHECK(step.actor != "lan.nt");
+    CHECK(step.actor.name != "an.nv");
+    CHECK(step.actor.name != "lan.nt");
   }
   const auto cli = desk.load<tracking::ReceiptForm>(
       [&](db::Transaction& tx) { return tracking::load_receipt(tx, by_cli); });
-  CHECK(cli.received_by == "root");
+  CHECK(cli.received_by == tracking::Signer{"root", ""});
+}
+
+TEST_CASE(
+    "each form names its officer with the title on its own line, and no title line when none") {
+  Desk desk;
+  add_staff_user(desk, "an.nv", "Nguyễn Văn An", "Chuyên viên");
+  add_staff_user(desk, "lan.nt", "Ngô Thị Lan", "Phó Giám đốc Trung tâm");
+  add_staff_user(desk, "binh.tt", "Trần Thị Bình");  // no title
+  const std::string an_signs =
+      "<div class=\"name\">Nguyễn Văn An</div><div class=\"signer-title\">Chuyên viên</div>";
+  const std::string lan_signs =
+      "<div class=\"name\">Ngô Thị Lan</div><div class=\"signer-title\">Phó Giám đốc Trung "
+      "tâm</div>";
+
+  const db::Id accepted = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(accepted, Action::accept, "an.nv");
+  for (const auto paper : {tracking::PaperSize::a5, tracking::PaperSize::a4}) {
+    auto receipt = desk.load<tracking::ReceiptForm>(
+        [&](db::Transaction& tx) { return tracking::load_receipt(tx, accepted); });
+    CHECK(receipt.received_by == tracking::Signer{"Nguyễn Văn An", "Chuyên viên"});
+    receipt.paper = paper;
+    const std::string html = tracking::render_receipt(receipt).value();
+    CHECK(contains(html, an_signs));
+    CHECK(count_of(html, "signer-title") == 1);
+  }
+  desk.clock.set(at("2026-03-03 08:30"));
+  desk.act(accepted, Action::start_processing, "binh.tt");
+  const auto sheet = desk.load<tracking::ControlSheet>(
+      [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, accepted); });
+  const std::string sheet_html = tracking::render_control_sheet(sheet).value();
+  CHECK(
+      contains(sheet_html, "<td>Nguyễn Văn An<div class=\"signer-title\">Chuyên viên</div></td>"));
+  CHECK(contains(sheet_html, "<td>Trần Thị Bình</td>"));
+
+  desk.clock.set(at("2026-03-05 10:00"));
+  desk.act(accepted, Action::apologise, "lan.nt", "Chờ ý kiến của Sở Tài nguyên và Môi trường");
+  const auto apology_form = desk.load<tracking::ApologyForm>(
+      [&](db::Transaction& tx) { return tracking::load_apology(tx, accepted); });
+  CHECK(contains(tracking::render_apology(apology_form).value(), lan_signs));
+
+  const db::Id incomplete = desk.add_dossier(at("2026-03-02 09:02"), "EB000000032VN");
+  desk.act(incomplete, Action::request_supplement, "lan.nt", "Tờ khai đăng ký biến động");
+  const auto supplement = desk.load<tracking::SupplementForm>(
+      [&](db::Transaction& tx) { return tracking::load_supplement_request(tx, incomplete); });
+  CHECK(contains(tracking::render_supplement_request(supplement).value(), lan_signs));
+
+  // Refused by an officer without a title: the name, and nothing under it.
+  const db::Id refused = desk.add_dossier(at("2026-03-02 09:05"), "EB000000015VN");
+  desk.act(refused, Action::refuse, "binh.tt", "Thửa đất đang có tranh chấp");
+  const auto refusal = desk.load<tracking::RefusalForm>(
+      [&](db::Transaction& tx) { return tracking::load_refusal(tx, refused); });
+  const std::string refusal_html = tracking::render_refusal(refusal).value();
+  CHECK(contains(refusal_html, "<div class=\"name\">Trần Thị Bình</div></div>"));
+  CHECK_FALSE(contains(refusal_html, "signer-title"));
+  CHECK_FALSE(contains(refusal_html, "Chức vụ"));
 }
 
 namespace {

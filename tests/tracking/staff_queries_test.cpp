@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -219,6 +220,39 @@ TEST_CASE("a dossier's page has the staff view, the next actions and the newest 
   auto missing = tracking::dossier_page(*desk.store, id + 100);
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
+}
+
+TEST_CASE("a dossier's page names the staff who acted on it, and only them") {
+  ListDesk desk;
+  const db::Id id = desk.add("2026-03-02 09:00", DossierState::accepted, "EB123456785VN");
+  REQUIRE(desk.store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                for (const auto& [login, name] :
+                     {std::pair{"hoa", "Lê Thị Hoa"}, std::pair{"nam", "Trần Văn Nam"},
+                      std::pair{"nameless", ""}}) {
+                  db::User u;
+                  u.login = login;
+                  u.name = name;
+                  u.role = "officer";
+                  u.password_hash = "$argon2id$x";
+                  TRY(tx.insert_user(u));
+                }
+                // hoa and nameless acted on the dossier, and so did the carrier sync (no user);
+                // nam never did.
+                for (const char* actor : {"sync", "hoa", "hoa", "nameless"}) {
+                  db::Event e;
+                  e.at = at("2026-03-02 09:30");
+                  e.actor = actor;
+                  e.entity = "dossier";
+                  e.entity_id = id;
+                  e.action = db::EventKind::accepted;
+                  TRY(tx.append_event(e));
+                }
+                return {};
+              })
+              .has_value());
+  const auto page = tracking::dossier_page(*desk.store, id).value();
+  CHECK(page.actor_names == std::map<std::string, std::string>{{"hoa", "Lê Thị Hoa"}});
 }
 
 TEST_CASE(

@@ -26,8 +26,8 @@ std::string esc(const std::string& text) { return common::html_escape(text); }
 constexpr std::string_view k_blank_line =
     "<span class=\"blank\">………………………………………………………………………………………</span>";
 
-constexpr std::array k_partials = {"page_head", "letterhead",        "applicant",
-                                   "procedure", "dossier_reference", "place_date"};
+constexpr std::array k_partials = {"page_head",         "letterhead", "applicant", "procedure",
+                                   "dossier_reference", "place_date", "signer"};
 
 // A partial's file ends with a newline like any text file; the template that includes it decides
 // where lines end, so that {{>name}} can stand on a line of its own.
@@ -87,6 +87,13 @@ Data agency_data(const AgencyInfo& agency) {
   out.set("address", text_value(agency.address));
   out.set("phone", text_value(agency.phone));
   out.set("province", text_value(agency.province));
+  return out;
+}
+
+Data signer_data(const Signer& signer) {
+  Data out;
+  out.set("name", signer.name);
+  out.set("title", text_value(signer.title));
   return out;
 }
 

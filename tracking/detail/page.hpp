@@ -39,12 +39,14 @@ Data agency_data(const AgencyInfo& agency);
 // Vietnamese and its dates written out in each form the documents use (filed_at, filed_at_short,
 // filed_on, due_at, due_at_short).
 Data dossier_data(const DossierSummary& dossier);
+// A signature block's person for the signer partial: name, and title (false when empty).
+Data signer_data(const Signer& signer);
 
 // Renders template `name` over `data`. Besides the data, a template sees the partials (page_head,
-// letterhead, applicant, procedure, dossier_reference, place_date) and two sections that change
-// the already-escaped text they enclose: {{#or_blank}} (a dotted line to fill in by hand when the
-// text is empty) and {{#lines}} (line breaks kept as <br>). Fails with internal when the template
-// is missing or malformed. Thread-safe.
+// letterhead, applicant, procedure, dossier_reference, place_date, signer) and two sections that
+// change the already-escaped text they enclose: {{#or_blank}} (a dotted line to fill in by hand
+// when the text is empty) and {{#lines}} (line breaks kept as <br>). Fails with internal when the
+// template is missing or malformed. Thread-safe.
 common::Result<std::string> render_page(std::string_view name, Data data);
 
 // scanner::barcode_svg, with `what` in the error message.

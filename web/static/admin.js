@@ -1,4 +1,5 @@
-// Admin page (/admin): users (add, role, lock, password) and the scanning stations' API tokens.
+// Admin page (/admin): users (add, name and title, role, lock, password) and the scanning stations'
+// API tokens.
 'use strict';
 
 (function () {
@@ -20,6 +21,46 @@
     await loadUsers();
   }
 
+  // The full name and under it the title (chức vụ), as the printed forms show them, with a form to
+  // change both.
+  function nameCell(user) {
+    const nameId = 'name-' + user.id;
+    const titleId = 'title-' + user.id;
+    const name = h('input', { type: 'text', id: nameId, class: 'user-name-input', value: user.name || '', required: true, autocomplete: 'off' });
+    const title = h('input', { type: 'text', id: titleId, class: 'user-title-input', value: user.title || '', maxlength: '80', autocomplete: 'off', placeholder: t('admin.user_title_hint') });
+    return h(
+      'td',
+      { dataset: { label: t('col.name') } },
+      h('div', { class: 'user-name', text: user.name || '' }),
+      user.title ? h('div', { class: 'user-title', text: user.title }) : null,
+      h(
+        'details',
+        { class: 'user-edit' },
+        h('summary', { text: t('admin.edit_user'), 'aria-label': t('admin.edit_user_of', { login: user.login }) }),
+        h(
+          'form',
+          {
+            class: 'inline-form',
+            onsubmit: (ev) => {
+              ev.preventDefault();
+              if (!name.value.trim()) {
+                App.showError(t('admin.name_needed'));
+                name.focus();
+                return;
+              }
+              change(user, { name: name.value.trim(), title: title.value.trim() }, 'admin.user_saved');
+            },
+          },
+          h('label', { for: nameId, class: 'visually-hidden', text: t('admin.name_of', { login: user.login }) }),
+          name,
+          h('label', { for: titleId, class: 'visually-hidden', text: t('admin.user_title_of', { login: user.login }) }),
+          title,
+          h('button', { type: 'submit', text: t('admin.save_user') }),
+        ),
+      ),
+    );
+  }
+
   function userRow(user) {
     const self = App.session.user.id === user.id;
     const roleId = 'role-' + user.id;
@@ -29,7 +70,7 @@
       'tr',
       { dataset: { id: user.id, login: user.login } },
       h('td', { class: 'mono', dataset: { label: t('col.login') }, text: user.login }),
-      h('td', { dataset: { label: t('col.name') }, text: user.name || '' }),
+      nameCell(user),
       h(
         'td',
         { dataset: { label: t('col.role') } },
@@ -115,6 +156,7 @@
     const body = {
       login: $('new-login').value.trim(),
       name: $('new-name').value.trim(),
+      title: $('new-title').value.trim(),
       role: $('new-role').value,
       password: $('new-password').value,
     };

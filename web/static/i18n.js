@@ -677,6 +677,17 @@
     'reports.transit_over_none': 'Không có tuyến nào vượt chỉ tiêu.',
     'reports.transit_all': 'Xem tất cả {count} tuyến',
     'admin.desk_saved': 'Đã lưu địa chỉ tra cứu, địa chỉ và đường dây nóng của bộ phận một cửa.',
+    /* staff titles */
+    'col.user_title': 'Chức vụ',
+    'admin.user_title_hint': 'VD: Chuyên viên',
+    'admin.edit_user': 'Sửa',
+    'admin.edit_user_of': 'Sửa họ tên, chức vụ của {login}',
+    'admin.name_of': 'Họ tên của {login}',
+    'admin.user_title_of': 'Chức vụ của {login}',
+    'admin.save_user': 'Lưu',
+    'admin.user_saved': 'Đã lưu họ tên, chức vụ của {login}.',
+    'admin.name_needed': 'Hãy nhập họ tên.',
+    'event.title_changed': 'Đổi chức vụ tài khoản',
   };
 
   const en = {
@@ -1352,6 +1363,17 @@
     'reports.transit_over_none': 'No route over its limit.',
     'reports.transit_all': 'Show all {count} routes',
     'admin.desk_saved': "Saved the lookup address and the desk's address and hotline.",
+    /* staff titles */
+    'col.user_title': 'Title',
+    'admin.user_title_hint': 'e.g. Chuyên viên',
+    'admin.edit_user': 'Edit',
+    'admin.edit_user_of': 'Edit the name and title of {login}',
+    'admin.name_of': 'Full name of {login}',
+    'admin.user_title_of': 'Title of {login}',
+    'admin.save_user': 'Save',
+    'admin.user_saved': 'Saved the name and title of {login}.',
+    'admin.name_needed': 'Type a full name.',
+    'event.title_changed': 'User\'s title changed',
   };
 
   const DICTIONARIES = { vi, en };
