@@ -78,12 +78,12 @@ Result<std::string> render_handover(const HandoverForm& form) {
     }
     row.set("note", note);
     if (checked) {
-      std::string check = "Chưa xác định được";
+      std::string check = "Chưa rõ";
       bool listed = true;
       if (!e.tracking_number.empty()) {
         received.insert(e.tracking_number);
         listed = manifest.count(e.tracking_number) > 0;
-        check = listed ? "Có trong danh sách" : "Không có trong danh sách";
+        check = listed ? "Có" : "Ngoài danh sách";
         if (!listed) ++unexpected;
       }
       row.set("check", check);
