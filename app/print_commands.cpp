@@ -10,6 +10,8 @@
 
 #include "app/desk.hpp"
 #include "app/output.hpp"
+#include "app/registry_commands.hpp"
+#include "intake/mailroom.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/dossier_key.hpp"
 
@@ -79,6 +81,39 @@ int write_all(const std::vector<Rendered>& pages) {
   return print_paths(written);
 }
 
+// A batch's name as a file name: letters, digits, '.', '-' and '_' kept, the rest '_'.
+std::string file_name_of(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '-' || c == '_';
+    out += kept ? c : '_';
+  }
+  return out;
+}
+
+// `hoso print handover NAME`: the batch's handover record, as GET /api/batches/{id}/handover.
+int print_handover_record(const PrintArgs& args) {
+  auto desk = open_desk(args.db, intake::IntakeContext{"cli", actor_or_user("")});
+  if (!desk) return report_error(desk.error());
+  const std::string& name = args.keys.front();
+  auto batch = intake::find_batch(*(*desk)->store, name);
+  if (!batch) return report_error(batch.error());
+  if (!*batch) {
+    return report_error(
+        make_error(ErrorCode::not_found, fmt::format("no handover batch '{}'", shorten(name, 80))),
+        "hoso intake --batch NAME opens one");
+  }
+  auto record = (*desk)->registrar->handover_record((*batch)->id);
+  if (!record) return report_error(record.error());
+  auto html = tracking::render_handover(handover_form(*record));
+  if (!html) return report_error(html.error());
+  const fs::path root = documents_dir((*desk)->database);
+  const fs::path path =
+      args.out.empty() ? root / "handover" / (file_name_of(name) + ".html") : fs::path(args.out);
+  return write_all({{path, std::move(*html)}});
+}
+
 }  // namespace
 
 fs::path documents_dir(const fs::path& database) { return database.parent_path() / "documents"; }
@@ -133,6 +168,15 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
                     "documents/labels/ for several)");
   subs.push_back(label);
 
+  auto* handover = print->add_subcommand(
+      "handover",
+      "The handover record of a batch (biên bản giao nhận hồ sơ) for the carrier's deliverer and "
+      "the clerk to sign");
+  handover->add_option("batch", args.keys, "The batch's name")->required()->expected(1);
+  handover->add_option("--out", args.out,
+                       "The file to write (default documents/handover/<batch>.html)");
+  subs.push_back(handover);
+
   for (auto* sub : subs) {
     sub->add_option("--db", args.db, db_help);
     sub->callback([&args, sub] { args.document = sub->get_name(); });
@@ -140,6 +184,7 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
 }
 
 int run_print(const PrintArgs& args) {
+  if (args.document == "handover") return print_handover_record(args);
   const fs::path database = database_path(args.db);
   auto store = open_store(database);
   if (!store) return report_error(store.error());

@@ -1,7 +1,8 @@
 // `hoso print receipt|supplement|refusal|apology|control|all KEY`, `hoso print register --year
-// YYYY` and `hoso print label KEY...`: the printable documents as HTML files, by default in
-// documents/ beside the database (var/documents/<dossier code or #id>/form-01.html). Wiring and
-// printing only: the forms, labels and loaders live in tracking/documents.
+// YYYY`, `hoso print label KEY...` and `hoso print handover BATCH`: the printable documents as HTML
+// files, by default in documents/ beside the database (var/documents/<dossier code or
+// #id>/form-01.html, var/documents/handover/<batch>.html). Wiring and printing only: the forms,
+// labels and loaders live in tracking/documents, the handover record in intake/registrar.
 #pragma once
 
 #include <filesystem>
@@ -17,7 +18,8 @@ namespace app {
 struct PrintArgs {
   std::string db;
   std::string document;           // the subcommand: receipt, supplement, ..., register, label, all
-  std::vector<std::string> keys;  // #id, tracking number or dossier code (label takes several)
+  std::vector<std::string> keys;  // #id, tracking number or dossier code (label takes several);
+                                  // handover: the batch's name
   std::string out;                // a file (a folder for `all`); default under documents/
   std::string paper = "a5";       // receipt: a5 or a4
   std::string size = "a6";        // label: a6 or 100x150

@@ -268,6 +268,23 @@ void print_handover(const intake::HandoverRecord& record) {
 
 }  // namespace
 
+tracking::HandoverForm handover_form(const intake::HandoverRecord& record) {
+  tracking::HandoverForm form;
+  form.agency.code = record.agency_code;
+  form.agency.name = record.agency_name;
+  form.agency.province = record.agency_province;
+  form.batch_name = record.batch.name;
+  form.carrier = record.batch.carrier;
+  form.handed_over_at = record.batch.handed_over_at;
+  form.received_by = record.received_by_name;
+  form.manifest = record.batch.manifest;
+  for (const auto& item : record.items) {
+    form.envelopes.push_back(
+        {item.tracking_number, item.dossier_id, item.outcome, item.typed, item.scans});
+  }
+  return form;
+}
+
 nlohmann::json handover_json(const intake::HandoverRecord& record) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : record.items) {

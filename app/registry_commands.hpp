@@ -10,6 +10,7 @@
 
 #include "intake/registrar.hpp"
 #include "scanner/scanner.hpp"
+#include "tracking/documents.hpp"
 
 namespace app {
 
@@ -49,6 +50,10 @@ int run_intake(const IntakeArgs& args);
 // The handover record as one JSON object {"handover": {batch, carrier, handed_over_at, counts,
 // manifest, missing, unexpected, items}}, as `hoso intake --batch --json` prints it.
 nlohmann::json handover_json(const intake::HandoverRecord& record);
+
+// The handover record as the printed document shows it (tracking::render_handover): the same
+// envelopes, the clerk's full name, the desk's letterhead and the carrier's delivery list.
+tracking::HandoverForm handover_form(const intake::HandoverRecord& record);
 
 struct ManualArgs {
   std::string db;

@@ -324,6 +324,10 @@ Result<Reply> open_batch(Context& desk, const Request& req, const staff::Princip
     at = *parsed;
   }
   TRY_ASSIGN(const auto existing, intake::find_batch(desk.store, name));
+  // The name of the batch the clerk has open is that batch, kept as it is: nothing to ask.
+  if (existing && !existing->closed_at && existing->received_by == who.login) {
+    return json_reply(json{{"batch", batch_json(*existing)}, {"already_open", true}});
+  }
   if (existing && !reopen) {
     return make_error(
         ErrorCode::conflict, msg::batch_exists,
@@ -364,12 +368,23 @@ Result<Reply> batch_manifest(Context& desk, const Request& req, const staff::Pri
   if (manifest.tracking_numbers.empty()) {
     return make_error(ErrorCode::bad_input, msg::manifest_empty, {{"file", files.front().name}});
   }
-  TRY(registrar.set_manifest(id, manifest.tracking_numbers));
+  // Replacing a list the batch has is said on purpose: "replace" as a form field or in the query.
+  const bool replace =
+      (req.has_file("replace") && req.get_file_value("replace").content == "true") ||
+      req.get_param_value("replace") == "true";
+  TRY(registrar.set_manifest(id, manifest.tracking_numbers,
+                             replace ? intake::Registrar::ManifestChange::replace
+                                     : intake::Registrar::ManifestChange::keep));
   TRY_ASSIGN(const auto record, registrar.handover_record(id));
   json refused = json::array();
   for (const auto& line : manifest.refused) {
-    refused.push_back(
-        {{"line", line.line}, {"text", line.text}, {"reason", line.reason.render(lang)}});
+    // In both languages too: the page draws its summary again when the clerk switches.
+    refused.push_back({{"line", line.line},
+                       {"text", line.text},
+                       {"reason", line.reason.render(lang)},
+                       {"reason_by_lang",
+                        {{"vi", line.reason.render(common::Lang::vi)},
+                         {"en", line.reason.render(common::Lang::en)}}}});
   }
   const std::size_t listed = record.batch.manifest.size();
   return json_reply(json{{"file", files.front().name},
@@ -390,6 +405,21 @@ Result<Reply> batch_record(Context& desk, const Request& req, const staff::Princ
   return json_reply(answer);
 }
 
+// The handover record as the printed document both sides sign (tracking::render_handover); a page
+// saying why when there is none.
+Result<Reply> batch_handover(Context& desk, const Request& req, const staff::Principal& who) {
+  const common::Lang lang = http::request_lang(req);
+  const auto id = id_param(req);
+  if (!id) return document_error_reply(id.error(), lang);
+  auto registrar = registrar_for(desk, who);
+  if (!registrar) return document_error_reply(registrar.error(), lang);
+  const auto record = registrar->handover_record(*id);
+  if (!record) return document_error_reply(record.error(), lang);
+  auto html = tracking::render_handover(handover_form(*record));
+  if (!html) return document_error_reply(html.error(), lang);
+  return document_reply(std::move(*html));
+}
+
 }  // namespace
 
 std::vector<Route> mailroom_routes() {
@@ -404,6 +434,7 @@ std::vector<Route> mailroom_routes() {
           {Method::get, "/api/batches", P::scan, list_batches},
           {Method::post, "/api/batches", P::scan, open_batch},
           {Method::get, "/api/batches/<int>", P::scan, batch_record},
+          {Method::get, "/api/batches/<int>/handover", P::scan, batch_handover},
           {Method::post, "/api/batches/<int>/close", P::scan, close_batch},
           {Method::post, "/api/batches/<int>/manifest", P::scan, batch_manifest}};
 }

@@ -229,6 +229,10 @@ class Transaction {
                                                 const std::string& by) = 0;
   // Adds tracking numbers to the batch's manifest (numbers already on it are kept once).
   virtual common::Result<void> add_to_manifest(Id id, const std::vector<std::string>& numbers) = 0;
+  // Removes every tracking number from the batch's manifest (before another list replaces it).
+  virtual common::Result<void> clear_manifest(Id id) = 0;
+  // Makes `received_by` the batch's receiving clerk; not_found when there is no such id.
+  virtual common::Result<void> set_batch_receiver(Id id, const std::string& received_by) = 0;
 
   virtual common::Result<Id> insert_return_order(const ReturnOrder& order) = 0;
   // The dossier's return orders, oldest first.

@@ -346,6 +346,12 @@ inline constexpr MessageDef batch_other_manifest{
     "Đợt bàn giao '{name}' đã có với một danh sách khác ({count} bưu gửi); hãy đặt tên đợt mới",
     "handover batch '{name}' exists with a different manifest ({count} items); use a new batch "
     "name"};
+inline constexpr MessageDef batch_has_manifest{
+    "batch_has_manifest",
+    "Đợt bàn giao '{name}' đã có danh sách giao của bưu điện ({count} bưu gửi). Chỉ thay bằng "
+    "danh sách mới khi xác nhận thay thế",
+    "handover batch '{name}' already has the carrier's delivery list ({count} items); send the "
+    "new list with \"replace\" to replace it"};
 inline constexpr MessageDef batch_other_time{
     "batch_other_time",
     "Đợt bàn giao '{name}' được bàn giao lúc {handed_over}, không phải {given}; hồ sơ của đợt "
@@ -510,6 +516,7 @@ inline constexpr const MessageDef* k_catalogue[] = {
     &no_agency,
     &no_batch,
     &batch_other_manifest,
+    &batch_has_manifest,
     &batch_other_time,
     &procedure_version_changed,
     &bad_agency_code,

@@ -604,34 +604,47 @@ Result<db::Batch> Registrar::set_batch_state(db::Id batch_id, BatchState state) 
   return store_.write<db::Batch>([&](db::Transaction& tx) -> Result<db::Batch> {
     TRY_ASSIGN(auto batch, existing_batch(tx, batch_id));
     const bool closed = state == BatchState::closed;
-    if (batch.closed_at.has_value() == closed) return batch;
+    // The clerk who reopens a batch receives what comes next: it becomes that clerk's open batch.
+    const bool taken_over = !closed && batch.received_by != context_.actor;
+    if (batch.closed_at.has_value() == closed && !taken_over) return batch;
     const common::Timestamp now = clock_.now();
+    nlohmann::json data = nlohmann::json::object();
+    if (taken_over) {
+      data["received_by_before"] = batch.received_by;
+      batch.received_by = context_.actor;
+      TRY(tx.set_batch_receiver(batch_id, batch.received_by));
+    }
     batch.closed_at = closed ? std::optional(now) : std::nullopt;
     batch.closed_by = closed ? context_.actor : std::string();
     TRY(tx.set_batch_closed(batch_id, batch.closed_at, batch.closed_by));
     TRY(tx.append_event(
         db::Event{0, now, context_.actor, "batch", batch_id,
-                  closed ? db::EventKind::batch_closed : db::EventKind::batch_reopened, "", "{}"}));
+                  closed ? db::EventKind::batch_closed : db::EventKind::batch_reopened, "",
+                  data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
     return batch;
   });
 }
 
-Result<db::Batch> Registrar::set_manifest(db::Id batch_id,
-                                          const std::vector<std::string>& manifest) {
+Result<db::Batch> Registrar::set_manifest(db::Id batch_id, const std::vector<std::string>& manifest,
+                                          ManifestChange change) {
   return store_.write<db::Batch>([&](db::Transaction& tx) -> Result<db::Batch> {
     TRY_ASSIGN(auto batch, existing_batch(tx, batch_id));
     const std::set<std::string> wanted(manifest.begin(), manifest.end());
     const std::set<std::string> had(batch.manifest.begin(), batch.manifest.end());
     if (wanted == had) return batch;
-    if (!had.empty()) {
-      return make_error(ErrorCode::invalid_argument, msg::batch_other_manifest,
+    if (!had.empty() && change == ManifestChange::keep) {
+      return make_error(ErrorCode::conflict, msg::batch_has_manifest,
                         {{"name", batch.name}, {"count", had.size()}});
+    }
+    nlohmann::json data = {{"manifest_items", wanted.size()}};
+    if (!had.empty()) {
+      data["replaced_items"] = had.size();
+      TRY(tx.clear_manifest(batch_id));
     }
     batch.manifest.assign(wanted.begin(), wanted.end());
     TRY(tx.add_to_manifest(batch_id, batch.manifest));
-    TRY(tx.append_event(
-        db::Event{0, clock_.now(), context_.actor, "batch", batch_id, db::EventKind::manifest_added,
-                  "", nlohmann::json{{"manifest_items", batch.manifest.size()}}.dump()}));
+    TRY(tx.append_event(db::Event{0, clock_.now(), context_.actor, "batch", batch_id,
+                                  db::EventKind::manifest_added, "", data.dump()}));
     return batch;
   });
 }

@@ -116,17 +116,22 @@ class Registrar {
                                        bool explicit_time = false);
 
   // Closes handover batch `batch_id` (the clerk is done scanning into it), or reopens it when
-  // `state` is BatchState::open; each change is an event. Returns the batch as it is now; doing
-  // what is done already changes nothing. Fails with not_found when there is no such batch,
-  // io_error when the database refuses.
+  // `state` is BatchState::open; each change is an event. Reopening makes the context's actor the
+  // batch's receiving clerk (its open batch, the name on its record) when another clerk held it;
+  // the event keeps who held it before. Returns the batch as it is now; doing what is done already
+  // changes nothing. Fails with not_found when there is no such batch, io_error when the database
+  // refuses.
   enum class BatchState { open, closed };
   common::Result<db::Batch> set_batch_state(db::Id batch_id, BatchState state);
 
   // Gives handover batch `batch_id` the carrier's manifest (tracking numbers on its delivery
-  // list) when it has none; the same list again changes nothing. Fails with invalid_argument when
-  // the batch has a different manifest (batch_other_manifest), not_found when there is no such
-  // batch, io_error when the database refuses.
-  common::Result<db::Batch> set_manifest(db::Id batch_id, const std::vector<std::string>& manifest);
+  // list) when it has none, or (ManifestChange::replace) in place of the one it has; the same list
+  // again changes nothing. Fails with conflict when the batch has a different manifest and
+  // `change` is keep (batch_has_manifest), not_found when there is no such batch, io_error when
+  // the database refuses.
+  enum class ManifestChange { keep, replace };
+  common::Result<db::Batch> set_manifest(db::Id batch_id, const std::vector<std::string>& manifest,
+                                         ManifestChange change = ManifestChange::keep);
 
   // The record of handover batch `batch_id` as registered so far. Fails with not_found when there
   // is no such batch, io_error when the database refuses.

@@ -219,6 +219,34 @@ common::Result<YearRegister> load_register(db::Transaction& tx, int year, common
 // dossier has no return shipment ("dispatch it first").
 common::Result<ReturnLabel> load_return_label(db::Transaction& tx, db::Id dossier_id);
 
+// One envelope of a handover record: one row however many times it was scanned.
+struct HandoverEnvelope {
+  std::string tracking_number;  // empty: not read yet, waiting in the manual queue
+  std::optional<db::Id> dossier_id;
+  db::ScanOutcome outcome = db::ScanOutcome::manual;  // of its first scan in the batch
+  bool typed = false;  // the number was typed (a hand scanner), no image kept
+  int scans = 1;       // 2 or more: rescanned, still one envelope and one row
+};
+
+// "Biên bản giao nhận hồ sơ": what the carrier's deliverer handed to the desk in one batch, for
+// both to sign. The rows are the envelopes; the totals are counted from them.
+struct HandoverForm {
+  AgencyInfo agency;  // the letterhead and the place (code, name, province)
+  std::string batch_name;
+  std::string carrier;  // "vnpost"
+  common::Timestamp handed_over_at{};
+  std::string received_by;                  // the clerk's full name
+  std::vector<HandoverEnvelope> envelopes;  // in the order first received
+  // The carrier's delivery list when it gave one: each number is received or missing, and an
+  // envelope whose number is not on it is marked.
+  std::vector<std::string> manifest;
+};
+
+// The handover record as one A4 portrait page or more (rows never split, the table's header on
+// every page), signed on the handover's day. Pure and thread-safe; fails with invalid_argument
+// when the batch has no name.
+common::Result<std::string> render_handover(const HandoverForm& form);
+
 // The forms of one dossier, by the names the CLI and the API use.
 enum class FormKind {
   receipt,     // "receipt": form 01

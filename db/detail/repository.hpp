@@ -129,6 +129,8 @@ class Repository final : public Transaction {
   common::Result<void> set_batch_closed(Id id, std::optional<Timestamp> at,
                                         const std::string& by) override;
   common::Result<void> add_to_manifest(Id id, const std::vector<std::string>& numbers) override;
+  common::Result<void> clear_manifest(Id id) override;
+  common::Result<void> set_batch_receiver(Id id, const std::string& received_by) override;
 
   // staff.cpp: users, sessions, API tokens.
   common::Result<Id> insert_user(const User& user) override;

@@ -264,6 +264,23 @@ Result<void> Repository::add_to_manifest(Id id, const std::vector<std::string>& 
   });
 }
 
+Result<void> Repository::clear_manifest(Id id) {
+  return guarded("replacing a handover manifest", [&]() -> Result<void> {
+    query("DELETE FROM batch_manifest WHERE batch_id = ?", id).exec();
+    return {};
+  });
+}
+
+Result<void> Repository::set_batch_receiver(Id id, const std::string& received_by) {
+  return guarded("handing a handover batch to another clerk", [&]() -> Result<void> {
+    auto& s = query("UPDATE batches SET received_by = ? WHERE id = ?", received_by, id);
+    if (s.exec() != 1) {
+      return make_error(ErrorCode::not_found, fmt::format("no handover batch #{}", id));
+    }
+    return {};
+  });
+}
+
 Result<std::optional<Batch>> Repository::open_batch_of(const std::string& received_by) {
   return guarded("reading the open handover batch", [&]() -> Result<std::optional<Batch>> {
     static constexpr auto k_sql =

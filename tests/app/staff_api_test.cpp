@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -1460,14 +1461,16 @@ TEST_CASE(
   CHECK(body_of(found)["open"]["id"] == first_id);
   CHECK(body_of(found)["open"]["closed_at"].is_null());
 
-  // The same name typed again is not silently continued: the clerk is asked.
+  // The open batch's own name typed again keeps it, without asking.
+  CHECK(open({{"name", "VNPost 23/11 sáng"}})["id"] == first_id);
+
+  // A second batch closes the first: one open batch a clerk.
+  const db::Id second_id = open({{"name", "VNPost 23/11 chiều"}})["id"].get<db::Id>();
+  // Another batch's name typed again is not silently continued: the clerk is asked.
   const auto again = api.post("/api/batches", json{{"name", "VNPost 23/11 sáng"}}, station);
   REQUIRE(again);
   CHECK(again->status == 409);
   CHECK(body_of(again)["error"]["message_id"] == "batch_exists");
-
-  // A second batch closes the first: one open batch a clerk.
-  const db::Id second_id = open({{"name", "VNPost 23/11 chiều"}})["id"].get<db::Id>();
   const auto listed = api.get("/api/batches", station);
   REQUIRE(listed);
   CHECK(body_of(listed)["open"]["id"] == second_id);
@@ -1540,15 +1543,167 @@ TEST_CASE(
                                    {{"file", list, "danh-sach.csv", "text/csv"}}, station);
   REQUIRE(same);
   CHECK(same->status == 200);
-  const auto other = api.post_files(fmt::format("/api/batches/{}/manifest", id),
-                                    {{"file", stray + "\n", "khac.txt", "text/plain"}}, station);
+  const auto other =
+      api.post_files(fmt::format("/api/batches/{}/manifest", id),
+                     {{"file", stray + "\n", "khac.txt", "text/plain"}}, station.in("vi"));
   REQUIRE(other);
-  CHECK(other->status == 400);
-  CHECK(body_of(other)["error"]["message_id"] == "batch_other_manifest");
+  CHECK(other->status == 409);
+  CHECK(body_of(other)["error"]["message_id"] == "batch_has_manifest");
+  CHECK(contains(body_of(other)["error"]["message"].get<std::string>(),
+                 "đã có danh sách giao của bưu điện (2 bưu gửi)"));
+  // Replacing it is said on purpose, then the new list is the batch's.
+  const auto replaced = api.post_files(
+      fmt::format("/api/batches/{}/manifest", id),
+      {{"file", stray + "\n", "khac.txt", "text/plain"}, {"replace", "true", "", ""}}, station);
+  REQUIRE(replaced);
+  REQUIRE_MESSAGE(replaced->status == 200, replaced->body);
+  CHECK(body_of(replaced)["manifest_items"] == 1);
+  CHECK(body_of(replaced)["missing"] == json::array());
+  CHECK(body_of(replaced)["unexpected"] == json::array({scanned}));
   const auto empty = api.post_files(fmt::format("/api/batches/{}/manifest", id),
                                     {{"file", "# nothing\n", "rong.txt", "text/plain"}}, station);
   REQUIRE(empty);
   CHECK(empty->status == 400);
+}
+
+// Whether `word` stands in `text` as a word of its own (not inside a longer one).
+bool has_word(const std::string& text, const std::string& word) {
+  const auto letter = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) >= 0x80);
+  };
+  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    const bool starts = at == 0 || !letter(text[at - 1]);
+    const bool ends = at + word.size() == text.size() || !letter(text[at + word.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+// The text of an HTML page's body as a reader sees it: tags left out.
+std::string visible_text(const std::string& html) {
+  std::string text;
+  bool in_tag = false;
+  for (const char c : html.substr(html.find("<body>"))) {
+    if (c == '<') in_tag = true;
+    if (!in_tag) text += c;
+    if (c == '>') in_tag = false;
+    if (c == '>') text += ' ';
+  }
+  return text;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+TEST_CASE(
+    "regression: the printed handover record has one row per envelope, a rescan included, its "
+    "totals agree, and it is signed by the clerk's full name under the national heading") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth clerk = api.login(k_mailroom);
+  const auto opened = api.post("/api/batches", json{{"name", "VNPost 07/12 sáng"}}, clerk);
+  REQUIRE(opened);
+  REQUIRE_MESSAGE(opened->status == 200, opened->body);
+  const db::Id id = body_of(opened)["batch"]["id"].get<db::Id>();
+  const std::string first = common::make_s10("EB", 21);
+  const std::string second = common::make_s10("EB", 22);
+  const std::string absent = common::make_s10("EB", 23);
+  // The first envelope is scanned twice: two scans, one envelope.
+  for (const std::string& number : {first, first, second}) {
+    const auto typed =
+        api.post("/api/scans/typed", json{{"code", number}, {"batch", "VNPost 07/12 sáng"}}, clerk);
+    REQUIRE(typed);
+    REQUIRE_MESSAGE(typed->status == 200, typed->body);
+  }
+  const auto listed =
+      api.post_files(fmt::format("/api/batches/{}/manifest", id),
+                     {{"file", first + "\n" + absent + "\n", "ds.txt", "text/plain"}}, clerk);
+  REQUIRE(listed);
+  REQUIRE_MESSAGE(listed->status == 200, listed->body);
+
+  const auto printed = api.get(fmt::format("/api/batches/{}/handover", id), clerk.in("vi"));
+  REQUIRE(printed);
+  REQUIRE_MESSAGE(printed->status == 200, printed->body);
+  CHECK(contains(printed->get_header_value("Content-Type"), "text/html"));
+  const std::string html = printed->body;
+  CHECK(contains(html, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+  CHECK(contains(html, "Độc lập - Tự do - Hạnh phúc"));
+  CHECK(contains(html, "Bộ phận Một cửa UBND quận Hải Châu"));
+  CHECK(contains(html, "<h1>Biên bản giao nhận hồ sơ</h1>"));
+  CHECK(contains(html, "size: A4;"));
+  CHECK(contains(html, "Bên giao:</span> <span class=\"carrier\">Bưu điện Việt Nam"));
+  CHECK(contains(html, "VNPost 07/12 sáng"));
+  // One row per envelope, and the totals count those rows.
+  CHECK(occurrences(html, "<tr class=\"envelope") == 2);
+  CHECK(contains(html, "<strong id=\"envelopes\">2</strong> phong bì"));
+  CHECK(contains(html, "Quét 2 lần, một phong bì"));
+  CHECK(occurrences(html, first) == 1);
+  // Checked against the carrier's list: the stray one marked, the missing one listed.
+  CHECK(contains(html, "<td class=\"check\">Ngoài danh sách</td>"));
+  CHECK(contains(html, "danh sách có 2 bưu gửi; đã nhận 1; chưa nhận 1; nhận ngoài danh sách 1"));
+  CHECK(occurrences(html, "<tr class=\"missing-item\">") == 1);
+  CHECK(contains(html, absent));
+  // Signed by name, never by login; both sides sign.
+  CHECK(contains(html, "Trần Văn Nam"));
+  CHECK_FALSE(has_word(html, k_mailroom));
+  CHECK(contains(html, "Đại diện bên giao"));
+  CHECK(contains(html, "Đại diện bên nhận"));
+  CHECK(occurrences(html, "(Ký và ghi rõ họ tên)") == 2);
+  const std::string seen = visible_text(html);
+  for (const char* english :
+       {"typed", "registered", "manual", "handover", "batch", "envelope", "received", "the"}) {
+    CHECK_MESSAGE(!has_word(seen, english), english);
+  }
+
+  const auto unknown = api.get("/api/batches/9999/handover", clerk.in("vi"));
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  CHECK(contains(unknown->get_header_value("Content-Type"), "text/html"));
+}
+
+TEST_CASE(
+    "a batch reopened by another clerk becomes that clerk's open batch, and its record names "
+    "them") {
+  StaffDesk desk;
+  Api api(desk.port());
+  const Auth first = api.login(k_mailroom);
+  const Auth second = api.login(k_admin);
+  const auto opened = api.post("/api/batches", json{{"name", "Chiều 07/12"}}, first);
+  REQUIRE(opened);
+  REQUIRE_MESSAGE(opened->status == 200, opened->body);
+  const db::Id id = body_of(opened)["batch"]["id"].get<db::Id>();
+  // The open batch's own name typed again keeps it: nothing asked, nothing new.
+  const auto again = api.post("/api/batches", json{{"name", "Chiều 07/12"}}, first);
+  REQUIRE(again);
+  REQUIRE_MESSAGE(again->status == 200, again->body);
+  CHECK(body_of(again)["already_open"] == true);
+  CHECK(body_of(again)["batch"]["id"] == id);
+
+  // The second clerk takes it over while the first still has it open.
+  const auto taken =
+      api.post("/api/batches", json{{"name", "Chiều 07/12"}, {"reopen", true}}, second);
+  REQUIRE(taken);
+  REQUIRE_MESSAGE(taken->status == 200, taken->body);
+  CHECK(body_of(taken)["batch"]["id"] == id);
+  CHECK(body_of(taken)["batch"]["received_by"] == k_admin);
+  CHECK(body_of(api.get("/api/batches", second))["open"]["id"] == id);
+  CHECK(body_of(api.get("/api/batches", first))["open"].is_null());
+  const auto record = api.get(fmt::format("/api/batches/{}/handover", id), second.in("vi"));
+  REQUIRE(record);
+  CHECK(contains(record->body, "Quản trị viên"));
+  CHECK_FALSE(contains(record->body, "Trần Văn Nam"));
+
+  // Closed, then reopened by the first clerk: theirs again.
+  REQUIRE(api.post(fmt::format("/api/batches/{}/close", id), json{}, second)->status == 200);
+  const auto back =
+      api.post("/api/batches", json{{"name", "Chiều 07/12"}, {"reopen", true}}, first);
+  REQUIRE(back);
+  REQUIRE_MESSAGE(back->status == 200, back->body);
+  CHECK(body_of(api.get("/api/batches", first))["open"]["id"] == id);
+  CHECK(body_of(api.get("/api/batches", second))["open"].is_null());
 }
 
 TEST_CASE("an admin adds, changes and disables users and tokens, but not the last admin") {

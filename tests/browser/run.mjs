@@ -662,22 +662,19 @@ async function main() {
         const text = await line.innerText();
         check(text.includes(envelope.number), `the row does not show ${envelope.number}: ${text}`);
 
-        await page.click('#batch-record');
-        await page.waitForSelector('#handover:not([hidden]) #handover-items');
-        await s.look(page, 'show the handover record');
-        const record = await page.innerText('#handover');
+        // The record is the server's printed document, in a tab of its own.
+        const [handover] = await Promise.all([context.waitForEvent('page'), page.click('#batch-record')]);
+        await handover.waitForLoadState();
+        const record = await handover.innerText('body');
         check(record.includes(batchName), 'the handover record does not name the batch');
-        check(record.includes(path.basename(envelope.file)), 'the handover record does not list the envelope');
-        await page.emulateMedia({ media: 'print' });
-        await s.shot(page, 'mailroom-handover-print');
-        const printed = await page.evaluate(() => ({
-          handover: getComputedStyle(document.getElementById('handover')).display !== 'none',
-          others: getComputedStyle(document.getElementById('mailroom')).display === 'none',
-        }));
-        check(printed.handover && printed.others, 'printing does not show the handover record alone');
-        await page.emulateMedia({ media: 'screen' });
-        await page.click('#handover-close');
-        await s.look(page, 'close the handover record');
+        check(record.includes(envelope.number), 'the handover record does not list the envelope');
+        check((await handover.locator('tr.envelope').count()) === 1, 'one envelope, not one row');
+        const onePdf = await handover.pdf({ preferCSSPageSize: true });
+        const onePages = (onePdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+        console.log(`    a batch of one envelope: its handover record prints on ${onePages} A4 page(s)`);
+        check(onePages === 1, `the handover record of one envelope prints on ${onePages} pages`);
+        await s.shot(handover, 'mailroom-handover-print');
+        await handover.close();
         await page.click('#batch-close');
         await page.waitForSelector('#batch-current', { state: 'hidden' });
         await s.look(page, 'close the batch');
@@ -1335,22 +1332,31 @@ async function main() {
       const clerk = await s.context();
       try {
         await s.login(clerk.page, 'mailroom');
-        const batchName = `Bưu điện ${Date.now()}`;
-        await clerk.page.fill('#batch-name', batchName);
-        await clerk.page.press('#batch-name', 'Enter');
-        await clerk.page.waitForSelector('#batch-current:not([hidden])');
-        await clerk.page.click('#batch-record');
-        await clerk.page.waitForSelector('#handover:not([hidden]) .handover-sign');
-        const record = await clerk.page.innerText('#handover');
-        check(record.includes('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), 'the handover record has no national heading');
-        check(record.includes('Độc lập - Tự do - Hạnh phúc'), 'the handover record has no motto');
-        check(record.includes('Văn thư Trần Văn Nam'), "the handover record does not name the clerk");
-        check(!/\bvanthu\b/.test(record), 'the handover record shows the login vanthu');
-        check(!/\btyped\b/.test(record), 'the handover record shows "typed"');
-        const rowCount = await clerk.page.locator('#handover-items tbody tr').count();
-        const total = await clerk.page.innerText('#handover-total');
-        check(total.includes(`${rowCount} phong bì`), `the total "${total}" does not match ${rowCount} rows`);
-        await s.shot(clerk.page, 'handover-record');
+        // The demo's delivery, as the record both sides sign, printed on A4.
+        const listed = await apiInPage(clerk.page, 'GET', '/api/batches');
+        const demoBatch = ((listed.json && listed.json.batches) || []).find((b) => /\(demo\)/.test(b.name));
+        check(demoBatch, 'the demo month has no handover batch');
+        const record = await clerk.context.newPage();
+        await record.goto(`/api/batches/${demoBatch.id}/handover`);
+        const text = await record.innerText('body');
+        check(text.includes('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), 'the handover record has no national heading');
+        check(text.includes('Độc lập - Tự do - Hạnh phúc'), 'the handover record has no motto');
+        check(text.includes('BIÊN BẢN GIAO NHẬN HỒ SƠ'), 'the handover record has no title');
+        check(text.includes('Văn thư Trần Văn Nam'), 'the handover record does not name the clerk');
+        check(!/\bvanthu\b/.test(text), 'the handover record shows the login vanthu');
+        check(!/\btyped\b/.test(text), 'the handover record shows "typed"');
+        const rowCount = await record.locator('tr.envelope').count();
+        const total = Number(await record.innerText('#envelopes'));
+        check(rowCount > 0 && total === rowCount, `the total ${total} does not match ${rowCount} rows`);
+        check(rowCount <= demoBatch.scans, `${rowCount} rows for ${demoBatch.scans} scans`);
+        const pdf = await record.pdf({ preferCSSPageSize: true });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+        console.log(`    the demo batch's handover record: ${rowCount} envelopes on ${pages} A4 page(s)`);
+        // One line a row: at least 40 rows on each A4 page after the first's headings and parties.
+        const most = 1 + Math.ceil(Math.max(0, rowCount - 25) / 40);
+        if (pages > most) fs.writeFileSync(path.join(s.out, 'handover-record.pdf'), pdf);
+        check(pages <= most, `the demo batch's ${rowCount} envelopes print on ${pages} pages, more than ${most}`);
+        await s.shot(record, 'handover-record');
         noProblems(clerk.page);
       } finally {
         await clerk.context.close();
@@ -1887,22 +1893,29 @@ async function main() {
         check((await tab.innerText('#batch-current-name')).includes(name), 'a new tab does not show the open batch');
         await s.look(tab, 'open the mailroom in a new tab');
         effort('find the open batch in a new tab', 0, 0, `${name.length} keystrokes + Enter to type its name again, which silently continued it`);
-        // Its name typed again asks; "no" opens nothing.
+        // A hand scanner's envelope counts in the batch at once, without an upload run.
+        await tab.fill('#typed-code', randomS10().valid);
+        await tab.press('#typed-code', 'Enter');
+        await tab.waitForFunction(() => /\b1 lần quét/.test(document.getElementById('batch-current-scans').textContent));
+        await tab.locator('.batch-row', { hasText: name }).filter({ hasText: '1 lần quét' }).waitFor();
+        // The open batch's own name typed again keeps it: no question.
         await tab.fill('#batch-name', name);
         await tab.press('#batch-name', 'Enter');
-        await tab.waitForSelector('#confirm-dialog[open]');
-        const question = await tab.innerText('#confirm-text');
-        check(question.includes(name) && /Mở lại/.test(question), `the question does not name the batch: ${question}`);
-        await s.shot(tab, 'mailroom-batch-exists');
-        await tab.click('#confirm-no');
+        await tab.waitForFunction((n) => document.getElementById('status').textContent.includes(n), name);
+        check(!(await tab.locator('#confirm-dialog[open]').count()), 'the open batch\'s own name asks to reopen it');
+        check(/đang mở/.test(await tab.innerText('#status')), `the status: ${await tab.innerText('#status')}`);
         const after = await apiInPage(tab, 'GET', '/api/batches');
         check(after.json.batches.filter((b) => b.name === name).length === 1, 'a second batch of the same name exists');
+        check(after.json.open && after.json.open.id === id, 'the open batch changed');
         // Closed, then reopened by name on purpose: the same batch.
         await tab.click('#batch-close');
         await tab.waitForSelector('#batch-current', { state: 'hidden' });
         await tab.fill('#batch-name', name);
         await tab.press('#batch-name', 'Enter');
         await tab.waitForSelector('#confirm-dialog[open]');
+        const question = await tab.innerText('#confirm-text');
+        check(question.includes(name) && /Mở lại/.test(question), `the question does not name the batch: ${question}`);
+        await s.shot(tab, 'mailroom-batch-exists');
         await tab.click('#confirm-yes');
         await tab.waitForFunction((n) => document.getElementById('status').textContent.includes(n), name);
         const reopened = await apiInPage(tab, 'GET', '/api/batches');
@@ -1912,12 +1925,12 @@ async function main() {
         // A past batch's record, one click.
         const row = tab.locator('.batch-row', { hasText: name });
         check(/đã đóng/.test(await row.innerText()), `the closed batch is not listed as closed: ${await row.innerText()}`);
-        await row.locator('.batch-reprint').click();
-        await tab.waitForSelector('#handover:not([hidden]) #handover-counts');
-        check((await tab.innerText('#handover')).includes(name), 'the reprinted record does not name the batch');
-        await s.shot(tab, 'mailroom-batch-reprint');
+        const [reprint] = await Promise.all([context.waitForEvent('page'), row.locator('.batch-reprint').click()]);
+        await reprint.waitForLoadState();
+        check((await reprint.innerText('body')).includes(name), 'the reprinted record does not name the batch');
+        await s.shot(reprint, 'mailroom-batch-reprint');
         effort('reprint a closed batch\'s record', 1, 0, 'not possible once the page had forgotten the batch');
-        await tab.click('#handover-close');
+        await reprint.close();
         noProblems(page);
       } finally {
         await context.close();
@@ -1993,10 +2006,27 @@ async function main() {
         check(/có 2 bưu gửi, đã quét 1/.test(summary), `the summary: ${summary}`);
         check(summary.includes(absent) && !summary.split('chưa quét')[1].split('\n')[1].includes(scanned), `the missing number is not listed: ${summary}`);
         check(/Dòng 4/.test(summary) && summary.includes('EB123456789VN'), `the refused line is not named: ${summary}`);
-        await page.click('#batch-record');
-        await page.waitForSelector('#handover:not([hidden])');
-        check((await page.innerText('#handover')).includes(absent), 'the handover record does not list the missing number');
-        await page.click('#handover-close');
+        // The summary follows the language switch.
+        await page.click('.lang-switch');
+        await page.waitForFunction(() => /the list has 2 items, 1 of them scanned/.test(document.getElementById('manifest-summary').textContent));
+        check(/Line 4/.test(await page.innerText('#manifest-summary')), 'the refused line is not in English');
+        await page.click('.lang-switch');
+        await page.waitForFunction(() => /có 2 bưu gửi, đã quét 1/.test(document.getElementById('manifest-summary').textContent));
+        // Another list for the same batch: asked, then replaced.
+        const other = randomS10().valid;
+        const second = path.join(workDir, 'danh-sach-giao-2.txt');
+        fs.writeFileSync(second, `${scanned}\n${absent}\n${other}\n`);
+        await page.setInputFiles('#manifest-file', second);
+        await page.waitForSelector('#confirm-dialog[open]');
+        check(/đã có danh sách giao/.test(await page.innerText('#confirm-text')), `the question: ${await page.innerText('#confirm-text')}`);
+        await page.click('#confirm-yes');
+        await page.waitForFunction(() => /có 3 bưu gửi, đã quét 1/.test(document.getElementById('manifest-summary').textContent));
+        const [handover] = await Promise.all([context.waitForEvent('page'), page.click('#batch-record')]);
+        await handover.waitForLoadState();
+        const record = await handover.innerText('body');
+        check(record.includes(absent) && record.includes(other), 'the handover record does not list the missing numbers');
+        await s.shot(handover, 'mailroom-manifest-record');
+        await handover.close();
         await page.click('#batch-close');
         await page.waitForSelector('#batch-current', { state: 'hidden' });
         effort('upload the carrier\'s delivery list', 1, 0, 'not in the page: hoso intake --manifest on the server');

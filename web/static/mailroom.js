@@ -1,5 +1,6 @@
 // Mailroom page (/mailroom): envelope uploads with progress, a hand scanner's typed codes, the
-// manual queue and handover batches with their printable record.
+// manual queue and handover batches; their record is the server's printed document
+// (GET /api/batches/{id}/handover), opened in a tab of its own.
 'use strict';
 
 (function () {
@@ -25,7 +26,9 @@
   let uploading = 0;
   let manualItems = [];
   let batch = null;
-  let handover = null;
+  // The carrier's list last sent for the open batch, drawn again in the other language:
+  // { batchId, answer } or { batchId, error }.
+  let manifest = null;
 
   // ---- results -------------------------------------------------------------------------------
 
@@ -37,12 +40,6 @@
   function dossierLink(id) {
     if (!id || !App.canSeeDossiers()) return null;
     return h('a', { href: '/dossier?id=' + encodeURIComponent(id), text: t('results.open_dossier', { id }) });
-  }
-
-  // "#12", a link when the user may open dossiers (the handover record's column).
-  function dossierNumber(id) {
-    const text = '#' + id;
-    return App.canSeeDossiers() ? h('a', { href: '/dossier?id=' + encodeURIComponent(id), text }) : text;
   }
 
   function resultLine(result) {
@@ -316,6 +313,8 @@
       }
       beep(line.outcome);
       renderScanner();
+      // The batch's counts follow each envelope, as after an upload run.
+      loadBatches();
     }
     scanning = false;
   }
@@ -574,10 +573,21 @@
   // it there. The page keeps only a copy of what the server said.
   let batches = [];
 
+  // The printed handover record of batch `id`: the server renders it (letterhead, one row per
+  // envelope, signatures), the browser prints it.
+  function handoverUrl(id) {
+    return '/api/batches/' + encodeURIComponent(id) + '/handover';
+  }
+
   function renderBatch() {
     $('batch-current').hidden = !batch;
     $('batch-current-name').textContent = batch ? `${batch.name} (#${batch.id})` : '';
-    if (!batch) $('manifest-summary').hidden = true;
+    // The open batch's count is the list's (GET /api/batches counts the scans of the listed ones).
+    const listed = batch && batches.find((b) => b.id === batch.id);
+    $('batch-current-scans').textContent = batch ? t('batches.scans', { count: App.fmtNumber((listed || batch).scans || 0) }) : '';
+    if (batch) $('batch-record').href = handoverUrl(batch.id);
+    if (manifest && (!batch || manifest.batchId !== batch.id)) manifest = null;
+    renderManifest();
     renderBatchList();
   }
 
@@ -598,12 +608,13 @@
             ' · ',
             b.closed_at ? t('batches.closed') : t('batches.open'),
           ),
-          h('button', {
-            type: 'button',
-            class: 'batch-reprint',
+          h('a', {
+            class: 'button batch-reprint',
+            href: handoverUrl(b.id),
+            target: '_blank',
+            rel: 'noopener',
             text: t('batches.record'),
             'aria-label': t('batches.record_of', { name: b.name }),
-            onclick: () => showHandover(b.id),
           }),
         ),
       ),
@@ -624,7 +635,8 @@
   async function openBatch(body, form) {
     const answer = await App.busy(form, () => App.post('/api/batches', body));
     const opened = answer.batch || answer;
-    App.showStatus(t(body.reopen ? 'batch.reopened' : 'batch.opened', { name: opened.name }));
+    const said = answer.already_open ? 'batch.kept' : body.reopen ? 'batch.reopened' : 'batch.opened';
+    App.showStatus(t(said, { name: opened.name }));
     $('batch-name').value = '';
     await loadBatches();
   }
@@ -636,6 +648,13 @@
     if (!name) {
       App.showError(t('batch.needs_name'));
       $('batch-name').focus();
+      return;
+    }
+    // The open batch's own name keeps it open: nothing to ask.
+    if (batch && name === batch.name) {
+      App.showStatus(t('batch.kept', { name }));
+      $('batch-name').value = '';
+      $('typed-code').focus();
       return;
     }
     const body = { name, carrier: $('batch-carrier').value };
@@ -688,11 +707,31 @@
             h(
               'ul',
               { class: 'summary-failures' },
-              answer.refused.map((r) => h('li', null, t('manifest.line', { line: r.line }), ' ', h('span', { class: 'mono', text: r.text }), ': ', r.reason)),
+              answer.refused.map((r) => h('li', null, t('manifest.line', { line: r.line }), ' ', h('span', { class: 'mono', text: r.text }), ': ', (r.reason_by_lang && r.reason_by_lang[window.I18n.lang()]) || r.reason)),
             ),
           ]
         : null,
     ];
+  }
+
+  function renderManifest() {
+    const box = $('manifest-summary');
+    box.hidden = !manifest;
+    if (!manifest) return;
+    if (manifest.answer) {
+      App.clear(box).append(...manifestSummary(manifest.answer).flat(Infinity).filter(Boolean));
+      box.dataset.outcome = 'ok';
+    } else {
+      App.clear(box).append(h('p', { class: 'alert', text: App.errorText(manifest.error) }));
+      box.dataset.outcome = 'error';
+    }
+  }
+
+  function manifestForm(file, replace) {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    if (replace) form.append('replace', 'true');
+    return form;
   }
 
   async function sendManifest() {
@@ -700,186 +739,28 @@
     const file = input.files[0];
     input.value = '';
     if (!file || !batch) return;
-    const form = new FormData();
-    form.append('file', file, file.name);
-    const box = $('manifest-summary');
+    const url = '/api/batches/' + encodeURIComponent(batch.id) + '/manifest';
+    const name = batch.name;
+    const batchId = batch.id;
     try {
-      const answer = await App.upload('/api/batches/' + encodeURIComponent(batch.id) + '/manifest', form, () => {});
-      App.clear(box).append(...manifestSummary(answer).flat(Infinity).filter(Boolean));
-      box.dataset.outcome = 'ok';
-      App.showStatus(t('manifest.loaded', { name: batch.name }));
-    } catch (err) {
-      App.clear(box).append(h('p', { class: 'alert', text: App.errorText(err) }));
-      box.dataset.outcome = 'error';
-    }
-    box.hidden = false;
-  }
-
-  function countCell(value) {
-    return Array.isArray(value) ? value.length : value;
-  }
-
-  // The national heading and the agency, as on the printed forms 01-06.
-  function renderLetterhead(agency) {
-    const head = App.clear($('handover-letterhead'));
-    head.append(
-      h(
-        'div',
-        null,
-        agency.code ? h('div', { text: t('handover.agency_code', { code: agency.code }) }) : null,
-        h('div', { class: 'agency', text: agency.name || t('handover.blank') }),
-      ),
-      h('div', null, h('div', { class: 'nation', text: t('handover.nation') }), h('div', { class: 'motto', text: t('handover.motto') })),
-    );
-  }
-
-  // "<place>, ngày 02 tháng 11 năm 2026" of an ISO time, in the desk's time it already is.
-  function placeDate(place, iso) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
-    if (!m) return '';
-    return t('handover.place_date', { place: place ? place + ', ' : '', d: m[3], m: m[2], y: m[1] });
-  }
-
-  function signBlock(role, who, name) {
-    return h(
-      'div',
-      null,
-      h('strong', { text: t(role) }),
-      h('br'),
-      h('strong', { text: t(who) }),
-      h('br'),
-      t('handover.sign_hint'),
-      h('div', { class: 'sign-name', text: name || t('handover.blank') }),
-    );
-  }
-
-  function renderHandover() {
-    const body = App.clear($('handover-body'));
-    if (!handover) return;
-    // The batch as an object, or (hoso's handover record) its name with the rest beside it.
-    const b = handover.batch && typeof handover.batch === 'object' ? handover.batch : { ...handover, name: handover.batch };
-    const agency = handover.agency || {};
-    const clerk = handover.received_by_name || b.received_by_name || b.received_by;
-    renderLetterhead(agency);
-    const items = handover.items || [];
-    body.append(
-      h('p', { class: 'place-date', text: placeDate(agency.province, b.handed_over_at) }),
-      h(
-        'dl',
-        { class: 'facts' },
-        h('dt', { text: t('batch.name') }),
-        h('dd', { text: b.name || '—' }),
-        h('dt', { text: t('batch.carrier') }),
-        h('dd', { text: App.label('carrier.', b.carrier || '—') }),
-        h('dt', { text: t('batch.handed_over_at') }),
-        h('dd', null, App.timeEl(b.handed_over_at)),
-        clerk ? [h('dt', { text: t('batch.received_by') }), h('dd', { text: clerk })] : null,
-      ),
-      h('p', {
-        text: t('handover.intro', {
-          time: App.fmtDateTime(b.handed_over_at),
-          carrier: App.label('carrier.', b.carrier || '—'),
-          agency: agency.name || t('handover.blank'),
-        }),
-      }),
-    );
-    const counts = ['envelopes', 'registered', 'already_registered', 'manual', 'resolved', 'missing', 'unexpected'];
-    body.append(
-      h('h3', { text: t('handover.summary') }),
-      h(
-        'div',
-        { class: 'table-wrap' },
-        h(
-          'table',
-          { id: 'handover-counts' },
-          App.thead(counts.map((c) => ['handover.count.' + c, 'num'])),
-          h('tbody', null, h('tr', null, counts.map((c) => h('td', { class: 'num', text: App.fmtNumber(countCell(handover[c]) ?? 0) })))),
-        ),
-      ),
-    );
-    body.append(h('h3', { text: t('handover.items') }));
-    if (!items.length) {
-      body.append(h('p', { class: 'empty', text: t('handover.no_items') }));
-    } else {
-      // One row per envelope (the server lists a rescanned envelope once, with its scans).
-      const source = (item) => {
-        const name = item.source === 'typed' || item.file === 'typed' ? t('handover.source.typed') : item.source_name || item.file || '—';
-        return item.scans > 1 ? `${name} (${t('handover.scans', { count: item.scans })})` : name;
-      };
-      body.append(
-        h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            { id: 'handover-items' },
-            App.thead([['col.number', 'num'], 'col.tracking_number', 'col.file', 'col.outcome', 'col.dossier']),
-            h(
-              'tbody',
-              null,
-              items.map((item, i) =>
-                h(
-                  'tr',
-                  null,
-                  h('td', { class: 'num', text: String(i + 1) }),
-                  h('td', { class: 'mono', text: item.tracking_number || '—' }),
-                  h('td', { text: source(item) }),
-                  h('td', { text: App.label('outcome.', item.outcome || '') }),
-                  h('td', null, item.dossier_id ? dossierNumber(item.dossier_id) : '—'),
-                ),
-              ),
-            ),
-          ),
-        ),
-      );
-    }
-    body.append(h('p', { id: 'handover-total', text: t('handover.total', { count: App.fmtNumber(items.length) }) }));
-    if (handover.rescans > 0) {
-      body.append(h('p', { text: t('handover.rescans', { count: App.fmtNumber(handover.rescans) }) }));
-    }
-    for (const key of ['missing', 'unexpected']) {
-      if (Array.isArray(handover[key]) && handover[key].length) {
-        body.append(
-          h('h3', { text: t('handover.list.' + key) }),
-          h('ul', null, handover[key].map((n) => h('li', { class: 'mono', text: n }))),
-        );
+      let answer;
+      try {
+        answer = await App.upload(url, manifestForm(file, false), () => {});
+      } catch (err) {
+        // The batch has another list: replaced only when the clerk says so.
+        if (err.code !== 'conflict') throw err;
+        if (!(await App.confirm(err.message, t('manifest.replace')))) {
+          App.showStatus(t('manifest.kept', { name }));
+          return;
+        }
+        answer = await App.upload(url, manifestForm(file, true), () => {});
       }
-    }
-    body.append(
-      h(
-        'div',
-        { class: 'handover-sign' },
-        signBlock('handover.sign_carrier_role', 'handover.sign_carrier_who', ''),
-        signBlock('handover.sign_desk_role', 'handover.sign_desk_who', clerk),
-      ),
-    );
-  }
-
-  let handoverOpener = null;
-
-  // The record of batch `id` (the open one by default), to read and print.
-  async function showHandover(id) {
-    const which = typeof id === 'number' ? id : batch && batch.id;
-    if (!which) return;
-    handoverOpener = document.activeElement;
-    try {
-      handover = await App.get('/api/batches/' + encodeURIComponent(which));
+      manifest = { batchId, answer };
+      App.showStatus(t('manifest.loaded', { name }));
     } catch (err) {
-      App.showError(err);
-      return;
+      manifest = { batchId, error: err };
     }
-    renderHandover();
-    $('handover').hidden = false;
-    document.body.classList.add('print-handover');
-    $('handover-print').focus();
-  }
-
-  function closeHandover() {
-    handover = null;
-    $('handover').hidden = true;
-    document.body.classList.remove('print-handover');
-    const back = handoverOpener && handoverOpener.isConnected ? handoverOpener : $('batch-record');
-    if (back) back.focus();
+    renderManifest();
   }
 
   // ---- start ---------------------------------------------------------------------------------
@@ -892,18 +773,14 @@
     $('typed-form').addEventListener('submit', submitTyped);
     $('batch-form').addEventListener('submit', submitBatch);
     $('batch-close').addEventListener('click', closeBatch);
-    $('batch-record').addEventListener('click', () => showHandover());
     $('manifest-file').addEventListener('change', sendManifest);
-    $('handover-print').addEventListener('click', () => window.print());
-    $('handover-close').addEventListener('click', closeHandover);
     $('manual-refresh').addEventListener('click', loadManual);
     document.addEventListener('hoso:lang', () => {
       renderResults();
       renderManual();
-      renderHandover();
+      renderBatch();
       renderScanner();
       renderRun();
-      renderBatchList();
     });
     await Promise.all([loadBatches(), loadManual()]);
     $('typed-code').focus();
