@@ -276,7 +276,7 @@ tracking::HandoverForm handover_form(const intake::HandoverRecord& record) {
   form.batch_name = record.batch.name;
   form.carrier = record.batch.carrier;
   form.handed_over_at = record.batch.handed_over_at;
-  form.received_by = record.received_by_name;
+  form.received_by = {record.received_by_name, record.received_by_title};
   form.manifest = record.batch.manifest;
   for (const auto& item : record.items) {
     form.envelopes.push_back(

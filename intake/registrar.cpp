@@ -661,6 +661,7 @@ Result<HandoverRecord> Registrar::handover_record(db::Id batch_id) {
     if (!batch->received_by.empty()) {
       TRY_ASSIGN(const auto clerk, tx.find_user(batch->received_by));
       if (clerk && !clerk->name.empty()) record.received_by_name = clerk->name;
+      if (clerk) record.received_by_title = clerk->title;
     }
     TRY_ASSIGN(const auto agency_code, tx.setting(std::string(k_setting_agency)));
     if (agency_code) {

@@ -56,7 +56,8 @@ struct Registration {
 // (registered + already_registered + manual + resolved) add up to `envelopes`.
 struct HandoverRecord {
   db::Batch batch;
-  std::string received_by_name;  // the clerk's full name (staff user), else batch.received_by
+  std::string received_by_name;   // the clerk's full name (staff user), else batch.received_by
+  std::string received_by_title;  // the clerk's title (chức vụ), when the user has one
   // The receiving agency, as the other printed forms head it; empty when not configured.
   std::string agency_code;
   std::string agency_name;

@@ -235,7 +235,7 @@ struct HandoverForm {
   std::string batch_name;
   std::string carrier;  // "vnpost"
   common::Timestamp handed_over_at{};
-  std::string received_by;                  // the clerk's full name
+  Signer received_by;                       // the clerk: full name and title
   std::vector<HandoverEnvelope> envelopes;  // in the order first received
   // The carrier's delivery list when it gave one: each number is received or missing, and an
   // envelope whose number is not on it is marked.

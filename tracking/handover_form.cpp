@@ -109,7 +109,7 @@ Result<std::string> render_handover(const HandoverForm& form) {
   data.set("batch_name", form.batch_name);
   data.set("carrier", carrier_vn(form.carrier));
   data.set("handed_over_at", detail::datetime_vn(form.handed_over_at));
-  data.set("received_by", detail::text_value(form.received_by));
+  data.set("received_by", detail::signer_data(form.received_by));
   data.set("rows", std::move(rows));
   data.set("has_rows", n > 0);
   data.set("checked", checked);

@@ -670,7 +670,7 @@ async function main() {
         check(record.includes(envelope.number), 'the handover record does not list the envelope');
         check((await handover.locator('tr.envelope').count()) === 1, 'one envelope, not one row');
         const onePdf = await handover.pdf({ preferCSSPageSize: true });
-        const onePages = (onePdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+        const onePages = pdfPages(onePdf);
         console.log(`    a batch of one envelope: its handover record prints on ${onePages} A4 page(s)`);
         check(onePages === 1, `the handover record of one envelope prints on ${onePages} pages`);
         await s.shot(handover, 'mailroom-handover-print');
@@ -1343,6 +1343,7 @@ async function main() {
         check(text.includes('Độc lập - Tự do - Hạnh phúc'), 'the handover record has no motto');
         check(text.includes('BIÊN BẢN GIAO NHẬN HỒ SƠ'), 'the handover record has no title');
         check(text.includes('Văn thư Trần Văn Nam'), 'the handover record does not name the clerk');
+        check(text.includes('Công chức Văn phòng'), "the handover record does not give the clerk's title");
         check(!/\bvanthu\b/.test(text), 'the handover record shows the login vanthu');
         check(!/\btyped\b/.test(text), 'the handover record shows "typed"');
         const rowCount = await record.locator('tr.envelope').count();
@@ -1350,7 +1351,7 @@ async function main() {
         check(rowCount > 0 && total === rowCount, `the total ${total} does not match ${rowCount} rows`);
         check(rowCount <= demoBatch.scans, `${rowCount} rows for ${demoBatch.scans} scans`);
         const pdf = await record.pdf({ preferCSSPageSize: true });
-        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+        const pages = pdfPages(pdf);
         console.log(`    the demo batch's handover record: ${rowCount} envelopes on ${pages} A4 page(s)`);
         // One line a row: at least 40 rows on each A4 page after the first's headings and parties.
         const most = 1 + Math.ceil(Math.max(0, rowCount - 25) / 40);
