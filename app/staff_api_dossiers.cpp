@@ -144,7 +144,7 @@ Result<Reply> list_dossiers(Context& desk, const Request& req, const staff::Prin
 
 Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const db::Id id, id_param(req));
-  TRY_ASSIGN(const auto page, tracking::dossier_page(desk.store, id));
+  TRY_ASSIGN(const auto page, tracking::dossier_page(desk.store, desk.clock, id));
   json answer = tracking::staff_object(page.view);
   const common::Lang lang = http::request_lang(req);
   for (json& scan : answer["scans"]) {
@@ -159,17 +159,9 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
     step["actor_name"] = name != page.actor_names.end() ? json(name->second) : json();
   }
   // The deadline as the lists and the header count it: overdue, or due within a working day.
-  TRY_ASSIGN(const auto deadline,
-             desk.store.read<tracking::DeadlineStatus>(
-                 [&](db::Transaction& tx) -> common::Result<tracking::DeadlineStatus> {
-                   TRY_ASSIGN(const auto dossier, tx.get_dossier(id));
-                   if (!dossier) return tracking::DeadlineStatus::none;
-                   TRY_ASSIGN(const auto horizon, tracking::due_horizon(tx, desk.clock.now()));
-                   return horizon.of(*dossier);
-                 }));
-  answer["deadline"] = deadline == tracking::DeadlineStatus::overdue    ? json("overdue")
-                       : deadline == tracking::DeadlineStatus::due_soon ? json("due_soon")
-                                                                        : json();
+  answer["deadline"] = page.deadline == tracking::DeadlineStatus::overdue    ? json("overdue")
+                       : page.deadline == tracking::DeadlineStatus::due_soon ? json("due_soon")
+                                                                             : json();
   json actions = json::array();
   for (tracking::Action a : page.actions) actions.push_back(tracking::action_name(a));
   answer["allowed_actions"] = std::move(actions);

@@ -284,7 +284,8 @@ Result<std::vector<db::Procedure>> latest_procedures(db::Transaction& tx) {
   return out;
 }
 
-Result<DossierPageData> dossier_page(db::Store& store, db::Id id) {
+Result<DossierPageData> dossier_page(db::Store& store, const common::Clock& clock, db::Id id) {
+  const common::Timestamp now = clock.now();
   return store.read<DossierPageData>([&](db::Transaction& tx) -> Result<DossierPageData> {
     DossierPageData page;
     TRY_ASSIGN(page.view, staff_lookup(tx, fmt::format("#{}", id)));
@@ -304,6 +305,8 @@ Result<DossierPageData> dossier_page(db::Store& store, db::Id id) {
       TRY_ASSIGN(const auto user, tx.find_user(actor));
       if (user && !user->name.empty()) page.actor_names.emplace(actor, user->name);
     }
+    TRY_ASSIGN(const auto horizon, due_horizon(tx, now));
+    page.deadline = horizon.of(d);
     return page;
   });
 }

@@ -129,10 +129,13 @@ struct DossierPageData {
   // The full names of the history's actors who are staff users with one, by login (a CLI user or a
   // scanning station has none). Only those actors are read, not every user.
   std::map<std::string, std::string> actor_names;
+  // Overdue or due within a working day at the page's moment, as the lists and the header count it.
+  DeadlineStatus deadline = DeadlineStatus::none;
 };
 
-// The page of dossier `id`, in one read transaction. Fails with not_found when there is no such
-// dossier, or the database's errors.
-common::Result<DossierPageData> dossier_page(db::Store& store, db::Id id);
+// The page of dossier `id` at clock.now(), in one read transaction. Fails with not_found when
+// there is no such dossier, or the database's errors.
+common::Result<DossierPageData> dossier_page(db::Store& store, const common::Clock& clock,
+                                             db::Id id);
 
 }  // namespace tracking

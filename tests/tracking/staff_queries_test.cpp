@@ -203,7 +203,7 @@ TEST_CASE("a dossier's page has the staff view, the next actions and the newest 
                 return {};
               })
               .has_value());
-  auto page = tracking::dossier_page(*desk.store, id);
+  auto page = tracking::dossier_page(*desk.store, desk.clock, id);
   REQUIRE_MESSAGE(page.has_value(), (page ? std::string() : page.error().message));
   CHECK(page->view.dossier.id == id);
   REQUIRE(page->view.applicant.has_value());
@@ -216,8 +216,9 @@ TEST_CASE("a dossier's page has the staff view, the next actions and the newest 
   CHECK(page->documents == std::vector<std::string>{"control"});
   REQUIRE(page->procedures.size() == 1);
   CHECK(page->procedures.front().version == 2);
+  CHECK(page->deadline == tracking::DeadlineStatus::none);  // no deadline runs before acceptance
 
-  auto missing = tracking::dossier_page(*desk.store, id + 100);
+  auto missing = tracking::dossier_page(*desk.store, desk.clock, id + 100);
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
 }
@@ -251,7 +252,7 @@ TEST_CASE("a dossier's page names the staff who acted on it, and only them") {
                 return {};
               })
               .has_value());
-  const auto page = tracking::dossier_page(*desk.store, id).value();
+  const auto page = tracking::dossier_page(*desk.store, desk.clock, id).value();
   CHECK(page.actor_names == std::map<std::string, std::string>{{"hoa", "Lê Thị Hoa"}});
 }
 
