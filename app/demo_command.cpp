@@ -411,7 +411,7 @@ Result<int> print_documents(Run& run, const std::filesystem::path& folder) {
     return {};
   }));
   TRY_ASSIGN(auto reg, tracking::render_register(*year));
-  TRY(tracking::write_document(folder / "form-06-register.html", reg));
+  TRY(tracking::write_document(folder / "form-07-register.html", reg));
   ++files;
   if (!labels.empty()) {
     TRY_ASSIGN(auto sheet, tracking::render_labels(labels, tracking::LabelSize::a6,
@@ -591,8 +591,8 @@ Result<DemoOutcome> run_demo_flow(
   fmt::print(out,
              "\n== printed documents: {} HTML files in {}/ ==\n"
              "  one folder per dossier (form-01 receipt, form-02 supplement request, form-03 "
-             "refusal,\n  form-04 apology, form-05 process control sheet, label.html), "
-             "form-06-register.html, labels.html\n",
+             "refusal,\n  form-04 apology and extension, form-05 stop notice, form-06 process "
+             "control sheet,\n  label.html), form-07-register.html, labels.html\n",
              printed, run.outcome.documents.string());
   if (at_end) at_end(run.outcome, run.carrier_sim->base_url());
   return run.outcome;

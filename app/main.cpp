@@ -364,7 +364,7 @@ const Command k_commands[] = {
      "The whole flow on a fresh desk in var/demo/ in simulated time: envelopes registered, "
      "officers' actions, results posted, the carrier's deliveries, the report and the documents",
      define_demo},
-    {"print", "Printable documents as HTML: forms 01-06 and return labels (Code 128 + QR)",
+    {"print", "Printable documents as HTML: forms 01-07 and return labels (Code 128 + QR)",
      define_print},
     {"serve",
      "The desk's web server: pages and API for staff and citizens, the carrier's webhooks, and "

@@ -52,8 +52,9 @@ Result<FormRenderer> form_renderer(const PrintArgs& args, std::string& file_name
     return make_error(ErrorCode::invalid_argument,
                       fmt::format("--paper {}: give a5 or a4", shorten(args.paper, 20)));
   }
+  // Circular 03/2025's numbers (tracking::write_dossier_documents names them alike).
   static constexpr const char* k_files[] = {"form-01.html", "form-02.html", "form-03.html",
-                                            "form-04.html", "form-05.html"};
+                                            "form-04.html", "form-05.html", "form-06.html"};
   file_name = k_files[static_cast<int>(*kind)];
   if (*kind == tracking::FormKind::supplement && args.number > 0) {
     file_name = fmt::format("form-02-{}.html", args.number);
@@ -140,8 +141,9 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
       ->add_option("--number", args.number, "Which request (1, 2...; default the latest)")
       ->check(CLI::Range(1, 1000));
   add_form("refusal", "Form 03: refusal with its reasons");
-  add_form("apology", "Form 04: apology with the new appointment date");
-  add_form("control", "Form 05: process control sheet (every step, on time or late)");
+  add_form("apology", "Form 04: apology and request for more time, with the new date");
+  add_form("stop", "Form 05: notice that processing of the dossier has stopped");
+  add_form("control", "Form 06: process control sheet (every step, on time or late)");
   auto* all = print->add_subcommand(
       "all", "Every document that applies to a dossier, into its folder (or --out DIR)");
   all->add_option("key", args.keys, "#id, tracking number or dossier code")
@@ -152,9 +154,9 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
   all->add_option("--size", args.size, "Label size: a6 or 100x150")->capture_default_str();
   subs.push_back(all);
 
-  auto* reg = print->add_subcommand("register", "Form 06: the year's register of dossiers");
+  auto* reg = print->add_subcommand("register", "Form 07: the year's register of dossiers");
   reg->add_option("--year", args.year, "YYYY")->required()->check(CLI::Range(1970, 9999));
-  reg->add_option("--out", args.out, "The file to write (default documents/form-06-YYYY.html)");
+  reg->add_option("--out", args.out, "The file to write (default documents/form-07-YYYY.html)");
   subs.push_back(reg);
 
   auto* label = print->add_subcommand(
@@ -225,7 +227,7 @@ int run_print(const PrintArgs& args) {
       TRY_ASSIGN(auto reg, tracking::load_register(tx, args.year, clock.now()));
       TRY_ASSIGN(auto html, tracking::render_register(reg));
       pages.push_back(
-          {out.value_or(root / fmt::format("form-06-{}.html", args.year)), std::move(html)});
+          {out.value_or(root / fmt::format("form-07-{}.html", args.year)), std::move(html)});
       return {};
     });
     if (!read) return report_error(read.error());

@@ -80,7 +80,7 @@ std::string processing_time_vn(const db::Procedure& p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// History: the steps of form 05 and the outcome in form 06
+// History: the steps of form 06 and the outcome in form 07
 
 Timeliness compare(Timestamp at, Timestamp deadline) {
   if (at > deadline) return Timeliness::late;
@@ -449,6 +449,28 @@ Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id) {
   return form;
 }
 
+// The reason form 05 gives for a withdrawal recorded without one.
+constexpr std::string_view k_withdrawn_reason =
+    "Theo đề nghị dừng giải quyết, rút hồ sơ của Ông/Bà";
+
+Result<StopNotice> load_stop_notice(db::Transaction& tx, db::Id dossier_id) {
+  StopNotice form;
+  TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
+  TRY_ASSIGN(auto events, dossier_events(tx, dossier_id));
+  // Decree 118/2025 Article 21: processing stops at the citizen's request, which hoso records as a
+  // stop or as a withdrawal (docs/domain.md §1.4); form 05 answers either.
+  const db::Event* stop = nullptr;
+  for (const db::Event& e : events) {
+    if (e.action == db::EventKind::stopped || e.action == db::EventKind::withdrawn) stop = &e;
+  }
+  if (!stop) return not_applicable(form.dossier, msg::form_not_stopped);
+  form.reason = stop->reason.empty() ? std::string(k_withdrawn_reason) : stop->reason;
+  TRY_ASSIGN(form.officer, signer_of(tx, stop->actor));
+  form.stopped_at = stop->at;
+  TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
+  return form;
+}
+
 Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) {
   ControlSheet sheet;
   TRY_ASSIGN(sheet.dossier, load_dossier_summary(tx, dossier_id));
@@ -583,8 +605,13 @@ Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id d
       TRY_ASSIGN(auto form, load_apology(tx, dossier_id));
       TRY(add("form-04.html", render_apology(form)));
     }
+    if (!events_named(events, db::EventKind::stopped).empty() ||
+        !events_named(events, db::EventKind::withdrawn).empty()) {
+      TRY_ASSIGN(auto form, load_stop_notice(tx, dossier_id));
+      TRY(add("form-05.html", render_stop_notice(form)));
+    }
     TRY_ASSIGN(auto sheet, load_control_sheet(tx, dossier_id));
-    TRY(add("form-05.html", render_control_sheet(sheet)));
+    TRY(add("form-06.html", render_control_sheet(sheet)));
     TRY_ASSIGN(auto shipment, newest_return_shipment(tx, dossier_id));
     if (shipment) {
       TRY_ASSIGN(auto label, load_return_label(tx, dossier_id));
@@ -607,6 +634,7 @@ std::optional<FormKind> parse_form_kind(std::string_view name) {
   if (name == "supplement") return FormKind::supplement;
   if (name == "refusal") return FormKind::refusal;
   if (name == "apology") return FormKind::apology;
+  if (name == "stop") return FormKind::stop;
   if (name == "control") return FormKind::control;
   return std::nullopt;
 }
@@ -621,6 +649,8 @@ std::string_view form_kind_name(FormKind kind) {
       return "refusal";
     case FormKind::apology:
       return "apology";
+    case FormKind::stop:
+      return "stop";
     case FormKind::control:
       return "control";
   }
@@ -637,11 +667,13 @@ Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
   bool appointment = dossier.due_at.has_value();
   bool supplement = false;
   bool refused = false;
+  bool stopped = false;
   const db::Event* apology = nullptr;
   for (const db::Event& e : events) {
     if (e.action == db::EventKind::accepted) accepted = true;
     if (e.action == db::EventKind::supplement_requested) supplement = true;
     if (e.action == db::EventKind::refused) refused = true;
+    if (e.action == db::EventKind::stopped || e.action == db::EventKind::withdrawn) stopped = true;
     if (e.action == db::EventKind::reappointed) apology = &e;
     if (e.action == db::EventKind::accepted || e.action == db::EventKind::supplement_received) {
       const auto data = nlohmann::json::parse(e.data, nullptr, false);
@@ -661,6 +693,7 @@ Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
   if (supplement) out.forms.push_back(FormKind::supplement);
   if (refused) out.forms.push_back(FormKind::refusal);
   if (apology_dated) out.forms.push_back(FormKind::apology);
+  if (stopped) out.forms.push_back(FormKind::stop);
   out.forms.push_back(FormKind::control);
   out.return_label = shipment.has_value();
   return out;
@@ -685,6 +718,10 @@ Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind
     case FormKind::apology: {
       TRY_ASSIGN(auto form, load_apology(tx, dossier_id));
       return render_apology(form);
+    }
+    case FormKind::stop: {
+      TRY_ASSIGN(auto form, load_stop_notice(tx, dossier_id));
+      return render_stop_notice(form);
     }
     case FormKind::control: {
       TRY_ASSIGN(auto sheet, load_control_sheet(tx, dossier_id));

@@ -1,9 +1,10 @@
-// The printable documents of a dossier (docs/domain.md §1): form 01 receipt and appointment slip,
-// 02 supplement request, 03 refusal, 04 apology with a new date, 05 process control sheet, 06
-// yearly register, and return labels, as standalone HTML pages (UTF-8, print CSS with @page sizes,
-// barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data structs; pure
-// render functions (no database; templates that HTML-escape every text); loaders that fill the
-// structs from a db::Transaction. Knows nothing of the CLI, of HTTP or of carriers' APIs.
+// The printable documents of a dossier (docs/domain.md §0, §1), numbered as Circular
+// 03/2025/TT-VPCP numbers them: form 01 receipt and appointment slip, 02 supplement request, 03
+// refusal, 04 apology and request for more time, 05 notice that processing has stopped, 06 process
+// control sheet, 07 yearly register; and return labels, as standalone HTML pages (UTF-8, print CSS
+// with @page sizes, barcodes as inline SVG from scanner/barcode_writer). Three layers: plain data
+// structs; pure render functions (no database; templates that HTML-escape every text); loaders that
+// fill the structs from a db::Transaction. Knows nothing of the CLI, of HTTP or of carriers' APIs.
 #pragma once
 
 #include <filesystem>
@@ -20,11 +21,21 @@
 
 namespace tracking {
 
-enum class PaperSize { a4, a5 };                 // forms 01-05 (form 06 is A4 landscape)
+enum class PaperSize { a4, a5 };                 // forms 01-06 (form 07 is A4 landscape)
 enum class LabelSize { a6, mm100x150 };          // return labels
 enum class LabelLayout { one_per_page, sheet };  // sheet: as many labels as fit on A4
 std::optional<PaperSize> parse_paper_size(std::string_view name);  // "a4", "a5"
 std::optional<LabelSize> parse_label_size(std::string_view name);  // "a6", "100x150"
+
+// The set of forms a printout follows (docs/domain.md §0): Circular 01/2018/TT-VPCP for a form
+// issued before 15 September 2025, Circular 03/2025/TT-VPCP from that day (its Article 1 and Annex
+// I). The sets differ in their numbering (the control sheet is 05 then 06, the register 06 then
+// 07), in form 04's title (an apology with a new date, then an apology asking for more time) and
+// in form 05 (the stop notice), which only the 2025 set has. A dossier received before the change
+// reprints its old forms as they were issued.
+enum class FormSet { tt01_2018, tt03_2025 };
+// The set in force at `issued` (desk time).
+FormSet form_set_at(common::Timestamp issued);
 
 // The agency on letterheads and as the sender on labels.
 struct AgencyInfo {
@@ -110,7 +121,8 @@ struct RefusalForm {
   PaperSize paper = PaperSize::a4;
 };
 
-// Form 04: "Phiếu xin lỗi và hẹn lại ngày trả kết quả".
+// Form 04: "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết" (Circular 03/2025); before
+// 15 September 2025 "Phiếu xin lỗi và hẹn lại ngày trả kết quả" (Circular 01/2018).
 struct ApologyForm {
   AgencyInfo agency;
   DossierSummary dossier;
@@ -125,7 +137,18 @@ struct ApologyForm {
 // Whether a step met its deadline (national scoring: before, on or after the appointment).
 enum class Timeliness { not_applicable, early, on_time, late };
 
-// One line of form 05: one event of the dossier's history.
+// Form 05 (Circular 03/2025 only): "Thông báo dừng giải quyết hồ sơ", the notice that the agency
+// has stopped processing the dossier (docs/domain.md §1.4), with the reason.
+struct StopNotice {
+  AgencyInfo agency;
+  DossierSummary dossier;
+  common::Timestamp stopped_at{};
+  std::string reason;  // required
+  Signer officer;
+  PaperSize paper = PaperSize::a4;
+};
+
+// One line of form 06: one event of the dossier's history.
 struct ControlStep {
   common::Timestamp at{};
   std::string action;  // the event log's name ("accepted"); shown in Vietnamese
@@ -135,7 +158,7 @@ struct ControlStep {
   Timeliness timeliness = Timeliness::not_applicable;
 };
 
-// Form 05: "Phiếu kiểm soát quá trình giải quyết hồ sơ".
+// Form 06 (form 05 before 15 September 2025): "Phiếu kiểm soát quá trình giải quyết hồ sơ".
 struct ControlSheet {
   AgencyInfo agency;
   DossierSummary dossier;
@@ -143,7 +166,7 @@ struct ControlSheet {
   PaperSize paper = PaperSize::a4;
 };
 
-// One row of form 06.
+// One row of form 07.
 struct RegisterRow {
   DossierSummary dossier;
   std::optional<common::Timestamp> resolved_at;  // result ready (processed)
@@ -153,7 +176,8 @@ struct RegisterRow {
   std::string note;
 };
 
-// Form 06: "Sổ theo dõi hồ sơ", one row per dossier filed in the year, by filing time.
+// Form 07 (form 06 before 15 September 2025): "Sổ theo dõi hồ sơ", one row per dossier filed in
+// the year, by filing time.
 struct YearRegister {
   AgencyInfo agency;
   int year = 0;
@@ -187,6 +211,7 @@ common::Result<std::string> render_receipts(std::span<const ReceiptForm> forms);
 common::Result<std::string> render_supplement_request(const SupplementForm& form);
 common::Result<std::string> render_refusal(const RefusalForm& form);
 common::Result<std::string> render_apology(const ApologyForm& form);
+common::Result<std::string> render_stop_notice(const StopNotice& form);
 common::Result<std::string> render_control_sheet(const ControlSheet& sheet);
 common::Result<std::string> render_register(const YearRegister& reg);
 // Labels of `size`, one per page or as a sheet (A4: 4 A6 labels, 2 of 100 × 150 mm). Fails with
@@ -212,6 +237,9 @@ common::Result<SupplementForm> load_supplement_request(db::Transaction& tx, db::
                                                        int number = 0);
 common::Result<RefusalForm> load_refusal(db::Transaction& tx, db::Id dossier_id);
 common::Result<ApologyForm> load_apology(db::Transaction& tx, db::Id dossier_id);
+// The dossier's latest stop or withdrawal (the citizen asked to stop: Decree 118/2025 Article 21).
+// invalid_argument when processing was neither stopped nor withdrawn.
+common::Result<StopNotice> load_stop_notice(db::Transaction& tx, db::Id dossier_id);
 common::Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id);
 // Dossiers filed in `year` (local time), by filing time. `now` is the printing time.
 common::Result<YearRegister> load_register(db::Transaction& tx, int year, common::Timestamp now);
@@ -253,7 +281,8 @@ enum class FormKind {
   supplement,  // "supplement": form 02
   refusal,     // "refusal": form 03
   apology,     // "apology": form 04
-  control,     // "control": form 05
+  stop,        // "stop": form 05 (stop notice)
+  control,     // "control": form 06 (form 05 before 15 September 2025)
 };
 std::optional<FormKind> parse_form_kind(std::string_view name);
 // The name parse_form_kind reads ("receipt", "supplement"...).
@@ -268,7 +297,8 @@ struct AvailableForms {
 // Which forms of dossier `dossier_id` exist, from the dossier, its events and its shipments,
 // without loading or rendering any form. A form is listed iff its loader succeeds, or fails only
 // because the desk has no usable public address, which opening it then explains (load_receipt,
-// load_supplement_request of the latest request, load_refusal, load_apology, load_control_sheet);
+// load_supplement_request of the latest request, load_refusal, load_apology, load_stop_notice,
+// load_control_sheet);
 // `return_label` iff load_return_label succeeds. For a dossier moved by tracking::Lifecycle these
 // are exactly the forms render_form succeeds on with its defaults; a form listed here can still
 // fail to render when its barcode cannot be encoded, or when a supplement's list or a refusal's
@@ -295,9 +325,11 @@ struct DocumentOptions {
 // Writes into `folder` (created if missing) every document that applies to the dossier, each
 // file replaced atomically: form-01.html (accepted), form-02.html (one per supplement request:
 // form-02-1.html, form-02-2.html... when there were several), form-03.html (refused), form-04.html
-// (re-appointed), form-05.html (always) and label.html (a return shipment exists). Returns the
-// paths written, in that order. Reads in one read transaction of `store`. Fails like the loaders,
-// or with io_error naming the file that could not be written.
+// (re-appointed), form-05.html (stopped or withdrawn), form-06.html (the control sheet, always) and
+// label.html (a return shipment exists): the file names follow Circular 03/2025's numbers whatever
+// set a form was printed in. Returns the paths written, in that order. Reads in one read
+// transaction of `store`. Fails like the loaders, or with io_error naming the file that could not
+// be written.
 common::Result<std::vector<std::filesystem::path>> write_dossier_documents(
     db::Store& store, db::Id dossier_id, const std::filesystem::path& folder,
     const DocumentOptions& options = {});

@@ -1,7 +1,9 @@
-// Forms 01-06 (tracking/documents.hpp): the checks a form needs, its data for its template in
+// Forms 01-07 (tracking/documents.hpp): the checks a form needs, its data for its template in
 // tracking/templates/, and nothing of how the data was loaded.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,8 +51,8 @@ std::string step_vn(std::string_view action) {
       {"fees_paid", "Đã thực hiện nghĩa vụ tài chính"},
       {"processed", "Có kết quả giải quyết hồ sơ"},
       {"withdrawn", "Công dân rút hồ sơ"},
-      {"stopped", "Dừng giải quyết hồ sơ"},
-      {"reappointed", "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"},
+      {"stopped", "Dừng giải quyết hồ sơ (Mẫu 05)"},
+      {"reappointed", "Xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04)"},
       {"return_dispatched", "Gửi trả kết quả qua bưu chính"},
       {"result_returned", "Đã trả kết quả cho công dân"},
       {"return_failed", "Bưu chính hoàn trả kết quả về cơ quan"},
@@ -59,6 +61,21 @@ std::string step_vn(std::string_view action) {
     if (name == action) return std::string(vn);
   }
   return std::string(action);
+}
+
+// Which number a form has in each set (docs/domain.md §0): Circular 01/2018/TT-VPCP numbered
+// the control sheet 05 and the register 06; Circular 03/2025/TT-VPCP adds the stop notice as 05.
+enum class FormNumber { receipt, supplement, refusal, apology, stop, control, register_book };
+
+// "Mẫu số 06" for the corner of the page, and the circular it comes from.
+Data form_number(FormNumber form, common::Timestamp issued) {
+  const bool old_set = form_set_at(issued) == FormSet::tt01_2018;
+  int n = static_cast<int>(form) + 1;
+  if (old_set && form >= FormNumber::control) --n;
+  Data data;
+  data.set("number", fmt::format("Mẫu số {:02}", n));
+  data.set("circular", old_set ? "Thông tư 01/2018/TT-VPCP" : "Thông tư 03/2025/TT-VPCP");
+  return data;
 }
 
 // "<form's title> — <dossier code, or #id before acceptance>"
@@ -92,6 +109,14 @@ Data form_data(std::string_view title_text, PaperSize paper, std::string_view ma
 }
 
 }  // namespace
+
+FormSet form_set_at(common::Timestamp issued) {
+  // Circular 03/2025/TT-VPCP, signed 15 September 2025, applies to forms issued from that day
+  // (docs/domain.md §0).
+  static constexpr common::Date k_circular_03_2025{std::chrono::year{2025}, std::chrono::September,
+                                                   std::chrono::day{15}};
+  return common::local_date(issued) < k_circular_03_2025 ? FormSet::tt01_2018 : FormSet::tt03_2025;
+}
 
 Result<std::string> render_receipt(const ReceiptForm& form) {
   return render_receipts(std::span<const ReceiptForm>(&form, 1));
@@ -130,6 +155,7 @@ Result<std::string> render_receipts(std::span<const ReceiptForm> forms) {
     receipt.set("code_svg", std::move(code_svg));
     receipt.set("qr_svg", std::move(qr_svg));
     receipt.set("received_by", detail::signer_data(form.received_by));
+    receipt.set("form_no", form_number(FormNumber::receipt, form.accepted_at));
     receipts.push_back(std::move(receipt));
   }
   // One receipt is titled by its code (the file a browser saves); several by their number.
@@ -150,6 +176,7 @@ Result<std::string> render_supplement_request(const SupplementForm& form) {
                       "form 02 (supplement request)"));
   Data data = form_data(title("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", form.dossier), form.paper,
                         k_margin, form.agency, form.dossier, form.requested_at);
+  data.set("form_no", form_number(FormNumber::supplement, form.requested_at));
   data.set("missing", detail::text_list(form.missing));
   data.set("reason", text_value(form.reason));
   data.set("officer", detail::signer_data(form.officer));
@@ -161,14 +188,24 @@ Result<std::string> render_refusal(const RefusalForm& form) {
   TRY(detail::require(!form.reasons.empty(), "the reason", "form 03 (refusal)"));
   Data data = form_data(title("Phiếu từ chối tiếp nhận giải quyết hồ sơ", form.dossier), form.paper,
                         k_margin, form.agency, form.dossier, form.refused_at);
+  data.set("form_no", form_number(FormNumber::refusal, form.refused_at));
   data.set("reasons", detail::text_list(form.reasons));
   data.set("officer", detail::signer_data(form.officer));
   return detail::render_page("form_03_refusal", std::move(data));
 }
 
 Result<std::string> render_apology(const ApologyForm& form) {
-  Data data = form_data(title("Phiếu xin lỗi và hẹn lại ngày trả kết quả", form.dossier),
-                        form.paper, k_margin, form.agency, form.dossier, form.issued_at);
+  // Circular 03/2025 turns the 2018 apology with a new date into an apology that asks for more
+  // time (docs/domain.md §1.4); a form issued before it keeps its old title.
+  const bool old_set = form_set_at(form.issued_at) == FormSet::tt01_2018;
+  const std::string_view heading = old_set
+                                       ? "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
+                                       : "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết";
+  Data data = form_data(title(heading, form.dossier), form.paper, k_margin, form.agency,
+                        form.dossier, form.issued_at);
+  data.set("form_no", form_number(FormNumber::apology, form.issued_at));
+  data.set("heading", std::string(heading));
+  data.set("old_set", old_set);
   data.set("previous_due_at", detail::datetime_vn(form.previous_due_at));
   data.set("new_due_at", detail::datetime_vn(form.new_due_at));
   data.set("reason", text_value(form.reason));
@@ -176,10 +213,23 @@ Result<std::string> render_apology(const ApologyForm& form) {
   return detail::render_page("form_04_apology", std::move(data));
 }
 
+Result<std::string> render_stop_notice(const StopNotice& form) {
+  TRY(detail::require(!form.reason.empty(), "the reason", "form 05 (stop notice)"));
+  Data data = form_data(title("Thông báo dừng giải quyết hồ sơ", form.dossier), form.paper,
+                        k_margin, form.agency, form.dossier, form.stopped_at);
+  data.set("form_no", form_number(FormNumber::stop, form.stopped_at));
+  data.set("stopped_on", detail::date_vn(form.stopped_at));
+  data.set("reason", form.reason);
+  data.set("officer", detail::signer_data(form.officer));
+  return detail::render_page("form_05_stop", std::move(data));
+}
+
 Result<std::string> render_control_sheet(const ControlSheet& sheet) {
-  // Form 05 is signed without a date.
+  // The control sheet is signed without a date; it follows the set in force when the dossier was
+  // filed, as its first steps were written then.
   Data data = form_data(title("Phiếu kiểm soát quá trình giải quyết hồ sơ", sheet.dossier),
                         sheet.paper, "12mm 12mm 12mm 15mm", sheet.agency, sheet.dossier, {});
+  data.set("form_no", form_number(FormNumber::control, sheet.dossier.filed_at));
   Data steps{Data::type::list};
   int n = 0;
   for (const ControlStep& step : sheet.steps) {
@@ -196,12 +246,17 @@ Result<std::string> render_control_sheet(const ControlSheet& sheet) {
     steps.push_back(row);
   }
   data.set("steps", steps);
-  return detail::render_page("form_05_control", std::move(data));
+  return detail::render_page("form_06_control", std::move(data));
 }
 
 Result<std::string> render_register(const YearRegister& reg) {
-  TRY(detail::require(reg.year > 0, "the year", "form 06 (register)"));
+  TRY(detail::require(reg.year > 0, "the year", "form 07 (register)"));
   Data data;
+  // A past year's register in the set in force at its end (or now, for this year's).
+  const common::Timestamp year_end = common::local_time(
+      common::Date{std::chrono::year{reg.year}, std::chrono::December, std::chrono::day{31}}, 23,
+      59);
+  data.set("form_no", form_number(FormNumber::register_book, std::min(reg.printed_at, year_end)));
   data.set("page", detail::page_data(fmt::format("Sổ theo dõi hồ sơ năm {}", reg.year),
                                      {297, 210, "A4 landscape"}, "10mm"));
   data.set("agency", detail::agency_data(reg.agency));
@@ -231,7 +286,7 @@ Result<std::string> render_register(const YearRegister& reg) {
   data.set("count", std::to_string(n));
   data.set("resolved", std::to_string(resolved));
   data.set("late", std::to_string(late));
-  return detail::render_page("form_06_register", std::move(data));
+  return detail::render_page("form_07_register", std::move(data));
 }
 
 }  // namespace tracking

@@ -129,7 +129,7 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 42> k_event_l
      {"event_withdrawn", "Công dân rút hồ sơ", "Withdrawn by the citizen"}},
     {db::EventKind::stopped, {"event_stopped", "Dừng giải quyết hồ sơ", "Stopped"}},
     {db::EventKind::reappointed,
-     {"event_reappointed", "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+     {"event_reappointed", "Xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04)",
       "Apology and new due date (form 04)"}},
     {db::EventKind::return_dispatched,
      {"event_return_dispatched", "Gửi trả kết quả qua bưu chính", "Result posted back"}},

@@ -246,12 +246,16 @@ inline constexpr MessageDef form_not_refused{
     "dossier {dossier}: was not refused, so there is no refusal (form 03)"};
 inline constexpr MessageDef form_not_reappointed{
     "form_not_reappointed",
-    "Hồ sơ {dossier} chưa được hẹn lại nên chưa có phiếu xin lỗi và hẹn lại ngày trả kết quả "
-    "(mẫu 04)",
+    "Hồ sơ {dossier} chưa được hẹn lại nên chưa có văn bản xin lỗi và đề nghị gia hạn thời gian "
+    "giải quyết (mẫu 04)",
     "dossier {dossier}: was not re-appointed, so there is no apology (form 04)"};
+inline constexpr MessageDef form_not_stopped{
+    "form_not_stopped",
+    "Hồ sơ {dossier} không bị dừng giải quyết nên chưa có thông báo dừng giải quyết hồ sơ (mẫu 05)",
+    "dossier {dossier}: processing was not stopped, so there is no stop notice (form 05)"};
 inline constexpr MessageDef form_bad_year{"form_bad_year",
-                                          "Mẫu 06: “{year}” không phải là một năm (YYYY)",
-                                          "form 06: {year} is not a year (YYYY)"};
+                                          "Mẫu 07: “{year}” không phải là một năm (YYYY)",
+                                          "form 07: {year} is not a year (YYYY)"};
 inline constexpr MessageDef label_no_return_shipment{
     "label_no_return_shipment",
     "Hồ sơ {dossier} chưa gửi trả kết quả qua bưu chính nên chưa có nhãn để in: hãy gửi kết quả "

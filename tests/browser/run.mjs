@@ -1369,9 +1369,10 @@ async function main() {
         'form-01': 'Mẫu 01 giấy tiếp nhận',
         'form-02': 'Mẫu 02 yêu cầu bổ sung',
         'form-03': 'Mẫu 03 từ chối',
-        'form-04': 'Mẫu 04 xin lỗi, hẹn lại',
-        'form-05': 'Mẫu 05 phiếu kiểm soát',
-        'form-06': 'Mẫu 06 sổ theo dõi',
+        'form-04': 'Mẫu 04 xin lỗi, đề nghị gia hạn',
+        'form-05': 'Mẫu 05 thông báo dừng giải quyết',
+        'form-06': 'Mẫu 06 phiếu kiểm soát',
+        'form-07': 'Mẫu 07 sổ theo dõi',
         label: 'nhãn gửi trả',
         labels: 'tờ nhãn gửi trả',
       };
@@ -1381,7 +1382,7 @@ async function main() {
         const kind = (/^(form-0\d|labels?)(-\d+|-register)?\.html$/.exec(path.basename(file)) || [])[1];
         if (kind in kinds) byKind.set(kind, [...(byKind.get(kind) || []), file]);
       }
-      for (const kind of ['form-01', 'form-02', 'form-03', 'form-04', 'form-05', 'form-06']) check(byKind.has(kind), `the demo printed no ${kinds[kind]}`);
+      for (const kind of ['form-01', 'form-02', 'form-03', 'form-04', 'form-05', 'form-06', 'form-07']) check(byKind.has(kind), `the demo printed no ${kinds[kind]}`);
       const { context, page } = await s.context();
       try {
         for (const [kind, all] of byKind) {
@@ -1395,20 +1396,20 @@ async function main() {
             await page.goto(pathToFileURL(file).href);
             const pages = pdfPages(await page.pdf({ preferCSSPageSize: true }));
             counts.push(pages);
-            if (kind === 'form-05') {
+            if (kind === 'form-06') {
               // Up to eight steps on one page; a longer history goes on, the table's head repeated.
               const steps = await page.locator('tr.step').count();
               check(steps > 8 || pages === 1, `a control sheet of ${steps} steps prints on ${pages} pages`);
               check(pages <= Math.ceil(steps / 8), `a control sheet of ${steps} steps prints on ${pages} pages`);
             }
-            if (kind === 'form-06') {
+            if (kind === 'form-07') {
               const rows = await page.locator('tbody tr').count();
               rowsAPage = rows / pages;
               check(pages === 1 || rowsAPage >= 15, `the register prints ${rows} rows on ${pages} pages`);
             }
           }
           console.log(`      ${kinds[kind]}: ${all.length} printed, ${counts.length} to PDF, the longest first: ${counts.join(', ')} page(s)${rowsAPage !== null ? `, ${rowsAPage.toFixed(1)} rows a page` : ''}`);
-          if (['form-01', 'form-02', 'form-03', 'form-04', 'label'].includes(kind)) {
+          if (['form-01', 'form-02', 'form-03', 'form-04', 'form-05', 'label'].includes(kind)) {
             check(counts.every((n) => n === 1), `${kinds[kind]} prints on ${counts.join(', ')} pages, not 1`);
           }
         }

@@ -489,11 +489,101 @@ TEST_CASE("the apology gives the old and the new appointment dates") {
       [&](db::Transaction& tx) { return tracking::load_apology(tx, id); });
   auto html = tracking::render_apology(form);
   REQUIRE(html.has_value());
-  CHECK(contains(*html, "Phiếu xin lỗi và hẹn lại ngày trả kết quả"));
+  // Circular 03/2025's form 04: an apology that asks for more time.
+  CHECK(contains(*html, "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"));
+  CHECK(
+      contains(*html, "đề nghị gia hạn thời gian giải quyết hồ sơ đến <b class=\"new-due-date\">"));
+  CHECK_FALSE(contains(*html, "Phiếu xin lỗi và hẹn lại ngày trả kết quả"));
+  CHECK(
+      contains(*html, "<div class=\"form-no\" title=\"Thông tư 03/2025/TT-VPCP\">Mẫu số 04</div>"));
   CHECK(contains(*html, "17 giờ 00 phút, ngày 09/03/2026"));
   CHECK(contains(*html, "<b class=\"new-due-date\">17 giờ 00 phút, ngày 12/03/2026</b>"));
   CHECK(contains(*html, "Chờ ý kiến của Sở Tài nguyên và Môi trường"));
   CHECK(contains(*html, "Đà Nẵng, ngày 05 tháng 03 năm 2026"));
+}
+
+TEST_CASE("the stop notice (form 05) names the dossier, the day it stopped and why, escaped") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept);
+  // Nothing to print before the dossier is stopped.
+  auto none = desk.store->read<tracking::StopNotice>(
+      [&](db::Transaction& tx) { return tracking::load_stop_notice(tx, id); });
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().code == common::ErrorCode::invalid_argument);
+
+  desk.clock.set(at("2026-03-04 14:00"));
+  tracking::ActionRequest r;
+  r.action = Action::stop;
+  r.actor = "truong.phong";
+  r.reason = "Công dân đề nghị dừng <b>giải quyết</b> & rút hồ sơ";
+  REQUIRE(desk.life.apply(id, r).has_value());
+  const auto form = desk.load<tracking::StopNotice>(
+      [&](db::Transaction& tx) { return tracking::load_stop_notice(tx, id); });
+  auto html = tracking::render_stop_notice(form);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "Thông báo dừng giải quyết hồ sơ"));
+  CHECK(contains(*html, ">Mẫu số 05</div>"));
+  CHECK(contains(*html, "000.00.05.H12-260302-0001"));
+  CHECK(contains(*html, "kể từ ngày 04/03/2026"));
+  CHECK(contains(*html, "Công dân đề nghị dừng &lt;b&gt;giải quyết&lt;/b&gt; &amp; rút hồ sơ"));
+  CHECK_FALSE(contains(*html, "<b>giải quyết</b>"));
+  CHECK(contains(*html, k_name));
+  CHECK(contains(*html, "Đà Nẵng, ngày 04 tháng 03 năm 2026"));
+
+  const auto listed = desk.load<tracking::AvailableForms>(
+      [&](db::Transaction& tx) { return tracking::available_forms(tx, id); });
+  CHECK(listed.forms == std::vector<tracking::FormKind>{tracking::FormKind::receipt,
+                                                        tracking::FormKind::stop,
+                                                        tracking::FormKind::control});
+  CHECK(tracking::parse_form_kind("stop") == tracking::FormKind::stop);
+
+  // A withdrawal is the citizen's request to stop too (Decree 118/2025 Article 21), reason or not.
+  const db::Id withdrawn = desk.add_dossier(at("2026-03-02 09:30"), "EB000000015VN");
+  desk.act(withdrawn, Action::accept);
+  desk.act(withdrawn, Action::withdraw);
+  const auto notice = desk.load<tracking::StopNotice>(
+      [&](db::Transaction& tx) { return tracking::load_stop_notice(tx, withdrawn); });
+  CHECK(notice.reason == "Theo đề nghị dừng giải quyết, rút hồ sơ của Ông/Bà");
+  CHECK(tracking::render_stop_notice(notice).has_value());
+}
+
+TEST_CASE("forms issued before 15 September 2025 reprint in Circular 01/2018's set") {
+  // Circular 03/2025/TT-VPCP applies from 15 September 2025 (docs/domain.md §0).
+  CHECK(tracking::form_set_at(at("2025-09-14 23:59")) == tracking::FormSet::tt01_2018);
+  CHECK(tracking::form_set_at(at("2025-09-15 00:00")) == tracking::FormSet::tt03_2025);
+
+  Desk desk;
+  desk.clock.set(at("2025-08-26 08:00"));
+  const db::Id id = desk.add_dossier(at("2025-08-25 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept);
+  tracking::ActionRequest r;
+  r.action = Action::apologise;
+  r.actor = "truong.phong";
+  r.reason = "Chờ ý kiến";
+  r.new_date = common::parse_date("2025-09-19").value();
+  auto apologised = desk.life.apply(id, r);
+  INFO((apologised ? std::string() : apologised.error().message));
+  REQUIRE(apologised.has_value());
+  desk.clock.set(at("2026-03-02 08:00"));  // reprinted today
+
+  const auto apology = desk.load<tracking::ApologyForm>(
+      [&](db::Transaction& tx) { return tracking::load_apology(tx, id); });
+  auto html = tracking::render_apology(apology);
+  REQUIRE(html.has_value());
+  CHECK(contains(*html, "<h1>Phiếu xin lỗi và hẹn lại ngày trả kết quả</h1>"));
+  CHECK(contains(*html, "title=\"Thông tư 01/2018/TT-VPCP\">Mẫu số 04</div>"));
+  // The control sheet was form 05 then, the register form 06.
+  const auto sheet = desk.load<tracking::ControlSheet>(
+      [&](db::Transaction& tx) { return tracking::load_control_sheet(tx, id); });
+  auto control = tracking::render_control_sheet(sheet);
+  REQUIRE(control.has_value());
+  CHECK(contains(*control, ">Mẫu số 05</div>"));
+  const auto reg = desk.load<tracking::YearRegister>(
+      [&](db::Transaction& tx) { return tracking::load_register(tx, 2024, desk.clock.now()); });
+  auto old_register = tracking::render_register(reg);
+  REQUIRE(old_register.has_value());
+  CHECK(contains(*old_register, ">Mẫu số 06</div>"));
 }
 
 TEST_CASE("the control sheet lists every step with its actor and marks a late result") {
@@ -515,6 +605,7 @@ TEST_CASE("the control sheet lists every step with its actor and marks a late re
   auto html = tracking::render_control_sheet(sheet);
   REQUIRE(html.has_value());
   CHECK(contains(*html, "Phiếu kiểm soát quá trình giải quyết hồ sơ"));
+  CHECK(contains(*html, ">Mẫu số 06</div>"));
   CHECK(count_of(*html, "<tr class=\"step ") == 4);
   CHECK(contains(*html, "Có kết quả giải quyết hồ sơ"));
   CHECK(contains(*html, "<td class=\"late\">Quá hạn</td>"));
@@ -540,6 +631,7 @@ TEST_CASE("the yearly register has one row per dossier filed in that year") {
   REQUIRE(html.has_value());
   CHECK(contains(*html, "@page { size: A4 landscape"));
   CHECK(contains(*html, "Sổ theo dõi hồ sơ"));
+  CHECK(contains(*html, ">Mẫu số 07</div>"));
   CHECK(count_of(*html, "<tr><td>") == 2);
   CHECK(contains(*html, "Lê Thị Đầu Năm"));
   CHECK(contains(*html, k_name));
@@ -576,10 +668,18 @@ TEST_CASE("every document that applies to a dossier is written to its folder and
     }
     return out;
   };
+  const db::Id stopped = desk.add_dossier(at("2026-03-02 10:00"), "EB000000029VN");
+  desk.act(stopped, Action::accept);
+  tracking::ActionRequest stop;
+  stop.action = Action::stop;
+  stop.actor = "truong.phong";
+  stop.reason = "Công dân đề nghị dừng giải quyết";
+  REQUIRE(desk.life.apply(stopped, stop).has_value());
   CHECK(names(apologised) ==
-        std::vector<std::string>{"form-01.html", "form-04.html", "form-05.html"});
+        std::vector<std::string>{"form-01.html", "form-04.html", "form-06.html"});
   CHECK(names(dispatched) ==
-        std::vector<std::string>{"form-01.html", "form-05.html", "label.html"});
+        std::vector<std::string>{"form-01.html", "form-06.html", "label.html"});
+  CHECK(names(stopped) == std::vector<std::string>{"form-01.html", "form-05.html", "form-06.html"});
   const std::string label = test_support::read_file(
       desk.dir / ("documents-" + std::to_string(dispatched)) / "label.html");
   CHECK(contains(label, "EL491610889VN"));

@@ -1,5 +1,5 @@
 // Dates as the printed documents write them, in desk time (UTC+7). Shared by the loaders (notes of
-// form 05) and the renderers; knows nothing of HTML or of the database.
+// form 06) and the renderers; knows nothing of HTML or of the database.
 #pragma once
 
 #include <cstddef>
