@@ -468,8 +468,11 @@ Result<DemoOutcome> run_demo_flow(
   InitArgs init;
   init.db = run.outcome.database.string();
   init.agency = k_agency;
-  init.agency_name = "Bộ phận Một cửa UBND quận Hải Châu (demo)";
-  init.agency_address = "270 Trưng Nữ Vương, phường Hải Châu, TP. Đà Nẵng";
+  // A commune-level public administrative service centre of the two-level local government
+  // (docs/domain.md §0): the ward of Hải Châu in Đà Nẵng, which receives dossiers of the whole
+  // city.
+  init.agency_name = "Trung tâm Phục vụ hành chính công phường Hải Châu (demo)";
+  init.agency_address = "270 Trưng Nữ Vương, phường Hải Châu, thành phố Đà Nẵng";
   init.agency_phone = "0236 3821 234";
   init.agency_province = "Đà Nẵng";
   // The address the demo's server will really listen on (run_demo picked a free port when
@@ -505,7 +508,7 @@ Result<DemoOutcome> run_demo_flow(
   run.desk = std::move(desk);
   {
     staff::Accounts accounts(*run.desk->store, run.clock);
-    // Titles as a district's one-stop desk gives them, printed under the names on the forms.
+    // Titles as a ward's service centre gives them, printed under the names on the forms.
     for (const auto& [login, name, role, title] :
          {std::tuple{k_demo_admin, "Quản trị (demo)", staff::Role::admin,
                      "Phó Giám đốc Trung tâm Phục vụ hành chính công"},

@@ -102,6 +102,17 @@ Runner define_init(CLI::App& command, const Shared& shared) {
   command.add_option("--public-url", args->public_url,
                      "Where citizens open the lookup page, for the QR on receipts and labels "
                      "(default http://127.0.0.1:8080)");
+  command.add_option("--office-hours", args->office_hours,
+                     "The desk's office hours, morning and afternoon (default "
+                     "08:00-12:00,13:00-17:00): deadlines in working hours count them");
+  command.add_option("--deadline-after-cutoff", args->deadline_after_cutoff,
+                     "A dossier received after 15:00: its deadline counts from that day (same_day, "
+                     "the default, Decree 118/2025 Art. 18) or from the next working day "
+                     "(next_working_day)");
+  command.add_option("--day-off-filing", args->day_off_filing,
+                     "A dossier received on a day off: counted as received at the next working "
+                     "day's opening (next_working_day, the default) or that day just not counted "
+                     "(civil_code)");
   command.add_option("--admin", args->admin,
                      "Make the first admin with this login (asks for the password; the first "
                      "line of stdin when it is not a terminal)");

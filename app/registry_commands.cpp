@@ -93,6 +93,17 @@ int run_init(const InitArgs& args) {
       return report_error(*problem);
     }
   }
+  if (!args.office_hours.empty()) {
+    if (auto hours = common::parse_office_hours(args.office_hours); !hours) {
+      return report_error(hours.error());
+    }
+  }
+  if (auto rule = common::parse_deadline_after_cutoff(args.deadline_after_cutoff); !rule) {
+    return report_error(rule.error());
+  }
+  if (auto rule = common::parse_day_off_filing(args.day_off_filing); !rule) {
+    return report_error(rule.error());
+  }
   intake::DeskSetup setup;
   setup.agency_code = args.agency;
   setup.agency_name = args.agency_name;
@@ -100,7 +111,10 @@ int run_init(const InitArgs& args) {
                     {db::k_setting_agency_phone, args.agency_phone},
                     {db::k_setting_agency_province, args.agency_province},
                     {db::k_setting_public_url, args.public_url},
-                    {db::k_setting_public_url_local, args.public_url_local ? "1" : ""}};
+                    {db::k_setting_public_url_local, args.public_url_local ? "1" : ""},
+                    {db::k_setting_office_hours, args.office_hours},
+                    {db::k_setting_deadline_after_cutoff, args.deadline_after_cutoff},
+                    {db::k_setting_day_off_filing, args.day_off_filing}};
   auto procedures = intake::load_procedures_csv(procedures_file);
   if (!procedures) return report_error(procedures.error());
   setup.procedures = std::move(*procedures);
@@ -127,7 +141,7 @@ int run_init(const InitArgs& args) {
         args.agency.empty() && written.error().code == ErrorCode::invalid_argument;
     return report_error(written.error(), no_agency
                                              ? "hoso init --agency 000.00.05.H12 --agency-name "
-                                               "\"Bộ phận Một cửa ...\""
+                                               "\"Trung tâm Phục vụ hành chính công ...\""
                                              : "");
   }
   const std::string agency_line =

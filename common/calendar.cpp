@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -25,7 +26,83 @@ Timestamp at_minute(Date date, int minute_of_day) {
   return local_time(date, minute_of_day / 60, minute_of_day % 60);
 }
 
+// "08:00" as minutes after midnight.
+std::optional<int> parse_clock(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1; };
+  const int h1 = digit(0), h2 = digit(1), m1 = digit(3), m2 = digit(4);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0) return std::nullopt;
+  const int hour = h1 * 10 + h2;
+  const int minute = m1 * 10 + m2;
+  if (hour > 23 || minute > 59) return std::nullopt;
+  return hour * 60 + minute;
+}
+
+std::string clock_text(int minute_of_day) {
+  return fmt::format("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60);
+}
+
 }  // namespace
+
+Result<OfficeHours> parse_office_hours(std::string_view text, OfficeHours hours) {
+  auto fail = [&](std::string_view why) -> Error {
+    return make_error(ErrorCode::bad_input,
+                      fmt::format("office hours \"{}\": {}", text.substr(0, 40), why));
+  };
+  const auto comma = text.find(',');
+  if (comma == std::string_view::npos) {
+    return fail("write the morning and the afternoon, e.g. 08:00-12:00,13:00-17:00");
+  }
+  std::array<int, 4> minutes{};
+  const std::array<std::string_view, 2> halves = {text.substr(0, comma), text.substr(comma + 1)};
+  for (std::size_t i = 0; i < 2; ++i) {
+    const std::string_view half = halves[i];
+    const auto dash = half.find('-');
+    const auto from =
+        dash == std::string_view::npos ? std::nullopt : parse_clock(half.substr(0, dash));
+    const auto to =
+        dash == std::string_view::npos ? std::nullopt : parse_clock(half.substr(dash + 1));
+    if (!from || !to) return fail(fmt::format("{}: not HH:MM-HH:MM", half.substr(0, 20)));
+    if (*to <= *from) {
+      return fail(
+          fmt::format("{}: the {} ends before it starts", half, i == 0 ? "morning" : "afternoon"));
+    }
+    minutes[2 * i] = *from;
+    minutes[2 * i + 1] = *to;
+  }
+  if (minutes[2] < minutes[1]) return fail("the afternoon starts before the morning ends");
+  hours.open_minute = minutes[0];
+  hours.lunch_start = minutes[1];
+  hours.lunch_end = minutes[2];
+  hours.close_minute = minutes[3];
+  return hours;
+}
+
+namespace {
+
+// A setting that is one of two words (empty: the first): false for `first`, true for `second`.
+Result<bool> parse_choice(std::string_view text, std::string_view first, std::string_view second,
+                          std::string_view what) {
+  if (text.empty() || text == first) return false;
+  if (text == second) return true;
+  return make_error(ErrorCode::bad_input, fmt::format("{} \"{}\": give {} or {}", what,
+                                                      text.substr(0, 40), first, second));
+}
+
+}  // namespace
+
+Result<bool> parse_deadline_after_cutoff(std::string_view text) {
+  return parse_choice(text, "same_day", "next_working_day", "deadline after 15:00");
+}
+
+Result<bool> parse_day_off_filing(std::string_view text) {
+  return parse_choice(text, "next_working_day", "civil_code", "filing on a day off");
+}
+
+std::string format_office_hours(const OfficeHours& hours) {
+  return fmt::format("{}-{},{}-{}", clock_text(hours.open_minute), clock_text(hours.lunch_start),
+                     clock_text(hours.lunch_end), clock_text(hours.close_minute));
+}
 
 WorkingCalendar::WorkingCalendar(OfficeHours hours) : hours_(hours) {}
 
@@ -136,9 +213,13 @@ Timestamp WorkingCalendar::counting_start(Timestamp filed) const {
   if (is_working_day(day)) {
     const auto time = seconds_of_day(filed);
     if (time < chr::minutes{hours_.open_minute}) return at_minute(day, hours_.open_minute);
-    // docs/domain.md §5.2: paper dossiers received after 15:00 go to the processing unit at the
-    // start of the next working day.
-    if (time < chr::minutes{hours_.cutoff_minute}) return filed;
+    // docs/domain.md §5.2: after 15:00 the dossier reaches the processing unit the next working
+    // day (Decree 118/2025 Article 18(2)); its deadline still runs from the receipt (Article 17(3))
+    // unless the desk counts it from the next working day.
+    if (!hours_.cutoff_moves_deadline || time < chr::minutes{hours_.cutoff_minute}) return filed;
+  } else if (!hours_.day_off_from_next_working_day) {
+    // Civil Code Article 147: the day of filing is not counted; the next working day is day 1.
+    return filed;
   }
   return at_minute(next_working_day(day), hours_.open_minute);
 }

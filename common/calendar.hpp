@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -25,17 +26,40 @@ struct CalendarDay {
   std::string name;  // shown to staff, in Vietnamese: "Tết Nguyên đán – Mùng 1 Tết"
 };
 
-// Office hours of the desk, in minutes after local midnight. Only these hours count when a
-// deadline is stated in working hours.
+// Office hours of the desk, in minutes after local midnight, and how a deadline counts the day a
+// dossier was filed (docs/domain.md §5.2). Only these hours count when a deadline is stated in
+// working hours. Each desk sets its own (db::k_setting_office_hours and the two rules below).
 struct OfficeHours {
   int open_minute = 8 * 60;
   int lunch_start = 12 * 60;
   int lunch_end = 13 * 60;
   int close_minute = 17 * 60;
-  // A paper dossier received at or after this time is handed to the processing unit at the start
-  // of the next working day, so its deadline clock starts then.
+  // Decree 118/2025 Article 18(2): a paper dossier received at or after this time is handed to the
+  // processing unit at the start of the next working day. That moves the handover, not the
+  // deadline, which runs from the receipt (Article 17(3)); `cutoff_moves_deadline` keeps the older
+  // desk practice of starting the clock the next working day too.
   int cutoff_minute = 15 * 60;
+  bool cutoff_moves_deadline = false;
+  // A dossier filed on a day that is not a working day (a centre open on Saturday, a handover on a
+  // holiday): true counts it as filed at the next working day's opening, which is then day 0 (the
+  // cautious reading, as most provincial systems count); false follows the Civil Code (2015,
+  // Articles 147-148): the day of filing is not counted, so the next working day is day 1. Decree
+  // 118/2025 says neither.
+  bool day_off_from_next_working_day = true;
 };
+
+// Parses office hours written "08:00-12:00,13:00-17:00" (morning and afternoon, 24-hour clock) into
+// `hours`, keeping its other fields. Fails with bad_input saying what is wrong ("13:00-12:00: the
+// afternoon ends before it starts").
+Result<OfficeHours> parse_office_hours(std::string_view text, OfficeHours hours = {});
+// The inverse: "08:00-12:00,13:00-17:00".
+std::string format_office_hours(const OfficeHours& hours);
+// The desk's rule for a dossier received after the cut-off, as written in its settings:
+// "same_day" or "" (false) or "next_working_day" (true: OfficeHours::cutoff_moves_deadline).
+Result<bool> parse_deadline_after_cutoff(std::string_view text);
+// The desk's rule for a dossier filed on a day off: "next_working_day" or "" (false) or
+// "civil_code" (true: !OfficeHours::day_off_from_next_working_day).
+Result<bool> parse_day_off_filing(std::string_view text);
 
 // Working days are Monday to Friday, minus the dates listed as `off`, plus the dates listed as
 // `work`. Dates outside the loaded years follow the weekday rule alone.
@@ -91,15 +115,17 @@ class WorkingCalendar {
   int working_days_between(Date from, Date to) const;
 
   // Returns the moment the deadline clock starts for a dossier filed (handed over) at `filed`:
-  // on a working day before opening time, that day's opening time; on a working day before the
-  // cut-off, `filed` itself; at or after the cut-off, or on a day that is not a working day, the
-  // opening time of the next working day.
+  // on a working day before opening time, that day's opening time; otherwise on a working day,
+  // `filed` itself (the opening of the next working day at or after the cut-off when
+  // OfficeHours::cutoff_moves_deadline); on a day that is not a working day, the opening time of
+  // the next working day, or `filed` itself when !OfficeHours::day_off_from_next_working_day (its
+  // day is then not counted, as no filing day is).
   Timestamp counting_start(Timestamp filed) const;
 
   // Returns the deadline ("ngày hẹn trả") of a procedure that takes `days` working days: closing
   // time on the `days`-th working day after the local date of counting_start(filed). The day the
-  // clock starts is not counted: filed Monday 2 March 2026 10:00 with 5 days is due Monday 9 March
-  // 2026 17:00. days == 0 means closing time on the day the clock starts.
+  // clock starts is not counted: filed Monday 2 March 2026 10:00 (or 16:00) with 5 days is due
+  // Monday 9 March 2026 17:00. days == 0 means closing time on the day the clock starts.
   Timestamp due_after_working_days(Timestamp filed, int days) const;
 
   // Returns the deadline of a procedure that takes `hours` working hours, counted from

@@ -17,4 +17,13 @@ inline constexpr const char* k_setting_public_url = "public_url";
 // address is then accepted.
 inline constexpr const char* k_setting_public_url_local = "public_url_local";
 
+// How the desk counts deadlines (docs/domain.md §5.2, common::OfficeHours): its office hours
+// ("08:00-12:00,13:00-17:00", the default when unset); for a dossier received after 15:00,
+// "same_day" (the default: Decree 118/2025 moves only the handover to the processing unit) or
+// "next_working_day"; for a dossier filed on a day off, "next_working_day" (the default: counted as
+// filed at the next working day's opening) or "civil_code" (its day is simply not counted).
+inline constexpr const char* k_setting_office_hours = "office_hours";
+inline constexpr const char* k_setting_deadline_after_cutoff = "deadline_after_cutoff";
+inline constexpr const char* k_setting_day_off_filing = "day_off_filing";
+
 }  // namespace db

@@ -6,6 +6,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "db/settings.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/messages.hpp"
 
@@ -314,7 +315,17 @@ Result<void> check_allowed(const db::Dossier& dossier, Action action) {
 
 Result<common::WorkingCalendar> load_calendar(db::Transaction& tx) {
   TRY_ASSIGN(auto days, tx.list_calendar_days());
-  common::WorkingCalendar calendar;
+  common::OfficeHours hours;
+  TRY_ASSIGN(const auto office_hours, tx.setting(db::k_setting_office_hours));
+  if (office_hours && !office_hours->empty()) {
+    TRY_ASSIGN(hours, common::parse_office_hours(*office_hours, hours));
+  }
+  TRY_ASSIGN(const auto cutoff, tx.setting(db::k_setting_deadline_after_cutoff));
+  TRY_ASSIGN(hours.cutoff_moves_deadline, common::parse_deadline_after_cutoff(cutoff.value_or("")));
+  TRY_ASSIGN(const auto day_off, tx.setting(db::k_setting_day_off_filing));
+  TRY_ASSIGN(const bool civil_code, common::parse_day_off_filing(day_off.value_or("")));
+  hours.day_off_from_next_working_day = !civil_code;
+  common::WorkingCalendar calendar(hours);
   for (const db::CalendarDay& day : days) calendar.add_day(day.date, day.kind, day.name);
   return calendar;
 }

@@ -33,9 +33,10 @@ Timestamp at(int year, unsigned month, unsigned day, int hour, int minute, int s
   return common::local_time(ymd(year, month, day), hour, minute, second);
 }
 
-WorkingCalendar shipped_calendar() {
+WorkingCalendar shipped_calendar(common::OfficeHours hours = {}) {
   const std::filesystem::path dir = std::filesystem::path(HOSO_SOURCE_DIR) / "samples/calendar";
-  auto loaded = WorkingCalendar::load_csv({dir / "2025.csv", dir / "2026.csv", dir / "2027.csv"});
+  auto loaded =
+      WorkingCalendar::load_csv({dir / "2025.csv", dir / "2026.csv", dir / "2027.csv"}, hours);
   if (!loaded) FAIL(loaded.error().message);
   return std::move(loaded).value();
 }
@@ -111,33 +112,112 @@ TEST_CASE("a dossier filed Friday 13 February 2026 with 5 working days is due af
         "2026-02-27 17:00:00");
 }
 
-TEST_CASE("a dossier handed over at or after 15:00 starts counting at the next working day") {
+// Worked examples of docs/domain.md §5.2, a procedure of 5 working days. Decree 118/2025 Article
+// 17(3): the time runs from the receipt; Article 18(2): a paper dossier received after 15:00 goes
+// to the processing unit the next morning, which moves that handover and not the deadline.
+TEST_CASE(
+    "after 15:00 the deadline still counts from the day of receipt (Decree 118/2025 17(3), "
+    "18(2))") {
   const auto calendar = shipped_calendar();
 
-  SUBCASE("Thursday 12 February 2026 at 16:00 counts from Friday 13 February 08:00") {
-    const auto filed = at(2026, 2, 12, 16, 0);
-    CHECK(common::format_local(calendar.counting_start(filed)) == "2026-02-13 08:00:00");
-    // Same days as a dossier filed on Fri 13 Feb: due Fri 27 Feb 17:00.
-    CHECK(common::format_local(calendar.due_after_working_days(filed, 5)) == "2026-02-27 17:00:00");
-  }
-  SUBCASE("exactly 15:00:00 is already after the cut-off") {
-    CHECK(common::format_local(calendar.counting_start(at(2026, 2, 12, 15, 0, 0))) ==
-          "2026-02-13 08:00:00");
-  }
-  SUBCASE("Thursday 12 February 2026 at 14:59 counts from Thursday, a day earlier") {
-    const auto filed = at(2026, 2, 12, 14, 59);
+  SUBCASE("Monday 2 March 2026 at 16:00 is due Monday 9 March, as at 10:00") {
+    const auto filed = at(2026, 3, 2, 16, 0);
     CHECK(calendar.counting_start(filed) == filed);
-    // Fri 13 (1), Mon 23 (2), Tue 24 (3), Wed 25 (4), Thu 26 (5) -> due Thu 26 Feb 17:00.
-    CHECK(common::format_local(calendar.due_after_working_days(filed, 5)) == "2026-02-26 17:00:00");
+    // Tue 3 (1), Wed 4 (2), Thu 5 (3), Fri 6 (4), Mon 9 (5).
+    CHECK(common::format_local(calendar.due_after_working_days(filed, 5)) == "2026-03-09 17:00:00");
+    CHECK(calendar.due_after_working_days(filed, 5) ==
+          calendar.due_after_working_days(at(2026, 3, 2, 10, 0), 5));
+  }
+  SUBCASE("Thursday 12 February 2026 at 16:00, before Tết, is due Thursday 26 February") {
+    // Fri 13 (1); Tết Mon 16 to Fri 20 and two weekends off; Mon 23 (2) ... Thu 26 (5).
+    CHECK(common::format_local(calendar.due_after_working_days(at(2026, 2, 12, 16, 0), 5)) ==
+          "2026-02-26 17:00:00");
+  }
+  SUBCASE("a deadline in working hours runs from 16:00 too: 8 hours end at 15:00 the next day") {
+    // Mon 16:00-17:00 (1 h), Tue 08:00-12:00 (4 h), 13:00-16:00 (3 h) -> Tue 3 March 16:00.
+    CHECK(common::format_local(calendar.due_after_working_hours(at(2026, 3, 2, 16, 0), 8)) ==
+          "2026-03-03 16:00:00");
   }
   SUBCASE("before opening time the clock starts at opening time the same day") {
     CHECK(common::format_local(calendar.counting_start(at(2026, 3, 4, 7, 30))) ==
           "2026-03-04 08:00:00");
   }
-  SUBCASE("a dossier handed over on a Tết Saturday counts from Monday 23 February") {
+}
+
+TEST_CASE("a desk that counts from the next working day after 15:00 gets one day more") {
+  common::OfficeHours hours;
+  hours.cutoff_moves_deadline = true;
+  const auto calendar = shipped_calendar(hours);
+
+  SUBCASE("Monday 2 March 2026 at 16:00 counts from Tuesday 08:00 and is due Tuesday 10 March") {
+    const auto filed = at(2026, 3, 2, 16, 0);
+    CHECK(common::format_local(calendar.counting_start(filed)) == "2026-03-03 08:00:00");
+    CHECK(common::format_local(calendar.due_after_working_days(filed, 5)) == "2026-03-10 17:00:00");
+  }
+  SUBCASE("exactly 15:00:00 is already after the cut-off, 14:59 is not") {
+    CHECK(common::format_local(calendar.counting_start(at(2026, 2, 12, 15, 0, 0))) ==
+          "2026-02-13 08:00:00");
+    const auto filed = at(2026, 2, 12, 14, 59);
+    CHECK(calendar.counting_start(filed) == filed);
+  }
+  SUBCASE("handed over on Friday 21 August 2026 after the cut-off, the swapped Saturday is day 0") {
+    CHECK(common::format_local(calendar.counting_start(at(2026, 8, 21, 16, 0))) ==
+          "2026-08-22 08:00:00");
+  }
+}
+
+TEST_CASE("a dossier filed on a day off: counted from the next working day, or by the Civil Code") {
+  SUBCASE("by default Saturday 7 March 2026 counts as Monday 9 March 08:00: due Monday 16 March") {
+    const auto calendar = shipped_calendar();
+    const auto filed = at(2026, 3, 7, 9, 0);
+    CHECK(common::format_local(calendar.counting_start(filed)) == "2026-03-09 08:00:00");
+    CHECK(common::format_local(calendar.due_after_working_days(filed, 5)) == "2026-03-16 17:00:00");
+  }
+  SUBCASE("by the Civil Code (Articles 147-148) Saturday is not counted: Mon 9 (1) to Fri 13 (5)") {
+    common::OfficeHours hours;
+    hours.day_off_from_next_working_day = false;
+    const auto calendar = shipped_calendar(hours);
+    CHECK(common::format_local(calendar.due_after_working_days(at(2026, 3, 7, 9, 0), 5)) ==
+          "2026-03-13 17:00:00");
+    // Handed over on the Tết Saturday 14 February: Mon 23 (1) ... Fri 27 (5).
+    CHECK(common::format_local(calendar.due_after_working_days(at(2026, 2, 14, 10, 0), 5)) ==
+          "2026-02-27 17:00:00");
+  }
+  SUBCASE("a dossier handed over on a Tết Saturday counts from Monday 23 February by default") {
+    const auto calendar = shipped_calendar();
     CHECK(common::format_local(calendar.counting_start(at(2026, 2, 14, 10, 0))) ==
           "2026-02-23 08:00:00");
+    // Mon 23 is day 0: Tue 24 (1) ... Mon 2 March (5).
+    CHECK(common::format_local(calendar.due_after_working_days(at(2026, 2, 14, 10, 0), 5)) ==
+          "2026-03-02 17:00:00");
   }
+}
+
+TEST_CASE("a desk's office hours are read from text and refused with a reason when wrong") {
+  auto hours = common::parse_office_hours("07:30-11:30,13:30-17:00");
+  REQUIRE(hours.has_value());
+  CHECK(hours->open_minute == 7 * 60 + 30);
+  CHECK(hours->lunch_start == 11 * 60 + 30);
+  CHECK(hours->lunch_end == 13 * 60 + 30);
+  CHECK(hours->close_minute == 17 * 60);
+  CHECK(common::format_office_hours(*hours) == "07:30-11:30,13:30-17:00");
+  // A deadline of 5 working days ends at this desk's closing time.
+  const auto calendar = shipped_calendar(*hours);
+  CHECK(common::format_local(calendar.due_after_working_days(at(2026, 3, 2, 10, 0), 5)) ==
+        "2026-03-09 17:00:00");
+  CHECK(common::format_local(calendar.counting_start(at(2026, 3, 4, 7, 0))) ==
+        "2026-03-04 07:30:00");
+
+  auto reversed = common::parse_office_hours("08:00-12:00,13:00-12:30");
+  REQUIRE_FALSE(reversed.has_value());
+  CHECK(reversed.error().code == ErrorCode::bad_input);
+  CHECK(
+      reversed.error().message ==
+      "office hours \"08:00-12:00,13:00-12:30\": 13:00-12:30: the afternoon ends before it starts");
+  CHECK_FALSE(common::parse_office_hours("8-12,13-17").has_value());
+  CHECK_FALSE(common::parse_office_hours("08:00-12:00").has_value());
+  CHECK_FALSE(common::parse_office_hours("08:00-12:00,11:00-17:00").has_value());
+  CHECK_FALSE(common::parse_office_hours("08:00-24:00,13:00-17:00").has_value());
 }
 
 TEST_CASE("a deadline across National Day 2026 skips Monday 31 August to Wednesday 2 September") {
@@ -165,9 +245,6 @@ TEST_CASE("a Saturday swapped to be a working day counts toward the deadline") {
     // Filed Fri 21 Aug 09:00: Sat 22 (1), Mon 24 (2), Tue 25 (3), Wed 26 (4), Thu 27 (5).
     CHECK(common::format_local(calendar.due_after_working_days(at(2026, 8, 21, 9, 0), 5)) ==
           "2026-08-27 17:00:00");
-    // Handed over on Friday after the cut-off: the clock starts on the Saturday morning.
-    CHECK(common::format_local(calendar.counting_start(at(2026, 8, 21, 16, 0))) ==
-          "2026-08-22 08:00:00");
   }
   SUBCASE("Saturday 10 January 2026") {
     // Filed Fri 9 Jan 10:00: Sat 10 (1), Mon 12 (2), Tue 13 (3) -> due Tue 13 Jan 17:00.

@@ -266,7 +266,8 @@ TEST_CASE("the due date counts working days from the handover and skips holidays
   // Tuesday 28 April 10:00, 5 working days: 29 April, (30 April and 1 May are holidays), 4, 5, 6,
   // 7 May.
   const db::Id morning = desk.add_dossier(at("2026-04-28 10:00"));
-  // Handed over at 15:30, after the 15:00 cut-off: the clock starts Wednesday 29 April.
+  // Handed over at 15:30, after the 15:00 cut-off: it reaches the processing unit on Wednesday
+  // morning, but its deadline still runs from Tuesday (Decree 118/2025 Art. 17(3), 18(2)).
   const db::Id afternoon = desk.add_dossier(at("2026-04-28 15:30"));
   const db::Id hours = desk.add_dossier(at("2026-04-28 14:00"));
 
@@ -276,10 +277,37 @@ TEST_CASE("the due date counts working days from the handover and skips holidays
   CHECK(a->after.procedure_id == desk.five_days);
   CHECK(a->after.procedure_version == 1);
   CHECK(db::national_status_code(a->after.state) == 2);
-  CHECK(local(desk.accept(afternoon).value().after.due_at) == "2026-05-08 17:00:00");
+  CHECK(local(desk.accept(afternoon).value().after.due_at) == "2026-05-07 17:00:00");
   // 8 working hours from 14:00 Tuesday: 3 hours that day, then Wednesday 08:00-12:00 and
   // 13:00-14:00.
   CHECK(local(desk.accept(hours, "H8").value().after.due_at) == "2026-04-29 14:00:00");
+}
+
+TEST_CASE("a desk's own deadline rules and office hours are its settings (docs/domain.md §5.2)") {
+  Desk desk;
+  desk.clock.set(at("2026-04-28 16:00"));
+  desk.set(db::k_setting_deadline_after_cutoff, "next_working_day");
+  desk.set(db::k_setting_office_hours, "07:30-11:30,13:30-17:00");
+  // After 15:00 this desk counts from Wednesday 29 April: 4, 5, 6, 7, 8 May.
+  const db::Id afternoon = desk.add_dossier(at("2026-04-28 15:30"));
+  CHECK(local(desk.accept(afternoon).value().after.due_at) == "2026-05-08 17:00:00");
+  // 8 working hours from 14:00 Tuesday at this desk: 3 hours that day, then Wednesday
+  // 07:30-11:30 and 13:30-14:30.
+  const db::Id hours = desk.add_dossier(at("2026-04-28 14:00"));
+  CHECK(local(desk.accept(hours, "H8").value().after.due_at) == "2026-04-29 14:30:00");
+  // Saturday 2 May, by the Civil Code: Monday 4 May is day 1, due Friday 8 May.
+  desk.set(db::k_setting_day_off_filing, "civil_code");
+  desk.clock.set(at("2026-05-04 09:00"));
+  const db::Id saturday = desk.add_dossier(at("2026-05-02 09:00"));
+  CHECK(local(desk.accept(saturday).value().after.due_at) == "2026-05-08 17:00:00");
+
+  // A setting nobody can read stops the action with its name, not a wrong date.
+  desk.set(db::k_setting_office_hours, "8-17");
+  const db::Id refused = desk.add_dossier(at("2026-05-04 08:30"));
+  auto bad = desk.accept(refused);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().code == ErrorCode::bad_input);
+  CHECK(bad.error().message.find("office hours") != std::string::npos);
 }
 
 TEST_CASE("a dossier without a procedure cannot be accepted") {
@@ -313,15 +341,15 @@ TEST_CASE("the deadline restarts from zero when the complete dossier arrives") {
   CHECK(asked->after.supplement_count == 1);
   CHECK_FALSE(asked->after.due_at.has_value());
 
-  // Arrives Thursday 16:00, after the cut-off: counting starts Friday 6 March; 5 working days
-  // later is Friday 13 March, not the 9 March of the first count.
+  // Arrives Thursday 16:00 and the count starts again from it (Decree 118/2025 Art. 19(5)):
+  // Fri 6 (1), Mon 9 (2) ... Thu 12 March (5), not the 9 March of the first count.
   desk.clock.set(at("2026-03-05 16:30"));
   auto arrived = request(Action::supplement_received);
   arrived.at = at("2026-03-05 16:00");
   auto back = desk.life.apply(id, arrived);
   REQUIRE(back.has_value());
   CHECK(back->after.state == DossierState::accepted);
-  CHECK(local(back->after.due_at) == "2026-03-13 17:00:00");
+  CHECK(local(back->after.due_at) == "2026-03-12 17:00:00");
   CHECK(desk.dossier(id).clock_started_at == at("2026-03-05 16:00"));
   CHECK(desk.dossier(id).code == "000.00.05.H12-260302-0001");
 }
