@@ -53,7 +53,7 @@ Result<FormRenderer> form_renderer(const PrintArgs& args, std::string& file_name
                       fmt::format("--paper {}: give a5 or a4", shorten(args.paper, 20)));
   }
   static constexpr const char* k_files[] = {"form-01.html", "form-02.html", "form-03.html",
-                                            "form-04.html", "form-05.html"};
+                                            "form-04.html", "form-05.html", "collection.html"};
   file_name = k_files[static_cast<int>(*kind)];
   if (*kind == tracking::FormKind::supplement && args.number > 0) {
     file_name = fmt::format("form-02-{}.html", args.number);
@@ -142,6 +142,9 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
   add_form("refusal", "Form 03: refusal with its reasons");
   add_form("apology", "Form 04: apology with the new appointment date");
   add_form("control", "Form 05: process control sheet (every step, on time or late)");
+  add_form(
+      "collection",
+      "Handover of the result at the desk (phiếu giao trả kết quả), for the recipient to sign");
   auto* all = print->add_subcommand(
       "all", "Every document that applies to a dossier, into its folder (or --out DIR)");
   all->add_option("key", args.keys, "#id, tracking number or dossier code")
