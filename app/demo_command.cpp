@@ -40,6 +40,7 @@
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
 #include "tracking/report.hpp"
+#include "tracking/result_delivery.hpp"
 #include "tracking/staff_queries.hpp"
 
 namespace app {
@@ -70,6 +71,8 @@ constexpr std::array<std::pair<const char*, const char*>, 8> k_typed_people = {{
 
 DemoPlan plan_for(std::size_t index) {
   if (index == 19) return DemoPlan::two_supplements;
+  if (index == 22) return DemoPlan::awaiting_collection;
+  if (index == 7 || index % 25 == 22) return DemoPlan::collect_at_desk;
   if (index == 24) return DemoPlan::withdraw;
   if (index == 12) return DemoPlan::apology;
   switch (index % 25) {
@@ -257,6 +260,25 @@ void officers_morning(Run& run, int day, const std::vector<db::Procedure>& quick
       });
     };
     switch (plan) {
+      case DemoPlan::collect_at_desk:
+        // The citizen comes for the result the morning after it is ready, with the ID card.
+        if (state == DossierState::processed) {
+          tracking::CollectionRequest request;
+          request.actor = k_officer;
+          request.recipient_kind =
+              id % 2 == 0 ? db::RecipientKind::citizen : db::RecipientKind::authorised;
+          request.recipient_name =
+              id % 2 == 0 ? "Công dân đến nhận (demo)" : "Người được ủy quyền (demo)";
+          request.recipient_id_number = fmt::format("0482{:08}", (id * 104729) % 100000000);
+          if (auto done = tracking::record_collection(*run.desk->store, run.clock, id, request);
+              !done) {
+            run.outcome.problems.push_back(fmt::format("collect #{}: {}", id, say(done.error())));
+          } else {
+            ++run.tally["results collected at the desk"];
+          }
+        }
+        [[fallthrough]];
+      case DemoPlan::awaiting_collection:
       case DemoPlan::normal:
       case DemoPlan::apology:
       case DemoPlan::slow:
@@ -375,6 +397,11 @@ Result<void> give_contacts(Run& run) {
       update.return_address = person.second;
     }
     TRY(tracking::update_contact(*run.desk->store, run.clock, id, update, k_demo_mailroom));
+    // The consignment note says where the citizen wants the result: here, at the desk.
+    if (plan == DemoPlan::collect_at_desk || plan == DemoPlan::awaiting_collection) {
+      TRY(tracking::set_result_delivery(*run.desk->store, run.clock, id, db::ResultDelivery::desk,
+                                        k_demo_mailroom));
+    }
   }
   return {};
 }
@@ -442,6 +469,10 @@ std::string_view demo_plan_name(DemoPlan plan) {
       return "slow";
     case DemoPlan::withdraw:
       return "withdraw";
+    case DemoPlan::collect_at_desk:
+      return "collect_at_desk";
+    case DemoPlan::awaiting_collection:
+      return "awaiting_collection";
   }
   return "?";
 }
@@ -589,13 +620,28 @@ Result<DemoOutcome> run_demo_flow(
     break;
   }
 
+  // A citizen who chose the desk looks the dossier up: where to collect it, and when it was.
+  for (const auto& [id, plan] : run.outcome.plans) {
+    if (plan != DemoPlan::collect_at_desk) continue;
+    const auto collected = run.dossier(id);
+    if (!collected || !collected->code) continue;
+    TRY_ASSIGN(auto view, tracking::citizen_lookup(*run.desk->store, *collected->code,
+                                                   collected->lookup_code));
+    fmt::print(out,
+               "\n== a citizen who collected the result at the desk looks it up: hoso lookup {} "
+               "--lookup-code {} ==\n{}",
+               *collected->code, collected->lookup_code, tracking::citizen_text(view));
+    break;
+  }
+
   run.outcome.documents = dir / "documents";
   TRY_ASSIGN(auto printed, print_documents(run, run.outcome.documents));
   fmt::print(out,
              "\n== printed documents: {} HTML files in {}/ ==\n"
              "  one folder per dossier (form-01 receipt, form-02 supplement request, form-03 "
              "refusal,\n  form-04 apology and extension, form-05 stop notice, form-06 process "
-             "control sheet,\n  label.html), form-07-register.html, labels.html\n",
+             "control sheet,\n  label.html, collection.html: the result handed over at the desk), "
+             "form-07-register.html,\n  labels.html\n",
              printed, run.outcome.documents.string());
   if (at_end) at_end(run.outcome, run.carrier_sim->base_url());
   return run.outcome;

@@ -3,9 +3,9 @@
 // start five weeks ago and move forward together (a fast clock), so the run ends in the past with a
 // realistic history: the carrier hands over the sample envelopes, the mailroom registers them,
 // officers accept most, ask for supplements, refuse one, apologise once, process them; results go
-// back by post, the carrier delivers (or fails to, and brings one back), hoso syncs. Then the
-// report and the printed documents. Wiring of intake/, tracking/ and the simulator; the legal rules
-// live in tracking/.
+// back by post (or, for citizens who chose so, are collected at the desk), the carrier delivers (or
+// fails to, and brings one back), hoso syncs. Then the report and the printed documents. Wiring of
+// intake/, tracking/ and the simulator; the legal rules live in tracking/.
 #pragma once
 
 #include <cstdio>
@@ -40,14 +40,19 @@ inline constexpr const char* k_demo_admin = "quantri";
 // What the officers were scripted to do with one dossier (the end-to-end test compares the final
 // states against it).
 enum class DemoPlan {
-  normal,              // accepted, processed on time, result posted
-  refuse,              // refused at intake (form 03)
-  supplement_pending,  // supplement requested; the citizen has not answered
-  supplement_then_ok,  // supplement requested, received 3 working days later, then as normal
-  two_supplements,     // two supplement requests: late by the national rule
-  apology,             // apologised before the deadline, processed by the new date
-  slow,                // still in process past its due date (backlog)
-  withdraw,            // withdrawn by the citizen
+  normal,               // accepted, processed on time, result posted
+  refuse,               // refused at intake (form 03)
+  supplement_pending,   // supplement requested; the citizen has not answered
+  supplement_then_ok,   // supplement requested, received 3 working days later, then as normal
+  two_supplements,      // two supplement requests: late by the national rule
+  apology,              // apologised before the deadline, processed by the new date
+  slow,                 // still in process past its due date (backlog)
+  withdraw,             // withdrawn by the citizen
+  collect_at_desk,      // the citizen chose to collect the result at the desk (docs/domain.md
+                        // §1.5): accepted, processed, handed over at the desk the next morning,
+                        // its handover record printed; never posted
+  awaiting_collection,  // the citizen chose the desk and has not come yet: processed, listed as
+                        // waiting for collection on the dispatch page, never posted
 };
 std::string_view demo_plan_name(DemoPlan plan);
 

@@ -13,6 +13,8 @@
 #include "common/exit_code.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/dossier_key.hpp"
+#include "tracking/messages.hpp"
+#include "tracking/result_delivery.hpp"
 
 namespace app {
 namespace {
@@ -194,6 +196,78 @@ int run_applicant(const ApplicantArgs& args) {
              !saved->return_address.empty() ? saved->return_address
              : !saved->address.empty()      ? saved->address
                                             : std::string("-"));
+  return 0;
+}
+
+CLI::App* add_result_delivery_command(CLI::App& dossier, ResultDeliveryArgs& args,
+                                      const std::string& db_help) {
+  auto* cmd = dossier.add_subcommand(
+      "result-delivery",
+      "How the citizen chose to get the result: post (posted back) or desk (collected at the "
+      "desk); allowed until the result is sent or returned");
+  cmd->add_option("key", args.key, "#id, tracking number or dossier code")->required();
+  cmd->add_option("delivery", args.delivery, "post or desk")
+      ->required()
+      ->check(CLI::IsMember({"post", "desk"}));
+  cmd->add_option("--db", args.db, db_help);
+  cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  return cmd;
+}
+
+int run_result_delivery(const ResultDeliveryArgs& args) {
+  const auto delivery = db::parse_result_delivery(args.delivery);
+  if (!delivery) {
+    return report_error(common::make_error(ErrorCode::invalid_argument,
+                                           tracking::msg::unknown_result_delivery,
+                                           {{"value", args.delivery.substr(0, 20)}}));
+  }
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
+  auto ids = resolve_keys(**store, {args.key});
+  if (!ids) return report_error(ids.error());
+  common::SystemClock clock;
+  auto saved = tracking::set_result_delivery(**store, clock, ids->front(), *delivery,
+                                             actor_or_user(args.actor));
+  if (!saved) return report_error(saved.error());
+  fmt::print("dossier #{}: the result {}\n", ids->front(),
+             saved->result_delivery == db::ResultDelivery::desk ? "is collected at the desk"
+                                                                : "goes back by post");
+  return 0;
+}
+
+CLI::App* add_collect_command(CLI::App& dossier, CollectArgs& args, const std::string& db_help) {
+  auto* cmd = dossier.add_subcommand(
+      "collect",
+      "Hand the result over at the desk (processed -> result returned) to the citizen or an "
+      "authorised person; print the record they sign with `hoso print collection KEY`");
+  cmd->add_option("key", args.key, "#id, tracking number or dossier code")->required();
+  cmd->add_option("--name", args.name, "Full name of the person receiving the result")->required();
+  cmd->add_option("--id-number", args.id_number, "Their ID card or passport number")->required();
+  cmd->add_flag("--authorised", args.authorised,
+                "The person receiving it is authorised by the citizen, not the citizen");
+  cmd->add_option("--db", args.db, db_help);
+  cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  return cmd;
+}
+
+int run_collect(const CollectArgs& args) {
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
+  auto ids = resolve_keys(**store, {args.key});
+  if (!ids) return report_error(ids.error());
+  common::SystemClock clock;
+  tracking::CollectionRequest request;
+  request.actor = actor_or_user(args.actor);
+  request.recipient_kind =
+      args.authorised ? db::RecipientKind::authorised : db::RecipientKind::citizen;
+  request.recipient_name = args.name;
+  request.recipient_id_number = args.id_number;
+  auto done = tracking::record_collection(**store, clock, ids->front(), request);
+  if (!done) return report_error(done.error());
+  fmt::print(
+      "dossier #{}: result handed over at the desk. Print the record to sign with: hoso "
+      "print collection #{}\n",
+      ids->front(), ids->front());
   return 0;
 }
 

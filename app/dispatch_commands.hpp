@@ -37,4 +37,28 @@ struct ApplicantArgs {
 CLI::App* add_applicant_command(CLI::App& dossier, ApplicantArgs& args, const std::string& db_help);
 int run_applicant(const ApplicantArgs& args);
 
+// `hoso dossier result-delivery KEY post|desk` and `hoso dossier collect KEY --name --id-number
+// [--authorised]`: the citizen's choice of how the result goes back, and its handover at the desk
+// (tracking/result_delivery).
+struct ResultDeliveryArgs {
+  std::string db;
+  std::string key;
+  std::string delivery;  // "post" or "desk"
+  std::string actor;
+};
+CLI::App* add_result_delivery_command(CLI::App& dossier, ResultDeliveryArgs& args,
+                                      const std::string& db_help);
+int run_result_delivery(const ResultDeliveryArgs& args);
+
+struct CollectArgs {
+  std::string db;
+  std::string key;
+  std::string name;
+  std::string id_number;
+  bool authorised = false;
+  std::string actor;
+};
+CLI::App* add_collect_command(CLI::App& dossier, CollectArgs& args, const std::string& db_help);
+int run_collect(const CollectArgs& args);
+
 }  // namespace app

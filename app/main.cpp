@@ -231,9 +231,15 @@ Runner define_dossier(CLI::App& command, const Shared& shared) {
   }
   app::add_lifecycle_commands(command, *lifecycle, shared.db_help);
   CLI::App* applicant_cmd = app::add_applicant_command(command, *applicant, shared.db_help);
-  return [args, lifecycle, applicant, applicant_cmd] {
+  auto delivery = std::make_shared<app::ResultDeliveryArgs>();
+  CLI::App* delivery_cmd = app::add_result_delivery_command(command, *delivery, shared.db_help);
+  auto collect = std::make_shared<app::CollectArgs>();
+  CLI::App* collect_cmd = app::add_collect_command(command, *collect, shared.db_help);
+  return [args, lifecycle, applicant, applicant_cmd, delivery, delivery_cmd, collect, collect_cmd] {
     if (!lifecycle->action.empty()) return app::run_lifecycle(*lifecycle);
     if (applicant_cmd->parsed()) return app::run_applicant(*applicant);
+    if (delivery_cmd->parsed()) return app::run_result_delivery(*delivery);
+    if (collect_cmd->parsed()) return app::run_collect(*collect);
     return app::run_dossier(*args);
   };
 }

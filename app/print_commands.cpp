@@ -53,8 +53,9 @@ Result<FormRenderer> form_renderer(const PrintArgs& args, std::string& file_name
                       fmt::format("--paper {}: give a5 or a4", shorten(args.paper, 20)));
   }
   // Circular 03/2025's numbers (tracking::write_dossier_documents names them alike).
-  static constexpr const char* k_files[] = {"form-01.html", "form-02.html", "form-03.html",
-                                            "form-04.html", "form-05.html", "form-06.html"};
+  static constexpr const char* k_files[] = {"form-01.html",   "form-02.html", "form-03.html",
+                                            "form-04.html",   "form-05.html", "form-06.html",
+                                            "collection.html"};
   file_name = k_files[static_cast<int>(*kind)];
   if (*kind == tracking::FormKind::supplement && args.number > 0) {
     file_name = fmt::format("form-02-{}.html", args.number);
@@ -144,6 +145,9 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
   add_form("apology", "Form 04: apology and request for more time, with the new date");
   add_form("stop", "Form 05: notice that processing of the dossier has stopped");
   add_form("control", "Form 06: process control sheet (every step, on time or late)");
+  add_form(
+      "collection",
+      "Handover of the result at the desk (phiếu giao trả kết quả), for the recipient to sign");
   auto* all = print->add_subcommand(
       "all", "Every document that applies to a dossier, into its folder (or --out DIR)");
   all->add_option("key", args.keys, "#id, tracking number or dossier code")

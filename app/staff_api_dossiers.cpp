@@ -12,6 +12,7 @@
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
 #include "tracking/messages.hpp"
+#include "tracking/result_delivery.hpp"
 #include "tracking/staff_queries.hpp"
 
 namespace app::staff_routes {
@@ -40,7 +41,8 @@ json dossier_row_json(const tracking::DossierRow& row, common::Lang lang) {
           {"return_tracking_number", text_or_null(row.return_tracking_number)},
           {"applicant_name", text_or_null(row.applicant_name)},
           {"applicant_phone", text_or_null(row.applicant_phone)},
-          {"return_address", text_or_null(row.return_address)}};
+          {"return_address", text_or_null(row.return_address)},
+          {"result_delivery", db::result_delivery_name(d.result_delivery)}};
 }
 
 // Procedures as the pages offer them: code, name and field.
@@ -290,6 +292,7 @@ Result<Reply> workload(Context& desk, const Request&, const staff::Principal& wh
     answer["due_soon"] = work.due_soon;
     answer["overdue"] = work.overdue;
     answer["ready"] = work.ready;
+    answer["waiting_collection"] = work.waiting_collection;
   }
   if (staff::role_allows(who.role, staff::Permission::scan)) {
     answer["manual_queue"] = work.manual_queue;
@@ -320,6 +323,46 @@ Result<Reply> edit_applicant(Context& desk, const Request& req, const staff::Pri
                            {"address", saved.address},
                            {"return_address", saved.return_address},
                            {"source", saved.source}}}});
+}
+
+// The citizen's choice of how the result goes back (docs/domain.md §1.5): {"delivery": "post" |
+// "desk"}. Answers the dossier's row.
+Result<Reply> set_result_delivery(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string name, string_field(body, "delivery", true));
+  const auto delivery = db::parse_result_delivery(name);
+  if (!delivery) {
+    return make_error(ErrorCode::invalid_argument, tracking::msg::unknown_result_delivery,
+                      {{"value", name.substr(0, 20)}});
+  }
+  TRY(tracking::set_result_delivery(desk.store, desk.clock, id, *delivery, who.login));
+  TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, id));
+  return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))}});
+}
+
+// The result handed over at the desk: {"recipient": "citizen" | "authorised", "name": "...",
+// "id_number": "..."}. Answers the dossier's row and where its handover record prints.
+Result<Reply> collect_result(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  tracking::CollectionRequest request;
+  request.actor = who.login;
+  TRY_ASSIGN(const std::string kind, string_field(body, "recipient"));
+  if (!kind.empty()) {
+    const auto parsed = db::parse_recipient_kind(kind);
+    if (!parsed) {
+      return make_error(ErrorCode::invalid_argument, tracking::msg::unknown_recipient_kind,
+                        {{"value", kind.substr(0, 20)}});
+    }
+    request.recipient_kind = *parsed;
+  }
+  TRY_ASSIGN(request.recipient_name, string_field(body, "name"));
+  TRY_ASSIGN(request.recipient_id_number, string_field(body, "id_number"));
+  TRY(tracking::record_collection(desk.store, desk.clock, id, request));
+  TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, id));
+  return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))},
+                         {"document", fmt::format("/api/dossiers/{}/documents/collection", id)}});
 }
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
@@ -357,6 +400,8 @@ std::vector<Route> dossier_routes() {
           {Method::get, "/api/dossiers/<int>", P::read_dossiers, show_dossier},
           {Method::post, "/api/dossiers/<int>/actions/<name>", P::act, act},
           {Method::post, "/api/dossiers/<int>/applicant", P::act, edit_applicant},
+          {Method::post, "/api/dossiers/<int>/result-delivery", P::act, set_result_delivery},
+          {Method::post, "/api/dossiers/<int>/collection", P::act, collect_result},
           {Method::post, "/api/dossiers/accept", P::act, accept_many},
           {Method::get, "/api/receipts", P::read_dossiers, receipts},
           {Method::get, "/api/procedures", P::read_dossiers, procedures},

@@ -63,7 +63,17 @@ constexpr std::array<std::pair<ReturnOrderState, std::string_view>, 3> k_return_
     {ReturnOrderState::cancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 42> k_event_kinds{{
+constexpr std::array<std::pair<ResultDelivery, std::string_view>, 2> k_result_deliveries{{
+    {ResultDelivery::post, "post"},
+    {ResultDelivery::desk, "desk"},
+}};
+
+constexpr std::array<std::pair<RecipientKind, std::string_view>, 2> k_recipient_kinds{{
+    {RecipientKind::citizen, "citizen"},
+    {RecipientKind::authorised, "authorised"},
+}};
+
+constexpr std::array<std::pair<EventKind, std::string_view>, 43> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -83,6 +93,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 42> k_event_kinds{{
     {EventKind::return_dispatched, "return_dispatched"},
     {EventKind::result_returned, "result_returned"},
     {EventKind::return_failed, "return_failed"},
+    {EventKind::result_delivery_changed, "result_delivery_changed"},
     {EventKind::registered, "registered"},
     {EventKind::carrier_status, "carrier_status"},
     {EventKind::queued, "queued"},
@@ -233,6 +244,20 @@ std::string_view return_order_state_name(ReturnOrderState state) {
 }
 std::optional<ReturnOrderState> parse_return_order_state(std::string_view name) {
   return find_by_name(k_return_order_states, name);
+}
+
+std::string_view result_delivery_name(ResultDelivery delivery) {
+  return name_of(k_result_deliveries, delivery);
+}
+std::optional<ResultDelivery> parse_result_delivery(std::string_view name) {
+  return find_by_name(k_result_deliveries, name);
+}
+
+std::string_view recipient_kind_name(RecipientKind kind) {
+  return name_of(k_recipient_kinds, kind);
+}
+std::optional<RecipientKind> parse_recipient_kind(std::string_view name) {
+  return find_by_name(k_recipient_kinds, name);
 }
 
 }  // namespace db

@@ -113,6 +113,15 @@ int national_status_code(DossierState state);
 
 inline constexpr int k_channel_postal = 3;  // channel codes: 1 in person, 2 online, 3 by post
 
+// How the result goes back to the citizen, as the citizen chose (docs/domain.md §1.5): posted
+// back (the default for a dossier received by post) or collected at the desk.
+enum class ResultDelivery {
+  post,  // "qua bưu điện": tracking/dispatch posts it
+  desk,  // "tại Trung tâm": the citizen (or an authorised person) collects it
+};
+std::string_view result_delivery_name(ResultDelivery delivery);  // "post", "desk"
+std::optional<ResultDelivery> parse_result_delivery(std::string_view name);
+
 struct Dossier {
   Id id = 0;
   std::optional<std::string> code;  // "mã hồ sơ", generated on acceptance
@@ -132,6 +141,23 @@ struct Dossier {
   std::string portal_code;  // a dossier code read on the envelope (portal receipt QR), if any
   Timestamp created_at{};
   Timestamp updated_at{};
+  ResultDelivery result_delivery = ResultDelivery::post;  // schema v12
+};
+
+// Who received the result at the desk (schema v12): the citizen or a person they authorised,
+// named and identified as the clerk typed them. Personal data, kept like the applicant's: shown
+// to staff and printed on the handover record only, never logged.
+enum class RecipientKind { citizen, authorised };
+std::string_view recipient_kind_name(RecipientKind kind);  // "citizen", "authorised"
+std::optional<RecipientKind> parse_recipient_kind(std::string_view name);
+
+struct ResultCollection {
+  Id dossier_id = 0;
+  Timestamp collected_at{};
+  std::string officer;  // the staff user who handed it over (login, as the event log names)
+  RecipientKind recipient_kind = RecipientKind::citizen;
+  std::string recipient_name;
+  std::string recipient_id_number;
 };
 
 // The applicant's identity, as read from the chip ID card QR or typed by staff. Personal data:
@@ -303,6 +329,7 @@ enum class EventKind {
   return_dispatched,
   result_returned,
   return_failed,
+  result_delivery_changed,  // the citizen's choice of post or desk for the result (from -> to)
   // Shipments, the mailroom, the desk's setup, staff accounts.
   registered,      // a shipment registered
   carrier_status,  // a shipment's status changed at the carrier

@@ -48,6 +48,7 @@ struct DossierFilter {
   // matches are counted in the index first (up to sqrt(limit * dossiers)); when they are more,
   // the dossiers are read in order and stop at `limit` matches.
   std::vector<std::string> name_words;
+  std::optional<ResultDelivery> result_delivery;  // only dossiers whose result goes back so
 };
 
 // The keys a citizen's code gives (tracking::citizen_lookup), tried in this order: the tracking
@@ -165,8 +166,9 @@ class Transaction {
   // How many dossiers match `filter`, whatever its limit, offset and order.
   virtual common::Result<std::int64_t> count_dossiers(const DossierFilter& filter) = 0;
   // Writes every field of the dossier with this id except id, agency_id, channel, filed_at,
-  // lookup_code, portal_code and created_at; the national status follows from the state. Fails with
-  // not_found when there is no such dossier, bad_input when the code is another dossier's.
+  // lookup_code, portal_code and created_at (result_delivery included); the national status follows
+  // from the state. Fails with not_found when there is no such dossier, bad_input when the code is
+  // another dossier's.
   virtual common::Result<void> update_dossier(const Dossier& dossier) = 0;
   // Returns the next number (1, 2, ...) of the dossier-code sequence of this agency on this local
   // day, and counts it as used. Each call inside one committed write transaction gets a new number.
@@ -185,6 +187,11 @@ class Transaction {
   // dossier has no applicant.
   virtual common::Result<void> update_applicant(const Applicant& applicant) = 0;
   virtual common::Result<std::optional<Applicant>> applicant_of(Id dossier_id) = 0;
+
+  // Who received the dossier's result at the desk (schema v12); at most one per dossier:
+  // bad_input when the dossier has one already or does not exist.
+  virtual common::Result<void> insert_result_collection(const ResultCollection& collection) = 0;
+  virtual common::Result<std::optional<ResultCollection>> result_collection_of(Id dossier_id) = 0;
 
   // Inserts the scan and its codes.
   virtual common::Result<Id> insert_scan(const Scan& scan) = 0;

@@ -356,6 +356,8 @@ Result<DispatchReport> dispatch_ready(
   TRY(store.read([&](db::Transaction& tx) -> Result<void> {
     db::DossierFilter filter;
     filter.state = db::DossierState::processed;
+    // docs/domain.md §1.5: results the citizen collects at the desk are never posted.
+    filter.result_delivery = db::ResultDelivery::post;
     filter.limit = std::max(1, limit);
     TRY_ASSIGN(auto found, tx.list_dossiers(filter));
     for (const db::Dossier& d : found) ready.push_back(d.id);
@@ -369,7 +371,8 @@ Result<DispatchReport> dispatch_ready(
     bool still_ready = true;
     if (auto read = store.read([&](db::Transaction& tx) -> Result<void> {
           TRY_ASSIGN(auto d, tx.get_dossier(ready[i]));
-          still_ready = d && d->state == db::DossierState::processed;
+          still_ready = d && d->state == db::DossierState::processed &&
+                        d->result_delivery == db::ResultDelivery::post;
           return {};
         });
         !read) {

@@ -471,6 +471,20 @@ Result<StopNotice> load_stop_notice(db::Transaction& tx, db::Id dossier_id) {
   return form;
 }
 
+Result<CollectionForm> load_collection(db::Transaction& tx, db::Id dossier_id) {
+  CollectionForm form;
+  TRY_ASSIGN(form.dossier, load_dossier_summary(tx, dossier_id));
+  TRY_ASSIGN(const auto collection, tx.result_collection_of(dossier_id));
+  if (!collection) return not_applicable(form.dossier, msg::form_not_collected);
+  form.collected_at = collection->collected_at;
+  form.recipient_kind = collection->recipient_kind;
+  form.recipient_name = collection->recipient_name;
+  form.recipient_id_number = collection->recipient_id_number;
+  TRY_ASSIGN(form.officer, signer_of(tx, collection->officer));
+  TRY_ASSIGN(form.agency, load_dossier_agency(tx, dossier_id));
+  return form;
+}
+
 Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) {
   ControlSheet sheet;
   TRY_ASSIGN(sheet.dossier, load_dossier_summary(tx, dossier_id));
@@ -618,6 +632,11 @@ Result<std::vector<fs::path>> write_dossier_documents(db::Store& store, db::Id d
       TRY(add("label.html",
               render_labels(std::span(&label, 1), options.label, LabelLayout::one_per_page)));
     }
+    TRY_ASSIGN(const auto collection, tx.result_collection_of(dossier_id));
+    if (collection) {
+      TRY_ASSIGN(auto form, load_collection(tx, dossier_id));
+      TRY(add("collection.html", render_collection(form)));
+    }
     return {};
   }));
   std::vector<fs::path> written;
@@ -636,6 +655,7 @@ std::optional<FormKind> parse_form_kind(std::string_view name) {
   if (name == "apology") return FormKind::apology;
   if (name == "stop") return FormKind::stop;
   if (name == "control") return FormKind::control;
+  if (name == "collection") return FormKind::collection;
   return std::nullopt;
 }
 
@@ -653,6 +673,8 @@ std::string_view form_kind_name(FormKind kind) {
       return "stop";
     case FormKind::control:
       return "control";
+    case FormKind::collection:
+      return "collection";
   }
   return "";
 }
@@ -695,6 +717,8 @@ Result<AvailableForms> available_forms(db::Transaction& tx, db::Id dossier_id) {
   if (apology_dated) out.forms.push_back(FormKind::apology);
   if (stopped) out.forms.push_back(FormKind::stop);
   out.forms.push_back(FormKind::control);
+  TRY_ASSIGN(const auto collection, tx.result_collection_of(dossier_id));
+  if (collection) out.forms.push_back(FormKind::collection);
   out.return_label = shipment.has_value();
   return out;
 }
@@ -726,6 +750,10 @@ Result<std::string> render_form(db::Transaction& tx, db::Id dossier_id, FormKind
     case FormKind::control: {
       TRY_ASSIGN(auto sheet, load_control_sheet(tx, dossier_id));
       return render_control_sheet(sheet);
+    }
+    case FormKind::collection: {
+      TRY_ASSIGN(auto form, load_collection(tx, dossier_id));
+      return render_collection(form);
     }
   }
   return common::make_error(common::ErrorCode::internal, "unknown form");

@@ -275,6 +275,31 @@ struct HandoverForm {
 // when the batch has no name.
 common::Result<std::string> render_handover(const HandoverForm& form);
 
+// "Phiếu giao trả kết quả": the result handed over at the desk to the citizen, or to a person
+// they authorised (docs/domain.md §1.5), one A4 page the recipient signs beside the officer.
+// Personal data (the recipient's name and ID number): printed for the file and the recipient.
+struct CollectionForm {
+  AgencyInfo agency;
+  DossierSummary dossier;
+  common::Timestamp collected_at{};
+  // What was handed over; the loader says "Kết quả giải quyết thủ tục hành chính" (the hoso
+  // records no title of the result document itself).
+  std::string result = "Kết quả giải quyết thủ tục hành chính";
+  Signer officer;  // who handed it over: full name and title
+  db::RecipientKind recipient_kind = db::RecipientKind::citizen;
+  std::string recipient_name;
+  std::string recipient_id_number;
+  PaperSize paper = PaperSize::a4;
+};
+
+// The handover of the result at the desk. Pure and thread-safe; fails with invalid_argument when
+// the recipient's name or ID number is missing.
+common::Result<std::string> render_collection(const CollectionForm& form);
+// The dossier's handover of the result at the desk (tracking::record_collection). Fails with
+// not_found (no such dossier), invalid_argument (msg::form_not_collected: not handed over at the
+// desk), or the database's errors.
+common::Result<CollectionForm> load_collection(db::Transaction& tx, db::Id dossier_id);
+
 // The forms of one dossier, by the names the CLI and the API use.
 enum class FormKind {
   receipt,     // "receipt": form 01
@@ -283,6 +308,7 @@ enum class FormKind {
   apology,     // "apology": form 04
   stop,        // "stop": form 05 (stop notice)
   control,     // "control": form 06 (form 05 before 15 September 2025)
+  collection,  // "collection": the handover of the result at the desk (no form number)
 };
 std::optional<FormKind> parse_form_kind(std::string_view name);
 // The name parse_form_kind reads ("receipt", "supplement"...).
@@ -325,11 +351,11 @@ struct DocumentOptions {
 // Writes into `folder` (created if missing) every document that applies to the dossier, each
 // file replaced atomically: form-01.html (accepted), form-02.html (one per supplement request:
 // form-02-1.html, form-02-2.html... when there were several), form-03.html (refused), form-04.html
-// (re-appointed), form-05.html (stopped or withdrawn), form-06.html (the control sheet, always) and
-// label.html (a return shipment exists): the file names follow Circular 03/2025's numbers whatever
-// set a form was printed in. Returns the paths written, in that order. Reads in one read
-// transaction of `store`. Fails like the loaders, or with io_error naming the file that could not
-// be written.
+// (re-appointed), form-05.html (stopped or withdrawn), form-06.html (the control sheet, always),
+// label.html (a return shipment exists) and collection.html (the result was handed over at the
+// desk): the forms' file names follow Circular 03/2025's numbers whatever set a form was printed
+// in. Returns the paths written, in that order. Reads in one read transaction of `store`. Fails
+// like the loaders, or with io_error naming the file that could not be written.
 common::Result<std::vector<std::filesystem::path>> write_dossier_documents(
     db::Store& store, db::Id dossier_id, const std::filesystem::path& folder,
     const DocumentOptions& options = {});

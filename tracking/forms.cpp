@@ -289,4 +289,19 @@ Result<std::string> render_register(const YearRegister& reg) {
   return detail::render_page("form_07_register", std::move(data));
 }
 
+Result<std::string> render_collection(const CollectionForm& form) {
+  constexpr std::string_view k_doc = "handover of the result";
+  TRY(detail::require(!form.recipient_name.empty(), "the recipient's name", k_doc));
+  TRY(detail::require(!form.recipient_id_number.empty(), "the recipient's ID number", k_doc));
+  Data data = form_data(title("Phiếu giao trả kết quả", form.dossier), form.paper, k_margin,
+                        form.agency, form.dossier, form.collected_at);
+  data.set("collected_at", detail::datetime_vn(form.collected_at));
+  data.set("result", text_value(form.result));
+  data.set("officer", detail::signer_data(form.officer));
+  data.set("authorised", form.recipient_kind == db::RecipientKind::authorised);
+  data.set("recipient_name", form.recipient_name);
+  data.set("recipient_id_number", form.recipient_id_number);
+  return detail::render_page("collection_record", std::move(data));
+}
+
 }  // namespace tracking

@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 42> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 43> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -138,6 +138,9 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 42> k_event_l
     {db::EventKind::return_failed,
      {"event_return_failed", "Bưu chính hoàn trả kết quả về cơ quan",
       "Return failed, result back at the desk"}},
+    {db::EventKind::result_delivery_changed,
+     {"event_result_delivery_changed", "Đổi cách nhận kết quả (bưu điện / tại Trung tâm)",
+      "Result delivery changed (post / at the desk)"}},
     {db::EventKind::registered, {"event_registered", "Đăng ký bưu gửi", "Shipment registered"}},
     {db::EventKind::carrier_status,
      {"event_carrier_status", "Bưu điện cập nhật trạng thái bưu gửi", "Carrier status changed"}},
@@ -339,6 +342,13 @@ const common::MessageDef& event_label(db::EventKind kind) {
   // Every kind is in the table (tests/app/vocabulary_test.cpp).
   const auto* label = find_label(k_event_labels, kind);
   return label != nullptr ? *label : k_event_labels.front().second;
+}
+
+const common::MessageDef& collected_at_desk_step() {
+  static constexpr MessageDef k_step{"step_collected_at_desk",
+                                     "Công dân đã nhận kết quả tại Trung tâm",
+                                     "The result was collected at the desk"};
+  return k_step;
 }
 
 const common::MessageDef* citizen_step_label(db::EventKind kind) {

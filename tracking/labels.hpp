@@ -47,6 +47,9 @@ const common::MessageDef& event_label(db::EventKind kind);
 // A step of the dossier's life as the citizen's lookup words it (i18n.js's 'step.*'), or nullptr
 // for an event the citizen does not see: a whitelist, so a new kind of event stays private.
 const common::MessageDef* citizen_step_label(db::EventKind kind);
+// The step "result_returned" when the result was handed over at the desk (the event's data says
+// "via": "desk"), step "collected_at_desk" (i18n.js's 'step.collected_at_desk').
+const common::MessageDef& collected_at_desk_step();
 
 // What became of an envelope's scan ("Đã đăng ký hồ sơ mới"); i18n.js's 'outcome.*'.
 const common::MessageDef& outcome_label(db::ScanOutcome outcome);

@@ -120,7 +120,7 @@ std::string format_due(const std::optional<Timestamp>& due) {
 
 common::Error not_allowed(const db::Dossier& d, Action action) {
   std::vector<Action> left;
-  for (Action a : allowed_actions(d.state)) {
+  for (Action a : allowed_actions(d)) {
     if (a == Action::apologise && d.reappointed) continue;  // used up (docs/domain.md §1.4)
     left.push_back(a);
   }
@@ -246,6 +246,10 @@ Result<void> check_required(const db::Dossier& d, const ActionRequest& request) 
       request.reason.empty()) {
     return make_error(ErrorCode::invalid_argument, msg::missing_reason, {{"id", d.id}});
   }
+  if (request.action == Action::record_delivery && d.state == DossierState::processed &&
+      !request.handed_over_at_desk) {
+    return make_error(ErrorCode::invalid_argument, msg::collection_needs_recipient, {{"id", d.id}});
+  }
   return {};
 }
 
@@ -294,6 +298,15 @@ std::vector<Action> allowed_actions(DossierState state) {
   return {};
 }
 
+std::vector<Action> allowed_actions(const db::Dossier& dossier) {
+  std::vector<Action> actions = allowed_actions(dossier.state);
+  if (dossier.result_delivery != db::ResultDelivery::desk) return actions;
+  // docs/domain.md §1.5: the citizen collects the result; it is handed over, never posted.
+  std::erase(actions, Action::dispatch_return);
+  if (dossier.state == DossierState::processed) actions.push_back(Action::record_delivery);
+  return actions;
+}
+
 std::string dossier_code(std::string_view agency_code, common::Date day, int sequence) {
   return fmt::format("{}-{:02}{:02}{:02}-{:04}", agency_code, static_cast<int>(day.year()) % 100,
                      static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()),
@@ -306,7 +319,11 @@ bool deadline_runs(db::DossierState state) {
 }
 
 Result<void> check_allowed(const db::Dossier& dossier, Action action) {
-  const auto allowed = allowed_actions(dossier.state);
+  if (action == Action::dispatch_return && dossier.result_delivery == db::ResultDelivery::desk &&
+      (dossier.state == DossierState::processed || dossier.state == DossierState::return_failed)) {
+    return make_error(ErrorCode::conflict, msg::dispatch_desk_collection, {{"id", dossier.id}});
+  }
+  const auto allowed = allowed_actions(dossier);
   if (std::find(allowed.begin(), allowed.end(), action) == allowed.end()) {
     return not_allowed(dossier, action);
   }

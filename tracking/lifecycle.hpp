@@ -50,11 +50,17 @@ std::string_view event_name(Action action);
 // Returns the actions allowed from `state` by the state machine, in a fixed order. Does not look
 // at the apology's own conditions (once, before the deadline): apply() checks those.
 std::vector<Action> allowed_actions(db::DossierState state);
+// The same for one dossier, with the citizen's choice of how the result goes back
+// (db::ResultDelivery, docs/domain.md §1.5): a result collected at the desk is never dispatched,
+// and a processed one may be handed over at the desk (record_delivery, through
+// tracking::record_collection).
+std::vector<Action> allowed_actions(const db::Dossier& dossier);
 
-// Succeeds iff the state machine allows `action` from the dossier's state; otherwise
-// conflict with the message apply_action gives (the state, its national status, the
-// allowed actions). For callers that must check before an outside call (the return dispatch asks
-// the carrier before it writes).
+// Succeeds iff the state machine allows `action` from the dossier's state (allowed_actions of the
+// dossier); otherwise conflict with msg::dispatch_desk_collection for dispatching a result the
+// citizen collects at the desk, or the message apply_action gives (the state, its national status,
+// the allowed actions). For callers that must check before an outside call (the return dispatch
+// asks the carrier before it writes).
 common::Result<void> check_allowed(const db::Dossier& dossier, Action action);
 
 // The dossier code of docs/domain.md §3: "<agency code>-YYMMDD-NNNN", e.g.
@@ -76,6 +82,10 @@ struct ActionRequest {
   std::optional<common::Timestamp> at;
   // More facts for the event's data (a return tracking number, form numbers). Never personal data.
   std::vector<std::pair<std::string, std::string>> details;
+  // record_delivery from processed: the result was handed over at the desk and its recipient is
+  // recorded in the same transaction (tracking::record_collection sets it; without it, such a
+  // delivery is refused with msg::collection_needs_recipient).
+  bool handed_over_at_desk = false;
 };
 
 struct Transition {

@@ -81,6 +81,13 @@ const std::string& no_lookup_code() {
   return k_no_lookup_code;
 }
 
+// "7:30-11:30, 13:30-17:00": the desk's opening hours, Monday to Friday by the calendar.
+std::string office_hours_text(const common::OfficeHours& h) {
+  const auto hm = [](int minute) { return fmt::format("{}:{:02}", minute / 60, minute % 60); };
+  return fmt::format("{}-{}, {}-{}", hm(h.open_minute), hm(h.lunch_start), hm(h.lunch_end),
+                     hm(h.close_minute));
+}
+
 Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d) {
   CitizenView view;
   view.dossier_code = d.code.value_or("");
@@ -106,6 +113,10 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
     CitizenStep step;
     step.step = std::string(db::event_kind_name(e.action));
     step.label = std::string(label->wording(common::Lang::vi));
+    if (e.action == db::EventKind::result_returned && string_field(data, "via") == "desk") {
+      step.step = "collected_at_desk";
+      step.label = std::string(collected_at_desk_step().wording(common::Lang::vi));
+    }
     step.at = e.action == db::EventKind::received_by_post
                   ? iso_field(data, "filed_at").value_or(d.filed_at)
                   : iso_field(data, "at").value_or(e.at);
@@ -132,6 +143,13 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
       shipment.events.push_back(CitizenCarrierEvent{ce.occurred_at, ce.status, ce.location});
     }
     view.shipments.push_back(std::move(shipment));
+  }
+  view.result_delivery = d.result_delivery;
+  if (d.result_delivery == db::ResultDelivery::desk) {
+    TRY_ASSIGN(const auto address, tx.setting(db::k_setting_agency_address));
+    view.collection_address = address.value_or("");
+    TRY_ASSIGN(const auto calendar, load_calendar(tx));
+    view.office_hours = office_hours_text(calendar.office_hours());
   }
   view.delivery_failed = d.state == DossierState::return_failed;
   const auto newest_return =
@@ -302,6 +320,7 @@ Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
   view.scans = std::move(scans);
   TRY_ASSIGN(auto citizen, build_citizen_view(tx, *dossier));
   view.citizen = std::move(citizen);
+  TRY_ASSIGN(view.collection, tx.result_collection_of(dossier->id));
   return view;
 }
 
@@ -317,6 +336,15 @@ Result<StaffView> staff_lookup(db::Store& store, std::string_view key) {
 }
 
 namespace {
+
+// "Kết quả trả tại Trung tâm: <address>, giờ làm việc <hours>" (docs/domain.md §1.5).
+std::string collection_text(const CitizenView& v) {
+  std::string out = "Kết quả trả tại Trung tâm";
+  if (!v.collection_address.empty()) out += ": " + safe(v.collection_address);
+  if (!v.office_hours.empty())
+    out += fmt::format(", giờ làm việc {} (thứ Hai - thứ Sáu)", v.office_hours);
+  return out;
+}
 
 json citizen_object(const CitizenView& v) {
   json timeline = json::array();
@@ -355,7 +383,13 @@ json citizen_object(const CitizenView& v) {
           {"reappointed", v.reappointed},
           {"timeline", std::move(timeline)},
           {"shipments", std::move(shipments)},
-          {"delivery_failed", v.delivery_failed}};
+          {"delivery_failed", v.delivery_failed},
+          {"result_delivery", db::result_delivery_name(v.result_delivery)},
+          {"collection", v.result_delivery == db::ResultDelivery::desk
+                             ? json{{"place", v.collection_address},
+                                    {"office_hours", v.office_hours},
+                                    {"text", collection_text(v)}}
+                             : json()}};
 }
 
 void append_citizen_text(std::string& out, const CitizenView& v) {
@@ -368,6 +402,10 @@ void append_citizen_text(std::string& out, const CitizenView& v) {
                      db::national_status_code(v.state));
   out += fmt::format("  Hẹn trả:        {}{}\n", v.due_at ? local_minutes(*v.due_at) : "-",
                      v.reappointed ? " (đã hẹn lại)" : "");
+  // By post the shipments below say it, as they always did.
+  if (v.result_delivery == db::ResultDelivery::desk) {
+    out += fmt::format("  Nhận kết quả:   {}\n", collection_text(v));
+  }
   out += "  Quá trình xử lý:\n";
   for (const CitizenStep& s : v.timeline) {
     out += fmt::format("    {}  {}{}\n", local_minutes(s.at), s.label,
@@ -524,26 +562,35 @@ json staff_object(const StaffView& v) {
                  {"time", fmt::format("{} {}", v.procedure->time_amount,
                                       db::time_unit_name(v.procedure->time_unit))}};
   }
-  json j = {{"id", d.id},
-            {"code", d.code ? json(*d.code) : json()},
-            {"agency", v.agency ? json(v.agency->code) : json()},
-            {"state", db::dossier_state_name(d.state)},
-            {"national_status", db::national_status_code(d.state)},
-            {"state_label", state_vi(d.state)},
-            {"channel", d.channel},
-            {"filed_at", common::format_iso(d.filed_at)},
-            {"clock_started_at", optional_time(d.clock_started_at)},
-            {"due_at", optional_time(d.due_at)},
-            {"supplement_count", d.supplement_count},
-            {"reappointed", d.reappointed},
-            {"lookup_code", d.lookup_code},
-            {"portal_code", d.portal_code},
-            {"procedure", std::move(procedure)},
-            {"applicant", std::move(applicant)},
-            {"shipments", std::move(shipments)},
-            {"history", std::move(history)},
-            {"scans", std::move(scans)},
-            {"citizen_view", citizen_object(v.citizen)}};
+  json j = {
+      {"id", d.id},
+      {"code", d.code ? json(*d.code) : json()},
+      {"agency", v.agency ? json(v.agency->code) : json()},
+      {"state", db::dossier_state_name(d.state)},
+      {"national_status", db::national_status_code(d.state)},
+      {"state_label", state_vi(d.state)},
+      {"channel", d.channel},
+      {"filed_at", common::format_iso(d.filed_at)},
+      {"clock_started_at", optional_time(d.clock_started_at)},
+      {"due_at", optional_time(d.due_at)},
+      {"supplement_count", d.supplement_count},
+      {"reappointed", d.reappointed},
+      {"lookup_code", d.lookup_code},
+      {"portal_code", d.portal_code},
+      {"procedure", std::move(procedure)},
+      {"applicant", std::move(applicant)},
+      {"result_delivery", db::result_delivery_name(d.result_delivery)},
+      {"collection",
+       v.collection ? json{{"at", common::format_iso(v.collection->collected_at)},
+                           {"officer", v.collection->officer},
+                           {"recipient", db::recipient_kind_name(v.collection->recipient_kind)},
+                           {"name", v.collection->recipient_name},
+                           {"id_number", v.collection->recipient_id_number}}
+                    : json()},
+      {"shipments", std::move(shipments)},
+      {"history", std::move(history)},
+      {"scans", std::move(scans)},
+      {"citizen_view", citizen_object(v.citizen)}};
   return j;
 }
 
@@ -556,6 +603,9 @@ std::string staff_text(const StaffView& v) {
       fmt::format("  state:       {} (national status {}): {}\n", db::dossier_state_name(d.state),
                   db::national_status_code(d.state), state_vi(d.state));
   out += fmt::format("  filed at:    {} (channel {})\n", local_minutes(d.filed_at), d.channel);
+  out += fmt::format("  result:      {}\n", d.result_delivery == db::ResultDelivery::desk
+                                                ? "collected at the desk"
+                                                : "posted back");
   out += fmt::format(
       "  due:         {}{}{}\n", d.due_at ? local_minutes(*d.due_at) : "-",
       d.reappointed ? " (re-appointed)" : "",

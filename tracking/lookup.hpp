@@ -83,6 +83,12 @@ struct CitizenView {
   // newest return shipment had a failed attempt (or is going back) and was not delivered since.
   // The page then tells the citizen what to do.
   bool delivery_failed = false;
+  // How the result goes back, as the citizen chose (docs/domain.md §1.5). For the desk, where
+  // and when to collect it: the desk's public address and its office hours ("7:30-11:30,
+  // 13:30-17:00"), public facts of the office, never personal data.
+  db::ResultDelivery result_delivery = db::ResultDelivery::post;
+  std::string collection_address;
+  std::string office_hours;
 };
 
 // The desk as citizens may reach it: its name (the agency's), its address and its hotline. Public
@@ -119,6 +125,8 @@ struct StaffView {
   std::vector<db::Event> history;  // actors, reasons and data
   std::vector<db::Scan> scans;
   CitizenView citizen;
+  // Who received the result at the desk (tracking::record_collection); personal data, for staff.
+  std::optional<db::ResultCollection> collection;
 };
 
 // The single error of a failed citizen lookup, whatever failed (no such code, or a wrong lookup

@@ -301,6 +301,53 @@ inline constexpr MessageDef desk_phone_invalid{
 inline constexpr MessageDef report_csv_header{"report_csv_header", "phần,nhóm,chỉ tiêu,giá trị",
                                               "section,group,metric,value"};
 
+// ---- The result at the desk or by post, as the citizen chose (docs/domain.md §1.5)
+inline constexpr MessageDef dispatch_desk_collection{
+    "dispatch_desk_collection",
+    "Hồ sơ #{id}: công dân chọn nhận kết quả tại Trung tâm, không gửi qua bưu điện; nếu công "
+    "dân đổi ý, hãy chuyển “Nhận kết quả” sang “qua bưu điện” trước",
+    "dossier #{id}: the citizen chose to collect the result at the desk, so it is not posted; if "
+    "the citizen changes their mind, set the result's delivery to post first"};
+inline constexpr MessageDef delivery_choice_closed{
+    "delivery_choice_closed",
+    "Hồ sơ #{id} đang ở trạng thái “{state}”: không thể đổi cách nhận kết quả sau khi kết quả đã "
+    "gửi đi hoặc đã trả",
+    "dossier #{id} is \"{state}\": the result's delivery cannot change once the result is sent "
+    "or returned"};
+inline constexpr MessageDef unknown_result_delivery{
+    "unknown_result_delivery",
+    "Cách nhận kết quả “{value}” không hợp lệ: chọn post (qua bưu điện) hoặc desk (tại Trung tâm)",
+    "unknown result delivery '{value}': give post or desk"};
+inline constexpr MessageDef collection_not_desk{
+    "collection_not_desk",
+    "Hồ sơ #{id}: công dân chọn nhận kết quả qua bưu điện; chuyển “Nhận kết quả” sang “tại "
+    "Trung tâm” trước khi giao kết quả tại quầy",
+    "dossier #{id}: the result goes back by post; set its delivery to the desk before handing it "
+    "over at the desk"};
+inline constexpr MessageDef collection_needs_recipient{
+    "collection_needs_recipient",
+    "Hồ sơ #{id}: kết quả trả tại Trung tâm cần ghi người nhận (họ tên và số giấy tờ tùy thân) "
+    "bằng thao tác giao kết quả tại quầy",
+    "dossier #{id}: a result collected at the desk needs its recipient (name and ID number): use "
+    "the handover at the desk"};
+inline constexpr MessageDef recipient_name_invalid{
+    "recipient_name_invalid", "Hồ sơ #{id}: cần nhập họ tên người nhận kết quả (tối đa 100 ký tự)",
+    "dossier #{id}: give the recipient's full name (at most 100 characters)"};
+inline constexpr MessageDef recipient_id_invalid{
+    "recipient_id_invalid",
+    "Hồ sơ #{id}: số giấy tờ tùy thân của người nhận phải gồm 6 đến 20 chữ cái hoặc chữ số",
+    "dossier #{id}: the recipient's ID number must be 6 to 20 letters or digits"};
+inline constexpr MessageDef unknown_recipient_kind{
+    "unknown_recipient_kind",
+    "Người nhận “{value}” không hợp lệ: chọn citizen (công dân) hoặc authorised (người được ủy "
+    "quyền)",
+    "unknown recipient '{value}': give citizen or authorised"};
+inline constexpr MessageDef form_not_collected{
+    "form_not_collected",
+    "Hồ sơ {dossier} chưa giao kết quả tại Trung tâm nên chưa có phiếu giao trả kết quả",
+    "dossier {dossier}: no result was handed over at the desk, so there is no handover of the "
+    "result"};
+
 }  // namespace tracking::msg
 
 namespace tracking {

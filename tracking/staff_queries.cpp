@@ -27,7 +27,8 @@ constexpr NamedView k_views[] = {{ListView::all, ""},
                                  {ListView::open, "open"},
                                  {ListView::due_soon, "due_soon"},
                                  {ListView::overdue, "overdue"},
-                                 {ListView::ready, "ready"}};
+                                 {ListView::ready, "ready"},
+                                 {ListView::collect, "collect"}};
 
 struct NamedSort {
   db::DossierSort sort;
@@ -47,12 +48,20 @@ std::vector<S> states_of(ListView view) {
       return {S::received,      S::accepted,  S::supplement_requested, S::in_process,
               S::awaiting_fees, S::processed, S::return_failed,        S::return_dispatched};
     case ListView::ready:
+    case ListView::collect:
       return {S::processed, S::return_failed};
     case ListView::due_soon:
     case ListView::overdue:
       return {S::accepted, S::in_process, S::awaiting_fees};
   }
   return {};
+}
+
+// How the results of a view go back: the dispatch page's two lists (docs/domain.md §1.5).
+std::optional<db::ResultDelivery> delivery_of(ListView view) {
+  if (view == ListView::ready) return db::ResultDelivery::post;
+  if (view == ListView::collect) return db::ResultDelivery::desk;
+  return std::nullopt;
 }
 
 // Reads the rest of a row; procedures are cached, since a page shows few of them many times.
@@ -147,6 +156,7 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
   db::DossierFilter filter;
   filter.state = query.state;
   filter.states = states_of(query.view);
+  filter.result_delivery = delivery_of(query.view);
   filter.field = query.field;
   filter.filed_from = query.filed_from;
   filter.filed_to = query.filed_to;
@@ -241,7 +251,12 @@ Result<Workload> desk_workload(db::Store& store, const common::Clock& clock) {
     TRY_ASSIGN(work.waiting_acceptance, tx.count_dossiers(received));
     db::DossierFilter ready;
     ready.states = states_of(ListView::ready);
+    ready.result_delivery = delivery_of(ListView::ready);
     TRY_ASSIGN(work.ready, tx.count_dossiers(ready));
+    db::DossierFilter collect;
+    collect.states = states_of(ListView::collect);
+    collect.result_delivery = delivery_of(ListView::collect);
+    TRY_ASSIGN(work.waiting_collection, tx.count_dossiers(collect));
     TRY_ASSIGN(const db::Counts counts, tx.counts());
     work.manual_queue = counts.manual_open;
     return {};
@@ -290,8 +305,10 @@ Result<DossierPageData> dossier_page(db::Store& store, const common::Clock& cloc
     DossierPageData page;
     TRY_ASSIGN(page.view, staff_lookup(tx, fmt::format("#{}", id)));
     const db::Dossier& d = page.view.dossier;
-    for (Action a : allowed_actions(d.state)) {
+    for (Action a : allowed_actions(d)) {
       if (a == Action::dispatch_return) continue;
+      // A result collected at the desk is handed over with its recipient: the page's own form.
+      if (a == Action::record_delivery && d.state == S::processed) continue;
       if (a == Action::apologise && d.reappointed) continue;
       page.actions.push_back(a);
     }

@@ -28,7 +28,10 @@ enum class ListView {
              // stopped or returned)
   due_soon,  // deadline running, due today or on the next working day (Lifecycle::due)
   overdue,   // deadline running and past
-  ready,     // result ready to post back (processed, or back at the desk after a failed delivery)
+  ready,     // result ready to post back (processed, or back at the desk after a failed delivery),
+             // whose citizen chose the post (db::ResultDelivery::post)
+  collect,  // result waiting for the citizen at the desk ("Chờ công dân đến nhận"): the same
+            // states, whose citizen chose to collect it (db::ResultDelivery::desk)
 };
 
 // "open", "due_soon", ...; parse_list_view("") is ListView::all, an unknown name nullopt.
@@ -96,6 +99,7 @@ struct Workload {
   std::int64_t due_soon = 0;            // ListView::due_soon
   std::int64_t overdue = 0;             // ListView::overdue
   std::int64_t ready = 0;               // ListView::ready: results to post back
+  std::int64_t waiting_collection = 0;  // ListView::collect: results the citizen collects
   std::int64_t manual_queue = 0;        // scans waiting for a person to read their code
 };
 

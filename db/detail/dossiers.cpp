@@ -20,7 +20,7 @@ using common::Result;
 constexpr char k_dossier_columns[] =
     "d.id, d.code, d.agency_id, d.procedure_id, d.procedure_version, d.channel, d.state, "
     "d.filed_at, d.due_at, d.lookup_code, d.supplement_count, d.reappointed, d.portal_code, "
-    "d.created_at, d.updated_at, d.clock_started_at";
+    "d.created_at, d.updated_at, d.clock_started_at, d.result_delivery";
 
 Dossier read_dossier(RowReader& r) {
   Dossier d;
@@ -40,6 +40,7 @@ Dossier read_dossier(RowReader& r) {
   d.created_at = r.next<Timestamp>();
   d.updated_at = r.next<Timestamp>();
   d.clock_started_at = r.next<std::optional<Timestamp>>();
+  d.result_delivery = r.next<ResultDelivery>();
   return d;
 }
 
@@ -178,11 +179,12 @@ Result<Id> Repository::insert_dossier(const Dossier& d) {
     return insert(
         "INSERT INTO dossiers(code, agency_id, procedure_id, procedure_version, channel, state, "
         "national_status, filed_at, due_at, lookup_code, supplement_count, reappointed, "
-        "portal_code, created_at, updated_at, clock_started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "portal_code, created_at, updated_at, clock_started_at, result_delivery) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         d.code, d.agency_id, d.procedure_id, d.procedure_version, d.channel, d.state,
         national_status_code(d.state), d.filed_at, d.due_at, d.lookup_code, d.supplement_count,
-        d.reappointed, d.portal_code, d.created_at, d.updated_at, d.clock_started_at);
+        d.reappointed, d.portal_code, d.created_at, d.updated_at, d.clock_started_at,
+        d.result_delivery);
   });
 }
 
@@ -275,6 +277,10 @@ std::optional<std::string> Repository::dossiers_matching(const DossierFilter& f,
       values.emplace_back(std::string(dossier_state_name(f.states[i])));
     }
     where.push_back(any + ")");
+  }
+  if (f.result_delivery) {
+    where.emplace_back("d.result_delivery = ?");
+    values.emplace_back(std::string(result_delivery_name(*f.result_delivery)));
   }
   if (f.due_before) {
     where.emplace_back("d.due_at IS NOT NULL AND d.due_at < ?");
@@ -376,9 +382,10 @@ Result<void> Repository::update_dossier(const Dossier& d) {
     auto& s = query(
         "UPDATE dossiers SET code = ?, procedure_id = ?, procedure_version = ?, state = ?, "
         "national_status = ?, due_at = ?, supplement_count = ?, reappointed = ?, "
-        "updated_at = ?, clock_started_at = ? WHERE id = ?",
+        "updated_at = ?, clock_started_at = ?, result_delivery = ? WHERE id = ?",
         d.code, d.procedure_id, d.procedure_version, d.state, national_status_code(d.state),
-        d.due_at, d.supplement_count, d.reappointed, d.updated_at, d.clock_started_at, d.id);
+        d.due_at, d.supplement_count, d.reappointed, d.updated_at, d.clock_started_at,
+        d.result_delivery, d.id);
     if (s.exec() != 1) {
       return make_error(ErrorCode::not_found, fmt::format("no dossier #{}", d.id));
     }
@@ -466,6 +473,38 @@ Result<void> Repository::update_applicant(const Applicant& a) {
     }
     return {};
   });
+}
+
+Result<void> Repository::insert_result_collection(const ResultCollection& c) {
+  return guarded("recording who received the result", [&]() -> Result<void> {
+    query(
+        "INSERT INTO result_collections(dossier_id, collected_at, officer, recipient_kind, "
+        "recipient_name, recipient_id_number) VALUES (?, ?, ?, ?, ?, ?)",
+        c.dossier_id, c.collected_at, c.officer, c.recipient_kind, c.recipient_name,
+        c.recipient_id_number)
+        .exec();
+    return {};
+  });
+}
+
+Result<std::optional<ResultCollection>> Repository::result_collection_of(Id dossier_id) {
+  return guarded("reading who received the result",
+                 [&]() -> Result<std::optional<ResultCollection>> {
+                   auto& s = query(
+                       "SELECT dossier_id, collected_at, officer, recipient_kind, recipient_name, "
+                       "recipient_id_number FROM result_collections WHERE dossier_id = ?",
+                       dossier_id);
+                   return read_one(s, "result_collections", [](RowReader& r) {
+                     ResultCollection c;
+                     c.dossier_id = r.next<Id>();
+                     c.collected_at = r.next<Timestamp>();
+                     c.officer = r.next<std::string>();
+                     c.recipient_kind = r.next<RecipientKind>();
+                     c.recipient_name = r.next<std::string>();
+                     c.recipient_id_number = r.next<std::string>();
+                     return c;
+                   });
+                 });
 }
 
 Result<std::optional<Applicant>> Repository::applicant_of(Id dossier_id) {

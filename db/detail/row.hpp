@@ -81,6 +81,20 @@ struct EnumColumn<Direction> {
   }
 };
 template <>
+struct EnumColumn<ResultDelivery> {
+  static constexpr std::string_view what = "result_delivery";
+  static std::string_view name(ResultDelivery v) { return result_delivery_name(v); }
+  static std::optional<ResultDelivery> parse(std::string_view s) {
+    return parse_result_delivery(s);
+  }
+};
+template <>
+struct EnumColumn<RecipientKind> {
+  static constexpr std::string_view what = "recipient_kind";
+  static std::string_view name(RecipientKind v) { return recipient_kind_name(v); }
+  static std::optional<RecipientKind> parse(std::string_view s) { return parse_recipient_kind(s); }
+};
+template <>
 struct EnumColumn<DayKind> {
   static constexpr std::string_view what = "kind";
   static std::string_view name(DayKind v) { return v == DayKind::off ? "off" : "work"; }

@@ -343,8 +343,27 @@ constexpr const char* k_v11 = R"sql(
 ALTER TABLE users ADD COLUMN title TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<const char*, 11> k_migrations = {k_v1, k_v2, k_v3, k_v4,  k_v5, k_v6,
-                                                      k_v7, k_v8, k_v9, k_v10, k_v11};
+// v12: how each dossier's result goes back, as the citizen chose (docs/domain.md §1.5): posted
+// back ('post', the default for a dossier received by post, so every dossier of earlier versions)
+// or collected at the desk ('desk'); and, for a result collected at the desk, who received it.
+// The recipient's name and ID number are personal data, kept like the applicant's. Plain
+// ALTER TABLE ... ADD COLUMN with a CHECK and a CREATE TABLE: PostgreSQL accepts both as written
+// (BIGINT in place of INTEGER for the times there).
+constexpr const char* k_v12 = R"sql(
+ALTER TABLE dossiers ADD COLUMN result_delivery TEXT NOT NULL DEFAULT 'post'
+  CHECK (result_delivery IN ('post', 'desk'));
+CREATE TABLE result_collections (
+  dossier_id          INTEGER PRIMARY KEY REFERENCES dossiers(id),
+  collected_at        INTEGER NOT NULL,
+  officer             TEXT NOT NULL,
+  recipient_kind      TEXT NOT NULL CHECK (recipient_kind IN ('citizen', 'authorised')),
+  recipient_name      TEXT NOT NULL,
+  recipient_id_number TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<const char*, 12> k_migrations = {k_v1, k_v2, k_v3, k_v4,  k_v5,  k_v6,
+                                                      k_v7, k_v8, k_v9, k_v10, k_v11, k_v12};
 
 }  // namespace
 

@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "app/demo_command.hpp"
 #include "db/store.hpp"
@@ -46,6 +48,7 @@ TEST_CASE(
   auto store = db::open_sqlite(outcome->database).value();
   std::map<std::string, int> scenarios_seen;
   std::map<app::DemoPlan, int> plans_seen;
+  std::vector<std::string> collected_folders;  // codes of the dossiers collected at the desk
   int checked = 0;
   REQUIRE(store
               ->read([&](db::Transaction& tx) -> Result<void> {
@@ -60,6 +63,24 @@ TEST_CASE(
                                    << db::dossier_state_name(d.state));
                   ++plans_seen[plan];
                   switch (plan) {
+                    case app::DemoPlan::collect_at_desk: {
+                      // docs/domain.md §1.5: collected at the desk, never posted.
+                      CHECK(d.result_delivery == db::ResultDelivery::desk);
+                      CHECK(d.state == DossierState::result_returned);
+                      CHECK(last_return == nullptr);
+                      const auto collection = tx.result_collection_of(id).value();
+                      REQUIRE(collection.has_value());
+                      CHECK_FALSE(collection->recipient_name.empty());
+                      CHECK_FALSE(collection->recipient_id_number.empty());
+                      collected_folders.push_back(d.code.value_or(""));
+                      break;
+                    }
+                    case app::DemoPlan::awaiting_collection:
+                      // Listed as waiting for the citizen at the desk, never posted.
+                      CHECK(d.result_delivery == db::ResultDelivery::desk);
+                      CHECK(d.state == DossierState::processed);
+                      CHECK(last_return == nullptr);
+                      break;
                     case app::DemoPlan::refuse:
                       CHECK(d.state == DossierState::refused);
                       break;
@@ -104,7 +125,23 @@ TEST_CASE(
   CHECK(scenarios_seen["returned"] > 0);
   for (const auto plan : {app::DemoPlan::refuse, app::DemoPlan::supplement_pending,
                           app::DemoPlan::supplement_then_ok, app::DemoPlan::two_supplements,
-                          app::DemoPlan::apology, app::DemoPlan::slow, app::DemoPlan::withdraw}) {
+                          app::DemoPlan::apology, app::DemoPlan::slow, app::DemoPlan::withdraw,
+                          app::DemoPlan::collect_at_desk, app::DemoPlan::awaiting_collection}) {
     CHECK(plans_seen[plan] > 0);
   }
+  // Each result collected at the desk has its handover record, signed by the recipient.
+  REQUIRE_FALSE(collected_folders.empty());
+  for (const std::string& code : collected_folders) {
+    const auto record = outcome->documents / code / "collection.html";
+    INFO(record.string());
+    REQUIRE(std::filesystem::exists(record));
+    const std::string html = test_support::read_file(record);
+    CHECK(html.find("Phiếu giao trả kết quả") != std::string::npos);
+    CHECK(html.find(code) != std::string::npos);
+    CHECK(html.find("Người nhận kết quả") != std::string::npos);
+  }
+  // The narrative shows the citizen where the result was to be collected.
+  CHECK(test_support::read_file(dir / "demo.log")
+            .find("Kết quả trả tại Trung tâm: 270 Trưng Nữ "
+                  "Vương") != std::string::npos);
 }

@@ -2681,3 +2681,94 @@ TEST_CASE(
   CHECK(contains(untitled, "<div class=\"name\">Lê Thị Hoa</div>"));
   CHECK(!contains(untitled, "signer-title"));
 }
+
+TEST_CASE(
+    "a citizen who collects the result at the desk is listed apart, never dispatched, and signs "
+    "for it") {
+  StaffDesk desk({true, test_options()});
+  const db::Id by_post = desk.add_dossier(NewDossier("Trần Thị Mai", "048090001111"));
+  const db::Id at_desk = desk.add_dossier(NewDossier("Phan Văn Khải", "048090002222"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  process_to_ready(api, by_post, officer);
+  process_to_ready(api, at_desk, officer);
+  CHECK(body_of(api.get(dossier_path(at_desk), officer))["result_delivery"] == "post");
+
+  // The citizen asked for the desk.
+  const std::string choice = dossier_path(at_desk) + "/result-delivery";
+  const auto unknown = api.post(choice, json{{"delivery", "fax"}}, officer);
+  REQUIRE(unknown);
+  CHECK(unknown->status == 400);
+  const auto chosen = api.post(choice, json{{"delivery", "desk"}}, officer);
+  REQUIRE(chosen);
+  REQUIRE_MESSAGE(chosen->status == 200, chosen->body);
+  CHECK(body_of(chosen)["dossier"]["result_delivery"] == "desk");
+  const json page = body_of(api.get(dossier_path(at_desk), officer));
+  CHECK(page["result_delivery"] == "desk");
+  CHECK(page["history"].back()["action"] == "result_delivery_changed");
+  CHECK(page["history"].back()["data"]["to"] == "desk");
+
+  // The dispatch page's lists: ready to post, and waiting for the citizen.
+  const auto ids_of_list = [&](const char* view) {
+    std::vector<db::Id> ids;
+    const json listed = body_of(api.get(std::string("/api/dossiers?view=") + view, officer));
+    for (const json& row : listed["dossiers"]) ids.push_back(row["id"].get<db::Id>());
+    return ids;
+  };
+  CHECK(ids_of_list("ready") == std::vector<db::Id>{by_post});
+  CHECK(ids_of_list("collect") == std::vector<db::Id>{at_desk});
+  const json work = body_of(api.get("/api/workload", officer));
+  CHECK(work["ready"] == 1);
+  CHECK(work["waiting_collection"] == 1);
+
+  // Dispatching it is refused, in the officer's language.
+  const auto refused = api.post("/api/dispatch", json{{"ids", {at_desk}}}, officer.in("vi"));
+  REQUIRE(refused);
+  const json refusal = body_of(refused);
+  CHECK(refusal["dispatched"].empty());
+  const std::string why = refusal.dump();
+  CHECK_MESSAGE(contains(why, "nhận kết quả tại Trung tâm"), why);
+  const auto refused_en = api.post("/api/dispatch", json{{"ids", {at_desk}}}, officer);
+  REQUIRE(refused_en);
+  CHECK_MESSAGE(contains(refused_en->body, "collect the result at the desk"), refused_en->body);
+  // All ready: only the one by post goes.
+  const auto all = api.post("/api/dispatch", json{{"all_ready", true}}, officer);
+  REQUIRE(all);
+  const json sent = body_of(all);
+  REQUIRE_MESSAGE(sent["dispatched"].size() == 1u, sent.dump());
+  CHECK(sent["dispatched"][0]["id"] == by_post);
+  CHECK(desk.dossier(at_desk).state == db::DossierState::processed);
+
+  // Handed over at the desk to an authorised person, who signs the record.
+  const std::string collect = dossier_path(at_desk) + "/collection";
+  const auto nameless = api.post(collect, json{{"id_number", "048090003333"}}, officer);
+  REQUIRE(nameless);
+  CHECK(nameless->status == 400);
+  const auto collected = api.post(collect,
+                                  json{{"recipient", "authorised"},
+                                       {"name", "Phan Thị <b>Hồng</b>"},
+                                       {"id_number", "048090003333"}},
+                                  officer);
+  REQUIRE(collected);
+  REQUIRE_MESSAGE(collected->status == 200, collected->body);
+  CHECK(body_of(collected)["dossier"]["state"] == "result_returned");
+  const std::string document = body_of(collected)["document"].get<std::string>();
+  const auto record = api.get(document, officer);
+  REQUIRE(record);
+  REQUIRE(record->status == 200);
+  CHECK(contains(record->body, "Phiếu giao trả kết quả"));
+  CHECK(contains(record->body, "Phan Thị &lt;b&gt;Hồng&lt;/b&gt;"));
+  CHECK(contains(record->body, "048090003333"));
+  CHECK(contains(record->body, "Lê Thị Hoa"));  // the officer who handed it over
+  const json after = body_of(api.get(dossier_path(at_desk), officer));
+  CHECK(after["collection"]["id_number"] == "048090003333");
+  CHECK(std::find(after["documents"].begin(), after["documents"].end(), json("collection")) !=
+        after["documents"].end());
+
+  // Once returned, the choice is closed.
+  const auto too_late = api.post(choice, json{{"delivery", "post"}}, officer.in("vi"));
+  REQUIRE(too_late);
+  CHECK(too_late->status == 409);
+  CHECK_MESSAGE(contains(too_late->body, "không thể đổi cách nhận kết quả"), too_late->body);
+  CHECK(ids_of_list("collect").empty());
+}

@@ -2173,6 +2173,89 @@ async function main() {
       }
     });
 
+    await test('23 result at the desk: the citizen\'s choice on the dossier page, the waiting list on /dispatch, the handover and its signed record', async () => {
+      const { context, page } = await s.context();
+      try {
+        await s.login(page, 'officer');
+        await page.goto('/dispatch');
+        await page.waitForSelector('#collect-rows tr');
+        await s.shot(page, 'dispatch-waiting-collection');
+        const waitingIds = await page.$$eval('#collect-rows tr', (rows) => rows.map((r) => r.dataset.id));
+        const readyIds = await page.$$eval('#ready-rows tr[data-id]', (rows) => rows.map((r) => r.dataset.id));
+        check(waitingIds.length > 0, 'the demo month leaves no result waiting for the citizen at the desk');
+        check(!waitingIds.some((id) => readyIds.includes(id)), 'a result collected at the desk is also listed to post');
+        const id = waitingIds[0];
+        // "Hand over at the desk" opens the dossier with the handover form.
+        await page.click(`#collect-rows tr[data-id="${id}"] a.collect-link`);
+        await page.waitForSelector('#collect-form');
+        check((await page.inputValue('#result-delivery-choice')) === 'desk', 'the dossier page does not show the choice of the desk');
+        check(!(await page.$('a[href="/dispatch"].button.primary')), 'a result collected at the desk is offered for posting');
+        // The choice changes both ways while the result is at the desk.
+        await page.selectOption('#result-delivery-choice', 'post');
+        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/result-delivery')), page.click('#result-delivery-save')]);
+        await page.waitForFunction(() => document.getElementById('status').textContent.includes('qua bưu điện'));
+        check(!(await page.$('#collect-open')), 'the handover is still offered for a result going by post');
+        await page.selectOption('#result-delivery-choice', 'desk');
+        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/result-delivery')), page.click('#result-delivery-save')]);
+        await page.waitForSelector('#collect-open');
+        const history = await page.innerText('#history');
+        check(history.includes('Đổi cách nhận kết quả'), `the history does not show the change of choice: ${history.slice(0, 300)}`);
+        // The handover: an authorised person, the name and ID number typed by the clerk.
+        await page.click('#collect-open');
+        await page.waitForSelector('#collect-form');
+        await page.click('#collect-submit');
+        check((await page.innerText('#alert')).includes('Họ tên người nhận'), 'a handover without a name is not refused on the page');
+        await page.selectOption('#collect-recipient', 'authorised');
+        await page.fill('#collect-name', 'Ngô Thị <i>Thu</i>');
+        await page.fill('#collect-id_number', '048199001122');
+        await s.shot(page, 'dossier-collect-form');
+        await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/collection')), page.click('#collect-submit')]);
+        await page.waitForSelector('#collection-record');
+        check((await page.innerText('#alert')).trim() === '', `the handover failed: ${await page.innerText('#alert')}`);
+        const state = await page.innerText('#facts');
+        check(state.includes('Đã trả kết quả'), `the dossier is not returned after the handover: ${state.slice(0, 200)}`);
+        check(!(await page.$('#result-delivery-choice')), 'the choice can still change after the result was returned');
+        await s.shot(page, 'dossier-collected');
+        const href = await page.getAttribute('#collection-record', 'href');
+        const record = await context.request.get(href);
+        check(record.status() === 200, `the handover record answers ${record.status()}`);
+        const html = await record.text();
+        for (const part of ['Phiếu giao trả kết quả', 'Ngô Thị &lt;i&gt;Thu&lt;/i&gt;', '048199001122', 'Người nhận kết quả', 'Người giao kết quả', 'Chuyên viên']) {
+          check(html.includes(part), `the handover record lacks ${part}`);
+        }
+        check(!html.includes('<i>Thu</i>'), 'the recipient\'s name is markup in the record');
+        const recordPage = await context.newPage();
+        await recordPage.goto(href);
+        const pdf = await recordPage.pdf({ preferCSSPageSize: true });
+        check(pdfPages(pdf) === 1, `the handover record prints on ${pdfPages(pdf)} pages, not one`);
+        await recordPage.close();
+        // The citizen's lookup, from the receipt's link: the collection step, the desk's address,
+        // and nobody's name.
+        const receipt = await (await context.request.get(`/api/dossiers/${id}/documents/receipt`)).text();
+        const link = /class="code lookup-url">([^<]+)</.exec(receipt);
+        check(link, 'the receipt has no lookup link');
+        const lookup = new URL(link[1].replace(/&amp;/g, '&'));
+        const citizen = await context.newPage();
+        await citizen.goto(lookup.pathname + lookup.search);
+        await citizen.waitForSelector('#timeline li');
+        const place = await citizen.innerText('#collection-place');
+        check(place.includes('Kết quả trả tại Trung tâm') && place.includes('giờ làm việc'), `the citizen page says ${place}`);
+        check((await citizen.locator('#timeline li[data-step="collected_at_desk"]').count()) === 1, 'the citizen timeline has no collection step');
+        const shown = await citizen.innerText('body');
+        check(!shown.includes('Ngô Thị') && !shown.includes('048199001122'), 'the citizen page shows the recipient');
+        await s.shot(citizen, 'citizen-collected-at-desk');
+        await citizen.close();
+        // It left the waiting list.
+        await page.goto('/dispatch');
+        await page.waitForSelector('#collect-table, #collect-empty:not([hidden])');
+        const left = await page.$$eval('#collect-rows tr', (rows) => rows.map((r) => r.dataset.id));
+        check(!left.includes(id), 'the collected result is still waiting for the citizen');
+        noProblems(page);
+      } finally {
+        await context.close();
+      }
+    });
+
     await test('14 Vietnamese pages: no English sentence on any page after any action', async () => {
       console.log(`      ${english.looks} looks at the pages' text, ${english.findings.length} English sentences seen`);
       check(english.detectorOk, 'the detector failed its own check (test 00 detector), so its silence proves nothing');

@@ -95,8 +95,8 @@ TEST_CASE(
     "listed, closed and reopened") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 9 file: today's, without what v10 and v11 added (the migrations before it need the
-  // store's SQL functions, so they are not replayed here).
+  // A schema 9 file: today's, without what v10, v11 and v12 added (the migrations before it need
+  // the store's SQL functions, so they are not replayed here).
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -104,6 +104,8 @@ TEST_CASE(
     raw.exec("ALTER TABLE batches DROP COLUMN closed_by");
     raw.exec("ALTER TABLE batches DROP COLUMN closed_at");
     raw.exec("ALTER TABLE users DROP COLUMN title");
+    raw.exec("DROP TABLE result_collections");
+    raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("PRAGMA user_version = 9");
     raw.exec(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
@@ -170,11 +172,13 @@ TEST_CASE(
 TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 10 file: today's, without what v11 added.
+  // A schema 10 file: today's, without what v11 and v12 added.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("ALTER TABLE users DROP COLUMN title");
+    raw.exec("DROP TABLE result_collections");
+    raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("PRAGMA user_version = 10");
     raw.exec(
         "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
@@ -185,7 +189,7 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
-    CHECK(db::schema_version() == 11);
+    CHECK(db::schema_version() >= 11);
   }
   const auto user_of = [&] {
     return store
@@ -570,4 +574,75 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
     if (entry.is_regular_file()) ++files;
   }
   CHECK(files == 1);
+}
+
+TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected") {
+  TempDir dir;
+  const auto path = dir / "hoso.db";
+  // A schema 11 file: today's, without what v12 added, holding a dossier.
+  { REQUIRE(db::open_sqlite(path).has_value()); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE result_collections");
+    raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("PRAGMA user_version = 11");
+    raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
+    raw.exec(
+        "INSERT INTO dossiers(agency_id, channel, state, national_status, filed_at, lookup_code, "
+        "created_at, updated_at) VALUES (1, 3, 'processed', 9, 100, 'ABCD2345', 100, 100)");
+  }
+  auto store = db::open_sqlite(path).value();
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 12);
+  }
+  const auto dossier = [&] {
+    return store
+        ->read<std::optional<db::Dossier>>([](db::Transaction& tx) { return tx.get_dossier(1); })
+        .value();
+  };
+  REQUIRE(dossier().has_value());
+  CHECK(dossier()->result_delivery == db::ResultDelivery::post);  // as every result went before
+
+  // The choice and who collected the result are stored and read back.
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                db::Dossier d = tx.get_dossier(1).value().value();
+                d.result_delivery = db::ResultDelivery::desk;
+                TRY(tx.update_dossier(d));
+                return tx.insert_result_collection(
+                    db::ResultCollection{1, at(200), "canbo", db::RecipientKind::authorised,
+                                         "Trần Văn Bình", "048123456789"});
+              })
+              .has_value());
+  CHECK(dossier()->result_delivery == db::ResultDelivery::desk);
+  const auto collection = store
+                              ->read<std::optional<db::ResultCollection>>(
+                                  [](db::Transaction& tx) { return tx.result_collection_of(1); })
+                              .value();
+  REQUIRE(collection.has_value());
+  CHECK(collection->collected_at == at(200));
+  CHECK(collection->officer == "canbo");
+  CHECK(collection->recipient_kind == db::RecipientKind::authorised);
+  CHECK(collection->recipient_name == "Trần Văn Bình");
+  CHECK(collection->recipient_id_number == "048123456789");
+  // One handover per dossier.
+  const auto again = store->write([](db::Transaction& tx) {
+    return tx.insert_result_collection(
+        db::ResultCollection{1, at(300), "canbo", db::RecipientKind::citizen, "X", "048123456789"});
+  });
+  CHECK_FALSE(again.has_value());
+
+  // The lists filter on the choice.
+  db::DossierFilter desk_only;
+  desk_only.result_delivery = db::ResultDelivery::desk;
+  db::DossierFilter post_only;
+  post_only.result_delivery = db::ResultDelivery::post;
+  CHECK(store->read<std::int64_t>([&](db::Transaction& tx) { return tx.count_dossiers(desk_only); })
+            .value() == 1);
+  CHECK(store->read<std::int64_t>([&](db::Transaction& tx) { return tx.count_dossiers(post_only); })
+            .value() == 0);
+  // A value other than post or desk is refused by the schema itself.
+  SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+  CHECK_THROWS(raw.exec("UPDATE dossiers SET result_delivery = 'fax' WHERE id = 1"));
 }

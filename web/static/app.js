@@ -359,6 +359,7 @@
     { key: 'overdue', href: '/dossiers?view=overdue', urgent: true },
     { key: 'due_soon', href: '/dossiers?view=due_soon', urgent: true },
     { key: 'ready', href: '/dossiers?view=ready' },
+    { key: 'waiting_collection', href: '/dispatch#collect-heading' },
     { key: 'manual_queue', href: '/mailroom#manual-heading' },
   ];
   const WORKLOAD_REFRESH_MS = 60_000;

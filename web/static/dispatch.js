@@ -1,5 +1,6 @@
 // Dispatch page (/dispatch): dossiers whose result is ready, sent back by post in one go, with
-// the tracking numbers, failures and skips, and the labels of what was sent.
+// the tracking numbers, failures and skips, and the labels of what was sent; and the results
+// waiting for the citizen at the desk ("Chờ công dân đến nhận"), which are never posted.
 'use strict';
 
 (function () {
@@ -180,6 +181,43 @@
     App.append(body, [problemList('failed', outcome.failed || []), problemList('skipped', outcome.skipped || [])]);
   }
 
+  // Results the citizen collects at the desk (docs/domain.md §1.5): listed apart, never posted.
+  let waiting = [];
+  let waitingTotal = 0;
+
+  function renderCollect() {
+    App.clear($('collect-rows')).append(
+      ...waiting.map((row) => {
+        const label = row.code || t('dossiers.no_code', { id: row.id });
+        const page = '/dossier?id=' + encodeURIComponent(row.id);
+        return h(
+          'tr',
+          { dataset: { id: row.id } },
+          h('td', { class: 'col-code', dataset: { label: t('col.code') } }, h('a', { href: page, class: 'mono', text: label })),
+          h('td', { class: 'col-procedure', dataset: { label: t('col.procedure') } }, row.procedure_name ? App.clampText(row.procedure_name, 'procedure') : '—'),
+          h('td', { class: 'col-state-narrow', dataset: { label: t('col.state') } }, App.stateBadge(row)),
+          h('td', { class: 'col-receiver', dataset: { label: t('col.applicant') } }, row.applicant_name || '—'),
+          h('td', { class: 'col-date', dataset: { label: t('col.due_at') } }, row.due_at ? h('time', { datetime: row.due_at, title: App.fmtDateTime(row.due_at), text: App.fmtDate(row.due_at) }) : '—'),
+          h('td', { class: 'col-action', dataset: { label: t('dispatch.collect_action_col') } }, h('a', { class: 'button collect-link', href: page + '#nhan-ket-qua', text: t('dispatch.collect_action') })),
+        );
+      }),
+    );
+    $('collect-table').hidden = waiting.length === 0;
+    $('collect-empty').hidden = waiting.length > 0;
+    $('collect-count').textContent = App.fmtNumber(waitingTotal);
+  }
+
+  async function loadCollect() {
+    try {
+      const answer = await App.get('/api/dossiers?view=collect&limit=1000&sort=due_at&order=asc');
+      waiting = answer.dossiers || [];
+      waitingTotal = answer.total ?? waiting.length;
+      renderCollect();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
   async function readyPage(offset, limit) {
     const answer = await App.get(`/api/dossiers?view=ready&limit=${limit}&offset=${offset}`);
     total = answer.total ?? offset + (answer.dossiers || []).length;
@@ -255,8 +293,10 @@
     document.addEventListener('hoso:lang', () => {
       renderReady();
       renderOutcome();
+      renderCollect();
     });
     await load();
+    await loadCollect();
   }
 
   start();

@@ -174,9 +174,14 @@
         }),
       ),
     );
-    // Results go back by post from the dispatch page, for many dossiers at once.
+    // Results go back by post from the dispatch page, for many dossiers at once; a result the
+    // citizen collects is handed over here, with who received it.
     const ready = d.state === 'processed' || d.state === 'return_failed';
-    if (ready) $('actions').append(h('a', { class: 'button primary', href: '/dispatch', text: t('dossier.to_dispatch') }));
+    if (ready && d.result_delivery === 'desk') {
+      $('actions').append(h('button', { type: 'button', class: 'primary', id: 'collect-open', text: t('collect.open'), onclick: openCollection }));
+    } else if (ready) {
+      $('actions').append(h('a', { class: 'button primary', href: '/dispatch', text: t('dossier.to_dispatch') }));
+    }
     $('no-actions').hidden = actions.length > 0 || ready;
   }
 
@@ -253,7 +258,8 @@
         ),
       );
     }
-    const missing = missingForPost(a);
+    renderDelivery(d, box);
+    const missing = d.result_delivery === 'desk' ? [] : missingForPost(a);
     if (missing.length && !['refused', 'withdrawn', 'stopped', 'result_returned'].includes(d.state)) {
       box.append(h('p', { class: 'notice warn', id: 'applicant-missing', text: t('applicant.missing_for_post', { missing: missing.join(', ') }) }));
     }
@@ -357,6 +363,119 @@
     }
   }
 
+  // ---- the result at the desk or by post, as the citizen chose (docs/domain.md §1.5) -----------
+
+  // "Nhận kết quả: qua bưu điện / tại Trung tâm", changeable until the result leaves or is returned.
+  function renderDelivery(d, box) {
+    const delivery = d.result_delivery || 'post';
+    const closed = d.state === 'return_dispatched' || d.state === 'result_returned';
+    const block = h('div', { class: 'result-delivery', id: 'result-delivery', dataset: { delivery } });
+    if (closed) {
+      block.append(h('p', null, h('strong', { text: t('delivery.label') + ': ' }), h('span', { id: 'result-delivery-value', text: t('delivery.' + delivery) })));
+    } else {
+      const select = h(
+        'select',
+        { id: 'result-delivery-choice', name: 'delivery' },
+        ['post', 'desk'].map((value) => h('option', { value, selected: value === delivery, text: t('delivery.' + value) })),
+      );
+      const form = h(
+        'form',
+        { class: 'inline-form no-print', id: 'result-delivery-form' },
+        h('label', { for: 'result-delivery-choice', text: t('delivery.label') }),
+        ' ',
+        select,
+        ' ',
+        h('button', { type: 'submit', id: 'result-delivery-save', text: t('delivery.save') }),
+      );
+      form.addEventListener('submit', submitDelivery);
+      block.append(form);
+    }
+    if (d.collection) {
+      const c = d.collection;
+      block.append(
+        h('p', { id: 'collection-facts' }, App.timeEl(c.at), ' ', t('collect.done_line', { name: c.name, id_number: c.id_number, kind: t('collect.kind.' + c.recipient) })),
+      );
+    }
+    box.append(block);
+  }
+
+  async function submitDelivery(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const delivery = form.elements.delivery.value;
+    try {
+      await App.busy(form, () => App.post('/api/dossiers/' + encodeURIComponent(id) + '/result-delivery', { delivery }));
+      App.workChanged();
+      await load();
+      App.showStatus(t('delivery.saved', { choice: t('delivery.' + delivery) }));
+      $('status').focus();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
+  // Handing the result over at the desk: who receives it (the citizen or an authorised person),
+  // the name and ID number typed from their ID document; then the record they sign.
+  function openCollection() {
+    const slot = App.clear($('action-form-slot'));
+    const field = (name, control, hint) =>
+      h('div', { class: 'field' }, h('label', { for: 'collect-' + name, text: t('collect.' + name) }), control, hint ? h('small', { class: 'muted', text: t(hint) }) : null);
+    const form = h(
+      'form',
+      { class: 'action-form', id: 'collect-form', novalidate: true },
+      h('h3', { text: t('collect.title') }),
+      field(
+        'recipient',
+        h(
+          'select',
+          { id: 'collect-recipient', name: 'recipient' },
+          ['citizen', 'authorised'].map((value) => h('option', { value, text: t('collect.kind.' + value) })),
+        ),
+      ),
+      field('name', h('input', { type: 'text', id: 'collect-name', name: 'name', maxlength: 100, required: true, autocomplete: 'off' })),
+      field('id_number', h('input', { type: 'text', id: 'collect-id_number', name: 'id_number', maxlength: 20, required: true, autocomplete: 'off' }), 'collect.id_hint'),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'collect-submit', text: t('collect.submit') }),
+        h('button', { type: 'button', text: t('action.cancel'), onclick: closeAction }),
+      ),
+    );
+    form.addEventListener('submit', submitCollection);
+    slot.append(form);
+    form.elements.name.focus();
+  }
+
+  async function submitCollection(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const body = {
+      recipient: form.elements.recipient.value,
+      name: form.elements.name.value.trim(),
+      id_number: form.elements.id_number.value.trim(),
+    };
+    for (const name of ['name', 'id_number']) {
+      if (!body[name]) {
+        App.showError(t('action.needs', { field: t('collect.' + name) }));
+        form.elements[name].focus();
+        return;
+      }
+    }
+    let answer = null;
+    try {
+      answer = await App.busy(form, () => App.post('/api/dossiers/' + encodeURIComponent(id) + '/collection', body));
+    } catch (err) {
+      App.showError(err);
+      return;
+    }
+    App.clear($('action-form-slot'));
+    App.workChanged();
+    await load();
+    App.showStatus(t('collect.done'));
+    $('status').append(' ', h('a', { class: 'button primary', id: 'collection-record', href: answer.document, target: '_blank', rel: 'noopener', text: t('collect.print') }));
+    $('status').focus();
+  }
+
   function renderHistory(d) {
     const list = App.clear($('history'));
     for (const e of d.history || []) {
@@ -371,6 +490,13 @@
           e.reason ? h('div', { text: e.reason }) : null,
           data.missing ? h('div', { class: 'history-missing' }, t('history.missing') + ' ', data.missing) : null,
           data.due_at ? h('div', { class: 'muted' }, t('history.due') + ' ', App.timeEl(data.due_at)) : null,
+          // The citizen's choice of how the result goes back: from -> to.
+          e.action === 'result_delivery_changed' && data.from && data.to
+            ? h('div', { class: 'muted history-delivery' }, t('delivery.change', { from: t('delivery.' + data.from), to: t('delivery.' + data.to) }))
+            : null,
+          e.action === 'result_returned' && data.via === 'desk'
+            ? h('div', { class: 'muted history-delivery' }, t('delivery.collected_by', { kind: t('collect.kind.' + (data.recipient || 'citizen')) }))
+            : null,
         ),
       );
     }
@@ -533,6 +659,8 @@
     await load();
     // The dispatch page's "enter the receiver's details" lands here with the form open.
     if (location.hash === '#sua-nguoi-nop' && dossier && $('applicant-edit')) openApplicantForm();
+    // The dispatch page's "hand the result over" lands here with the handover form open.
+    if (location.hash === '#nhan-ket-qua' && dossier && $('collect-open')) openCollection();
   }
 
   start();

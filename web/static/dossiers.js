@@ -30,6 +30,7 @@
     { key: 'due_soon', query: 'view=due_soon', urgent: true },
     { key: 'overdue', query: 'view=overdue', urgent: true },
     { key: 'ready', query: 'view=ready' },
+    { key: 'waiting_collection', query: 'view=collect' },
   ];
 
   function fillStates() {

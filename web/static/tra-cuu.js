@@ -138,6 +138,18 @@
         fact('lookup.procedure', ...procedure),
         fact('lookup.filed_at', App.timeEl(view.filed_at)),
         fact('lookup.due_at', ...due),
+        // The citizen chose the desk: where and when to come (public facts of the office).
+        view.result_delivery === 'desk' && view.collection
+          ? fact(
+              'lookup.collection',
+              h('span', {
+                id: 'collection-place',
+                text: view.collection.place
+                  ? t('lookup.collection_text', { address: view.collection.place, hours: view.collection.office_hours })
+                  : t('lookup.collection_text_no_address', { hours: view.collection.office_hours }),
+              }),
+            )
+          : null,
       ),
       view.delivery_failed ? renderDeliveryFailed() : null,
       h('h3', { text: t('lookup.timeline') }),
