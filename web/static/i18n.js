@@ -659,6 +659,16 @@
     'batch.kept': 'Lô {name} đang mở: các phong bì quét tiếp theo vẫn thuộc lô này.',
     'manifest.replace': 'Thay bằng danh sách mới',
     'manifest.kept': 'Giữ danh sách giao đã có của lô {name}.',
+    /* supplement by post */
+    'event.supplement_by_post': 'Nhận hồ sơ bổ sung qua bưu điện (phong bì mới)',
+    'event.supplement_unexpected': 'Nhận phong bì bổ sung qua bưu điện khi hồ sơ không chờ bổ sung: cán bộ cần xem',
+    'step.supplement_by_post': 'Đã nhận hồ sơ bổ sung qua bưu điện',
+    'step.supplement_unexpected': 'Đã nhận hồ sơ bổ sung qua bưu điện',
+    'supplement.joined': 'Đã ghép hồ sơ bổ sung',
+    'supplement.not_waiting': 'Hồ sơ bổ sung: cần cán bộ xem',
+    'supplement.shipment': 'Hồ sơ bổ sung',
+    'supplement.envelope': 'Phong bì bổ sung:',
+    'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',
   };
 
   const en = {
@@ -1316,6 +1326,16 @@
     'batch.kept': 'Batch {name} is open: the envelopes scanned next still belong to it.',
     'manifest.replace': 'Replace it with the new list',
     'manifest.kept': 'Kept the delivery list batch {name} has.',
+    /* supplement by post */
+    'event.supplement_by_post': 'Supplement received by post (a new envelope)',
+    'event.supplement_unexpected': 'A supplement envelope arrived while the dossier was not waiting for one: an officer should look',
+    'step.supplement_by_post': 'The desk received the supplement by post',
+    'step.supplement_unexpected': 'The desk received the supplement by post',
+    'supplement.joined': 'Supplement joined',
+    'supplement.not_waiting': 'Supplement: an officer should look',
+    'supplement.shipment': 'Supplement',
+    'supplement.envelope': 'Supplement envelope:',
+    'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',
   };
 
   const DICTIONARIES = { vi, en };
