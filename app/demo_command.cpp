@@ -26,6 +26,7 @@
 #include "common/calendar.hpp"
 #include "common/exit_code.hpp"
 #include "common/private_files.hpp"
+#include "common/s10.hpp"
 #include "db/settings.hpp"
 #include "intake/catalogue.hpp"
 #include "intake/envelope_reader.hpp"
@@ -184,7 +185,8 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   const std::filesystem::path envelopes =
       args.envelopes.empty() ? samples_dir() / "envelopes" : std::filesystem::path(args.envelopes);
   intake::Registrar registrar(*run.desk->store, *run.desk->images, run.desk->classifier, run.clock,
-                              intake::IntakeContext{"demo-mailroom", k_demo_mailroom});
+                              intake::IntakeContext{"demo-mailroom", k_demo_mailroom},
+                              tracking::receive_supplement_by_post);
   TRY_ASSIGN(auto manifest,
              intake::load_manifest(samples_dir() / "handover" / "vnpost-manifest.txt",
                                    run.desk->classifier));
@@ -239,6 +241,50 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   // The delivery is scanned: the clerk closes its batch (it stays listed, to reprint its record).
   TRY(registrar.set_batch_state(batch.id, intake::Registrar::BatchState::closed));
   run.outcome.manual_open = manual;
+  return {};
+}
+
+// The citizen of the dossier asked twice for more posts the first supplement in an envelope of its
+// own, with form 02 enclosed: the carrier hands it over on working day `day` before the officers'
+// morning, and the mailroom's hand scanner reads the envelope's number and the dossier code that
+// form 02 prints as a barcode. Intake joins the envelope to the dossier, which moves on as
+// supplement_received does (from the handover), with no new dossier.
+Result<void> supplement_by_post(Run& run, int day) {
+  intake::Registrar registrar(*run.desk->store, *run.desk->images, run.desk->classifier, run.clock,
+                              intake::IntakeContext{"demo-mailroom", k_demo_mailroom},
+                              tracking::receive_supplement_by_post);
+  for (const auto& [id, plan] : run.outcome.plans) {
+    if (plan != DemoPlan::two_supplements) continue;
+    const auto current = run.dossier(id);
+    if (!current || current->state != DossierState::supplement_requested || !current->code) {
+      continue;
+    }
+    const std::string number = common::make_s10("RR", 90000000u + static_cast<std::uint32_t>(id));
+    const Timestamp handed_over = run.at_day(day, 8, 15);
+    run.carrier_sim->add_item(number, sim::Scenario::delivered,
+                              handed_over - std::chrono::hours(60));
+    run.move_to(run.at_day(day, 8, 30));
+    TRY_ASSIGN(auto batch, registrar.open_batch("VNPost giao hồ sơ bổ sung (demo)", "vnpost",
+                                                handed_over, {number}, true));
+    intake::EnvelopeScan scan;
+    scan.source_name = "máy đọc mã cầm tay";
+    scan.codes.push_back(run.desk->classifier.classify(number, std::nullopt));
+    scan.codes.push_back(run.desk->classifier.classify(*current->code, std::nullopt));
+    scan.batch_id = batch.id;
+    TRY_ASSIGN(auto joined, registrar.register_envelope(scan));
+    fmt::print(run.out,
+               "{}  the carrier hands over a supplement posted in its own envelope, form 02 "
+               "enclosed; the hand scanner reads {} and the dossier code {}: {}\n",
+               common::format_local(run.clock.now()), number, *current->code, say(joined.message));
+    TRY(registrar.set_batch_state(batch.id, intake::Registrar::BatchState::closed));
+    if (joined.supplement == intake::SupplementJoin::moved_on) {
+      run.outcome.supplements_by_post[id] = number;
+      ++run.tally["supplements received by post"];
+    } else {
+      run.outcome.problems.push_back(
+          fmt::format("supplement by post for #{}: {}", id, say(joined.message)));
+    }
+  }
   return {};
 }
 
@@ -581,6 +627,7 @@ Result<DemoOutcome> run_demo_flow(
   TRY(give_contacts(run));
 
   for (int day = 0; day < k_days; ++day) {
+    if (day == 4) TRY(supplement_by_post(run, day));
     officers_morning(run, day, quick);
     officers_afternoon(run, day);
     TRY(dispatch_and_sync(run, day));

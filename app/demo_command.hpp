@@ -44,7 +44,8 @@ enum class DemoPlan {
   refuse,               // refused at intake (form 03)
   supplement_pending,   // supplement requested; the citizen has not answered
   supplement_then_ok,   // supplement requested, received 3 working days later, then as normal
-  two_supplements,      // two supplement requests: late by the national rule
+  two_supplements,      // two supplement requests (the first answered by post in an envelope
+                        // of its own, joined to the dossier at intake): late by the national rule
   apology,              // apologised before the deadline, processed by the new date
   slow,                 // still in process past its due date (backlog)
   withdraw,             // withdrawn by the citizen
@@ -61,6 +62,9 @@ struct DemoOutcome {
   std::filesystem::path documents;                      // printed forms and labels
   std::map<db::Id, DemoPlan> plans;                     // every dossier the officers handled
   std::map<std::string, std::string> return_scenarios;  // return tracking number -> scenario name
+  // Supplements posted in an envelope of their own and joined to their dossier at intake:
+  // dossier -> the envelope's tracking number.
+  std::map<db::Id, std::string> supplements_by_post;
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
   std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code

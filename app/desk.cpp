@@ -15,6 +15,7 @@
 #include "common/private_files.hpp"
 #include "intake/desk_setup.hpp"
 #include "intake/image_sweep.hpp"
+#include "tracking/lifecycle.hpp"
 
 namespace app {
 
@@ -95,7 +96,8 @@ common::Result<std::unique_ptr<Desk>> open_desk(const std::string& db_flag,
     desk->classifier = std::move(classifier);
   }
   desk->registrar = std::make_unique<intake::Registrar>(
-      *desk->store, *desk->images, desk->classifier, desk->clock, std::move(context));
+      *desk->store, *desk->images, desk->classifier, desk->clock, std::move(context),
+      tracking::receive_supplement_by_post);
   return desk;
 }
 

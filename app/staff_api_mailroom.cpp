@@ -14,6 +14,7 @@
 #include "intake/envelope_reader.hpp"
 #include "intake/mailroom.hpp"
 #include "intake/registrar.hpp"
+#include "tracking/lifecycle.hpp"
 
 namespace app::staff_routes {
 namespace {
@@ -51,6 +52,19 @@ std::string label_of(const std::string& name) {
   return base.empty() ? std::string("upload") : base;
 }
 
+// How the scan page tells a supplement joined to its dossier: null for any other envelope.
+json supplement_name(intake::SupplementJoin join) {
+  switch (join) {
+    case intake::SupplementJoin::moved_on:
+      return "moved_on";
+    case intake::SupplementJoin::not_waiting:
+      return "not_waiting";
+    case intake::SupplementJoin::none:
+      break;
+  }
+  return json();
+}
+
 json registration_json(const std::string& name, int page, const intake::Registration& r,
                        common::Lang lang) {
   return {{"name", name},
@@ -61,7 +75,8 @@ json registration_json(const std::string& name, int page, const intake::Registra
           {"message", r.message.render(lang)},
           {"tracking_number", r.tracking_number.empty() ? json() : json(r.tracking_number)},
           {"dossier_id", r.dossier_id ? json(*r.dossier_id) : json()},
-          {"manual_id", r.manual_id ? json(*r.manual_id) : json()}};
+          {"manual_id", r.manual_id ? json(*r.manual_id) : json()},
+          {"supplement", supplement_name(r.supplement)}};
 }
 
 // A registrar that records the caller: a scanning station by its token's name, else "web".
@@ -70,7 +85,8 @@ Result<intake::Registrar> registrar_for(Context& desk, const staff::Principal& w
     return make_error(ErrorCode::unavailable, msg::server_cannot_register);
   }
   return intake::Registrar(desk.store, *desk.images, *desk.classifier, desk.clock,
-                           intake::IntakeContext{who.via_token() ? who.login : "web", who.login});
+                           intake::IntakeContext{who.via_token() ? who.login : "web", who.login},
+                           tracking::receive_supplement_by_post);
 }
 
 // The batch named in the request (form field or query), if any; invalid_argument for an unknown

@@ -73,12 +73,14 @@ constexpr std::array<std::pair<RecipientKind, std::string_view>, 2> k_recipient_
     {RecipientKind::authorised, "authorised"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 43> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 45> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
     {EventKind::return_order_cancelled, "return_order_cancelled"},
     {EventKind::scanned_again, "scanned_again"},
+    {EventKind::supplement_by_post, "supplement_by_post"},
+    {EventKind::supplement_unexpected, "supplement_unexpected"},
     {EventKind::accepted, "accepted"},
     {EventKind::supplement_requested, "supplement_requested"},
     {EventKind::supplement_received, "supplement_received"},

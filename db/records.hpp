@@ -315,6 +315,8 @@ enum class EventKind {
   applicant_updated,       // contact details entered or corrected by staff
   return_order_cancelled,  // an open return order at the carrier cancelled (new receiver)
   scanned_again,           // the envelope scanned once more
+  supplement_by_post,      // a supplement's envelope joined to its dossier, which was waiting
+  supplement_unexpected,   // the same, while the dossier was not waiting: an officer looks
   accepted,
   supplement_requested,
   supplement_received,

@@ -149,6 +149,17 @@ inline constexpr MessageDef registered{"registered", "{number}: đã tiếp nh�
 inline constexpr MessageDef already_registered{
     "already_registered", "{number}: đã tiếp nhận trước đó, hồ sơ #{dossier} (lần quét thứ {scan})",
     "{number}: already registered as dossier #{dossier} ({scan} scan)"};
+// A supplement posted in an envelope of its own, carrying the dossier's code (form 02's barcode).
+inline constexpr MessageDef supplement_joined{
+    "supplement_joined",
+    "{number}: hồ sơ bổ sung, đã ghép vào hồ sơ {code} (#{dossier}); hồ sơ được giải quyết tiếp",
+    "{number}: joined to dossier {code} (#{dossier}) as a supplement; the dossier moves on"};
+inline constexpr MessageDef supplement_not_waiting{
+    "supplement_not_waiting",
+    "{number}: hồ sơ bổ sung, đã ghép vào hồ sơ {code} (#{dossier}), nhưng hồ sơ không ở trạng "
+    "thái chờ bổ sung: cán bộ cần xem",
+    "{number}: joined to dossier {code} (#{dossier}) as a supplement, but the dossier was not "
+    "waiting for a supplement: an officer should look at it"};
 // The scan's ordinal: "2" in Vietnamese ("lần quét thứ 2"), "2nd" in English.
 inline constexpr MessageDef ordinal_st{"ordinal_st", "{n}", "{n}st"};
 inline constexpr MessageDef ordinal_nd{"ordinal_nd", "{n}", "{n}nd"};
@@ -463,6 +474,8 @@ inline constexpr const MessageDef* k_catalogue[] = {
     &read_error,
     &registered,
     &already_registered,
+    &supplement_joined,
+    &supplement_not_waiting,
     &ordinal_st,
     &ordinal_nd,
     &ordinal_rd,

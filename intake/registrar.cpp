@@ -223,12 +223,14 @@ std::string new_lookup_code() {
 }
 
 Registrar::Registrar(db::Store& store, db::ImageStore& images, const Classifier& classifier,
-                     const common::Clock& clock, IntakeContext context)
+                     const common::Clock& clock, IntakeContext context,
+                     SupplementRule supplement_rule)
     : store_(store),
       images_(images),
       classifier_(classifier),
       clock_(clock),
-      context_(std::move(context)) {}
+      context_(std::move(context)),
+      supplement_rule_(std::move(supplement_rule)) {}
 
 Result<db::Id> Registrar::agency_id(db::Transaction& tx) {
   TRY_ASSIGN(auto code, tx.setting(std::string(k_setting_agency)));
@@ -245,6 +247,47 @@ Result<db::Id> Registrar::agency_id(db::Transaction& tx) {
 
 namespace {
 
+// The envelope's inbound shipment, in the desk's hands since `seen_at`.
+db::Shipment inbound_shipment(const std::string& carrier, const std::string& tracking_number,
+                              db::Id dossier_id, common::Timestamp seen_at, common::Timestamp now) {
+  db::Shipment shipment;
+  shipment.carrier = carrier;
+  shipment.tracking_number = tracking_number;
+  shipment.year = static_cast<int>(common::local_date(seen_at).year());
+  shipment.direction = db::Direction::inbound;
+  shipment.status = "delivered";  // it is in the desk's hands
+  shipment.dossier_id = dossier_id;
+  shipment.first_seen_at = seen_at;
+  shipment.updated_at = now;
+  return shipment;
+}
+
+// The dossier of this desk whose code the envelope carries, if any: a dossier code or a portal URL
+// naming one, looked up in the standard form, then as read (docs/domain.md §3.3).
+Result<std::optional<db::Dossier>> supplement_target(db::Transaction& tx,
+                                                     const std::vector<Code>& codes,
+                                                     db::Id agency_id) {
+  for (const Code& code : codes) {
+    const bool names_dossier =
+        code.kind == CodeKind::dossier_code || code.kind == CodeKind::portal_url;
+    if (!names_dossier || !code.usable() || !code.dossier) continue;
+    const DossierCode& d = *code.dossier;
+    std::vector<std::string> keys;
+    if (d.received_on.ok() && d.sequence > 0) {
+      keys.push_back(fmt::format("{}-{:02}{:02}{:02}-{:04}", d.agency,
+                                 static_cast<int>(d.received_on.year()) % 100,
+                                 static_cast<unsigned>(d.received_on.month()),
+                                 static_cast<unsigned>(d.received_on.day()), d.sequence));
+    }
+    if (keys.empty() || keys.front() != d.text) keys.push_back(d.text);
+    for (const std::string& key : keys) {
+      TRY_ASSIGN(auto found, tx.find_dossier_by_code(key));
+      if (found && found->agency_id == agency_id) return found;
+    }
+  }
+  return std::optional<db::Dossier>{};
+}
+
 // The part of a registration that happens inside the transaction once the tracking number is
 // known: joins the envelope's dossier or creates it. `scan.id` set means the scan row exists
 // already (a manual item being resolved) and is linked instead of inserted. `seen_at` is when the
@@ -253,7 +296,8 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
                             const std::string& carrier, const std::vector<Code>& codes,
                             db::Id agency_id, common::Timestamp now, common::Timestamp seen_at,
                             common::Timestamp filed_at, const std::string& actor,
-                            ScanOutcome joined_outcome, ScanOutcome created_outcome) {
+                            ScanOutcome joined_outcome, ScanOutcome created_outcome,
+                            const SupplementRule& supplement_rule) {
   Registration r;
   r.tracking_number = tracking_number;
   TRY_ASSIGN(auto existing, tx.find_shipment(tracking_number, db::Direction::inbound,
@@ -262,10 +306,44 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
   const CitizenIdCard* card = first_id_card(codes);
   db::Id dossier_id = 0;
   db::Id shipment_id = 0;
+  std::optional<db::Dossier> supplement_of;
+  if (!existing || !existing->dossier_id) {
+    TRY_ASSIGN(auto target, supplement_target(tx, codes, agency_id));
+    supplement_of = std::move(target);
+  }
   if (existing && existing->dossier_id) {
     dossier_id = *existing->dossier_id;
     shipment_id = existing->id;
     r.outcome = joined_outcome;
+  } else if (supplement_of) {
+    // A supplement in an envelope of its own: its shipment is the dossier's, no new dossier.
+    dossier_id = supplement_of->id;
+    TRY_ASSIGN(auto sid, tx.insert_shipment(
+                             inbound_shipment(carrier, tracking_number, dossier_id, seen_at, now)));
+    shipment_id = sid;
+    r.outcome = created_outcome;
+    TRY(tx.append_event(db::Event{0, now, actor, "shipment", shipment_id, db::EventKind::registered,
+                                  "",
+                                  nlohmann::json{{"status", "delivered"}}.dump(
+                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    const bool waiting =
+        supplement_rule && supplement_of->state == db::DossierState::supplement_requested;
+    // The tracking number and the moment of filing only: never personal data.
+    nlohmann::json data = {{"tracking_number", tracking_number},
+                           {"carrier", carrier},
+                           {"at", common::format_iso(filed_at)},
+                           {"state", db::dossier_state_name(supplement_of->state)}};
+    if (scan.batch_id) data["batch_id"] = *scan.batch_id;
+    TRY(tx.append_event(db::Event{
+        0, now, actor, "dossier", dossier_id,
+        waiting ? db::EventKind::supplement_by_post : db::EventKind::supplement_unexpected, "",
+        data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    bool moved = false;
+    if (waiting) {
+      TRY_ASSIGN(auto done, supplement_rule(tx, now, dossier_id, filed_at, actor, tracking_number));
+      moved = done;
+    }
+    r.supplement = moved ? SupplementJoin::moved_on : SupplementJoin::not_waiting;
   } else {
     db::Dossier dossier;
     dossier.agency_id = agency_id;
@@ -278,16 +356,8 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     TRY_ASSIGN(auto id, tx.insert_dossier(dossier));
     dossier_id = id;
 
-    db::Shipment shipment;
-    shipment.carrier = carrier;
-    shipment.tracking_number = tracking_number;
-    shipment.year = static_cast<int>(common::local_date(seen_at).year());
-    shipment.direction = db::Direction::inbound;
-    shipment.status = "delivered";  // it is in the desk's hands
-    shipment.dossier_id = dossier_id;
-    shipment.first_seen_at = seen_at;
-    shipment.updated_at = now;
-    TRY_ASSIGN(auto sid, tx.insert_shipment(shipment));
+    TRY_ASSIGN(auto sid, tx.insert_shipment(
+                             inbound_shipment(carrier, tracking_number, dossier_id, seen_at, now)));
     shipment_id = sid;
     r.outcome = created_outcome;
 
@@ -338,6 +408,12 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
     r.message = common::Text{
         msg::already_registered,
         {{"number", tracking_number}, {"dossier", dossier_id}, {"scan", ordinal(r.scan_count)}}};
+  } else if (supplement_of) {
+    r.message = common::Text{r.supplement == SupplementJoin::moved_on ? msg::supplement_joined
+                                                                      : msg::supplement_not_waiting,
+                             {{"number", tracking_number},
+                              {"code", supplement_of->code.value_or("")},
+                              {"dossier", dossier_id}}};
   } else {
     r.message =
         common::Text{msg::registered, {{"number", tracking_number}, {"dossier", dossier_id}}};
@@ -455,9 +531,10 @@ Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
         code.text = k_id_card_placeholder;
       }
     }
-    TRY_ASSIGN(auto attached, attach(tx, scan, decision.tracking_number, decision.carrier,
-                                     input.codes, agency, now, now, filed_at, context_.actor,
-                                     ScanOutcome::already_registered, ScanOutcome::registered));
+    TRY_ASSIGN(auto attached,
+               attach(tx, scan, decision.tracking_number, decision.carrier, input.codes, agency,
+                      now, now, filed_at, context_.actor, ScanOutcome::already_registered,
+                      ScanOutcome::registered, supplement_rule_));
     result = std::move(attached);
     return {};
   }));
@@ -504,9 +581,9 @@ Result<Registration> Registrar::resolve_manual(db::Id manual_id, std::string_vie
       if (batch) filed_at = batch->handed_over_at;
     }
     const common::Timestamp seen_at = scan->scanned_at;
-    TRY_ASSIGN(auto attached,
-               attach(tx, *scan, code.tracking_number, code.carrier, codes, agency, now, seen_at,
-                      filed_at, context_.actor, ScanOutcome::resolved, ScanOutcome::resolved));
+    TRY_ASSIGN(auto attached, attach(tx, *scan, code.tracking_number, code.carrier, codes, agency,
+                                     now, seen_at, filed_at, context_.actor, ScanOutcome::resolved,
+                                     ScanOutcome::resolved, supplement_rule_));
     if (!scan->image_hash.empty()) {
       TRY_ASSIGN(auto shipment, tx.find_shipment(code.tracking_number, db::Direction::inbound,
                                                  same_envelope_since(seen_at)));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,25 @@ struct EnvelopeScan {
   std::string idempotency_key;
 };
 
+// An envelope with an unknown tracking number that carries the code of one of the desk's dossiers
+// (form 02 asks for it) is a supplement posted in an envelope of its own: it is joined to that
+// dossier rather than registered as a new one.
+enum class SupplementJoin {
+  none,         // not a supplement envelope
+  moved_on,     // joined; the dossier was waiting for it and moves on (supplement_received)
+  not_waiting,  // joined; the dossier was not waiting for a supplement: an officer should look
+};
+
+// What the dossier's lifecycle does when a supplement for a dossier waiting for one
+// (supplement_requested) arrives by post, inside the registration's write transaction: `filed_at`
+// is the moment of filing (the batch's handover, docs/domain.md §1.2). Returns true iff the
+// dossier moved on. intake does not know the state machine, nor depends on tracking/: `hoso` hands
+// in tracking::receive_supplement_by_post (app/). A Registrar without one (tests of other
+// things, benchmarks) joins every supplement and flags it for an officer (not_waiting).
+using SupplementRule = std::function<common::Result<bool>(
+    db::Transaction& tx, common::Timestamp now, db::Id dossier_id, common::Timestamp filed_at,
+    const std::string& actor, const std::string& tracking_number)>;
+
 struct Registration {
   db::ScanOutcome outcome = db::ScanOutcome::manual;
   bool replayed = false;  // the idempotency key had been used: this is the earlier result
@@ -47,7 +67,9 @@ struct Registration {
   std::optional<db::Id> dossier_id;
   std::optional<db::Id> manual_id;
   std::string tracking_number;
-  int scan_count = 0;    // scans of this envelope so far, this one included (0 for manual)
+  int scan_count = 0;  // scans of this envelope so far, this one included (0 for manual)
+  // Set when this scan registered a supplement's envelope: its new shipment is the dossier's.
+  SupplementJoin supplement = SupplementJoin::none;
   common::Text message;  // one line for the clerk, without personal data
 };
 
@@ -85,18 +107,24 @@ class Registrar {
  public:
   // `classifier` re-reads kept codes (an ID card in a manual item being resolved). All references
   // must outlive the Registrar. Thread-safe when the Store is (the SQLite store is).
+  // `supplement_rule` moves a dossier on when its supplement is joined (see SupplementRule).
   Registrar(db::Store& store, db::ImageStore& images, const Classifier& classifier,
-            const common::Clock& clock, IntakeContext context);
+            const common::Clock& clock, IntakeContext context, SupplementRule supplement_rule = {});
 
   // Registers one scan of an envelope. Returns the outcome (registered, already_registered or
-  // manual); fails, writing nothing, only when the image cannot be kept or the database refuses
-  // (io_error), when the desk has no agency configured (invalid_argument), or when `scan.batch_id`
-  // names no handover batch (not_found). Two processes registering the same envelope at once still
-  // produce one dossier.
+  // manual); an envelope with an unknown number that carries the code of a dossier of this desk
+  // (a dossier code, or a portal URL naming one; standard form first, then as read) is
+  // registered as that dossier's supplement (Registration::supplement), in the same transaction:
+  // its inbound shipment, a supplement_by_post event (supplement_unexpected when the dossier was
+  // not waiting) and the SupplementRule's move; fails, writing nothing, only when the image cannot
+  // be kept or the database refuses (io_error), when the desk has no agency configured
+  // (invalid_argument), or when `scan.batch_id` names no handover batch (not_found). Two processes
+  // registering the same envelope at once still produce one dossier.
   common::Result<Registration> register_envelope(const EnvelopeScan& scan);
 
   // Resolves an open manual-queue item with the tracking number a clerk typed, then registers the
-  // kept scan under it like any other (joining an existing dossier when the envelope is known).
+  // kept scan under it like any other (joining an existing dossier when the envelope is known, or
+  // as a supplement when its kept codes carry a dossier's code).
   // Fails, writing nothing, with bad_input when the typed text is not a valid tracking number (the
   // message says why, e.g. the expected check digit), not_found when the item does not exist or is
   // not open, io_error when the database refuses.
@@ -149,6 +177,7 @@ class Registrar {
   const Classifier& classifier_;
   const common::Clock& clock_;
   IntakeContext context_;
+  SupplementRule supplement_rule_;
 };
 
 // A fresh citizen lookup code: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L),

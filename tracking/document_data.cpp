@@ -124,6 +124,9 @@ History read_history(const std::vector<db::Event>& events, const common::Working
   Timestamp clock_start = filed_at;
   const int close = calendar.office_hours().close_minute;
   for (const db::Event& e : events) {
+    // A supplement joined by post that moved the dossier on is one step, supplement_received,
+    // which notes the envelope's number: form 05 keeps to one page.
+    if (e.action == db::EventKind::supplement_by_post) continue;
     const auto data = nlohmann::json::parse(e.data, nullptr, false);
     ControlStep step;
     step.at = json_time(data, "at").value_or(e.at);
@@ -155,7 +158,8 @@ History read_history(const std::vector<db::Event>& events, const common::Working
       step.deadline = h.due_in_force;
       step.timeliness = compare(step.at, *h.due_in_force);
     }
-    if (e.action == db::EventKind::received_by_post) {
+    if (e.action == db::EventKind::received_by_post ||
+        e.action == db::EventKind::supplement_unexpected) {
       if (auto number = json_text(data, "tracking_number"); !number.empty()) {
         notes.push_back("Số hiệu bưu gửi: " + number);
       }
@@ -168,6 +172,9 @@ History read_history(const std::vector<db::Event>& events, const common::Working
     }
     if (e.action == db::EventKind::supplement_received) {
       clock_start = json_time(data, "arrived_at").value_or(step.at);
+      if (auto number = json_text(data, "tracking_number"); !number.empty()) {
+        notes.push_back("Nhận qua bưu điện, số hiệu bưu gửi: " + number);
+      }
       if (auto due = json_time(data, "due_at")) {
         notes.push_back("Hẹn trả mới: " + short_datetime(*due));
       }

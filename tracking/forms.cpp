@@ -42,6 +42,9 @@ std::string step_vn(std::string_view action) {
       {"applicant_updated", "Cập nhật thông tin liên hệ của người nộp (phiếu gửi hồ sơ)"},
       {"return_order_cancelled", "Hủy đơn gửi kết quả tại bưu điện (đổi địa chỉ nhận)"},
       {"scanned_again", "Quét lại phong bì"},
+      {"supplement_by_post", "Nhận hồ sơ bổ sung qua bưu điện (phong bì mới)"},
+      {"supplement_unexpected",
+       "Nhận phong bì bổ sung qua bưu điện khi hồ sơ không chờ bổ sung: cán bộ cần xem"},
       {"accepted", "Tiếp nhận hồ sơ, hẹn ngày trả kết quả (Mẫu 01)"},
       {"supplement_requested", "Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)"},
       {"supplement_received", "Nhận hồ sơ bổ sung đầy đủ, tính lại thời hạn"},
@@ -181,6 +184,17 @@ Result<std::string> render_supplement_request(const SupplementForm& form) {
   data.set("reason", text_value(form.reason));
   data.set("officer", detail::signer_data(form.officer));
   data.set("number", std::to_string(form.number));
+  // The dossier's code as Code 128, so that the supplement's own envelope, with this form
+  // enclosed or the code written on it, is joined to the dossier at intake (intake/registrar).
+  // A dossier asked for more before its acceptance has no code yet (docs/domain.md §3.2).
+  if (!form.dossier.code.empty()) {
+    scanner::SvgOptions code_options;
+    code_options.module_mm = 0.3;
+    code_options.bar_height_mm = 10;
+    TRY_ASSIGN(auto code_svg, detail::barcode(scanner::BarcodeKind::code128, form.dossier.code,
+                                              code_options, "dossier code"));
+    data.set("code_svg", std::move(code_svg));
+  }
   return detail::render_page("form_02_supplement", std::move(data));
 }
 

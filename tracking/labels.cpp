@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 43> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 45> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -108,6 +108,14 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 43> k_event_l
       "Return order cancelled at the carrier (address changed)"}},
     {db::EventKind::scanned_again,
      {"event_scanned_again", "Quét lại phong bì", "Envelope scanned again"}},
+    {db::EventKind::supplement_by_post,
+     {"event_supplement_by_post", "Nhận hồ sơ bổ sung qua bưu điện (phong bì mới)",
+      "Supplement received by post (a new envelope)"}},
+    {db::EventKind::supplement_unexpected,
+     {"event_supplement_unexpected",
+      "Nhận phong bì bổ sung qua bưu điện khi hồ sơ không chờ bổ sung: cán bộ cần xem",
+      "A supplement envelope arrived while the dossier was not waiting for one: an officer "
+      "should look"}},
     {db::EventKind::accepted,
      {"event_accepted", "Tiếp nhận hồ sơ, hẹn ngày trả kết quả (Mẫu 01)",
       "Accepted, due date given (form 01)"}},
@@ -187,7 +195,7 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 43> k_event_l
 // The steps a citizen may see, in their words (i18n.js's 'step.*'). A kind not listed here (an
 // applicant added, a scan repeated, anything added later) is not shown: a whitelist, so a new
 // kind of event cannot leak into the public view by default.
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 15> k_citizen_steps{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 17> k_citizen_steps{{
     {db::EventKind::received_by_post,
      {"step_received_by_post", "Bộ phận một cửa đã nhận hồ sơ qua bưu điện",
       "The desk received the dossier by post"}},
@@ -198,6 +206,12 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 15> k_citizen
      {"step_supplement_requested",
       "Đề nghị bổ sung, hoàn thiện hồ sơ (thời hạn giải quyết tạm dừng)",
       "Supplement requested (the deadline is paused)"}},
+    {db::EventKind::supplement_by_post,
+     {"step_supplement_by_post", "Đã nhận hồ sơ bổ sung qua bưu điện",
+      "The desk received the supplement by post"}},
+    {db::EventKind::supplement_unexpected,
+     {"step_supplement_unexpected", "Đã nhận hồ sơ bổ sung qua bưu điện",
+      "The desk received the supplement by post"}},
     {db::EventKind::supplement_received,
      {"step_supplement_received", "Đã nhận đủ hồ sơ bổ sung; thời hạn giải quyết tính lại từ đầu",
       "Supplement received; the deadline starts again"}},

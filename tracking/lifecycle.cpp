@@ -469,6 +469,23 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
   return Transition{before, after, event};
 }
 
+Result<bool> receive_supplement_by_post(db::Transaction& tx, Timestamp now, db::Id dossier_id,
+                                        Timestamp filed_at, const std::string& actor,
+                                        const std::string& tracking_number) {
+  TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
+  if (!found) {
+    return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
+  }
+  if (found->state != DossierState::supplement_requested) return false;
+  ActionRequest request;
+  request.action = Action::supplement_received;
+  request.actor = actor;
+  request.at = std::min(std::max(filed_at, std::max(found->filed_at, found->updated_at)), now);
+  request.details = {{"tracking_number", tracking_number}};
+  TRY(apply_action(tx, now, dossier_id, request));
+  return true;
+}
+
 Result<Transition> Lifecycle::apply(db::Id dossier_id, const ActionRequest& request) {
   return store_.write<Transition>(
       [&](db::Transaction& tx) { return apply_action(tx, clock_.now(), dossier_id, request); });

@@ -111,6 +111,19 @@ struct Transition {
 common::Result<Transition> apply_action(db::Transaction& tx, common::Timestamp now,
                                         db::Id dossier_id, const ActionRequest& request);
 
+// A supplement for dossier `dossier_id` arrived by post in an envelope of its own
+// (`tracking_number`) and intake joined it to the dossier, inside the caller's write transaction.
+// When the dossier waits for it (supplement_requested), applies supplement_received as apply_action
+// does, as of `filed_at` (the carrier's handover, docs/domain.md §1.2; moved up to the dossier's
+// last change when earlier, so a late-recorded request cannot refuse it), with the envelope's
+// number in the event, and returns true. Any other state is left as it is: false. Fails as
+// apply_action does. Intake calls it through intake::SupplementRule (wired by app/): intake does
+// not know the state machine.
+common::Result<bool> receive_supplement_by_post(db::Transaction& tx, common::Timestamp now,
+                                                db::Id dossier_id, common::Timestamp filed_at,
+                                                const std::string& actor,
+                                                const std::string& tracking_number);
+
 // True iff the deadline clock runs in `state` (accepted, in process, awaiting fees): the states
 // the due list and the report's backlog look at.
 bool deadline_runs(db::DossierState state);

@@ -78,9 +78,13 @@ Result<DossierRow> row_of(db::Transaction& tx, db::Dossier dossier, common::Time
   }
   TRY_ASSIGN(const auto shipments, tx.shipments_of(dossier.id));
   for (const db::Shipment& s : shipments) {
-    // The newest return shipment wins.
-    (s.direction == db::Direction::inbound ? row.tracking_number : row.return_tracking_number) =
-        s.tracking_number;
+    // The dossier's own envelope, the first (later ones are supplements posted on their own); the
+    // newest return shipment.
+    if (s.direction == db::Direction::outbound) {
+      row.return_tracking_number = s.tracking_number;
+    } else if (row.tracking_number.empty()) {
+      row.tracking_number = s.tracking_number;
+    }
   }
   TRY_ASSIGN(const auto applicant, tx.applicant_of(dossier.id));
   if (applicant) {

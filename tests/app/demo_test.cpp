@@ -120,6 +120,37 @@ TEST_CASE(
               })
               .has_value());
   CHECK(checked == static_cast<int>(outcome->plans.size()));
+  // The first supplement of the dossier asked twice came by post in an envelope of its own,
+  // carrying the dossier code: joined to that dossier (no new one), which moved on from it.
+  REQUIRE(outcome->supplements_by_post.size() == 1);
+  REQUIRE(store
+              ->read([&](db::Transaction& tx) -> Result<void> {
+                CHECK(tx.counts().value().dossiers ==
+                      static_cast<std::int64_t>(outcome->plans.size()));
+                for (const auto& [id, number] : outcome->supplements_by_post) {
+                  INFO("dossier #" << id << ", supplement envelope " << number);
+                  CHECK(outcome->plans.at(id) == app::DemoPlan::two_supplements);
+                  const auto shipment =
+                      tx.find_shipment(number, db::Direction::inbound, common::Timestamp{}).value();
+                  REQUIRE(shipment.has_value());
+                  CHECK(shipment->dossier_id == id);
+                  const auto events = tx.events_of("dossier", id).value();
+                  int by_post = 0;
+                  bool moved_on = false;
+                  for (std::size_t i = 0; i < events.size(); ++i) {
+                    if (events[i].action != db::EventKind::supplement_by_post) continue;
+                    ++by_post;
+                    CHECK(events[i].data.find(number) != std::string::npos);
+                    moved_on = i + 1 < events.size() &&
+                               events[i + 1].action == db::EventKind::supplement_received &&
+                               events[i + 1].data.find(number) != std::string::npos;
+                  }
+                  CHECK(by_post == 1);
+                  CHECK(moved_on);
+                }
+                return {};
+              })
+              .has_value());
   // The run shows each kind of ending at least once, including a failed return.
   CHECK(scenarios_seen["delivered"] > 0);
   CHECK(scenarios_seen["returned"] > 0);

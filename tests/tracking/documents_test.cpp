@@ -456,6 +456,39 @@ TEST_CASE("the supplement request lists every missing document") {
   CHECK(contains(*html, "lan.nt"));
 }
 
+TEST_CASE("form 02 of an accepted dossier carries its code as a Code 128 that scans back") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept);
+  desk.act(id, Action::request_supplement, "lan.nt", "Tờ khai đăng ký biến động");
+  const std::string code = desk.dossier_code(id);
+  REQUIRE_FALSE(code.empty());
+  const auto form = desk.load<tracking::SupplementForm>(
+      [&](db::Transaction& tx) { return tracking::load_supplement_request(tx, id); });
+  auto html = tracking::render_supplement_request(form);
+  REQUIRE(html.has_value());
+  const auto svgs = svgs_of(*html);
+  REQUIRE(svgs.size() == 1);
+  // What the mailroom's scanner reads from the form enclosed with the supplement.
+  const auto texts = print_and_scan(svgs, desk.dir);
+  REQUIRE(texts.size() == 1);
+  CHECK(texts[0] == code);
+  // The citizen is asked to enclose the form or write the code on the envelope.
+  CHECK(contains(*html, "gửi kèm phiếu này hoặc ghi mã hồ sơ <span class=\"code\">" + code));
+}
+
+TEST_CASE("form 02 of a dossier asked for more before acceptance has no code to print") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::request_supplement, "lan.nt", "Tờ khai đăng ký biến động");
+  const auto form = desk.load<tracking::SupplementForm>(
+      [&](db::Transaction& tx) { return tracking::load_supplement_request(tx, id); });
+  auto html = tracking::render_supplement_request(form);
+  REQUIRE(html.has_value());
+  CHECK(svgs_of(*html).empty());
+  CHECK_FALSE(contains(*html, "ghi mã hồ sơ"));
+}
+
 TEST_CASE("the refusal gives its reasons to the citizen") {
   Desk desk;
   const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");

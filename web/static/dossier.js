@@ -35,8 +35,26 @@
     box.textContent = t('deadline.' + d.deadline, { due: App.fmtDateTime(d.due_at) });
   }
 
+  // Supplement envelopes joined by intake (supplement_by_post, supplement_unexpected events), by
+  // tracking number.
+  function supplementEvents(d) {
+    return (d.history || []).filter((e) => e.action === 'supplement_by_post' || e.action === 'supplement_unexpected');
+  }
+
+  // A supplement that came by post while the dossier was not waiting for one: for an officer to look.
+  function renderSupplementWarning(d) {
+    const box = $('supplement-warning');
+    const unexpected = supplementEvents(d).filter((e) => e.action === 'supplement_unexpected');
+    box.hidden = !unexpected.length;
+    if (!unexpected.length) return;
+    const last = unexpected[unexpected.length - 1];
+    const data = last.data && typeof last.data === 'object' ? last.data : {};
+    box.textContent = t('supplement.unexpected', { number: data.tracking_number || '', at: App.fmtDateTime(last.at) });
+  }
+
   function renderFacts(d) {
     renderDeadline(d);
+    renderSupplementWarning(d);
     const title = d.code ? t('dossier.title_code', { code: d.code }) : t('dossier.title_id', { id: d.id });
     $('dossier-title').textContent = title;
     document.title = title + ' — hoso';
@@ -497,6 +515,9 @@
           e.action === 'result_returned' && data.via === 'desk'
             ? h('div', { class: 'muted history-delivery' }, t('delivery.collected_by', { kind: t('collect.kind.' + (data.recipient || 'citizen')) }))
             : null,
+          data.tracking_number && (e.action === 'supplement_by_post' || e.action === 'supplement_unexpected')
+            ? h('div', { class: 'muted' }, t('supplement.envelope') + ' ', h('span', { class: 'mono', text: data.tracking_number }))
+            : null,
         ),
       );
     }
@@ -507,8 +528,10 @@
     const box = App.clear($('shipments'));
     const shipments = d.shipments || [];
     if (!shipments.length) box.append(h('p', { class: 'empty', text: t('shipments.none') }));
+    const supplements = new Set(supplementEvents(d).map((e) => (e.data && e.data.tracking_number) || ''));
     for (const s of shipments) {
       const events = s.carrier_events || [];
+      const supplement = s.direction === 'inbound' && supplements.has(s.tracking_number);
       box.append(
         h(
           'div',
@@ -521,6 +544,8 @@
             h('span', { class: 'mono', text: s.tracking_number }),
             ' ',
             h('span', { class: 'badge', text: App.label('carrier_status.', s.status) }),
+            supplement ? ' ' : null,
+            supplement ? h('span', { class: 'badge', dataset: { supplement: '1' }, text: t('supplement.shipment') }) : null,
           ),
           h(
             'p',

@@ -693,6 +693,16 @@
     'delivery.collected_by': 'Giao tại quầy cho: {kind}',
     'lookup.collection_text': 'Kết quả trả tại Trung tâm: {address}, giờ làm việc {hours} (thứ Hai - thứ Sáu)',
     'lookup.collection_text_no_address': 'Kết quả trả tại Trung tâm, giờ làm việc {hours} (thứ Hai - thứ Sáu)',
+    /* supplement by post */
+    'event.supplement_by_post': 'Nhận hồ sơ bổ sung qua bưu điện (phong bì mới)',
+    'event.supplement_unexpected': 'Nhận phong bì bổ sung qua bưu điện khi hồ sơ không chờ bổ sung: cán bộ cần xem',
+    'step.supplement_by_post': 'Đã nhận hồ sơ bổ sung qua bưu điện',
+    'step.supplement_unexpected': 'Đã nhận hồ sơ bổ sung qua bưu điện',
+    'supplement.joined': 'Đã ghép hồ sơ bổ sung',
+    'supplement.not_waiting': 'Hồ sơ bổ sung: cần cán bộ xem',
+    'supplement.shipment': 'Hồ sơ bổ sung',
+    'supplement.envelope': 'Phong bì bổ sung:',
+    'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',
   };
 
   const en = {
@@ -1384,6 +1394,16 @@
     'delivery.collected_by': 'Handed over at the desk to: {kind}',
     'lookup.collection_text': 'The result is collected at the desk: {address}, office hours {hours} (Monday to Friday)',
     'lookup.collection_text_no_address': 'The result is collected at the desk, office hours {hours} (Monday to Friday)',
+    /* supplement by post */
+    'event.supplement_by_post': 'Supplement received by post (a new envelope)',
+    'event.supplement_unexpected': 'A supplement envelope arrived while the dossier was not waiting for one: an officer should look',
+    'step.supplement_by_post': 'The desk received the supplement by post',
+    'step.supplement_unexpected': 'The desk received the supplement by post',
+    'supplement.joined': 'Supplement joined',
+    'supplement.not_waiting': 'Supplement: an officer should look',
+    'supplement.shipment': 'Supplement',
+    'supplement.envelope': 'Supplement envelope:',
+    'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',
   };
 
   const DICTIONARIES = { vi, en };

@@ -37,6 +37,13 @@
     return h('span', { class: 'badge ' + (tone || ''), text: App.label('outcome.', outcome) });
   }
 
+  // A supplement joined to its dossier says so instead of "new dossier registered".
+  function resultBadge(result) {
+    if (result.supplement === 'moved_on') return h('span', { class: 'badge ok', dataset: { supplement: result.supplement }, text: t('supplement.joined') });
+    if (result.supplement === 'not_waiting') return h('span', { class: 'badge warn', dataset: { supplement: result.supplement }, text: t('supplement.not_waiting') });
+    return outcomeBadge(result.outcome);
+  }
+
   function dossierLink(id) {
     if (!id || !App.canSeeDossiers()) return null;
     return h('a', { href: '/dossier?id=' + encodeURIComponent(id), text: t('results.open_dossier', { id }) });
@@ -46,7 +53,7 @@
     return h(
       'div',
       { class: 'result-line', dataset: { outcome: result.outcome || '' } },
-      outcomeBadge(result.outcome),
+      resultBadge(result),
       result.page > 1 ? h('span', { class: 'muted', text: t('results.page', { page: result.page }) }) : null,
       result.tracking_number ? h('strong', { class: 'mono tracking-number', text: result.tracking_number }) : null,
       dossierLink(result.dossier_id),
@@ -277,7 +284,11 @@
     return h(
       'li',
       { class: 'scanner-line', dataset: { outcome: line.outcome } },
-      line.outcome === 'pending' ? h('span', { class: 'badge', text: t('scanner.pending') }) : outcomeBadge(line.outcome === 'error' ? 'error' : line.outcome),
+      line.outcome === 'pending'
+        ? h('span', { class: 'badge', text: t('scanner.pending') })
+        : line.outcome === 'error'
+          ? outcomeBadge('error')
+          : resultBadge({ outcome: line.outcome, supplement: result.supplement }),
       h('strong', { class: 'mono', text: result.tracking_number || line.code }),
       dossierLink(result.dossier_id),
       line.error ? h('span', { class: 'muted', text: App.errorText(line.error) }) : null,
