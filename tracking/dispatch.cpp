@@ -9,6 +9,7 @@
 
 #include "db/settings.hpp"
 #include "tracking/carrier_sync.hpp"
+#include "tracking/detail/trim.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/messages.hpp"
 
@@ -42,12 +43,7 @@ std::string receiver_fingerprint(const postal_api::Party& receiver) {
   return fmt::format("{:016x}", hash);
 }
 
-std::string trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
+using detail::trimmed;
 
 // "0912 345 678", "+84-912.345.678" -> "0912345678", "+84912345678"; nullopt unless 8 to 15 digits.
 std::optional<std::string> normalised_phone(std::string_view text) {

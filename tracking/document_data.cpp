@@ -11,6 +11,7 @@
 #include "common/private_files.hpp"
 #include "db/settings.hpp"
 #include "tracking/detail/document_text.hpp"
+#include "tracking/detail/trim.hpp"
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/messages.hpp"
@@ -42,19 +43,14 @@ Result<Signer> signer_of(db::Transaction& tx, const std::string& actor) {
 // ---------------------------------------------------------------------------------------------
 // Text
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
+using detail::trimmed;
 
 // Officers type lists on one line ("Bản sao sổ đỏ; Tờ khai") or several: one item each.
 std::vector<std::string> split_items(std::string_view text) {
   std::vector<std::string> items;
   std::string current;
   auto flush = [&] {
-    std::string item = trim(current);
+    std::string item = trimmed(current);
     if (!item.empty()) items.push_back(std::move(item));
     current.clear();
   };

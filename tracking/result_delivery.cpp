@@ -1,6 +1,7 @@
 // The citizen's choice of how the result goes back, and its handover at the desk
 // (tracking/result_delivery.hpp).
 #include "tracking/result_delivery.hpp"
+#include "tracking/detail/trim.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -17,12 +18,7 @@ using common::make_error;
 using common::Result;
 using db::DossierState;
 
-std::string trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
+using detail::trimmed;
 
 std::size_t characters(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {

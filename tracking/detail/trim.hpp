@@ -1,0 +1,18 @@
+// Text as staff typed it, without the blanks around it: one definition for tracking's loaders,
+// dispatch and the result's handover at the desk. Internal to tracking.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tracking::detail {
+
+// `text` without leading and trailing spaces, tabs and line breaks.
+inline std::string trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+}  // namespace tracking::detail
