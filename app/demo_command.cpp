@@ -71,7 +71,7 @@ constexpr std::array<std::pair<const char*, const char*>, 8> k_typed_people = {{
 }};
 
 DemoPlan plan_for(std::size_t index) {
-  if (index == 19) return DemoPlan::two_supplements;
+  if (index == 19) return DemoPlan::supplement_posted;
   if (index == 22) return DemoPlan::awaiting_collection;
   if (index == 7 || index % 25 == 22) return DemoPlan::collect_at_desk;
   if (index == 24) return DemoPlan::withdraw;
@@ -244,7 +244,7 @@ Result<void> register_envelopes(Run& run, const DemoArgs& args) {
   return {};
 }
 
-// The citizen of the dossier asked twice for more posts the first supplement in an envelope of its
+// The citizen of the dossier asked for a supplement while in process posts it in an envelope of its
 // own, with form 02 enclosed: the carrier hands it over on working day `day` before the officers'
 // morning, and the mailroom's hand scanner reads the envelope's number and the dossier code that
 // form 02 prints as a barcode. Intake joins the envelope to the dossier, which moves on as
@@ -254,7 +254,7 @@ Result<void> supplement_by_post(Run& run, int day) {
                               intake::IntakeContext{"demo-mailroom", k_demo_mailroom},
                               tracking::receive_supplement_by_post);
   for (const auto& [id, plan] : run.outcome.plans) {
-    if (plan != DemoPlan::two_supplements) continue;
+    if (plan != DemoPlan::supplement_posted) continue;
     const auto current = run.dossier(id);
     if (!current || current->state != DossierState::supplement_requested || !current->code) {
       continue;
@@ -353,12 +353,26 @@ void officers_morning(Run& run, int day, const std::vector<db::Procedure>& quick
         if (day == 4) accept();
         if (day == 5) run.act(id, Action::start_processing);
         break;
-      case DemoPlan::two_supplements:
+      case DemoPlan::supplement_posted:
         if (day == 0) accept();
         if (day == 1) run.act(id, Action::start_processing);
-        if (day == 2 || day == 6) ask_supplement();
-        if ((day == 4 || day == 8) && state == DossierState::supplement_requested) {
-          run.act(id, Action::supplement_received, [&](auto& r) { r.at = run.at_day(day, 8, 45); });
+        if (day == 2) ask_supplement();
+        if (day == 6 && state == DossierState::in_process) {
+          // An officer would ask again; the decree allows one request (docs/domain.md §1.3).
+          tracking::ActionRequest again;
+          again.action = Action::request_supplement;
+          again.actor = k_officer;
+          again.missing = "Bản sao Giấy chứng nhận quyền sử dụng đất";
+          const auto refused = tracking::Lifecycle(*run.desk->store, run.clock).apply(id, again);
+          if (refused) {
+            run.outcome.problems.push_back(
+                fmt::format("#{}: a second supplement request went through", id));
+          } else {
+            fmt::print(run.out, "{}  a second supplement request for #{} is refused: {}\n",
+                       common::format_local(run.clock.now()), id, say(refused.error()));
+            run.outcome.second_requests_refused.push_back(id);
+            ++run.tally["second supplement requests refused"];
+          }
         }
         break;
     }
@@ -507,8 +521,8 @@ std::string_view demo_plan_name(DemoPlan plan) {
       return "supplement_pending";
     case DemoPlan::supplement_then_ok:
       return "supplement_then_ok";
-    case DemoPlan::two_supplements:
-      return "two_supplements";
+    case DemoPlan::supplement_posted:
+      return "supplement_posted";
     case DemoPlan::apology:
       return "apology";
     case DemoPlan::slow:

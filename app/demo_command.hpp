@@ -44,8 +44,9 @@ enum class DemoPlan {
   refuse,               // refused at intake (form 03)
   supplement_pending,   // supplement requested; the citizen has not answered
   supplement_then_ok,   // supplement requested, received 3 working days later, then as normal
-  two_supplements,      // two supplement requests (the first answered by post in an envelope
-                        // of its own, joined to the dossier at intake): late by the national rule
+  supplement_posted,    // one supplement request while in process, answered by post in an
+                        // envelope of its own (joined to the dossier at intake); a second
+                        // request is refused (NĐ 118/2025 Art. 11(2)(c): only one)
   apology,              // apologised before the deadline, processed by the new date
   slow,                 // still in process past its due date (backlog)
   withdraw,             // withdrawn by the citizen
@@ -65,6 +66,8 @@ struct DemoOutcome {
   // Supplements posted in an envelope of their own and joined to their dossier at intake:
   // dossier -> the envelope's tracking number.
   std::map<db::Id, std::string> supplements_by_post;
+  // Dossiers whose second supplement request hoso refused (only one is allowed).
+  std::vector<db::Id> second_requests_refused;
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
   std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code

@@ -78,11 +78,14 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
     for (const auto& d : report->back_at_desk) back.push_back(dossier_json(d));
     nlohmann::json trouble = nlohmann::json::array();
     for (const auto& d : report->return_in_trouble) trouble.push_back(dossier_json(d));
+    nlohmann::json waiting = nlohmann::json::array();
+    for (const auto& d : report->not_accepted) waiting.push_back(dossier_json(d));
     print_json({{"as_of", common::format_iso(report->as_of)},
                 {"overdue", overdue},
                 {"due_soon", soon},
                 {"back_at_desk", back},
-                {"return_in_trouble", trouble}});
+                {"return_in_trouble", trouble},
+                {"not_accepted", waiting}});
     return 0;
   }
   auto print = [](const char* title, const std::vector<db::Dossier>& list) {
@@ -96,6 +99,12 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
   };
   print("overdue", report->overdue);
   print("due within one working day", report->due_soon);
+  if (!report->not_accepted.empty()) {
+    print(
+        "received on an earlier day, not yet accepted (the clock runs since the handover: hoso "
+        "dossier accept or refuse)",
+        report->not_accepted);
+  }
   if (!report->back_at_desk.empty()) {
     print("results the carrier brought back (call the citizen, then hoso dispatch again)",
           report->back_at_desk);
@@ -217,8 +226,12 @@ int run_lifecycle(const LifecycleArgs& args) {
   }
 
   const db::Dossier& d = done->after;
+  // A late acceptance goes through; the officer reads why it is late on stderr at once.
+  if (!done->warning.empty()) std::fprintf(stderr, "%s\n", say(done->warning).c_str());
   if (args.json) {
-    print_json(dossier_json(d));
+    nlohmann::json j = dossier_json(d);
+    if (!done->warning.empty()) j["warning"] = done->warning.render(cli_lang());
+    print_json(j);
     return 0;
   }
   std::printf("dossier #%lld%s%s: %s (national status %d), due %s%s\n",

@@ -15,6 +15,7 @@
 #include "app/carrier_commands.hpp"
 #include "app/demo_command.hpp"
 #include "app/dispatch_commands.hpp"
+#include "app/fee_commands.hpp"
 #include "app/lifecycle_commands.hpp"
 #include "app/output.hpp"
 #include "app/print_commands.hpp"
@@ -235,11 +236,15 @@ Runner define_dossier(CLI::App& command, const Shared& shared) {
   CLI::App* delivery_cmd = app::add_result_delivery_command(command, *delivery, shared.db_help);
   auto collect = std::make_shared<app::CollectArgs>();
   CLI::App* collect_cmd = app::add_collect_command(command, *collect, shared.db_help);
-  return [args, lifecycle, applicant, applicant_cmd, delivery, delivery_cmd, collect, collect_cmd] {
+  auto fee = std::make_shared<app::FeeArgs>();
+  CLI::App* fee_cmd = app::add_fee_command(command, *fee, shared.db_help);
+  return [args, lifecycle, applicant, applicant_cmd, delivery, delivery_cmd, collect, collect_cmd,
+          fee, fee_cmd] {
     if (!lifecycle->action.empty()) return app::run_lifecycle(*lifecycle);
     if (applicant_cmd->parsed()) return app::run_applicant(*applicant);
     if (delivery_cmd->parsed()) return app::run_result_delivery(*delivery);
     if (collect_cmd->parsed()) return app::run_collect(*collect);
+    if (fee_cmd->parsed()) return app::run_fee(*fee);
     return app::run_dossier(*args);
   };
 }

@@ -97,11 +97,14 @@ struct DeskJobs::Impl {
       return;
     }
     // Counts and dossier numbers only: no names in the log.
-    if (!due->overdue.empty() || !due->due_soon.empty() || !due->back_at_desk.empty()) {
+    if (!due->overdue.empty() || !due->due_soon.empty() || !due->back_at_desk.empty() ||
+        !due->not_accepted.empty()) {
       spdlog::warn(
           "deadlines: {} dossiers overdue, {} due today or the next working day, {} "
-          "results back at the desk (hoso dossier due)",
-          due->overdue.size(), due->due_soon.size(), due->back_at_desk.size());
+          "results back at the desk, {} received on an earlier day and not yet accepted (hoso "
+          "dossier due)",
+          due->overdue.size(), due->due_soon.size(), due->back_at_desk.size(),
+          due->not_accepted.size());
     }
   }
 };

@@ -9,6 +9,7 @@
 #include "app/staff_routes.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/documents.hpp"
+#include "tracking/fees.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
 #include "tracking/messages.hpp"
@@ -164,6 +165,20 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
   answer["deadline"] = page.deadline == tracking::DeadlineStatus::overdue    ? json("overdue")
                        : page.deadline == tracking::DeadlineStatus::due_soon ? json("due_soon")
                                                                              : json();
+  // The fees: staff only (the payer is personal data).
+  json receipts = json::array();
+  for (const db::FeeReceipt& r : page.fees.receipts) {
+    receipts.push_back({{"id", r.id},
+                        {"amount_vnd", r.amount_vnd},
+                        {"payer", r.payer},
+                        {"receipt_number", r.receipt_number},
+                        {"method", db::payment_method_name(r.method)},
+                        {"paid_at", common::format_iso(r.paid_at)},
+                        {"recorded_by", r.recorded_by}});
+  }
+  answer["fees"] = {{"due_vnd", page.fees.due_vnd},
+                    {"paid_vnd", page.fees.paid_vnd},
+                    {"receipts", std::move(receipts)}};
   json actions = json::array();
   for (tracking::Action a : page.actions) actions.push_back(tracking::action_name(a));
   answer["allowed_actions"] = std::move(actions);
@@ -203,12 +218,15 @@ Result<Reply> act(Context& desk, const Request& req, const staff::Principal& who
   TRY_ASSIGN(const auto request, action_request_of(req, *action, who));
   TRY_ASSIGN(const auto moved, tracking::Lifecycle(desk.store, desk.clock).apply(id, request));
   TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, moved.after.id));
-  return json_reply(json{
-      {"dossier", dossier_row_json(row, http::request_lang(req))},
+  const common::Lang lang = http::request_lang(req);
+  json answer{
+      {"dossier", dossier_row_json(row, lang)},
       {"message", common::fill("{action}: {state}",
                                {{"action", common::Text{tracking::action_label(*action)}},
                                 {"state", common::Text{tracking::state_label(moved.after.state)}}},
-                               http::request_lang(req))}});
+                               lang)}};
+  if (!moved.warning.empty()) answer["warning"] = moved.warning.render(lang);
+  return json_reply(answer);
 }
 
 // Accepting received dossiers under one procedure (a post batch, the same kind of application):
@@ -242,9 +260,11 @@ Result<Reply> accept_many(Context& desk, const Request& req, const staff::Princi
       failed.push_back({{"id", id}, {"message", moved.error().render(lang)}});
       continue;
     }
-    accepted.push_back({{"id", id},
-                        {"code", moved->after.code ? json(*moved->after.code) : json()},
-                        {"due_at", time_or_null(moved->after.due_at)}});
+    json one{{"id", id},
+             {"code", moved->after.code ? json(*moved->after.code) : json()},
+             {"due_at", time_or_null(moved->after.due_at)}};
+    if (!moved->warning.empty()) one["warning"] = moved->warning.render(lang);
+    accepted.push_back(std::move(one));
   }
   return json_reply(json{{"accepted", std::move(accepted)}, {"failed", std::move(failed)}});
 }
@@ -289,6 +309,7 @@ Result<Reply> workload(Context& desk, const Request&, const staff::Principal& wh
   json answer = json::object();
   if (staff::role_allows(who.role, staff::Permission::read_dossiers)) {
     answer["waiting_acceptance"] = work.waiting_acceptance;
+    answer["acceptance_late"] = work.acceptance_late;
     answer["due_soon"] = work.due_soon;
     answer["overdue"] = work.overdue;
     answer["ready"] = work.ready;
@@ -365,6 +386,45 @@ Result<Reply> collect_result(Context& desk, const Request& req, const staff::Pri
                          {"document", fmt::format("/api/dossiers/{}/documents/collection", id)}});
 }
 
+// A fee receipt typed from the receipt (docs/domain.md §5.5): {"amount_vnd": 1250000, "payer":
+// "...", "receipt_number": "...", "method": "desk" | "post" | "online", "paid_at": "YYYY-MM-DD
+// HH:MM" (optional: now)}. A dossier waiting for its fees moves on. Answers the dossier's row and
+// whether it moved.
+Result<Reply> record_fee(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  tracking::FeePayment payment;
+  const auto amount = body.find("amount_vnd");
+  if (amount == body.end() || !amount->is_number_integer()) {
+    return make_error(ErrorCode::invalid_argument, tracking::msg::fee_amount_invalid,
+                      {{"id", id}, {"amount", amount == body.end() ? "" : amount->dump()}});
+  }
+  payment.amount_vnd = amount->get<std::int64_t>();
+  TRY_ASSIGN(payment.payer, string_field(body, "payer"));
+  TRY_ASSIGN(payment.receipt_number, string_field(body, "receipt_number"));
+  TRY_ASSIGN(const std::string method, string_field(body, "method"));
+  if (!method.empty()) {
+    const auto parsed = db::parse_payment_method(method);
+    if (!parsed) {
+      return make_error(ErrorCode::invalid_argument, tracking::msg::unknown_payment_method,
+                        {{"value", method.substr(0, 20)}});
+    }
+    payment.method = *parsed;
+  }
+  TRY_ASSIGN(const std::string paid_at, string_field(body, "paid_at"));
+  if (!paid_at.empty()) {
+    auto when = common::parse_local(paid_at);
+    if (!when) return field_error("paid_at", when.error());
+    payment.paid_at = *when;
+  }
+  TRY_ASSIGN(const auto recorded,
+             tracking::record_fee(desk.store, desk.clock, id, payment, who.login));
+  TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, id));
+  return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))},
+                         {"receipt_id", recorded.receipt.id},
+                         {"moved", recorded.moved.has_value()}});
+}
+
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const db::Id id, id_param(req));
   const std::string kind = req.matches[2];
@@ -402,6 +462,7 @@ std::vector<Route> dossier_routes() {
           {Method::post, "/api/dossiers/<int>/applicant", P::act, edit_applicant},
           {Method::post, "/api/dossiers/<int>/result-delivery", P::act, set_result_delivery},
           {Method::post, "/api/dossiers/<int>/collection", P::act, collect_result},
+          {Method::post, "/api/dossiers/<int>/fees", P::act, record_fee},
           {Method::post, "/api/dossiers/accept", P::act, accept_many},
           {Method::get, "/api/receipts", P::read_dossiers, receipts},
           {Method::get, "/api/procedures", P::read_dossiers, procedures},

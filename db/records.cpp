@@ -68,12 +68,18 @@ constexpr std::array<std::pair<ResultDelivery, std::string_view>, 2> k_result_de
     {ResultDelivery::desk, "desk"},
 }};
 
+constexpr std::array<std::pair<PaymentMethod, std::string_view>, 3> k_payment_methods{{
+    {PaymentMethod::desk, "desk"},
+    {PaymentMethod::post, "post"},
+    {PaymentMethod::online, "online"},
+}};
+
 constexpr std::array<std::pair<RecipientKind, std::string_view>, 2> k_recipient_kinds{{
     {RecipientKind::citizen, "citizen"},
     {RecipientKind::authorised, "authorised"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 45> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 46> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -96,6 +102,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 45> k_event_kinds{{
     {EventKind::result_returned, "result_returned"},
     {EventKind::return_failed, "return_failed"},
     {EventKind::result_delivery_changed, "result_delivery_changed"},
+    {EventKind::fee_recorded, "fee_recorded"},
     {EventKind::registered, "registered"},
     {EventKind::carrier_status, "carrier_status"},
     {EventKind::queued, "queued"},
@@ -253,6 +260,13 @@ std::string_view result_delivery_name(ResultDelivery delivery) {
 }
 std::optional<ResultDelivery> parse_result_delivery(std::string_view name) {
   return find_by_name(k_result_deliveries, name);
+}
+
+std::string_view payment_method_name(PaymentMethod method) {
+  return name_of(k_payment_methods, method);
+}
+std::optional<PaymentMethod> parse_payment_method(std::string_view name) {
+  return find_by_name(k_payment_methods, name);
 }
 
 std::string_view recipient_kind_name(RecipientKind kind) {

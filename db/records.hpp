@@ -41,6 +41,11 @@ struct Procedure {
   int time_amount = 0;
   TimeUnit time_unit = TimeUnit::working_days;
   Date effective_from{};
+  // Schema v13 (docs/domain.md §5.5): the fees and charges the citizen pays ("phí, lệ phí"), in
+  // đồng, 0 when free; and whether the procedure's own rules leave the time spent waiting for the
+  // citizen's financial obligations out of the processing time (land procedures, for instance).
+  std::int64_t fee_vnd = 0;
+  bool fees_pause_clock = false;
 };
 
 using common::CalendarDay;  // a day off, or a Saturday swapped to a working day
@@ -150,6 +155,25 @@ struct Dossier {
 enum class RecipientKind { citizen, authorised };
 std::string_view recipient_kind_name(RecipientKind kind);  // "citizen", "authorised"
 std::optional<RecipientKind> parse_recipient_kind(std::string_view name);
+
+// How a fee was paid (docs/domain.md §5.5): at the desk, to the postman who collects it on the
+// desk's behalf (Decision 45/2016 Art. 6(6)), or online (the portal's payment, Decree 118 Art. 24).
+enum class PaymentMethod { desk, post, online };
+std::string_view payment_method_name(PaymentMethod method);  // "desk", "post", "online"
+std::optional<PaymentMethod> parse_payment_method(std::string_view name);
+
+// One receipt of a fee or charge paid for a dossier (schema v13). The payer's name is personal
+// data: shown to staff and printed, never logged.
+struct FeeReceipt {
+  Id id = 0;
+  Id dossier_id = 0;
+  std::int64_t amount_vnd = 0;
+  std::string payer;
+  std::string receipt_number;  // the receipt's number ("biên lai" or e-invoice), as printed
+  PaymentMethod method = PaymentMethod::desk;
+  Timestamp paid_at{};
+  std::string recorded_by;  // the staff user, as the event log names
+};
 
 struct ResultCollection {
   Id dossier_id = 0;
@@ -332,6 +356,7 @@ enum class EventKind {
   result_returned,
   return_failed,
   result_delivery_changed,  // the citizen's choice of post or desk for the result (from -> to)
+  fee_recorded,             // a fee receipt recorded (amount, receipt number, how paid; no payer)
   // Shipments, the mailroom, the desk's setup, staff accounts.
   registered,      // a shipment registered
   carrier_status,  // a shipment's status changed at the carrier

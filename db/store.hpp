@@ -193,6 +193,11 @@ class Transaction {
   virtual common::Result<void> insert_result_collection(const ResultCollection& collection) = 0;
   virtual common::Result<std::optional<ResultCollection>> result_collection_of(Id dossier_id) = 0;
 
+  // The fees paid for a dossier (schema v13), oldest first; bad_input when the receipt number is
+  // already recorded for the same dossier or the dossier does not exist.
+  virtual common::Result<Id> insert_fee_receipt(const FeeReceipt& receipt) = 0;
+  virtual common::Result<std::vector<FeeReceipt>> fee_receipts_of(Id dossier_id) = 0;
+
   // Inserts the scan and its codes.
   virtual common::Result<Id> insert_scan(const Scan& scan) = 0;
   virtual common::Result<std::optional<Scan>> get_scan(Id id) = 0;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <fstream>
 
@@ -15,13 +17,17 @@ namespace {
 using common::ErrorCode;
 using common::make_error;
 
-std::optional<int> to_int(const std::string& text) {
-  int value = 0;
+template <class T = int>
+std::optional<T> to_int(const std::string& text) {
+  T value = 0;
   const auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (ec != std::errc() || ptr != end) return std::nullopt;
   return value;
 }
+
+// The optional columns after the seven a catalogue must have, in any order (docs/domain.md §5.5).
+constexpr std::array<std::string_view, 2> k_optional_columns = {"fee_vnd", "fees_pause_clock"};
 
 }  // namespace
 
@@ -31,6 +37,7 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
       "code", "version", "name", "field", "time_amount", "time_unit", "effective_from"};
   std::vector<db::Procedure> out;
   bool header_seen = false;
+  std::vector<std::string> columns;  // the header's names
   for (const common::CsvRow& row : rows) {
     auto fail = [&](common::Text what) {
       return make_error(
@@ -39,19 +46,26 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
     };
     if (!header_seen) {
       header_seen = true;
-      bool matches = row.fields.size() == k_header.size();
-      for (std::size_t i = 0; matches && i < k_header.size(); ++i) {
-        matches = row.fields[i] == k_header[i];
+      bool matches = row.fields.size() >= k_header.size();
+      for (std::size_t i = 0; matches && i < row.fields.size(); ++i) {
+        matches = i < k_header.size()
+                      ? row.fields[i] == k_header[i]
+                      : std::count(k_optional_columns.begin(), k_optional_columns.end(),
+                                   row.fields[i]) == 1 &&
+                            std::count(row.fields.begin(), row.fields.end(), row.fields[i]) == 1;
       }
       if (!matches) {
-        return fail(common::Text{msg::catalogue_header,
-                                 {{"header", fmt::format("{}", fmt::join(k_header, ","))}}});
+        return fail(
+            common::Text{msg::catalogue_header,
+                         {{"header", fmt::format("{}", fmt::join(k_header, ","))},
+                          {"optional", fmt::format("{}", fmt::join(k_optional_columns, ","))}}});
       }
+      columns = row.fields;
       continue;
     }
-    if (row.fields.size() != k_header.size()) {
+    if (row.fields.size() != columns.size()) {
       return fail(common::Text{msg::catalogue_field_count,
-                               {{"count", row.fields.size()}, {"expected", k_header.size()}}});
+                               {{"count", row.fields.size()}, {"expected", columns.size()}}});
     }
     db::Procedure p;
     p.code = row.fields[0];
@@ -81,6 +95,22 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
                       : from.error().text);
     }
     p.effective_from = *from;
+    for (std::size_t i = k_header.size(); i < columns.size(); ++i) {
+      const std::string& value = row.fields[i];
+      if (columns[i] == "fee_vnd") {
+        const auto fee =
+            value.empty() ? std::optional<std::int64_t>{0} : to_int<std::int64_t>(value);
+        if (!fee || *fee < 0 || *fee > 1'000'000'000'000) {
+          return fail(common::Text{msg::catalogue_bad_fee, {{"fee", value}}});
+        }
+        p.fee_vnd = *fee;
+      } else if (columns[i] == "fees_pause_clock") {
+        if (value != "" && value != "yes" && value != "no") {
+          return fail(common::Text{msg::catalogue_bad_pause, {{"value", value}}});
+        }
+        p.fees_pause_clock = value == "yes";
+      }
+    }
     out.push_back(std::move(p));
   }
   if (out.empty()) {

@@ -396,8 +396,10 @@ inline constexpr MessageDef calendar_day_missing{
 // --- The procedure catalogue (CSV) ---------------------------------------------------------------
 inline constexpr MessageDef catalogue_line{"catalogue_line", "{file}:{line}: {problem}",
                                            "{file}:{line}: {problem}"};
-inline constexpr MessageDef catalogue_header{"catalogue_header", "dòng tiêu đề phải là '{header}'",
-                                             "the header should be '{header}'"};
+inline constexpr MessageDef catalogue_header{
+    "catalogue_header",
+    "dòng tiêu đề phải là '{header}', có thể thêm các cột {optional} (mỗi cột một lần)",
+    "the header should be '{header}', perhaps followed by the columns {optional} (each once)"};
 inline constexpr MessageDef catalogue_field_count{"catalogue_field_count",
                                                   "có {count} trường, cần {expected}",
                                                   "{count} fields, expected {expected}"};
@@ -413,6 +415,12 @@ inline constexpr MessageDef catalogue_bad_amount{
 inline constexpr MessageDef catalogue_bad_unit{
     "catalogue_bad_unit", "time_unit '{unit}' không phải là working_days hay working_hours",
     "time_unit '{unit}' is not working_days or working_hours"};
+inline constexpr MessageDef catalogue_bad_fee{
+    "catalogue_bad_fee", "fee_vnd '{fee}' không phải là số đồng (số nguyên, 0 nếu miễn phí)",
+    "fee_vnd '{fee}' is not an amount in đồng (a whole number, 0 when free)"};
+inline constexpr MessageDef catalogue_bad_pause{"catalogue_bad_pause",
+                                                "fees_pause_clock '{value}' phải là yes hoặc no",
+                                                "fees_pause_clock '{value}' must be yes or no"};
 inline constexpr MessageDef catalogue_no_procedures{
     "catalogue_no_procedures", "{file}: tệp không có thủ tục nào", "{file}: no procedures in it"};
 
@@ -543,6 +551,8 @@ inline constexpr const MessageDef* k_catalogue[] = {
     &catalogue_bad_version,
     &catalogue_bad_amount,
     &catalogue_bad_unit,
+    &catalogue_bad_fee,
+    &catalogue_bad_pause,
     &catalogue_no_procedures,
     // catalogue-end
 };

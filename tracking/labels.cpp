@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 45> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 46> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -149,6 +149,8 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 45> k_event_l
     {db::EventKind::result_delivery_changed,
      {"event_result_delivery_changed", "Đổi cách nhận kết quả (bưu điện / tại Trung tâm)",
       "Result delivery changed (post / at the desk)"}},
+    {db::EventKind::fee_recorded,
+     {"event_fee_recorded", "Ghi nhận biên lai phí, lệ phí", "Fee receipt recorded"}},
     {db::EventKind::registered, {"event_registered", "Đăng ký bưu gửi", "Shipment registered"}},
     {db::EventKind::carrier_status,
      {"event_carrier_status", "Bưu điện cập nhật trạng thái bưu gửi", "Carrier status changed"}},

@@ -197,6 +197,36 @@ Result<DossierState> state_before_supplement(db::Transaction& tx, const db::Doss
   return d.code ? DossierState::in_process : DossierState::received;
 }
 
+// The clock a fee request paused (docs/domain.md §5.5): the due date it held and when it stopped,
+// from the newest fees_requested event; nullopt when that request did not pause it.
+struct FeePause {
+  Timestamp due{};
+  Timestamp since{};
+};
+Result<std::optional<FeePause>> fee_pause_of(db::Transaction& tx, const db::Dossier& d) {
+  TRY_ASSIGN(auto events, tx.events_of("dossier", d.id));
+  const std::vector<db::Event>& list = events;
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {
+    if (it->action != event_kind(Action::request_fees)) continue;
+    const auto data = nlohmann::json::parse(it->data, nullptr, false);
+    if (!data.is_object() || !data.contains("paused_due") || !data.contains("paused_at") ||
+        !data["paused_due"].is_number_integer() || !data["paused_at"].is_number_integer()) {
+      return std::optional<FeePause>{};
+    }
+    return std::optional<FeePause>{
+        FeePause{Timestamp{std::chrono::seconds{data["paused_due"].get<std::int64_t>()}},
+                 Timestamp{std::chrono::seconds{data["paused_at"].get<std::int64_t>()}}}};
+  }
+  return std::optional<FeePause>{};
+}
+
+// Whether the dossier's procedure leaves the wait for fees out of its time.
+Result<bool> fees_pause_clock(db::Transaction& tx, const db::Dossier& d) {
+  if (!d.procedure_id) return false;
+  TRY_ASSIGN(const auto procedure, tx.get_procedure(*d.procedure_id));
+  return procedure && procedure->fees_pause_clock;
+}
+
 Result<void> check_apology(const common::WorkingCalendar& calendar, const db::Dossier& d,
                            Timestamp now, const ActionRequest& request) {
   if (d.reappointed) {
@@ -235,12 +265,40 @@ Result<void> check_apology(const common::WorkingCalendar& calendar, const db::Do
   return {};
 }
 
+// "Due within one working day": today or the next working day, to its end.
+Timestamp due_soon_end(const common::WorkingCalendar& calendar, Timestamp as_of) {
+  const common::Date horizon = calendar.next_working_day(common::local_date(as_of));
+  return common::local_time(common::Date{std::chrono::sys_days{horizon} + std::chrono::days{1}}, 0,
+                            0);
+}
+
+// What an officer accepting a dossier at `accepted_at` must know at once (Transition::warning):
+// its deadline, counted from `clock_start`, has passed, or the acceptance comes on a later day
+// than the clock's start with less than one working day left. Empty otherwise.
+common::Text acceptance_warning(const common::WorkingCalendar& calendar, const std::string& code,
+                                Timestamp clock_start, Timestamp due, Timestamp accepted_at) {
+  const common::Args args = {{"code", code},
+                             {"filed", common::format_local(clock_start)},
+                             {"due", common::format_local(due)}};
+  if (due < accepted_at) return {msg::accepted_overdue, args};
+  if (common::local_date(clock_start) < common::local_date(accepted_at) &&
+      due < due_soon_end(calendar, accepted_at)) {
+    return {msg::accepted_late, args};
+  }
+  return {};
+}
+
 Result<void> check_required(const db::Dossier& d, const ActionRequest& request) {
   if (request.actor.empty()) {
     return make_error(ErrorCode::invalid_argument, msg::missing_actor, {{"id", d.id}});
   }
   if (request.action == Action::request_supplement && request.missing.empty()) {
     return make_error(ErrorCode::invalid_argument, msg::missing_documents, {{"id", d.id}});
+  }
+  // NĐ 118/2025 Art. 11(2)(c), docs/domain.md §1.3: a dossier is sent back for a supplement once,
+  // with everything missing listed at once.
+  if (request.action == Action::request_supplement && d.supplement_count >= 1) {
+    return make_error(ErrorCode::conflict, msg::second_supplement_request, {{"id", d.id}});
   }
   if ((request.action == Action::refuse || request.action == Action::stop) &&
       request.reason.empty()) {
@@ -374,6 +432,7 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
   db::Dossier after = before;
   after.state = target_of(request.action, before.state);
   after.updated_at = now;
+  common::Text warning;
   nlohmann::json data = {{"from", db::dossier_state_name(before.state)}};
 
   switch (request.action) {
@@ -403,10 +462,12 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
         TRY_ASSIGN(auto sequence, tx.next_dossier_sequence(before.agency_id, day));
         after.code = dossier_code(agency->code, day, sequence);
       }
-      // NĐ 61/2018 Art. 19: the deadline runs from the handover (or from the complete dossier's
-      // arrival after a supplement), with the 15:00 cut-off of the calendar.
-      after.due_at =
-          due_after(calendar, *procedure, before.clock_started_at.value_or(before.filed_at));
+      // NĐ 118/2025 Art. 17(3), 19(5), docs/domain.md §5.2: the deadline runs from the handover
+      // (or from the complete dossier's arrival after a supplement), with the calendar's 15:00
+      // rule. An acceptance days later does not move it: the officer is warned.
+      const Timestamp clock_start = before.clock_started_at.value_or(before.filed_at);
+      after.due_at = due_after(calendar, *procedure, clock_start);
+      warning = acceptance_warning(calendar, *after.code, clock_start, *after.due_at, when);
       data["procedure"] = procedure->code;
       data["procedure_version"] = procedure->version;
       data["time"] =
@@ -425,7 +486,8 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
     case Action::supplement_received: {
       TRY_ASSIGN(auto back, state_before_supplement(tx, before));
       after.state = back;
-      // NĐ 61/2018 Art. 19.4: the deadline restarts from zero when the complete dossier arrives.
+      // NĐ 118/2025 Art. 19(5), docs/domain.md §1.3: the deadline restarts from zero when the
+      // complete dossier arrives.
       after.clock_started_at = when;
       after.due_at = std::nullopt;
       if (after.state != DossierState::received && before.procedure_id) {
@@ -443,10 +505,38 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
                              calendar.office_hours().close_minute % 60);
       data["previous_due_at"] = common::format_iso(*before.due_at);
       break;
+    case Action::request_fees: {
+      // docs/domain.md §5.5: where the procedure's own rules leave the wait for the citizen's
+      // financial obligations out of its time (a catalogue column; Decree 118/2025 sets no such
+      // pause itself), the clock stops here as for a supplement, and resumes when they are paid.
+      TRY_ASSIGN(const bool pauses, fees_pause_clock(tx, before));
+      if (pauses && before.due_at) {
+        after.due_at = std::nullopt;
+        data["previous_due_at"] = common::format_iso(*before.due_at);
+        data["paused_due"] = before.due_at->time_since_epoch().count();
+        data["paused_at"] = when.time_since_epoch().count();
+      }
+      break;
+    }
+    case Action::fees_paid: {
+      TRY_ASSIGN(const auto pause, fee_pause_of(tx, before));
+      if (pause && !before.due_at) {
+        // Resumed, not restarted: the due date moves by the working days spent waiting, from the
+        // day after the request to the day of payment (a request and a payment on one day cost
+        // nothing), and keeps its hour.
+        const int waited = calendar.working_days_between(common::local_date(pause->since),
+                                                         common::local_date(when));
+        const common::Date old_day = common::local_date(pause->due);
+        const auto hour_of_day = pause->due - common::local_time(old_day, 0, 0);
+        after.due_at =
+            common::local_time(calendar.add_working_days(old_day, waited), 0, 0) + hour_of_day;
+        data["fees_wait_days"] = waited;
+        data["previous_due_at"] = common::format_iso(pause->due);
+      }
+      break;
+    }
     case Action::refuse:
     case Action::start_processing:
-    case Action::request_fees:
-    case Action::fees_paid:
     case Action::mark_processed:
     case Action::withdraw:
     case Action::stop:
@@ -466,7 +556,7 @@ Result<Transition> apply_action(db::Transaction& tx, Timestamp now, db::Id dossi
                              0, now, request.actor, "dossier", before.id,
                              event_kind(request.action), request.reason,
                              data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
-  return Transition{before, after, event};
+  return Transition{before, after, event, std::move(warning)};
 }
 
 Result<bool> receive_supplement_by_post(db::Transaction& tx, Timestamp now, db::Id dossier_id,
@@ -507,11 +597,11 @@ db::DossierFilter DueHorizon::running_due_before(Timestamp before) const {
 
 Result<DueHorizon> due_horizon(db::Transaction& tx, Timestamp as_of) {
   TRY_ASSIGN(const auto calendar, load_calendar(tx));
-  // "Due within one working day": today or the next working day, to its end.
-  const common::Date horizon = calendar.next_working_day(common::local_date(as_of));
-  return DueHorizon{
-      as_of, common::local_time(common::Date{std::chrono::sys_days{horizon} + std::chrono::days{1}},
-                                0, 0)};
+  return DueHorizon{as_of, due_soon_end(calendar, as_of)};
+}
+
+Timestamp acceptance_late_before(Timestamp as_of) {
+  return common::local_time(common::local_date(as_of), 0, 0);
 }
 
 Result<DueReport> Lifecycle::due() const {
@@ -550,6 +640,11 @@ Result<DueReport> Lifecycle::due() const {
         report.return_in_trouble.push_back(std::move(d));
       }
     }
+    db::DossierFilter waiting;
+    waiting.state = DossierState::received;
+    waiting.filed_to = acceptance_late_before(as_of);
+    waiting.limit = 1'000'000;
+    TRY_ASSIGN(report.not_accepted, tx.list_dossiers(waiting));
     return report;
   });
 }

@@ -92,6 +92,11 @@ struct Transition {
   db::Dossier before;
   db::Dossier after;
   db::Id event_id = 0;
+  // Set when the change went through but an officer should know something at once: a dossier
+  // accepted after its deadline has passed, or accepted on a later day than the handover with
+  // less than a working day left (docs/domain.md §5.2: the clock runs from the handover, not from
+  // the acceptance). Empty otherwise.
+  common::Text warning;
 };
 
 // Applies `request` to dossier `dossier_id` inside the caller's write transaction (so the return
@@ -158,7 +163,15 @@ struct DueReport {
   // Results on their way whose return shipment the carrier reports lost or damaged (status
   // exception): an officer should ask the carrier, or issue the result again.
   std::vector<db::Dossier> return_in_trouble;
+  // Dossiers received (handed over by the post) on an earlier day and still neither accepted nor
+  // refused: their clock has been running since the handover (docs/domain.md §5.2), oldest first.
+  std::vector<db::Dossier> not_accepted;
 };
+
+// The start of `as_of`'s day at the desk: a dossier still received (not accepted) that was handed
+// over before it waits since an earlier day (DueReport::not_accepted, the list's view
+// "accept_late").
+common::Timestamp acceptance_late_before(common::Timestamp as_of);
 
 // The desk's lifecycle over a store. Thread-safe as the store is: every call is its own
 // transaction.

@@ -348,6 +348,52 @@ inline constexpr MessageDef form_not_collected{
     "dossier {dossier}: no result was handed over at the desk, so there is no handover of the "
     "result"};
 
+// Deadlines and supplements under Decree 118/2025 (docs/domain.md §1.3, §5.2).
+inline constexpr MessageDef second_supplement_request{
+    "second_supplement_request",
+    "Hồ sơ #{id} đã được yêu cầu bổ sung một lần: theo Điều 11 khoản 2 điểm c Nghị định "
+    "118/2025/NĐ-CP chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần; hãy giải quyết, từ chối "
+    "hoặc trả lời công dân bằng văn bản",
+    "dossier #{id} has already had its one supplement request: Decree 118/2025 Art. 11(2)(c) "
+    "allows only one; decide it, refuse it or answer the citizen in writing"};
+inline constexpr MessageDef accepted_overdue{
+    "accepted_overdue",
+    "Hồ sơ {code} đã quá hạn ngay khi tiếp nhận: thời hạn tính từ lúc bưu điện giao hồ sơ "
+    "({filed}), hạn trả kết quả là {due}. Hãy báo lãnh đạo và liên hệ công dân",
+    "dossier {code} is overdue as it is accepted: its time runs from the post's handover "
+    "({filed}) and the result was due {due}. Tell the head of the desk and contact the citizen"};
+inline constexpr MessageDef accepted_late{
+    "accepted_late",
+    "Hồ sơ {code} được tiếp nhận muộn: thời hạn tính từ lúc bưu điện giao hồ sơ ({filed}), hạn "
+    "trả kết quả là {due}, còn chưa đến một ngày làm việc",
+    "dossier {code} is accepted late: its time runs from the post's handover ({filed}) and the "
+    "result is due {due}, less than one working day away"};
+
+// Fees (docs/domain.md §5.5).
+inline constexpr MessageDef fee_amount_invalid{
+    "fee_amount_invalid", "Hồ sơ #{id}: số tiền {amount} không hợp lệ (từ 1 đồng trở lên)",
+    "dossier #{id}: the amount {amount} is not valid (1 đồng or more)"};
+inline constexpr MessageDef fee_payer_invalid{
+    "fee_payer_invalid", "Hồ sơ #{id}: cần nhập họ tên người nộp (tối đa 100 ký tự)",
+    "dossier #{id}: give the payer's full name (at most 100 characters)"};
+inline constexpr MessageDef fee_receipt_number_invalid{
+    "fee_receipt_number_invalid", "Hồ sơ #{id}: cần nhập số biên lai (tối đa 40 ký tự)",
+    "dossier #{id}: give the receipt's number (at most 40 characters)"};
+inline constexpr MessageDef fee_paid_at_invalid{
+    "fee_paid_at_invalid",
+    "Hồ sơ #{id}: thời điểm nộp {at} không hợp lệ: không được ở tương lai hay trước khi nhận hồ "
+    "sơ ({filed})",
+    "dossier #{id}: the payment time {at} is not valid: not in the future nor before the dossier "
+    "was received ({filed})"};
+inline constexpr MessageDef fee_receipt_duplicate{
+    "fee_receipt_duplicate", "Hồ sơ #{id}: biên lai số {receipt} đã được ghi nhận",
+    "dossier #{id}: receipt {receipt} is already recorded"};
+inline constexpr MessageDef unknown_payment_method{
+    "unknown_payment_method",
+    "Cách nộp “{value}” không hợp lệ: chọn desk (tại Trung tâm), post (qua bưu điện) hoặc online "
+    "(trực tuyến)",
+    "unknown payment method '{value}': give desk, post or online"};
+
 }  // namespace tracking::msg
 
 namespace tracking {

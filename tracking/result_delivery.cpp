@@ -18,13 +18,8 @@ using common::make_error;
 using common::Result;
 using db::DossierState;
 
+using detail::characters;
 using detail::trimmed;
-
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation byte
-  }));
-}
 
 }  // namespace
 
@@ -73,9 +68,7 @@ Result<Transition> record_collection(db::Transaction& tx, common::Timestamp now,
   }
   TRY(check_allowed(*found, Action::record_delivery));
   const std::string name = trimmed(request.recipient_name);
-  if (name.empty() || characters(name) > 100 || std::any_of(name.begin(), name.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      })) {
+  if (name.empty() || characters(name) > 100 || !detail::printable(name)) {
     return make_error(ErrorCode::invalid_argument, msg::recipient_name_invalid,
                       {{"id", dossier_id}});
   }

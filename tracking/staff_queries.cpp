@@ -28,7 +28,8 @@ constexpr NamedView k_views[] = {{ListView::all, ""},
                                  {ListView::due_soon, "due_soon"},
                                  {ListView::overdue, "overdue"},
                                  {ListView::ready, "ready"},
-                                 {ListView::collect, "collect"}};
+                                 {ListView::collect, "collect"},
+                                 {ListView::accept_late, "accept_late"}};
 
 struct NamedSort {
   db::DossierSort sort;
@@ -53,6 +54,8 @@ std::vector<S> states_of(ListView view) {
     case ListView::due_soon:
     case ListView::overdue:
       return {S::accepted, S::in_process, S::awaiting_fees};
+    case ListView::accept_late:
+      return {S::received};
   }
   return {};
 }
@@ -164,12 +167,16 @@ Result<DossierPage> search_dossiers(db::Store& store, const common::Clock& clock
   filter.field = query.field;
   filter.filed_from = query.filed_from;
   filter.filed_to = query.filed_to;
+  const common::Timestamp now = clock.now();
+  if (query.view == ListView::accept_late) {
+    const common::Timestamp before = acceptance_late_before(now);
+    filter.filed_to = query.filed_to ? std::min(*query.filed_to, before) : before;
+  }
   filter.limit = query.limit;
   filter.offset = std::max<std::int64_t>(query.offset, 0);
   filter.sort = query.sort;
   filter.descending = query.descending;
 
-  const common::Timestamp now = clock.now();
   std::optional<std::set<db::Id>> only;  // the due views come from the lifecycle's due list
   if (query.view == ListView::due_soon || query.view == ListView::overdue) {
     TRY_ASSIGN(const auto due, Lifecycle(store, clock).due());
@@ -253,6 +260,8 @@ Result<Workload> desk_workload(db::Store& store, const common::Clock& clock) {
     db::DossierFilter received;
     received.state = S::received;
     TRY_ASSIGN(work.waiting_acceptance, tx.count_dossiers(received));
+    received.filed_to = acceptance_late_before(now);
+    TRY_ASSIGN(work.acceptance_late, tx.count_dossiers(received));
     db::DossierFilter ready;
     ready.states = states_of(ListView::ready);
     ready.result_delivery = delivery_of(ListView::ready);
@@ -328,6 +337,7 @@ Result<DossierPageData> dossier_page(db::Store& store, const common::Clock& cloc
     }
     TRY_ASSIGN(const auto horizon, due_horizon(tx, now));
     page.deadline = horizon.of(d);
+    TRY_ASSIGN(page.fees, fees_of(tx, d));
     return page;
   });
 }

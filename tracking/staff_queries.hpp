@@ -16,6 +16,7 @@
 #include "common/result.hpp"
 #include "db/records.hpp"
 #include "db/store.hpp"
+#include "tracking/fees.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/lookup.hpp"
 
@@ -32,6 +33,8 @@ enum class ListView {
              // whose citizen chose the post (db::ResultDelivery::post)
   collect,  // result waiting for the citizen at the desk ("Chờ công dân đến nhận"): the same
             // states, whose citizen chose to collect it (db::ResultDelivery::desk)
+  accept_late,  // received on an earlier day and not yet accepted or refused: the clock runs
+                // since the handover (Lifecycle::due's not_accepted)
 };
 
 // "open", "due_soon", ...; parse_list_view("") is ListView::all, an unknown name nullopt.
@@ -96,6 +99,7 @@ common::Result<DossierPage> search_dossiers(db::Store& store, const common::Cloc
 // What is waiting for the desk's staff, as the pages' header counts it.
 struct Workload {
   std::int64_t waiting_acceptance = 0;  // received, neither accepted nor refused yet
+  std::int64_t acceptance_late = 0;     // of those, handed over on an earlier day (accept_late)
   std::int64_t due_soon = 0;            // ListView::due_soon
   std::int64_t overdue = 0;             // ListView::overdue
   std::int64_t ready = 0;               // ListView::ready: results to post back
@@ -135,6 +139,8 @@ struct DossierPageData {
   std::map<std::string, std::string> actor_names;
   // Overdue or due within a working day at the page's moment, as the lists and the header count it.
   DeadlineStatus deadline = DeadlineStatus::none;
+  // What the procedure asks and the receipts of what was paid (tracking/fees.hpp).
+  DossierFees fees;
 };
 
 // The page of dossier `id` at clock.now(), in one read transaction. Fails with not_found when

@@ -507,6 +507,36 @@ Result<std::optional<ResultCollection>> Repository::result_collection_of(Id doss
                  });
 }
 
+Result<Id> Repository::insert_fee_receipt(const FeeReceipt& f) {
+  return guarded("recording a fee receipt", [&]() -> Result<Id> {
+    return returned_int(query(
+        "INSERT INTO fee_receipts(dossier_id, amount_vnd, payer, receipt_number, method, paid_at, "
+        "recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        f.dossier_id, f.amount_vnd, f.payer, f.receipt_number, f.method, f.paid_at, f.recorded_by));
+  });
+}
+
+Result<std::vector<FeeReceipt>> Repository::fee_receipts_of(Id dossier_id) {
+  return guarded("reading a dossier's fee receipts", [&]() -> Result<std::vector<FeeReceipt>> {
+    auto& s = query(
+        "SELECT id, dossier_id, amount_vnd, payer, receipt_number, method, paid_at, recorded_by "
+        "FROM fee_receipts WHERE dossier_id = ? ORDER BY paid_at, id",
+        dossier_id);
+    return read_all(s, "fee_receipts", [](RowReader& r) {
+      FeeReceipt f;
+      f.id = r.id();
+      f.dossier_id = r.next<Id>();
+      f.amount_vnd = r.next<std::int64_t>();
+      f.payer = r.next<std::string>();
+      f.receipt_number = r.next<std::string>();
+      f.method = r.next<PaymentMethod>();
+      f.paid_at = r.next<Timestamp>();
+      f.recorded_by = r.next<std::string>();
+      return f;
+    });
+  });
+}
+
 Result<std::optional<Applicant>> Repository::applicant_of(Id dossier_id) {
   return guarded("reading the applicant", [&]() -> Result<std::optional<Applicant>> {
     static constexpr auto k_sql =

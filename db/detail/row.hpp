@@ -89,6 +89,12 @@ struct EnumColumn<ResultDelivery> {
   }
 };
 template <>
+struct EnumColumn<PaymentMethod> {
+  static constexpr std::string_view what = "method";
+  static std::string_view name(PaymentMethod v) { return payment_method_name(v); }
+  static std::optional<PaymentMethod> parse(std::string_view s) { return parse_payment_method(s); }
+};
+template <>
 struct EnumColumn<RecipientKind> {
   static constexpr std::string_view what = "recipient_kind";
   static std::string_view name(RecipientKind v) { return recipient_kind_name(v); }

@@ -362,8 +362,29 @@ CREATE TABLE result_collections (
 );
 )sql";
 
-constexpr std::array<const char*, 12> k_migrations = {k_v1, k_v2, k_v3, k_v4,  k_v5,  k_v6,
-                                                      k_v7, k_v8, k_v9, k_v10, k_v11, k_v12};
+// v13: fees (docs/domain.md §5.5): each procedure's fees and charges and whether its rules leave
+// the wait for the citizen's financial obligations out of the processing time (every procedure of
+// earlier versions: free, and the clock runs); and the receipts of the fees paid for a dossier.
+// The payer's name is personal data, kept like the applicant's.
+constexpr const char* k_v13 = R"sql(
+ALTER TABLE procedures ADD COLUMN fee_vnd INTEGER NOT NULL DEFAULT 0 CHECK (fee_vnd >= 0);
+ALTER TABLE procedures ADD COLUMN fees_pause_clock INTEGER NOT NULL DEFAULT 0
+  CHECK (fees_pause_clock IN (0, 1));
+CREATE TABLE fee_receipts (
+  id             INTEGER PRIMARY KEY,
+  dossier_id     INTEGER NOT NULL REFERENCES dossiers(id),
+  amount_vnd     INTEGER NOT NULL CHECK (amount_vnd > 0),
+  payer          TEXT NOT NULL,
+  receipt_number TEXT NOT NULL,
+  method         TEXT NOT NULL CHECK (method IN ('desk', 'post', 'online')),
+  paid_at        INTEGER NOT NULL,
+  recorded_by    TEXT NOT NULL,
+  UNIQUE (dossier_id, receipt_number)
+);
+)sql";
+
+constexpr std::array<const char*, 13> k_migrations = {k_v1, k_v2, k_v3,  k_v4,  k_v5,  k_v6, k_v7,
+                                                      k_v8, k_v9, k_v10, k_v11, k_v12, k_v13};
 
 }  // namespace
 

@@ -18,7 +18,8 @@ Agency read_agency(RowReader& r) {
 }
 
 constexpr char k_procedure_columns[] =
-    "id, code, version, name, field, time_amount, time_unit, effective_from";
+    "id, code, version, name, field, time_amount, time_unit, effective_from, fee_vnd, "
+    "fees_pause_clock";
 
 Procedure read_procedure(RowReader& r) {
   Procedure p;
@@ -30,6 +31,8 @@ Procedure read_procedure(RowReader& r) {
   p.time_amount = r.next<int>();
   p.time_unit = r.next<TimeUnit>();
   p.effective_from = r.next<Date>();
+  p.fee_vnd = r.next<std::int64_t>();
+  p.fees_pause_clock = r.next<int>() != 0;
   return p;
 }
 
@@ -114,11 +117,13 @@ Result<Id> Repository::upsert_procedure(const Procedure& p) {
   return guarded("saving a procedure", [&]() -> Result<Id> {
     return returned_int(query(
         "INSERT INTO procedures(code, version, name, field, time_amount, time_unit, "
-        "effective_from) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "effective_from, fee_vnd, fees_pause_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(code, version) DO UPDATE SET name = excluded.name, field = excluded.field, "
         "time_amount = excluded.time_amount, time_unit = excluded.time_unit, "
-        "effective_from = excluded.effective_from RETURNING id",
-        p.code, p.version, p.name, p.field, p.time_amount, p.time_unit, p.effective_from));
+        "effective_from = excluded.effective_from, fee_vnd = excluded.fee_vnd, "
+        "fees_pause_clock = excluded.fees_pause_clock RETURNING id",
+        p.code, p.version, p.name, p.field, p.time_amount, p.time_unit, p.effective_from, p.fee_vnd,
+        p.fees_pause_clock ? 1 : 0));
   });
 }
 

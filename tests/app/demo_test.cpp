@@ -98,7 +98,7 @@ TEST_CASE(
                       break;
                     case app::DemoPlan::normal:
                     case app::DemoPlan::supplement_then_ok:
-                    case app::DemoPlan::two_supplements:
+                    case app::DemoPlan::supplement_posted:
                     case app::DemoPlan::apology: {
                       REQUIRE(last_return != nullptr);  // the result went out by post
                       const auto scenario =
@@ -107,7 +107,9 @@ TEST_CASE(
                       ++scenarios_seen[scenario->second];
                       CHECK(d.state == after_return(scenario->second));
                       if (plan == app::DemoPlan::apology) CHECK(d.reappointed);
-                      if (plan == app::DemoPlan::two_supplements) CHECK(d.supplement_count == 2);
+                      if (plan == app::DemoPlan::supplement_posted) {
+                        CHECK(d.supplement_count == 1);
+                      }
                       if (plan == app::DemoPlan::supplement_then_ok) {
                         CHECK(d.supplement_count == 1);
                       }
@@ -120,16 +122,18 @@ TEST_CASE(
               })
               .has_value());
   CHECK(checked == static_cast<int>(outcome->plans.size()));
-  // The first supplement of the dossier asked twice came by post in an envelope of its own,
-  // carrying the dossier code: joined to that dossier (no new one), which moved on from it.
+  // The supplement came by post in an envelope of its own, carrying the dossier code: joined to
+  // that dossier (no new one), which moved on from it. The officer's second request for the same
+  // dossier was refused (NĐ 118/2025 Art. 11(2)(c)).
   REQUIRE(outcome->supplements_by_post.size() == 1);
+  CHECK(outcome->second_requests_refused.size() == 1);
   REQUIRE(store
               ->read([&](db::Transaction& tx) -> Result<void> {
                 CHECK(tx.counts().value().dossiers ==
                       static_cast<std::int64_t>(outcome->plans.size()));
                 for (const auto& [id, number] : outcome->supplements_by_post) {
                   INFO("dossier #" << id << ", supplement envelope " << number);
-                  CHECK(outcome->plans.at(id) == app::DemoPlan::two_supplements);
+                  CHECK(outcome->plans.at(id) == app::DemoPlan::supplement_posted);
                   const auto shipment =
                       tx.find_shipment(number, db::Direction::inbound, common::Timestamp{}).value();
                   REQUIRE(shipment.has_value());
@@ -155,7 +159,7 @@ TEST_CASE(
   CHECK(scenarios_seen["delivered"] > 0);
   CHECK(scenarios_seen["returned"] > 0);
   for (const auto plan : {app::DemoPlan::refuse, app::DemoPlan::supplement_pending,
-                          app::DemoPlan::supplement_then_ok, app::DemoPlan::two_supplements,
+                          app::DemoPlan::supplement_then_ok, app::DemoPlan::supplement_posted,
                           app::DemoPlan::apology, app::DemoPlan::slow, app::DemoPlan::withdraw,
                           app::DemoPlan::collect_at_desk, app::DemoPlan::awaiting_collection}) {
     CHECK(plans_seen[plan] > 0);

@@ -2772,3 +2772,104 @@ TEST_CASE(
   CHECK_MESSAGE(contains(too_late->body, "không thể đổi cách nhận kết quả"), too_late->body);
   CHECK(ids_of_list("collect").empty());
 }
+
+TEST_CASE(
+    "a dossier the post handed over on an earlier day is counted apart, and accepting it late "
+    "warns the officer in words") {
+  StaffDesk desk;
+  NewDossier old_one("Ngô Thị Hạnh", "048090003333");
+  // Handed over long ago: any procedure of the catalogue has run out since.
+  old_one.filed_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                     std::chrono::days{200};
+  const db::Id old_id = desk.add_dossier(old_one);
+  NewDossier fresh("Bùi Văn Tài", "048090004444");
+  const db::Id fresh_id = desk.add_dossier(fresh);
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+
+  const json work = body_of(api.get("/api/workload", officer));
+  CHECK(work["waiting_acceptance"] == 2);
+  CHECK(work["acceptance_late"] == 1);
+  CHECK(listed_ids(api.get("/api/dossiers?view=accept_late", officer)) == std::set<db::Id>{old_id});
+
+  const std::string procedure = first_procedure(api, old_id, officer);
+  const auto accepted =
+      api.post(action_path(old_id, "accept"), json{{"procedure", procedure}}, officer.in("vi"));
+  REQUIRE(accepted);
+  REQUIRE_MESSAGE(accepted->status == 200, accepted->body);
+  const json answer = body_of(accepted);
+  CHECK(answer["dossier"]["state"] == "accepted");
+  REQUIRE(answer.contains("warning"));
+  const std::string warning = answer["warning"].get<std::string>();
+  CHECK_MESSAGE(contains(warning, "quá hạn ngay khi tiếp nhận"), warning);
+  CHECK_MESSAGE(!contains(warning, "Ngô Thị Hạnh"), warning);
+
+  // Accepted on the day it arrived: no warning.
+  const auto on_time =
+      api.post(action_path(fresh_id, "accept"), json{{"procedure", procedure}}, officer);
+  REQUIRE(on_time);
+  REQUIRE_MESSAGE(on_time->status == 200, on_time->body);
+  CHECK(!body_of(on_time).contains("warning"));
+  CHECK(body_of(api.get("/api/workload", officer))["acceptance_late"] == 0);
+}
+
+TEST_CASE("an officer records a fee receipt and the dossier waiting for its fees moves on") {
+  StaffDesk desk;
+  const db::Id id = desk.add_dossier(NewDossier("Đinh Thị Thu", "048090005555"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  const std::string procedure = first_procedure(api, id, officer);
+  for (const auto& [action, body] :
+       {std::pair{"accept", json{{"procedure", procedure}}},
+        std::pair{"start_processing", json::object()}, std::pair{"request_fees", json::object()}}) {
+    const auto res = api.post(action_path(id, action), body, officer);
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+  }
+  const std::string path = dossier_path(id) + "/fees";
+  // A wrong method or amount is refused in the officer's language, and nothing is kept.
+  const auto wrong = api.post(path,
+                              json{{"amount_vnd", 50000},
+                                   {"payer", "Đinh Thị Thu"},
+                                   {"receipt_number", "0012"},
+                                   {"method", "cheque"}},
+                              officer.in("vi"));
+  REQUIRE(wrong);
+  CHECK(wrong->status == 400);
+  CHECK_MESSAGE(contains(wrong->body, "Cách nộp"), wrong->body);
+  const auto no_amount = api.post(
+      path, json{{"amount_vnd", "năm mươi"}, {"payer", "Đinh Thị Thu"}, {"receipt_number", "0012"}},
+      officer);
+  REQUIRE(no_amount);
+  CHECK(no_amount->status == 400);
+  CHECK(body_of(api.get(dossier_path(id), officer))["fees"]["receipts"].empty());
+
+  const auto paid = api.post(path,
+                             json{{"amount_vnd", 50000},
+                                  {"payer", "Đinh Thị Thu"},
+                                  {"receipt_number", "0012"},
+                                  {"method", "post"}},
+                             officer);
+  REQUIRE(paid);
+  REQUIRE_MESSAGE(paid->status == 200, paid->body);
+  CHECK(body_of(paid)["moved"] == true);
+  CHECK(body_of(paid)["dossier"]["state"] == "in_process");
+  const json page = body_of(api.get(dossier_path(id), officer));
+  REQUIRE(page["fees"]["receipts"].size() == 1);
+  CHECK(page["fees"]["paid_vnd"] == 50000);
+  CHECK(page["fees"]["receipts"][0]["payer"] == "Đinh Thị Thu");
+  CHECK(page["fees"]["receipts"][0]["method"] == "post");
+  CHECK(page["history"].back()["action"] == "fees_paid");
+  // The same receipt twice is refused.
+  const auto again = api.post(
+      path, json{{"amount_vnd", 50000}, {"payer", "Đinh Thị Thu"}, {"receipt_number", "0012"}},
+      officer);
+  REQUIRE(again);
+  CHECK(again->status == 409);
+  // The mailroom clerk may not record fees.
+  const auto clerk = api.post(
+      path, json{{"amount_vnd", 1000}, {"payer", "Đinh Thị Thu"}, {"receipt_number", "0013"}},
+      api.login(k_mailroom));
+  REQUIRE(clerk);
+  CHECK(clerk->status == 403);
+}

@@ -95,7 +95,7 @@ TEST_CASE(
     "listed, closed and reopened") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 9 file: today's, without what v10, v11 and v12 added (the migrations before it need
+  // A schema 9 file: today's, without what v10 to v13 added (the migrations before it need
   // the store's SQL functions, so they are not replayed here).
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
@@ -104,6 +104,9 @@ TEST_CASE(
     raw.exec("ALTER TABLE batches DROP COLUMN closed_by");
     raw.exec("ALTER TABLE batches DROP COLUMN closed_at");
     raw.exec("ALTER TABLE users DROP COLUMN title");
+    raw.exec("DROP TABLE fee_receipts");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fee_vnd");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("PRAGMA user_version = 9");
@@ -172,11 +175,14 @@ TEST_CASE(
 TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 10 file: today's, without what v11 and v12 added.
+  // A schema 10 file: today's, without what v11 to v13 added.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("ALTER TABLE users DROP COLUMN title");
+    raw.exec("DROP TABLE fee_receipts");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fee_vnd");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("PRAGMA user_version = 10");
@@ -579,10 +585,13 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
 TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 11 file: today's, without what v12 added, holding a dossier.
+  // A schema 11 file: today's, without what v12 and v13 added, holding a dossier.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE fee_receipts");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fee_vnd");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("PRAGMA user_version = 11");
@@ -594,7 +603,7 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
   auto store = db::open_sqlite(path).value();
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 12);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
   }
   const auto dossier = [&] {
     return store

@@ -123,8 +123,8 @@ TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit 
 TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhook deliveries") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 7 file: today's schema without what migrations 8, 10, 11 and 12 add (9 adds indexes
-  // only if missing), holding a setting.
+  // A schema 7 file: today's schema without what migrations 8, 10, 11, 12 and 13 add (9 adds
+  // indexes only if missing), holding a setting.
   REQUIRE(db::open_sqlite(path).has_value());  // closed again at once
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -133,6 +133,9 @@ TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhoo
     raw.exec("ALTER TABLE batches DROP COLUMN closed_by");
     raw.exec("ALTER TABLE batches DROP COLUMN closed_at");
     raw.exec("ALTER TABLE users DROP COLUMN title");
+    raw.exec("DROP TABLE fee_receipts");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fee_vnd");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("PRAGMA user_version = 7");

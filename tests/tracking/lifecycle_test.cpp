@@ -373,6 +373,97 @@ TEST_CASE("a supplement asked before acceptance counts the deadline from the com
   CHECK(accepted->after.code == "000.00.05.H12-260305-0001");
 }
 
+TEST_CASE("a dossier is sent back for a supplement once (Decree 118/2025 Art. 11(2)(c))") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  REQUIRE(desk.accept(id).has_value());
+  desk.clock.set(at("2026-03-03 09:00"));
+  auto ask = request(Action::request_supplement);
+  ask.missing = "Tờ khai";
+  REQUIRE(desk.life.apply(id, ask).has_value());
+  auto arrived = request(Action::supplement_received);
+  desk.clock.set(at("2026-03-04 09:00"));
+  REQUIRE(desk.life.apply(id, arrived).has_value());
+  REQUIRE(desk.life.apply(id, request(Action::start_processing)).has_value());
+  const db::Dossier before = desk.dossier(id);
+  const auto events_before = desk.events(id).size();
+
+  desk.clock.set(at("2026-03-05 09:00"));
+  ask.missing = "Sơ đồ thửa đất";
+  auto again = desk.life.apply(id, ask);
+  REQUIRE_FALSE(again.has_value());
+  CHECK(again.error().code == ErrorCode::conflict);
+  CHECK(again.error().text.id() == "second_supplement_request");
+  CHECK(again.error()
+            .render(common::Lang::vi)
+            .find("chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ "
+                  "một lần") != std::string::npos);
+  // Nothing moved: the clock still runs to the same date, no event was written.
+  const db::Dossier after = desk.dossier(id);
+  CHECK(after.state == DossierState::in_process);
+  CHECK(after.supplement_count == 1);
+  CHECK(after.due_at == before.due_at);
+  CHECK(desk.events(id).size() == events_before);
+}
+
+TEST_CASE("accepting a dossier days after the handover keeps its date and warns the officer") {
+  Desk desk;
+  // Handed over Monday 2 March 09:00; procedure P5: due Monday 9 March 17:00 whenever it is
+  // accepted (the clock runs from the handover, Decree 118/2025 Art. 17(3), docs/domain.md §5.2).
+  const db::Id same_day = desk.add_dossier(at("2026-03-02 09:00"));
+  const db::Id friday = desk.add_dossier(at("2026-03-02 09:00"));
+  const db::Id late = desk.add_dossier(at("2026-03-02 09:00"));
+  desk.clock.set(at("2026-03-02 16:00"));
+  auto a = desk.accept(same_day);
+  REQUIRE(a.has_value());
+  CHECK(local(a->after.due_at) == "2026-03-09 17:00:00");
+  CHECK(a->warning.empty());
+
+  // Friday: due Monday, the next working day: less than a working day left.
+  desk.clock.set(at("2026-03-06 10:00"));
+  auto b = desk.accept(friday);
+  REQUIRE(b.has_value());
+  CHECK(local(b->after.due_at) == "2026-03-09 17:00:00");
+  CHECK(b->warning.id() == "accepted_late");
+  const std::string vi = b->warning.render(common::Lang::vi);
+  CHECK(vi.find("2026-03-02 09:00") != std::string::npos);
+  CHECK(vi.find("2026-03-09 17:00") != std::string::npos);
+
+  // Tuesday 10 March: already past.
+  desk.clock.set(at("2026-03-10 08:30"));
+  auto c = desk.accept(late);
+  REQUIRE(c.has_value());
+  CHECK(c->after.state == DossierState::accepted);
+  CHECK(local(c->after.due_at) == "2026-03-09 17:00:00");
+  CHECK(c->warning.id() == "accepted_overdue");
+  CHECK(c->warning.render(common::Lang::en).find("overdue") != std::string::npos);
+}
+
+TEST_CASE("dossiers received on an earlier day and not accepted are on the due list") {
+  Desk desk;
+  const db::Id old = desk.add_dossier(at("2026-03-02 16:30"));
+  const db::Id older = desk.add_dossier(at("2026-03-02 08:10"));
+  const db::Id accepted = desk.add_dossier(at("2026-03-02 09:00"));
+  desk.clock.set(at("2026-03-02 17:00"));
+  REQUIRE(desk.accept(accepted).has_value());
+  desk.clock.set(at("2026-03-03 08:05"));
+  const db::Id today = desk.add_dossier(at("2026-03-03 08:00"));
+  auto report = desk.life.due();
+  REQUIRE(report.has_value());
+  REQUIRE(report->not_accepted.size() == 2);
+  CHECK(report->not_accepted[0].id == older);  // oldest first
+  CHECK(report->not_accepted[1].id == old);
+  for (const auto& d : report->not_accepted) CHECK(d.id != today);
+  // Refused, it leaves the list.
+  auto refuse = request(Action::refuse);
+  refuse.reason = "Không thuộc thẩm quyền";
+  REQUIRE(desk.life.apply(older, refuse).has_value());
+  report = desk.life.due();
+  REQUIRE(report.has_value());
+  REQUIRE(report->not_accepted.size() == 1);
+  CHECK(report->not_accepted[0].id == old);
+}
+
 TEST_CASE("the apology moves the due date once and a second one is refused") {
   Desk desk;
   const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));

@@ -69,7 +69,9 @@ TEST_CASE(
         "finished after the appointment");
 }
 
-TEST_CASE("more than one supplement request makes a dossier late even when finished early") {
+TEST_CASE(
+    "more than one supplement request (a history from before Decree 118/2025) makes a dossier late "
+    "even when finished early") {
   Desk desk;
   const db::Id once = desk.receive("EB000000021VN", at("2026-03-02 09:00"));
   const db::Id twice = desk.receive("EB000000022VN", at("2026-03-02 09:00"));
@@ -79,6 +81,13 @@ TEST_CASE("more than one supplement request makes a dossier late even when finis
     desk.act(id, Action::request_supplement, "2026-03-03 10:00");
   for (const db::Id id : {once, twice})
     desk.act(id, Action::supplement_received, "2026-03-04 09:00");
+  // hoso now refuses a second request (Art. 11(2)(c)); a desk's history from before it may hold
+  // one: written here as such a desk left it.
+  desk.write([&](db::Transaction& tx) -> common::Result<void> {
+    db::Dossier d = tx.get_dossier(twice).value().value();
+    d.supplement_count = 0;
+    return tx.update_dossier(d);
+  });
   desk.act(twice, Action::request_supplement, "2026-03-05 10:00");
   desk.act(twice, Action::supplement_received, "2026-03-06 09:00");  // due Friday 13 March
   for (const db::Id id : {once, twice}) desk.act(id, Action::start_processing, "2026-03-06 10:00");

@@ -356,6 +356,7 @@
   // that needs attention now (overdue, due within a working day) is marked.
   const WORK = [
     { key: 'waiting_acceptance', href: '/dossiers?state=received' },
+    { key: 'acceptance_late', href: '/dossiers?view=accept_late', urgent: true },
     { key: 'overdue', href: '/dossiers?view=overdue', urgent: true },
     { key: 'due_soon', href: '/dossiers?view=due_soon', urgent: true },
     { key: 'ready', href: '/dossiers?view=ready' },

@@ -166,13 +166,18 @@
       body[name] = value;
     }
     try {
-      await App.busy(form, () =>
+      const answer = await App.busy(form, () =>
         App.post('/api/dossiers/' + encodeURIComponent(id) + '/actions/' + encodeURIComponent(action), body),
       );
       App.clear($('action-form-slot'));
       App.workChanged();
       await load();
       App.showStatus(t('action.done', { action: App.label('action.', action) }));
+      // Accepted late (the clock ran from the post's handover): the server says why, in the page's
+      // language; it stays until the next action.
+      if (answer && answer.warning) {
+        $('action-form-slot').append(h('p', { class: 'notice warn', id: 'action-warning', role: 'alert', text: answer.warning }));
+      }
       $('status').focus();
     } catch (err) {
       App.showError(err);
@@ -648,8 +653,93 @@
     );
   }
 
+  // Fees and charges (docs/domain.md §5.5): what the procedure asks, the receipts recorded (the payer
+  // is personal data: staff pages only), and a form to record one from the receipt.
+  const PAYMENT_METHODS = ['desk', 'post', 'online'];
+
+  function renderFees(d) {
+    const box = App.clear($('fees'));
+    const fees = d.fees || { due_vnd: 0, paid_vnd: 0, receipts: [] };
+    box.append(
+      h(
+        'p',
+        { id: 'fees-summary' },
+        t('fees.due', { amount: App.fmtNumber(fees.due_vnd) }),
+        ' · ',
+        t('fees.paid', { amount: App.fmtNumber(fees.paid_vnd) }),
+      ),
+    );
+    if (!fees.receipts.length) {
+      box.append(h('p', { class: 'empty', text: t('fees.none') }));
+    } else {
+      box.append(
+        h(
+          'ul',
+          { id: 'fee-receipts' },
+          fees.receipts.map((r) =>
+            h(
+              'li',
+              null,
+              App.timeEl(r.paid_at),
+              ' ',
+              t('fees.receipt_line', { amount: App.fmtNumber(r.amount_vnd), number: r.receipt_number, payer: r.payer, method: t('fees.method.' + r.method) }),
+            ),
+          ),
+        ),
+      );
+    }
+    const field = (name, control) => h('div', { class: 'field' }, h('label', { for: 'fee-' + name, text: t('fees.' + name) }), control);
+    const form = h(
+      'form',
+      { class: 'action-form no-print', id: 'fee-form', novalidate: true },
+      h('h3', { text: t('fees.record') }),
+      field('amount_vnd', h('input', { type: 'number', id: 'fee-amount_vnd', name: 'amount_vnd', min: 1, step: 1, required: true, value: fees.due_vnd > fees.paid_vnd ? String(fees.due_vnd - fees.paid_vnd) : '' })),
+      field('payer', h('input', { type: 'text', id: 'fee-payer', name: 'payer', maxlength: 100, required: true, autocomplete: 'off' })),
+      field('receipt_number', h('input', { type: 'text', id: 'fee-receipt_number', name: 'receipt_number', maxlength: 40, required: true, autocomplete: 'off' })),
+      field('method', h('select', { id: 'fee-method', name: 'method' }, PAYMENT_METHODS.map((value) => h('option', { value, text: t('fees.method.' + value) })))),
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'fee-submit', text: t('fees.submit') })),
+    );
+    form.addEventListener('submit', submitFee);
+    box.append(form);
+  }
+
+  async function submitFee(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    const body = {
+      amount_vnd: Number.parseInt(form.elements.amount_vnd.value, 10),
+      payer: form.elements.payer.value.trim(),
+      receipt_number: form.elements.receipt_number.value.trim(),
+      method: form.elements.method.value,
+    };
+    if (!Number.isInteger(body.amount_vnd) || body.amount_vnd < 1) {
+      App.showError(t('action.needs', { field: t('fees.amount_vnd') }));
+      form.elements.amount_vnd.focus();
+      return;
+    }
+    for (const name of ['payer', 'receipt_number']) {
+      if (!body[name]) {
+        App.showError(t('action.needs', { field: t('fees.' + name) }));
+        form.elements[name].focus();
+        return;
+      }
+    }
+    let answer = null;
+    try {
+      answer = await App.busy(form, () => App.post('/api/dossiers/' + encodeURIComponent(id) + '/fees', body));
+    } catch (err) {
+      App.showError(err);
+      return;
+    }
+    App.workChanged();
+    await load();
+    App.showStatus(t(answer && answer.moved ? 'fees.saved_moved' : 'fees.saved', { number: body.receipt_number }));
+    $('status').focus();
+  }
+
   function render() {
     if (!dossier) return;
+    renderFees(dossier);
     renderFacts(dossier);
     renderActions(dossier);
     renderDocuments(dossier);

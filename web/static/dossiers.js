@@ -27,6 +27,7 @@
   // The quick views: a list the desk opens many times a day, and its count (GET /api/workload).
   const QUICK = [
     { key: 'waiting_acceptance', query: 'state=received' },
+    { key: 'acceptance_late', query: 'view=accept_late', urgent: true },
     { key: 'due_soon', query: 'view=due_soon', urgent: true },
     { key: 'overdue', query: 'view=overdue', urgent: true },
     { key: 'ready', query: 'view=ready' },

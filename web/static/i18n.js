@@ -702,7 +702,27 @@
     'supplement.not_waiting': 'Hồ sơ bổ sung: cần cán bộ xem',
     'supplement.shipment': 'Hồ sơ bổ sung',
     'supplement.envelope': 'Phong bì bổ sung:',
-    'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',
+    'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',    /* dossiers received on an earlier day, not yet accepted */
+    'work.acceptance_late': 'Nhận từ ngày trước, chưa tiếp nhận',
+    'view.accept_late': 'Nhận từ ngày trước, chưa tiếp nhận',
+    /* fees */
+    'event.fee_recorded': 'Ghi nhận biên lai phí, lệ phí',
+    'fees.title': 'Phí, lệ phí',
+    'fees.due': 'Theo thủ tục: {amount} đồng',
+    'fees.paid': 'Đã nộp: {amount} đồng',
+    'fees.none': 'Chưa có biên lai nào.',
+    'fees.receipt_line': '{amount} đồng, biên lai số {number}, người nộp {payer}, {method}',
+    'fees.record': 'Ghi nhận biên lai',
+    'fees.amount_vnd': 'Số tiền (đồng)',
+    'fees.payer': 'Người nộp',
+    'fees.receipt_number': 'Số biên lai',
+    'fees.method': 'Cách nộp',
+    'fees.method.desk': 'nộp tại Trung tâm',
+    'fees.method.post': 'nộp qua bưu điện',
+    'fees.method.online': 'nộp trực tuyến',
+    'fees.submit': 'Ghi nhận',
+    'fees.saved': 'Đã ghi nhận biên lai số {number}.',
+    'fees.saved_moved': 'Đã ghi nhận biên lai số {number}; hồ sơ tiếp tục được giải quyết.',
   };
 
   const en = {
@@ -1403,7 +1423,27 @@
     'supplement.not_waiting': 'Supplement: an officer should look',
     'supplement.shipment': 'Supplement',
     'supplement.envelope': 'Supplement envelope:',
-    'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',
+    'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',    /* dossiers received on an earlier day, not yet accepted */
+    'work.acceptance_late': 'Received on an earlier day, not accepted',
+    'view.accept_late': 'Received on an earlier day, not yet accepted',
+    /* fees */
+    'event.fee_recorded': 'Fee receipt recorded',
+    'fees.title': 'Fees and charges',
+    'fees.due': 'The procedure asks: {amount} đồng',
+    'fees.paid': 'Paid: {amount} đồng',
+    'fees.none': 'No receipt yet.',
+    'fees.receipt_line': '{amount} đồng, receipt {number}, paid by {payer}, {method}',
+    'fees.record': 'Record a receipt',
+    'fees.amount_vnd': 'Amount (đồng)',
+    'fees.payer': 'Paid by',
+    'fees.receipt_number': 'Receipt number',
+    'fees.method': 'How paid',
+    'fees.method.desk': 'at the desk',
+    'fees.method.post': 'to the postman',
+    'fees.method.online': 'online',
+    'fees.submit': 'Record',
+    'fees.saved': 'Receipt {number} recorded.',
+    'fees.saved_moved': 'Receipt {number} recorded; the dossier moves on.',
   };
 
   const DICTIONARIES = { vi, en };
