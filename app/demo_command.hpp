@@ -65,6 +65,9 @@ struct DemoOutcome {
   // Supplements posted in an envelope of their own and joined to their dossier at intake:
   // dossier -> the envelope's tracking number.
   std::map<db::Id, std::string> supplements_by_post;
+  // Refusals posted back with the original documents (docs/domain.md §3.3): dossier -> the
+  // letter's tracking number.
+  std::map<db::Id, std::string> letters_posted;
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
   std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code
