@@ -103,6 +103,14 @@ struct World : test_support::Desk {
     return count;
   }
 
+  // Posts letter `kind` of dossier `id` through `client` (the carrier's), as `actor`.
+  common::Result<tracking::Dispatched> post(postal_api::Carrier& client, db::Id id, LetterKind kind,
+                                            const char* actor = "hoa.pt") {
+    tracking::LetterOptions options;
+    options.actor = actor;
+    return tracking::dispatch_letter(*store, client, clock, id, kind, options);
+  }
+
   std::int64_t orders_created() const { return carrier->counters().at("orders.created"); }
 
   std::size_t count_events(db::Id id, db::EventKind kind) {
@@ -112,12 +120,6 @@ struct World : test_support::Desk {
   }
 };
 
-tracking::LetterOptions by(const char* actor) {
-  tracking::LetterOptions options;
-  options.actor = actor;
-  return options;
-}
-
 }  // namespace
 
 TEST_CASE("a refusal is posted back with its own tracking number and the dossier stays refused") {
@@ -125,8 +127,7 @@ TEST_CASE("a refusal is posted back with its own tracking number and the dossier
   const db::Id id = world.refused();
   auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
 
-  auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                        LetterKind::refusal, by("hoa.pt"));
+  auto sent = world.post(*carrier, id, LetterKind::refusal, "hoa.pt");
   REQUIRE(sent.has_value());
   CHECK_FALSE(sent->already);
   CHECK(valid_s10(sent->tracking_number));
@@ -175,11 +176,9 @@ TEST_CASE("posting the same letter twice makes one shipment") {
   const db::Id id = world.refused();
   auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
 
-  auto first = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                         LetterKind::refusal, by("hoa.pt"));
+  auto first = world.post(*carrier, id, LetterKind::refusal, "hoa.pt");
   REQUIRE(first.has_value());
-  auto second = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                          LetterKind::refusal, by("lan.nt"));
+  auto second = world.post(*carrier, id, LetterKind::refusal, "lan.nt");
   REQUIRE(second.has_value());
   CHECK(second->already);
   CHECK(second->tracking_number == first->tracking_number);
@@ -195,8 +194,7 @@ TEST_CASE("a letter that does not apply is refused with the documents' message, 
 
   SUBCASE("a refusal for a dossier not refused") {
     const db::Id id = world.received();
-    auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                          LetterKind::refusal, by("hoa.pt"));
+    auto sent = world.post(*carrier, id, LetterKind::refusal, "hoa.pt");
     REQUIRE_FALSE(sent.has_value());
     CHECK(sent.error().code == ErrorCode::invalid_argument);
     CHECK(sent.error().text.id() == "form_not_refused");
@@ -209,8 +207,7 @@ TEST_CASE("a letter that does not apply is refused with the documents' message, 
   SUBCASE("a supplement letter with no supplement request") {
     const db::Id id = world.received();
     world.act(id, tracking::Action::accept);
-    auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                          LetterKind::supplement, by("hoa.pt"));
+    auto sent = world.post(*carrier, id, LetterKind::supplement, "hoa.pt");
     REQUIRE_FALSE(sent.has_value());
     CHECK(sent.error().text.id() == "form_no_supplement");
     CHECK(world.letters_of(id).empty());
@@ -218,8 +215,7 @@ TEST_CASE("a letter that does not apply is refused with the documents' message, 
   }
   SUBCASE("a refusal whose applicant has no phone") {
     const db::Id id = world.refused(false);
-    auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                          LetterKind::refusal, by("hoa.pt"));
+    auto sent = world.post(*carrier, id, LetterKind::refusal, "hoa.pt");
     REQUIRE_FALSE(sent.has_value());
     CHECK(sent.error().code == ErrorCode::invalid_argument);
     CHECK(sent.error().render(common::Lang::vi) ==
@@ -231,15 +227,13 @@ TEST_CASE("a letter that does not apply is refused with the documents' message, 
   }
   SUBCASE("no actor") {
     const db::Id id = world.refused();
-    auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                          LetterKind::refusal, by(" "));
+    auto sent = world.post(*carrier, id, LetterKind::refusal, " ");
     REQUIRE_FALSE(sent.has_value());
     CHECK(sent.error().code == ErrorCode::invalid_argument);
     CHECK(world.return_orders(id) == 0);
   }
   SUBCASE("no such dossier") {
-    auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, 999,
-                                          LetterKind::refusal, by("hoa.pt"));
+    auto sent = world.post(*carrier, 999, LetterKind::refusal, "hoa.pt");
     REQUIRE_FALSE(sent.has_value());
     CHECK(sent.error().code == ErrorCode::not_found);
   }
@@ -254,8 +248,7 @@ TEST_CASE("a dead carrier leaves no letter behind and a later post sends the sam
   config.max_attempts = 2;
   auto dead = postal_api::make_vnpost_carrier(config, world.clock).value();
 
-  auto sent = tracking::dispatch_letter(*world.store, *dead, world.clock, id, LetterKind::refusal,
-                                        by("hoa.pt"));
+  auto sent = world.post(*dead, id, LetterKind::refusal);
   REQUIRE_FALSE(sent.has_value());
   CHECK(sent.error().code == ErrorCode::unavailable);
   CHECK(sent.error().text.id() == "carrier_create_failed");
@@ -265,8 +258,7 @@ TEST_CASE("a dead carrier leaves no letter behind and a later post sends the sam
   CHECK(world.count_events(id, db::EventKind::letter_dispatched) == 0);
 
   auto live = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
-  auto retried = tracking::dispatch_letter(*world.store, *live, world.clock, id,
-                                           LetterKind::refusal, by("hoa.pt"));
+  auto retried = world.post(*live, id, LetterKind::refusal, "hoa.pt");
   REQUIRE(retried.has_value());
   CHECK(retried->order_code == fmt::format("{}-N{}-L03-1", k_agency, id));  // the same order
   CHECK(world.letters_of(id).size() == 1);
@@ -282,8 +274,7 @@ TEST_CASE("a letter delivered or brought back is an event and the dossier does n
                                by_scenario.count(sim::Scenario::returned) == 0);
        ++i) {
     const db::Id id = world.refused();
-    auto sent = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                          LetterKind::refusal, by("hoa.pt"));
+    auto sent = world.post(*carrier, id, LetterKind::refusal, "hoa.pt");
     REQUIRE(sent.has_value());
     by_scenario.emplace(world.carrier->truth(sent->tracking_number)->scenario,
                         std::pair{id, sent->tracking_number});
@@ -314,8 +305,7 @@ TEST_CASE("a letter delivered or brought back is an event and the dossier does n
   CHECK(world.count_events(returned, db::EventKind::letter_returned) == 1);
 
   // A refusal that came back may be posted again: a second order of its own.
-  auto again = tracking::dispatch_letter(*world.store, *carrier, world.clock, returned,
-                                         LetterKind::refusal, by("hoa.pt"));
+  auto again = world.post(*carrier, returned, LetterKind::refusal, "hoa.pt");
   REQUIRE(again.has_value());
   CHECK_FALSE(again->already);
   CHECK(again->order_code == fmt::format("{}-N{}-L03-2", k_agency, returned));
@@ -329,8 +319,7 @@ TEST_CASE("a receipt posted back and then the result are two shipments with thei
   const std::string code = world.dossier(id).code.value();
   auto carrier = postal_api::make_vnpost_carrier(world.config(), world.clock).value();
 
-  auto receipt = tracking::dispatch_letter(*world.store, *carrier, world.clock, id,
-                                           LetterKind::receipt, by("hoa.pt"));
+  auto receipt = world.post(*carrier, id, LetterKind::receipt, "hoa.pt");
   REQUIRE(receipt.has_value());
   CHECK(receipt->order_code == code + "-L01-1");
   CHECK(world.dossier(id).state == DossierState::accepted);
