@@ -106,6 +106,8 @@ TEST_CASE(
     raw.exec("ALTER TABLE users DROP COLUMN title");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
     raw.exec("PRAGMA user_version = 9");
     raw.exec(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
@@ -179,6 +181,8 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
     raw.exec("ALTER TABLE users DROP COLUMN title");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
     raw.exec("PRAGMA user_version = 10");
     raw.exec(
         "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
@@ -579,12 +583,14 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
 TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 11 file: today's, without what v12 added, holding a dossier.
+  // A schema 11 file: today's, without what v12 and v13 added, holding a dossier.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
     raw.exec("PRAGMA user_version = 11");
     raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
     raw.exec(
