@@ -653,7 +653,8 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
   CHECK_THROWS(raw.exec("UPDATE dossiers SET result_delivery = 'fax' WHERE id = 1"));
 }
 
-TEST_CASE("shipments and return orders of a schema 12 file carry the result; letters read back") {
+TEST_CASE(
+    "shipments and return orders of a schema 12 file carry the result and letters read back") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 12 file: today's, without what v13 added, holding a return shipment and its order.
