@@ -415,6 +415,25 @@ Result<void> dispatch_and_sync(Run& run, int day) {
     ++run.tally[std::string(done_words(Action::dispatch_return))];
     run.outcome.return_scenarios[one.tracking_number] = "";
   }
+  // docs/domain.md §1.5b: each refusal goes back by post with the original documents. A letter
+  // posted before is not posted again (`already`); one the carrier could not take today is
+  // posted tomorrow.
+  for (const auto& [id, plan] : run.outcome.plans) {
+    if (plan != DemoPlan::refuse) continue;
+    const auto refused = run.dossier(id);
+    if (!refused || refused->state != DossierState::refused) continue;
+    tracking::LetterOptions letter;
+    letter.actor = k_officer;
+    auto posted = tracking::dispatch_letter(*run.desk->store, *run.carrier, run.clock, id,
+                                            tracking::LetterKind::refusal, letter);
+    if (posted && !posted->already) {
+      ++run.tally["refusals posted back"];
+      run.outcome.letters_posted[id] = posted->tracking_number;
+    } else if (!posted && posted.error().code != ErrorCode::unavailable &&
+               posted.error().code != ErrorCode::timeout) {
+      run.outcome.problems.push_back(fmt::format("letter #{}: {}", id, say(posted.error())));
+    }
+  }
   for (const auto& [id, error] : sent.failures) {
     run.outcome.problems.push_back(fmt::format("dispatch #{}: {}", id, say(error)));
   }
@@ -423,6 +442,10 @@ Result<void> dispatch_and_sync(Run& run, int day) {
   TRY_ASSIGN(auto synced, tracking::sync_shipments(*run.desk->store, *run.carrier, run.clock));
   for (const auto& change : synced.changes) {
     if (change.direction != db::Direction::outbound) continue;
+    if (change.letter) {
+      if (change.to == "delivered") ++run.tally["letters delivered"];
+      continue;
+    }
     if (change.to == "delivery_failed") ++run.tally["delivery attempts failed"];
     if (change.dossier_state) {
       ++run.tally[std::string(done_words(*change.dossier_state == DossierState::result_returned
@@ -654,6 +677,8 @@ Result<DemoOutcome> run_demo_flow(
   for (const std::string& problem : run.outcome.problems) {
     fmt::print(out, "  not done: {}\n", problem);
   }
+  fmt::print(out, "  letters posted back: {} (refusals, with the original documents)\n",
+             run.outcome.letters_posted.size());
 
   // The report the desk sends up, for the whole simulated period.
   tracking::ReportOptions report_options;
@@ -678,6 +703,25 @@ Result<DemoOutcome> run_demo_flow(
     fmt::print(
         out, "\n== a citizen looks up the return shipment: hoso lookup {} --lookup-code {} ==\n{}",
         number, lookup_code, tracking::citizen_text(view));
+    break;
+  }
+
+  // A citizen whose dossier was refused looks it up: the refusal's own tracking number.
+  for (const auto& [id, number] : run.outcome.letters_posted) {
+    const auto refused = run.dossier(id);
+    if (!refused) continue;
+    TRY_ASSIGN(auto view, tracking::staff_lookup(*run.desk->store, fmt::format("#{}", id)));
+    const auto inbound =
+        std::find_if(view.shipments.begin(), view.shipments.end(),
+                     [](const auto& s) { return s.shipment.direction == db::Direction::inbound; });
+    if (inbound == view.shipments.end()) continue;
+    const std::string& envelope = inbound->shipment.tracking_number;
+    TRY_ASSIGN(auto citizen,
+               tracking::citizen_lookup(*run.desk->store, envelope, refused->lookup_code));
+    fmt::print(out,
+               "\n== a citizen whose dossier was refused looks it up: hoso lookup {} "
+               "--lookup-code {} ==\n{}",
+               envelope, refused->lookup_code, tracking::citizen_text(citizen));
     break;
   }
 

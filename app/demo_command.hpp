@@ -68,6 +68,9 @@ struct DemoOutcome {
   std::map<db::Id, std::string> supplements_by_post;
   // Dossiers whose second supplement request hoso refused (only one is allowed).
   std::vector<db::Id> second_requests_refused;
+  // Refusals posted back with the original documents (docs/domain.md §1.5b): dossier -> the
+  // letter's tracking number.
+  std::map<db::Id, std::string> letters_posted;
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
   std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code

@@ -9,6 +9,7 @@
 
 #include "app/carrier_commands.hpp"
 #include "app/desk.hpp"
+#include "app/messages.hpp"
 #include "app/output.hpp"
 #include "common/exit_code.hpp"
 #include "tracking/dispatch.hpp"
@@ -73,9 +74,71 @@ void define_dispatch_command(CLI::App& command, DispatchArgs& args, const std::s
       ->check(CLI::Range(1, 30000));
   cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
   cmd->add_flag("--json", args.json, "One JSON object with every dossier's outcome");
+
+  CLI::App* letter = cmd->add_subcommand(
+      "letter",
+      "Post one of the desk's letters back to the citizen (the refusal goes back with the "
+      "original documents); prints its tracking number. The dossier's state does not change");
+  letter->add_option("key", args.letter_key, "#id, tracking number or dossier code")->required();
+  letter->add_option("--form", args.letter_form, "refusal, supplement, apology, stop or receipt")
+      ->required()
+      ->check(CLI::IsMember({"refusal", "supplement", "apology", "stop", "receipt"}));
+  letter->add_option("--db", args.db, db_help);
+  letter->add_option("--config", args.config, "The desk's config file with the carrier");
+  letter->add_option("--service", args.service, "Carrier service")->capture_default_str();
+  letter
+      ->add_option("--weight-grams", args.letter_weight_grams,
+                   "Weight of the envelope (default: the letter's; a refusal's is heavier)")
+      ->check(CLI::Range(1, 30000));
+  letter->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  letter->add_flag("--json", args.json, "One JSON object with the letter's shipment");
+  letter->callback([&args] { args.letter = true; });
 }
 
+namespace {
+
+// `hoso dispatch letter`: one letter of one dossier (tracking::dispatch_letter).
+int run_letter(const DispatchArgs& args) {
+  const auto kind = tracking::parse_letter_kind(args.letter_form);
+  if (!kind) {
+    return report_error(common::make_error(ErrorCode::invalid_argument,
+                                           tracking::msg::letter_unknown_form,
+                                           {{"form", args.letter_form}}));
+  }
+  const std::filesystem::path database = database_path(args.db);
+  auto store = open_store(database);
+  if (!store) return report_error(store.error());
+  common::SystemClock clock;
+  auto carrier = open_carrier(config_path(args.config, database), clock);
+  if (!carrier) return report_error(carrier.error());
+  auto ids = resolve_keys(**store, {args.letter_key});
+  if (!ids) return report_error(ids.error());
+
+  tracking::LetterOptions options;
+  options.actor = actor_or_user(args.actor);
+  options.service = args.service;
+  options.weight_grams = args.letter_weight_grams;
+  auto sent = tracking::dispatch_letter(**store, **carrier, clock, ids->front(), *kind, options);
+  if (!sent) return report_error(sent.error());
+  if (args.json) {
+    nlohmann::json out = dispatched_json(*sent);
+    out["form"] = args.letter_form;
+    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  } else {
+    fmt::print("{}\n",
+               say(common::Text{sent->already ? msg::letter_posted_before : msg::letter_posted,
+                                {{"id", sent->dossier_id},
+                                 {"letter", common::Text{tracking::letter_label(*kind)}},
+                                 {"tracking_number", sent->tracking_number},
+                                 {"order", sent->order_code}}}));
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_dispatch(const DispatchArgs& args) {
+  if (args.letter) return run_letter(args);
   if (args.keys.empty() && !args.all_ready) {
     return report_error({ErrorCode::invalid_argument,
                          "name the dossiers to dispatch (#id, tracking number or dossier code), "

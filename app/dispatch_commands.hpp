@@ -22,6 +22,11 @@ struct DispatchArgs {
   int weight_grams = 200;
   std::string actor;
   bool json = false;
+  // `hoso dispatch letter KEY --form refusal` (docs/domain.md §1.5b): one letter posted back.
+  bool letter = false;
+  std::string letter_key;
+  std::string letter_form;
+  int letter_weight_grams = 0;  // 0: the letter's own default
 };
 // Adds the options (and subcommands) of `dispatch` to `command`.
 void define_dispatch_command(CLI::App& command, DispatchArgs& args, const std::string& db_help);

@@ -371,7 +371,8 @@ const Command k_commands[] = {
      define_dossier},
     {"dispatch",
      "Send results back by post: orders a return shipment from the carrier for each dossier "
-     "whose result is ready and moves it to 'return dispatched'",
+     "whose result is ready and moves it to 'return dispatched'; `dispatch letter` posts one of "
+     "the desk's letters (the refusal, with the original documents)",
      define_dispatch},
     {"calendar", "Days off and swapped working days used for deadlines", define_calendar},
     {"lookup",

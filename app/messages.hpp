@@ -209,4 +209,15 @@ inline constexpr common::MessageDef manifest_empty{
     "manifest_empty", "{file}: không có số hiệu bưu gửi nào đọc được trong danh sách.",
     "{file}: no readable tracking number in the list"};
 
+// Letters back by post (docs/domain.md §1.5b).
+inline constexpr common::MessageDef letter_posted{
+    "letter_posted",
+    "Hồ sơ #{id}: đã gửi {letter} qua bưu điện, số hiệu {tracking_number} (đơn {order})",
+    "dossier #{id}: {letter} posted, tracking number {tracking_number} (order {order})"};
+inline constexpr common::MessageDef letter_posted_before{
+    "letter_posted_before",
+    "Hồ sơ #{id}: {letter} đã được gửi trước đó, số hiệu {tracking_number} (đơn {order})",
+    "dossier #{id}: the {letter} was posted before, tracking number {tracking_number} (order "
+    "{order})"};
+
 }  // namespace app::msg

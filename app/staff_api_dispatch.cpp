@@ -6,6 +6,7 @@
 #include "app/staff_routes.hpp"
 #include "tracking/dispatch.hpp"
 #include "tracking/documents.hpp"
+#include "tracking/messages.hpp"
 
 namespace app::staff_routes {
 namespace {
@@ -99,6 +100,35 @@ Result<Reply> dispatch(Context& desk, const Request& req, const staff::Principal
   return dispatch_some(desk, ids, options, http::request_lang(req));
 }
 
+// One of the desk's letters posted back to the citizen (docs/domain.md §1.5b): {"form": "refusal"}
+// (or supplement, apology, stop, receipt). Answers the letter's shipment; "already" when it was
+// posted before (the same shipment, nothing ordered). The dossier's state does not change.
+Result<Reply> post_letter(Context& desk, const Request& req, const staff::Principal& who) {
+  if (desk.carrier == nullptr) {
+    return make_error(ErrorCode::unavailable, msg::no_carrier);
+  }
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  TRY_ASSIGN(const std::string form, string_field(body, "form", true));
+  const auto kind = tracking::parse_letter_kind(form);
+  if (!kind) {
+    return make_error(ErrorCode::invalid_argument, tracking::msg::letter_unknown_form,
+                      {{"form", form.substr(0, 20)}});
+  }
+  tracking::LetterOptions options;
+  options.actor = who.login;
+  TRY_ASSIGN(const auto sent,
+             tracking::dispatch_letter(desk.store, *desk.carrier, desk.clock, id, *kind, options));
+  return json_reply(
+      json{{"letter",
+            {{"id", id},
+             {"form", tracking::letter_kind_name(*kind)},
+             {"label", tracking::letter_label(*kind).wording(http::request_lang(req))},
+             {"tracking_number", sent.tracking_number},
+             {"order_code", sent.order_code},
+             {"already", sent.already}}}});
+}
+
 Result<Reply> labels(Context& desk, const Request& req, const staff::Principal&) {
   TRY_ASSIGN(const auto ids, id_list(req.get_param_value("ids")));
   const auto labels = desk.store.read<std::vector<tracking::ReturnLabel>>(
@@ -123,7 +153,8 @@ Result<Reply> labels(Context& desk, const Request& req, const staff::Principal&)
 std::vector<Route> dispatch_routes() {
   using P = staff::Permission;
   return {{Method::get, "/api/labels", P::dispatch, labels},
-          {Method::post, "/api/dispatch", P::dispatch, dispatch}};
+          {Method::post, "/api/dispatch", P::dispatch, dispatch},
+          {Method::post, "/api/dossiers/<int>/letter", P::dispatch, post_letter}};
 }
 
 }  // namespace app::staff_routes

@@ -79,7 +79,7 @@ constexpr std::array<std::pair<RecipientKind, std::string_view>, 2> k_recipient_
     {RecipientKind::authorised, "authorised"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 46> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 49> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -103,6 +103,9 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 46> k_event_kinds{{
     {EventKind::return_failed, "return_failed"},
     {EventKind::result_delivery_changed, "result_delivery_changed"},
     {EventKind::fee_recorded, "fee_recorded"},
+    {EventKind::letter_dispatched, "letter_dispatched"},
+    {EventKind::letter_delivered, "letter_delivered"},
+    {EventKind::letter_returned, "letter_returned"},
     {EventKind::registered, "registered"},
     {EventKind::carrier_status, "carrier_status"},
     {EventKind::queued, "queued"},
@@ -126,6 +129,15 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 46> k_event_kinds{{
     {EventKind::logged_out, "logged_out"},
     {EventKind::token_created, "token_created"},
     {EventKind::token_revoked, "token_revoked"},
+}};
+
+constexpr std::array<std::pair<ShipmentPurpose, std::string_view>, 6> k_shipment_purposes{{
+    {ShipmentPurpose::result, "result"},
+    {ShipmentPurpose::receipt, "receipt"},
+    {ShipmentPurpose::supplement, "supplement"},
+    {ShipmentPurpose::refusal, "refusal"},
+    {ShipmentPurpose::apology, "apology"},
+    {ShipmentPurpose::stop, "stop"},
 }};
 
 constexpr std::array<std::pair<EventKind, std::string_view>, 14> k_action_aliases{{
@@ -182,6 +194,13 @@ std::string_view direction_name(Direction direction) {
       return "outbound";
   }
   return "inbound";
+}
+
+std::string_view shipment_purpose_name(ShipmentPurpose purpose) {
+  return name_of(k_shipment_purposes, purpose);
+}
+std::optional<ShipmentPurpose> parse_shipment_purpose(std::string_view name) {
+  return find_by_name(k_shipment_purposes, name);
 }
 
 std::string_view event_source_name(EventSource source) {

@@ -57,6 +57,14 @@ enum class Direction {
 };
 std::string_view direction_name(Direction direction);
 
+// What an outbound shipment carries to the citizen (schema v14, docs/domain.md §1.5b): the result
+// (tracking/dispatch), or one of the desk's letters posted back (tracking/letters): the receipt
+// (form 01), the supplement request (02), the refusal with the original documents (03), the
+// apology (04), the stop notice (05). Inbound envelopes keep the default, 'result'.
+enum class ShipmentPurpose { result, receipt, supplement, refusal, apology, stop };
+std::string_view shipment_purpose_name(ShipmentPurpose purpose);  // "result", "refusal", ...
+std::optional<ShipmentPurpose> parse_shipment_purpose(std::string_view name);
+
 // A postal item, identified by (carrier, tracking number, year of first sighting): carriers reuse
 // numbers after 12 months (docs/domain.md §2.5).
 struct Shipment {
@@ -75,7 +83,13 @@ struct Shipment {
   // carrier) and the carrier's order id (to cancel it). Empty for inbound envelopes.
   std::string order_code;
   std::string carrier_order_id;
+  ShipmentPurpose purpose = ShipmentPurpose::result;  // schema v14; outbound shipments only
 };
+
+// True iff `s` is a return shipment of the dossier's result (not a letter, not an envelope in).
+inline bool is_result_return(const Shipment& s) {
+  return s.direction == Direction::outbound && s.purpose == ShipmentPurpose::result;
+}
 
 // Where a carrier event came from.
 enum class EventSource { poll, webhook, manual };
@@ -293,6 +307,7 @@ struct ReturnOrder {
   ReturnOrderState state = ReturnOrderState::open;
   Timestamp created_at{};
   std::optional<Timestamp> closed_at;
+  ShipmentPurpose purpose = ShipmentPurpose::result;  // schema v14: the result or a letter
 };
 
 // One line of the append-only history. Written in the same transaction as the change it records.
@@ -357,6 +372,11 @@ enum class EventKind {
   return_failed,
   result_delivery_changed,  // the citizen's choice of post or desk for the result (from -> to)
   fee_recorded,             // a fee receipt recorded (amount, receipt number, how paid; no payer)
+  // A letter posted back (docs/domain.md §1.5b): handed to the carrier, delivered, or back at the
+  // desk undelivered. None of them moves the dossier.
+  letter_dispatched,
+  letter_delivered,
+  letter_returned,
   // Shipments, the mailroom, the desk's setup, staff accounts.
   registered,      // a shipment registered
   carrier_status,  // a shipment's status changed at the carrier

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "tracking/dispatch.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/messages.hpp"
 
@@ -50,7 +51,7 @@ Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::I
   TRY_ASSIGN(auto found, tx.get_shipment(shipment_id));
   if (!found) return Moved{};
   const db::Shipment& shipment = *found;
-  if (shipment.direction != db::Direction::outbound || !shipment.dossier_id) return Moved{};
+  if (!db::is_result_return(shipment) || !shipment.dossier_id) return Moved{};
   using postal_api::ShipmentStatus;
   const auto status = postal_api::parse_status(shipment.status);
   const bool delivered = status == ShipmentStatus::delivered;
@@ -63,7 +64,7 @@ Result<std::optional<db::DossierState>> follow_return(db::Transaction& tx, db::I
   TRY_ASSIGN(auto shipments, tx.shipments_of(dossier->id));
   db::Id newest = 0;
   for (const db::Shipment& s : shipments) {
-    if (s.direction == db::Direction::outbound) newest = std::max(newest, s.id);
+    if (db::is_result_return(s)) newest = std::max(newest, s.id);
   }
   if (newest != shipment.id) return Moved{};  // an earlier attempt's late news
 
@@ -157,18 +158,24 @@ Result<int> apply_to_shipment(db::Transaction& tx, db::Id shipment_id,
     log.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     TRY(tx.append_event(log));
     changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
-                                   shipment.dossier_id, shipment.status, status, std::nullopt});
+                                   shipment.dossier_id, shipment.status, status, std::nullopt,
+                                   shipment.purpose != db::ShipmentPurpose::result});
   }
   // Level-triggered: a return shipment already final while its dossier still waits (a crash, a
   // refusal earlier) is settled now.
-  if (shipment.direction == db::Direction::outbound) {
+  if (shipment.direction == db::Direction::outbound &&
+      shipment.purpose != db::ShipmentPurpose::result) {
+    // A letter posted back (docs/domain.md §1.5b): its delivery or return is an event, never a
+    // move of the dossier.
+    TRY(follow_letter(tx, shipment.id, now, actor));
+  } else if (shipment.direction == db::Direction::outbound) {
     TRY_ASSIGN(auto moved, follow_return(tx, shipment.id, now, actor));
     if (moved) {
       if (!changes.empty() && changes.back().shipment_id == shipment.id) {
         changes.back().dossier_state = moved;
       } else {
         changes.push_back(StatusChange{shipment.id, shipment.tracking_number, shipment.direction,
-                                       shipment.dossier_id, status, status, moved});
+                                       shipment.dossier_id, status, status, moved, false});
       }
     }
   }

@@ -50,6 +50,9 @@ struct StatusChange {
   // Set when this change moved the dossier: a return shipment delivered (result_returned) or
   // brought back to the desk (return_failed).
   std::optional<db::DossierState> dossier_state;
+  // Set when the shipment carries a letter (docs/domain.md §1.5b), not the result: its delivery
+  // or return is an event of the dossier (letter_delivered, letter_returned), never a move.
+  bool letter = false;
 };
 
 struct SyncReport {

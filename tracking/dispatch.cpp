@@ -23,6 +23,12 @@ using common::Result;
 // What the read phase learnt: the order to send, and what the write phase re-checks.
 struct Plan {
   db::Dossier dossier;
+  // How order codes and messages name the dossier: its code, or "<agency>-N<id>" before it has
+  // one (a dossier refused at reception).
+  std::string reference;
+  db::ShipmentPurpose purpose = db::ShipmentPurpose::result;
+  std::optional<LetterKind> letter;   // set iff purpose is a letter's
+  std::optional<Dispatched> already;  // a letter posted before: nothing to send
   std::string order_code;
   postal_api::ShipmentOrder order;
   db::Id return_order_id = 0;              // the open order this dispatch sends
@@ -62,17 +68,10 @@ std::optional<std::string> normalised_phone(std::string_view text) {
   return out;
 }
 
-Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const DispatchOptions& options) {
-  TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
-  if (!found) return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
-  Plan plan;
-  plan.dossier = *found;
+// The receiver (the applicant's return address) and the sender (the desk) of the plan's order.
+Result<void> plan_receiver(db::Transaction& tx, Plan& plan, const std::string& service,
+                           int weight_grams, std::string_view content) {
   const db::Dossier& dossier = plan.dossier;
-  TRY(check_allowed(dossier, Action::dispatch_return));
-  if (!dossier.code) {  // accepted dossiers always have one; a hand-edited database may not
-    return make_error(ErrorCode::invalid_argument, msg::no_dossier_code, {{"id", dossier.id}});
-  }
-
   TRY_ASSIGN(auto applicant, tx.applicant_of(dossier.id));
   std::vector<const common::MessageDef*> missing;  // what is missing, in words
   const auto need = [&](bool absent, const common::MessageDef& what) {
@@ -90,8 +89,15 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
       list =
           common::Text{msg::list_more, {{"first", common::Text{**it}}, {"rest", std::move(list)}}};
     }
+    if (plan.letter) {
+      return make_error(ErrorCode::invalid_argument, msg::letter_applicant_missing,
+                        {{"id", dossier.id},
+                         {"code", plan.reference},
+                         {"letter", common::Text{letter_label(*plan.letter)}},
+                         {"missing", std::move(list)}});
+    }
     return make_error(ErrorCode::invalid_argument, msg::applicant_missing,
-                      {{"id", dossier.id}, {"code", *dossier.code}, {"missing", std::move(list)}});
+                      {{"id", dossier.id}, {"code", plan.reference}, {"missing", std::move(list)}});
   }
   const db::Applicant& person = *applicant;
 
@@ -103,7 +109,7 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
   }
 
   postal_api::ShipmentOrder& order = plan.order;
-  order.service = options.service;
+  order.service = service;
   order.sender.name = agency ? agency->name : std::string("Bộ phận Một cửa");
   order.sender.address = trimmed(*agency_address);
   order.sender.phone = agency_phone.value_or("");
@@ -111,8 +117,114 @@ Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const Dispatc
   order.receiver.phone = normalised_phone(person.phone).value_or(trimmed(person.phone));
   order.receiver.address = trimmed(person.return_address).empty() ? trimmed(person.address)
                                                                   : trimmed(person.return_address);
-  order.content = options.content;
-  order.weight_grams = options.weight_grams;
+  order.content = std::string(content);
+  order.weight_grams = weight_grams;
+  return {};
+}
+
+Result<Plan> plan_dispatch(db::Transaction& tx, db::Id dossier_id, const DispatchOptions& options) {
+  TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
+  Plan plan;
+  plan.dossier = *found;
+  const db::Dossier& dossier = plan.dossier;
+  TRY(check_allowed(dossier, Action::dispatch_return));
+  if (!dossier.code) {  // accepted dossiers always have one; a hand-edited database may not
+    return make_error(ErrorCode::invalid_argument, msg::no_dossier_code, {{"id", dossier.id}});
+  }
+  plan.reference = *dossier.code;
+  TRY(plan_receiver(tx, plan, options.service, options.weight_grams, options.content));
+  return plan;
+}
+
+// The events a letter answers, one letter each (docs/domain.md §1.5b): a supplement letter for each
+// supplement request, the stop notice for a stop or a withdrawal (as form 05 does).
+bool is_occasion(LetterKind kind, db::EventKind action) {
+  switch (kind) {
+    case LetterKind::receipt:
+      return action == db::EventKind::accepted;
+    case LetterKind::supplement:
+      return action == db::EventKind::supplement_requested;
+    case LetterKind::refusal:
+      return action == db::EventKind::refused;
+    case LetterKind::apology:
+      return action == db::EventKind::reappointed;
+    case LetterKind::stop:
+      return action == db::EventKind::stopped || action == db::EventKind::withdrawn;
+  }
+  return false;
+}
+
+// The documents' message for a letter whose form the dossier does not have.
+const common::MessageDef& not_applicable_message(LetterKind kind) {
+  switch (kind) {
+    case LetterKind::receipt:
+      return msg::form_not_accepted;
+    case LetterKind::supplement:
+      return msg::form_no_supplement;
+    case LetterKind::refusal:
+      return msg::form_not_refused;
+    case LetterKind::apology:
+      return msg::form_not_reappointed;
+    case LetterKind::stop:
+      return msg::form_not_stopped;
+  }
+  return msg::form_not_refused;
+}
+
+bool came_back(const db::Shipment& s) { return s.status == "returned" || s.status == "cancelled"; }
+
+Result<Plan> plan_letter(db::Transaction& tx, db::Id dossier_id, LetterKind kind,
+                         const LetterOptions& options) {
+  TRY_ASSIGN(auto found, tx.get_dossier(dossier_id));
+  if (!found) return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
+  Plan plan;
+  plan.dossier = *found;
+  plan.letter = kind;
+  plan.purpose = letter_purpose(kind);
+  const db::Dossier& dossier = plan.dossier;
+
+  TRY_ASSIGN(auto events, tx.events_of("dossier", dossier.id));
+  const auto occasions = std::count_if(events.begin(), events.end(), [&](const db::Event& e) {
+    return is_occasion(kind, e.action);
+  });
+  if (occasions == 0 || (kind == LetterKind::receipt && !dossier.code)) {
+    return make_error(ErrorCode::invalid_argument, not_applicable_message(kind),
+                      {{"dossier", fmt::format("#{}{}{}", dossier.id, dossier.code ? " " : "",
+                                               dossier.code.value_or(""))}});
+  }
+  if (dossier.code) {
+    plan.reference = *dossier.code;
+  } else {
+    TRY_ASSIGN(auto agency, tx.get_agency(dossier.agency_id));
+    plan.reference = fmt::format("{}-N{}", agency ? agency->code : std::string("HS"), dossier.id);
+  }
+
+  // Posted already: one letter on its way or delivered for each occasion. A letter the carrier
+  // brought back (or cancelled) may be posted again.
+  TRY_ASSIGN(auto shipments, tx.shipments_of(dossier.id));
+  std::vector<const db::Shipment*> live;
+  for (const db::Shipment& s : shipments) {
+    if (s.direction == db::Direction::outbound && s.purpose == plan.purpose && !came_back(s)) {
+      live.push_back(&s);
+    }
+  }
+  if (static_cast<std::int64_t>(live.size()) >= occasions) {
+    const db::Shipment& newest = *live.back();
+    Dispatched out;
+    out.dossier_id = dossier.id;
+    out.dossier_code = dossier.code.value_or("");
+    out.order_code = newest.order_code;
+    out.tracking_number = newest.tracking_number;
+    out.shipment_id = newest.id;
+    out.already = true;
+    plan.already = std::move(out);
+    return plan;
+  }
+  const int weight = options.weight_grams > 0 ? options.weight_grams : letter_weight_grams(kind);
+  const std::string_view content =
+      options.content.empty() ? letter_content(kind) : std::string_view(options.content);
+  TRY(plan_receiver(tx, plan, options.service, weight, content));
   return plan;
 }
 
@@ -125,10 +237,14 @@ Result<void> open_order(db::Transaction& tx, Plan& plan, std::string_view carrie
   const std::string fingerprint = receiver_fingerprint(plan.order.receiver);
   TRY_ASSIGN(auto orders, tx.return_orders_of(plan.dossier.id));
   TRY_ASSIGN(auto shipments, tx.shipments_of(plan.dossier.id));
-  const auto returns = std::count_if(shipments.begin(), shipments.end(), [](const db::Shipment& s) {
-    return s.direction == db::Direction::outbound;
-  });
+  const auto returns =
+      std::count_if(shipments.begin(), shipments.end(), [&](const db::Shipment& s) {
+        return s.direction == db::Direction::outbound && s.purpose == plan.purpose;
+      });
+  const auto same_purpose = std::count_if(orders.begin(), orders.end(),
+                                          [&](const auto& o) { return o.purpose == plan.purpose; });
   for (const db::ReturnOrder& o : orders) {
+    if (o.purpose != plan.purpose) continue;  // the result's and each letter's orders apart
     if (o.state != db::ReturnOrderState::open || o.carrier != carrier_name) continue;
     if (o.receiver_fingerprint == fingerprint && plan.return_order_id == 0) {
       plan.return_order_id = o.id;
@@ -138,11 +254,14 @@ Result<void> open_order(db::Transaction& tx, Plan& plan, std::string_view carrie
     }
   }
   if (plan.return_order_id == 0) {
-    const auto attempt = std::max<std::int64_t>(static_cast<std::int64_t>(orders.size()), returns);
+    const auto attempt = std::max<std::int64_t>(same_purpose, returns);
     db::ReturnOrder order;
     order.dossier_id = plan.dossier.id;
     order.carrier = std::string(carrier_name);
-    order.order_code = return_order_code(*plan.dossier.code, static_cast<int>(attempt) + 1);
+    order.purpose = plan.purpose;
+    order.order_code =
+        plan.letter ? letter_order_code(plan.reference, *plan.letter, static_cast<int>(attempt) + 1)
+                    : return_order_code(plan.reference, static_cast<int>(attempt) + 1);
     order.receiver_fingerprint = fingerprint;
     order.created_at = now;
     TRY_ASSIGN(auto id, tx.insert_return_order(order));
@@ -170,7 +289,7 @@ db::Event dossier_event(db::Id dossier_id, common::Timestamp now, const std::str
 // code first (the same code is the same order), which gives its id.
 Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
                                const common::Clock& clock, const Plan& plan,
-                               const db::ReturnOrder& old, const DispatchOptions& options) {
+                               const db::ReturnOrder& old, const std::string& actor) {
   postal_api::ShipmentOrder again = plan.order;
   again.order_code = old.order_code;
   TRY_ASSIGN(auto held, carrier.create_shipment(again));
@@ -187,7 +306,7 @@ Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
   return store.write([&](db::Transaction& tx) -> Result<void> {
     const auto now = clock.now();
     TRY(tx.close_return_order(old.id, db::ReturnOrderState::cancelled, now));
-    TRY(tx.append_event(dossier_event(plan.dossier.id, now, options.actor,
+    TRY(tx.append_event(dossier_event(plan.dossier.id, now, actor,
                                       db::EventKind::return_order_cancelled,
                                       {{"order_code", old.order_code},
                                        {"tracking_number", held.tracking_number},
@@ -199,7 +318,7 @@ Result<void> cancel_superseded(db::Store& store, postal_api::Carrier& carrier,
 Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
                                   const postal_api::CreatedShipment& created,
                                   std::string_view carrier_name, common::Timestamp now,
-                                  const DispatchOptions& options) {
+                                  const std::string& actor) {
   Dispatched out;
   out.dossier_id = plan.dossier.id;
   out.dossier_code = plan.dossier.code.value_or("");
@@ -221,7 +340,8 @@ Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
   if (!current) {
     return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", plan.dossier.id}});
   }
-  TRY(check_allowed(*current, Action::dispatch_return));
+  // A letter never moves the dossier, so whatever its state now, the letter is stored.
+  if (!plan.letter) TRY(check_allowed(*current, Action::dispatch_return));
 
   db::Shipment shipment;
   shipment.carrier = std::string(carrier_name);
@@ -234,16 +354,30 @@ Result<Dispatched> store_dispatch(db::Transaction& tx, const Plan& plan,
   shipment.updated_at = now;
   shipment.order_code = plan.order_code;
   shipment.carrier_order_id = created.carrier_order_id;
+  shipment.purpose = plan.purpose;
   TRY_ASSIGN(auto shipment_id, tx.insert_shipment(shipment));
   out.shipment_id = shipment_id;
 
+  if (plan.letter) {
+    // docs/domain.md §1.5b: the letter's event; the form and the number only, no personal data.
+    TRY(tx.append_event(dossier_event(plan.dossier.id, now, actor, db::EventKind::letter_dispatched,
+                                      {{"form", letter_kind_name(*plan.letter)},
+                                       {"form_number", letter_form_number(*plan.letter)},
+                                       {"tracking_number", created.tracking_number},
+                                       {"order_code", plan.order_code},
+                                       {"carrier", std::string(carrier_name)},
+                                       {"service", plan.order.service},
+                                       {"price_vnd", std::to_string(created.price_vnd)}})));
+    return out;
+  }
+
   ActionRequest request;
   request.action = Action::dispatch_return;
-  request.actor = options.actor;
+  request.actor = actor;
   request.details = {{"tracking_number", created.tracking_number},
                      {"order_code", plan.order_code},
                      {"carrier", std::string(carrier_name)},
-                     {"service", options.service},
+                     {"service", plan.order.service},
                      {"price_vnd", std::to_string(created.price_vnd)}};
   TRY(apply_action(tx, now, plan.dossier.id, request));
   return out;
@@ -255,30 +389,138 @@ std::string return_order_code(std::string_view dossier_code, int attempt) {
   return fmt::format("{}-R{}", dossier_code, attempt);
 }
 
-Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrier,
-                                   const common::Clock& clock, db::Id dossier_id,
-                                   const DispatchOptions& options) {
-  if (trimmed(options.actor).empty()) {
-    return make_error(ErrorCode::invalid_argument, msg::dispatch_needs_actor);
+namespace {
+
+struct LetterFacts {
+  LetterKind kind;
+  std::string_view name;
+  std::string_view form_number;
+  db::ShipmentPurpose purpose;
+  const common::MessageDef* label;
+  int weight_grams;
+  std::string_view content;
+};
+
+// docs/domain.md §1.5b. A refusal goes back with the citizen's original documents: a heavier
+// envelope than a one-page letter.
+constexpr std::array<LetterFacts, 5> k_letters{{
+    {LetterKind::receipt, "receipt", "01", db::ShipmentPurpose::receipt, &msg::letter_receipt, 50,
+     "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"},
+    {LetterKind::supplement, "supplement", "02", db::ShipmentPurpose::supplement,
+     &msg::letter_supplement, 50, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"},
+    {LetterKind::refusal, "refusal", "03", db::ShipmentPurpose::refusal, &msg::letter_refusal, 500,
+     "Phiếu từ chối tiếp nhận giải quyết hồ sơ và hồ sơ gốc của công dân"},
+    {LetterKind::apology, "apology", "04", db::ShipmentPurpose::apology, &msg::letter_apology, 50,
+     "Văn bản xin lỗi và hẹn lại ngày trả kết quả"},
+    {LetterKind::stop, "stop", "05", db::ShipmentPurpose::stop, &msg::letter_stop, 50,
+     "Thông báo dừng giải quyết hồ sơ"},
+}};
+
+const LetterFacts& facts(LetterKind kind) {
+  for (const LetterFacts& f : k_letters) {
+    if (f.kind == kind) return f;
   }
+  return k_letters[2];
+}
+
+}  // namespace
+
+std::optional<LetterKind> parse_letter_kind(std::string_view name) {
+  for (const LetterFacts& f : k_letters) {
+    if (f.name == name) return f.kind;
+  }
+  return std::nullopt;
+}
+std::string_view letter_kind_name(LetterKind kind) { return facts(kind).name; }
+std::string_view letter_form_number(LetterKind kind) { return facts(kind).form_number; }
+db::ShipmentPurpose letter_purpose(LetterKind kind) { return facts(kind).purpose; }
+std::optional<LetterKind> letter_of(db::ShipmentPurpose purpose) {
+  for (const LetterFacts& f : k_letters) {
+    if (f.purpose == purpose) return f.kind;
+  }
+  return std::nullopt;
+}
+const common::MessageDef& letter_label(LetterKind kind) { return *facts(kind).label; }
+int letter_weight_grams(LetterKind kind) { return facts(kind).weight_grams; }
+std::string_view letter_content(LetterKind kind) { return facts(kind).content; }
+
+std::string letter_order_code(std::string_view reference, LetterKind kind, int number) {
+  return fmt::format("{}-L{}-{}", reference, letter_form_number(kind), number);
+}
+
+std::vector<PostedLetter> posted_letters(const std::vector<db::Shipment>& shipments) {
+  std::vector<PostedLetter> out;
+  for (const db::Shipment& s : shipments) {
+    if (s.direction != db::Direction::outbound) continue;
+    const auto kind = letter_of(s.purpose);
+    if (!kind) continue;
+    out.push_back(PostedLetter{*kind, s.tracking_number, s.status, s.first_seen_at});
+  }
+  return out;
+}
+
+Result<bool> follow_letter(db::Transaction& tx, db::Id shipment_id, common::Timestamp now,
+                           const std::string& actor) {
+  TRY_ASSIGN(auto found, tx.get_shipment(shipment_id));
+  if (!found || found->direction != db::Direction::outbound || !found->dossier_id) return false;
+  const db::Shipment& shipment = *found;
+  const auto kind = letter_of(shipment.purpose);
+  if (!kind) return false;
+  db::EventKind action = db::EventKind::letter_delivered;
+  if (shipment.status == "delivered") {
+    action = db::EventKind::letter_delivered;
+  } else if (came_back(shipment)) {
+    action = db::EventKind::letter_returned;
+  } else {
+    return false;
+  }
+  // Level-triggered: once per shipment, however often the carrier repeats it.
+  TRY_ASSIGN(auto events, tx.events_of("dossier", *shipment.dossier_id));
+  for (const db::Event& e : events) {
+    if (e.action != db::EventKind::letter_delivered && e.action != db::EventKind::letter_returned) {
+      continue;
+    }
+    const auto data = nlohmann::json::parse(e.data, nullptr, false);
+    if (data.is_object() &&
+        data.value("tracking_number", std::string()) == shipment.tracking_number) {
+      return false;
+    }
+  }
+  // docs/domain.md §1.5b: the letter's fate is history; the dossier stays where it is.
+  TRY(tx.append_event(dossier_event(*shipment.dossier_id, now, actor, action,
+                                    {{"form", letter_kind_name(*kind)},
+                                     {"form_number", letter_form_number(*kind)},
+                                     {"tracking_number", shipment.tracking_number},
+                                     {"carrier_status", shipment.status}})));
+  return true;
+}
+
+namespace {
+
+// The crash-safe order of a return shipment, the result's or a letter's (see dispatch.hpp).
+Result<Dispatched> send_order(db::Store& store, postal_api::Carrier& carrier,
+                              const common::Clock& clock,
+                              const std::function<Result<Plan>(db::Transaction&)>& make_plan,
+                              const std::string& actor) {
   const std::string carrier_name(carrier.name());
   // 1. Check, and write the open return order before the carrier hears of it.
   std::optional<Plan> plan;
   TRY(store.write([&](db::Transaction& tx) -> Result<void> {
-    TRY_ASSIGN(auto planned, plan_dispatch(tx, dossier_id, options));
-    TRY(open_order(tx, planned, carrier_name, clock.now()));
+    TRY_ASSIGN(auto planned, make_plan(tx));
+    if (!planned.already) TRY(open_order(tx, planned, carrier_name, clock.now()));
     plan = std::move(planned);
     return {};
   }));
+  if (plan->already) return *plan->already;
   const auto dossier_args = [&](common::Args more) {
-    common::Args args{{"id", plan->dossier.id}, {"code", *plan->dossier.code}};
+    common::Args args{{"id", plan->dossier.id}, {"code", plan->reference}};
     for (auto& a : more) args.push_back(std::move(a));
     return args;
   };
 
   // 2. Orders sent for an earlier receiver are cancelled before a new one goes out.
   for (const db::ReturnOrder& old : plan->to_cancel) {
-    TRY(cancel_superseded(store, carrier, clock, *plan, old, options));
+    TRY(cancel_superseded(store, carrier, clock, *plan, old, actor));
   }
 
   // 3. Outside any transaction: the carrier may take seconds; the order code makes a retry safe.
@@ -303,11 +545,15 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
   std::optional<Dispatched> out;
   auto written = store.write([&](db::Transaction& tx) -> Result<void> {
     const auto now = clock.now();
-    TRY_ASSIGN(auto stored, store_dispatch(tx, *plan, *created, carrier_name, now, options));
+    TRY_ASSIGN(auto stored, store_dispatch(tx, *plan, *created, carrier_name, now, actor));
     TRY(tx.close_return_order(plan->return_order_id, db::ReturnOrderState::stored, now));
     // A retry may learn that the shipment is already delivered, back, or cancelled.
     if (!stored.already) {
-      TRY(follow_return(tx, stored.shipment_id, now, options.actor));
+      if (plan->letter) {
+        TRY(follow_letter(tx, stored.shipment_id, now, actor));
+      } else {
+        TRY(follow_return(tx, stored.shipment_id, now, actor));
+      }
     }
     out = std::move(stored);
     return {};
@@ -342,6 +588,31 @@ Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrie
     error.message += " (cancel: " + cancelled.error().message + ")";
   }
   return error;
+}
+
+}  // namespace
+
+Result<Dispatched> dispatch_return(db::Store& store, postal_api::Carrier& carrier,
+                                   const common::Clock& clock, db::Id dossier_id,
+                                   const DispatchOptions& options) {
+  if (trimmed(options.actor).empty()) {
+    return make_error(ErrorCode::invalid_argument, msg::dispatch_needs_actor);
+  }
+  return send_order(
+      store, carrier, clock,
+      [&](db::Transaction& tx) { return plan_dispatch(tx, dossier_id, options); }, options.actor);
+}
+
+Result<Dispatched> dispatch_letter(db::Store& store, postal_api::Carrier& carrier,
+                                   const common::Clock& clock, db::Id dossier_id, LetterKind kind,
+                                   const LetterOptions& options) {
+  if (trimmed(options.actor).empty()) {
+    return make_error(ErrorCode::invalid_argument, msg::dispatch_needs_actor);
+  }
+  return send_order(
+      store, carrier, clock,
+      [&](db::Transaction& tx) { return plan_letter(tx, dossier_id, kind, options); },
+      options.actor);
 }
 
 Result<DispatchReport> dispatch_ready(

@@ -275,7 +275,7 @@ Result<std::optional<db::Shipment>> newest_return_shipment(db::Transaction& tx, 
   TRY_ASSIGN(auto shipments, tx.shipments_of(id));
   std::optional<db::Shipment> newest;
   for (const db::Shipment& s : shipments) {
-    if (s.direction != db::Direction::outbound) continue;
+    if (!db::is_result_return(s)) continue;
     if (!newest || s.first_seen_at > newest->first_seen_at ||
         (s.first_seen_at == newest->first_seen_at && s.id > newest->id)) {
       newest = s;

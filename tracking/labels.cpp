@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 46> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 49> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -151,6 +151,15 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 46> k_event_l
       "Result delivery changed (post / at the desk)"}},
     {db::EventKind::fee_recorded,
      {"event_fee_recorded", "Ghi nhận biên lai phí, lệ phí", "Fee receipt recorded"}},
+    {db::EventKind::letter_dispatched,
+     {"event_letter_dispatched", "Gửi văn bản cho công dân qua bưu chính",
+      "Letter posted to the citizen"}},
+    {db::EventKind::letter_delivered,
+     {"event_letter_delivered", "Bưu chính đã phát văn bản cho công dân",
+      "Letter delivered to the citizen"}},
+    {db::EventKind::letter_returned,
+     {"event_letter_returned", "Bưu chính hoàn trả văn bản về cơ quan",
+      "Letter came back undelivered"}},
     {db::EventKind::registered, {"event_registered", "Đăng ký bưu gửi", "Shipment registered"}},
     {db::EventKind::carrier_status,
      {"event_carrier_status", "Bưu điện cập nhật trạng thái bưu gửi", "Carrier status changed"}},
@@ -197,7 +206,7 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 46> k_event_l
 // The steps a citizen may see, in their words (i18n.js's 'step.*'). A kind not listed here (an
 // applicant added, a scan repeated, anything added later) is not shown: a whitelist, so a new
 // kind of event cannot leak into the public view by default.
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 17> k_citizen_steps{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 18> k_citizen_steps{{
     {db::EventKind::received_by_post,
      {"step_received_by_post", "Bộ phận một cửa đã nhận hồ sơ qua bưu điện",
       "The desk received the dossier by post"}},
@@ -238,6 +247,10 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 17> k_citizen
     {db::EventKind::return_failed,
      {"step_return_failed", "Bưu điện chưa phát được kết quả; kết quả đã về lại bộ phận một cửa",
       "The post could not deliver the result; it is back at the desk"}},
+    // docs/domain.md §1.5b: the lookup words it with the letter and its tracking number
+    // (msg::letter_posted_step); this is its name when they are not known.
+    {db::EventKind::letter_dispatched,
+     {"step_letter_dispatched", "Đã gửi văn bản qua bưu điện", "A letter was posted"}},
 }};
 
 constexpr std::array<std::pair<db::ScanOutcome, common::MessageDef>, 4> k_outcome_labels{{

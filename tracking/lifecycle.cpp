@@ -634,7 +634,7 @@ Result<DueReport> Lifecycle::due() const {
       TRY_ASSIGN(auto shipments, tx.shipments_of(d.id));
       const db::Shipment* newest = nullptr;
       for (const db::Shipment& s : shipments) {
-        if (s.direction == db::Direction::outbound && (!newest || s.id > newest->id)) newest = &s;
+        if (db::is_result_return(s) && (!newest || s.id > newest->id)) newest = &s;
       }
       if (newest && newest->status == "exception") {
         report.return_in_trouble.push_back(std::move(d));

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "db/settings.hpp"
+#include "tracking/dispatch.hpp"
 #include "tracking/dossier_key.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/lifecycle.hpp"
@@ -113,6 +114,19 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
     CitizenStep step;
     step.step = std::string(db::event_kind_name(e.action));
     step.label = std::string(label->wording(common::Lang::vi));
+    if (e.action == db::EventKind::letter_dispatched) {
+      // docs/domain.md §1.5b: which letter and its tracking number, read from the event's data.
+      const auto kind = parse_letter_kind(string_field(data, "form").value_or(""));
+      const auto number = string_field(data, "tracking_number");
+      if (kind && number) {
+        step.letter = std::string(letter_kind_name(*kind));
+        step.tracking_number = normalise_tracking_number(*number);
+        step.label = common::Text{msg::letter_posted_step,
+                                  {{"letter", common::Text{letter_label(*kind)}},
+                                   {"tracking_number", step.tracking_number}}}
+                         .render(common::Lang::vi);
+      }
+    }
     if (e.action == db::EventKind::result_returned && string_field(data, "via") == "desk") {
       step.step = "collected_at_desk";
       step.label = std::string(collected_at_desk_step().wording(common::Lang::vi));
@@ -135,6 +149,7 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
   for (const db::Shipment& s : shipments) {
     CitizenShipment shipment;
     shipment.direction = s.direction;
+    shipment.purpose = std::string(db::shipment_purpose_name(s.purpose));
     shipment.carrier = s.carrier;
     shipment.tracking_number = s.tracking_number;
     shipment.status = s.status;
@@ -153,8 +168,9 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
   }
   view.delivery_failed = d.state == DossierState::return_failed;
   const auto newest_return =
-      std::find_if(view.shipments.rbegin(), view.shipments.rend(),
-                   [](const CitizenShipment& s) { return s.direction == db::Direction::outbound; });
+      std::find_if(view.shipments.rbegin(), view.shipments.rend(), [](const CitizenShipment& s) {
+        return s.direction == db::Direction::outbound && s.purpose == "result";
+      });
   if (newest_return != view.shipments.rend() && newest_return->status != "delivered") {
     for (const CitizenCarrierEvent& e : newest_return->events) {
       if (e.status == "delivery_failed" || e.status == "return_to_sender" ||
@@ -185,9 +201,12 @@ std::string safe(std::string_view text) {
 
 std::string local_minutes(Timestamp t) { return common::format_local(t).substr(0, 16); }
 
-std::string direction_label(db::Direction direction) {
-  return direction == db::Direction::inbound ? "Bưu gửi hồ sơ (chiều đến)"
-                                             : "Bưu gửi kết quả (chiều trả)";
+std::string direction_label(db::Direction direction, std::string_view purpose = "result") {
+  if (direction == db::Direction::inbound) return "Bưu gửi hồ sơ (chiều đến)";
+  if (const auto letter = parse_letter_kind(purpose)) {
+    return fmt::format("Bưu gửi {} (chiều trả)", letter_label(*letter).wording(common::Lang::vi));
+  }
+  return "Bưu gửi kết quả (chiều trả)";
 }
 
 }  // namespace
@@ -349,12 +368,17 @@ std::string collection_text(const CitizenView& v) {
 json citizen_object(const CitizenView& v) {
   json timeline = json::array();
   for (const CitizenStep& s : v.timeline) {
-    timeline.push_back({{"at", common::format_iso(s.at)},
-                        {"step", s.step},
-                        {"label", s.label},
-                        {"state", db::dossier_state_name(s.state)},
-                        {"national_status", db::national_status_code(s.state)},
-                        {"due_at", optional_time(s.due_at)}});
+    json step = {{"at", common::format_iso(s.at)},
+                 {"step", s.step},
+                 {"label", s.label},
+                 {"state", db::dossier_state_name(s.state)},
+                 {"national_status", db::national_status_code(s.state)},
+                 {"due_at", optional_time(s.due_at)}};
+    if (!s.letter.empty()) {
+      step["letter"] = s.letter;
+      step["tracking_number"] = s.tracking_number;
+    }
+    timeline.push_back(std::move(step));
   }
   json shipments = json::array();
   for (const CitizenShipment& s : v.shipments) {
@@ -367,6 +391,7 @@ json citizen_object(const CitizenView& v) {
     }
     shipments.push_back(
         {{"direction", s.direction == db::Direction::inbound ? "inbound" : "return"},
+         {"purpose", s.purpose},
          {"carrier", s.carrier},
          {"tracking_number", s.tracking_number},
          {"status", s.status},
@@ -415,7 +440,7 @@ void append_citizen_text(std::string& out, const CitizenView& v) {
                            : "");
   }
   for (const CitizenShipment& s : v.shipments) {
-    out += fmt::format("  {}: {} {}, {}\n", direction_label(s.direction), s.carrier,
+    out += fmt::format("  {}: {} {}, {}\n", direction_label(s.direction, s.purpose), s.carrier,
                        safe(s.tracking_number), carrier_status_label(s.status));
     for (const CitizenCarrierEvent& e : s.events) {
       out += fmt::format("    {}  {:<24} {}\n", local_minutes(e.at), carrier_status_label(e.status),
@@ -508,9 +533,23 @@ json staff_object(const StaffView& v) {
                          {"direction", db::direction_name(s.shipment.direction)},
                          {"status", s.shipment.status},
                          {"order_code", s.shipment.order_code},
+                         {"purpose", db::shipment_purpose_name(s.shipment.purpose)},
                          {"first_seen_at", common::format_iso(s.shipment.first_seen_at)},
                          {"synced_at", optional_time(s.shipment.synced_at)},
                          {"carrier_events", std::move(events)}});
+  }
+  // docs/domain.md §1.5b: the letters posted back, for the dossier page.
+  json letters = json::array();
+  std::vector<db::Shipment> all;
+  for (const StaffShipment& s : v.shipments) all.push_back(s.shipment);
+  for (const PostedLetter& l : posted_letters(all)) {
+    letters.push_back({{"form", letter_kind_name(l.kind)},
+                       {"form_number", letter_form_number(l.kind)},
+                       {"label", letter_label(l.kind).wording(common::Lang::vi)},
+                       {"tracking_number", l.tracking_number},
+                       {"status", l.status},
+                       {"status_label", carrier_status_label(l.status)},
+                       {"posted_at", common::format_iso(l.posted_at)}});
   }
   json history = json::array();
   for (const db::Event& e : v.history) {
@@ -588,6 +627,7 @@ json staff_object(const StaffView& v) {
                            {"id_number", v.collection->recipient_id_number}}
                     : json()},
       {"shipments", std::move(shipments)},
+      {"letters", std::move(letters)},
       {"history", std::move(history)},
       {"scans", std::move(scans)},
       {"citizen_view", citizen_object(v.citizen)}};
@@ -635,7 +675,11 @@ std::string staff_text(const StaffView& v) {
   for (const StaffShipment& s : v.shipments) {
     out += fmt::format(
         "  shipment:    {} {} ({}), {}{}\n", s.shipment.carrier, safe(s.shipment.tracking_number),
-        s.shipment.direction == db::Direction::inbound ? "inbound" : "return", s.shipment.status,
+        s.shipment.direction == db::Direction::inbound ? std::string("inbound")
+        : s.shipment.purpose == db::ShipmentPurpose::result
+            ? std::string("return")
+            : fmt::format("letter {}", db::shipment_purpose_name(s.shipment.purpose)),
+        s.shipment.status,
         s.shipment.synced_at
             ? fmt::format(", carrier asked {}", local_minutes(*s.shipment.synced_at))
             : std::string(", not yet asked at the carrier"));

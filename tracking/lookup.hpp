@@ -51,6 +51,10 @@ struct CitizenStep {
   std::string label;       // what it means, in Vietnamese
   db::DossierState state = db::DossierState::received;  // the state after it
   std::optional<common::Timestamp> due_at;              // the appointment after it, if any
+  // A letter posted back (step "letter_dispatched", docs/domain.md §1.5b): which ("refusal") and
+  // its tracking number, not personal data. Empty for other steps.
+  std::string letter;
+  std::string tracking_number;
 };
 
 // One carrier event: when, what (normalised), at which post office. Not the carrier's text.
@@ -62,6 +66,8 @@ struct CitizenCarrierEvent {
 
 struct CitizenShipment {
   db::Direction direction = db::Direction::inbound;  // inbound: the envelope; outbound: the result
+  // What an outbound shipment carries: "result", or a letter ("refusal"...; docs/domain.md §1.5b).
+  std::string purpose = "result";
   std::string carrier;
   std::string tracking_number;
   std::string status;                       // normalised

@@ -186,6 +186,32 @@ inline constexpr MessageDef technical_failure{"technical_failure",
                                               "lỗi kỹ thuật (chi tiết trong nhật ký hệ thống)",
                                               "a technical failure (details in the log)"};
 
+// ---- Letters back by post (docs/domain.md §1.5b)
+// The letters' names, as the timeline and the messages below name them.
+inline constexpr MessageDef letter_receipt{"letter_receipt", "Giấy tiếp nhận hồ sơ",
+                                           "receipt (form 01)"};
+inline constexpr MessageDef letter_supplement{"letter_supplement", "Phiếu yêu cầu bổ sung hồ sơ",
+                                              "supplement request (form 02)"};
+inline constexpr MessageDef letter_refusal{"letter_refusal", "Phiếu từ chối", "refusal (form 03)"};
+inline constexpr MessageDef letter_apology{"letter_apology", "Văn bản xin lỗi",
+                                           "apology (form 04)"};
+inline constexpr MessageDef letter_stop{"letter_stop", "Thông báo dừng giải quyết",
+                                        "stop notice (form 05)"};
+inline constexpr MessageDef letter_unknown_form{
+    "letter_unknown_form",
+    "Không có loại văn bản “{form}” để gửi: chọn receipt, supplement, refusal, apology hoặc stop",
+    "no letter '{form}' to post: give receipt, supplement, refusal, apology or stop"};
+inline constexpr MessageDef letter_applicant_missing{
+    "letter_applicant_missing",
+    "Hồ sơ #{id} ({code}): chưa thể gửi {letter} qua bưu chính vì thiếu {missing} của người nộp "
+    "hồ sơ; hãy nhập theo phiếu gửi",
+    "dossier #{id} ({code}): the {letter} cannot be posted without the applicant's {missing}; "
+    "type it from the consignment note"};
+inline constexpr MessageDef letter_posted_step{
+    "letter_posted_step", "Đã gửi {letter} qua bưu điện, số hiệu {tracking_number}",
+    "Posted the {letter}, tracking number {tracking_number}"};
+inline constexpr MessageDef letter_no_code{"letter_no_code", "chưa có mã hồ sơ", "no dossier code"};
+
 // ---- The carrier's webhooks (answered to the carrier, whose clients read the English)
 inline constexpr MessageDef webhook_replayed{
     "webhook_replayed",

@@ -380,7 +380,7 @@ Result<DeskReport> build_report(db::Transaction& tx, const Period& period,
       }
 
       // Failed deliveries of the result.
-      if (s.direction != db::Direction::outbound) continue;
+      if (!db::is_result_return(s)) continue;  // a letter's failure is not the result's
       FailedDelivery failed;
       std::optional<Timestamp> first_failure;
       bool returned = false;

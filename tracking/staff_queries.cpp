@@ -83,9 +83,9 @@ Result<DossierRow> row_of(db::Transaction& tx, db::Dossier dossier, common::Time
   for (const db::Shipment& s : shipments) {
     // The dossier's own envelope, the first (later ones are supplements posted on their own); the
     // newest return shipment.
-    if (s.direction == db::Direction::outbound) {
+    if (db::is_result_return(s)) {
       row.return_tracking_number = s.tracking_number;
-    } else if (row.tracking_number.empty()) {
+    } else if (s.direction == db::Direction::inbound && row.tracking_number.empty()) {
       row.tracking_number = s.tracking_number;
     }
   }

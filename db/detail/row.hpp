@@ -81,6 +81,14 @@ struct EnumColumn<Direction> {
   }
 };
 template <>
+struct EnumColumn<ShipmentPurpose> {
+  static constexpr std::string_view what = "purpose";
+  static std::string_view name(ShipmentPurpose v) { return shipment_purpose_name(v); }
+  static std::optional<ShipmentPurpose> parse(std::string_view s) {
+    return parse_shipment_purpose(s);
+  }
+};
+template <>
 struct EnumColumn<ResultDelivery> {
   static constexpr std::string_view what = "result_delivery";
   static std::string_view name(ResultDelivery v) { return result_delivery_name(v); }

@@ -383,8 +383,21 @@ CREATE TABLE fee_receipts (
 );
 )sql";
 
-constexpr std::array<const char*, 13> k_migrations = {k_v1, k_v2, k_v3,  k_v4,  k_v5,  k_v6, k_v7,
-                                                      k_v8, k_v9, k_v10, k_v11, k_v12, k_v13};
+// v14: letters back by post (docs/domain.md §1.5b): what each outbound shipment, and each return
+// order written before it, carries to the citizen: the result ('result', so every row of earlier
+// versions) or one of the desk's letters (the receipt, the supplement request, the refusal with
+// the original documents, the apology, the stop notice: forms 01-05). A letter's shipment never
+// moves the dossier. Plain ALTER TABLE ... ADD COLUMN with a CHECK, as v12.
+constexpr const char* k_v14 = R"sql(
+ALTER TABLE shipments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'result'
+  CHECK (purpose IN ('result', 'receipt', 'supplement', 'refusal', 'apology', 'stop'));
+ALTER TABLE return_orders ADD COLUMN purpose TEXT NOT NULL DEFAULT 'result'
+  CHECK (purpose IN ('result', 'receipt', 'supplement', 'refusal', 'apology', 'stop'));
+)sql";
+
+constexpr std::array<const char*, 14> k_migrations = {k_v1, k_v2,  k_v3,  k_v4,  k_v5,
+                                                      k_v6, k_v7,  k_v8,  k_v9,  k_v10,
+                                                      k_v11, k_v12, k_v13, k_v14};
 
 }  // namespace
 

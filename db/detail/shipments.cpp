@@ -11,7 +11,7 @@ using common::Result;
 
 constexpr char k_shipment_columns[] =
     "id, carrier, tracking_number, year, direction, status, dossier_id, first_seen_at, "
-    "updated_at, synced_at, last_event_at, order_code, carrier_order_id";
+    "updated_at, synced_at, last_event_at, order_code, carrier_order_id, purpose";
 
 Shipment read_shipment(RowReader& r) {
   Shipment sh;
@@ -28,6 +28,7 @@ Shipment read_shipment(RowReader& r) {
   sh.last_event_at = r.next<std::optional<Timestamp>>();
   sh.order_code = r.next<std::string>();
   sh.carrier_order_id = r.next<std::string>();
+  sh.purpose = r.next<ShipmentPurpose>();
   return sh;
 }
 
@@ -52,7 +53,8 @@ CarrierEvent read_carrier_event(RowReader& r) {
 }
 
 constexpr char k_return_order_columns[] =
-    "id, dossier_id, carrier, order_code, receiver_fingerprint, state, created_at, closed_at";
+    "id, dossier_id, carrier, order_code, receiver_fingerprint, state, created_at, closed_at, "
+    "purpose";
 
 ReturnOrder read_return_order(RowReader& r) {
   ReturnOrder o;
@@ -64,6 +66,7 @@ ReturnOrder read_return_order(RowReader& r) {
   o.state = r.next<ReturnOrderState>();
   o.created_at = r.next<Timestamp>();
   o.closed_at = r.next<std::optional<Timestamp>>();
+  o.purpose = r.next<ShipmentPurpose>();
   return o;
 }
 
@@ -112,10 +115,10 @@ Result<Id> Repository::insert_shipment(const Shipment& sh) {
   return guarded(fmt::format("registering shipment {}", sh.tracking_number), [&]() -> Result<Id> {
     return insert(
         "INSERT INTO shipments(carrier, tracking_number, year, direction, status, dossier_id, "
-        "first_seen_at, updated_at, order_code, carrier_order_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "first_seen_at, updated_at, order_code, carrier_order_id, purpose) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         sh.carrier, sh.tracking_number, sh.year, sh.direction, sh.status, sh.dossier_id,
-        sh.first_seen_at, sh.updated_at, sh.order_code, sh.carrier_order_id);
+        sh.first_seen_at, sh.updated_at, sh.order_code, sh.carrier_order_id, sh.purpose);
   });
 }
 
@@ -176,9 +179,9 @@ Result<Id> Repository::insert_return_order(const ReturnOrder& o) {
   return guarded("saving a return order", [&]() -> Result<Id> {
     return insert(
         "INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, "
-        "state, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "state, created_at, closed_at, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         o.dossier_id, o.carrier, o.order_code, o.receiver_fingerprint, o.state, o.created_at,
-        o.closed_at);
+        o.closed_at, o.purpose);
   });
 }
 

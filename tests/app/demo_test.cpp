@@ -9,9 +9,13 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "app/demo_command.hpp"
+#include "common/s10.hpp"
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tracking/lookup.hpp"
 
 namespace {
 
@@ -20,6 +24,13 @@ using db::DossierState;
 
 // The state a dossier's return shipment leaves it in, by the carrier's scenario for it
 // (samples/carriers/vnpost/README.md, "Scenarios").
+// A UPU S10 number with a right check digit ("EB123456785VN").
+bool valid_s10(const std::string& number) {
+  if (number.size() != 13) return false;
+  const int check = common::s10_check_digit(number.substr(2, 8));
+  return check >= 0 && number[10] == static_cast<char>('0' + check) && number.substr(11) == "VN";
+}
+
 DossierState after_return(const std::string& scenario) {
   if (scenario == "delivered" || scenario == "failed_once") return DossierState::result_returned;
   if (scenario == "returned") return DossierState::return_failed;  // back at the desk
@@ -42,6 +53,11 @@ TEST_CASE(
   INFO(test_support::read_file(dir / "demo.log"));
   REQUIRE(outcome.has_value());
   CHECK(outcome->problems.empty());
+  // The summary names how many letters were posted back.
+  CHECK_FALSE(outcome->letters_posted.empty());
+  CHECK(test_support::read_file(dir / "demo.log")
+            .find(fmt::format("letters posted back: {} (refusals",
+                              outcome->letters_posted.size())) != std::string::npos);
   CHECK(outcome->plans.size() >= 100);  // the sample envelopes, less the unreadable ones
   CHECK(outcome->finished_at < common::SystemClock().now());  // the history is in the past
 
@@ -57,7 +73,7 @@ TEST_CASE(
                   const auto shipments = tx.shipments_of(id).value();
                   const db::Shipment* last_return = nullptr;
                   for (const auto& s : shipments) {
-                    if (s.direction == db::Direction::outbound) last_return = &s;
+                    if (db::is_result_return(s)) last_return = &s;
                   }
                   INFO("dossier #" << id << " plan " << app::demo_plan_name(plan) << " is "
                                    << db::dossier_state_name(d.state));
@@ -81,9 +97,37 @@ TEST_CASE(
                       CHECK(d.state == DossierState::processed);
                       CHECK(last_return == nullptr);
                       break;
-                    case app::DemoPlan::refuse:
+                    case app::DemoPlan::refuse: {
                       CHECK(d.state == DossierState::refused);
+                      CHECK(last_return == nullptr);
+                      // docs/domain.md §1.5b: the refusal went back by post with its own number.
+                      const db::Shipment* letter = nullptr;
+                      const db::Shipment* envelope = nullptr;
+                      for (const auto& s : shipments) {
+                        if (s.purpose == db::ShipmentPurpose::refusal) letter = &s;
+                        if (s.direction == db::Direction::inbound && !envelope) envelope = &s;
+                      }
+                      REQUIRE(letter != nullptr);
+                      CHECK(letter->direction == db::Direction::outbound);
+                      CHECK(valid_s10(letter->tracking_number));
+                      CHECK(outcome->letters_posted.at(id) == letter->tracking_number);
+                      // The citizen's lookup shows it, and nothing personal.
+                      REQUIRE(envelope != nullptr);
+                      const auto view =
+                          tracking::citizen_lookup(tx, envelope->tracking_number, d.lookup_code)
+                              .value();
+                      const std::string json = tracking::citizen_json(view);
+                      CHECK(json.find("Đã gửi Phiếu từ chối qua bưu điện, số hiệu " +
+                                      letter->tracking_number) != std::string::npos);
+                      const auto applicant = tx.applicant_of(id).value();
+                      REQUIRE(applicant.has_value());
+                      for (const std::string* personal :
+                           {&applicant->full_name, &applicant->phone, &applicant->id_number,
+                            &applicant->address, &applicant->return_address}) {
+                        if (!personal->empty()) CHECK(json.find(*personal) == std::string::npos);
+                      }
                       break;
+                    }
                     case app::DemoPlan::supplement_pending:
                       CHECK(d.state == DossierState::supplement_requested);
                       CHECK(d.due_at == std::nullopt);  // the clock is stopped

@@ -1913,6 +1913,57 @@ TEST_CASE("an officer posts a processed result back through the carrier and prin
   CHECK(bad->status == 400);
 }
 
+TEST_CASE(
+    "an officer posts a refusal back by post and the dossier page lists its tracking number") {
+  StaffDesk desk({true, test_options()});
+  const db::Id id = desk.add_dossier(NewDossier("Trần Thị Bích Ngọc", "048090001234"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  const auto refused = api.post(action_path(id, "refuse"),
+                                json{{"reason", "Không thuộc thẩm quyền giải quyết"}}, officer);
+  REQUIRE(refused);
+  REQUIRE_MESSAGE(refused->status == 200, refused->body);
+  const std::string letter_path = dossier_path(id) + "/letter";
+
+  // A letter the dossier does not have is refused, in the documents' words; nothing is ordered.
+  const auto no_supplement = api.post(letter_path, json{{"form", "supplement"}}, officer);
+  REQUIRE(no_supplement);
+  CHECK(no_supplement->status == 400);
+  const auto unknown = api.post(letter_path, json{{"form", "result"}}, officer);
+  REQUIRE(unknown);
+  CHECK(unknown->status == 400);
+  CHECK(desk.carrier_sim->counters().at("orders.created") == 0);
+  // The mailroom does not post letters.
+  const Auth clerk = api.login(k_mailroom);
+  const auto by_clerk = api.post(letter_path, json{{"form", "refusal"}}, clerk);
+  REQUIRE(by_clerk);
+  CHECK(by_clerk->status == 403);
+
+  const auto posted = api.post(letter_path, json{{"form", "refusal"}}, officer);
+  REQUIRE(posted);
+  REQUIRE_MESSAGE(posted->status == 200, posted->body);
+  const json letter = body_of(posted)["letter"];
+  CHECK(letter["form"] == "refusal");
+  CHECK(letter["already"] == false);
+  const std::string number = letter["tracking_number"].get<std::string>();
+  CHECK(desk.carrier_sim->truth(number).has_value());
+  CHECK(desk.dossier(id).state == db::DossierState::refused);  // a letter moves nothing
+
+  // Twice: the same shipment, nothing ordered again.
+  const auto twice = api.post(letter_path, json{{"form", "refusal"}}, officer);
+  REQUIRE(twice);
+  REQUIRE_MESSAGE(twice->status == 200, twice->body);
+  CHECK(body_of(twice)["letter"]["already"] == true);
+  CHECK(body_of(twice)["letter"]["tracking_number"] == number);
+  CHECK(desk.carrier_sim->counters().at("orders.created") == 1);
+
+  const json view = body_of(api.get(dossier_path(id), officer));
+  REQUIRE(view["letters"].size() == 1u);
+  CHECK(view["letters"][0]["form"] == "refusal");
+  CHECK(view["letters"][0]["tracking_number"] == number);
+  CHECK_FALSE(view["letters"][0]["status"].get<std::string>().empty());
+}
+
 TEST_CASE("the report comes as JSON, as a CSV download, and day by day for the charts") {
   StaffDesk desk;
   NewDossier filed("Võ Thị Hạnh", "046188171377");

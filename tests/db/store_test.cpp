@@ -95,7 +95,7 @@ TEST_CASE(
     "listed, closed and reopened") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 9 file: today's, without what v10 to v13 added (the migrations before it need
+  // A schema 9 file: today's, without what v10 to v14 added (the migrations before it need
   // the store's SQL functions, so they are not replayed here).
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
@@ -109,6 +109,8 @@ TEST_CASE(
     raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
     raw.exec("PRAGMA user_version = 9");
     raw.exec(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
@@ -175,7 +177,7 @@ TEST_CASE(
 TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 10 file: today's, without what v11 to v13 added.
+  // A schema 10 file: today's, without what v11 to v14 added.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -185,6 +187,8 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
     raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
     raw.exec("PRAGMA user_version = 10");
     raw.exec(
         "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
@@ -585,7 +589,7 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
 TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 11 file: today's, without what v12 and v13 added, holding a dossier.
+  // A schema 11 file: today's, without what v12 to v14 added, holding a dossier.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -594,6 +598,8 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
     raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
     raw.exec("PRAGMA user_version = 11");
     raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
     raw.exec(
@@ -654,4 +660,69 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
   // A value other than post or desk is refused by the schema itself.
   SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
   CHECK_THROWS(raw.exec("UPDATE dossiers SET result_delivery = 'fax' WHERE id = 1"));
+}
+
+TEST_CASE(
+    "shipments and return orders of a schema 12 file carry the result and letters read back") {
+  TempDir dir;
+  const auto path = dir / "hoso.db";
+  // A schema 12 file: today's, without what v13 and v14 added, holding a return shipment and its
+  // order.
+  { REQUIRE(db::open_sqlite(path).has_value()); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE fee_receipts");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fee_vnd");
+    raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
+    raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
+    raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
+    raw.exec("PRAGMA user_version = 12");
+    raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
+    raw.exec(
+        "INSERT INTO dossiers(agency_id, channel, state, national_status, filed_at, lookup_code, "
+        "created_at, updated_at) VALUES (1, 3, 'return_dispatched', 9, 100, 'ABCD2345', 100, 100)");
+    raw.exec(
+        "INSERT INTO shipments(carrier, tracking_number, year, direction, status, dossier_id, "
+        "first_seen_at, updated_at, order_code) VALUES ('vnpost', 'EB123456785VN', 2026, "
+        "'outbound', 'in_transit', 1, 100, 100, 'X-R1')");
+    raw.exec(
+        "INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, state, "
+        "created_at) VALUES (1, 'vnpost', 'X-R1', 'f', 'stored', 100)");
+  }
+  auto store = db::open_sqlite(path).value();
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
+  }
+  REQUIRE(store
+              ->write([&](db::Transaction& tx) -> Result<void> {
+                const auto shipments = tx.shipments_of(1).value();
+                REQUIRE(shipments.size() == 1);
+                CHECK(shipments[0].purpose == db::ShipmentPurpose::result);
+                CHECK(db::is_result_return(shipments[0]));
+                const auto orders = tx.return_orders_of(1).value();
+                REQUIRE(orders.size() == 1);
+                CHECK(orders[0].purpose == db::ShipmentPurpose::result);
+                // A letter's shipment and order keep their purpose.
+                db::Shipment letter = shipments[0];
+                letter.tracking_number = "EB000000019VN";
+                letter.order_code = "X-L03-1";
+                letter.purpose = db::ShipmentPurpose::refusal;
+                const db::Id id = tx.insert_shipment(letter).value();
+                CHECK(tx.get_shipment(id).value()->purpose == db::ShipmentPurpose::refusal);
+                CHECK_FALSE(db::is_result_return(*tx.get_shipment(id).value()));
+                db::ReturnOrder order = orders[0];
+                order.order_code = "X-L03-1";
+                order.purpose = db::ShipmentPurpose::refusal;
+                (void)tx.insert_return_order(order).value();
+                CHECK(tx.return_orders_of(1).value().back().purpose ==
+                      db::ShipmentPurpose::refusal);
+                return {};
+              })
+              .has_value());
+  for (const auto purpose :
+       {db::ShipmentPurpose::result, db::ShipmentPurpose::receipt, db::ShipmentPurpose::supplement,
+        db::ShipmentPurpose::refusal, db::ShipmentPurpose::apology, db::ShipmentPurpose::stop}) {
+    CHECK(db::parse_shipment_purpose(db::shipment_purpose_name(purpose)) == purpose);
+  }
 }

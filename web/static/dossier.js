@@ -653,6 +653,80 @@
     );
   }
 
+  // ---- letters back by post (docs/domain.md §1.5b) ----------------------------------------------
+  // Which history events each letter answers, as the server checks them.
+  const LETTER_OCCASIONS = {
+    refusal: ['refused'],
+    supplement: ['supplement_requested'],
+    receipt: ['accepted'],
+    apology: ['reappointed'],
+    stop: ['stopped', 'withdrawn'],
+  };
+
+  function renderLetters(d) {
+    const box = App.clear($('letters'));
+    const letters = d.letters || [];
+    if (!letters.length) {
+      box.append(h('p', { class: 'empty', text: t('letters.none') }));
+    } else {
+      box.append(
+        h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { id: 'letters-table' },
+            App.thead(['col.letter', 'col.tracking_number', 'col.carrier_status']),
+            h(
+              'tbody',
+              null,
+              letters.map((l) =>
+                h(
+                  'tr',
+                  { dataset: { form: l.form } },
+                  h('td', { text: App.label('letter.', l.form, l.label) }),
+                  h('td', { class: 'mono', text: l.tracking_number }),
+                  h('td', { text: App.label('carrier_status.', l.status, l.status_label) }),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    const history = (d.history || []).map((e) => e.action);
+    const posted = new Set(letters.map((l) => l.form));
+    const buttons = Object.keys(LETTER_OCCASIONS)
+      .filter((form) => !posted.has(form) && LETTER_OCCASIONS[form].some((a) => history.includes(a)))
+      .map((form) =>
+        h('button', {
+          type: 'button',
+          class: 'letter-post',
+          dataset: { form },
+          text: t('letters.post', { letter: App.label('letter.', form) }),
+          onclick: (ev) => postLetter(ev.currentTarget, form),
+        }),
+      );
+    if (buttons.length) box.append(h('p', { class: 'letter-actions' }, ...buttons));
+  }
+
+  async function postLetter(button, form) {
+    try {
+      const answer = await App.busy(button.parentElement, () => App.post('/api/dossiers/' + encodeURIComponent(id) + '/letter', { form }));
+      const letter = answer.letter || {};
+      await load();
+      App.showStatus(
+        t(letter.already ? 'letters.posted_before' : 'letters.posted', {
+          letter: App.label('letter.', form),
+          tracking_number: letter.tracking_number || '',
+        }),
+      );
+      $('status').focus();
+    } catch (err) {
+      App.showError(err);
+    }
+  }
+
   // Fees and charges (docs/domain.md §5.5): what the procedure asks, the receipts recorded (the payer
   // is personal data: staff pages only), and a form to record one from the receipt.
   const PAYMENT_METHODS = ['desk', 'post', 'online'];
@@ -746,6 +820,7 @@
     renderApplicant(dossier);
     renderHistory(dossier);
     renderShipments(dossier);
+    renderLetters(dossier);
     renderScans(dossier);
   }
 

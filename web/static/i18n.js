@@ -702,7 +702,8 @@
     'supplement.not_waiting': 'Hồ sơ bổ sung: cần cán bộ xem',
     'supplement.shipment': 'Hồ sơ bổ sung',
     'supplement.envelope': 'Phong bì bổ sung:',
-    'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',    /* dossiers received on an earlier day, not yet accepted */
+    'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',
+    /* dossiers received on an earlier day, not yet accepted */
     'work.acceptance_late': 'Nhận từ ngày trước, chưa tiếp nhận',
     'view.accept_late': 'Nhận từ ngày trước, chưa tiếp nhận',
     /* fees */
@@ -723,6 +724,23 @@
     'fees.submit': 'Ghi nhận',
     'fees.saved': 'Đã ghi nhận biên lai số {number}.',
     'fees.saved_moved': 'Đã ghi nhận biên lai số {number}; hồ sơ tiếp tục được giải quyết.',
+    /* letters back by post */
+    'event.letter_dispatched': 'Gửi văn bản cho công dân qua bưu chính',
+    'event.letter_delivered': 'Bưu chính đã phát văn bản cho công dân',
+    'event.letter_returned': 'Bưu chính hoàn trả văn bản về cơ quan',
+    'step.letter_dispatched': 'Đã gửi văn bản qua bưu điện',
+    'step.letter_posted': 'Đã gửi {letter} qua bưu điện, số hiệu {tracking_number}',
+    'letter.receipt': 'Giấy tiếp nhận hồ sơ',
+    'letter.supplement': 'Phiếu yêu cầu bổ sung hồ sơ',
+    'letter.refusal': 'Phiếu từ chối',
+    'letter.apology': 'Văn bản xin lỗi',
+    'letter.stop': 'Thông báo dừng giải quyết',
+    'letters.title': 'Văn bản gửi công dân qua bưu điện',
+    'letters.none': 'Chưa gửi văn bản nào qua bưu điện.',
+    'letters.post': 'Gửi {letter} qua bưu điện',
+    'letters.posted': 'Đã gửi {letter}, số hiệu {tracking_number}.',
+    'letters.posted_before': '{letter} đã được gửi trước đó, số hiệu {tracking_number}.',
+    'col.letter': 'Văn bản',
   };
 
   const en = {
@@ -1423,7 +1441,8 @@
     'supplement.not_waiting': 'Supplement: an officer should look',
     'supplement.shipment': 'Supplement',
     'supplement.envelope': 'Supplement envelope:',
-    'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',    /* dossiers received on an earlier day, not yet accepted */
+    'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',
+    /* dossiers received on an earlier day, not yet accepted */
     'work.acceptance_late': 'Received on an earlier day, not accepted',
     'view.accept_late': 'Received on an earlier day, not yet accepted',
     /* fees */
@@ -1444,6 +1463,23 @@
     'fees.submit': 'Record',
     'fees.saved': 'Receipt {number} recorded.',
     'fees.saved_moved': 'Receipt {number} recorded; the dossier moves on.',
+    /* letters back by post */
+    'event.letter_dispatched': 'Letter posted to the citizen',
+    'event.letter_delivered': 'Letter delivered to the citizen',
+    'event.letter_returned': 'Letter came back undelivered',
+    'step.letter_dispatched': 'A letter was posted',
+    'step.letter_posted': 'Posted the {letter}, tracking number {tracking_number}',
+    'letter.receipt': 'receipt (form 01)',
+    'letter.supplement': 'supplement request (form 02)',
+    'letter.refusal': 'refusal (form 03)',
+    'letter.apology': 'apology (form 04)',
+    'letter.stop': 'stop notice (form 05)',
+    'letters.title': 'Letters posted to the citizen',
+    'letters.none': 'No letter posted yet.',
+    'letters.post': 'Post the {letter}',
+    'letters.posted': 'Posted the {letter}, tracking number {tracking_number}.',
+    'letters.posted_before': 'The {letter} was posted before, tracking number {tracking_number}.',
+    'col.letter': 'Letter',
   };
 
   const DICTIONARIES = { vi, en };

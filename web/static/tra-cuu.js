@@ -23,6 +23,14 @@
     return [h('dt', { text: t(key) }), h('dd', null, ...value)];
   }
 
+  // A letter posted back names itself and its tracking number (docs/domain.md §1.5b).
+  function stepText(s) {
+    if (s.letter && s.tracking_number) {
+      return t('step.letter_posted', { letter: App.label('letter.', s.letter), tracking_number: s.tracking_number });
+    }
+    return App.label('step.', s.step, s.label);
+  }
+
   function renderTimeline(steps) {
     return h(
       'ol',
@@ -32,7 +40,7 @@
           'li',
           { dataset: { step: s.step } },
           App.timeEl(s.at),
-          h('span', { text: App.label('step.', s.step, s.label) }),
+          h('span', { text: stepText(s) }),
           s.due_at && STEPS_WITH_DUE.includes(s.step)
             ? h('div', { class: 'muted' }, t('lookup.due') + ' ', App.timeEl(s.due_at))
             : null,
@@ -49,7 +57,7 @@
       h(
         'h3',
         null,
-        App.label('direction.', s.direction),
+        s.purpose && s.purpose !== 'result' ? App.label('letter.', s.purpose) : App.label('direction.', s.direction),
         ': ',
         h('span', { class: 'mono', text: s.tracking_number }),
       ),
