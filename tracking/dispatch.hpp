@@ -13,9 +13,9 @@
 // (it moved while the carrier answered) is cancelled, and every error names the carrier's
 // shipment when one exists.
 //
-// Letters back by post (docs/domain.md §1.5b): the desk posts the citizen its letters too, above all
-// the refusal with the original documents (form 03), and the receipt, the supplement request, the
-// apology and the stop notice (forms 01, 02, 04, 05). Each is a return shipment of its own with
+// Letters back by post (docs/domain.md §1.5b): the desk posts the citizen its letters too, above
+// all the refusal with the original documents (form 03), and the receipt, the supplement request,
+// the apology and the stop notice (forms 01, 02, 04, 05). Each is a return shipment of its own with
 // the same crash-safe order logic (order code `<dossier code>-L<form>-<n>`), marked with its
 // purpose (db::ShipmentPurpose, schema v14); it never moves the dossier, and its delivery or
 // return is an event of the dossier's history (follow_letter, called by carrier_sync).
@@ -158,8 +158,8 @@ struct LetterOptions {
 // dossier code, or "<agency code>-N<id>" before it has one): "000.00.05.H12-260302-0001-L03-1".
 std::string letter_order_code(std::string_view reference, LetterKind kind, int number);
 
-// Posts letter `kind` of dossier `dossier_id` back to the applicant (docs/domain.md §1.5b), with the
-// order logic of dispatch_return: the open order is written before the carrier hears of it, a
+// Posts letter `kind` of dossier `dossier_id` back to the applicant (docs/domain.md §1.5b), with
+// the order logic of dispatch_return: the open order is written before the carrier hears of it, a
 // retry sends the same order code and stores the same shipment, never a second one. The letter's
 // shipment is stored with its purpose and one `letter_dispatched` event (form, tracking number:
 // never personal data) in one transaction; the dossier's state does not change. When the letter

@@ -395,9 +395,8 @@ ALTER TABLE return_orders ADD COLUMN purpose TEXT NOT NULL DEFAULT 'result'
   CHECK (purpose IN ('result', 'receipt', 'supplement', 'refusal', 'apology', 'stop'));
 )sql";
 
-constexpr std::array<const char*, 14> k_migrations = {k_v1, k_v2,  k_v3,  k_v4,  k_v5,
-                                                      k_v6, k_v7,  k_v8,  k_v9,  k_v10,
-                                                      k_v11, k_v12, k_v13, k_v14};
+constexpr std::array<const char*, 14> k_migrations = {
+    k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11, k_v12, k_v13, k_v14};
 
 }  // namespace
 
