@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,6 +66,10 @@ struct DemoOutcome {
   // Supplements posted in an envelope of their own and joined to their dossier at intake:
   // dossier -> the envelope's tracking number.
   std::map<db::Id, std::string> supplements_by_post;
+  // Dossiers whose procedure another unit decides (docs/domain.md §1.4a): handed to that unit
+  // after acceptance (dossier -> unit), and those back at the desk.
+  std::map<db::Id, std::string> transferred;
+  std::set<db::Id> back_from_unit;
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
   std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code

@@ -235,11 +235,17 @@ Runner define_dossier(CLI::App& command, const Shared& shared) {
   CLI::App* delivery_cmd = app::add_result_delivery_command(command, *delivery, shared.db_help);
   auto collect = std::make_shared<app::CollectArgs>();
   CLI::App* collect_cmd = app::add_collect_command(command, *collect, shared.db_help);
-  return [args, lifecycle, applicant, applicant_cmd, delivery, delivery_cmd, collect, collect_cmd] {
+  auto transfer = std::make_shared<app::TransferArgs>();
+  CLI::App* transfer_cmd = app::add_transfer_command(command, *transfer, shared.db_help);
+  CLI::App* transfer_back_cmd = app::add_transfer_back_command(command, *transfer, shared.db_help);
+  return [args, lifecycle, applicant, applicant_cmd, delivery, delivery_cmd, collect, collect_cmd,
+          transfer, transfer_cmd, transfer_back_cmd] {
     if (!lifecycle->action.empty()) return app::run_lifecycle(*lifecycle);
     if (applicant_cmd->parsed()) return app::run_applicant(*applicant);
     if (delivery_cmd->parsed()) return app::run_result_delivery(*delivery);
     if (collect_cmd->parsed()) return app::run_collect(*collect);
+    if (transfer_cmd->parsed()) return app::run_transfer(*transfer);
+    if (transfer_back_cmd->parsed()) return app::run_transfer_back(*transfer);
     return app::run_dossier(*args);
   };
 }

@@ -73,7 +73,7 @@ constexpr std::array<std::pair<RecipientKind, std::string_view>, 2> k_recipient_
     {RecipientKind::authorised, "authorised"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 45> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 47> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -96,6 +96,8 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 45> k_event_kinds{{
     {EventKind::result_returned, "result_returned"},
     {EventKind::return_failed, "return_failed"},
     {EventKind::result_delivery_changed, "result_delivery_changed"},
+    {EventKind::transferred, "transferred"},
+    {EventKind::returned_from_unit, "returned_from_unit"},
     {EventKind::registered, "registered"},
     {EventKind::carrier_status, "carrier_status"},
     {EventKind::queued, "queued"},

@@ -193,6 +193,10 @@ class Transaction {
   virtual common::Result<void> insert_result_collection(const ResultCollection& collection) = 0;
   virtual common::Result<std::optional<ResultCollection>> result_collection_of(Id dossier_id) = 0;
 
+  // Handovers of a dossier between units (schema v13, docs/domain.md §1.4a), oldest first.
+  virtual common::Result<Id> insert_unit_handover(const UnitHandover& handover) = 0;
+  virtual common::Result<std::vector<UnitHandover>> unit_handovers_of(Id dossier_id) = 0;
+
   // Inserts the scan and its codes.
   virtual common::Result<Id> insert_scan(const Scan& scan) = 0;
   virtual common::Result<std::optional<Scan>> get_scan(Id id) = 0;

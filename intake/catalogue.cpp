@@ -27,8 +27,13 @@ std::optional<int> to_int(const std::string& text) {
 
 common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesystem::path& file) {
   TRY_ASSIGN(auto rows, common::read_csv(file));
-  static constexpr std::array<std::string_view, 7> k_header = {
-      "code", "version", "name", "field", "time_amount", "time_unit", "effective_from"};
+  static constexpr std::array<std::string_view, 9> k_header = {
+      "code",           "version",         "name",          "field", "time_amount", "time_unit",
+      "effective_from", "competent_level", "competent_unit"};
+  // The competent unit's two columns are optional (docs/domain.md §1.4a): a catalogue of seven
+  // columns still loads, each procedure then decided by the desk itself.
+  constexpr std::size_t k_required = 7;
+  std::size_t columns = k_required;
   std::vector<db::Procedure> out;
   bool header_seen = false;
   for (const common::CsvRow& row : rows) {
@@ -39,8 +44,9 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
     };
     if (!header_seen) {
       header_seen = true;
-      bool matches = row.fields.size() == k_header.size();
-      for (std::size_t i = 0; matches && i < k_header.size(); ++i) {
+      columns = row.fields.size();
+      bool matches = columns == k_required || columns == k_header.size();
+      for (std::size_t i = 0; matches && i < columns; ++i) {
         matches = row.fields[i] == k_header[i];
       }
       if (!matches) {
@@ -49,9 +55,9 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
       }
       continue;
     }
-    if (row.fields.size() != k_header.size()) {
+    if (row.fields.size() != columns) {
       return fail(common::Text{msg::catalogue_field_count,
-                               {{"count", row.fields.size()}, {"expected", k_header.size()}}});
+                               {{"count", row.fields.size()}, {"expected", columns}}});
     }
     db::Procedure p;
     p.code = row.fields[0];
@@ -81,6 +87,17 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
                       : from.error().text);
     }
     p.effective_from = *from;
+    if (columns == k_header.size()) {
+      p.competent_level = row.fields[7];
+      p.competent_unit = row.fields[8];
+      if (!p.competent_level.empty() && p.competent_level != "province" &&
+          p.competent_level != "commune" && p.competent_level != "central") {
+        return fail(common::Text{msg::catalogue_bad_level, {{"level", p.competent_level}}});
+      }
+      if (!p.competent_level.empty() && p.competent_unit.empty()) {
+        return fail(common::Text{msg::catalogue_level_without_unit});
+      }
+    }
     out.push_back(std::move(p));
   }
   if (out.empty()) {

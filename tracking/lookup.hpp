@@ -51,6 +51,9 @@ struct CitizenStep {
   std::string label;       // what it means, in Vietnamese
   db::DossierState state = db::DossierState::received;  // the state after it
   std::optional<common::Timestamp> due_at;              // the appointment after it, if any
+  // The unit the dossier went to (step "transferred", docs/domain.md §1.4a): a public office's
+  // name, never a person's.
+  std::string unit;
 };
 
 // One carrier event: when, what (normalised), at which post office. Not the carrier's text.
@@ -127,6 +130,8 @@ struct StaffView {
   CitizenView citizen;
   // Who received the result at the desk (tracking::record_collection); personal data, for staff.
   std::optional<db::ResultCollection> collection;
+  // Handovers between units (docs/domain.md §1.4a), oldest first; names of people, for staff.
+  std::vector<db::UnitHandover> handovers;
 };
 
 // The single error of a failed citizen lookup, whatever failed (no such code, or a wrong lookup

@@ -20,11 +20,7 @@ using db::DossierState;
 
 using detail::trimmed;
 
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a UTF-8 continuation byte
-  }));
-}
+using detail::characters;
 
 }  // namespace
 

@@ -18,7 +18,8 @@ Agency read_agency(RowReader& r) {
 }
 
 constexpr char k_procedure_columns[] =
-    "id, code, version, name, field, time_amount, time_unit, effective_from";
+    "id, code, version, name, field, time_amount, time_unit, effective_from, competent_level, "
+    "competent_unit";
 
 Procedure read_procedure(RowReader& r) {
   Procedure p;
@@ -30,6 +31,8 @@ Procedure read_procedure(RowReader& r) {
   p.time_amount = r.next<int>();
   p.time_unit = r.next<TimeUnit>();
   p.effective_from = r.next<Date>();
+  p.competent_level = r.next<std::string>();
+  p.competent_unit = r.next<std::string>();
   return p;
 }
 
@@ -114,11 +117,13 @@ Result<Id> Repository::upsert_procedure(const Procedure& p) {
   return guarded("saving a procedure", [&]() -> Result<Id> {
     return returned_int(query(
         "INSERT INTO procedures(code, version, name, field, time_amount, time_unit, "
-        "effective_from) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "effective_from, competent_level, competent_unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(code, version) DO UPDATE SET name = excluded.name, field = excluded.field, "
         "time_amount = excluded.time_amount, time_unit = excluded.time_unit, "
-        "effective_from = excluded.effective_from RETURNING id",
-        p.code, p.version, p.name, p.field, p.time_amount, p.time_unit, p.effective_from));
+        "effective_from = excluded.effective_from, competent_level = excluded.competent_level, "
+        "competent_unit = excluded.competent_unit RETURNING id",
+        p.code, p.version, p.name, p.field, p.time_amount, p.time_unit, p.effective_from,
+        p.competent_level, p.competent_unit));
   });
 }
 

@@ -106,6 +106,9 @@ TEST_CASE(
     raw.exec("ALTER TABLE users DROP COLUMN title");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("DROP TABLE unit_handovers");  // and what v13 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 9");
     raw.exec(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
@@ -179,6 +182,9 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
     raw.exec("ALTER TABLE users DROP COLUMN title");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("DROP TABLE unit_handovers");  // and what v13 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 10");
     raw.exec(
         "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
@@ -401,9 +407,9 @@ TEST_CASE("every field of a dossier and its applicant reads back as written, uns
   auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto procedure = store->write<db::Id>([](db::Transaction& tx) {
-    return tx.upsert_procedure(db::Procedure{0, "1.004227", 2, "Cấp giấy", "dat_dai", 8,
-                                             db::TimeUnit::working_hours,
-                                             common::Date{year{2026}, month{3}, day{1}}});
+    return tx.upsert_procedure(db::Procedure{
+        0, "1.004227", 2, "Cấp giấy", "dat_dai", 8, db::TimeUnit::working_hours,
+        common::Date{year{2026}, month{3}, day{1}}, "province", "Sở Nông nghiệp và Môi trường"});
   });
   REQUIRE(procedure.has_value());
 
@@ -585,6 +591,9 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("DROP TABLE unit_handovers");  // and what v13 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 11");
     raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
     raw.exec(
@@ -594,7 +603,7 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
   auto store = db::open_sqlite(path).value();
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 12);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
   }
   const auto dossier = [&] {
     return store

@@ -135,6 +135,9 @@ TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhoo
     raw.exec("ALTER TABLE users DROP COLUMN title");
     raw.exec("DROP TABLE result_collections");
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
+    raw.exec("DROP TABLE unit_handovers");  // and what v13 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 7");
     raw.exec("INSERT INTO settings(key, value) VALUES ('agency_code', '000.00.05.H12')");
   }

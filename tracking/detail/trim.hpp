@@ -15,4 +15,13 @@ inline std::string trimmed(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
+// How many characters (code points) UTF-8 `text` holds, for the limits staff are told.
+inline std::size_t characters(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;  // not a continuation byte
+  }
+  return n;
+}
+
 }  // namespace tracking::detail

@@ -515,6 +515,10 @@
           e.action === 'result_returned' && data.via === 'desk'
             ? h('div', { class: 'muted history-delivery' }, t('delivery.collected_by', { kind: t('collect.kind.' + (data.recipient || 'citizen')) }))
             : null,
+          // docs/domain.md §1.4a: a handover between units, from -> to.
+          (e.action === 'transferred' || e.action === 'returned_from_unit') && data.to_unit
+            ? h('div', { class: 'muted history-handover' }, t('handover.units', { from: data.from_unit || '', to: data.to_unit }))
+            : null,
           data.tracking_number && (e.action === 'supplement_by_post' || e.action === 'supplement_unexpected')
             ? h('div', { class: 'muted' }, t('supplement.envelope') + ' ', h('span', { class: 'mono', text: data.tracking_number }))
             : null,

@@ -703,6 +703,13 @@
     'supplement.shipment': 'Hồ sơ bổ sung',
     'supplement.envelope': 'Phong bì bổ sung:',
     'supplement.unexpected': 'Phong bì bổ sung {number} nhận lúc {at} khi hồ sơ không chờ bổ sung: cán bộ cần xem.',
+    /* handovers between units (liên thông) */
+    'event.transferred': 'Chuyển hồ sơ đến cơ quan giải quyết (liên thông)',
+    'event.returned_from_unit': 'Nhận lại hồ sơ, kết quả từ cơ quan giải quyết',
+    'step.transferred': 'Hồ sơ đã chuyển đến cơ quan giải quyết',
+    'step.returned_from_unit': 'Hồ sơ đã chuyển về bộ phận một cửa',
+    'lookup.transferred_to': 'Hồ sơ đã chuyển đến {unit}',
+    'handover.units': 'Từ {from} đến {to}',
   };
 
   const en = {
@@ -1404,6 +1411,13 @@
     'supplement.shipment': 'Supplement',
     'supplement.envelope': 'Supplement envelope:',
     'supplement.unexpected': 'Supplement envelope {number} arrived at {at} while the dossier was not waiting for one: an officer should look at it.',
+    /* handovers between units (liên thông) */
+    'event.transferred': 'Dossier handed to the deciding unit',
+    'event.returned_from_unit': 'Dossier (and result) back from the deciding unit',
+    'step.transferred': 'The dossier was sent to the deciding agency',
+    'step.returned_from_unit': 'The dossier came back to the desk',
+    'lookup.transferred_to': 'The dossier was sent to {unit}',
+    'handover.units': 'From {from} to {to}',
   };
 
   const DICTIONARIES = { vi, en };

@@ -32,7 +32,8 @@
           'li',
           { dataset: { step: s.step } },
           App.timeEl(s.at),
-          h('span', { text: App.label('step.', s.step, s.label) }),
+          // docs/domain.md §1.4a: the unit's name, a public office; never a person's.
+          h('span', { text: s.unit ? t('lookup.transferred_to', { unit: s.unit }) : App.label('step.', s.step, s.label) }),
           s.due_at && STEPS_WITH_DUE.includes(s.step)
             ? h('div', { class: 'muted' }, t('lookup.due') + ' ', App.timeEl(s.due_at))
             : null,
