@@ -710,6 +710,7 @@
     'step.returned_from_unit': 'Hồ sơ đã chuyển về bộ phận một cửa',
     'lookup.transferred_to': 'Hồ sơ đã chuyển đến {unit}',
     'handover.units': 'Từ {from} đến {to}',
+    'handover.people': 'Người giao: {from}; người nhận: {to}',
   };
 
   const en = {
@@ -1418,6 +1419,7 @@
     'step.returned_from_unit': 'The dossier came back to the desk',
     'lookup.transferred_to': 'The dossier was sent to {unit}',
     'handover.units': 'From {from} to {to}',
+    'handover.people': 'Handed over by {from}; received by {to}',
   };
 
   const DICTIONARIES = { vi, en };
