@@ -43,6 +43,7 @@
 #include "tracking/report.hpp"
 #include "tracking/result_delivery.hpp"
 #include "tracking/staff_queries.hpp"
+#include "tracking/transfers.hpp"
 
 namespace app {
 namespace {
@@ -295,7 +296,39 @@ void officers_morning(Run& run, int day, const std::vector<db::Procedure>& quick
     const auto current = run.dossier(id);
     if (!current) continue;
     const DossierState state = current->state;
-    const std::string procedure = quick[static_cast<std::size_t>(id) % quick.size()].code;
+    const db::Procedure& decided_by = quick[static_cast<std::size_t>(id) % quick.size()];
+    const std::string procedure = decided_by.code;
+    // docs/domain.md §1.4a: a procedure another unit decides goes there after acceptance and
+    // comes back to the desk, with its result, before processing ends.
+    const auto route = [&] {
+      if (decided_by.competent_unit.empty()) return;
+      const auto now = run.dossier(id);
+      if (!now || now->state != DossierState::accepted) return;
+      tracking::Transfer transfer;
+      transfer.to_unit = decided_by.competent_unit;
+      transfer.to_person = "Chuyên viên Phạm Thị Thu (demo)";
+      transfer.note = "Chuyển hồ sơ giấy và hồ sơ điện tử (Nghị định 118/2025, Điều 20)";
+      transfer.actor = k_officer;
+      if (auto done = tracking::transfer_dossier(*run.desk->store, run.clock, id, transfer);
+          !done) {
+        run.outcome.problems.push_back(fmt::format("transfer #{}: {}", id, say(done.error())));
+      } else {
+        run.outcome.transferred[id] = decided_by.competent_unit;
+        ++run.tally["handed to the deciding unit"];
+      }
+    };
+    const auto bring_back = [&] {
+      if (!run.outcome.transferred.count(id) || run.outcome.back_from_unit.count(id)) return;
+      tracking::UnitReturn back;
+      back.note = "Trả hồ sơ về bộ phận một cửa";
+      back.actor = k_officer;
+      if (auto done = tracking::return_from_unit(*run.desk->store, run.clock, id, back); !done) {
+        run.outcome.problems.push_back(fmt::format("transfer back #{}: {}", id, say(done.error())));
+      } else {
+        run.outcome.back_from_unit.insert(id);
+        ++run.tally["back from the deciding unit"];
+      }
+    };
     const auto accept = [&] {
       run.act(id, Action::accept, [&](auto& r) { r.procedure_code = procedure; });
     };
@@ -329,8 +362,14 @@ void officers_morning(Run& run, int day, const std::vector<db::Procedure>& quick
       case DemoPlan::apology:
       case DemoPlan::slow:
       case DemoPlan::withdraw:
-        if (day == 0 && state == DossierState::received) accept();
-        if (day == 1 && state == DossierState::accepted) run.act(id, Action::start_processing);
+        if (day == 0 && state == DossierState::received) {
+          accept();
+          route();
+        }
+        if (day == 1 && state == DossierState::accepted) {
+          run.act(id, Action::start_processing);
+          bring_back();
+        }
         if (plan == DemoPlan::withdraw && day == 3) {
           run.act(id, Action::withdraw, [](auto& r) { r.reason = "Công dân xin rút hồ sơ"; });
         }

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,6 +72,10 @@ struct DemoOutcome {
   // Refusals posted back with the original documents (docs/domain.md §1.5b): dossier -> the
   // letter's tracking number.
   std::map<db::Id, std::string> letters_posted;
+  // Dossiers whose procedure another unit decides (docs/domain.md §1.4a): handed to that unit
+  // after acceptance (dossier -> unit), and those back at the desk.
+  std::map<db::Id, std::string> transferred;
+  std::set<db::Id> back_from_unit;
   std::vector<std::string> problems;  // steps the desk refused (none in a good run)
   int manual_open = 0;                // envelopes left for a person
   std::pair<std::string, std::string> example_lookup;  // a return number and its lookup code

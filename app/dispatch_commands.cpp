@@ -16,6 +16,7 @@
 #include "tracking/dossier_key.hpp"
 #include "tracking/messages.hpp"
 #include "tracking/result_delivery.hpp"
+#include "tracking/transfers.hpp"
 
 namespace app {
 namespace {
@@ -331,6 +332,69 @@ int run_collect(const CollectArgs& args) {
       "dossier #{}: result handed over at the desk. Print the record to sign with: hoso "
       "print collection #{}\n",
       ids->front(), ids->front());
+  return 0;
+}
+
+CLI::App* add_transfer_command(CLI::App& dossier, TransferArgs& args, const std::string& db_help) {
+  auto* cmd = dossier.add_subcommand(
+      "transfer",
+      "Hand an accepted or in-process dossier to the unit that decides it (or on to another "
+      "unit); form 06 lists each handover");
+  cmd->add_option("key", args.key, "#id, tracking number or dossier code")->required();
+  cmd->add_option("--to", args.to, "The receiving unit (\"Sở Nông nghiệp và Môi trường ...\")")
+      ->required();
+  cmd->add_option("--to-person", args.to_person, "Who receives it there (full name)");
+  cmd->add_option("--from-person", args.from_person,
+                  "Who hands it over, when it is at another unit (full name)");
+  cmd->add_option("--note", args.note, "A note for the control sheet");
+  cmd->add_option("--db", args.db, db_help);
+  cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  return cmd;
+}
+
+CLI::App* add_transfer_back_command(CLI::App& dossier, TransferArgs& args,
+                                    const std::string& db_help) {
+  auto* cmd = dossier.add_subcommand(
+      "transfer-back", "Record the dossier (and its result) back at the desk from the unit");
+  cmd->add_option("key", args.key, "#id, tracking number or dossier code")->required();
+  cmd->add_option("--from-person", args.from_person, "Who hands it back at the unit (full name)");
+  cmd->add_option("--note", args.note, "A note for the control sheet");
+  cmd->add_option("--db", args.db, db_help);
+  cmd->add_option("--actor", args.actor, "Staff user who receives it at the desk ($USER)");
+  return cmd;
+}
+
+int run_transfer(const TransferArgs& args) {
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
+  auto ids = resolve_keys(**store, {args.key});
+  if (!ids) return report_error(ids.error());
+  common::SystemClock clock;
+  tracking::Transfer transfer;
+  transfer.to_unit = args.to;
+  transfer.to_person = args.to_person;
+  transfer.from_person = args.from_person;
+  transfer.note = args.note;
+  transfer.actor = actor_or_user(args.actor);
+  auto done = tracking::transfer_dossier(**store, clock, ids->front(), transfer);
+  if (!done) return report_error(done.error());
+  fmt::print("dossier #{}: handed from {} to {}\n", ids->front(), done->from_unit, done->to_unit);
+  return 0;
+}
+
+int run_transfer_back(const TransferArgs& args) {
+  auto store = open_store(database_path(args.db));
+  if (!store) return report_error(store.error());
+  auto ids = resolve_keys(**store, {args.key});
+  if (!ids) return report_error(ids.error());
+  common::SystemClock clock;
+  tracking::UnitReturn back;
+  back.from_person = args.from_person;
+  back.note = args.note;
+  back.actor = actor_or_user(args.actor);
+  auto done = tracking::return_from_unit(**store, clock, ids->front(), back);
+  if (!done) return report_error(done.error());
+  fmt::print("dossier #{}: back at {} from {}\n", ids->front(), done->to_unit, done->from_unit);
   return 0;
 }
 

@@ -66,4 +66,21 @@ struct CollectArgs {
 CLI::App* add_collect_command(CLI::App& dossier, CollectArgs& args, const std::string& db_help);
 int run_collect(const CollectArgs& args);
 
+// `hoso dossier transfer KEY --to UNIT` and `hoso dossier transfer-back KEY`: the dossier handed
+// to the unit that decides it and back to the desk (docs/domain.md §1.4a).
+struct TransferArgs {
+  std::string db;
+  std::string key;
+  std::string to;           // transfer: the receiving unit
+  std::string to_person;    // transfer: who receives there
+  std::string from_person;  // who hands over at the other unit
+  std::string note;
+  std::string actor;
+};
+CLI::App* add_transfer_command(CLI::App& dossier, TransferArgs& args, const std::string& db_help);
+CLI::App* add_transfer_back_command(CLI::App& dossier, TransferArgs& args,
+                                    const std::string& db_help);
+int run_transfer(const TransferArgs& args);
+int run_transfer_back(const TransferArgs& args);
+
 }  // namespace app

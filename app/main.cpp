@@ -238,13 +238,18 @@ Runner define_dossier(CLI::App& command, const Shared& shared) {
   CLI::App* collect_cmd = app::add_collect_command(command, *collect, shared.db_help);
   auto fee = std::make_shared<app::FeeArgs>();
   CLI::App* fee_cmd = app::add_fee_command(command, *fee, shared.db_help);
+  auto transfer = std::make_shared<app::TransferArgs>();
+  CLI::App* transfer_cmd = app::add_transfer_command(command, *transfer, shared.db_help);
+  CLI::App* transfer_back_cmd = app::add_transfer_back_command(command, *transfer, shared.db_help);
   return [args, lifecycle, applicant, applicant_cmd, delivery, delivery_cmd, collect, collect_cmd,
-          fee, fee_cmd] {
+          fee, fee_cmd, transfer, transfer_cmd, transfer_back_cmd] {
     if (!lifecycle->action.empty()) return app::run_lifecycle(*lifecycle);
     if (applicant_cmd->parsed()) return app::run_applicant(*applicant);
     if (delivery_cmd->parsed()) return app::run_result_delivery(*delivery);
     if (collect_cmd->parsed()) return app::run_collect(*collect);
     if (fee_cmd->parsed()) return app::run_fee(*fee);
+    if (transfer_cmd->parsed()) return app::run_transfer(*transfer);
+    if (transfer_back_cmd->parsed()) return app::run_transfer_back(*transfer);
     return app::run_dossier(*args);
   };
 }

@@ -15,6 +15,7 @@
 #include "tracking/messages.hpp"
 #include "tracking/result_delivery.hpp"
 #include "tracking/staff_queries.hpp"
+#include "tracking/transfers.hpp"
 
 namespace app::staff_routes {
 namespace {
@@ -423,6 +424,37 @@ Result<Reply> record_fee(Context& desk, const Request& req, const staff::Princip
   return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))},
                          {"receipt_id", recorded.receipt.id},
                          {"moved", recorded.moved.has_value()}});
+// A handover between units (docs/domain.md §1.4a): {"to_unit": "...", "to_person": "...",
+// "from_person": "...", "note": "..."} hands the dossier on; {"back": true, "from_person": "...",
+// "note": "..."} records it back at the desk. Answers the dossier's row and the handover.
+Result<Reply> transfer(Context& desk, const Request& req, const staff::Principal& who) {
+  TRY_ASSIGN(const db::Id id, id_param(req));
+  TRY_ASSIGN(const json body, json_body(req));
+  const bool back = body.is_object() && body.contains("back") && body["back"].is_boolean() &&
+                    body["back"].get<bool>();
+  TRY_ASSIGN(const std::string from_person, string_field(body, "from_person"));
+  TRY_ASSIGN(const std::string note, string_field(body, "note"));
+  db::UnitHandover done;
+  if (back) {
+    TRY_ASSIGN(done,
+               tracking::return_from_unit(desk.store, desk.clock, id,
+                                          tracking::UnitReturn{from_person, note, who.login}));
+  } else {
+    tracking::Transfer request;
+    TRY_ASSIGN(request.to_unit, string_field(body, "to_unit"));
+    TRY_ASSIGN(request.to_person, string_field(body, "to_person"));
+    request.from_person = from_person;
+    request.note = note;
+    request.actor = who.login;
+    TRY_ASSIGN(done, tracking::transfer_dossier(desk.store, desk.clock, id, request));
+  }
+  TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, id));
+  return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))},
+                         {"handover",
+                          {{"at", common::format_iso(done.at)},
+                           {"from_unit", done.from_unit},
+                           {"to_unit", done.to_unit},
+                           {"back_to_desk", done.back_to_desk}}}});
 }
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
@@ -463,6 +495,7 @@ std::vector<Route> dossier_routes() {
           {Method::post, "/api/dossiers/<int>/result-delivery", P::act, set_result_delivery},
           {Method::post, "/api/dossiers/<int>/collection", P::act, collect_result},
           {Method::post, "/api/dossiers/<int>/fees", P::act, record_fee},
+          {Method::post, "/api/dossiers/<int>/transfer", P::act, transfer},
           {Method::post, "/api/dossiers/accept", P::act, accept_many},
           {Method::get, "/api/receipts", P::read_dossiers, receipts},
           {Method::get, "/api/procedures", P::read_dossiers, procedures},

@@ -79,7 +79,7 @@ constexpr std::array<std::pair<RecipientKind, std::string_view>, 2> k_recipient_
     {RecipientKind::authorised, "authorised"},
 }};
 
-constexpr std::array<std::pair<EventKind, std::string_view>, 49> k_event_kinds{{
+constexpr std::array<std::pair<EventKind, std::string_view>, 51> k_event_kinds{{
     {EventKind::received_by_post, "received_by_post"},
     {EventKind::applicant_added, "applicant_added"},
     {EventKind::applicant_updated, "applicant_updated"},
@@ -106,6 +106,8 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 49> k_event_kinds{{
     {EventKind::letter_dispatched, "letter_dispatched"},
     {EventKind::letter_delivered, "letter_delivered"},
     {EventKind::letter_returned, "letter_returned"},
+    {EventKind::transferred, "transferred"},
+    {EventKind::returned_from_unit, "returned_from_unit"},
     {EventKind::registered, "registered"},
     {EventKind::carrier_status, "carrier_status"},
     {EventKind::queued, "queued"},

@@ -46,6 +46,11 @@ struct Procedure {
   // citizen's financial obligations out of the processing time (land procedures, for instance).
   std::int64_t fee_vnd = 0;
   bool fees_pause_clock = false;
+  // The unit that decides it when that is not the desk (docs/domain.md §1.4a, schema v15): its
+  // level ("province", "commune", "central"; free words of the catalogue) and name ("Sở Tài
+  // nguyên và Môi trường thành phố Đà Nẵng"). Empty: the desk decides it itself.
+  std::string competent_level;
+  std::string competent_unit;
 };
 
 using common::CalendarDay;  // a day off, or a Saturday swapped to a working day
@@ -196,6 +201,24 @@ struct ResultCollection {
   RecipientKind recipient_kind = RecipientKind::citizen;
   std::string recipient_name;
   std::string recipient_id_number;
+};
+
+// One handover of a dossier between units (docs/domain.md §1.4a, schema v15): from the desk to
+// the competent unit, on between units, or back to the desk (back_to_desk). `actor` is the staff
+// user who recorded it: the one who handed over when from_unit is the desk, the one who received
+// when back_to_desk. from_person and to_person are the other unit's people as typed: personal
+// data, for staff and form 06 only.
+struct UnitHandover {
+  Id id = 0;
+  Id dossier_id = 0;
+  Timestamp at{};
+  std::string from_unit;
+  std::string from_person;
+  std::string to_unit;
+  std::string to_person;
+  std::string note;
+  std::string actor;
+  bool back_to_desk = false;
 };
 
 // The applicant's identity, as read from the chip ID card QR or typed by staff. Personal data:
@@ -377,6 +400,8 @@ enum class EventKind {
   letter_dispatched,
   letter_delivered,
   letter_returned,
+  transferred,              // handed to another unit (docs/domain.md §1.4a; data: from/to unit)
+  returned_from_unit,       // back at the desk from another unit (data: from_unit)
   // Shipments, the mailroom, the desk's setup, staff accounts.
   registered,      // a shipment registered
   carrier_status,  // a shipment's status changed at the carrier

@@ -197,6 +197,9 @@ class Transaction {
   // already recorded for the same dossier or the dossier does not exist.
   virtual common::Result<Id> insert_fee_receipt(const FeeReceipt& receipt) = 0;
   virtual common::Result<std::vector<FeeReceipt>> fee_receipts_of(Id dossier_id) = 0;
+  // Handovers of a dossier between units (schema v15, docs/domain.md §1.4a), oldest first.
+  virtual common::Result<Id> insert_unit_handover(const UnitHandover& handover) = 0;
+  virtual common::Result<std::vector<UnitHandover>> unit_handovers_of(Id dossier_id) = 0;
 
   // Inserts the scan and its codes.
   virtual common::Result<Id> insert_scan(const Scan& scan) = 0;

@@ -26,8 +26,10 @@ std::optional<T> to_int(const std::string& text) {
   return value;
 }
 
-// The optional columns after the seven a catalogue must have, in any order (docs/domain.md §5.5).
-constexpr std::array<std::string_view, 2> k_optional_columns = {"fee_vnd", "fees_pause_clock"};
+// The optional columns after the seven a catalogue must have, in any order: the unit that decides
+// (docs/domain.md §1.4a; without them the desk decides) and the fee (§5.5).
+constexpr std::array<std::string_view, 4> k_optional_columns = {
+    "competent_level", "competent_unit", "fee_vnd", "fees_pause_clock"};
 
 }  // namespace
 
@@ -109,7 +111,18 @@ common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesy
           return fail(common::Text{msg::catalogue_bad_pause, {{"value", value}}});
         }
         p.fees_pause_clock = value == "yes";
+      } else if (columns[i] == "competent_level") {
+        p.competent_level = value;
+      } else if (columns[i] == "competent_unit") {
+        p.competent_unit = value;
       }
+    }
+    if (!p.competent_level.empty() && p.competent_level != "province" &&
+        p.competent_level != "commune" && p.competent_level != "central") {
+      return fail(common::Text{msg::catalogue_bad_level, {{"level", p.competent_level}}});
+    }
+    if (!p.competent_level.empty() && p.competent_unit.empty()) {
+      return fail(common::Text{msg::catalogue_level_without_unit});
     }
     out.push_back(std::move(p));
   }

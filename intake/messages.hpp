@@ -423,6 +423,13 @@ inline constexpr MessageDef catalogue_bad_pause{"catalogue_bad_pause",
                                                 "fees_pause_clock '{value}' must be yes or no"};
 inline constexpr MessageDef catalogue_no_procedures{
     "catalogue_no_procedures", "{file}: tệp không có thủ tục nào", "{file}: no procedures in it"};
+// The catalogue's optional competent unit (docs/domain.md §1.4a).
+inline constexpr MessageDef catalogue_bad_level{
+    "catalogue_bad_level", "competent_level '{level}' không phải là province, commune hay central",
+    "competent_level '{level}' is not province, commune or central"};
+inline constexpr MessageDef catalogue_level_without_unit{
+    "catalogue_level_without_unit", "có competent_level mà không có competent_unit (tên cơ quan)",
+    "competent_level given without competent_unit (the unit's name)"};
 
 // Every message above, for rebuilding a Text from its id (a manual-queue reason kept as data).
 inline constexpr const MessageDef* k_catalogue[] = {
@@ -554,6 +561,8 @@ inline constexpr const MessageDef* k_catalogue[] = {
     &catalogue_bad_fee,
     &catalogue_bad_pause,
     &catalogue_no_procedures,
+    &catalogue_bad_level,
+    &catalogue_level_without_unit,
     // catalogue-end
 };
 

@@ -109,7 +109,8 @@ struct History {
 
 // Agency steps measured against the deadline in force when they happened.
 bool measured_against_deadline(db::EventKind action) {
-  return action == db::EventKind::processing_started || action == db::EventKind::fees_requested ||
+  return action == db::EventKind::processing_started || action == db::EventKind::transferred ||
+         action == db::EventKind::returned_from_unit || action == db::EventKind::fees_requested ||
          action == db::EventKind::fees_paid || action == db::EventKind::processed ||
          action == db::EventKind::stopped || action == db::EventKind::return_dispatched;
 }
@@ -174,6 +175,11 @@ History read_history(const std::vector<db::Event>& events, const common::Working
       if (auto due = json_time(data, "due_at")) {
         notes.push_back("Hẹn trả mới: " + short_datetime(*due));
       }
+    }
+    if (e.action == db::EventKind::transferred || e.action == db::EventKind::returned_from_unit) {
+      // docs/domain.md §1.4a: the units, never the people (they are on the handover table).
+      if (auto from = json_text(data, "from_unit"); !from.empty()) notes.push_back("Từ: " + from);
+      if (auto to = json_text(data, "to_unit"); !to.empty()) notes.push_back("Đến: " + to);
     }
     if (e.action == db::EventKind::return_dispatched) {
       std::string number = json_text(data, "return_tracking_number");
@@ -488,6 +494,103 @@ Result<CollectionForm> load_collection(db::Transaction& tx, db::Id dossier_id) {
   return form;
 }
 
+namespace {
+
+// The deadline in force at `at`: the latest due date an event up to then set (a supplement
+// request stops the clock until the complete dossier restarts it).
+std::optional<Timestamp> due_in_force_at(const std::vector<db::Event>& events, Timestamp at) {
+  std::optional<Timestamp> due;
+  for (const db::Event& e : events) {
+    if (e.at > at) break;
+    const auto data = nlohmann::json::parse(e.data, nullptr, false);
+    if (auto set = json_time(data, "due_at")) {
+      due = set;
+    } else if (e.action == db::EventKind::supplement_requested) {
+      due.reset();
+    }
+  }
+  return due;
+}
+
+// Form 06's handover table (docs/domain.md §1.4a; Decree 118/2025 Art. 20): the receipt at the
+// desk (acceptance, or the envelope's registration before it), then each handover between units.
+Result<std::vector<HandoverRow>> handover_rows(db::Transaction& tx, db::Id dossier_id,
+                                               const std::vector<db::Event>& events,
+                                               const std::string& desk) {
+  std::vector<HandoverRow> rows;
+  std::map<std::string, Signer> signers;  // one read per staff user
+  const auto staff = [&](const std::string& login) -> Result<Signer> {
+    auto known = signers.find(login);
+    if (known == signers.end()) {
+      TRY_ASSIGN(auto signer, signer_of(tx, login));
+      known = signers.emplace(login, std::move(signer)).first;
+    }
+    return known->second;
+  };
+  const auto measured = [&](HandoverRow& row) {
+    row.deadline = due_in_force_at(events, row.at);
+    if (row.deadline) row.timeliness = compare(row.at, *row.deadline);
+  };
+  const db::Event* receipt = nullptr;
+  for (const db::Event& e : events) {
+    if (e.action == db::EventKind::accepted) {
+      receipt = &e;
+      break;
+    }
+  }
+  if (receipt == nullptr) {
+    for (const db::Event& e : events) {
+      if (e.action == db::EventKind::received_by_post) {
+        receipt = &e;
+        break;
+      }
+    }
+  }
+  if (receipt != nullptr) {
+    HandoverRow row;
+    row.at = receipt->at;
+    row.from_unit = "Dịch vụ bưu chính công ích (hồ sơ gửi qua bưu điện)";
+    row.to_unit = desk;
+    TRY_ASSIGN(row.to_person, staff(receipt->actor));
+    if (receipt->action == db::EventKind::accepted) {
+      // Accepted: the appointment is what every later row is measured against.
+      const auto data = nlohmann::json::parse(receipt->data, nullptr, false);
+      row.deadline = json_time(data, "due_at");
+      if (row.deadline) row.timeliness = compare(row.at, *row.deadline);
+      row.note = "Tiếp nhận hồ sơ (Mẫu 01)";
+    } else {
+      row.note = "Nhận hồ sơ qua bưu điện, chờ tiếp nhận";
+    }
+    rows.push_back(std::move(row));
+  }
+  TRY_ASSIGN(const auto handovers, tx.unit_handovers_of(dossier_id));
+  bool at_desk = true;
+  for (const db::UnitHandover& h : handovers) {
+    HandoverRow row;
+    row.at = h.at;
+    row.from_unit = h.from_unit;
+    row.to_unit = h.to_unit;
+    // Staff of the desk by full name and title; the other units' people as typed.
+    if (at_desk && h.from_person.empty()) {
+      TRY_ASSIGN(row.from_person, staff(h.actor));
+    } else {
+      row.from_person = Signer{h.from_person, {}};
+    }
+    if (h.back_to_desk) {
+      TRY_ASSIGN(row.to_person, staff(h.actor));
+    } else {
+      row.to_person = Signer{h.to_person, {}};
+    }
+    row.note = h.note;
+    measured(row);
+    at_desk = h.back_to_desk;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
 Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) {
   ControlSheet sheet;
   TRY_ASSIGN(sheet.dossier, load_dossier_summary(tx, dossier_id));
@@ -504,6 +607,7 @@ Result<ControlSheet> load_control_sheet(db::Transaction& tx, db::Id dossier_id) 
     step.actor = known->second;
   }
   TRY_ASSIGN(sheet.agency, load_dossier_agency(tx, dossier_id));
+  TRY_ASSIGN(sheet.handovers, handover_rows(tx, dossier_id, events, sheet.agency.name));
   return sheet;
 }
 

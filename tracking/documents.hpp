@@ -158,11 +158,29 @@ struct ControlStep {
   Timeliness timeliness = Timeliness::not_applicable;
 };
 
+// One row of form 06's handover table (docs/domain.md §1.4a): who handed the dossier to whom,
+// when, measured against the dossier's deadline in force then. Staff of the desk are named by
+// full name and title; the other units' people as typed.
+struct HandoverRow {
+  common::Timestamp at{};
+  std::string from_unit;
+  Signer from_person;
+  std::string to_unit;
+  Signer to_person;
+  std::optional<common::Timestamp> deadline;
+  Timeliness timeliness = Timeliness::not_applicable;
+  std::string note;
+};
+
 // Form 06 (form 05 before 15 September 2025): "Phiếu kiểm soát quá trình giải quyết hồ sơ".
 struct ControlSheet {
   AgencyInfo agency;
   DossierSummary dossier;
   std::vector<ControlStep> steps;  // oldest first
+  // The receipt at the desk, then each handover between units, oldest first. Printed as form
+  // 06's table for a dossier filed from 15 September 2025; a dossier of Circular 01/2018's set
+  // prints its event log only, as it always did.
+  std::vector<HandoverRow> handovers;
   PaperSize paper = PaperSize::a4;
 };
 

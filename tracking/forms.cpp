@@ -59,6 +59,8 @@ std::string step_vn(std::string_view action) {
       {"return_dispatched", "Gửi trả kết quả qua bưu chính"},
       {"result_returned", "Đã trả kết quả cho công dân"},
       {"return_failed", "Bưu chính hoàn trả kết quả về cơ quan"},
+      {"transferred", "Chuyển hồ sơ đến cơ quan giải quyết (liên thông)"},
+      {"returned_from_unit", "Nhận lại hồ sơ, kết quả từ cơ quan giải quyết"},
   };
   for (const auto& [name, vn] : k_names) {
     if (name == action) return std::string(vn);
@@ -260,6 +262,28 @@ Result<std::string> render_control_sheet(const ControlSheet& sheet) {
     steps.push_back(row);
   }
   data.set("steps", steps);
+  // Circular 03/2025's control sheet is a table of handovers (docs/domain.md §1.4a): the
+  // receipt at the desk, then each unit's handover; a sheet of the 2018 set prints as it did.
+  if (form_set_at(sheet.dossier.filed_at) == FormSet::tt03_2025) {
+    data.set("handover_table", true);
+    Data rows{Data::type::list};
+    int row_number = 0;
+    for (const HandoverRow& h : sheet.handovers) {
+      Data row;
+      row.set("number", std::to_string(++row_number));
+      row.set("at", detail::short_datetime(h.at));
+      row.set("from_unit", h.from_unit);
+      row.set("from_person", detail::signer_data(h.from_person));
+      row.set("to_unit", h.to_unit);
+      row.set("to_person", detail::signer_data(h.to_person));
+      row.set("deadline", detail::optional_datetime(h.deadline));
+      row.set("late", h.timeliness == Timeliness::late);
+      row.set("timeliness", std::string(timeliness_vn(h.timeliness)));
+      row.set("note", h.note);
+      rows.push_back(row);
+    }
+    data.set("handovers", rows);
+  }
   return detail::render_page("form_06_control", std::move(data));
 }
 

@@ -93,7 +93,7 @@ inline constexpr MessageDef unknown{"action_unknown", "Thao tác chưa rõ", "Un
 }  // namespace actions
 
 // Staff words for each event kind: web/static/i18n.js's 'event.*' (checked by tests/app).
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 49> k_event_labels{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 51> k_event_labels{{
     {db::EventKind::received_by_post,
      {"event_received_by_post", "Nhận hồ sơ qua bưu chính (bưu điện bàn giao)",
       "Received by post (handed over by the carrier)"}},
@@ -160,6 +160,12 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 49> k_event_l
     {db::EventKind::letter_returned,
      {"event_letter_returned", "Bưu chính hoàn trả văn bản về cơ quan",
       "Letter came back undelivered"}},
+    {db::EventKind::transferred,
+     {"event_transferred", "Chuyển hồ sơ đến cơ quan giải quyết (liên thông)",
+      "Dossier handed to the deciding unit"}},
+    {db::EventKind::returned_from_unit,
+     {"event_returned_from_unit", "Nhận lại hồ sơ, kết quả từ cơ quan giải quyết",
+      "Dossier (and result) back from the deciding unit"}},
     {db::EventKind::registered, {"event_registered", "Đăng ký bưu gửi", "Shipment registered"}},
     {db::EventKind::carrier_status,
      {"event_carrier_status", "Bưu điện cập nhật trạng thái bưu gửi", "Carrier status changed"}},
@@ -206,7 +212,7 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 49> k_event_l
 // The steps a citizen may see, in their words (i18n.js's 'step.*'). A kind not listed here (an
 // applicant added, a scan repeated, anything added later) is not shown: a whitelist, so a new
 // kind of event cannot leak into the public view by default.
-constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 18> k_citizen_steps{{
+constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 20> k_citizen_steps{{
     {db::EventKind::received_by_post,
      {"step_received_by_post", "Bộ phận một cửa đã nhận hồ sơ qua bưu điện",
       "The desk received the dossier by post"}},
@@ -251,6 +257,14 @@ constexpr std::array<std::pair<db::EventKind, common::MessageDef>, 18> k_citizen
     // (msg::letter_posted_step); this is its name when they are not known.
     {db::EventKind::letter_dispatched,
      {"step_letter_dispatched", "Đã gửi văn bản qua bưu điện", "A letter was posted"}},
+    // docs/domain.md §1.4a: the unit's name is added by the lookup (a public office, not a
+    // person); who handed over or received is never shown.
+    {db::EventKind::transferred,
+     {"step_transferred", "Hồ sơ đã chuyển đến cơ quan giải quyết",
+      "The dossier was sent to the deciding agency"}},
+    {db::EventKind::returned_from_unit,
+     {"step_returned_from_unit", "Hồ sơ đã chuyển về bộ phận một cửa",
+      "The dossier came back to the desk"}},
 }};
 
 constexpr std::array<std::pair<db::ScanOutcome, common::MessageDef>, 4> k_outcome_labels{{

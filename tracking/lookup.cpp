@@ -131,6 +131,13 @@ Result<CitizenView> build_citizen_view(db::Transaction& tx, const db::Dossier& d
       step.step = "collected_at_desk";
       step.label = std::string(collected_at_desk_step().wording(common::Lang::vi));
     }
+    if (e.action == db::EventKind::transferred) {
+      // docs/domain.md §1.4a: "Hồ sơ đã chuyển đến <unit>"; the event holds no person's name.
+      if (auto unit = string_field(data, "to_unit"); unit && !unit->empty()) {
+        step.unit = *unit;
+        step.label = "Hồ sơ đã chuyển đến " + *unit;
+      }
+    }
     step.at = e.action == db::EventKind::received_by_post
                   ? iso_field(data, "filed_at").value_or(d.filed_at)
                   : iso_field(data, "at").value_or(e.at);
@@ -340,6 +347,7 @@ Result<StaffView> staff_lookup(db::Transaction& tx, std::string_view key) {
   TRY_ASSIGN(auto citizen, build_citizen_view(tx, *dossier));
   view.citizen = std::move(citizen);
   TRY_ASSIGN(view.collection, tx.result_collection_of(dossier->id));
+  TRY_ASSIGN(view.handovers, tx.unit_handovers_of(dossier->id));
   return view;
 }
 
@@ -378,6 +386,7 @@ json citizen_object(const CitizenView& v) {
       step["letter"] = s.letter;
       step["tracking_number"] = s.tracking_number;
     }
+    if (!s.unit.empty()) step["unit"] = s.unit;
     timeline.push_back(std::move(step));
   }
   json shipments = json::array();
@@ -599,7 +608,20 @@ json staff_object(const StaffView& v) {
                  {"name", v.procedure->name},
                  {"field", v.procedure->field},
                  {"time", fmt::format("{} {}", v.procedure->time_amount,
-                                      db::time_unit_name(v.procedure->time_unit))}};
+                                      db::time_unit_name(v.procedure->time_unit))},
+                 {"competent_level", v.procedure->competent_level},
+                 {"competent_unit", v.procedure->competent_unit}};
+  }
+  json handovers = json::array();
+  for (const db::UnitHandover& h : v.handovers) {
+    handovers.push_back({{"at", common::format_iso(h.at)},
+                         {"from_unit", h.from_unit},
+                         {"from_person", h.from_person},
+                         {"to_unit", h.to_unit},
+                         {"to_person", h.to_person},
+                         {"note", h.note},
+                         {"actor", h.actor},
+                         {"back_to_desk", h.back_to_desk}});
   }
   json j = {
       {"id", d.id},
@@ -626,6 +648,7 @@ json staff_object(const StaffView& v) {
                            {"name", v.collection->recipient_name},
                            {"id_number", v.collection->recipient_id_number}}
                     : json()},
+      {"handovers", std::move(handovers)},
       {"shipments", std::move(shipments)},
       {"letters", std::move(letters)},
       {"history", std::move(history)},
@@ -688,6 +711,16 @@ std::string staff_text(const StaffView& v) {
                          safe(e.location_code), safe(e.location), e.description.empty() ? "" : ": ",
                          safe(e.description));
     }
+  }
+  // docs/domain.md §1.4a: each handover between units, with who handed over and received.
+  for (const db::UnitHandover& h : v.handovers) {
+    const std::string from =
+        h.from_person.empty() && !h.back_to_desk ? safe(h.actor) : safe(h.from_person);
+    const std::string to = h.back_to_desk ? safe(h.actor) : safe(h.to_person);
+    out +=
+        fmt::format("  handover:    {}  {}{} -> {}{}{}\n", local_minutes(h.at), safe(h.from_unit),
+                    from.empty() ? "" : " (" + from + ")", safe(h.to_unit),
+                    to.empty() ? "" : " (" + to + ")", h.note.empty() ? "" : ": " + safe(h.note));
   }
   out += "  history:\n";
   for (const db::Event& e : v.history) {

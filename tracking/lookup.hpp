@@ -55,6 +55,9 @@ struct CitizenStep {
   // its tracking number, not personal data. Empty for other steps.
   std::string letter;
   std::string tracking_number;
+  // The unit the dossier went to (step "transferred", docs/domain.md §1.4a): a public office's
+  // name, never a person's.
+  std::string unit;
 };
 
 // One carrier event: when, what (normalised), at which post office. Not the carrier's text.
@@ -133,6 +136,8 @@ struct StaffView {
   CitizenView citizen;
   // Who received the result at the desk (tracking::record_collection); personal data, for staff.
   std::optional<db::ResultCollection> collection;
+  // Handovers between units (docs/domain.md §1.4a), oldest first; names of people, for staff.
+  std::vector<db::UnitHandover> handovers;
 };
 
 // The single error of a failed citizen lookup, whatever failed (no such code, or a wrong lookup

@@ -419,6 +419,39 @@ inline constexpr MessageDef unknown_payment_method{
     "Cách nộp “{value}” không hợp lệ: chọn desk (tại Trung tâm), post (qua bưu điện) hoặc online "
     "(trực tuyến)",
     "unknown payment method '{value}': give desk, post or online"};
+// ---- Handovers between units (docs/domain.md §1.4a; tracking/transfers.hpp)
+inline constexpr MessageDef transfer_state{
+    "transfer_state",
+    "Hồ sơ #{id} đang ở trạng thái “{state}”: chỉ chuyển hồ sơ đã tiếp nhận hoặc đang giải quyết "
+    "đến cơ quan khác",
+    "dossier #{id} is \"{state}\": only an accepted or in-process dossier can be handed to "
+    "another unit"};
+inline constexpr MessageDef transfer_unit_invalid{
+    "transfer_unit_invalid",
+    "Hồ sơ #{id}: cần nhập tên cơ quan, đơn vị nhận hồ sơ (tối đa 200 ký tự, không có ký tự điều "
+    "khiển)",
+    "dossier #{id}: give the receiving unit's name (at most 200 characters, no control "
+    "characters)"};
+inline constexpr MessageDef transfer_person_invalid{
+    "transfer_person_invalid",
+    "Hồ sơ #{id}: họ tên người giao, người nhận tối đa 100 ký tự, ghi chú tối đa 500 ký tự, không "
+    "có ký tự điều khiển",
+    "dossier #{id}: the names of who hands over and who receives take at most 100 characters, "
+    "the note at most 500, with no control characters"};
+inline constexpr MessageDef transfer_to_desk{
+    "transfer_to_desk",
+    "Hồ sơ #{id}: “{unit}” là bộ phận một cửa; để nhận lại hồ sơ từ cơ quan giải quyết, dùng "
+    "thao tác nhận lại hồ sơ (transfer-back)",
+    "dossier #{id}: \"{unit}\" is the desk itself; to take the dossier back from the unit, "
+    "record its return (transfer-back)"};
+inline constexpr MessageDef transfer_same_unit{"transfer_same_unit",
+                                               "Hồ sơ #{id} đang ở “{unit}” rồi",
+                                               "dossier #{id} is at \"{unit}\" already"};
+inline constexpr MessageDef not_at_other_unit{
+    "not_at_other_unit",
+    "Hồ sơ #{id} đang ở bộ phận một cửa, chưa chuyển đến cơ quan nào nên không có gì để nhận lại",
+    "dossier #{id} is at the desk: it was not handed to another unit, so there is nothing to take "
+    "back"};
 
 }  // namespace tracking::msg
 

@@ -533,6 +533,35 @@ Result<std::vector<FeeReceipt>> Repository::fee_receipts_of(Id dossier_id) {
       f.paid_at = r.next<Timestamp>();
       f.recorded_by = r.next<std::string>();
       return f;
+Result<Id> Repository::insert_unit_handover(const UnitHandover& h) {
+  return guarded("recording a handover between units", [&]() -> Result<Id> {
+    return insert(
+        "INSERT INTO unit_handovers(dossier_id, at, from_unit, from_person, to_unit, to_person, "
+        "note, actor, back_to_desk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        h.dossier_id, h.at, h.from_unit, h.from_person, h.to_unit, h.to_person, h.note, h.actor,
+        h.back_to_desk);
+  });
+}
+
+Result<std::vector<UnitHandover>> Repository::unit_handovers_of(Id dossier_id) {
+  return guarded("reading the handovers between units", [&]() -> Result<std::vector<UnitHandover>> {
+    auto& s = query(
+        "SELECT id, dossier_id, at, from_unit, from_person, to_unit, to_person, note, actor, "
+        "back_to_desk FROM unit_handovers WHERE dossier_id = ? ORDER BY at, id",
+        dossier_id);
+    return read_all(s, "unit_handovers", [](RowReader& r) {
+      UnitHandover h;
+      h.id = r.id();
+      h.dossier_id = r.next<Id>();
+      h.at = r.next<Timestamp>();
+      h.from_unit = r.next<std::string>();
+      h.from_person = r.next<std::string>();
+      h.to_unit = r.next<std::string>();
+      h.to_person = r.next<std::string>();
+      h.note = r.next<std::string>();
+      h.actor = r.next<std::string>();
+      h.back_to_desk = r.next<bool>();
+      return h;
     });
   });
 }

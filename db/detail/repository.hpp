@@ -104,6 +104,8 @@ class Repository final : public Transaction {
   common::Result<std::optional<ResultCollection>> result_collection_of(Id dossier_id) override;
   common::Result<Id> insert_fee_receipt(const FeeReceipt& receipt) override;
   common::Result<std::vector<FeeReceipt>> fee_receipts_of(Id dossier_id) override;
+  common::Result<Id> insert_unit_handover(const UnitHandover& handover) override;
+  common::Result<std::vector<UnitHandover>> unit_handovers_of(Id dossier_id) override;
 
   // scans.cpp: scans and their codes, the manual queue, handover batches.
   common::Result<Id> insert_scan(const Scan& scan) override;

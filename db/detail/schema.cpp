@@ -395,8 +395,35 @@ ALTER TABLE return_orders ADD COLUMN purpose TEXT NOT NULL DEFAULT 'result'
   CHECK (purpose IN ('result', 'receipt', 'supplement', 'refusal', 'apology', 'stop'));
 )sql";
 
-constexpr std::array<const char*, 14> k_migrations = {
-    k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11, k_v12, k_v13, k_v14};
+// v15: handovers between units (docs/domain.md §1.4a; Decree 118/2025 Art. 20): the unit that
+// decides a procedure when it is not the desk (procedures.competent_level and competent_unit, ''
+// for the desk itself, so every procedure of earlier versions), and one row per handover of a
+// dossier between the desk and another unit, the return to the desk included (back_to_desk = 1).
+// People: a staff user who hands over or receives at the desk is the row's actor (a login,
+// named by users.full_name and title on the control sheet); the other unit's people are typed
+// (from_person, to_person). Those names are personal data: staff pages and form 06 only, never
+// the event log or the citizen's lookup. Self-contained: nothing else in this version.
+constexpr const char* k_v15 = R"sql(
+ALTER TABLE procedures ADD COLUMN competent_level TEXT NOT NULL DEFAULT '';
+ALTER TABLE procedures ADD COLUMN competent_unit TEXT NOT NULL DEFAULT '';
+CREATE TABLE unit_handovers (
+  id           INTEGER PRIMARY KEY,
+  dossier_id   INTEGER NOT NULL REFERENCES dossiers(id),
+  at           INTEGER NOT NULL,
+  from_unit    TEXT NOT NULL,
+  from_person  TEXT NOT NULL DEFAULT '',
+  to_unit      TEXT NOT NULL,
+  to_person    TEXT NOT NULL DEFAULT '',
+  note         TEXT NOT NULL DEFAULT '',
+  actor        TEXT NOT NULL,
+  back_to_desk INTEGER NOT NULL DEFAULT 0 CHECK (back_to_desk IN (0, 1))
+);
+CREATE INDEX unit_handovers_by_dossier ON unit_handovers(dossier_id, at, id);
+)sql";
+
+constexpr std::array<const char*, 15> k_migrations = {k_v1,  k_v2,  k_v3,  k_v4,  k_v5,
+                                                      k_v6,  k_v7,  k_v8,  k_v9,  k_v10,
+                                                      k_v11, k_v12, k_v13, k_v14, k_v15};
 
 }  // namespace
 

@@ -19,7 +19,7 @@ Agency read_agency(RowReader& r) {
 
 constexpr char k_procedure_columns[] =
     "id, code, version, name, field, time_amount, time_unit, effective_from, fee_vnd, "
-    "fees_pause_clock";
+    "fees_pause_clock, competent_level, competent_unit";
 
 Procedure read_procedure(RowReader& r) {
   Procedure p;
@@ -33,6 +33,8 @@ Procedure read_procedure(RowReader& r) {
   p.effective_from = r.next<Date>();
   p.fee_vnd = r.next<std::int64_t>();
   p.fees_pause_clock = r.next<int>() != 0;
+  p.competent_level = r.next<std::string>();
+  p.competent_unit = r.next<std::string>();
   return p;
 }
 
@@ -117,13 +119,15 @@ Result<Id> Repository::upsert_procedure(const Procedure& p) {
   return guarded("saving a procedure", [&]() -> Result<Id> {
     return returned_int(query(
         "INSERT INTO procedures(code, version, name, field, time_amount, time_unit, "
-        "effective_from, fee_vnd, fees_pause_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "effective_from, fee_vnd, fees_pause_clock, competent_level, competent_unit) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(code, version) DO UPDATE SET name = excluded.name, field = excluded.field, "
         "time_amount = excluded.time_amount, time_unit = excluded.time_unit, "
         "effective_from = excluded.effective_from, fee_vnd = excluded.fee_vnd, "
-        "fees_pause_clock = excluded.fees_pause_clock RETURNING id",
+        "fees_pause_clock = excluded.fees_pause_clock, competent_level = excluded.competent_level, "
+        "competent_unit = excluded.competent_unit RETURNING id",
         p.code, p.version, p.name, p.field, p.time_amount, p.time_unit, p.effective_from, p.fee_vnd,
-        p.fees_pause_clock ? 1 : 0));
+        p.fees_pause_clock ? 1 : 0, p.competent_level, p.competent_unit));
   });
 }
 

@@ -16,6 +16,7 @@
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
 #include "tracking/lookup.hpp"
+#include "tracking/documents.hpp"
 
 namespace {
 
@@ -218,6 +219,43 @@ TEST_CASE(
     CHECK(html.find("Phiếu giao trả kết quả") != std::string::npos);
     CHECK(html.find(code) != std::string::npos);
     CHECK(html.find("Người nhận kết quả") != std::string::npos);
+  }
+  // docs/domain.md §1.4a: dossiers of a procedure another unit decides went there after
+  // acceptance and came back to the desk; each control sheet lists the receipt and both handovers.
+  REQUIRE_FALSE(outcome->transferred.empty());
+  for (const auto& [id, unit] : outcome->transferred) {
+    INFO("dossier #" << id);
+    CHECK(unit == "Sở Nông nghiệp và Môi trường thành phố Đà Nẵng");
+    CHECK(outcome->back_from_unit.count(id) == 1);
+    const auto handovers = store
+                               ->read<std::vector<db::UnitHandover>>(
+                                   [&](db::Transaction& tx) { return tx.unit_handovers_of(id); })
+                               .value();
+    REQUIRE(handovers.size() == 2);
+    CHECK(handovers[0].to_unit == unit);
+    CHECK_FALSE(handovers[0].back_to_desk);
+    CHECK(handovers[1].from_unit == unit);
+    CHECK(handovers[1].back_to_desk);
+    const db::Dossier d = store
+                              ->read<std::optional<db::Dossier>>(
+                                  [&](db::Transaction& tx) { return tx.get_dossier(id); })
+                              .value()
+                              .value();
+    const auto sheet = outcome->documents / tracking::document_folder_name(d) / "form-06.html";
+    REQUIRE(std::filesystem::exists(sheet));
+    const std::string html = test_support::read_file(sheet);
+    CHECK(html.find("Thời gian giao, nhận hồ sơ") != std::string::npos);
+    CHECK(html.find("Trung tâm Phục vụ hành chính công phường Hải Châu (demo)") !=
+          std::string::npos);
+    CHECK(html.find(unit) != std::string::npos);
+    CHECK(html.find("Cán bộ Lê Thị Hoa (demo)") != std::string::npos);         // the desk's officer
+    CHECK(html.find("Chuyên viên Phạm Thị Thu (demo)") != std::string::npos);  // the unit's
+    std::size_t rows = 0;
+    for (auto at = html.find("<tr class=\"handover\">"); at != std::string::npos;
+         at = html.find("<tr class=\"handover\">", at + 1)) {
+      ++rows;
+    }
+    CHECK(rows == 3);  // the receipt, to the unit, back to the desk
   }
   // The narrative shows the citizen where the result was to be collected.
   CHECK(test_support::read_file(dir / "demo.log")

@@ -2923,4 +2923,45 @@ TEST_CASE("an officer records a fee receipt and the dossier waiting for its fees
       api.login(k_mailroom));
   REQUIRE(clerk);
   CHECK(clerk->status == 403);
+    "an officer hands a dossier to the deciding unit and takes it back, the mailroom may not, and "
+    "the control sheet lists both") {
+  StaffDesk desk({true, test_options()});
+  const db::Id id = desk.add_dossier(NewDossier("Trần Thị Mai", "048090001111"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  const Auth mailroom = api.login(k_mailroom);
+  const std::string transfer = dossier_path(id) + "/transfer";
+  const json to_unit = {{"to_unit", "Sở Nông nghiệp và Môi trường thành phố Đà Nẵng"},
+                        {"to_person", "Phạm Thị Thu"},
+                        {"note", "Kèm bản gốc"}};
+  // docs/domain.md §1.4a: not before acceptance.
+  const auto early = api.post(transfer, to_unit, officer.in("vi"));
+  REQUIRE(early);
+  CHECK(early->status == 409);
+  CHECK_MESSAGE(contains(early->body, "chỉ chuyển hồ sơ đã tiếp nhận"), early->body);
+  accept_and_print(api, id, officer);
+  // An officer's action: the mailroom is refused.
+  const auto not_theirs = api.post(transfer, to_unit, mailroom);
+  REQUIRE(not_theirs);
+  CHECK(not_theirs->status == 403);
+  const auto sent = api.post(transfer, to_unit, officer);
+  REQUIRE(sent);
+  REQUIRE_MESSAGE(sent->status == 200, sent->body);
+  CHECK(body_of(sent)["handover"]["to_unit"] == "Sở Nông nghiệp và Môi trường thành phố Đà Nẵng");
+  const auto back =
+      api.post(transfer, json{{"back", true}, {"from_person", "Đỗ Văn Khoa"}}, officer);
+  REQUIRE(back);
+  REQUIRE_MESSAGE(back->status == 200, back->body);
+  CHECK(body_of(back)["handover"]["back_to_desk"] == true);
+  const json page = body_of(api.get(dossier_path(id), officer));
+  REQUIRE(page["handovers"].size() == 2u);
+  CHECK(page["handovers"][0]["to_person"] == "Phạm Thị Thu");
+  CHECK(page["handovers"][1]["from_person"] == "Đỗ Văn Khoa");
+  const auto sheet = api.get(dossier_path(id) + "/documents/control", officer);
+  REQUIRE(sheet);
+  REQUIRE(sheet->status == 200);
+  CHECK(contains(sheet->body, "Thời gian giao, nhận hồ sơ"));
+  CHECK(contains(sheet->body, "Phạm Thị Thu"));
+  CHECK(contains(sheet->body, "Đỗ Văn Khoa"));
+  CHECK(contains(sheet->body, "Lê Thị Hoa"));  // the officer, by full name
 }

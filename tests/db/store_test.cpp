@@ -95,7 +95,7 @@ TEST_CASE(
     "listed, closed and reopened") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 9 file: today's, without what v10 to v14 added (the migrations before it need
+  // A schema 9 file: today's, without what v10 to v15 added (the migrations before it need
   // the store's SQL functions, so they are not replayed here).
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
@@ -111,6 +111,9 @@ TEST_CASE(
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 9");
     raw.exec(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
@@ -177,7 +180,7 @@ TEST_CASE(
 TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 10 file: today's, without what v11 to v14 added.
+  // A schema 10 file: today's, without what v11 to v15 added.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -189,6 +192,9 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 10");
     raw.exec(
         "INSERT INTO users(login, name, role, password_hash, disabled, created_at, "
@@ -411,9 +417,9 @@ TEST_CASE("every field of a dossier and its applicant reads back as written, uns
   auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto procedure = store->write<db::Id>([](db::Transaction& tx) {
-    return tx.upsert_procedure(db::Procedure{0, "1.004227", 2, "Cấp giấy", "dat_dai", 8,
-                                             db::TimeUnit::working_hours,
-                                             common::Date{year{2026}, month{3}, day{1}}});
+    return tx.upsert_procedure(db::Procedure{
+        0, "1.004227", 2, "Cấp giấy", "dat_dai", 8, db::TimeUnit::working_hours,
+        common::Date{year{2026}, month{3}, day{1}}, "province", "Sở Nông nghiệp và Môi trường"});
   });
   REQUIRE(procedure.has_value());
 
@@ -589,7 +595,7 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
 TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 11 file: today's, without what v12 to v14 added, holding a dossier.
+  // A schema 11 file: today's, without what v12 to v15 added, holding a dossier.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
@@ -600,6 +606,9 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 11");
     raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
     raw.exec(
@@ -666,7 +675,7 @@ TEST_CASE(
     "shipments and return orders of a schema 12 file carry the result and letters read back") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 12 file: today's, without what v13 and v14 added, holding a return shipment and its
+  // A schema 12 file: today's, without what v13 to v15 added, holding a return shipment and its
   // order.
   { REQUIRE(db::open_sqlite(path).has_value()); }
   {
@@ -676,6 +685,9 @@ TEST_CASE(
     raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
+    raw.exec("DROP TABLE unit_handovers");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 12");
     raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
     raw.exec(

@@ -123,7 +123,7 @@ TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit 
 TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhook deliveries") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  // A schema 7 file: today's schema without what migrations 8, 10, 11, 12, 13 and 14 add (9 adds
+  // A schema 7 file: today's schema without what migrations 8 and 10 to 15 add (9 adds
   // indexes only if missing), holding a setting.
   REQUIRE(db::open_sqlite(path).has_value());  // closed again at once
   {
@@ -140,6 +140,9 @@ TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhoo
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
+    raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 7");
     raw.exec("INSERT INTO settings(key, value) VALUES ('agency_code', '000.00.05.H12')");
   }

@@ -203,6 +203,22 @@ class Desk {
     return id;
   }
 
+  // A staff officer the forms name by full name and title (the event log names the login).
+  void add_officer(const std::string& login = "lan.nt", const std::string& name = "Nguyễn Thị Lan",
+                   const std::string& title = "Chuyên viên") {
+    write([&](db::Transaction& tx) -> common::Result<void> {
+      db::User user;
+      user.login = login;
+      user.name = name;
+      user.title = title;
+      user.role = "officer";
+      user.password_hash = "$argon2id$x";
+      auto added = tx.insert_user(user);
+      if (!added) return added.error();
+      return {};
+    });
+  }
+
   // A shipment of the carrier "vnpost" in 2026, first seen (and updated) at `seen`.
   static db::Shipment shipment(const std::string& number, db::Direction direction,
                                const std::string& status, common::Timestamp seen,

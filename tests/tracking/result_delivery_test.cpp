@@ -52,20 +52,6 @@ struct Ready : test_support::Desk {
     request.recipient_id_number = k_recipient_id;
     return tracking::record_collection(*store, clock, id, request);
   }
-
-  void add_officer() {
-    write([](db::Transaction& tx) -> common::Result<void> {
-      db::User user;
-      user.login = "lan.nt";
-      user.name = "Nguyễn Thị Lan";
-      user.title = "Chuyên viên";
-      user.role = "officer";
-      user.password_hash = "$argon2id$x";
-      auto added = tx.insert_user(user);
-      if (!added) return added.error();
-      return {};
-    });
-  }
 };
 
 }  // namespace

@@ -499,10 +499,24 @@
     $('status').focus();
   }
 
+  // Who handed over and who received, for the n-th handover between units (its event and its
+  // row come in the same order): the desk's officer by name, the unit's people as typed.
+  function handoverPeople(d, n, e) {
+    const row = (d.handovers || [])[n];
+    if (!row) return null;
+    const officer = e.actor_name || e.actor || '';
+    const from = row.from_person || (row.back_to_desk ? '' : officer);
+    const to = row.back_to_desk ? officer : row.to_person;
+    if (!from && !to) return null;
+    return h('div', { class: 'muted history-handover-people' }, t('handover.people', { from: from || '—', to: to || '—' }));
+  }
+
   function renderHistory(d) {
     const list = App.clear($('history'));
+    let handovers = 0;
     for (const e of d.history || []) {
       const data = e.data && typeof e.data === 'object' ? e.data : {};
+      const handover = e.action === 'transferred' || e.action === 'returned_from_unit' ? handoverPeople(d, handovers++, e) : null;
       list.append(
         h(
           'li',
@@ -520,6 +534,11 @@
           e.action === 'result_returned' && data.via === 'desk'
             ? h('div', { class: 'muted history-delivery' }, t('delivery.collected_by', { kind: t('collect.kind.' + (data.recipient || 'citizen')) }))
             : null,
+          // docs/domain.md §1.4a: a handover between units, from -> to.
+          (e.action === 'transferred' || e.action === 'returned_from_unit') && data.to_unit
+            ? h('div', { class: 'muted history-handover' }, t('handover.units', { from: data.from_unit || '', to: data.to_unit }))
+            : null,
+          handover,
           data.tracking_number && (e.action === 'supplement_by_post' || e.action === 'supplement_unexpected')
             ? h('div', { class: 'muted' }, t('supplement.envelope') + ' ', h('span', { class: 'mono', text: data.tracking_number }))
             : null,

@@ -741,6 +741,14 @@
     'letters.posted': 'Đã gửi {letter}, số hiệu {tracking_number}.',
     'letters.posted_before': '{letter} đã được gửi trước đó, số hiệu {tracking_number}.',
     'col.letter': 'Văn bản',
+    /* handovers between units (liên thông) */
+    'event.transferred': 'Chuyển hồ sơ đến cơ quan giải quyết (liên thông)',
+    'event.returned_from_unit': 'Nhận lại hồ sơ, kết quả từ cơ quan giải quyết',
+    'step.transferred': 'Hồ sơ đã chuyển đến cơ quan giải quyết',
+    'step.returned_from_unit': 'Hồ sơ đã chuyển về bộ phận một cửa',
+    'lookup.transferred_to': 'Hồ sơ đã chuyển đến {unit}',
+    'handover.units': 'Từ {from} đến {to}',
+    'handover.people': 'Người giao: {from}; người nhận: {to}',
   };
 
   const en = {
@@ -1480,6 +1488,14 @@
     'letters.posted': 'Posted the {letter}, tracking number {tracking_number}.',
     'letters.posted_before': 'The {letter} was posted before, tracking number {tracking_number}.',
     'col.letter': 'Letter',
+    /* handovers between units (liên thông) */
+    'event.transferred': 'Dossier handed to the deciding unit',
+    'event.returned_from_unit': 'Dossier (and result) back from the deciding unit',
+    'step.transferred': 'The dossier was sent to the deciding agency',
+    'step.returned_from_unit': 'The dossier came back to the desk',
+    'lookup.transferred_to': 'The dossier was sent to {unit}',
+    'handover.units': 'From {from} to {to}',
+    'handover.people': 'Handed over by {from}; received by {to}',
   };
 
   const DICTIONARIES = { vi, en };

@@ -40,7 +40,8 @@
           'li',
           { dataset: { step: s.step } },
           App.timeEl(s.at),
-          h('span', { text: stepText(s) }),
+          // docs/domain.md §1.4a: the unit's name, a public office; never a person's.
+          h('span', { text: s.unit ? t('lookup.transferred_to', { unit: s.unit }) : stepText(s) }),
           s.due_at && STEPS_WITH_DUE.includes(s.step)
             ? h('div', { class: 'muted' }, t('lookup.due') + ' ', App.timeEl(s.due_at))
             : null,
