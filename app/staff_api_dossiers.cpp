@@ -424,6 +424,8 @@ Result<Reply> record_fee(Context& desk, const Request& req, const staff::Princip
   return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))},
                          {"receipt_id", recorded.receipt.id},
                          {"moved", recorded.moved.has_value()}});
+}
+
 // A handover between units (docs/domain.md §1.4a): {"to_unit": "...", "to_person": "...",
 // "from_person": "...", "note": "..."} hands the dossier on; {"back": true, "from_person": "...",
 // "note": "..."} records it back at the desk. Answers the dossier's row and the handover.

@@ -400,8 +400,8 @@ enum class EventKind {
   letter_dispatched,
   letter_delivered,
   letter_returned,
-  transferred,              // handed to another unit (docs/domain.md §1.4a; data: from/to unit)
-  returned_from_unit,       // back at the desk from another unit (data: from_unit)
+  transferred,         // handed to another unit (docs/domain.md §1.4a; data: from/to unit)
+  returned_from_unit,  // back at the desk from another unit (data: from_unit)
   // Shipments, the mailroom, the desk's setup, staff accounts.
   registered,      // a shipment registered
   carrier_status,  // a shipment's status changed at the carrier

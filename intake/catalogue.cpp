@@ -28,8 +28,8 @@ std::optional<T> to_int(const std::string& text) {
 
 // The optional columns after the seven a catalogue must have, in any order: the unit that decides
 // (docs/domain.md §1.4a; without them the desk decides) and the fee (§5.5).
-constexpr std::array<std::string_view, 4> k_optional_columns = {
-    "competent_level", "competent_unit", "fee_vnd", "fees_pause_clock"};
+constexpr std::array<std::string_view, 4> k_optional_columns = {"competent_level", "competent_unit",
+                                                                "fee_vnd", "fees_pause_clock"};
 
 }  // namespace
 

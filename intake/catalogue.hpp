@@ -17,7 +17,8 @@ namespace intake {
 // `competent_level`, `competent_unit` (the unit that decides the procedure when it is not the desk,
 // docs/domain.md §1.4a: level province, commune or central, or both empty), `fee_vnd` and
 // `fees_pause_clock` (the fee and whether its wait stops the clock, §5.5), in any order; '#'
-// comment lines, fields with commas in double quotes. Fails with bad_input naming the file, line and field
+// comment lines, fields with commas in double quotes. Fails with bad_input naming the file, line
+// and field
 // ("procedures.csv:7: time_unit 'days' is not working_days or working_hours"), not_found when the
 // file does not exist.
 common::Result<std::vector<db::Procedure>> load_procedures_csv(const std::filesystem::path& file);

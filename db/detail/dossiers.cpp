@@ -533,6 +533,10 @@ Result<std::vector<FeeReceipt>> Repository::fee_receipts_of(Id dossier_id) {
       f.paid_at = r.next<Timestamp>();
       f.recorded_by = r.next<std::string>();
       return f;
+    });
+  });
+}
+
 Result<Id> Repository::insert_unit_handover(const UnitHandover& h) {
   return guarded("recording a handover between units", [&]() -> Result<Id> {
     return insert(

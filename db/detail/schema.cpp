@@ -421,9 +421,8 @@ CREATE TABLE unit_handovers (
 CREATE INDEX unit_handovers_by_dossier ON unit_handovers(dossier_id, at, id);
 )sql";
 
-constexpr std::array<const char*, 15> k_migrations = {k_v1,  k_v2,  k_v3,  k_v4,  k_v5,
-                                                      k_v6,  k_v7,  k_v8,  k_v9,  k_v10,
-                                                      k_v11, k_v12, k_v13, k_v14, k_v15};
+constexpr std::array<const char*, 15> k_migrations = {
+    k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11, k_v12, k_v13, k_v14, k_v15};
 
 }  // namespace
 

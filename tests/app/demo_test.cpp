@@ -15,8 +15,8 @@
 #include "common/s10.hpp"
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
-#include "tracking/lookup.hpp"
 #include "tracking/documents.hpp"
+#include "tracking/lookup.hpp"
 
 namespace {
 

@@ -2923,6 +2923,9 @@ TEST_CASE("an officer records a fee receipt and the dossier waiting for its fees
       api.login(k_mailroom));
   REQUIRE(clerk);
   CHECK(clerk->status == 403);
+}
+
+TEST_CASE(
     "an officer hands a dossier to the deciding unit and takes it back, the mailroom may not, and "
     "the control sheet lists both") {
   StaffDesk desk({true, test_options()});
