@@ -417,9 +417,10 @@ TEST_CASE("every field of a dossier and its applicant reads back as written, uns
   auto store = db::open_sqlite(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto procedure = store->write<db::Id>([](db::Transaction& tx) {
-    return tx.upsert_procedure(db::Procedure{
-        0, "1.004227", 2, "Cấp giấy", "dat_dai", 8, db::TimeUnit::working_hours,
-        common::Date{year{2026}, month{3}, day{1}}, "province", "Sở Nông nghiệp và Môi trường"});
+    return tx.upsert_procedure(db::Procedure{0, "1.004227", 2, "Cấp giấy", "dat_dai", 8,
+                                             db::TimeUnit::working_hours,
+                                             common::Date{year{2026}, month{3}, day{1}}, 0, false,
+                                             "province", "Sở Nông nghiệp và Môi trường"});
   });
   REQUIRE(procedure.has_value());
 
