@@ -42,6 +42,17 @@ Result<std::vector<db::Id>> resolve_keys(db::Store& store, const std::vector<std
   });
 }
 
+// The store and the one dossier `key` names, for the commands about a single dossier.
+struct OneDossier {
+  std::unique_ptr<db::Store> store;
+  db::Id id = 0;
+};
+Result<OneDossier> open_dossier(const std::string& db_flag, const std::string& key) {
+  TRY_ASSIGN(auto store, open_store(database_path(db_flag)));
+  TRY_ASSIGN(const auto ids, resolve_keys(*store, {key}));
+  return OneDossier{std::move(store), ids.front()};
+}
+
 nlohmann::json dispatched_json(const tracking::Dispatched& d) {
   return {{"dossier_id", d.dossier_id}, {"dossier_code", d.dossier_code},
           {"order_code", d.order_code}, {"tracking_number", d.tracking_number},
@@ -243,18 +254,16 @@ CLI::App* add_applicant_command(CLI::App& dossier, ApplicantArgs& args,
 }
 
 int run_applicant(const ApplicantArgs& args) {
-  auto store = open_store(database_path(args.db));
-  if (!store) return report_error(store.error());
-  auto ids = resolve_keys(**store, {args.key});
-  if (!ids) return report_error(ids.error());
+  auto one = open_dossier(args.db, args.key);
+  if (!one) return report_error(one.error());
   common::SystemClock clock;
   tracking::ContactUpdate update{args.name, args.id_number, args.phone, args.address,
                                  args.return_address};
   auto saved =
-      tracking::update_contact(**store, clock, ids->front(), update, actor_or_user(args.actor));
+      tracking::update_contact(*one->store, clock, one->id, update, actor_or_user(args.actor));
   if (!saved) return report_error(saved.error());
   // Staff at the desk typed it: echoing it back to them is fine (it never goes to a log).
-  fmt::print("dossier #{}: applicant {}, phone {}, results go to {}\n", ids->front(),
+  fmt::print("dossier #{}: applicant {}, phone {}, results go to {}\n", one->id,
              saved->full_name.empty() ? "-" : saved->full_name,
              saved->phone.empty() ? "-" : saved->phone,
              !saved->return_address.empty() ? saved->return_address
@@ -285,15 +294,13 @@ int run_result_delivery(const ResultDeliveryArgs& args) {
                                            tracking::msg::unknown_result_delivery,
                                            {{"value", args.delivery.substr(0, 20)}}));
   }
-  auto store = open_store(database_path(args.db));
-  if (!store) return report_error(store.error());
-  auto ids = resolve_keys(**store, {args.key});
-  if (!ids) return report_error(ids.error());
+  auto one = open_dossier(args.db, args.key);
+  if (!one) return report_error(one.error());
   common::SystemClock clock;
-  auto saved = tracking::set_result_delivery(**store, clock, ids->front(), *delivery,
+  auto saved = tracking::set_result_delivery(*one->store, clock, one->id, *delivery,
                                              actor_or_user(args.actor));
   if (!saved) return report_error(saved.error());
-  fmt::print("dossier #{}: the result {}\n", ids->front(),
+  fmt::print("dossier #{}: the result {}\n", one->id,
              saved->result_delivery == db::ResultDelivery::desk ? "is collected at the desk"
                                                                 : "goes back by post");
   return 0;
@@ -315,10 +322,8 @@ CLI::App* add_collect_command(CLI::App& dossier, CollectArgs& args, const std::s
 }
 
 int run_collect(const CollectArgs& args) {
-  auto store = open_store(database_path(args.db));
-  if (!store) return report_error(store.error());
-  auto ids = resolve_keys(**store, {args.key});
-  if (!ids) return report_error(ids.error());
+  auto one = open_dossier(args.db, args.key);
+  if (!one) return report_error(one.error());
   common::SystemClock clock;
   tracking::CollectionRequest request;
   request.actor = actor_or_user(args.actor);
@@ -326,12 +331,12 @@ int run_collect(const CollectArgs& args) {
       args.authorised ? db::RecipientKind::authorised : db::RecipientKind::citizen;
   request.recipient_name = args.name;
   request.recipient_id_number = args.id_number;
-  auto done = tracking::record_collection(**store, clock, ids->front(), request);
+  auto done = tracking::record_collection(*one->store, clock, one->id, request);
   if (!done) return report_error(done.error());
   fmt::print(
       "dossier #{}: result handed over at the desk. Print the record to sign with: hoso "
       "print collection #{}\n",
-      ids->front(), ids->front());
+      one->id, one->id);
   return 0;
 }
 
@@ -365,10 +370,8 @@ CLI::App* add_transfer_back_command(CLI::App& dossier, TransferArgs& args,
 }
 
 int run_transfer(const TransferArgs& args) {
-  auto store = open_store(database_path(args.db));
-  if (!store) return report_error(store.error());
-  auto ids = resolve_keys(**store, {args.key});
-  if (!ids) return report_error(ids.error());
+  auto one = open_dossier(args.db, args.key);
+  if (!one) return report_error(one.error());
   common::SystemClock clock;
   tracking::Transfer transfer;
   transfer.to_unit = args.to;
@@ -376,25 +379,23 @@ int run_transfer(const TransferArgs& args) {
   transfer.from_person = args.from_person;
   transfer.note = args.note;
   transfer.actor = actor_or_user(args.actor);
-  auto done = tracking::transfer_dossier(**store, clock, ids->front(), transfer);
+  auto done = tracking::transfer_dossier(*one->store, clock, one->id, transfer);
   if (!done) return report_error(done.error());
-  fmt::print("dossier #{}: handed from {} to {}\n", ids->front(), done->from_unit, done->to_unit);
+  fmt::print("dossier #{}: handed from {} to {}\n", one->id, done->from_unit, done->to_unit);
   return 0;
 }
 
 int run_transfer_back(const TransferArgs& args) {
-  auto store = open_store(database_path(args.db));
-  if (!store) return report_error(store.error());
-  auto ids = resolve_keys(**store, {args.key});
-  if (!ids) return report_error(ids.error());
+  auto one = open_dossier(args.db, args.key);
+  if (!one) return report_error(one.error());
   common::SystemClock clock;
   tracking::UnitReturn back;
   back.from_person = args.from_person;
   back.note = args.note;
   back.actor = actor_or_user(args.actor);
-  auto done = tracking::return_from_unit(**store, clock, ids->front(), back);
+  auto done = tracking::return_from_unit(*one->store, clock, one->id, back);
   if (!done) return report_error(done.error());
-  fmt::print("dossier #{}: back at {} from {}\n", ids->front(), done->to_unit, done->from_unit);
+  fmt::print("dossier #{}: back at {} from {}\n", one->id, done->to_unit, done->from_unit);
   return 0;
 }
 
