@@ -444,6 +444,21 @@ void officers_afternoon(Run& run, int day) {
   }
 }
 
+// docs/domain.md §1.3, Decree 118/2025 Art. 19(5): each morning the officer closes the dossiers
+// whose supplement has not come within 15 days; their stop notice is posted back that afternoon.
+void close_expired_supplements(Run& run) {
+  auto closed =
+      tracking::Lifecycle(*run.desk->store, run.clock).close_expired_supplements(k_officer);
+  if (!closed) {
+    run.outcome.problems.push_back(fmt::format("close-expired: {}", say(closed.error())));
+    return;
+  }
+  for (const tracking::Transition& t : *closed) {
+    run.outcome.closed_expired[t.after.id] = "";
+    ++run.tally["closed, no supplement within 15 days"];
+  }
+}
+
 Result<void> dispatch_and_sync(Run& run, int day) {
   run.move_to(run.at_day(day, 16, 0));
   tracking::DispatchOptions options;
@@ -471,6 +486,20 @@ Result<void> dispatch_and_sync(Run& run, int day) {
     } else if (!posted && posted.error().code != ErrorCode::unavailable &&
                posted.error().code != ErrorCode::timeout) {
       run.outcome.problems.push_back(fmt::format("letter #{}: {}", id, say(posted.error())));
+    }
+  }
+  for (auto& [id, number] : run.outcome.closed_expired) {
+    if (!number.empty()) continue;
+    tracking::LetterOptions letter;
+    letter.actor = k_officer;
+    auto posted = tracking::dispatch_letter(*run.desk->store, *run.carrier, run.clock, id,
+                                            tracking::LetterKind::stop, letter);
+    if (posted) {
+      if (!posted->already) ++run.tally["stop notices posted back"];
+      number = posted->tracking_number;
+    } else if (posted.error().code != ErrorCode::unavailable &&
+               posted.error().code != ErrorCode::timeout) {
+      run.outcome.problems.push_back(fmt::format("stop notice #{}: {}", id, say(posted.error())));
     }
   }
   for (const auto& [id, error] : sent.failures) {
@@ -705,6 +734,7 @@ Result<DemoOutcome> run_demo_flow(
   for (int day = 0; day < k_days; ++day) {
     if (day == 4) TRY(supplement_by_post(run, day));
     officers_morning(run, day, quick);
+    close_expired_supplements(run);
     officers_afternoon(run, day);
     TRY(dispatch_and_sync(run, day));
     print_day(run, day);
@@ -718,6 +748,10 @@ Result<DemoOutcome> run_demo_flow(
   }
   fmt::print(out, "  letters posted back: {} (refusals, with the original documents)\n",
              run.outcome.letters_posted.size());
+  fmt::print(out,
+             "  dossiers closed, no supplement within 15 days (Decree 118/2025 Art. 19(5)): {}, "
+             "each with its stop notice (form 05) posted back\n",
+             run.outcome.closed_expired.size());
 
   // The report the desk sends up, for the whole simulated period.
   tracking::ReportOptions report_options;

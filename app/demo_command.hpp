@@ -72,6 +72,9 @@ struct DemoOutcome {
   // Refusals posted back with the original documents (docs/domain.md §1.5b): dossier -> the
   // letter's tracking number.
   std::map<db::Id, std::string> letters_posted;
+  // Dossiers closed because their supplement did not come within 15 days (Decree 118/2025
+  // Art. 19(5)) -> the tracking number of the stop notice posted back ("" until it is posted).
+  std::map<db::Id, std::string> closed_expired;
   // Dossiers whose procedure another unit decides (docs/domain.md §1.4a): handed to that unit
   // after acceptance (dossier -> unit), and those back at the desk.
   std::map<db::Id, std::string> transferred;

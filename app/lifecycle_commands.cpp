@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/desk.hpp"
+#include "app/messages.hpp"
 #include "app/output.hpp"
 #include "common/exit_code.hpp"
 #include "tracking/dossier_key.hpp"
@@ -65,6 +66,48 @@ void print_json(const nlohmann::json& j) {
   std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
+nlohmann::json expired_json(const tracking::ExpiredSupplement& e) {
+  nlohmann::json j = dossier_json(e.dossier);
+  j["supplement_requested_at"] = common::format_iso(e.requested_at);
+  j["closable_from"] = common::format_iso(e.closable_from);
+  return j;
+}
+
+void print_expired(const std::vector<tracking::ExpiredSupplement>& expired) {
+  std::printf("%s: %zu\n", say(common::Text{msg::due_supplement_expired}).c_str(), expired.size());
+  for (const auto& e : expired) {
+    std::printf("%s\n", say(common::Text{msg::supplement_expired_row,
+                                         {{"id", e.dossier.id},
+                                          {"code", shorten(e.dossier.code.value_or("-"), 40)},
+                                          {"requested", common::format_local(e.requested_at)},
+                                          {"from", common::format_local(e.closable_from)}}})
+                            .c_str());
+  }
+}
+
+// Closes the dossiers whose supplement did not come within the period (Decree 118/2025
+// Art. 19(5)): each is stopped with the reason the stop notice prints.
+int run_close_expired(Desk& desk, const LifecycleArgs& args) {
+  tracking::Lifecycle life(*desk.store, desk.clock);
+  auto closed = life.close_expired_supplements(actor_or_user(args.actor));
+  if (!closed) return report_error(closed.error());
+  if (args.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& t : *closed) list.push_back(dossier_json(t.after));
+    print_json({{"closed", list}});
+    return 0;
+  }
+  std::printf("%s\n", say(common::Text{msg::supplements_closed, {{"n", closed->size()}}}).c_str());
+  for (const auto& t : *closed) {
+    std::printf(
+        "%s\n",
+        say(common::Text{msg::supplement_closed_row,
+                         {{"id", t.after.id}, {"code", shorten(t.after.code.value_or("-"), 40)}}})
+            .c_str());
+  }
+  return 0;
+}
+
 int run_due(Desk& desk, const LifecycleArgs& args) {
   tracking::Lifecycle life(*desk.store, desk.clock);
   auto report = life.due();
@@ -80,12 +123,15 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
     for (const auto& d : report->return_in_trouble) trouble.push_back(dossier_json(d));
     nlohmann::json waiting = nlohmann::json::array();
     for (const auto& d : report->not_accepted) waiting.push_back(dossier_json(d));
+    nlohmann::json expired = nlohmann::json::array();
+    for (const auto& e : report->supplement_expired) expired.push_back(expired_json(e));
     print_json({{"as_of", common::format_iso(report->as_of)},
                 {"overdue", overdue},
                 {"due_soon", soon},
                 {"back_at_desk", back},
                 {"return_in_trouble", trouble},
-                {"not_accepted", waiting}});
+                {"not_accepted", waiting},
+                {"supplement_expired", expired}});
     return 0;
   }
   auto print = [](const char* title, const std::vector<db::Dossier>& list) {
@@ -104,6 +150,9 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
         "received on an earlier day, not yet accepted (the clock runs since the handover: hoso "
         "dossier accept or refuse)",
         report->not_accepted);
+  }
+  if (!report->supplement_expired.empty()) {
+    print_expired(report->supplement_expired);
   }
   if (!report->back_at_desk.empty()) {
     print("results the carrier brought back (call the citizen, then hoso dispatch again)",
@@ -169,6 +218,13 @@ void add_lifecycle_commands(CLI::App& dossier, LifecycleArgs& args, const std::s
   auto* due = dossier.add_subcommand("due", "Open dossiers overdue or due within one working day");
   due->add_flag("--json", args.json, "As JSON");
   subs.push_back(due);
+  auto* close = dossier.add_subcommand(
+      "close-expired",
+      "Close (stop) every dossier whose supplement did not come within the period (15 days, "
+      "Decree 118/2025 Art. 19(5))");
+  close->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
+  close->add_flag("--json", args.json, "The dossiers closed, as JSON");
+  subs.push_back(close);
   for (auto* sub : subs) {
     sub->add_option("--db", args.db, db_help);
     sub->callback([&args, sub] { args.action = sub->get_name(); });
@@ -179,6 +235,7 @@ int run_lifecycle(const LifecycleArgs& args) {
   auto desk = open_desk(args.db, intake::IntakeContext{});
   if (!desk) return report_error(desk.error());
   if (args.action == "due") return run_due(**desk, args);
+  if (args.action == "close-expired") return run_close_expired(**desk, args);
 
   const auto command = std::find_if(std::begin(k_commands), std::end(k_commands),
                                     [&](const auto& c) { return args.action == c.first; });

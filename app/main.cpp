@@ -114,6 +114,14 @@ Runner define_init(CLI::App& command, const Shared& shared) {
                      "A dossier received on a day off: counted as received at the next working "
                      "day's opening (next_working_day, the default) or that day just not counted "
                      "(civil_code)");
+  command.add_option("--supplement-wait-days", args->supplement_wait_days,
+                     "Days a dossier may wait for the citizen's supplement before it is closed "
+                     "(default 15, Decree 118/2025 Art. 19(5); hoso dossier close-expired)");
+  command
+      .add_option("--return-postage-payer", args->return_postage_payer,
+                  "Who pays the postage of the result sent back, as the receipt says: citizen "
+                  "(the default, Decision 45/2016 Art. 12(3)) or agency")
+      ->check(CLI::IsMember({"citizen", "agency"}));
   command.add_option("--admin", args->admin,
                      "Make the first admin with this login (asks for the password; the first "
                      "line of stdin when it is not a terminal)");

@@ -209,6 +209,25 @@ inline constexpr common::MessageDef manifest_empty{
     "manifest_empty", "{file}: không có số hiệu bưu gửi nào đọc được trong danh sách.",
     "{file}: no readable tracking number in the list"};
 
+// Dossiers closed when the supplement did not come in time (docs/domain.md §1.3).
+inline constexpr common::MessageDef due_supplement_expired{
+    "due_supplement_expired",
+    "Quá thời hạn bổ sung hồ sơ, cần đóng hồ sơ (hoso dossier close-expired; Nghị định "
+    "118/2025/NĐ-CP, Điều 19 khoản 5)",
+    "supplement not received within the period, to be closed (hoso dossier close-expired; Decree "
+    "118/2025, Art. 19(5))"};
+inline constexpr common::MessageDef supplement_expired_row{
+    "supplement_expired_row", "  #{id} {code}: yêu cầu bổ sung ngày {requested}, quá hạn từ {from}",
+    "  #{id} {code}: supplement requested {requested}, past the period since {from}"};
+inline constexpr common::MessageDef supplements_closed{
+    "supplements_closed",
+    "Đã đóng {n} hồ sơ quá thời hạn bổ sung (dừng giải quyết, mã trạng thái 8); in Thông báo dừng "
+    "giải quyết hồ sơ (mẫu 05) cho từng hồ sơ",
+    "{n} dossiers past the supplement period closed (processing stopped, national status 8); print "
+    "the stop notice (form 05) for each"};
+inline constexpr common::MessageDef supplement_closed_row{
+    "supplement_closed_row", "  #{id} {code}: đã đóng", "  #{id} {code}: closed"};
+
 // Letters back by post (docs/domain.md §1.5b).
 inline constexpr common::MessageDef letter_posted{
     "letter_posted",

@@ -104,6 +104,11 @@ int run_init(const InitArgs& args) {
   if (auto rule = common::parse_day_off_filing(args.day_off_filing); !rule) {
     return report_error(rule.error());
   }
+  if (!args.supplement_wait_days.empty()) {
+    if (auto days = tracking::parse_supplement_wait_days(args.supplement_wait_days); !days) {
+      return report_error(days.error());
+    }
+  }
   intake::DeskSetup setup;
   setup.agency_code = args.agency;
   setup.agency_name = args.agency_name;
@@ -114,7 +119,9 @@ int run_init(const InitArgs& args) {
                     {db::k_setting_public_url_local, args.public_url_local ? "1" : ""},
                     {db::k_setting_office_hours, args.office_hours},
                     {db::k_setting_deadline_after_cutoff, args.deadline_after_cutoff},
-                    {db::k_setting_day_off_filing, args.day_off_filing}};
+                    {db::k_setting_day_off_filing, args.day_off_filing},
+                    {db::k_setting_supplement_wait_days, args.supplement_wait_days},
+                    {db::k_setting_return_postage_payer, args.return_postage_payer}};
   auto procedures = intake::load_procedures_csv(procedures_file);
   if (!procedures) return report_error(procedures.error());
   setup.procedures = std::move(*procedures);

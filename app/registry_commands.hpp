@@ -26,7 +26,8 @@ struct InitArgs {
   std::string agency_address, agency_phone, agency_province, public_url;
   // How deadlines count (docs/domain.md §5.2; kept when not given): "08:00-12:00,13:00-17:00";
   // same_day or next_working_day after 15:00; next_working_day or civil_code on a day off.
-  std::string office_hours, deadline_after_cutoff, day_off_filing;
+  std::string office_hours, deadline_after_cutoff, day_off_filing, supplement_wait_days,
+      return_postage_payer;
   // A trial desk whose citizens are on this machine (`hoso demo`): a loopback public_url is
   // accepted (db::k_setting_public_url_local).
   bool public_url_local = false;

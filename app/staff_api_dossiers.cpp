@@ -270,6 +270,20 @@ Result<Reply> accept_many(Context& desk, const Request& req, const staff::Princi
   return json_reply(json{{"accepted", std::move(accepted)}, {"failed", std::move(failed)}});
 }
 
+// Closes (stops) every dossier whose supplement did not come within the desk's period (Decree
+// 118/2025 Art. 19(5), docs/domain.md §1.3): the list view supplement_expired, in one go.
+Result<Reply> close_expired(Context& desk, const Request&, const staff::Principal& who) {
+  tracking::Lifecycle lifecycle(desk.store, desk.clock);
+  TRY_ASSIGN(const auto closed, lifecycle.close_expired_supplements(who.login));
+  json list = json::array();
+  for (const tracking::Transition& t : closed) {
+    list.push_back({{"id", t.after.id},
+                    {"code", t.after.code ? json(*t.after.code) : json()},
+                    {"state", db::dossier_state_name(t.after.state)}});
+  }
+  return json_reply(json{{"closed", std::move(list)}});
+}
+
 // The receipts (form 01) of several accepted dossiers as one document to print at once, on A5
 // unless "paper=a4"; a page saying why when one of them has none.
 Result<Reply> receipts(Context& desk, const Request& req, const staff::Principal&) {
@@ -311,6 +325,7 @@ Result<Reply> workload(Context& desk, const Request&, const staff::Principal& wh
   if (staff::role_allows(who.role, staff::Permission::read_dossiers)) {
     answer["waiting_acceptance"] = work.waiting_acceptance;
     answer["acceptance_late"] = work.acceptance_late;
+    answer["supplement_expired"] = work.supplement_expired;
     answer["due_soon"] = work.due_soon;
     answer["overdue"] = work.overdue;
     answer["ready"] = work.ready;
@@ -499,6 +514,7 @@ std::vector<Route> dossier_routes() {
           {Method::post, "/api/dossiers/<int>/fees", P::act, record_fee},
           {Method::post, "/api/dossiers/<int>/transfer", P::act, transfer},
           {Method::post, "/api/dossiers/accept", P::act, accept_many},
+          {Method::post, "/api/dossiers/close-expired", P::act, close_expired},
           {Method::get, "/api/receipts", P::read_dossiers, receipts},
           {Method::get, "/api/procedures", P::read_dossiers, procedures},
           {Method::get, "/api/workload", std::nullopt, workload},

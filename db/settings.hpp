@@ -25,5 +25,12 @@ inline constexpr const char* k_setting_public_url_local = "public_url_local";
 inline constexpr const char* k_setting_office_hours = "office_hours";
 inline constexpr const char* k_setting_deadline_after_cutoff = "deadline_after_cutoff";
 inline constexpr const char* k_setting_day_off_filing = "day_off_filing";
+// How many days a dossier may wait for the citizen's supplement before the desk closes it
+// (docs/domain.md §1.3, Decree 118/2025 Art. 19(5): "15 ngày", calendar days; 15 when unset).
+inline constexpr const char* k_setting_supplement_wait_days = "supplement_wait_days";
+// Who pays the postage of the result sent back (docs/domain.md §5.5): "citizen" (the default,
+// Decision 45/2016/QĐ-TTg Art. 12(3)) or "agency" (a province that pays it from its budget).
+// Printed on the receipt (form 01).
+inline constexpr const char* k_setting_return_postage_payer = "return_postage_payer";
 
 }  // namespace db

@@ -334,8 +334,12 @@ Result<DossierSummary> load_dossier_summary(db::Transaction& tx, db::Id dossier_
       s.procedure_code = p->code;
       s.procedure_name = p->name;
       s.processing_time = processing_time_vn(*p);
+      s.fee_vnd = p->fee_vnd;
     }
   }
+  s.result_at_desk = d.result_delivery == db::ResultDelivery::desk;
+  TRY_ASSIGN(const auto payer, setting_or(tx, db::k_setting_return_postage_payer, ""));
+  s.postage_paid_by_agency = payer == "agency";
   TRY_ASSIGN(auto shipments, tx.shipments_of(d.id));
   for (const db::Shipment& shipment : shipments) {
     if (shipment.direction == db::Direction::inbound) {

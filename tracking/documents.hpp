@@ -79,6 +79,12 @@ struct DossierSummary {
   db::DossierState state = db::DossierState::received;
   int supplement_count = 0;
   ApplicantInfo applicant;  // empty fields when unknown
+  // How the result goes back, as the citizen chose (docs/domain.md §1.5): collected at the desk.
+  bool result_at_desk = false;
+  std::int64_t fee_vnd =
+      0;  // the procedure's fees and charges (docs/domain.md §5.5); 0: none known
+  // Who pays the return postage (db::k_setting_return_postage_payer): the citizen, by default.
+  bool postage_paid_by_agency = false;
 };
 
 // Who a form names as having acted: a staff user's full name and title (chức vụ, "Chuyên viên"),

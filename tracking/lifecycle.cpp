@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "db/settings.hpp"
@@ -645,8 +646,95 @@ Result<DueReport> Lifecycle::due() const {
     waiting.filed_to = acceptance_late_before(as_of);
     waiting.limit = 1'000'000;
     TRY_ASSIGN(report.not_accepted, tx.list_dossiers(waiting));
+    TRY_ASSIGN(report.supplement_expired, expired_supplements(tx, as_of));
     return report;
   });
+}
+
+}  // namespace tracking
+
+namespace tracking {
+
+Result<int> parse_supplement_wait_days(std::string_view text) {
+  int days = 0;
+  const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), days);
+  if (text.empty() || problem != std::errc() || end != text.data() + text.size() || days < 1 ||
+      days > 365) {
+    return make_error(ErrorCode::invalid_argument, msg::supplement_wait_days_invalid,
+                      {{"text", std::string(text.substr(0, 20))}});
+  }
+  return days;
+}
+
+Result<int> supplement_wait_days(db::Transaction& tx) {
+  TRY_ASSIGN(const auto stored, tx.setting(db::k_setting_supplement_wait_days));
+  if (!stored || stored->empty()) return 15;  // Decree 118/2025 Art. 19(5)
+  return parse_supplement_wait_days(*stored);
+}
+
+Result<std::vector<ExpiredSupplement>> expired_supplements(db::Transaction& tx, Timestamp as_of) {
+  TRY_ASSIGN(const int days, supplement_wait_days(tx));
+  db::DossierFilter waiting;
+  waiting.state = DossierState::supplement_requested;
+  waiting.limit = 1'000'000;
+  TRY_ASSIGN(auto dossiers, tx.list_dossiers(waiting));
+  std::vector<ExpiredSupplement> expired;
+  for (db::Dossier& d : dossiers) {
+    TRY_ASSIGN(const auto events, tx.events_of("dossier", d.id));
+    // The latest request; a dossier imported without its events counts from its last change.
+    Timestamp requested_at = d.updated_at;
+    for (const db::Event& e : events) {
+      if (e.action == db::EventKind::supplement_requested) requested_at = e.at;
+    }
+    // Counted from the day after the request; the last day ends at midnight (docs/domain.md §1.3).
+    const auto last_day =
+        std::chrono::sys_days(common::local_date(requested_at)) + std::chrono::days(days + 1);
+    const Timestamp closable_from = common::local_time(common::Date(last_day), 0, 0);
+    if (as_of < closable_from) continue;
+    expired.push_back({std::move(d), requested_at, closable_from});
+  }
+  std::stable_sort(expired.begin(), expired.end(),
+                   [](const ExpiredSupplement& a, const ExpiredSupplement& b) {
+                     return a.requested_at < b.requested_at;
+                   });
+  return expired;
+}
+
+Result<std::vector<Transition>> Lifecycle::close_expired_supplements(const std::string& actor) {
+  const Timestamp now = clock_.now();
+  TRY_ASSIGN(const auto expired,
+             store_.read<std::vector<ExpiredSupplement>>(
+                 [&](db::Transaction& tx) { return expired_supplements(tx, now); }));
+  TRY_ASSIGN(const int days, store_.read<int>(supplement_wait_days));
+  std::vector<Transition> closed;
+  for (const ExpiredSupplement& e : expired) {
+    const common::Date day = common::local_date(e.requested_at);
+    ActionRequest request;
+    request.action = Action::stop;
+    request.actor = actor;
+    request.reason =
+        common::Text{msg::supplement_expired_reason,
+                     {{"days", days},
+                      {"requested", fmt::format("{:02}/{:02}/{}", unsigned(day.day()),
+                                                unsigned(day.month()), int(day.year()))}}}
+            .render(common::Lang::vi);
+    request.details = {{"closed_as", "supplement_expired"}};
+    auto done = store_.write<std::optional<Transition>>(
+        [&](db::Transaction& tx) -> Result<std::optional<Transition>> {
+          // Re-read inside the write: the supplement may have arrived since the list was read.
+          TRY_ASSIGN(const auto now_d, tx.get_dossier(e.dossier.id));
+          if (!now_d || now_d->state != DossierState::supplement_requested ||
+              now_d->updated_at != e.dossier.updated_at) {
+            return std::optional<Transition>();
+          }
+          TRY_ASSIGN(auto t, apply_action(tx, now, e.dossier.id, request));
+          return std::optional<Transition>(std::move(t));
+        });
+    if (!done) return done.error();
+    if (!*done) continue;
+    closed.push_back(std::move(**done));
+  }
+  return closed;
 }
 
 }  // namespace tracking

@@ -152,6 +152,17 @@ struct DueHorizon {
 // The horizon at `as_of` with the calendar stored in the database.
 common::Result<DueHorizon> due_horizon(db::Transaction& tx, common::Timestamp as_of);
 
+// A dossier waiting for the citizen's supplement past the desk's period: Decree 118/2025
+// Art. 19(5) has the desk close ("đóng hồ sơ") a dossier not completed within 15 days of the
+// request (docs/domain.md §1.3). The period is the desk setting db::k_setting_supplement_wait_days,
+// in calendar days (the text says "15 ngày", not working days), counted from the day after the
+// request; the dossier may be closed from the start of the next day.
+struct ExpiredSupplement {
+  db::Dossier dossier;
+  common::Timestamp requested_at{};  // the latest supplement request (its event)
+  common::Timestamp closable_from{};
+};
+
 // Open dossiers with a running deadline (accepted, in process, awaiting fees), by due date.
 struct DueReport {
   common::Timestamp as_of{};
@@ -166,7 +177,20 @@ struct DueReport {
   // Dossiers received (handed over by the post) on an earlier day and still neither accepted nor
   // refused: their clock has been running since the handover (docs/domain.md §5.2), oldest first.
   std::vector<db::Dossier> not_accepted;
+  // Dossiers whose supplement has not come within the desk's period (ExpiredSupplement), oldest
+  // request first: the desk closes them (Lifecycle::close_expired_supplements).
+  std::vector<ExpiredSupplement> supplement_expired;
 };
+
+// The desk's period for a supplement (db::k_setting_supplement_wait_days): 15 when unset; fails
+// with invalid_argument (msg::supplement_wait_days_invalid) when it is not a whole number of days
+// from 1 to 365.
+common::Result<int> supplement_wait_days(db::Transaction& tx);
+common::Result<int> parse_supplement_wait_days(std::string_view text);
+
+// The dossiers of DueReport::supplement_expired at `as_of`, oldest request first.
+common::Result<std::vector<ExpiredSupplement>> expired_supplements(db::Transaction& tx,
+                                                                   common::Timestamp as_of);
 
 // The start of `as_of`'s day at the desk: a dossier still received (not accepted) that was handed
 // over before it waits since an earlier day (DueReport::not_accepted, the list's view
@@ -184,6 +208,12 @@ class Lifecycle {
 
   // The overdue and due-soon lists at clock.now(), with the calendar stored in the database.
   common::Result<DueReport> due() const;
+
+  // Stops (Action::stop, national status 8) every dossier of expired_supplements at clock.now(),
+  // each in its own transaction, with the reason msg::supplement_expired_reason in Vietnamese (it
+  // is printed on the stop notice, form 05). Returns the transitions made; a dossier another user
+  // changed meanwhile is skipped (its supplement arrived, or it was closed already).
+  common::Result<std::vector<Transition>> close_expired_supplements(const std::string& actor);
 
  private:
   db::Store& store_;

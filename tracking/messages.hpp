@@ -395,6 +395,18 @@ inline constexpr MessageDef accepted_late{
     "dossier {code} is accepted late: its time runs from the post's handover ({filed}) and the "
     "result is due {due}, less than one working day away"};
 
+// The supplement period (docs/domain.md §1.3, Decree 118/2025 Art. 19(5)).
+inline constexpr MessageDef supplement_wait_days_invalid{
+    "supplement_wait_days_invalid",
+    "Thời hạn chờ bổ sung hồ sơ \"{text}\" không hợp lệ: cần số ngày từ 1 đến 365",
+    "the supplement period \"{text}\" is not valid: give a number of days from 1 to 365"};
+inline constexpr MessageDef supplement_expired_reason{
+    "supplement_expired_reason",
+    "Quá {days} ngày kể từ ngày yêu cầu bổ sung, hoàn thiện hồ sơ ({requested}) mà không nhận được "
+    "hồ sơ bổ sung (Nghị định số 118/2025/NĐ-CP, Điều 19 khoản 5)",
+    "more than {days} days since the supplement request ({requested}) without the supplement "
+    "(Decree 118/2025, Art. 19(5))"};
+
 // Fees (docs/domain.md §5.5).
 inline constexpr MessageDef fee_amount_invalid{
     "fee_amount_invalid", "Hồ sơ #{id}: số tiền {amount} không hợp lệ (từ 1 đồng trở lên)",

@@ -33,8 +33,10 @@ enum class ListView {
              // whose citizen chose the post (db::ResultDelivery::post)
   collect,  // result waiting for the citizen at the desk ("Chờ công dân đến nhận"): the same
             // states, whose citizen chose to collect it (db::ResultDelivery::desk)
-  accept_late,  // received on an earlier day and not yet accepted or refused: the clock runs
-                // since the handover (Lifecycle::due's not_accepted)
+  accept_late,         // received on an earlier day and not yet accepted or refused: the clock runs
+                       // since the handover (Lifecycle::due's not_accepted)
+  supplement_expired,  // waiting for a supplement past the period: to be closed (Decree 118/2025
+                       // Art. 19(5), Lifecycle::due's supplement_expired)
 };
 
 // "open", "due_soon", ...; parse_list_view("") is ListView::all, an unknown name nullopt.
@@ -105,6 +107,7 @@ struct Workload {
   std::int64_t ready = 0;               // ListView::ready: results to post back
   std::int64_t waiting_collection = 0;  // ListView::collect: results the citizen collects
   std::int64_t manual_queue = 0;        // scans waiting for a person to read their code
+  std::int64_t supplement_expired = 0;  // ListView::supplement_expired: to be closed
 };
 
 // The workload at clock.now(); each count is what the list's view or state filter shows. Fails

@@ -3,6 +3,7 @@
 // end where its script and the carrier's scripted sequence for its return shipment put it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -129,10 +130,21 @@ TEST_CASE(
                       }
                       break;
                     }
-                    case app::DemoPlan::supplement_pending:
-                      CHECK(d.state == DossierState::supplement_requested);
-                      CHECK(d.due_at == std::nullopt);  // the clock is stopped
+                    case app::DemoPlan::supplement_pending: {
+                      // Asked on the second day, never answered: closed after 15 days (Decree
+                      // 118/2025 Art. 19(5)), the stop notice posted back with its number.
+                      CHECK(d.state == DossierState::stopped);
+                      CHECK(d.due_at == std::nullopt);
+                      REQUIRE(outcome->closed_expired.count(id) == 1);
+                      const std::string& notice = outcome->closed_expired.at(id);
+                      CHECK(valid_s10(notice));
+                      const auto events = tx.events_of("dossier", id).value();
+                      CHECK(std::any_of(events.begin(), events.end(), [](const db::Event& e) {
+                        return e.action == db::EventKind::stopped &&
+                               e.reason.find("Điều 19 khoản 5") != std::string::npos;
+                      }));
                       break;
+                    }
                     case app::DemoPlan::withdraw:
                       CHECK(d.state == DossierState::withdrawn);
                       break;

@@ -44,6 +44,7 @@
 #include "postal_api/sim/simulator.hpp"
 #include "staff/accounts.hpp"
 #include "tests/support/files.hpp"
+#include "tracking/lifecycle.hpp"
 
 namespace {
 
@@ -2862,6 +2863,57 @@ TEST_CASE(
   REQUIRE_MESSAGE(on_time->status == 200, on_time->body);
   CHECK(!body_of(on_time).contains("warning"));
   CHECK(body_of(api.get("/api/workload", officer))["acceptance_late"] == 0);
+}
+
+TEST_CASE(
+    "a dossier whose supplement has not come within 15 days is counted, listed and closed in one "
+    "go") {
+  StaffDesk desk;
+  const Timestamp now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  NewDossier waiting("Phan Thị Mỹ", "048090006666");
+  waiting.filed_at = now - std::chrono::days{40};
+  const db::Id late_id = desk.add_dossier(waiting);
+  NewDossier recent("Võ Văn Long", "048090007777");
+  recent.filed_at = now - std::chrono::days{40};
+  const db::Id recent_id = desk.add_dossier(recent);
+  // Asked 20 days ago and 3 days ago (the officer recorded the first one then).
+  const auto ask = [&](db::Id id, std::chrono::days ago) {
+    tracking::ActionRequest request;
+    request.action = tracking::Action::request_supplement;
+    request.actor = k_officer;
+    request.missing = "Bản sao Giấy khai sinh";
+    request.at = now - ago;
+    auto done = desk.store().write<tracking::Transition>(
+        [&](db::Transaction& tx) { return tracking::apply_action(tx, now - ago, id, request); });
+    REQUIRE_MESSAGE(done.has_value(), (done ? std::string() : done.error().message));
+  };
+  ask(late_id, std::chrono::days{20});
+  ask(recent_id, std::chrono::days{3});
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+
+  CHECK(body_of(api.get("/api/workload", officer))["supplement_expired"] == 1);
+  CHECK(listed_ids(api.get("/api/dossiers?view=supplement_expired", officer)) ==
+        std::set<db::Id>{late_id});
+
+  // The mailroom may not close dossiers.
+  const Auth mailroom = api.login(k_mailroom);
+  const auto refused = api.post("/api/dossiers/close-expired", json::object(), mailroom);
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
+
+  const auto closed = api.post("/api/dossiers/close-expired", json::object(), officer.in("vi"));
+  REQUIRE(closed);
+  REQUIRE_MESSAGE(closed->status == 200, closed->body);
+  const json answer = body_of(closed);
+  REQUIRE(answer["closed"].size() == 1);
+  CHECK(answer["closed"][0]["id"] == late_id);
+  CHECK(answer["closed"][0]["state"] == "stopped");
+  CHECK_MESSAGE(!contains(closed->body, "Phan Thị Mỹ"), closed->body);
+
+  CHECK(body_of(api.get(dossier_path(late_id), officer))["state"] == "stopped");
+  CHECK(body_of(api.get(dossier_path(recent_id), officer))["state"] == "supplement_requested");
+  CHECK(body_of(api.get("/api/workload", officer))["supplement_expired"] == 0);
 }
 
 TEST_CASE("an officer records a fee receipt and the dossier waiting for its fees moves on") {

@@ -20,6 +20,7 @@
 #include "tracking/documents.hpp"
 #include "tracking/lifecycle.hpp"
 #include "tracking/public_link.hpp"
+#include "tracking/result_delivery.hpp"
 
 namespace {
 
@@ -393,6 +394,57 @@ TEST_CASE("the receipt shows the dossier code as Code 128 and the lookup link as
   REQUIRE(texts.size() == 2);
   CHECK(texts[0] == code);
   CHECK(texts[1] == tracking::public_lookup_url(k_public_url, code, "K7Q2M9XA"));
+}
+
+// Form 01 says how the result goes back as the citizen chose (docs/domain.md §1.5), the fees the
+// procedure charges (§5.5) and who pays the return postage (Decision 45/2016 Art. 12(3)).
+TEST_CASE(
+    "the receipt prints the result's way back, the procedure's fee and who pays the postage") {
+  Desk desk;
+  const db::Id procedure = desk.add_procedure("1.004227", 5, k_procedure_name);
+  desk.write([&](db::Transaction& tx) -> common::Result<void> {
+    TRY_ASSIGN(auto p, tx.get_procedure(procedure));
+    REQUIRE(p.has_value());
+    p->fee_vnd = 1'250'000;
+    TRY(tx.upsert_procedure(*p));
+    return {};
+  });
+  const db::Id by_post = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  const db::Id at_desk = desk.add_dossier(at("2026-03-02 09:10"), "EB000000015VN");
+  desk.act(by_post, Action::accept, "an.nv");
+  desk.act(at_desk, Action::accept, "an.nv");
+  REQUIRE(tracking::set_result_delivery(*desk.store, desk.clock, at_desk, db::ResultDelivery::desk,
+                                        "an.nv")
+              .has_value());
+  auto receipt = [&](db::Id id) {
+    const auto form = desk.load<tracking::ReceiptForm>(
+        [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+    return tracking::render_receipt(form).value();
+  };
+
+  std::string html = receipt(by_post);
+  CHECK(contains(html, "5. Hình thức trả kết quả:</span> qua dịch vụ bưu chính công ích"));
+  CHECK(contains(html, "cước phí do người nộp hồ sơ trả"));
+  CHECK(contains(html, "6. Phí, lệ phí (nếu có):</span> 1.250.000 đ"));
+  CHECK_FALSE(contains(html, "Đăng ký nhận kết quả tại"));
+
+  html = receipt(at_desk);
+  CHECK(contains(html, "5. Đăng ký nhận kết quả tại:</span> " + std::string(k_agency_name) +
+                           " (nhận trực tiếp)"));
+  CHECK_FALSE(contains(html, "qua dịch vụ bưu chính công ích, gửi đến"));
+
+  desk.set(db::k_setting_return_postage_payer, "agency");
+  CHECK(contains(receipt(by_post), "cước phí do cơ quan giải quyết trả"));
+}
+
+TEST_CASE("a receipt for a procedure without a known fee leaves a line to fill in by hand") {
+  Desk desk;
+  const db::Id id = desk.add_dossier(at("2026-03-02 09:00"), "EB123456785VN");
+  desk.act(id, Action::accept, "an.nv");
+  const auto form = desk.load<tracking::ReceiptForm>(
+      [&](db::Transaction& tx) { return tracking::load_receipt(tx, id); });
+  CHECK(contains(tracking::render_receipt(form).value(),
+                 "6. Phí, lệ phí (nếu có):</span> <span class=\"blank\">………"));
 }
 
 TEST_CASE("the receipts of several dossiers print as one document, a page each") {

@@ -719,3 +719,92 @@ TEST_CASE("what a move lacks is named in Vietnamese words, never as a command-li
   CHECK(vi_of(apology).starts_with(
       fmt::format("Hồ sơ #{} đã được hẹn lại một lần (ngày hẹn mới 2026-03-13 17:00)", id)));
 }
+
+// Decree 118/2025 Art. 19(5): a dossier not completed within 15 days of the supplement request is
+// closed by the desk (docs/domain.md §1.3). Counted in calendar days from the day after the
+// request: asked on Tuesday 3 March, the 15th day is Wednesday 18 March; closable from 19 March.
+TEST_CASE("a dossier whose supplement did not come within 15 days is listed and closed") {
+  Desk desk;
+  const db::Id waiting = desk.add_dossier(at("2026-03-02 10:00"));
+  const db::Id completed = desk.add_dossier(at("2026-03-02 10:30"));
+  REQUIRE(desk.accept(waiting).has_value());
+  REQUIRE(desk.accept(completed).has_value());
+  desk.clock.set(at("2026-03-03 09:00"));
+  auto ask = request(Action::request_supplement);
+  ask.missing = "Bản sao Giấy chứng nhận quyền sử dụng đất";
+  REQUIRE(desk.life.apply(waiting, ask).has_value());
+  REQUIRE(desk.life.apply(completed, ask).has_value());
+  desk.clock.set(at("2026-03-10 10:00"));
+  auto arrived = request(Action::supplement_received);
+  REQUIRE(desk.life.apply(completed, arrived).has_value());
+
+  // The last day of the period: not yet.
+  desk.clock.set(at("2026-03-18 23:59"));
+  auto report = desk.life.due();
+  REQUIRE(report.has_value());
+  CHECK(report->supplement_expired.empty());
+  auto none = desk.life.close_expired_supplements("lan.nt");
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+  CHECK(desk.dossier(waiting).state == DossierState::supplement_requested);
+
+  desk.clock.set(at("2026-03-19 00:00"));
+  report = desk.life.due();
+  REQUIRE(report.has_value());
+  REQUIRE(report->supplement_expired.size() == 1);
+  CHECK(report->supplement_expired[0].dossier.id == waiting);
+  CHECK(local(report->supplement_expired[0].requested_at) == "2026-03-03 09:00:00");
+  CHECK(local(report->supplement_expired[0].closable_from) == "2026-03-19 00:00:00");
+
+  auto closed = desk.life.close_expired_supplements("lan.nt");
+  REQUIRE(closed.has_value());
+  REQUIRE(closed->size() == 1);
+  CHECK(closed->front().after.id == waiting);
+  CHECK(closed->front().after.state == DossierState::stopped);
+  CHECK(db::national_status_code(closed->front().after.state) == 8);
+  CHECK(desk.dossier(completed).state == DossierState::accepted);
+  // The reason the stop notice (form 05) prints names the request's date and the article.
+  const auto events = desk.events(waiting);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().reason.find("Quá 15 ngày") != std::string::npos);
+  CHECK(events.back().reason.find("03/03/2026") != std::string::npos);
+  CHECK(events.back().reason.find("Điều 19 khoản 5") != std::string::npos);
+
+  // Closed, it leaves the list, and a second run closes nothing.
+  report = desk.life.due();
+  REQUIRE(report.has_value());
+  CHECK(report->supplement_expired.empty());
+  auto again = desk.life.close_expired_supplements("lan.nt");
+  REQUIRE(again.has_value());
+  CHECK(again->empty());
+}
+
+TEST_CASE("the desk sets its own supplement period, and a wrong one is refused") {
+  Desk desk;
+  desk.set(db::k_setting_supplement_wait_days, "30");
+  const db::Id id = desk.add_dossier(at("2026-03-02 10:00"));
+  desk.clock.set(at("2026-03-02 11:00"));
+  auto ask = request(Action::request_supplement);
+  ask.missing = "Tờ khai có chữ ký";
+  REQUIRE(desk.life.apply(id, ask).has_value());
+  desk.clock.set(at("2026-03-20 08:00"));  // past 15 days, within 30
+  auto report = desk.life.due();
+  REQUIRE(report.has_value());
+  CHECK(report->supplement_expired.empty());
+  desk.clock.set(at("2026-04-02 00:00"));  // 2 March + 30 days = 1 April, the last day
+  report = desk.life.due();
+  REQUIRE(report.has_value());
+  CHECK(report->supplement_expired.size() == 1);
+
+  for (const char* wrong : {"0", "mười lăm", "15.5", "366", ""}) {
+    CAPTURE(wrong);
+    auto parsed = tracking::parse_supplement_wait_days(wrong);
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().text.id() == "supplement_wait_days_invalid");
+  }
+  CHECK(tracking::parse_supplement_wait_days("15").value() == 15);
+  desk.set(db::k_setting_supplement_wait_days, "abc");
+  auto broken = desk.life.due();
+  REQUIRE_FALSE(broken.has_value());
+  CHECK(broken.error().render(common::Lang::vi).find("abc") != std::string::npos);
+}

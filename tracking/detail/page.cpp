@@ -8,6 +8,7 @@
 #include "common/text.hpp"
 #include "tracking/detail/document_text.hpp"
 #include "tracking/detail/templates.hpp"
+#include "tracking/fees.hpp"
 #include "tracking/labels.hpp"
 
 namespace tracking::detail {
@@ -120,6 +121,10 @@ Data dossier_data(const DossierSummary& d) {
   out.set("due_at_short", optional_datetime(d.due_at));
   out.set("state", std::string(printed_state_label(d.state).wording(common::Lang::vi)));
   out.set("applicant", applicant);
+  out.set("result_at_desk", d.result_at_desk);
+  out.set("fee", d.fee_vnd > 0 ? format_vnd(d.fee_vnd) : std::string());
+  out.set("postage_payer",
+          std::string(d.postage_paid_by_agency ? "cơ quan giải quyết" : "người nộp hồ sơ"));
   return out;
 }
 

@@ -357,6 +357,8 @@
   const WORK = [
     { key: 'waiting_acceptance', href: '/dossiers?state=received' },
     { key: 'acceptance_late', href: '/dossiers?view=accept_late', urgent: true },
+    // Shown only when there is one: a rare list, closed in one go.
+    { key: 'supplement_expired', href: '/dossiers?view=supplement_expired', urgent: true, onlyWhenAny: true },
     { key: 'overdue', href: '/dossiers?view=overdue', urgent: true },
     { key: 'due_soon', href: '/dossiers?view=due_soon', urgent: true },
     { key: 'ready', href: '/dossiers?view=ready' },
@@ -370,7 +372,8 @@
     const list = App.$('workload');
     if (!list) return;
     const work = App.workload || {};
-    const items = WORK.filter((item) => typeof work[item.key] === 'number').map((item) => {
+    const shown = (item) => typeof work[item.key] === 'number' && !(item.onlyWhenAny && work[item.key] === 0);
+    const items = WORK.filter(shown).map((item) => {
       const count = work[item.key];
       return App.h(
         'li',

@@ -28,6 +28,7 @@
   const QUICK = [
     { key: 'waiting_acceptance', query: 'state=received' },
     { key: 'acceptance_late', query: 'view=accept_late', urgent: true },
+    { key: 'supplement_expired', query: 'view=supplement_expired', urgent: true, onlyWhenAny: true },
     { key: 'due_soon', query: 'view=due_soon', urgent: true },
     { key: 'overdue', query: 'view=overdue', urgent: true },
     { key: 'ready', query: 'view=ready' },
@@ -176,6 +177,28 @@
     $('page-next').disabled = offset + dossiers.length >= total;
     renderBulk();
     renderQuickViews();
+    $('close-expired-form').hidden = !(filters.get('view') === 'supplement_expired' && total > 0);
+  }
+
+  // ---- closing the dossiers past the supplement period (Decree 118/2025 Art. 19(5)) -------------
+
+  async function closeExpired(ev) {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    if (!(await App.confirm(t('expired.confirm', { n: App.fmtNumber(total) }), t('expired.close')))) return;
+    try {
+      const answer = await App.busy(form, () => App.post('/api/dossiers/close-expired', {}));
+      App.clearError();
+      const closed = answer.closed || [];
+      const box = App.clear($('bulk-result'));
+      box.hidden = false;
+      box.append(h('p', { id: 'expired-closed', text: t('expired.closed', { n: App.fmtNumber(closed.length) }) }));
+      App.workChanged();
+      await load();
+      box.focus();
+    } catch (err) {
+      App.showError(err);
+    }
   }
 
   // ---- quick views -----------------------------------------------------------------------------
@@ -183,7 +206,7 @@
   function renderQuickViews() {
     const work = App.workload || {};
     const current = new URLSearchParams(location.search);
-    const items = QUICK.filter((q) => typeof work[q.key] === 'number').map((q) => {
+    const items = QUICK.filter((q) => typeof work[q.key] === 'number' && !(q.onlyWhenAny && work[q.key] === 0)).map((q) => {
       const [name, value] = q.query.split('=');
       const on = current.get(name) === value && [...current.keys()].every((k) => k === name || k === 'sort' || k === 'order' || k === 'offset');
       return h(
@@ -376,6 +399,7 @@
     $('select-all').addEventListener('change', selectAll);
     $('bulk-clear').addEventListener('click', clearSelection);
     $('bulk-form').addEventListener('submit', acceptSelected);
+    $('close-expired-form').addEventListener('submit', closeExpired);
     // The procedures are read when the first dossier is ticked.
     for (const el of [$('dossier-rows'), $('select-all')]) el.addEventListener('change', () => ensurePicker().catch(App.showError));
     document.addEventListener('hoso:workload', renderQuickViews);

@@ -706,6 +706,12 @@
     /* dossiers received on an earlier day, not yet accepted */
     'work.acceptance_late': 'Nhận từ ngày trước, chưa tiếp nhận',
     'view.accept_late': 'Nhận từ ngày trước, chưa tiếp nhận',
+    'view.supplement_expired': 'Quá hạn bổ sung, cần đóng hồ sơ',
+    'work.supplement_expired': 'Quá hạn bổ sung, cần đóng',
+    'expired.explain': 'Quá thời hạn bổ sung hồ sơ (Nghị định 118/2025, Điều 19 khoản 5): đóng các hồ sơ này (dừng giải quyết) rồi gửi Thông báo dừng giải quyết hồ sơ cho công dân.',
+    'expired.close': 'Đóng các hồ sơ quá hạn bổ sung',
+    'expired.confirm': 'Đóng {n} hồ sơ quá thời hạn bổ sung? Hồ sơ chuyển sang trạng thái dừng giải quyết và không thể mở lại.',
+    'expired.closed': 'Đã đóng {n} hồ sơ. Hãy in và gửi Thông báo dừng giải quyết hồ sơ (mẫu 05) cho từng công dân.',
     /* fees */
     'event.fee_recorded': 'Ghi nhận biên lai phí, lệ phí',
     'fees.title': 'Phí, lệ phí',
@@ -1453,6 +1459,12 @@
     /* dossiers received on an earlier day, not yet accepted */
     'work.acceptance_late': 'Received on an earlier day, not accepted',
     'view.accept_late': 'Received on an earlier day, not yet accepted',
+    'view.supplement_expired': 'Supplement period over, to be closed',
+    'work.supplement_expired': 'Supplement period over, to close',
+    'expired.explain': 'The supplement period is over (Decree 118/2025, Art. 19(5)): close these dossiers (processing stopped), then send each citizen the stop notice.',
+    'expired.close': 'Close the dossiers past the supplement period',
+    'expired.confirm': 'Close {n} dossiers past the supplement period? They are stopped and cannot be reopened.',
+    'expired.closed': '{n} dossiers closed. Print and send each citizen the stop notice (form 05).',
     /* fees */
     'event.fee_recorded': 'Fee receipt recorded',
     'fees.title': 'Fees and charges',
