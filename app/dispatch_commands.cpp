@@ -31,10 +31,8 @@ Result<std::vector<db::Id>> resolve_keys(db::Store& store, const std::vector<std
     for (const std::string& key : keys) {
       TRY_ASSIGN(auto id, tracking::find_dossier_id(tx, key));
       if (!id) {
-        return common::Error{ErrorCode::not_found,
-                             fmt::format("no dossier matches '{}' (give #id, a tracking "
-                                         "number or a dossier code)",
-                                         key)};
+        return common::make_error(ErrorCode::not_found, tracking::msg::no_dossier_key,
+                                  {{"key", shorten(key, 40)}});
       }
       ids.push_back(*id);
     }

@@ -5,8 +5,10 @@
 #include <CLI/CLI.hpp>
 
 #include "app/desk.hpp"
+#include "app/messages.hpp"
 #include "app/output.hpp"
 #include "tracking/fees.hpp"
+#include "tracking/labels.hpp"
 #include "tracking/messages.hpp"
 #include "tracking/staff_queries.hpp"
 
@@ -18,9 +20,8 @@ CLI::App* add_fee_command(CLI::App& dossier, FeeArgs& args, const std::string& d
       "Record a fee receipt (amount, payer, receipt number, how paid); a dossier waiting for its "
       "fees moves on");
   cmd->add_option("key", args.key, "#id, tracking number or dossier code")->required();
-  cmd->add_option("--amount", args.amount_vnd, "Amount paid, in đồng")
-      ->required()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
+  // The bounds are checked in run_fee, so the message is the catalogue's, not CLI11's English.
+  cmd->add_option("--amount", args.amount_vnd, "Amount paid, in đồng (1 to 10^12)")->required();
   cmd->add_option("--payer", args.payer, "Full name of who paid")->required();
   cmd->add_option("--receipt", args.receipt_number, "The receipt's number")->required();
   cmd->add_option("--method", args.method,
@@ -34,6 +35,11 @@ CLI::App* add_fee_command(CLI::App& dossier, FeeArgs& args, const std::string& d
 }
 
 int run_fee(const FeeArgs& args) {
+  if (args.amount_vnd < 1 || args.amount_vnd > tracking::k_max_fee_vnd) {
+    return report_error(common::make_error(common::ErrorCode::invalid_argument,
+                                           msg::fee_amount_out_of_range,
+                                           {{"amount", args.amount_vnd}}));
+  }
   const auto method = db::parse_payment_method(args.method);
   if (!method) {
     return report_error(common::make_error(common::ErrorCode::invalid_argument,
@@ -58,16 +64,22 @@ int run_fee(const FeeArgs& args) {
   auto recorded =
       tracking::record_fee(**store, clock, dossier->id, payment, actor_or_user(args.actor));
   if (!recorded) return report_error(recorded.error());
-  fmt::print("dossier #{}: receipt {} for {} recorded{}\n", dossier->id,
-             shorten(recorded->receipt.receipt_number, 40),
-             tracking::format_vnd(recorded->receipt.amount_vnd),
-             recorded->moved
-                 ? fmt::format("; the dossier moves on ({}), due {}",
-                               db::dossier_state_name(recorded->moved->after.state),
-                               recorded->moved->after.due_at
-                                   ? common::format_local(*recorded->moved->after.due_at)
-                                   : std::string("-"))
-                 : "");
+  const std::string receipt = shorten(recorded->receipt.receipt_number, 40);
+  const std::string amount = tracking::format_vnd(recorded->receipt.amount_vnd);
+  if (!recorded->moved) {
+    fmt::print("{}\n",
+               say(common::Text{msg::fee_recorded,
+                                {{"id", dossier->id}, {"receipt", receipt}, {"amount", amount}}}));
+    return 0;
+  }
+  const db::Dossier& after = recorded->moved->after;
+  fmt::print("{}\n", say(common::Text{msg::fee_recorded_moved_on,
+                                      {{"id", dossier->id},
+                                       {"receipt", receipt},
+                                       {"amount", amount},
+                                       {"state", common::Text{tracking::state_label(after.state)}},
+                                       {"due", after.due_at ? common::format_local(*after.due_at)
+                                                            : std::string("-")}}}));
   return 0;
 }
 

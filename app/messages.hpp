@@ -239,4 +239,19 @@ inline constexpr common::MessageDef letter_posted_before{
     "dossier #{id}: the {letter} was posted before, tracking number {tracking_number} (order "
     "{order})"};
 
+// The CLI's lines for fees and for dossier keys (wip-postal).
+inline constexpr common::MessageDef fee_recorded{
+    "fee_recorded", "Hồ sơ #{id}: đã ghi nhận biên lai số {receipt}, số tiền {amount}",
+    "dossier #{id}: receipt {receipt} for {amount} recorded"};
+inline constexpr common::MessageDef fee_recorded_moved_on{
+    "fee_recorded_moved_on",
+    "Hồ sơ #{id}: đã ghi nhận biên lai số {receipt}, số tiền {amount}; hồ sơ được giải quyết tiếp "
+    "({state}), hạn trả kết quả {due}",
+    "dossier #{id}: receipt {receipt} for {amount} recorded; the dossier moves on ({state}), due "
+    "{due}"};
+inline constexpr common::MessageDef fee_amount_out_of_range{
+    "fee_amount_out_of_range",
+    "Số tiền --amount {amount} không hợp lệ: từ 1 đến 1.000.000.000.000 đồng",
+    "--amount {amount} is not valid: 1 to 1,000,000,000,000 đồng"};
+
 }  // namespace app::msg

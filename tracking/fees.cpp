@@ -14,8 +14,6 @@ using common::ErrorCode;
 using common::make_error;
 using common::Result;
 
-constexpr std::int64_t k_max_fee_vnd = 1'000'000'000'000;
-
 Result<void> check_payment(const db::Dossier& d, const FeePayment& p, common::Timestamp paid_at,
                            common::Timestamp now, const std::string& actor) {
   if (actor.empty()) {

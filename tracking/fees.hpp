@@ -55,6 +55,9 @@ struct DossierFees {
 };
 common::Result<DossierFees> fees_of(db::Transaction& tx, const db::Dossier& dossier);
 
+// The largest fee receipt record_fee accepts, in đồng (the smallest is 1).
+inline constexpr std::int64_t k_max_fee_vnd = 1'000'000'000'000;
+
 // "1.250.000 đ": an amount in đồng with Vietnamese thousands dots, for pages and forms.
 std::string format_vnd(std::int64_t amount);
 

@@ -72,7 +72,7 @@ constexpr std::array<Hub, 9> k_hubs{{
      {{{"181000", "Hồng Bàng"}, {"182000", "Lê Chân"}}},
      2},
     {"900000", "Bưu cục Trung tâm Cần Thơ", {{{"901000", "Ninh Kiều"}, {"902000", "Cái Răng"}}}, 2},
-    {"530000", "Bưu cục Trung tâm Thừa Thiên Huế", {{{"531000", "TP. Huế"}}}, 1},
+    {"530000", "Bưu cục Trung tâm Huế", {{{"531000", "Thuận Hóa"}}}, 1},
     {"460000", "Bưu cục Trung tâm Nghệ An", {{{"461000", "TP. Vinh"}, {"463000", "Cửa Lò"}}}, 2},
     {"220000",
      "Bưu cục Trung tâm Bắc Ninh",
@@ -177,6 +177,18 @@ std::string_view status_text(int status_id) {
     if (row.id == status_id) return row.text;
   }
   return "";
+}
+
+std::vector<PostOffice> known_offices() {
+  std::vector<PostOffice> offices;
+  for (const Hub& hub : k_hubs) {
+    offices.push_back(hub_office(hub));
+    for (int i = 0; i < hub.district_count; ++i) {
+      const District& district = hub.districts[static_cast<std::size_t>(i)];
+      offices.push_back({std::string(district.code), std::string(district.name)});
+    }
+  }
+  return offices;
 }
 
 std::uint64_t item_seed(unsigned seed, std::string_view tracking_number) {

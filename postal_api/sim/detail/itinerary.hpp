@@ -48,6 +48,13 @@ struct PostOffice {
   std::string name;  // "Bưu cục Trung tâm Hà Nội"
 };
 
+// Every post office the simulator puts in events: the provincial mail centres ("Bưu cục Trung tâm
+// Huế", 530000) and their district offices (named by the district here), each with its code.
+// samples/carriers/vnpost-offices.csv maps each code to a province (checked by
+// tests/tracking/postal_provinces_test.cpp), so the report never names a simulated office by its
+// code alone.
+std::vector<PostOffice> known_offices();
+
 // 64-bit FNV-1a of `text` mixed with `seed` (splitmix64 finaliser): the per-item RNG seed, so an
 // item's life depends on (seed, tracking number) only, not on the order items were added.
 std::uint64_t item_seed(unsigned seed, std::string_view tracking_number);
