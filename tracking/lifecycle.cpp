@@ -645,6 +645,7 @@ Result<DueReport> Lifecycle::due() const {
     waiting.filed_to = acceptance_late_before(as_of);
     waiting.limit = 1'000'000;
     TRY_ASSIGN(report.not_accepted, tx.list_dossiers(waiting));
+    TRY_ASSIGN(report.handovers_overdue, overdue_handovers(tx, as_of));
     return report;
   });
 }

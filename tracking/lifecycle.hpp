@@ -17,6 +17,7 @@
 #include "common/result.hpp"
 #include "db/records.hpp"
 #include "db/store.hpp"
+#include "tracking/transfers.hpp"
 
 namespace tracking {
 
@@ -166,6 +167,9 @@ struct DueReport {
   // Dossiers received (handed over by the post) on an earlier day and still neither accepted nor
   // refused: their clock has been running since the handover (docs/domain.md §5.2), oldest first.
   std::vector<db::Dossier> not_accepted;
+  // Handovers still with another unit after that unit's deadline (Decree 118/2025 Art. 20(2);
+  // docs/domain.md §1.4a), by deadline.
+  std::vector<OverdueHandover> handovers_overdue;
 };
 
 // The start of `as_of`'s day at the desk: a dossier still received (not accepted) that was handed
