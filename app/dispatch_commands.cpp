@@ -349,7 +349,13 @@ CLI::App* add_transfer_command(CLI::App& dossier, TransferArgs& args, const std:
   cmd->add_option("--to-person", args.to_person, "Who receives it there (full name)");
   cmd->add_option("--from-person", args.from_person,
                   "Who hands it over, when it is at another unit (full name)");
-  cmd->add_option("--note", args.note, "A note for the control sheet");
+  cmd->add_option("--note", args.note,
+                  "The work to do there, for the control sheet and the transfer slip");
+  cmd->add_option("--due", args.due,
+                  "The unit's deadline: closing time of this working day (YYYY-MM-DD), not after "
+                  "the dossier's due date");
+  cmd->add_option("--days", args.days,
+                  "The unit's deadline in working days from the handover (instead of --due)");
   cmd->add_option("--db", args.db, db_help);
   cmd->add_option("--actor", args.actor, "Staff user recorded in the history ($USER)");
   return cmd;
@@ -377,9 +383,30 @@ int run_transfer(const TransferArgs& args) {
   transfer.from_person = args.from_person;
   transfer.note = args.note;
   transfer.actor = actor_or_user(args.actor);
+  // Decree 118/2025 Art. 20(2), docs/domain.md §1.4a: the receiving unit's deadline.
+  if (!args.due.empty()) {
+    auto date = common::parse_date(args.due);
+    if (!date) return report_error(date.error());
+    transfer.due_date = *date;
+  }
+  transfer.days = args.days;
   auto done = tracking::transfer_dossier(*one->store, clock, one->id, transfer);
   if (!done) return report_error(done.error());
-  fmt::print("dossier #{}: handed from {} to {}\n", one->id, done->from_unit, done->to_unit);
+  const std::string from = shorten(done->from_unit, 200);
+  const std::string to = shorten(done->to_unit, 200);
+  if (done->due_at) {
+    std::printf("%s\n",
+                say(common::Text{msg::transfer_done_due,
+                                 {{"id", one->id},
+                                  {"from", from},
+                                  {"to", to},
+                                  {"unit_due", common::format_local(*done->due_at).substr(0, 16)}}})
+                    .c_str());
+  } else {
+    std::printf("%s\n",
+                say(common::Text{msg::transfer_done, {{"id", one->id}, {"from", from}, {"to", to}}})
+                    .c_str());
+  }
   return 0;
 }
 
@@ -393,7 +420,11 @@ int run_transfer_back(const TransferArgs& args) {
   back.actor = actor_or_user(args.actor);
   auto done = tracking::return_from_unit(*one->store, clock, one->id, back);
   if (!done) return report_error(done.error());
-  fmt::print("dossier #{}: back at {} from {}\n", one->id, done->to_unit, done->from_unit);
+  std::printf("%s\n", say(common::Text{msg::transfer_back_done,
+                                       {{"id", one->id},
+                                        {"from", shorten(done->from_unit, 200)},
+                                        {"to", shorten(done->to_unit, 200)}}})
+                          .c_str());
   return 0;
 }
 

@@ -76,6 +76,10 @@ struct TransferArgs {
   std::string from_person;  // who hands over at the other unit
   std::string note;
   std::string actor;
+  // transfer: the receiving unit's deadline, a date (YYYY-MM-DD) or working days (Decree
+  // 118/2025 Art. 20(2))
+  std::string due;
+  std::optional<int> days;
 };
 CLI::App* add_transfer_command(CLI::App& dossier, TransferArgs& args, const std::string& db_help);
 CLI::App* add_transfer_back_command(CLI::App& dossier, TransferArgs& args,

@@ -125,13 +125,25 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
     for (const auto& d : report->not_accepted) waiting.push_back(dossier_json(d));
     nlohmann::json expired = nlohmann::json::array();
     for (const auto& e : report->supplement_expired) expired.push_back(expired_json(e));
+    // docs/domain.md §1.4a: handovers still with a unit after its deadline (Decree 118/2025
+    // Art. 20(2)).
+    nlohmann::json late_units = nlohmann::json::array();
+    for (const auto& o : report->handovers_overdue) {
+      nlohmann::json j = dossier_json(o.dossier);
+      j["handover"] = {{"id", o.handover.id},
+                       {"at", common::format_iso(o.handover.at)},
+                       {"to_unit", o.handover.to_unit},
+                       {"unit_due_at", common::format_iso(*o.handover.due_at)}};
+      late_units.push_back(std::move(j));
+    }
     print_json({{"as_of", common::format_iso(report->as_of)},
                 {"overdue", overdue},
                 {"due_soon", soon},
                 {"back_at_desk", back},
                 {"return_in_trouble", trouble},
                 {"not_accepted", waiting},
-                {"supplement_expired", expired}});
+                {"supplement_expired", expired},
+                {"handovers_overdue", late_units}});
     return 0;
   }
   auto print = [](const char* title, const std::vector<db::Dossier>& list) {
@@ -153,6 +165,19 @@ int run_due(Desk& desk, const LifecycleArgs& args) {
   }
   if (!report->supplement_expired.empty()) {
     print_expired(report->supplement_expired);
+  }
+  if (!report->handovers_overdue.empty()) {
+    std::printf(
+        "handed to another unit and still there after its deadline (ask the unit; hoso dossier "
+        "transfer-back when it returns): %zu\n",
+        report->handovers_overdue.size());
+    for (const auto& o : report->handovers_overdue) {
+      std::printf("  #%-6lld %-32s at %s, unit's deadline %s\n",
+                  static_cast<long long>(o.dossier.id),
+                  shorten(o.dossier.code.value_or("-"), 32).c_str(),
+                  shorten(o.handover.to_unit, 60).c_str(),
+                  common::format_local(*o.handover.due_at).substr(0, 16).c_str());
+    }
   }
   if (!report->back_at_desk.empty()) {
     print("results the carrier brought back (call the citizen, then hoso dispatch again)",

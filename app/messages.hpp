@@ -253,5 +253,22 @@ inline constexpr common::MessageDef fee_amount_out_of_range{
     "fee_amount_out_of_range",
     "Số tiền --amount {amount} không hợp lệ: từ 1 đến 1.000.000.000.000 đồng",
     "--amount {amount} is not valid: 1 to 1,000,000,000,000 đồng"};
+// Handovers between units (docs/domain.md §1.4a): the CLI's lines after `hoso dossier transfer`
+// and `transfer-back`.
+inline constexpr common::MessageDef transfer_done{"transfer_done",
+                                                  "Hồ sơ #{id}: đã chuyển từ {from} đến {to}",
+                                                  "dossier #{id}: handed from {from} to {to}"};
+inline constexpr common::MessageDef transfer_done_due{
+    "transfer_done_due",
+    "Hồ sơ #{id}: đã chuyển từ {from} đến {to}, hạn giải quyết của đơn vị nhận {unit_due}; in "
+    "phiếu chuyển xử lý: hoso print transfer-slip #{id}",
+    "dossier #{id}: handed from {from} to {to}, the unit's deadline {unit_due}; print the transfer "
+    "slip with: hoso print transfer-slip #{id}"};
+inline constexpr common::MessageDef field_not_whole_number{
+    "field_not_whole_number", "Trường \"{field}\" phải là một số nguyên.",
+    "\"{field}\" must be a whole number"};
+inline constexpr common::MessageDef transfer_back_done{
+    "transfer_back_done", "Hồ sơ #{id}: đã nhận lại tại {to} từ {from}",
+    "dossier #{id}: back at {to} from {from}"};
 
 }  // namespace app::msg

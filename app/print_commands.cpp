@@ -148,6 +148,12 @@ void define_print_command(CLI::App& command, PrintArgs& args, const std::string&
   add_form(
       "collection",
       "Handover of the result at the desk (phiếu giao trả kết quả), for the recipient to sign");
+  add_form("transfer-slip",
+           "The transfer slip (phiếu chuyển xử lý) of a handover to another unit: the work, the "
+           "unit's deadline, both signatures")
+      ->add_option("--number", args.number,
+                   "Which handover to another unit (1, 2...; default the latest)")
+      ->check(CLI::Range(1, 1000));
   auto* all = print->add_subcommand(
       "all", "Every document that applies to a dossier, into its folder (or --out DIR)");
   all->add_option("key", args.keys, "#id, tracking number or dossier code")
@@ -267,6 +273,21 @@ int run_print(const PrintArgs& args) {
                                          args.sheet ? tracking::LabelLayout::sheet
                                                     : tracking::LabelLayout::one_per_page));
       pages.push_back({out.value_or(default_path), std::move(html)});
+      return {};
+    });
+    if (!read) return report_error(read.error());
+    return write_all(pages);
+  }
+
+  // Decree 118/2025 Art. 20(2), docs/domain.md §1.4a: one slip per handover to another unit.
+  if (args.document == "transfer-slip") {
+    auto read = (*store)->read([&](db::Transaction& tx) -> Result<void> {
+      TRY_ASSIGN(const Named named, resolve(tx, root, args.keys.front()));
+      TRY_ASSIGN(const auto slip, tracking::load_transfer_slip(tx, named.id, args.number));
+      TRY_ASSIGN(auto html, tracking::render_transfer_slip(slip));
+      pages.push_back(
+          {out.value_or(named.folder / fmt::format("transfer-slip-{}.html", slip.number)),
+           std::move(html)});
       return {};
     });
     if (!read) return report_error(read.error());

@@ -98,13 +98,13 @@ struct DeskJobs::Impl {
     }
     // Counts and dossier numbers only: no names in the log.
     if (!due->overdue.empty() || !due->due_soon.empty() || !due->back_at_desk.empty() ||
-        !due->not_accepted.empty()) {
+        !due->not_accepted.empty() || !due->handovers_overdue.empty()) {
       spdlog::warn(
           "deadlines: {} dossiers overdue, {} due today or the next working day, {} "
-          "results back at the desk, {} received on an earlier day and not yet accepted (hoso "
-          "dossier due)",
+          "results back at the desk, {} received on an earlier day and not yet accepted, {} with "
+          "another unit past its deadline (hoso dossier due)",
           due->overdue.size(), due->due_soon.size(), due->back_at_desk.size(),
-          due->not_accepted.size());
+          due->not_accepted.size(), due->handovers_overdue.size());
     }
   }
 };

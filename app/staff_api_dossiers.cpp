@@ -185,6 +185,19 @@ Result<Reply> show_dossier(Context& desk, const Request& req, const staff::Princ
   answer["allowed_actions"] = std::move(actions);
   answer["documents"] = page.documents;
   answer["procedures"] = procedures_json(page.procedures);
+  // docs/domain.md §1.4a, Decree 118/2025 Art. 20(2): a unit late while it still holds the
+  // dossier after its deadline, and the transfer slip of each handover to another unit.
+  const std::vector<db::UnitHandover>& handovers = page.view.handovers;
+  json& handover_rows = answer["handovers"];
+  int slip = 0;
+  for (std::size_t i = 0; i < handovers.size() && i < handover_rows.size(); ++i) {
+    handover_rows[i]["overdue"] =
+        tracking::handover_overdue(handovers[i], i + 1 == handovers.size(), desk.clock.now());
+    if (!handovers[i].back_to_desk) {
+      handover_rows[i]["slip"] =
+          fmt::format("/api/dossiers/{}/documents/transfer-slip?number={}", id, ++slip);
+    }
+  }
   return json_reply(answer);
 }
 
@@ -442,8 +455,10 @@ Result<Reply> record_fee(Context& desk, const Request& req, const staff::Princip
 }
 
 // A handover between units (docs/domain.md §1.4a): {"to_unit": "...", "to_person": "...",
-// "from_person": "...", "note": "..."} hands the dossier on; {"back": true, "from_person": "...",
-// "note": "..."} records it back at the desk. Answers the dossier's row and the handover.
+// "from_person": "...", "note": "...", "due": "YYYY-MM-DD" | "days": N} hands the dossier on, with
+// the receiving unit's deadline when given (Decree 118/2025 Art. 20(2)); {"back": true,
+// "from_person": "...", "note": "..."} records it back at the desk. Answers the dossier's row and
+// the handover, with where its transfer slip prints.
 Result<Reply> transfer(Context& desk, const Request& req, const staff::Principal& who) {
   TRY_ASSIGN(const db::Id id, id_param(req));
   TRY_ASSIGN(const json body, json_body(req));
@@ -463,15 +478,36 @@ Result<Reply> transfer(Context& desk, const Request& req, const staff::Principal
     request.from_person = from_person;
     request.note = note;
     request.actor = who.login;
+    TRY_ASSIGN(const std::string due, string_field(body, "due"));
+    if (!due.empty()) {
+      auto date = common::parse_date(due);
+      if (!date) return field_error("due", date.error());
+      request.due_date = *date;
+    }
+    if (const auto days = body.find("days"); days != body.end() && !days->is_null()) {
+      if (!days->is_number_integer()) {
+        return make_error(ErrorCode::invalid_argument, msg::field_not_whole_number,
+                          {{"field", "days"}});
+      }
+      // Clamped into int's range; tracking refuses anything outside 0..365.
+      request.days = static_cast<int>(std::clamp<std::int64_t>(days->get<std::int64_t>(), -1, 366));
+    }
     TRY_ASSIGN(done, tracking::transfer_dossier(desk.store, desk.clock, id, request));
   }
   TRY_ASSIGN(const auto row, tracking::dossier_row(desk.store, desk.clock, id));
-  return json_reply(json{{"dossier", dossier_row_json(row, http::request_lang(req))},
-                         {"handover",
-                          {{"at", common::format_iso(done.at)},
-                           {"from_unit", done.from_unit},
-                           {"to_unit", done.to_unit},
-                           {"back_to_desk", done.back_to_desk}}}});
+  json handover = {{"id", done.id},
+                   {"at", common::format_iso(done.at)},
+                   {"from_unit", done.from_unit},
+                   {"to_unit", done.to_unit},
+                   {"back_to_desk", done.back_to_desk},
+                   {"due_at", time_or_null(done.due_at)}};
+  if (!done.back_to_desk) {
+    TRY_ASSIGN(const int number, tracking::transfer_slip_number(desk.store, id, done.id));
+    handover["slip"] =
+        fmt::format("/api/dossiers/{}/documents/transfer-slip?number={}", id, number);
+  }
+  return json_reply(
+      json{{"dossier", dossier_row_json(row, http::request_lang(req))}, {"handover", handover}});
 }
 
 Result<Reply> document(Context& desk, const Request& req, const staff::Principal&) {
@@ -481,6 +517,22 @@ Result<Reply> document(Context& desk, const Request& req, const staff::Principal
     Result<std::string> rendered = common::Error{ErrorCode::not_found, ""};
     if (const auto form = tracking::parse_form_kind(kind)) {
       rendered = tracking::render_form(tx, id, *form);
+    } else if (kind == "transfer-slip") {
+      // Decree 118/2025 Art. 20(2): ?number=N, the N-th handover to another unit (default the
+      // latest).
+      int number = 0;
+      if (const std::string n = req.get_param_value("number"); !n.empty()) {
+        if (n.size() > 4 ||
+            !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+          return make_error(ErrorCode::not_found, msg::no_such_document);
+        }
+        number = std::stoi(n);
+      }
+      if (auto slip = tracking::load_transfer_slip(tx, id, number)) {
+        rendered = tracking::render_transfer_slip(*slip);
+      } else {
+        rendered = std::move(slip).error();
+      }
     } else if (kind == "label") {
       TRY_ASSIGN(const auto label, tracking::load_return_label(tx, id));
       rendered =

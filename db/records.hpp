@@ -203,11 +203,11 @@ struct ResultCollection {
   std::string recipient_id_number;
 };
 
-// One handover of a dossier between units (docs/domain.md §1.4a, schema v15): from the desk to
-// the competent unit, on between units, or back to the desk (back_to_desk). `actor` is the staff
-// user who recorded it: the one who handed over when from_unit is the desk, the one who received
-// when back_to_desk. from_person and to_person are the other unit's people as typed: personal
-// data, for staff and form 06 only.
+// One handover of a dossier between units (docs/domain.md §1.4a, schema v15; due_at v16): from the
+// desk to the competent unit, on between units, or back to the desk (back_to_desk). `actor` is the
+// staff user who recorded it: the one who handed over when from_unit is the desk, the one who
+// received when back_to_desk. from_person and to_person are the other unit's people as typed:
+// personal data, for staff and form 06 only.
 struct UnitHandover {
   Id id = 0;
   Id dossier_id = 0;
@@ -219,6 +219,9 @@ struct UnitHandover {
   std::string note;
   std::string actor;
   bool back_to_desk = false;
+  // The receiving unit's deadline ("thời hạn giải quyết của từng cơ quan", Decree 118/2025 Art.
+  // 20(2); docs/domain.md §1.4a); nullopt for a handover back to the desk or when none was given.
+  std::optional<Timestamp> due_at;
 };
 
 // The applicant's identity, as read from the chip ID card QR or typed by staff. Personal data:

@@ -200,6 +200,10 @@ class Transaction {
   // Handovers of a dossier between units (schema v15, docs/domain.md §1.4a), oldest first.
   virtual common::Result<Id> insert_unit_handover(const UnitHandover& handover) = 0;
   virtual common::Result<std::vector<UnitHandover>> unit_handovers_of(Id dossier_id) = 0;
+  // The handovers to another unit whose unit deadline (due_at, schema v16) is before `before` and
+  // that are still the latest of their dossier (the unit has neither handed it back nor on), by
+  // deadline.
+  virtual common::Result<std::vector<UnitHandover>> unit_handovers_due_before(Timestamp before) = 0;
 
   // Inserts the scan and its codes.
   virtual common::Result<Id> insert_scan(const Scan& scan) = 0;

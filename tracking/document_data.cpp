@@ -498,6 +498,47 @@ Result<CollectionForm> load_collection(db::Transaction& tx, db::Id dossier_id) {
   return form;
 }
 
+// Decree 118/2025 Art. 20(2), docs/domain.md §1.4a: the Phiếu chuyển xử lý of one handover to
+// another unit; who hands over named as on form 06 (handover_rows).
+Result<TransferSlip> load_transfer_slip(db::Transaction& tx, db::Id dossier_id, int number) {
+  TransferSlip slip;
+  TRY_ASSIGN(slip.dossier, load_dossier_summary(tx, dossier_id));
+  slip.dossier.applicant = {};  // the slip names no citizen
+  TRY_ASSIGN(const auto handovers, tx.unit_handovers_of(dossier_id));
+  const db::UnitHandover* chosen = nullptr;
+  bool chosen_from_desk = false;
+  bool at_desk = true;
+  int count = 0;
+  for (const db::UnitHandover& h : handovers) {
+    if (!h.back_to_desk && (number <= 0 || ++count == number)) {
+      if (number <= 0) ++count;
+      chosen = &h;
+      chosen_from_desk = at_desk;
+      if (number > 0) break;
+    }
+    at_desk = h.back_to_desk;
+  }
+  if (count == 0) return not_applicable(slip.dossier, msg::no_transfer_slip);
+  if (!chosen) {
+    return not_applicable(slip.dossier, msg::no_such_handover,
+                          {{"handover", number}, {"count", count}});
+  }
+  slip.number = number > 0 ? number : count;
+  slip.handed_over_at = chosen->at;
+  slip.from_unit = chosen->from_unit;
+  slip.to_unit = chosen->to_unit;
+  slip.work = chosen->note;
+  slip.unit_due_at = chosen->due_at;
+  if (chosen_from_desk && chosen->from_person.empty()) {
+    TRY_ASSIGN(slip.from_person, signer_of(tx, chosen->actor));
+  } else {
+    slip.from_person = Signer{chosen->from_person, {}};
+  }
+  slip.to_person = Signer{chosen->to_person, {}};
+  TRY_ASSIGN(slip.agency, load_dossier_agency(tx, dossier_id));
+  return slip;
+}
+
 namespace {
 
 // The deadline in force at `at`: the latest due date an event up to then set (a supplement

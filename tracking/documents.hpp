@@ -324,6 +324,33 @@ common::Result<std::string> render_collection(const CollectionForm& form);
 // desk), or the database's errors.
 common::Result<CollectionForm> load_collection(db::Transaction& tx, db::Id dossier_id);
 
+// "Phiếu chuyển xử lý" (Decree 118/2025 Art. 20(2); docs/domain.md §1.4a): one handover of the
+// dossier to another unit, stating the work to do there and that unit's deadline beside the
+// dossier's own, signed by who hands over and who receives. No personal data of the citizen: the
+// dossier's code and procedure identify it (the loader leaves `dossier.applicant` empty).
+struct TransferSlip {
+  AgencyInfo agency;  // the receiving centre: the letterhead
+  DossierSummary dossier;
+  int number = 1;  // which handover of the dossier to another unit (1, 2...)
+  common::Timestamp handed_over_at{};
+  std::string from_unit;  // the desk, or the unit that held the dossier
+  std::string to_unit;
+  std::string work;                              // the handover's note: the work to do there
+  std::optional<common::Timestamp> unit_due_at;  // the receiving unit's deadline, if given
+  Signer from_person;  // the desk's officer by full name and title; another unit's as typed
+  Signer to_person;    // as typed
+  PaperSize paper = PaperSize::a4;
+};
+
+// The slip as one A4 page. Pure and thread-safe; fails with invalid_argument when the receiving
+// unit is missing.
+common::Result<std::string> render_transfer_slip(const TransferSlip& slip);
+// The slip of the dossier's `number`-th handover to another unit (1-based; 0: the latest). Fails
+// with not_found (no such dossier), invalid_argument (msg::no_transfer_slip: never handed to
+// another unit; msg::no_such_handover), or the database's errors.
+common::Result<TransferSlip> load_transfer_slip(db::Transaction& tx, db::Id dossier_id,
+                                                int number = 0);
+
 // The forms of one dossier, by the names the CLI and the API use.
 enum class FormKind {
   receipt,     // "receipt": form 01

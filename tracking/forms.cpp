@@ -342,4 +342,28 @@ Result<std::string> render_collection(const CollectionForm& form) {
   return detail::render_page("collection_record", std::move(data));
 }
 
+// Decree 118/2025 Art. 20(2), docs/domain.md §1.4a: the Phiếu chuyển xử lý of one handover.
+Result<std::string> render_transfer_slip(const TransferSlip& slip) {
+  constexpr std::string_view k_doc = "transfer slip";
+  TRY(detail::require(!slip.to_unit.empty(), "the receiving unit", k_doc));
+  // form_data's dossier without the applicant: the slip names no citizen.
+  DossierSummary dossier = slip.dossier;
+  dossier.applicant = {};
+  Data data = form_data(title("Phiếu chuyển xử lý", dossier), slip.paper, k_margin, slip.agency,
+                        dossier, slip.handed_over_at);
+  data.set("number", std::to_string(slip.number));
+  data.set("handed_over_at", detail::datetime_vn(slip.handed_over_at));
+  data.set("from_unit", slip.from_unit);
+  data.set("to_unit", slip.to_unit);
+  data.set("work", slip.work);
+  data.set("has_work", !slip.work.empty());
+  data.set("unit_due",
+           text_value(slip.unit_due_at ? detail::datetime_vn(*slip.unit_due_at) : std::string()));
+  data.set("dossier_due",
+           text_value(dossier.due_at ? detail::datetime_vn(*dossier.due_at) : std::string()));
+  data.set("from_person", detail::signer_data(slip.from_person));
+  data.set("to_person", detail::signer_data(slip.to_person));
+  return detail::render_page("handover_slip", std::move(data));
+}
+
 }  // namespace tracking

@@ -647,6 +647,7 @@ Result<DueReport> Lifecycle::due() const {
     waiting.limit = 1'000'000;
     TRY_ASSIGN(report.not_accepted, tx.list_dossiers(waiting));
     TRY_ASSIGN(report.supplement_expired, expired_supplements(tx, as_of));
+    TRY_ASSIGN(report.handovers_overdue, overdue_handovers(tx, as_of));
     return report;
   });
 }

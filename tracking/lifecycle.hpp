@@ -17,6 +17,7 @@
 #include "common/result.hpp"
 #include "db/records.hpp"
 #include "db/store.hpp"
+#include "tracking/transfers.hpp"
 
 namespace tracking {
 
@@ -180,6 +181,9 @@ struct DueReport {
   // Dossiers whose supplement has not come within the desk's period (ExpiredSupplement), oldest
   // request first: the desk closes them (Lifecycle::close_expired_supplements).
   std::vector<ExpiredSupplement> supplement_expired;
+  // Handovers still with another unit after that unit's deadline (Decree 118/2025 Art. 20(2);
+  // docs/domain.md §1.4a), by deadline.
+  std::vector<OverdueHandover> handovers_overdue;
 };
 
 // The desk's period for a supplement (db::k_setting_supplement_wait_days): 15 when unset; fails

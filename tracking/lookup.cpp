@@ -614,14 +614,16 @@ json staff_object(const StaffView& v) {
   }
   json handovers = json::array();
   for (const db::UnitHandover& h : v.handovers) {
-    handovers.push_back({{"at", common::format_iso(h.at)},
+    handovers.push_back({{"id", h.id},
+                         {"at", common::format_iso(h.at)},
                          {"from_unit", h.from_unit},
                          {"from_person", h.from_person},
                          {"to_unit", h.to_unit},
                          {"to_person", h.to_person},
                          {"note", h.note},
                          {"actor", h.actor},
-                         {"back_to_desk", h.back_to_desk}});
+                         {"back_to_desk", h.back_to_desk},
+                         {"due_at", optional_time(h.due_at)}});
   }
   json j = {
       {"id", d.id},
@@ -721,6 +723,9 @@ std::string staff_text(const StaffView& v) {
         fmt::format("  handover:    {}  {}{} -> {}{}{}\n", local_minutes(h.at), safe(h.from_unit),
                     from.empty() ? "" : " (" + from + ")", safe(h.to_unit),
                     to.empty() ? "" : " (" + to + ")", h.note.empty() ? "" : ": " + safe(h.note));
+    // Decree 118/2025 Art. 20(2): the receiving unit's deadline.
+    if (h.due_at)
+      out += fmt::format("               unit's deadline {}\n", local_minutes(*h.due_at));
   }
   out += "  history:\n";
   for (const db::Event& e : v.history) {

@@ -464,6 +464,42 @@ inline constexpr MessageDef not_at_other_unit{
     "Hồ sơ #{id} đang ở bộ phận một cửa, chưa chuyển đến cơ quan nào nên không có gì để nhận lại",
     "dossier #{id} is at the desk: it was not handed to another unit, so there is nothing to take "
     "back"};
+// The receiving unit's deadline (Decree 118/2025 Art. 20(2), docs/domain.md §1.4a).
+inline constexpr MessageDef transfer_due_twice{
+    "transfer_due_twice",
+    "Hồ sơ #{id}: chỉ nhập một trong hai: hạn giải quyết của đơn vị nhận (ngày) hoặc số ngày làm "
+    "việc",
+    "dossier #{id}: give the receiving unit's deadline either as a date or as a number of working "
+    "days, not both"};
+inline constexpr MessageDef transfer_days_invalid{
+    "transfer_days_invalid",
+    "Hồ sơ #{id}: số ngày làm việc của đơn vị nhận phải từ 0 đến 365 (đã nhập {days})",
+    "dossier #{id}: the receiving unit's working days must be from 0 to 365 (given {days})"};
+inline constexpr MessageDef transfer_due_not_working_day{
+    "transfer_due_not_working_day",
+    "Hồ sơ #{id}: hạn giải quyết của đơn vị nhận {unit_due} không phải ngày làm việc",
+    "dossier #{id}: the receiving unit's deadline {unit_due} is not a working day"};
+inline constexpr MessageDef transfer_due_after_dossier{
+    "transfer_due_after_dossier",
+    "Hồ sơ #{id}: hạn giải quyết của đơn vị nhận ({unit_due}) không được sau hạn trả kết quả của "
+    "hồ sơ ({due})",
+    "dossier #{id}: the receiving unit's deadline ({unit_due}) cannot be after the dossier's due "
+    "date ({due})"};
+inline constexpr MessageDef transfer_due_past{
+    "transfer_due_past",
+    "Hồ sơ #{id}: hạn giải quyết của đơn vị nhận ({unit_due}) không được trước thời điểm chuyển "
+    "({at})",
+    "dossier #{id}: the receiving unit's deadline ({unit_due}) cannot be before the handover "
+    "({at})"};
+// The Phiếu chuyển xử lý (tracking::load_transfer_slip).
+inline constexpr MessageDef no_transfer_slip{
+    "no_transfer_slip",
+    "Hồ sơ {dossier} chưa được chuyển đến cơ quan, đơn vị nào nên không có phiếu chuyển xử lý",
+    "dossier {dossier} was not handed to another unit, so it has no transfer slip"};
+inline constexpr MessageDef no_such_handover{
+    "no_such_handover",
+    "Hồ sơ {dossier} không có lần chuyển thứ {handover} đến cơ quan, đơn vị khác (có {count} lần)",
+    "dossier {dossier} has no handover {handover} to another unit (it has {count})"};
 
 }  // namespace tracking::msg
 

@@ -6,6 +6,7 @@
 
 #include "tracking/detail/trim.hpp"
 #include "tracking/labels.hpp"
+#include "tracking/lifecycle.hpp"
 #include "tracking/messages.hpp"
 
 namespace tracking {
@@ -68,7 +69,79 @@ Result<db::UnitHandover> record(db::Transaction& tx, db::UnitHandover handover,
   return handover;
 }
 
+std::string minutes(common::Timestamp t) {
+  return common::format_local(t).substr(0, 16);  // "2026-11-23 17:00"
+}
+
+// The receiving unit's deadline from what the officer gave (Decree 118/2025 Art. 20(2); docs/
+// domain.md §1.4a): nullopt when none; never before the handover nor after the dossier's due date.
+Result<std::optional<common::Timestamp>> unit_deadline(db::Transaction& tx, common::Timestamp now,
+                                                       const db::Dossier& dossier,
+                                                       const Transfer& transfer) {
+  const db::Id id = dossier.id;
+  if (!transfer.due_date && !transfer.days) return std::optional<common::Timestamp>();
+  if (transfer.due_date && transfer.days) {
+    return make_error(ErrorCode::invalid_argument, msg::transfer_due_twice, {{"id", id}});
+  }
+  if (transfer.days && (*transfer.days < 0 || *transfer.days > 365)) {
+    return make_error(ErrorCode::invalid_argument, msg::transfer_days_invalid,
+                      {{"id", id}, {"days", *transfer.days}});
+  }
+  TRY_ASSIGN(const auto calendar, load_calendar(tx));
+  common::Timestamp due{};
+  if (transfer.days) {
+    // Counted like the dossier's own deadline (docs/domain.md §5.2): from the handover, the day
+    // the clock starts not counted, to closing time.
+    due = calendar.due_after_working_days(now, *transfer.days);
+  } else {
+    if (!transfer.due_date->ok() || !calendar.is_working_day(*transfer.due_date)) {
+      return make_error(ErrorCode::invalid_argument, msg::transfer_due_not_working_day,
+                        {{"id", id}, {"unit_due", common::format_date(*transfer.due_date)}});
+    }
+    const int close = calendar.office_hours().close_minute;
+    due = common::local_time(*transfer.due_date, close / 60, close % 60);
+  }
+  if (due < now) {
+    return make_error(ErrorCode::invalid_argument, msg::transfer_due_past,
+                      {{"id", id}, {"unit_due", minutes(due)}, {"at", minutes(now)}});
+  }
+  if (dossier.due_at && due > *dossier.due_at) {
+    return make_error(ErrorCode::invalid_argument, msg::transfer_due_after_dossier,
+                      {{"id", id}, {"unit_due", minutes(due)}, {"due", minutes(*dossier.due_at)}});
+  }
+  return std::optional<common::Timestamp>(due);
+}
+
 }  // namespace
+
+bool handover_overdue(const db::UnitHandover& h, bool latest, common::Timestamp as_of) {
+  return latest && !h.back_to_desk && h.due_at && *h.due_at < as_of;
+}
+
+Result<std::vector<OverdueHandover>> overdue_handovers(db::Transaction& tx,
+                                                       common::Timestamp as_of) {
+  TRY_ASSIGN(auto handovers, tx.unit_handovers_due_before(as_of));
+  std::vector<OverdueHandover> out;
+  for (db::UnitHandover& h : handovers) {
+    TRY_ASSIGN(auto dossier, tx.get_dossier(h.dossier_id));
+    if (!dossier) continue;
+    out.push_back(OverdueHandover{std::move(*dossier), std::move(h)});
+  }
+  return out;
+}
+
+Result<int> transfer_slip_number(db::Store& store, db::Id dossier_id, db::Id handover_id) {
+  return store.read<int>([&](db::Transaction& tx) -> Result<int> {
+    TRY_ASSIGN(const auto handovers, tx.unit_handovers_of(dossier_id));
+    int number = 0;
+    for (const db::UnitHandover& h : handovers) {
+      if (h.back_to_desk) continue;
+      ++number;
+      if (h.id == handover_id) return number;
+    }
+    return make_error(ErrorCode::not_found, msg::no_dossier_id, {{"id", dossier_id}});
+  });
+}
 
 Result<UnitLocation> unit_location(db::Transaction& tx, db::Id dossier_id) {
   TRY_ASSIGN(auto found, find(tx, dossier_id));
@@ -108,9 +181,11 @@ Result<db::UnitHandover> transfer_dossier(db::Transaction& tx, common::Timestamp
     return make_error(ErrorCode::conflict, msg::transfer_same_unit,
                       {{"id", dossier_id}, {"unit", to_unit}});
   }
+  TRY_ASSIGN(const auto due, unit_deadline(tx, now, found.dossier, transfer));
   db::UnitHandover handover;
   handover.dossier_id = dossier_id;
   handover.at = now;
+  handover.due_at = due;
   handover.from_unit = found.where.unit;
   // At the desk the actor hands over (named from the users table on form 06).
   handover.from_person =

@@ -541,33 +541,60 @@ Result<Id> Repository::insert_unit_handover(const UnitHandover& h) {
   return guarded("recording a handover between units", [&]() -> Result<Id> {
     return insert(
         "INSERT INTO unit_handovers(dossier_id, at, from_unit, from_person, to_unit, to_person, "
-        "note, actor, back_to_desk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "note, actor, back_to_desk, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         h.dossier_id, h.at, h.from_unit, h.from_person, h.to_unit, h.to_person, h.note, h.actor,
-        h.back_to_desk);
+        h.back_to_desk, h.due_at);
   });
 }
 
+namespace {
+
+constexpr const char* k_handover_columns =
+    "SELECT h.id, h.dossier_id, h.at, h.from_unit, h.from_person, h.to_unit, h.to_person, h.note, "
+    "h.actor, h.back_to_desk, h.due_at FROM unit_handovers h ";
+
+UnitHandover read_handover(RowReader& r) {
+  UnitHandover h;
+  h.id = r.id();
+  h.dossier_id = r.next<Id>();
+  h.at = r.next<Timestamp>();
+  h.from_unit = r.next<std::string>();
+  h.from_person = r.next<std::string>();
+  h.to_unit = r.next<std::string>();
+  h.to_person = r.next<std::string>();
+  h.note = r.next<std::string>();
+  h.actor = r.next<std::string>();
+  h.back_to_desk = r.next<bool>();
+  h.due_at = r.next<std::optional<Timestamp>>();
+  return h;
+}
+
+}  // namespace
+
 Result<std::vector<UnitHandover>> Repository::unit_handovers_of(Id dossier_id) {
   return guarded("reading the handovers between units", [&]() -> Result<std::vector<UnitHandover>> {
-    auto& s = query(
-        "SELECT id, dossier_id, at, from_unit, from_person, to_unit, to_person, note, actor, "
-        "back_to_desk FROM unit_handovers WHERE dossier_id = ? ORDER BY at, id",
-        dossier_id);
-    return read_all(s, "unit_handovers", [](RowReader& r) {
-      UnitHandover h;
-      h.id = r.id();
-      h.dossier_id = r.next<Id>();
-      h.at = r.next<Timestamp>();
-      h.from_unit = r.next<std::string>();
-      h.from_person = r.next<std::string>();
-      h.to_unit = r.next<std::string>();
-      h.to_person = r.next<std::string>();
-      h.note = r.next<std::string>();
-      h.actor = r.next<std::string>();
-      h.back_to_desk = r.next<bool>();
-      return h;
-    });
+    // Statics: the statement cache keys on the text's address.
+    static const std::string k_sql =
+        std::string(k_handover_columns) + "WHERE h.dossier_id = ? ORDER BY h.at, h.id";
+    auto& s = query(k_sql.c_str(), dossier_id);
+    return read_all(s, "unit_handovers", read_handover);
   });
+}
+
+// docs/domain.md §1.4a: a unit is late when the dossier is still with it after its deadline, i.e.
+// its handover is the dossier's latest.
+Result<std::vector<UnitHandover>> Repository::unit_handovers_due_before(Timestamp before) {
+  return guarded("reading the handovers past their deadline",
+                 [&]() -> Result<std::vector<UnitHandover>> {
+                   static const std::string k_sql =
+                       std::string(k_handover_columns) +
+                       "WHERE h.due_at IS NOT NULL AND h.due_at < ? AND h.back_to_desk = 0 "
+                       "AND NOT EXISTS (SELECT 1 FROM unit_handovers later WHERE "
+                       "later.dossier_id = h.dossier_id AND (later.at > h.at OR (later.at = "
+                       "h.at AND later.id > h.id))) ORDER BY h.due_at, h.id";
+                   auto& s = query(k_sql.c_str(), before);
+                   return read_all(s, "unit_handovers", read_handover);
+                 });
 }
 
 Result<std::optional<Applicant>> Repository::applicant_of(Id dossier_id) {

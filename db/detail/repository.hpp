@@ -106,6 +106,7 @@ class Repository final : public Transaction {
   common::Result<std::vector<FeeReceipt>> fee_receipts_of(Id dossier_id) override;
   common::Result<Id> insert_unit_handover(const UnitHandover& handover) override;
   common::Result<std::vector<UnitHandover>> unit_handovers_of(Id dossier_id) override;
+  common::Result<std::vector<UnitHandover>> unit_handovers_due_before(Timestamp before) override;
 
   // scans.cpp: scans and their codes, the manual queue, handover batches.
   common::Result<Id> insert_scan(const Scan& scan) override;

@@ -421,8 +421,19 @@ CREATE TABLE unit_handovers (
 CREATE INDEX unit_handovers_by_dossier ON unit_handovers(dossier_id, at, id);
 )sql";
 
-constexpr std::array<const char*, 15> k_migrations = {
-    k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11, k_v12, k_v13, k_v14, k_v15};
+// v16: each unit's deadline on a handover (docs/domain.md §1.4a; Decree 118/2025 Art. 20(2): the
+// "Phiếu chuyển xử lý" states each agency's deadline): NULL for a handover back to the desk, for
+// one given no deadline, and for every row of earlier versions. The partial index serves the list
+// of handovers past their unit's deadline (tracking::DueReport::handovers_overdue).
+// Self-contained: nothing else in this version.
+constexpr const char* k_v16 = R"sql(
+ALTER TABLE unit_handovers ADD COLUMN due_at INTEGER;
+CREATE INDEX unit_handovers_by_due ON unit_handovers(due_at) WHERE due_at IS NOT NULL;
+)sql";
+
+constexpr std::array<const char*, 16> k_migrations = {k_v1,  k_v2,  k_v3,  k_v4,  k_v5,  k_v6,
+                                                      k_v7,  k_v8,  k_v9,  k_v10, k_v11, k_v12,
+                                                      k_v13, k_v14, k_v15, k_v16};
 
 }  // namespace
 

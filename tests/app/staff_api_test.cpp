@@ -3020,3 +3020,64 @@ TEST_CASE(
   CHECK(contains(sheet->body, "Đỗ Văn Khoa"));
   CHECK(contains(sheet->body, "Lê Thị Hoa"));  // the officer, by full name
 }
+
+TEST_CASE(
+    "a handover takes the unit's deadline as a date or working days, refused after the dossier's "
+    "due date, and prints its transfer slip") {
+  StaffDesk desk({true, test_options()});
+  const db::Id id = desk.add_dossier(NewDossier("Trần Thị Mai", "048090001111"));
+  Api api(desk.port());
+  const Auth officer = api.login(k_officer);
+  const std::string transfer = dossier_path(id) + "/transfer";
+  accept_and_print(api, id, officer);
+  const json before = body_of(api.get(dossier_path(id), officer));
+  const std::string due = before["due_at"].get<std::string>();
+  // Decree 118/2025 Art. 20(2): not after the dossier's own due date, said in Vietnamese with
+  // both dates.
+  const auto after =
+      api.post(transfer, json{{"to_unit", "Sở Xây dựng"}, {"due", "2099-01-05"}}, officer.in("vi"));
+  REQUIRE(after);
+  CHECK(after->status == 400);
+  CHECK_MESSAGE(contains(after->body, "không được sau hạn trả kết quả của hồ sơ"), after->body);
+  CHECK_MESSAGE(contains(after->body, "2099-01-05 17:00"), after->body);
+  const auto not_date =
+      api.post(transfer, json{{"to_unit", "Sở Xây dựng"}, {"due", "05/01/2099"}}, officer);
+  REQUIRE(not_date);
+  CHECK(not_date->status == 400);
+  const auto not_number =
+      api.post(transfer, json{{"to_unit", "Sở Xây dựng"}, {"days", "2"}}, officer);
+  REQUIRE(not_number);
+  CHECK(not_number->status == 400);
+  CHECK_MESSAGE(contains(not_number->body, "days"), not_number->body);
+
+  const auto sent = api.post(transfer,
+                             json{{"to_unit", "Sở Xây dựng"},
+                                  {"to_person", "Phạm Thị Thu"},
+                                  {"note", "Thẩm định"},
+                                  {"days", 1}},
+                             officer);
+  REQUIRE(sent);
+  REQUIRE_MESSAGE(sent->status == 200, sent->body);
+  const json handover = body_of(sent)["handover"];
+  REQUIRE(handover["due_at"].is_string());
+  CHECK(handover["due_at"].get<std::string>() <= due);
+  CHECK(handover["slip"] == dossier_path(id) + "/documents/transfer-slip?number=1");
+  const json page = body_of(api.get(dossier_path(id), officer));
+  REQUIRE(page["handovers"].size() == 1u);
+  CHECK(page["handovers"][0]["due_at"] == handover["due_at"]);
+  CHECK(page["handovers"][0]["overdue"] == false);
+  CHECK(page["handovers"][0]["slip"] == handover["slip"]);
+  const auto slip = api.get(handover["slip"].get<std::string>(), officer);
+  REQUIRE(slip);
+  REQUIRE_MESSAGE(slip->status == 200, slip->body);
+  CHECK(contains(slip->body, "Phiếu chuyển xử lý"));
+  CHECK(contains(slip->body, "Sở Xây dựng"));
+  CHECK(contains(slip->body, "Thẩm định"));
+  CHECK(contains(slip->body, "Phạm Thị Thu"));
+  CHECK_FALSE(contains(slip->body, "Trần Thị Mai"));  // no citizen on the slip
+  CHECK_FALSE(contains(slip->body, "048090001111"));
+  // A slip that does not exist is a missing document.
+  const auto none = api.get(dossier_path(id) + "/documents/transfer-slip?number=2", officer);
+  REQUIRE(none);
+  CHECK(none->status == 404);
+}

@@ -111,7 +111,7 @@ TEST_CASE(
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
-    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 and v16 added
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 9");
@@ -192,7 +192,7 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
-    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 and v16 added
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 10");
@@ -607,7 +607,7 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
-    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 and v16 added
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 11");
@@ -686,7 +686,7 @@ TEST_CASE(
     raw.exec("ALTER TABLE procedures DROP COLUMN fees_pause_clock");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
-    raw.exec("DROP TABLE unit_handovers");
+    raw.exec("DROP TABLE unit_handovers");  // with v16's due_at
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 12");
@@ -738,4 +738,58 @@ TEST_CASE(
         db::ShipmentPurpose::refusal, db::ShipmentPurpose::apology, db::ShipmentPurpose::stop}) {
     CHECK(db::parse_shipment_purpose(db::shipment_purpose_name(purpose)) == purpose);
   }
+}
+
+TEST_CASE("handovers of a schema 15 file read back without a unit deadline, and new ones keep it") {
+  TempDir dir;
+  const auto path = dir / "hoso.db";
+  // A schema 15 file: today's without v16's due_at, holding one handover to a unit.
+  { REQUIRE(db::open_sqlite(path).has_value()); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP INDEX unit_handovers_by_due");
+    raw.exec("ALTER TABLE unit_handovers DROP COLUMN due_at");
+    raw.exec("PRAGMA user_version = 15");
+    raw.exec("INSERT INTO agencies(code, name) VALUES ('000.00.05.H12', 'Bộ phận Một cửa')");
+    raw.exec(
+        "INSERT INTO dossiers(agency_id, channel, state, national_status, filed_at, lookup_code, "
+        "created_at, updated_at) VALUES (1, 3, 'accepted', 2, 100, 'ABCD2345', 100, 100)");
+    raw.exec(
+        "INSERT INTO unit_handovers(dossier_id, at, from_unit, to_unit, actor) VALUES (1, 200, "
+        "'Bộ phận Một cửa', 'Sở Xây dựng', 'lan.nt')");
+  }
+  auto store = db::open_sqlite(path).value();
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
+  }
+  REQUIRE(
+      store
+          ->write([&](db::Transaction& tx) -> Result<void> {
+            auto handovers = tx.unit_handovers_of(1).value();
+            REQUIRE(handovers.size() == 1);
+            CHECK_FALSE(handovers[0].due_at.has_value());
+            CHECK(tx.unit_handovers_due_before(common::Timestamp{std::chrono::seconds{999}})
+                      .value()
+                      .empty());
+            db::UnitHandover next = handovers[0];
+            next.at = common::Timestamp{std::chrono::seconds{300}};
+            next.from_unit = "Sở Xây dựng";
+            next.to_unit = "UBND phường Hải Châu";
+            next.due_at = common::Timestamp{std::chrono::seconds{400}};
+            (void)tx.insert_unit_handover(next).value();
+            handovers = tx.unit_handovers_of(1).value();
+            REQUIRE(handovers.size() == 2);
+            CHECK(handovers[1].due_at == next.due_at);
+            // Past its deadline and still the latest: listed; before it: not.
+            const auto late =
+                tx.unit_handovers_due_before(common::Timestamp{std::chrono::seconds{401}}).value();
+            REQUIRE(late.size() == 1);
+            CHECK(late[0].to_unit == "UBND phường Hải Châu");
+            CHECK(tx.unit_handovers_due_before(common::Timestamp{std::chrono::seconds{400}})
+                      .value()
+                      .empty());
+            return {};
+          })
+          .has_value());
 }

@@ -140,7 +140,7 @@ TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhoo
     raw.exec("ALTER TABLE dossiers DROP COLUMN result_delivery");
     raw.exec("ALTER TABLE shipments DROP COLUMN purpose");
     raw.exec("ALTER TABLE return_orders DROP COLUMN purpose");
-    raw.exec("DROP TABLE unit_handovers");  // and what v15 added
+    raw.exec("DROP TABLE unit_handovers");  // and what v15 and v16 added
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_unit");
     raw.exec("ALTER TABLE procedures DROP COLUMN competent_level");
     raw.exec("PRAGMA user_version = 7");

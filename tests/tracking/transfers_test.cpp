@@ -282,3 +282,213 @@ TEST_CASE("a control sheet of the 2018 form set prints as it did, without the ha
   CHECK(html->find("Diễn biến xử lý") == std::string::npos);
   CHECK(html->find("Tiếp nhận hồ sơ, hẹn ngày trả kết quả (Mẫu 01)") != std::string::npos);
 }
+
+// ---- Each unit's deadline and the Phiếu chuyển xử lý (Decree 118/2025 Art. 20(2); docs/domain.md
+// §1.4a)
+
+namespace {
+
+tracking::Transfer to_unit(const std::string& unit = k_unit) {
+  tracking::Transfer t;
+  t.to_unit = unit;
+  t.to_person = k_unit_person;
+  t.note = "Thẩm định hồ sơ, lấy ý kiến phòng chuyên môn";
+  t.actor = "lan.nt";
+  return t;
+}
+
+common::Date day_of(const char* text) { return common::parse_date(text).value(); }
+
+}  // namespace
+
+TEST_CASE(
+    "a unit's deadline in working days skips the weekend and is refused after the dossier's due "
+    "date") {
+  Routed desk;                                              // Monday 16 November 2026, 09:00
+  REQUIRE(desk.act(tracking::Action::accept).has_value());  // 5 working days
+  REQUIRE(desk.dossier(desk.id).due_at == at("2026-11-23 17:00"));
+  desk.clock.set(at("2026-11-20 10:00"));  // Friday
+
+  // Two working days from Friday is Tuesday 24, after the dossier's Monday 23: refused, naming
+  // both, and nothing written.
+  tracking::Transfer late = to_unit();
+  late.days = 2;
+  auto refused = tracking::transfer_dossier(*desk.store, desk.clock, desk.id, late);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::invalid_argument);
+  const std::string vi = refused.error().render(common::Lang::vi);
+  const std::string en = refused.error().render(common::Lang::en);
+  CHECK(vi.find("không được sau hạn trả kết quả của hồ sơ") != std::string::npos);
+  CHECK(en.find("cannot be after the dossier's due date") != std::string::npos);
+  for (const std::string& said : {vi, en}) {
+    CHECK(said.find("2026-11-24 17:00") != std::string::npos);
+    CHECK(said.find("2026-11-23 17:00") != std::string::npos);
+  }
+  // A date given instead: Tuesday 24 is refused alike.
+  late.days.reset();
+  late.due_date = day_of("2026-11-24");
+  refused = tracking::transfer_dossier(*desk.store, desk.clock, desk.id, late);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().render(common::Lang::en).find("after the dossier's due date") !=
+        std::string::npos);
+  const auto none = desk.store->read<std::vector<db::UnitHandover>>(
+      [&](db::Transaction& tx) { return tx.unit_handovers_of(desk.id); });
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+
+  // One working day from Friday: Monday 23 at closing time, Saturday and Sunday not counted.
+  tracking::Transfer ok = to_unit();
+  ok.days = 1;
+  const auto sent = tracking::transfer_dossier(*desk.store, desk.clock, desk.id, ok);
+  REQUIRE(sent.has_value());
+  REQUIRE(sent->due_at.has_value());
+  CHECK(*sent->due_at == at("2026-11-23 17:00"));
+  const auto stored = desk.store->read<std::vector<db::UnitHandover>>(
+      [&](db::Transaction& tx) { return tx.unit_handovers_of(desk.id); });
+  REQUIRE(stored.has_value());
+  REQUIRE(stored->size() == 1);
+  CHECK(stored->front().due_at == at("2026-11-23 17:00"));
+  // The handover back to the desk has no deadline.
+  const auto back = desk.back();
+  REQUIRE(back.has_value());
+  CHECK_FALSE(back->due_at.has_value());
+}
+
+TEST_CASE("a unit's deadline is a working day, not before the handover, given one way only") {
+  Routed desk;
+  REQUIRE(desk.act(tracking::Action::accept).has_value());
+  desk.clock.set(at("2026-11-18 10:00"));  // Wednesday
+  auto try_with = [&](std::optional<const char*> date, std::optional<int> days) {
+    tracking::Transfer t = to_unit();
+    if (date) t.due_date = day_of(*date);
+    t.days = days;
+    return tracking::transfer_dossier(*desk.store, desk.clock, desk.id, t);
+  };
+  auto refused = try_with("2026-11-21", std::nullopt);  // a Saturday
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().render(common::Lang::vi).find("không phải ngày làm việc") !=
+        std::string::npos);
+  refused = try_with("2026-11-17", std::nullopt);  // Tuesday: before the handover
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().render(common::Lang::en).find("cannot be before the handover") !=
+        std::string::npos);
+  refused = try_with("2026-11-19", 1);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().render(common::Lang::en).find("not both") != std::string::npos);
+  refused = try_with(std::nullopt, -1);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == ErrorCode::invalid_argument);
+  // A day off of the calendar is no working day either; the day itself (closing time) is fine.
+  desk.day_off("2026-11-20", "Nghỉ bù");
+  CHECK_FALSE(try_with("2026-11-20", std::nullopt).has_value());
+  const auto sent = try_with("2026-11-18", std::nullopt);
+  REQUIRE(sent.has_value());
+  CHECK(sent->due_at == at("2026-11-18 17:00"));
+}
+
+TEST_CASE("a handover past its unit's deadline is listed as due until the unit hands it on") {
+  Routed desk;
+  REQUIRE(desk.act(tracking::Action::accept).has_value());
+  desk.clock.advance(std::chrono::hours(1));
+  tracking::Transfer t = to_unit();
+  t.due_date = day_of("2026-11-17");  // Tuesday, closing time
+  REQUIRE(tracking::transfer_dossier(*desk.store, desk.clock, desk.id, t).has_value());
+  auto due = [&] {
+    auto report = tracking::Lifecycle(*desk.store, desk.clock).due();
+    REQUIRE(report.has_value());
+    return report->handovers_overdue;
+  };
+  desk.clock.set(at("2026-11-17 16:59"));
+  CHECK(due().empty());
+  desk.clock.set(at("2026-11-18 08:00"));
+  auto late = due();
+  REQUIRE(late.size() == 1);
+  CHECK(late.front().dossier.id == desk.id);
+  CHECK(late.front().handover.to_unit == k_unit);
+  CHECK(late.front().handover.due_at == at("2026-11-17 17:00"));
+  CHECK(tracking::handover_overdue(late.front().handover, true, desk.clock.now()));
+  // Handed on to another unit with no deadline: the first unit is no longer holding it.
+  REQUIRE(
+      tracking::transfer_dossier(*desk.store, desk.clock, desk.id, to_unit("UBND phường Hải Châu"))
+          .has_value());
+  CHECK(due().empty());
+  // Once more to a unit with a deadline, then back at the desk: not listed.
+  desk.clock.set(at("2026-11-18 09:00"));
+  tracking::Transfer again = to_unit();
+  again.days = 0;  // closing time today
+  REQUIRE(tracking::transfer_dossier(*desk.store, desk.clock, desk.id, again).has_value());
+  desk.clock.set(at("2026-11-19 08:00"));
+  CHECK(due().size() == 1);
+  REQUIRE(desk.back().has_value());
+  CHECK(due().empty());
+}
+
+TEST_CASE(
+    "the transfer slip prints the units, the work, both deadlines and who hands over, escaped, "
+    "and no citizen") {
+  Routed desk;
+  // No handover yet: no slip, and the message says why.
+  auto missing = desk.store->read<tracking::TransferSlip>(
+      [&](db::Transaction& tx) { return tracking::load_transfer_slip(tx, desk.id); });
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ErrorCode::invalid_argument);
+  CHECK(missing.error().render(common::Lang::vi).find("phiếu chuyển xử lý") != std::string::npos);
+
+  REQUIRE(desk.act(tracking::Action::accept).has_value());
+  desk.clock.set(at("2026-11-16 10:30"));
+  tracking::Transfer t = to_unit("<script>alert(1)</script> Sở Xây dựng");
+  t.to_person = "Trần <b>Bảo</b>";
+  t.note = "Thẩm định <i>bản vẽ</i> & ký xác nhận";
+  t.due_date = day_of("2026-11-19");
+  REQUIRE(tracking::transfer_dossier(*desk.store, desk.clock, desk.id, t).has_value());
+
+  auto slip = desk.store->read<tracking::TransferSlip>(
+      [&](db::Transaction& tx) { return tracking::load_transfer_slip(tx, desk.id); });
+  REQUIRE(slip.has_value());
+  CHECK(slip->number == 1);
+  CHECK(slip->from_unit == k_desk);
+  CHECK(slip->from_person.name == "Nguyễn Thị Lan");
+  CHECK(slip->to_person.name == "Trần <b>Bảo</b>");
+  CHECK(slip->unit_due_at == at("2026-11-19 17:00"));
+  CHECK(slip->dossier.applicant.full_name.empty());
+  const auto html = tracking::render_transfer_slip(*slip);
+  REQUIRE(html.has_value());
+  CHECK(html->find("Phiếu chuyển xử lý") != std::string::npos);
+  CHECK(html->find(k_desk) != std::string::npos);
+  CHECK(html->find("&lt;script&gt;alert(1)&lt;/script&gt; Sở Xây dựng") != std::string::npos);
+  CHECK(html->find("<script>alert") == std::string::npos);
+  CHECK(html->find("Trần &lt;b&gt;Bảo&lt;/b&gt;") != std::string::npos);
+  CHECK(html->find("Thẩm định &lt;i&gt;bản vẽ&lt;/i&gt; &amp; ký xác nhận") != std::string::npos);
+  CHECK(html->find(desk.dossier(desk.id).code.value()) != std::string::npos);
+  CHECK(html->find("Cấp giấy chứng nhận quyền sử dụng đất") != std::string::npos);
+  CHECK(html->find("17 giờ 00 phút, ngày 19/11/2026") != std::string::npos);  // the unit's
+  CHECK(html->find("17 giờ 00 phút, ngày 23/11/2026") != std::string::npos);  // the dossier's
+  CHECK(html->find("10 giờ 30 phút, ngày 16/11/2026") != std::string::npos);  // the handover
+  CHECK(html->find("Nguyễn Thị Lan") != std::string::npos);
+  CHECK(html->find("Chuyên viên") != std::string::npos);
+  // The citizen is not on it.
+  CHECK(html->find(test_support::k_applicant_name) == std::string::npos);
+  CHECK(html->find(test_support::k_applicant_id_number) == std::string::npos);
+  CHECK(html->find(test_support::k_applicant_address) == std::string::npos);
+
+  // Back and out again: the second slip, from the desk again; a third does not exist.
+  REQUIRE(desk.back().has_value());
+  REQUIRE(desk.transfer().has_value());
+  auto second = desk.store->read<tracking::TransferSlip>(
+      [&](db::Transaction& tx) { return tracking::load_transfer_slip(tx, desk.id, 2); });
+  REQUIRE(second.has_value());
+  CHECK(second->number == 2);
+  CHECK(second->to_unit == k_unit);
+  CHECK_FALSE(second->unit_due_at.has_value());
+  const auto plain = tracking::render_transfer_slip(*second);
+  REQUIRE(plain.has_value());
+  CHECK(plain->find("Không ấn định riêng") != std::string::npos);
+  auto latest = desk.store->read<tracking::TransferSlip>(
+      [&](db::Transaction& tx) { return tracking::load_transfer_slip(tx, desk.id); });
+  REQUIRE(latest.has_value());
+  CHECK(latest->number == 2);
+  auto third = desk.store->read<tracking::TransferSlip>(
+      [&](db::Transaction& tx) { return tracking::load_transfer_slip(tx, desk.id, 3); });
+  REQUIRE_FALSE(third.has_value());
+  CHECK(third.error().render(common::Lang::en).find("no handover 3") != std::string::npos);
+}

@@ -830,8 +830,91 @@
     $('status').focus();
   }
 
+  // Handovers between units (docs/domain.md §1.4a; Decree 118/2025 Art. 20(2)): each handover
+  // with the receiving unit's deadline, marked overdue while the unit still holds the dossier
+  // after it, and its transfer slip ("Phiếu chuyển xử lý") to print; a form to hand the dossier on
+  // (with the unit's deadline) and a button to record it back at the desk.
+  const TRANSFER_STATES = ['accepted', 'in_process'];
+
+  function renderHandovers(d) {
+    const box = App.clear($('handovers'));
+    const rows = d.handovers || [];
+    if (!rows.length) box.append(h('p', { class: 'empty', text: t('handovers.none') }));
+    else {
+      box.append(
+        h(
+          'ul',
+          { id: 'handover-rows' },
+          rows.map((r) =>
+            h(
+              'li',
+              { class: r.overdue ? 'handover-row overdue' : 'handover-row' },
+              App.timeEl(r.at),
+              ' ',
+              h('span', { text: t('handover.units', { from: r.from_unit, to: r.to_unit }) }),
+              r.due_at ? h('div', { class: 'handover-due' }, t('handovers.due') + ' ', App.timeEl(r.due_at), r.overdue ? [' ', h('span', { class: 'badge bad', text: t('handovers.overdue') })] : null) : null,
+              r.note ? h('div', { class: 'muted', text: r.note }) : null,
+              r.slip ? h('div', null, h('a', { class: 'handover-slip', href: r.slip, target: '_blank', rel: 'noopener', text: t('handovers.slip') })) : null,
+            ),
+          ),
+        ),
+      );
+    }
+    const last = rows.length ? rows[rows.length - 1] : null;
+    if (last && !last.back_to_desk) {
+      const back = h('button', { type: 'button', id: 'handover-back', class: 'no-print', text: t('handovers.back') });
+      back.addEventListener('click', () => submitTransfer(back, { back: true }));
+      box.append(h('div', { class: 'form-actions' }, back));
+    }
+    if (!TRANSFER_STATES.includes(d.state)) return;
+    const field = (name, control, key) => h('div', { class: 'field' }, h('label', { for: 'handover-' + name, text: t('handovers.' + (key || name)) }), control);
+    const text = (name, maxlength) => h('input', { type: 'text', id: 'handover-' + name, name, maxlength, autocomplete: 'off' });
+    const form = h(
+      'form',
+      { class: 'action-form no-print', id: 'handover-form', novalidate: true },
+      h('h3', { text: t('handovers.send') }),
+      field('to_unit', text('to_unit', 200)),
+      field('to_person', text('to_person', 100)),
+      field('note', h('textarea', { id: 'handover-note', name: 'note', maxlength: 500, rows: 2 })),
+      field('due', h('input', { type: 'text', id: 'handover-due', name: 'due', autocomplete: 'off', inputmode: 'numeric', placeholder: t('date.placeholder'), dataset: { day: '' } }), 'due_label'),
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'handover-submit', text: t('handovers.submit') })),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const body = { to_unit: form.elements.to_unit.value.trim(), to_person: form.elements.to_person.value.trim(), note: form.elements.note.value.trim() };
+      if (!body.to_unit) {
+        App.showError(t('action.needs', { field: t('handovers.to_unit') }));
+        form.elements.to_unit.focus();
+        return;
+      }
+      const due = App.dayValue(form.elements.due);
+      if (due === null) return;
+      if (due) body.due = due;
+      submitTransfer(form, body);
+    });
+    box.append(form);
+    App.dayFields(form);
+  }
+
+  async function submitTransfer(el, body) {
+    let answer = null;
+    try {
+      answer = await App.busy(el, () => App.post('/api/dossiers/' + encodeURIComponent(id) + '/transfer', body));
+    } catch (err) {
+      App.showError(err);
+      return;
+    }
+    App.workChanged();
+    await load();
+    const done = answer && answer.handover ? answer.handover : {};
+    App.showStatus(t(body.back ? 'handovers.back_done' : 'handovers.sent', { from: done.from_unit || '', to: done.to_unit || '' }));
+    if (done.slip) $('status').append(' ', h('a', { class: 'button primary', id: 'handover-slip-print', href: done.slip, target: '_blank', rel: 'noopener', text: t('handovers.slip') }));
+    $('status').focus();
+  }
+
   function render() {
     if (!dossier) return;
+    renderHandovers(dossier);
     renderFees(dossier);
     renderFacts(dossier);
     renderActions(dossier);

@@ -755,6 +755,21 @@
     'lookup.transferred_to': 'Hồ sơ đã chuyển đến {unit}',
     'handover.units': 'Từ {from} đến {to}',
     'handover.people': 'Người giao: {from}; người nhận: {to}',
+    /* each unit's deadline and the transfer slip (Decree 118/2025 Art. 20(2)) */
+    'handovers.title': 'Chuyển xử lý liên thông',
+    'handovers.none': 'Hồ sơ chưa chuyển đến cơ quan, đơn vị nào.',
+    'handovers.due': 'Hạn giải quyết của đơn vị nhận:',
+    'handovers.overdue': 'Quá hạn, đơn vị chưa chuyển lại',
+    'handovers.slip': 'In phiếu chuyển xử lý',
+    'handovers.send': 'Chuyển hồ sơ đến cơ quan, đơn vị khác',
+    'handovers.to_unit': 'Cơ quan, đơn vị nhận',
+    'handovers.to_person': 'Người nhận (họ tên)',
+    'handovers.note': 'Nội dung công việc cần xử lý',
+    'handovers.due_label': 'Hạn giải quyết của đơn vị nhận',
+    'handovers.submit': 'Chuyển hồ sơ',
+    'handovers.back': 'Nhận lại hồ sơ tại bộ phận một cửa',
+    'handovers.sent': 'Đã chuyển hồ sơ từ {from} đến {to}.',
+    'handovers.back_done': 'Đã nhận lại hồ sơ tại {to} từ {from}.',
   };
 
   const en = {
@@ -1508,6 +1523,21 @@
     'lookup.transferred_to': 'The dossier was sent to {unit}',
     'handover.units': 'From {from} to {to}',
     'handover.people': 'Handed over by {from}; received by {to}',
+    /* each unit's deadline and the transfer slip (Decree 118/2025 Art. 20(2)) */
+    'handovers.title': 'Handovers between units',
+    'handovers.none': 'The dossier has not been handed to another unit.',
+    'handovers.due': "The receiving unit's deadline:",
+    'handovers.overdue': 'Overdue, not handed back yet',
+    'handovers.slip': 'Print the transfer slip',
+    'handovers.send': 'Hand the dossier to another unit',
+    'handovers.to_unit': 'Receiving unit',
+    'handovers.to_person': 'Received by (full name)',
+    'handovers.note': 'Work to do there',
+    'handovers.due_label': "The receiving unit's deadline",
+    'handovers.submit': 'Hand over',
+    'handovers.back': 'Record it back at the desk',
+    'handovers.sent': 'Handed from {from} to {to}.',
+    'handovers.back_done': 'Back at {to} from {from}.',
   };
 
   const DICTIONARIES = { vi, en };
