@@ -698,7 +698,10 @@ Result<YearRegister> load_register(db::Transaction& tx, int year, Timestamp now)
     if (d.reappointed) notes.emplace_back("Đã xin lỗi, hẹn lại");
     for (const db::EventKind action : {db::EventKind::refused, db::EventKind::stopped}) {
       const auto found = events_named(events, action);
-      if (!found.empty() && !found.back().reason.empty()) notes.push_back(found.back().reason);
+      // The register is a log book of one line a dossier: the reason in full is on form 03 or 05.
+      if (!found.empty() && !found.back().reason.empty()) {
+        notes.push_back(detail::shorten_words(found.back().reason, 60));
+      }
     }
     for (const std::string& n : notes) row.note += (row.note.empty() ? "" : "\n") + n;
     reg.rows.push_back(std::move(row));
