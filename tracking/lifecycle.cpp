@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "db/settings.hpp"
+#include "tracking/detail/document_text.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/messages.hpp"
 
@@ -652,10 +653,6 @@ Result<DueReport> Lifecycle::due() const {
   });
 }
 
-}  // namespace tracking
-
-namespace tracking {
-
 Result<int> parse_supplement_wait_days(std::string_view text) {
   int days = 0;
   const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), days);
@@ -709,16 +706,12 @@ Result<std::vector<Transition>> Lifecycle::close_expired_supplements(const std::
   TRY_ASSIGN(const int days, store_.read<int>(supplement_wait_days));
   std::vector<Transition> closed;
   for (const ExpiredSupplement& e : expired) {
-    const common::Date day = common::local_date(e.requested_at);
     ActionRequest request;
     request.action = Action::stop;
     request.actor = actor;
-    request.reason =
-        common::Text{msg::supplement_expired_reason,
-                     {{"days", days},
-                      {"requested", fmt::format("{:02}/{:02}/{}", unsigned(day.day()),
-                                                unsigned(day.month()), int(day.year()))}}}
-            .render(common::Lang::vi);
+    request.reason = common::Text{msg::supplement_expired_reason,
+                                  {{"days", days}, {"requested", detail::date_vn(e.requested_at)}}}
+                         .render(common::Lang::vi);
     request.details = {{"closed_as", "supplement_expired"}};
     auto done = store_.write<std::optional<Transition>>(
         [&](db::Transaction& tx) -> Result<std::optional<Transition>> {
