@@ -25,14 +25,22 @@ std::filesystem::path database_path(const std::string& flag) {
   return k_default_db;
 }
 
+std::filesystem::path desk_folder(const std::filesystem::path& database) {
+  if (db::is_postgres_uri(database.string())) {
+    if (const char* env = std::getenv("HOSO_DATA"); env && *env) return env;
+    return "var";
+  }
+  return database.parent_path();
+}
+
 std::filesystem::path image_root(const std::filesystem::path& database) {
-  return database.parent_path() / "images";
+  return desk_folder(database) / "images";
 }
 
 std::filesystem::path config_path(const std::string& flag, const std::filesystem::path& database) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("HOSO_CONFIG"); env && *env) return env;
-  return database.parent_path() / "hoso.json";
+  return desk_folder(database) / "hoso.json";
 }
 
 std::filesystem::path samples_dir() {
@@ -45,7 +53,7 @@ std::filesystem::path samples_dir() {
 common::Result<std::unique_ptr<db::Store>> open_store(const std::filesystem::path& database) {
   db::SqliteOptions options;
   options.create = false;
-  auto store = db::open_sqlite(database, options);
+  auto store = db::open_store(database.string(), options);
   if (!store && store.error().code == common::ErrorCode::not_found) {
     common::Error missing = std::move(store).error();
     common::Arg problem = missing.text.empty() ? common::Arg("problem", missing.message)
@@ -63,7 +71,7 @@ common::Result<std::vector<std::string>> make_desk_private(const std::filesystem
     if (change) changed.push_back(std::move(*change));
   };
   const std::filesystem::path folder =
-      database.parent_path().empty() ? std::filesystem::path(".") : database.parent_path();
+      desk_folder(database).empty() ? std::filesystem::path(".") : desk_folder(database);
   struct stat st {};
   // A folder every user may write to, with the sticky bit (/tmp), is shared by design: the files
   // in it are private, the folder stays as it is.

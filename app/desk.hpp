@@ -20,10 +20,17 @@ namespace app {
 
 inline constexpr const char* k_default_db = "var/hoso.db";
 
-// --db if given, else $HOSO_DB if set and non-empty, else var/hoso.db.
+// --db if given, else $HOSO_DB if set and non-empty, else var/hoso.db. A SQLite file's path, or
+// a PostgreSQL connection URI ("postgresql://..."; db::is_postgres_uri).
 std::filesystem::path database_path(const std::string& flag);
 
-// Kept images live next to the database: var/hoso.db -> var/images/.
+// The desk's own folder, holding its kept images, printed documents and config: the SQLite file's
+// folder (var/hoso.db -> var/); for a PostgreSQL database, $HOSO_DATA if set and non-empty, else
+// var/. Every `hoso serve` of a province on one database needs the same images: HOSO_DATA then
+// names a folder they all reach (docs/operations.md).
+std::filesystem::path desk_folder(const std::filesystem::path& database);
+
+// Kept images live in the desk's folder: var/hoso.db -> var/images/.
 std::filesystem::path image_root(const std::filesystem::path& database);
 
 // The desk's config file (carrier address, credentials, timeouts): --config if given, else

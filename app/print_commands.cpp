@@ -118,7 +118,7 @@ int print_handover_record(const PrintArgs& args) {
 
 }  // namespace
 
-fs::path documents_dir(const fs::path& database) { return database.parent_path() / "documents"; }
+fs::path documents_dir(const fs::path& database) { return desk_folder(database) / "documents"; }
 
 void define_print_command(CLI::App& command, PrintArgs& args, const std::string& db_help) {
   CLI::App* print = &command;

@@ -136,7 +136,7 @@ int run_init(const InitArgs& args) {
   if (!classifier) return report_error(classifier.error());
   setup.carrier_pattern_count = classifier->patterns().size();
 
-  auto store = db::open_sqlite(database);
+  auto store = db::open_store(database.string());
   if (!store) return report_error(store.error());
   if (auto secured = make_desk_private(database, config_path("", database)); !secured) {
     return report_error(secured.error());
@@ -156,7 +156,8 @@ int run_init(const InitArgs& args) {
   const int days_loaded = written->calendar_days_loaded;
   const int days_kept_removed = written->calendar_days_kept_removed;
 
-  std::printf("%s: schema version %d, agency %s\n", database.string().c_str(), db::schema_version(),
+  std::printf("%s: schema version %d, agency %s\n",
+              db::redacted_location(database.string()).c_str(), db::schema_version(),
               agency_line.c_str());
   std::printf("  %zu procedures from %s\n", setup.procedures.size(),
               procedures_file.string().c_str());

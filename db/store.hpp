@@ -381,4 +381,38 @@ common::Result<std::unique_ptr<Store>> open_sqlite(const std::filesystem::path& 
 // `PRAGMA integrity_check` of the database at `path`: "ok" when sound.
 common::Result<std::string> integrity_check(const std::filesystem::path& path);
 
+// How a PostgreSQL store is opened.
+struct PostgresOptions {
+  bool create = true;  // create hoso's tables in an empty database (false: not_found)
+  // Connections per process, opened when first needed: writers, the staff's readers, citizens'.
+  int writers = 8;
+  int staff_readers = 8;
+  int public_readers = 2;
+  // Called with the text of each statement (as the repositories wrote it, with `?`) as it starts
+  // to run, as SqliteOptions::on_statement.
+  std::function<void(std::string_view sql)> on_statement;
+};
+
+// Whether `location` (a --db value) names a PostgreSQL database: a libpq connection URI,
+// "postgresql://..." or "postgres://...". Anything else is a SQLite file path.
+bool is_postgres_uri(std::string_view location);
+
+// `location` fit for messages and logs: a URI's password (user:PASSWORD@, password=...) replaced
+// by "***"; a path unchanged.
+std::string redacted_location(std::string_view location);
+
+// Opens the PostgreSQL database at `uri` (a libpq connection URI: "postgresql://user@host/db",
+// "postgresql:///db?host=/run/postgresql" for a unix socket), creating hoso's tables in an empty
+// database when allowed and applying pending migrations (one process at a time, under an
+// advisory lock), and returns the store. Fails with io_error when the server cannot be reached
+// (the message names the redacted URI), not_found when the database has no hoso tables and create
+// is false, invalid_argument when a newer hoso wrote it.
+common::Result<std::unique_ptr<Store>> open_postgres(const std::string& uri,
+                                                     const PostgresOptions& options = {});
+
+// Opens a --db value: open_postgres for a URI (with `sqlite`'s create and on_statement),
+// open_sqlite for a path.
+common::Result<std::unique_ptr<Store>> open_store(const std::string& location,
+                                                  const SqliteOptions& sqlite = {});
+
 }  // namespace db

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "db/settings.hpp"
+#include "intake/detail/text.hpp"
 #include "intake/manual_reason.hpp"
 #include "intake/messages.hpp"
 
@@ -426,7 +427,9 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
 Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
   db::Scan scan;
   scan.station = context_.station;
-  scan.source_name = input.source_name;
+  // A file name need not be UTF-8 (a Linux name is any bytes); the record's is, as every engine
+  // can hold it (the file itself keeps its name).
+  scan.source_name = detail::repair_utf8(input.source_name).text;
   scan.image_type = input.image_type;
   scan.page = input.page;
   scan.scan_error = input.scan_error;

@@ -76,9 +76,10 @@ db::PublicCodeKeys public_code_keys(std::string_view code) {
 
 // What stands for the lookup code when no dossier matched: as long as intake's codes (8
 // characters), so the comparison takes the same time; never accepted, even if typed, because the
-// decision also needs a dossier.
+// decision also needs a dossier. Control characters, no lookup code has them; not NUL, which
+// PostgreSQL's text cannot hold.
 const std::string& no_lookup_code() {
-  static const std::string k_no_lookup_code(8, '\0');
+  static const std::string k_no_lookup_code(8, '\x01');
   return k_no_lookup_code;
 }
 

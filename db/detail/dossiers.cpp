@@ -237,12 +237,13 @@ Result<PublicCodeMatch> Repository::match_public_code(const PublicCodeKeys& keys
         "(SELECT ? % MAX(id) + 1 FROM dossiers) AS decoy "
         "LIMIT 1) AS probes LIMIT 1) AS keys "
         "LEFT JOIN dossiers AS d ON d.id = COALESCE(keys.found, keys.decoy, 0)";
-    const auto number = null_if_empty(keys.tracking_number);
+    const auto number = lookup_key(keys.tracking_number);
     // Not a secret: it only chooses which page a miss reads.
     thread_local std::mt19937_64 draw{std::random_device{}()};
     const auto decoy = static_cast<std::int64_t>(draw() >> 1);
     Statement& s =
-        query(k_sql, stand_in, number, number, keys.standard_code, keys.typed_code, decoy);
+        query(k_sql, stand_in, number, number, lookup_key(keys.standard_code),
+              lookup_key(keys.typed_code), decoy);
     if (!s.step()) {
       throw DatabaseError(common::ErrorCode::internal, "the code lookup returned no row");
     }

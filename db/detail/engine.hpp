@@ -1,7 +1,7 @@
 // The seam between the repository code and a database engine: what the repositories' SQL and
 // row mapping need from a connection (prepared statements with positional `?` parameters, rows of
 // integers and text, the number of rows changed, the id of a new row), and nothing else. An engine
-// (SQLite today, in sqlite_engine.cpp) implements it and owns what differs by engine: opening
+// (SQLite in sqlite_engine.cpp, PostgreSQL in postgres_engine.cpp) implements it and owns what differs by engine: opening
 // connections, pragmas, the schema and its migrations, transactions and locking. Knows no records
 // and no SQL.
 #pragma once
@@ -67,6 +67,9 @@ class Connection {
   virtual std::unique_ptr<Statement> prepare_once(const std::string& sql) = 0;
   // The id of the row the connection's last INSERT added (a PostgreSQL engine: lastval()).
   virtual std::int64_t last_insert_id() = 0;
+  // The schema version the database carries now (SQLite: PRAGMA user_version; PostgreSQL: the
+  // hoso_schema table).
+  virtual int stored_schema_version() = 0;
 };
 
 }  // namespace db::detail

@@ -164,6 +164,55 @@ inline std::optional<std::string_view> null_if_empty(const std::string& text) {
   return text;
 }
 
+// Whether every engine can hold `text` as TEXT: valid UTF-8 without a NUL byte (PostgreSQL
+// refuses anything else; SQLite keeps any bytes).
+inline bool storable_text(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == 0) return false;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    int more = 0;
+    std::uint32_t cp = 0;
+    if ((b & 0xE0) == 0xC0) {
+      more = 1;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      more = 2;
+      cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      more = 3;
+      cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(more) >= text.size()) return false;
+    for (int k = 1; k <= more; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    constexpr std::uint32_t k_least[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < k_least[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += static_cast<std::size_t>(more) + 1;
+  }
+  return true;
+}
+
+// A key to look a stored text up by: NULL (which equals nothing) when it is empty or when no
+// engine could have stored it, so a lookup by hostile bytes finds nothing on every engine.
+inline std::optional<std::string_view> lookup_key(const std::string& text) {
+  if (text.empty() || !storable_text(text)) return std::nullopt;
+  return text;
+}
+inline std::optional<std::string_view> lookup_key(const std::optional<std::string>& text) {
+  if (!text || !storable_text(*text)) return std::nullopt;
+  return std::string_view(*text);
+}
+
 // Reads one row's columns in order. A stored value this program cannot have written (an unknown
 // enum name, a malformed date) is not guessed at: it throws DatabaseError(internal) naming the
 // table and the row, so a corrupt record fails loudly instead of reading as a default.

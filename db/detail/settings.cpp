@@ -74,10 +74,7 @@ Result<std::optional<std::string>> Repository::setting(const std::string& key) {
 
 Result<int> Repository::stored_schema_version() {
   return guarded("reading the schema version", [&]() -> Result<int> {
-    auto& s = query("PRAGMA user_version");
-    const auto version =
-        read_one(s, "user_version", [](RowReader& r) { return r.next<std::int64_t>(); });
-    return static_cast<int>(version.value_or(0));
+    return c_.stored_schema_version();
   });
 }
 

@@ -164,6 +164,10 @@ class SqliteConnection final : public detail::Connection {
 
   std::int64_t last_insert_id() override { return db_.getLastInsertRowid(); }
 
+  int stored_schema_version() override {
+    return translated([&] { return db_.execAndGet("PRAGMA user_version").getInt(); });
+  }
+
   std::unique_ptr<detail::Statement> prepare_once(const std::string& sql) override {
     return translated([&] { return std::make_unique<SqliteStatement>(db_, sql); });
   }

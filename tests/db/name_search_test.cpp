@@ -14,6 +14,7 @@
 #include "db/detail/schema.hpp"
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 
 namespace {
 
@@ -88,7 +89,7 @@ TEST_CASE("search words are a name's letters and digits, folded, split at everyt
 
 TEST_CASE("a name is found by its words one after the other, the first and last maybe begun") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   const db::Id lan = add(*store, 100, "Nguyễn Thị Lan");
   const db::Id duc = add(*store, 200, "Trần Văn Đức");
   CHECK(named(*store, "thi lan") == std::vector<db::Id>{lan});
@@ -106,7 +107,7 @@ TEST_CASE("a name is found by its words one after the other, the first and last 
 
 TEST_CASE("a name thousands share is listed newest first up to the limit") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   std::vector<db::Id> ids;
   REQUIRE(store
               ->write([&](db::Transaction& tx) -> Result<void> {
@@ -127,7 +128,7 @@ TEST_CASE("a name thousands share is listed newest first up to the limit") {
 
 TEST_CASE("a name search keeps the list's other filters, its order and its limit") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   std::vector<db::Id> lan;  // filed at 100, 200, ..., 500
   for (int k = 1; k <= 5; ++k) lan.push_back(add(*store, 100 * k, "Nguyễn Thị Lan"));
   add(*store, 250, "Trần Văn Đức");
@@ -174,7 +175,7 @@ TEST_CASE("a name search keeps the list's other filters, its order and its limit
 
 TEST_CASE("a corrected name is found by its new words and no longer by its old ones") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   const db::Id id = add(*store, 100, "Nguyễn Thị Lan");
   rename(*store, id, "Nguyễn Thị Lành");
   CHECK(named(*store, "lanh") == std::vector<db::Id>{id});
@@ -186,7 +187,7 @@ TEST_CASE("a corrected name is found by its new words and no longer by its old o
   CHECK(named(*store, "pham minh") == std::vector<db::Id>{id});
 }
 
-TEST_CASE("applicants stored before schema 7 are found by name after the upgrade") {
+TEST_CASE("applicants stored before schema 7 are found by name after the upgrade [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   {
@@ -204,7 +205,7 @@ TEST_CASE("applicants stored before schema 7 are found by name after the upgrade
         "(1, '079190001234', 'Nguyễn Thị Lan', 'typed'), "
         "(2, '079190005678', 'Trần Văn Đức Đức', 'typed')");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   CHECK(named(*store, "thi lan") == std::vector<db::Id>{1});
   CHECK(named(*store, "van duc duc") == std::vector<db::Id>{2});
   CHECK(named(*store, "duc") == std::vector<db::Id>{2});

@@ -13,6 +13,7 @@
 #include "db/image_store.hpp"
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 
 namespace {
 
@@ -55,11 +56,11 @@ Result<void> write_a_dossier(db::Store& store) {
 
 TEST_CASE(
     "regression: the database, its -wal and -shm files and kept images are the desk's alone "
-    "whatever the umask") {
+    "whatever the umask [sqlite]") {
   TempDir dir;
   const Umask umask(022);
   const fs::path var = dir / "var";
-  auto store = db::open_sqlite(var / "hoso.db");
+  auto store = test_support::open_store(var / "hoso.db");
   REQUIRE_MESSAGE(store.has_value(), (store ? std::string() : store.error().message));
   REQUIRE(write_a_dossier(**store).has_value());
   CHECK(mode_of(var) == "0700");
@@ -75,18 +76,18 @@ TEST_CASE(
   CHECK(mode_of(images.path_of(*hash, "jpg")) == "0600");
 }
 
-TEST_CASE("regression: a database other users could read is made private when it is opened") {
+TEST_CASE("regression: a database other users could read is made private when it is opened [sqlite]") {
   TempDir dir;
   const Umask umask(022);
   const fs::path path = dir / "hoso.db";
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   REQUIRE(::chmod(path.c_str(), 0644) == 0);
   test_support::write_file(dir / "hoso.db-wal", "");  // left by a crash, as SQLite made it then
   REQUIRE(::chmod((dir / "hoso.db-wal").c_str(), 0664) == 0);
 
   db::SqliteOptions options;
   options.create = false;
-  auto store = db::open_sqlite(path, options);
+  auto store = test_support::open_store(path, options);
   REQUIRE_MESSAGE(store.has_value(), (store ? std::string() : store.error().message));
   REQUIRE(write_a_dossier(**store).has_value());
   CHECK(mode_of(path) == "0600");
@@ -94,29 +95,29 @@ TEST_CASE("regression: a database other users could read is made private when it
   CHECK(mode_of(dir / "hoso.db-shm") == "0600");
 }
 
-TEST_CASE("regression: an empty file given as the database is refused like a missing one") {
+TEST_CASE("regression: an empty file given as the database is refused like a missing one [sqlite]") {
   TempDir dir;
   const fs::path empty = dir / "empty.db";
   test_support::write_file(empty, "");
   db::SqliteOptions options;
   options.create = false;
-  auto store = db::open_sqlite(empty, options);
+  auto store = test_support::open_store(empty, options);
   REQUIRE_FALSE(store.has_value());
   CHECK(store.error().code == ErrorCode::not_found);
   CHECK(store.error().text.id() == "empty_database_file");
   CHECK(store.error().message.find(empty.string()) != std::string::npos);
   CHECK(fs::file_size(empty) == 0);  // left as it was
 
-  auto missing = db::open_sqlite(dir / "nope.db", options);
+  auto missing = test_support::open_store(dir / "nope.db", options);
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
   CHECK(missing.error().text.id() == "no_database");
 
   // `hoso init` (create) makes a database of an empty file.
-  CHECK(db::open_sqlite(empty).has_value());
+  CHECK(test_support::open_store(empty).has_value());
 }
 
-TEST_CASE("regression: a full disk is reported as a full disk, at start and when writing") {
+TEST_CASE("regression: a full disk is reported as a full disk, at start and when writing [sqlite]") {
   TempDir dir;
   const fs::path disk = dir / "disk";
   fs::create_directory(disk);
@@ -124,7 +125,7 @@ TEST_CASE("regression: a full disk is reported as a full disk, at start and when
   // (512 KB stopped being enough at schema v8), and not much more.
   const auto report = test_support::on_small_disk(disk, 1024 * 1024, [&]() -> std::string {
     const fs::path path = disk / "hoso.db";
-    { db::open_sqlite(path).value(); }  // the schema fits; closing removes the -wal and -shm
+    { test_support::open_store(path).value(); }  // the schema fits; closing removes the -wal and -shm
     std::string out;
     {
       // Fill the disk: what is left cannot hold a -shm file.
@@ -132,7 +133,7 @@ TEST_CASE("regression: a full disk is reported as a full disk, at start and when
       for (int i = 0; i < 1000; ++i) {
         if (!common::write_private_file(disk / fmt::format("filler-{}", i), block)) break;
       }
-      auto opened = db::open_sqlite(path);
+      auto opened = test_support::open_store(path);
       out += "at start: " + (opened ? std::string("opened") : opened.error().message) + "\n";
       if (!opened) out += "id: " + std::string(opened.error().text.id()) + "\n";
       const auto kept = common::write_private_file(disk / "more", block);
@@ -141,7 +142,7 @@ TEST_CASE("regression: a full disk is reported as a full disk, at start and when
     {
       // Room to open, not to write much.
       for (int i = 0; i < 40; ++i) fs::remove(disk / fmt::format("filler-{}", i));
-      auto store = db::open_sqlite(path).value();
+      auto store = test_support::open_store(path).value();
       Result<void> written;
       for (int round = 0; round < 200 && written; ++round) {
         // New content each time: SQLite does not rewrite pages that would not change.

@@ -11,6 +11,7 @@
 #include "db/image_store.hpp"
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 
 namespace {
 
@@ -45,10 +46,10 @@ db::Dossier received_dossier(db::Id agency) {
 
 }  // namespace
 
-TEST_CASE("a new database gets the current schema, WAL mode and foreign keys") {
+TEST_CASE("a new database gets the current schema, WAL mode and foreign keys [sqlite]") {
   TempDir dir;
   const auto path = dir / "var" / "hoso.db";
-  auto store = db::open_sqlite(path);
+  auto store = test_support::open_store(path);
   REQUIRE(store.has_value());
   SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
@@ -56,7 +57,7 @@ TEST_CASE("a new database gets the current schema, WAL mode and foreign keys") {
   CHECK(db::integrity_check(path).value() == "ok");
 }
 
-TEST_CASE("a database of the first schema is upgraded in place and keeps its shipments") {
+TEST_CASE("a database of the first schema is upgraded in place and keeps its shipments [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   {
@@ -67,7 +68,7 @@ TEST_CASE("a database of the first schema is upgraded in place and keeps its shi
         "INSERT INTO shipments(carrier, tracking_number, year, direction, status, first_seen_at, "
         "updated_at) VALUES ('vnpost', 'RR123456785VN', 2026, 'inbound', 'delivered', 1, 1)");
   }
-  auto store = db::open_sqlite(path);
+  auto store = test_support::open_store(path);
   REQUIRE(store.has_value());
   std::optional<db::Shipment> shipment;
   std::vector<db::Shipment> to_sync;
@@ -92,12 +93,12 @@ TEST_CASE("a database of the first schema is upgraded in place and keeps its shi
 
 TEST_CASE(
     "handover batches of a schema 9 file count as closed, and a clerk's open batch is found, "
-    "listed, closed and reopened") {
+    "listed, closed and reopened [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 9 file: today's, without what v10 to v15 added (the migrations before it need
   // the store's SQL functions, so they are not replayed here).
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP INDEX batches_open_by_clerk");
@@ -119,7 +120,7 @@ TEST_CASE(
         "INSERT INTO batches(name, carrier, handed_over_at, received_by) "
         "VALUES ('VNPost 01/11', 'vnpost', 100, 'vanthu')");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   const auto read = [&](auto work) {
     REQUIRE(store->read([&](db::Transaction& tx) -> Result<void> { return work(tx); }).has_value());
   };
@@ -177,11 +178,11 @@ TEST_CASE(
   CHECK(missing.error().code == ErrorCode::not_found);
 }
 
-TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set") {
+TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 10 file: today's, without what v11 to v15 added.
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("ALTER TABLE users DROP COLUMN title");
@@ -201,7 +202,7 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
         "password_changed_at) VALUES ('lan.nt', 'Nguyễn Thị Lan', 'officer', '$argon2id$x', 1, "
         "100, 200)");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
@@ -242,10 +243,10 @@ TEST_CASE("users of a schema 10 file keep everything and get an empty title, whi
   CHECK(listed[1].title == "Phó Giám đốc Trung tâm");
 }
 
-TEST_CASE("carrier events are stored once per shipment and cannot be changed afterwards") {
+TEST_CASE("carrier events are stored once per shipment and cannot be changed afterwards [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   db::CarrierEvent event;
   event.key = "1764000000|70|100000";
   event.occurred_at = at(1'764'000'000);
@@ -279,34 +280,34 @@ TEST_CASE("carrier events are stored once per shipment and cannot be changed aft
                        SQLite::Exception);
 }
 
-TEST_CASE("opening a database written by a newer hoso is refused with a clear message") {
+TEST_CASE("opening a database written by a newer hoso is refused with a clear message [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("PRAGMA user_version = 99");
   }
-  auto store = db::open_sqlite(path);
+  auto store = test_support::open_store(path);
   REQUIRE_FALSE(store.has_value());
   CHECK(store.error().code == ErrorCode::invalid_argument);
   CHECK(store.error().message.find("newer") != std::string::npos);
   CHECK(store.error().message.find("99") != std::string::npos);
 }
 
-TEST_CASE("a file that is not a database is reported as such, and a missing one is named") {
+TEST_CASE("a file that is not a database is reported as such, and a missing one is named [sqlite]") {
   TempDir dir;
   const auto junk = dir / "junk.db";
   std::ofstream(junk) << "this is not an SQLite file, just some text that is long enough......"
                          "...............................................................";
-  auto store = db::open_sqlite(junk);
+  auto store = test_support::open_store(junk);
   REQUIRE_FALSE(store.has_value());
   CHECK(store.error().code == ErrorCode::io_error);
   CHECK(store.error().message.find("junk.db") != std::string::npos);
 
   db::SqliteOptions options;
   options.create = false;
-  auto missing = db::open_sqlite(dir / "nope.db", options);
+  auto missing = test_support::open_store(dir / "nope.db", options);
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == ErrorCode::not_found);
   // The CLI adds the command that makes a desk (tests/app/private_files_test.cpp).
@@ -315,7 +316,7 @@ TEST_CASE("a file that is not a database is reported as such, and a missing one 
 
 TEST_CASE("a unit of work that fails leaves nothing behind") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto r = store->write([&](db::Transaction& tx) -> Result<void> {
     auto id = tx.insert_dossier(received_dossier(agency));
@@ -337,7 +338,7 @@ TEST_CASE(
     "a unit of work that returns a value hands it back, or its error, and a failed write keeps "
     "nothing") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto id = store->write<db::Id>(
       [&](db::Transaction& tx) { return tx.insert_dossier(received_dossier(agency)); });
@@ -360,10 +361,10 @@ TEST_CASE(
   CHECK(counts->dossiers == 1);
 }
 
-TEST_CASE("the event log cannot be changed or deleted, only appended to") {
+TEST_CASE("the event log cannot be changed or deleted, only appended to [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   REQUIRE(store
               ->write([&](db::Transaction& tx) -> Result<void> {
                 auto e = tx.append_event(db::Event{0, at(1), "lan", "dossier", 1,
@@ -382,10 +383,10 @@ TEST_CASE("the event log cannot be changed or deleted, only appended to") {
 
 TEST_CASE(
     "regression: a dossier with an unknown stored state fails to read, naming its row, instead of "
-    "reading as received") {
+    "reading as received [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   const db::Id agency = add_agency(*store);
   auto id = store->write<db::Id>(
       [&](db::Transaction& tx) { return tx.insert_dossier(received_dossier(agency)); });
@@ -414,7 +415,7 @@ TEST_CASE(
 TEST_CASE("every field of a dossier and its applicant reads back as written, unset ones as unset") {
   using namespace std::chrono;
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   const db::Id agency = add_agency(*store);
   auto procedure = store->write<db::Id>([](db::Transaction& tx) {
     return tx.upsert_procedure(db::Procedure{0, "1.004227", 2, "Cấp giấy", "dat_dai", 8,
@@ -502,7 +503,7 @@ TEST_CASE("every field of a dossier and its applicant reads back as written, uns
 
 TEST_CASE("the same tracking number cannot be registered twice in one year, but can a year later") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
+  auto store = test_support::open_store(dir / "hoso.db").value();
   db::Shipment s;
   s.carrier = "vnpost";
   s.tracking_number = "EB123456785VN";
@@ -528,10 +529,12 @@ TEST_CASE("the same tracking number cannot be registered twice in one year, but 
 
 TEST_CASE("hostile code texts are stored and read back byte for byte, never executed") {
   TempDir dir;
-  auto store = db::open_sqlite(dir / "hoso.db").value();
-  const std::vector<std::string> texts = {"'; DROP TABLE dossiers; --", "<script>alert(1)</script>",
-                                          std::string("a\0b", 3),       "\x1b[2J\x1b[31mred",
-                                          std::string(4096, 'x'),       "Nguyễn Thị Ánh Tuyết"};
+  auto store = test_support::open_store(dir / "hoso.db").value();
+  std::vector<std::string> texts = {"'; DROP TABLE dossiers; --", "<script>alert(1)</script>",
+                                    "\x1b[2J\x1b[31mred", std::string(4096, 'x'),
+                                    "Nguyễn Thị Ánh Tuyết"};
+  // A NUL byte: SQLite keeps it; PostgreSQL's text cannot hold one (the engine refuses it).
+  if (!test_support::on_postgres()) texts.emplace_back("a\0b", 3);
   db::Scan scan;
   scan.scanned_at = at(5);
   scan.station = "test";
@@ -593,11 +596,11 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
   CHECK(files == 1);
 }
 
-TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected") {
+TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 11 file: today's, without what v12 to v15 added, holding a dossier.
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP TABLE fee_receipts");
@@ -616,7 +619,7 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
         "INSERT INTO dossiers(agency_id, channel, state, national_status, filed_at, lookup_code, "
         "created_at, updated_at) VALUES (1, 3, 'processed', 9, 100, 'ABCD2345', 100, 100)");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
@@ -673,12 +676,12 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
 }
 
 TEST_CASE(
-    "shipments and return orders of a schema 12 file carry the result and letters read back") {
+    "shipments and return orders of a schema 12 file carry the result and letters read back [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 12 file: today's, without what v13 to v15 added, holding a return shipment and its
   // order.
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP TABLE fee_receipts");
@@ -702,7 +705,7 @@ TEST_CASE(
         "INSERT INTO return_orders(dossier_id, carrier, order_code, receiver_fingerprint, state, "
         "created_at) VALUES (1, 'vnpost', 'X-R1', 'f', 'stored', 100)");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());
@@ -740,11 +743,11 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("handovers of a schema 15 file read back without a unit deadline, and new ones keep it") {
+TEST_CASE("handovers of a schema 15 file read back without a unit deadline, and new ones keep it [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 15 file: today's without v16's due_at, holding one handover to a unit.
-  { REQUIRE(db::open_sqlite(path).has_value()); }
+  { REQUIRE(test_support::open_store(path).has_value()); }
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP INDEX unit_handovers_by_due");
@@ -758,7 +761,7 @@ TEST_CASE("handovers of a schema 15 file read back without a unit deadline, and 
         "INSERT INTO unit_handovers(dossier_id, at, from_unit, to_unit, actor) VALUES (1, 200, "
         "'Bộ phận Một cửa', 'Sở Xây dựng', 'lan.nt')");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
     CHECK(raw.execAndGet("PRAGMA user_version").getInt() == db::schema_version());

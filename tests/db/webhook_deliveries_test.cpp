@@ -12,6 +12,7 @@
 
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 
 namespace {
 
@@ -47,28 +48,29 @@ int forget(db::Store& store, long long sent_before, int limit) {
 
 // The keys remembered in the file at `path`, by carrier then key.
 std::vector<std::string> remembered_keys(const std::filesystem::path& path) {
-  SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
-  SQLite::Statement rows(raw,
-                         "SELECT carrier || ':' || delivery_key FROM webhook_deliveries "
-                         "ORDER BY carrier, delivery_key");
   std::vector<std::string> keys;
-  while (rows.executeStep()) keys.push_back(rows.getColumn(0).getString());
+  for (const auto& row : test_support::stored_rows(path,
+                                                   "SELECT carrier || ':' || delivery_key FROM "
+                                                   "webhook_deliveries ORDER BY carrier, "
+                                                   "delivery_key")) {
+    keys.push_back(row.at(0));
+  }
   return keys;
 }
 
 }  // namespace
 
-TEST_CASE("a webhook delivery is remembered once per carrier and key, also after a reopen") {
+TEST_CASE("a webhook delivery is remembered once per carrier and key, also after a reopen [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   {
-    auto store = db::open_sqlite(path).value();
+    auto store = test_support::open_store(path).value();
     CHECK(remember(*store, "vnpost", "aa11", k_now - 30));
     CHECK_FALSE(remember(*store, "vnpost", "aa11", k_now - 30));  // a replay
     CHECK(remember(*store, "vnpost", "bb22", k_now - 30));        // another delivery
     CHECK(remember(*store, "ghn", "aa11", k_now - 30));           // another carrier's
   }
-  auto reopened = db::open_sqlite(path).value();
+  auto reopened = test_support::open_store(path).value();
   CHECK_FALSE(remember(*reopened, "vnpost", "aa11", k_now - 30, k_now + 60));
   CHECK_FALSE(remember(*reopened, "ghn", "aa11", k_now - 30, k_now + 60));
   CHECK(remembered_keys(path) ==
@@ -83,7 +85,7 @@ TEST_CASE("a webhook delivery is remembered once per carrier and key, also after
 TEST_CASE("a webhook delivery remembered in a transaction that fails is not remembered") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   auto failed = store->write([&](db::Transaction& tx) -> Result<void> {
     auto remembered = tx.remember_webhook_delivery("vnpost", "aa11", at(k_now - 30), at(k_now));
     REQUIRE(remembered.has_value());
@@ -99,7 +101,7 @@ TEST_CASE("a webhook delivery remembered in a transaction that fails is not reme
 TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit at a time") {
   TempDir dir;
   const auto path = dir / "hoso.db";
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   // Five old deliveries (sent 10, 9, ... 6 days ago, out of order) and two recent ones.
   for (const int days : {8, 10, 6, 9, 7}) {
     REQUIRE(remember(*store, "vnpost", "old" + std::to_string(days), k_now - days * 86'400));
@@ -120,12 +122,12 @@ TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit 
   CHECK(remember(*store, "vnpost", "old10", k_now - 10 * 86'400));
 }
 
-TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhook deliveries") {
+TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhook deliveries [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 7 file: today's schema without what migrations 8 and 10 to 15 add (9 adds
   // indexes only if missing), holding a setting.
-  REQUIRE(db::open_sqlite(path).has_value());  // closed again at once
+  REQUIRE(test_support::open_store(path).has_value());  // closed again at once
   {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("DROP TABLE webhook_deliveries");
@@ -146,7 +148,7 @@ TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhoo
     raw.exec("PRAGMA user_version = 7");
     raw.exec("INSERT INTO settings(key, value) VALUES ('agency_code', '000.00.05.H12')");
   }
-  auto store = db::open_sqlite(path).value();
+  auto store = test_support::open_store(path).value();
   CHECK(remember(*store, "vnpost", "aa11", k_now - 30));
   CHECK_FALSE(remember(*store, "vnpost", "aa11", k_now - 30));
   SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);

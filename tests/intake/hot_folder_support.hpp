@@ -21,6 +21,7 @@
 
 #include "db/store.hpp"
 #include "tests/scanner/test_support.hpp"
+#include "tests/support/store.hpp"
 
 namespace hot_folder_test {
 
@@ -71,7 +72,7 @@ using test_support::TempDir;
 // returns the open store.
 inline std::unique_ptr<db::Store> fresh_database(const fs::path& path) {
   fs::create_directories(path.parent_path());
-  auto store = db::open_sqlite(path);
+  auto store = test_support::open_store(path);
   if (!store) throw std::runtime_error("cannot create the test database: " + store.error().message);
   auto written = (*store)->write([](db::Transaction& tx) -> common::Result<void> {
     auto set = tx.set_setting("agency_code", k_agency_code);

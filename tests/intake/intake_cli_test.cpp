@@ -66,7 +66,7 @@ void init(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("samples/envelopes scanned three times, twice at once, gives one dossier per envelope") {
+TEST_CASE("samples/envelopes scanned three times, twice at once, gives one dossier per envelope [sqlite]") {
   TempDir dir;
   init(dir);
   auto first = hoso(dir, "intake --json samples/envelopes/");
@@ -217,7 +217,7 @@ TEST_CASE("a corrupt image is kept in the manual queue with a reason, not lost")
   CHECK(test_support::read_file(image) == std::string("\xFF\xD8\xFF\xE0 truncated jpeg", 20));
 }
 
-TEST_CASE("hoso without a database, or with one from a newer hoso, says what to do") {
+TEST_CASE("hoso without a database, or with one from a newer hoso, says what to do [sqlite]") {
   TempDir dir;
   auto run = hoso(dir, "dossier list");
   CHECK(run.exit_code == 4);
@@ -353,7 +353,7 @@ Measured run_measured(const TempDir& dir, const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("regression: random bytes on standard input are refused, not queued for a clerk") {
+TEST_CASE("regression: random bytes on standard input are refused, not queued for a clerk [sqlite]") {
   TempDir dir;
   init(dir);
   std::mt19937 random(20261206);
@@ -435,7 +435,7 @@ TEST_CASE(
   CHECK(std::filesystem::exists(folder / ".other.tmp"));
 }
 
-TEST_CASE("regression: hoso scan and hoso intake name and skip a FIFO and a symlink loop") {
+TEST_CASE("regression: hoso scan and hoso intake name and skip a FIFO and a symlink loop [sqlite]") {
   TempDir dir;
   init(dir);
   dir.write("ok.jpg", test_support::read_file(k_source / "samples" / "envelopes" / "plain-01.jpg"));

@@ -277,7 +277,7 @@ TEST_CASE("a registration replayed with the same idempotency key writes nothing 
 
 TEST_CASE("a desk without an agency code is told to set it up, naming no command") {
   TempDir dir;
-  auto store = db::open_sqlite(dir.path() / "hoso.db").value();
+  auto store = test_support::open_store(dir.path() / "hoso.db").value();
   db::ImageStore images(dir.path() / "images");
   intake::Classifier classifier;
   common::ManualClock clock(k_monday_10);
@@ -302,7 +302,7 @@ TEST_CASE("two connections registering the same envelope at the same moment make
   for (int t = 0; t < k_threads; ++t) {
     threads.emplace_back([&] {
       // Each thread its own connection, as separate processes would have.
-      auto store = db::open_sqlite(path).value();
+      auto store = test_support::open_store(path).value();
       intake::Registrar registrar(*store, desk.images, desk.classifier, desk.clock, {});
       for (int i = 0; i < k_envelopes; ++i) {
         intake::EnvelopeScan scan;
@@ -434,7 +434,7 @@ TEST_CASE("the Registrar's functions fail with the error codes their contracts n
   // register_envelope
   {
     TempDir bare;
-    auto store = db::open_sqlite(bare / "hoso.db").value();
+    auto store = test_support::open_store(bare / "hoso.db").value();
     intake::Registrar no_agency(*store, desk.images, desk.classifier, desk.clock, {});
     CHECK(code_of(no_agency.register_envelope(desk.envelope({"EB123456785VN"}))) ==
           ErrorCode::invalid_argument);

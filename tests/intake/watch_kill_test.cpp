@@ -145,7 +145,7 @@ std::vector<std::string> sample_names(std::size_t count) {
 
 }  // namespace
 
-TEST_CASE("hoso watch stops on SIGTERM or SIGINT after the files in hand and exits 0") {
+TEST_CASE("hoso watch stops on SIGTERM or SIGINT after the files in hand and exits 0 [sqlite]") {
   int stop_signal = SIGTERM;
   SUBCASE("SIGTERM") { stop_signal = SIGTERM; }
   SUBCASE("SIGINT") { stop_signal = SIGINT; }
@@ -185,7 +185,7 @@ TEST_CASE("hoso watch stops on SIGTERM or SIGINT after the files in hand and exi
   }
 }
 
-TEST_CASE("hoso watch moves a file it registered before a crash without registering it again") {
+TEST_CASE("hoso watch moves a file it registered before a crash without registering it again [sqlite]") {
   TempDir temp;
   const fs::path folder = temp / "scans";
   const fs::path database = temp / "var" / "hoso.db";
@@ -218,7 +218,7 @@ TEST_CASE("hoso watch moves a file it registered before a crash without register
 
 TEST_CASE(
     "hoso watch killed with SIGKILL at random moments and restarted neither loses nor "
-    "double-registers a file") {
+    "double-registers a file [sqlite]") {
   const auto started = SteadyClock::now();
   constexpr unsigned k_seed = 20240611;
   constexpr int k_min_kills = 24;

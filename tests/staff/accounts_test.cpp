@@ -80,22 +80,27 @@ struct Desk : test_support::Desk {
     return test_support::Desk::events(id, entity.c_str());
   }
 
-  // Every value of every row of `table`, as text, read from the file with SQLite itself.
+  // Every value of every row of `table`, as text, read with the engine's own client.
   std::vector<std::vector<std::string>> rows(const std::string& table) const {
-    SQLite::Database raw(db_path.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(raw, "SELECT * FROM " + table);
-    std::vector<std::vector<std::string>> out;
-    while (query.executeStep()) {
-      std::vector<std::string> row;
-      for (int i = 0; i < query.getColumnCount(); ++i)
-        row.push_back(query.getColumn(i).getString());
-      out.push_back(std::move(row));
-    }
-    return out;
+    return test_support::stored_rows(db_path, "SELECT * FROM " + table);
   }
 
-  // True iff `secret` appears anywhere in the database files, the write-ahead log included.
+  // True iff `secret` appears anywhere in the database files, the write-ahead log included; on
+  // PostgreSQL, in any value of any table of the desk.
   bool on_disk(const std::string& secret) const {
+    if (test_support::on_postgres()) {
+      for (const auto& table : test_support::stored_rows(
+               db_path,
+               "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+               "current_schema()")) {
+        for (const auto& row : test_support::stored_rows(db_path, "SELECT * FROM " + table.at(0))) {
+          for (const auto& value : row) {
+            if (value.find(secret) != std::string::npos) return true;
+          }
+        }
+      }
+      return false;
+    }
     for (const char* suffix : {"", "-wal"}) {
       const std::filesystem::path file = db_path.string() + suffix;
       if (!std::filesystem::exists(file)) continue;

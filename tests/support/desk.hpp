@@ -22,6 +22,7 @@
 #include "db/settings.hpp"
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 
 namespace test_support {
 
@@ -72,7 +73,7 @@ class Desk {
 
   TempDir dir;
   std::filesystem::path database = dir / "hoso.db";
-  std::unique_ptr<db::Store> store = db::open_sqlite(database).value();
+  std::unique_ptr<db::Store> store = open_store(database).value();
   common::ManualClock clock;
   db::Id agency_id = 0;
 

@@ -465,7 +465,7 @@ TEST_CASE(
 
   // ... and after a restart: the store reopened on the same file, a minute later.
   desk.store.reset();
-  desk.store = db::open_sqlite(desk.database).value();
+  desk.store = test_support::open_store(desk.database).value();
   desk.clock.advance(std::chrono::minutes(1));
   auto after_restart = tracking::apply_webhook(*desk.store, "vnpost", delivery, desk.clock);
   REQUIRE_FALSE(after_restart.has_value());
@@ -535,7 +535,7 @@ TEST_CASE(
   CHECK(desk.events(id).empty());
 }
 
-TEST_CASE("each webhook forgets a bounded number of the deliveries too old to be replayed") {
+TEST_CASE("each webhook forgets a bounded number of the deliveries too old to be replayed [sqlite]") {
   Desk desk;
   desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                     at("2026-11-19 09:00"));

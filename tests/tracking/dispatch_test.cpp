@@ -323,7 +323,7 @@ TEST_CASE("dispatching every ready dossier skips the ones that cannot go and rep
 
 TEST_CASE(
     "hoso dispatch killed after the carrier created the shipment makes one shipment when "
-    "run again") {
+    "run again [sqlite]") {
   // The simulator holds its answer to CreateOrder until the test has killed hoso: the carrier has
   // the order, hoso's database does not.
   std::mutex mutex;

@@ -232,7 +232,7 @@ TEST_CASE("two writers accepting at once never share a dossier code") {
   constexpr int k_each = 8;
   std::vector<db::Id> ids;
   for (int i = 0; i < 2 * k_each; ++i) ids.push_back(desk.add_dossier(at("2026-03-02 08:00")));
-  auto other_store = db::open_sqlite(desk.dir / "hoso.db").value();
+  auto other_store = test_support::open_store(desk.dir / "hoso.db").value();
   tracking::Lifecycle other{*other_store, desk.clock};
   std::vector<std::string> failures;
   std::mutex failures_mutex;

@@ -17,6 +17,7 @@
 #include "tests/tracking/report_desk.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/lookup.hpp"
+#include "tests/support/store.hpp"
 
 namespace {
 
@@ -261,7 +262,7 @@ TEST_CASE("a known code with a wrong lookup code runs the same one statement as 
     std::lock_guard lock(mutex);
     statements.emplace_back(sql);
   };
-  auto store = db::open_sqlite(lived.desk.database, options);
+  auto store = test_support::open_store(lived.desk.database, options);
   REQUIRE(store.has_value());
   auto run = [&](const std::string& code, const std::string& lookup_code) {
     {
@@ -367,7 +368,7 @@ TEST_CASE("lookup codes match only when every character matches") {
 
 namespace {
 
-TEST_CASE("hoso lookup says which of --lookup-code and --staff it needs, and shows either view") {
+TEST_CASE("hoso lookup says which of --lookup-code and --staff it needs, and shows either view [sqlite]") {
   LivedDossier lived;
   const std::string hoso = test_support::shell_quote((test_support::bin_dir() / "hoso").string());
   const std::string db =

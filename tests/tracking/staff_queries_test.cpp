@@ -15,6 +15,7 @@
 
 #include "db/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 #include "tracking/staff_queries.hpp"
 
 namespace {
@@ -28,7 +29,7 @@ Timestamp at(const char* local) { return common::parse_local(local).value(); }
 
 struct ListDesk {
   test_support::TempDir dir;
-  std::unique_ptr<db::Store> store = db::open_sqlite(dir / "hoso.db").value();
+  std::unique_ptr<db::Store> store = test_support::open_store(dir / "hoso.db").value();
   common::ManualClock clock{at("2026-03-10 10:00")};
   db::Id agency_id = 0;
 
@@ -257,7 +258,7 @@ TEST_CASE("a dossier's page names the staff who acted on it, and only them") {
 }
 
 TEST_CASE(
-    "regression: a key that names no dossier comes back without terminal control characters") {
+    "regression: a key that names no dossier comes back without terminal control characters [sqlite]") {
   ListDesk desk;
   auto missing = tracking::find_dossier(*desk.store,
                                         "EB\x1b[2J\xC2\x9B"
@@ -288,7 +289,7 @@ struct CrowdedDesk {
       std::lock_guard lock(mutex);
       if (recording) statements.emplace_back(sql);
     };
-    store = db::open_sqlite(dir / "hoso.db", options).value();
+    store = test_support::open_store(dir / "hoso.db", options).value();
   }
 
   // Adds dossiers named by `name_of(k)` for k = 0 .. count - 1; returns their ids.
@@ -380,7 +381,7 @@ std::string common_name(int k) {
 
 TEST_CASE(
     "regression: a name search among thousands of dossiers runs a few indexed statements, not "
-    "one per dossier") {
+    "one per dossier [sqlite]") {
   CrowdedDesk desk;
   const auto ids = desk.fill(
       3000, [](int k) { return k == 0 ? std::string("Trần Thị Ngọc Hân") : common_name(k); });

@@ -24,6 +24,7 @@
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
 #include "tests/support/carrier_sim.hpp"
+#include "tests/support/store.hpp"
 #include "tests/support/files.hpp"
 #include "tracking/carrier_sync.hpp"
 
@@ -65,7 +66,7 @@ struct World {
 
 std::unique_ptr<db::Store> desk_with(const std::filesystem::path& file,
                                      const std::vector<std::string>& numbers) {
-  auto store = db::open_sqlite(file).value();
+  auto store = test_support::open_store(file).value();
   REQUIRE(store
               ->write([&](db::Transaction& tx) -> Result<void> {
                 for (const std::string& number : numbers) {
@@ -206,7 +207,7 @@ TEST_CASE(
   CHECK(final_state.wrong_events == 0);
 }
 
-TEST_CASE("hoso sync prints what changed, records the run, and a second run changes nothing") {
+TEST_CASE("hoso sync prints what changed, records the run, and a second run changes nothing [sqlite]") {
   World world(60);
   test_support::TempDir dir;
   const auto database = dir / "hoso.db";
@@ -228,7 +229,7 @@ TEST_CASE("hoso sync prints what changed, records the run, and a second run chan
   CHECK(first.out.find("60 answered") != std::string::npos);
   CHECK(first.out.find("Complete: recorded as the last successful sync") != std::string::npos);
 
-  auto store = db::open_sqlite(database).value();
+  auto store = test_support::open_store(database).value();
   const Comparison after = compare(*store, world);
   CHECK(after.wrong_status == 0);
   CHECK(after.wrong_events == 0);
@@ -242,7 +243,7 @@ TEST_CASE("hoso sync prints what changed, records the run, and a second run chan
   CHECK(json["complete"] == true);
 }
 
-TEST_CASE("a dead carrier makes hoso sync fail fast once the breaker opens, and changes nothing") {
+TEST_CASE("a dead carrier makes hoso sync fail fast once the breaker opens, and changes nothing [sqlite]") {
   World world(300);
   const std::string base_url = world.carrier->base_url();
   world.carrier->stop();  // nobody listens on that port any more
@@ -271,7 +272,7 @@ TEST_CASE("a dead carrier makes hoso sync fail fast once the breaker opens, and 
   CHECK(run.err.find("circuit breaker is open") != std::string::npos);
   CHECK(run.err.find("nothing was changed") != std::string::npos);
 
-  auto store = db::open_sqlite(database).value();
+  auto store = test_support::open_store(database).value();
   CHECK(snapshot(*store, world.numbers) == before);
 }
 
@@ -387,7 +388,7 @@ TEST_CASE(
   CHECK(compare(*store, world).wrong_events == 0);
 }
 
-TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run without duplicates") {
+TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run without duplicates [sqlite]") {
   World world(6000);
   sim::Faults slow;
   slow.latency = std::chrono::milliseconds(100);  // three chunks of 2,000 take a second or more
@@ -447,7 +448,7 @@ TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run wit
   CHECK(finished.wrong_events == 0);  // no event stored twice
 }
 
-TEST_CASE("regression: hoso sync --json prints an error object when the carrier is unreachable") {
+TEST_CASE("regression: hoso sync --json prints an error object when the carrier is unreachable [sqlite]") {
   World world(30);
   const std::string base_url = world.carrier->base_url();
   world.carrier->stop();  // nobody listens on that port any more
