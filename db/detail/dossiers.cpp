@@ -241,9 +241,8 @@ Result<PublicCodeMatch> Repository::match_public_code(const PublicCodeKeys& keys
     // Not a secret: it only chooses which page a miss reads.
     thread_local std::mt19937_64 draw{std::random_device{}()};
     const auto decoy = static_cast<std::int64_t>(draw() >> 1);
-    Statement& s =
-        query(k_sql, stand_in, number, number, lookup_key(keys.standard_code),
-              lookup_key(keys.typed_code), decoy);
+    Statement& s = query(k_sql, stand_in, number, number, lookup_key(keys.standard_code),
+                         lookup_key(keys.typed_code), decoy);
     if (!s.step()) {
       throw DatabaseError(common::ErrorCode::internal, "the code lookup returned no row");
     }

@@ -1,9 +1,9 @@
 // The seam between the repository code and a database engine: what the repositories' SQL and
 // row mapping need from a connection (prepared statements with positional `?` parameters, rows of
 // integers and text, the number of rows changed, the id of a new row), and nothing else. An engine
-// (SQLite in sqlite_engine.cpp, PostgreSQL in postgres_engine.cpp) implements it and owns what differs by engine: opening
-// connections, pragmas, the schema and its migrations, transactions and locking. Knows no records
-// and no SQL.
+// (SQLite in sqlite_engine.cpp, PostgreSQL in postgres_engine.cpp) implements it and owns what
+// differs by engine: opening connections, pragmas, the schema and its migrations, transactions and
+// locking. Knows no records and no SQL.
 #pragma once
 
 #include <cstdint>

@@ -249,9 +249,9 @@ class PgConnection final : public detail::Connection {
     }
     (void)what;
     throw detail::DatabaseError(error_code_of(state),
-                                state.empty() ? failure_text(r, conn_.get())
-                                              : fmt::format("{} [{}]", failure_text(r, conn_.get()),
-                                                            state));
+                                state.empty()
+                                    ? failure_text(r, conn_.get())
+                                    : fmt::format("{} [{}]", failure_text(r, conn_.get()), state));
   }
 
   void on_statement(const char* sql) {
@@ -338,18 +338,18 @@ void PgStatement::run() {
 
 // A new connection to `uri`, UTF-8, or the Error saying why not.
 Result<PgConn> connect(const std::string& uri) {
-  const char* keys[] = {"dbname", "fallback_application_name", "client_encoding",
-                        "connect_timeout", nullptr};
+  const char* keys[] = {"dbname", "fallback_application_name", "client_encoding", "connect_timeout",
+                        nullptr};
   const char* values[] = {uri.c_str(), "hoso", "UTF8", "10", nullptr};
   PgConn conn(PQconnectdbParams(keys, values, 1));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     std::string why = conn ? PQerrorMessage(conn.get()) : "out of memory";
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
     spdlog::warn("postgresql: cannot connect to {}: {}", redacted_location(uri), why);
-    return Error{ErrorCode::io_error,
-                 fmt::format("cannot reach the PostgreSQL database {}: {}",
-                             redacted_location(uri), why),
-                 common::Text(msg::database_unreachable, {{"where", redacted_location(uri)}})};
+    return Error{
+        ErrorCode::io_error,
+        fmt::format("cannot reach the PostgreSQL database {}: {}", redacted_location(uri), why),
+        common::Text(msg::database_unreachable, {{"where", redacted_location(uri)}})};
   }
   PQsetNoticeProcessor(
       conn.get(), [](void*, const char* text) { spdlog::debug("postgresql: {}", text); }, nullptr);
@@ -368,8 +368,7 @@ class PgStore final : public Store {
         hook_(std::move(hook)),
         writers_{static_cast<std::size_t>(std::max(1, options.writers)), {}, {}, 0},
         staff_readers_{static_cast<std::size_t>(std::max(1, options.staff_readers)), {}, {}, 0},
-        public_readers_{static_cast<std::size_t>(std::max(1, options.public_readers)), {}, {}, 0} {
-  }
+        public_readers_{static_cast<std::size_t>(std::max(1, options.public_readers)), {}, {}, 0} {}
 
   Result<void> write(const std::function<Result<void>(Transaction&)>& work) override {
     std::minstd_rand jitter(std::random_device{}());
@@ -384,8 +383,8 @@ class PgStore final : public Store {
       }
       // Another writer won: wait a little (up to 1, 2, 4 ... 64 ms, at random) and run it again.
       const int cap = 1 << std::min(attempt, 6);
-      std::this_thread::sleep_for(std::chrono::microseconds(
-          std::uniform_int_distribution<int>(0, cap * 1000)(jitter)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, cap * 1000)(jitter)));
     }
   }
 
@@ -516,8 +515,8 @@ Result<void> migrate(PgConnection& c, const std::string& uri, bool create) {
       ~Unlock() {
         if (c.broken()) return;
         PgResult r(PQexec(
-            c.raw(),
-            fmt::format("SELECT pg_advisory_unlock({}, {})", k_lock_space, k_lock_migrate).c_str()));
+            c.raw(), fmt::format("SELECT pg_advisory_unlock({}, {})", k_lock_space, k_lock_migrate)
+                         .c_str()));
       }
     } unlock{c};
 
@@ -554,10 +553,10 @@ Result<void> migrate(PgConnection& c, const std::string& uri, bool create) {
       c.command("BEGIN");
       try {
         c.command(step.sql);
-        c.command(version == 0
-                      ? fmt::format("INSERT INTO hoso_schema(version) VALUES ({})", step.version)
-                            .c_str()
-                      : fmt::format("UPDATE hoso_schema SET version = {}", step.version).c_str());
+        c.command(
+            version == 0
+                ? fmt::format("INSERT INTO hoso_schema(version) VALUES ({})", step.version).c_str()
+                : fmt::format("UPDATE hoso_schema SET version = {}", step.version).c_str());
         c.command("COMMIT");
       } catch (...) {
         if (!c.broken()) PgResult(PQexec(c.raw(), "ROLLBACK"));

@@ -73,9 +73,8 @@ Result<std::optional<std::string>> Repository::setting(const std::string& key) {
 }
 
 Result<int> Repository::stored_schema_version() {
-  return guarded("reading the schema version", [&]() -> Result<int> {
-    return c_.stored_schema_version();
-  });
+  return guarded("reading the schema version",
+                 [&]() -> Result<int> { return c_.stored_schema_version(); });
 }
 
 Result<void> Repository::set_setting(const std::string& key, const std::string& value) {

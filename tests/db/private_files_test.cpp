@@ -76,7 +76,8 @@ TEST_CASE(
   CHECK(mode_of(images.path_of(*hash, "jpg")) == "0600");
 }
 
-TEST_CASE("regression: a database other users could read is made private when it is opened [sqlite]") {
+TEST_CASE(
+    "regression: a database other users could read is made private when it is opened [sqlite]") {
   TempDir dir;
   const Umask umask(022);
   const fs::path path = dir / "hoso.db";
@@ -95,7 +96,8 @@ TEST_CASE("regression: a database other users could read is made private when it
   CHECK(mode_of(dir / "hoso.db-shm") == "0600");
 }
 
-TEST_CASE("regression: an empty file given as the database is refused like a missing one [sqlite]") {
+TEST_CASE(
+    "regression: an empty file given as the database is refused like a missing one [sqlite]") {
   TempDir dir;
   const fs::path empty = dir / "empty.db";
   test_support::write_file(empty, "");
@@ -117,7 +119,8 @@ TEST_CASE("regression: an empty file given as the database is refused like a mis
   CHECK(test_support::open_store(empty).has_value());
 }
 
-TEST_CASE("regression: a full disk is reported as a full disk, at start and when writing [sqlite]") {
+TEST_CASE(
+    "regression: a full disk is reported as a full disk, at start and when writing [sqlite]") {
   TempDir dir;
   const fs::path disk = dir / "disk";
   fs::create_directory(disk);
@@ -125,7 +128,9 @@ TEST_CASE("regression: a full disk is reported as a full disk, at start and when
   // (512 KB stopped being enough at schema v8), and not much more.
   const auto report = test_support::on_small_disk(disk, 1024 * 1024, [&]() -> std::string {
     const fs::path path = disk / "hoso.db";
-    { test_support::open_store(path).value(); }  // the schema fits; closing removes the -wal and -shm
+    {
+      test_support::open_store(path).value();
+    }  // the schema fits; closing removes the -wal and -shm
     std::string out;
     {
       // Fill the disk: what is left cannot hold a -shm file.

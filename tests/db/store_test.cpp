@@ -178,7 +178,8 @@ TEST_CASE(
   CHECK(missing.error().code == ErrorCode::not_found);
 }
 
-TEST_CASE("users of a schema 10 file keep everything and get an empty title, which can be set [sqlite]") {
+TEST_CASE(
+    "users of a schema 10 file keep everything and get an empty title, which can be set [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 10 file: today's, without what v11 to v15 added.
@@ -295,7 +296,8 @@ TEST_CASE("opening a database written by a newer hoso is refused with a clear me
   CHECK(store.error().message.find("99") != std::string::npos);
 }
 
-TEST_CASE("a file that is not a database is reported as such, and a missing one is named [sqlite]") {
+TEST_CASE(
+    "a file that is not a database is reported as such, and a missing one is named [sqlite]") {
   TempDir dir;
   const auto junk = dir / "junk.db";
   std::ofstream(junk) << "this is not an SQLite file, just some text that is long enough......"
@@ -596,7 +598,8 @@ TEST_CASE("a kept image is stored once by content and can be found by its SHA-25
   CHECK(files == 1);
 }
 
-TEST_CASE("dossiers of a schema 11 file have their results posted back and can be collected [sqlite]") {
+TEST_CASE(
+    "dossiers of a schema 11 file have their results posted back and can be collected [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 11 file: today's, without what v12 to v15 added, holding a dossier.
@@ -676,7 +679,8 @@ TEST_CASE("dossiers of a schema 11 file have their results posted back and can b
 }
 
 TEST_CASE(
-    "shipments and return orders of a schema 12 file carry the result and letters read back [sqlite]") {
+    "shipments and return orders of a schema 12 file carry the result and letters read back "
+    "[sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 12 file: today's, without what v13 to v15 added, holding a return shipment and its
@@ -743,7 +747,9 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("handovers of a schema 15 file read back without a unit deadline, and new ones keep it [sqlite]") {
+TEST_CASE(
+    "handovers of a schema 15 file read back without a unit deadline, and new ones keep it "
+    "[sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 15 file: today's without v16's due_at, holding one handover to a unit.

@@ -60,7 +60,8 @@ std::vector<std::string> remembered_keys(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("a webhook delivery is remembered once per carrier and key, also after a reopen [sqlite]") {
+TEST_CASE(
+    "a webhook delivery is remembered once per carrier and key, also after a reopen [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   {
@@ -122,7 +123,8 @@ TEST_CASE("old webhook deliveries are forgotten oldest first, at most the limit 
   CHECK(remember(*store, "vnpost", "old10", k_now - 10 * 86'400));
 }
 
-TEST_CASE("a database of schema 7 is upgraded in place and then remembers webhook deliveries [sqlite]") {
+TEST_CASE(
+    "a database of schema 7 is upgraded in place and then remembers webhook deliveries [sqlite]") {
   TempDir dir;
   const auto path = dir / "hoso.db";
   // A schema 7 file: today's schema without what migrations 8 and 10 to 15 add (9 adds

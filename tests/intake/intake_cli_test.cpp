@@ -66,7 +66,9 @@ void init(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("samples/envelopes scanned three times, twice at once, gives one dossier per envelope [sqlite]") {
+TEST_CASE(
+    "samples/envelopes scanned three times, twice at once, gives one dossier per envelope "
+    "[sqlite]") {
   TempDir dir;
   init(dir);
   auto first = hoso(dir, "intake --json samples/envelopes/");
@@ -353,7 +355,8 @@ Measured run_measured(const TempDir& dir, const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("regression: random bytes on standard input are refused, not queued for a clerk [sqlite]") {
+TEST_CASE(
+    "regression: random bytes on standard input are refused, not queued for a clerk [sqlite]") {
   TempDir dir;
   init(dir);
   std::mt19937 random(20261206);
@@ -435,7 +438,8 @@ TEST_CASE(
   CHECK(std::filesystem::exists(folder / ".other.tmp"));
 }
 
-TEST_CASE("regression: hoso scan and hoso intake name and skip a FIFO and a symlink loop [sqlite]") {
+TEST_CASE(
+    "regression: hoso scan and hoso intake name and skip a FIFO and a symlink loop [sqlite]") {
   TempDir dir;
   init(dir);
   dir.write("ok.jpg", test_support::read_file(k_source / "samples" / "envelopes" / "plain-01.jpg"));

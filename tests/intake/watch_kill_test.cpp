@@ -185,7 +185,8 @@ TEST_CASE("hoso watch stops on SIGTERM or SIGINT after the files in hand and exi
   }
 }
 
-TEST_CASE("hoso watch moves a file it registered before a crash without registering it again [sqlite]") {
+TEST_CASE(
+    "hoso watch moves a file it registered before a crash without registering it again [sqlite]") {
   TempDir temp;
   const fs::path folder = temp / "scans";
   const fs::path database = temp / "var" / "hoso.db";

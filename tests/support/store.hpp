@@ -7,9 +7,9 @@
 // "[sqlite]" in their names and are not run on PostgreSQL.
 #pragma once
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -90,13 +90,13 @@ inline std::vector<std::vector<std::string>> stored_rows(const std::filesystem::
     SQLite::Statement query(raw, sql);
     while (query.executeStep()) {
       std::vector<std::string> row;
-      for (int i = 0; i < query.getColumnCount(); ++i) row.push_back(query.getColumn(i).getString());
+      for (int i = 0; i < query.getColumnCount(); ++i)
+        row.push_back(query.getColumn(i).getString());
       out.push_back(std::move(row));
     }
     return out;
   }
-  std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(location_of(path).c_str()),
-                                                  &PQfinish);
+  std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(location_of(path).c_str()), &PQfinish);
   REQUIRE_MESSAGE(PQstatus(c.get()) == CONNECTION_OK, PQerrorMessage(c.get()));
   std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(c.get(), sql.c_str()), &PQclear);
   REQUIRE_MESSAGE(PQresultStatus(r.get()) == PGRES_TUPLES_OK, PQerrorMessage(c.get()));

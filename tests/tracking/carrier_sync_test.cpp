@@ -535,7 +535,8 @@ TEST_CASE(
   CHECK(desk.events(id).empty());
 }
 
-TEST_CASE("each webhook forgets a bounded number of the deliveries too old to be replayed [sqlite]") {
+TEST_CASE(
+    "each webhook forgets a bounded number of the deliveries too old to be replayed [sqlite]") {
   Desk desk;
   desk.add_shipment("EB000100128VN", db::Direction::outbound, "info_received",
                     at("2026-11-19 09:00"));

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "db/settings.hpp"
+#include "tests/support/store.hpp"
 #include "tests/tracking/report_desk.hpp"
 #include "tracking/labels.hpp"
 #include "tracking/lookup.hpp"
-#include "tests/support/store.hpp"
 
 namespace {
 
@@ -368,7 +368,9 @@ TEST_CASE("lookup codes match only when every character matches") {
 
 namespace {
 
-TEST_CASE("hoso lookup says which of --lookup-code and --staff it needs, and shows either view [sqlite]") {
+TEST_CASE(
+    "hoso lookup says which of --lookup-code and --staff it needs, and shows either view "
+    "[sqlite]") {
   LivedDossier lived;
   const std::string hoso = test_support::shell_quote((test_support::bin_dir() / "hoso").string());
   const std::string db =

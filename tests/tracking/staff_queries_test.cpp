@@ -258,7 +258,8 @@ TEST_CASE("a dossier's page names the staff who acted on it, and only them") {
 }
 
 TEST_CASE(
-    "regression: a key that names no dossier comes back without terminal control characters [sqlite]") {
+    "regression: a key that names no dossier comes back without terminal control characters "
+    "[sqlite]") {
   ListDesk desk;
   auto missing = tracking::find_dossier(*desk.store,
                                         "EB\x1b[2J\xC2\x9B"

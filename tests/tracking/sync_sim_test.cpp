@@ -24,8 +24,8 @@
 #include "postal_api/sim/simulator.hpp"
 #include "postal_api/vnpost.hpp"
 #include "tests/support/carrier_sim.hpp"
-#include "tests/support/store.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/store.hpp"
 #include "tracking/carrier_sync.hpp"
 
 namespace {
@@ -207,7 +207,8 @@ TEST_CASE(
   CHECK(final_state.wrong_events == 0);
 }
 
-TEST_CASE("hoso sync prints what changed, records the run, and a second run changes nothing [sqlite]") {
+TEST_CASE(
+    "hoso sync prints what changed, records the run, and a second run changes nothing [sqlite]") {
   World world(60);
   test_support::TempDir dir;
   const auto database = dir / "hoso.db";
@@ -243,7 +244,9 @@ TEST_CASE("hoso sync prints what changed, records the run, and a second run chan
   CHECK(json["complete"] == true);
 }
 
-TEST_CASE("a dead carrier makes hoso sync fail fast once the breaker opens, and changes nothing [sqlite]") {
+TEST_CASE(
+    "a dead carrier makes hoso sync fail fast once the breaker opens, and changes nothing "
+    "[sqlite]") {
   World world(300);
   const std::string base_url = world.carrier->base_url();
   world.carrier->stop();  // nobody listens on that port any more
@@ -388,7 +391,9 @@ TEST_CASE(
   CHECK(compare(*store, world).wrong_events == 0);
 }
 
-TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run without duplicates [sqlite]") {
+TEST_CASE(
+    "hoso sync killed with SIGKILL mid-way is finished by the next run without duplicates "
+    "[sqlite]") {
   World world(6000);
   sim::Faults slow;
   slow.latency = std::chrono::milliseconds(100);  // three chunks of 2,000 take a second or more
@@ -448,7 +453,9 @@ TEST_CASE("hoso sync killed with SIGKILL mid-way is finished by the next run wit
   CHECK(finished.wrong_events == 0);  // no event stored twice
 }
 
-TEST_CASE("regression: hoso sync --json prints an error object when the carrier is unreachable [sqlite]") {
+TEST_CASE(
+    "regression: hoso sync --json prints an error object when the carrier is unreachable "
+    "[sqlite]") {
   World world(30);
   const std::string base_url = world.carrier->base_url();
   world.carrier->stop();  // nobody listens on that port any more
