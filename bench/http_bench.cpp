@@ -239,7 +239,10 @@ Filled fill_desk(db::Store& store, std::int64_t dossiers) {
       std::max<std::int64_t>(1, dossiers / static_cast<std::int64_t>(k_pairs));
   for (std::int64_t first = 0; first < dossiers; first += k_fill_batch) {
     const std::int64_t last = std::min(dossiers, first + k_fill_batch);
+    const std::size_t pairs_before = filled.pairs.size();
     check(store.write([&](db::Transaction& tx) -> Result<void> {
+      // A run again (db::Store::write) keeps only its own pairs.
+      filled.pairs.resize(pairs_before);
       for (std::int64_t k = first; k < last; ++k) {
         const common::Date day{std::chrono::sys_days{first_day} +
                                std::chrono::days{k / k_dossiers_per_day}};

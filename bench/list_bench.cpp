@@ -70,6 +70,7 @@ void fill(db::Store& store, std::int64_t dossiers) {
   db::Id agency_id = 0;
   std::vector<db::Id> procedures;
   check(store.write([&](db::Transaction& tx) -> common::Result<void> {
+    procedures.clear();  // a run again (db::Store::write) lists its own ids only
     TRY_ASSIGN(agency_id, tx.upsert_agency(db::Agency{0, "000.00.05.H12", "Bench"}));
     for (int p = 0; p < 30; ++p) {
       db::Procedure procedure;

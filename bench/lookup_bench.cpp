@@ -89,7 +89,9 @@ std::vector<std::string> fill(db::Store& store, std::int64_t dossiers) {
         "initialising the desk");
   for (std::int64_t first = 0; first < dossiers; first += k_fill_batch) {
     const std::int64_t last = std::min(dossiers, first + k_fill_batch);
+    const std::size_t codes_before = lookup_codes.size();
     check(store.write([&](db::Transaction& tx) -> common::Result<void> {
+      lookup_codes.resize(codes_before);  // a run again (db::Store::write) keeps only its own
       for (std::int64_t k = first; k < last; ++k) {
         const common::Timestamp filed =
             common::local_time(day_of(k), 8, 0) + std::chrono::seconds{(k % k_per_day) * 25};

@@ -302,8 +302,18 @@ class Store {
   virtual ~Store() = default;
 
   // Runs `work` in one write transaction and commits iff it returns success; on an error (or an
-  // exception) nothing it wrote remains. Writers are serialised, across processes too, so a unit
-  // of work may read, decide and write without another writer slipping in between. Thread-safe.
+  // exception) nothing it wrote remains. No other writer slips in between what a unit of work
+  // reads, decides and writes, across processes too. Thread-safe.
+  //
+  // `work` may run more than once. SQLite serialises writers and runs it once; an engine with
+  // optimistic concurrency (the PostgreSQL store, at SERIALIZABLE) rolls back a unit of work that
+  // lost a conflict with another writer and runs it again from the start, against what that
+  // writer committed. So `work` must have no effect outside the transaction besides setting its
+  // outputs, and it must assign them, not append to them: no push_back or += onto a captured
+  // result (clear it first), no moving out of a captured variable, no flag that a first run
+  // changes, no file, HTTP call, carrier order or user-visible message inside it (do those once
+  // write returns). Each run must leave the outputs as if it had been the only one.
+  // tests/support/rerun_store.hpp runs every unit of work twice, to test exactly that.
   virtual common::Result<void> write(
       const std::function<common::Result<void>(Transaction&)>& work) = 0;
 
@@ -321,7 +331,8 @@ class Store {
 
   // The same for a unit of work that returns a value: `store.read<StaffView>([&](Transaction& tx)
   // { return staff_lookup(tx, key); })` returns what `work` returned, or its error, or the
-  // store's (io_error when the database refuses). write<T> commits iff `work` succeeds.
+  // store's (io_error when the database refuses). write<T> commits iff `work` succeeds, and may
+  // run `work` more than once, as write does.
   template <class T, class Work>
   common::Result<T> read(Work&& work) {
     return run_returning<T>(false, ReadLane::staff, std::forward<Work>(work));

@@ -425,23 +425,28 @@ Result<Registration> attach(db::Transaction& tx, db::Scan scan, const std::strin
 }  // namespace
 
 Result<Registration> Registrar::register_envelope(const EnvelopeScan& input) {
-  db::Scan scan;
-  scan.station = context_.station;
+  db::Scan as_read;
+  as_read.station = context_.station;
   // A file name need not be UTF-8 (a Linux name is any bytes); the record's is, as every engine
   // can hold it (the file itself keeps its name).
-  scan.source_name = detail::repair_utf8(input.source_name).text;
-  scan.image_type = input.image_type;
-  scan.page = input.page;
-  scan.scan_error = input.scan_error;
-  scan.batch_id = input.batch_id;
-  scan.idempotency_key = input.idempotency_key;
-  scan.codes = to_scan_codes(input.codes);
+  as_read.source_name = detail::repair_utf8(input.source_name).text;
+  as_read.image_type = input.image_type;
+  as_read.page = input.page;
+  as_read.scan_error = input.scan_error;
+  as_read.batch_id = input.batch_id;
+  as_read.idempotency_key = input.idempotency_key;
+  as_read.codes = to_scan_codes(input.codes);
   if (!input.image.empty()) {
     TRY_ASSIGN(auto hash, images_.put(input.image, input.image_type));
-    scan.image_hash = hash;
+    as_read.image_hash = hash;
   }
   Registration result;
   TRY(store_.write([&](db::Transaction& tx) -> Result<void> {
+    // The unit of work may run again (db::Store::write): each run starts from the scan as read
+    // (a registered scan's ID card text is replaced below, a manual one must keep it) and sets the
+    // whole result.
+    db::Scan scan = as_read;
+    result = Registration{};
     const common::Timestamp now = clock_.now();
     scan.scanned_at = now;
     if (!input.idempotency_key.empty()) {
