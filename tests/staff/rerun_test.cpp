@@ -2,7 +2,6 @@
 // after a lost serialization conflict (tests/support/rerun_store.hpp): the user added, the session
 // a login opens and the station's token are each stored and logged once, and what the caller gets
 // back (ids, the cookie, the token's secret) is what was committed.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <string>
@@ -30,8 +29,8 @@ struct Desk : test_support::Desk {
   }
 
   int rows(const std::string& table) const {
-    SQLite::Database raw(database.string(), SQLite::OPEN_READONLY);
-    return raw.execAndGet("SELECT count(*) FROM " + table).getInt();
+    return std::stoi(
+        test_support::stored_rows(database, "SELECT count(*) FROM " + table).at(0).at(0));
   }
 };
 
