@@ -27,7 +27,7 @@ std::filesystem::path database_path(const std::string& flag);
 // The desk's own folder, holding its kept images, printed documents and config: the SQLite file's
 // folder (var/hoso.db -> var/); for a PostgreSQL database, $HOSO_DATA if set and non-empty, else
 // var/. Every `hoso serve` of a province on one database needs the same images: HOSO_DATA then
-// names a folder they all reach (docs/operations.md).
+// names a folder they all reach (README, "A province on PostgreSQL").
 std::filesystem::path desk_folder(const std::filesystem::path& database);
 
 // Kept images live in the desk's folder: var/hoso.db -> var/images/.

@@ -35,7 +35,9 @@ using Runner = std::function<int()>;
 
 // What the commands' options share.
 struct Shared {
-  std::string db_help = "Database file (default: $HOSO_DB, else var/hoso.db)";
+  std::string db_help =
+      "Database: a SQLite file, or a PostgreSQL URI postgresql://... (default: $HOSO_DB, else "
+      "var/hoso.db); with a URI, images, documents and hoso.json live in $HOSO_DATA (else var/)";
   int default_jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 };
 

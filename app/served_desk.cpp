@@ -65,15 +65,37 @@ struct DeskJobs::Impl {
   std::vector<std::thread> threads;
   std::unique_ptr<intake::HotFolder> hot_folder;
 
-  // Runs `job` now and then every `every` until stop.
-  void every(std::chrono::seconds period, std::function<void()> job) {
-    threads.emplace_back([this, period, job = std::move(job)] {
+  // Runs `job` now and then every `period` until stop, in one process at a time among those
+  // sharing the database (db::Store::try_lead, under the name `name`): a server that does not hold
+  // the lease looks again every few seconds and takes over when its holder stops or dies.
+  void every(std::string name, std::chrono::seconds period, std::function<void()> job) {
+    threads.emplace_back([this, name = std::move(name), period, job = std::move(job)] {
+      std::unique_ptr<db::JobLease> lease;
+      bool following = false;
       std::unique_lock lock(mutex);
       while (!stopping) {
         lock.unlock();
-        job();
+        if (lease && !lease->held()) {
+          spdlog::warn("{}: lost the lease (the database connection broke); taking it again", name);
+          lease.reset();
+        }
+        if (!lease) {
+          auto taken = served.desk->store->try_lead(name);
+          if (!taken) {
+            spdlog::warn("{}: cannot take the lease: {}", name, taken.error().message);
+          } else if (*taken) {
+            lease = std::move(*taken);
+            spdlog::info("{}: this server runs it{}", name, following ? " (taking over)" : "");
+            following = false;
+          } else if (!following) {
+            spdlog::info("{}: another server runs it; this one takes over if it stops", name);
+            following = true;
+          }
+        }
+        if (lease) job();
         lock.lock();
-        wake.wait_for(lock, period, [this] { return stopping; });
+        const auto wait = lease ? period : std::min(period, std::chrono::seconds(5));
+        wake.wait_for(lock, wait, [this] { return stopping; });
       }
     });
   }
@@ -152,9 +174,11 @@ common::Result<std::unique_ptr<DeskJobs>> DeskJobs::start(ServedDesk& served,
   std::unique_ptr<DeskJobs> started(new DeskJobs(std::make_unique<Impl>(served, options)));
   Impl& jobs = *started->impl_;
   if (served.carrier && options.sync_every.count() > 0) {
-    jobs.every(options.sync_every, [&jobs] { jobs.sync(); });
+    jobs.every("carrier_sync", options.sync_every, [&jobs] { jobs.sync(); });
   }
-  if (options.due_every.count() > 0) jobs.every(options.due_every, [&jobs] { jobs.due(); });
+  if (options.due_every.count() > 0) {
+    jobs.every("deadline_warnings", options.due_every, [&jobs] { jobs.due(); });
+  }
   if (!options.hot_folder.empty() && served.scanner) {
     intake::HotFolderOptions folder_options;
     jobs.hot_folder =

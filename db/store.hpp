@@ -1,7 +1,8 @@
 // The registry's storage: a Store runs units of work, each in one transaction, over repositories
-// for the records in db/records.hpp. SQLite is the embedded implementation (open_sqlite); the
-// interface is what intake/ and tracking/ see, so a PostgreSQL store can follow without touching
-// them. Knows nothing about barcodes, carriers or the legal workflow.
+// for the records in db/records.hpp. Two engines serve it with the same repositories: SQLite, one
+// desk's embedded file (open_sqlite), and PostgreSQL, a province's shared database
+// (open_postgres); open_store picks one by the --db value. The interface is what intake/ and
+// tracking/ see. Knows nothing about barcodes, carriers or the legal workflow.
 #pragma once
 
 #include <filesystem>
@@ -297,6 +298,15 @@ enum class ReadLane {
   public_lookup,  // a citizen's lookup (tracking::citizen_lookup); a few cheap key lookups each
 };
 
+// The right to run a job that must run in one process at a time among all that share a database
+// (Store::try_lead). Kept until destroyed, or until its process dies.
+class JobLease {
+ public:
+  virtual ~JobLease() = default;
+  // False once the lease was lost (the connection holding it broke): take it again.
+  virtual bool held() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -328,6 +338,14 @@ class Store {
     (void)lane;
     return read(work);
   }
+
+  // The lease of `job` (a short name: "carrier_sync"), or nullptr when another process holds it:
+  // for the background jobs that must run once across the servers of a province (the scheduled
+  // carrier sync, the deadline warnings), another server taking over when the holder dies. On
+  // PostgreSQL a session advisory lock on a connection of its own (freed when the connection
+  // closes); on SQLite an flock on a file beside the database. A store that shares nothing (a
+  // test's wrapper) always leads. Thread-safe.
+  virtual common::Result<std::unique_ptr<JobLease>> try_lead(std::string_view job);
 
   // The same for a unit of work that returns a value: `store.read<StaffView>([&](Transaction& tx)
   // { return staff_lookup(tx, key); })` returns what `work` returned, or its error, or the

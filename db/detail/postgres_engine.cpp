@@ -361,6 +361,29 @@ Error error_of(const detail::DatabaseError& e, std::string_view doing) {
   return make_error(e.code(), fmt::format("database: {}: {}", doing, e.what()));
 }
 
+// A job's lease on a shared database: a session advisory lock held by a connection of its own,
+// which the server frees when the connection ends (the process died, the network broke).
+class AdvisoryLease final : public JobLease {
+ public:
+  explicit AdvisoryLease(PgConn conn) : conn_(std::move(conn)) {}
+  bool held() override {
+    // The lock lives as long as the session: ask the server that the session is still there.
+    PgResult r(PQexec(conn_.get(), "SELECT 1"));
+    return PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQstatus(conn_.get()) == CONNECTION_OK;
+  }
+
+ private:
+  PgConn conn_;
+};
+
+// The second key of a job's advisory lock: a stable hash of its name (FNV-1a), kept apart from
+// the schema's lock (k_lock_migrate).
+int job_lock_key(std::string_view job) {
+  std::uint32_t h = 2166136261u;
+  for (const char ch : job) h = (h ^ static_cast<unsigned char>(ch)) * 16777619u;
+  return static_cast<int>(h | 0x100u);
+}
+
 class PgStore final : public Store {
  public:
   PgStore(std::string uri, const PostgresOptions& options, std::shared_ptr<StatementHook> hook)
@@ -390,6 +413,19 @@ class PgStore final : public Store {
 
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
     return read(ReadLane::staff, work);
+  }
+
+  Result<std::unique_ptr<JobLease>> try_lead(std::string_view job) override {
+    TRY_ASSIGN(auto conn, connect(uri_));
+    PgResult r(PQexec(conn.get(), fmt::format("SELECT pg_try_advisory_lock({}, {})", k_lock_space,
+                                              job_lock_key(job))
+                                      .c_str()));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) {
+      return make_error(ErrorCode::io_error, fmt::format("database: taking the lease of {}: {}",
+                                                         job, failure_text(r.get(), conn.get())));
+    }
+    if (std::string_view(PQgetvalue(r.get(), 0, 0)) != "t") return std::unique_ptr<JobLease>();
+    return std::unique_ptr<JobLease>(std::make_unique<AdvisoryLease>(std::move(conn)));
   }
 
   Result<void> read(ReadLane lane, const std::function<Result<void>(Transaction&)>& work) override {

@@ -7,14 +7,17 @@
 // this engine only through detail::Connection. SQLite::Exception never leaves this file: a
 // statement's becomes a DatabaseError, the rest a Result.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include <condition_variable>
 #include <functional>
@@ -194,6 +197,20 @@ void watch_statements(SqliteConnection& connection, const std::shared_ptr<Statem
   sqlite3_trace_v2(connection.db().getHandle(), SQLITE_TRACE_STMT, &trace_statement, hook.get());
 }
 
+// A job's lease on one desk: an exclusive flock on `<database>.<job>.lock`, which the kernel
+// frees when the process dies.
+class FileLease final : public JobLease {
+ public:
+  explicit FileLease(int fd) : fd_(fd) {}
+  ~FileLease() override { ::close(fd_); }
+  FileLease(const FileLease&) = delete;
+  FileLease& operator=(const FileLease&) = delete;
+  bool held() override { return true; }
+
+ private:
+  int fd_;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<SqliteConnection> connection, std::filesystem::path path,
@@ -212,6 +229,23 @@ class SqliteStore final : public Store {
 
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
     return read(ReadLane::staff, work);
+  }
+
+  Result<std::unique_ptr<JobLease>> try_lead(std::string_view job) override {
+    const std::string lock_path = fmt::format("{}.{}.lock", path_.string(), job);
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return make_error(ErrorCode::io_error,
+                        fmt::format("{}: cannot open: {}", lock_path, std::strerror(errno)));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int why = errno;
+      ::close(fd);
+      if (why == EWOULDBLOCK) return std::unique_ptr<JobLease>();
+      return make_error(ErrorCode::io_error,
+                        fmt::format("{}: cannot lock: {}", lock_path, std::strerror(why)));
+    }
+    return std::unique_ptr<JobLease>(std::make_unique<FileLease>(fd));
   }
 
   // Reads run on connections of their own (WAL lets readers and the writer work at once), so a

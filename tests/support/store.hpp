@@ -108,4 +108,24 @@ inline std::vector<std::vector<std::string>> stored_rows(const std::filesystem::
   return out;
 }
 
+// Runs `sql` on the database of the file `path` with the engine's own client, as a person with a
+// SQL console would; returns the engine's error message, or "" when it succeeded.
+inline std::string stored_exec(const std::filesystem::path& path, const std::string& sql) {
+  if (!on_postgres()) {
+    try {
+      SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+      raw.exec(sql);
+      return "";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  }
+  std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(location_of(path).c_str()), &PQfinish);
+  REQUIRE_MESSAGE(PQstatus(c.get()) == CONNECTION_OK, PQerrorMessage(c.get()));
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(c.get(), sql.c_str()), &PQclear);
+  const auto status = PQresultStatus(r.get());
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return "";
+  return PQerrorMessage(c.get());
+}
+
 }  // namespace test_support
