@@ -234,11 +234,11 @@ class PgConnection final : public detail::Connection {
   // Runs a command of the engine's own (BEGIN, COMMIT, ...); throws DatabaseError.
   void command(const char* sql) {
     PgResult r(PQexec(conn_.get(), sql));
-    check(r.get(), sql);
+    check(r.get());
   }
 
   // Throws the DatabaseError of a failed result; notes a lost conflict.
-  void check(const PGresult* r, std::string_view what) {
+  void check(const PGresult* r) {
     const auto status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
     const std::string state = sqlstate_of(r);
@@ -247,7 +247,6 @@ class PgConnection final : public detail::Connection {
       throw detail::DatabaseError(ErrorCode::io_error, failure_text(r, conn_.get()),
                                   msg::database_connection_lost);
     }
-    (void)what;
     throw detail::DatabaseError(error_code_of(state),
                                 state.empty()
                                     ? failure_text(r, conn_.get())
@@ -322,14 +321,14 @@ void PgStatement::run() {
   } else {
     if (!prepared_) {
       PgResult prepared(PQprepare(c_.raw(), name_.c_str(), sql_.c_str(), n, nullptr));
-      c_.check(prepared.get(), original_);
+      c_.check(prepared.get());
       prepared_ = true;
     }
     result_.reset(PQexecPrepared(c_.raw(), name_.c_str(), n, values.data(), nullptr, nullptr, 0));
   }
   row_ = -1;
   try {
-    c_.check(result_.get(), original_);
+    c_.check(result_.get());
   } catch (...) {
     result_.reset();
     throw;
@@ -557,7 +556,7 @@ Result<void> migrate(PgConnection& c, const std::string& uri, bool create) {
     } unlock{c};
 
     PgResult encoding(PQexec(c.raw(), "SHOW server_encoding"));
-    c.check(encoding.get(), "server_encoding");
+    c.check(encoding.get());
     if (std::string_view(PQgetvalue(encoding.get(), 0, 0)) != "UTF8") {
       return make_error(ErrorCode::invalid_argument,
                         fmt::format("{}: the database's encoding is {}, hoso needs UTF8 "
@@ -565,7 +564,7 @@ Result<void> migrate(PgConnection& c, const std::string& uri, bool create) {
                                     where, PQgetvalue(encoding.get(), 0, 0)));
     }
     PgResult exists(PQexec(c.raw(), "SELECT to_regclass('hoso_schema') IS NOT NULL"));
-    c.check(exists.get(), "to_regclass");
+    c.check(exists.get());
     int version = 0;
     if (std::string_view(PQgetvalue(exists.get(), 0, 0)) == "t") {
       version = c.stored_schema_version();
